@@ -1,0 +1,214 @@
+"""The embedded store: one DuckDB file holding the catalogue, the audience and their events.
+
+``Store`` owns the connection, applies migrations, and moves whole tables in
+and out as Parquet. Domain code asks it for SQL relations or Arrow tables and
+never opens DuckDB files itself, so the same queries can later run on Spark.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from halqa.catalog import schema, taxonomy
+from halqa.errors import DataError, UserError
+
+DEFAULT_DB = "halqa.duckdb"
+EXPORTED_TABLES = ("titles", "creators", "members", "events", "genres", "themes", "ingests", "quarantine")
+
+
+def resolve_db_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """``--db`` wins, then ``$HALQA_DB``, then ``./halqa.duckdb``."""
+    return Path(path or os.environ.get("HALQA_DB") or DEFAULT_DB)
+
+
+class Store:
+    """A halqa store in one DuckDB file (or ``:memory:``).
+
+    Example:
+        >>> with Store.open("demo.duckdb") as store:
+        ...     store.counts()["events"]
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
+        self.con = con
+        self.path = path
+
+    # -- opening -------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None, *, read_only: bool = False,
+             memory_limit: str | None = None) -> Store:
+        """Open (and create or migrate) the store at ``path``; see ``resolve_db_path``."""
+        target = str(path) if str(path) == ":memory:" else str(resolve_db_path(path))
+        if read_only and target != ":memory:" and not Path(target).exists():
+            raise UserError(f"{target}: no halqa store here (run `halqa demo` or `halqa ingest` first)")
+        if target != ":memory:":
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+        config = {"memory_limit": memory_limit} if memory_limit else {}
+        try:
+            con = duckdb.connect(target, read_only=read_only, config=config)
+        except duckdb.IOException as exc:
+            raise UserError(f"{target}: cannot open the store ({_first_line(exc)})") from None
+        store = cls(con, target)
+        if not read_only:
+            store.migrate()
+        else:
+            store._check_version()
+        return store
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema --------------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        if not self.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"):
+            return 0
+        return int(self.scalar("SELECT max(version) FROM schema_version") or 0)
+
+    def _check_version(self) -> int:
+        version = self.schema_version()
+        if version > schema.SCHEMA_VERSION:
+            raise DataError(f"{self.path}: store has schema version {version}, newer than this halqa "
+                            f"({schema.SCHEMA_VERSION}); upgrade halqa")
+        return version
+
+    def migrate(self) -> int:
+        """Apply the migrations this store has not seen; each one is all-or-nothing."""
+        current = self._check_version()
+        if current == 0:
+            self.run("CREATE TABLE IF NOT EXISTS schema_version "
+                             "(version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)")
+        for version, description, statements in schema.MIGRATIONS:
+            if version <= current:
+                continue
+            with self.transaction():
+                for statement in statements:
+                    self.run(statement)
+                if version == 1:
+                    self._seed_taxonomy()
+                self.run("INSERT INTO schema_version VALUES (?, ?, now()::TIMESTAMP)", [version, description])
+        return self.schema_version()
+
+    def _seed_taxonomy(self) -> None:
+        genres = taxonomy.MUSIC_GENRES + taxonomy.SCREEN_GENRES
+        self.con.executemany("INSERT INTO genres VALUES (?, ?, ?, ?, ?, true)",
+                             [(t.id, t.domain, t.en, t.fr, t.ar) for t in genres])
+        self.con.executemany("INSERT INTO themes VALUES (?, ?, ?, ?, ?, true)",
+                             [(t.id, t.domain, t.en, t.fr, t.ar) for t in taxonomy.THEMES])
+
+    # -- queries -------------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """BEGIN/COMMIT around the block, ROLLBACK if it raises (or the process dies)."""
+        self.run("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.run("ROLLBACK")
+            raise
+        self.run("COMMIT")
+
+    def run(self, query: str, params: list[Any] | dict[str, Any] | None = None) -> None:
+        """Execute a statement and finish it (DuckDB 2 refuses new work while a result is open)."""
+        self.con.execute(query, params or []).fetchall()
+
+    def rows(self, query: str, params: list[Any] | dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        return self.con.execute(query, params or []).fetchall()
+
+    def scalar(self, query: str, params: list[Any] | dict[str, Any] | None = None) -> Any:
+        """First column of the first row, or None."""
+        result = self.rows(query, params)
+        return result[0][0] if result else None
+
+    def sql(self, query: str, params: list[Any] | dict[str, Any] | None = None) -> duckdb.DuckDBPyRelation:
+        return self.con.sql(query, params=params)
+
+    def arrow(self, query: str, params: list[Any] | dict[str, Any] | None = None) -> Any:
+        """Run ``query`` and return a ``pyarrow.Table``."""
+        return self.con.sql(query, params=params).to_arrow_table()
+
+    def df(self, query: str, params: list[Any] | dict[str, Any] | None = None) -> Any:
+        """Run ``query`` and return a pandas DataFrame."""
+        return self.con.sql(query, params=params).df()
+
+    def counts(self) -> dict[str, int]:
+        """Row count of every data table, the way `halqa stats` shows them."""
+        out = {}
+        for name in ("titles", "creators", "members", "events", "genres", "themes", "quarantine", "ingests"):
+            out[name] = int(self.scalar(f"SELECT count(*) FROM {name}"))
+        return out
+
+    def genre_ids(self) -> set[str]:
+        return {r[0] for r in self.rows("SELECT genre_id FROM genres")}
+
+    def theme_ids(self) -> set[str]:
+        return {r[0] for r in self.rows("SELECT theme_id FROM themes")}
+
+    def add_term(self, vocabulary: str, term_id: str, domain: str = "any", label_en: str = "",
+                 label_fr: str = "", label_ar: str = "") -> None:
+        """Add a genre or theme the seed taxonomy lacks (the taxonomy is open)."""
+        if vocabulary not in ("genres", "themes"):
+            raise UserError(f"unknown vocabulary '{vocabulary}': use genres or themes")
+        key = "genre_id" if vocabulary == "genres" else "theme_id"
+        term = taxonomy.slug(term_id)
+        if not term:
+            raise UserError(f"'{term_id}' is not a usable {key}")
+        self.run(f"INSERT OR REPLACE INTO {vocabulary} ({key}, domain, label_en, label_fr, label_ar, builtin) "
+                         "VALUES (?, ?, ?, ?, ?, false)", [term, domain, label_en or term_id, label_fr, label_ar])
+
+    # -- Parquet in and out --------------------------------------------------------------------
+    def export_parquet(self, directory: str | os.PathLike[str]) -> dict[str, Path]:
+        """Write every table to ``directory/<table>.parquet``; returns the paths."""
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        written = {}
+        for name in EXPORTED_TABLES:
+            path = out / f"{name}.parquet"
+            self.run(f"COPY {name} TO '{_sql_str(path)}' (FORMAT parquet, COMPRESSION zstd)")
+            written[name] = path
+        return written
+
+    def import_parquet(self, directory: str | os.PathLike[str]) -> dict[str, int]:
+        """Load tables exported by ``export_parquet``; keyed rows are upserted, events de-duplicated."""
+        src = Path(directory)
+        if not src.is_dir():
+            raise UserError(f"{src}: not a directory of Parquet tables")
+        loaded = {}
+        with self.transaction():
+            for name in EXPORTED_TABLES:
+                path = src / f"{name}.parquet"
+                if not path.exists():
+                    continue
+                before = self.scalar(f"SELECT count(*) FROM {name}")
+                self.run(self._import_sql(name, path))
+                loaded[name] = self.scalar(f"SELECT count(*) FROM {name}") - before
+        return loaded
+
+    def _import_sql(self, name: str, path: Path) -> str:
+        source = f"read_parquet('{_sql_str(path)}')"
+        if name == "events":
+            key = " AND ".join(f"e.{c} = s.{c}" for c in schema.EVENTS.key)
+            return (f"INSERT INTO events SELECT s.* FROM (SELECT DISTINCT ON ({', '.join(schema.EVENTS.key)}) * "
+                    f"FROM {source}) s WHERE NOT EXISTS (SELECT 1 FROM events e WHERE {key})")
+        if name == "quarantine":
+            return f"INSERT INTO quarantine SELECT * FROM {source}"
+        return f"INSERT OR REPLACE INTO {name} SELECT * FROM {source}"
+
+
+def _sql_str(value: object) -> str:
+    return str(value).replace("'", "''")
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

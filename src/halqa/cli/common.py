@@ -1,0 +1,55 @@
+"""What every CLI command shares: the --db and --json options, one-line errors, output."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from halqa.catalog import Store
+from halqa.errors import UserError
+
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Store file (default: $HALQA_DB, then ./halqa.duckdb).", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print exactly one JSON object instead of tables.")]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def user_errors(func: F) -> F:
+    """Turn a ``UserError`` into one red line on stderr and exit code 2 (never a traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except UserError as exc:
+            fail(str(exc))
+
+    return wrapper  # type: ignore[return-value]
+
+
+def fail(message: str, code: int = 2) -> None:
+    err_console.print(f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def open_store(db: Path | None, *, read_only: bool = False) -> Store:
+    return Store.open(db, read_only=read_only)
+
+
+def print_json(obj: Any) -> None:
+    """One JSON object on stdout; Arabic and Tifinagh stay as they are (no \\u escapes)."""
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.flush()

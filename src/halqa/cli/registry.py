@@ -1,0 +1,13 @@
+"""Where each domain's command module is attached to the root app.
+
+One line per domain; keep the imports inside ``register`` cheap (command
+modules import their heavy libraries inside the commands themselves).
+"""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Attach every domain's commands to ``app``."""

@@ -1,0 +1,54 @@
+from pathlib import Path
+
+import pytest
+
+from halqa.catalog import SCHEMA_VERSION, Store
+from halqa.errors import UserError
+
+
+def test_new_store_is_migrated_and_seeded(store):
+    assert store.schema_version() == SCHEMA_VERSION
+    assert "gnawa" in store.genre_ids()
+    assert store.counts()["events"] == 0
+
+
+def test_reopen_does_not_migrate_twice(store_path: Path):
+    with Store.open(store_path) as s:
+        s.add_term("genres", "izlan", "music", "Izlan")
+    with Store.open(store_path) as s:
+        assert s.schema_version() == SCHEMA_VERSION
+        assert "izlan" in s.genre_ids()
+        assert s.scalar("SELECT count(*) FROM schema_version") == SCHEMA_VERSION
+
+
+def test_read_only_open_of_missing_store_is_a_user_error(tmp_path: Path):
+    with pytest.raises(UserError, match="no halqa store"):
+        Store.open(tmp_path / "nope.duckdb", read_only=True)
+
+
+def test_newer_schema_is_refused(store_path: Path):
+    with Store.open(store_path) as s:
+        s.run("INSERT INTO schema_version VALUES (999, 'future', now()::TIMESTAMP)")
+    with pytest.raises(UserError, match="newer than this halqa"):
+        Store.open(store_path)
+
+
+def test_parquet_round_trip_keeps_arabic_and_tifinagh_byte_exact(store, tmp_path: Path):
+    name = "ⴰⵣⵓⵍ · سلام عليكم"
+    store.run("INSERT INTO titles (title_id, kind, name, names, genres) VALUES "
+              "('t1', 'track', ?, MAP {'fr': 'Salut'}, ['ahwash'])", [name])
+    store.export_parquet(tmp_path / "out")
+    with Store.open(tmp_path / "copy.duckdb") as copy:
+        copy.import_parquet(tmp_path / "out")
+        copy.import_parquet(tmp_path / "out")  # idempotent
+        got = copy.rows("SELECT name, genres FROM titles")
+    assert got == [(name, ["ahwash"])]
+    assert got[0][0].encode() == name.encode()
+
+
+def test_transaction_rolls_back_on_error(store):
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.run("INSERT INTO creators (creator_id, name) VALUES ('c1', 'x')")
+            raise RuntimeError("boom")
+    assert store.counts()["creators"] == 0
