@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from halqa.errors import UserError
 from halqa.cli.common import DbOption, JsonOption, console, open_store, print_json, user_errors
 
 app = typer.Typer(help="Move whole tables in and out of the store.", no_args_is_help=True)
@@ -69,7 +70,6 @@ def taxonomy_list(vocabulary: Annotated[str, typer.Argument(help="genres or them
                   db: DbOption = None, as_json: JsonOption = False) -> None:
     """List the genres or themes the store knows."""
     if vocabulary not in ("genres", "themes"):
-        from halqa.errors import UserError
         raise UserError(f"unknown vocabulary '{vocabulary}': use genres or themes")
     with open_store(db) as store:
         rows = store.df(f"SELECT * FROM {vocabulary} ORDER BY domain, 1").to_dict("records")
