@@ -1,0 +1,23 @@
+"""Recommendations: models behind one ``fit`` / ``recommend`` / ``similar`` interface, business
+rules (filters, local-talent and diversity re-rankers), explanations, fold-in and evaluation.
+
+Example:
+    >>> from halqa.recommend import Dataset, ALS
+    >>> ds = Dataset.from_store(store)
+    >>> model = ALS(factors=64).fit(ds)
+    >>> model.recommend(["m1", "m2"], k=10)          # member_id, title_id, rank, score, reason
+    >>> model.member_factors_, model.title_factors_   # dense numpy, by dense index
+"""
+
+from halqa.recommend.base import MODEL_FORMAT, ModelConfig, Recommender
+from halqa.recommend.dataset import DEFAULT_WEIGHTS, Dataset, EventWeights, IdMap
+from halqa.recommend.factors import ALS, BPR, ALSConfig, BPRConfig, fold_in_least_squares
+from halqa.recommend.neighbours import EASE, EASEConfig, ItemKNN, ItemKNNConfig
+from halqa.recommend.popular import MostPopular, SegmentPopular, Trending
+from halqa.recommend.ranking import RECOMMENDATION_COLUMNS
+
+__all__ = [
+    "ALS", "ALSConfig", "BPR", "BPRConfig", "DEFAULT_WEIGHTS", "Dataset", "EASE", "EASEConfig", "EventWeights",
+    "IdMap", "ItemKNN", "ItemKNNConfig", "MODEL_FORMAT", "ModelConfig", "MostPopular", "RECOMMENDATION_COLUMNS",
+    "Recommender", "SegmentPopular", "Trending", "fold_in_least_squares",
+]

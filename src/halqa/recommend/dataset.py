@@ -1,0 +1,344 @@
+"""What every recommender is fitted on: events as a member × title confidence matrix, with id maps
+and the side features of titles, creators and members.
+
+External ids (the store's ``member_id`` / ``title_id`` strings) map to dense integers with
+:class:`IdMap`. Maps only ever grow (``with_events``/``with_titles`` append), so a dense index
+stays valid for the life of a fitted model: that is what lets fold-in and new titles work
+without retraining.
+
+Example:
+    >>> ds = Dataset.from_store(store)                      # consented events only
+    >>> ds = Dataset.from_frame(events_df, titles=titles_df)  # canonical columns
+    >>> ds.matrix()                                         # scipy CSR, members × titles
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from halqa.errors import ConfigError, DataError, NotFoundError
+from halqa.recommend.frames import require_columns, to_pandas
+
+EVENT_COLUMNS = ("member_id", "title_id", "event_type", "ts", "value")
+TITLE_FEATURES = ("name", "kind", "original_language", "genres", "themes", "release_date", "age_rating",
+                  "country", "region", "creator_ids", "available_regions", "added_at")
+MEMBER_FEATURES = ("age_band", "gender", "country", "region", "languages", "occupation")
+CREATOR_FEATURES = ("name", "country", "region", "debut_year", "role")
+LIST_COLUMNS = ("genres", "themes", "creator_ids", "available_regions", "languages")
+
+# complete > like > share > add_to_list > play > skip; a dislike removes preference but
+# still counts as seen. Every weight is configurable per dataset.
+DEFAULT_WEIGHTS = MappingProxyType({
+    "complete": 4.0, "like": 3.0, "share": 3.0, "add_to_list": 2.0, "download": 2.0, "rate": 2.0,
+    "view": 1.0, "play": 1.0, "listen": 1.0, "search_click": 0.5, "skip": 0.1, "dislike": -4.0,
+})
+
+
+@dataclass(frozen=True)
+class EventWeights:
+    """Confidence each event type adds to a (member, title) pair.
+
+    ``binary=True`` makes every pair with any positive event worth 1 (the MovieLens protocol).
+    ``rating_scale`` multiplies ``rate`` events by ``value / rating_scale`` when a value is given.
+    """
+
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    default: float = 1.0
+    binary: bool = False
+    rating_scale: float | None = 5.0
+
+    @classmethod
+    def parse(cls, value: EventWeights | Mapping[str, float] | None) -> EventWeights:
+        if value is None:
+            return cls()
+        if isinstance(value, EventWeights):
+            return value
+        bad = [k for k, v in value.items() if not isinstance(v, (int, float))]
+        if bad:
+            raise ConfigError(f"event weights must be numbers; got {bad[0]}={value[bad[0]]!r}")
+        return cls(weights={**DEFAULT_WEIGHTS, **{k: float(v) for k, v in value.items()}})
+
+    def of(self, event_type: pd.Series, value: pd.Series) -> np.ndarray:
+        known = dict(self.weights)
+        w = event_type.astype(str).map(known).fillna(self.default).to_numpy(dtype=np.float64, copy=True)
+        if self.rating_scale:
+            is_rate = (event_type.astype(str) == "rate").to_numpy() & value.notna().to_numpy()
+            w[is_rate] = w[is_rate] * value.to_numpy(dtype=np.float64, na_value=0.0)[is_rate] / self.rating_scale
+        return w
+
+
+@dataclass(frozen=True, eq=False)
+class IdMap:
+    """External ids (strings) ↔ dense integers ``0..n-1``, in insertion order."""
+
+    external: np.ndarray
+
+    @classmethod
+    def from_values(cls, values: Iterable[Any]) -> IdMap:
+        return cls(np.asarray(pd.unique(pd.Series(list(values), dtype=object).astype(str)), dtype=object))
+
+    @cached_property
+    def _index(self) -> pd.Index:
+        return pd.Index(self.external)
+
+    def __len__(self) -> int:
+        return len(self.external)
+
+    def __contains__(self, key: object) -> bool:
+        return str(key) in self._index
+
+    def to_internal(self, ids: Iterable[Any], *, strict: bool = True, what: str = "id") -> np.ndarray:
+        """Dense indices of ``ids``; unknown ids raise NotFoundError, or give -1 when not strict."""
+        keys = pd.Index(pd.Series(list(ids), dtype=object).astype(str))
+        idx = self._index.get_indexer(keys)
+        if strict and (idx < 0).any():
+            unknown = keys[idx < 0][0]
+            raise NotFoundError(f"unknown {what} '{unknown}'")
+        return idx.astype(np.int64)
+
+    def to_external(self, idx: np.ndarray | Iterable[int]) -> np.ndarray:
+        return self.external[np.asarray(idx, dtype=np.int64)]
+
+    def extend(self, ids: Iterable[Any]) -> IdMap:
+        """A map with the new ids appended; existing indices do not move."""
+        new = pd.Index(pd.unique(pd.Series(list(ids), dtype=object).astype(str)))
+        new = new[~new.isin(self._index)]
+        if len(new) == 0:
+            return self
+        return IdMap(np.concatenate([self.external, np.asarray(new, dtype=object)]))
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Events, id maps and side features. Build with ``from_store`` or ``from_frame``.
+
+    ``events`` holds ``member_idx, title_idx, event_type, ts (unix seconds), value, weight``.
+    ``titles``/``members`` are indexed by dense index (rows for every known id, NaN when unknown);
+    ``creators`` is indexed by ``creator_id``.
+    """
+
+    members: IdMap
+    titles: IdMap
+    events: pd.DataFrame
+    title_features: pd.DataFrame
+    member_features: pd.DataFrame
+    creators: pd.DataFrame
+    weights: EventWeights = field(default_factory=EventWeights)
+
+    # -- building ------------------------------------------------------------------------------
+    @classmethod
+    def from_frame(cls, events: Any, *, titles: Any = None, members: Any = None, creators: Any = None,
+                   weights: EventWeights | Mapping[str, float] | None = None) -> Dataset:
+        """Build from tables with canonical columns (``member_id, title_id, event_type, ts, value``).
+
+        ``event_type`` defaults to ``play`` and ``value`` to empty when absent. Titles, members and
+        creators are optional side tables keyed by ``title_id`` / ``member_id`` / ``creator_id``.
+        """
+        ev = _clean_events(to_pandas(events, "events"))
+        tf = _keyed(to_pandas(titles, "titles"), "title_id", TITLE_FEATURES, "titles")
+        mf = _keyed(to_pandas(members, "members"), "member_id", MEMBER_FEATURES, "members")
+        cf = _keyed(to_pandas(creators, "creators"), "creator_id", CREATOR_FEATURES, "creators")
+        member_map = IdMap.from_values(list(mf.index) + list(ev["member_id"]))
+        title_map = IdMap.from_values(list(tf.index) + list(ev["title_id"]))
+        ds = cls(member_map, title_map, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), cf,
+                 EventWeights.parse(weights))
+        return replace(ds, events=ds._encode(ev), title_features=_align(tf, title_map, TITLE_FEATURES),
+                       member_features=_align(mf, member_map, MEMBER_FEATURES))
+
+    @classmethod
+    def from_store(cls, store: Any, *, weights: EventWeights | Mapping[str, float] | None = None,
+                   purpose: str = "personalisation") -> Dataset:
+        """Read the consented events and members (``events_<purpose>``, ``members_<purpose>``),
+        every title and creator."""
+        from halqa.catalog import CONSENT_PURPOSES
+
+        if purpose not in CONSENT_PURPOSES:
+            raise ConfigError(f"unknown consent purpose '{purpose}': use one of {', '.join(CONSENT_PURPOSES)}")
+        events = store.df(f"SELECT member_id, title_id, event_type, ts, value FROM events_{purpose}")
+        titles = store.df(f"SELECT title_id, {', '.join(TITLE_FEATURES)} FROM titles")
+        members = store.df(f"SELECT member_id, {', '.join(MEMBER_FEATURES)} FROM members_{purpose}")
+        creators = store.df(f"SELECT creator_id, {', '.join(CREATOR_FEATURES)} FROM creators")
+        return cls.from_frame(events, titles=titles, members=members, creators=creators, weights=weights)
+
+    def _encode(self, ev: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame({
+            "member_idx": self.members.to_internal(ev["member_id"]).astype(np.int32),
+            "title_idx": self.titles.to_internal(ev["title_id"]).astype(np.int32),
+            "event_type": ev["event_type"].astype(str).to_numpy(),
+            "ts": ev["ts"].to_numpy(dtype=np.int64),
+            "value": ev["value"].to_numpy(dtype=np.float64),
+            "weight": self.weights.of(ev["event_type"], ev["value"]),
+        })
+
+    # -- growing (fold-in, new titles) ---------------------------------------------------------
+    def with_events(self, events: Any) -> Dataset:
+        """This dataset plus ``events``; new member/title ids are appended to the maps."""
+        ev = _clean_events(to_pandas(events, "events"))
+        ds = self._grow(members=ev["member_id"], titles=ev["title_id"])
+        return replace(ds, events=pd.concat([ds.events, ds._encode(ev)], ignore_index=True))
+
+    def with_titles(self, titles: Any) -> Dataset:
+        """This dataset plus (or with updated) title metadata; no events needed."""
+        tf = _keyed(to_pandas(titles, "titles"), "title_id", TITLE_FEATURES, "titles")
+        ds = self._grow(titles=tf.index)
+        features = ds.title_features.copy()
+        idx = ds.titles.to_internal(tf.index)
+        for col in TITLE_FEATURES:
+            features.loc[idx, col] = pd.Series(list(tf[col]), index=idx, dtype=object)
+        return replace(ds, title_features=features)
+
+    def with_members(self, members: Any) -> Dataset:
+        """This dataset plus (or with updated) member side features (e.g. a new cold member)."""
+        mf = _keyed(to_pandas(members, "members"), "member_id", MEMBER_FEATURES, "members")
+        ds = self._grow(members=mf.index)
+        features = ds.member_features.copy()
+        idx = ds.members.to_internal(mf.index)
+        for col in MEMBER_FEATURES:
+            features.loc[idx, col] = pd.Series(list(mf[col]), index=idx, dtype=object)
+        return replace(ds, member_features=features)
+
+    def _grow(self, members: Iterable[Any] = (), titles: Iterable[Any] = ()) -> Dataset:
+        mm, tm = self.members.extend(members), self.titles.extend(titles)
+        return replace(self, members=mm, titles=tm,
+                       member_features=_align_index(self.member_features, len(mm), MEMBER_FEATURES),
+                       title_features=_align_index(self.title_features, len(tm), TITLE_FEATURES))
+
+    def subset(self, mask: np.ndarray) -> Dataset:
+        """Same id maps and features, only the events where ``mask`` is true (for splits)."""
+        return replace(self, events=self.events[np.asarray(mask, dtype=bool)].reset_index(drop=True))
+
+    # -- views ---------------------------------------------------------------------------------
+    @property
+    def n_members(self) -> int:
+        return len(self.members)
+
+    @property
+    def n_titles(self) -> int:
+        return len(self.titles)
+
+    def matrix(self) -> sp.csr_matrix:
+        """Members × titles confidence (summed event weights; ≤ 0 dropped), float32 CSR."""
+        return self._matrices[0]
+
+    def seen(self) -> sp.csr_matrix:
+        """Members × titles, 1 where the member had any event on the title (even a skip)."""
+        return self._matrices[1]
+
+    @cached_property
+    def _matrices(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        ev, shape = self.events, (self.n_members, self.n_titles)
+        rows, cols = ev["member_idx"].to_numpy(), ev["title_idx"].to_numpy()
+        conf = sp.csr_matrix((ev["weight"].to_numpy(), (rows, cols)), shape=shape, dtype=np.float64)
+        conf.sum_duplicates()
+        if self.weights.binary:
+            conf.data = (conf.data > 0).astype(np.float64)
+        conf.data[conf.data < 0] = 0.0
+        conf.eliminate_zeros()
+        seen = sp.csr_matrix((np.ones(len(ev)), (rows, cols)), shape=shape)
+        seen.sum_duplicates()
+        seen.data[:] = 1.0
+        return conf.astype(np.float32), seen.astype(np.float32)
+
+    def last_ts(self) -> np.ndarray:
+        """Latest event time per member (unix s); 0 for members with no events."""
+        out = np.zeros(self.n_members, dtype=np.int64)
+        if len(self.events):
+            g = self.events.groupby("member_idx")["ts"].max()
+            out[g.index.to_numpy()] = g.to_numpy()
+        return out
+
+    def member_index(self, ids: Iterable[Any], *, strict: bool = True) -> np.ndarray:
+        return self.members.to_internal(ids, strict=strict, what="member")
+
+    def title_index(self, ids: Iterable[Any], *, strict: bool = True) -> np.ndarray:
+        return self.titles.to_internal(ids, strict=strict, what="title")
+
+    def title_names(self, idx: np.ndarray) -> list[str]:
+        """Display names (byte-exact), falling back to the title id."""
+        names = self.title_features["name"].to_numpy()[idx] if len(self.title_features) else [None] * len(idx)
+        return [n if isinstance(n, str) and n else str(t) for n, t in zip(names, self.titles.to_external(idx))]
+
+    def to_frame(self) -> pd.DataFrame:
+        """Events with external ids (``member_id, title_id, event_type, ts, value, weight``)."""
+        ev = self.events
+        return pd.DataFrame({"member_id": self.members.to_external(ev["member_idx"]),
+                             "title_id": self.titles.to_external(ev["title_idx"]),
+                             "event_type": ev["event_type"], "ts": ev["ts"], "value": ev["value"],
+                             "weight": ev["weight"]})
+
+
+# -- helpers ------------------------------------------------------------------------------------
+def _clean_events(ev: pd.DataFrame) -> pd.DataFrame:
+    require_columns(ev, ("member_id", "title_id", "ts"), "events")
+    ev = ev.copy()
+    if "event_type" not in ev.columns:
+        ev["event_type"] = "play"
+    if "value" not in ev.columns:
+        ev["value"] = np.nan
+    if ev["member_id"].isna().any() or ev["title_id"].isna().any():
+        row = int(np.flatnonzero((ev["member_id"].isna() | ev["title_id"].isna()).to_numpy())[0])
+        raise DataError(f"events row {row}: member_id and title_id are required")
+    ev["member_id"] = ev["member_id"].astype(str)
+    ev["title_id"] = ev["title_id"].astype(str)
+    ev["ts"] = _unix_seconds(ev["ts"])
+    ev["value"] = pd.to_numeric(ev["value"], errors="coerce")
+    return ev
+
+
+def _unix_seconds(ts: pd.Series) -> pd.Series:
+    """Timestamps (datetime, ISO text, unix s or ms) as int64 unix seconds."""
+    if pd.api.types.is_numeric_dtype(ts):
+        values = ts.to_numpy(dtype=np.float64)
+        if np.isnan(values).any():
+            raise DataError("events: ts has empty values; every event needs a time")
+        return pd.Series(np.where(values > 1e11, values / 1000, values).astype(np.int64), index=ts.index)
+    try:
+        parsed = pd.to_datetime(ts, utc=True, format="mixed")
+    except (ValueError, TypeError) as exc:
+        raise DataError(f"events: ts is not a time ({exc}); use ISO-8601 or unix seconds") from None
+    if parsed.isna().any():
+        raise DataError("events: ts has empty values; every event needs a time")
+    return pd.Series(parsed.astype("datetime64[us, UTC]").astype(np.int64) // 1_000_000, index=ts.index)
+
+
+def _keyed(frame: pd.DataFrame, key: str, columns: tuple[str, ...], what: str) -> pd.DataFrame:
+    if frame.empty and key not in frame.columns:
+        return pd.DataFrame(columns=list(columns), index=pd.Index([], name=key, dtype=object))
+    require_columns(frame, (key,), what)
+    out = frame.drop_duplicates(key, keep="last").copy()
+    out[key] = out[key].astype(str)
+    out = out.set_index(key)
+    for col in columns:
+        if col not in out.columns:
+            out[col] = None
+        elif col in LIST_COLUMNS:
+            out[col] = [_as_list(v) for v in out[col]]
+    return out[list(columns)]
+
+
+def _as_list(value: Any) -> list[str] | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, str):
+        return [v for v in (p.strip() for p in value.replace("|", ",").split(",")) if v]
+    return [str(v) for v in list(value)]
+
+
+def _align(features: pd.DataFrame, ids: IdMap, columns: tuple[str, ...]) -> pd.DataFrame:
+    out = features.reindex(pd.Index(ids.external)).reset_index(drop=True)
+    return out.astype(object).where(out.notna(), None)[list(columns)]
+
+
+def _align_index(features: pd.DataFrame, n: int, columns: tuple[str, ...]) -> pd.DataFrame:
+    if len(features) == n:
+        return features
+    out = features.reindex(range(n)).astype(object)
+    return out.where(out.notna(), None)[list(columns)]

@@ -1,0 +1,96 @@
+"""Item-to-item models: EASE (Steck 2019, closed form) and item-kNN (cosine or BM25, via implicit).
+
+Both score a member as ``row @ similarity``, so a new event changes the next list at once: the
+member's row is the only state (fold-in is free).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from threadpoolctl import threadpool_limits
+
+from halqa.recommend.base import ModelConfig, Recommender, require
+from halqa.recommend.dataset import Dataset
+
+
+@dataclass(frozen=True)
+class EASEConfig(ModelConfig):
+    regularization: float = 250.0
+    binary: bool = True  # fit on 0/1 interactions (confidence weights still rank the history)
+
+    def check(self) -> None:
+        require(self.regularization > 0, "ease", "regularization", "> 0", self.regularization)
+
+
+class EASE(Recommender):
+    """Embarrassingly shallow autoencoder: B = I − P·diagMat(1/diag(P)), P = (XᵀX + λI)⁻¹."""
+
+    name = "ease"
+    Config = EASEConfig
+    config: EASEConfig
+
+    def _fit(self, dataset: Dataset) -> None:
+        x = self._input(dataset.matrix())
+        gram = np.asarray((x.T @ x).todense(), dtype=np.float64)
+        gram[np.diag_indices_from(gram)] += self.config.regularization
+        p = np.linalg.inv(gram)
+        b = -p / np.diag(p)[None, :]
+        b[np.diag_indices_from(b)] = 0.0
+        self.weights_ = b.astype(np.float32)
+
+    def _input(self, rows: sp.csr_matrix) -> sp.csr_matrix:
+        if not self.config.binary:
+            return rows
+        out = rows.copy()
+        out.data = (out.data > 0).astype(np.float32)
+        return out
+
+    def _score(self, member_idx: np.ndarray, rows: sp.csr_matrix) -> np.ndarray:
+        return self._input(rows[:, : self.weights_.shape[0]]) @ self.weights_
+
+    def _similar(self, title_idx: np.ndarray) -> np.ndarray:
+        return self.weights_[title_idx]
+
+
+@dataclass(frozen=True)
+class ItemKNNConfig(ModelConfig):
+    similarity: str = "cosine"  # cosine or bm25
+    neighbours: int = 100
+    k1: float = 1.2
+    b: float = 0.75
+
+    def check(self) -> None:
+        require(self.similarity in ("cosine", "bm25"), "item-knn", "similarity", "'cosine' or 'bm25'",
+                self.similarity)
+        require(self.neighbours > 0, "item-knn", "neighbours", "a positive integer", self.neighbours)
+
+
+class ItemKNN(Recommender):
+    """Neighbourhood model: each title keeps its ``neighbours`` most similar titles."""
+
+    name = "item-knn"
+    Config = ItemKNNConfig
+    config: ItemKNNConfig
+
+    def _fit(self, dataset: Dataset) -> None:
+        from implicit.nearest_neighbours import BM25Recommender, CosineRecommender
+
+        c = self.config
+        model = (BM25Recommender(K=c.neighbours, K1=c.k1, B=c.b) if c.similarity == "bm25"
+                 else CosineRecommender(K=c.neighbours))
+        with threadpool_limits(1, "blas"), warnings.catch_warnings():
+            # implicit transposes our CSR internally and then warns about its own COO copy
+            warnings.filterwarnings("ignore", message="Method expects CSR input")
+            model.fit(dataset.matrix(), show_progress=False)
+        self.similarity_ = sp.csr_matrix(model.similarity, dtype=np.float32)
+
+    def _score(self, member_idx: np.ndarray, rows: sp.csr_matrix) -> np.ndarray:
+        n = self.similarity_.shape[0]
+        return np.asarray((rows[:, :n] @ self.similarity_).todense())
+
+    def _similar(self, title_idx: np.ndarray) -> np.ndarray:
+        return np.asarray(self.similarity_[title_idx].todense())

@@ -1,0 +1,159 @@
+"""From scores to lists: exclude what was seen, filter, take the top, re-rank, explain.
+
+Shared by every model (``Recommender.recommend`` / ``similar`` call these), so a business rule
+is written once. Work goes in batches of members to keep memory at batch × titles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+
+from halqa.catalog.taxonomy import MUSIC_KINDS
+from halqa.errors import ConfigError
+from halqa.recommend.dataset import Dataset
+from halqa.recommend.filters import allowed, parse_filters
+from halqa.recommend.frames import from_pandas, to_pandas
+
+RECOMMENDATION_COLUMNS = ("member_id", "title_id", "rank", "score", "reason")
+
+
+class Reranker(Protocol):
+    """Re-orders a member's candidate pool into the final ``k`` (see ``halqa.recommend.rerank``)."""
+
+    def pool_size(self, k: int) -> int: ...
+
+    def select(self, dataset: Dataset, member: int, titles: np.ndarray, scores: np.ndarray,
+               k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Chosen titles in order, and a flag per chosen title: promoted by the rule."""
+
+
+def check_k(k: Any) -> int:
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k <= 0:
+        raise ConfigError(f"k must be a positive whole number of titles; got {k!r}")
+    return int(k)
+
+
+def member_ids(dataset: Dataset, members: Any) -> np.ndarray:
+    """Dense indices for ``members`` (ids, Series, or a table with ``member_id``); None = everyone."""
+    if members is None:
+        return np.arange(dataset.n_members)
+    if isinstance(members, (str, int, np.integer)):
+        members = [members]
+    elif not isinstance(members, (list, tuple, np.ndarray, pd.Series, pd.Index)):
+        frame = to_pandas(members, "members")
+        if "member_id" not in frame.columns:
+            raise ConfigError("members table needs a member_id column")
+        members = frame["member_id"]
+    return dataset.member_index(list(members))
+
+
+def recommend(model: Any, members: Any = None, k: int = 10, *, filters: Mapping[str, Any] | Iterable[str] | None = None,
+              exclude_seen: bool = True, repeat_kinds: Iterable[str] = MUSIC_KINDS, rerank: Reranker | None = None,
+              explain: bool = True, lang: str = "en", format: str = "pandas", batch_size: int = 512) -> Any:
+    """Top-``k`` titles for each member: ``member_id, title_id, rank, score, reason``.
+
+    ``exclude_seen`` hides titles the member already had an event on, except titles whose kind is
+    in ``repeat_kinds`` (music may repeat). ``filters``: see :mod:`halqa.recommend.filters`.
+    ``rerank``: e.g. :class:`halqa.recommend.LocalTalentReranker`.
+    """
+    k = check_k(k)
+    ds: Dataset = model.dataset
+    spec = parse_filters(filters)
+    idx = member_ids(ds, members)
+    explainer = None
+    if explain:
+        from halqa.recommend.explain import Explainer
+
+        explainer = Explainer(ds, lang=lang)
+    repeatable = _kind_mask(ds, repeat_kinds) if exclude_seen else None
+    pool = rerank.pool_size(k) if rerank is not None else k
+    parts = []
+    for start in range(0, len(idx), batch_size):
+        batch = idx[start: start + batch_size]
+        scores = _masked_scores(model, ds, batch, spec, repeatable)
+        top = _top(scores, min(pool, ds.n_titles))
+        parts.append(_lists(ds, batch, top, scores, k, rerank, explainer))
+    frame = pd.concat(parts, ignore_index=True) if parts else _empty()
+    return from_pandas(frame, format)
+
+
+def _masked_scores(model: Any, ds: Dataset, batch: np.ndarray, spec: dict, repeatable: np.ndarray | None) -> np.ndarray:
+    scores = model.score(batch)
+    if repeatable is not None:
+        seen = ds.seen()[batch].tocoo()
+        hide = ~repeatable[seen.col]
+        scores[seen.row[hide], seen.col[hide]] = -np.inf
+    mask = allowed(ds, batch, spec)
+    if mask is not None:
+        scores[~mask] = -np.inf
+    return scores
+
+
+def _top(scores: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the ``n`` best scores per row, best first (ties: lower title index first)."""
+    if n >= scores.shape[1]:
+        part = np.tile(np.arange(scores.shape[1]), (scores.shape[0], 1))
+    else:
+        part = np.argpartition(-scores, n - 1, axis=1)[:, :n]
+    order = np.lexsort((part, -np.take_along_axis(scores, part, axis=1)), axis=1)
+    return np.take_along_axis(part, order, axis=1)
+
+
+def _lists(ds: Dataset, batch: np.ndarray, top: np.ndarray, scores: np.ndarray, k: int,
+           rerank: Reranker | None, explainer: Any) -> pd.DataFrame:
+    members, titles, ranks, values, reasons = [], [], [], [], []
+    for row, member in enumerate(batch):
+        cand = top[row]
+        cand_scores = scores[row, cand]
+        keep = np.isfinite(cand_scores)
+        cand, cand_scores = cand[keep], cand_scores[keep]
+        promoted = np.zeros(min(k, len(cand)), dtype=bool)
+        if rerank is not None:
+            chosen, promoted = rerank.select(ds, int(member), cand, cand_scores, k)
+        else:
+            chosen = cand[:k]
+        members.extend([member] * len(chosen))
+        titles.extend(chosen)
+        ranks.extend(range(1, len(chosen) + 1))
+        values.extend(scores[row, chosen])
+        reasons.extend(explainer.reasons(int(member), chosen, promoted) if explainer else [""] * len(chosen))
+    return pd.DataFrame({
+        "member_id": ds.members.to_external(np.asarray(members, dtype=np.int64)),
+        "title_id": ds.titles.to_external(np.asarray(titles, dtype=np.int64)),
+        "rank": np.asarray(ranks, dtype=np.int32),
+        "score": np.asarray(values, dtype=np.float64),
+        "reason": pd.Series(reasons, dtype=object),
+    })
+
+
+def _kind_mask(ds: Dataset, kinds: Iterable[str]) -> np.ndarray:
+    repeat = set(kinds)
+    return ds.title_features["kind"].isin(repeat).to_numpy() if repeat else np.zeros(ds.n_titles, dtype=bool)
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in
+                         zip(RECOMMENDATION_COLUMNS, ("object", "object", "int32", "float64", "object"))})
+
+
+def similar(model: Any, titles: Any, k: int = 10, *, format: str = "pandas") -> Any:
+    """Top-``k`` most similar titles to each of ``titles``: ``title_id, similar_title_id, rank, score``."""
+    k = check_k(k)
+    ds: Dataset = model.dataset
+    if isinstance(titles, (str, int, np.integer)):
+        titles = [titles]
+    query = ds.title_index(list(titles))
+    sims = model.similar_scores(query)
+    sims[np.arange(len(query)), query] = -np.inf
+    top = _top(sims, min(k, ds.n_titles))
+    rows = []
+    for i, q in enumerate(query):
+        for rank, t in enumerate(top[i], start=1):
+            if np.isfinite(sims[i, t]):
+                rows.append((ds.titles.external[q], ds.titles.external[t], rank, float(sims[i, t])))
+    frame = pd.DataFrame(rows, columns=["title_id", "similar_title_id", "rank", "score"])
+    return from_pandas(frame, format)
