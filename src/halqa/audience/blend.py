@@ -1,0 +1,102 @@
+"""halqa's targeting method: a learned blend of the metadata scorers.
+
+Each component (genre profile, metadata profile, feature-kNN, text-kNN,
+content-to-ALS, activity, active-since-release) sees the title from a different
+side. The blend learns how much to trust each one the same way evaluation will
+judge it: it hides a share of the known titles, scores them with components
+trained without them, and fits an L2-regularised logistic regression of "the
+member met the title" on the per-title standardised component scores. The
+components are then refitted on all known titles. The learnt weights are kept
+(``weights``) so reasons can say which signal chose a member.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import minimize
+
+from halqa.audience.data import TargetingData, TitleBatch
+from halqa.audience.methods import Scorer
+
+Factory = Callable[[], Scorer]
+
+
+def standardise(scores: np.ndarray) -> np.ndarray:
+    """Z-score each title's row: only the order of members within a title matters."""
+    mean = scores.mean(axis=1, keepdims=True)
+    std = scores.std(axis=1, keepdims=True)
+    return (scores - mean) / np.where(std > 0, std, 1.0)
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
+    """Weights (last one the intercept) of an L2-regularised logistic regression, by L-BFGS."""
+    x1 = np.hstack([x, np.ones((len(x), 1))])
+    penalty = np.ones(x1.shape[1])
+    penalty[-1] = 0.0
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        z = x1 @ w
+        p = 0.5 * (1 + np.tanh(0.5 * z))  # a sigmoid that never overflows
+        value = np.sum(np.logaddexp(0, z) - y * z) + l2 * np.sum(penalty * w * w)
+        return value, x1.T @ (p - y) + 2 * l2 * penalty * w
+
+    return minimize(loss, np.zeros(x1.shape[1]), jac=True, method="L-BFGS-B").x
+
+
+@dataclass
+class BlendScorer(Scorer):
+    """Logistic blend of component scorers, weights learnt on titles hidden from the components."""
+
+    components: dict[str, Factory] = field(default_factory=dict)
+    l2: float = 1.0
+    holdout_share: float = 0.2
+    folds: int = 2
+    min_events: int = 5
+    seed: int = 0
+    name = "halqa-blend"
+
+    def fit(self, data: TargetingData) -> BlendScorer:
+        if int((data.title_counts() >= self.min_events).sum()) < 5:
+            # Too little history to learn weights from: trust every component equally.
+            self.weights_ = np.append(np.ones(len(self.components)), 0.0)
+        else:
+            x, y = self._training_rows(data)
+            self.weights_ = fit_logistic(x, y, self.l2 * len(y) / 1e5)
+        self.fitted_ = {name: make().fit(data) for name, make in self.components.items()}
+        return self
+
+    def _training_rows(self, data: TargetingData) -> tuple[np.ndarray, np.ndarray]:
+        rng = np.random.default_rng(self.seed)
+        eligible = np.flatnonzero(data.title_counts() >= self.min_events)
+        n_hidden = max(1, int(self.holdout_share * len(eligible)))
+        xs, ys = [], []
+        for _ in range(self.folds):
+            hidden = np.sort(rng.choice(eligible, size=min(n_hidden, len(eligible)), replace=False))
+            known = np.setdiff1d(np.arange(data.n_titles), hidden)
+            part = data.keep_titles(known)
+            fitted = {name: make().fit(part) for name, make in self.components.items()}
+            feats = self._features(fitted, data.titles.take(hidden))
+            labels = np.zeros(feats.shape[:2])
+            for row, title in enumerate(hidden):
+                labels[row, data.audience_of(title)] = 1.0
+            xs.append(feats.reshape(-1, feats.shape[-1]))
+            ys.append(labels.ravel())
+        return np.vstack(xs), np.concatenate(ys)
+
+    @staticmethod
+    def _features(fitted: dict[str, Scorer], batch: TitleBatch) -> np.ndarray:
+        return np.stack([standardise(s.score(batch)) for s in fitted.values()], axis=-1)
+
+    def contributions(self, batch: TitleBatch) -> np.ndarray:
+        """titles × members × components: each component's share of the blended score."""
+        return self._features(self.fitted_, batch) * self.weights_[:-1]
+
+    def score(self, batch: TitleBatch) -> np.ndarray:
+        return self.contributions(batch).sum(axis=-1)
+
+    @property
+    def component_weights(self) -> dict[str, float]:
+        return {name: float(w) for name, w in zip(self.components, self.weights_[:-1])}

@@ -1,0 +1,53 @@
+"""The methods evaluation compares, with the parameter grids validation chooses from."""
+
+from __future__ import annotations
+
+from halqa.audience.blend import BlendScorer
+from halqa.audience.evaluation import MethodSpec
+from halqa.audience.methods import (
+    ActiveSinceRelease,
+    ActivityScorer,
+    ContentALSScorer,
+    FeatureKNNScorer,
+    GenreProfileScorer,
+    ProfileScorer,
+    RandomScorer,
+    TextKNNScorer,
+)
+
+
+def baseline_specs(seed: int = 0) -> list[MethodSpec]:
+    """Random, activity, genre profiles, feature-kNN and content-to-ALS ridge, each with its grid."""
+    return [
+        MethodSpec("random", lambda: RandomScorer(seed=seed)),
+        MethodSpec("activity", ActivityScorer),
+        MethodSpec("genre-cosine", lambda: GenreProfileScorer("cosine")),
+        MethodSpec("genre-dot", lambda: GenreProfileScorer("dot")),
+        MethodSpec("feature-knn", lambda k: FeatureKNNScorer(k=k), [{"k": k} for k in (20, 50, 100, 200, 400)]),
+        MethodSpec("content-als", lambda factors, ridge: ContentALSScorer(factors=factors, ridge=ridge, seed=seed),
+                   [{"factors": f, "ridge": r} for f in (16, 32, 64) for r in (0.3, 1.0, 3.0)]),
+    ]
+
+
+def blend_components(*, seed: int = 0, knn_k: int = 100, als_factors: int = 32, text: bool = False,
+                     release: bool = False) -> dict:
+    """halqa's blend: every metadata signal, weights learnt from titles hidden from the components."""
+    components = {
+        "activity": ActivityScorer,
+        "genre-dot": lambda: GenreProfileScorer("dot"),
+        "profile": lambda: ProfileScorer(beta=0.5),
+        "feature-knn": lambda: FeatureKNNScorer(k=knn_k),
+        "content-als": lambda: ContentALSScorer(factors=als_factors, seed=seed),
+    }
+    if text:
+        components["text-knn"] = lambda: TextKNNScorer(k=knn_k)
+    if release:
+        components["active-since-release"] = ActiveSinceRelease
+    return components
+
+
+def halqa_spec(seed: int = 0, *, text: bool = False, release: bool = True) -> MethodSpec:
+    def build(l2: float) -> BlendScorer:
+        return BlendScorer(blend_components(seed=seed, text=text, release=release), l2=l2, seed=seed)
+
+    return MethodSpec("halqa-blend", build, [{"l2": l2} for l2 in (0.1, 10.0)])
