@@ -1,0 +1,95 @@
+"""`halqa serve` (REST API and dashboard) and `halqa keys` (API keys with roles)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from halqa.cli.common import DbOption, JsonOption, console, open_store, print_json, user_errors
+from halqa.errors import ConfigError
+
+keys_app = typer.Typer(help="API keys for the service: create, list, revoke (stored hashed).",
+                       no_args_is_help=True)
+
+
+@user_errors
+def serve(db: DbOption = None,
+          host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
+          workers: Annotated[int, typer.Option(help="HTTP worker processes; with more than one, a separate "
+                                                    "store process owns the DuckDB file.", min=1, max=64)] = 1,
+          cors: Annotated[list[str] | None, typer.Option("--cors-origin", help="Allow this browser origin "
+                                                        "(repeatable); CORS is closed otherwise.")] = None,
+          rate_limit: Annotated[float, typer.Option(help="Requests per second per API key.", min=0.001)] = 200.0,
+          log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning") -> None:
+    """Serve the REST API (OpenAPI at /docs) and the dashboard (/dashboard/)."""
+    from halqa.catalog import resolve_db_path
+    from halqa.service import Settings, serve as run
+
+    path = resolve_db_path(db)
+    if not path.exists():
+        raise ConfigError(f"{path}: no halqa store here (run `halqa demo` or `halqa ingest` first)")
+    settings = Settings(db=path, workers=workers, cors_origins=cors or [], rate_limit=rate_limit,
+                        rate_burst=max(1, int(rate_limit * 2)))
+    console.print(f"halqa serving {path} on http://{host}:{port}/ (dashboard: /dashboard/, API docs: /docs)",
+                  highlight=False)
+    run(settings, host=host, port=port, log_level=log_level)
+
+
+@keys_app.command("create")
+@user_errors
+def keys_create(role: Annotated[str, typer.Option(help="admin, analyst, creator or service.")],
+                name: Annotated[str, typer.Option(help="Who or what the key is for.")] = "",
+                db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Create a key; the plain key is printed once and only its hash is stored."""
+    from halqa.service.keys import create_key
+
+    with open_store(db) as store:
+        principal, token = create_key(store, role, name)
+    if as_json:
+        print_json({"key_id": principal.key_id, "name": principal.name, "role": principal.role, "key": token})
+        return
+    console.print(f"{principal.role} key {principal.key_id} created; it is shown only now:", highlight=False)
+    console.print(token, highlight=False, soft_wrap=True)
+
+
+@keys_app.command("list")
+@user_errors
+def keys_list(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List keys (ids, names, roles; never the secrets)."""
+    from rich.table import Table
+
+    from halqa.service.keys import list_keys
+
+    with open_store(db) as store:
+        keys = list_keys(store)
+    if as_json:
+        print_json({"keys": keys})
+        return
+    table = Table(title="API keys")
+    for column in ("key_id", "name", "role", "created_at", "revoked_at"):
+        table.add_column(column)
+    for key in keys:
+        table.add_row(*(str(key[c] or "") for c in ("key_id", "name", "role", "created_at", "revoked_at")))
+    console.print(table)
+
+
+@keys_app.command("revoke")
+@user_errors
+def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's id (hq_<key_id>.…).")],
+                db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Revoke a key; a running server notices within a second."""
+    from halqa.service.keys import revoke_key
+
+    with open_store(db) as store:
+        revoke_key(store, key_id)
+    if as_json:
+        print_json({"revoked": key_id})
+    else:
+        console.print(f"key {key_id} revoked", highlight=False)
+
+
+def attach(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+    app.add_typer(keys_app, name="keys")

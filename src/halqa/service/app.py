@@ -1,0 +1,110 @@
+"""The app factory: ``create_app(settings)`` builds the FastAPI app, its routes and the dashboard."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from halqa import __version__
+from halqa.errors import NotFoundError, UserError
+from halqa.service.deps import ServiceState
+from halqa.service.metrics import MetricsMiddleware
+from halqa.service.settings import Settings
+
+log = logging.getLogger("halqa.service")
+DASHBOARD_DIR = Path(__file__).parent / "dashboard"
+
+DESCRIPTION = """halqa's REST API: recommendations, insights, audiences and the catalogue of a
+Moroccan film, series and music service. Authenticate with an API key
+(`X-API-Key: hq_...` or `Authorization: Bearer hq_...`). Roles: **admin** (everything),
+**analyst** (read everything), **creator** (aggregated insights only, never member-level data),
+**service** (recommendations and events). Errors are JSON `{"detail": "..."}` saying what is wrong."""
+
+
+def create_app(settings: Settings | None = None, backend: Any = None) -> FastAPI:
+    """Build the app. ``backend`` (a ``Backend`` or remote proxy) is opened from settings when omitted."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state = _start_state(settings, backend)
+        app.state.halqa = state
+        try:
+            yield
+        finally:
+            state.close()
+
+    app = FastAPI(title="halqa", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                  docs_url="/docs", redoc_url=None)
+    _add_error_handlers(app)
+    if settings.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
+                           allow_headers=["Authorization", "X-API-Key", "Content-Type"])
+    app.add_middleware(MetricsMiddleware)
+    for router in _routers():
+        app.include_router(router)
+    if settings.dashboard:
+        app.mount("/dashboard", StaticFiles(directory=DASHBOARD_DIR, html=True), name="dashboard")
+
+        @app.get("/", include_in_schema=False)
+        async def root() -> RedirectResponse:
+            return RedirectResponse("/dashboard/")
+    return app
+
+
+def _start_state(settings: Settings, backend: Any) -> ServiceState:
+    if backend is not None:
+        return ServiceState(settings, backend, owns_backend=False)
+    if settings.backend_address:
+        from halqa.service.remote import connect
+
+        return ServiceState(settings, connect(settings.backend_address, settings.backend_authkey or ""),
+                            owns_backend=False)
+    from halqa.service.backend import Backend
+
+    return ServiceState(settings, Backend(settings), owns_backend=True)
+
+
+def _routers() -> list[Any]:
+    from halqa.service.routes import admin, catalog, events, system
+
+    routers = [system.router, catalog.router, events.router, admin.router]
+    from halqa.service.routes import domains
+
+    routers.extend(domains.available_routers())
+    return routers
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg", "")} for e in exc.errors()]
+        message = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors[:10])
+        return JSONResponse({"detail": message or "invalid request", "errors": errors}, status_code=422)
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(_: Request, exc: NotFoundError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=404)
+
+    @app.exception_handler(UserError)
+    async def user_error(_: Request, exc: UserError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    @app.exception_handler(Exception)
+    async def internal(_: Request, exc: Exception) -> JSONResponse:
+        # The trace goes to the server log under an id; the client sees the id only.
+        incident = uuid.uuid4().hex[:12]
+        log.error("internal error %s", incident, exc_info=exc)
+        return JSONResponse({"detail": f"internal error (incident {incident}); the server log has the details"},
+                            status_code=500)

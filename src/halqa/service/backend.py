@@ -1,0 +1,198 @@
+"""The process that owns the store: reads on per-thread cursors, writes through one writer.
+
+``Backend`` is the only object that touches DuckDB. Routes call its methods and
+get plain dicts and lists back, so the same calls work in-process (one worker)
+or through ``halqa.service.remote`` from several HTTP worker processes.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date, datetime
+from typing import Any
+
+from halqa.catalog import Store
+from halqa.catalog.schema import MEMBERS, TITLES
+from halqa.errors import NotFoundError, UserError
+from halqa.service import keys as keyring
+from halqa.service.settings import Settings
+from halqa.service.writer import EventWriter
+
+_PUBLIC_MEMBER_COLUMNS = tuple(c for c in MEMBERS.column_names)
+
+
+def jsonable(value: Any) -> Any:
+    """DuckDB values as JSON-ready Python values (timestamps as ISO-8601, maps as dicts)."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
+
+
+class Backend:
+    """Opens the store read-write once, starts the writer thread, serves reads on cursors."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.store = Store.open(settings.db)
+        keyring.ensure_table(self.store)
+        self._local = threading.local()
+        self._readers: list[Store] = []
+        self._readers_lock = threading.Lock()
+        self.writer = EventWriter(Store(self.store.con.cursor(), self.store.path),
+                                  batch_max=settings.writer_batch_max,
+                                  linger_s=settings.writer_linger_ms / 1000)
+        self.started_at = time.time()
+        self.extensions: dict[str, Any] = {}
+        self.writer.start()
+
+    def close(self) -> None:
+        self.writer.stop()
+        for reader in self._readers:
+            try:
+                reader.close()
+            except Exception:
+                pass
+        self.store.close()
+
+    # -- reading ------------------------------------------------------------------------------
+    def reader(self) -> Store:
+        """This thread's read cursor (DuckDB cursors are per-thread connections to one database)."""
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = Store(self.store.con.cursor(), self.store.path)
+            self._local.store = store
+            with self._readers_lock:
+                self._readers.append(store)
+        return store
+
+    def _records(self, query: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        relation = self.reader().con.execute(query, params or [])
+        names = [d[0] for d in relation.description]
+        return [dict(zip(names, jsonable(list(row)))) for row in relation.fetchall()]
+
+    # -- keys ---------------------------------------------------------------------------------
+    def key_entries(self) -> dict[str, tuple[str, str, str, str]]:
+        return keyring.KeyRing.load_entries(self.reader())
+
+    def create_key(self, role: str, name: str = "") -> dict[str, Any]:
+        principal, token = self.writer.call(lambda s: keyring.create_key(s, role, name)).result()
+        return {"key_id": principal.key_id, "name": principal.name, "role": principal.role, "key": token}
+
+    def revoke_key(self, key_id: str) -> None:
+        self.writer.call(lambda s: keyring.revoke_key(s, key_id)).result()
+
+    def list_keys(self) -> list[dict[str, Any]]:
+        return [jsonable(k) for k in keyring.list_keys(self.reader())]
+
+    # -- health and data ----------------------------------------------------------------------
+    def health(self) -> dict[str, Any]:
+        self.reader().scalar("SELECT 1")
+        return {"status": "ok", "schema_version": self.reader().schema_version(),
+                "uptime_s": round(time.time() - self.started_at, 1), "write_queue": self.writer.queued,
+                "writer": dict(self.writer.stats)}
+
+    def data_overview(self, limit: int = 20) -> dict[str, Any]:
+        store = self.reader()
+        return {
+            "counts": store.counts(),
+            "ingests": self._records("SELECT * FROM ingests ORDER BY started_at DESC, ingest_id DESC LIMIT ?", [limit]),
+            "quarantine": self._records(
+                "SELECT q.ingest_id, q.target, q.file, q.line, q.field, q.reason, q.raw FROM quarantine q "
+                "ORDER BY q.ingest_id DESC, q.line DESC LIMIT ?", [limit]),
+            "quarantine_by_reason": self._records(
+                "SELECT target, field, count(*) AS rows FROM quarantine GROUP BY ALL ORDER BY rows DESC LIMIT ?",
+                [limit]),
+        }
+
+    # -- catalogue ----------------------------------------------------------------------------
+    def get_title(self, title_id: str) -> dict[str, Any]:
+        rows = self._records("SELECT * FROM titles WHERE title_id = ?", [title_id])
+        if not rows:
+            raise NotFoundError(f"no title with title_id '{title_id}'")
+        return rows[0]
+
+    def list_titles(self, q: str | None, kind: str | None, limit: int, offset: int) -> dict[str, Any]:
+        where, params = ["true"], []
+        if q:
+            where.append("(strpos(lower(name), lower(?)) > 0 OR title_id = ?)")
+            params += [q, q]
+        if kind:
+            where.append("kind = ?")
+            params.append(kind)
+        clause = " AND ".join(where)
+        total = self.reader().scalar(f"SELECT count(*) FROM titles WHERE {clause}", params)
+        items = self._records(f"SELECT * FROM titles WHERE {clause} ORDER BY title_id LIMIT ? OFFSET ?",
+                              params + [limit, offset])
+        return {"total": int(total), "items": items}
+
+    def upsert_titles(self, rows: list[dict[str, Any]]) -> int:
+        return self.writer.call(lambda s: _upsert_titles(s, rows)).result()
+
+    def get_member(self, member_id: str) -> dict[str, Any]:
+        rows = self._records("SELECT * FROM members WHERE member_id = ?", [member_id])
+        if not rows:
+            raise NotFoundError(f"no member with member_id '{member_id}'")
+        member = rows[0]
+        member["events"] = int(self.reader().scalar("SELECT count(*) FROM events WHERE member_id = ?", [member_id]))
+        return member
+
+    def list_members(self, region: str | None, age_band: str | None, limit: int, offset: int) -> dict[str, Any]:
+        where, params = ["true"], []
+        for column, value in (("region", region), ("age_band", age_band)):
+            if value:
+                where.append(f"{column} = ?")
+                params.append(value)
+        clause = " AND ".join(where)
+        total = self.reader().scalar(f"SELECT count(*) FROM members WHERE {clause}", params)
+        items = self._records(f"SELECT * FROM members WHERE {clause} ORDER BY member_id LIMIT ? OFFSET ?",
+                              params + [limit, offset])
+        return {"total": int(total), "items": items}
+
+    def upsert_members(self, rows: list[dict[str, Any]]) -> int:
+        return self.writer.call(lambda s: _upsert_members(s, rows)).result()
+
+    # -- events -------------------------------------------------------------------------------
+    def post_events(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Store validated events; blocks until committed and folded in. One outcome per row."""
+        return self.writer.post_events(rows).result()
+
+    def member_events(self, member_id: str, limit: int) -> list[dict[str, Any]]:
+        return self._records("SELECT * EXCLUDE (ingest_id) FROM events WHERE member_id = ? ORDER BY ts DESC LIMIT ?",
+                             [member_id, limit])
+
+
+def _map(value: dict[str, str] | None) -> list[dict[str, str]] | None:
+    return None if value is None else [{"k": k, "v": v} for k, v in value.items()]
+
+
+def _upsert_titles(store: Store, rows: list[dict[str, Any]]) -> int:
+    """Insert or replace titles after checking genres and themes against the store's taxonomy."""
+    genres, themes = store.genre_ids(), store.theme_ids()
+    for i, row in enumerate(rows):
+        for field, known in (("genres", genres), ("themes", themes)):
+            for term in row.get(field) or []:
+                if term not in known:
+                    from halqa.catalog.taxonomy import suggest
+
+                    raise UserError(f"titles[{i}].{field}: unknown id '{term}'{suggest(term, sorted(known))} "
+                                    f"(add it with `halqa taxonomy add`)")
+    columns = TITLES.column_names
+    values = ", ".join("map_from_entries(?::STRUCT(k VARCHAR, v VARCHAR)[])" if c in ("names", "synopses") else "?"
+                       for c in columns)
+    store.con.executemany(f"INSERT OR REPLACE INTO titles ({', '.join(columns)}) VALUES ({values})",
+                          [[_map(r.get(c)) if c in ("names", "synopses") else r.get(c) for c in columns]
+                           for r in rows])
+    return len(rows)
+
+
+def _upsert_members(store: Store, rows: list[dict[str, Any]]) -> int:
+    columns = [c for c in MEMBERS.column_names if c != "auto_created"]
+    store.con.executemany(
+        f"INSERT OR REPLACE INTO members ({', '.join(columns)}, auto_created) VALUES ({', '.join('?' * len(columns))}, false)",
+        [[r.get(c) for c in columns] for r in rows])
+    return len(rows)

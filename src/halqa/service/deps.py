@@ -1,0 +1,105 @@
+"""What routes depend on: the running service's state and the caller's key and role."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from halqa.service.keys import KeyRing, Principal
+from halqa.service.ratelimit import RateLimiter, retry_after
+from halqa.service.settings import Settings
+
+api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
+                              description="An API key from `halqa keys create --role ROLE`.")
+bearer = HTTPBearer(auto_error=False, description="The same API key as a bearer token.")
+
+
+class ServiceState:
+    """The backend (local or remote), the key ring and the rate limiter of one HTTP process."""
+
+    def __init__(self, settings: Settings, backend: Any, owns_backend: bool) -> None:
+        self.settings = settings
+        self.backend = backend
+        self.owns_backend = owns_backend
+        self.keyring = KeyRing(backend.key_entries())
+        # Each HTTP process enforces its share, so N processes together give the configured rate.
+        share = max(1, settings.workers)
+        self.limiter = RateLimiter(settings.rate_limit / share, max(1, settings.rate_burst // share))
+        self._last_reload = time.monotonic()
+        self._reload_lock = threading.Lock()
+
+    def verify(self, token: str) -> Principal | None:
+        principal = self.keyring.verify(token)
+        if principal is None and self._may_reload():
+            # A key created or revoked through another process: reload, at most once a second.
+            self.keyring.replace(self.backend.key_entries())
+            principal = self.keyring.verify(token)
+        return principal
+
+    def _may_reload(self) -> bool:
+        with self._reload_lock:
+            now = time.monotonic()
+            if now - self._last_reload < 1.0:
+                return False
+            self._last_reload = now
+            return True
+
+    def reload_keys(self) -> None:
+        self.keyring.replace(self.backend.key_entries())
+
+    def close(self) -> None:
+        if self.owns_backend:
+            self.backend.close()
+
+
+def get_state(request: Request) -> ServiceState:
+    return request.app.state.halqa
+
+
+def get_backend(request: Request) -> Any:
+    return request.app.state.halqa.backend
+
+
+Backend = Annotated[Any, Depends(get_backend)]
+
+
+def require(*roles: str) -> Callable[..., Any]:
+    """A dependency that admits admin and the listed roles, and spends one rate-limit token."""
+    allowed = frozenset(roles) | {"admin"}
+
+    async def dependency(request: Request,
+                         api_key: Annotated[str | None, Security(api_key_header)] = None,
+                         credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None,
+                         ) -> Principal:
+        token = api_key or (credentials.credentials if credentials else None)
+        if not token:
+            raise HTTPException(401, "missing API key: send 'X-API-Key: hq_...' or 'Authorization: Bearer hq_...' "
+                                     "(create one with `halqa keys create --role analyst`)",
+                                headers={"WWW-Authenticate": "Bearer"})
+        state: ServiceState = request.app.state.halqa
+        principal = state.verify(token)
+        if principal is None:
+            raise HTTPException(401, "invalid or revoked API key", headers={"WWW-Authenticate": "Bearer"})
+        wait = state.limiter.take(principal.key_id)
+        if wait:
+            raise HTTPException(429, f"rate limit of {state.settings.rate_limit:g} requests/s for key "
+                                     f"{principal.key_id} exceeded; retry in {wait:.2f}s",
+                                headers={"Retry-After": retry_after(wait)})
+        if principal.role not in allowed:
+            raise HTTPException(403, f"role '{principal.role}' may not use {request.url.path}: "
+                                     f"it needs one of {', '.join(sorted(allowed))}")
+        return principal
+
+    return dependency
+
+
+Admin = Annotated[Principal, Depends(require())]
+Analyst = Annotated[Principal, Depends(require("analyst"))]
+Service = Annotated[Principal, Depends(require("analyst", "service"))]
+Insights = Annotated[Principal, Depends(require("analyst", "creator"))]
+Anyone = Annotated[Principal, Depends(require("analyst", "creator", "service"))]

@@ -1,0 +1,104 @@
+"""API keys with roles, stored hashed in the ``service_keys`` table.
+
+A key is ``hq_<key_id>.<secret>``: ``key_id`` finds the row, the 256-bit random
+secret is checked against ``sha256(salt || secret)``. Because the secret is
+random (not a password a person chose), a fast salted hash is as strong as a
+slow KDF and keeps authentication off the latency budget. The plain key is
+shown once, at creation, and never stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from halqa.catalog import Store
+from halqa.errors import NotFoundError, UserError
+
+ROLES = ("admin", "analyst", "creator", "service")
+ROLE_DOCS = {
+    "admin": "everything, including keys and catalogue writes",
+    "analyst": "read everything, insights, audiences, exports, recommendations",
+    "creator": "aggregated insights and the catalogue only; never member-level data",
+    "service": "recommendations, similar titles, catalogue reads and posting events",
+}
+
+KEYS_DDL = """CREATE TABLE IF NOT EXISTS service_keys (
+  key_id VARCHAR PRIMARY KEY, name VARCHAR, role VARCHAR NOT NULL, salt VARCHAR NOT NULL,
+  hash VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, revoked_at TIMESTAMP)"""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the key's id, name and role."""
+
+    key_id: str
+    name: str
+    role: str
+
+
+def ensure_table(store: Store) -> None:
+    store.run(KEYS_DDL)
+
+
+def _hash(salt: str, secret: str) -> str:
+    return hashlib.sha256(bytes.fromhex(salt) + secret.encode()).hexdigest()
+
+
+def create_key(store: Store, role: str, name: str = "") -> tuple[Principal, str]:
+    """Store a new key for ``role``; returns it with the plain token (shown only now)."""
+    if role not in ROLES:
+        raise UserError(f"unknown role '{role}': use one of {', '.join(ROLES)}")
+    ensure_table(store)
+    key_id, secret, salt = secrets.token_hex(6), secrets.token_urlsafe(32), secrets.token_hex(16)
+    store.run("INSERT INTO service_keys VALUES (?, ?, ?, ?, ?, ?, NULL)",
+              [key_id, name, role, salt, _hash(salt, secret), datetime.now(timezone.utc).replace(tzinfo=None)])
+    return Principal(key_id, name, role), f"hq_{key_id}.{secret}"
+
+
+def revoke_key(store: Store, key_id: str) -> None:
+    ensure_table(store)
+    if not store.scalar("SELECT count(*) FROM service_keys WHERE key_id = ? AND revoked_at IS NULL", [key_id]):
+        raise NotFoundError(f"no active key with id '{key_id}'")
+    store.run("UPDATE service_keys SET revoked_at = now()::TIMESTAMP WHERE key_id = ?", [key_id])
+
+
+def list_keys(store: Store) -> list[dict]:
+    ensure_table(store)
+    rows = store.rows("SELECT key_id, name, role, created_at, revoked_at FROM service_keys ORDER BY created_at")
+    return [dict(zip(("key_id", "name", "role", "created_at", "revoked_at"), r)) for r in rows]
+
+
+class KeyRing:
+    """The active keys held in memory, so checking a key costs one hash and no query."""
+
+    def __init__(self, entries: dict[str, tuple[str, str, str, str]] | None = None) -> None:
+        self._entries = entries or {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def load_entries(store: Store) -> dict[str, tuple[str, str, str, str]]:
+        ensure_table(store)
+        rows = store.rows("SELECT key_id, name, role, salt, hash FROM service_keys WHERE revoked_at IS NULL")
+        return {r[0]: (r[1] or "", r[2], r[3], r[4]) for r in rows}
+
+    def replace(self, entries: dict[str, tuple[str, str, str, str]]) -> None:
+        with self._lock:
+            self._entries = dict(entries)
+
+    def verify(self, token: str) -> Principal | None:
+        """The principal of a well-formed, active key; None for anything else."""
+        if not token.startswith("hq_") or "." not in token:
+            return None
+        key_id, _, secret = token[3:].partition(".")
+        entry = self._entries.get(key_id)
+        if entry is None:
+            return None
+        name, role, salt, digest = entry
+        if not hmac.compare_digest(_hash(salt, secret), digest):
+            return None
+        return Principal(key_id, name, role)

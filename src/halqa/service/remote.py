@@ -1,0 +1,62 @@
+"""Several HTTP worker processes, one store process.
+
+DuckDB lets one process open a file for writing, and then no other process
+may open it at all. So with ``--workers N > 1`` the ``Backend`` lives in one
+store process (the single writer, also serving reads on per-thread cursors)
+and the N uvicorn workers reach it through a ``multiprocessing`` manager on a
+Unix socket with a random secret. Workers do HTTP, validation, keys, rate
+limits and JSON; the store process does the queries, the models and the writes.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from multiprocessing.connection import Connection
+from multiprocessing.managers import BaseManager
+from typing import Any
+
+# Methods of Backend that worker processes may call (nothing that hands out a cursor).
+REMOTE_METHODS = (
+    "key_entries", "create_key", "revoke_key", "list_keys", "health", "data_overview",
+    "get_title", "list_titles", "upsert_titles", "get_member", "list_members", "upsert_members",
+    "post_events", "member_events",
+)
+
+
+class _Manager(BaseManager):
+    pass
+
+
+def run_store_process(env: dict[str, str], address: str, authkey: bytes, ready: Connection) -> None:
+    """Entry point of the store process: open the backend, say ready (or why not), serve calls."""
+    os.environ.update(env)
+    from halqa.service.backend import Backend
+    from halqa.service.settings import Settings
+
+    try:
+        backend = Backend(Settings())
+    except Exception as exc:  # told to the parent, which prints it as one line
+        ready.send(("error", str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+        return
+    _Manager.register("backend", callable=lambda: backend, exposed=REMOTE_METHODS)
+    server = _Manager(address=address, authkey=authkey).get_server()
+    signal.signal(signal.SIGTERM, lambda *_: server.stop_event.set())
+    signal.signal(signal.SIGINT, lambda *_: server.stop_event.set())
+    ready.send(("ok", address))
+    try:
+        server.serve_forever()
+    except SystemExit:
+        pass
+    finally:
+        backend.close()  # drains the write queue before the process ends
+        sys.exit(0)
+
+
+def connect(address: str, authkey_hex: str) -> Any:
+    """A proxy to the store process's backend; safe to use from many threads."""
+    _Manager.register("backend")
+    manager = _Manager(address=address, authkey=bytes.fromhex(authkey_hex))
+    manager.connect()
+    return manager.backend()

@@ -1,0 +1,1 @@
+"""One router per part of the product; ``halqa.service.app`` includes them."""

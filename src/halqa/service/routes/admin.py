@@ -1,0 +1,37 @@
+"""API keys (admin) and the Data page: counts, last ingests, quarantined rows."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+
+from halqa.service.deps import Admin, Analyst, Backend
+from halqa.service.schemas import KeyIn, KeyOut
+
+router = APIRouter(tags=["admin"])
+
+
+@router.post("/v1/keys", response_model=KeyOut, status_code=201, summary="Create an API key (admin)")
+def create_key(body: KeyIn, request: Request, backend: Backend, _: Admin) -> dict[str, Any]:
+    created = backend.create_key(body.role, body.name)
+    request.app.state.halqa.reload_keys()
+    return created
+
+
+@router.get("/v1/keys", summary="List keys, without secrets (admin)")
+def list_keys(backend: Backend, _: Admin) -> list[dict[str, Any]]:
+    return backend.list_keys()
+
+
+@router.delete("/v1/keys/{key_id}", status_code=204, summary="Revoke a key (admin)")
+def revoke_key(key_id: Annotated[str, Path(min_length=1, max_length=40)], request: Request,
+               backend: Backend, _: Admin) -> None:
+    backend.revoke_key(key_id)
+    request.app.state.halqa.reload_keys()
+
+
+@router.get("/v1/data", summary="Row counts, last ingests and quarantined rows (admin, analyst)")
+def data_overview(backend: Backend, _: Analyst,
+                  limit: Annotated[int, Query(ge=1, le=500)] = 20) -> dict[str, Any]:
+    return backend.data_overview(limit)

@@ -1,0 +1,53 @@
+"""Service settings, read from arguments or ``HALQA_SERVICE_*`` environment variables.
+
+The environment is how uvicorn worker processes (spawned, not forked) receive
+the settings of the ``halqa serve`` command that started them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from halqa.catalog import resolve_db_path
+
+
+class Settings(BaseSettings):
+    """Everything the app factory needs; every field has a safe default."""
+
+    model_config = SettingsConfigDict(env_prefix="HALQA_SERVICE_", extra="ignore")
+
+    db: Path = Field(default_factory=resolve_db_path,
+                     validation_alias=AliasChoices("HALQA_SERVICE_DB", "HALQA_DB", "db"))
+    # CORS is closed unless origins are listed (e.g. HALQA_SERVICE_CORS_ORIGINS='["https://app.example"]').
+    cors_origins: list[str] = Field(default_factory=list)
+    # Token bucket per API key: sustained requests per second and burst size (per process).
+    rate_limit: float = Field(default=200.0, gt=0)
+    rate_burst: int = Field(default=400, gt=0)
+    workers: int = Field(default=1, ge=1, le=64)
+    # Set by `halqa serve --workers N>1`: where the store process listens, and its secret.
+    backend_address: str | None = None
+    backend_authkey: str | None = None
+    # Event writer: the most events committed in one transaction, and how long it
+    # waits for more to arrive once a first one is queued (group commit).
+    writer_batch_max: int = Field(default=20_000, gt=0)
+    writer_linger_ms: float = Field(default=2.0, ge=0)
+    min_group: int = Field(default=10, ge=1, description="k: aggregates over fewer members are suppressed")
+    dashboard: bool = True
+
+    def to_env(self) -> dict[str, str]:
+        """The environment variables that rebuild these settings in another process."""
+        env = {}
+        for name, value in self.model_dump(mode="json").items():
+            if value is None:
+                continue
+            env[f"HALQA_SERVICE_{name.upper()}"] = value if isinstance(value, str) else _json(value)
+        return env
+
+
+def _json(value: object) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,237 @@
+"""The single writer: one thread owns every write to the store.
+
+DuckDB lets one process write, and inside it concurrent writers would conflict
+on the same rows. So every write goes through a queue drained by one thread:
+posted events are coalesced into batches (group commit: one transaction for all
+the events that arrived while the previous batch was committing), de-duplicated
+on the events' natural key against the batch and the table, checked for unknown
+members and titles, and committed together with their bookkeeping (one
+``ingests`` row for this server run, ``quarantine`` rows for rejects). Each
+caller waits on a future that resolves after the commit and after the
+on-commit hooks (recommendation fold-in) ran, so a 2xx means "stored and
+visible". Readers use their own cursors and never wait for the writer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from datetime import datetime, timezone
+from typing import Any
+
+import pyarrow as pa
+
+from halqa.catalog import Store
+
+log = logging.getLogger("halqa.service.writer")
+
+EVENT_KEY = ("member_id", "title_id", "event_type", "ts")
+EVENT_FIELDS = ("member_id", "title_id", "event_type", "ts", "value", "device", "source")
+_SCHEMA = pa.schema([("seq", pa.int64()), ("member_id", pa.string()), ("title_id", pa.string()),
+                     ("event_type", pa.string()), ("ts", pa.timestamp("us")), ("value", pa.float64()),
+                     ("device", pa.string()), ("source", pa.string())])
+_STOP = object()
+
+
+class _EventJob:
+    __slots__ = ("rows", "future")
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = rows
+        self.future: Future = Future()
+
+
+class _CallJob:
+    __slots__ = ("fn", "future")
+
+    def __init__(self, fn: Callable[[Store], Any]) -> None:
+        self.fn = fn
+        self.future: Future = Future()
+
+
+class EventWriter:
+    """Queue + one thread; ``post_events`` and ``call`` return futures."""
+
+    def __init__(self, store: Store, *, batch_max: int = 20_000, linger_s: float = 0.002,
+                 on_commit: list[Callable[[list[dict[str, Any]]], None]] | None = None) -> None:
+        self.store = store  # a Store on the writer's own cursor
+        self.batch_max = batch_max
+        self.linger_s = linger_s
+        self.on_commit = on_commit if on_commit is not None else []
+        self._queue: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._loop, name="halqa-writer", daemon=True)
+        self._ingest_id: int | None = None
+        self._ingest_committed = False
+        self.stats = {"batches": 0, "accepted": 0, "duplicates": 0, "rejected": 0}
+
+    # -- public -------------------------------------------------------------------------------
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Drain what is queued, mark this run's ingest row done, stop the thread."""
+        if self._thread.is_alive():
+            self._queue.put(_STOP)
+            self._thread.join(timeout)
+
+    def post_events(self, rows: list[dict[str, Any]]) -> Future:
+        """Queue validated events; the future gives one outcome per row, in order."""
+        job = _EventJob(rows)
+        self._queue.put(job)
+        return job.future
+
+    def call(self, fn: Callable[[Store], Any]) -> Future:
+        """Run ``fn(store)`` in the writer thread inside a transaction."""
+        job = _CallJob(fn)
+        self._queue.put(job)
+        return job.future
+
+    @property
+    def queued(self) -> int:
+        return self._queue.qsize()
+
+    # -- the thread ---------------------------------------------------------------------------
+    def _loop(self) -> None:
+        while True:
+            job = self._queue.get()
+            if job is _STOP:
+                self._finish()
+                return
+            if isinstance(job, _CallJob):
+                self._run_call(job)
+                continue
+            batch, pending = self._gather(job)
+            self._run_events(batch)
+            if pending is _STOP:
+                self._finish()
+                return
+            if pending is not None:
+                self._run_call(pending) if isinstance(pending, _CallJob) else self._run_events([pending])
+
+    def _gather(self, first: _EventJob) -> tuple[list[_EventJob], Any]:
+        """Take every event job already queued (waiting ``linger_s`` for stragglers)."""
+        batch, size = [first], len(first.rows)
+        deadline = time.monotonic() + self.linger_s
+        while size < self.batch_max:
+            try:
+                job = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if not isinstance(job, _EventJob):
+                return batch, job  # keep order: a call or stop runs after this batch
+            batch.append(job)
+            size += len(job.rows)
+        return batch, None
+
+    def _run_call(self, job: _CallJob) -> None:
+        try:
+            with self.store.transaction():
+                result = job.fn(self.store)
+        except BaseException as exc:  # handed to the caller, who decides what it means
+            job.future.set_exception(exc)
+        else:
+            job.future.set_result(result)
+
+    def _run_events(self, jobs: list[_EventJob]) -> None:
+        rows = [row for job in jobs for row in job.rows]
+        try:
+            with self.store.transaction():
+                outcomes, accepted = self._commit(rows)
+        except BaseException as exc:
+            log.exception("event batch of %d rows failed", len(rows))
+            if not self._ingest_committed:
+                self._ingest_id = None  # its INSERT was rolled back with the batch
+            for job in jobs:
+                job.future.set_exception(exc)
+            return
+        self._ingest_committed = True
+        self._notify(accepted)
+        start = 0
+        for job in jobs:
+            job.future.set_result(outcomes[start:start + len(job.rows)])
+            start += len(job.rows)
+
+    def _notify(self, accepted: list[dict[str, Any]]) -> None:
+        for hook in self.on_commit:
+            try:
+                hook(accepted)
+            except Exception:  # a failed fold-in must not lose stored events
+                log.exception("on-commit hook %r failed", hook)
+
+    # -- one batch ----------------------------------------------------------------------------
+    def _commit(self, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        con = self.store.con
+        table = pa.Table.from_pylist([{"seq": i, **{f: r.get(f) for f in EVENT_FIELDS}}
+                                      for i, r in enumerate(rows)], schema=_SCHEMA)
+        con.register("halqa_incoming", table)
+        try:
+            unknown = self.store.rows(
+                "SELECT b.seq, m.member_id IS NULL, t.title_id IS NULL FROM halqa_incoming b "
+                "LEFT JOIN members m ON m.member_id = b.member_id LEFT JOIN titles t ON t.title_id = b.title_id "
+                "WHERE m.member_id IS NULL OR t.title_id IS NULL")
+            lo = min(r["ts"] for r in rows)
+            hi = max(r["ts"] for r in rows)
+            # The ts range lets DuckDB skip row groups by their min/max: live events are recent.
+            existing = set(self.store.rows(
+                "SELECT member_id, title_id, event_type, ts FROM events WHERE ts BETWEEN ? AND ? "
+                "AND member_id IN (SELECT DISTINCT member_id FROM halqa_incoming)", [lo, hi]))
+        finally:
+            con.unregister("halqa_incoming")
+        bad = {seq: (no_member, no_title) for seq, no_member, no_title in unknown}
+        outcomes, accepted, quarantined = [], [], []
+        for i, row in enumerate(rows):
+            key = tuple(row[f] for f in EVENT_KEY)
+            if i in bad:
+                field = "member_id" if bad[i][0] else "title_id"
+                reason = f"unknown {field} '{row[field]}'"
+                outcomes.append({"status": "rejected", "field": field, "reason": reason})
+                quarantined.append((i, field, reason, row))
+            elif key in existing:
+                outcomes.append({"status": "duplicate"})
+            else:
+                existing.add(key)
+                outcomes.append({"status": "accepted"})
+                accepted.append(row)
+        ingest_id = self._ingest_row()
+        if accepted:
+            out = pa.Table.from_pylist([{f: r.get(f) for f in EVENT_FIELDS} for r in accepted],
+                                       schema=_SCHEMA.remove(0))
+            con.register("halqa_accepted", out)
+            try:
+                self.store.run("INSERT INTO events SELECT member_id, title_id, event_type, ts, value, device, "
+                               "source, ? FROM halqa_accepted", [ingest_id])
+            finally:
+                con.unregister("halqa_accepted")
+        if quarantined:
+            con.executemany("INSERT INTO quarantine VALUES (?, 'events', 'api', ?, ?, ?, ?)",
+                            [(ingest_id, line, field, reason, json.dumps(row, default=str, ensure_ascii=False))
+                             for line, field, reason, row in quarantined])
+        n_dup = len(rows) - len(accepted) - len(quarantined)
+        self.store.run("UPDATE ingests SET accepted = accepted + ?, rejected = rejected + ?, "
+                       "duplicates = duplicates + ?, finished_at = now()::TIMESTAMP WHERE ingest_id = ?",
+                       [len(accepted), len(quarantined), n_dup, ingest_id])
+        for name, n in (("accepted", len(accepted)), ("duplicates", n_dup), ("rejected", len(quarantined))):
+            self.stats[name] += n
+        self.stats["batches"] += 1
+        return outcomes, accepted
+
+    def _ingest_row(self) -> int:
+        """One ``ingests`` row per server run records what the API stored (the Data page shows it)."""
+        if self._ingest_id is None:
+            self._ingest_id = int(self.store.scalar("SELECT nextval('ingest_seq')"))
+            self.store.run("INSERT INTO ingests VALUES (?, 'events', 'api', NULL, ?, NULL, 0, 0, 0, 0, 'running')",
+                           [self._ingest_id, datetime.now(timezone.utc).replace(tzinfo=None)])
+        return self._ingest_id
+
+    def _finish(self) -> None:
+        if self._ingest_id is not None:
+            try:
+                self.store.run("UPDATE ingests SET status = 'done', finished_at = now()::TIMESTAMP "
+                               "WHERE ingest_id = ?", [self._ingest_id])
+            except Exception:
+                log.exception("could not close the API ingest row")

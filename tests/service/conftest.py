@@ -1,0 +1,87 @@
+"""A real `halqa serve` process on 127.0.0.1 over a small multilingual world, with one key per role."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from halqa.catalog import Store
+from halqa.service.keys import ROLES, create_key
+from tests.service.world import build_world
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+
+
+@dataclass
+class Served:
+    url: str
+    db: Path
+    keys: dict[str, str]
+    world: dict
+    process: subprocess.Popen
+    log: Path
+    extra: dict = field(default_factory=dict)
+
+    def client(self, role: str | None = None, **kwargs) -> httpx.Client:
+        headers = {"X-API-Key": self.keys[role]} if role else {}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=30, **kwargs)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(db: Path, log: Path, *args: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "halqa.cli.main", "serve", "--db", str(db), "--port", str(port),
+                                *args], stdout=log.open("w"), stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
+        try:
+            if httpx.get(url + "/health", timeout=2).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError(f"server did not answer within 90 s: {log.read_text()[-2000:]}")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)
+
+
+def prepare_store(db: Path) -> tuple[dict, dict[str, str]]:
+    with Store.open(db) as store:
+        world = build_world(store)
+        keys = {role: create_key(store, role, f"test-{role}")[1] for role in ROLES}
+    return world, keys
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory) -> Served:
+    tmp = tmp_path_factory.mktemp("served")
+    db = tmp / "svc.duckdb"
+    world, keys = prepare_store(db)
+    process, url = start_server(db, tmp / "server.log", "--rate-limit", "100000")
+    yield Served(url, db, keys, world, process, tmp / "server.log")
+    stop_server(process)
