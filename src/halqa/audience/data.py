@@ -23,13 +23,15 @@ class TitleBatch:
     tokens: list[Tokens]
     texts: list[str]
     release: np.ndarray  # unix seconds of release, NaN when unknown
+    names: list[str] | None = None  # display names (byte-exact), when known
 
     def __len__(self) -> int:
         return len(self.tokens)
 
     def take(self, idx: Sequence[int] | np.ndarray) -> TitleBatch:
         idx = np.asarray(idx, dtype=np.int64)
-        return TitleBatch([self.tokens[i] for i in idx], [self.texts[i] for i in idx], self.release[idx])
+        names = None if self.names is None else [self.names[i] for i in idx]
+        return TitleBatch([self.tokens[i] for i in idx], [self.texts[i] for i in idx], self.release[idx], names)
 
 
 @dataclass

@@ -207,3 +207,46 @@ class ActiveSinceRelease(Scorer):
                 after = self._seen.data >= release
                 out[i] = np.bincount(rows, weights=after, minlength=len(self._counts)) / self._counts
         return out
+
+
+@dataclass
+class MemberMatchScorer(Scorer):
+    """Does the member speak the title's language (``field="language"``) or live in its region?
+
+    Reads the member side columns of ``TargetingData.members``; all zeros when they are absent.
+    """
+
+    field: str = "language"
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return f"{self.field}-match"
+
+    def fit(self, data: TargetingData) -> MemberMatchScorer:
+        self._n = data.n_members
+        column = "languages" if self.field == "language" else "region"
+        values = data.members.get(column)
+        self._values = list(values) if values is not None else [None] * self._n
+        return self
+
+    def score(self, batch: TitleBatch) -> np.ndarray:
+        prefix = "lang:" if self.field == "language" else "region:"
+        out = np.zeros((len(batch), self._n))
+        for i, tokens in enumerate(batch.tokens):
+            wanted = {t[len(prefix):]: w for t, w in tokens if t.startswith(prefix)}
+            if not wanted:
+                continue
+            for m, have in enumerate(self._values):
+                out[i, m] = _match(have, wanted)
+        return out
+
+
+def _match(have, wanted: dict[str, float]) -> float:
+    if have is None or (isinstance(have, float) and np.isnan(have)):
+        return 0.0
+    items = [have] if isinstance(have, str) else list(have)
+    best = 0.0
+    for value in items:
+        base = str(value).split("-")[0]
+        best = max(best, wanted.get(str(value), 0.0), 0.5 * wanted.get(base, 0.0))
+    return best

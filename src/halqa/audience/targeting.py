@@ -1,0 +1,187 @@
+"""Targeting a title: rank every marketing-consented member, say why, break the audience down.
+
+Example:
+    >>> from halqa.audience import Targeter, load_title
+    >>> targeter = Targeter(store)
+    >>> result = targeter.target(load_title("new_title.json"), top=500)
+    >>> result.audience.head()       # member_id, score, reasons, age_band, region, languages
+    >>> result.breakdown["region"]   # counts, groups under k suppressed
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from halqa.audience.blend import BlendScorer
+from halqa.audience.breakdown import DEFAULT_K, breakdown, member_languages
+from halqa.audience.data import TargetingData, TitleBatch
+from halqa.audience.features import CharNgramSpace, FeatureSpace
+from halqa.audience.recipes import blend_components
+from halqa.audience.store_data import load_targeting_data
+from halqa.audience.title import NewTitle
+from halqa.errors import ConfigError, NotFoundError
+
+AUDIENCE_COLUMNS = ("member_id", "score", "reasons", "age_band", "region", "languages")
+SIMILAR_SIGNALS = ("feature-knn", "content-als", "profile", "text-knn")
+
+
+@dataclass
+class TargetResult:
+    title: str
+    audience: pd.DataFrame
+    candidates: int
+    breakdown: dict
+    weights: dict[str, float]
+    already_reached: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self, rows: int | None = None) -> dict:
+        shown = self.audience if rows is None else self.audience.head(rows)
+        return {"title": self.title, "size": int(len(self.audience)), "candidates": self.candidates,
+                "already_reached": self.already_reached, "breakdown": self.breakdown,
+                "method": {"name": "halqa-blend", "weights": {k: round(v, 4) for k, v in self.weights.items()}},
+                "members": shown.to_dict(orient="records")}
+
+
+class Targeter:
+    """Fits halqa's blend on a store (marketing consent only) and targets titles from their metadata."""
+
+    def __init__(self, store: Any = None, *, data: TargetingData | None = None, seed: int = 0, k: int = DEFAULT_K,
+                 creator_names: dict[str, str] | None = None) -> None:
+        self.data = data if data is not None else load_targeting_data(store)
+        self.seed, self.k = seed, k
+        self.creator_names = creator_names if creator_names is not None else _creator_names(store)
+
+    def _fit(self, data: TargetingData) -> BlendScorer:
+        has_text = any(t for t in data.titles.texts)
+        has_release = bool(np.isfinite(data.titles.release).any())
+        components = blend_components(seed=self.seed, text=has_text, release=has_release)
+        if data.members:
+            from halqa.audience.methods import MemberMatchScorer
+            components["language-match"] = lambda: MemberMatchScorer("language")
+            components["region-match"] = lambda: MemberMatchScorer("region")
+        return BlendScorer(components, l2=10.0, seed=self.seed).fit(data)
+
+    def target(self, title: NewTitle, *, top: int | None = None, min_score: float | None = None) -> TargetResult:
+        """Rank members for a title that is not in the store (or is treated as unseen)."""
+        return self._target(self.data, title.batch(), title.name, title.available_regions, top, min_score)
+
+    def target_existing(self, title_id: str, *, top: int | None = None,
+                        min_score: float | None = None) -> TargetResult:
+        """Rank the members who have not met ``title_id`` yet; the title's own events are hidden from the models."""
+        where = np.flatnonzero(self.data.title_ids == str(title_id))
+        if not len(where):
+            raise NotFoundError(f"title '{title_id}' is not in the store")
+        idx = int(where[0])
+        reached = self.data.audience_of(idx)
+        data = self.data.keep_titles(np.setdiff1d(np.arange(self.data.n_titles), [idx]))
+        name = self.data.titles.names[idx] if self.data.titles.names else str(title_id)
+        result = self._target(data, self.data.titles.take([idx]), name, None, top, min_score, exclude=reached)
+        result.already_reached = int(len(reached)) if len(reached) >= self.k else 0
+        return result
+
+    def _target(self, data: TargetingData, batch: TitleBatch, name: str, regions: list[str] | None,
+                top: int | None, min_score: float | None, exclude: np.ndarray | None = None) -> TargetResult:
+        if top is not None and top < 1:
+            raise ConfigError(f"--top must be at least 1 (got {top})")
+        if min_score is not None and not 0 <= min_score <= 1:
+            raise ConfigError(f"--min-score is a probability between 0 and 1 (got {min_score})")
+        blend = self._fit(data)
+        contrib = blend.contributions(batch)[0]
+        score = 1 / (1 + np.exp(-(contrib.sum(axis=1) + blend.weights_[-1])))
+        candidates = np.ones(data.n_members, dtype=bool)
+        if exclude is not None:
+            candidates[exclude] = False
+        if regions:
+            region = data.members.get("region")
+            candidates &= np.array([r in regions for r in region]) if region is not None else False
+        order = np.flatnonzero(candidates)[np.argsort(-score[candidates], kind="stable")]
+        n_candidates = len(order)
+        if min_score is not None:
+            order = order[score[order] >= min_score]
+        if top is not None:
+            order = order[:top]
+        reasons = Reasons(data, batch, blend, self.creator_names).for_members(order, contrib)
+        audience = self._frame(data, order, score, reasons)
+        return TargetResult(name, audience, n_candidates, breakdown(data.members, order, self.k),
+                            blend.component_weights)
+
+    @staticmethod
+    def _frame(data: TargetingData, order: np.ndarray, score: np.ndarray, reasons: list[str]) -> pd.DataFrame:
+        def column(name: str) -> list:
+            values = data.members.get(name)
+            return [None] * len(order) if values is None else [values[i] for i in order]
+
+        return pd.DataFrame({
+            "member_id": data.member_ids[order], "score": np.round(score[order], 6), "reasons": reasons,
+            "age_band": column("age_band"), "region": column("region"),
+            "languages": ["|".join(member_languages(v)) for v in column("languages")],
+        }, columns=list(AUDIENCE_COLUMNS))
+
+
+def _creator_names(store: Any) -> dict[str, str]:
+    if store is None:
+        return {}
+    return {cid: name for cid, name in store.rows("SELECT creator_id, name FROM creators")}
+
+
+class Reasons:
+    """Turns each member's strongest signals into words a marketer can check."""
+
+    def __init__(self, data: TargetingData, batch: TitleBatch, blend: BlendScorer,
+                 creator_names: dict[str, str]) -> None:
+        self.data, self.blend, self.creator_names = data, blend, creator_names
+        self.tokens = dict(batch.tokens[0])
+        space = FeatureSpace().fit(data.titles.tokens)
+        sims = (space.transform(batch.tokens) @ space.transform(data.titles.tokens).T).toarray()[0]
+        if any(batch.texts) and any(data.titles.texts):
+            text = CharNgramSpace(dim=2 ** 16).fit(data.titles.texts)
+            sims = sims + 0.5 * (text.transform(batch.texts) @ text.transform(data.titles.texts).T).toarray()[0]
+        self.similarity = sims
+        self.display = data.titles.names or [str(t) for t in data.title_ids]
+        self.binary = data.binary()
+        self.creators = [c[len("creator:"):] for c in self.tokens if c.startswith("creator:")]
+        self.creator_titles = {c: {i for i, tok in enumerate(data.titles.tokens) if (f"creator:{c}", 1.0) in tok}
+                               for c in self.creators}
+
+    def for_members(self, order: np.ndarray, contrib: np.ndarray) -> list[str]:
+        names = list(self.blend.components)
+        return [self._member(int(m), contrib[m], names) for m in order]
+
+    def _member(self, m: int, contrib: np.ndarray, names: list[str]) -> str:
+        history = self.binary.indices[self.binary.indptr[m]:self.binary.indptr[m + 1]]
+        reasons: list[str] = []
+        for creator, titles in self.creator_titles.items():
+            if titles & set(history.tolist()):
+                reasons.append(f"follows {self.creator_names.get(creator, creator)}")
+        for j in np.argsort(-contrib):
+            if contrib[j] <= 0 or len(reasons) >= 3:
+                break
+            reason = self._signal(names[j], m, history)
+            if reason and reason not in reasons:
+                reasons.append(reason)
+        return "; ".join(reasons) if reasons else "broad reach (no strong signal)"
+
+    def _signal(self, signal: str, m: int, history: np.ndarray) -> str | None:
+        if signal in SIMILAR_SIGNALS and len(history):
+            best = history[np.argsort(-self.similarity[history])[:2]]
+            best = [i for i in best if self.similarity[i] > 0]
+            return "watched similar: " + ", ".join(self.display[i] for i in best) if best else None
+        if signal == "genre-dot":
+            genres = [t[6:] for t in self.tokens if t.startswith("genre:")]
+            return f"watches {'/'.join(genres)}"
+        if signal == "language-match":
+            langs = [t[5:] for t in self.tokens if t.startswith("lang:")]
+            return f"speaks {langs[0]}" if langs else None
+        if signal == "region-match":
+            regions = [t[7:] for t in self.tokens if t.startswith("region:")]
+            return f"lives in {regions[0]}" if regions else None
+        if signal == "activity":
+            return f"active member ({len(history)} titles)"
+        if signal == "active-since-release":
+            return "active since the release"
+        return None

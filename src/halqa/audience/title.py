@@ -1,0 +1,155 @@
+"""The metadata of a title to target, validated: a JSON file or a dict in, ``NewTitle`` out.
+
+Every problem becomes one ``UserError`` naming the file, the field and what is
+accepted (unknown genre spellings get a "did you mean"). Genres and themes are
+checked against the store's open vocabularies, so user-added terms work.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from halqa.audience.data import TitleBatch
+from halqa.audience.features import metadata_tokens
+from halqa.catalog import taxonomy
+from halqa.errors import DataError, UserError
+
+REQUIRED = ("name", "kind", "genres", "language")
+
+
+class NewTitle(BaseModel):
+    """A title described by metadata only (it has no events yet)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1)
+    kind: str
+    genres: list[str] = Field(min_length=1)
+    language: str
+    title_id: str | None = None
+    themes: list[str] = []
+    creator_ids: list[str] = []
+    region: str | None = None
+    release_date: date | None = None
+    names: dict[str, str] = {}
+    synopses: dict[str, str] = {}
+    synopsis: str | None = None
+    tags: list[str] = []
+    available_regions: list[str] | None = None
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, value: str) -> str:
+        if value not in taxonomy.KINDS:
+            raise ValueError(f"unknown kind '{value}'{taxonomy.suggest(value, taxonomy.KINDS)}; "
+                             f"use one of {', '.join(taxonomy.KINDS)}")
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        tag = taxonomy.normalise_language(value)
+        if tag is None:
+            raise ValueError(f"'{value}' is not a BCP-47 language tag (e.g. ary, ary-Latn, fr, zgh)")
+        return tag
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str | None) -> str | None:
+        return None if value is None else _region_id(value)
+
+    @field_validator("available_regions")
+    @classmethod
+    def _regions(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else [_region_id(v) for v in value]
+
+    def text(self) -> str:
+        """Everything a reader could match on: names, synopses and tags, in every script."""
+        parts = [self.name, *self.names.values(), *self.synopses.values(), self.synopsis or "", *self.tags]
+        return " ".join(p for p in parts if p)
+
+    def tokens(self) -> list[tuple[str, float]]:
+        year = float(self.release_date.year) if self.release_date else None
+        return metadata_tokens(genres=self.genres, themes=self.themes, creators=self.creator_ids,
+                               languages=[self.language], region=self.region, kind=self.kind, year=year)
+
+    def batch(self) -> TitleBatch:
+        release = pd.Timestamp(self.release_date).timestamp() if self.release_date else np.nan
+        return TitleBatch([self.tokens()], [self.text()], np.array([release]))
+
+
+def _region_id(value: str) -> str:
+    region = taxonomy.normalise_region(value)
+    if region is None:
+        raise ValueError(f"unknown region '{value}'{taxonomy.suggest(value, taxonomy.REGION_IDS)}")
+    return region
+
+
+def parse_title(raw: Any, *, source: str = "title", genres: set[str] | None = None,
+                themes: set[str] | None = None) -> NewTitle:
+    """Validate ``raw`` (a dict); ``genres``/``themes`` are the vocabularies to check against."""
+    if not isinstance(raw, dict):
+        raise DataError(f"{source}: expected a JSON object with at least the fields {', '.join(REQUIRED)}, "
+                        f"got {type(raw).__name__ if raw is not None else 'null'}")
+    missing = [f for f in REQUIRED if f not in raw]
+    if missing:
+        raise DataError(f"{source}: missing field{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                        f"(a title needs {', '.join(REQUIRED)})")
+    try:
+        title = NewTitle.model_validate(raw)
+    except ValidationError as exc:
+        raise DataError(f"{source}: {_first_problem(exc)}") from None
+    title.genres = _check_terms(title.genres, genres, "genre", taxonomy.GENRE_ALIASES, source)
+    title.themes = _check_terms(title.themes, themes, "theme", {}, source)
+    return title
+
+
+def load_title(path: str | Path, *, genres: set[str] | None = None, themes: set[str] | None = None) -> NewTitle:
+    """Read and validate a new-title JSON file."""
+    p = Path(path)
+    if not p.exists():
+        raise UserError(f"{p}: no such title file")
+    try:
+        raw = json.loads(p.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{p}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{p}: not UTF-8 text") from None
+    return parse_title(raw, source=str(p), genres=genres, themes=themes)
+
+
+def _first_problem(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(x) for x in err["loc"]) or "title"
+    if err["type"] == "extra_forbidden":
+        known = ", ".join(NewTitle.model_fields)
+        return f"unknown field '{where}'{taxonomy.suggest(str(err['loc'][0]), list(NewTitle.model_fields))} " \
+               f"(accepted: {known})"
+    message = err["msg"].removeprefix("Value error, ")
+    return f"field '{where}': {message} (got {json.dumps(err.get('input'), ensure_ascii=False, default=str)})"
+
+
+def _check_terms(values: list[str], vocabulary: set[str] | None, what: str, aliases: dict[str, str],
+                 source: str) -> list[str]:
+    allowed = vocabulary if vocabulary is not None else _builtin(what)
+    out = []
+    for value in values:
+        term = taxonomy.slug(value)
+        term = aliases.get(term, term)
+        if term not in allowed:
+            raise DataError(f"{source}: field '{what}s': unknown {what} '{value}'"
+                            f"{taxonomy.suggest(term, sorted(allowed))} (see `halqa taxonomy`)")
+        out.append(term)
+    return out
+
+
+def _builtin(what: str) -> set[str]:
+    terms = taxonomy.MUSIC_GENRES + taxonomy.SCREEN_GENRES if what == "genre" else taxonomy.THEMES
+    return {t.id for t in terms}
