@@ -1,0 +1,18 @@
+"""Where a query definition meets DuckDB: run it on a halqa Store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from halqa.engines.base import QueryDef
+
+
+def run(store: Any, query: QueryDef, params: dict | None = None, *, format: str = "pandas") -> Any:
+    """Run ``query`` on ``store`` (a ``halqa.catalog.Store``) with its parameters from ``params``.
+
+    Returns a pandas DataFrame, or a ``pyarrow.Table`` with ``format="arrow"``.
+    """
+    bound = query.bind(params or {})
+    if format == "arrow":
+        return store.arrow(query.sql, bound)
+    return store.df(query.sql, bound)

@@ -1,0 +1,220 @@
+"""Every analytics query of halqa.insights, defined once (DuckDB SQL, ``$name`` parameters).
+
+This module is the one place where insights touch data. ``halqa.engines.duckdb.run`` runs a
+definition on a Store; ``halqa.engines.spark`` transpiles the same text for Spark (tests
+check that every definition in ``DEFINITIONS`` transpiles and parses back as Spark SQL).
+Queries read consented data only: ``events_analytics`` and ``members_analytics``.
+
+Parameters: ``$seg_<key>`` (segment, NULL = open), ``$cur_start``/``$cur_end`` (window),
+``$base_start``/``$base_end`` (baseline), ``$target`` (fans-also-like), ``$region`` (supply).
+"""
+
+from __future__ import annotations
+
+from halqa.engines.base import QueryDef
+from halqa.insights.segment import SEGMENT_KEYS
+
+# Events that mean "this member consumed this title" (a start, or a rating in research data).
+CONSUMPTION = ("play", "view", "listen", "rate")
+_CONSUMED = "(" + ", ".join(f"'{t}'" for t in CONSUMPTION) + ")"
+
+
+def _segment_predicate(alias: str = "m") -> str:
+    clauses = []
+    for key in SEGMENT_KEYS:
+        param = f"$seg_{key}"
+        if key == "language":
+            test = f"list_contains({alias}.languages, {param})"
+        elif key == "city":
+            test = f"lower({alias}.city) = lower({param})"
+        else:
+            test = f"{alias}.{key} = {param}"
+        clauses.append(f"({param} IS NULL OR {test})")
+    return "\n      AND ".join(clauses)
+
+
+SEGMENT_CTE = f"seg AS (\n  SELECT m.member_id FROM members_analytics m\n  WHERE {_segment_predicate()}\n)"
+
+# What an item is for each --by: (extra FROM clause over titles t, item expression).
+_LENGTH = """CASE WHEN t.duration_s IS NULL THEN NULL
+    WHEN t.kind IN ('track', 'clip', 'album') THEN
+      CASE WHEN t.duration_s < 180 THEN 'music <3 min' WHEN t.duration_s < 300 THEN 'music 3-5 min'
+           ELSE 'music >5 min' END
+    WHEN t.duration_s < 900 THEN 'screen <15 min' WHEN t.duration_s < 2700 THEN 'screen 15-45 min'
+    WHEN t.duration_s < 5400 THEN 'screen 45-90 min' ELSE 'screen >90 min' END"""
+ITEMS = {
+    "genre": ("CROSS JOIN UNNEST(t.genres) AS x(item)", "x.item"),
+    "theme": ("CROSS JOIN UNNEST(t.themes) AS x(item)", "x.item"),
+    "creator": ("CROSS JOIN UNNEST(t.creator_ids) AS x(item)", "x.item"),
+    "title": ("", "t.title_id"),
+    "language": ("", "t.original_language"),
+    "kind": ("", "t.kind"),
+    "length": ("", _LENGTH),
+}
+BY_CHOICES = ("genre", "theme", "title", "creator", "language", "kind")
+LIFT_CHOICES = ("genre", "theme", "language", "kind", "length")
+ENGAGEMENT_CHOICES = ("genre", "kind", "theme", "language", "length")
+
+_IN_WINDOW = "(e.ts >= $cur_start AND e.ts < $cur_end)"
+_IN_BASELINE = "(e.ts >= $base_start AND e.ts < $base_end)"
+
+
+def _segment_events(*, baseline: bool = True, extra_columns: str = "", consumed_only: bool = True) -> str:
+    """CTE ``ev``: the segment's consented events in the window (and baseline), flagged ``cur``."""
+    period = f"({_IN_WINDOW} OR {_IN_BASELINE})" if baseline else _IN_WINDOW
+    types = f"e.event_type IN {_CONSUMED} AND " if consumed_only else ""
+    return f"""ev AS (
+  SELECT e.member_id, e.title_id, {_IN_WINDOW} AS cur{extra_columns}
+  FROM events_analytics e JOIN seg ON seg.member_id = e.member_id
+  WHERE {types}{period}
+)"""
+
+
+def segment_totals() -> QueryDef:
+    return QueryDef("segment_totals", f"""WITH {SEGMENT_CTE},
+{_segment_events()}
+SELECT (SELECT count(*) FROM seg) AS segment_members,
+  count(*) FILTER (WHERE ev.cur) AS events,
+  count(*) FILTER (WHERE NOT ev.cur) AS baseline_events,
+  count(DISTINCT ev.member_id) FILTER (WHERE ev.cur) AS active_members,
+  count(DISTINCT ev.member_id) FILTER (WHERE NOT ev.cur) AS baseline_active_members
+FROM ev""", "Segment size and its activity in the window and the baseline (the exposures).")
+
+
+def item_counts(by: str) -> QueryDef:
+    join, item = ITEMS[by]
+    return QueryDef(f"item_counts_{by}", f"""WITH {SEGMENT_CTE},
+{_segment_events()}
+SELECT {item} AS item,
+  count(*) FILTER (WHERE ev.cur) AS count,
+  count(*) FILTER (WHERE NOT ev.cur) AS baseline,
+  count(DISTINCT ev.member_id) FILTER (WHERE ev.cur) AS members,
+  count(DISTINCT ev.member_id) FILTER (WHERE NOT ev.cur) AS baseline_members
+FROM ev JOIN titles t ON t.title_id = ev.title_id {join}
+WHERE {item} IS NOT NULL
+GROUP BY 1""", f"Per {by}: the segment's events and distinct members, window vs baseline.")
+
+
+def lift_counts(by: str) -> QueryDef:
+    join, item = ITEMS[by]
+    return QueryDef(f"lift_counts_{by}", f"""WITH {SEGMENT_CTE},
+ev AS (
+  SELECT e.member_id, e.title_id, seg.member_id IS NOT NULL AS in_seg
+  FROM events_analytics e LEFT JOIN seg ON seg.member_id = e.member_id
+  WHERE e.event_type IN {_CONSUMED} AND {_IN_WINDOW}
+)
+SELECT {item} AS item,
+  count(*) FILTER (WHERE ev.in_seg) AS segment_count,
+  count(*) FILTER (WHERE NOT ev.in_seg) AS others_count,
+  count(DISTINCT ev.member_id) FILTER (WHERE ev.in_seg) AS segment_members,
+  count(DISTINCT ev.member_id) FILTER (WHERE NOT ev.in_seg) AS others_members
+FROM ev JOIN titles t ON t.title_id = ev.title_id {join}
+WHERE {item} IS NOT NULL
+GROUP BY 1""", f"Per {by}: events of the segment and of everyone else in the window (for lift).")
+
+
+def lift_totals() -> QueryDef:
+    return QueryDef("lift_totals", f"""WITH {SEGMENT_CTE}
+SELECT count(*) FILTER (WHERE seg.member_id IS NOT NULL) AS segment_total,
+  count(*) FILTER (WHERE seg.member_id IS NULL) AS others_total,
+  count(DISTINCT e.member_id) FILTER (WHERE seg.member_id IS NOT NULL) AS segment_members,
+  count(DISTINCT e.member_id) FILTER (WHERE seg.member_id IS NULL) AS others_members
+FROM events_analytics e LEFT JOIN seg ON seg.member_id = e.member_id
+WHERE e.event_type IN {_CONSUMED} AND {_IN_WINDOW}""", "All events of the segment and of everyone else.")
+
+
+def fans_overlap(entity: str) -> QueryDef:
+    join, item = ITEMS[entity]
+    return QueryDef(f"fans_overlap_{entity}", f"""WITH ev AS (
+  SELECT DISTINCT e.member_id, {item} AS item
+  FROM events_analytics e JOIN titles t ON t.title_id = e.title_id {join}
+  WHERE e.event_type IN {_CONSUMED} AND {_IN_WINDOW}
+),
+target AS (SELECT DISTINCT member_id FROM ev WHERE item = $target),
+audience AS (SELECT item, count(*) AS audience FROM ev WHERE item IS NOT NULL GROUP BY item),
+overlap AS (
+  SELECT ev.item, count(*) AS overlap FROM ev JOIN target ON target.member_id = ev.member_id
+  WHERE ev.item IS NOT NULL GROUP BY ev.item
+)
+SELECT overlap.item, overlap.overlap, audience.audience,
+  (SELECT count(*) FROM target) AS target_audience,
+  (SELECT count(DISTINCT member_id) FROM ev) AS total_members
+FROM overlap JOIN audience ON audience.item = overlap.item""",
+                    f"Audience overlap of every {entity} with the target {entity}.")
+
+
+def engagement(by: str) -> QueryDef:
+    join, item = ITEMS[by]
+    return QueryDef(f"engagement_{by}", f"""WITH {SEGMENT_CTE},
+ev AS (
+  SELECT e.member_id, e.title_id, e.event_type, CAST(e.ts AS DATE) AS day, {_IN_WINDOW} AS cur
+  FROM events_analytics e JOIN seg ON seg.member_id = e.member_id
+  WHERE ({_IN_WINDOW} OR {_IN_BASELINE}) AND (e.event_type IN {_CONSUMED} OR e.event_type = 'complete')
+),
+pairs AS (
+  SELECT member_id, title_id,
+    count(DISTINCT day) FILTER (WHERE cur AND event_type IN {_CONSUMED}) AS days,
+    count(*) FILTER (WHERE cur) AS window_events,
+    count(*) FILTER (WHERE cur AND event_type = 'complete') AS completes,
+    count(*) FILTER (WHERE NOT cur) AS baseline_events
+  FROM ev GROUP BY member_id, title_id
+),
+member_items AS (
+  SELECT p.member_id, {item} AS item,
+    count(*) FILTER (WHERE p.window_events > 0) AS titles,
+    count(*) FILTER (WHERE p.completes > 0) AS completed_titles,
+    count(*) FILTER (WHERE p.days >= 2) AS repeated_titles,
+    max(p.window_events) > 0 AS active,
+    max(p.baseline_events) > 0 AS baseline_active
+  FROM pairs p JOIN titles t ON t.title_id = p.title_id {join}
+  GROUP BY p.member_id, {item}
+)
+SELECT item,
+  sum(titles) AS pairs,
+  sum(completed_titles) AS completed_pairs,
+  sum(repeated_titles) AS repeat_pairs,
+  count(*) FILTER (WHERE active) AS members,
+  count(*) FILTER (WHERE baseline_active) AS baseline_members,
+  count(*) FILTER (WHERE baseline_active AND active) AS retained_members
+FROM member_items WHERE item IS NOT NULL
+GROUP BY item""", f"Per {by}: completion, repeat and retention of the segment's member-title pairs.")
+
+
+def supply(by: str) -> QueryDef:
+    join, item = ITEMS[by]
+    return QueryDef(f"supply_{by}", f"""SELECT {item} AS item, count(DISTINCT t.title_id) AS titles
+FROM titles t {join}
+WHERE {item} IS NOT NULL AND ($region IS NULL OR t.available_regions IS NULL
+       OR list_contains(t.available_regions, $region))
+GROUP BY 1""", f"Titles in the catalogue per {by} (available in the segment's region when it has one).")
+
+
+def segment_profile() -> QueryDef:
+    parts = [f"SELECT '{col}' AS dimension, CAST(m.{col} AS VARCHAR) AS value, count(*) AS members "
+             f"FROM members_analytics m JOIN seg ON seg.member_id = m.member_id GROUP BY 1, 2"
+             for col in ("age_band", "gender", "region")]
+    return QueryDef("segment_profile", f"WITH {SEGMENT_CTE}\n" + "\nUNION ALL\n".join(parts),
+                    "Who the segment is: members by age band, gender and region.")
+
+
+def creators() -> QueryDef:
+    return QueryDef("creators", "SELECT creator_id, name, country, region, debut_year FROM creators",
+                    "The creators table (Moroccan = country MA; emerging = recent debut).")
+
+
+def titles_named() -> QueryDef:
+    return QueryDef("titles_named", "SELECT title_id, name, kind FROM titles", "Title names for labels.")
+
+
+def all_definitions() -> dict[str, QueryDef]:
+    """Every definition, by name (what the Spark transpilation test walks through)."""
+    defs = [segment_totals(), lift_totals(), segment_profile(), creators(), titles_named()]
+    defs += [item_counts(by) for by in ITEMS]
+    defs += [lift_counts(by) for by in ITEMS]
+    defs += [engagement(by) for by in ITEMS]
+    defs += [supply(by) for by in ITEMS]
+    defs += [fans_overlap(entity) for entity in ("title", "creator")]
+    return {d.name: d for d in defs}
+
+
+DEFINITIONS = all_definitions()

@@ -1,0 +1,76 @@
+"""Rising local talent: Moroccan, emerging creators whose audience grows fastest, significantly.
+
+Moroccan means the creator's country is MA; emerging means a debut within ``emerging_years``
+of the as-of date. Audience is distinct members (not plays), so one superfan cannot make an
+artist rise; growth is the exact rate ratio of distinct listeners against the baseline,
+with the segment's active members as exposure, and the same support, k and FDR rules as
+``halqa.insights.trends``. Reported overall and for each region of residence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from halqa.catalog import taxonomy
+from halqa.engines import duckdb as engine
+from halqa.insights import common, queries
+from halqa.insights.calendar import choose_baseline
+from halqa.insights.segment import DEFAULT_K, Segment
+from halqa.insights.trends import DEFAULT_ALPHA, rising_items
+
+DEFAULT_EMERGING_YEARS = 5
+DEFAULT_MIN_AUDIENCE = 20
+
+
+def rising_talent(store: Any, *, window: str | int | None = "28d", as_of: str | dt.date | None = None,
+                  emerging_years: int = DEFAULT_EMERGING_YEARS, regions: bool = True, top: int = 10,
+                  k: int = DEFAULT_K, min_support: int = DEFAULT_MIN_AUDIENCE,
+                  alpha: float = DEFAULT_ALPHA) -> dict:
+    """Rising Moroccan emerging creators, overall and (``regions=True``) per member region."""
+    end = common.resolve_as_of(store, as_of)
+    days = common.parse_window(window) or 28
+    period = common.window_period(days, end)
+    base = choose_baseline(period)
+    creators = engine.run(store, queries.creators())
+    local = creators[(creators["country"] == "MA")
+                     & (creators["debut_year"].fillna(0) >= end.year - emerging_years)]
+    info = {r.creator_id: r for r in local.itertuples(index=False)}
+    out = {"as_of": str(end), "window": {"start": str(period.start), "end": str(period.end)},
+           "baseline": base.to_dict(), "emerging_years": emerging_years, "k": k, "min_support": min_support,
+           "local_creators": len(info)}
+    segments = [("all", Segment())]
+    if regions:
+        segments += [(region, Segment((("region", region),))) for region in taxonomy.REGION_IDS]
+    out["overall"] = None
+    out["regions"] = {}
+    for name, seg in segments:
+        result = _rising_for(store, seg, period, base, info, top=top, k=k, min_support=min_support, alpha=alpha)
+        if name == "all":
+            out["overall"] = result
+        else:
+            out["regions"][name] = result
+    return out
+
+
+def _rising_for(store: Any, seg: Segment, period: Any, base: Any, info: dict, *, top: int, k: int,
+                min_support: int, alpha: float) -> dict:
+    params = {**seg.params(), **common.period_params(period, base.baseline)}
+    totals = engine.run(store, queries.segment_totals(), params).iloc[0]
+    t1, t0 = int(totals["active_members"]), int(totals["baseline_active_members"])
+    if int(totals["segment_members"]) < k or t1 < k:
+        return {"suppressed": True, "reason": f"fewer than {k} active members: suppressed", "rows": []}
+    counts = engine.run(store, queries.item_counts("creator"), params)
+    counts = counts[counts["item"].isin(info)]
+    ranked = rising_items(counts, t1, t0, k=k, min_support=min_support, alpha=alpha,
+                          count="members", baseline="baseline_members")
+    rows = []
+    for rank, r in enumerate(ranked[ranked["rising"]].head(top).itertuples(index=False), start=1):
+        creator = info[r.item]
+        rows.append({"rank": rank, "creator_id": r.item, "name": creator.name,
+                     "creator_region": creator.region, "debut_year": common.num(creator.debut_year),
+                     "audience": int(r.members), "baseline_audience": int(r.baseline_members),
+                     "plays": int(r.count), "growth": common.num(r.growth), "growth_low": common.num(r.low),
+                     "growth_high": common.num(r.high), "p_value": common.pval(r.p_value),
+                     "q_value": common.pval(r.q_value)})
+    return {"suppressed": False, "active_members": t1, "baseline_active_members": t0, "rows": rows}

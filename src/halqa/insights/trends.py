@@ -1,0 +1,194 @@
+"""Trends by segment: what a segment consumes most in a window, and what is rising.
+
+Rising is statistically grounded: each item's rate ratio against the baseline (the previous
+period, or the same season a year earlier, see ``halqa.insights.calendar``) with an exact
+conditional test, Benjamini-Hochberg control of false discoveries across the items tested,
+a minimum support, and a ranking by the *lower* end of the growth interval, so a title going
+from 1 to 3 plays can never top the list. Cells under k members are suppressed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from halqa.engines import duckdb as engine
+from halqa.errors import ConfigError
+from halqa.insights import common, queries, stats
+from halqa.insights.calendar import Baseline, choose_baseline, previous_period
+from halqa.insights.segment import DEFAULT_K, Segment
+
+DEFAULT_MIN_SUPPORT = 20
+DEFAULT_ALPHA = 0.05
+
+
+def trends(store: Any, segment: Segment | list[str] | dict | None = None, *, by: str = "genre",
+           window: str | int | None = "28d", as_of: str | dt.date | None = None, top: int = 10,
+           k: int = DEFAULT_K, min_support: int = DEFAULT_MIN_SUPPORT, alpha: float = DEFAULT_ALPHA,
+           seasonal: bool = True, with_lift: bool = True) -> dict:
+    """The trends report of one segment: top items, rising items, lift, season, as one dict.
+
+    Example:
+        >>> trends(store, ["age_band=18-24", "region=casablanca-settat"], by="genre")["rising"][0]
+    """
+    if by not in queries.BY_CHOICES:
+        raise ConfigError(f"--by '{by}' is not one of {', '.join(queries.BY_CHOICES)}")
+    _check_thresholds(k, min_support, alpha, top)
+    seg = segment if isinstance(segment, Segment) else Segment.parse(segment)
+    days = common.parse_window(window)
+    end = common.resolve_as_of(store, as_of)
+    period = common.window_period(days, end)
+    base = choose_baseline(period, seasonal=seasonal) if days is not None else None
+    params = {**seg.params(), **common.period_params(period, base.baseline if base else None)}
+
+    totals = _totals(store, params)
+    report: dict[str, Any] = {
+        "segment": seg.to_dict(), "segment_label": seg.label, "by": by, "as_of": str(end),
+        "window": {"days": days, "start": str(period.start), "end": str(period.end)},
+        "k": k, "min_support": min_support, "alpha": alpha,
+    }
+    small = _too_small(totals, k)
+    if small:
+        return {**report, "suppressed": True, "reason": small, "baseline": None, "totals": None,
+                "top": [], "rising": [], "season": None, "lift": []}
+    if base is not None and base.kind != "previous_period" and totals["baseline_events"] == 0:
+        base = _no_seasonal_data(base)
+        params.update(common.period_params(period, base.baseline))
+        totals = _totals(store, params)
+
+    counts = engine.run(store, queries.item_counts(by), params)
+    names = common.labels(store, by)
+    rising = rising_items(counts, totals["events"], totals["baseline_events"], k=k,
+                          min_support=min_support, alpha=alpha)
+    report.update({
+        "suppressed": False,
+        "baseline": base.to_dict() if base else None,
+        "totals": totals,
+        "top": _top_rows(counts, totals, k, top, names),
+        "rising": _rising_rows(rising, top, names),
+        "suppressed_cells": int((counts["members"] < k).sum()),
+        "season": None,
+    })
+    if base is not None and base.kind != "previous_period":
+        report["season"] = _season_attribution(store, seg, period, base, rising, by, names,
+                                               k=k, min_support=min_support, alpha=alpha)
+    report["lift"] = []
+    if with_lift and by in queries.LIFT_CHOICES and seg.filters:
+        from halqa.insights.lift import segment_lift
+
+        report["lift"] = segment_lift(store, seg, by=by, window=window, as_of=end, k=k, alpha=alpha)["rows"]
+    return report
+
+
+def rising_items(counts: pd.DataFrame, t1: float, t0: float, *, k: int, min_support: int, alpha: float,
+                 count: str = "count", baseline: str = "baseline") -> pd.DataFrame:
+    """Every item tested, with growth, interval, p and q, and ``rising`` where it qualifies.
+
+    Qualifies: at least ``min_support`` in the window, at least k members, q <= alpha and
+    the growth interval above 1. Sorted by the interval's lower end, then count.
+    """
+    df = counts.copy()
+    if df.empty or not t0 or not t1:
+        return df.assign(growth=np.nan, low=np.nan, high=np.nan, p_value=np.nan, q_value=np.nan,
+                         rising=False).iloc[0:0]
+    eligible = (df[count] >= min_support) & (df["members"] >= k)
+    result = stats.rate_ratio(df[count].to_numpy(), df[baseline].to_numpy(), t1, t0, alpha=alpha)
+    for key, values in result.items():
+        df[key] = values
+    df["q_value"] = np.nan
+    # Only items with enough support are tested, so they alone pay the multiple-testing price.
+    if eligible.any():
+        df.loc[eligible, "q_value"] = stats.benjamini_hochberg(df.loc[eligible, "p_value"])
+    df["rising"] = eligible & (df["q_value"] <= alpha) & (df["low"] > 1)
+    return df.sort_values(["rising", "low", count], ascending=[False, False, False], kind="mergesort")
+
+
+def _top_rows(counts: pd.DataFrame, totals: dict, k: int, top: int, names: dict) -> list[dict]:
+    visible = counts[counts["members"] >= k].sort_values(["count", "item"], ascending=[False, True])
+    rows = []
+    for rank, row in enumerate(visible.head(top).itertuples(index=False), start=1):
+        share = row.count / totals["events"] if totals["events"] else None
+        rows.append({"rank": rank, "item": row.item, "name": names.get(row.item, row.item),
+                     "count": int(row.count), "share": common.num(share, 4), "members": int(row.members),
+                     "baseline": int(row.baseline)})
+    return rows
+
+
+def _rising_rows(rising: pd.DataFrame, top: int, names: dict) -> list[dict]:
+    rows = []
+    qualified = rising[rising["rising"]]
+    for rank, row in enumerate(qualified.head(top).itertuples(index=False), start=1):
+        rows.append({"rank": rank, "item": row.item, "name": names.get(row.item, row.item),
+                     "count": int(row.count), "baseline": int(row.baseline), "members": int(row.members),
+                     "growth": common.num(row.growth), "growth_low": common.num(row.low),
+                     "growth_high": common.num(row.high), "p_value": common.pval(row.p_value),
+                     "q_value": common.pval(row.q_value), "new": bool(row.baseline == 0)})
+    return rows
+
+
+def _totals(store: Any, params: dict) -> dict:
+    row = engine.run(store, queries.segment_totals(), params).iloc[0]
+    return {key: int(row[key]) for key in ("segment_members", "events", "baseline_events",
+                                           "active_members", "baseline_active_members")}
+
+
+def segment_too_small(store: Any, params: dict, k: int) -> str | None:
+    """Why a segment must be suppressed in this window (None when it may be reported)."""
+    return _too_small(_totals(store, params), k)
+
+
+def _too_small(totals: dict, k: int) -> str | None:
+    if totals["segment_members"] < k:
+        return f"segment has fewer than {k} members with analytics consent: suppressed"
+    if totals["active_members"] < k:
+        return f"fewer than {k} members of the segment were active in the window: suppressed"
+    return None
+
+
+def _no_seasonal_data(base: Baseline) -> Baseline:
+    fallback = previous_period(base.window)
+    return Baseline(base.window, fallback, "previous_period", base.season,
+                    f"window falls in {base.season}, but the store has no events for the same season a year "
+                    f"earlier: compared with the previous {base.window.days} days instead")
+
+
+def _season_attribution(store: Any, seg: Segment, period: Any, base: Baseline, rising: pd.DataFrame,
+                        by: str, names: dict, *, k: int, min_support: int, alpha: float) -> dict:
+    """Items that rise against the previous weeks but not against the same season a year
+    earlier: their surge is the season's, and the report says so."""
+    recent = previous_period(period)
+    params = {**seg.params(), **common.period_params(period, recent)}
+    totals = _totals(store, params)
+    counts = engine.run(store, queries.item_counts(by), params)
+    vs_recent = rising_items(counts, totals["events"], totals["baseline_events"], k=k,
+                             min_support=min_support, alpha=alpha)
+    genuinely = set(rising.loc[rising["rising"], "item"])
+    seasonal = rising.set_index("item") if not rising.empty else None
+    rows = []
+    for row in vs_recent[vs_recent["rising"]].itertuples(index=False):
+        if row.item in genuinely:
+            continue
+        same = seasonal.loc[row.item] if seasonal is not None and row.item in seasonal.index else None
+        rows.append({"item": row.item, "name": names.get(row.item, row.item), "count": int(row.count),
+                     "recent_baseline": int(row.baseline), "recent_growth": common.num(row.growth),
+                     "recent_growth_low": common.num(row.low), "recent_p_value": common.pval(row.p_value),
+                     "season_baseline": int(same["baseline"]) if same is not None else 0,
+                     "season_growth": common.num(same["growth"]) if same is not None else None,
+                     "season_p_value": common.pval(same["p_value"]) if same is not None else None})
+    return {"name": base.season, "kind": base.kind, "note": base.note,
+            "recent_baseline": {"start": str(recent.start), "end": str(recent.end)},
+            "attributed_to_season": rows}
+
+
+def _check_thresholds(k: int, min_support: int, alpha: float, top: int) -> None:
+    if k < 2:
+        raise ConfigError(f"k={k}: the suppression threshold must be at least 2 members")
+    if min_support < 1:
+        raise ConfigError(f"min-support={min_support}: must be at least 1")
+    if not 0 < alpha < 1:
+        raise ConfigError(f"alpha={alpha}: must be between 0 and 1")
+    if top < 1:
+        raise ConfigError(f"top={top}: must be at least 1")
