@@ -12,12 +12,16 @@ Example:
 from halqa.recommend.base import MODEL_FORMAT, ModelConfig, Recommender
 from halqa.recommend.dataset import DEFAULT_WEIGHTS, Dataset, EventWeights, IdMap
 from halqa.recommend.factors import ALS, BPR, ALSConfig, BPRConfig, fold_in_least_squares
+from halqa.recommend.hybrid import Content, Demographic, Hybrid, HybridConfig
+from halqa.recommend.models import MODELS, make_model
 from halqa.recommend.neighbours import EASE, EASEConfig, ItemKNN, ItemKNNConfig
 from halqa.recommend.popular import MostPopular, SegmentPopular, Trending
 from halqa.recommend.ranking import RECOMMENDATION_COLUMNS
+from halqa.recommend.sequence import Transitions
 
 __all__ = [
-    "ALS", "ALSConfig", "BPR", "BPRConfig", "DEFAULT_WEIGHTS", "Dataset", "EASE", "EASEConfig", "EventWeights",
-    "IdMap", "ItemKNN", "ItemKNNConfig", "MODEL_FORMAT", "ModelConfig", "MostPopular", "RECOMMENDATION_COLUMNS",
-    "Recommender", "SegmentPopular", "Trending", "fold_in_least_squares",
+    "ALS", "ALSConfig", "BPR", "BPRConfig", "Content", "DEFAULT_WEIGHTS", "Dataset", "Demographic", "EASE",
+    "EASEConfig", "EventWeights", "Hybrid", "HybridConfig", "IdMap", "ItemKNN", "ItemKNNConfig", "MODELS",
+    "MODEL_FORMAT", "ModelConfig", "MostPopular", "RECOMMENDATION_COLUMNS", "Recommender", "SegmentPopular",
+    "Transitions", "Trending", "fold_in_least_squares", "make_model",
 ]

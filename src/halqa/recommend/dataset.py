@@ -132,6 +132,10 @@ class Dataset:
     member_features: pd.DataFrame
     creators: pd.DataFrame
     weights: EventWeights = field(default_factory=EventWeights)
+    _cache: dict = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_cache", {})  # per-instance: replace() builds a fresh one
 
     # -- building ------------------------------------------------------------------------------
     @classmethod
@@ -232,8 +236,13 @@ class Dataset:
         """Members × titles, 1 where the member had any event on the title (even a skip)."""
         return self._matrices[1]
 
-    @cached_property
+    @property
     def _matrices(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        if "matrices" not in self._cache:
+            self._cache["matrices"] = self._build_matrices()
+        return self._cache["matrices"]
+
+    def _build_matrices(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         ev, shape = self.events, (self.n_members, self.n_titles)
         rows, cols = ev["member_idx"].to_numpy(), ev["title_idx"].to_numpy()
         conf = sp.csr_matrix((ev["weight"].to_numpy(), (rows, cols)), shape=shape, dtype=np.float64)
@@ -247,13 +256,51 @@ class Dataset:
         seen.data[:] = 1.0
         return conf.astype(np.float32), seen.astype(np.float32)
 
+    def recency_matrix(self, half_life: float) -> sp.csr_matrix:
+        """Like ``matrix()`` but each event also decays by its position from the member's latest
+        one: 2^(−position / half_life), position 0 = most recent (ties broken by title id).
+
+        Recent titles say most about what a member picks next; this is the profile halqa's
+        best models score from.
+        """
+        key = ("recency", float(half_life))
+        if key not in self._cache:
+            ev = self.events
+            order = np.lexsort((self.title_order()[ev["title_idx"].to_numpy()], ev["ts"].to_numpy(),
+                               ev["member_idx"].to_numpy()))
+            members = ev["member_idx"].to_numpy()[order]
+            counts = np.bincount(members, minlength=self.n_members)
+            ends = np.cumsum(counts)[members]
+            from_end = ends - 1 - np.arange(len(order))
+            w = ev["weight"].to_numpy()[order] * np.exp2(-from_end / half_life)
+            m = sp.csr_matrix((w, (members, ev["title_idx"].to_numpy()[order])),
+                              shape=(self.n_members, self.n_titles), dtype=np.float64)
+            m.sum_duplicates()
+            m.data[m.data < 0] = 0.0
+            m.eliminate_zeros()
+            self._cache[key] = m.astype(np.float32)
+        return self._cache[key]
+
+    def title_order(self) -> np.ndarray:
+        """Rank of each title id in natural order (numeric ids as numbers, else as text): the
+        deterministic tie-break for events at the same second."""
+        if "title_order" not in self._cache:
+            ids = pd.Series(self.titles.external)
+            key = pd.DataFrame({"num": pd.to_numeric(ids, errors="coerce").fillna(np.inf), "text": ids})
+            order = key.sort_values(["num", "text"], kind="stable").index.to_numpy()
+            rank = np.empty(len(ids), dtype=np.int64)
+            rank[order] = np.arange(len(ids))
+            self._cache["title_order"] = rank
+        return self._cache["title_order"]
+
     def last_ts(self) -> np.ndarray:
         """Latest event time per member (unix s); 0 for members with no events."""
-        out = np.zeros(self.n_members, dtype=np.int64)
-        if len(self.events):
-            g = self.events.groupby("member_idx")["ts"].max()
-            out[g.index.to_numpy()] = g.to_numpy()
-        return out
+        if "last_ts" not in self._cache:
+            out = np.zeros(self.n_members, dtype=np.int64)
+            if len(self.events):
+                np.maximum.at(out, self.events["member_idx"].to_numpy(), self.events["ts"].to_numpy())
+            self._cache["last_ts"] = out
+        return self._cache["last_ts"]
 
     def member_index(self, ids: Iterable[Any], *, strict: bool = True) -> np.ndarray:
         return self.members.to_internal(ids, strict=strict, what="member")

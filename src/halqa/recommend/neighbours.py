@@ -20,10 +20,13 @@ from halqa.recommend.dataset import Dataset
 @dataclass(frozen=True)
 class EASEConfig(ModelConfig):
     regularization: float = 250.0
-    binary: bool = True  # fit on 0/1 interactions (confidence weights still rank the history)
+    binary: bool = True  # fit on 0/1 interactions
+    recency_half_life: float | None = None  # score from a profile where recent events weigh more
 
     def check(self) -> None:
         require(self.regularization > 0, "ease", "regularization", "> 0", self.regularization)
+        require(self.recency_half_life is None or self.recency_half_life > 0, "ease", "recency_half_life",
+                "> 0 (events) or None", self.recency_half_life)
 
 
 class EASE(Recommender):
@@ -50,7 +53,11 @@ class EASE(Recommender):
         return out
 
     def _score(self, member_idx: np.ndarray, rows: sp.csr_matrix) -> np.ndarray:
-        return self._input(rows[:, : self.weights_.shape[0]]) @ self.weights_
+        n = self.weights_.shape[0]
+        if self.config.recency_half_life:
+            rows = self.dataset.recency_matrix(self.config.recency_half_life)[member_idx]
+            return rows[:, :n] @ self.weights_
+        return self._input(rows[:, :n]) @ self.weights_
 
     def _similar(self, title_idx: np.ndarray) -> np.ndarray:
         return self.weights_[title_idx]

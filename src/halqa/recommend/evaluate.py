@@ -1,0 +1,159 @@
+"""Offline evaluation: temporal splits, then accuracy and beyond-accuracy metrics of top-k lists.
+
+Splits keep the dataset's id maps (``Dataset.subset``), so a model fitted on the training part
+scores exactly the same dense indices the held-out part uses.
+
+- ``member_split``: for each member, the last ``test_fraction`` of their events by time are held
+  out (ties broken by title id, so the split is deterministic).
+- ``global_split``: every event after the ``1 - test_fraction`` time quantile is held out; only
+  members with training events are judged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from halqa.errors import ConfigError, UserError
+from halqa.recommend import metrics
+from halqa.recommend.dataset import Dataset
+
+SPLITS = ("member", "global")
+
+
+@dataclass(frozen=True)
+class Split:
+    train: Dataset
+    truth: pd.DataFrame  # member, title: held-out positive titles unseen in training
+
+    @property
+    def members(self) -> np.ndarray:
+        return np.sort(self.truth["member"].unique())
+
+
+def member_split(dataset: Dataset, test_fraction: float = 0.2) -> Split:
+    """Hold out the last ``test_fraction`` of each member's events (ties broken by title id)."""
+    _check_fraction(test_fraction)
+    ev = dataset.events.assign(_tid=dataset.title_order()[dataset.events["title_idx"].to_numpy()])
+    order = ev.sort_values(["member_idx", "ts", "_tid"], kind="stable").index.to_numpy()
+    ev = ev.loc[order]
+    position = ev.groupby("member_idx").cumcount().to_numpy()
+    size = ev.groupby("member_idx")["ts"].transform("size").to_numpy()
+    n_test = np.floor(size * test_fraction + 0.5).astype(int)  # round half up
+    n_test = np.where(size >= 2, np.clip(n_test, 1, size - 1), 0)
+    test = np.zeros(len(ev), dtype=bool)
+    test[order] = position >= size - n_test
+    return _make_split(dataset, test)
+
+
+def global_split(dataset: Dataset, test_fraction: float = 0.2) -> Split:
+    """Hold out every event after the global ``1 - test_fraction`` time quantile."""
+    _check_fraction(test_fraction)
+    ts = dataset.events["ts"].to_numpy()
+    if len(ts) == 0:
+        raise UserError("no events to split: the store has no consented events")
+    cutoff = np.quantile(ts, 1 - test_fraction)
+    return _make_split(dataset, ts > cutoff)
+
+
+def split(dataset: Dataset, how: str = "member", test_fraction: float = 0.2) -> Split:
+    if how not in SPLITS:
+        raise ConfigError(f"unknown split '{how}': use one of {', '.join(SPLITS)}")
+    return member_split(dataset, test_fraction) if how == "member" else global_split(dataset, test_fraction)
+
+
+def _make_split(dataset: Dataset, test: np.ndarray) -> Split:
+    train = dataset.subset(~test)
+    held = dataset.events[test]
+    held = held[held["weight"] > 0][["member_idx", "title_idx"]].drop_duplicates()
+    seen = train.seen().tocsr()
+    already = np.asarray(seen[held["member_idx"].to_numpy(), held["title_idx"].to_numpy()]).ravel() > 0
+    has_train = np.diff(seen.indptr)[held["member_idx"].to_numpy()] > 0
+    truth = held[~already & has_train].rename(columns={"member_idx": "member", "title_idx": "title"})
+    return Split(train, truth.reset_index(drop=True))
+
+
+def _check_fraction(value: float) -> None:
+    if not 0 < value < 1:
+        raise ConfigError(f"test fraction must be between 0 and 1 (exclusive); got {value}")
+
+
+# -- scoring lists ---------------------------------------------------------------------------------
+def score_lists(recs: pd.DataFrame, split_: Split, dataset: Dataset, k: int) -> dict[str, float]:
+    """Every metric for ``recs`` (``member, title, rank`` dense ids) against the split's truth."""
+    out = metrics.ranking_metrics(recs, split_.truth, k)
+    titles = recs["title"].to_numpy()
+    popularity = np.asarray((split_.train.matrix() > 0).sum(axis=0)).ravel()
+    local, creators_of = local_flags(dataset), title_creators(dataset)
+    out["coverage"] = metrics.coverage(titles, dataset.n_titles)
+    out["novelty_pct"] = metrics.novelty(titles, popularity)
+    out["local_share"] = metrics.share(titles, local)
+    out["gini_creators"] = metrics.gini(creator_exposure(titles, creators_of, dataset, moroccan_only=False))
+    out["gini_moroccan_creators"] = metrics.gini(creator_exposure(titles, creators_of, dataset, moroccan_only=True))
+    out["members"] = int(split_.truth["member"].nunique())
+    return out
+
+
+def evaluate(make_model: Callable[[], Any], dataset: Dataset, *, k: int = 10, how: str = "member",
+             test_fraction: float = 0.2, **recommend_options: Any) -> dict[str, float]:
+    """Fit ``make_model()`` on the training part of the split and score its top-k lists."""
+    s = split(dataset, how, test_fraction)
+    model = make_model().fit(s.train)
+    recs = dense_recommend(model, s.members, k, **recommend_options)
+    return score_lists(recs, s, dataset, k)
+
+
+def dense_recommend(model: Any, members: np.ndarray, k: int, **options: Any) -> pd.DataFrame:
+    """``model.recommend`` for dense member indices, returned with dense ``member, title, rank``."""
+    ds = model.dataset
+    options.setdefault("explain", False)
+    options.setdefault("repeat_kinds", ())
+    recs = model.recommend(ds.members.to_external(members).tolist(), k, **options)
+    return pd.DataFrame({"member": ds.member_index(recs["member_id"]), "title": ds.title_index(recs["title_id"]),
+                         "rank": recs["rank"].to_numpy()})
+
+
+def local_flags(dataset: Dataset) -> np.ndarray:
+    """True for titles with at least one Moroccan creator (creator country MA, else title country MA)."""
+    moroccan = set(dataset.creators.index[dataset.creators["country"].astype(str) == "MA"])
+    tf = dataset.title_features
+    if tf.empty:
+        return np.zeros(dataset.n_titles, dtype=bool)
+    by_creator = np.array([bool(c) and any(x in moroccan for x in c) for c in tf["creator_ids"]], dtype=bool)
+    return by_creator
+
+
+def emerging_flags(dataset: Dataset, within_years: int = 3) -> np.ndarray:
+    """True for titles with a creator whose debut is within ``within_years`` of the latest event."""
+    cr = dataset.creators
+    if cr.empty or dataset.title_features.empty:
+        return np.zeros(dataset.n_titles, dtype=bool)
+    year = pd.Timestamp(int(dataset.events["ts"].max()) if len(dataset.events) else 0, unit="s").year
+    debut = pd.to_numeric(cr["debut_year"], errors="coerce")
+    emerging = set(cr.index[(debut >= year - within_years).fillna(False).to_numpy()])
+    return np.array([bool(c) and any(x in emerging for x in c) for c in dataset.title_features["creator_ids"]],
+                    dtype=bool)
+
+
+def title_creators(dataset: Dataset) -> list[list[str]]:
+    tf = dataset.title_features
+    if tf.empty:
+        return [[] for _ in range(dataset.n_titles)]
+    return [list(c) if c is not None else [] for c in tf["creator_ids"]]
+
+
+def creator_exposure(titles: np.ndarray, creators_of: list[list[str]], dataset: Dataset, *,
+                     moroccan_only: bool) -> np.ndarray:
+    """Slots per creator over every creator of the catalogue (zeros included), optionally MA only."""
+    cr = dataset.creators
+    pool = list(cr.index[cr["country"].astype(str) == "MA"]) if moroccan_only else list(cr.index)
+    counts = dict.fromkeys(pool, 0)
+    for t in titles:
+        for c in creators_of[int(t)]:
+            if c in counts:
+                counts[c] += 1
+    return np.array(list(counts.values()), dtype=np.float64)

@@ -1,0 +1,166 @@
+"""Models that use side features, and the hybrid that blends everything halqa knows.
+
+- ``Content``: a member's taste is the feature profile of their recent titles; titles are scored
+  by cosine to it. Works for a title the moment its metadata exists.
+- ``Demographic``: ridge regression from member features (age band, gender, region, languages,
+  occupation) to titles; serves members with no events at all.
+- ``Hybrid``: EASE on a recency-weighted profile + "watched next" transitions + content +
+  demographic, each normalised per member. Titles with no audience yet get their collaborative
+  part from content, and members with little history lean on demographics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from halqa.recommend.base import ModelConfig, Recommender, require
+from halqa.recommend.dataset import Dataset
+from halqa.recommend.features import member_features, title_features
+from halqa.recommend.neighbours import EASE
+from halqa.recommend.sequence import Transitions
+from halqa.recommend.similarity import row_normalise
+
+
+@dataclass(frozen=True)
+class ContentConfig(ModelConfig):
+    recency_half_life: float = 20.0
+
+    def check(self) -> None:
+        require(self.recency_half_life > 0, "content", "recency_half_life", "> 0", self.recency_half_life)
+
+
+class Content(Recommender):
+    """Cosine between a member's feature profile and each title's features."""
+
+    name = "content"
+    Config = ContentConfig
+    config: ContentConfig
+
+    def _fit(self, dataset: Dataset) -> None:
+        self._titles_added()
+
+    def _titles_added(self) -> None:
+        self.features_ = title_features(self.dataset).matrix
+
+    def _score(self, member_idx: np.ndarray, rows: sp.csr_matrix) -> np.ndarray:
+        recent = self.dataset.recency_matrix(self.config.recency_half_life)[member_idx]
+        profile = np.asarray((recent @ self.features_).todense())
+        norms = np.linalg.norm(profile, axis=1, keepdims=True)
+        profile = np.divide(profile, norms, out=np.zeros_like(profile), where=norms > 0)
+        return np.asarray(self.features_ @ profile.T).T
+
+    def _similar(self, title_idx: np.ndarray) -> np.ndarray:
+        return np.asarray((self.features_[title_idx] @ self.features_.T).todense())
+
+
+@dataclass(frozen=True)
+class DemographicConfig(ModelConfig):
+    regularization: float = 10.0
+
+    def check(self) -> None:
+        require(self.regularization > 0, "demographic", "regularization", "> 0", self.regularization)
+
+
+class Demographic(Recommender):
+    """Ridge regression member features → titles (a smoothed popularity per kind of member)."""
+
+    name = "demographic"
+    Config = DemographicConfig
+    config: DemographicConfig
+
+    def _fit(self, dataset: Dataset) -> None:
+        space = member_features(dataset)
+        self.vocabulary_ = space.names
+        active = np.flatnonzero(np.diff(dataset.matrix().indptr) > 0)
+        m = space.matrix[active]
+        y = (dataset.matrix()[active] > 0).astype(np.float64)
+        gram = np.asarray((m.T @ m).todense()) + self.config.regularization * np.eye(m.shape[1])
+        self.weights_ = np.linalg.solve(gram, np.asarray((m.T @ y).todense()))
+
+    def _score(self, member_idx: np.ndarray, rows: sp.csr_matrix) -> np.ndarray:
+        m = member_features(self.dataset, self.vocabulary_).matrix[member_idx]
+        return np.asarray(m @ self.weights_)
+
+    def _fold_in(self, member_idx: np.ndarray) -> None:
+        """Nothing to refit: features are read from the dataset at scoring time."""
+
+
+@dataclass(frozen=True)
+class HybridConfig(ModelConfig):
+    ease_regularization: float = 300.0
+    recency_half_life: float = 10.0
+    transitions_weight: float = 1.0
+    transitions_window: int = 10
+    transitions_half_life: float = 5.0
+    content_weight: float = 0.1
+    demographic_weight: float = 0.5
+    history_pivot: float = 5.0  # demographics count fully with no events, half at this many titles
+
+    def check(self) -> None:
+        for name in ("transitions_weight", "content_weight", "demographic_weight"):
+            require(getattr(self, name) >= 0, "hybrid", name, ">= 0", getattr(self, name))
+        require(self.history_pivot > 0, "hybrid", "history_pivot", "> 0", self.history_pivot)
+
+
+class Hybrid(Recommender):
+    """The blend halqa serves by default; every part is normalised to [0, 1] per member."""
+
+    name = "hybrid"
+    Config = HybridConfig
+    config: HybridConfig
+
+    def _fit(self, dataset: Dataset) -> None:
+        c = self.config
+        self.ease_ = EASE(regularization=c.ease_regularization, recency_half_life=c.recency_half_life).fit(dataset)
+        self.transitions_ = (Transitions(window=c.transitions_window, recency_half_life=c.transitions_half_life)
+                             .fit(dataset) if c.transitions_weight > 0 else None)
+        self.content_ = Content().fit(dataset) if c.content_weight > 0 else None
+        self.demographic_ = Demographic().fit(dataset) if c.demographic_weight > 0 else None
+        self.audience_ = np.diff(dataset.matrix().tocsc().indptr)  # members per title at fit
+
+    def _parts(self) -> list[Recommender]:
+        return [p for p in (self.ease_, self.transitions_, self.content_, self.demographic_) if p is not None]
+
+    def _share_dataset(self) -> None:
+        for part in self._parts():  # fold-in and new titles: every part sees the same data
+            part.dataset_ = self.dataset_
+
+    def _score(self, member_idx: np.ndarray, rows: sp.csr_matrix) -> np.ndarray:
+        self._share_dataset()
+        c, n = self.config, self.dataset.n_titles
+        cold = np.ones(n, dtype=bool)
+        cold[: len(self.audience_)] = self.audience_ == 0
+        content = row_normalise(self.content_.score(member_idx)) if self.content_ else None
+        collab = _finite(row_normalise(self.ease_.score(member_idx)))
+        if self.transitions_ is not None:
+            collab = collab + c.transitions_weight * _finite(row_normalise(self.transitions_.score(member_idx)))
+        if content is not None:  # titles nobody has touched yet: content stands in for collaboration
+            collab[:, cold] = (1 + c.transitions_weight) * content[:, cold]
+            collab = collab + c.content_weight * content
+        if self.demographic_ is not None:
+            history = np.diff(rows.indptr).astype(np.float64)
+            lean = c.demographic_weight * c.history_pivot / (c.history_pivot + history)
+            collab = collab + lean[:, None] * _finite(row_normalise(self.demographic_.score(member_idx)))
+        return collab
+
+    def _fold_in(self, member_idx: np.ndarray) -> None:
+        self._share_dataset()
+
+    def _titles_added(self) -> None:
+        self._share_dataset()
+        if self.content_ is not None:
+            self.content_._titles_added()
+
+    def _similar(self, title_idx: np.ndarray) -> np.ndarray:
+        self._share_dataset()
+        sims = _finite(row_normalise(self.ease_.similar_scores(title_idx)))
+        if self.content_ is not None:
+            sims = sims + self.config.content_weight * _finite(row_normalise(self.content_.similar_scores(title_idx)))
+        return sims
+
+
+def _finite(scores: np.ndarray) -> np.ndarray:
+    return np.where(np.isfinite(scores), scores, 0.0)

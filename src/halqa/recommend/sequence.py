@@ -1,0 +1,62 @@
+"""What members pick *next*: a title-to-title "watched after" model.
+
+For every member's history in time order, title j following title i within ``window`` steps adds
+1/distance to T[i, j] (and ``backward`` × that to T[j, i]); T is normalised by the titles'
+audience sizes (cosine-like). A member is scored from their recent titles, each decayed by its
+position from the latest one, so a new event moves the next list at once (no state but the row).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from halqa.recommend.base import ModelConfig, Recommender, require
+from halqa.recommend.dataset import Dataset
+
+
+@dataclass(frozen=True)
+class TransitionsConfig(ModelConfig):
+    window: int = 10
+    backward: float = 0.5
+    recency_half_life: float = 5.0  # in events, from the member's latest
+
+    def check(self) -> None:
+        require(self.window > 0, "transitions", "window", "a positive integer", self.window)
+        require(self.backward >= 0, "transitions", "backward", ">= 0", self.backward)
+        require(self.recency_half_life > 0, "transitions", "recency_half_life", "> 0", self.recency_half_life)
+
+
+class Transitions(Recommender):
+    """Sequential co-occurrence ("members who watched X went on to watch Y")."""
+
+    name = "transitions"
+    Config = TransitionsConfig
+    config: TransitionsConfig
+
+    def _fit(self, dataset: Dataset) -> None:
+        ev = dataset.events[dataset.events["weight"] > 0]
+        order = np.lexsort((dataset.title_order()[ev["title_idx"].to_numpy()], ev["ts"].to_numpy(),
+                           ev["member_idx"].to_numpy()))
+        members, titles = ev["member_idx"].to_numpy()[order], ev["title_idx"].to_numpy()[order]
+        n = dataset.n_titles
+        rows, cols, vals = [], [], []
+        for d in range(1, self.config.window + 1):
+            same = members[:-d] == members[d:]  # pairs inside one member's history
+            rows.append(titles[:-d][same])
+            cols.append(titles[d:][same])
+            vals.append(np.full(int(same.sum()), 1.0 / d))
+        forward = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
+        counts = np.asarray((dataset.matrix() > 0).sum(axis=0)).ravel() + 1.0
+        scale = sp.diags(1.0 / np.sqrt(counts))
+        self.transitions_ = (scale @ (forward + self.config.backward * forward.T) @ scale).tocsr().astype(np.float32)
+
+    def _score(self, member_idx: np.ndarray, rows: sp.csr_matrix) -> np.ndarray:
+        n = self.transitions_.shape[0]
+        recent = self.dataset.recency_matrix(self.config.recency_half_life)[member_idx][:, :n]
+        return np.asarray((recent @ self.transitions_).todense())
+
+    def _similar(self, title_idx: np.ndarray) -> np.ndarray:
+        return np.asarray(self.transitions_[title_idx].todense())
