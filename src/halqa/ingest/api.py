@@ -1,0 +1,237 @@
+"""``ingest_files``: validated, lossless, idempotent, streaming loads of user files."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from halqa.catalog import CONSENT_PURPOSES, ENTITY_TABLES, taxonomy
+from halqa.catalog.store import Store
+from halqa.errors import ConfigError, DataError
+from halqa.ingest import load, rules, stage
+from halqa.ingest.report import FileReport, IngestReport
+from halqa.ingest.sources import Source, canonical_columns, open_source
+from halqa.ingest.sql import ERR_SEP, lit
+
+TARGETS = ("titles", "creators", "members", "events")
+DEFAULT_MEMORY_LIMIT = "1GB"
+Progress = Callable[[str, int], Any] | Any
+
+
+def ingest_files(store: Store, target: str, paths: Sequence[str | os.PathLike[str]], *,
+                 mapping: dict[str, str] | None = None, fmt: str | None = None, create_missing: bool = False,
+                 consent: frozenset[str] | set[str] = frozenset(), quarantine_dir: str | os.PathLike[str] | None = None,
+                 progress: Progress | None = None, add_terms: bool = False,
+                 memory_limit: str = DEFAULT_MEMORY_LIMIT) -> IngestReport:
+    """Validate and load ``paths`` (CSV/TSV/Parquet/JSON Lines, optionally gzipped) into ``target``.
+
+    Every file is one transaction. Good rows are stored, bad rows go to the ``quarantine``
+    table and to one quarantine CSV (in ``quarantine_dir`` or next to the input); a file
+    that cannot be read or lacks a required column raises ``DataError`` before anything
+    is written.
+
+    Example:
+        >>> report = ingest_files(store, "events", ["plays.csv"], mapping={"ts": "played_at"})
+        >>> report.accepted, report.rejected, report.duplicates
+    """
+    if target not in TARGETS:
+        raise ConfigError(f"unknown target {target!r}: use one of {', '.join(TARGETS)}")
+    if not paths:
+        raise ConfigError("no input file given")
+    sources = [_opened(store, Path(p), target, fmt, mapping) for p in paths]
+    return ingest_sources(store, target, sources, create_missing=create_missing, consent=consent,
+                          quarantine_dir=quarantine_dir, progress=progress, add_terms=add_terms,
+                          memory_limit=memory_limit)
+
+
+def _opened(store: Store, path: Path, target: str, fmt: str | None,
+            mapping: dict[str, str] | None) -> tuple[Source, dict[str, str]]:
+    source = open_source(store.con, path, fmt)
+    columns = canonical_columns(source, target, mapping)
+    try:
+        rules.plan(target, list(columns), rules.Context((), ()))  # checks required columns now
+    except DataError as exc:
+        found = ", ".join(source.columns[:20]) + (" ..." if len(source.columns) > 20 else "")
+        raise DataError(f"{path}: {exc} (columns found: {found}; map one with --map COLUMN=SOURCE_COLUMN)") from None
+    return source, columns
+
+
+def ingest_sources(store: Store, target: str, sources: list[tuple[Source, dict[str, str]]], *,
+                   create_missing: bool = False, consent: frozenset[str] | set[str] = frozenset(),
+                   quarantine_dir: str | os.PathLike[str] | None = None, progress: Progress | None = None,
+                   add_terms: bool = False, memory_limit: str = DEFAULT_MEMORY_LIMIT) -> IngestReport:
+    """Load already opened sources (``ingest_files`` and the MovieLens importer use this)."""
+    consent = frozenset(consent)
+    unknown = consent - set(CONSENT_PURPOSES)
+    if unknown:
+        raise ConfigError(f"unknown consent {', '.join(sorted(unknown))}: use {', '.join(CONSENT_PURPOSES)}")
+    report = IngestReport(target)
+    tell = _progress(progress)
+    with _ingest_settings(store, memory_limit):
+        store.run("UPDATE ingests SET status = 'interrupted' WHERE status = 'running'")
+        for source, columns in sources:
+            if add_terms:
+                _add_terms(store, target, source, columns)
+            ctx = rules.Context(tuple(sorted(store.genre_ids())), tuple(sorted(store.theme_ids())),
+                                create_missing, consent)
+            plan = rules.plan(target, list(columns), ctx)
+            rules.referential_checks(plan, ctx)
+            tell(f"{target}: reading {source.path.name}", report.rows)
+            report.files.append(_ingest_one(store, plan, source, columns, ctx))
+            tell(f"{target}: stored {source.path.name}", report.rows)
+    report.quarantine = _write_quarantine(store, report, quarantine_dir)
+    return report
+
+
+def _ingest_one(store: Store, plan: rules.Plan, source: Source, columns: dict[str, str],
+                ctx: rules.Context) -> FileReport:
+    started = time.perf_counter()
+    ingest_id = int(store.scalar("SELECT nextval('ingest_seq')"))
+    # Committed before the work starts, so a run that dies stays visible as 'running'.
+    store.run("INSERT INTO ingests (ingest_id, target, file, started_at, status) VALUES (?, ?, ?, now()::TIMESTAMP, "
+              "'running')", [ingest_id, plan.target, str(source.path)])
+    digest = _Checksum(source.path)
+    rep = FileReport(str(source.path), ingest_id, source.fmt, columns=dict(columns),
+                     ignored_columns=[c for c in source.columns if c not in columns.values()])
+    with store.transaction():
+        stage.build_stage(store, plan, source, columns)
+        structural = stage.structural_rejects(store, source)
+        good, bad = store.rows(f"SELECT count(*) FILTER (_err IS NULL), count(*) FILTER (_err IS NOT NULL) "
+                               f"FROM {stage.STAGE}")[0]
+        stage.quarantine_bad_rows(store, plan, source, columns, ingest_id, structural, bad)
+        _suggest_terms(store, ingest_id)
+        rep.rows, rep.rejected = good + bad + len(structural), bad + len(structural)
+        if ctx.create_missing:
+            rep.created = load.create_missing(store, plan, ctx.consent)
+        if plan.target == "events":
+            rep.accepted = load.load_events(store, plan, ingest_id)
+            rep.duplicates = good - rep.accepted
+        else:
+            rep.accepted, rep.updated, rep.duplicates = load.load_entities(store, plan)
+        store.run("""UPDATE ingests SET finished_at = now()::TIMESTAMP, accepted = ?, rejected = ?, duplicates = ?,
+                     created = ?, status = 'done', file_sha256 = ? WHERE ingest_id = ?""",
+                  [rep.accepted, rep.rejected, rep.duplicates, rep.created, digest.result(), ingest_id])
+    for table in (stage.STAGE, "_halqa_dup", "_halqa_last", "_halqa_shift"):
+        store.run(f"DROP TABLE IF EXISTS temp.{table}")
+    rep.seconds = round(time.perf_counter() - started, 3)
+    return rep
+
+
+def _add_terms(store: Store, target: str, source: Source, columns: dict[str, str]) -> None:
+    """--add-terms: genres/themes the store does not know yet are added to its taxonomy."""
+    from halqa.ingest import parsers
+    from halqa.ingest.sql import ident
+
+    for col, vocabulary in rules.term_columns(target).items():
+        if col not in columns:
+            continue
+        value = f"list_transform({parsers.string_list(ident(columns[col]))}, " \
+                f"lambda e: {parsers.term('e', taxonomy.GENRE_ALIASES)})"
+        known = store.genre_ids() if vocabulary == "genres" else store.theme_ids()
+        found = store.rows(f"SELECT DISTINCT unnest({value}) FROM ({source.scan})")
+        for (term,) in found:
+            if term and term not in known:
+                store.add_term(vocabulary, term)
+
+
+def _suggest_terms(store: Store, ingest_id: int) -> None:
+    """Add "did you mean" to the reasons of unknown genres and themes (few distinct terms per file)."""
+    rows = store.rows("SELECT DISTINCT field, reason FROM quarantine WHERE ingest_id = ? AND field IN "
+                      "('genres', 'themes')", [ingest_id])
+    for field, reason in rows:
+        term = rules.unknown_term(reason)
+        if term is None:
+            continue
+        choices = tuple(store.genre_ids() if field == "genres" else store.theme_ids())
+        hint = taxonomy.suggest(term, sorted(choices))
+        if hint:
+            quoted = f"'{term}'"
+            store.run("UPDATE quarantine SET reason = replace(reason, ?, ?) WHERE ingest_id = ? AND field = ? "
+                      "AND reason = ?", [quoted, quoted + hint, ingest_id, field, reason])
+
+
+def _write_quarantine(store: Store, report: IngestReport, directory: str | os.PathLike[str] | None) -> Path | None:
+    """One CSV with every rejected row of this run: file, line, field, reason, raw."""
+    rejected = [f for f in report.files if f.rejected]
+    if not rejected:
+        return None
+    first = Path(rejected[0].file)
+    name = f"{first.name}.rejected.csv" if len(rejected) == 1 else f"{report.target}-{rejected[0].ingest_id}.rejected.csv"
+    candidates = [Path(directory)] if directory else [first.parent]
+    if store.path != ":memory:":
+        candidates.append(Path(store.path).resolve().parent / "quarantine")
+    candidates.append(Path(tempfile.gettempdir()) / "halqa-quarantine")
+    ids = ", ".join(str(f.ingest_id) for f in rejected)
+    for folder in candidates:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            if not os.access(folder, os.W_OK):
+                continue
+            path = folder / name
+            store.run(f"COPY (SELECT file, line, field, reason, raw FROM quarantine WHERE ingest_id IN ({ids}) "
+                      f"ORDER BY ingest_id, line) TO {lit(str(path))} (HEADER, DELIMITER ',')")
+            return path
+        except OSError:
+            continue
+    if directory:
+        raise DataError(f"{directory}: cannot write the quarantine file there")
+    return None
+
+
+@contextmanager
+def _ingest_settings(store: Store, memory_limit: str) -> Iterator[None]:
+    """Bounded memory (DuckDB spills to its temp directory past the limit), no DuckDB progress bar."""
+    names = ("memory_limit", "preserve_insertion_order", "enable_progress_bar", "temp_directory")
+    before = {n: store.scalar(f"SELECT current_setting('{n}')") for n in names}
+    store.run(f"SET memory_limit = {lit(memory_limit)}")
+    # Insertion order is not needed for the stage; dropping it lets DuckDB stream with less memory.
+    store.run("SET preserve_insertion_order = false")
+    store.run("SET enable_progress_bar = false")
+    if not before["temp_directory"]:
+        store.run(f"SET temp_directory = {lit(str(Path(tempfile.gettempdir()) / 'halqa-spill'))}")
+    try:
+        yield
+    finally:
+        for n, v in before.items():
+            if v is not None and v != "":
+                store.run(f"SET {n} = {lit(v) if isinstance(v, str) else lit(v)}")
+
+
+def _progress(progress: Progress | None) -> Callable[[str, int], None]:
+    """A callable(message, rows) from None, a callable, or a ``rich.progress.Progress``."""
+    if progress is None:
+        return lambda message, rows: None
+    if hasattr(progress, "add_task"):
+        task = progress.add_task("ingest", total=None)
+        return lambda message, rows: progress.update(task, description=message, completed=rows)
+    return progress
+
+
+class _Checksum:
+    """SHA-256 of the input, computed in a thread while DuckDB works (hashlib releases the GIL)."""
+
+    def __init__(self, path: Path) -> None:
+        self._value: str | None = None
+        self._thread = threading.Thread(target=self._run, args=(path,), daemon=True)
+        self._thread.start()
+
+    def _run(self, path: Path) -> None:
+        h = hashlib.sha256()
+        try:
+            with open(path, "rb") as fh:
+                while chunk := fh.read(1 << 22):
+                    h.update(chunk)
+            self._value = h.hexdigest()
+        except OSError:
+            self._value = None
+
+    def result(self) -> str | None:
+        self._thread.join()
+        return self._value

@@ -1,0 +1,161 @@
+"""Vectorised parsers: each function returns a SQL expression that turns a VARCHAR
+column into a typed, normalised value (NULL when it cannot).
+
+They run inside DuckDB over whole files, never row by row in Python. The
+validators in ``rules.py`` compare the parsed value with the raw text to decide
+whether a row is rejected. ``parse_values`` runs any of them on Python values,
+which is how the property tests exercise the very SQL the ingest uses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from halqa.catalog import taxonomy
+from halqa.ingest.sql import case_map, lit
+
+# Numbers at or above this are unix milliseconds (1e11 s is the year 5138; 1e11 ms is March 1973).
+MS_THRESHOLD = 100_000_000_000
+# Timestamps outside these years are rejected as typos (a day count, a year, a nanosecond stamp...).
+MIN_YEAR, MAX_YEAR = 1900, 2199
+_ZONE_RE = r"(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$"
+_BCP47_RE = r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$"
+
+
+def text(x: str) -> str:
+    """Free text kept byte-exact; only an all-blank value becomes NULL."""
+    return f"(CASE WHEN trim({x}) = '' THEN NULL ELSE {x} END)"
+
+
+def identifier(x: str) -> str:
+    """Ids: surrounding blanks dropped, empty -> NULL."""
+    return f"nullif(trim({x}), '')"
+
+
+def integer(x: str) -> str:
+    return f"try_cast(trim({x}) AS BIGINT)"
+
+
+def number(x: str) -> str:
+    """A finite DOUBLE (inf/nan are rejected like any other non-number)."""
+    v = f"try_cast(trim({x}) AS DOUBLE)"
+    return f"(CASE WHEN isfinite({v}) THEN {v} END)"
+
+
+def timestamp(x: str) -> str:
+    """Unix seconds or milliseconds, or ISO-8601 with or without zone, to a naive UTC TIMESTAMP.
+
+    A zone-less ISO value is taken as UTC. Years outside MIN_YEAR..MAX_YEAR give NULL.
+    """
+    t = f"trim({x})"
+    n = f"try_cast({t} AS DOUBLE)"
+    # Plain numbers: the cheap, common case in event exports, tried first.
+    micros = f"CAST(round(CASE WHEN abs({n}) >= {MS_THRESHOLD} THEN {n} * 1e3 ELSE {n} * 1e6 END) AS BIGINT)"
+    numeric = (f"(CASE WHEN isfinite({n}) AND abs({n}) < 1e16 AND regexp_full_match({t}, '-?[0-9]+(\\.[0-9]+)?') "
+               f"THEN make_timestamp({micros}) END)")
+    zoned = f"(try_cast({t} AS TIMESTAMPTZ) AT TIME ZONE 'UTC')"
+    iso = f"(CASE WHEN regexp_matches({t}, '{_ZONE_RE}') THEN {zoned} ELSE try_cast({t} AS TIMESTAMP) END)"
+    value = f"(CASE WHEN {n} IS NOT NULL THEN {numeric} ELSE {iso} END)"
+    return (f"(CASE WHEN year({value}) BETWEEN {MIN_YEAR} AND {MAX_YEAR} THEN {value} END)")
+
+
+def date(x: str) -> str:
+    """ISO dates (and timestamps), 01-Jan-1995 (MovieLens), 31/12/1995 (French), or a bare year."""
+    t = f"trim({x})"
+    return (f"coalesce(try_cast({t} AS DATE), try_strptime({t}, ['%d-%b-%Y', '%d/%m/%Y'])::DATE, "
+            f"CASE WHEN regexp_full_match({t}, '[0-9]{{4}}') THEN make_date(CAST({t} AS INTEGER), 1, 1) END)")
+
+
+_TRUE = ("true", "t", "1", "yes", "y", "oui", "vrai")
+_FALSE = ("false", "f", "0", "no", "n", "non", "faux")
+
+
+def boolean(x: str) -> str:
+    t = f"lower(trim({x}))"
+    return (f"(CASE WHEN {t} IN ({', '.join(map(lit, _TRUE))}) THEN true "
+            f"WHEN {t} IN ({', '.join(map(lit, _FALSE))}) THEN false END)")
+
+
+def slug(x: str) -> str:
+    """SQL twin of ``taxonomy.slug``: lower case, accents dropped, other runs to '-'."""
+    return f"trim(regexp_replace(strip_accents(lower(trim({x}))), '[^\\pL\\pN_]+', '-', 'g'), '-')"
+
+
+def string_list(x: str) -> str:
+    """``a|b|c`` (CSV) or a JSON array (JSON Lines, Parquet) to VARCHAR[]; blanks dropped.
+
+    A value that looks like a JSON array but is not valid JSON gives NULL (and is rejected).
+    """
+    t = f"trim({x})"
+    as_json = f"(CASE WHEN json_valid({t}) THEN try_cast(from_json({t}, '[\"VARCHAR\"]') AS VARCHAR[]) END)"
+    raw = f"(CASE WHEN starts_with({t}, '[') THEN {as_json} ELSE string_split({t}, '|') END)"
+    return f"list_filter(list_transform({raw}, lambda e: trim(e)), lambda e: e IS NOT NULL AND e <> '')"
+
+
+def string_map(x: str) -> str:
+    """A JSON object ``{"fr": "...", "ar": "..."}`` to MAP(VARCHAR, VARCHAR)."""
+    t = f"trim({x})"
+    return f"(CASE WHEN json_valid({t}) THEN try_cast(json_transform({t}, '\"MAP(VARCHAR, VARCHAR)\"') AS MAP(VARCHAR, VARCHAR)) END)"
+
+
+def term(x: str, aliases: dict[str, str]) -> str:
+    """A genre or theme id: slug, then the alias table (gnaoua -> gnawa)."""
+    return case_map(slug(x), {taxonomy.slug(k): v for k, v in aliases.items()}, slug(x))
+
+
+def language(x: str) -> str:
+    """SQL twin of ``taxonomy.normalise_language``: NULL unless a well-formed BCP-47 tag."""
+    parts = f"string_split(replace(trim({x}), '_', '-'), '-')"
+    fixed = (f"array_to_string(list_transform({parts}, lambda p, i: CASE WHEN i = 1 THEN lower(p) "
+             f"WHEN length(p) = 4 THEN upper(p[1]) || lower(p[2:]) ELSE upper(p) END), '-')")
+    return f"(CASE WHEN regexp_full_match({fixed}, '{_BCP47_RE[1:-1]}') THEN {fixed} END)"
+
+
+def region(x: str) -> str:
+    """SQL twin of ``taxonomy.normalise_region``: id, code, French or Arabic name -> region id."""
+    exact: dict[str, str] = {}
+    by_slug: dict[str, str] = {}
+    for r in taxonomy.REGIONS:
+        exact[r.ar] = r.id
+        exact[str(r.code)] = r.id
+        by_slug[r.id] = r.id
+        by_slug[taxonomy.slug(r.fr)] = r.id
+    return case_map(f"trim({x})", exact, case_map(slug(x), by_slug, "NULL"))
+
+
+_COUNTRY_NAMES = {"morocco": "MA", "maroc": "MA", "المغرب": "MA", "usa": "US", "france": "FR", "spain": "ES",
+                  "espagne": "ES", "belgium": "BE", "belgique": "BE", "netherlands": "NL"}
+
+
+def country(x: str) -> str:
+    """ISO 3166-1 alpha-2 (upper-cased), or a few common names of countries halqa meets."""
+    t = f"upper(trim({x}))"
+    named = case_map(f"lower(trim({x}))", _COUNTRY_NAMES, "NULL")
+    return f"(CASE WHEN regexp_full_match({t}, '[A-Z]{{2}}') THEN {t} ELSE {named} END)"
+
+
+def enum(x: str, values: tuple[str, ...], aliases: dict[str, str] | None = None, *, fold: str = "lower") -> str:
+    """A controlled value (kind, event type, role...): case folded, aliases applied, else NULL."""
+    t = f"{fold}(trim({x}))"
+    folded = case_map(t, aliases or {}, t)
+    return f"(CASE WHEN {folded} IN ({', '.join(map(lit, values))}) THEN {folded} END)"
+
+
+def age_band(x: str) -> str:
+    """An age band as written, or an age in years bucketed like ``taxonomy.age_band``."""
+    t = f"replace(trim({x}), ' ', '')"
+    years = f"try_cast({t} AS INTEGER)"
+    bucket = (f"(CASE WHEN {years} < 0 OR {years} > 120 THEN NULL WHEN {years} < 18 THEN '<18' "
+              f"WHEN {years} <= 24 THEN '18-24' WHEN {years} <= 34 THEN '25-34' WHEN {years} <= 44 THEN '35-44' "
+              f"WHEN {years} <= 54 THEN '45-54' ELSE '55+' END)")
+    bands = ", ".join(map(lit, taxonomy.AGE_BANDS))
+    return f"(CASE WHEN {t} IN ({bands}) THEN {t} WHEN {years} IS NOT NULL THEN {bucket} END)"
+
+
+def parse_values(con: Any, parser: str, values: list[str | None], *args: Any) -> list[Any]:
+    """Run one parser of this module over Python values (tests, debugging)."""
+    func = globals()[parser]
+    expr = func("v", *args)
+    rows = con.execute(f"SELECT {expr} FROM (SELECT unnest(?::VARCHAR[]) AS v, generate_subscripts(?::VARCHAR[], 1) AS i) "
+                       "ORDER BY i", [values, values]).fetchall()
+    return [r[0] for r in rows]

@@ -1,0 +1,121 @@
+"""From a source scan to a validated stage table, and the rejected rows to quarantine.
+
+The stage is one ``CREATE TEMP TABLE ... AS SELECT`` over the whole file: every
+column parsed and every check evaluated in vectorised SQL, the first failing
+check of a row written to ``_err``. DuckDB streams the scan and spills the
+stage to its temp directory past ``memory_limit``. Line numbers are computed
+only for bad rows, in a second numbered scan that runs only when the file has
+bad rows (numbering every row would double the cost of the common case).
+"""
+
+from __future__ import annotations
+
+from halqa.catalog import ENTITY_TABLES
+from halqa.catalog.store import Store
+from halqa.ingest.rules import Plan
+from halqa.ingest.sources import REJECTS_SCAN, REJECTS_TABLE, Source
+from halqa.ingest.sql import ERR_SEP, ident, lit
+
+STAGE = "_halqa_stage"
+
+
+def _src_sql(source: Source, columns: dict[str, str], *, numbered: bool) -> str:
+    """The source renamed to canonical columns (plus ``_row``, ``_raw`` and ``_line_error`` as needed)."""
+    parts = [f"{ident(src)} AS {ident(canon)}" for canon, src in columns.items()]
+    if numbered:
+        parts.insert(0, "_row")
+        if source.fmt == "jsonl":
+            parts.append("_raw")
+        else:
+            pairs = ", ".join(f"{lit(c)}, {ident(c)}" for c in source.columns)
+            parts.append(f"json_object({pairs})::VARCHAR AS _raw")
+    if source.fmt == "jsonl":
+        parts.append("_line_error")
+    scan = source.numbered_scan if numbered else source.scan
+    return f"SELECT {', '.join(parts)} FROM ({scan})"
+
+
+def _error_case(plan: Plan, source: Source, aliases: dict[str, str]) -> str:
+    whens = []
+    if source.fmt == "jsonl":
+        whens.append(f"WHEN _line_error IS NOT NULL THEN {lit('_line' + ERR_SEP)} || _line_error")
+    for field, bad, reason in plan.checks:
+        for expr, alias in aliases.items():
+            bad = bad.replace(expr, alias)
+            reason = reason.replace(expr, alias)
+        whens.append(f"WHEN {bad} THEN {lit(field + ERR_SEP)} || {reason}")
+    return f"CASE {' '.join(whens)} END" if whens else "NULL::VARCHAR"
+
+
+def validated_sql(plan: Plan, source: Source, columns: dict[str, str], *, numbered: bool,
+                  with_hash: bool = False) -> str:
+    """SELECT of the parsed canonical columns and ``_err`` (+ ``_row``, ``_raw`` when numbered)."""
+    # Each parsed value is computed once, in an inner SELECT, and the checks refer to it by alias.
+    # Constants (a consent given by the caller) contain no column reference and stay inline.
+    computed = {col: expr for col, expr in plan.values.items() if '"' in expr}
+    aliases = {expr: ident("__v_" + col) for col, expr in sorted(computed.items(), key=lambda kv: -len(kv[1]))}
+    inner = ", ".join(f"{expr} AS {alias}" for expr, alias in aliases.items())
+    outer = [f"{ident('__v_' + col) if col in computed else expr} AS {ident(col)}"
+             for col, expr in plan.values.items()]
+    outer.append(f"{_error_case(plan, source, aliases)} AS _err")
+    if numbered:
+        outer[:0] = ["_row"]
+        outer.append("_raw")
+    if with_hash:
+        key = ", ".join(ident("__v_" + c) for c in ENTITY_TABLES[plan.target].key if c in computed)
+        outer.append(f"hash({key}) AS _h")
+    return (f"WITH _src AS ({_src_sql(source, columns, numbered=numbered)}) "
+            f"SELECT {', '.join(outer)} FROM (SELECT *, {inner} FROM _src)")
+
+
+def build_stage(store: Store, plan: Plan, source: Source, columns: dict[str, str]) -> None:
+    """Create the temp stage table for one file (events hashed on their natural key)."""
+    for table in (REJECTS_TABLE, REJECTS_SCAN, STAGE):
+        store.run(f"DROP TABLE IF EXISTS temp.{table}")
+    events = plan.target == "events"
+    # Entity files keep their row number so that the last occurrence of a key wins.
+    sql = validated_sql(plan, source, columns, numbered=not events, with_hash=events)
+    store.run(f"CREATE TEMP TABLE {STAGE} AS {sql}")
+
+
+def structural_rejects(store: Store, source: Source) -> list[tuple[int, str, str, str]]:
+    """Rows DuckDB's reader could not split into columns: (line, field, reason, raw line), one per line."""
+    if not source.structural_rejects:
+        return []
+    exists = store.scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND temporary", [REJECTS_TABLE])
+    if not exists:
+        return []
+    return store.rows(f"""SELECT DISTINCT ON (line) line, coalesce(column_name, ''),
+        error_type || ': ' || split_part(error_message, chr(10), 1), csv_line
+        FROM {REJECTS_TABLE} ORDER BY line, column_idx""")
+
+
+def quarantine_bad_rows(store: Store, plan: Plan, source: Source, columns: dict[str, str], ingest_id: int,
+                        structural: list[tuple[int, str, str, str]], n_bad: int) -> None:
+    """Write every rejected row of the file to the ``quarantine`` table with its line and reason."""
+    file = str(source.path)
+    if structural:
+        store.con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?)",
+                              [(ingest_id, plan.target, file, line, fld or None, reason, raw)
+                               for line, fld, reason, raw in structural])
+    if not n_bad:
+        return
+    # Row r of the scan sits after the header and after every structurally rejected line before it.
+    shifts = _shift_table(structural, source.header_lines)
+    store.run("DROP TABLE IF EXISTS temp._halqa_shift")
+    store.run("CREATE TEMP TABLE _halqa_shift (t BIGINT)")
+    if shifts:
+        store.con.executemany("INSERT INTO _halqa_shift VALUES (?)", [(t,) for t in shifts])
+    store.run("SET preserve_insertion_order = true")  # row_number() OVER () must follow the file
+    bad = validated_sql(plan, source, columns, numbered=True)
+    store.run(f"""INSERT INTO quarantine
+        SELECT ?, ?, ?, _row + {source.header_lines} + (SELECT count(*) FROM _halqa_shift WHERE t <= _row),
+               split_part(_err, {lit(ERR_SEP)}, 1), split_part(_err, {lit(ERR_SEP)}, 2), _raw
+        FROM ({bad}) WHERE _err IS NOT NULL""", [ingest_id, plan.target, file])
+    store.run("SET preserve_insertion_order = false")
+
+
+def _shift_table(structural: list[tuple[int, str, str, str]], header_lines: int) -> list[int]:
+    """For the k-th (1-based) rejected line s_k, data rows from t_k = s_k - header - k + 1 on sit one line lower."""
+    lines = sorted({s[0] for s in structural if s[0] is not None})
+    return [s - header_lines - k + 1 for k, s in enumerate(lines, start=1)]
