@@ -67,7 +67,7 @@ def trends(store: Any, segment: Segment | list[str] | dict | None = None, *, by:
         "suppressed": False,
         "baseline": base.to_dict() if base else None,
         "totals": totals,
-        "top": _top_rows(counts, totals, k, top, names),
+        "top": _top_rows(counts, rising, totals, k, top, names),
         "rising": _rising_rows(rising, top, names),
         "suppressed_cells": int((counts["members"] < k).sum()),
         "season": None,
@@ -106,14 +106,22 @@ def rising_items(counts: pd.DataFrame, t1: float, t0: float, *, k: int, min_supp
     return df.sort_values(["rising", "low", count], ascending=[False, False, False], kind="mergesort")
 
 
-def _top_rows(counts: pd.DataFrame, totals: dict, k: int, top: int, names: dict) -> list[dict]:
+def _top_rows(counts: pd.DataFrame, tested: pd.DataFrame, totals: dict, k: int, top: int,
+              names: dict) -> list[dict]:
+    """The most consumed items, each with its growth against the baseline (rising or not)."""
     visible = counts[counts["members"] >= k].sort_values(["count", "item"], ascending=[False, True])
+    growth = tested.set_index("item") if not tested.empty else None
     rows = []
     for rank, row in enumerate(visible.head(top).itertuples(index=False), start=1):
         share = row.count / totals["events"] if totals["events"] else None
+        g = growth.loc[row.item] if growth is not None else None
         rows.append({"rank": rank, "item": row.item, "name": names.get(row.item, row.item),
                      "count": int(row.count), "share": common.num(share, 4), "members": int(row.members),
-                     "baseline": int(row.baseline)})
+                     "baseline": int(row.baseline),
+                     "growth": common.num(g["growth"]) if g is not None else None,
+                     "growth_low": common.num(g["low"]) if g is not None else None,
+                     "growth_high": common.num(g["high"]) if g is not None else None,
+                     "rising": bool(g["rising"]) if g is not None else False})
     return rows
 
 
