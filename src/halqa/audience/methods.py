@@ -8,6 +8,8 @@ live here beside halqa's own methods so evaluation compares them on equal terms.
 
 from __future__ import annotations
 
+import warnings
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -144,10 +146,11 @@ class ContentALSScorer(Scorer):
         from implicit.cpu.als import AlternatingLeastSquares
         from threadpoolctl import threadpool_limits
 
-        model = AlternatingLeastSquares(factors=self.factors, regularization=self.regularization,
-                                        iterations=self.iterations, alpha=self.alpha, random_state=self.seed,
-                                        num_threads=1)
-        with threadpool_limits(1, "blas"):
+        with threadpool_limits(1, "blas"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # implicit's BLAS check: limited just above
+            model = AlternatingLeastSquares(factors=self.factors, regularization=self.regularization,
+                                            iterations=self.iterations, alpha=self.alpha, random_state=self.seed,
+                                            num_threads=1)
             model.fit(data.binary(), show_progress=False)
         self._users = np.asarray(model.user_factors)
         items = np.asarray(model.item_factors)

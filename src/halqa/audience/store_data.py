@@ -64,35 +64,41 @@ def title_batch(features: pd.DataFrame) -> TitleBatch:
 
 
 def _clean(frame: pd.DataFrame) -> pd.DataFrame:
-    # NULL lists arrive as pd.NA with pandas 3; the Dataset expects None.
+    # NULLs arrive as pd.NA with pandas 3; the code below expects None.
     return frame.astype(object).where(frame.notna(), None)
 
 
-def _dataset(store: Any) -> Any:
-    """The recommendation engine's Dataset over the marketing-consent views."""
-    from halqa.recommend import Dataset
-    from halqa.recommend.dataset import CREATOR_FEATURES, MEMBER_FEATURES, TITLE_FEATURES
+def _weight_sql() -> str:
+    """Event-type weights of the recommendation engine, as a SQL CASE (unknown types count 1)."""
+    from halqa.recommend import DEFAULT_WEIGHTS
 
-    events = store.df(f"SELECT member_id, title_id, event_type, ts, value FROM events_{PURPOSE}")
-    titles = store.df(f"SELECT title_id, {', '.join(TITLE_FEATURES)} FROM titles")
-    members = store.df(f"SELECT member_id, {', '.join(MEMBER_FEATURES)} FROM members_{PURPOSE}")
-    creators = store.df(f"SELECT creator_id, {', '.join(CREATOR_FEATURES)} FROM creators")
-    return Dataset.from_frame(events, titles=_clean(titles), members=_clean(members), creators=_clean(creators))
+    cases = " ".join(f"WHEN '{t}' THEN {float(w)}" for t, w in DEFAULT_WEIGHTS.items())
+    return f"CASE event_type {cases} ELSE 1.0 END"
 
 
 def load_targeting_data(store: Any) -> TargetingData:
-    """Marketing-consented members (with or without events), their events, and every title."""
-    ds = _dataset(store)
-    if ds.n_members == 0:
+    """Marketing-consented members (with or without events), their events, and every title.
+
+    Everything member-side is read through the ``members_marketing`` and
+    ``events_marketing`` views; pairs whose summed event weight is not positive
+    (a dislike outweighing a play) do not count as interest.
+    """
+    members = _clean(store.df(f"SELECT member_id, age_band, region, languages, gender "
+                              f"FROM members_{PURPOSE} ORDER BY member_id"))
+    if members.empty:
         raise DataError(f"{store.path}: no member has marketing consent; nobody can be targeted")
-    titles = store.df("SELECT title_id, name, names, synopses FROM titles")
-    features = ds.title_features.copy()
-    features["title_id"] = ds.titles.to_external(np.arange(ds.n_titles))
-    features = features.drop(columns=["name"]).merge(titles, on="title_id", how="left")
-    ev = ds.events[ds.events["weight"] > 0]
-    inter, seen = build_matrices(ev["member_idx"].to_numpy(), ev["title_idx"].to_numpy(), ev["weight"].to_numpy(),
-                                 ev["ts"].to_numpy(), ds.n_members, ds.n_titles)
-    members = {col: ds.member_features[col].to_numpy() for col in ("age_band", "region", "languages", "gender")
-               if col in ds.member_features}
-    return TargetingData(np.asarray(ds.members.to_external(np.arange(ds.n_members))).astype(str),
-                         np.asarray(features["title_id"]).astype(str), inter, seen, title_batch(features), members)
+    titles = _clean(store.df("SELECT title_id, kind, name, names, synopses, original_language, genres, themes, "
+                             "region, creator_ids, release_date FROM titles ORDER BY title_id"))
+    pairs = store.df(f"""SELECT member_id, title_id, sum({_weight_sql()}) AS weight,
+                                max(epoch(ts)) AS last_ts
+                         FROM events_{PURPOSE} GROUP BY member_id, title_id HAVING sum({_weight_sql()}) > 0""")
+    member_index = pd.Index(members["member_id"].astype(str))
+    title_index = pd.Index(titles["title_id"].astype(str))
+    m = member_index.get_indexer(pairs["member_id"].astype(str))
+    t = title_index.get_indexer(pairs["title_id"].astype(str))
+    ok = (m >= 0) & (t >= 0)  # events on titles missing from the catalogue carry no metadata
+    inter, seen = build_matrices(m[ok], t[ok], pairs["weight"].to_numpy(float)[ok],
+                                 pairs["last_ts"].to_numpy(float)[ok], len(member_index), len(title_index))
+    side = {col: members[col].to_numpy() for col in ("age_band", "region", "languages", "gender")}
+    return TargetingData(member_index.to_numpy().astype(str), title_index.to_numpy().astype(str), inter, seen,
+                         title_batch(titles), side)

@@ -1,0 +1,148 @@
+"""Exporting an audience for a campaign: marketing consent only, optional salted hashes, a random holdout.
+
+The campaign and who was exposed or held back are recorded in the store
+(``audience_campaigns``, ``audience_exports``) so ``halqa lift`` can measure it
+later. The exported file holds the exposed group only; with a salt it holds
+``sha256(salt:member_id)`` instead of member ids, and the salt itself is never
+stored (only a short fingerprint, to check the same salt is reused).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from halqa.errors import ConfigError, DataError, NotFoundError, UserError
+
+TABLES = (
+    """CREATE TABLE IF NOT EXISTS audience_campaigns (
+         campaign VARCHAR PRIMARY KEY, created_at TIMESTAMP NOT NULL, title_id VARCHAR, source VARCHAR,
+         holdout_share DOUBLE NOT NULL, seed BIGINT NOT NULL, hashed BOOLEAN NOT NULL, salt_fingerprint VARCHAR,
+         exposed BIGINT NOT NULL, holdout BIGINT NOT NULL, dropped_no_consent BIGINT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS audience_exports (
+         campaign VARCHAR NOT NULL, member_id VARCHAR NOT NULL, grp VARCHAR NOT NULL, exported_id VARCHAR NOT NULL,
+         score DOUBLE, PRIMARY KEY (campaign, member_id))""",
+)
+_NAME = re.compile(r"^[\w][\w.\-]{0,79}$")
+
+
+def ensure_tables(store: Any) -> None:
+    """Create the campaign tables when missing (idempotent; a migration may adopt them later)."""
+    for statement in TABLES:
+        store.run(statement)
+
+
+def salted_hash(member_id: str, salt: str) -> str:
+    return hashlib.sha256(f"{salt}:{member_id}".encode()).hexdigest()
+
+
+@dataclass
+class ExportResult:
+    campaign: str
+    exposed: pd.DataFrame  # what leaves halqa: exported_id (+ score)
+    n_exposed: int
+    n_holdout: int
+    dropped_no_consent: int
+    unknown: int
+    hashed: bool
+
+    def to_dict(self) -> dict:
+        return {"campaign": self.campaign, "exposed": self.n_exposed, "holdout": self.n_holdout,
+                "dropped_no_consent": self.dropped_no_consent, "unknown_members": self.unknown,
+                "hashed": self.hashed}
+
+
+def read_member_list(path: str | Path) -> pd.DataFrame:
+    """A CSV or Parquet file with a ``member_id`` column (an optional ``score`` is kept)."""
+    p = Path(path)
+    if not p.exists():
+        raise UserError(f"{p}: no such file")
+    try:
+        frame = pd.read_parquet(p) if p.suffix.lower() == ".parquet" else pd.read_csv(p, dtype={"member_id": str})
+    except (ValueError, OSError, pd.errors.ParserError) as exc:
+        raise DataError(f"{p}: cannot read it as {'Parquet' if p.suffix == '.parquet' else 'CSV'} ({exc})") from None
+    if "member_id" not in frame.columns:
+        raise DataError(f"{p}: no member_id column (columns: {', '.join(map(str, frame.columns)) or 'none'})")
+    frame = frame.dropna(subset=["member_id"])
+    frame["member_id"] = frame["member_id"].astype(str).str.strip()
+    return frame[frame["member_id"] != ""].drop_duplicates("member_id")
+
+
+def export_audience(store: Any, members: pd.DataFrame, campaign: str, *, holdout: float = 0.1,
+                    hash_salt: str | None = None, seed: int = 0, title_id: str | None = None,
+                    source: str = "file") -> ExportResult:
+    """Record ``campaign`` and return the exposed group, keeping only marketing-consented members."""
+    if not _NAME.match(campaign or ""):
+        raise ConfigError(f"campaign name '{campaign}' must be 1-80 letters, digits, '.', '-' or '_'")
+    if not 0 <= holdout < 1:
+        raise ConfigError(f"--holdout is a share between 0 and 1, e.g. 0.1 (got {holdout})")
+    if hash_salt is not None and len(hash_salt) < 8:
+        raise ConfigError("--hash-salt must be at least 8 characters (a short salt is easy to brute-force)")
+    ensure_tables(store)
+    if store.scalar("SELECT count(*) FROM audience_campaigns WHERE campaign = ?", [campaign]):
+        raise UserError(f"campaign '{campaign}' already exists; choose another name")
+    wanted = members.drop_duplicates("member_id")
+    if wanted.empty:
+        raise DataError("the audience is empty: nothing to export")
+    # Consent is read through the members_marketing view, the one gate every export goes through.
+    ids = [wanted["member_id"].tolist()]
+    consenting = {r[0] for r in store.rows(
+        "SELECT member_id FROM members_marketing WHERE member_id IN (SELECT unnest(?::VARCHAR[]))", ids)}
+    known = {r[0]: r[0] in consenting for r in store.rows(
+        "SELECT member_id FROM members WHERE member_id IN (SELECT unnest(?::VARCHAR[]))", ids)}
+    consented = wanted[wanted["member_id"].map(lambda m: known.get(m, False))].reset_index(drop=True)
+    dropped = sum(1 for m in wanted["member_id"] if m in known and not known[m])
+    unknown = sum(1 for m in wanted["member_id"] if m not in known)
+    if consented.empty:
+        raise DataError("no member of the audience has marketing consent: nothing to export")
+    rng = np.random.default_rng(seed)
+    is_holdout = rng.random(len(consented)) < holdout
+    group = np.where(is_holdout, "holdout", "exposed")
+    exported = [salted_hash(m, hash_salt) if hash_salt else m for m in consented["member_id"]]
+    score = consented["score"].astype(float) if "score" in consented else pd.Series([None] * len(consented))
+    rows = pd.DataFrame({"campaign": campaign, "member_id": consented["member_id"], "grp": group,
+                         "exported_id": exported, "score": score})
+    fingerprint = hashlib.sha256(hash_salt.encode()).hexdigest()[:12] if hash_salt else None
+    with store.transaction():
+        store.run("INSERT INTO audience_campaigns VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  [campaign, title_id, source, holdout, seed, hash_salt is not None, fingerprint,
+                   int((~is_holdout).sum()), int(is_holdout.sum()), dropped])
+        store.con.register("_audience_rows", rows)
+        try:
+            store.run("INSERT INTO audience_exports SELECT * FROM _audience_rows")
+        finally:
+            store.con.unregister("_audience_rows")
+    out_col = "member_hash" if hash_salt else "member_id"
+    exposed = pd.DataFrame({out_col: np.array(exported)[~is_holdout], "score": score.to_numpy()[~is_holdout]})
+    return ExportResult(campaign, exposed, int((~is_holdout).sum()), int(is_holdout.sum()), dropped, unknown,
+                        hash_salt is not None)
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write CSV or Parquet by extension (UTF-8, so Arabic and Tifinagh stay byte-exact)."""
+    p = Path(path)
+    if p.suffix.lower() not in (".csv", ".parquet"):
+        raise ConfigError(f"{p}: --out must end in .csv or .parquet")
+    p.parent.mkdir(parents=True, exist_ok=True)
+    if p.suffix.lower() == ".parquet":
+        frame.to_parquet(p, index=False)
+    else:
+        frame.to_csv(p, index=False, encoding="utf-8")
+    return p
+
+
+def campaign(store: Any, name: str) -> dict:
+    ensure_tables(store)
+    rows = store.df("SELECT * FROM audience_campaigns WHERE campaign = ?", [name])
+    if rows.empty:
+        known = [r[0] for r in store.rows("SELECT campaign FROM audience_campaigns ORDER BY campaign")]
+        from halqa.catalog.taxonomy import suggest
+        raise NotFoundError(f"no campaign '{name}'{suggest(name, known)}"
+                            + (f" (known: {', '.join(known[:10])})" if known else " (none exported yet)"))
+    return rows.iloc[0].to_dict()
