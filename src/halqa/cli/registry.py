@@ -13,3 +13,5 @@ def register(app: typer.Typer) -> None:
     """Attach every domain's commands to ``app``."""
     from halqa.cli import serve; serve.attach(app)  # noqa: E702
     from halqa.cli import insights; insights.attach(app)  # noqa: E702
+    from halqa.cli import ingest; ingest.attach(app)  # noqa: E702
+    from halqa.cli import demo; demo.attach(app)  # noqa: E702
