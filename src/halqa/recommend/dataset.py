@@ -372,10 +372,10 @@ def _keyed(frame: pd.DataFrame, key: str, columns: tuple[str, ...], what: str) -
 
 
 def _as_list(value: Any) -> list[str] | None:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
     if isinstance(value, str):
         return [v for v in (p.strip() for p in value.replace("|", ",").split(",")) if v]
+    if np.ndim(value) == 0:  # None, NaN, pd.NA: no list
+        return None
     return [str(v) for v in list(value)]
 
 

@@ -71,11 +71,15 @@ def recommend(model: Any, members: Any = None, k: int = 10, *, filters: Mapping[
         explainer = Explainer(ds, lang=lang)
     repeatable = _kind_mask(ds, repeat_kinds) if exclude_seen else None
     pool = rerank.pool_size(k) if rerank is not None else k
+    reach = np.asarray(rerank.must_consider(ds)) if hasattr(rerank, "must_consider") else np.asarray(False)
     parts = []
     for start in range(0, len(idx), batch_size):
         batch = idx[start: start + batch_size]
         scores = _masked_scores(model, ds, batch, spec, repeatable)
         top = _top(scores, min(pool, ds.n_titles))
+        if reach.any():  # quotas need their best titles in the pool even when they score low
+            extra = _top(np.where(reach[None, :], scores, -np.inf), min(pool, ds.n_titles))
+            top = _merge(top, extra, scores)
         parts.append(_lists(ds, batch, top, scores, k, rerank, explainer))
     frame = pd.concat(parts, ignore_index=True) if parts else _empty()
     return from_pandas(frame, format)
@@ -103,7 +107,15 @@ def _top(scores: np.ndarray, n: int) -> np.ndarray:
     return np.take_along_axis(part, order, axis=1)
 
 
-def _lists(ds: Dataset, batch: np.ndarray, top: np.ndarray, scores: np.ndarray, k: int,
+def _merge(top: np.ndarray, extra: np.ndarray, scores: np.ndarray) -> list[np.ndarray]:
+    merged = []
+    for row in range(len(top)):
+        cand = np.unique(np.concatenate([top[row], extra[row]]))
+        merged.append(cand[np.lexsort((cand, -scores[row, cand]))])
+    return merged
+
+
+def _lists(ds: Dataset, batch: np.ndarray, top: Any, scores: np.ndarray, k: int,
            rerank: Reranker | None, explainer: Any) -> pd.DataFrame:
     members, titles, ranks, values, reasons = [], [], [], [], []
     for row, member in enumerate(batch):

@@ -1,0 +1,94 @@
+"""Dataset: id maps, confidence weights, consent, growth, and errors that name the problem."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from halqa.errors import DataError, NotFoundError
+from halqa.recommend import Dataset, EventWeights, IdMap
+
+
+def test_id_map_round_trip_and_growth():
+    ids = IdMap.from_values(["b", "a", "b", 7])
+    assert list(ids.external) == ["b", "a", "7"]
+    assert list(ids.to_internal(["a", "7"])) == [1, 2]
+    grown = ids.extend(["z", "a"])
+    assert list(grown.external) == ["b", "a", "7", "z"]  # existing indices never move
+    assert list(grown.to_internal(["z"], strict=False)) == [3]
+    assert list(ids.to_internal(["nope"], strict=False)) == [-1]
+    with pytest.raises(NotFoundError, match="unknown id 'nope'"):
+        ids.to_internal(["nope"])
+
+
+def test_event_weights_rank_complete_over_play_over_skip():
+    ev = pd.DataFrame({"member_id": ["m"] * 4, "title_id": ["done", "liked", "played", "skipped"],
+                       "event_type": ["complete", "like", "play", "skip"], "ts": [1, 2, 3, 4]})
+    ds = Dataset.from_frame(ev)
+    row = ds.matrix()[0].toarray().ravel()[ds.title_index(["done", "liked", "played", "skipped"])]
+    assert row[0] > row[1] > row[2] > row[3] > 0
+    binary = Dataset.from_frame(ev, weights=EventWeights(binary=True)).matrix()
+    assert set(binary.data) == {1.0}
+    custom = Dataset.from_frame(ev, weights={"skip": 0.0}).matrix()[0].toarray().ravel()
+    assert custom[ds.title_index(["skipped"])[0]] == 0.0
+
+
+def test_dislike_removes_preference_but_counts_as_seen():
+    ev = pd.DataFrame({"member_id": ["m", "m"], "title_id": ["t", "t"], "event_type": ["play", "dislike"],
+                       "ts": ["2026-01-01T10:00:00", "2026-01-01T10:05:00"]})
+    ds = Dataset.from_frame(ev)
+    assert ds.matrix().nnz == 0
+    assert ds.seen().nnz == 1
+
+
+def test_timestamps_accept_iso_unix_seconds_and_milliseconds():
+    base = {"member_id": ["m"], "title_id": ["t"]}
+    iso = Dataset.from_frame(pd.DataFrame({**base, "ts": ["2026-01-01T00:00:00Z"]})).events["ts"][0]
+    sec = Dataset.from_frame(pd.DataFrame({**base, "ts": [1767225600]})).events["ts"][0]
+    ms = Dataset.from_frame(pd.DataFrame({**base, "ts": [1767225600000]})).events["ts"][0]
+    assert iso == sec == ms == 1767225600
+
+
+def test_missing_column_is_named():
+    with pytest.raises(DataError, match="missing column.*ts"):
+        Dataset.from_frame(pd.DataFrame({"member_id": ["m"], "title_id": ["t"]}))
+
+
+def test_polars_and_arrow_inputs(world):
+    pa = pytest.importorskip("pyarrow")
+    pl = pytest.importorskip("polars")
+    events = world["events"].assign(ts=world["events"]["ts"].astype("datetime64[us]"))
+    a = Dataset.from_frame(pa.Table.from_pandas(events))
+    p = Dataset.from_frame(pl.from_pandas(events))
+    assert a.matrix().nnz == p.matrix().nnz == Dataset.from_frame(events).matrix().nnz
+
+
+def test_with_events_keeps_indices_and_appends_new_ids(dataset):
+    before = dataset.title_index(["comedy-0"])[0]
+    grown = dataset.with_events(pd.DataFrame({"member_id": ["new-member"], "title_id": ["new-title"],
+                                              "event_type": ["play"], "ts": [pd.Timestamp("2026-02-01")]}))
+    assert grown.title_index(["comedy-0"])[0] == before
+    assert grown.n_members == dataset.n_members + 1 and grown.n_titles == dataset.n_titles + 1
+    assert grown.matrix().shape == (grown.n_members, grown.n_titles)
+    assert dataset.matrix().shape == (dataset.n_members, dataset.n_titles)  # the original is untouched
+
+
+def test_recency_matrix_weighs_the_latest_event_most():
+    ev = pd.DataFrame({"member_id": ["m"] * 3, "title_id": ["old", "mid", "new"], "ts": [1, 2, 3]})
+    ds = Dataset.from_frame(ev, weights=EventWeights(binary=True))
+    row = ds.recency_matrix(1.0)[0].toarray().ravel()[ds.title_index(["old", "mid", "new"])]
+    assert row == pytest.approx([0.25, 0.5, 1.0])
+
+
+def test_from_store_reads_only_consented_members(store, world, store_loader):
+    store_loader(store, world)
+    store.run("UPDATE members SET consent_personalisation = false WHERE member_id = 'm0'")
+    ds = Dataset.from_store(store)
+    assert "m0" not in ds.members
+    assert "m1" in ds.members
+    assert ds.n_titles == len(world["titles"])
+    names = ds.title_names(ds.title_index(["comedy-0"]))
+    assert names == ["فيلم comedy 0"]  # Arabic survives byte-exact
+    assert ds.creators.loc["c3", "name"] == "ⵜⴰⵙⴰ"
+    assert np.asarray(ds.title_features.loc[ds.title_index(["comedy-0"])[0], "genres"]).tolist() == ["comedy"]
