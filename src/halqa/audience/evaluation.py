@@ -122,3 +122,18 @@ def tune_and_test(spec: MethodSpec, data: TargetingData, split: Split,
 def compare(specs: Iterable[MethodSpec], data: TargetingData, split: Split,
             on_step: Callable[[str], None] | None = None) -> list[MethodResult]:
     return [tune_and_test(spec, data, split, on_step) for spec in specs]
+
+
+def evaluate_store(store, *, seed: int = 0, min_events: int = 5,
+                   on_step: Callable[[str], None] | None = None) -> dict:
+    """``halqa evaluate-targeting``: the protocol above on a store's marketing-consented data."""
+    from halqa.audience.recipes import store_specs
+    from halqa.audience.store_data import load_targeting_data
+
+    data = load_targeting_data(store)
+    split = split_titles(data, seed=seed, min_events=min_events)
+    results = compare(store_specs(data, seed), data, split, on_step)
+    return {"seed": seed, "members": data.n_members, "titles": data.n_titles,
+            "test_titles": len(split.test), "validation_titles": len(split.validation), "min_events": min_events,
+            "methods": [{"method": r.name, "params": r.params, **{k: round(v, 4) for k, v in r.test.items()}}
+                        for r in results]}

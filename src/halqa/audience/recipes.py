@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from halqa.audience.blend import BlendScorer
+from halqa.audience.data import TargetingData
 from halqa.audience.evaluation import MethodSpec
 from halqa.audience.methods import (
     ActiveSinceRelease,
@@ -10,6 +13,7 @@ from halqa.audience.methods import (
     ContentALSScorer,
     FeatureKNNScorer,
     GenreProfileScorer,
+    MemberMatchScorer,
     ProfileScorer,
     RandomScorer,
     TextKNNScorer,
@@ -30,7 +34,7 @@ def baseline_specs(seed: int = 0) -> list[MethodSpec]:
 
 
 def blend_components(*, seed: int = 0, knn_k: int = 100, als_factors: int = 32, text: bool = False,
-                     release: bool = False) -> dict:
+                     release: bool = False, members: bool = False) -> dict:
     """halqa's blend: every metadata signal, weights learnt from titles hidden from the components."""
     components = {
         "activity": ActivityScorer,
@@ -43,7 +47,26 @@ def blend_components(*, seed: int = 0, knn_k: int = 100, als_factors: int = 32, 
         components["text-knn"] = lambda: TextKNNScorer(k=knn_k)
     if release:
         components["active-since-release"] = ActiveSinceRelease
+    if members:
+        components["language-match"] = lambda: MemberMatchScorer("language")
+        components["region-match"] = lambda: MemberMatchScorer("region")
     return components
+
+
+def components_for(data: TargetingData, seed: int = 0) -> dict:
+    """The blend's components for what ``data`` holds: text, release dates, member languages and regions."""
+    return blend_components(seed=seed, text=any(t for t in data.titles.texts),
+                            release=bool(np.isfinite(data.titles.release).any()), members=bool(data.members))
+
+
+def store_specs(data: TargetingData, seed: int = 0) -> list[MethodSpec]:
+    """What ``halqa evaluate-targeting`` compares: random, the genre profile and halqa's blend."""
+    components = components_for(data, seed)
+    return [
+        MethodSpec("random", lambda: RandomScorer(seed=seed)),
+        MethodSpec("genre-profile", lambda: GenreProfileScorer("dot")),
+        MethodSpec("halqa-blend", lambda: BlendScorer(components, l2=10.0, seed=seed)),
+    ]
 
 
 def halqa_spec(seed: int = 0, *, text: bool = False, release: bool = True) -> MethodSpec:

@@ -20,7 +20,7 @@ from halqa.audience.blend import BlendScorer
 from halqa.audience.breakdown import DEFAULT_K, breakdown, member_languages
 from halqa.audience.data import TargetingData, TitleBatch
 from halqa.audience.features import CharNgramSpace, FeatureSpace
-from halqa.audience.recipes import blend_components
+from halqa.audience.recipes import components_for
 from halqa.audience.store_data import load_targeting_data
 from halqa.audience.title import NewTitle
 from halqa.errors import ConfigError, NotFoundError
@@ -57,14 +57,7 @@ class Targeter:
         self.creator_names = creator_names if creator_names is not None else _creator_names(store)
 
     def _fit(self, data: TargetingData) -> BlendScorer:
-        has_text = any(t for t in data.titles.texts)
-        has_release = bool(np.isfinite(data.titles.release).any())
-        components = blend_components(seed=self.seed, text=has_text, release=has_release)
-        if data.members:
-            from halqa.audience.methods import MemberMatchScorer
-            components["language-match"] = lambda: MemberMatchScorer("language")
-            components["region-match"] = lambda: MemberMatchScorer("region")
-        return BlendScorer(components, l2=10.0, seed=self.seed).fit(data)
+        return BlendScorer(components_for(data, self.seed), l2=10.0, seed=self.seed).fit(data)
 
     def target(self, title: NewTitle, *, top: int | None = None, min_score: float | None = None) -> TargetResult:
         """Rank members for a title that is not in the store (or is treated as unseen)."""

@@ -15,3 +15,4 @@ def register(app: typer.Typer) -> None:
     from halqa.cli import insights; insights.attach(app)  # noqa: E702
     from halqa.cli import ingest; ingest.attach(app)  # noqa: E702
     from halqa.cli import demo; demo.attach(app)  # noqa: E702
+    from halqa.cli import audience; audience.attach(app)  # noqa: E702
