@@ -44,6 +44,7 @@ class Recommender(ABC):
 
     name: ClassVar[str] = "base"
     Config: ClassVar[type[ModelConfig]] = ModelConfig
+    knows_new_titles: ClassVar[bool] = False  # True when titles added after fit can be scored (metadata)
     dataset_: Dataset | None
 
     def __init__(self, config: ModelConfig | None = None, **params: Any) -> None:
@@ -94,7 +95,13 @@ class Recommender(ABC):
     def similar_scores(self, title_idx: np.ndarray) -> np.ndarray:
         """Dense title-to-title similarities (queries × all titles)."""
         title_idx = np.asarray(title_idx, dtype=np.int64)
-        return _pad(np.asarray(self._similar(title_idx), dtype=np.float64), self.dataset.n_titles)
+        if self.knows_new_titles:
+            return _pad(np.asarray(self._similar(title_idx), dtype=np.float64), self.dataset.n_titles)
+        out = np.full((len(title_idx), self.dataset.n_titles), -np.inf)
+        known = title_idx < self.n_fit_titles_  # titles added after fit have no learned similarity
+        if known.any():
+            out[known] = _pad(np.asarray(self._similar(title_idx[known]), dtype=np.float64), self.dataset.n_titles)
+        return out
 
     def _similar(self, title_idx: np.ndarray) -> np.ndarray:
         from halqa.recommend.similarity import cooccurrence_cosine

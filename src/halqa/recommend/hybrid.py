@@ -37,6 +37,7 @@ class Content(Recommender):
 
     name = "content"
     Config = ContentConfig
+    knows_new_titles = True
     config: ContentConfig
 
     def _fit(self, dataset: Dataset) -> None:
@@ -119,6 +120,7 @@ class Hybrid(Recommender):
 
     name = "hybrid"
     Config = HybridConfig
+    knows_new_titles = True
     config: HybridConfig
 
     def _fit(self, dataset: Dataset) -> None:
