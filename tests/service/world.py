@@ -27,9 +27,13 @@ def build_world(store: Store, n_members: int = 40, n_titles: int = 30, n_events:
     for i in range(len(TITLES), n_titles):
         titles.append((f"t-{i:03d}", "film" if i % 3 else "track", f"Title {i} عنوان", "ary", [genres[i % len(genres)]]))
     store.con.executemany(
-        "INSERT INTO titles (title_id, kind, name, original_language, genres, country, added_at) "
-        "VALUES (?, ?, ?, ?, ?, 'MA', TIMESTAMP '2025-01-01')",
-        [[t[0], t[1], t[2], t[3], [g for g in t[4] if g in genres] or [genres[0]]] for t in titles])
+        "INSERT INTO titles (title_id, kind, name, original_language, genres, themes, creator_ids, country, "
+        "added_at) VALUES (?, ?, ?, ?, ?, [], ?, ?, TIMESTAMP '2025-01-01')",
+        [[t[0], t[1], t[2], t[3], [g for g in t[4] if g in genres] or [genres[0]], [f"c{i % 4}"],
+          "MA" if i % 2 == 0 else "FR"] for i, t in enumerate(titles)])
+    store.con.executemany("INSERT INTO creators (creator_id, name, country, debut_year) VALUES (?, ?, ?, ?)",
+                          [["c0", "ⵎⵓⵃⵎⵎⴷ", "MA", 2023], ["c1", "Artiste", "FR", 1990],
+                           ["c2", "فنان", "MA", 2010], ["c3", "Band", "US", 2000]])
     members = []
     for i in range(n_members):
         members.append([f"m{i:03d}", AGE_BANDS[i % 3], "F" if i % 2 else "M", "MA", REGIONS[i % 3],

@@ -7,6 +7,7 @@ or through ``halqa.service.remote`` from several HTTP worker processes.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from datetime import date, datetime
@@ -16,9 +17,11 @@ from halqa.catalog import Store
 from halqa.catalog.schema import MEMBERS, TITLES
 from halqa.errors import NotFoundError, UserError
 from halqa.service import keys as keyring
+from halqa.service.domains import DomainCalls
 from halqa.service.settings import Settings
 from halqa.service.writer import EventWriter
 
+log = logging.getLogger("halqa.service")
 _PUBLIC_MEMBER_COLUMNS = tuple(c for c in MEMBERS.column_names)
 
 
@@ -33,7 +36,7 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-class Backend:
+class Backend(DomainCalls):
     """Opens the store read-write once, starts the writer thread, serves reads on cursors."""
 
     def __init__(self, settings: Settings) -> None:
@@ -47,8 +50,21 @@ class Backend:
                                   batch_max=settings.writer_batch_max,
                                   linger_s=settings.writer_linger_ms / 1000)
         self.started_at = time.time()
-        self.extensions: dict[str, Any] = {}
+        self.recs, self.recs_error = None, None
+        if settings.recommend:
+            self._load_recommender()
         self.writer.start()
+
+    def _load_recommender(self) -> None:
+        from halqa.service.recs import RecommendationService
+
+        try:
+            self.recs = RecommendationService(self.reader(), self.settings.recommender, self.settings.recommender_path)
+        except Exception as exc:  # the rest of the service still works; /health says why
+            log.exception("recommendation model could not be loaded")
+            self.recs_error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            return
+        self.writer.on_commit.append(self.recs.fold_in)
 
     def close(self) -> None:
         self.writer.stop()
@@ -92,7 +108,7 @@ class Backend:
     # -- health and data ----------------------------------------------------------------------
     def health(self) -> dict[str, Any]:
         self.reader().scalar("SELECT 1")
-        return {"status": "ok", "schema_version": self.reader().schema_version(),
+        return {"status": "ok", "schema_version": self.reader().schema_version(), "recommendations": self.recs_info(),
                 "uptime_s": round(time.time() - self.started_at, 1), "write_queue": self.writer.queued,
                 "writer": dict(self.writer.stats)}
 
@@ -131,7 +147,10 @@ class Backend:
         return {"total": int(total), "items": items}
 
     def upsert_titles(self, rows: list[dict[str, Any]]) -> int:
-        return self.writer.call(lambda s: _upsert_titles(s, rows)).result()
+        n = self.writer.call(lambda s: _upsert_titles(s, rows)).result()
+        if self.recs is not None:
+            self.recs.titles_changed(rows)
+        return n
 
     def get_member(self, member_id: str) -> dict[str, Any]:
         rows = self._records("SELECT * FROM members WHERE member_id = ?", [member_id])
@@ -154,7 +173,10 @@ class Backend:
         return {"total": int(total), "items": items}
 
     def upsert_members(self, rows: list[dict[str, Any]]) -> int:
-        return self.writer.call(lambda s: _upsert_members(s, rows)).result()
+        n = self.writer.call(lambda s: _upsert_members(s, rows)).result()
+        if self.recs is not None:
+            self.recs.members_changed(rows)
+        return n
 
     # -- events -------------------------------------------------------------------------------
     def post_events(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

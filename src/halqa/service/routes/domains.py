@@ -6,4 +6,16 @@ from typing import Any
 
 
 def available_routers() -> list[Any]:
-    return []
+    from halqa.service.domains import insights_api
+    from halqa.service.recs import recommend_api
+
+    routers = []
+    if recommend_api() is not None:
+        from halqa.service.routes import recommend
+
+        routers.append(recommend.router)
+    if insights_api() is not None:
+        from halqa.service.routes import insights
+
+        routers.append(insights.router)
+    return routers

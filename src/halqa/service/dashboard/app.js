@@ -1,0 +1,258 @@
+// halqa dashboard: plain JS over the REST API. The API key comes from the URL fragment (#key=…,
+// never sent to the server) or the login form, and stays in this tab's sessionStorage.
+(function () {
+  const I18N = window.HALQA_I18N;
+  const state = { key: null, role: null, lang: "ar", labels: null, paths: {}, page: null };
+  // Pages, the endpoint each needs, and the roles that may open it.
+  const PAGES = [
+    { id: "trends", section: "page-trends", needs: "/v1/trends", roles: ["admin", "analyst", "creator"], load: loadTrends },
+    { id: "recommendations", section: "page-recs", needs: "/v1/recommendations/{member_id}", roles: ["admin", "analyst"], load: loadRecsPage },
+    { id: "data", section: "page-data", needs: "/v1/data", roles: ["admin", "analyst"], load: loadData },
+  ];
+  const $ = (id) => document.getElementById(id);
+
+  function t(key, vars) {
+    let s = (I18N[state.lang] || {})[key] || I18N.en[key] || key;
+    for (const [k, v] of Object.entries(vars || {})) s = s.replace(`{${k}}`, v);
+    return s;
+  }
+
+  async function api(path, params) {
+    const url = new URL(path, location.origin);
+    for (const [k, v] of params || []) if (v !== "" && v !== null && v !== undefined) url.searchParams.append(k, v);
+    const response = await fetch(url, { headers: { "X-API-Key": state.key } });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) throw Object.assign(new Error(body.detail || response.statusText), { status: response.status });
+    return body;
+  }
+
+  function setLang(lang) {
+    state.lang = I18N[lang] ? lang : "en";
+    localStorage.setItem("halqa-lang", state.lang);
+    document.documentElement.lang = state.lang;
+    document.documentElement.dir = state.lang === "ar" ? "rtl" : "ltr";
+    $("lang-switch").value = state.lang;
+    document.querySelectorAll("[data-i18n]").forEach((n) => { n.textContent = t(n.dataset.i18n); });
+    fillOptions();
+    renderTabs();
+    if (state.page) show(state.page);
+  }
+
+  function label(kind, id) {
+    const list = state.labels && state.labels[kind];
+    const hit = list && list.find((x) => x.id === id);
+    return hit ? (hit[state.lang] || hit.en || id) : id;
+  }
+
+  function fillOptions() {
+    if (!state.labels) return;
+    document.querySelectorAll("select[data-options]").forEach((select) => {
+      const current = select.value;
+      const kind = select.dataset.options;
+      select.replaceChildren(new Option(t("everyone"), ""));
+      for (const item of state.labels[kind]) {
+        const id = typeof item === "string" ? item : item.id;
+        select.appendChild(new Option(typeof item === "string" ? item : label(kind, id), id));
+      }
+      select.value = current;
+    });
+  }
+
+  function renderTabs() {
+    const nav = $("tabs");
+    nav.replaceChildren();
+    for (const page of visiblePages()) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.id = `tab-${page.id}`;
+      button.textContent = t(page.id);
+      if (state.page === page.id) button.setAttribute("aria-current", "page");
+      button.onclick = () => show(page.id);
+      nav.appendChild(button);
+    }
+  }
+
+  function visiblePages() {
+    return PAGES.filter((p) => state.paths[p.needs] && p.roles.includes(state.role));
+  }
+
+  function show(id) {
+    const page = PAGES.find((p) => p.id === id) || visiblePages()[0];
+    if (!page) return;
+    state.page = page.id;
+    location.hash = `page=${page.id}`;
+    document.querySelectorAll(".page").forEach((s) => { s.hidden = s.id !== page.section; });
+    renderTabs();
+    page.load().catch(report);
+  }
+
+  function report(error) {
+    $("status").textContent = error ? String(error.message || error) : "";
+  }
+
+  // -- Trends ------------------------------------------------------------------------------------
+  function segmentParams(form) {
+    const data = new FormData(form);
+    const out = [];
+    for (const key of ["age_band", "region", "gender"]) if (data.get(key)) out.push(["segment", `${key}=${data.get(key)}`]);
+    return out;
+  }
+
+  function itemName(by, row) {
+    if (by === "genre") return label("genres", row.item);
+    return row.name || row.item;
+  }
+
+  async function loadTrends() {
+    report();
+    const form = $("trends-form");
+    const data = new FormData(form);
+    const seg = segmentParams(form);
+    const by = data.get("by");
+    const [trend, timeline, regions] = await Promise.all([
+      api("/v1/trends", [...seg, ["by", by], ["window", data.get("window")], ["top", 10]]),
+      api("/v1/trends/timeline", [...seg, ["by", by === "language" ? "language" : "genre"], ["weeks", 26]]),
+      api("/v1/trends/regions", seg.filter(([, v]) => !v.startsWith("region=")).concat([["days", 90]])),
+    ]);
+    $("trends-note").textContent = trend.suppressed ? t("segment_small", { k: trend.k })
+      : ((trend.baseline && trend.baseline.note) || "");
+    HalqaCharts.bars($("trends-top"), (trend.top || []).map((r) => ({ label: itemName(by, r), value: r.count, row: r })),
+      (r) => `${r.value.toLocaleString()}${r.row.growth ? ` · ×${r.row.growth}` : ""}`);
+    const rising = $("trends-rising");
+    rising.replaceChildren();
+    const list = trend.rising || [];
+    if (!list.length) rising.textContent = t("no_rows");
+    else rising.appendChild(table(
+      [t("title"), t("count"), t("baseline"), t("growth")],
+      list.map((r) => [bdi(itemName(by, r)), num(r.count), num(r.baseline),
+        `×${r.growth} [${r.growth_low}–${r.growth_high}]`])));
+    const series = timeline.series.map((s) => ({ name: by === "language" ? s.item : label("genres", s.item), values: s.plays }));
+    HalqaCharts.lines($("trends-timeline"), timeline.weeks, series, state.lang === "ar");
+    fillTable($("trends-regions"), [t("region"), t("plays"), t("members"), t("top_genre")],
+      regions.rows.map((r) => r.suppressed
+        ? [label("regions", r.region), span(t("suppressed", { k: regions.k }), "suppressed"), "", ""]
+        : [label("regions", r.region), num(r.plays), num(r.members), label("genres", r.top_genre)]));
+  }
+
+  // -- Recommendations -------------------------------------------------------------------------
+  let membersLoaded = false;
+  async function loadRecsPage() {
+    report();
+    if (!membersLoaded) {
+      const [members, info] = await Promise.all([api("/v1/recommendations-members", [["limit", 200]]), api("/v1/recommender")]);
+      state.members = members;
+      const select = $("recs-member");
+      select.replaceChildren(...members.map((m) => new Option(m.member_id, m.member_id)));
+      $("local-share-control").hidden = !info.local_share;
+      membersLoaded = true;
+    }
+    await loadRecs();
+  }
+
+  async function loadRecs() {
+    const form = $("recs-form");
+    const data = new FormData(form);
+    const member = data.get("member");
+    if (!member) return;
+    const share = Number($("local-share").value);
+    $("local-share-value").textContent = `${Math.round(share * 100)}%`;
+    const m = (state.members || []).find((x) => x.member_id === member);
+    if (m) $("recs-member-info").textContent = t("member_info", { age: m.age_band || "?", region: label("regions", m.region),
+      langs: (m.languages || []).join(", "), events: m.events });
+    const params = [["k", 10], ["lang", state.lang], ...data.getAll("filter").map((f) => ["filter", f])];
+    if (share > 0 && !$("local-share-control").hidden) params.push(["local_share", share]);
+    const recs = await api(`/v1/recommendations/${encodeURIComponent(member)}`, params);
+    const list = $("recs-list");
+    list.replaceChildren(...recs.items.map((item) => {
+      const li = document.createElement("li");
+      li.dataset.titleId = item.title_id;
+      const score = span(`${t("score")} ${item.score.toFixed(3)}`, "score");
+      const name = document.createElement("bdi");
+      name.className = "name";
+      name.dir = "auto";
+      name.textContent = item.name;
+      const reason = document.createElement("div");
+      reason.className = "reason";
+      reason.dir = "auto";
+      reason.textContent = item.reason;
+      li.append(score, name, reason);
+      return li;
+    }));
+  }
+
+  // -- Data -------------------------------------------------------------------------------------
+  async function loadData() {
+    report();
+    const data = await api("/v1/data", [["limit", 20]]);
+    fillTable($("data-counts"), [t("table"), t("rows")], Object.entries(data.counts).map(([k, v]) => [k, num(v)]));
+    fillTable($("data-ingests"), [t("target"), t("file"), t("started"), t("status"), t("accepted"), t("rejected"), t("duplicates")],
+      data.ingests.map((r) => [r.target, bdi(r.file), r.started_at.replace("T", " ").slice(0, 19), r.status, num(r.accepted),
+        num(r.rejected), num(r.duplicates)]));
+    fillTable($("data-quarantine"), [t("file"), t("line"), t("field"), t("reason")],
+      data.quarantine.map((r) => [bdi(r.file), num(r.line), r.field || "", bdi(r.reason)]));
+  }
+
+  // -- small DOM helpers --------------------------------------------------------------------------
+  function bdi(text) { const n = document.createElement("bdi"); n.dir = "auto"; n.textContent = text ?? ""; return n; }
+  function span(text, cls) { const n = document.createElement("span"); n.className = cls; n.textContent = text; return n; }
+  function num(v) { const n = span(v === null || v === undefined ? "–" : Number(v).toLocaleString(), "num"); return n; }
+  function table(head, rows) { const tb = document.createElement("table"); tb.className = "table"; fillTable(tb, head, rows); return tb; }
+  function fillTable(node, head, rows) {
+    node.replaceChildren();
+    const tr = node.createTHead().insertRow();
+    head.forEach((h) => { const th = document.createElement("th"); th.textContent = h; tr.appendChild(th); });
+    const body = node.createTBody();
+    if (!rows.length) { const c = body.insertRow().insertCell(); c.colSpan = head.length; c.textContent = t("no_rows"); }
+    for (const row of rows) {
+      const r = body.insertRow();
+      for (const cell of row) {
+        const c = r.insertCell();
+        if (cell instanceof Node) { c.appendChild(cell); if (cell.classList && cell.classList.contains("num")) c.className = "num"; }
+        else c.textContent = cell ?? "";
+      }
+    }
+  }
+
+  // -- start ----------------------------------------------------------------------------------------
+  async function start() {
+    const fragment = new URLSearchParams(location.hash.slice(1));
+    if (fragment.get("key")) {
+      sessionStorage.setItem("halqa-key", fragment.get("key"));
+      fragment.delete("key");
+      history.replaceState(null, "", `${location.pathname}${location.search}#${fragment}`);
+    }
+    if (fragment.get("lang")) localStorage.setItem("halqa-lang", fragment.get("lang"));
+    state.key = sessionStorage.getItem("halqa-key");
+    state.lang = localStorage.getItem("halqa-lang") || (navigator.language || "ar").slice(0, 2);
+    $("lang-switch").onchange = (e) => setLang(e.target.value);
+    window.onhashchange = () => {
+      const wanted = new URLSearchParams(location.hash.slice(1));
+      if (wanted.get("key")) { start().catch(report); return; }
+      if (wanted.get("lang") && wanted.get("lang") !== state.lang) setLang(wanted.get("lang"));
+      if (wanted.get("page") && wanted.get("page") !== state.page && state.role) show(wanted.get("page"));
+    };
+    $("trends-form").onchange = () => loadTrends().catch(report);
+    $("recs-form").onchange = () => loadRecs().catch(report);
+    $("local-share").oninput = () => loadRecs().catch(report);
+    $("login-form").onsubmit = (e) => { e.preventDefault(); sessionStorage.setItem("halqa-key", $("login-key").value.trim()); start(); };
+    setLang(state.lang);
+    if (!state.key) { $("login").hidden = false; return; }
+    try {
+      const who = await api("/v1/whoami");
+      state.role = who.role;
+    } catch (error) {
+      sessionStorage.removeItem("halqa-key");
+      $("login").hidden = false;
+      $("login-error").textContent = t("bad_key");
+      return;
+    }
+    $("login").hidden = true;
+    const spec = await (await fetch("/openapi.json")).json();
+    state.paths = spec.paths;
+    if (state.paths["/v1/labels"] && ["admin", "analyst", "creator"].includes(state.role)) state.labels = await api("/v1/labels");
+    setLang(state.lang);
+    show(fragment.get("page"));
+  }
+
+  start().catch(report);
+})();

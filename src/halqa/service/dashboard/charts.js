@@ -1,0 +1,81 @@
+// Small SVG charts drawn here (no chart library, no CDN): horizontal bars and a multi-line chart.
+(function () {
+  const NS = "http://www.w3.org/2000/svg";
+  const COLOURS = ["#0b6e4f", "#c0392b", "#2e86de", "#f39c12", "#8e44ad", "#16a085", "#7f8c8d", "#d35400"];
+
+  function el(name, attrs, parent) {
+    const node = document.createElementNS(NS, name);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+
+  // rows: [{label, value, note}] -> grid of label / bar / value (mirrors itself in RTL through CSS grid).
+  function bars(container, rows, format) {
+    container.replaceChildren();
+    const max = Math.max(1, ...rows.map((r) => r.value || 0));
+    for (const r of rows) {
+      const row = document.createElement("div");
+      row.className = "row";
+      const label = document.createElement("bdi");
+      label.dir = "auto";
+      label.textContent = r.label;
+      const track = document.createElement("div");
+      const fill = document.createElement("div");
+      fill.className = "bar-fill";
+      fill.style.inlineSize = `${(100 * (r.value || 0)) / max}%`;
+      track.appendChild(fill);
+      const value = document.createElement("span");
+      value.textContent = format ? format(r) : String(r.value);
+      row.append(label, track, value);
+      container.appendChild(row);
+    }
+  }
+
+  // x: labels (weeks), series: [{name, values (null = suppressed)}]. Time runs in reading direction.
+  function lines(container, x, series, rtl) {
+    container.replaceChildren();
+    const W = 720, H = 240, P = 36;
+    const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, role: "img" }, container);
+    const all = series.flatMap((s) => s.values.filter((v) => v !== null));
+    const max = Math.max(1, ...all);
+    const px = (i) => {
+      const t = x.length > 1 ? i / (x.length - 1) : 0.5;
+      return rtl ? W - P - t * (W - 2 * P) : P + t * (W - 2 * P);
+    };
+    const py = (v) => H - P - (v / max) * (H - 2 * P);
+    el("line", { x1: P, y1: H - P, x2: W - P, y2: H - P, stroke: "#999" }, svg);
+    [0, 0.5, 1].forEach((f) => {
+      const t = el("text", { x: rtl ? W - 4 : 4, y: py(max * f) + 4, "font-size": 11, fill: "#666",
+        "text-anchor": rtl ? "end" : "start" }, svg);
+      t.textContent = Math.round(max * f).toLocaleString();
+    });
+    [0, Math.floor((x.length - 1) / 2), x.length - 1].forEach((i) => {
+      if (x[i] === undefined) return;
+      const t = el("text", { x: px(i), y: H - 12, "font-size": 11, fill: "#666", "text-anchor": "middle" }, svg);
+      t.textContent = x[i];
+    });
+    series.forEach((s, n) => {
+      let d = "", pen = false;
+      s.values.forEach((v, i) => {
+        if (v === null) { pen = false; return; }
+        d += `${pen ? "L" : "M"}${px(i).toFixed(1)},${py(v).toFixed(1)} `;
+        pen = true;
+      });
+      if (d) el("path", { d, fill: "none", stroke: COLOURS[n % COLOURS.length], "stroke-width": 2 }, svg);
+    });
+    const legend = document.createElement("div");
+    legend.className = "legend";
+    series.forEach((s, n) => {
+      const item = document.createElement("span");
+      item.style.setProperty("--c", COLOURS[n % COLOURS.length]);
+      const name = document.createElement("bdi");
+      name.textContent = s.name;
+      item.appendChild(name);
+      legend.appendChild(item);
+    });
+    container.appendChild(legend);
+  }
+
+  window.HalqaCharts = { bars, lines };
+})();

@@ -1,0 +1,147 @@
+"""The backend's calls into the other parts of halqa (recommend, insights, audience).
+
+Each call runs on the calling thread's read cursor and returns plain JSON-ready
+data. A part that is not installed simply has no routes (see routes/domains.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from halqa.errors import ConfigError, UserError
+
+log = logging.getLogger("halqa.service")
+_SEGMENT_COLUMNS = {"age_band": "m.age_band", "gender": "m.gender", "region": "m.region", "country": "m.country",
+                    "city": "m.city", "occupation": "m.occupation", "language": "m.languages[1]"}
+
+
+def insights_api() -> Any:
+    try:
+        import halqa.insights as api
+    except ImportError:
+        return None
+    needed = ("Segment", "trends", "segment_lift", "rising_talent")
+    return api if all(hasattr(api, n) for n in needed) else None
+
+
+class DomainCalls:
+    """Mixed into ``Backend``; needs ``reader()``, ``settings`` and ``recs``."""
+
+    recs: Any = None
+    recs_error: str | None = None
+
+    # -- recommendations ----------------------------------------------------------------------
+    def _recs(self) -> Any:
+        if self.recs is None:
+            raise UserError(f"recommendations are not available: {self.recs_error or 'no model loaded'}")
+        return self.recs
+
+    def recs_info(self) -> dict[str, Any]:
+        if self.recs is None:
+            return {"available": False, "reason": self.recs_error}
+        return {"available": True, **self.recs.info}
+
+    def recommend(self, member_id: str, k: int, filters: list[str], local_share: float | None,
+                  lang: str) -> list[dict[str, Any]]:
+        return self._recs().recommend(member_id, k, filters, local_share, lang)
+
+    def similar(self, title_id: str, k: int) -> list[dict[str, Any]]:
+        return self._recs().similar(title_id, k)
+
+    def member_picker(self, q: str | None, limit: int) -> list[dict[str, Any]]:
+        """Members who may receive recommendations, most active first (for the dashboard)."""
+        where, params = "", []
+        if q:
+            where, params = "WHERE strpos(m.member_id, ?) > 0", [q]
+        return self._records(
+            "SELECT m.member_id, m.age_band, m.gender, m.region, m.languages, count(e.member_id) AS events "
+            f"FROM members_personalisation m LEFT JOIN events e USING (member_id) {where} "
+            "GROUP BY ALL ORDER BY events DESC, m.member_id LIMIT ?", params + [limit])
+
+    # -- insights -----------------------------------------------------------------------------
+    def _insights(self) -> Any:
+        api = insights_api()
+        if api is None:
+            raise UserError("insights are not available in this installation")
+        return api
+
+    def trends(self, segment: list[str], by: str, window: str, top: int) -> dict[str, Any]:
+        api = self._insights()
+        return api.trends(self.reader(), segment, by=by, window=window, top=top, k=self.settings.min_group)
+
+    def segment_lift(self, segment: list[str], by: str, window: str) -> dict[str, Any]:
+        api = self._insights()
+        return api.segment_lift(self.reader(), segment, by=by, window=window, k=self.settings.min_group)
+
+    def rising_talent(self, window: str, top: int) -> dict[str, Any]:
+        api = self._insights()
+        return api.rising_talent(self.reader(), window=window, top=top, k=self.settings.min_group)
+
+    def timeline(self, segment: list[str], by: str, weeks: int, top: int) -> dict[str, Any]:
+        """Weekly plays of the segment's biggest genres (or languages), cells under k members suppressed."""
+        seg = self._insights().Segment.parse(segment)
+        item = {"genre": "unnest(t.genres)", "language": "t.original_language", "kind": "t.kind"}.get(by)
+        if item is None:
+            raise ConfigError(f"timeline by '{by}' is not one of genre, language, kind")
+        where, params = _segment_sql(seg.to_dict())
+        k = self.settings.min_group
+        rows = self.reader().rows(f"""
+            WITH last AS (SELECT max(ts) AS end_ts FROM events_analytics),
+            e AS (SELECT e.member_id, date_trunc('week', e.ts) AS week, {item} AS item
+                  FROM events_analytics e JOIN titles t USING (title_id) JOIN members m USING (member_id), last
+                  WHERE e.ts > last.end_ts - to_days(CAST(? AS INTEGER)) {where}),
+            cells AS (SELECT week, item, count(*) AS plays, count(DISTINCT member_id) AS members FROM e GROUP BY ALL),
+            best AS (SELECT item FROM cells WHERE item IS NOT NULL GROUP BY item ORDER BY sum(plays) DESC, item LIMIT ?)
+            SELECT week, item, plays, members FROM cells JOIN best USING (item) ORDER BY week, item""",
+            [weeks * 7, *params, top])
+        series: dict[str, list] = {}
+        weeks_seen = sorted({r[0] for r in rows})
+        for week, name, plays, members in rows:
+            series.setdefault(name, {})[week] = plays if members >= k else None
+        return {"segment": seg.to_dict(), "by": by, "k": k, "weeks": [w.date().isoformat() for w in weeks_seen],
+                "series": [{"item": name, "plays": [cells.get(w) for w in weeks_seen]}
+                           for name, cells in series.items()]}
+
+    def regions(self, segment: list[str], window_days: int) -> dict[str, Any]:
+        """Plays, members and the leading genre per region (regions under k members suppressed)."""
+        seg = self._insights().Segment.parse([s for s in segment if not s.startswith("region=")])
+        where, params = _segment_sql(seg.to_dict())
+        k = self.settings.min_group
+        rows = self.reader().rows(f"""
+            WITH last AS (SELECT max(ts) AS end_ts FROM events_analytics),
+            e AS (SELECT m.region, e.member_id, t.genres FROM events_analytics e JOIN titles t USING (title_id)
+                  JOIN members m USING (member_id), last
+                  WHERE e.ts > last.end_ts - to_days(CAST(? AS INTEGER)) AND m.region IS NOT NULL {where}),
+            g AS (SELECT region, genre, count(*) AS plays FROM (SELECT region, unnest(genres) AS genre FROM e) GROUP BY ALL)
+            SELECT r.region, r.plays, r.members, (SELECT genre FROM g WHERE g.region = r.region
+                   ORDER BY plays DESC, genre LIMIT 1) AS top_genre
+            FROM (SELECT region, count(*) AS plays, count(DISTINCT member_id) AS members FROM e GROUP BY region) r
+            ORDER BY r.plays DESC""", [window_days, *params])
+        out = []
+        for region, plays, members, top_genre in rows:
+            small = members < k
+            out.append({"region": region, "plays": None if small else plays, "members": None if small else members,
+                        "top_genre": None if small else top_genre, "suppressed": small})
+        return {"segment": seg.to_dict(), "k": k, "window_days": window_days, "rows": out}
+
+    def labels(self) -> dict[str, Any]:
+        """Genre, theme and region labels in the interface languages, for the dashboard."""
+        from halqa.catalog import taxonomy
+
+        genres = self._records("SELECT genre_id AS id, label_en AS en, label_fr AS fr, label_ar AS ar FROM genres")
+        themes = self._records("SELECT theme_id AS id, label_en AS en, label_fr AS fr, label_ar AS ar FROM themes")
+        regions = [{"id": r.id, "en": r.fr, "fr": r.fr, "ar": r.ar} for r in taxonomy.REGIONS]
+        return {"genres": genres, "themes": themes, "regions": regions, "age_bands": list(taxonomy.AGE_BANDS),
+                "kinds": list(taxonomy.KINDS), "languages": taxonomy.LANGUAGES}
+
+
+def _segment_sql(segment: dict[str, str]) -> tuple[str, list[Any]]:
+    clauses, params = [], []
+    for key, value in segment.items():
+        if key == "language":
+            clauses.append("list_contains(m.languages, ?)")
+        else:
+            clauses.append(f"{_SEGMENT_COLUMNS[key]} = ?")
+        params.append(value)
+    return "".join(f" AND {c}" for c in clauses), params

@@ -1,0 +1,42 @@
+"""Recommendations and similar titles (member lists: service, analyst, admin; never creator)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query
+
+from halqa.service.deps import Analyst, Anyone, Backend, Service
+
+router = APIRouter(tags=["recommendations"])
+IdPath = Annotated[str, Path(min_length=1, max_length=200)]
+Filter = Literal["region", "age_rating", "language"]
+
+
+@router.get("/v1/recommendations/{member_id}", summary="A member's next list, with a reason per title")
+def recommendations(member_id: IdPath, backend: Backend, _: Service,
+                    k: Annotated[int, Query(ge=1, le=100)] = 10,
+                    filters: Annotated[list[Filter], Query(alias="filter", max_length=3,
+                                                           description="region, age_rating, language (repeatable)")] = [],
+                    local_share: Annotated[float | None, Query(ge=0, le=1, description="share of slots for Moroccan creators")] = None,
+                    lang: Annotated[Literal["en", "fr", "ar"], Query(description="language of the reasons")] = "en",
+                    ) -> dict[str, Any]:
+    items = backend.recommend(member_id, k, list(dict.fromkeys(filters)), local_share, lang)
+    return {"member_id": member_id, "k": k, "filters": filters, "local_share": local_share, "items": items}
+
+
+@router.get("/v1/similar/{title_id}", summary="Titles whose audience and content are closest")
+def similar(title_id: IdPath, backend: Backend, _: Anyone,
+            k: Annotated[int, Query(ge=1, le=100)] = 10) -> dict[str, Any]:
+    return {"title_id": title_id, "items": backend.similar(title_id, k)}
+
+
+@router.get("/v1/recommender", summary="The model being served, its size and fold-in count")
+def recommender(backend: Backend, _: Anyone) -> dict[str, Any]:
+    return backend.recs_info()
+
+
+@router.get("/v1/recommendations-members", summary="Members who may receive lists, most active first (dashboard picker)")
+def members(backend: Backend, _: Analyst, q: Annotated[str | None, Query(max_length=100)] = None,
+            limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[dict[str, Any]]:
+    return backend.member_picker(q, limit)

@@ -1,0 +1,127 @@
+"""The dashboard end to end in real headless Chromium (Debian's, driven by Playwright).
+
+Never `playwright install`: the browser is /usr/bin/chromium from the Debian package.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.service.conftest import ARTIFACTS, Served
+
+CHROMIUM = Path(os.environ.get("HALQA_CHROMIUM", "/usr/bin/chromium"))
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} absent (apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, served: Served):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar-MA")
+    page = context.new_page()
+    external: list[str] = []
+    page.on("request", lambda r: external.append(r.url) if not r.url.startswith(served.url) else None)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    context.close()
+    assert not external, f"the dashboard fetched from outside the server: {external}"
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def open_dashboard(page, served: Served, role: str = "analyst", lang: str = "ar", tab: str = "trends") -> None:
+    page.goto(f"{served.url}/dashboard/#key={served.keys[role]}&lang={lang}&page={tab}")
+    page.wait_for_selector("#tabs button")
+
+
+def test_arabic_is_right_to_left_with_a_screenshot(page, served: Served) -> None:
+    open_dashboard(page, served, lang="ar", tab="data")
+    page.wait_for_selector("#data-counts tbody tr")
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    assert page.evaluate("document.documentElement.lang") == "ar"
+    assert page.locator("#tab-trends").inner_text() == "الاتجاهات"
+    # In RTL the first tab sits to the right of the second one, and the brand is at the right edge.
+    first, second = page.locator("#tabs button").nth(0).bounding_box(), page.locator("#tabs button").nth(1).bounding_box()
+    assert first["x"] > second["x"]
+    assert page.locator(".brand").bounding_box()["x"] > 640
+    assert page.evaluate("getComputedStyle(document.querySelector('#data-counts th')).textAlign") in ("start", "right")
+    open_dashboard(page, served, lang="ar", tab="recommendations")
+    page.wait_for_selector("#recs-list li")
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "dashboard-ar-rtl.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 20_000
+    # Shaped Arabic: the joined word is narrower than its letters drawn apart (no shaping = same width).
+    widths = page.evaluate("""() => {
+        const probe = (t) => { const s = document.createElement('span'); s.textContent = t;
+          s.style.font = '32px "Noto Naskh Arabic"'; document.body.appendChild(s);
+          const w = s.getBoundingClientRect().width; s.remove(); return w; };
+        return [probe('الاتجاهات'), probe('ا ل ا ت ج ا ه ا ت'.replace(/ /g, '\\u200c'))]; }""")
+    assert widths[0] < widths[1]
+
+
+def test_language_switcher_changes_interface_not_titles(page, served: Served) -> None:
+    open_dashboard(page, served, lang="fr", tab="recommendations")
+    page.wait_for_selector("#recs-list li")
+    assert page.evaluate("document.documentElement.dir") == "ltr"
+    assert page.locator("#tab-recommendations").inner_text() == "Recommandations"
+    page.select_option("#lang-switch", "en")
+    assert page.locator("#tab-recommendations").inner_text() == "Recommendations"
+    page.select_option("#lang-switch", "ar")
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+
+
+def test_recommendations_change_with_member_and_filters(page, served: Served) -> None:
+    open_dashboard(page, served, lang="en", tab="recommendations")
+    page.wait_for_selector("#recs-list li")
+    first = page.locator("#recs-list li").all_inner_texts()
+    assert len(first) == 10 and all(text.strip() for text in first)
+    members = page.locator("#recs-member option").all_inner_texts()
+    page.select_option("#recs-member", members[-1])
+    page.wait_for_function("(before) => document.querySelector('#recs-list').innerText !== before",
+                           arg=page.locator("#recs-list").inner_text())
+    assert page.locator("#recs-list li").count() >= 1
+    reasons = page.locator("#recs-list .reason").all_inner_texts()
+    assert all(r.strip() for r in reasons)
+
+
+def test_trends_page_draws_tables_and_charts(page, served: Served) -> None:
+    open_dashboard(page, served, lang="en", tab="trends")
+    page.wait_for_selector("#trends-regions tbody tr")
+    assert page.locator("#trends-timeline svg").count() == 1
+    regions = page.locator("#trends-regions tbody").inner_text()
+    assert "Casablanca-Settat" in regions
+    page.select_option("#trends-form select[name=age_band]", "18-24")
+    page.wait_for_selector("#trends-top .row, #trends-note")
+
+
+def test_data_page_shows_counts_and_quarantine(page, served: Served) -> None:
+    open_dashboard(page, served, lang="en", tab="data")
+    page.wait_for_selector("#data-counts tbody tr")
+    counts = page.locator("#data-counts").inner_text()
+    assert "titles" in counts and "events" in counts
+
+
+def test_creator_sees_only_aggregated_pages(page, served: Served) -> None:
+    open_dashboard(page, served, role="creator", lang="en", tab="trends")
+    tabs = page.locator("#tabs button").all_inner_texts()
+    assert tabs == ["Trends"]
+
+
+def test_a_bad_key_gets_the_login_form(page, served: Served) -> None:
+    page.goto(f"{served.url}/dashboard/#key=hq_bad.key&lang=en")
+    page.wait_for_selector("#login:not([hidden])")
+    assert "refused" in page.locator("#login-error").inner_text()
