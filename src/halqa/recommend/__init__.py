@@ -17,11 +17,12 @@ from halqa.recommend.models import MODELS, make_model
 from halqa.recommend.neighbours import EASE, EASEConfig, ItemKNN, ItemKNNConfig
 from halqa.recommend.popular import MostPopular, SegmentPopular, Trending
 from halqa.recommend.ranking import RECOMMENDATION_COLUMNS
+from halqa.recommend.rerank import LocalTalentReranker
 from halqa.recommend.sequence import Transitions
 
 __all__ = [
     "ALS", "ALSConfig", "BPR", "BPRConfig", "Content", "DEFAULT_WEIGHTS", "Dataset", "Demographic", "EASE",
-    "EASEConfig", "EventWeights", "Hybrid", "HybridConfig", "IdMap", "ItemKNN", "ItemKNNConfig", "MODELS",
+    "EASEConfig", "EventWeights", "Hybrid", "HybridConfig", "IdMap", "ItemKNN", "LocalTalentReranker", "ItemKNNConfig", "MODELS",
     "MODEL_FORMAT", "ModelConfig", "MostPopular", "RECOMMENDATION_COLUMNS", "Recommender", "SegmentPopular",
     "Transitions", "Trending", "fold_in_least_squares", "make_model",
 ]

@@ -157,3 +157,27 @@ def creator_exposure(titles: np.ndarray, creators_of: list[list[str]], dataset: 
             if c in counts:
                 counts[c] += 1
     return np.array(list(counts.values()), dtype=np.float64)
+
+
+def rerank_cost(model: Any, split_: Split, dataset: Dataset, reranker: Any, *, k: int = 10,
+                members: np.ndarray | None = None) -> dict[str, Any]:
+    """The same fitted model's lists with and without ``reranker``: what the rule buys and costs.
+
+    Returns both metric sets, the NDCG drop in percent, and the smallest local / emerging share
+    of any single list (the guarantee, checked list by list).
+    """
+    members = split_.members if members is None else members
+    truth = split_.truth[split_.truth["member"].isin(members)]
+    judged = Split(split_.train, truth)
+    plain = dense_recommend(model, members, k)
+    if hasattr(reranker, "reset_exposure"):
+        reranker.reset_exposure()
+    ranked = dense_recommend(model, members, k, rerank=reranker)
+    before, after = score_lists(plain, judged, dataset, k), score_lists(ranked, judged, dataset, k)
+    local, emerging = local_flags(dataset), emerging_flags(dataset, getattr(reranker, "emerging_years", 3))
+    per_list = ranked.assign(local=local[ranked["title"]], emerging=emerging[ranked["title"]]).groupby("member")
+    drop = (1 - after[f"ndcg@{k}"] / before[f"ndcg@{k}"]) * 100 if before[f"ndcg@{k}"] else 0.0
+    return {"plain": before, "reranked": after, "ndcg_drop_pct": drop,
+            "min_local_share_per_list": float(per_list["local"].mean().min()),
+            "min_emerging_share_per_list": float(per_list["emerging"].mean().min()),
+            "lists": int(ranked["member"].nunique())}

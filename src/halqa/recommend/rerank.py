@@ -21,6 +21,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
 
 from halqa.errors import ConfigError
 from halqa.recommend.dataset import Dataset
@@ -35,9 +36,8 @@ class LocalTalentReranker:
     exposure_weight: float = 0.3
     diversity: float = 0.0
     pool_factor: int = 10
-    _exposure: dict[str, int] = field(default_factory=dict, init=False, repr=False)
-    _flags: tuple[int, np.ndarray, np.ndarray, list[list[str]], list[frozenset]] | None = field(
-        default=None, init=False, repr=False)
+    _exposure: np.ndarray | None = field(default=None, init=False, repr=False)  # slots per creator this run
+    _cat: _Catalogue | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for name in ("local_share", "emerging_share", "diversity"):
@@ -55,77 +55,94 @@ class LocalTalentReranker:
 
     def must_consider(self, dataset: Dataset) -> np.ndarray:
         """Titles the pool must reach beyond the top scores, so quotas can always be met."""
-        local, emerging, _, _ = self._catalogue(dataset)
-        return (local if self.local_share > 0 else False) | (emerging if self.emerging_share > 0 else False)
+        cat = self._catalogue(dataset)
+        return (cat.local & (self.local_share > 0)) | (cat.emerging & (self.emerging_share > 0))
 
     def select(self, dataset: Dataset, member: int, titles: np.ndarray, scores: np.ndarray,
                k: int) -> tuple[np.ndarray, np.ndarray]:
-        local, emerging, creators, genres = self._catalogue(dataset)
+        cat = self._catalogue(dataset)
         n = min(k, len(titles))
         relevance = _rescale(scores)
+        is_local, is_emerging = cat.local[titles], cat.emerging[titles]
+        creator = cat.creator[titles]  # main creator index, -1 when unknown
+        genres = cat.genres[titles] if self.diversity > 0 else None
         owed_local = math.ceil(self.local_share * n)
         owed_emerging = math.ceil(self.emerging_share * n)
-        picked: list[int] = []
-        per_creator: dict[str, int] = {}
+        per_creator = np.zeros(len(cat.creator_ids), dtype=np.int64)
         open_ = np.ones(len(titles), dtype=bool)
+        overlap = np.zeros(len(titles))
+        picked: list[int] = []
         for slot in range(n):
             left = n - slot
-            eligible = open_ & self._under_cap(titles, creators, per_creator)
-            if owed_local >= left and (eligible & local[titles]).any():
-                eligible &= local[titles]
-            if owed_emerging >= left and (eligible & emerging[titles]).any():
-                eligible &= emerging[titles]
+            eligible = open_.copy()
+            if self.creator_cap is not None:
+                eligible &= (creator < 0) | (per_creator[np.maximum(creator, 0)] < self.creator_cap)
+            if owed_local >= left and (eligible & is_local).any():
+                eligible &= is_local
+            if owed_emerging >= left and (eligible & is_emerging).any():
+                eligible &= is_emerging
             if not eligible.any():
                 eligible = open_
-            value = relevance - self._exposure_penalty(titles, creators) - self._genre_overlap(titles, genres, picked)
+            value = relevance - self._exposure_penalty(creator) - self.diversity * overlap
             best = int(np.flatnonzero(eligible)[np.argmax(value[eligible])])
             open_[best] = False
             picked.append(best)
-            t = int(titles[best])
-            owed_local -= int(local[t])
-            owed_emerging -= int(emerging[t])
-            for c in creators[t]:
-                per_creator[c] = per_creator.get(c, 0) + 1
-                self._exposure[c] = self._exposure.get(c, 0) + 1
+            owed_local -= int(is_local[best])
+            owed_emerging -= int(is_emerging[best])
+            if creator[best] >= 0:
+                per_creator[creator[best]] += 1
+                self._exposure[creator[best]] += 1
+            if genres is not None:
+                overlap = np.maximum(overlap, _jaccard_rows(genres, best))
         chosen = titles[picked]
-        plain_top = set(titles[:n].tolist())
-        promoted = np.array([int(t) not in plain_top and bool(local[t] or emerging[t]) for t in chosen])
+        promoted = np.array([p >= n and bool(is_local[p] or is_emerging[p]) for p in picked], dtype=bool)
         return chosen, promoted
 
     # -- pieces --------------------------------------------------------------------------------
-    def _under_cap(self, titles: np.ndarray, creators: list[list[str]], per_creator: dict[str, int]) -> np.ndarray:
-        if self.creator_cap is None or not per_creator:
-            return np.ones(len(titles), dtype=bool)
-        return np.array([all(per_creator.get(c, 0) < self.creator_cap for c in creators[int(t)]) for t in titles])
-
-    def _exposure_penalty(self, titles: np.ndarray, creators: list[list[str]]) -> np.ndarray:
-        if self.exposure_weight == 0 or not self._exposure:
-            return np.zeros(len(titles))
-        mean = sum(self._exposure.values()) / len(self._exposure)
-        shown = np.array([max((self._exposure.get(c, 0) for c in creators[int(t)]), default=0) for t in titles],
-                         dtype=np.float64)
+    def _exposure_penalty(self, creator: np.ndarray) -> np.ndarray:
+        """Discount for creators already shown a lot in this run (relative to the mean creator)."""
+        if self.exposure_weight == 0 or self._exposure is None or not self._exposure.any():
+            return np.zeros(len(creator))
+        shown = np.where(creator >= 0, self._exposure[np.maximum(creator, 0)], 0).astype(np.float64)
+        mean = self._exposure.sum() / max(int((self._exposure > 0).sum()), 1)
         return self.exposure_weight * shown / (shown + mean + 1.0)
 
-    def _genre_overlap(self, titles: np.ndarray, genres: list[frozenset], picked: list[int]) -> np.ndarray:
-        if self.diversity == 0 or not picked:
-            return np.zeros(len(titles))
-        chosen = [genres[int(titles[p])] for p in picked]
-        return self.diversity * np.array([max((_jaccard(genres[int(t)], g) for g in chosen), default=0.0)
-                                          for t in titles])
-
-    def _catalogue(self, dataset: Dataset) -> tuple[np.ndarray, np.ndarray, list[list[str]], list[frozenset]]:
-        """Per-title flags and creators, computed once per dataset version."""
-        if self._flags is None or self._flags[0] != id(dataset):
-            from halqa.recommend.evaluate import emerging_flags, local_flags, title_creators
-
-            tf = dataset.title_features
-            genres = [frozenset(g or ()) for g in tf["genres"]] if not tf.empty else [frozenset()] * dataset.n_titles
-            self._flags = (id(dataset), local_flags(dataset), emerging_flags(dataset, self.emerging_years),
-                           title_creators(dataset), genres)
-        return self._flags[1], self._flags[2], self._flags[3], self._flags[4]
+    def _catalogue(self, dataset: Dataset) -> _Catalogue:
+        """Per-title flags, main creator and genres, computed once per dataset version."""
+        if self._cat is None or self._cat.dataset_id != id(dataset):
+            self._cat = _Catalogue.build(dataset, self.emerging_years)
+            self._exposure = np.zeros(len(self._cat.creator_ids), dtype=np.int64)
+        return self._cat
 
     def reset_exposure(self) -> None:
-        self._exposure.clear()
+        if self._exposure is not None:
+            self._exposure[:] = 0
+
+
+@dataclass(frozen=True)
+class _Catalogue:
+    dataset_id: int
+    local: np.ndarray
+    emerging: np.ndarray
+    creator: np.ndarray  # main (first-listed) creator per title, as an index into creator_ids
+    creator_ids: list[str]
+    genres: sp.csr_matrix  # titles × genres, binary
+
+    @classmethod
+    def build(cls, dataset: Dataset, emerging_years: int) -> _Catalogue:
+        from halqa.recommend.evaluate import emerging_flags, local_flags, title_creators
+
+        creators_of = title_creators(dataset)
+        ids = sorted({c for cs in creators_of for c in cs})
+        index = {c: i for i, c in enumerate(ids)}
+        main = np.array([index[cs[0]] if cs else -1 for cs in creators_of], dtype=np.int64)
+        tf = dataset.title_features
+        lists = list(tf["genres"]) if not tf.empty else [None] * dataset.n_titles
+        vocab = {g: j for j, g in enumerate(sorted({g for gs in lists if gs for g in gs}))}
+        rows = [i for i, gs in enumerate(lists) if gs for _ in gs]
+        cols = [vocab[g] for gs in lists if gs for g in gs]
+        genres = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(dataset.n_titles, max(len(vocab), 1)))
+        return cls(id(dataset), local_flags(dataset), emerging_flags(dataset, emerging_years), main, ids, genres)
 
 
 def _rescale(scores: np.ndarray) -> np.ndarray:
@@ -133,5 +150,9 @@ def _rescale(scores: np.ndarray) -> np.ndarray:
     return (scores - lo) / (hi - lo) if hi > lo else np.ones_like(scores, dtype=np.float64)
 
 
-def _jaccard(a: frozenset, b: frozenset) -> float:
-    return len(a & b) / len(a | b) if a or b else 0.0
+def _jaccard_rows(genres: sp.csr_matrix, row: int) -> np.ndarray:
+    """Jaccard similarity of every row's genre set with row ``row``'s."""
+    inter = np.asarray((genres @ genres[row].T).todense()).ravel()
+    sizes = np.asarray(genres.sum(axis=1)).ravel()
+    union = sizes + sizes[row] - inter
+    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
