@@ -7,7 +7,7 @@ from . import world
 
 
 def test_planted_emerging_moroccan_creators_are_rising_local_talent(world_store):
-    result = rising_talent(world_store, as_of=world.RISING_AS_OF)
+    result = rising_talent(world_store, window="28d", as_of=world.RISING_AS_OF)
     overall = {r["creator_id"] for r in result["overall"]["rows"]}
     assert set(world.EMERGING) <= overall
     # established (debut 2001-2006) and foreign creators are never listed

@@ -82,7 +82,7 @@ def lift_cmd(segment: SegmentOption = None, window: WindowOption = "28d", as_of:
 
 @app.command("talent")
 @user_errors
-def talent_cmd(window: WindowOption = "28d", as_of: AsOfOption = None,
+def talent_cmd(window: WindowOption = "120d", as_of: AsOfOption = None,
                emerging_years: Annotated[int, typer.Option("--emerging-years", help="Debut within this many "
                                                            "years counts as emerging.")] = 5,
                top: TopOption = 10, k: KOption = 10, db: DbOption = None, as_json: JsonOption = False) -> None:

@@ -27,6 +27,7 @@ from halqa.demo.world import Progress, World, generate_world
 DEMO_STEPS: tuple[str, ...] = (
     "halqa.demo.run:generation_summary",
     "halqa.demo.run:ingestion_summary",
+    "halqa.insights.demo:demo_step",
 )
 INGEST_ORDER = ("creators", "titles", "members", "events")
 

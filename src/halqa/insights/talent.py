@@ -23,7 +23,7 @@ DEFAULT_EMERGING_YEARS = 5
 DEFAULT_MIN_AUDIENCE = 20
 
 
-def rising_talent(store: Any, *, window: str | int | None = "28d", as_of: str | dt.date | None = None,
+def rising_talent(store: Any, *, window: str | int | None = "120d", as_of: str | dt.date | None = None,
                   emerging_years: int = DEFAULT_EMERGING_YEARS, regions: bool = True, top: int = 10,
                   k: int = DEFAULT_K, min_support: int = DEFAULT_MIN_AUDIENCE,
                   alpha: float = DEFAULT_ALPHA) -> dict:

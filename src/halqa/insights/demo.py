@@ -1,0 +1,74 @@
+"""The insights step of ``halqa demo``: trends, the Ramadan season, rising talent and a brief.
+
+Everything shown is computed from the store; the planted manifest is read afterwards, only
+to say whether each finding matches what the generator planted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from halqa.insights import common
+from halqa.insights.brief import write_brief
+from halqa.insights.calendar import hijri_season, to_hijri_year
+from halqa.insights.talent import rising_talent
+from halqa.insights.trends import trends
+
+DEMO_SEGMENT = ["age_band=18-24", "region=casablanca-settat"]
+
+
+def latest_ramadan_end(store: Any, as_of: dt.date) -> dt.date | None:
+    """The day after the last Ramadan fully inside the store's events (None if there is none)."""
+    first = store.scalar("SELECT min(ts) FROM events_analytics")
+    year = to_hijri_year(as_of)
+    if first is None or year is None:
+        return None
+    for hijri_year in range(year, year - 5, -1):
+        season = hijri_season("ramadan", hijri_year)
+        # the previous Ramadan must be in the data too: it is the baseline
+        if season.end <= as_of and hijri_season("ramadan", hijri_year - 1).start >= first.date():
+            return season.end
+    return None
+
+
+def demo_step(store: Any, world: Any, console: Any) -> dict:
+    """Run the insights on the demo store, print them, check them against planted.json."""
+    as_of = common.resolve_as_of(store, None)
+    segment = trends(store, DEMO_SEGMENT, by="genre", as_of=as_of)
+    rising = [r["item"] for r in segment["rising"][:3]]
+    out: dict[str, Any] = {"as_of": str(as_of), "segment": segment["segment_label"], "top_rising": rising}
+    console.print(f"[bold]Rising among {segment['segment_label']}[/] ({segment['baseline']['note']}): "
+                  + (", ".join(f"{r['item']} x{r['growth']} [{r['growth_low']}, {r['growth_high']}]"
+                               for r in segment["rising"][:3]) or "nothing significant"))
+    ramadan_end = latest_ramadan_end(store, as_of)
+    if ramadan_end:
+        season = trends(store, None, by="genre", as_of=ramadan_end)
+        attributed = [r["item"] for r in season["season"]["attributed_to_season"]] if season["season"] else []
+        out["ramadan"] = {"as_of": str(ramadan_end), "baseline": season["baseline"]["baseline"],
+                          "baseline_kind": season["baseline"]["kind"], "attributed_to_season": attributed}
+        console.print(f"[bold]Ramadan window to {ramadan_end}[/]: {season['baseline']['note']}; surge attributed "
+                      f"to the season: {', '.join(attributed) or 'none'}")
+    talent = rising_talent(store, as_of=as_of, regions=False)
+    out["rising_talent"] = [r["creator_id"] for r in talent["overall"]["rows"]]
+    console.print("[bold]Rising local talent[/]: " + (", ".join(
+        f"{r['name']} (audience {r['baseline_audience']} -> {r['audience']})" for r in talent["overall"]["rows"])
+        or "none"))
+    brief = write_brief(store, DEMO_SEGMENT, world.out_dir / "brief.md", as_of=as_of)
+    out["brief"] = brief["markdown"]
+    out["brief_charts"] = len(brief["charts"])
+    console.print(f"creative brief: {brief['markdown']} ({len(brief['charts'])} charts, "
+                  f"{len(brief['figures'])} figures)")
+    out["checks"] = _check(out, world.planted)
+    return out
+
+
+def _check(found: dict, planted: dict) -> dict:
+    """Which planted dynamics the insights recovered (read only after computing them)."""
+    checks = {"rising_genre_in_top3": planted["rising"]["genre"] in found["top_rising"]}
+    emerging = [a["creator_id"] for a in planted.get("emerging_artists", [])]
+    checks["emerging_artists_found"] = sorted(set(emerging) & set(found["rising_talent"]))
+    checks["emerging_artists_planted"] = sorted(emerging)
+    if "ramadan" in found:
+        checks["ramadan_attributed_to_season"] = "ramadan-sitcom" in found["ramadan"]["attributed_to_season"]
+    return checks
