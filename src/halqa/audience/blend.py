@@ -31,17 +31,18 @@ def standardise(scores: np.ndarray) -> np.ndarray:
     return (scores - mean) / np.where(std > 0, std, 1.0)
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float, sample_weight: np.ndarray | None = None) -> np.ndarray:
     """Weights (last one the intercept) of an L2-regularised logistic regression, by L-BFGS."""
     x1 = np.hstack([x, np.ones((len(x), 1))])
+    sw = np.ones(len(y)) if sample_weight is None else sample_weight
     penalty = np.ones(x1.shape[1])
     penalty[-1] = 0.0
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
         z = x1 @ w
         p = 0.5 * (1 + np.tanh(0.5 * z))  # a sigmoid that never overflows
-        value = np.sum(np.logaddexp(0, z) - y * z) + l2 * np.sum(penalty * w * w)
-        return value, x1.T @ (p - y) + 2 * l2 * penalty * w
+        value = np.sum(sw * (np.logaddexp(0, z) - y * z)) + l2 * np.sum(penalty * w * w)
+        return value, x1.T @ (sw * (p - y)) + 2 * l2 * penalty * w
 
     return minimize(loss, np.zeros(x1.shape[1]), jac=True, method="L-BFGS-B").x
 
@@ -56,6 +57,8 @@ class BlendScorer(Scorer):
     folds: int = 2
     min_events: int = 5
     seed: int = 0
+    max_titles: int = 150  # hidden titles per fold: enough to learn a handful of weights
+    max_negatives: int = 4000  # per title; sampled negatives are re-weighted so the intercept stays right
     name = "halqa-blend"
 
     def fit(self, data: TargetingData) -> BlendScorer:
@@ -63,28 +66,30 @@ class BlendScorer(Scorer):
             # Too little history to learn weights from: trust every component equally.
             self.weights_ = np.append(np.ones(len(self.components)), 0.0)
         else:
-            x, y = self._training_rows(data)
-            self.weights_ = fit_logistic(x, y, self.l2 * len(y) / 1e5)
+            x, y, w = self._training_rows(data)
+            self.weights_ = fit_logistic(x, y, self.l2 * w.sum() / 1e5, w)
         self.fitted_ = {name: make().fit(data) for name, make in self.components.items()}
         return self
 
-    def _training_rows(self, data: TargetingData) -> tuple[np.ndarray, np.ndarray]:
+    def _training_rows(self, data: TargetingData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         rng = np.random.default_rng(self.seed)
         eligible = np.flatnonzero(data.title_counts() >= self.min_events)
-        n_hidden = max(1, int(self.holdout_share * len(eligible)))
-        xs, ys = [], []
+        n_hidden = min(max(1, int(self.holdout_share * len(eligible))), self.max_titles, len(eligible))
+        xs, ys, ws = [], [], []
         for _ in range(self.folds):
-            hidden = np.sort(rng.choice(eligible, size=min(n_hidden, len(eligible)), replace=False))
+            hidden = np.sort(rng.choice(eligible, size=n_hidden, replace=False))
             known = np.setdiff1d(np.arange(data.n_titles), hidden)
             part = data.keep_titles(known)
             fitted = {name: make().fit(part) for name, make in self.components.items()}
             feats = self._features(fitted, data.titles.take(hidden))
-            labels = np.zeros(feats.shape[:2])
             for row, title in enumerate(hidden):
-                labels[row, data.audience_of(title)] = 1.0
-            xs.append(feats.reshape(-1, feats.shape[-1]))
-            ys.append(labels.ravel())
-        return np.vstack(xs), np.concatenate(ys)
+                label = np.zeros(data.n_members)
+                label[data.audience_of(title)] = 1.0
+                keep, weight = _sample_negatives(label, self.max_negatives, rng)
+                xs.append(feats[row, keep])
+                ys.append(label[keep])
+                ws.append(weight)
+        return np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
 
     @staticmethod
     def _features(fitted: dict[str, Scorer], batch: TitleBatch) -> np.ndarray:
@@ -100,3 +105,14 @@ class BlendScorer(Scorer):
     @property
     def component_weights(self) -> dict[str, float]:
         return {name: float(w) for name, w in zip(self.components, self.weights_[:-1])}
+
+
+def _sample_negatives(label: np.ndarray, limit: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """All positives and at most ``limit`` negatives, weighted by the inverse of their sampling rate."""
+    pos, neg = np.flatnonzero(label > 0), np.flatnonzero(label == 0)
+    if len(neg) <= limit:
+        keep = np.concatenate([pos, neg])
+        return keep, np.ones(len(keep))
+    chosen = rng.choice(neg, size=limit, replace=False)
+    keep = np.concatenate([pos, chosen])
+    return keep, np.concatenate([np.ones(len(pos)), np.full(limit, len(neg) / limit)])

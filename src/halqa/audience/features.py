@@ -18,6 +18,7 @@ import unicodedata
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -123,6 +124,14 @@ def char_ngrams(text: str, sizes: tuple[int, ...] = (2, 3, 4)) -> list[str]:
     return grams
 
 
+@lru_cache(maxsize=65536)
+def _hashed_ngrams(text: str, sizes: tuple[int, ...], dim: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct hashed n-gram columns of one text and their counts (cached: texts recur across folds)."""
+    cols = np.array([zlib.crc32(g.encode("utf-8")) % dim for g in char_ngrams(text, sizes)], dtype=np.int64)
+    idx, counts = np.unique(cols, return_counts=True)
+    return idx, counts.astype(np.float64)
+
+
 @dataclass
 class CharNgramSpace:
     """Hashed character n-gram TF-IDF (sublinear tf, L2-normalised rows)."""
@@ -132,13 +141,16 @@ class CharNgramSpace:
     idf: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     def _counts(self, texts: Sequence[str]) -> sp.csr_matrix:
-        rows, cols = [], []
+        rows, cols, vals = [], [], []
         for r, text in enumerate(texts):
-            for gram in char_ngrams(text or "", self.sizes):
-                rows.append(r)
-                cols.append(zlib.crc32(gram.encode("utf-8")) % self.dim)
-        m = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), self.dim))
-        m.sum_duplicates()
+            idx, counts = _hashed_ngrams(text or "", self.sizes, self.dim)
+            rows.append(np.full(len(idx), r))
+            cols.append(idx)
+            vals.append(counts)
+        if not rows:
+            return sp.csr_matrix((0, self.dim))
+        m = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                          shape=(len(texts), self.dim))
         m.data = 1 + np.log(m.data)
         return m
 

@@ -16,6 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from halqa.audience.data import TargetingData, TitleBatch
+from halqa.catalog.taxonomy import AMAZIGH_LANGUAGES
 from halqa.audience.features import CharNgramSpace, FeatureSpace, l2_normalise_rows
 
 
@@ -229,27 +230,43 @@ class MemberMatchScorer(Scorer):
         self._n = data.n_members
         column = "languages" if self.field == "language" else "region"
         values = data.members.get(column)
-        self._values = list(values) if values is not None else [None] * self._n
+        values = list(values) if values is not None else [None] * self._n
+        self._members_of: dict[str, np.ndarray] = {}  # value -> boolean mask of members who have it
+        for m, have in enumerate(values):
+            for value in _values(have):
+                self._members_of.setdefault(value, np.zeros(self._n, dtype=bool))[m] = True
         return self
+
+    def _mask(self, value: str) -> np.ndarray:
+        return self._members_of.get(value, np.zeros(self._n, dtype=bool))
 
     def score(self, batch: TitleBatch) -> np.ndarray:
         prefix = "lang:" if self.field == "language" else "region:"
         out = np.zeros((len(batch), self._n))
         for i, tokens in enumerate(batch.tokens):
-            wanted = {t[len(prefix):]: w for t, w in tokens if t.startswith(prefix)}
-            if not wanted:
-                continue
-            for m, have in enumerate(self._values):
-                out[i, m] = _match(have, wanted)
+            for token, weight in tokens:
+                if not token.startswith(prefix):
+                    continue
+                value = token[len(prefix):]
+                out[i] = np.maximum(out[i], weight * self._mask(value))
+                # ary-Latn half-matches ary (and back); Tamazight varieties (zgh, shi, tzm, rif)
+                # match each other most of the way: one community, one shared script.
+                for other in self._members_of:
+                    if other != value:
+                        out[i] = np.maximum(out[i], _relatedness(value, other) * weight * self._mask(other))
         return out
 
 
-def _match(have, wanted: dict[str, float]) -> float:
+def _relatedness(a: str, b: str) -> float:
+    base_a, base_b = a.split("-")[0], b.split("-")[0]
+    if base_a == base_b:
+        return 0.5
+    if base_a in AMAZIGH_LANGUAGES and base_b in AMAZIGH_LANGUAGES:
+        return 0.7
+    return 0.0
+
+
+def _values(have) -> list[str]:
     if have is None or (isinstance(have, float) and np.isnan(have)):
-        return 0.0
-    items = [have] if isinstance(have, str) else list(have)
-    best = 0.0
-    for value in items:
-        base = str(value).split("-")[0]
-        best = max(best, wanted.get(str(value), 0.0), 0.5 * wanted.get(base, 0.0))
-    return best
+        return []
+    return [have] if isinstance(have, str) else [str(v) for v in have]

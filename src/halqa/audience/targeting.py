@@ -54,10 +54,16 @@ class Targeter:
                  creator_names: dict[str, str] | None = None) -> None:
         self.data = data if data is not None else load_targeting_data(store)
         self.seed, self.k = seed, k
+        self._blend: BlendScorer | None = None
         self.creator_names = creator_names if creator_names is not None else _creator_names(store)
 
     def _fit(self, data: TargetingData) -> BlendScorer:
-        return BlendScorer(components_for(data, self.seed), l2=10.0, seed=self.seed).fit(data)
+        if data is self.data and self._blend is not None:
+            return self._blend  # new titles reuse the blend fitted on the whole store
+        blend = BlendScorer(components_for(data, self.seed), l2=10.0, seed=self.seed).fit(data)
+        if data is self.data:
+            self._blend = blend
+        return blend
 
     def target(self, title: NewTitle, *, top: int | None = None, min_score: float | None = None) -> TargetResult:
         """Rank members for a title that is not in the store (or is treated as unseen)."""

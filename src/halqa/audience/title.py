@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from halqa.audience.data import TitleBatch
 from halqa.audience.features import metadata_tokens
@@ -32,7 +32,7 @@ class NewTitle(BaseModel):
     name: str = Field(min_length=1)
     kind: str
     genres: list[str] = Field(min_length=1)
-    language: str
+    language: str = Field(validation_alias=AliasChoices("language", "original_language"))
     title_id: str | None = None
     themes: list[str] = []
     creator_ids: list[str] = []
@@ -43,6 +43,12 @@ class NewTitle(BaseModel):
     synopsis: str | None = None
     tags: list[str] = []
     available_regions: list[str] | None = None
+    # Canonical title columns that targeting does not use, accepted so a titles row works as is.
+    parent_id: str | None = None
+    duration_s: int | None = None
+    age_rating: str | None = None
+    country: str | None = None
+    added_at: str | None = None
 
     @field_validator("kind")
     @classmethod
@@ -98,10 +104,15 @@ def parse_title(raw: Any, *, source: str = "title", genres: set[str] | None = No
     if not isinstance(raw, dict):
         raise DataError(f"{source}: expected a JSON object with at least the fields {', '.join(REQUIRED)}, "
                         f"got {type(raw).__name__ if raw is not None else 'null'}")
-    missing = [f for f in REQUIRED if f not in raw]
+    missing = [f for f in REQUIRED if f not in raw and not (f == "language" and "original_language" in raw)]
     if missing:
         raise DataError(f"{source}: missing field{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
                         f"(a title needs {', '.join(REQUIRED)})")
+    if "language" in raw and "original_language" in raw:
+        if raw["language"] != raw["original_language"]:
+            raise DataError(f"{source}: fields 'language' ({raw['language']}) and 'original_language' "
+                            f"({raw['original_language']}) disagree; give one")
+        raw = {k: v for k, v in raw.items() if k != "original_language"}
     try:
         title = NewTitle.model_validate(raw)
     except ValidationError as exc:

@@ -28,6 +28,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "halqa.demo.run:generation_summary",
     "halqa.demo.run:ingestion_summary",
     "halqa.insights.demo:demo_step",
+    "halqa.audience.demo:targeting_step",
 )
 INGEST_ORDER = ("creators", "titles", "members", "events")
 
