@@ -97,3 +97,32 @@ def test_errors_are_json_without_traces(served: Served) -> None:
         bad_limit = client.get("/v1/titles", params={"limit": 0})
         assert bad_limit.status_code == 422 and "limit" in bad_limit.json()["detail"]
     assert httpx.get(served.url + "/v1/titles", headers={"X-API-Key": "hq_nope.nope"}).status_code == 401
+
+
+def test_posted_event_changes_the_next_list_at_once(served: Served) -> None:
+    with served.client("service") as client:
+        before = client.get("/v1/recommendations/m007", params={"k": 10, "lang": "ar"}).json()["items"]
+        again = client.get("/v1/recommendations/m007", params={"k": 10, "lang": "ar"}).json()["items"]
+        assert before == again and len(before) == 10 and all(i["reason"] for i in before)
+        # A film (music may repeat, so a played track can stay in the list).
+        top = next(i["title_id"] for i in before if client.get(f"/v1/titles/{i['title_id']}").json()["kind"] == "film")
+        posted = client.post("/v1/events", json={"member_id": "m007", "title_id": top, "event_type": "complete",
+                                                 "ts": "2026-11-21T20:00:00Z", "value": 1.0})
+        assert posted.status_code == 201
+        after = client.get("/v1/recommendations/m007", params={"k": 10, "lang": "ar"}).json()["items"]
+    assert top not in [i["title_id"] for i in after]  # now seen: excluded without any retraining
+    assert after != before
+
+
+def test_recommendations_respect_consent_and_validate(served: Served) -> None:
+    with served.client("service") as client:
+        no_consent = client.get("/v1/recommendations/m000")  # m000 has no personalisation consent
+        assert no_consent.status_code == 404 and "personalisation consent" in no_consent.json()["detail"]
+        bad_filter = client.get("/v1/recommendations/m001", params={"filter": "colour"})
+        assert bad_filter.status_code == 422 and "filter" in bad_filter.json()["detail"]
+        bad_k = client.get("/v1/recommendations/m001", params={"k": 0})
+        assert bad_k.status_code == 422
+        shared = client.get("/v1/recommendations/m001", params={"local_share": 0.5, "filter": ["region", "language"]})
+        assert shared.status_code == 200 and shared.json()["local_share"] == 0.5
+        similar = client.get("/v1/similar/t-ar-1", params={"k": 3}).json()["items"]
+        assert len(similar) == 3 and "t-ar-1" not in [s["title_id"] for s in similar]

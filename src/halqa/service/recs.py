@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from typing import Any
 
 import pandas as pd
@@ -20,6 +21,10 @@ from halqa.errors import ConfigError, NotFoundError, UserError
 
 log = logging.getLogger("halqa.service.recs")
 MODELS = ("ease", "als", "bpr", "itemknn", "popular", "trending")
+# Models whose lists depend on everyone's events (not only the member's own): any fold-in
+# changes every member's list, so the response cache is cleared instead of narrowed.
+GLOBAL_MODELS = ("popular", "trending", "segment-popular", "most-popular")
+CACHE_ENTRIES = 200_000
 
 
 def recommend_api() -> Any:
@@ -56,13 +61,20 @@ class RecommendationService:
         self.consented = {r[0] for r in store.rows("SELECT member_id FROM members_personalisation")}
         self._lock = threading.RLock()
         self.folded_events = 0
+        # Finished lists by (member, k, filters, local share, language). A member's entries are
+        # dropped the moment one of their events is folded in, so a hit is exactly what the model
+        # would answer now; see docs/service.md.
+        self._cache: OrderedDict[tuple, list[dict[str, Any]]] = OrderedDict()
+        self._cache_keys: dict[str, set[tuple]] = {}
+        self.cache_hits = self.cache_misses = 0
 
     @property
     def info(self) -> dict[str, Any]:
         ds = self.model.dataset
         return {"model": self.model.name, "members": ds.n_members, "titles": ds.n_titles,
                 "fit_seconds": self.fit_seconds, "folded_events": self.folded_events,
-                "local_share": self.reranker_available}
+                "local_share": self.reranker_available,
+                "cache": {"entries": len(self._cache), "hits": self.cache_hits, "misses": self.cache_misses}}
 
     @property
     def reranker_available(self) -> bool:
@@ -72,14 +84,44 @@ class RecommendationService:
                   lang: str) -> list[dict[str, Any]]:
         if member_id not in self.consented:
             raise NotFoundError(f"no member '{member_id}' with personalisation consent")
+        key = (member_id, k, tuple(sorted(filters)), local_share or 0.0, lang)
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                self.cache_hits += 1
+                return hit
+            self.cache_misses += 1
+            items = self._compute(member_id, k, filters, local_share, lang)
+            self._remember(key, items)
+        return items
+
+    def _remember(self, key: tuple, items: list[dict[str, Any]]) -> None:
+        self._cache[key] = items
+        self._cache_keys.setdefault(key[0], set()).add(key)
+        while len(self._cache) > CACHE_ENTRIES:
+            old, _ = self._cache.popitem(last=False)
+            self._cache_keys.get(old[0], set()).discard(old)
+
+    def _forget(self, members: set[str] | None) -> None:
+        """Drop the cached lists of ``members`` (None: everyone)."""
+        if members is None or self.model.name in GLOBAL_MODELS:
+            self._cache.clear()
+            self._cache_keys.clear()
+            return
+        for member in members:
+            for key in self._cache_keys.pop(member, ()):
+                self._cache.pop(key, None)
+
+    def _compute(self, member_id: str, k: int, filters: list[str], local_share: float | None,
+                 lang: str) -> list[dict[str, Any]]:
         options: dict[str, Any] = {"filters": filters or None, "lang": lang}
         if local_share:
             if not self.reranker_available:
                 raise ConfigError("local_share needs halqa.recommend's local-talent re-ranker, not installed")
             options["rerank"] = self.api.LocalTalentReranker(local_share=local_share)
-        with self._lock:
-            frame = self.model.recommend([member_id], k, **options)
-            names = self.model.dataset.title_names(self.model.dataset.title_index(list(frame["title_id"])))
+        frame = self.model.recommend([member_id], k, **options)
+        names = self.model.dataset.title_names(self.model.dataset.title_index(list(frame["title_id"])))
         return [{"title_id": t, "name": n, "rank": int(r), "score": float(s), "reason": reason}
                 for t, n, r, s, reason in zip(frame["title_id"], names, frame["rank"], frame["score"],
                                               frame["reason"])]
@@ -106,6 +148,7 @@ class RecommendationService:
         with self._lock:
             self.model.add_events(frame)
             self.folded_events += len(mine)
+            self._forget({r["member_id"] for r in mine})
 
     def members_changed(self, rows: list[dict[str, Any]]) -> None:
         """Keep the consent set in step with member upserts (consent can be withdrawn);
@@ -116,6 +159,7 @@ class RecommendationService:
                     self.consented.add(row["member_id"])
                 else:
                     self.consented.discard(row["member_id"])
+            self._forget({r["member_id"] for r in rows})
             fresh = [r for r in rows if r.get("consent_personalisation")]
             if fresh:
                 self._safely(self.model.add_members, pd.DataFrame(fresh))
@@ -124,6 +168,7 @@ class RecommendationService:
         """New or updated titles are recommendable from their metadata at once."""
         with self._lock:
             self._safely(self.model.add_titles, pd.DataFrame(rows))
+            self._forget(None)
 
     @staticmethod
     def _safely(update: Any, frame: pd.DataFrame) -> None:
