@@ -29,6 +29,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "halqa.demo.run:ingestion_summary",
     "halqa.insights.demo:demo_step",
     "halqa.audience.demo:targeting_step",
+    "halqa.recommend.demo:recommendations",
 )
 INGEST_ORDER = ("creators", "titles", "members", "events")
 
