@@ -33,15 +33,15 @@ def baseline_specs(seed: int = 0) -> list[MethodSpec]:
     ]
 
 
-def blend_components(*, seed: int = 0, knn_k: int = 100, als_factors: int = 32, text: bool = False,
-                     release: bool = False, members: bool = False) -> dict:
+def blend_components(*, seed: int = 0, knn_k: int = 100, als_factors: int = 32, als_ridge: float = 1.0,
+                     text: bool = False, release: bool = False, members: bool = False) -> dict:
     """halqa's blend: every metadata signal, weights learnt from titles hidden from the components."""
     components = {
         "activity": ActivityScorer,
         "genre-dot": lambda: GenreProfileScorer("dot"),
         "profile": lambda: ProfileScorer(beta=0.5),
         "feature-knn": lambda: FeatureKNNScorer(k=knn_k),
-        "content-als": lambda: ContentALSScorer(factors=als_factors, seed=seed),
+        "content-als": lambda: ContentALSScorer(factors=als_factors, ridge=als_ridge, seed=seed),
     }
     if text:
         components["text-knn"] = lambda: TextKNNScorer(k=knn_k)
@@ -69,8 +69,10 @@ def store_specs(data: TargetingData, seed: int = 0) -> list[MethodSpec]:
     ]
 
 
-def halqa_spec(seed: int = 0, *, text: bool = False, release: bool = True) -> MethodSpec:
+def halqa_spec(seed: int = 0, *, text: bool = False, release: bool = True, **component_params) -> MethodSpec:
+    """halqa's blend; ``component_params`` (knn_k, als_factors, als_ridge) may carry values tuned on validation."""
     def build(l2: float) -> BlendScorer:
-        return BlendScorer(blend_components(seed=seed, text=text, release=release), l2=l2, seed=seed)
+        components = blend_components(seed=seed, text=text, release=release, **component_params)
+        return BlendScorer(components, l2=l2, seed=seed)
 
     return MethodSpec("halqa-blend", build, [{"l2": l2} for l2 in (0.1, 10.0)])
