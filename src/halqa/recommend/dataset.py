@@ -67,10 +67,11 @@ class EventWeights:
         return cls(weights={**DEFAULT_WEIGHTS, **{k: float(v) for k, v in value.items()}})
 
     def of(self, event_type: pd.Series, value: pd.Series) -> np.ndarray:
-        known = dict(self.weights)
-        w = event_type.astype(str).map(known).fillna(self.default).to_numpy(dtype=np.float64, copy=True)
-        if self.rating_scale:
-            is_rate = (event_type.astype(str) == "rate").to_numpy() & value.notna().to_numpy()
+        codes, kinds = pd.factorize(event_type)  # a dozen event types: map those, not every row
+        per_kind = np.array([self.weights.get(str(k), self.default) for k in kinds] + [self.default])
+        w = per_kind[codes].astype(np.float64)  # code -1 (missing type) picks the default
+        if self.rating_scale and "rate" in set(map(str, kinds)):
+            is_rate = (codes == list(map(str, kinds)).index("rate")) & value.notna().to_numpy()
             w[is_rate] = w[is_rate] * value.to_numpy(dtype=np.float64, na_value=0.0)[is_rate] / self.rating_scale
         return w
 
@@ -82,8 +83,8 @@ class IdMap:
     external: np.ndarray
 
     @classmethod
-    def from_values(cls, values: Iterable[Any]) -> IdMap:
-        return cls(np.asarray(pd.unique(pd.Series(list(values), dtype=object).astype(str)), dtype=object))
+    def from_values(cls, values: Any) -> IdMap:
+        return cls(np.asarray(pd.unique(_keys(values)), dtype=object))
 
     @cached_property
     def _index(self) -> pd.Index:
@@ -97,7 +98,7 @@ class IdMap:
 
     def to_internal(self, ids: Iterable[Any], *, strict: bool = True, what: str = "id") -> np.ndarray:
         """Dense indices of ``ids``; unknown ids raise NotFoundError, or give -1 when not strict."""
-        keys = pd.Index(pd.Series(list(ids), dtype=object).astype(str))
+        keys = _keys(ids)
         idx = self._index.get_indexer(keys)
         if strict and (idx < 0).any():
             unknown = keys[idx < 0][0]
@@ -109,7 +110,7 @@ class IdMap:
 
     def extend(self, ids: Iterable[Any]) -> IdMap:
         """A map with the new ids appended; existing indices do not move."""
-        new = pd.Index(pd.unique(pd.Series(list(ids), dtype=object).astype(str)))
+        new = pd.Index(pd.unique(_keys(ids)))
         new = new[~new.isin(self._index)]
         if len(new) == 0:
             return self
@@ -150,8 +151,8 @@ class Dataset:
         tf = _keyed(to_pandas(titles, "titles"), "title_id", TITLE_FEATURES, "titles")
         mf = _keyed(to_pandas(members, "members"), "member_id", MEMBER_FEATURES, "members")
         cf = _keyed(to_pandas(creators, "creators"), "creator_id", CREATOR_FEATURES, "creators")
-        member_map = IdMap.from_values(list(mf.index) + list(ev["member_id"]))
-        title_map = IdMap.from_values(list(tf.index) + list(ev["title_id"]))
+        member_map = IdMap.from_values(np.concatenate([_keys(mf.index), _keys(ev["member_id"])]))
+        title_map = IdMap.from_values(np.concatenate([_keys(tf.index), _keys(ev["title_id"])]))
         ds = cls(member_map, title_map, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), cf,
                  EventWeights.parse(weights))
         return replace(ds, events=ds._encode(ev), title_features=_align(tf, title_map, TITLE_FEATURES),
@@ -166,11 +167,42 @@ class Dataset:
 
         if purpose not in CONSENT_PURPOSES:
             raise ConfigError(f"unknown consent purpose '{purpose}': use one of {', '.join(CONSENT_PURPOSES)}")
-        events = store.df(f"SELECT member_id, title_id, event_type, ts, value FROM events_{purpose}")
         titles = store.df(f"SELECT title_id, {', '.join(TITLE_FEATURES)} FROM titles")
         members = store.df(f"SELECT member_id, {', '.join(MEMBER_FEATURES)} FROM members_{purpose}")
         creators = store.df(f"SELECT creator_id, {', '.join(CREATOR_FEATURES)} FROM creators")
-        return cls.from_frame(events, titles=titles, members=members, creators=creators, weights=weights)
+        orphans = store.df(f"SELECT DISTINCT title_id FROM events_{purpose} "
+                           "WHERE title_id NOT IN (SELECT title_id FROM titles) ORDER BY title_id")
+        ds = cls.from_frame(pd.DataFrame(columns=list(EVENT_COLUMNS)),
+                            titles=pd.concat([titles, orphans], ignore_index=True), members=members,
+                            creators=creators, weights=weights)
+        return replace(ds, events=ds._encode_in_duckdb(store, f"events_{purpose}"))
+
+    def _encode_in_duckdb(self, store: Any, view: str) -> pd.DataFrame:
+        """Dense codes by a join inside DuckDB: millions of string ids never become Python objects."""
+        import pyarrow as pa
+
+        con = store.con
+        con.register("_halqa_member_ids", pa.table({"member_id": pa.array(self.members.external.tolist()),
+                                                     "member_idx": np.arange(self.n_members, dtype=np.int32)}))
+        con.register("_halqa_title_ids", pa.table({"title_id": pa.array(self.titles.external.tolist()),
+                                                    "title_idx": np.arange(self.n_titles, dtype=np.int32)}))
+        try:
+            ev = store.arrow(f"""SELECT m.member_idx, t.title_idx, e.event_type, epoch(e.ts)::BIGINT AS ts,
+                                        e.value::DOUBLE AS value
+                                 FROM {view} e JOIN _halqa_member_ids m USING (member_id)
+                                 JOIN _halqa_title_ids t USING (title_id)
+                                 ORDER BY m.member_idx, ts, t.title_idx""")
+        finally:
+            con.unregister("_halqa_member_ids")
+            con.unregister("_halqa_title_ids")
+        types = pd.Categorical(ev.column("event_type").dictionary_encode().combine_chunks().to_pandas())
+        value = pd.Series(ev.column("value").to_numpy(zero_copy_only=False), dtype=np.float64)
+        return pd.DataFrame({
+            "member_idx": ev.column("member_idx").to_numpy().astype(np.int32),
+            "title_idx": ev.column("title_idx").to_numpy().astype(np.int32),
+            "event_type": types, "ts": ev.column("ts").to_numpy().astype(np.int64),
+            "value": value.to_numpy(), "weight": self.weights.of(pd.Series(types), value),
+        })
 
     def _encode(self, ev: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({
@@ -323,6 +355,16 @@ class Dataset:
 
 
 # -- helpers ------------------------------------------------------------------------------------
+def _keys(ids: Any) -> np.ndarray:
+    """Ids as an object array of str, without a Python-level loop for Series/arrays."""
+    if isinstance(ids, (str, bytes)) or np.ndim(ids) == 0:
+        ids = [ids]
+    if not isinstance(ids, (pd.Series, pd.Index, np.ndarray)):
+        ids = list(ids)
+    series = pd.Series(ids, dtype=object) if isinstance(ids, list) else pd.Series(np.asarray(ids, dtype=object))
+    return series.astype(str).to_numpy(dtype=object)
+
+
 def _clean_events(ev: pd.DataFrame) -> pd.DataFrame:
     require_columns(ev, ("member_id", "title_id", "ts"), "events")
     ev = ev.copy()

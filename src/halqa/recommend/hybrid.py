@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from halqa.recommend.base import ModelConfig, Recommender, require
@@ -91,8 +92,15 @@ class Demographic(Recommender):
         self.weights_ = np.linalg.solve(gram, np.asarray((m.T @ y).todense()))
 
     def _score(self, member_idx: np.ndarray, rows: sp.csr_matrix) -> np.ndarray:
-        m = member_features(self.dataset, self.vocabulary_).matrix[member_idx]
-        return np.asarray(m @ self.weights_)
+        return np.asarray(self._member_matrix()[member_idx] @ self.weights_)
+
+    def _member_matrix(self) -> sp.csr_matrix:
+        """Member one-hots in the fitted vocabulary, rebuilt only when the dataset changes."""
+        cached = getattr(self, "_members_cache", None)
+        if cached is None or cached[0] is not self.dataset:
+            cached = (self.dataset, member_features(self.dataset, self.vocabulary_).matrix)
+            self._members_cache = cached
+        return cached[1]
 
     def _fold_in(self, member_idx: np.ndarray) -> None:
         """Nothing to refit: features are read from the dataset at scoring time."""
@@ -108,6 +116,7 @@ class HybridConfig(ModelConfig):
     content_weight: float = 0.1
     demographic_weight: float = 0.5
     history_pivot: float = 5.0  # demographics count fully with no events, half at this many titles
+    new_title_days: float = 60.0  # an unwatched title this recent (added/released) is "new", not "ignored"
 
     def check(self) -> None:
         for name in ("transitions_weight", "content_weight", "demographic_weight"):
@@ -130,7 +139,11 @@ class Hybrid(Recommender):
                              .fit(dataset) if c.transitions_weight > 0 else None)
         self.content_ = Content().fit(dataset) if c.content_weight > 0 else None
         self.demographic_ = Demographic().fit(dataset) if c.demographic_weight > 0 else None
-        self.audience_ = np.diff(dataset.matrix().tocsc().indptr)  # members per title at fit
+        # Content stands in for collaboration only on *new* titles: ones added since fit, or
+        # unwatched and added/released within new_title_days. An old title nobody touched (or a
+        # container such as an album whose tracks carry the events) keeps a low score.
+        audience = np.diff(dataset.matrix().tocsc().indptr)
+        self.new_titles_ = (audience == 0) & _recent(dataset, self.config.new_title_days)
 
     def _parts(self) -> list[Recommender]:
         return [p for p in (self.ease_, self.transitions_, self.content_, self.demographic_) if p is not None]
@@ -143,7 +156,7 @@ class Hybrid(Recommender):
         self._share_dataset()
         c, n = self.config, self.dataset.n_titles
         cold = np.ones(n, dtype=bool)
-        cold[: len(self.audience_)] = self.audience_ == 0
+        cold[: len(self.new_titles_)] = self.new_titles_
         content = row_normalise(self.content_.score(member_idx)) if self.content_ else None
         collab = _finite(row_normalise(self.ease_.score(member_idx)))
         if self.transitions_ is not None:
@@ -171,6 +184,16 @@ class Hybrid(Recommender):
         if self.content_ is not None:
             sims = sims + self.config.content_weight * _finite(row_normalise(self.content_.similar_scores(title_idx)))
         return sims
+
+
+def _recent(dataset: Dataset, days: float) -> np.ndarray:
+    """Titles added (or, failing that, released) within ``days`` of the latest event."""
+    tf = dataset.title_features
+    if tf.empty or not len(dataset.events):
+        return np.zeros(dataset.n_titles, dtype=bool)
+    when = pd.to_datetime(tf["added_at"], errors="coerce").fillna(pd.to_datetime(tf["release_date"], errors="coerce"))
+    cutoff = pd.Timestamp(int(dataset.events["ts"].max()), unit="s") - pd.Timedelta(days=days)
+    return (when >= cutoff).fillna(False).to_numpy(dtype=bool)
 
 
 def _finite(scores: np.ndarray) -> np.ndarray:
