@@ -57,8 +57,8 @@ class BlendScorer(Scorer):
     folds: int = 2
     min_events: int = 5
     seed: int = 0
-    max_titles: int = 150  # hidden titles per fold: enough to learn a handful of weights
-    max_negatives: int = 4000  # per title; sampled negatives are re-weighted so the intercept stays right
+    max_titles: int = 120  # hidden titles per fold: enough to learn a handful of weights
+    max_negatives: int = 1500  # per title; sampled negatives are re-weighted so the intercept stays right
     name = "halqa-blend"
 
     def fit(self, data: TargetingData) -> BlendScorer:
