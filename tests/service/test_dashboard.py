@@ -125,3 +125,23 @@ def test_a_bad_key_gets_the_login_form(page, served: Served) -> None:
     page.goto(f"{served.url}/dashboard/#key=hq_bad.key&lang=en")
     page.wait_for_selector("#login:not([hidden])")
     assert "refused" in page.locator("#login-error").inner_text()
+
+
+def test_audience_page_targets_a_new_title_and_exports(page, served: Served) -> None:
+    open_dashboard(page, served, lang="fr", tab="audience")
+    page.fill("#audience-form input[name=name]", "ⴰⵙⵙ ⴰⵎⴰⵢⵏⵓ")
+    page.select_option("#audience-form select[name=kind]", "track")
+    page.select_option("#audience-form select[name=genres]", "rways")
+    page.select_option("#audience-form select[name=language]", "zgh")
+    page.fill("#audience-form input[name=top]", "60")
+    page.click("#audience-form button[type=submit]")
+    page.wait_for_selector("#audience-members tbody tr")
+    assert "60" in page.locator("#audience-size").inner_text()
+    assert page.locator("#audience-region .row").count() >= 1
+    page.fill("#export-form input[name=campaign]", "dashboard-export")
+    page.click("#export-form button[type=submit]")
+    page.wait_for_function("document.querySelector('#export-result').innerText.includes('dashboard-export')")
+    open_dashboard(page, served, lang="fr", tab="campaigns")
+    page.wait_for_selector("#campaigns-list tbody tr")
+    assert "dashboard-export" in page.locator("#campaigns-list").inner_text()
+    page.wait_for_function("document.querySelector('#campaign-lift-figures').innerText.length > 10")

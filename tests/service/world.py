@@ -19,7 +19,7 @@ REGIONS = ["casablanca-settat", "souss-massa", "rabat-sale-kenitra"]
 AGE_BANDS = ["18-24", "25-34", "35-44"]
 
 
-def build_world(store: Store, n_members: int = 40, n_titles: int = 30, n_events: int = 600, seed: int = 7) -> dict:
+def build_world(store: Store, n_members: int = 120, n_titles: int = 30, n_events: int = 1500, seed: int = 7) -> dict:
     """Members with mixed consent, titles in five scripts, events over 60 days."""
     rng = np.random.default_rng(seed)
     genres = sorted(store.genre_ids())

@@ -18,22 +18,12 @@ from halqa.catalog.schema import MEMBERS, TITLES
 from halqa.errors import NotFoundError, UserError
 from halqa.service import keys as keyring
 from halqa.service.domains import DomainCalls
+from halqa.service.jsonable import jsonable
 from halqa.service.settings import Settings
 from halqa.service.writer import EventWriter
 
 log = logging.getLogger("halqa.service")
 _PUBLIC_MEMBER_COLUMNS = tuple(c for c in MEMBERS.column_names)
-
-
-def jsonable(value: Any) -> Any:
-    """DuckDB values as JSON-ready Python values (timestamps as ISO-8601, maps as dicts)."""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    return value
 
 
 class Backend(DomainCalls):

@@ -7,13 +7,24 @@ data. A part that is not installed simply has no routes (see routes/domains.py).
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from halqa.errors import ConfigError, UserError
+from halqa.service.jsonable import jsonable
 
 log = logging.getLogger("halqa.service")
 _SEGMENT_COLUMNS = {"age_band": "m.age_band", "gender": "m.gender", "region": "m.region", "country": "m.country",
                     "city": "m.city", "occupation": "m.occupation", "language": "m.languages[1]"}
+
+
+def audience_api() -> Any:
+    try:
+        import halqa.audience as api
+    except ImportError:
+        return None
+    needed = ("Targeter", "parse_title", "export_audience", "measure", "lookalike")
+    return api if all(hasattr(api, n) for n in needed) else None
 
 
 def insights_api() -> Any:
@@ -30,6 +41,7 @@ class DomainCalls:
 
     recs: Any = None
     recs_error: str | None = None
+    _domain_lock = threading.Lock()
 
     # -- recommendations ----------------------------------------------------------------------
     def _recs(self) -> Any:
@@ -68,15 +80,15 @@ class DomainCalls:
 
     def trends(self, segment: list[str], by: str, window: str, top: int) -> dict[str, Any]:
         api = self._insights()
-        return api.trends(self.reader(), segment, by=by, window=window, top=top, k=self.settings.min_group)
+        return jsonable(api.trends(self.reader(), segment, by=by, window=window, top=top, k=self.settings.min_group))
 
     def segment_lift(self, segment: list[str], by: str, window: str) -> dict[str, Any]:
         api = self._insights()
-        return api.segment_lift(self.reader(), segment, by=by, window=window, k=self.settings.min_group)
+        return jsonable(api.segment_lift(self.reader(), segment, by=by, window=window, k=self.settings.min_group))
 
     def rising_talent(self, window: str, top: int) -> dict[str, Any]:
         api = self._insights()
-        return api.rising_talent(self.reader(), window=window, top=top, k=self.settings.min_group)
+        return jsonable(api.rising_talent(self.reader(), window=window, top=top, k=self.settings.min_group))
 
     def timeline(self, segment: list[str], by: str, weeks: int, top: int) -> dict[str, Any]:
         """Weekly plays of the segment's biggest genres (or languages), cells under k members suppressed."""
@@ -124,6 +136,54 @@ class DomainCalls:
             out.append({"region": region, "plays": None if small else plays, "members": None if small else members,
                         "top_genre": None if small else top_genre, "suppressed": small})
         return {"segment": seg.to_dict(), "k": k, "window_days": window_days, "rows": out}
+
+    # -- audience ----------------------------------------------------------------------------
+    def _targeter(self) -> Any:
+        """One Targeter (its blend fitted on the store) per backend, built at first use."""
+        api = audience_api()
+        if api is None:
+            raise UserError("audience targeting is not available in this installation")
+        with self._domain_lock:
+            if getattr(self, "_targeter_obj", None) is None:
+                self._targeter_obj = api.Targeter(self.reader(), k=self.settings.min_group)
+            return self._targeter_obj
+
+    def _new_title(self, title: dict[str, Any]) -> Any:
+        store = self.reader()
+        return audience_api().parse_title(title, source="title", genres=store.genre_ids(), themes=store.theme_ids())
+
+    def target(self, title: dict[str, Any], top: int, rows: int) -> dict[str, Any]:
+        """Audience of a new title from its metadata: size, breakdown (k-suppressed), first rows."""
+        result = self._targeter().target(self._new_title(title), top=top)
+        return jsonable(result.to_dict(rows=rows))
+
+    def export_campaign(self, title: dict[str, Any], campaign: str, top: int, holdout: float,
+                        hash_salt: str | None) -> dict[str, Any]:
+        """Target, then record the campaign (marketing consent only, random holdout) in the store."""
+        api = audience_api()
+        new_title = self._new_title(title)
+        result = self._targeter().target(new_title, top=top)
+        exported = self.writer.call(lambda s: api.export_audience(
+            s, result.audience, campaign, holdout=holdout, hash_salt=hash_salt,
+            title_id=new_title.title_id, source="api"), transaction=False).result()
+        return jsonable({**exported.to_dict(), "breakdown": result.breakdown,
+                         "first_exported": exported.exposed.head(20).to_dict(orient="records")})
+
+    def lookalike(self, seed_ids: list[str], size: int) -> dict[str, Any]:
+        api = audience_api()
+        result = api.lookalike(self._targeter().data, seed_ids, size, k=self.settings.min_group)
+        return jsonable(result.to_dict(rows=50))
+
+    def campaigns(self) -> list[dict[str, Any]]:
+        exists = self.reader().scalar(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'audience_campaigns'")
+        if not exists:
+            return []
+        return self._records("SELECT campaign, created_at, title_id, source, holdout_share, exposed, holdout, "
+                             "hashed FROM audience_campaigns ORDER BY created_at DESC")
+
+    def campaign_lift(self, campaign: str, detect: float | None) -> dict[str, Any]:
+        return jsonable(audience_api().measure(self.reader(), campaign, k=self.settings.min_group, detect=detect))
 
     def labels(self) -> dict[str, Any]:
         """Genre, theme and region labels in the interface languages, for the dashboard."""

@@ -23,6 +23,7 @@ REMOTE_METHODS = (
     "get_title", "list_titles", "upsert_titles", "get_member", "list_members", "upsert_members",
     "post_events", "member_events", "recs_info", "recommend", "similar", "member_picker", "trends",
     "segment_lift", "rising_talent", "timeline", "regions", "labels",
+    "target", "export_campaign", "lookalike", "campaigns", "campaign_lift",
 )
 
 

@@ -47,10 +47,11 @@ class _EventJob:
 
 
 class _CallJob:
-    __slots__ = ("fn", "future")
+    __slots__ = ("fn", "future", "transaction")
 
-    def __init__(self, fn: Callable[[Store], Any]) -> None:
+    def __init__(self, fn: Callable[[Store], Any], transaction: bool = True) -> None:
         self.fn = fn
+        self.transaction = transaction
         self.future: Future = Future()
 
 
@@ -85,9 +86,9 @@ class EventWriter:
         self._queue.put(job)
         return job.future
 
-    def call(self, fn: Callable[[Store], Any]) -> Future:
-        """Run ``fn(store)`` in the writer thread inside a transaction."""
-        job = _CallJob(fn)
+    def call(self, fn: Callable[[Store], Any], *, transaction: bool = True) -> Future:
+        """Run ``fn(store)`` in the writer thread, inside a transaction unless ``fn`` opens its own."""
+        job = _CallJob(fn, transaction)
         self._queue.put(job)
         return job.future
 
@@ -130,7 +131,10 @@ class EventWriter:
 
     def _run_call(self, job: _CallJob) -> None:
         try:
-            with self.store.transaction():
+            if job.transaction:
+                with self.store.transaction():
+                    result = job.fn(self.store)
+            else:
                 result = job.fn(self.store)
         except BaseException as exc:  # handed to the caller, who decides what it means
             job.future.set_exception(exc)

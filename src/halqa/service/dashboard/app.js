@@ -7,6 +7,8 @@
   const PAGES = [
     { id: "trends", section: "page-trends", needs: "/v1/trends", roles: ["admin", "analyst", "creator"], load: loadTrends },
     { id: "recommendations", section: "page-recs", needs: "/v1/recommendations/{member_id}", roles: ["admin", "analyst"], load: loadRecsPage },
+    { id: "audience", section: "page-audience", needs: "/v1/audience/target", roles: ["admin", "analyst"], load: loadAudience },
+    { id: "campaigns", section: "page-campaigns", needs: "/v1/campaigns", roles: ["admin", "analyst"], load: loadCampaigns },
     { id: "data", section: "page-data", needs: "/v1/data", roles: ["admin", "analyst"], load: loadData },
   ];
   const $ = (id) => document.getElementById(id);
@@ -49,7 +51,8 @@
     document.querySelectorAll("select[data-options]").forEach((select) => {
       const current = select.value;
       const kind = select.dataset.options;
-      select.replaceChildren(new Option(t("everyone"), ""));
+      select.replaceChildren();
+      if (!select.dataset.required) select.appendChild(new Option(t("everyone"), ""));
       for (const item of state.labels[kind]) {
         const id = typeof item === "string" ? item : item.id;
         select.appendChild(new Option(typeof item === "string" ? item : label(kind, id), id));
@@ -180,6 +183,93 @@
     }));
   }
 
+  // -- Audience ---------------------------------------------------------------------------------
+  let lastTitle = null;
+  function titleFromForm(form) {
+    const data = new FormData(form);
+    const pasted = (data.get("json") || "").trim();
+    if (pasted) return JSON.parse(pasted);
+    const title = { name: data.get("name"), kind: data.get("kind"), genres: [data.get("genres")], language: data.get("language") };
+    if (data.get("region")) title.region = data.get("region");
+    if (data.get("synopsis")) title.synopsis = data.get("synopsis");
+    return title;
+  }
+
+  async function loadAudience() { report(); }
+
+  async function findAudience(event) {
+    event.preventDefault();
+    report();
+    const form = $("audience-form");
+    lastTitle = titleFromForm(form);
+    const top = new FormData(form).get("top") || 1000;
+    const result = await post(`/v1/audience/target?top=${encodeURIComponent(top)}&rows=20`, lastTitle);
+    $("audience-result").hidden = false;
+    $("audience-size").textContent = t("audience_size", { size: result.size.toLocaleString(), candidates: result.candidates.toLocaleString() });
+    const b = result.breakdown || {};
+    const asBars = (counts, kind) => Object.entries(counts || {}).map(([key, value]) => ({
+      label: value === null ? `${kind ? label(kind, key) : key} (${t("suppressed", { k: b.k })})` : (kind ? label(kind, key) : key),
+      value: value || 0 }));
+    HalqaCharts.bars($("audience-age"), asBars(b.age_band));
+    HalqaCharts.bars($("audience-region"), asBars(b.region, "regions"));
+    HalqaCharts.bars($("audience-language"), asBars(b.language));
+    fillTable($("audience-members"), [t("member"), t("score"), t("age_band"), t("region"), t("reasons")],
+      result.members.map((m) => [m.member_id, m.score.toFixed(3), m.age_band || "", label("regions", m.region), bdi(m.reasons)]));
+    $("export-result").textContent = "";
+  }
+
+  async function exportAudience(event) {
+    event.preventDefault();
+    report();
+    const data = new FormData($("export-form"));
+    const top = Number(new FormData($("audience-form")).get("top") || 1000);
+    const result = await post("/v1/audience/export", { campaign: data.get("campaign"), title: lastTitle, top,
+      holdout: Number(data.get("holdout")) });
+    $("export-result").textContent = t("exported", { campaign: result.campaign, exposed: result.exposed,
+      holdout: result.holdout, dropped: result.dropped_no_consent });
+  }
+
+  // -- Campaigns --------------------------------------------------------------------------------
+  async function loadCampaigns() {
+    report();
+    const list = await api("/v1/campaigns");
+    fillTable($("campaigns-list"), [t("campaign"), t("created"), t("title"), t("exposed"), t("holdout")],
+      list.map((c) => [c.campaign, c.created_at.replace("T", " ").slice(0, 16), bdi(c.title_id || ""), num(c.exposed), num(c.holdout)]));
+    $("campaigns-list").querySelectorAll("tbody tr").forEach((row, i) => {
+      if (list[i]) row.onclick = () => showLift(list[i].campaign).catch(report);
+    });
+    if (list.length) await showLift(list[0].campaign).catch(report);
+  }
+
+  async function showLift(name) {
+    const box = $("campaign-lift");
+    box.hidden = false;
+    $("campaign-lift-title").textContent = name;
+    $("campaign-groups").replaceChildren();
+    $("campaign-lift-chart").replaceChildren();
+    $("campaign-lift-figures").textContent = t("loading");
+    let result;
+    try { result = await api(`/v1/campaigns/${encodeURIComponent(name)}/lift`); }
+    catch (error) { $("campaign-lift-figures").textContent = error.message; return; }
+    const g = result.groups;
+    fillTable($("campaign-groups"), [t("group"), t("members"), t("converted"), t("conversion")],
+      ["exposed", "holdout"].map((k) => [t(k), num(g[k].members), num(g[k].converted), `${(100 * g[k].conversion).toFixed(2)}%`]));
+    const l = result.lift;
+    const pts = (v) => (100 * v).toFixed(2);
+    let text = t("abs_lift", { lift: pts(l.absolute_lift), lo: pts(l.absolute_ci[0]), hi: pts(l.absolute_ci[1]) });
+    if (l.relative_lift !== null && l.relative_ci) text += `; ${t("rel_lift", { lift: pts(l.relative_lift), lo: pts(l.relative_ci[0]), hi: pts(l.relative_ci[1]) })}`;
+    $("campaign-lift-figures").textContent = text;
+    HalqaCharts.interval($("campaign-lift-chart"), l.absolute_lift, l.absolute_ci, state.lang === "ar");
+  }
+
+  async function post(path, body) {
+    const response = await fetch(new URL(path, location.origin), { method: "POST",
+      headers: { "X-API-Key": state.key, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(data.detail || response.statusText);
+    return data;
+  }
+
   // -- Data -------------------------------------------------------------------------------------
   async function loadData() {
     report();
@@ -234,6 +324,8 @@
     $("trends-form").onchange = () => loadTrends().catch(report);
     $("recs-form").onchange = () => loadRecs().catch(report);
     $("local-share").oninput = () => loadRecs().catch(report);
+    $("audience-form").onsubmit = (e) => findAudience(e).catch(report);
+    $("export-form").onsubmit = (e) => exportAudience(e).catch(report);
     $("login-form").onsubmit = (e) => { e.preventDefault(); sessionStorage.setItem("halqa-key", $("login-key").value.trim()); start(); };
     setLang(state.lang);
     if (!state.key) { $("login").hidden = false; return; }
@@ -249,7 +341,10 @@
     $("login").hidden = true;
     const spec = await (await fetch("/openapi.json")).json();
     state.paths = spec.paths;
-    if (state.paths["/v1/labels"] && ["admin", "analyst", "creator"].includes(state.role)) state.labels = await api("/v1/labels");
+    if (state.paths["/v1/labels"] && ["admin", "analyst", "creator"].includes(state.role)) {
+      state.labels = await api("/v1/labels");
+      state.labels.language_tags = ["ary", "ary-Latn", "ar", "fr", "zgh", "shi", "tzm", "rif", "en", "es"];
+    }
     setLang(state.lang);
     show(fragment.get("page"));
   }

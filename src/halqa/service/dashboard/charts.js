@@ -77,5 +77,22 @@
     container.appendChild(legend);
   }
 
-  window.HalqaCharts = { bars, lines };
+  // A point estimate with its interval on an axis through zero (lift: does the interval cover 0?).
+  function interval(container, value, ci, rtl) {
+    container.replaceChildren();
+    const W = 720, H = 70, P = 40;
+    const lo = Math.min(ci[0], 0), hi = Math.max(ci[1], 0);
+    const span = hi - lo || 1;
+    const px = (v) => { const t = (v - lo) / span; return rtl ? W - P - t * (W - 2 * P) : P + t * (W - 2 * P); };
+    const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, role: "img" }, container);
+    el("line", { x1: px(0), y1: 10, x2: px(0), y2: H - 20, stroke: "#999", "stroke-dasharray": "4 3" }, svg);
+    el("line", { x1: px(ci[0]), y1: 30, x2: px(ci[1]), y2: 30, stroke: COLOURS[0], "stroke-width": 4 }, svg);
+    el("circle", { cx: px(value), cy: 30, r: 7, fill: COLOURS[1] }, svg);
+    [[ci[0], ci[0]], [ci[1], ci[1]], [0, 0]].forEach(([v]) => {
+      const t = el("text", { x: px(v), y: H - 5, "font-size": 11, fill: "#666", "text-anchor": "middle" }, svg);
+      t.textContent = `${(100 * v).toFixed(2)}`;
+    });
+  }
+
+  window.HalqaCharts = { bars, lines, interval };
 })();

@@ -15,6 +15,7 @@ window.HALQA_I18N = {
     line: "Line", field: "Field", reason: "Reason", score: "score", events: "events", no_rows: "Nothing to show.",
     segment_small: "This segment has fewer than {k} members: its figures are suppressed.",
     member_info: "{age} · {region} · {langs} · {events} events", loading: "Loading…",
+    t_name: "Title", t_kind: "Kind", synopsis: "Synopsis", top_n: "Audience size", paste_json: "…or paste the title's JSON", find_audience: "Find the audience", audience_size: "{size} members (of {candidates} with marketing consent)", campaign: "Campaign", holdout: "Holdout", export: "Export (marketing consent only)", exported: "Campaign {campaign}: {exposed} exposed, {holdout} held out, {dropped} dropped without consent.", created: "Created", exposed: "Exposed", converted: "Converted", conversion: "Conversion", abs_lift: "Absolute lift {lift} points (95% interval {lo} to {hi})", rel_lift: "relative lift {lift}% ({lo}% to {hi}%)", reasons: "Reasons", group: "Group",
   },
   fr: {
     language: "Langue", login_title: "Clé d'API", login_help: "Collez une clé d'API (halqa keys create --role analyst).",
@@ -31,6 +32,7 @@ window.HALQA_I18N = {
     score: "score", events: "événements", no_rows: "Rien à afficher.",
     segment_small: "Ce segment compte moins de {k} membres : ses chiffres sont masqués.",
     member_info: "{age} · {region} · {langs} · {events} événements", loading: "Chargement…",
+    t_name: "Titre", t_kind: "Type", synopsis: "Synopsis", top_n: "Taille de l'audience", paste_json: "…ou collez le JSON du titre", find_audience: "Trouver l'audience", audience_size: "{size} membres (sur {candidates} ayant consenti au marketing)", campaign: "Campagne", holdout: "Groupe témoin", export: "Exporter (consentement marketing seulement)", exported: "Campagne {campaign} : {exposed} exposés, {holdout} en témoin, {dropped} écartés faute de consentement.", created: "Créée", exposed: "Exposés", converted: "Convertis", conversion: "Conversion", abs_lift: "Hausse absolue {lift} points (intervalle à 95 % : {lo} à {hi})", rel_lift: "hausse relative {lift} % ({lo} % à {hi} %)", reasons: "Raisons", group: "Groupe",
   },
   ar: {
     language: "اللغة", login_title: "مفتاح الواجهة البرمجية", login_help: "الصق مفتاحًا (halqa keys create --role analyst).",
@@ -46,5 +48,6 @@ window.HALQA_I18N = {
     rejected: "مرفوضة", duplicates: "مكررة", line: "السطر", field: "الحقل", reason: "السبب", score: "النقاط",
     events: "أحداث", no_rows: "لا شيء للعرض.", segment_small: "تضم هذه الشريحة أقل من {k} أعضاء: أرقامها محجوبة.",
     member_info: "{age} · {region} · {langs} · {events} أحداث", loading: "جارٍ التحميل…",
+    t_name: "العنوان", t_kind: "النوع", synopsis: "الملخص", top_n: "حجم الجمهور", paste_json: "…أو الصق JSON الخاص بالعنوان", find_audience: "ابحث عن الجمهور", audience_size: "{size} عضو (من أصل {candidates} وافقوا على التسويق)", campaign: "الحملة", holdout: "المجموعة الضابطة", export: "تصدير (بموافقة تسويقية فقط)", exported: "الحملة {campaign}: {exposed} معرَّضون، {holdout} في المجموعة الضابطة، {dropped} استُبعدوا لعدم الموافقة.", created: "أُنشئت", exposed: "المعرَّضون", converted: "المتحوِّلون", conversion: "معدل التحول", abs_lift: "زيادة مطلقة {lift} نقطة (مجال ثقة 95٪: {lo} إلى {hi})", rel_lift: "زيادة نسبية {lift}٪ ({lo}٪ إلى {hi}٪)", reasons: "الأسباب", group: "المجموعة",
   },
 };

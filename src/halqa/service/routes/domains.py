@@ -6,7 +6,7 @@ from typing import Any
 
 
 def available_routers() -> list[Any]:
-    from halqa.service.domains import insights_api
+    from halqa.service.domains import audience_api, insights_api
     from halqa.service.recs import recommend_api
 
     routers = []
@@ -18,4 +18,8 @@ def available_routers() -> list[Any]:
         from halqa.service.routes import insights
 
         routers.append(insights.router)
+    if audience_api() is not None:
+        from halqa.service.routes import audience
+
+        routers.append(audience.router)
     return routers

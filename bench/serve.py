@@ -1,0 +1,402 @@
+"""Benchmark of the halqa service: /recommendations against a bare FastAPI ceiling, and 32 clients posting events.
+
+    .venv/bin/python bench/serve.py [DATA_DIR] [--db STORE] [--duration 10] [--workers 1,2]
+
+DATA_DIR (default ../shared/data/movielens-100k) is imported into a temporary store with all
+consents; ``--db`` benchmarks a copy of an existing store instead (e.g. the demo world).
+
+Scenario 1, reads: `wrk` on loopback, the same connections and duration, against
+  - halqa ``GET /v1/recommendations/{member}?k=10&filter=region&filter=language&local_share=0.4&lang=ar``
+    with an API key (authenticated, filtered, re-ranked, with reasons), members in rotation;
+  - a bare FastAPI endpoint returning a fixed top-10 from memory (the stack's ceiling),
+for 1 and 2 worker processes; prints requests/s, p50/p99 and the ratio. The lists are served
+from halqa's exact response cache once computed; the cold (first-request) latency is printed too.
+
+Scenario 2, writes: `wrk` with 32 connections posts 100,000 distinct events one per request
+(plus a 10% slice posted twice, as retries), while a reader keeps asking for lists; prints
+throughput, read latency during the writes, and stored-versus-sent counts from the store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BENCH = Path(__file__).resolve().parent
+TOP10 = [{"title_id": f"t{i}", "name": f"عنوان {i}", "rank": i, "score": 1.0 / i,
+          "reason": "لأنك شاهدت فيلمًا مشابهًا"} for i in range(1, 11)]
+
+
+def bare_app():  # uvicorn factory: the ceiling, a fixed top-10 from memory
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+    @app.get("/bare/{member_id}")
+    async def bare(member_id: str) -> dict:
+        return {"member_id": member_id, "k": 10, "items": TOP10}
+
+    @app.get("/health")
+    async def health() -> dict:
+        return {"status": "ok"}
+
+    return app
+
+
+# -- processes ----------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(url: str, process: subprocess.Popen, timeout: float = 300) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"server exited with {process.returncode}")
+        try:
+            if httpx.get(url + "/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"{url} did not answer within {timeout} s")
+
+
+def start_halqa(db: Path, workers: int, log: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "halqa.cli.main", "serve", "--db", str(db), "--port", str(port),
+                                "--workers", str(workers), "--rate-limit", "1000000"],
+                               stdout=log.open("a"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    wait_ready(url, process)
+    return process, url
+
+
+def start_bare(workers: int, log: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "uvicorn", "--app-dir", str(BENCH), "serve:bare_app", "--factory",
+                                "--port", str(port), "--workers", str(workers), "--log-level", "warning",
+                                "--no-access-log"], stdout=log.open("a"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    wait_ready(url, process)
+    return process, url
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+class PeakRSS:
+    """Samples the resident memory of a process and its children (the workers, the store process)."""
+
+    def __init__(self, pid: int) -> None:
+        import psutil
+
+        self.root, self.peak, self._stop = psutil.Process(pid), 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                procs = [self.root, *self.root.children(recursive=True)]
+                self.peak = max(self.peak, sum(p.memory_info().rss for p in procs))
+            except Exception:
+                pass
+            self._stop.wait(0.2)
+
+    def close(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+# -- wrk ------------------------------------------------------------------------------------------
+def lua_list(values: list[str]) -> str:
+    return "{" + ",".join(json.dumps(v) for v in values) + "}"
+
+
+def reads_script(path_template: str, members: list[str], key: str | None) -> str:
+    headers = f'{{["X-API-Key"] = "{key}"}}' if key else "{}"
+    return f"""
+local members = {lua_list(members)}
+local headers = {headers}
+local i = 0
+request = function()
+  i = i + 1
+  local path = string.format("{path_template}", members[(i % #members) + 1])
+  return wrk.format("GET", path, headers)
+end
+"""
+
+
+def events_script(members: list[str], titles: list[str], key: str, quota: int, base_ts: int, tag: str,
+                  retry_every: int) -> str:
+    return f"""
+local members = {lua_list(members)}
+local titles = {lua_list(titles)}
+local headers = {{["X-API-Key"] = "{key}", ["Content-Type"] = "application/json"}}
+local quota = {quota}
+local threads = {{}}
+function setup(thread) thread:set("tid", #threads); table.insert(threads, thread) end
+function init(args) sent = 0; posts = 0; answered = 0; created = 0; dup = 0; bad = 0; n = 0 end
+local function event(j)
+  local ts = {base_ts} + tid * 10 * quota + j
+  return string.format('{{"member_id":"%s","title_id":"%s","event_type":"play","ts":%d,"source":"{tag}"}}',
+    members[(j * 7 + tid) % #members + 1], titles[(j * 13 + tid * 3) % #titles + 1], ts)
+end
+request = function()
+  if posts >= quota then return wrk.format("GET", "/health") end
+  posts = posts + 1
+  n = n + 1
+  local j
+  if n % {retry_every} == 0 and sent > 10 then j = sent - 10 else sent = sent + 1; j = sent end
+  return wrk.format("POST", "/v1/events", headers, event(j))
+end
+response = function(status, hdrs, body)
+  if status == 200 then return end
+  answered = answered + 1
+  if status == 201 then
+    if string.find(body, '"accepted":1', 1, true) then created = created + 1 else dup = dup + 1 end
+  else bad = bad + 1 end
+  if answered >= quota then wrk.thread:stop() end
+end
+function done(summary, latency, requests)
+  local t = {{sent = 0, posts = 0, created = 0, duplicates = 0, errors = 0}}
+  for _, th in ipairs(threads) do
+    t.sent = t.sent + th:get("sent"); t.posts = t.posts + th:get("posts"); t.created = t.created + th:get("created")
+    t.duplicates = t.duplicates + th:get("dup"); t.errors = t.errors + th:get("bad")
+  end
+  io.write(string.format("EVENTS %d %d %d %d %d\\n", t.sent, t.posts, t.created, t.duplicates, t.errors))
+end
+"""
+
+
+def run_wrk(url: str, script: str, duration: str, connections: int, threads: int, tmp: Path) -> dict:
+    path = tmp / f"wrk-{time.monotonic_ns()}.lua"
+    path.write_text(script)
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}", "--latency", "-s", str(path), url],
+                         capture_output=True, text=True, check=True).stdout
+    return parse_wrk(out)
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def parse_wrk(out: str) -> dict:
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    events = re.search(r"EVENTS (\d+) (\d+) (\d+) (\d+) (\d+)", out)
+    result = {"rps": rps, "p50_ms": p50, "p99_ms": p99, "requests": requests,
+              "non_2xx": int(errors.group(1)) if errors else 0}
+    if events:
+        result["events"] = dict(zip(("distinct_sent", "posts", "created", "duplicates", "errors"),
+                                    map(int, events.groups())))
+    return result
+
+
+# -- the store -----------------------------------------------------------------------------------
+def prepare_store(args: argparse.Namespace, tmp: Path) -> Path:
+    from halqa.catalog import Store
+
+    db = tmp / "bench.duckdb"
+    if args.db:
+        shutil.copy(args.db, db)  # the benchmark posts events: never into the user's store
+        return db
+    from halqa.ingest import import_movielens
+
+    with Store.open(db) as store:
+        import_movielens(store, args.data_dir, consent=frozenset({"analytics", "personalisation", "marketing"}))
+    return db
+
+
+def store_facts(db: Path) -> tuple[str, list[str], list[str]]:
+    from halqa.catalog import Store
+    from halqa.service.keys import create_key
+
+    with Store.open(db) as store:
+        _, key = create_key(store, "service", "bench")
+        members = [r[0] for r in store.rows("SELECT member_id FROM members_personalisation ORDER BY member_id LIMIT 2000")]
+        titles = [r[0] for r in store.rows("SELECT title_id FROM titles ORDER BY title_id LIMIT 2000")]
+    return key, members, titles
+
+
+def cold_latencies(url: str, key: str, members: list[str], query: str) -> list[float]:
+    """First request per member (the list is computed, then cached): what a cache miss costs."""
+    import httpx
+
+    out = []
+    with httpx.Client(base_url=url, headers={"X-API-Key": key}, timeout=60) as client:
+        for member in members:
+            start = time.perf_counter()
+            response = client.get(f"/v1/recommendations/{member}?{query}")
+            out.append((time.perf_counter() - start) * 1000)
+            response.raise_for_status()
+    return out
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+# -- scenarios -----------------------------------------------------------------------------------
+QUERY = "k=10&filter=region&filter=language&local_share=0.4&lang=ar"
+
+
+def read_scenario(db: Path, key: str, members: list[str], workers: int, args: argparse.Namespace, tmp: Path) -> dict:
+    rotation = members[: args.rotation]
+    bare, bare_url = start_bare(workers, tmp / "bare.log")
+    try:
+        run_wrk(bare_url, reads_script("/bare/%s?" + QUERY, rotation, None), "2s", args.connections, args.threads, tmp)
+        bare_result = run_wrk(bare_url, reads_script("/bare/%s?" + QUERY, rotation, None), args.duration,
+                              args.connections, args.threads, tmp)
+    finally:
+        stop(bare)
+    halqa, url = start_halqa(db, workers, tmp / "halqa.log")
+    memory = PeakRSS(halqa.pid)
+    try:
+        cold = cold_latencies(url, key, rotation, QUERY)
+        script = reads_script("/v1/recommendations/%s?" + QUERY, rotation, key)
+        run_wrk(url, script, "2s", args.connections, args.threads, tmp)
+        halqa_result = run_wrk(url, script, args.duration, args.connections, args.threads, tmp)
+    finally:
+        stop(halqa)
+        peak = memory.close()
+    return {"workers": workers, "bare": bare_result, "halqa": halqa_result, "peak_rss_mb": round(peak / 2**20),
+            "cold_p50_ms": round(pct(cold, 0.5), 2), "cold_p99_ms": round(pct(cold, 0.99), 2),
+            "ratio": round(halqa_result["rps"] / bare_result["rps"], 3)}
+
+
+def write_scenario(db: Path, key: str, members: list[str], titles: list[str], args: argparse.Namespace,
+                   tmp: Path) -> dict:
+    import httpx
+
+    from halqa.catalog import Store
+
+    tag = f"bench-{os.getpid()}"
+    quota = args.events // args.write_threads
+    retry_every = 10  # every 10th post repeats an earlier event, as a client retry would
+    base_ts = int(time.time()) - 40 * 86400
+    halqa, url = start_halqa(db, args.write_workers, tmp / "halqa.log")
+    memory = PeakRSS(halqa.pid)
+    reads: list[float] = []
+    read_errors = [0]
+    stop_reading = threading.Event()
+
+    def reader() -> None:
+        with httpx.Client(base_url=url, headers={"X-API-Key": key}, timeout=60) as client:
+            i = 0
+            while not stop_reading.is_set():
+                start = time.perf_counter()
+                response = client.get(f"/v1/recommendations/{members[i % len(members)]}?{QUERY}")
+                reads.append((time.perf_counter() - start) * 1000)
+                read_errors[0] += response.status_code != 200
+                i += 1
+                stop_reading.wait(0.02)
+
+    thread = threading.Thread(target=reader)
+    try:
+        thread.start()
+        started = time.perf_counter()
+        script = events_script(members, titles, key, quota, base_ts, tag, retry_every)
+        result = run_wrk(url, script, "600s", args.clients, args.write_threads, tmp)
+        seconds = time.perf_counter() - started
+    finally:
+        stop_reading.set()
+        thread.join()
+        stop(halqa)
+        peak = memory.close()
+    with Store.open(db, read_only=True) as store:
+        stored, distinct = store.rows("SELECT count(*), count(DISTINCT (member_id, title_id, event_type, ts)) "
+                                      "FROM events WHERE source = ?", [tag])[0]
+    events = result["events"]
+    return {"clients": args.clients, "workers": args.write_workers, "posts": events["posts"],
+            "distinct_sent": events["distinct_sent"], "acknowledged_created": events["created"],
+            "acknowledged_duplicates": events["duplicates"], "errors": events["errors"],
+            "stored": int(stored), "stored_distinct": int(distinct), "seconds": round(seconds, 1),
+            "posts_per_s": round(events["posts"] / seconds), "reads_during_writes": len(reads),
+            "read_errors": read_errors[0], "read_p50_ms": round(pct(reads, 0.5), 1) if reads else None,
+            "read_p99_ms": round(pct(reads, 0.99), 1) if reads else None, "peak_rss_mb": round(peak / 2**20)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data_dir", nargs="?", default=str(REPO.parent / "shared" / "data" / "movielens-100k"))
+    parser.add_argument("--db", help="benchmark a copy of this store instead of importing DATA_DIR")
+    parser.add_argument("--duration", default="10s")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (the load generator shares the cores)")
+    parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--rotation", type=int, default=300, help="members the read load cycles through")
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--write-threads", type=int, default=2)
+    parser.add_argument("--write-workers", type=int, default=1)
+    parser.add_argument("--skip-reads", action="store_true")
+    parser.add_argument("--skip-writes", action="store_true")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk not found: apt-get install wrk")
+    with tempfile.TemporaryDirectory(prefix="halqa-bench-serve-") as tmp_name:
+        tmp = Path(tmp_name)
+        db = prepare_store(args, tmp)
+        key, members, titles = store_facts(db)
+        print(f"store: {db.name} from {args.db or args.data_dir}; {len(members)} members in rotation pool, "
+              f"{len(titles)} titles; cpus={os.cpu_count()}", flush=True)
+        report: dict = {"reads": [], "writes": None}
+        if not args.skip_reads:
+            print(f"\nreads: wrk -t{args.threads} -c{args.connections} -d{args.duration} --latency, "
+                  f"/v1/recommendations?{QUERY}")
+            print(f"{'workers':>7} {'endpoint':<16} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+            for workers in [int(w) for w in args.workers.split(",")]:
+                r = read_scenario(db, key, members, workers, args, tmp)
+                report["reads"].append(r)
+                for name in ("bare", "halqa"):
+                    x = r[name]
+                    print(f"{workers:>7} {name + (' (ceiling)' if name == 'bare' else ' /recs'):<16} {x['rps']:>9.0f} "
+                          f"{x['p50_ms']:>8.2f} {x['p99_ms']:>8.2f} {x['non_2xx']:>8}")
+                print(f"{'':>7} ratio halqa/bare = {r['ratio']:.2f}; cold (first request per member) "
+                      f"p50 {r['cold_p50_ms']} ms, p99 {r['cold_p99_ms']} ms; peak RSS {r['peak_rss_mb']} MB", flush=True)
+        if not args.skip_writes:
+            w = write_scenario(db, key, members, titles, args, tmp)
+            report["writes"] = w
+            print(f"\nwrites: {w['clients']} clients (wrk connections), {w['workers']} worker(s): {w['posts']:,} posts "
+                  f"({w['distinct_sent']:,} distinct events + retries) in {w['seconds']} s = {w['posts_per_s']:,} posts/s")
+            print(f"  acknowledged: created {w['acknowledged_created']:,}, duplicate {w['acknowledged_duplicates']:,}, "
+                  f"errors {w['errors']}")
+            print(f"  stored: {w['stored']:,} rows, {w['stored_distinct']:,} distinct; sent distinct {w['distinct_sent']:,} "
+                  f"-> {'EXACT' if w['stored'] == w['stored_distinct'] == w['distinct_sent'] else 'MISMATCH'}")
+            print(f"  reads during writes: {w['reads_during_writes']} lists, {w['read_errors']} errors, "
+                  f"p50 {w['read_p50_ms']} ms, p99 {w['read_p99_ms']} ms; peak RSS {w['peak_rss_mb']} MB")
+        print("\nJSON " + json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()

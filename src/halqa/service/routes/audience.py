@@ -1,0 +1,76 @@
+"""Audience targeting for a new title, lookalikes, campaign export and lift (admin, analyst).
+
+These return member-level rows (who is in the audience), so creators may not call them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Path, Query
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from halqa.service.deps import Analyst, Backend
+
+router = APIRouter(tags=["audience"])
+Campaign = Annotated[str, StringConstraints(pattern=r"^[\w][\w.\-]{0,79}$")]
+
+
+class NewTitleIn(BaseModel):
+    """Metadata of a title nobody has seen yet (the same fields as `halqa target --title FILE`)."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"example": {
+        "name": "ⵜⵉⵣⵉ ⵏ ⵓⵙⵙⴰⵏ", "kind": "track", "genres": ["ahwash"], "language": "zgh",
+        "region": "souss-massa", "synopsis": "ⴰⵀⵡⴰⵛ ⵏ ⵓⵙⵓⵙ"}})
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    kind: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+    genres: list[Annotated[str, StringConstraints(min_length=1, max_length=60)]] = Field(min_length=1, max_length=20)
+    language: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+
+
+class ExportIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    campaign: Campaign
+    title: NewTitleIn
+    top: int = Field(default=1000, ge=1, le=1_000_000)
+    holdout: float = Field(default=0.1, ge=0, lt=1)
+    hash_salt: Annotated[str, StringConstraints(min_length=8, max_length=200)] | None = None
+
+
+class LookalikeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    seed: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(min_length=1, max_length=100_000)
+    size: int = Field(default=1000, ge=1, le=1_000_000)
+
+
+@router.post("/v1/audience/target", summary="Audience of a new title from metadata: size, breakdown, members")
+def target(title: NewTitleIn, backend: Backend, _: Analyst,
+           top: Annotated[int, Query(ge=1, le=1_000_000)] = 1000,
+           rows: Annotated[int, Query(ge=0, le=1000, description="member rows to return")] = 20) -> dict[str, Any]:
+    return backend.target(title.model_dump(), top, rows)
+
+
+@router.post("/v1/audience/export", status_code=201,
+             summary="Record a campaign: marketing consent only, a random holdout kept back for measurement")
+def export(body: Annotated[ExportIn, Body()], backend: Backend, _: Analyst) -> dict[str, Any]:
+    return backend.export_campaign(body.title.model_dump(), body.campaign, body.top, body.holdout, body.hash_salt)
+
+
+@router.post("/v1/audience/lookalike", summary="Grow a seed audience with the most similar members")
+def lookalike(body: LookalikeIn, backend: Backend, _: Analyst) -> dict[str, Any]:
+    return backend.lookalike(body.seed, body.size)
+
+
+@router.get("/v1/campaigns", summary="Campaigns recorded by exports")
+def campaigns(backend: Backend, _: Analyst) -> list[dict[str, Any]]:
+    return backend.campaigns()
+
+
+@router.get("/v1/campaigns/{campaign}/lift", summary="Conversion of exposed vs holdout, lift with intervals")
+def lift(campaign: Annotated[str, Path(pattern=r"^[\w][\w.\-]{0,79}$")], backend: Backend, _: Analyst,
+         detect: Annotated[float | None, Query(gt=0, lt=1, description="plan: lift to detect next time")] = None,
+         ) -> dict[str, Any]:
+    return backend.campaign_lift(campaign, detect)
