@@ -16,3 +16,13 @@ def run(store: Any, query: QueryDef, params: dict | None = None, *, format: str 
     if format == "arrow":
         return store.arrow(query.sql, bound)
     return store.df(query.sql, bound)
+
+
+def stage(store: Any, name: str, query: QueryDef, params: dict | None = None) -> None:
+    """Keep the result of ``query`` as temporary table ``name`` (this connection only) so that
+    later definitions can read it; works on read-only stores too."""
+    store.run(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {query.sql}', query.bind(params or {}))
+
+
+def unstage(store: Any, name: str) -> None:
+    store.run(f'DROP TABLE IF EXISTS temp."{name}"')

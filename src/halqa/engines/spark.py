@@ -37,3 +37,13 @@ def run(spark: Any, query: QueryDef, params: dict | None = None) -> Any:
     except ImportError as exc:  # pragma: no cover
         raise BackendUnavailableError("running on Spark needs pyspark: pip install 'halqa[spark]'") from exc
     return spark.sql(to_spark_sql(query), args=query.bind(params or {})).toPandas()
+
+
+def stage(spark: Any, name: str, query: QueryDef, params: dict | None = None) -> None:
+    """Keep the result of ``query`` as a cached temporary view ``name`` (the DuckDB temp table's twin)."""
+    frame = spark.sql(to_spark_sql(query), args=query.bind(params or {}))
+    frame.cache().createOrReplaceTempView(name)
+
+
+def unstage(spark: Any, name: str) -> None:
+    spark.catalog.dropTempView(name)

@@ -11,10 +11,10 @@ from halqa.insights.fans import fans_also_like
 from halqa.insights.lift import segment_lift
 from halqa.insights.segment import DEFAULT_K, Segment
 from halqa.insights.talent import rising_talent
-from halqa.insights.trends import rising_items, trends
+from halqa.insights.trends import rising_items, trends, trends_by
 
 __all__ = [
     "DEFAULT_K", "Baseline", "Period", "Segment", "choose_baseline", "demand_supply", "engagement",
     "fans_also_like", "hijri_season", "rising_items", "rising_talent", "seasons_overlapping",
-    "segment_lift", "trends",
+    "segment_lift", "trends", "trends_by",
 ]

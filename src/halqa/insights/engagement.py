@@ -40,7 +40,7 @@ def engagement(store: Any, segment: Segment | list[str] | dict | None = None, *,
     small = segment_too_small(store, params, k)
     if small:
         return {**out, "suppressed": True, "reason": small, "rows": [], "suppressed_cells": None}
-    df = engine.run(store, queries.engagement(by), params)
+    df = engine.run(store, queries.engagement(by), params).dropna(subset=["item"])
     names = common.labels(store, by)
     rows, suppressed = [], 0
     for r in df.sort_values(["pairs", "item"], ascending=[False, True]).itertuples(index=False):

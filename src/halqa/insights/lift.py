@@ -30,21 +30,23 @@ def segment_lift(store: Any, segment: Segment | list[str] | dict | None, *, by: 
     end = common.resolve_as_of(store, as_of)
     period = common.window_period(common.parse_window(window), end)
     params = {**seg.params(), **common.period_params(period, None)}
-    totals = engine.run(store, queries.lift_totals(), params).iloc[0]
+    counts = engine.run(store, queries.lift_counts(by), params)
+    first = counts.iloc[0] if len(counts) else None
+    seg_total = int(first["segment_total"]) if first is not None else 0
+    others_total = int(first["others_total"]) if first is not None else 0
     out = {"segment": seg.to_dict(), "by": by, "window": {"start": str(period.start), "end": str(period.end)},
-           "k": k, "segment_total": int(totals["segment_total"]), "others_total": int(totals["others_total"])}
-    if totals["segment_members"] < k or totals["others_members"] < k:
+           "k": k, "segment_total": seg_total, "others_total": others_total}
+    if first is None or first["segment_active"] < k or first["others_active"] < k:
         return {**out, "suppressed": True, "segment_total": None, "others_total": None,
                 "reason": f"segment or everyone else has fewer than {k} active members: suppressed", "rows": []}
-    counts = engine.run(store, queries.lift_counts(by), params)
+    counts = counts.dropna(subset=["item"])
     counts = counts[(counts["segment_members"] >= k) & (counts["others_members"] >= k)]
-    result = stats.lift(counts["segment_count"], totals["segment_total"], counts["others_count"],
-                        totals["others_total"], alpha=alpha)
+    result = stats.lift(counts["segment_count"], seg_total, counts["others_count"], others_total, alpha=alpha)
     counts = counts.assign(**result).sort_values(["lift", "item"], ascending=[False, True])
     names = common.labels(store, by)
     rows = [{"item": r.item, "name": names.get(r.item, r.item), "segment_count": int(r.segment_count),
-             "segment_share": common.num(r.segment_count / totals["segment_total"], 4),
-             "others_share": common.num(r.others_count / totals["others_total"], 4),
+             "segment_share": common.num(r.segment_count / seg_total, 4),
+             "others_share": common.num(r.others_count / others_total, 4),
              "lift": common.num(r.lift), "lift_low": common.num(r.low), "lift_high": common.num(r.high),
              "over_indexes": bool(r.low > 1), "segment_members": int(r.segment_members)}
             for r in counts.itertuples(index=False)]

@@ -17,7 +17,7 @@ from halqa.engines import duckdb as engine
 from halqa.insights import common, queries
 from halqa.insights.calendar import choose_baseline
 from halqa.insights.segment import DEFAULT_K, Segment
-from halqa.insights.trends import DEFAULT_ALPHA, rising_items
+from halqa.insights.trends import DEFAULT_ALPHA, rising_items, segment_exposures, staged_events
 
 DEFAULT_EMERGING_YEARS = 5
 DEFAULT_MIN_AUDIENCE = 20
@@ -56,12 +56,13 @@ def rising_talent(store: Any, *, window: str | int | None = "120d", as_of: str |
 def _rising_for(store: Any, seg: Segment, period: Any, base: Any, info: dict, *, top: int, k: int,
                 min_support: int, alpha: float) -> dict:
     params = {**seg.params(), **common.period_params(period, base.baseline)}
-    totals = engine.run(store, queries.segment_totals(), params).iloc[0]
-    t1, t0 = int(totals["active_members"]), int(totals["baseline_active_members"])
-    if int(totals["segment_members"]) < k or t1 < k:
-        return {"suppressed": True, "reason": f"fewer than {k} active members: suppressed", "rows": []}
-    counts = engine.run(store, queries.item_counts("creator"), params)
-    counts = counts[counts["item"].isin(info)]
+    with staged_events(store, params):
+        totals = segment_exposures(store, params)
+        t1, t0 = totals["active_members"], totals["baseline_active_members"]
+        if totals["segment_members"] < k or t1 < k:
+            return {"suppressed": True, "reason": f"fewer than {k} active members: suppressed", "rows": []}
+        counts = engine.run(store, queries.item_counts("creator"), params)
+    counts = counts[counts["item"].isin(info)]  # also drops the NULL item
     ranked = rising_items(counts, t1, t0, k=k, min_support=min_support, alpha=alpha,
                           count="members", baseline="baseline_members")
     rows = []

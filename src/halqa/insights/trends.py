@@ -10,6 +10,8 @@ from 1 to 3 plays can never top the list. Cells under k members are suppressed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -34,8 +36,19 @@ def trends(store: Any, segment: Segment | list[str] | dict | None = None, *, by:
     Example:
         >>> trends(store, ["age_band=18-24", "region=casablanca-settat"], by="genre")["rising"][0]
     """
-    if by not in queries.BY_CHOICES:
-        raise ConfigError(f"--by '{by}' is not one of {', '.join(queries.BY_CHOICES)}")
+    return trends_by(store, segment, by=(by,), window=window, as_of=as_of, top=top, k=k,
+                     min_support=min_support, alpha=alpha, seasonal=seasonal, with_lift=with_lift)[by]
+
+
+def trends_by(store: Any, segment: Segment | list[str] | dict | None = None, *,
+              by: tuple[str, ...] = ("genre",), window: str | int | None = "28d",
+              as_of: str | dt.date | None = None, top: int = 10, k: int = DEFAULT_K,
+              min_support: int = DEFAULT_MIN_SUPPORT, alpha: float = DEFAULT_ALPHA, seasonal: bool = True,
+              with_lift: bool = True) -> dict[str, dict]:
+    """``trends`` for several ``by`` dimensions of one segment, sharing the segment's totals."""
+    for dim in by:
+        if dim not in queries.BY_CHOICES:
+            raise ConfigError(f"--by '{dim}' is not one of {', '.join(queries.BY_CHOICES)}")
     _check_thresholds(k, min_support, alpha, top)
     seg = segment if isinstance(segment, Segment) else Segment.parse(segment)
     days = common.parse_window(window)
@@ -44,43 +57,61 @@ def trends(store: Any, segment: Segment | list[str] | dict | None = None, *, by:
     base = choose_baseline(period, seasonal=seasonal) if days is not None else None
     params = {**seg.params(), **common.period_params(period, base.baseline if base else None)}
 
-    totals = _totals(store, params)
-    report: dict[str, Any] = {
-        "segment": seg.to_dict(), "segment_label": seg.label, "by": by, "as_of": str(end),
+    head: dict[str, Any] = {
+        "segment": seg.to_dict(), "segment_label": seg.label, "as_of": str(end),
         "window": {"days": days, "start": str(period.start), "end": str(period.end)},
         "k": k, "min_support": min_support, "alpha": alpha,
     }
-    small = _too_small(totals, k)
-    if small:
-        return {**report, "suppressed": True, "reason": small, "baseline": None, "totals": None,
-                "top": [], "rising": [], "season": None, "lift": []}
-    if base is not None and base.kind != "previous_period" and totals["baseline_events"] == 0:
-        base = _no_seasonal_data(base)
-        params.update(common.period_params(period, base.baseline))
+    with staged_events(store, params):
         totals = _totals(store, params)
-
-    counts = engine.run(store, queries.item_counts(by), params)
-    names = common.labels(store, by)
-    rising = rising_items(counts, totals["events"], totals["baseline_events"], k=k,
-                          min_support=min_support, alpha=alpha)
-    report.update({
-        "suppressed": False,
-        "baseline": base.to_dict() if base else None,
-        "totals": totals,
-        "top": _top_rows(counts, rising, totals, k, top, names),
-        "rising": _rising_rows(rising, top, names),
-        "suppressed_cells": int((counts["members"] < k).sum()),
-        "season": None,
-    })
+        small = _too_small(totals, k)
+        if small:
+            return {dim: {**head, "by": dim, "suppressed": True, "reason": small, "baseline": None,
+                          "totals": None, "top": [], "rising": [], "season": None, "lift": []} for dim in by}
+        if base is not None and base.kind != "previous_period" and totals["baseline_events"] == 0:
+            base = _no_seasonal_data(base)
+            params.update(common.period_params(period, base.baseline))
+            engine.stage(store, queries.STAGED_EVENTS, queries.segment_events(), params)
+            totals = _totals(store, params)
+        head.update({"suppressed": False, "baseline": base.to_dict() if base else None, "totals": totals})
+        reports, tested, names = {}, {}, {}
+        for dim in by:
+            counts = engine.run(store, queries.item_counts(dim), params).dropna(subset=["item"])
+            names[dim] = common.labels(store, dim)
+            tested[dim] = rising_items(counts, totals["events"], totals["baseline_events"], k=k,
+                                       min_support=min_support, alpha=alpha)
+            reports[dim] = {**head, "by": dim,
+                            "top": _top_rows(counts, tested[dim], totals, k, top, names[dim]),
+                            "rising": _rising_rows(tested[dim], top, names[dim]),
+                            "suppressed_cells": int((counts["members"] < k).sum()),
+                            "season": None, "lift": []}
     if base is not None and base.kind != "previous_period":
-        report["season"] = _season_attribution(store, seg, period, base, rising, by, names,
-                                               k=k, min_support=min_support, alpha=alpha)
-    report["lift"] = []
-    if with_lift and by in queries.LIFT_CHOICES and seg.filters:
+        recent = previous_period(period)
+        recent_params = {**seg.params(), **common.period_params(period, recent)}
+        with staged_events(store, recent_params):
+            recent_totals = _totals(store, recent_params)
+            for dim in by:
+                reports[dim]["season"] = _season_attribution(store, base, recent, recent_params, recent_totals,
+                                                             tested[dim], dim, names[dim], k=k,
+                                                             min_support=min_support, alpha=alpha)
+    if with_lift and seg.filters:
         from halqa.insights.lift import segment_lift
 
-        report["lift"] = segment_lift(store, seg, by=by, window=window, as_of=end, k=k, alpha=alpha)["rows"]
-    return report
+        for dim in by:
+            if dim in queries.LIFT_CHOICES:
+                reports[dim]["lift"] = segment_lift(store, seg, by=dim, window=window, as_of=end, k=k,
+                                                    alpha=alpha)["rows"]
+    return reports
+
+
+@contextmanager
+def staged_events(store: Any, params: dict) -> Iterator[None]:
+    """The segment's events in window and baseline, staged for the per-item queries."""
+    engine.stage(store, queries.STAGED_EVENTS, queries.segment_events(), params)
+    try:
+        yield
+    finally:
+        engine.unstage(store, queries.STAGED_EVENTS)
 
 
 def rising_items(counts: pd.DataFrame, t1: float, t0: float, *, k: int, min_support: int, alpha: float,
@@ -90,38 +121,34 @@ def rising_items(counts: pd.DataFrame, t1: float, t0: float, *, k: int, min_supp
     Qualifies: at least ``min_support`` in the window, at least k members, q <= alpha and
     the growth interval above 1. Sorted by the interval's lower end, then count.
     """
-    df = counts.copy()
-    if df.empty or not t0 or not t1:
-        return df.assign(growth=np.nan, low=np.nan, high=np.nan, p_value=np.nan, q_value=np.nan,
-                         rising=False).iloc[0:0]
-    eligible = (df[count] >= min_support) & (df["members"] >= k)
-    result = stats.rate_ratio(df[count].to_numpy(), df[baseline].to_numpy(), t1, t0, alpha=alpha)
-    for key, values in result.items():
-        df[key] = values
-    df["q_value"] = np.nan
+    if counts.empty or not t0 or not t1:
+        return counts.assign(growth=np.nan, low=np.nan, high=np.nan, p_value=np.nan, q_value=np.nan,
+                             rising=False).iloc[0:0]
+    c = counts[count].to_numpy(dtype=float)
+    eligible = (c >= min_support) & (counts["members"].to_numpy() >= k)
+    result = stats.rate_ratio(c, counts[baseline].to_numpy(dtype=float), t1, t0, alpha=alpha)
+    q_value = np.full(len(c), np.nan)
     # Only items with enough support are tested, so they alone pay the multiple-testing price.
     if eligible.any():
-        df.loc[eligible, "q_value"] = stats.benjamini_hochberg(df.loc[eligible, "p_value"])
-    df["rising"] = eligible & (df["q_value"] <= alpha) & (df["low"] > 1)
-    return df.sort_values(["rising", "low", count], ascending=[False, False, False], kind="mergesort")
+        q_value[eligible] = stats.benjamini_hochberg(result["p_value"][eligible])
+    rising = eligible & (np.nan_to_num(q_value, nan=1.0) <= alpha) & (result["low"] > 1)
+    order = np.lexsort((-c, -np.nan_to_num(result["low"], nan=-1.0), ~rising))
+    return counts.assign(**result, q_value=q_value, rising=rising).iloc[order]
 
 
 def _top_rows(counts: pd.DataFrame, tested: pd.DataFrame, totals: dict, k: int, top: int,
               names: dict) -> list[dict]:
     """The most consumed items, each with its growth against the baseline (rising or not)."""
     visible = counts[counts["members"] >= k].sort_values(["count", "item"], ascending=[False, True])
-    growth = tested.set_index("item") if not tested.empty else None
+    growth = dict(zip(tested["item"], zip(tested["growth"], tested["low"], tested["high"], tested["rising"])))
     rows = []
     for rank, row in enumerate(visible.head(top).itertuples(index=False), start=1):
         share = row.count / totals["events"] if totals["events"] else None
-        g = growth.loc[row.item] if growth is not None else None
+        g, low, high, rising = growth.get(row.item, (None, None, None, False))
         rows.append({"rank": rank, "item": row.item, "name": names.get(row.item, row.item),
                      "count": int(row.count), "share": common.num(share, 4), "members": int(row.members),
-                     "baseline": int(row.baseline),
-                     "growth": common.num(g["growth"]) if g is not None else None,
-                     "growth_low": common.num(g["low"]) if g is not None else None,
-                     "growth_high": common.num(g["high"]) if g is not None else None,
-                     "rising": bool(g["rising"]) if g is not None else False})
+                     "baseline": int(row.baseline), "growth": common.num(g), "growth_low": common.num(low),
+                     "growth_high": common.num(high), "rising": bool(rising)})
     return rows
 
 
@@ -137,15 +164,26 @@ def _rising_rows(rising: pd.DataFrame, top: int, names: dict) -> list[dict]:
     return rows
 
 
-def _totals(store: Any, params: dict) -> dict:
-    row = engine.run(store, queries.segment_totals(), params).iloc[0]
-    return {key: int(row[key]) for key in ("segment_members", "events", "baseline_events",
-                                           "active_members", "baseline_active_members")}
+def _totals(store: Any, params: dict, *, baseline_members: bool = False) -> dict:
+    size = engine.run(store, queries.segment_size(), params).iloc[0]
+    row = engine.run(store, queries.segment_totals(baseline_members=baseline_members), params).iloc[0]
+    out = {"segment_members": int(size["segment_members"])}
+    for key in ("events", "baseline_events", "active_members", "baseline_active_members"):
+        if baseline_members or key != "baseline_active_members":
+            out[key] = int(row[key])
+    return out
 
 
 def segment_too_small(store: Any, params: dict, k: int) -> str | None:
     """Why a segment must be suppressed in this window (None when it may be reported)."""
-    return _too_small(_totals(store, params), k)
+    with staged_events(store, params):
+        return _too_small(_totals(store, params), k)
+
+
+def segment_exposures(store: Any, params: dict) -> dict:
+    """Segment size, events and distinct active members in the window and the baseline
+    (the segment's events must be staged: see ``staged_events``)."""
+    return _totals(store, params, baseline_members=True)
 
 
 def _too_small(totals: dict, k: int) -> str | None:
@@ -163,14 +201,13 @@ def _no_seasonal_data(base: Baseline) -> Baseline:
                     f"earlier: compared with the previous {base.window.days} days instead")
 
 
-def _season_attribution(store: Any, seg: Segment, period: Any, base: Baseline, rising: pd.DataFrame,
-                        by: str, names: dict, *, k: int, min_support: int, alpha: float) -> dict:
+def _season_attribution(store: Any, base: Baseline, recent: Any, params: dict, totals: dict,
+                        rising: pd.DataFrame, by: str, names: dict, *, k: int, min_support: int,
+                        alpha: float) -> dict:
     """Items that rise against the previous weeks but not against the same season a year
-    earlier: their surge is the season's, and the report says so."""
-    recent = previous_period(period)
-    params = {**seg.params(), **common.period_params(period, recent)}
-    totals = _totals(store, params)
-    counts = engine.run(store, queries.item_counts(by), params)
+    earlier: their surge is the season's, and the report says so. Needs the previous
+    period's events staged."""
+    counts = engine.run(store, queries.item_counts(by), params).dropna(subset=["item"])
     vs_recent = rising_items(counts, totals["events"], totals["baseline_events"], k=k,
                              min_support=min_support, alpha=alpha)
     genuinely = set(rising.loc[rising["rising"], "item"])
