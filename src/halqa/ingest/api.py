@@ -101,17 +101,23 @@ def _ingest_one(store: Store, plan: rules.Plan, source: Source, columns: dict[st
     rep = FileReport(str(source.path), ingest_id, source.fmt, columns=dict(columns),
                      ignored_columns=[c for c in source.columns if c not in columns.values()])
     with store.transaction():
-        stage.build_stage(store, plan, source, columns)
+        stage.clear_rejects(store)
+        if plan.target == "events":
+            had_events = bool(store.scalar("SELECT count(*) FROM (SELECT 1 FROM events LIMIT 1)"))
+            rows, bad, inserted = load.insert_events(store, plan, source, columns, ingest_id)
+            good = rows - bad
+        else:
+            stage.build_stage(store, plan, source, columns)
+            good, bad = store.rows(f"SELECT count(*) FILTER (_err IS NULL), count(*) FILTER (_err IS NOT NULL) "
+                                   f"FROM {stage.STAGE}")[0]
         structural = stage.structural_rejects(store, source)
-        good, bad = store.rows(f"SELECT count(*) FILTER (_err IS NULL), count(*) FILTER (_err IS NOT NULL) "
-                               f"FROM {stage.STAGE}")[0]
         stage.quarantine_bad_rows(store, plan, source, columns, ingest_id, structural, bad)
         _suggest_terms(store, ingest_id)
         rep.rows, rep.rejected = good + bad + len(structural), bad + len(structural)
         if ctx.create_missing:
-            rep.created = load.create_missing(store, plan, ctx.consent)
+            rep.created = load.create_missing(store, plan, ctx.consent, ingest_id)
         if plan.target == "events":
-            rep.accepted = load.load_events(store, plan, ingest_id)
+            rep.accepted = inserted - load.dedupe_events(store, ingest_id, had_events)
             rep.duplicates = good - rep.accepted
         else:
             rep.accepted, rep.updated, rep.duplicates = load.load_entities(store, plan)
@@ -200,7 +206,8 @@ def _ingest_settings(store: Store, memory_limit: str) -> Iterator[None]:
         yield
     finally:
         for n, v in before.items():
-            if v is not None and v != "":
+            # DuckDB refuses to move its temp directory once used; the others go back as they were.
+            if n != "temp_directory" and v is not None and v != "":
                 store.run(f"SET {n} = {lit(v) if isinstance(v, str) else lit(v)}")
 
 

@@ -1,40 +1,53 @@
-"""Moving the good rows of a stage into the store, idempotently.
+"""Moving good rows into the store, idempotently.
 
-Events have no primary key (an index over hundreds of millions of rows would
-cost more memory than the ingest), so their natural key
-(member_id, title_id, event_type, ts) is enforced here: rows repeated within
-the file are collapsed (found cheaply through a 64-bit hash of the key, then
-compared exactly) and rows already stored are dropped with an anti-join limited
-to the file's time range. Entity tables are upserted by key: a row identical
-to the stored one counts as a duplicate and is not rewritten, and columns the
-file does not have are left as they are.
+Events go straight from the file into ``events`` in one streaming scan (no
+stage: a 10M-row file would otherwise be written twice). They have no primary
+key (an index over hundreds of millions of rows would cost more memory than the
+ingest), so their natural key (member_id, title_id, event_type, ts) is enforced
+afterwards on the new rows only, inside the same transaction: rows repeated
+within the file are collapsed (found through a 64-bit hash of the key, then
+confirmed on the key) and rows already stored before are dropped.
+
+Entity tables (small) go through a stage and are upserted by key: a row
+identical to the stored one counts as a duplicate and is not rewritten, and
+columns the file does not have are left as they are.
 """
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
+try:  # the DuckDB 2 name of the types module, then the 1.x one
+    from duckdb.sqltypes import BOOLEAN as _BOOLEAN, VARCHAR as _VARCHAR
+except ImportError:  # pragma: no cover
+    from duckdb.typing import BOOLEAN as _BOOLEAN, VARCHAR as _VARCHAR
+
 from halqa.catalog import CONSENT_PURPOSES, ENTITY_TABLES
 from halqa.catalog.store import Store
 from halqa.ingest.rules import Plan
+from halqa.ingest.sources import Source
 from halqa.ingest.sql import ident, lit
-from halqa.ingest.stage import STAGE
+from halqa.ingest.stage import STAGE, validated_sql
 
 EVENT_KEY = ENTITY_TABLES["events"].key
 
 
-def create_missing(store: Store, plan: Plan, consent: frozenset[str]) -> int:
+def create_missing(store: Store, plan: Plan, consent: frozenset[str], ingest_id: int) -> int:
     """Placeholder rows for ids the good rows refer to but the store lacks; returns how many."""
     created = 0
     if plan.target == "events":
+        new_events = f"(SELECT member_id, title_id FROM events WHERE ingest_id = {ingest_id})"
         consents = ", ".join(lit(p in consent) for p in CONSENT_PURPOSES)
         consent_at = "now()::TIMESTAMP" if consent else "NULL"
         created += _insert_count(store, f"""INSERT INTO members (member_id, consent_analytics,
             consent_personalisation, consent_marketing, consent_at, auto_created)
-            SELECT DISTINCT member_id, {consents}, {consent_at}, true FROM {STAGE}
-            WHERE _err IS NULL AND member_id NOT IN (SELECT member_id FROM members)""")
+            SELECT DISTINCT member_id, {consents}, {consent_at}, true FROM {new_events}
+            WHERE member_id NOT IN (SELECT member_id FROM members)""")
         # A placeholder title is a film named by its id with the genre 'unknown' until its row arrives.
         created += _insert_count(store, f"""INSERT INTO titles (title_id, kind, name, genres)
-            SELECT DISTINCT title_id, 'film', title_id, ['unknown'] FROM {STAGE}
-            WHERE _err IS NULL AND title_id NOT IN (SELECT title_id FROM titles)""")
+            SELECT DISTINCT title_id, 'film', title_id, ['unknown'] FROM {new_events}
+            WHERE title_id NOT IN (SELECT title_id FROM titles)""")
     if plan.target == "titles" and "creator_ids" in plan.values:
         created += _insert_count(store, f"""INSERT INTO creators (creator_id, name)
             SELECT DISTINCT c, c FROM (SELECT unnest(creator_ids) AS c FROM {STAGE} WHERE _err IS NULL)
@@ -42,32 +55,67 @@ def create_missing(store: Store, plan: Plan, consent: frozenset[str]) -> int:
     return created
 
 
-def load_events(store: Store, plan: Plan, ingest_id: int) -> int:
-    """Insert the stage's good events that are not stored yet; returns how many were inserted."""
+class _BadRowCounter:
+    """Counts bad rows as DuckDB streams the file through the insert (an Arrow UDF on ``_err``).
+
+    DuckDB evaluates a CASE branch only for the rows that reach it, so the function runs on
+    bad rows alone: a clean file pays nothing for it. Knowing the count tells whether the
+    second, numbered pass over the bad rows is needed, without staging the file.
+    """
+
+    def __init__(self) -> None:
+        self.bad = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, errors: Any) -> Any:
+        import pyarrow as pa
+
+        with self._lock:  # DuckDB may call from several threads
+            self.bad += len(errors)
+        return pa.nulls(len(errors), pa.bool_()).fill_null(False)
+
+
+def insert_events(store: Store, plan: Plan, source: Source, columns: dict[str, str],
+                  ingest_id: int) -> tuple[int, int, int]:
+    """Stream the file's good events into ``events``; returns (rows read, bad rows, rows inserted)."""
+    counter = _BadRowCounter()
+    name = f"_halqa_bad_{ingest_id}"
+    store.con.create_function(name, counter, [_VARCHAR], _BOOLEAN, type="arrow", side_effects=True)
+    try:
+        cols = ", ".join(c.name for c in ENTITY_TABLES["events"].columns if c.name in plan.values)
+        validated = validated_sql(plan, source, columns, numbered=False)
+        keep = f"CASE WHEN _err IS NULL THEN true ELSE {name}(_err) END"
+        inserted = _insert_count(store, f"INSERT INTO events ({cols}, ingest_id) SELECT {cols}, {ingest_id} "
+                                        f"FROM (SELECT *, {keep} AS _keep FROM ({validated})) WHERE _keep")
+    finally:
+        store.con.remove_function(name)
+    return inserted + counter.bad, counter.bad, inserted
+
+
+def dedupe_events(store: Store, ingest_id: int, had_events: bool) -> int:
+    """Remove this ingest's events already stored before it or repeated within it; returns how many.
+
+    Both run on the new rows only (``ingest_id``): repeats are found through a 64-bit hash of the
+    natural key and confirmed on the key itself; stored events are looked up in the new rows'
+    time range only, which zone maps on ``ts`` make cheap.
+    """
+    removed = 0
+    key = ", ".join(EVENT_KEY)
+    if had_events:
+        lo, hi = store.rows("SELECT min(ts), max(ts) FROM events WHERE ingest_id = ?", [ingest_id])[0]
+        if lo is not None:
+            match = " AND ".join(f"o.{c} = e.{c}" for c in EVENT_KEY)
+            removed += _insert_count(store, f"""DELETE FROM events e WHERE e.ingest_id = {ingest_id} AND EXISTS (
+                SELECT 1 FROM events o WHERE o.ingest_id IS DISTINCT FROM {ingest_id}
+                AND o.ts BETWEEN {lit(str(lo))}::TIMESTAMP AND {lit(str(hi))}::TIMESTAMP AND {match})""")
     store.run("DROP TABLE IF EXISTS temp._halqa_dup")
-    store.run(f"CREATE TEMP TABLE _halqa_dup AS SELECT _h FROM {STAGE} WHERE _err IS NULL "
-              "GROUP BY _h HAVING count(*) > 1")
-    cols = ", ".join(c.name for c in ENTITY_TABLES["events"].columns if c.name in plan.values)
-    not_stored = _not_stored_clause(store)
-    unique = (f"SELECT {cols}, {ingest_id} FROM {STAGE} s WHERE _err IS NULL "
-              f"AND _h NOT IN (SELECT _h FROM _halqa_dup){not_stored}")
-    repeated = (f"SELECT DISTINCT ON ({', '.join(EVENT_KEY)}) {cols}, {ingest_id} FROM {STAGE} s "
-                f"WHERE _err IS NULL AND _h IN (SELECT _h FROM _halqa_dup){not_stored}")
-    has_repeats = store.scalar("SELECT count(*) FROM _halqa_dup") > 0
-    query = f"{unique} UNION ALL {repeated}" if has_repeats else unique
-    return _insert_count(store, f"INSERT INTO events ({cols}, ingest_id) {query}")
-
-
-def _not_stored_clause(store: Store) -> str:
-    """Anti-join against stored events, restricted to the stage's time range (zone maps skip the rest)."""
-    if not store.scalar("SELECT count(*) FROM (SELECT 1 FROM events LIMIT 1)"):
-        return ""
-    lo, hi = store.rows(f"SELECT min(ts), max(ts) FROM {STAGE} WHERE _err IS NULL")[0]
-    if lo is None:
-        return ""
-    match = " AND ".join(f"e.{c} = s.{c}" for c in EVENT_KEY)
-    return (f" AND NOT EXISTS (SELECT 1 FROM events e WHERE e.ts BETWEEN {lit(str(lo))}::TIMESTAMP "
-            f"AND {lit(str(hi))}::TIMESTAMP AND {match})")
+    store.run(f"CREATE TEMP TABLE _halqa_dup AS SELECT h FROM (SELECT hash({key}) AS h FROM events "
+              f"WHERE ingest_id = {ingest_id}) GROUP BY h HAVING count(*) > 1")
+    if store.scalar("SELECT count(*) FROM _halqa_dup"):
+        removed += _insert_count(store, f"""DELETE FROM events WHERE rowid IN (SELECT rid FROM (
+            SELECT rowid AS rid, row_number() OVER (PARTITION BY {key} ORDER BY rowid) AS rn FROM events
+            WHERE ingest_id = {ingest_id} AND hash({key}) IN (SELECT h FROM _halqa_dup)) WHERE rn > 1)""")
+    return removed
 
 
 def load_entities(store: Store, plan: Plan) -> tuple[int, int, int]:

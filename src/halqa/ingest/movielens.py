@@ -45,6 +45,7 @@ def import_movielens(store: Store, directory: str | os.PathLike[str], *, consent
                                                   progress=progress)
     finally:
         store.run(f"DROP TABLE IF EXISTS temp.{ZIP_TABLE}")
+    report.quarantine = next((p.quarantine for p in report.parts.values() if p.quarantine), None)
     return report
 
 

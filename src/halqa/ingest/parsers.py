@@ -28,8 +28,8 @@ def text(x: str) -> str:
 
 
 def identifier(x: str) -> str:
-    """Ids: surrounding blanks dropped, empty -> NULL."""
-    return f"nullif(trim({x}), '')"
+    """Ids are opaque and kept exactly as written (an empty CSV field is already NULL)."""
+    return f"nullif({x}, '')"
 
 
 def integer(x: str) -> str:
@@ -37,26 +37,36 @@ def integer(x: str) -> str:
 
 
 def number(x: str) -> str:
-    """A finite DOUBLE (inf/nan are rejected like any other non-number)."""
-    v = f"try_cast(trim({x}) AS DOUBLE)"
+    """A finite DOUBLE (inf/nan are rejected like any other non-number); the cast ignores surrounding blanks."""
+    v = f"try_cast({x} AS DOUBLE)"
     return f"(CASE WHEN isfinite({v}) THEN {v} END)"
 
 
-def timestamp(x: str) -> str:
+def timestamp_number(x: str) -> str:
+    """The numeric reading of a timestamp; computed once per row in a layer before ``timestamp``."""
+    return f"try_cast({x} AS DOUBLE)"  # the cast itself ignores surrounding blanks
+
+
+def timestamp(x: str, n: str | None = None) -> str:
     """Unix seconds or milliseconds, or ISO-8601 with or without zone, to a naive UTC TIMESTAMP.
 
-    A zone-less ISO value is taken as UTC. Years outside MIN_YEAR..MAX_YEAR give NULL.
+    ``n`` names a column holding ``timestamp_number(x)`` (the ingest computes it once per row;
+    without it the expression is inlined). A zone-less ISO value is taken as UTC. The year
+    range is checked apart (``in_range``) so that the reason can say so.
     """
+    n = n or timestamp_number(x)
     t = f"trim({x})"
-    n = f"try_cast({t} AS DOUBLE)"
-    # Plain numbers: the cheap, common case in event exports, tried first.
-    micros = f"CAST(round(CASE WHEN abs({n}) >= {MS_THRESHOLD} THEN {n} * 1e3 ELSE {n} * 1e6 END) AS BIGINT)"
-    numeric = (f"(CASE WHEN isfinite({n}) AND abs({n}) < 1e16 AND regexp_full_match({t}, '-?[0-9]+(\\.[0-9]+)?') "
-               f"THEN make_timestamp({micros}) END)")
+    # Plain numbers, the common case in event exports, never reach the ISO branch (CASE is lazy).
+    scale = f"(CASE WHEN abs({n}) >= {MS_THRESHOLD} THEN 1e3 ELSE 1e6 END)"
+    numeric = f"(CASE WHEN isfinite({n}) AND abs({n}) < 1e16 THEN make_timestamp(CAST(round({n} * {scale}) AS BIGINT)) END)"
     zoned = f"(try_cast({t} AS TIMESTAMPTZ) AT TIME ZONE 'UTC')"
     iso = f"(CASE WHEN regexp_matches({t}, '{_ZONE_RE}') THEN {zoned} ELSE try_cast({t} AS TIMESTAMP) END)"
-    value = f"(CASE WHEN {n} IS NOT NULL THEN {numeric} ELSE {iso} END)"
-    return (f"(CASE WHEN year({value}) BETWEEN {MIN_YEAR} AND {MAX_YEAR} THEN {value} END)")
+    return f"(CASE WHEN {n} IS NOT NULL THEN {numeric} ELSE {iso} END)"
+
+
+def in_range(ts: str) -> str:
+    """Whether a parsed timestamp falls in the years halqa accepts (plain comparisons: cheap per row)."""
+    return f"({ts} >= TIMESTAMP '{MIN_YEAR}-01-01' AND {ts} < TIMESTAMP '{MAX_YEAR + 1}-01-01')"
 
 
 def date(x: str) -> str:
@@ -135,10 +145,13 @@ def country(x: str) -> str:
 
 
 def enum(x: str, values: tuple[str, ...], aliases: dict[str, str] | None = None, *, fold: str = "lower") -> str:
-    """A controlled value (kind, event type, role...): case folded, aliases applied, else NULL."""
-    t = f"{fold}(trim({x}))"
-    folded = case_map(t, aliases or {}, t)
-    return f"(CASE WHEN {folded} IN ({', '.join(map(lit, values))}) THEN {folded} END)"
+    """A controlled value (kind, event type, role...): case folded, aliases applied, else NULL.
+
+    One CASE over the folded text (valid values map to themselves), so the text is folded once.
+    """
+    table = {v: v for v in values} | dict(aliases or {})
+    # Fast path: a value already written canonically is recognised without folding it.
+    return case_map(x, {v: v for v in values}, case_map(f"{fold}(trim({x}))", table, "NULL"))
 
 
 def age_band(x: str) -> str:
@@ -156,6 +169,9 @@ def parse_values(con: Any, parser: str, values: list[str | None], *args: Any) ->
     """Run one parser of this module over Python values (tests, debugging)."""
     func = globals()[parser]
     expr = func("v", *args)
-    rows = con.execute(f"SELECT {expr} FROM (SELECT unnest(?::VARCHAR[]) AS v, generate_subscripts(?::VARCHAR[], 1) AS i) "
+    if parser == "timestamp":  # as the ingest runs it: numeric reading in a first layer, range checked
+        expr = f"(SELECT CASE WHEN {in_range('ts')} THEN ts END FROM (SELECT {func('v', 'n', *args)} AS ts))"
+    rows = con.execute(f"SELECT {expr} FROM (SELECT v, {timestamp_number('v')} AS n, i FROM "
+                       "(SELECT unnest(?::VARCHAR[]) AS v, generate_subscripts(?::VARCHAR[], 1) AS i)) "
                        "ORDER BY i", [values, values]).fetchall()
     return [r[0] for r in rows]

@@ -52,6 +52,8 @@ class Plan:
     # Columns the ingest fills itself (consent_at = now when --consent is given): not compared when
     # deciding whether a re-ingested row changed, and kept as stored when nothing else changed.
     derived: list[str] = field(default_factory=list)
+    # Helper columns computed in a layer before the values (a timestamp's numeric reading).
+    pre: dict[str, str] = field(default_factory=dict)
 
     def check(self, field_name: str, bad_sql: str, reason_sql: str) -> None:
         self.checks.append((field_name, bad_sql, reason_sql))
@@ -104,14 +106,36 @@ def _simple(pl: Plan, has: set[str], col: str, parse: Callable[[str], str], expe
     value = parse(raw)
     pl.values[col] = value
     pl.present.append(col)
+    # The parsed value is tested first: a good row leaves each check after one NULL test.
     if required:
-        pl.check(col, f"{p.identifier(raw)} IS NULL", lit("required value missing"))
-    pl.check(col, f"(nullif(trim({raw}), '') IS NOT NULL AND {value} IS NULL)",
+        pl.check(col, f"({value} IS NULL AND nullif(trim({raw}), '') IS NULL)", lit("required value missing"))
+    pl.check(col, f"({value} IS NULL AND nullif(trim({raw}), '') IS NOT NULL)",
              f"{shown(raw)} || {lit(' is not ' + expected)}")
 
 
+def _timestamp(pl: Plan, has: set[str], col: str, *, required: bool = False) -> None:
+    """A timestamp column: numeric reading computed once, then parsed, then range-checked."""
+    if col not in has:
+        return
+    helper = "__n_" + col
+    pl.pre[helper] = p.timestamp_number(ident(col))
+    _simple(pl, has, col, lambda x: p.timestamp(x, ident(helper)),
+            "a timestamp (unix seconds or milliseconds, or ISO-8601)", required=required)
+    value = pl.values[col]
+    pl.check(col, f"({value} IS NOT NULL AND NOT {p.in_range(value)})",
+             f"{shown(ident(col))} || {lit(f' is outside the years {p.MIN_YEAR}-{p.MAX_YEAR}')}")
+
+
 def _id(pl: Plan, has: set[str], col: str, *, required: bool = False) -> None:
-    _simple(pl, has, col, p.identifier, "an id", required=required)
+    """An id: any non-blank text (blanks around it dropped)."""
+    if col not in has:
+        return
+    pl.values[col] = p.identifier(ident(col))
+    pl.present.append(col)
+    if required:
+        v = pl.values[col]
+        # Only values starting with a blank or control character (< '!') pay for the trim.
+        pl.check(col, f"({v} IS NULL OR ({v} < '!' AND trim({v}) = ''))", lit("required value missing"))
 
 
 def _text(pl: Plan, has: set[str], col: str, *, required: bool = False) -> None:
@@ -204,7 +228,7 @@ def _titles(pl: Plan, has: set[str], ctx: Context) -> None:
     _simple(pl, has, "region", p.region, "a Moroccan region (id, code 1-12, French or Arabic name)")
     _id_list(pl, has, "creator_ids")
     _list_of(pl, has, "available_regions", p.region, "a Moroccan region")
-    _simple(pl, has, "added_at", p.timestamp, "a timestamp (unix s/ms or ISO-8601)")
+    _timestamp(pl, has, "added_at")
 
 
 def _creators(pl: Plan, has: set[str], ctx: Context) -> None:
@@ -232,7 +256,7 @@ def _members(pl: Plan, has: set[str], ctx: Context) -> None:
     if any(c in has for c in consent_cols):
         for col in consent_cols:
             _simple(pl, has, col, p.boolean, "true or false")
-        _simple(pl, has, "consent_at", p.timestamp, "a timestamp (unix s/ms or ISO-8601)")
+        _timestamp(pl, has, "consent_at")
     else:
         # A source without consent fields: every member gets the consents the caller named.
         for purpose in CONSENT_PURPOSES:
@@ -241,7 +265,7 @@ def _members(pl: Plan, has: set[str], ctx: Context) -> None:
         pl.values["consent_at"] = "now()::TIMESTAMP" if ctx.consent else "NULL::TIMESTAMP"
         pl.present.append("consent_at")
         pl.derived.append("consent_at")
-    _simple(pl, has, "joined_at", p.timestamp, "a timestamp (unix s/ms or ISO-8601)")
+    _timestamp(pl, has, "joined_at")
     pl.values["auto_created"] = "false"
     pl.present.append("auto_created")
 
@@ -250,12 +274,12 @@ def _events(pl: Plan, has: set[str], ctx: Context) -> None:
     _id(pl, has, "member_id", required=True)
     _id(pl, has, "title_id", required=True)
     _enum(pl, has, "event_type", taxonomy.EVENT_TYPES, taxonomy.EVENT_ALIASES, required=True)
-    _simple(pl, has, "ts", p.timestamp,
-            f"a timestamp (unix seconds or milliseconds, or ISO-8601; years {p.MIN_YEAR}-{p.MAX_YEAR})",
-            required=True)
+    _timestamp(pl, has, "ts", required=True)
     _simple(pl, has, "value", p.number, "a number")
-    for col in ("device", "source"):
-        _simple(pl, has, col, lambda x: f"lower({p.identifier(x)})", "text")
+    for col in ("device", "source"):  # free context labels: stored as written, never rejected
+        if col in has:
+            pl.values[col] = p.identifier(ident(col))
+            pl.present.append(col)
 
 
 def referential_checks(pl: Plan, ctx: Context) -> None:

@@ -1,16 +1,16 @@
 """From a source scan to a validated stage table, and the rejected rows to quarantine.
 
-The stage is one ``CREATE TEMP TABLE ... AS SELECT`` over the whole file: every
-column parsed and every check evaluated in vectorised SQL, the first failing
-check of a row written to ``_err``. DuckDB streams the scan and spills the
-stage to its temp directory past ``memory_limit``. Line numbers are computed
-only for bad rows, in a second numbered scan that runs only when the file has
-bad rows (numbering every row would double the cost of the common case).
+``validated_sql`` is one SELECT over the whole file: every column parsed and
+every check evaluated in vectorised SQL, the first failing check of a row
+written to ``_err`` (NULL for a good row). Events stream from it straight into
+the store (see ``load.py``); entity files, which are small, are staged in a
+temp table first. Line numbers are computed only for bad rows, in a second
+numbered scan that runs only when the file has bad rows (numbering every row
+would double the cost of the common case).
 """
 
 from __future__ import annotations
 
-from halqa.catalog import ENTITY_TABLES
 from halqa.catalog.store import Store
 from halqa.ingest.rules import Plan
 from halqa.ingest.sources import REJECTS_SCAN, REJECTS_TABLE, Source
@@ -47,8 +47,7 @@ def _error_case(plan: Plan, source: Source, aliases: dict[str, str]) -> str:
     return f"CASE {' '.join(whens)} END" if whens else "NULL::VARCHAR"
 
 
-def validated_sql(plan: Plan, source: Source, columns: dict[str, str], *, numbered: bool,
-                  with_hash: bool = False) -> str:
+def validated_sql(plan: Plan, source: Source, columns: dict[str, str], *, numbered: bool) -> str:
     """SELECT of the parsed canonical columns and ``_err`` (+ ``_row``, ``_raw`` when numbered)."""
     # Each parsed value is computed once, in an inner SELECT, and the checks refer to it by alias.
     # Constants (a consent given by the caller) contain no column reference and stay inline.
@@ -61,25 +60,28 @@ def validated_sql(plan: Plan, source: Source, columns: dict[str, str], *, number
     if numbered:
         outer[:0] = ["_row"]
         outer.append("_raw")
-    if with_hash:
-        key = ", ".join(ident("__v_" + c) for c in ENTITY_TABLES[plan.target].key if c in computed)
-        outer.append(f"hash({key}) AS _h")
+    pre = "".join(f", {expr} AS {ident(name)}" for name, expr in plan.pre.items())
     return (f"WITH _src AS ({_src_sql(source, columns, numbered=numbered)}) "
-            f"SELECT {', '.join(outer)} FROM (SELECT *, {inner} FROM _src)")
+            f"SELECT {', '.join(outer)} FROM (SELECT *, {inner} FROM (SELECT *{pre} FROM _src))")
+
+
+def clear_rejects(store: Store) -> None:
+    """DuckDB appends to the rejects tables scan after scan; each file starts from empty ones."""
+    for table in (REJECTS_TABLE, REJECTS_SCAN):
+        store.run(f"DROP TABLE IF EXISTS temp.{table}")
 
 
 def build_stage(store: Store, plan: Plan, source: Source, columns: dict[str, str]) -> None:
-    """Create the temp stage table for one file (events hashed on their natural key)."""
-    for table in (REJECTS_TABLE, REJECTS_SCAN, STAGE):
-        store.run(f"DROP TABLE IF EXISTS temp.{table}")
-    events = plan.target == "events"
-    # Entity files keep their row number so that the last occurrence of a key wins.
-    sql = validated_sql(plan, source, columns, numbered=not events, with_hash=events)
-    store.run(f"CREATE TEMP TABLE {STAGE} AS {sql}")
+    """Create the temp stage table of an entity file (with row numbers: the last occurrence of a key wins)."""
+    store.run(f"DROP TABLE IF EXISTS temp.{STAGE}")
+    store.run(f"CREATE TEMP TABLE {STAGE} AS {validated_sql(plan, source, columns, numbered=True)}")
 
 
 def structural_rejects(store: Store, source: Source) -> list[tuple[int, str, str, str]]:
-    """Rows DuckDB's reader could not split into columns: (line, field, reason, raw line), one per line."""
+    """Rows DuckDB's reader could not split into columns: (line, field, reason, raw line), one per line.
+
+    Read right after the file's main scan (the numbered pass of bad rows would record them again).
+    """
     if not source.structural_rejects:
         return []
     exists = store.scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND temporary", [REJECTS_TABLE])
