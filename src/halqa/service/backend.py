@@ -58,6 +58,8 @@ class Backend(DomainCalls):
 
     def close(self) -> None:
         self.writer.stop()
+        if self.recs is not None:
+            self.recs.close()
         for reader in self._readers:
             try:
                 reader.close()

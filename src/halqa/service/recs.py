@@ -1,9 +1,15 @@
 """Recommendations in the service: one fitted model in memory, folded in as events arrive.
 
 The model comes from ``halqa.recommend`` (a saved file, or fitted on the store at start-up).
-Only members with personalisation consent are served and folded in: the model's
-dataset is built from the ``*_personalisation`` views, and the posted events of
-anyone else are stored but never reach it.
+Only members with personalisation consent are served and folded in: the model's dataset is
+built from the ``*_personalisation`` views, and other members' events never reach it.
+
+Real time without stalling the writer: after each commit the writer hands the new events to
+``fold_in``, which only records them and marks their members dirty. A fold-in thread folds
+everything pending into the model in one ``add_events`` call (its cost does not grow with the
+number of commits). A list asked for a dirty member waits until that member's events are in,
+so the member's next list always reflects what they just did (read-your-writes); other
+members are served at once, from an exact per-member response cache.
 """
 
 from __future__ import annotations
@@ -21,10 +27,11 @@ from halqa.errors import ConfigError, NotFoundError, UserError
 
 log = logging.getLogger("halqa.service.recs")
 MODELS = ("ease", "als", "bpr", "itemknn", "popular", "trending")
-# Models whose lists depend on everyone's events (not only the member's own): any fold-in
+# Models whose lists depend on everyone's events (not only the member's own): a fold-in
 # changes every member's list, so the response cache is cleared instead of narrowed.
 GLOBAL_MODELS = ("popular", "trending", "segment-popular", "most-popular")
 CACHE_ENTRIES = 200_000
+FOLD_WAIT_S = 60.0
 
 
 def recommend_api() -> Any:
@@ -45,7 +52,7 @@ def _model(api: Any, name: str) -> Any:
 
 
 class RecommendationService:
-    """Thread-safe access to one model: lists, similar titles, fold-in of committed events."""
+    """Thread-safe lists, similar titles and asynchronous fold-in over one model."""
 
     def __init__(self, store: Store, model_name: str = "ease", model_path: str | None = None) -> None:
         api = recommend_api()
@@ -59,42 +66,69 @@ class RecommendationService:
             self.model = _model(api, model_name).fit(api.Dataset.from_store(_NullsAsNone(store)))
         self.fit_seconds = round(time.perf_counter() - started, 2)
         self.consented = {r[0] for r in store.rows("SELECT member_id FROM members_personalisation")}
-        self._lock = threading.RLock()
-        self.folded_events = 0
-        # Finished lists by (member, k, filters, local share, language). A member's entries are
-        # dropped the moment one of their events is folded in, so a hit is exactly what the model
-        # would answer now; see docs/service.md.
+        self._model_lock = threading.RLock()     # the model: scoring and folding in
+        self._state = threading.Condition()      # cache, pending events, versions
+        # Finished lists by (member, k, filters, local share, language); a member's entries are
+        # dropped the moment one of their events is committed, so a hit is what the model answers now.
         self._cache: OrderedDict[tuple, list[dict[str, Any]]] = OrderedDict()
         self._cache_keys: dict[str, set[tuple]] = {}
-        self.cache_hits = self.cache_misses = 0
+        self._version: dict[str, int] = {}        # bumped on every committed event of the member
+        self._pending: list[dict[str, Any]] = []
+        self._dirty: dict[str, int] = {}          # member -> batch number that holds their newest event
+        self._batches = self._folded = 0
+        self.cache_hits = self.cache_misses = self.folded_events = self.fold_runs = 0
+        self._closing = False
+        self._folder = threading.Thread(target=self._fold_loop, name="halqa-fold-in", daemon=True)
+        self._folder.start()
+
+    def close(self) -> None:
+        with self._state:
+            self._closing = True
+            self._state.notify_all()
+        self._folder.join(30)
 
     @property
     def info(self) -> dict[str, Any]:
         ds = self.model.dataset
-        return {"model": self.model.name, "members": ds.n_members, "titles": ds.n_titles,
-                "fit_seconds": self.fit_seconds, "folded_events": self.folded_events,
-                "local_share": self.reranker_available,
-                "cache": {"entries": len(self._cache), "hits": self.cache_hits, "misses": self.cache_misses}}
+        with self._state:
+            return {"model": self.model.name, "members": ds.n_members, "titles": ds.n_titles,
+                    "fit_seconds": self.fit_seconds, "folded_events": self.folded_events, "fold_runs": self.fold_runs,
+                    "pending_events": len(self._pending), "local_share": self.reranker_available,
+                    "cache": {"entries": len(self._cache), "hits": self.cache_hits, "misses": self.cache_misses}}
 
     @property
     def reranker_available(self) -> bool:
         return hasattr(self.api, "LocalTalentReranker")
 
+    # -- lists --------------------------------------------------------------------------------
     def recommend(self, member_id: str, k: int, filters: list[str], local_share: float | None,
                   lang: str) -> list[dict[str, Any]]:
         if member_id not in self.consented:
             raise NotFoundError(f"no member '{member_id}' with personalisation consent")
         key = (member_id, k, tuple(sorted(filters)), local_share or 0.0, lang)
-        with self._lock:
+        with self._state:
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
                 self.cache_hits += 1
                 return hit
             self.cache_misses += 1
+            self._wait_folded(member_id)
+            version = self._version.get(member_id, 0)
+        with self._model_lock:
             items = self._compute(member_id, k, filters, local_share, lang)
-            self._remember(key, items)
+        with self._state:
+            # Cache only if no event of this member was committed while computing.
+            if self._version.get(member_id, 0) == version and member_id not in self._dirty:
+                self._remember(key, items)
         return items
+
+    def _wait_folded(self, member_id: str) -> None:
+        """Block (holding ``_state``'s condition) until the member's committed events are in the model."""
+        deadline = time.monotonic() + FOLD_WAIT_S
+        while member_id in self._dirty and self._folded < self._dirty[member_id]:
+            if not self._state.wait(timeout=max(0.0, deadline - time.monotonic())):
+                raise UserError(f"member '{member_id}': new events are still being folded in; retry shortly")
 
     def _remember(self, key: tuple, items: list[dict[str, Any]]) -> None:
         self._cache[key] = items
@@ -104,7 +138,7 @@ class RecommendationService:
             self._cache_keys.get(old[0], set()).discard(old)
 
     def _forget(self, members: set[str] | None) -> None:
-        """Drop the cached lists of ``members`` (None: everyone)."""
+        """Drop the cached lists of ``members`` (None: everyone). Caller holds ``_state``."""
         if members is None or self.model.name in GLOBAL_MODELS:
             self._cache.clear()
             self._cache_keys.clear()
@@ -127,7 +161,7 @@ class RecommendationService:
                                               frame["reason"])]
 
     def similar(self, title_id: str, k: int) -> list[dict[str, Any]]:
-        with self._lock:
+        with self._model_lock:
             if title_id not in self.model.dataset.titles:
                 raise NotFoundError(f"no title '{title_id}' in the recommendation model")
             frame = self.model.similar([title_id], k)
@@ -137,37 +171,66 @@ class RecommendationService:
 
     # -- real time ----------------------------------------------------------------------------
     def fold_in(self, rows: list[dict[str, Any]]) -> None:
-        """Called by the writer after each commit: consented members' lists change at once."""
+        """Called by the writer after each commit; returns at once (the fold-in thread does the work)."""
         mine = [r for r in rows if r["member_id"] in self.consented]
         if not mine:
             return
-        frame = pd.DataFrame({"member_id": [r["member_id"] for r in mine], "title_id": [r["title_id"] for r in mine],
-                              "event_type": [r["event_type"] for r in mine],
-                              "ts": pd.to_datetime([r["ts"] for r in mine]),
-                              "value": [r.get("value") for r in mine]})
-        with self._lock:
-            self.model.add_events(frame)
-            self.folded_events += len(mine)
-            self._forget({r["member_id"] for r in mine})
+        with self._state:
+            self._batches += 1
+            members = {r["member_id"] for r in mine}
+            for member in members:
+                self._dirty[member] = self._batches
+                self._version[member] = self._version.get(member, 0) + 1
+            self._pending.extend(mine)
+            self._forget(members)
+            self._state.notify_all()
+
+    def _fold_loop(self) -> None:
+        while True:
+            with self._state:
+                while not self._pending and not self._closing:
+                    self._state.wait()
+                if self._closing and not self._pending:
+                    return
+                rows, self._pending = self._pending, []
+                upto = self._batches
+            frame = pd.DataFrame({"member_id": [r["member_id"] for r in rows], "title_id": [r["title_id"] for r in rows],
+                                  "event_type": [r["event_type"] for r in rows],
+                                  "ts": pd.to_datetime([r["ts"] for r in rows]),
+                                  "value": [r.get("value") for r in rows]})
+            with self._model_lock:
+                try:
+                    self.model.add_events(frame)
+                except Exception:  # stored events stay stored; the model catches up at the next start
+                    log.exception("fold-in of %d events failed", len(rows))
+            with self._state:
+                self._folded = upto
+                self.folded_events += len(rows)
+                self.fold_runs += 1
+                self._dirty = {m: b for m, b in self._dirty.items() if b > upto}
+                self._forget({r["member_id"] for r in rows})
+                self._state.notify_all()
 
     def members_changed(self, rows: list[dict[str, Any]]) -> None:
         """Keep the consent set in step with member upserts (consent can be withdrawn);
         new consented members become recommendable from their demographics (cold start)."""
-        with self._lock:
+        with self._state:
             for row in rows:
                 if row.get("consent_personalisation"):
                     self.consented.add(row["member_id"])
                 else:
                     self.consented.discard(row["member_id"])
             self._forget({r["member_id"] for r in rows})
-            fresh = [r for r in rows if r.get("consent_personalisation")]
-            if fresh:
+        fresh = [r for r in rows if r.get("consent_personalisation")]
+        if fresh:
+            with self._model_lock:
                 self._safely(self.model.add_members, pd.DataFrame(fresh))
 
     def titles_changed(self, rows: list[dict[str, Any]]) -> None:
         """New or updated titles are recommendable from their metadata at once."""
-        with self._lock:
+        with self._model_lock:
             self._safely(self.model.add_titles, pd.DataFrame(rows))
+        with self._state:
             self._forget(None)
 
     @staticmethod
@@ -191,8 +254,7 @@ class _NullsAsNone:
 
     def df(self, query: str, params: Any = None) -> pd.DataFrame:
         frame = self._store.df(query, params)
-        lists = [c for c in frame.columns if frame[c].dtype == object]
-        for column in lists:
+        for column in [c for c in frame.columns if frame[c].dtype == object]:
             frame[column] = [None if v is pd.NA else v for v in frame[column]]
         return frame
 
