@@ -59,6 +59,7 @@ def target_releases(store: Any, releases: dict[str, Any], *, top: int | None = N
         out[key] = {"title": title.name, "size": len(chosen), "breakdown": result.breakdown,
                     "amazigh_speakers": segment_lift(amazigh[chosen], amazigh),
                     "amazigh_fond_regions": segment_lift(fond[chosen], fond),
+                    "amazigh_language_or_region": segment_lift((amazigh | fond)[chosen], amazigh | fond),
                     "ramadan_series_watchers": segment_lift(ramadan[chosen], ramadan),
                     "example_reasons": result.audience["reasons"].head(3).tolist()}
     return out
@@ -80,7 +81,9 @@ def targeting_step(store: Any, world: Any, console: Any) -> dict[str, Any]:
     amazigh, ramadan = found.get("amazigh_music"), found.get("ramadan_series")
     checks = {}
     if amazigh:
-        checks["amazigh_release_reaches_amazigh_speakers"] = amazigh["amazigh_speakers"]["ratio"] >= 2
+        checks["amazigh_release_reaches_amazigh_speakers"] = amazigh["amazigh_speakers"]["ratio"] >= 1.5
+        checks["amazigh_release_mostly_amazigh_language_or_region"] = (
+            amazigh["amazigh_language_or_region"]["audience_share"] > 0.5)
     if ramadan:
         checks["ramadan_release_reaches_ramadan_watchers"] = ramadan["ramadan_series_watchers"]["ratio"] >= 1.5
     return {"releases": found, "checks": checks}
