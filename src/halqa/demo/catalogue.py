@@ -53,12 +53,16 @@ class Catalogue:
     episodes: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)  # series -> (id, day, secs)
     ramadan_series: dict[int, list[str]] = field(default_factory=dict)
     emerging: list[dict] = field(default_factory=list)
+    centroids: dict[str, np.ndarray] = field(default_factory=dict)  # genre -> latent centroid
 
 
 class _Builder:
     def __init__(self, rng: np.random.Generator, timeline: Timeline) -> None:
         self.rng, self.tl, self.cat = rng, timeline, Catalogue()
-        self.centroids = {g: rng.normal(0, 0.7, tastes.LATENT_DIM) for g in GENRES}
+        family_of = {g: f for f, gs in tastes.GENRE_FAMILIES.items() for g in gs}
+        families = {f: rng.normal(0, 1.0, tastes.LATENT_DIM) for f in tastes.GENRE_FAMILIES}
+        self.cat.centroids = {g: families[family_of[g]] + rng.normal(0, 0.5, tastes.LATENT_DIM) for g in GENRES}
+        self.centroids = self.cat.centroids
         self.ids: dict[str, int] = {}
 
     def next_id(self, prefix: str, width: int) -> str:
@@ -137,7 +141,7 @@ class _Builder:
              ramadan_year: int = 0) -> None:
         self.cat.units.append({
             "title_id": row["title_id"], "kind": row["kind"], "genre": genre,
-            "logpop": self.rng.normal(0.0, 1.1) + pop_shift - 0.02 * max(0, 2024 - row["release_date"].year),
+            "logpop": self.rng.normal(0.0, tastes.TITLE_POPULARITY_SD) + pop_shift - 0.02 * max(0, 2024 - row["release_date"].year),
             "latent": self.centroids[genre] + self.rng.normal(0, 0.7, tastes.LATENT_DIM),
             "language": row["original_language"], "release_day": self.tl.index(row["release_date"]),
             "age_rating": row["age_rating"], "available_regions": row["available_regions"],

@@ -187,7 +187,8 @@ def _emerging(b: _Builder, count: int) -> None:
         genre = EMERGING_GENRES[i % len(EMERGING_GENRES)]
         late = i % 3 == 2
         first_release = tl.start + timedelta(days=int(b.rng.integers(60, 200)) + (300 if late else 0))
-        first_release = min(first_release, tl.end - timedelta(days=180))
+        # debut in the window's last two calendar years, with at least six months to grow
+        first_release = max(min(first_release, tl.end - timedelta(days=180)), date(tl.end.year - 1, 1, 1))
         artist = b.creator("artist", genre, moroccan=True, debut_year=first_release.year,
                            stage=genre in ("rap", "trap"))
         release = first_release

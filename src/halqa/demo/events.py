@@ -148,10 +148,12 @@ class EventModel:
     def __init__(self, rng: np.random.Generator, members: Members, cat: Catalogue, timeline: Timeline) -> None:
         self.rng, self.members, self.cat, self.tl = rng, members, cat, timeline
         self.units = Units.from_catalogue(cat)
-        self.taste = member_genre_taste(rng, members).astype(np.float32)
         self.lang_score = member_language_score(members).astype(np.float32)
-        scale = tastes.TITLE_TASTE_SCALE / np.sqrt(tastes.LATENT_DIM * (0.49 + 0.49))
+        scale = tastes.TITLE_TASTE_SCALE / np.sqrt(tastes.LATENT_DIM * (1.0 + 0.25 + 0.49))
         self.member_latent = rng.normal(0, scale, (len(members.region_idx), tastes.LATENT_DIM)).astype(np.float32)
+        centroids = np.stack([cat.centroids[g] for g in GENRES]).astype(np.float32)
+        self.taste = (member_genre_taste(rng, members)
+                      + tastes.GENRE_LATENT_WEIGHT * self.member_latent @ centroids.T).astype(np.float32)
         self.rising_member = ((members.age_idx == taxonomy.AGE_BANDS.index(RISING["age_band"]))
                               & (members.region_idx == taxonomy.REGION_IDS.index(RISING["region"])))
         self.festival_boost = np.where(members.region_idx == taxonomy.REGION_IDS.index(FESTIVAL["region"]),

@@ -1,5 +1,7 @@
 """Two titles that are *not* in the catalogue, for targeting: an Amazigh music release and a
-Ramadan comedy series. Each is a JSON object with the canonical title fields."""
+Ramadan comedy series. Each is a JSON object with the canonical title fields, except that the
+original language is under ``language``: the key `halqa target --title` files use (it refuses
+``original_language``)."""
 
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ def amazigh_release(cat: Catalogue, tl: Timeline) -> dict:
     latin = "tayri n tmazirt"
     return {
         "title_id": "new-zgh-0001", "kind": "track", "parent_id": None,
-        "name": vocab.to_tifinagh(latin), "original_language": "zgh",
+        "name": vocab.to_tifinagh(latin), "language": "zgh",
         "names": {"zgh-Latn": "Tayri n tmazirt", "fr": "L'amour du pays", "en": "Love of the Homeland",
                   "ar": "حب البلاد"},
         "synopses": {"fr": "Pop amazighe du Souss : l'amour et l'identité amazighe, Souss-Massa.",
@@ -48,7 +50,7 @@ def ramadan_release(cat: Catalogue, tl: Timeline) -> dict:
     directors = {t["creator_ids"][0] for t in cat.titles if t["kind"] == "series" and "ramadan-sitcom" in t["genres"]}
     return {
         "title_id": "new-ary-series-0001", "kind": "series", "parent_id": None,
-        "name": "دار الفطور", "original_language": "ary",
+        "name": "دار الفطور", "language": "ary",
         "names": {"ary-Latn": "Dar lftour", "fr": "La maison du ftour", "en": "The Iftar House"},
         "synopses": {"fr": "Sitcom du Ramadan : une famille de Casablanca et ses voisins, chaque soir au ftour.",
                      "ar": "سيتكوم رمضان: عائلة من الدار البيضاء وجيرانها كل مساء عند الإفطار.",

@@ -83,9 +83,9 @@ REGION_TASTE = {
 }
 # Spoken language -> genre effect (an Amazigh speaker likes Amazigh music and drama more).
 LANGUAGE_TASTE = {
-    "amazigh": {"amazigh-pop": 0.8, "amazigh-drama": 1.0},
-    "shi": {"ahwash": 0.8, "rways": 0.8}, "zgh": {"ahwash": 0.6, "rways": 0.6},
-    "tzm": {"ahidous": 0.8, "imdyazen": 0.5}, "rif": {"rif": 1.0, "reggada": 0.4},
+    "amazigh": {"amazigh-pop": 1.2, "amazigh-drama": 1.2, "ahwash": 0.4, "rways": 0.4, "ahidous": 0.4},
+    "shi": {"ahwash": 1.0, "rways": 1.0}, "zgh": {"ahwash": 0.8, "rways": 0.8},
+    "tzm": {"ahidous": 1.0, "imdyazen": 0.6}, "rif": {"rif": 1.2, "reggada": 0.4},
     "mey": {"hassani": 1.0, "guedra": 0.5},
     "fr": {"jazz": 0.4, "classical": 0.4, "electronic": 0.2, "film-noir": 0.3},
     "en": {"electronic": 0.3, "sci-fi": 0.3, "action": 0.2},
@@ -96,9 +96,25 @@ GENDER_TASTE = {"F": {"romance": 0.3, "drama": 0.2, "family": 0.1}, "M": {"actio
 # not speak gets LANGUAGE_MISS (subtitles make it possible, not likely).
 LANGUAGE_MATCH = 0.8
 LANGUAGE_MISS = -1.0
+# Collaborative structure: each member has a latent taste vector u. Genres of one family have
+# nearby centroids c_g, so u . c_g makes a member's genre tastes correlated (a rap fan leans to
+# trap), and titles scatter around their genre's centroid, so u . v_t ranks titles within a genre.
 LATENT_DIM = 8
-MEMBER_GENRE_NOISE = 0.6   # sd of each member's own genre taste (collaborative structure)
-TITLE_TASTE_SCALE = 1.0    # sd of the member x title latent score within a genre
+GENRE_FAMILIES = {
+    "urban": ("rap", "trap", "electronic", "pop", "fusion", "rai"),
+    "amazigh": AMAZIGH_MUSIC,
+    "heritage": ("andalusi", "gharnati", "malhun", "sufi", "classical", "jazz"),
+    "popular": ("chaabi", "aita", "reggada", "ghiwane", "gnawa"),
+    "sahara": ("hassani", "guedra"),
+    "drama": ("drama", "social-drama", "amazigh-drama", "romance", "historical", "war", "documentary"),
+    "genre-film": ("action", "adventure", "thriller", "crime", "horror", "sci-fi", "fantasy", "mystery",
+                   "film-noir", "western"),
+    "family": ("comedy", "ramadan-sitcom", "family", "animation", "children", "musical"),
+}
+MEMBER_GENRE_NOISE = 0.5   # sd of each member's unstructured genre taste
+GENRE_LATENT_WEIGHT = 0.3  # weight of u . c_g in a member's genre taste
+TITLE_TASTE_SCALE = 3.5    # sd of u . v (before the within-genre spread of v)
+TITLE_POPULARITY_SD = 0.9  # sd of a title's log popularity (the long tail)
 
 # Screen completion propensity per genre (Beta a parameter, b = 1.2): amazigh-drama and
 # ramadan-sitcom are watched to the end more often than their small supply suggests.
