@@ -1,13 +1,13 @@
 import pytest
 
-from halqa.errors import NotFoundError
+from halqa.errors import ConfigError, NotFoundError
 from halqa.insights import demand_supply, engagement, fans_also_like, rising_talent, segment_lift
 
 from . import world
 
 
 def test_planted_emerging_moroccan_creators_are_rising_local_talent(world_store):
-    result = rising_talent(world_store, window="28d", as_of=world.RISING_AS_OF)
+    result = rising_talent(world_store, window="28d", as_of=world.RISING_AS_OF, baseline="previous")
     overall = {r["creator_id"] for r in result["overall"]["rows"]}
     assert set(world.EMERGING) <= overall
     # established (debut 2001-2006) and foreign creators are never listed
@@ -70,3 +70,12 @@ def test_lift_by_kind_and_length(world_store):
                            as_of=world.RISING_AS_OF)
     assert {r["item"] for r in by_kind["rows"]} <= {"film", "series", "track"}
     assert by_kind["rows"][0]["item"] == "track"  # rap is music
+
+
+def test_talent_year_over_year_baseline_and_bad_baseline(world_store):
+    result = rising_talent(world_store, window="28d", as_of=world.RISING_AS_OF, regions=False)
+    assert result["baseline"]["kind"] == "year_ago"
+    assert result["baseline"]["baseline"] == {"start": "2025-05-04", "end": "2025-06-01"}
+    assert {r["creator_id"] for r in result["overall"]["rows"]} >= set(world.EMERGING)
+    with pytest.raises(ConfigError):
+        rising_talent(world_store, baseline="last-week")

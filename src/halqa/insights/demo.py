@@ -16,6 +16,7 @@ from halqa.insights.talent import rising_talent
 from halqa.insights.trends import trends
 
 DEMO_SEGMENT = ["age_band=18-24", "region=casablanca-settat"]
+DEMO_WINDOW = "56d"  # eight weeks against the eight before
 
 
 def latest_ramadan_end(store: Any, as_of: dt.date) -> dt.date | None:
@@ -35,7 +36,7 @@ def latest_ramadan_end(store: Any, as_of: dt.date) -> dt.date | None:
 def demo_step(store: Any, world: Any, console: Any) -> dict:
     """Run the insights on the demo store, print them, check them against planted.json."""
     as_of = common.resolve_as_of(store, None)
-    segment = trends(store, DEMO_SEGMENT, by="genre", as_of=as_of)
+    segment = trends(store, DEMO_SEGMENT, by="genre", window=DEMO_WINDOW, as_of=as_of)
     rising = [r["item"] for r in segment["rising"][:3]]
     out: dict[str, Any] = {"as_of": str(as_of), "segment": segment["segment_label"], "top_rising": rising}
     console.print(f"[bold]Rising among {segment['segment_label']}[/] ({segment['baseline']['note']}): "

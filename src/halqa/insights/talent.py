@@ -5,6 +5,11 @@ of the as-of date. Audience is distinct members (not plays), so one superfan can
 artist rise; growth is the exact rate ratio of distinct listeners against the baseline,
 with the segment's active members as exposure, and the same support, k and FDR rules as
 ``halqa.insights.trends``. Reported overall and for each region of residence.
+
+The baseline is the same window a year earlier by default (``baseline="year"``): a career
+breaks out over months, and an audience that already reaches a tenth of the platform grows
+slowly month on month even while it is far above last year's. ``baseline="previous"``
+compares with the period just before (Hijri/Gregorian seasons applied as in trends).
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from typing import Any
 from halqa.catalog import taxonomy
 from halqa.engines import duckdb as engine
 from halqa.insights import common, queries
-from halqa.insights.calendar import choose_baseline
+from halqa.errors import ConfigError
+from halqa.insights.calendar import Baseline, Period, choose_baseline, shift_gregorian_year
 from halqa.insights.segment import DEFAULT_K, Segment
 from halqa.insights.trends import DEFAULT_ALPHA, rising_items, segment_exposures, staged_events
 
@@ -23,15 +29,17 @@ DEFAULT_EMERGING_YEARS = 5
 DEFAULT_MIN_AUDIENCE = 20
 
 
-def rising_talent(store: Any, *, window: str | int | None = "120d", as_of: str | dt.date | None = None,
+def rising_talent(store: Any, *, window: str | int | None = "90d", as_of: str | dt.date | None = None,
                   emerging_years: int = DEFAULT_EMERGING_YEARS, regions: bool = True, top: int = 10,
                   k: int = DEFAULT_K, min_support: int = DEFAULT_MIN_AUDIENCE,
-                  alpha: float = DEFAULT_ALPHA) -> dict:
+                  alpha: float = DEFAULT_ALPHA, baseline: str = "year") -> dict:
     """Rising Moroccan emerging creators, overall and (``regions=True``) per member region."""
+    if baseline not in ("year", "previous"):
+        raise ConfigError(f"baseline '{baseline}' is not 'year' (same window a year earlier) or 'previous'")
     end = common.resolve_as_of(store, as_of)
-    days = common.parse_window(window) or 28
+    days = common.parse_window(window) or 90
     period = common.window_period(days, end)
-    base = choose_baseline(period)
+    base = choose_baseline(period) if baseline == "previous" else year_ago(period)
     creators = engine.run(store, queries.creators())
     local = creators[(creators["country"] == "MA")
                      & (creators["debut_year"].fillna(0) >= end.year - emerging_years)]
@@ -51,6 +59,12 @@ def rising_talent(store: Any, *, window: str | int | None = "120d", as_of: str |
         else:
             out["regions"][name] = result
     return out
+
+
+def year_ago(window: Period) -> Baseline:
+    base = Period(shift_gregorian_year(window.start), shift_gregorian_year(window.end))
+    return Baseline(window, base, "year_ago", None,
+                    f"compared with the same dates a year earlier ({base.start} to {base.end - dt.timedelta(days=1)})")
 
 
 def _rising_for(store: Any, seg: Segment, period: Any, base: Any, info: dict, *, top: int, k: int,
