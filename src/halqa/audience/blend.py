@@ -58,6 +58,7 @@ class BlendScorer(Scorer):
     min_events: int = 5
     seed: int = 0
     max_titles: int = 120  # hidden titles per fold: enough to learn a handful of weights
+    raw: frozenset[str] = frozenset({"rare-language-match"})
     max_negatives: int = 1500  # per title; sampled negatives are re-weighted so the intercept stays right
     name = "halqa-blend"
 
@@ -91,9 +92,11 @@ class BlendScorer(Scorer):
                 ws.append(weight)
         return np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
 
-    @staticmethod
-    def _features(fitted: dict[str, Scorer], batch: TitleBatch) -> np.ndarray:
-        return np.stack([standardise(s.score(batch)) for s in fitted.values()], axis=-1)
+    def _features(self, fitted: dict[str, Scorer], batch: TitleBatch) -> np.ndarray:
+        # Components named in ``raw`` keep their scale across titles (a rare-language match
+        # should weigh more than a match on the language everyone speaks); the rest are z-scored.
+        return np.stack([s.score(batch) if name in self.raw else standardise(s.score(batch))
+                         for name, s in fitted.items()], axis=-1)
 
     def contributions(self, batch: TitleBatch) -> np.ndarray:
         """titles × members × components: each component's share of the blended score."""

@@ -221,10 +221,11 @@ class MemberMatchScorer(Scorer):
     """
 
     field: str = "language"
+    rarity: bool = False  # weight a match by how few members share it: speaking zgh says more than ary
 
     @property
     def name(self) -> str:  # type: ignore[override]
-        return f"{self.field}-match"
+        return f"{'rare-' if self.rarity else ''}{self.field}-match"
 
     def fit(self, data: TargetingData) -> MemberMatchScorer:
         self._n = data.n_members
@@ -241,6 +242,13 @@ class MemberMatchScorer(Scorer):
         return self._members_of.get(value, np.zeros(self._n, dtype=bool))
 
     def score(self, batch: TitleBatch) -> np.ndarray:
+        out = self._match(batch)
+        if self.rarity:
+            reach = out.mean(axis=1, keepdims=True)  # share of members the title's language reaches
+            out = out * (1.0 - reach)
+        return out
+
+    def _match(self, batch: TitleBatch) -> np.ndarray:
         prefix = "lang:" if self.field == "language" else "region:"
         out = np.zeros((len(batch), self._n))
         for i, tokens in enumerate(batch.tokens):

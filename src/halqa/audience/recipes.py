@@ -50,6 +50,7 @@ def blend_components(*, seed: int = 0, knn_k: int = 100, als_factors: int = 32, 
     if members:
         components["language-match"] = lambda: MemberMatchScorer("language")
         components["region-match"] = lambda: MemberMatchScorer("region")
+        components["rare-language-match"] = lambda: MemberMatchScorer("language", rarity=True)
     return components
 
 
