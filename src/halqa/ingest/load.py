@@ -18,6 +18,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import duckdb
+
 try:  # the DuckDB 2 name of the types module, then the 1.x one
     from duckdb.sqltypes import BOOLEAN as _BOOLEAN, VARCHAR as _VARCHAR
 except ImportError:  # pragma: no cover
@@ -88,7 +90,10 @@ def insert_events(store: Store, plan: Plan, source: Source, columns: dict[str, s
         inserted = _insert_count(store, f"INSERT INTO events ({cols}, ingest_id) SELECT {cols}, {ingest_id} "
                                         f"FROM (SELECT *, {keep} AS _keep FROM ({validated})) WHERE _keep")
     finally:
-        store.con.remove_function(name)
+        try:
+            store.con.remove_function(name)
+        except duckdb.Error:  # the insert failed and aborted the transaction: its error is the one to see
+            pass
     return inserted + counter.bad, counter.bad, inserted
 
 

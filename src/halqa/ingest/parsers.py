@@ -57,8 +57,12 @@ def timestamp(x: str, n: str | None = None) -> str:
     n = n or timestamp_number(x)
     t = f"trim({x})"
     # Plain numbers, the common case in event exports, never reach the ISO branch (CASE is lazy).
-    scale = f"(CASE WHEN abs({n}) >= {MS_THRESHOLD} THEN 1e3 ELSE 1e6 END)"
-    numeric = f"(CASE WHEN isfinite({n}) AND abs({n}) < 1e16 THEN make_timestamp(CAST(round({n} * {scale}) AS BIGINT)) END)"
+    # Whole numbers convert exactly through BIGINT; a fraction goes through DECIMAL, because
+    # a double would turn 4296844800.001 s into ...001001 us.
+    scale = f"(CASE WHEN abs({n}) >= {MS_THRESHOLD} THEN 1000 ELSE 1000000 END)"
+    micros = (f"(CASE WHEN {n} = trunc({n}) THEN CAST({n} AS BIGINT) * {scale} "
+              f"ELSE CAST(round(try_cast({t} AS DECIMAL(24, 6)) * {scale}) AS BIGINT) END)")
+    numeric = f"(CASE WHEN isfinite({n}) AND abs({n}) < 1e15 THEN make_timestamp({micros}) END)"
     zoned = f"(try_cast({t} AS TIMESTAMPTZ) AT TIME ZONE 'UTC')"
     iso = f"(CASE WHEN regexp_matches({t}, '{_ZONE_RE}') THEN {zoned} ELSE try_cast({t} AS TIMESTAMP) END)"
     return f"(CASE WHEN {n} IS NOT NULL THEN {numeric} ELSE {iso} END)"

@@ -76,9 +76,10 @@ def open_source(con: duckdb.DuckDBPyConnection, path: str | os.PathLike[str], fm
 
 
 def _csv(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> Source:
+    # RFC 4180 quoting is fixed (sniffing it can misread a backslash in a synopsis as an escape);
+    # the delimiter is sniffed so that ';' exports from French spreadsheets read as they are.
     opts = "all_varchar=true, header=true, encoding='utf-8'"
-    if kind == "tsv":
-        opts += ", delim='\\t', quote=''"
+    opts += ", delim='\\t', quote=''" if kind == "tsv" else ", quote='\"', escape='\"'"
     probe = f"read_csv({lit(str(path))}, {opts}, ignore_errors=true)"
     columns = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {probe}").fetchall()]
     if not columns or columns == ["column0"]:
@@ -108,7 +109,8 @@ def _jsonl(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> Source:
     lines = (f"read_csv({lit(str(path))}, columns={{'_json': 'VARCHAR'}}, header=false, delim=chr(0), quote='', "
              f"escape='', auto_detect=false, encoding='utf-8', store_rejects=true, "
              f"rejects_table={lit(REJECTS_TABLE)}, rejects_scan={lit(REJECTS_SCAN)})")
-    objects = "(json_valid(_json) AND json_type(_json) = 'OBJECT')"
+    # CASE, not AND: DuckDB evaluates both sides of an AND, and json_type fails on malformed JSON.
+    objects = "(CASE WHEN json_valid(_json) THEN json_type(_json) = 'OBJECT' ELSE false END)"
     # Every key of every line: a streaming DISTINCT over the file (no key is silently dropped).
     keys = con.execute(f"SELECT DISTINCT unnest(json_keys(_json)) AS k FROM {lines} WHERE {objects} ORDER BY k"
                        ).fetchall()
