@@ -58,7 +58,7 @@ def test_a_new_event_in_the_store_reaches_the_next_list_without_retraining(train
 
     before = json.loads(_run("recommend", "--member", "m0", "-k", "5", "--db", str(store_path), "--json").stdout)
     with Store.open(store_path) as store:
-        for i, title in enumerate(("drama-0", "drama-3", "drama-4")):
+        for i, title in enumerate(("drama-0", "drama-3", "drama-4", "drama-5", "drama-6", "drama-7")):
             store.run("INSERT INTO events (member_id, title_id, event_type, ts) VALUES ('m0', ?, 'complete', "
                       "TIMESTAMP '2026-04-01 10:00:00' + INTERVAL (?) MINUTE)", [title, i])
     after = json.loads(_run("recommend", "--member", "m0", "-k", "5", "--db", str(store_path), "--json").stdout)

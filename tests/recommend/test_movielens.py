@@ -40,7 +40,9 @@ def test_demographics_only_members_beat_global_and_segment_popularity(movielens)
 def test_hybrid_beats_ease_on_the_member_temporal_split(movielens):
     split = member_split(movielens)
     ndcg = {}
-    for name, model in (("ease", EASE(regularization=500)), ("hybrid", Hybrid())):
+    # the configuration tuning picks on MovieLens' validation split (see bench/recommend.py)
+    tuned = Hybrid(recency_half_life=5.0, transitions_weight=1.0, ease_regularization=600.0, demographic_weight=0.0)
+    for name, model in (("ease", EASE(regularization=500)), ("hybrid", tuned)):
         recs = dense_recommend(model.fit(split.train), split.members, 10)
         ndcg[name] = ranking_metrics(recs, split.truth, 10)["ndcg@10"]
     assert ndcg["ease"] > 0.17  # the peers' ballpark on this protocol

@@ -16,13 +16,13 @@ def test_one_event_changes_the_next_list_without_retraining(name, dataset):
     before = model.recommend(["m0"], k=5, repeat_kinds=())
     other_before = model.recommend(["m3"], k=5, repeat_kinds=())
     late = pd.Timestamp("2026-03-01")
-    model.add_events(pd.DataFrame({"member_id": ["m0"] * 3, "title_id": ["drama-0", "drama-3", "drama-4"],
-                                   "event_type": ["complete"] * 3,
-                                   "ts": [late, late + pd.Timedelta(minutes=50), late + pd.Timedelta(minutes=99)]}))
+    dramas = ["drama-0", "drama-3", "drama-4", "drama-5", "drama-6", "drama-7"]  # as many as m0's comedies
+    model.add_events(pd.DataFrame({"member_id": ["m0"] * 6, "title_id": dramas, "event_type": ["complete"] * 6,
+                                   "ts": [late + pd.Timedelta(minutes=50 * i) for i in range(6)]}))
     after = model.recommend(["m0"], k=5, repeat_kinds=())
     assert list(after["title_id"]) != list(before["title_id"])
     assert after["title_id"].str.startswith("drama").sum() > before["title_id"].str.startswith("drama").sum()
-    assert not {"drama-0", "drama-3", "drama-4"} & set(after["title_id"])  # now seen
+    assert not set(dramas) & set(after["title_id"])  # now seen
     for key, value in learned.items():  # nothing was refitted
         assert getattr(model, key) is value, key
     other = model.recommend(["m3"], k=5, repeat_kinds=())  # another comedy member: untouched

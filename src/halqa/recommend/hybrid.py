@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -108,13 +110,15 @@ class Demographic(Recommender):
 
 @dataclass(frozen=True)
 class HybridConfig(ModelConfig):
-    ease_regularization: float = 300.0
-    recency_half_life: float = 10.0
-    transitions_weight: float = 1.0
+    # Defaults assume nothing about the order of events; `tune` (halqa train --tune) finds what
+    # wins on a given catalogue (on MovieLens: recency_half_life=5, transitions_weight=1).
+    ease_regularization: float = 500.0
+    recency_half_life: float | None = None  # None: every past title counts the same
+    transitions_weight: float = 0.0
     transitions_window: int = 10
     transitions_half_life: float = 5.0
     content_weight: float = 0.1
-    demographic_weight: float = 0.5
+    demographic_weight: float = 1.0
     history_pivot: float = 5.0  # demographics count fully with no events, half at this many titles
     new_title_days: float = 60.0  # an unwatched title this recent (added/released) is "new", not "ignored"
 
@@ -122,6 +126,7 @@ class HybridConfig(ModelConfig):
         for name in ("transitions_weight", "content_weight", "demographic_weight"):
             require(getattr(self, name) >= 0, "hybrid", name, ">= 0", getattr(self, name))
         require(self.history_pivot > 0, "hybrid", "history_pivot", "> 0", self.history_pivot)
+        require(self.ease_regularization > 0, "hybrid", "ease_regularization", "> 0", self.ease_regularization)
 
 
 class Hybrid(Recommender):
@@ -133,57 +138,79 @@ class Hybrid(Recommender):
     config: HybridConfig
 
     def _fit(self, dataset: Dataset) -> None:
-        c = self.config
-        self.ease_ = EASE(regularization=c.ease_regularization, recency_half_life=c.recency_half_life).fit(dataset)
-        self.transitions_ = (Transitions(window=c.transitions_window, recency_half_life=c.transitions_half_life)
-                             .fit(dataset) if c.transitions_weight > 0 else None)
-        self.content_ = Content().fit(dataset) if c.content_weight > 0 else None
-        self.demographic_ = Demographic().fit(dataset) if c.demographic_weight > 0 else None
+        self._fit_parts(dataset, previous=None)
         # Content stands in for collaboration only on *new* titles: ones added since fit, or
         # unwatched and added/released within new_title_days. An old title nobody touched (or a
         # container such as an album whose tracks carry the events) keeps a low score.
         audience = np.diff(dataset.matrix().tocsc().indptr)
         self.new_titles_ = (audience == 0) & _recent(dataset, self.config.new_title_days)
 
+    def _fit_parts(self, dataset: Dataset, previous: Hybrid | None) -> None:
+        """Fit each part, reusing ``previous``'s when its own settings did not change."""
+        c = self.config
+
+        def reuse(attr: str, model: Recommender | None) -> Recommender | None:
+            old = getattr(previous, attr, None) if previous is not None else None
+            if model is None or (old is not None and old.config == model.config):
+                return old if model is not None else None
+            return model.fit(dataset)
+
+        self.ease_ = reuse("ease_", EASE(regularization=c.ease_regularization, recency_half_life=c.recency_half_life))
+        self.transitions_ = reuse("transitions_", Transitions(window=c.transitions_window,
+                                                              recency_half_life=c.transitions_half_life)
+                                  if c.transitions_weight > 0 else None)
+        self.content_ = reuse("content_", Content())  # always: it scores titles added after fit
+        self.demographic_ = reuse("demographic_", Demographic() if c.demographic_weight > 0 else None)
+
+    def with_params(self, **params: Any) -> Hybrid:
+        """A fitted copy with other settings; only parts whose own settings changed are refitted
+        (re-weighting is free), which is what makes tuning on a validation split cheap."""
+        other = copy.copy(self)
+        other.config = replace(self.config, **params)
+        other.config.check()
+        other._fit_parts(self.dataset, previous=self)
+        return other
+
     def _parts(self) -> list[Recommender]:
         return [p for p in (self.ease_, self.transitions_, self.content_, self.demographic_) if p is not None]
 
     def _share_dataset(self) -> None:
         for part in self._parts():  # fold-in and new titles: every part sees the same data
-            part.dataset_ = self.dataset_
+            if part.dataset_ is not self.dataset_:
+                part.dataset_ = self.dataset_
+                part._titles_added()
 
     def _score(self, member_idx: np.ndarray, rows: sp.csr_matrix) -> np.ndarray:
         self._share_dataset()
         c, n = self.config, self.dataset.n_titles
         cold = np.ones(n, dtype=bool)
         cold[: len(self.new_titles_)] = self.new_titles_
-        content = row_normalise(self.content_.score(member_idx)) if self.content_ else None
-        collab = _finite(row_normalise(self.ease_.score(member_idx)))
+        content = _finite(row_normalise(self.content_.score(member_idx)))
+        blend = _finite(row_normalise(self.ease_.score(member_idx)))
+        stand_in = np.ones(len(member_idx))  # how much weight content inherits on new titles
         if self.transitions_ is not None:
-            collab = collab + c.transitions_weight * _finite(row_normalise(self.transitions_.score(member_idx)))
-        if content is not None:  # titles nobody has touched yet: content stands in for collaboration
-            collab[:, cold] = (1 + c.transitions_weight) * content[:, cold]
-            collab = collab + c.content_weight * content
+            blend += c.transitions_weight * _finite(row_normalise(self.transitions_.score(member_idx)))
+            stand_in += c.transitions_weight
         if self.demographic_ is not None:
             history = np.diff(rows.indptr).astype(np.float64)
             lean = c.demographic_weight * c.history_pivot / (c.history_pivot + history)
-            collab = collab + lean[:, None] * _finite(row_normalise(self.demographic_.score(member_idx)))
-        return collab
+            blend += lean[:, None] * _finite(row_normalise(self.demographic_.score(member_idx)))
+            stand_in += lean
+        # titles nobody has touched yet: content stands in for every part that cannot score them
+        blend[:, cold] = stand_in[:, None] * content[:, cold]
+        return blend + c.content_weight * content
 
     def _fold_in(self, member_idx: np.ndarray) -> None:
         self._share_dataset()
 
     def _titles_added(self) -> None:
         self._share_dataset()
-        if self.content_ is not None:
-            self.content_._titles_added()
 
     def _similar(self, title_idx: np.ndarray) -> np.ndarray:
         self._share_dataset()
         sims = _finite(row_normalise(self.ease_.similar_scores(title_idx)))
-        if self.content_ is not None:
-            sims = sims + self.config.content_weight * _finite(row_normalise(self.content_.similar_scores(title_idx)))
-        return sims
+        weight = max(self.config.content_weight, 0.05)  # content breaks ties and serves new titles
+        return sims + weight * _finite(row_normalise(self.content_.similar_scores(title_idx)))
 
 
 def _recent(dataset: Dataset, days: float) -> np.ndarray:
