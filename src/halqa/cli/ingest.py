@@ -140,7 +140,7 @@ def _show(result: dict[str, Any], as_json: bool) -> None:
     parts = result.get("parts") or {result["target"]: result}
     for part in parts.values():
         for f in part["files"]:
-            table.add_row(f["file"], *(f"{f[c]:,}" for c in ("rows", "accepted", "updated", "rejected",
+            table.add_row(Path(f["file"]).name, *(f"{f[c]:,}" for c in ("rows", "accepted", "updated", "rejected",
                                                               "duplicates", "created")), f"{f['seconds']:.1f}")
     console.print(table)
     console.print(f"accepted {result['accepted']:,}, rejected {result['rejected']:,}, "

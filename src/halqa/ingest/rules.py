@@ -222,7 +222,8 @@ def _titles(pl: Plan, has: set[str], ctx: Context) -> None:
     _simple(pl, has, "release_date", p.date, "a date (YYYY-MM-DD, DD/MM/YYYY, 01-Jan-1995 or a year)")
     _simple(pl, has, "duration_s", p.integer, "a whole number of seconds")
     if "duration_s" in has:
-        pl.check("duration_s", f"{pl.values['duration_s']} < 0", lit("duration cannot be negative"))
+        pl.check("duration_s", f"{pl.values['duration_s']} NOT BETWEEN 0 AND 2147483647",
+                 f"{shown(ident('duration_s'))} || ' is not a duration in seconds (0 to 2147483647)'")
     _enum(pl, has, "age_rating", taxonomy.AGE_RATINGS, RATING_ALIASES)
     _simple(pl, has, "country", p.country, "an ISO 3166-1 alpha-2 country code (MA, FR...)")
     _simple(pl, has, "region", p.region, "a Moroccan region (id, code 1-12, French or Arabic name)")
@@ -240,7 +241,7 @@ def _creators(pl: Plan, has: set[str], ctx: Context) -> None:
     _simple(pl, has, "debut_year", p.integer, "a year")
     if "debut_year" in has:
         pl.check("debut_year", f"{pl.values['debut_year']} NOT BETWEEN 1800 AND 2200",
-                 f"{shown('debut_year')} || ' is not a plausible year'")
+                 f"{shown(ident('debut_year'))} || ' is not a plausible year (1800-2200)'")
 
 
 def _members(pl: Plan, has: set[str], ctx: Context) -> None:
@@ -297,7 +298,9 @@ def referential_checks(pl: Plan, ctx: Context) -> None:
                  f"'unknown parent title ' || {shown(v)} || ' (not in the store nor in this file)'")
     if pl.target == "titles" and "creator_ids" in pl.values and not ctx.create_missing:
         ids = pl.values["creator_ids"]
-        unknown = f"list_filter({ids}, lambda e: e NOT IN (SELECT creator_id FROM creators))"
+        # A lambda cannot hold a subquery: the known ids are one list, computed once in the helper layer.
+        pl.pre["__known_creators"] = "(SELECT coalesce(list(creator_id), []) FROM creators)"
+        unknown = f"list_filter({ids}, lambda e: NOT list_contains(\"__known_creators\", e))"
         pl.check("creator_ids", f"len({unknown}) > 0",
                  f"'unknown creator ' || {shown(unknown + '[1]')} || ' (ingest creators first, or use --create-missing)'")
 
