@@ -118,9 +118,13 @@ def measure(store: Any, name: str, *, title_id: str | None = None, start: dateti
     result["groups"] = {g: {"members": c.members, "converted": c.converted, "conversion": c.rate}
                         for g, c in (("exposed", exposed), ("holdout", holdout))}
     result["lift"] = lift_stats(exposed, holdout, confidence=confidence, bootstrap=bootstrap, seed=seed)
+    if exposed.converted + holdout.converted == 0:
+        result["note"] = "no conversions in either group yet: intervals are degenerate; measure again later"
     observed = result["lift"]["absolute_lift"]
     target = detect if detect is not None else (observed if observed > 0 else None)
     base = holdout.rate if 0 < holdout.rate < 1 else None
+    if base is None and detect is not None and exposed.members:
+        base = exposed.rate if 0 < exposed.rate < 1 else None
     if target and base:
         result["plan"] = sample_size(base, target, power=power, holdout_share=float(info["holdout_share"]) or 0.1)
     else:

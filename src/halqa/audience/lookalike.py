@@ -88,7 +88,9 @@ def lookalike(data: TargetingData, seed_ids: Iterable[str], size: int, *, min_se
                       "min_similarity": round(float(similarity[order].min()), 4) if len(order) else None},
         "population_mean_similarity": round(float(similarity[pool].mean()), 4) if len(pool) else None,
         "overlap": {"members_in_seed": int(np.isin(order, found).sum()),
-                    **{f: _profile_overlap(seed_bd.get(f, {}), out_bd.get(f, {})) for f in BREAKDOWN_FIELDS}},
+                    **{f: _profile_overlap(breakdown(data.members, usable, 1).get(f, {}),
+                                           breakdown(data.members, order, 1).get(f, {}))
+                       for f in BREAKDOWN_FIELDS}},
         "breakdown": {"seed": seed_bd, "expansion": out_bd},
     }
     frame = pd.DataFrame({
@@ -99,7 +101,11 @@ def lookalike(data: TargetingData, seed_ids: Iterable[str], size: int, *, min_se
 
 
 def _profile_overlap(a: dict, b: dict) -> float | None:
-    """Sum over groups of the smaller share: 1 means the two audiences are spread identically."""
+    """Sum over groups of the smaller share: 1 means the two audiences are spread identically.
+
+    Computed from unsuppressed counts: it is one number over the whole seed (at least
+    ``MIN_SEED`` members) and reveals no group's size.
+    """
     sa, sb = shares(a), shares(b)
     if not sa or not sb:
         return None

@@ -155,6 +155,8 @@ def lift(
     if lf["relative_lift"] is not None:
         rlo, rhi = lf["relative_ci"]
         console.print(f"relative lift {lf['relative_lift']:+.1%} (CI {rlo:+.1%} to {rhi:+.1%})")
+    if result.get("note"):
+        console.print(f"[yellow]{result['note']}[/]")
     plan = result["plan"]
     if plan:
         console.print(f"next campaign: {plan['members']:,} members ({plan['exposed']:,} exposed, {plan['holdout']:,} "
