@@ -122,3 +122,14 @@ def test_member_without_consent_gets_no_personalised_list(trained, store_path):
         store.run("UPDATE members SET consent_personalisation = false WHERE member_id = 'm7'")
     result = _run("recommend", "--member", "m7", "--db", str(store_path))
     assert result.exit_code == 2 and "has not consented" in result.output
+
+
+def test_train_tune_reports_what_it_chose(world_store, store_path):
+    world_store.close()
+    result = _run("train", "--tune", "--db", str(store_path), "--json")
+    assert result.exit_code == 0, result.output
+    tuning = json.loads(result.stdout)["tuning"]
+    assert tuning["trials"] > 5 and 0 < tuning["validation_ndcg@10"] <= 1
+    assert set(tuning["params"]) <= set(json.loads(result.stdout)["config"])
+    result = _run("train", "--tune", "--model", "ease", "--db", str(store_path))
+    assert result.exit_code == 2 and "--tune tunes the hybrid" in result.output

@@ -50,17 +50,31 @@ def train(model: Annotated[str, typer.Option("--model", help="hybrid, ease, als,
                                                                "content, demographic, trending, popular...")] = "hybrid",
           param: Annotated[list[str] | None, typer.Option("--param", help="Model parameter name=value "
                                                                           "(repeatable).")] = None,
+          tune: Annotated[bool, typer.Option("--tune", help="Tune the hybrid's weights on a validation split "
+                                                            "of the store's own events first.")] = False,
+          tune_sample: Annotated[int, typer.Option(help="Validation members judged per trial.")] = 2000,
           out: ModelPathOption = None, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Fit a recommender on the store's consented events and save it next to the store."""
     from halqa.recommend import Dataset, make_model
 
-    recommender = make_model(model, **_params(param))
+    params = _params(param)
+    recommender = make_model(model, **params)
+    if tune and model != "hybrid":
+        raise UserError(f"--tune tunes the hybrid model; got --model {model}")
     with open_store(db, read_only=True) as store:
         dataset = Dataset.from_store(store)
         path = out or default_model_path(store.path)
     if len(dataset.events) == 0:
         raise UserError("no consented events in the store to train on (ingest events first, or run `halqa demo`)")
     started = time.perf_counter()
+    tuned = None
+    if tune:
+        from halqa.recommend.tuning import tune as tune_model
+
+        with err_console.status("tuning on a validation split (one setting at a time)") as status:
+            tuned = tune_model(model, dataset, sample=tune_sample, start=params,
+                               progress=lambda p, v: status.update(f"tuning: {p} → NDCG@10 {v:.4f}"))
+        recommender = make_model(model, **tuned.params)
     with err_console.status(f"training {model} on {len(dataset.events):,} events"):
         recommender.fit(dataset)
     seconds = time.perf_counter() - started
@@ -68,6 +82,9 @@ def train(model: Annotated[str, typer.Option("--model", help="hybrid, ease, als,
     summary = {"model": model, "config": recommender.config.__dict__, "members": dataset.n_members,
                "titles": dataset.n_titles, "events": int(len(dataset.events)), "fit_seconds": round(seconds, 2),
                "model_file": str(path)}
+    if tuned is not None:
+        summary["tuning"] = {"params": tuned.params, "validation_ndcg@10": round(tuned.ndcg, 4),
+                             "trials": len(tuned.trials)}
     if as_json:
         print_json(summary)
     else:
