@@ -83,6 +83,11 @@ def test_lookalike_export_and_lift_round_trip(world_db, tmp_path):
     lift = json.loads(res.stdout)
     assert lift["groups"]["exposed"]["converted"] == 40 and lift["lift"]["absolute_lift"] > 0
     assert invoke("lift", "--campaign", "autum", "--db", db).output.count("did you mean 'autumn'") == 1
+    window = json.loads(invoke("lift", "--campaign", "autumn", "--since", "2020-01-01", "--until", "2020-02-01",
+                               "--json", "--db", db).stdout)
+    assert window["groups"]["exposed"]["converted"] == 0 and "no conversions" in window["note"]
+    bad = invoke("lift", "--campaign", "autumn", "--since", "yesterday", "--db", db)
+    assert bad.exit_code == 2 and "not an ISO date" in bad.output
 
 
 def test_evaluate_targeting_json(world_db):

@@ -105,7 +105,9 @@ def export_audience(store: Any, members: pd.DataFrame, campaign: str, *, holdout
     is_holdout = rng.random(len(consented)) < holdout
     group = np.where(is_holdout, "holdout", "exposed")
     exported = [salted_hash(m, hash_salt) if hash_salt else m for m in consented["member_id"]]
-    score = consented["score"].astype(float) if "score" in consented else pd.Series([None] * len(consented))
+    # A target list carries `score`, a lookalike list `similarity`: either ranks the member.
+    rank = "score" if "score" in consented else "similarity" if "similarity" in consented else None
+    score = consented[rank].astype(float) if rank else pd.Series([None] * len(consented), dtype=float)
     rows = pd.DataFrame({"campaign": campaign, "member_id": consented["member_id"], "grp": group,
                          "exported_id": exported, "score": score})
     fingerprint = hashlib.sha256(hash_salt.encode()).hexdigest()[:12] if hash_salt else None

@@ -129,15 +129,19 @@ def lift(
                                                  "(default: the observed lift).")] = None,
     power: Annotated[float, typer.Option("--power", help="Power of the planned test.")] = 0.8,
     confidence: Annotated[float, typer.Option("--confidence", help="Confidence level of intervals.")] = 0.95,
+    since: Annotated[str | None, typer.Option("--since", help="Count events from this time (ISO; default: "
+                                              "when the campaign was exported).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Count events before this time (ISO).")] = None,
     seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
     db: DbOption = None, as_json: JsonOption = False,
 ) -> None:
     """Conversion of exposed vs holdout, absolute and relative lift with CIs, and a sample-size plan."""
     from halqa.audience import measure
 
+    start, end = _when(since, "--since"), _when(until, "--until")
     with open_store(db) as store:
         result = measure(store, campaign, title_id=title_id, detect=detect, power=power, confidence=confidence,
-                         seed=seed)
+                         seed=seed, start=start, end=end)
     if as_json:
         print_json(result)
         return
@@ -186,6 +190,18 @@ def evaluate_targeting(
     for m in result["methods"]:
         table.add_row(m["method"], f"{m['roc_auc']:.4f}", f"{m['recall@100']:.4f}", f"{m['precision@50']:.4f}")
     console.print(table)
+
+
+def _when(value: str | None, option: str):
+    from datetime import datetime
+
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{option} '{value}' is not an ISO date or time (e.g. 2026-03-01 or 2026-03-01T20:00)") \
+            from None
 
 
 def _print_breakdown(bd: dict) -> None:
