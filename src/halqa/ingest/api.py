@@ -12,13 +12,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from halqa.catalog import CONSENT_PURPOSES, ENTITY_TABLES, taxonomy
+import duckdb
+
+from halqa.catalog import CONSENT_PURPOSES, taxonomy
 from halqa.catalog.store import Store
 from halqa.errors import ConfigError, DataError
 from halqa.ingest import load, rules, stage
 from halqa.ingest.report import FileReport, IngestReport
 from halqa.ingest.sources import Source, canonical_columns, open_source
-from halqa.ingest.sql import ERR_SEP, lit
+from halqa.ingest.sql import lit
 
 TARGETS = ("titles", "creators", "members", "events")
 DEFAULT_MEMORY_LIMIT = "1GB"
@@ -100,6 +102,24 @@ def _ingest_one(store: Store, plan: rules.Plan, source: Source, columns: dict[st
     digest = _Checksum(source.path)
     rep = FileReport(str(source.path), ingest_id, source.fmt, columns=dict(columns),
                      ignored_columns=[c for c in source.columns if c not in columns.values()])
+    try:
+        _load_file(store, plan, source, columns, ctx, rep, digest)
+    except Exception as exc:
+        store.run("UPDATE ingests SET status = 'failed', finished_at = now()::TIMESTAMP WHERE ingest_id = ?",
+                  [ingest_id])
+        if isinstance(exc, duckdb.Error):  # e.g. a value DuckDB cannot read: name the file, no traceback
+            raise DataError(f"{source.path}: {_first_line(exc)}") from exc
+        raise
+    for table in (stage.STAGE, "_halqa_dup", "_halqa_last", "_halqa_shift"):
+        store.run(f"DROP TABLE IF EXISTS temp.{table}")
+    rep.seconds = round(time.perf_counter() - started, 3)
+    return rep
+
+
+def _load_file(store: Store, plan: rules.Plan, source: Source, columns: dict[str, str], ctx: rules.Context,
+               rep: FileReport, digest: _Checksum) -> None:
+    """The one transaction of a file: read, validate, quarantine, store, record."""
+    ingest_id = rep.ingest_id
     with store.transaction():
         stage.clear_rejects(store)
         if plan.target == "events":
@@ -124,10 +144,6 @@ def _ingest_one(store: Store, plan: rules.Plan, source: Source, columns: dict[st
         store.run("""UPDATE ingests SET finished_at = now()::TIMESTAMP, accepted = ?, rejected = ?, duplicates = ?,
                      created = ?, status = 'done', file_sha256 = ? WHERE ingest_id = ?""",
                   [rep.accepted, rep.rejected, rep.duplicates, rep.created, digest.result(), ingest_id])
-    for table in (stage.STAGE, "_halqa_dup", "_halqa_last", "_halqa_shift"):
-        store.run(f"DROP TABLE IF EXISTS temp.{table}")
-    rep.seconds = round(time.perf_counter() - started, 3)
-    return rep
 
 
 def _add_terms(store: Store, target: str, source: Source, columns: dict[str, str]) -> None:
@@ -219,6 +235,11 @@ def _progress(progress: Progress | None) -> Callable[[str, int], None]:
         task = progress.add_task("ingest", total=None)
         return lambda message, rows: progress.update(task, description=message, completed=rows)
     return progress
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 class _Checksum:
