@@ -41,12 +41,14 @@ TOP10 = [{"title_id": f"t{i}", "name": f"عنوان {i}", "rank": i, "score": 1.
 
 def bare_app():  # uvicorn factory: the ceiling, a fixed top-10 from memory
     from fastapi import FastAPI
+    from fastapi.responses import JSONResponse
 
     app = FastAPI()
 
     @app.get("/bare/{member_id}")
-    async def bare(member_id: str) -> dict:
-        return {"member_id": member_id, "k": 10, "items": TOP10}
+    async def bare(member_id: str) -> JSONResponse:
+        return JSONResponse({"member_id": member_id, "k": 10, "filters": ["region", "language"], "local_share": 0.4,
+                             "items": TOP10})
 
     @app.get("/health")
     async def health() -> dict:
@@ -88,11 +90,21 @@ def start_halqa(db: Path, workers: int, log: Path) -> tuple[subprocess.Popen, st
     return process, url
 
 
+def serve_bare(port: int, workers: int) -> None:
+    """The bare app on the same kind of listener as `halqa serve` (TCP_NODELAY, N uvicorn workers)."""
+    import uvicorn
+
+    from halqa.service.server import _listen
+
+    listener = _listen("127.0.0.1", port)
+    uvicorn.run("serve:bare_app", factory=True, app_dir=str(BENCH), fd=listener.fileno(), workers=workers,
+                log_level="warning", access_log=False)
+
+
 def start_bare(workers: int, log: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "uvicorn", "--app-dir", str(BENCH), "serve:bare_app", "--factory",
-                                "--port", str(port), "--workers", str(workers), "--log-level", "warning",
-                                "--no-access-log"], stdout=log.open("a"), stderr=subprocess.STDOUT)
+    process = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--serve-bare", str(port), str(workers)],
+                               stdout=log.open("a"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     wait_ready(url, process)
     return process, url
@@ -270,25 +282,33 @@ def pct(values: list[float], q: float) -> float:
 QUERY = "k=10&filter=region&filter=language&local_share=0.4&lang=ar"
 
 
+def median_run(runs: list[dict]) -> dict:
+    """Per figure, the median over the rounds (the machine is shared: rounds alternate the peers)."""
+    return {"rps": statistics.median(r["rps"] for r in runs), "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+            "p99_ms": statistics.median(r["p99_ms"] for r in runs), "requests": sum(r["requests"] for r in runs),
+            "non_2xx": sum(r["non_2xx"] for r in runs), "rounds": [round(r["rps"]) for r in runs]}
+
+
 def read_scenario(db: Path, key: str, members: list[str], workers: int, args: argparse.Namespace, tmp: Path) -> dict:
     rotation = members[: args.rotation]
     bare, bare_url = start_bare(workers, tmp / "bare.log")
-    try:
-        run_wrk(bare_url, reads_script("/bare/%s?" + QUERY, rotation, None), "2s", args.connections, args.threads, tmp)
-        bare_result = run_wrk(bare_url, reads_script("/bare/%s?" + QUERY, rotation, None), args.duration,
-                              args.connections, args.threads, tmp)
-    finally:
-        stop(bare)
     halqa, url = start_halqa(db, workers, tmp / "halqa.log")
     memory = PeakRSS(halqa.pid)
     try:
         cold = cold_latencies(url, key, rotation, QUERY)
-        script = reads_script("/v1/recommendations/%s?" + QUERY, rotation, key)
-        run_wrk(url, script, "2s", args.connections, args.threads, tmp)
-        halqa_result = run_wrk(url, script, args.duration, args.connections, args.threads, tmp)
+        scripts = {"bare": (bare_url, reads_script("/bare/%s?" + QUERY, rotation, None)),
+                   "halqa": (url, reads_script("/v1/recommendations/%s?" + QUERY, rotation, key))}
+        for target, script in scripts.values():
+            run_wrk(target, script, "2s", args.connections, args.threads, tmp)  # warm-up
+        runs: dict[str, list[dict]] = {"bare": [], "halqa": []}
+        for _ in range(args.rounds):  # alternate, so both peers see the same background load
+            for name, (target, script) in scripts.items():
+                runs[name].append(run_wrk(target, script, args.duration, args.connections, args.threads, tmp))
     finally:
         stop(halqa)
+        stop(bare)
         peak = memory.close()
+    bare_result, halqa_result = median_run(runs["bare"]), median_run(runs["halqa"])
     return {"workers": workers, "bare": bare_result, "halqa": halqa_result, "peak_rss_mb": round(peak / 2**20),
             "cold_p50_ms": round(pct(cold, 0.5), 2), "cold_p99_ms": round(pct(cold, 0.99), 2),
             "ratio": round(halqa_result["rps"] / bare_result["rps"], 3)}
@@ -347,10 +367,14 @@ def write_scenario(db: Path, key: str, members: list[str], titles: list[str], ar
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--serve-bare"]:
+        serve_bare(int(sys.argv[2]), int(sys.argv[3]))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data_dir", nargs="?", default=str(REPO.parent / "shared" / "data" / "movielens-100k"))
     parser.add_argument("--db", help="benchmark a copy of this store instead of importing DATA_DIR")
-    parser.add_argument("--duration", default="10s")
+    parser.add_argument("--duration", default="5s", help="wrk duration of each round")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per peer (medians are printed)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (the load generator shares the cores)")
     parser.add_argument("--workers", default="1,2")
@@ -372,8 +396,8 @@ def main() -> None:
               f"{len(titles)} titles; cpus={os.cpu_count()}", flush=True)
         report: dict = {"reads": [], "writes": None}
         if not args.skip_reads:
-            print(f"\nreads: wrk -t{args.threads} -c{args.connections} -d{args.duration} --latency, "
-                  f"/v1/recommendations?{QUERY}")
+            print(f"\nreads: wrk -t{args.threads} -c{args.connections} -d{args.duration} --latency, {args.rounds} "
+                  f"alternating rounds per peer (medians), /v1/recommendations/{{member}}?{QUERY}")
             print(f"{'workers':>7} {'endpoint':<16} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
             for workers in [int(w) for w in args.workers.split(",")]:
                 r = read_scenario(db, key, members, workers, args, tmp)
@@ -381,7 +405,7 @@ def main() -> None:
                 for name in ("bare", "halqa"):
                     x = r[name]
                     print(f"{workers:>7} {name + (' (ceiling)' if name == 'bare' else ' /recs'):<16} {x['rps']:>9.0f} "
-                          f"{x['p50_ms']:>8.2f} {x['p99_ms']:>8.2f} {x['non_2xx']:>8}")
+                          f"{x['p50_ms']:>8.2f} {x['p99_ms']:>8.2f} {x['non_2xx']:>8}  rounds {x['rounds']}")
                 print(f"{'':>7} ratio halqa/bare = {r['ratio']:.2f}; cold (first request per member) "
                       f"p50 {r['cold_p50_ms']} ms, p99 {r['cold_p99_ms']} ms; peak RSS {r['peak_rss_mb']} MB", flush=True)
         if not args.skip_writes:

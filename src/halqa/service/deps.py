@@ -57,11 +57,12 @@ class ServiceState:
             self.backend.close()
 
 
-def get_state(request: Request) -> ServiceState:
+# Async (not plain def) so FastAPI does not send these to its thread pool on every request.
+async def get_state(request: Request) -> ServiceState:
     return request.app.state.halqa
 
 
-def get_backend(request: Request) -> Any:
+async def get_backend(request: Request) -> Any:
     return request.app.state.halqa.backend
 
 

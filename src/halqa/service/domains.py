@@ -58,6 +58,11 @@ class DomainCalls:
                   lang: str) -> list[dict[str, Any]]:
         return self._recs().recommend(member_id, k, filters, local_share, lang)
 
+    def cached_recommendation(self, member_id: str, k: int, filters: list[str], local_share: float | None,
+                              lang: str) -> list[dict[str, Any]] | None:
+        """A finished list from the cache, or None (never blocks: safe on the event loop)."""
+        return self._recs().peek(member_id, k, filters, local_share, lang)
+
     def similar(self, title_id: str, k: int) -> list[dict[str, Any]]:
         return self._recs().similar(title_id, k)
 

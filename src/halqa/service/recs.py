@@ -101,6 +101,19 @@ class RecommendationService:
         return hasattr(self.api, "LocalTalentReranker")
 
     # -- lists --------------------------------------------------------------------------------
+    def peek(self, member_id: str, k: int, filters: list[str], local_share: float | None,
+             lang: str) -> list[dict[str, Any]] | None:
+        """The cached list, or None when it must be computed (never blocks)."""
+        if member_id not in self.consented:
+            raise NotFoundError(f"no member '{member_id}' with personalisation consent")
+        key = (member_id, k, tuple(sorted(filters)), local_share or 0.0, lang)
+        with self._state:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                self.cache_hits += 1
+            return hit
+
     def recommend(self, member_id: str, k: int, filters: list[str], local_share: float | None,
                   lang: str) -> list[dict[str, Any]]:
         if member_id not in self.consented:

@@ -21,7 +21,7 @@ from typing import Any
 REMOTE_METHODS = (
     "key_entries", "create_key", "revoke_key", "list_keys", "health", "data_overview",
     "get_title", "list_titles", "upsert_titles", "get_member", "list_members", "upsert_members",
-    "post_events", "member_events", "recs_info", "recommend", "similar", "member_picker", "trends",
+    "post_events", "member_events", "recs_info", "recommend", "cached_recommendation", "similar", "member_picker", "trends",
     "segment_lift", "rising_talent", "timeline", "regions", "labels",
     "target", "export_campaign", "lookalike", "campaigns", "campaign_lift",
 )

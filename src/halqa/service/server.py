@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import secrets
+import socket
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -35,12 +36,35 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, log_lev
         metrics_dir.mkdir()
         os.environ.update(settings.to_env())
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+        listener = _listen(host, port)
         try:
-            uvicorn.run("halqa.service.server:app_from_env", factory=True, host=host, port=port,
+            uvicorn.run("halqa.service.server:app_from_env", factory=True, fd=listener.fileno(),
                         workers=settings.workers, log_level=log_level, access_log=False)
         finally:
+            listener.close()
             store_process.terminate()
             store_process.join(60)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The shared listening socket of the worker processes, with TCP_NODELAY set on it.
+
+    Accepted connections inherit the option from the listener. uvicorn's multi-process mode
+    hands workers a socket asyncio does not recognise as TCP, so it never sets TCP_NODELAY
+    itself; without it, keep-alive responses wait ~40 ms for delayed ACKs (Nagle).
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise UserError(f"cannot listen on {host}:{port} ({exc.strerror})") from None
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
 
 
 def _start_store_process(settings: Settings, run_dir: Path) -> tuple[Any, Settings]:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from halqa.service.deps import Analyst, Anyone, Backend, Service
 
@@ -13,16 +16,39 @@ IdPath = Annotated[str, Path(min_length=1, max_length=200)]
 Filter = Literal["region", "age_rating", "language"]
 
 
-@router.get("/v1/recommendations/{member_id}", summary="A member's next list, with a reason per title")
-def recommendations(member_id: IdPath, backend: Backend, _: Service,
+class Pick(BaseModel):
+    title_id: str
+    name: str
+    rank: int
+    score: float
+    reason: str
+
+
+class RecommendationsOut(BaseModel):
+    member_id: str
+    k: int
+    filters: list[str]
+    local_share: float | None
+    items: list[Pick]
+
+
+@router.get("/v1/recommendations/{member_id}", summary="A member's next list, with a reason per title",
+            response_model=RecommendationsOut)
+async def recommendations(member_id: IdPath, backend: Backend, _: Service,
                     k: Annotated[int, Query(ge=1, le=100)] = 10,
                     filters: Annotated[list[Filter], Query(alias="filter", max_length=3,
                                                            description="region, age_rating, language (repeatable)")] = [],
                     local_share: Annotated[float | None, Query(ge=0, le=1, description="share of slots for Moroccan creators")] = None,
                     lang: Annotated[Literal["en", "fr", "ar"], Query(description="language of the reasons")] = "en",
                     ) -> dict[str, Any]:
-    items = backend.recommend(member_id, k, list(dict.fromkeys(filters)), local_share, lang)
-    return {"member_id": member_id, "k": k, "filters": filters, "local_share": local_share, "items": items}
+    wanted = list(dict.fromkeys(filters))
+    # The hot path stays on the event loop: a cached list costs a dict lookup. Only a miss
+    # (scoring, re-ranking, explaining) goes to a worker thread.
+    items = backend.cached_recommendation(member_id, k, wanted, local_share, lang)
+    if items is None:
+        items = await run_in_threadpool(backend.recommend, member_id, k, wanted, local_share, lang)
+    return JSONResponse({"member_id": member_id, "k": k, "filters": wanted, "local_share": local_share,
+                         "items": items})
 
 
 @router.get("/v1/similar/{title_id}", summary="Titles whose audience and content are closest")
