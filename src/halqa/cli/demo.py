@@ -26,14 +26,17 @@ def demo(
     members: Annotated[int, typer.Option("--members", help="Audience members.")] = 20_000,
     titles: Annotated[int, typer.Option("--titles", help="Catalogue size (films, series, episodes, tracks...).")] = 3_000,
     events: Annotated[int, typer.Option("--events", help="Events over the two years (streamed to Parquet).")] = 2_000_000,
+    step: Annotated[list[str] | None, typer.Option("--step", help="Run only this demo step (repeatable; "
+                                                                   "default: every registered step).")] = None,
     json_: JsonOption = False,
 ) -> None:
     """Generate the demo world (Hijri Ramadans, Gnaoua festival, a rising genre, emerging artists),
     ingest it, and print what each part of halqa finds in it."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from halqa.demo.run import run_demo
+    from halqa.demo.run import run_demo, select_steps
 
+    steps = select_steps(step)  # checked before anything is generated
     shown = err_console if json_ else console
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err_console, transient=True) as bar:
@@ -45,7 +48,7 @@ def demo(
             bar.update(tasks[stage], completed=done)
 
         summary = run_demo(out, db, seed=seed, members=members, titles=titles, events=events, console=shown,
-                           progress=progress, ingest_progress=bar)
+                           progress=progress, ingest_progress=bar, steps=steps)
     if json_:
         print_json(summary)
     else:

@@ -22,6 +22,7 @@ from rich.table import Table
 
 from halqa.catalog import Store
 from halqa.demo.world import Progress, World, generate_world
+from halqa.errors import ConfigError
 
 # Each part of halqa adds its step here, one line each, in the order they should run.
 DEMO_STEPS: tuple[str, ...] = (
@@ -61,6 +62,19 @@ def build_store(world: World, db: Path, *, fresh: bool, progress: Any = None) ->
     if not any(r["rejected"] for r in reports.values()) and quarantine.is_dir() and not any(quarantine.iterdir()):
         shutil.rmtree(quarantine)
     return reports
+
+
+def select_steps(names: list[str] | None) -> tuple[str, ...]:
+    """The registered steps named by function (``recommendations``) or in full; all when ``names`` is empty."""
+    if not names:
+        return DEMO_STEPS
+    by_key = {s.rpartition(":")[2]: s for s in DEMO_STEPS} | {s: s for s in DEMO_STEPS}
+    unknown = [n for n in names if n not in by_key]
+    if unknown:
+        raise ConfigError(f"--step {unknown[0]}: no such demo step "
+                          f"(registered: {', '.join(s.rpartition(':')[2] for s in DEMO_STEPS)})")
+    wanted = {by_key[n] for n in names}
+    return tuple(s for s in DEMO_STEPS if s in wanted)
 
 
 def resolve_step(name: str) -> Callable[..., dict[str, Any]]:
