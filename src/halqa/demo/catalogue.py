@@ -13,9 +13,9 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from halqa.catalog import taxonomy
 from halqa.demo import naming, tastes
 from halqa.demo.calendar import Timeline
+from halqa.demo.vocab import FOREIGN_NAMES
 
 GENRES = tastes.MUSIC_GENRES + tastes.SCREEN_GENRES
 LANG_CLASSES = ("ary", "ar", "fr", "amazigh", "en", "es", "mey", "zxx")
@@ -87,8 +87,8 @@ class _Builder:
                 name = naming.stage_name(rng)
             country = "MA"
         else:
-            country, person = [(c, n) for c, n in _foreign_people()][rng.integers(10)]
-            name, names = person, {}
+            country, name = FOREIGN_NAMES[rng.integers(len(FOREIGN_NAMES))]
+            names = {}
         row = {"creator_id": self.next_id("c", 4), "name": name, "names": names, "role": role,
                "country": country, "region": region, "debut_year": debut_year, "genre": genre}
         self.cat.creators.append(row)
@@ -156,11 +156,6 @@ class _Builder:
         year = int(max(1965, 2024 - rng.exponential(8.0)))
         day = date(year, 1, 1) + timedelta(days=int(rng.integers(0, 365)))
         return min(day, tl.start - timedelta(days=1))
-
-
-def _foreign_people() -> list[tuple[str, str]]:
-    from halqa.demo.vocab import FOREIGN_NAMES
-    return list(FOREIGN_NAMES)
 
 
 def _age_rating(rng: np.random.Generator, genre: str, kind: str) -> str:

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from halqa.catalog import taxonomy
 from halqa.demo import tastes
@@ -160,9 +160,8 @@ class EventModel:
                                        FESTIVAL["boost_region"], FESTIVAL["boost_nationwide"])
         self.by_genre = [np.flatnonzero(self.units.genre == g) for g in range(len(GENRES))]
         self.music_cols = np.array([g in tastes.MUSIC_GENRES for g in GENRES])
-        self.first_release = {}
-        for e, info in enumerate(cat.emerging):
-            self.first_release[e] = timeline.index(np.datetime64(info["first_release"]).astype(object))
+        self.first_release = {e: timeline.index(date.fromisoformat(info["first_release"]))
+                              for e, info in enumerate(cat.emerging)}
         self.episodes = {sid: (np.array([e[0] for e in eps], dtype=object), np.array([e[1] for e in eps]),
                                np.array([e[2] for e in eps], float)) for sid, eps in cat.episodes.items()}
         self.title_ids = pa.array(self.units.ids + [e for eps in cat.episodes.values() for e, _, _ in eps])
@@ -172,6 +171,7 @@ class EventModel:
             self.episode_base[sid] = offset
             offset += len(eps)
         self.member_ids = pa.array(members.frame["member_id"].tolist())
+        self.episode_seconds = np.array([secs for eps in cat.episodes.values() for _, _, secs in eps], float)
 
     # -- per-day time effects ------------------------------------------------------------------
     def unit_time_effects(self, days: np.ndarray) -> np.ndarray:

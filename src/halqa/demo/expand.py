@@ -9,7 +9,13 @@ import pyarrow.compute as pc
 from halqa.demo import tastes
 from halqa.demo.catalogue import GENRES
 from halqa.demo.events import (
-    EVENT_TYPES, MUSIC_DEVICES, SCHEMA, SCREEN_DEVICES, SOURCES, EventModel, _pick,
+    EVENT_TYPES,
+    MUSIC_DEVICES,
+    SCHEMA,
+    SCREEN_DEVICES,
+    SOURCES,
+    EventModel,
+    _pick,
 )
 
 OVERSUPPLY = 1.25   # draw this many more plays than needed, then keep a random subset
@@ -37,9 +43,7 @@ def _episode_titles(model: EventModel, unit: np.ndarray, day: np.ndarray, rng: n
 def _durations(model: EventModel, unit: np.ndarray, title: np.ndarray) -> np.ndarray:
     seconds = model.units.duration[unit].copy()
     is_episode = title >= len(model.units.ids)
-    if is_episode.any():
-        all_eps = np.concatenate([model.episodes[s][2] for s in model.episodes])
-        seconds[is_episode] = all_eps[title[is_episode] - len(model.units.ids)]
+    seconds[is_episode] = model.episode_seconds[title[is_episode] - len(model.units.ids)]
     return np.maximum(seconds, 60.0)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -111,12 +111,3 @@ def make_members(rng: np.random.Generator, n: int, start: date, days: int) -> Me
     activity = rng.lognormal(0.0, 1.0, size=n) * np.where(age_idx <= 2, 1.3, 1.0)
     music_share = rng.beta(2.0, 2.0, size=n) * np.where(age_idx <= 1, 1.15, 0.9)
     return Members(frame, region_idx, age_idx, speaks, activity, joined_day, np.clip(music_share, 0.05, 0.95))
-
-
-def joined_on(members: Members, day_index: int) -> np.ndarray:
-    """Mask of members who had joined by the given window day."""
-    return members.joined_day <= day_index
-
-
-def day_to_date(start: date, day_index: int) -> date:
-    return start + timedelta(days=day_index)

@@ -26,7 +26,12 @@ from halqa.demo.calendar import Timeline
 from halqa.demo.catalogue import Catalogue
 from halqa.demo.catalogue_build import EMERGING_MONTHLY_GROWTH, build_catalogue
 from halqa.demo.events import (
-    FESTIVAL, RAMADAN_GENRE_BOOST, RISING, EventModel, chunk_days, day_event_targets,
+    FESTIVAL,
+    RAMADAN_GENRE_BOOST,
+    RISING,
+    EventModel,
+    chunk_days,
+    day_event_targets,
 )
 from halqa.demo.expand import chunk_table
 from halqa.demo.people import Members, make_members
