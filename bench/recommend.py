@@ -7,8 +7,9 @@ validation split cut from the training part the same way (never on the test part
 the whole training part with the chosen parameters, and scored once on the test part.
 
 Printed: Recall@10, NDCG@10, catalogue coverage, fit seconds, seconds to recommend for all
-members, peak memory (resident-set growth during fit + recommend, sampled every 2 ms), and the
-ratio of halqa's NDCG@10 to the best peer's. Also the cold-start check: members whose events are
+members, peak memory (the largest live Python/numpy allocation during fit + recommend, measured
+by tracemalloc in a second, untimed run; resident-set growth is also sampled but allocator reuse
+hides most of it), and the ratio of halqa's NDCG@10 to the best peer's. Also the cold-start check: members whose events are
 all hidden, served from demographics only, against global and gender × age popularity.
 
 RecTools pins numpy<2 and pandas<3, so the peers live in their own venv (git-ignored):
@@ -82,6 +83,20 @@ class PeakRSS:
     @property
     def mib(self) -> float:
         return (self.peak - self.base) / 2**20
+
+
+def traced_peak_mib(run: Callable, split: Any) -> float:
+    """Peak traced allocation (MiB) of one more fit + recommend-all, outside the timed run."""
+    import gc
+    import tracemalloc
+
+    gc.collect()
+    tracemalloc.start()
+    try:
+        run(split.train, split.members)
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
 
 
 def score(recs: pd.DataFrame, truth: pd.DataFrame, n_titles: int) -> dict[str, float]:
@@ -165,31 +180,14 @@ def tune(name: str, factory: Callable, grid: list[dict[str, Any]], valid: Any, n
     return best
 
 
-def tune_halqa(valid: Any, n_titles: int) -> dict[str, Any]:
-    """Coordinate search: one parameter at a time around the defaults, two passes."""
-    axes = {
-        "ease_regularization": [150.0, 300.0, 600.0],
-        "recency_half_life": [5.0, 10.0, 20.0],
-        "transitions_weight": [0.5, 1.0, 2.0],
-        "transitions_half_life": [3.0, 5.0, 10.0],
-        "content_weight": [0.0, 0.1, 0.3],
-        "demographic_weight": [0.0, 0.5],
-    }
-    current: dict[str, Any] = {}
-    cache: dict[str, float] = {}
+def tune_halqa(valid_source: Any, n_titles: int) -> dict[str, Any]:
+    """halqa's own tuner (coordinate search, validation split cut from training the same way)."""
+    from halqa.recommend.tuning import tune as halqa_tune
 
-    def ndcg(params: dict[str, Any]) -> float:
-        key = json.dumps(params, sort_keys=True)
-        if key not in cache:
-            _, _, _, recs = run_halqa(params)(valid.train, valid.members)
-            cache[key] = score(recs, valid.truth, n_titles)[f"ndcg@{K}"]
-            print(f"  [halqa] {params} -> validation ndcg@10 {cache[key]:.4f}", file=sys.stderr)
-        return cache[key]
+    def show(params: dict[str, Any], ndcg: float) -> None:
+        print(f"  [halqa] {params} -> validation ndcg@10 {ndcg:.4f}", file=sys.stderr)
 
-    for _ in range(2):
-        for axis, values in axes.items():
-            current[axis] = max(values, key=lambda v: ndcg({**current, axis: v}))
-    return current
+    return halqa_tune("hybrid", valid_source, k=K, progress=show).params
 
 
 # -- cold start ------------------------------------------------------------------------------------
@@ -247,14 +245,15 @@ def main(argv: list[str] | None = None) -> int:
     chosen = {
         "implicit ALS": (run_implicit_als, tune("als", run_implicit_als, als_grid, valid, n)),
         "RecTools EASE": (run_rectools_ease, tune("ease", run_rectools_ease, ease_grid, valid, n)),
-        "halqa hybrid": (run_halqa, tune_halqa(valid, n)),
+        "halqa hybrid": (run_halqa, tune_halqa(test.train, n)),  # tune() cuts the same validation split
     }
     rows = {}
     for name, (factory, params) in chosen.items():
-        fit_s, rec_s, mib, recs = factory(params)(test.train, test.members)
+        fit_s, rec_s, rss_mib, recs = factory(params)(test.train, test.members)
         m = score(recs, test.truth, n)
         rows[name] = {"recall@10": m["recall@10"], "ndcg@10": m["ndcg@10"], "coverage": m["coverage"],
-                      "fit_s": fit_s, "recommend_all_s": rec_s, "peak_mib": mib, "params": params}
+                      "fit_s": fit_s, "recommend_all_s": rec_s, "peak_mib": traced_peak_mib(factory(params), test),
+                      "rss_growth_mib": rss_mib, "params": params}
     peers = {k: v for k, v in rows.items() if not k.startswith("halqa")}
     best_peer = max(peers, key=lambda k: peers[k]["ndcg@10"])
     slower_peer = max(peers, key=lambda k: peers[k]["fit_s"] + peers[k]["recommend_all_s"])

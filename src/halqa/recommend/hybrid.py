@@ -185,7 +185,6 @@ class Hybrid(Recommender):
         c, n = self.config, self.dataset.n_titles
         cold = np.ones(n, dtype=bool)
         cold[: len(self.new_titles_)] = self.new_titles_
-        content = _finite(row_normalise(self.content_.score(member_idx)))
         blend = _finite(row_normalise(self.ease_.score(member_idx)))
         stand_in = np.ones(len(member_idx))  # how much weight content inherits on new titles
         if self.transitions_ is not None:
@@ -196,6 +195,9 @@ class Hybrid(Recommender):
             lean = c.demographic_weight * c.history_pivot / (c.history_pivot + history)
             blend += lean[:, None] * _finite(row_normalise(self.demographic_.score(member_idx)))
             stand_in += lean
+        if not cold.any() and c.content_weight == 0:
+            return blend
+        content = _finite(row_normalise(self.content_.score(member_idx)))
         # titles nobody has touched yet: content stands in for every part that cannot score them
         blend[:, cold] = stand_in[:, None] * content[:, cold]
         return blend + c.content_weight * content

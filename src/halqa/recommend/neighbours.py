@@ -38,7 +38,8 @@ class EASE(Recommender):
 
     def _fit(self, dataset: Dataset) -> None:
         x = self._input(dataset.matrix())
-        gram = np.asarray((x.T @ x).todense(), dtype=np.float64)
+        # float32 like RecTools: half the memory and time, and ranks come out the same
+        gram = np.asarray((x.T @ x).todense(), dtype=np.float32)
         gram[np.diag_indices_from(gram)] += self.config.regularization
         p = np.linalg.inv(gram)
         b = -p / np.diag(p)[None, :]
@@ -101,3 +102,4 @@ class ItemKNN(Recommender):
 
     def _similar(self, title_idx: np.ndarray) -> np.ndarray:
         return np.asarray(self.similarity_[title_idx].todense())
+

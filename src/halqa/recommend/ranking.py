@@ -117,6 +117,8 @@ def _merge(top: np.ndarray, extra: np.ndarray, scores: np.ndarray) -> list[np.nd
 
 def _lists(ds: Dataset, batch: np.ndarray, top: Any, scores: np.ndarray, k: int,
            rerank: Reranker | None, explainer: Any) -> pd.DataFrame:
+    if rerank is None and explainer is None and isinstance(top, np.ndarray):
+        return _plain_lists(ds, batch, top[:, :k], scores)
     members, titles, ranks, values, reasons = [], [], [], [], []
     for row, member in enumerate(batch):
         cand = top[row]
@@ -139,6 +141,21 @@ def _lists(ds: Dataset, batch: np.ndarray, top: Any, scores: np.ndarray, k: int,
         "rank": np.asarray(ranks, dtype=np.int32),
         "score": np.asarray(values, dtype=np.float64),
         "reason": pd.Series(reasons, dtype=object),
+    })
+
+
+def _plain_lists(ds: Dataset, batch: np.ndarray, top: np.ndarray, scores: np.ndarray) -> pd.DataFrame:
+    """The top-k as they are, vectorised (no re-ranker, no reasons): the batch-scoring path."""
+    values = np.take_along_axis(scores, top, axis=1)
+    keep = np.isfinite(values)
+    ranks = np.cumsum(keep, axis=1)
+    rows = np.repeat(np.arange(len(batch)), top.shape[1]).reshape(top.shape)
+    return pd.DataFrame({
+        "member_id": ds.members.to_external(batch[rows[keep]]),
+        "title_id": ds.titles.to_external(top[keep]),
+        "rank": ranks[keep].astype(np.int32),
+        "score": values[keep].astype(np.float64),
+        "reason": pd.Series([""] * int(keep.sum()), dtype=object),
     })
 
 

@@ -17,6 +17,9 @@ from halqa.recommend.base import ModelConfig, Recommender, require
 from halqa.recommend.dataset import Dataset
 
 
+_DENSE_UP_TO = 8_000  # titles: 8k × 8k float32 = 256 MB, the same order as EASE's weights
+
+
 @dataclass(frozen=True)
 class TransitionsConfig(ModelConfig):
     window: int = 10
@@ -51,12 +54,18 @@ class Transitions(Recommender):
         forward = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
         counts = np.asarray((dataset.matrix() > 0).sum(axis=0)).ravel() + 1.0
         scale = sp.diags(1.0 / np.sqrt(counts))
-        self.transitions_ = (scale @ (forward + self.config.backward * forward.T) @ scale).tocsr().astype(np.float32)
+        transitions = (scale @ (forward + self.config.backward * forward.T) @ scale).tocsr().astype(np.float32)
+        # dense when it fits comfortably (scoring is then one BLAS call), sparse beyond that
+        self.transitions_ = transitions.toarray() if n <= _DENSE_UP_TO else transitions
 
     def _score(self, member_idx: np.ndarray, rows: sp.csr_matrix) -> np.ndarray:
         n = self.transitions_.shape[0]
         recent = self.dataset.recency_matrix(self.config.recency_half_life)[member_idx][:, :n]
-        return np.asarray((recent @ self.transitions_).todense())
+        return _dense(recent @ self.transitions_)
 
     def _similar(self, title_idx: np.ndarray) -> np.ndarray:
-        return np.asarray(self.transitions_[title_idx].todense())
+        return _dense(self.transitions_[title_idx])
+
+
+def _dense(matrix: np.ndarray | sp.spmatrix) -> np.ndarray:
+    return matrix.toarray() if sp.issparse(matrix) else np.asarray(matrix)
