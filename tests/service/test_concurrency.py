@@ -76,3 +76,27 @@ def test_concurrent_posts_lose_and_duplicate_nothing(tmp_path, workers: int) -> 
             "SELECT count(*), count(DISTINCT (member_id, title_id, event_type, ts)) FROM events "
             "WHERE source = 'concurrency-test'")[0]
     assert stored == distinct == sent_distinct
+
+
+def test_two_workers_never_serve_a_list_older_than_an_acknowledged_event(tmp_path) -> None:
+    """Each HTTP worker caches lists; shared version counters make a posted event visible on all of them."""
+    db = tmp_path / "fresh.duckdb"
+    world, keys = prepare_store(db)
+    process, url = start_server(db, tmp_path / "server.log", "--workers", "2", "--rate-limit", "100000")
+    try:
+        with httpx.Client(base_url=url, headers={"X-API-Key": keys["service"]}, timeout=60) as client:
+            def fresh_connection_list() -> list[dict]:  # a new connection lands on either worker
+                return httpx.get(f"{url}/v1/recommendations/m011", params={"k": 10},
+                                 headers={"X-API-Key": keys["service"]}, timeout=60).json()["items"]
+
+            lists = [fresh_connection_list() for _ in range(8)]
+            assert all(items == lists[0] for items in lists)  # every worker (and its cache) agrees
+            films = [i["title_id"] for i in lists[0]
+                     if client.get(f"/v1/titles/{i['title_id']}").json()["kind"] == "film"]
+            posted = client.post("/v1/events", json={"member_id": "m011", "title_id": films[0],
+                                                     "event_type": "complete", "ts": "2026-11-22T21:00:00Z"})
+            assert posted.status_code == 201
+            after = [fresh_connection_list() for _ in range(8)]
+    finally:
+        stop_server(process)
+    assert all(films[0] not in [i["title_id"] for i in items] for items in after)

@@ -30,6 +30,12 @@ class ServiceState:
         # Each HTTP process enforces its share, so N processes together give the configured rate.
         share = max(1, settings.workers)
         self.limiter = RateLimiter(settings.rate_limit / share, max(1, settings.rate_burst // share))
+        self.edge_cache = None
+        if settings.versions_shm:
+            from halqa.service.edge_cache import EdgeCache
+            from halqa.service.versions import Versions
+
+            self.edge_cache = EdgeCache(Versions(settings.versions_shm))
         self._last_reload = time.monotonic()
         self._reload_lock = threading.Lock()
 

@@ -54,7 +54,8 @@ def _model(api: Any, name: str) -> Any:
 class RecommendationService:
     """Thread-safe lists, similar titles and asynchronous fold-in over one model."""
 
-    def __init__(self, store: Store, model_name: str = "ease", model_path: str | None = None) -> None:
+    def __init__(self, store: Store, model_name: str = "ease", model_path: str | None = None,
+                 versions: Any = None) -> None:
         api = recommend_api()
         if api is None:
             raise UserError("halqa.recommend is not available in this installation")
@@ -78,6 +79,7 @@ class RecommendationService:
         self._batches = self._folded = 0
         self.cache_hits = self.cache_misses = self.folded_events = self.fold_runs = 0
         self._closing = False
+        self.versions = versions  # shared counters that worker processes check (None: one process)
         self._folder = threading.Thread(target=self._fold_loop, name="halqa-fold-in", daemon=True)
         self._folder.start()
 
@@ -196,6 +198,8 @@ class RecommendationService:
                 self._version[member] = self._version.get(member, 0) + 1
             self._pending.extend(mine)
             self._forget(members)
+            if self.versions is not None:
+                self.versions.bump(members)
             self._state.notify_all()
 
     def _fold_loop(self) -> None:
@@ -234,6 +238,8 @@ class RecommendationService:
                 else:
                     self.consented.discard(row["member_id"])
             self._forget({r["member_id"] for r in rows})
+            if self.versions is not None:
+                self.versions.bump({r["member_id"] for r in rows})
         fresh = [r for r in rows if r.get("consent_personalisation")]
         if fresh:
             with self._model_lock:
@@ -245,6 +251,8 @@ class RecommendationService:
             self._safely(self.model.add_titles, pd.DataFrame(rows))
         with self._state:
             self._forget(None)
+            if self.versions is not None:
+                self.versions.bump(None)
 
     @staticmethod
     def _safely(update: Any, frame: pd.DataFrame) -> None:

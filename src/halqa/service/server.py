@@ -30,8 +30,16 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, log_lev
 
         uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, access_log=False)
         return
+    from halqa.service.versions import Versions
+
+    versions = Versions()  # shared by the store process (writes) and the HTTP workers (reads)
+    settings = settings.model_copy(update={"versions_shm": versions.name})
     with tempfile.TemporaryDirectory(prefix="halqa-serve-") as run_dir:
-        store_process, settings = _start_store_process(settings, Path(run_dir))
+        try:
+            store_process, settings = _start_store_process(settings, Path(run_dir))
+        except BaseException:
+            versions.close(unlink=True)
+            raise
         metrics_dir = Path(run_dir) / "metrics"
         metrics_dir.mkdir()
         os.environ.update(settings.to_env())
@@ -44,6 +52,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, log_lev
             listener.close()
             store_process.terminate()
             store_process.join(60)
+            versions.close(unlink=True)
 
 
 def _listen(host: str, port: int) -> socket.socket:

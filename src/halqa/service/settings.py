@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     # Set by `halqa serve --workers N>1`: where the store process listens, and its secret.
     backend_address: str | None = None
     backend_authkey: str | None = None
+    versions_shm: str | None = None  # shared version counters for per-worker list caches
     # Event writer: the most events committed in one transaction, and how long it
     # waits for more to arrive once a first one is queued (group commit).
     writer_batch_max: int = Field(default=20_000, gt=0)

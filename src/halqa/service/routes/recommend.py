@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -34,7 +34,7 @@ class RecommendationsOut(BaseModel):
 
 @router.get("/v1/recommendations/{member_id}", summary="A member's next list, with a reason per title",
             response_model=RecommendationsOut)
-async def recommendations(member_id: IdPath, backend: Backend, _: Service,
+async def recommendations(member_id: IdPath, request: Request, backend: Backend, _: Service,
                     k: Annotated[int, Query(ge=1, le=100)] = 10,
                     filters: Annotated[list[Filter], Query(alias="filter", max_length=3,
                                                            description="region, age_rating, language (repeatable)")] = [],
@@ -42,11 +42,18 @@ async def recommendations(member_id: IdPath, backend: Backend, _: Service,
                     lang: Annotated[Literal["en", "fr", "ar"], Query(description="language of the reasons")] = "en",
                     ) -> dict[str, Any]:
     wanted = list(dict.fromkeys(filters))
-    # The hot path stays on the event loop: a cached list costs a dict lookup. Only a miss
-    # (scoring, re-ranking, explaining) goes to a worker thread.
-    items = backend.cached_recommendation(member_id, k, wanted, local_share, lang)
+    edge = request.app.state.halqa.edge_cache  # with --workers N: this process's own copy
+    key = (member_id, k, tuple(sorted(wanted)), local_share or 0.0, lang)
+    items = edge.get(key) if edge is not None else None
     if items is None:
-        items = await run_in_threadpool(backend.recommend, member_id, k, wanted, local_share, lang)
+        token = edge.token(member_id) if edge is not None else None
+        # The hot path stays on the event loop: a cached list costs a dict lookup. Only a miss
+        # (scoring, re-ranking, explaining) goes to a worker thread.
+        items = backend.cached_recommendation(member_id, k, wanted, local_share, lang)
+        if items is None:
+            items = await run_in_threadpool(backend.recommend, member_id, k, wanted, local_share, lang)
+        if edge is not None:
+            edge.put(key, token, items)
     return JSONResponse({"member_id": member_id, "k": k, "filters": wanted, "local_share": local_share,
                          "items": items})
 
