@@ -45,7 +45,7 @@ def test_insights_subcommands_print_json(world_path):
     as_of = str(world.RISING_AS_OF)
     assert _json(["insights", "lift", "--db", str(world_path), "-s", "age_band=18-24", "--as-of", as_of,
                   "--json"])["rows"]
-    assert _json(["insights", "talent", "--db", str(world_path), "--window", "28d", "--as-of", as_of, "--json"])["overall"]["rows"]
+    assert _json(["insights", "talent", "--db", str(world_path), "--window", "84d", "--as-of", as_of, "--json"])["overall"]["rows"]
     assert _json(["insights", "fans", "t-rap-0", "--db", str(world_path), "--as-of", as_of, "--json"])["rows"]
     assert _json(["insights", "engagement", "--db", str(world_path), "--by", "kind", "--as-of", as_of,
                   "--json"])["rows"]

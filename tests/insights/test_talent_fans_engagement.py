@@ -1,13 +1,13 @@
 import pytest
 
-from halqa.errors import ConfigError, NotFoundError
+from halqa.errors import NotFoundError
 from halqa.insights import demand_supply, engagement, fans_also_like, rising_talent, segment_lift
 
 from . import world
 
 
 def test_planted_emerging_moroccan_creators_are_rising_local_talent(world_store):
-    result = rising_talent(world_store, window="28d", as_of=world.RISING_AS_OF, baseline="previous")
+    result = rising_talent(world_store, window="84d", as_of=world.RISING_AS_OF)
     overall = {r["creator_id"] for r in result["overall"]["rows"]}
     assert set(world.EMERGING) <= overall
     # established (debut 2001-2006) and foreign creators are never listed
@@ -72,10 +72,15 @@ def test_lift_by_kind_and_length(world_store):
     assert by_kind["rows"][0]["item"] == "track"  # rap is music
 
 
-def test_talent_year_over_year_baseline_and_bad_baseline(world_store):
-    result = rising_talent(world_store, window="28d", as_of=world.RISING_AS_OF, regions=False)
-    assert result["baseline"]["kind"] == "year_ago"
-    assert result["baseline"]["baseline"] == {"start": "2025-05-04", "end": "2025-06-01"}
-    assert {r["creator_id"] for r in result["overall"]["rows"]} >= set(world.EMERGING)
-    with pytest.raises(ConfigError):
-        rising_talent(world_store, baseline="last-week")
+def test_talent_trend_is_weekly_and_counts_distinct_listeners(world_store):
+    result = rising_talent(world_store, window="84d", as_of=world.RISING_AS_OF, regions=False)
+    assert result["window"] == {"start": "2026-03-09", "end": "2026-06-01", "weeks": 12}
+    rows = result["overall"]["rows"]
+    assert {r["creator_id"] for r in rows} >= set(world.EMERGING)
+    for r in rows:
+        assert r["growth_low"] > 1 and r["q_value"] <= 0.05
+        assert r["weekly_audience_last_4"] > r["weekly_audience_first_4"]
+    # an audience can never exceed the members who were active
+    active = world_store.scalar("""SELECT count(DISTINCT member_id) FROM events_analytics
+        WHERE ts >= '2026-03-09' AND ts < '2026-06-01'""")
+    assert all(r["audience"] <= active for r in rows)

@@ -82,22 +82,20 @@ def lift_cmd(segment: SegmentOption = None, window: WindowOption = "28d", as_of:
 
 @app.command("talent")
 @user_errors
-def talent_cmd(window: WindowOption = "90d", as_of: AsOfOption = None,
+def talent_cmd(window: WindowOption = "364d", as_of: AsOfOption = None,
                emerging_years: Annotated[int, typer.Option("--emerging-years", help="Debut within this many "
                                                            "years counts as emerging.")] = 5,
-               baseline: Annotated[str, typer.Option("--baseline", help="year (same window a year earlier) "
-                                                     "or previous (the period just before).")] = "year",
                top: TopOption = 10, k: KOption = 10, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Rising Moroccan emerging creators, overall and per region."""
     from halqa.insights import rising_talent
 
     with open_store(db, read_only=True) as store:
-        result = rising_talent(store, window=window, as_of=as_of, emerging_years=emerging_years, top=top, k=k,
-                               baseline=baseline)
+        result = rising_talent(store, window=window, as_of=as_of, emerging_years=emerging_years, top=top, k=k)
     if as_json:
         print_json(result)
         return
-    columns = ("rank", "name", "creator_region", "audience", "baseline_audience", "growth", "growth_low", "q_value")
+    columns = ("rank", "name", "creator_region", "audience", "weekly_audience_first_4", "weekly_audience_last_4",
+               "monthly_growth", "growth_low", "q_value")
     _table("rising local talent: all regions", result["overall"]["rows"], columns)
     for region, block in result["regions"].items():
         if block["rows"]:

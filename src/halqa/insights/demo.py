@@ -53,7 +53,8 @@ def demo_step(store: Any, world: Any, console: Any) -> dict:
     talent = rising_talent(store, as_of=as_of, regions=False)
     out["rising_talent"] = [r["creator_id"] for r in talent["overall"]["rows"]]
     console.print("[bold]Rising local talent[/]: " + (", ".join(
-        f"{r['name']} (audience {r['baseline_audience']} -> {r['audience']})" for r in talent["overall"]["rows"])
+        f"{r['name']} (weekly audience {r['weekly_audience_first_4']} -> {r['weekly_audience_last_4']}, "
+        f"x{r['monthly_growth']}/month)" for r in talent["overall"]["rows"])
         or "none"))
     brief = write_brief(store, DEMO_SEGMENT, world.out_dir / "brief.md", as_of=as_of)
     out["brief"] = brief["markdown"]

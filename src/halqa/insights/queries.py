@@ -205,6 +205,39 @@ def segment_profile() -> QueryDef:
                     "Who the segment is: members by age band, gender and region.")
 
 
+def creator_weekly_audience() -> QueryDef:
+    """Weekly distinct audience of each Moroccan creator who debuted since ``$debut_since``,
+    and (item NULL) the segment's weekly active members, the exposure."""
+    return QueryDef("creator_weekly_audience", f"""WITH {SEGMENT_CTE},
+ev AS (
+  SELECT e.member_id, e.title_id, CAST(floor(date_diff('day', $cur_start, e.ts) / 7) AS INTEGER) AS week
+  FROM events_analytics e JOIN seg ON seg.member_id = e.member_id
+  WHERE e.event_type IN {_CONSUMED} AND {_IN_WINDOW}
+),
+local AS (SELECT creator_id FROM creators WHERE country = 'MA' AND debut_year >= $debut_since),
+per_creator AS (
+  SELECT x.item, ev.week, count(DISTINCT ev.member_id) AS audience, count(*) AS plays
+  FROM ev JOIN titles t ON t.title_id = ev.title_id CROSS JOIN UNNEST(t.creator_ids) AS x(item)
+  WHERE x.item IN (SELECT creator_id FROM local)
+  GROUP BY x.item, ev.week
+),
+per_week AS (SELECT week, count(DISTINCT member_id) AS active FROM ev GROUP BY week)
+SELECT item, week, audience, plays FROM per_creator
+UNION ALL
+SELECT NULL AS item, week, active AS audience, 0 AS plays FROM per_week""",
+                    "Weekly audiences of local emerging creators, and the segment's weekly active members.")
+
+
+def creator_window_audience() -> QueryDef:
+    return QueryDef("creator_window_audience", f"""WITH {SEGMENT_CTE}
+SELECT x.item, count(DISTINCT e.member_id) AS audience
+FROM events_analytics e JOIN seg ON seg.member_id = e.member_id
+  JOIN titles t ON t.title_id = e.title_id CROSS JOIN UNNEST(t.creator_ids) AS x(item)
+WHERE e.event_type IN {_CONSUMED} AND {_IN_WINDOW}
+  AND x.item IN (SELECT creator_id FROM creators WHERE country = 'MA' AND debut_year >= $debut_since)
+GROUP BY x.item""", "Distinct audience of each local emerging creator over the whole window.")
+
+
 def creators() -> QueryDef:
     return QueryDef("creators", "SELECT creator_id, name, country, region, debut_year FROM creators",
                     "The creators table (Moroccan = country MA; emerging = recent debut).")
@@ -217,7 +250,7 @@ def titles_named() -> QueryDef:
 def all_definitions() -> dict[str, QueryDef]:
     """Every definition, by name (what the Spark transpilation test walks through)."""
     defs = [segment_events(), segment_totals(), segment_totals(baseline_members=True), segment_size(),
-            segment_profile(),
+            segment_profile(), creator_weekly_audience(), creator_window_audience(),
             creators(), titles_named()]
     defs += [item_counts(by) for by in ITEMS]
     defs += [lift_counts(by) for by in ITEMS]

@@ -68,3 +68,40 @@ def shrunk_lift(overlap, n_target, n_other, total, *, prior: float = 5.0) -> np.
     overlap = np.asarray(overlap, dtype=float)
     expected = np.asarray(n_target, dtype=float) * np.asarray(n_other, dtype=float) / float(total)
     return (overlap + prior) / (expected + prior)
+
+
+def poisson_trend(counts, exposure, *, alpha: float = 0.05, iterations: int = 30) -> dict[str, np.ndarray]:
+    """Log-linear growth of each row of ``counts`` (items x periods) against ``exposure``
+    (periods): the Poisson regression ``log E[y_t] = log T_t + a + b t`` fitted by Newton's
+    method for every item at once, with a quasi-Poisson scale (Pearson chi-square / dof, at
+    least 1) so overdispersed audiences do not look more certain than they are.
+
+    Returns per item the slope ``b`` per period, its standard error, the one-sided p-value of
+    ``b > 0`` and the (1-alpha) interval of ``b``.
+    """
+    y = np.asarray(counts, dtype=float)
+    t_exp = np.asarray(exposure, dtype=float)
+    n_items, n_periods = y.shape
+    t = np.arange(n_periods, dtype=float) - (n_periods - 1) / 2
+    log_t = np.log(np.where(t_exp > 0, t_exp, 1.0))
+    live = t_exp > 0
+    a = np.log(np.maximum(y[:, live].sum(1), 0.5) / t_exp[live].sum())
+    b = np.zeros(n_items)
+    for _ in range(iterations):
+        mu = np.exp(np.clip(a[:, None] + b[:, None] * t + log_t, -50, 50)) * live
+        r = y - mu
+        g0, g1 = r.sum(1), (r * t).sum(1)
+        h00, h01, h11 = mu.sum(1), (mu * t).sum(1), (mu * t * t).sum(1)
+        det = h00 * h11 - h01 ** 2
+        det = np.where(det > 1e-12, det, np.inf)
+        a += (h11 * g0 - h01 * g1) / det
+        b += (h00 * g1 - h01 * g0) / det
+    mu = np.exp(np.clip(a[:, None] + b[:, None] * t + log_t, -50, 50)) * live
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pearson = np.where(mu > 0, (y - mu) ** 2 / mu, 0.0).sum(1)
+        scale = np.maximum(pearson / max(int(live.sum()) - 2, 1), 1.0)
+        h00, h01, h11 = mu.sum(1), (mu * t).sum(1), (mu * t * t).sum(1)
+        se = np.sqrt(scale * h00 / (h00 * h11 - h01 ** 2))
+    z = stats.norm.ppf(1 - alpha / 2)
+    p_value = np.where(np.isfinite(se), stats.norm.sf(b / se), 1.0)
+    return {"slope": b, "se": se, "low": b - z * se, "high": b + z * se, "p_value": p_value}
