@@ -143,7 +143,7 @@ def test_members_have_latent_tastes_that_beat_popularity(con):
     assert np.mean(recall["ease"]) > 1.25 * np.mean(recall["pop"])
 
 
-def test_new_releases_are_new_and_load_as_target_titles(world, con):
+def test_new_releases_are_new_and_load_as_target_titles(world, con, planted):
     from halqa.audience import load_title
 
     stored = {t for (t,) in con.sql("SELECT title_id FROM titles").fetchall()}
@@ -155,6 +155,7 @@ def test_new_releases_are_new_and_load_as_target_titles(world, con):
     assert ramadan["language"] == "ary" and "ramadan-sitcom" in ramadan["genres"] and ramadan["kind"] == "series"
     canonical = set(ENTITY_TABLES["titles"].column_names) | {"language"}
     assert set(amazigh) <= canonical and set(ramadan) <= canonical
+    assert planted["new_releases"]["amazigh_music"]["title"] == amazigh
     for path in world.new_releases.values():
         title = load_title(path)  # what `halqa target --title FILE` reads
         assert title is not None

@@ -147,7 +147,8 @@ def generation_summary(store: Store, world: World, console: Console) -> dict[str
         table.add_row("festival", f"{fest['name']} {fest['start']} → {fest['end']} ({fest['genre']})")
     names = ", ".join(f"{a['name']} ({a['genre']})" for a in planted["emerging_artists"])
     table.add_row("emerging artists", names)
-    table.add_row("new releases", ", ".join(planted["new_releases"].values()))
+    table.add_row("new releases", ", ".join(f"{r['title']['name']} ({r['file']})"
+                                            for r in planted["new_releases"].values()))
     console.print(table)
     sizes = {p.name: p.stat().st_size for p in (world.titles, world.creators, world.members)}
     sizes["events"] = sum(p.stat().st_size for p in world.events)

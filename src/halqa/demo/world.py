@@ -201,7 +201,8 @@ def _manifest(seed: int, members: int, titles: int, events: int, tl: Timeline, p
                    "language_match": tastes.LANGUAGE_MATCH, "language_miss": tastes.LANGUAGE_MISS},
         "audience": {"region_population_thousands": tastes.REGION_POPULATION, "age_weights": tastes.AGE_WEIGHTS,
                      "consent_rates": tastes.CONSENT_RATES},
-        "new_releases": {k: p.name for k, p in releases.items()},
+        "new_releases": {k: {"file": p.name, "title": json.loads(p.read_text(encoding="utf-8"))}
+                         for k, p in releases.items()},
         "files": {"creators": "creators.csv", "titles": "titles.csv", "members": "members.csv",
                   "events": "events/part-*.parquet"},
     }
