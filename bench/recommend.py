@@ -114,6 +114,7 @@ def run_halqa(params: dict[str, Any]) -> Callable:
     from halqa.recommend.evaluate import dense_recommend
 
     def run(train: Any, members: np.ndarray) -> tuple[float, float, float, pd.DataFrame]:
+        train = dataclasses.replace(train)  # a fresh copy: its matrices are built inside the timing
         with PeakRSS() as mem:
             t0 = time.perf_counter()
             model = Hybrid(**params).fit(train)

@@ -41,10 +41,10 @@ class EASE(Recommender):
         # float32 like RecTools: half the memory and time, and ranks come out the same
         gram = np.asarray((x.T @ x).todense(), dtype=np.float32)
         gram[np.diag_indices_from(gram)] += self.config.regularization
-        p = np.linalg.inv(gram)
-        b = -p / np.diag(p)[None, :]
-        b[np.diag_indices_from(b)] = 0.0
-        self.weights_ = b.astype(np.float32)
+        weights = np.linalg.inv(gram)
+        weights /= -np.diag(weights)[None, :]  # in place: B = −P / diag(P), a second n² copy saved
+        np.fill_diagonal(weights, 0.0)
+        self.weights_ = weights
 
     def _input(self, rows: sp.csr_matrix) -> sp.csr_matrix:
         if not self.config.binary:
