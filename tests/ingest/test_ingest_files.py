@@ -211,3 +211,14 @@ def test_members_validation(store, tmp_path):
     fields = [f for (f,) in store.rows("SELECT field FROM quarantine ORDER BY line")]
     assert fields == ["member_id", "age_band", "gender", "region", "languages", "consent_marketing"]
     assert store.rows("SELECT age_band, region, languages FROM members") == [("<18", "oriental", ["ary", "fr-FR"])]
+
+
+def test_ingest_after_parquet_import_gets_fresh_ingest_ids(world, tmp_path):
+    from halqa.catalog import Store
+
+    world.export_parquet(tmp_path / "export")
+    with Store.open(tmp_path / "copy.duckdb") as copy:
+        copy.import_parquet(tmp_path / "export")
+        path = write_csv(tmp_path / "e.csv", ["member_id", "title_id", "event_type", "ts"], [["m1", "t1", "play", "1"]])
+        report = ingest_files(copy, "events", [path])
+        assert report.accepted == 1 and report.files[0].ingest_id == 3
