@@ -96,6 +96,12 @@ def test_recommendations_change_with_member_and_filters(page, served: Served) ->
     assert page.locator("#recs-list li").count() >= 1
     reasons = page.locator("#recs-list .reason").all_inner_texts()
     assert all(r.strip() for r in reasons)
+    # The Moroccan-creator share slider re-queries the list.
+    before = page.locator("#recs-list").inner_text()
+    with page.expect_response(lambda r: "local_share=1" in r.url and r.status == 200):
+        page.locator("#local-share").fill("1")
+    assert page.locator("#local-share-value").inner_text() == "100%"
+    page.wait_for_function("(b) => document.querySelector('#recs-list').innerText !== b", arg=before)
 
 
 def test_trends_page_draws_tables_and_charts(page, served: Served) -> None:

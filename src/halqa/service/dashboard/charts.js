@@ -36,7 +36,8 @@
   function lines(container, x, series, rtl) {
     container.replaceChildren();
     const W = 720, H = 240, P = 36;
-    const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, role: "img" }, container);
+    // Numbers and dates read left to right even on an RTL page; positions are mirrored by hand.
+    const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", direction: "ltr" }, container);
     const all = series.flatMap((s) => s.values.filter((v) => v !== null));
     const max = Math.max(1, ...all);
     const px = (i) => {
@@ -84,7 +85,8 @@
     const lo = Math.min(ci[0], 0), hi = Math.max(ci[1], 0);
     const span = hi - lo || 1;
     const px = (v) => { const t = (v - lo) / span; return rtl ? W - P - t * (W - 2 * P) : P + t * (W - 2 * P); };
-    const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, role: "img" }, container);
+    // Numbers and dates read left to right even on an RTL page; positions are mirrored by hand.
+    const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", direction: "ltr" }, container);
     el("line", { x1: px(0), y1: 10, x2: px(0), y2: H - 20, stroke: "#999", "stroke-dasharray": "4 3" }, svg);
     el("line", { x1: px(ci[0]), y1: 30, x2: px(ci[1]), y2: 30, stroke: COLOURS[0], "stroke-width": 4 }, svg);
     el("circle", { cx: px(value), cy: 30, r: 7, fill: COLOURS[1] }, svg);
