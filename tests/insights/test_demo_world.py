@@ -81,3 +81,13 @@ def test_demo_step_reports_what_was_planted(demo, demo_store):
     assert checks["rising_genre_in_top3"] and checks["ramadan_attributed_to_season"]
     assert checks["emerging_artists_found"] == checks["emerging_artists_planted"]
     assert result["brief_charts"] >= 3
+
+
+def test_gnaoua_june_peak_is_attributed_to_the_gregorian_season(demo, demo_store):
+    festival = demo[0].planted["festivals"][-1]
+    as_of = dt.date.fromisoformat(festival["end"]).replace(day=1) + dt.timedelta(days=31)
+    as_of = as_of.replace(day=1)  # 1 July: the window is June
+    report = trends(demo_store, None, by="genre", as_of=as_of)
+    assert report["baseline"]["kind"] == "gregorian_season" and report["baseline"]["season"] == "gnaoua-festival"
+    assert festival["genre"] not in [r["item"] for r in report["rising"]]
+    assert festival["genre"] in [r["item"] for r in report["season"]["attributed_to_season"]]
