@@ -49,11 +49,7 @@ def build_store(world: World, db: Path, *, fresh: bool, progress: Any = None) ->
     with Store.open(db) as store:
         for target in INGEST_ORDER:
             started = time.perf_counter()
-            # Titles go in with create_missing: every creator is already stored (so nothing is
-            # created, `created` stays 0), and the ingest's unknown-creator check currently
-            # fails on DuckDB 2 ("subqueries in lambda expressions are not supported").
-            report = ingest_files(store, target, files[target], quarantine_dir=quarantine, progress=progress,
-                                  create_missing=target == "titles")
+            report = ingest_files(store, target, files[target], quarantine_dir=quarantine, progress=progress)
             reports[target] = {"accepted": report.accepted, "rejected": report.rejected,
                                "duplicates": report.duplicates, "created": report.created,
                                "files": len(files[target]),
