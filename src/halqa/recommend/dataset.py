@@ -138,6 +138,14 @@ class Dataset:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_cache", {})  # per-instance: replace() builds a fresh one
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Saved models carry the events, not the matrices derived from them (rebuilt on use)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_cache"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        object.__setattr__(self, "_cache", {})
+
     # -- building ------------------------------------------------------------------------------
     @classmethod
     def from_frame(cls, events: Any, *, titles: Any = None, members: Any = None, creators: Any = None,

@@ -71,6 +71,7 @@ class Explainer:
     def reasons(self, member: int, picks: np.ndarray, promoted: np.ndarray | None = None) -> list[str]:
         history = self._history(member)
         history["sims"] = self._cooccurrence(history["titles"], np.asarray(picks, dtype=np.int64))
+        history["picks"] = np.asarray(picks, dtype=np.int64)
         out = []
         for j, title in enumerate(picks):
             reason = (self._creator_reason(history, int(title)) or self._cowatch_reason(history, j)
@@ -123,7 +124,9 @@ class Explainer:
         past = history["titles"]
         if len(past) == 0:
             return None
-        sims = history["sims"][:, j]
+        sims = history["sims"][:, j].copy()
+        pick_name = self.ds.title_names(np.array([history["picks"][j]]))[0]
+        sims[np.array(self.ds.title_names(past)) == pick_name] = 0.0  # "because you watched X" for X: no
         best = int(np.argmax(sims))
         if sims[best] < _MIN_COOCCURRENCE:
             return None
