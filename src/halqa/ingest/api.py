@@ -86,7 +86,9 @@ def ingest_sources(store: Store, target: str, sources: list[tuple[Source, dict[s
             plan = rules.plan(target, list(columns), ctx)
             rules.referential_checks(plan, ctx)
             tell(f"{target}: reading {source.path.name}", report.rows)
-            report.files.append(_ingest_one(store, plan, source, columns, ctx))
+            with _QueryProgress(store, tell if progress is not None else None,
+                                f"{target}: {source.path.name}", report.rows):
+                report.files.append(_ingest_one(store, plan, source, columns, ctx))
             tell(f"{target}: stored {source.path.name}", report.rows)
     report.quarantine = _write_quarantine(store, report, quarantine_dir)
     return report
@@ -212,12 +214,15 @@ def _write_quarantine(store: Store, report: IngestReport, directory: str | os.Pa
 @contextmanager
 def _ingest_settings(store: Store, memory_limit: str) -> Iterator[None]:
     """Bounded memory (DuckDB spills to its temp directory past the limit), no DuckDB progress bar."""
-    names = ("memory_limit", "preserve_insertion_order", "enable_progress_bar", "temp_directory")
+    names = ("memory_limit", "preserve_insertion_order", "enable_progress_bar", "enable_progress_bar_print",
+             "temp_directory")
     before = {n: store.scalar(f"SELECT current_setting('{n}')") for n in names}
     store.run(f"SET memory_limit = {lit(memory_limit)}")
     # Insertion order is not needed for the stage; dropping it lets DuckDB stream with less memory.
     store.run("SET preserve_insertion_order = false")
-    store.run("SET enable_progress_bar = false")
+    # DuckDB tracks each query's progress (read by _QueryProgress) but prints nothing itself.
+    store.run("SET enable_progress_bar = true")
+    store.run("SET enable_progress_bar_print = false")
     if not before["temp_directory"]:
         store.run(f"SET temp_directory = {lit(str(Path(tempfile.gettempdir()) / 'halqa-spill'))}")
     try:
@@ -237,6 +242,34 @@ def _progress(progress: Progress | None) -> Callable[[str, int], None]:
         task = progress.add_task("ingest", total=None)
         return lambda message, rows: progress.update(task, description=message, completed=rows)
     return progress
+
+
+class _QueryProgress:
+    """Reports the running query's percentage (DuckDB's ``query_progress``) every 0.25 s."""
+
+    def __init__(self, store: Store, tell: Callable[[str, int], Any] | None, label: str, rows: int) -> None:
+        self._store, self._tell, self._label, self._rows = store, tell, label, rows
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> _QueryProgress:
+        if self._tell is not None:
+            self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.25):
+            try:
+                pct = self._store.con.query_progress()
+            except Exception:  # noqa: BLE001 - progress is cosmetic; never break an ingest for it
+                return
+            if pct >= 0 and self._tell is not None:
+                self._tell(f"{self._label} {pct:.0f}%", self._rows)
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
 
 
 def _first_line(exc: BaseException) -> str:
