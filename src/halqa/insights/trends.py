@@ -139,10 +139,11 @@ def rising_items(counts: pd.DataFrame, t1: float, t0: float, *, k: int, min_supp
 def _top_rows(counts: pd.DataFrame, tested: pd.DataFrame, totals: dict, k: int, top: int,
               names: dict) -> list[dict]:
     """The most consumed items, each with its growth against the baseline (rising or not)."""
-    visible = counts[counts["members"] >= k].sort_values(["count", "item"], ascending=[False, True])
-    growth = dict(zip(tested["item"], zip(tested["growth"], tested["low"], tested["high"], tested["rising"])))
+    visible = counts[counts["members"] >= k].sort_values(["count", "item"], ascending=[False, True]).head(top)
+    shown = tested[tested["item"].isin(visible["item"])] if not tested.empty else tested
+    growth = dict(zip(shown["item"], zip(shown["growth"], shown["low"], shown["high"], shown["rising"])))
     rows = []
-    for rank, row in enumerate(visible.head(top).itertuples(index=False), start=1):
+    for rank, row in enumerate(visible.itertuples(index=False), start=1):
         share = row.count / totals["events"] if totals["events"] else None
         g, low, high, rising = growth.get(row.item, (None, None, None, False))
         rows.append({"rank": rank, "item": row.item, "name": names.get(row.item, row.item),
@@ -154,8 +155,9 @@ def _top_rows(counts: pd.DataFrame, tested: pd.DataFrame, totals: dict, k: int, 
 
 def _rising_rows(rising: pd.DataFrame, top: int, names: dict) -> list[dict]:
     rows = []
-    qualified = rising[rising["rising"]]
-    for rank, row in enumerate(qualified.head(top).itertuples(index=False), start=1):
+    head = rising.head(top)  # rising items sort first
+    qualified = head[head["rising"]]
+    for rank, row in enumerate(qualified.itertuples(index=False), start=1):
         rows.append({"rank": rank, "item": row.item, "name": names.get(row.item, row.item),
                      "count": int(row.count), "baseline": int(row.baseline), "members": int(row.members),
                      "growth": common.num(row.growth), "growth_low": common.num(row.low),
