@@ -222,3 +222,14 @@ def test_ingest_after_parquet_import_gets_fresh_ingest_ids(world, tmp_path):
         path = write_csv(tmp_path / "e.csv", ["member_id", "title_id", "event_type", "ts"], [["m1", "t1", "play", "1"]])
         report = ingest_files(copy, "events", [path])
         assert report.accepted == 1 and report.files[0].ingest_id == 3
+
+
+def test_parents_must_exist_and_be_of_the_right_kind(world, tmp_path):
+    path = write_csv(tmp_path / "t.csv", ["title_id", "kind", "name", "parent_id"],
+                     [["al", "album", "Album", ""], ["tr1", "track", "Song", "al"], ["ep1", "episode", "Ep 1", "t3"],
+                      ["tr2", "track", "Song 2", "t1"], ["ep2", "episode", "Ep 2", "nowhere"]])
+    report = ingest_files(world, "titles", [path])
+    assert (report.accepted, report.rejected) == (3, 2)
+    reasons = dict(world.rows("SELECT line, reason FROM quarantine"))
+    assert "track cannot hang under 't1', a film" in reasons[5] and "unknown parent" in reasons[6]
+    assert world.rows("SELECT parent_id FROM titles WHERE title_id IN ('tr1', 'ep1') ORDER BY 1") == [("al",), ("t3",)]

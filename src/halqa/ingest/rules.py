@@ -296,6 +296,8 @@ def referential_checks(pl: Plan, ctx: Context) -> None:
         pl.check("parent_id", f"({v} IS NOT NULL AND {v} NOT IN (SELECT title_id FROM titles) "
                  f"AND {v} NOT IN (SELECT trim(title_id) FROM _src WHERE title_id IS NOT NULL))",
                  f"'unknown parent title ' || {shown(v)} || ' (not in the store nor in this file)'")
+        if "kind" in pl.values:
+            _parent_kind_check(pl, v, pl.values["kind"])
     if pl.target == "titles" and "creator_ids" in pl.values and not ctx.create_missing:
         ids = pl.values["creator_ids"]
         # A lambda cannot hold a subquery: the known ids are one list, computed once in the helper layer.
@@ -303,6 +305,20 @@ def referential_checks(pl: Plan, ctx: Context) -> None:
         unknown = f"list_filter({ids}, lambda e: NOT list_contains(\"__known_creators\", e))"
         pl.check("creator_ids", f"len({unknown}) > 0",
                  f"'unknown creator ' || {shown(unknown + '[1]')} || ' (ingest creators first, or use --create-missing)'")
+
+
+def _parent_kind_check(pl: Plan, parent: str, kind: str) -> None:
+    """An episode hangs under a series or season, a season under a series, a track under an album."""
+    file_kind = p.enum("s.kind", taxonomy.KINDS, KIND_ALIASES)
+    parent_kind = (f"coalesce((SELECT t.kind FROM titles t WHERE t.title_id = {parent}), "
+                   f"(SELECT any_value({file_kind}) FROM _src s WHERE s.title_id = {parent}))")
+    allowed = " ".join(f"WHEN {lit(child)} THEN {parent_kind} IN ({', '.join(map(lit, parents))})"
+                       for child, parents in taxonomy.PARENT_KINDS.items())
+    rule = "; ".join(f"{child} -> {' or '.join(parents)}" for child, parents in taxonomy.PARENT_KINDS.items())
+    pl.check("parent_id", f"({parent} IS NOT NULL AND {kind} IN ({', '.join(map(lit, taxonomy.PARENT_KINDS))}) "
+                          f"AND NOT coalesce(CASE {kind} {allowed} END, true))",
+             f"'a ' || {kind} || ' cannot hang under ' || {shown(parent)} || ', a ' || {parent_kind} || "
+             f"{lit(f' ({rule})')}")
 
 
 def term_columns(target: str) -> dict[str, str]:
