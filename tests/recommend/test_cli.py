@@ -133,3 +133,12 @@ def test_train_tune_reports_what_it_chose(world_store, store_path):
     assert set(tuning["params"]) <= set(json.loads(result.stdout)["config"])
     result = _run("train", "--tune", "--model", "ease", "--db", str(store_path))
     assert result.exit_code == 2 and "--tune tunes the hybrid" in result.output
+
+
+def test_filters_and_quotas_from_the_command_line(trained, store_path):
+    result = _run("recommend", "--member", "m0", "-k", "10", "--filter", "region", "--filter", "age_rating",
+                  "--emerging-share", "0.2", "--creator-cap", "2", "--diversity", "0.3", "--db", str(store_path),
+                  "--json")
+    assert result.exit_code == 0, result.output
+    titles = [r["title_id"] for r in json.loads(result.stdout)["recommendations"]]
+    assert not {"comedy-2", "drama-2", "rap-2"} & set(titles)  # only shown in souss-massa; m0 is in casablanca
