@@ -44,6 +44,19 @@ class Backend(DomainCalls):
         if settings.recommend:
             self._load_recommender()
         self.writer.start()
+        # Fit the audience targeter in the background, so the first Audience request does not wait
+        # for it (requests that come earlier wait on the same lock instead of fitting twice).
+        threading.Thread(target=self._warm_targeter, name="halqa-targeter", daemon=True).start()
+
+    def _warm_targeter(self) -> None:
+        from halqa.service.domains import audience_api
+
+        if audience_api() is None:
+            return
+        try:
+            self._targeter()
+        except Exception:  # e.g. no consented members yet: the Audience page will say why
+            log.exception("audience targeter could not be prepared")
 
     def _load_recommender(self) -> None:
         from halqa.service.recs import RecommendationService

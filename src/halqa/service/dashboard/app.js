@@ -57,7 +57,7 @@
         const id = typeof item === "string" ? item : item.id;
         select.appendChild(new Option(typeof item === "string" ? item : label(kind, id), id));
       }
-      select.value = current;
+      if (current) select.value = current;
     });
   }
 
@@ -189,6 +189,7 @@
     const data = new FormData(form);
     const pasted = (data.get("json") || "").trim();
     if (pasted) return JSON.parse(pasted);
+    if (!data.get("name")) throw new Error(`${t("t_name")}: ${t("required")}`);
     const title = { name: data.get("name"), kind: data.get("kind"), genres: [data.get("genres")], language: data.get("language") };
     if (data.get("region")) title.region = data.get("region");
     if (data.get("synopsis")) title.synopsis = data.get("synopsis");
