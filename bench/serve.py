@@ -248,6 +248,17 @@ def prepare_store(args: argparse.Namespace, tmp: Path) -> Path:
     return db
 
 
+def choose_query(db: Path) -> None:
+    """Ask for the Moroccan-creator share only where the catalogue has Moroccan creators (not MovieLens)."""
+    global QUERY
+    from halqa.catalog import Store
+
+    with Store.open(db, read_only=True) as store:
+        local = store.scalar("SELECT count(*) FROM creators WHERE country = 'MA'")
+    if not local:
+        QUERY = QUERY.replace("&local_share=0.4", "")
+
+
 def store_facts(db: Path) -> tuple[str, list[str], list[str]]:
     from halqa.catalog import Store
     from halqa.service.keys import create_key
@@ -335,9 +346,12 @@ def write_scenario(db: Path, key: str, members: list[str], titles: list[str], ar
             i = 0
             while not stop_reading.is_set():
                 start = time.perf_counter()
-                response = client.get(f"/v1/recommendations/{members[i % len(members)]}?{QUERY}")
+                try:
+                    response = client.get(f"/v1/recommendations/{members[i % len(members)]}?{QUERY}")
+                    read_errors[0] += response.status_code != 200
+                except httpx.HTTPError:
+                    read_errors[0] += 1
                 reads.append((time.perf_counter() - start) * 1000)
-                read_errors[0] += response.status_code != 200
                 i += 1
                 stop_reading.wait(0.02)
 
@@ -346,7 +360,7 @@ def write_scenario(db: Path, key: str, members: list[str], titles: list[str], ar
         thread.start()
         started = time.perf_counter()
         script = events_script(members, titles, key, quota, base_ts, tag, retry_every)
-        result = run_wrk(url, script, "600s", args.clients, args.write_threads, tmp)
+        result = run_wrk(url, script, f"{args.write_timeout}s", args.clients, args.write_threads, tmp)
         seconds = time.perf_counter() - started
     finally:
         stop_reading.set()
@@ -383,6 +397,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--write-threads", type=int, default=2)
     parser.add_argument("--write-workers", type=int, default=1)
+    parser.add_argument("--write-timeout", type=int, default=1800, help="seconds before wrk gives up posting")
     parser.add_argument("--skip-reads", action="store_true")
     parser.add_argument("--skip-writes", action="store_true")
     args = parser.parse_args()
@@ -392,6 +407,7 @@ def main() -> None:
         tmp = Path(tmp_name)
         db = prepare_store(args, tmp)
         key, members, titles = store_facts(db)
+        choose_query(db)
         print(f"store: {db.name} from {args.db or args.data_dir}; {len(members)} members in rotation pool, "
               f"{len(titles)} titles; cpus={os.cpu_count()}", flush=True)
         report: dict = {"reads": [], "writes": None}
