@@ -32,6 +32,9 @@ MODELS = ("ease", "als", "bpr", "itemknn", "popular", "trending")
 GLOBAL_MODELS = ("popular", "trending", "segment-popular", "most-popular")
 CACHE_ENTRIES = 200_000
 FOLD_WAIT_S = 60.0
+# At most this often: each fold-in rebuilds the model's interaction matrix, so folding every
+# commit separately would spend the CPU the writer and the readers need.
+FOLD_INTERVAL_S = 0.25
 
 
 def recommend_api() -> Any:
@@ -203,7 +206,12 @@ class RecommendationService:
             self._state.notify_all()
 
     def _fold_loop(self) -> None:
+        last = 0.0
         while True:
+            pause = last + FOLD_INTERVAL_S - time.monotonic()
+            if pause > 0 and not self._closing:
+                time.sleep(pause)
+            last = time.monotonic()
             with self._state:
                 while not self._pending and not self._closing:
                     self._state.wait()
