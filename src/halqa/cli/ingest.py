@@ -143,8 +143,13 @@ def _show(result: dict[str, Any], as_json: bool) -> None:
             table.add_row(Path(f["file"]).name, *(f"{f[c]:,}" for c in ("rows", "accepted", "updated", "rejected",
                                                               "duplicates", "created")), f"{f['seconds']:.1f}")
     console.print(table)
-    console.print(f"accepted {result['accepted']:,}, rejected {result['rejected']:,}, "
+    what = "ratings (events) " if result.get("totals") else ""
+    console.print(f"{what}accepted {result['accepted']:,}, rejected {result['rejected']:,}, "
                   f"duplicates {result['duplicates']:,}, created {result['created']:,}")
+    if result.get("totals"):
+        t = result["totals"]
+        console.print(f"all tables: accepted {t['accepted']:,}, rejected {t['rejected']:,}, "
+                      f"duplicates {t['duplicates']:,}")
     quarantines = [p["quarantine"] for p in parts.values() if p.get("quarantine")]
     if result.get("quarantine") and result["quarantine"] not in quarantines:
         quarantines.insert(0, result["quarantine"])

@@ -33,10 +33,17 @@ class IngestReport:
     files: list[FileReport] = field(default_factory=list)
     quarantine: Path | None = None  # the quarantine CSV of this run, None when nothing was rejected
     parts: dict[str, IngestReport] = field(default_factory=dict)  # import_movielens: one report per target
+    # With parts: the part whose counts are the headline (MovieLens: the ratings, i.e. events).
+    headline: str | None = None
 
     def _sum(self, name: str) -> int:
+        if self.headline:
+            return self.parts[self.headline]._sum(name)
+        return self._total(name)
+
+    def _total(self, name: str) -> int:
         own = sum(getattr(f, name) for f in self.files)
-        return own + sum(p._sum(name) for p in self.parts.values())
+        return own + sum(p._total(name) for p in self.parts.values())
 
     @property
     def accepted(self) -> int:
@@ -71,4 +78,6 @@ class IngestReport:
         }
         if self.parts:
             out["parts"] = {k: v.to_dict() for k, v in self.parts.items()}
+            out["totals"] = {n: self._total(n) for n in ("rows", "accepted", "rejected", "duplicates", "created",
+                                                          "updated")}
         return out
