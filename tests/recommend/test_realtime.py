@@ -66,3 +66,21 @@ def test_a_member_with_demographics_only_gets_their_segment_taste(dataset):
     popular = make_model("popular").fit(dataset)
     popular.add_members(pd.DataFrame([{"member_id": "newbie", "age_band": "35-44"}]))
     assert popular.recommend(["newbie"], k=5)["title_id"].str.startswith("drama").mean() < 0.8
+
+
+@pytest.mark.parametrize("name", ["ease", "item-knn", "als", "bpr", "transitions", "content", "hybrid"])
+def test_a_single_event_changes_the_next_list(name, dataset):
+    model = make_model(name, **({"factors": 8} if name in ("als", "bpr") else {})).fit(dataset)
+    learned = {k: v for k, v in vars(model).items() if k.endswith("_") and k not in ("dataset_", "member_factors_")}
+    before = model.recommend(["m0"], k=10, repeat_kinds=())
+    title = next(f"drama-{j}" for j in range(12) if f"drama-{j}" not in set(before["title_id"]))
+    m0 = model.dataset.member_index(["m0"])
+    scores_before = model.score(m0)[0]
+    model.add_events(pd.DataFrame({"member_id": ["m0"], "title_id": [title], "event_type": ["complete"],
+                                   "ts": [pd.Timestamp("2026-03-01")]}))
+    after = model.recommend(["m0"], k=10, repeat_kinds=())
+    assert list(after["title_id"]) != list(before["title_id"])  # the next list moved...
+    others = model.dataset.title_index([t for t in model.dataset.titles.external if t != title])
+    assert not (model.score(m0)[0][others] == scores_before[others]).all()  # ...because the scores did
+    for key, value in learned.items():
+        assert getattr(model, key) is value, key  # ...without a retrain
