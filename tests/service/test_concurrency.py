@@ -32,7 +32,7 @@ def test_concurrent_posts_lose_and_duplicate_nothing(tmp_path, workers: int) -> 
     db = tmp_path / "conc.duckdb"
     world, keys = prepare_store(db)
     process, url = start_server(db, tmp_path / "server.log", "--workers", str(workers), "--rate-limit", "100000")
-    per_client = 40
+    per_client = 25
     outcomes: list[dict] = []
     read_codes: list[int] = []
     stop = threading.Event()
