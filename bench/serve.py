@@ -353,7 +353,7 @@ def write_scenario(db: Path, key: str, members: list[str], titles: list[str], ar
                     read_errors[0] += 1
                 reads.append((time.perf_counter() - start) * 1000)
                 i += 1
-                stop_reading.wait(0.02)
+                stop_reading.wait(0.1)  # a steady trickle of reads: evidence they keep answering
 
     thread = threading.Thread(target=reader)
     try:
