@@ -57,6 +57,7 @@ TEMPLATES = {
 LANGS = tuple(TEMPLATES)
 _MIN_COOCCURRENCE = 0.05
 _NEW_WITHIN_DAYS = 365
+_DENSE_COOCCURRENCE_UP_TO = 8_000  # titles (8k² float32 = 256 MB)
 
 
 class Explainer:
@@ -67,6 +68,16 @@ class Explainer:
             raise ConfigError(f"unknown reason language '{lang}': use one of {', '.join(LANGS)}")
         self.ds, self.t, self.k = dataset, TEMPLATES[lang], k_anonymity
         self.lang = lang
+        # plain Python lists once: per-pick pandas look-ups dominate a `recommend --all` otherwise
+        tf = dataset.title_features
+        n = dataset.n_titles
+        self._names = np.array(dataset.title_names(np.arange(n)), dtype=object)
+        self._columns = {col: ([list(v) if v is not None else [] for v in tf[col]] if not tf.empty else [[]] * n)
+                         for col in ("creator_ids", "genres")}
+        self._kinds = list(tf["kind"]) if not tf.empty else [None] * n
+        mf = dataset.member_features
+        self._ages = list(mf["age_band"]) if not mf.empty else []
+        self._regions = list(mf["region"]) if not mf.empty else []
 
     def reasons(self, member: int, picks: np.ndarray, promoted: np.ndarray | None = None) -> list[str]:
         history = self._history(member)
@@ -115,7 +126,10 @@ class Explainer:
         cols = self._binary_csc
         inside = picks < cols.shape[1]  # titles added after the events have no co-occurrence
         sims = np.zeros((len(past), len(picks)))
-        overlap = np.asarray((cols[:, past].T @ cols[:, picks[inside]]).todense())
+        if self._cooccurrence_table is not None:
+            overlap = self._cooccurrence_table[np.ix_(past, picks[inside])].astype(np.float64)
+        else:
+            overlap = np.asarray((cols[:, past].T @ cols[:, picks[inside]]).todense())
         norms = np.outer(self._col_norms[past], self._col_norms[picks[inside]])
         sims[:, inside] = np.divide(overlap, norms, out=np.zeros_like(overlap, dtype=float), where=norms > 0)
         return sims
@@ -125,14 +139,13 @@ class Explainer:
         if len(past) == 0:
             return None
         sims = history["sims"][:, j].copy()
-        pick_name = self.ds.title_names(np.array([history["picks"][j]]))[0]
-        sims[np.array(self.ds.title_names(past)) == pick_name] = 0.0  # "because you watched X" for X: no
+        sims[self._names[past] == self._names[history["picks"][j]]] = 0.0  # never "because you watched X" for X
         best = int(np.argmax(sims))
         if sims[best] < _MIN_COOCCURRENCE:
             return None
         source = int(past[best])
         key = "listened" if self._kind(source) in taxonomy.MUSIC_KINDS else "watched"
-        return self.t[key].format(title=self.ds.title_names(np.array([source]))[0])
+        return self.t[key].format(title=self._names[source])
 
     def _genre_reason(self, history: dict, title: int) -> str | None:
         for genre in self._list("genres", title):
@@ -141,10 +154,9 @@ class Explainer:
         return None
 
     def _segment_reason(self, member: int, title: int) -> str | None:
-        mf = self.ds.member_features
-        if member >= len(mf) or not mf.at[member, "age_band"]:
+        if member >= len(self._ages) or not self._ages[member]:
             return None
-        age, region = mf.at[member, "age_band"], mf.at[member, "region"]
+        age, region = self._ages[member], self._regions[member]
         if region and (age, region, title) in self._segment_counts:
             return self.t["segment_region"].format(age=age, region=self._region_label(region))
         if (age, None, title) in self._segment_counts:
@@ -157,6 +169,15 @@ class Explainer:
         m = self.ds.matrix().copy()
         m.data[:] = 1.0
         return m.tocsc()
+
+    @cached_property
+    def _cooccurrence_table(self) -> np.ndarray | None:
+        """Title × title co-occurrence counts, dense when the catalogue is small enough (one
+        sparse product instead of one per member)."""
+        if self.ds.n_titles > _DENSE_COOCCURRENCE_UP_TO:
+            return None
+        cols = self._binary_csc
+        return np.asarray((cols.T @ cols).todense(), dtype=np.float32)
 
     @cached_property
     def _col_norms(self) -> np.ndarray:
@@ -179,13 +200,15 @@ class Explainer:
         return keys
 
     def _list(self, column: str, title: int) -> list[str]:
+        if column in self._columns:
+            values = self._columns[column]
+            return values[title] if title < len(values) else []
         tf = self.ds.title_features
         value = tf.at[title, column] if title < len(tf) else None
         return list(value) if value is not None else []
 
     def _kind(self, title: int) -> str | None:
-        tf = self.ds.title_features
-        return tf.at[title, "kind"] if title < len(tf) else None
+        return self._kinds[title] if title < len(self._kinds) else None
 
     def _is_new(self, title: int) -> bool:
         tf = self.ds.title_features
