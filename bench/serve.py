@@ -178,21 +178,24 @@ local function event(j)
   return string.format('{{"member_id":"%s","title_id":"%s","event_type":"play","ts":%d,"source":"{tag}"}}',
     members[(j * 7 + tid) % #members + 1], titles[(j * 13 + tid * 3) % #titles + 1], ts)
 end
+-- quota = distinct events per thread; every {retry_every}th post repeats an earlier one on top.
 request = function()
-  if posts >= quota then return wrk.format("GET", "/health") end
-  posts = posts + 1
   n = n + 1
   local j
-  if n % {retry_every} == 0 and sent > 10 then j = sent - 10 else sent = sent + 1; j = sent end
+  if n % {retry_every} == 0 and sent > 10 then j = sent - 10
+  elseif sent < quota then sent = sent + 1; j = sent
+  else return wrk.format("GET", "/health") end
+  posts = posts + 1
   return wrk.format("POST", "/v1/events", headers, event(j))
 end
 response = function(status, hdrs, body)
-  if status == 200 then return end
-  answered = answered + 1
-  if status == 201 then
-    if string.find(body, '"accepted":1', 1, true) then created = created + 1 else dup = dup + 1 end
-  else bad = bad + 1 end
-  if answered >= quota then wrk.thread:stop() end
+  if status ~= 200 then
+    answered = answered + 1
+    if status == 201 then
+      if string.find(body, '"accepted":1', 1, true) then created = created + 1 else dup = dup + 1 end
+    else bad = bad + 1 end
+  end
+  if sent >= quota and answered >= posts then wrk.thread:stop() end
 end
 function done(summary, latency, requests)
   local t = {{sent = 0, posts = 0, created = 0, duplicates = 0, errors = 0}}
@@ -200,15 +203,19 @@ function done(summary, latency, requests)
     t.sent = t.sent + th:get("sent"); t.posts = t.posts + th:get("posts"); t.created = t.created + th:get("created")
     t.duplicates = t.duplicates + th:get("dup"); t.errors = t.errors + th:get("bad")
   end
-  io.write(string.format("EVENTS %d %d %d %d %d\\n", t.sent, t.posts, t.created, t.duplicates, t.errors))
+  io.write(string.format("EVENTS %d %d %d %d %d\\n", t.sent, t.posts, t.created, t.duplicates,
+    t.errors + summary.errors.timeout + summary.errors.read + summary.errors.connect))
 end
 """
 
 
-def run_wrk(url: str, script: str, duration: str, connections: int, threads: int, tmp: Path) -> dict:
+def run_wrk(url: str, script: str, duration: str, connections: int, threads: int, tmp: Path,
+            timeout: str = "10s") -> dict:
     path = tmp / f"wrk-{time.monotonic_ns()}.lua"
     path.write_text(script)
-    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}", "--latency", "-s", str(path), url],
+    # wrk drops a response slower than --timeout; writes get a long one so every post is answered.
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}", f"--timeout={timeout}",
+                          "--latency", "-s", str(path), url],
                          capture_output=True, text=True, check=True).stdout
     return parse_wrk(out)
 
@@ -360,7 +367,7 @@ def write_scenario(db: Path, key: str, members: list[str], titles: list[str], ar
         thread.start()
         started = time.perf_counter()
         script = events_script(members, titles, key, quota, base_ts, tag, retry_every)
-        result = run_wrk(url, script, f"{args.write_timeout}s", args.clients, args.write_threads, tmp)
+        result = run_wrk(url, script, f"{args.write_timeout}s", args.clients, args.write_threads, tmp, timeout="300s")
         seconds = time.perf_counter() - started
     finally:
         stop_reading.set()
