@@ -52,3 +52,29 @@ def test_transaction_rolls_back_on_error(store):
             store.run("INSERT INTO creators (creator_id, name) VALUES ('c1', 'x')")
             raise RuntimeError("boom")
     assert store.counts()["creators"] == 0
+
+
+def test_version_1_store_migrates_to_current(store_path: Path):
+    import duckdb
+
+    from halqa.catalog import schema
+
+    con = duckdb.connect(str(store_path))
+    con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)")
+    for statement in schema.MIGRATIONS[0][2]:
+        con.execute(statement)
+    con.execute("INSERT INTO schema_version VALUES (1, 'v1', now()::TIMESTAMP)")
+    con.close()
+    with Store.open(store_path) as s:
+        assert s.schema_version() == SCHEMA_VERSION
+        assert s.scalar("SELECT count(*) FROM audience_campaigns") == 0
+        assert s.scalar("SELECT count(*) FROM service_keys") == 0
+
+
+def test_importing_the_same_quarantine_twice_adds_nothing(store, tmp_path: Path):
+    store.run("INSERT INTO quarantine VALUES (1, 'events', 'a.csv', 3, 'ts', 'bad timestamp', 'x,y')")
+    store.export_parquet(tmp_path / "out")
+    with Store.open(tmp_path / "copy.duckdb") as copy:
+        copy.import_parquet(tmp_path / "out")
+        copy.import_parquet(tmp_path / "out")
+        assert copy.counts()["quarantine"] == 1

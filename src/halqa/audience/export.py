@@ -18,23 +18,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from halqa.catalog import schema
 from halqa.errors import ConfigError, DataError, NotFoundError, UserError
 
-TABLES = (
-    """CREATE TABLE IF NOT EXISTS audience_campaigns (
-         campaign VARCHAR PRIMARY KEY, created_at TIMESTAMP NOT NULL, title_id VARCHAR, source VARCHAR,
-         holdout_share DOUBLE NOT NULL, seed BIGINT NOT NULL, hashed BOOLEAN NOT NULL, salt_fingerprint VARCHAR,
-         exposed BIGINT NOT NULL, holdout BIGINT NOT NULL, dropped_no_consent BIGINT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS audience_exports (
-         campaign VARCHAR NOT NULL, member_id VARCHAR NOT NULL, grp VARCHAR NOT NULL, exported_id VARCHAR NOT NULL,
-         score DOUBLE, PRIMARY KEY (campaign, member_id))""",
-)
 _NAME = re.compile(r"^[\w][\w.\-]{0,79}$")
 
 
 def ensure_tables(store: Any) -> None:
-    """Create the campaign tables when missing (idempotent; a migration may adopt them later)."""
-    for statement in TABLES:
+    """The campaign tables come with schema version 2; a store opened by Store.open has them.
+
+    Kept for stores handed over as a bare connection wrapper in tests; the DDL is the schema's.
+    """
+    for statement in (schema.AUDIENCE_CAMPAIGNS_SQL, schema.AUDIENCE_EXPORTS_SQL):
         store.run(statement)
 
 

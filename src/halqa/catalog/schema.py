@@ -133,4 +133,20 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
           for purpose in CONSENT_PURPOSES),
     )),
 )
+# Tables that the audience and service parts first created on their own; from
+# version 2 the schema owns them (IF NOT EXISTS adopts stores that already have them).
+AUDIENCE_CAMPAIGNS_SQL = """CREATE TABLE IF NOT EXISTS audience_campaigns (
+     campaign VARCHAR PRIMARY KEY, created_at TIMESTAMP NOT NULL, title_id VARCHAR, source VARCHAR,
+     holdout_share DOUBLE NOT NULL, seed BIGINT NOT NULL, hashed BOOLEAN NOT NULL, salt_fingerprint VARCHAR,
+     exposed BIGINT NOT NULL, holdout BIGINT NOT NULL, dropped_no_consent BIGINT NOT NULL)"""
+AUDIENCE_EXPORTS_SQL = """CREATE TABLE IF NOT EXISTS audience_exports (
+     campaign VARCHAR NOT NULL, member_id VARCHAR NOT NULL, grp VARCHAR NOT NULL, exported_id VARCHAR NOT NULL,
+     score DOUBLE, PRIMARY KEY (campaign, member_id))"""
+SERVICE_KEYS_SQL = """CREATE TABLE IF NOT EXISTS service_keys (
+     key_id VARCHAR PRIMARY KEY, name VARCHAR, role VARCHAR NOT NULL, salt VARCHAR NOT NULL,
+     hash VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, revoked_at TIMESTAMP)"""
+
+MIGRATIONS += (
+    (2, "campaign exports and service keys", (AUDIENCE_CAMPAIGNS_SQL, AUDIENCE_EXPORTS_SQL, SERVICE_KEYS_SQL)),
+)
 SCHEMA_VERSION = MIGRATIONS[-1][0]

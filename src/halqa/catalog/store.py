@@ -19,7 +19,8 @@ from halqa.catalog import schema, taxonomy
 from halqa.errors import DataError, UserError
 
 DEFAULT_DB = "halqa.duckdb"
-EXPORTED_TABLES = ("titles", "creators", "members", "events", "genres", "themes", "ingests", "quarantine")
+EXPORTED_TABLES = ("titles", "creators", "members", "events", "genres", "themes", "ingests", "quarantine",
+                   "audience_campaigns", "audience_exports")
 
 
 def resolve_db_path(path: str | os.PathLike[str] | None = None) -> Path:
@@ -201,8 +202,8 @@ class Store:
             key = " AND ".join(f"e.{c} = s.{c}" for c in schema.EVENTS.key)
             return (f"INSERT INTO events SELECT s.* FROM (SELECT DISTINCT ON ({', '.join(schema.EVENTS.key)}) * "
                     f"FROM {source}) s WHERE NOT EXISTS (SELECT 1 FROM events e WHERE {key})")
-        if name == "quarantine":
-            return f"INSERT INTO quarantine SELECT * FROM {source}"
+        if name == "quarantine":  # no key: skip rows already there so a second import adds nothing
+            return f"INSERT INTO quarantine SELECT * FROM {source} EXCEPT ALL SELECT * FROM quarantine"
         return f"INSERT OR REPLACE INTO {name} SELECT * FROM {source}"
 
 
