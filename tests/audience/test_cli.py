@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from halqa.catalog import Store
 from halqa.cli.main import app
 
-from conftest import insert, make_world
+from audience_world import insert, make_world
 
 runner = CliRunner()
 

@@ -8,7 +8,7 @@ from halqa.audience.export import export_audience, read_member_list, salted_hash
 from halqa.audience.lift import GroupCounts, lift_stats, measure, sample_size
 from halqa.errors import UserError
 
-from conftest import insert
+from audience_world import insert
 
 
 def test_export_keeps_only_marketing_consent_and_records_holdout(store, world, tmp_path):
@@ -63,7 +63,7 @@ def _simulated_campaign(store, world, exposed_rate, holdout_rate, seed):
 
 
 def test_lift_recovers_a_planted_lift(store, rng):
-    from conftest import make_world
+    from audience_world import make_world
     world = make_world(store, rng, n_members=4000, n_titles=5)
     result = _simulated_campaign(store, world, 0.30, 0.15, seed=7)
     lo, hi = result["lift"]["absolute_ci"]
@@ -76,7 +76,7 @@ def test_lift_recovers_a_planted_lift(store, rng):
 
 
 def test_no_lift_interval_covers_zero(store, rng):
-    from conftest import make_world
+    from audience_world import make_world
     world = make_world(store, rng, n_members=4000, n_titles=5)
     result = _simulated_campaign(store, world, 0.2, 0.2, seed=11)
     lo, hi = result["lift"]["absolute_ci"]
