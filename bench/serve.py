@@ -182,7 +182,7 @@ end
 request = function()
   n = n + 1
   local j
-  if n % {retry_every} == 0 and sent > 10 then j = sent - 10
+  if n % {retry_every} == 0 and sent > 10 and sent < quota then j = sent - 10
   elseif sent < quota then sent = sent + 1; j = sent
   else return wrk.format("GET", "/health") end
   posts = posts + 1
