@@ -78,3 +78,13 @@ def test_bad_settings_are_refused():
         LocalTalentReranker(local_share=1.5)
     with pytest.raises(ConfigError, match="creator cap must be at least 1"):
         LocalTalentReranker(creator_cap=0)
+
+
+def test_catalogue_without_creators_is_served_not_crashed(world):
+    # MovieLens-like data: titles but no creators table, so no title is local or emerging.
+    from halqa.recommend import Dataset
+
+    bare = Dataset.from_frame(world["events"])
+    model = make_model("popular").fit(bare)
+    recs = model.recommend(k=5, rerank=LocalTalentReranker(local_share=0.4), repeat_kinds=())
+    assert recs.groupby("member_id").size().eq(5).all()

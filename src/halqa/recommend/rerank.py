@@ -68,7 +68,8 @@ class LocalTalentReranker:
         genres = cat.genres[titles] if self.diversity > 0 else None
         owed_local = math.ceil(self.local_share * n)
         owed_emerging = math.ceil(self.emerging_share * n)
-        per_creator = np.zeros(len(cat.creator_ids), dtype=np.int64)
+        # One spare slot so that indexing with max(creator, 0) works in a catalogue without creators.
+        per_creator = np.zeros(len(cat.creator_ids) + 1, dtype=np.int64)
         open_ = np.ones(len(titles), dtype=bool)
         overlap = np.zeros(len(titles))
         picked: list[int] = []
@@ -111,7 +112,7 @@ class LocalTalentReranker:
         """Per-title flags, main creator and genres, computed once per dataset version."""
         if self._cat is None or self._cat.dataset_id != id(dataset):
             self._cat = _Catalogue.build(dataset, self.emerging_years)
-            self._exposure = np.zeros(len(self._cat.creator_ids), dtype=np.int64)
+            self._exposure = np.zeros(len(self._cat.creator_ids) + 1, dtype=np.int64)  # +1: see select()
         return self._cat
 
     def reset_exposure(self) -> None:
