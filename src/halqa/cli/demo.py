@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,11 @@ def demo(
     step: Annotated[list[str] | None, typer.Option("--step", help="Run only this demo step (repeatable; "
                                                                    "default: every registered step).")] = None,
     json_: JsonOption = False,
+    serve: Annotated[bool | None, typer.Option(
+        "--serve/--no-serve", help="End by serving the dashboard on 127.0.0.1 (default: yes in an interactive "
+                                   "terminal without --json, no otherwise, so scripts and CI finish).",
+        show_default=False)] = None,
+    port: Annotated[int, typer.Option("--port", help="Port of the dashboard served at the end.")] = 8000,
 ) -> None:
     """Generate the demo world (Hijri Ramadans, Gnaoua festival, a rising genre, emerging artists),
     ingest it, and print what each part of halqa finds in it."""
@@ -59,3 +65,15 @@ def demo(
     if summary["failed_steps"]:
         err_console.print(f"[bold red]failed steps:[/] {', '.join(summary['failed_steps'])}")
         raise typer.Exit(1)
+    if _should_serve(serve, json_):
+        from halqa.service import serve_dashboard
+
+        shown.print("serving the dashboard over the demo store; Ctrl-C stops it")
+        serve_dashboard(summary["db"], "127.0.0.1", port, announce=lambda line: shown.print(line, soft_wrap=True, style="bold"))
+
+
+def _should_serve(serve: bool | None, as_json: bool) -> bool:
+    """Serve when asked; by default only for a person at a terminal (never under --json or in a pipe)."""
+    if serve is not None:
+        return serve
+    return not as_json and sys.stdin.isatty() and sys.stdout.isatty()
