@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from halqa.catalog import Store
+from halqa.catalog import Store, schema
 from halqa.errors import NotFoundError, UserError
 
 ROLES = ("admin", "analyst", "creator", "service")
@@ -27,9 +27,7 @@ ROLE_DOCS = {
     "service": "recommendations, similar titles, catalogue reads and posting events",
 }
 
-KEYS_DDL = """CREATE TABLE IF NOT EXISTS service_keys (
-  key_id VARCHAR PRIMARY KEY, name VARCHAR, role VARCHAR NOT NULL, salt VARCHAR NOT NULL,
-  hash VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, revoked_at TIMESTAMP)"""
+KEYS_DDL = schema.SERVICE_KEYS_SQL  # owned by the store schema (version 2)
 
 
 @dataclass(frozen=True)
