@@ -90,9 +90,10 @@ def test_recommendations_change_with_member_and_filters(page, served: Served) ->
     first = page.locator("#recs-list li").all_inner_texts()
     assert len(first) == 10 and all(text.strip() for text in first)
     members = page.locator("#recs-member option").all_inner_texts()
+    # Read the list before choosing: a fast answer can replace it before a read taken afterwards.
+    shown = page.locator("#recs-list").inner_text()
     page.select_option("#recs-member", members[-1])
-    page.wait_for_function("(before) => document.querySelector('#recs-list').innerText !== before",
-                           arg=page.locator("#recs-list").inner_text())
+    page.wait_for_function("(before) => document.querySelector('#recs-list').innerText !== before", arg=shown)
     assert page.locator("#recs-list li").count() >= 1
     reasons = page.locator("#recs-list .reason").all_inner_texts()
     assert all(r.strip() for r in reasons)
