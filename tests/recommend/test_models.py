@@ -126,3 +126,16 @@ def test_recommend_accepts_tables_of_members(dataset):
     assert set(model.recommend(table, k=2)["member_id"]) == {"m3", "m4"}
     assert isinstance(Dataset, type)
     np.testing.assert_array_equal(model.score(np.array([0]))[0], model.score(np.array([1]))[0])
+
+
+def test_ease_cholesky_inverse_matches_the_general_inverse():
+    import numpy as np
+
+    from halqa.recommend.neighbours import _spd_inverse
+
+    rng = np.random.default_rng(0)
+    x = rng.random((40, 12))
+    spd = x.T @ x + 5.0 * np.eye(12)
+    assert np.allclose(_spd_inverse(spd), np.linalg.inv(spd), rtol=1e-8, atol=1e-10)
+    indefinite = np.array([[1.0, 2.0], [2.0, 1.0]])  # symmetric, not positive definite: general inverse
+    assert np.allclose(_spd_inverse(indefinite), np.linalg.inv(indefinite))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.linalg.lapack import get_lapack_funcs
 from threadpoolctl import threadpool_limits
 
 from halqa.recommend.base import ModelConfig, Recommender, require
@@ -29,6 +30,22 @@ class EASEConfig(ModelConfig):
                 "> 0 (events) or None", self.recency_half_life)
 
 
+def _spd_inverse(gram: np.ndarray) -> np.ndarray:
+    """Inverse of a symmetric positive definite matrix through its Cholesky factor.
+
+    XᵀX + λI is SPD for λ > 0, and LAPACK's potrf/potri invert it in about a fifth of
+    the time of a general LU inverse (np.linalg.inv) on this machine. A matrix that is
+    not positive definite (λ = 0 with collinear titles) falls back to the general inverse.
+    """
+    potrf, potri = get_lapack_funcs(("potrf", "potri"), (gram,))
+    factor, info = potrf(gram, lower=False, overwrite_a=False)
+    if info == 0:
+        upper, info = potri(factor, lower=False, overwrite_c=True)
+        if info == 0:
+            return np.triu(upper) + np.triu(upper, 1).T  # potri fills only the upper triangle
+    return np.linalg.inv(gram)
+
+
 class EASE(Recommender):
     """Embarrassingly shallow autoencoder: B = I − P·diagMat(1/diag(P)), P = (XᵀX + λI)⁻¹."""
 
@@ -41,7 +58,7 @@ class EASE(Recommender):
         # float32 like RecTools: half the memory and time, and ranks come out the same
         gram = np.asarray((x.T @ x).todense(), dtype=np.float32)
         gram[np.diag_indices_from(gram)] += self.config.regularization
-        weights = np.linalg.inv(gram)
+        weights = _spd_inverse(gram)
         weights /= -np.diag(weights)[None, :]  # in place: B = −P / diag(P), a second n² copy saved
         np.fill_diagonal(weights, 0.0)
         self.weights_ = weights
