@@ -106,29 +106,33 @@ class RecommendationService:
         return hasattr(self.api, "LocalTalentReranker")
 
     # -- lists --------------------------------------------------------------------------------
+    def _cache_key(self, member_id: str, k: int, filters: list[str], local_share: float | None,
+                   lang: str) -> tuple[Any, ...]:
+        if member_id not in self.consented:
+            raise NotFoundError(f"no member '{member_id}' with personalisation consent")
+        return (member_id, k, tuple(sorted(filters)), local_share or 0.0, lang)
+
+    def _cached(self, key: tuple[Any, ...]) -> list[dict[str, Any]] | None:
+        """The cached list for ``key`` (counted as a hit), or None; call with ``_state`` held."""
+        hit = self._cache.get(key)
+        if hit is not None:
+            self._cache.move_to_end(key)
+            self.cache_hits += 1
+        return hit
+
     def peek(self, member_id: str, k: int, filters: list[str], local_share: float | None,
              lang: str) -> list[dict[str, Any]] | None:
         """The cached list, or None when it must be computed (never blocks)."""
-        if member_id not in self.consented:
-            raise NotFoundError(f"no member '{member_id}' with personalisation consent")
-        key = (member_id, k, tuple(sorted(filters)), local_share or 0.0, lang)
+        key = self._cache_key(member_id, k, filters, local_share, lang)
         with self._state:
-            hit = self._cache.get(key)
-            if hit is not None:
-                self._cache.move_to_end(key)
-                self.cache_hits += 1
-            return hit
+            return self._cached(key)
 
     def recommend(self, member_id: str, k: int, filters: list[str], local_share: float | None,
                   lang: str) -> list[dict[str, Any]]:
-        if member_id not in self.consented:
-            raise NotFoundError(f"no member '{member_id}' with personalisation consent")
-        key = (member_id, k, tuple(sorted(filters)), local_share or 0.0, lang)
+        key = self._cache_key(member_id, k, filters, local_share, lang)
         with self._state:
-            hit = self._cache.get(key)
+            hit = self._cached(key)
             if hit is not None:
-                self._cache.move_to_end(key)
-                self.cache_hits += 1
                 return hit
             self.cache_misses += 1
             self._wait_folded(member_id)
