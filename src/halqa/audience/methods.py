@@ -8,7 +8,6 @@ live here beside halqa's own methods so evaluation compares them on equal terms.
 
 from __future__ import annotations
 
-import warnings
 
 from dataclasses import dataclass, field
 
@@ -144,15 +143,10 @@ class ContentALSScorer(Scorer):
     name = "content-als"
 
     def fit(self, data: TargetingData) -> ContentALSScorer:
-        from implicit.cpu.als import AlternatingLeastSquares
-        from threadpoolctl import threadpool_limits
+        from halqa.recommend import fit_implicit_als
 
-        with threadpool_limits(1, "blas"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # implicit's BLAS check: limited just above
-            model = AlternatingLeastSquares(factors=self.factors, regularization=self.regularization,
-                                            iterations=self.iterations, alpha=self.alpha, random_state=self.seed,
-                                            num_threads=1)
-            model.fit(data.binary(), show_progress=False)
+        model = fit_implicit_als(data.binary(), factors=self.factors, regularization=self.regularization,
+                                 iterations=self.iterations, alpha=self.alpha, threads=1, seed=self.seed)
         self._users = np.asarray(model.user_factors)
         items = np.asarray(model.item_factors)
         self._space = FeatureSpace().fit(data.titles.tokens)

@@ -11,7 +11,7 @@ Example:
 
 from halqa.recommend.base import MODEL_FORMAT, ModelConfig, Recommender
 from halqa.recommend.dataset import DEFAULT_WEIGHTS, Dataset, EventWeights, IdMap
-from halqa.recommend.factors import ALS, BPR, ALSConfig, BPRConfig, fold_in_least_squares
+from halqa.recommend.factors import ALS, BPR, ALSConfig, BPRConfig, fit_implicit_als, fold_in_least_squares
 from halqa.recommend.hybrid import Content, Demographic, Hybrid, HybridConfig
 from halqa.recommend.models import MODELS, make_model
 from halqa.recommend.neighbours import EASE, EASEConfig, ItemKNN, ItemKNNConfig
@@ -21,6 +21,7 @@ from halqa.recommend.rerank import LocalTalentReranker
 from halqa.recommend.sequence import Transitions
 
 __all__ = [
+    "fit_implicit_als",
     "ALS", "ALSConfig", "BPR", "BPRConfig", "Content", "DEFAULT_WEIGHTS", "Dataset", "Demographic", "EASE",
     "EASEConfig", "EventWeights", "Hybrid", "HybridConfig", "IdMap", "ItemKNN", "LocalTalentReranker", "ItemKNNConfig", "MODELS",
     "MODEL_FORMAT", "ModelConfig", "MostPopular", "RECOMMENDATION_COLUMNS", "Recommender", "SegmentPopular",

@@ -8,7 +8,9 @@ title factors (implicit's ``recalculate_user`` for ALS; the same closed form for
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -88,14 +90,9 @@ class ALS(_FactorModel):
     config: ALSConfig
 
     def _fit(self, dataset: Dataset) -> None:
-        from implicit.cpu.als import AlternatingLeastSquares
-
         c = self.config
-        with threadpool_limits(1, "blas"):  # implicit's own advice: BLAS threads fight its threads
-            self.model_ = AlternatingLeastSquares(
-                factors=c.factors, regularization=c.regularization, alpha=c.alpha, iterations=c.iterations,
-                num_threads=c.threads, random_state=c.seed)
-            self.model_.fit(dataset.matrix(), show_progress=False)
+        self.model_ = fit_implicit_als(dataset.matrix(), factors=c.factors, regularization=c.regularization,
+                                       alpha=c.alpha, iterations=c.iterations, threads=c.threads, seed=c.seed)
         self.member_factors_ = np.asarray(self.model_.user_factors)
         self.title_factors_ = np.asarray(self.model_.item_factors)
 
@@ -128,6 +125,23 @@ class BPR(_FactorModel):
         v, bias = self.title_factors_[:, :-1].astype(np.float64), self.title_factors_[:, -1].astype(np.float64)
         users = fold_in_least_squares(v, rows, regularization=max(self.config.regularization, 0.01), bias=bias)
         return np.hstack([users, np.ones((len(users), 1))]).astype(self.member_factors_.dtype)
+
+
+def fit_implicit_als(matrix: sp.csr_matrix, *, factors: int, regularization: float, alpha: float,
+                     iterations: int, threads: int = 0, seed: int = 42) -> Any:
+    """implicit's CPU ALS fitted on a member × title matrix; returns the fitted implicit model.
+
+    BLAS is held to one thread, as implicit advises (its threads and BLAS threads fight), which
+    also makes implicit's start-up warning about BLAS threads moot.
+    """
+    from implicit.cpu.als import AlternatingLeastSquares
+
+    with threadpool_limits(1, "blas"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # implicit's BLAS-threads check, handled just above
+        model = AlternatingLeastSquares(factors=factors, regularization=regularization, alpha=alpha,
+                                        iterations=iterations, num_threads=threads, random_state=seed)
+        model.fit(matrix, show_progress=False)
+    return model
 
 
 def fold_in_least_squares(item_factors: np.ndarray, rows: sp.csr_matrix, *, regularization: float,
