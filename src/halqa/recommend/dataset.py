@@ -231,23 +231,23 @@ class Dataset:
 
     def with_titles(self, titles: Any) -> Dataset:
         """This dataset plus (or with updated) title metadata; no events needed."""
-        tf = _keyed(to_pandas(titles, "titles"), "title_id", TITLE_FEATURES, "titles")
-        ds = self._grow(titles=tf.index)
-        features = ds.title_features.copy()
-        idx = ds.titles.to_internal(tf.index)
-        for col in TITLE_FEATURES:
-            features.loc[idx, col] = pd.Series(list(tf[col]), index=idx, dtype=object)
-        return replace(ds, title_features=features)
+        return self._with_features(titles, "titles")
 
     def with_members(self, members: Any) -> Dataset:
         """This dataset plus (or with updated) member side features (e.g. a new cold member)."""
-        mf = _keyed(to_pandas(members, "members"), "member_id", MEMBER_FEATURES, "members")
-        ds = self._grow(members=mf.index)
-        features = ds.member_features.copy()
-        idx = ds.members.to_internal(mf.index)
-        for col in MEMBER_FEATURES:
-            features.loc[idx, col] = pd.Series(list(mf[col]), index=idx, dtype=object)
-        return replace(ds, member_features=features)
+        return self._with_features(members, "members")
+
+    def _with_features(self, table: Any, what: str) -> Dataset:
+        """Add or update the side features of titles or members, growing the id map for new ids."""
+        key, columns, attr = (("title_id", TITLE_FEATURES, "title_features") if what == "titles"
+                              else ("member_id", MEMBER_FEATURES, "member_features"))
+        frame = _keyed(to_pandas(table, what), key, columns, what)
+        ds = self._grow(**{what: frame.index})
+        features = getattr(ds, attr).copy()
+        idx = getattr(ds, what).to_internal(frame.index)
+        for col in columns:
+            features.loc[idx, col] = pd.Series(list(frame[col]), index=idx, dtype=object)
+        return replace(ds, **{attr: features})
 
     def _grow(self, members: Iterable[Any] = (), titles: Iterable[Any] = ()) -> Dataset:
         mm, tm = self.members.extend(members), self.titles.extend(titles)
