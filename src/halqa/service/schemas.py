@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from halqa.catalog import taxonomy
 
@@ -43,6 +43,11 @@ def _region(value: str) -> str:
     if region is None:
         raise ValueError(f"'{value}' is not a Moroccan region: use one of {', '.join(taxonomy.REGION_IDS)}")
     return region
+
+
+# Field types shared by titles and members: validated and normalised where they are declared.
+Country = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$"), AfterValidator(str.upper)]
+Region = Annotated[str, AfterValidator(_region)]
 
 
 class Strict(BaseModel):
@@ -110,10 +115,10 @@ class TitleIn(Strict):
     release_date: date | None = None
     duration_s: int | None = Field(default=None, ge=0, le=10_000_000)
     age_rating: str | None = None
-    country: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")] | None = None
-    region: str | None = None
+    country: Country | None = None
+    region: Region | None = None
     creator_ids: list[Id] | None = Field(default=None, max_length=200)
-    available_regions: list[str] | None = Field(default=None, max_length=20)
+    available_regions: list[Region] | None = Field(default=None, max_length=20)
     added_at: datetime | None = None
 
     @field_validator("kind")
@@ -136,21 +141,6 @@ class TitleIn(Strict):
     def _rating(cls, value: str | None) -> str | None:
         return None if value is None else _choice(value, taxonomy.AGE_RATINGS, "age rating")
 
-    @field_validator("country")
-    @classmethod
-    def _country(cls, value: str | None) -> str | None:
-        return None if value is None else value.upper()
-
-    @field_validator("region")
-    @classmethod
-    def _region(cls, value: str | None) -> str | None:
-        return None if value is None else _region(value)
-
-    @field_validator("available_regions")
-    @classmethod
-    def _regions(cls, value: list[str] | None) -> list[str] | None:
-        return None if value is None else [_region(v) for v in value]
-
     @field_validator("added_at")
     @classmethod
     def _added(cls, value: datetime | None) -> datetime | None:
@@ -163,8 +153,8 @@ class MemberIn(Strict):
     member_id: Id
     age_band: str | None = None
     gender: str | None = None
-    country: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")] | None = None
-    region: str | None = None
+    country: Country | None = None
+    region: Region | None = None
     city: Annotated[str, StringConstraints(max_length=100)] | None = None
     languages: list[str] | None = Field(default=None, max_length=20)
     occupation: Annotated[str, StringConstraints(max_length=100)] | None = None
@@ -190,16 +180,6 @@ class MemberIn(Strict):
     @classmethod
     def _gender(cls, value: str | None) -> str | None:
         return None if value in (None, "") else _choice(value.upper(), taxonomy.GENDERS, "gender")
-
-    @field_validator("country")
-    @classmethod
-    def _country(cls, value: str | None) -> str | None:
-        return None if value is None else value.upper()
-
-    @field_validator("region")
-    @classmethod
-    def _region(cls, value: str | None) -> str | None:
-        return None if value is None else _region(value)
 
     @field_validator("languages")
     @classmethod
