@@ -165,7 +165,9 @@ def recommend(member: Annotated[list[str] | None, typer.Option("--member", help=
         with open_store(db_path, read_only=True) as store:
             _catch_up(model, store, list(member))
     rerank = _reranker(local_share, emerging_share, emerging_years, creator_cap, diversity)
-    recs = model.recommend(None if all_members else list(member), k, rerank=rerank, filters=filter_ or None, lang=lang)
+    with err_console.status(f"ranking {'every member' if all_members else 'the members asked for'} (top {k})"):
+        recs = model.recommend(None if all_members else list(member), k, rerank=rerank, filters=filter_ or None,
+                               lang=lang)
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         recs.to_csv(out, index=False) if out.suffix == ".csv" else recs.to_parquet(out, index=False)
@@ -219,8 +221,10 @@ def evaluate(model: Annotated[list[str] | None, typer.Option("--model", help="Mo
                                                               "share, and report the cost.")] = 0.0,
              db: DbOption = None, as_json: JsonOption = False) -> None:
     """Offline evaluation on temporal splits: accuracy, coverage, novelty, local share, exposure Gini."""
-    from halqa.recommend import Dataset, LocalTalentReranker, make_model
-    from halqa.recommend.evaluate import SPLITS, dense_recommend, rerank_cost, score_lists
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from halqa.recommend import Dataset, make_model
+    from halqa.recommend.evaluate import SPLITS
     from halqa.recommend.evaluate import split as make_split
     from halqa.recommend.ranking import check_k
 
@@ -231,20 +235,17 @@ def evaluate(model: Annotated[list[str] | None, typer.Option("--model", help="Mo
     with open_store(db, read_only=True) as store:
         dataset = Dataset.from_store(store)
     results: dict[str, Any] = {}
-    for how in splits:
-        s = make_split(dataset, how, test_fraction)
-        if s.truth.empty:
-            raise UserError(f"{how} split: no held-out events to judge (too few events per member)")
-        for name in names:
-            fitted = make_model(name, **models[name].config.__dict__).fit(s.train)
-            if local_share:
-                cost = rerank_cost(fitted, s, dataset, LocalTalentReranker(local_share=local_share), k=k)
-                results[f"{how}/{name}"] = cost["plain"]
-                results[f"{how}/{name}+local{local_share:g}"] = {
-                    **cost["reranked"], "ndcg_drop_pct": cost["ndcg_drop_pct"],
-                    "min_local_share_per_list": cost["min_local_share_per_list"]}
-            else:
-                results[f"{how}/{name}"] = score_lists(dense_recommend(fitted, s.members, k), s, dataset, k)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err_console, transient=True) as bar:
+        task = bar.add_task("evaluating", total=len(splits) * len(names))
+        for how in splits:
+            s = make_split(dataset, how, test_fraction)
+            if s.truth.empty:
+                raise UserError(f"{how} split: no held-out events to judge (too few events per member)")
+            for name in names:
+                bar.update(task, description=f"{how} split: {name}")
+                results.update(_evaluate_one(name, models[name], s, dataset, how, k, local_share))
+                bar.advance(task)
     if as_json:
         print_json({"k": k, "test_fraction": test_fraction, "results": results})
         return
@@ -265,3 +266,18 @@ def _print_metrics(results: dict[str, Any], k: int) -> None:
         if "ndcg_drop_pct" in row:
             console.print(f"{name}: NDCG drop {row['ndcg_drop_pct']:.2f}%, smallest local share in a list "
                           f"{row['min_local_share_per_list']:.2f}")
+
+
+def _evaluate_one(name: str, model: Any, split: Any, dataset: Any, how: str, k: int,
+                  local_share: float | None) -> dict[str, Any]:
+    """Fit one model on a split's training part and score its lists (and the re-ranked ones)."""
+    from halqa.recommend import LocalTalentReranker, make_model
+    from halqa.recommend.evaluate import dense_recommend, rerank_cost, score_lists
+
+    fitted = make_model(name, **model.config.__dict__).fit(split.train)
+    if not local_share:
+        return {f"{how}/{name}": score_lists(dense_recommend(fitted, split.members, k), split, dataset, k)}
+    cost = rerank_cost(fitted, split, dataset, LocalTalentReranker(local_share=local_share), k=k)
+    return {f"{how}/{name}": cost["plain"],
+            f"{how}/{name}+local{local_share:g}": {**cost["reranked"], "ndcg_drop_pct": cost["ndcg_drop_pct"],
+                                                   "min_local_share_per_list": cost["min_local_share_per_list"]}}
