@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from halqa.errors import DataError, NotFoundError
 from halqa.recommend import Dataset, EventWeights, IdMap
@@ -92,3 +94,27 @@ def test_from_store_reads_only_consented_members(store, world, store_loader):
     assert names == ["فيلم comedy 0"]  # Arabic survives byte-exact
     assert ds.creators.loc["c3", "name"] == "ⵜⴰⵙⴰ"
     assert np.asarray(ds.title_features.loc[ds.title_index(["comedy-0"])[0], "genres"]).tolist() == ["comedy"]
+
+
+_EVENT_TYPES = ("play", "complete", "skip", "dislike", "like")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6), st.sampled_from(_EVENT_TYPES)), min_size=1, max_size=40),
+       st.integers(0, 40))
+def test_fold_in_matrices_equal_a_rebuild_from_all_events(rows, cut):
+    """with_events updates the cached sums by addition (new members, new titles, dislikes that
+    cancel earlier plays); the result must equal building from every event at once."""
+    ev = pd.DataFrame({"member_id": [f"m{m}" for m, _, _ in rows], "title_id": [f"t{t}" for _, t, _ in rows],
+                       "event_type": [e for _, _, e in rows], "ts": range(len(rows))})
+    cut = min(cut, len(ev) - 1) or 1
+    base = Dataset.from_frame(ev.iloc[:cut])
+    base.matrix(), base.seen()  # cached: the grown copy inherits and adds
+    grown = base.with_events(ev.iloc[cut:])
+    whole = Dataset.from_frame(ev)
+    order = whole.member_index(list(grown.members.external))
+    titles = whole.title_index(list(grown.titles.external))
+    for mine, theirs in ((grown.matrix(), whole.matrix()), (grown.seen(), whole.seen())):
+        expected = theirs[order][:, titles].toarray()
+        np.testing.assert_allclose(mine.toarray(), expected, rtol=1e-6)
+        assert mine.dtype == np.float32

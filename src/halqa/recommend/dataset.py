@@ -111,7 +111,8 @@ class IdMap:
     def extend(self, ids: Iterable[Any]) -> IdMap:
         """A map with the new ids appended; existing indices do not move."""
         new = pd.Index(pd.unique(_keys(ids)))
-        new = new[~new.isin(self._index)]
+        # get_indexer probes the map's hash table; Index.isin on Arrow strings loops in Python.
+        new = new[self._index.get_indexer(new) < 0]
         if len(new) == 0:
             return self
         return IdMap(np.concatenate([self.external, np.asarray(new, dtype=object)]))
@@ -227,7 +228,27 @@ class Dataset:
         """This dataset plus ``events``; new member/title ids are appended to the maps."""
         ev = _clean_events(to_pandas(events, "events"))
         ds = self._grow(members=ev["member_id"], titles=ev["title_id"])
-        return replace(ds, events=pd.concat([ds.events, ds._encode(ev)], ignore_index=True))
+        encoded = ds._encode(ev)
+        grown = replace(ds, events=pd.concat([ds.events, encoded], ignore_index=True))
+        grown._inherit_cache(self, encoded)
+        return grown
+
+    def _inherit_cache(self, parent: Dataset, added: pd.DataFrame) -> None:
+        """Carry what ``parent`` derived over to this grown copy instead of rebuilding it.
+
+        A fold-in adds a handful of events to millions: the summed matrices grow by one sparse
+        addition, and what depends only on the titles (or only on the members) is kept when
+        that side did not change. Everything else is rebuilt lazily, as usual.
+        """
+        if "sums" in parent._cache:
+            shape = (self.n_members, self.n_titles)
+            conf, seen = parent._cache["sums"]
+            add_conf, add_seen = _sum_matrices(added, shape)
+            self._cache["sums"] = (_resized(conf, shape) + add_conf, _resized(seen, shape) + add_seen)
+        for key, value in parent._cache.items():
+            side = key[0] if isinstance(key, tuple) else None
+            if (side == "titles" and self.titles is parent.titles) or (side == "members" and self.members is parent.members):
+                self._cache[key] = value
 
     def with_titles(self, titles: Any) -> Dataset:
         """This dataset plus (or with updated) title metadata; no events needed."""
@@ -276,23 +297,35 @@ class Dataset:
         """Members × titles, 1 where the member had any event on the title (even a skip)."""
         return self._matrices[1]
 
+    def cached(self, key: tuple[Any, ...], build: Any) -> Any:
+        """``build()`` once per dataset: a value derived from it, e.g. a model's or explainer's
+        look-up table. Keys starting with ``"titles"`` (or ``"members"``) must depend on that
+        side only; they survive ``with_events`` when no new title (member) came in."""
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
     @property
     def _matrices(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         if "matrices" not in self._cache:
             self._cache["matrices"] = self._build_matrices()
         return self._cache["matrices"]
 
+    def _sums(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Summed event weights and event counts per (member, title), before any clipping:
+        what a fold-in can update by addition."""
+        if "sums" not in self._cache:
+            self._cache["sums"] = _sum_matrices(self.events, (self.n_members, self.n_titles))
+        return self._cache["sums"]
+
     def _build_matrices(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        ev, shape = self.events, (self.n_members, self.n_titles)
-        rows, cols = ev["member_idx"].to_numpy(), ev["title_idx"].to_numpy()
-        conf = sp.csr_matrix((ev["weight"].to_numpy(), (rows, cols)), shape=shape, dtype=np.float64)
-        conf.sum_duplicates()
+        sums, counts = self._sums()
+        conf = sums.copy()
         if self.weights.binary:
             conf.data = (conf.data > 0).astype(np.float64)
         conf.data[conf.data < 0] = 0.0
         conf.eliminate_zeros()
-        seen = sp.csr_matrix((np.ones(len(ev)), (rows, cols)), shape=shape)
-        seen.sum_duplicates()
+        seen = counts.copy()
         seen.data[:] = 1.0
         return conf.astype(np.float32), seen.astype(np.float32)
 
@@ -324,14 +357,15 @@ class Dataset:
     def title_order(self) -> np.ndarray:
         """Rank of each title id in natural order (numeric ids as numbers, else as text): the
         deterministic tie-break for events at the same second."""
-        if "title_order" not in self._cache:
-            ids = pd.Series(self.titles.external)
-            key = pd.DataFrame({"num": pd.to_numeric(ids, errors="coerce").fillna(np.inf), "text": ids})
-            order = key.sort_values(["num", "text"], kind="stable").index.to_numpy()
-            rank = np.empty(len(ids), dtype=np.int64)
-            rank[order] = np.arange(len(ids))
-            self._cache["title_order"] = rank
-        return self._cache["title_order"]
+        return self.cached(("titles", "order"), self._title_order)
+
+    def _title_order(self) -> np.ndarray:
+        ids = pd.Series(self.titles.external)
+        key = pd.DataFrame({"num": pd.to_numeric(ids, errors="coerce").fillna(np.inf), "text": ids})
+        order = key.sort_values(["num", "text"], kind="stable").index.to_numpy()
+        rank = np.empty(len(ids), dtype=np.int64)
+        rank[order] = np.arange(len(ids))
+        return rank
 
     def last_ts(self) -> np.ndarray:
         """Latest event time per member (unix s); 0 for members with no events."""
@@ -432,6 +466,24 @@ def _as_list(value: Any) -> list[str] | None:
 def _align(features: pd.DataFrame, ids: IdMap, columns: tuple[str, ...]) -> pd.DataFrame:
     out = features.reindex(pd.Index(ids.external)).reset_index(drop=True)
     return out.astype(object).where(out.notna(), None)[list(columns)]
+
+
+def _sum_matrices(ev: pd.DataFrame, shape: tuple[int, int]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """Canonical CSR sums of the events' weights and counts (float64: exact under addition)."""
+    rows, cols = ev["member_idx"].to_numpy(), ev["title_idx"].to_numpy()
+    weights = sp.csr_matrix((ev["weight"].to_numpy(dtype=np.float64), (rows, cols)), shape=shape)
+    counts = sp.csr_matrix((np.ones(len(ev)), (rows, cols)), shape=shape)
+    weights.sum_duplicates()
+    counts.sum_duplicates()
+    return weights, counts
+
+
+def _resized(m: sp.csr_matrix, shape: tuple[int, int]) -> sp.csr_matrix:
+    """``m`` with empty rows/columns appended up to ``shape`` (maps only grow)."""
+    if m.shape == shape:
+        return m
+    indptr = np.concatenate([m.indptr, np.full(shape[0] - m.shape[0], m.indptr[-1], dtype=m.indptr.dtype)])
+    return sp.csr_matrix((m.data, m.indices, indptr), shape=shape)
 
 
 def _align_index(features: pd.DataFrame, n: int, columns: tuple[str, ...]) -> pd.DataFrame:

@@ -9,7 +9,6 @@ behind it), then plain popularity. Titles and names are inserted byte-exact (Ara
 from __future__ import annotations
 
 from collections import Counter
-from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -61,23 +60,42 @@ _DENSE_COOCCURRENCE_UP_TO = 8_000  # titles (8k² float32 = 256 MB)
 
 
 class Explainer:
-    """Builds reasons for (member, picks) from one dataset; cheap to reuse across members."""
+    """Builds reasons for (member, picks) from one dataset; cheap to reuse across members.
 
-    def __init__(self, dataset: Dataset, lang: str = "en", k_anonymity: int = 10) -> None:
+    Its look-up tables live in the dataset's cache (``Dataset.cached``), so a service that builds
+    an Explainer per request pays for them once per dataset, and title-side tables survive
+    fold-ins. ``many_members`` switches co-occurrence to one dense title × title table (a batch
+    of thousands of members); a few members are served by small sparse products instead.
+    """
+
+    def __init__(self, dataset: Dataset, lang: str = "en", k_anonymity: int = 10, *,
+                 many_members: bool = False) -> None:
         if lang not in TEMPLATES:
             raise ConfigError(f"unknown reason language '{lang}': use one of {', '.join(LANGS)}")
         self.ds, self.t, self.k = dataset, TEMPLATES[lang], k_anonymity
         self.lang = lang
+        self.many_members = many_members
         # plain Python lists once: per-pick pandas look-ups dominate a `recommend --all` otherwise
-        tf = dataset.title_features
-        n = dataset.n_titles
-        self._names = np.array(dataset.title_names(np.arange(n)), dtype=object)
-        self._columns = {col: ([list(v) if v is not None else [] for v in tf[col]] if not tf.empty else [[]] * n)
-                         for col in ("creator_ids", "genres")}
-        self._kinds = list(tf["kind"]) if not tf.empty else [None] * n
-        mf = dataset.member_features
-        self._ages = list(mf["age_band"]) if not mf.empty else []
-        self._regions = list(mf["region"]) if not mf.empty else []
+        self._names, self._columns, self._kinds = dataset.cached(("titles", "explain"), self._title_lists)
+        self._ages, self._regions = dataset.cached(("members", "explain"), self._member_lists)
+
+    def _title_lists(self) -> tuple[np.ndarray, dict[str, list[list[str]]], list]:
+        ds, n = self.ds, self.ds.n_titles
+        tf = ds.title_features
+        names = np.array(ds.title_names(np.arange(n)), dtype=object)
+        columns = {col: ([list(v) if v is not None else [] for v in tf[col]] if not tf.empty else [[]] * n)
+                   for col in ("creator_ids", "genres")}
+        return names, columns, (list(tf["kind"]) if not tf.empty else [None] * n)
+
+    def _member_codes(self) -> tuple[np.ndarray, list, np.ndarray, list]:
+        """Age band and region of every member as integer codes (-1: unknown) with their labels."""
+        ages, age_labels = pd.factorize(pd.Series(self._ages, dtype=object))
+        regions, region_labels = pd.factorize(pd.Series(self._regions, dtype=object))
+        return ages.astype(np.int64), list(age_labels), regions.astype(np.int64), list(region_labels)
+
+    def _member_lists(self) -> tuple[list, list]:
+        mf = self.ds.member_features
+        return (list(mf["age_band"]), list(mf["region"])) if not mf.empty else ([], [])
 
     def reasons(self, member: int, picks: np.ndarray, promoted: np.ndarray | None = None) -> list[str]:
         history = self._history(member)
@@ -126,7 +144,7 @@ class Explainer:
         cols = self._binary_csc
         inside = picks < cols.shape[1]  # titles added after the events have no co-occurrence
         sims = np.zeros((len(past), len(picks)))
-        if self._cooccurrence_table is not None:
+        if self.many_members and self._cooccurrence_table is not None:
             overlap = self._cooccurrence_table[np.ix_(past, picks[inside])].astype(np.float64)
         else:
             overlap = np.asarray((cols[:, past].T @ cols[:, picks[inside]]).todense())
@@ -157,47 +175,62 @@ class Explainer:
         if member >= len(self._ages) or not self._ages[member]:
             return None
         age, region = self._ages[member], self._regions[member]
-        if region and (age, region, title) in self._segment_counts:
+        by_segment = self._segment_audience(title)
+        if region and by_segment.get((age, region), 0) >= self.k:
             return self.t["segment_region"].format(age=age, region=self._region_label(region))
-        if (age, None, title) in self._segment_counts:
+        if by_segment.get((age, None), 0) >= self.k:
             return self.t["segment"].format(age=age)
         return None
 
     # -- catalogue look-ups --------------------------------------------------------------------
-    @cached_property
+    @property
     def _binary_csc(self) -> sp.csc_matrix:
-        m = self.ds.matrix().copy()
-        m.data[:] = 1.0
-        return m.tocsc()
+        """Titles as columns of the members who engaged with them (1s)."""
+        def build() -> sp.csc_matrix:
+            m = self.ds.matrix().copy()
+            m.data[:] = 1.0
+            return m.tocsc()
 
-    @cached_property
+        return self.ds.cached(("events", "explain", "binary_csc"), build)
+
+    @property
     def _cooccurrence_table(self) -> np.ndarray | None:
         """Title × title co-occurrence counts, dense when the catalogue is small enough (one
         sparse product instead of one per member)."""
         if self.ds.n_titles > _DENSE_COOCCURRENCE_UP_TO:
             return None
         cols = self._binary_csc
-        return np.asarray((cols.T @ cols).todense(), dtype=np.float32)
+        return self.ds.cached(("events", "explain", "cooccurrence"),
+                              lambda: np.asarray((cols.T @ cols).todense(), dtype=np.float32))
 
-    @cached_property
+    @property
     def _col_norms(self) -> np.ndarray:
-        return np.sqrt(np.asarray(self._binary_csc.sum(axis=0)).ravel())
+        return self.ds.cached(("events", "explain", "col_norms"),
+                              lambda: np.sqrt(np.asarray(self._binary_csc.sum(axis=0)).ravel()))
 
-    @cached_property
-    def _segment_counts(self) -> set[tuple]:
-        """(age band, region or None, title) seen by at least k distinct members."""
-        ev = self.ds.events[["member_idx", "title_idx"]].drop_duplicates()
-        mf = self.ds.member_features
-        if ev.empty or mf.empty:
-            return set()
-        ev = ev[ev["member_idx"] < len(mf)]
-        ev = ev.assign(age=mf["age_band"].to_numpy()[ev["member_idx"]], region=mf["region"].to_numpy()[ev["member_idx"]])
-        ev = ev[ev["age"].notna()]
-        by_region = ev[ev["region"].notna()].groupby(["age", "region", "title_idx"]).size()
-        by_age = ev.groupby(["age", "title_idx"]).size()
-        keys = {k for k, n in by_region.items() if n >= self.k}
-        keys |= {(a, None, t) for (a, t), n in by_age.items() if n >= self.k}
-        return keys
+    def _segment_audience(self, title: int) -> dict[tuple, int]:
+        """Distinct members with any event on ``title`` per (age band, region) and per (age band, None).
+
+        Counted per title on demand (one column of the seen matrix) and remembered for this
+        dataset: a single list needs a few titles, not a group-by over every event."""
+        memo = self.ds.cached(("events", "explain", "segment_audience"), dict)
+        if title not in memo:
+            seen = self.ds.cached(("events", "explain", "seen_csc"), lambda: self.ds.seen().tocsc())
+            ages, age_labels, regions, region_labels = self.ds.cached(("members", "explain", "codes"),
+                                                                      self._member_codes)
+            members = seen.indices[seen.indptr[title]:seen.indptr[title + 1]] if title < seen.shape[1] else []
+            members = np.asarray(members, dtype=np.int64)
+            members = members[members < len(ages)]
+            a, r = ages[members], regions[members]
+            a, r = a[a >= 0], r[a >= 0]
+            out = {(age_labels[i], None): int(n) for i, n in enumerate(np.bincount(a, minlength=len(age_labels))) if n}
+            both = np.bincount(a[r >= 0] * len(region_labels) + r[r >= 0],
+                               minlength=len(age_labels) * len(region_labels))
+            for code in np.flatnonzero(both):
+                i, j = divmod(int(code), len(region_labels))
+                out[(age_labels[i], region_labels[j])] = int(both[code])
+            memo[title] = out
+        return memo[title]
 
     def _list(self, column: str, title: int) -> list[str]:
         if column in self._columns:

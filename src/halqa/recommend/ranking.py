@@ -68,7 +68,7 @@ def recommend(model: Any, members: Any = None, k: int = 10, *, filters: Mapping[
     if explain:
         from halqa.recommend.explain import Explainer
 
-        explainer = Explainer(ds, lang=lang)
+        explainer = Explainer(ds, lang=lang, many_members=len(idx) > 256)
     repeatable = _kind_mask(ds, repeat_kinds) if exclude_seen else None
     pool = rerank.pool_size(k) if rerank is not None else k
     reach = np.asarray(rerank.must_consider(ds)) if hasattr(rerank, "must_consider") else np.asarray(False)
