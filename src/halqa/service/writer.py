@@ -36,6 +36,9 @@ _SCHEMA = pa.schema([("seq", pa.int64()), ("member_id", pa.string()), ("title_id
                      ("event_type", pa.string()), ("ts", pa.timestamp("us")), ("value", pa.float64()),
                      ("device", pa.string()), ("source", pa.string())])
 _STOP = object()
+# Member and title ids confirmed to exist; a batch whose ids are all known skips the look-up.
+# Bounded so a store with millions of members does not grow the server without limit.
+KNOWN_IDS_MAX = 500_000
 
 
 class _EventJob:
@@ -69,6 +72,7 @@ class EventWriter:
         self._ingest_id: int | None = None
         self._ingest_committed = False
         self.stats = {"batches": 0, "accepted": 0, "duplicates": 0, "rejected": 0}
+        self._known: dict[str, set[str]] = {"member_id": set(), "title_id": set()}
 
     # -- public -------------------------------------------------------------------------------
     def start(self) -> None:
@@ -130,6 +134,7 @@ class EventWriter:
         return batch, None
 
     def _run_call(self, job: _CallJob) -> None:
+        self._forget_known()  # a call may delete or rename members and titles
         try:
             if job.transaction:
                 with self.store.transaction():
@@ -174,10 +179,7 @@ class EventWriter:
                                       for i, r in enumerate(rows)], schema=_SCHEMA)
         con.register("halqa_incoming", table)
         try:
-            unknown = self.store.rows(
-                "SELECT b.seq, m.member_id IS NULL, t.title_id IS NULL FROM halqa_incoming b "
-                "LEFT JOIN members m ON m.member_id = b.member_id LEFT JOIN titles t ON t.title_id = b.title_id "
-                "WHERE m.member_id IS NULL OR t.title_id IS NULL")
+            unknown = self._unknown(rows)
             lo = min(r["ts"] for r in rows)
             hi = max(r["ts"] for r in rows)
             # The ts range lets DuckDB skip row groups by their min/max: live events are recent.
@@ -187,7 +189,8 @@ class EventWriter:
         finally:
             con.unregister("halqa_incoming")
         bad = {seq: (no_member, no_title) for seq, no_member, no_title in unknown}
-        outcomes, accepted, quarantined = [], [], []
+        self._remember_known([r for i, r in enumerate(rows) if i not in bad])
+        outcomes, accepted, quarantined, keep = [], [], [], []
         for i, row in enumerate(rows):
             key = tuple(row[f] for f in EVENT_KEY)
             if i in bad:
@@ -201,10 +204,10 @@ class EventWriter:
                 existing.add(key)
                 outcomes.append({"status": "accepted"})
                 accepted.append(row)
+                keep.append(i)
         ingest_id = self._ingest_row()
         if accepted:
-            out = pa.Table.from_pylist([{f: r.get(f) for f in EVENT_FIELDS} for r in accepted],
-                                       schema=_SCHEMA.remove(0))
+            out = table.take(keep).drop_columns(["seq"])  # the rows already converted, not again
             con.register("halqa_accepted", out)
             try:
                 self.store.run("INSERT INTO events SELECT member_id, title_id, event_type, ts, value, device, "
@@ -223,6 +226,26 @@ class EventWriter:
             self.stats[name] += n
         self.stats["batches"] += 1
         return outcomes, accepted
+
+    def _unknown(self, rows: list[dict[str, Any]]) -> list[tuple[int, bool, bool]]:
+        """(position, member unknown, title unknown) of the rows naming a missing member or title."""
+        known = self._known
+        if all(r["member_id"] in known["member_id"] and r["title_id"] in known["title_id"] for r in rows):
+            return []
+        return self.store.rows(
+            "SELECT b.seq, m.member_id IS NULL, t.title_id IS NULL FROM halqa_incoming b "
+            "LEFT JOIN members m ON m.member_id = b.member_id LEFT JOIN titles t ON t.title_id = b.title_id "
+            "WHERE m.member_id IS NULL OR t.title_id IS NULL")
+
+    def _remember_known(self, rows: list[dict[str, Any]]) -> None:
+        for field, ids in self._known.items():
+            if len(ids) > KNOWN_IDS_MAX:
+                ids.clear()
+            ids.update(r[field] for r in rows)
+
+    def _forget_known(self) -> None:
+        for ids in self._known.values():
+            ids.clear()
 
     def _ingest_row(self) -> int:
         """One ``ingests`` row per server run records what the API stored (the Data page shows it)."""
