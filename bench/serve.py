@@ -12,9 +12,10 @@ Scenario 1, reads: `wrk` on loopback, the same connections and duration, against
 for 1 and 2 worker processes; prints requests/s, p50/p99 and the ratio. The lists are served
 from halqa's exact response cache once computed; the cold (first-request) latency is printed too.
 
-Scenario 2, writes: `wrk` with 32 connections posts 100,000 distinct events one per request
-(plus a 10% slice posted twice, as retries), while a reader keeps asking for lists; prints
-throughput, read latency during the writes, and stored-versus-sent counts from the store.
+Scenario 2, writes: 32 concurrent clients (bench/posting.py, aiohttp) post 100,000 distinct events
+one per request; every tenth event is posted twice (a client that lost the answer), and a post
+that gets no answer is retried until it does, while a reader asks for a list every 100 ms.
+Prints throughput, read latency during the writes, and stored-versus-sent counts from the store.
 """
 
 from __future__ import annotations
@@ -163,58 +164,10 @@ end
 """
 
 
-def events_script(members: list[str], titles: list[str], key: str, quota: int, base_ts: int, tag: str,
-                  retry_every: int) -> str:
-    return f"""
-local members = {lua_list(members)}
-local titles = {lua_list(titles)}
-local headers = {{["X-API-Key"] = "{key}", ["Content-Type"] = "application/json"}}
-local quota = {quota}
-local threads = {{}}
-function setup(thread) thread:set("tid", #threads); table.insert(threads, thread) end
-function init(args) sent = 0; posts = 0; answered = 0; created = 0; dup = 0; bad = 0; n = 0 end
-local function event(j)
-  local ts = {base_ts} + tid * 10 * quota + j
-  return string.format('{{"member_id":"%s","title_id":"%s","event_type":"play","ts":%d,"source":"{tag}"}}',
-    members[(j * 7 + tid) % #members + 1], titles[(j * 13 + tid * 3) % #titles + 1], ts)
-end
--- quota = distinct events per thread; every {retry_every}th post repeats an earlier one on top.
-request = function()
-  n = n + 1
-  local j
-  if n % {retry_every} == 0 and sent > 10 and sent < quota then j = sent - 10
-  elseif sent < quota then sent = sent + 1; j = sent
-  else return wrk.format("GET", "/health") end
-  posts = posts + 1
-  return wrk.format("POST", "/v1/events", headers, event(j))
-end
-response = function(status, hdrs, body)
-  if status ~= 200 then
-    answered = answered + 1
-    if status == 201 then
-      if string.find(body, '"accepted":1', 1, true) then created = created + 1 else dup = dup + 1 end
-    else bad = bad + 1 end
-  end
-  if sent >= quota and answered >= posts then wrk.thread:stop() end
-end
-function done(summary, latency, requests)
-  local t = {{sent = 0, posts = 0, created = 0, duplicates = 0, errors = 0}}
-  for _, th in ipairs(threads) do
-    t.sent = t.sent + th:get("sent"); t.posts = t.posts + th:get("posts"); t.created = t.created + th:get("created")
-    t.duplicates = t.duplicates + th:get("dup"); t.errors = t.errors + th:get("bad")
-  end
-  io.write(string.format("EVENTS %d %d %d %d %d\\n", t.sent, t.posts, t.created, t.duplicates,
-    t.errors + summary.errors.timeout + summary.errors.read + summary.errors.connect))
-end
-"""
-
-
-def run_wrk(url: str, script: str, duration: str, connections: int, threads: int, tmp: Path,
-            timeout: str = "10s") -> dict:
+def run_wrk(url: str, script: str, duration: str, connections: int, threads: int, tmp: Path) -> dict:
     path = tmp / f"wrk-{time.monotonic_ns()}.lua"
     path.write_text(script)
-    # wrk drops a response slower than --timeout; writes get a long one so every post is answered.
-    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}", f"--timeout={timeout}",
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}", "--timeout=10s",
                           "--latency", "-s", str(path), url],
                          capture_output=True, text=True, check=True).stdout
     return parse_wrk(out)
@@ -231,13 +184,8 @@ def parse_wrk(out: str) -> dict:
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    events = re.search(r"EVENTS (\d+) (\d+) (\d+) (\d+) (\d+)", out)
-    result = {"rps": rps, "p50_ms": p50, "p99_ms": p99, "requests": requests,
-              "non_2xx": int(errors.group(1)) if errors else 0}
-    if events:
-        result["events"] = dict(zip(("distinct_sent", "posts", "created", "duplicates", "errors"),
-                                    map(int, events.groups())))
-    return result
+    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "requests": requests,
+            "non_2xx": int(errors.group(1)) if errors else 0}
 
 
 # -- the store -----------------------------------------------------------------------------------
@@ -334,56 +282,31 @@ def read_scenario(db: Path, key: str, members: list[str], workers: int, args: ar
 
 def write_scenario(db: Path, key: str, members: list[str], titles: list[str], args: argparse.Namespace,
                    tmp: Path) -> dict:
-    import httpx
+    from posting import post_events
 
     from halqa.catalog import Store
 
     tag = f"bench-{os.getpid()}"
-    quota = args.events // args.write_threads
-    retry_every = 10  # every 10th post repeats an earlier event, as a client retry would
-    base_ts = int(time.time()) - 40 * 86400
     halqa, url = start_halqa(db, args.write_workers, tmp / "halqa.log")
     memory = PeakRSS(halqa.pid)
-    reads: list[float] = []
-    read_errors = [0]
-    stop_reading = threading.Event()
-
-    def reader() -> None:
-        with httpx.Client(base_url=url, headers={"X-API-Key": key}, timeout=60) as client:
-            i = 0
-            while not stop_reading.is_set():
-                start = time.perf_counter()
-                try:
-                    response = client.get(f"/v1/recommendations/{members[i % len(members)]}?{QUERY}")
-                    read_errors[0] += response.status_code != 200
-                except httpx.HTTPError:
-                    read_errors[0] += 1
-                reads.append((time.perf_counter() - start) * 1000)
-                i += 1
-                stop_reading.wait(0.1)  # a steady trickle of reads: evidence they keep answering
-
-    thread = threading.Thread(target=reader)
     try:
-        thread.start()
-        started = time.perf_counter()
-        script = events_script(members, titles, key, quota, base_ts, tag, retry_every)
-        result = run_wrk(url, script, f"{args.write_timeout}s", args.clients, args.write_threads, tmp, timeout="300s")
-        seconds = time.perf_counter() - started
+        report = post_events(url, key, events=args.events, clients=args.clients, members=members, titles=titles,
+                             base_ts=int(time.time()) - 40 * 86400, source=tag, resend_every=10,
+                             read_query=QUERY)
     finally:
-        stop_reading.set()
-        thread.join()
         stop(halqa)
         peak = memory.close()
     with Store.open(db, read_only=True) as store:
         stored, distinct = store.rows("SELECT count(*), count(DISTINCT (member_id, title_id, event_type, ts)) "
                                       "FROM events WHERE source = ?", [tag])[0]
-    events = result["events"]
-    return {"clients": args.clients, "workers": args.write_workers, "posts": events["posts"],
-            "distinct_sent": events["distinct_sent"], "acknowledged_created": events["created"],
-            "acknowledged_duplicates": events["duplicates"], "errors": events["errors"],
-            "stored": int(stored), "stored_distinct": int(distinct), "seconds": round(seconds, 1),
-            "posts_per_s": round(events["posts"] / seconds), "reads_during_writes": len(reads),
-            "read_errors": read_errors[0], "read_p50_ms": round(pct(reads, 0.5), 1) if reads else None,
+    reads = report.read_ms
+    return {"clients": args.clients, "workers": args.write_workers, "posts": report.posts,
+            "distinct_sent": report.distinct_sent, "acknowledged_created": report.created,
+            "acknowledged_duplicates": report.duplicates, "rejected": report.rejected, "retried": report.retried,
+            "retry_reasons": dict(report.retry_reasons), "stored": int(stored), "stored_distinct": int(distinct),
+            "seconds": round(report.seconds, 1), "posts_per_s": round(report.posts / report.seconds),
+            "events_per_s": round(int(distinct) / report.seconds), "reads_during_writes": len(reads),
+            "read_errors": report.read_errors, "read_p50_ms": round(pct(reads, 0.5), 1) if reads else None,
             "read_p99_ms": round(pct(reads, 0.99), 1) if reads else None, "peak_rss_mb": round(peak / 2**20)}
 
 
@@ -402,9 +325,7 @@ def main() -> None:
     parser.add_argument("--rotation", type=int, default=300, help="members the read load cycles through")
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--write-threads", type=int, default=2)
     parser.add_argument("--write-workers", type=int, default=1)
-    parser.add_argument("--write-timeout", type=int, default=1800, help="seconds before wrk gives up posting")
     parser.add_argument("--skip-reads", action="store_true")
     parser.add_argument("--skip-writes", action="store_true")
     args = parser.parse_args()
@@ -434,12 +355,15 @@ def main() -> None:
         if not args.skip_writes:
             w = write_scenario(db, key, members, titles, args, tmp)
             report["writes"] = w
-            print(f"\nwrites: {w['clients']} clients (wrk connections), {w['workers']} worker(s): {w['posts']:,} posts "
-                  f"({w['distinct_sent']:,} distinct events + retries) in {w['seconds']} s = {w['posts_per_s']:,} posts/s")
+            print(f"\nwrites: {w['clients']} concurrent clients, {w['workers']} worker(s), one event per request: "
+                  f"{w['distinct_sent']:,} distinct events, {w['posts']:,} posts (every tenth event sent twice, plus "
+                  f"{w['retried']} retries of unanswered posts {w['retry_reasons'] or ''}) in {w['seconds']} s")
+            print(f"  throughput: {w['posts_per_s']:,} posts/s, {w['events_per_s']:,} stored events/s")
             print(f"  acknowledged: created {w['acknowledged_created']:,}, duplicate {w['acknowledged_duplicates']:,}, "
-                  f"errors {w['errors']}")
+                  f"rejected {w['rejected']}")
+            exact = w["stored"] == w["stored_distinct"] == w["distinct_sent"] == w["acknowledged_created"]
             print(f"  stored: {w['stored']:,} rows, {w['stored_distinct']:,} distinct; sent distinct {w['distinct_sent']:,} "
-                  f"-> {'EXACT' if w['stored'] == w['stored_distinct'] == w['distinct_sent'] else 'MISMATCH'}")
+                  f"-> {'EXACT' if exact else 'MISMATCH'}")
             print(f"  reads during writes: {w['reads_during_writes']} lists, {w['read_errors']} errors, "
                   f"p50 {w['read_p50_ms']} ms, p99 {w['read_p99_ms']} ms; peak RSS {w['peak_rss_mb']} MB")
         print("\nJSON " + json.dumps(report))
