@@ -107,6 +107,7 @@ def require(*roles: str) -> Callable[..., Any]:
 
 Admin = Annotated[Principal, Depends(require())]
 Analyst = Annotated[Principal, Depends(require("analyst"))]
-Service = Annotated[Principal, Depends(require("analyst", "service"))]
+SERVICE_ROLES = ("analyst", "service")  # who may read member lists and post events (with admin)
+Service = Annotated[Principal, Depends(require(*SERVICE_ROLES))]
 Insights = Annotated[Principal, Depends(require("analyst", "creator"))]
 Anyone = Annotated[Principal, Depends(require("analyst", "creator", "service"))]

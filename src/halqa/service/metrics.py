@@ -17,6 +17,7 @@ REQUESTS = Counter("halqa_http_requests_total", "HTTP requests", ["method", "rou
 LATENCY = Histogram("halqa_http_request_seconds", "HTTP request latency", ["route"],
                     buckets=(0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10))
 EVENTS = Counter("halqa_events_total", "Events posted, by outcome", ["outcome"])
+HOT_PATH = Counter("halqa_hot_path_answers_total", "Cached lists answered before FastAPI's routing")
 
 
 class MetricsMiddleware:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+import orjson
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from pydantic import BaseModel
 
 from halqa.service.deps import Analyst, Anyone, Backend, Service
@@ -54,8 +55,9 @@ async def recommendations(member_id: IdPath, request: Request, backend: Backend,
             items = await run_in_threadpool(backend.recommend, member_id, k, wanted, local_share, lang)
         if edge is not None:
             edge.put(key, token, items)
-    return JSONResponse({"member_id": member_id, "k": k, "filters": wanted, "local_share": local_share,
-                         "items": items})
+    # orjson: a tenth of the stdlib encoder's time, and the hot path is mostly encoding.
+    return Response(orjson.dumps({"member_id": member_id, "k": k, "filters": wanted, "local_share": local_share,
+                                  "items": items}), media_type="application/json")
 
 
 @router.get("/v1/similar/{title_id}", summary="Titles whose audience and content are closest")
