@@ -78,3 +78,17 @@ def test_importing_the_same_quarantine_twice_adds_nothing(store, tmp_path: Path)
         copy.import_parquet(tmp_path / "out")
         copy.import_parquet(tmp_path / "out")
         assert copy.counts()["quarantine"] == 1
+
+
+def test_ingest_ids_after_a_parquet_import_never_collide(store, tmp_path: Path):
+    """An imported store holds ingest ids its own sequence never handed out; new ones go past them."""
+    for _ in range(3):
+        ingest_id = store.next_ingest_id()
+        store.run("INSERT INTO ingests (ingest_id, target, file, started_at, status) "
+                  "VALUES (?, 'events', 'x.csv', now()::TIMESTAMP, 'done')", [ingest_id])
+    store.export_parquet(tmp_path / "out")
+    with Store.open(tmp_path / "copy.duckdb") as copy:
+        copy.import_parquet(tmp_path / "out")
+        fresh = copy.next_ingest_id()
+        assert fresh > copy.scalar("SELECT max(ingest_id) FROM ingests")
+        assert copy.next_ingest_id() > fresh

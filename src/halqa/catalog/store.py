@@ -132,6 +132,15 @@ class Store:
         result = self.rows(query, params)
         return result[0][0] if result else None
 
+    def next_ingest_id(self) -> int:
+        """A fresh ``ingests.ingest_id``: the sequence's next value, or past the largest id present
+        when rows came from ``import_parquet`` (their ids were never handed out by this sequence)."""
+        fresh = int(self.scalar("SELECT nextval('ingest_seq')"))
+        top = int(self.scalar("SELECT coalesce(max(ingest_id), 0) FROM ingests"))
+        if fresh <= top:  # move the sequence itself past them, so later calls need no catching up
+            fresh = int(self.scalar("SELECT max(nextval('ingest_seq')) FROM range(?)", [top - fresh + 1]))
+        return fresh
+
     def sql(self, query: str, params: list[Any] | dict[str, Any] | None = None) -> duckdb.DuckDBPyRelation:
         return self.con.sql(query, params=params)
 

@@ -97,9 +97,7 @@ def ingest_sources(store: Store, target: str, sources: list[tuple[Source, dict[s
 def _ingest_one(store: Store, plan: rules.Plan, source: Source, columns: dict[str, str],
                 ctx: rules.Context) -> FileReport:
     started = time.perf_counter()
-    # greatest(): a store filled by `halqa import parquet` has ingest ids its sequence never handed out.
-    ingest_id = int(store.scalar("SELECT greatest(nextval('ingest_seq'), "
-                                 "(SELECT coalesce(max(ingest_id), 0) + 1 FROM ingests))"))
+    ingest_id = store.next_ingest_id()
     # Committed before the work starts, so a run that dies stays visible as 'running'.
     store.run("INSERT INTO ingests (ingest_id, target, file, started_at, status) VALUES (?, ?, ?, now()::TIMESTAMP, "
               "'running')", [ingest_id, plan.target, str(source.path)])

@@ -250,7 +250,7 @@ class EventWriter:
     def _ingest_row(self) -> int:
         """One ``ingests`` row per server run records what the API stored (the Data page shows it)."""
         if self._ingest_id is None:
-            self._ingest_id = int(self.store.scalar("SELECT nextval('ingest_seq')"))
+            self._ingest_id = self.store.next_ingest_id()
             self.store.run("INSERT INTO ingests VALUES (?, 'events', 'api', NULL, ?, NULL, 0, 0, 0, 0, 'running')",
                            [self._ingest_id, datetime.now(timezone.utc).replace(tzinfo=None)])
         return self._ingest_id
