@@ -233,3 +233,18 @@ def test_parents_must_exist_and_be_of_the_right_kind(world, tmp_path):
     reasons = dict(world.rows("SELECT line, reason FROM quarantine"))
     assert "track cannot hang under 't1', a film" in reasons[5] and "unknown parent" in reasons[6]
     assert world.rows("SELECT parent_id FROM titles WHERE title_id IN ('tr1', 'ep1') ORDER BY 1") == [("al",), ("t3",)]
+
+
+def test_lines_are_counted_in_the_file_across_quoted_line_breaks(world, tmp_path):
+    """A quoted value may span lines (a synopsis, a note): later rows are reported at their real line."""
+    path = tmp_path / "multi.csv"
+    path.write_bytes(b'member_id,title_id,event_type,ts,source\n'
+                     b'm1,t1,play,1700000000,"two\nlines"\n'        # lines 2-3
+                     b'm1,t1,play,not-a-time,x\n'                   # line 4
+                     b'm1,t1,play,1700000001,"three\r\nlines\nhere"\n'  # lines 5-7
+                     b'm1,nope,play,1700000002,x\n')               # line 8
+    report = ingest_files(world, "events", [path])
+    assert (report.accepted, report.rejected) == (2, 2)
+    assert world.rows("SELECT line, field FROM quarantine ORDER BY line") == [(4, "ts"), (8, "title_id")]
+    assert world.scalar("SELECT source FROM events WHERE ts = to_timestamp(1700000001)::TIMESTAMP") == \
+        "three\r\nlines\nhere"

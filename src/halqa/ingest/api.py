@@ -133,9 +133,11 @@ def _load_file(store: Store, plan: rules.Plan, source: Source, columns: dict[str
             good, bad = store.rows(f"SELECT count(*) FILTER (_err IS NULL), count(*) FILTER (_err IS NOT NULL) "
                                    f"FROM {stage.STAGE}")[0]
         structural = stage.structural_rejects(store, source)
-        stage.quarantine_bad_rows(store, plan, source, columns, ingest_id, structural, bad)
+        records = good + bad + len(structural)
+        stage.quarantine_bad_rows(store, plan, source, columns, ingest_id, structural, bad,
+                                  quoted_breaks=digest.more_lines_than(source.header_lines + records))
         _suggest_terms(store, ingest_id)
-        rep.rows, rep.rejected = good + bad + len(structural), bad + len(structural)
+        rep.rows, rep.rejected = records, bad + len(structural)
         if ctx.create_missing:
             rep.created = load.create_missing(store, plan, ctx.consent, ingest_id)
         if plan.target == "events":
@@ -276,23 +278,35 @@ def _first_line(exc: BaseException) -> str:
 
 
 class _Checksum:
-    """SHA-256 of the input, computed in a thread while DuckDB works (hashlib releases the GIL)."""
+    """SHA-256 of the input, computed in a thread while DuckDB works (hashlib releases the GIL),
+    and, for an uncompressed file, its number of lines in the same pass."""
 
     def __init__(self, path: Path) -> None:
         self._value: str | None = None
+        self._lines: int | None = None
         self._thread = threading.Thread(target=self._run, args=(path,), daemon=True)
         self._thread.start()
 
     def _run(self, path: Path) -> None:
         h = hashlib.sha256()
+        lines, counting, last = 0, not path.name.endswith(".gz"), b"\n"
         try:
             with open(path, "rb") as fh:
                 while chunk := fh.read(1 << 22):
                     h.update(chunk)
+                    if counting:
+                        lines += chunk.count(b"\n")
+                        last = chunk[-1:]
             self._value = h.hexdigest()
+            self._lines = lines + (last != b"\n") if counting else None
         except OSError:
             self._value = None
 
     def result(self) -> str | None:
         self._thread.join()
         return self._value
+
+    def more_lines_than(self, lines: int) -> bool:
+        """Whether the file may hold more lines than ``lines`` (always true when not counted)."""
+        self._thread.join()
+        return self._lines is None or self._lines > lines

@@ -41,6 +41,9 @@ class Source:
     header_lines: int
     structural_rejects: bool = True
     mapping: dict[str, str] = field(default_factory=dict)
+    # CSV only: the numbered scan plus ``_nl_before``, the line breaks inside quoted values of the
+    # rows before (costs a pass over every value: used only when the file has such breaks)
+    breaks_scan: str | None = None
 
 
 def detect_format(path: Path, fmt: str | None) -> str:
@@ -86,8 +89,16 @@ def _csv(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> Source:
         raise DataError(f"{path}: no header row (the first line must name the columns)")
     scan = (f"read_csv({lit(str(path))}, {opts}, store_rejects=true, rejects_table={lit(REJECTS_TABLE)}, "
             f"rejects_scan={lit(REJECTS_SCAN)})")
-    return Source(path, kind, columns, f"SELECT * FROM {scan}",
-                  f"SELECT row_number() OVER () AS _row, * FROM {scan}", header_lines=1)
+    numbered = f"SELECT row_number() OVER () AS _row, * FROM {scan}"
+    if kind == "tsv":  # no quoting: one row per line
+        return Source(path, kind, columns, f"SELECT * FROM {scan}", numbered, header_lines=1)
+    # A quoted value may span lines; the running count of those breaks keeps line numbers true.
+    # (A running sum in file order is a streaming window: no sort, the same single pass.)
+    text = " || ".join(f"coalesce({ident(c)}, '')" for c in columns)
+    breaks = (f"SELECT row_number() OVER () AS _row, * EXCLUDE (_halqa_nl), sum(_halqa_nl) OVER (ROWS BETWEEN "
+              f"UNBOUNDED PRECEDING AND CURRENT ROW) - _halqa_nl AS _nl_before FROM "
+              f"(SELECT *, strlen({text}) - strlen(replace({text}, chr(10), '')) AS _halqa_nl FROM {scan})")
+    return Source(path, kind, columns, f"SELECT * FROM {scan}", numbered, header_lines=1, breaks_scan=breaks)
 
 
 def _parquet(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> Source:

@@ -19,11 +19,14 @@ from halqa.ingest.sql import ERR_SEP, ident, lit
 STAGE = "_halqa_stage"
 
 
-def _src_sql(source: Source, columns: dict[str, str], *, numbered: bool) -> str:
-    """The source renamed to canonical columns (plus ``_row``, ``_raw`` and ``_line_error`` as needed)."""
+def _src_sql(source: Source, columns: dict[str, str], *, numbered: bool, breaks: bool = False) -> str:
+    """The source renamed to canonical columns (plus ``_row``, ``_raw``, ``_line_error`` and
+    ``_nl_before`` as needed)."""
     parts = [f"{ident(src)} AS {ident(canon)}" for canon, src in columns.items()]
     if numbered:
         parts.insert(0, "_row")
+        if breaks:
+            parts.append("_nl_before")
         if source.fmt == "jsonl":
             parts.append("_raw")
         else:
@@ -31,7 +34,7 @@ def _src_sql(source: Source, columns: dict[str, str], *, numbered: bool) -> str:
             parts.append(f"json_object({pairs})::VARCHAR AS _raw")
     if source.fmt == "jsonl":
         parts.append("_line_error")
-    scan = source.numbered_scan if numbered else source.scan
+    scan = source.breaks_scan if breaks else source.numbered_scan if numbered else source.scan
     return f"SELECT {', '.join(parts)} FROM ({scan})"
 
 
@@ -47,8 +50,10 @@ def _error_case(plan: Plan, source: Source, aliases: dict[str, str]) -> str:
     return f"CASE {' '.join(whens)} END" if whens else "NULL::VARCHAR"
 
 
-def validated_sql(plan: Plan, source: Source, columns: dict[str, str], *, numbered: bool) -> str:
-    """SELECT of the parsed canonical columns and ``_err`` (+ ``_row``, ``_raw`` when numbered)."""
+def validated_sql(plan: Plan, source: Source, columns: dict[str, str], *, numbered: bool,
+                  breaks: bool = False) -> str:
+    """SELECT of the parsed canonical columns and ``_err`` (+ ``_row``, ``_raw`` when numbered, and
+    ``_nl_before`` with ``breaks``)."""
     # Each parsed value is computed once, in an inner SELECT, and the checks refer to it by alias.
     # Constants (a consent given by the caller) contain no column reference and stay inline.
     computed = {col: expr for col, expr in plan.values.items() if '"' in expr}
@@ -60,8 +65,10 @@ def validated_sql(plan: Plan, source: Source, columns: dict[str, str], *, number
     if numbered:
         outer[:0] = ["_row"]
         outer.append("_raw")
+        if breaks:
+            outer.append("_nl_before")
     pre = "".join(f", {expr} AS {ident(name)}" for name, expr in plan.pre.items())
-    return (f"WITH _src AS ({_src_sql(source, columns, numbered=numbered)}) "
+    return (f"WITH _src AS ({_src_sql(source, columns, numbered=numbered, breaks=breaks)}) "
             f"SELECT {', '.join(outer)} FROM (SELECT *, {inner} FROM (SELECT *{pre} FROM _src))")
 
 
@@ -93,8 +100,12 @@ def structural_rejects(store: Store, source: Source) -> list[tuple[int, str, str
 
 
 def quarantine_bad_rows(store: Store, plan: Plan, source: Source, columns: dict[str, str], ingest_id: int,
-                        structural: list[tuple[int, str, str, str]], n_bad: int) -> None:
-    """Write every rejected row of the file to the ``quarantine`` table with its line and reason."""
+                        structural: list[tuple[int, str, str, str]], n_bad: int, *,
+                        quoted_breaks: bool = True) -> None:
+    """Write every rejected row of the file to the ``quarantine`` table with its line and reason.
+
+    ``quoted_breaks=False`` (the caller counted as many lines as rows) skips counting line breaks
+    inside quoted values, a pass over every value that only such files need."""
     file = str(source.path)
     if structural:
         store.con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -109,9 +120,11 @@ def quarantine_bad_rows(store: Store, plan: Plan, source: Source, columns: dict[
     if shifts:
         store.con.executemany("INSERT INTO _halqa_shift VALUES (?)", [(t,) for t in shifts])
     store.run("SET preserve_insertion_order = true")  # row_number() OVER () must follow the file
-    bad = validated_sql(plan, source, columns, numbered=True)
+    breaks = quoted_breaks and source.breaks_scan is not None
+    bad = validated_sql(plan, source, columns, numbered=True, breaks=breaks)
     store.run(f"""INSERT INTO quarantine
-        SELECT ?, ?, ?, _row + {source.header_lines} + (SELECT count(*) FROM _halqa_shift WHERE t <= _row),
+        SELECT ?, ?, ?, _row + {source.header_lines} + (SELECT count(*) FROM _halqa_shift WHERE t <= _row)
+                        {"+ _nl_before" if breaks else ""},
                split_part(_err, {lit(ERR_SEP)}, 1), split_part(_err, {lit(ERR_SEP)}, 2), _raw
         FROM ({bad}) WHERE _err IS NOT NULL""", [ingest_id, plan.target, file])
     store.run("SET preserve_insertion_order = false")
