@@ -1,11 +1,12 @@
 """halqa's targeting method: a learned blend of the metadata scorers.
 
 Each component (genre profile, metadata profile, feature-kNN, text-kNN,
-content-to-ALS, activity, active-since-release) sees the title from a different
-side. The blend learns how much to trust each one the same way evaluation will
-judge it: it hides a share of the known titles, scores them with components
-trained without them, and fits an L2-regularised logistic regression of "the
-member met the title" on the per-title standardised component scores. The
+content-to-ALS, metadata factorisation, activity, active-since-release) sees the
+title from a different side. The blend learns how much to trust each one the same
+way evaluation will judge it: it hides a share of the known titles, scores them
+with components trained without them, and fits an L2-regularised logistic
+regression of "the member met the title" on the per-title standardised component
+scores, each hidden title weighing the same (as in evaluation's mean over titles). The
 components are then refitted on all known titles. The learnt weights are kept
 (``weights``) so reasons can say which signal chose a member.
 """
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import minimize
+from scipy.optimize import minimize, minimize_scalar
 
 from halqa.audience.data import TargetingData, TitleBatch
 from halqa.audience.methods import Scorer
@@ -60,6 +61,10 @@ class BlendScorer(Scorer):
     max_titles: int = 120  # hidden titles per fold: enough to learn a handful of weights
     raw: frozenset[str] = frozenset({"rare-language-match"})
     max_negatives: int = 1500  # per title; sampled negatives are re-weighted so the intercept stays right
+    # Evaluation averages ROC-AUC over titles, each title counting once whatever its audience;
+    # balancing gives each hidden title's positives and negatives half of its weight each, so a
+    # blockbuster's thousands of positives do not decide the weights for every title.
+    balance_titles: bool = True
     name = "halqa-blend"
 
     def fit(self, data: TargetingData) -> BlendScorer:
@@ -67,16 +72,23 @@ class BlendScorer(Scorer):
             # Too little history to learn weights from: trust every component equally.
             self.weights_ = np.append(np.ones(len(self.components)), 0.0)
         else:
-            x, y, w = self._training_rows(data)
-            self.weights_ = fit_logistic(x, y, self.l2 * w.sum() / 1e5, w)
+            x, y, w, balance = self._training_rows(data)
+            if self.balance_titles:
+                self.weights_ = fit_logistic(x, y, self.l2 * w.sum() / 1e5, w * balance)
+                # Balancing moves the intercept; refit it on the true base rate so that
+                # ``halqa target``'s scores stay probability-like (the ranking does not change).
+                self.weights_[-1] = _intercept(x @ self.weights_[:-1], y, w)
+            else:
+                self.weights_ = fit_logistic(x, y, self.l2 * w.sum() / 1e5, w)
         self.fitted_ = {name: make().fit(data) for name, make in self.components.items()}
         return self
 
-    def _training_rows(self, data: TargetingData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _training_rows(self, data: TargetingData) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Component features, labels, sampling weights and per-title balancing factors of hidden titles."""
         rng = np.random.default_rng(self.seed)
         eligible = np.flatnonzero(data.title_counts() >= self.min_events)
         n_hidden = min(max(1, int(self.holdout_share * len(eligible))), self.max_titles, len(eligible))
-        xs, ys, ws = [], [], []
+        xs, ys, ws, bs = [], [], [], []
         for _ in range(self.folds):
             hidden = np.sort(rng.choice(eligible, size=n_hidden, replace=False))
             known = np.setdiff1d(np.arange(data.n_titles), hidden)
@@ -90,7 +102,8 @@ class BlendScorer(Scorer):
                 xs.append(feats[row, keep])
                 ys.append(label[keep])
                 ws.append(weight)
-        return np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
+                bs.append(_title_balance(label[keep], data.n_members))
+        return np.vstack(xs), np.concatenate(ys), np.concatenate(ws), np.concatenate(bs)
 
     def _features(self, fitted: dict[str, Scorer], batch: TitleBatch) -> np.ndarray:
         # Components named in ``raw`` keep their scale across titles (a rare-language match
@@ -108,6 +121,21 @@ class BlendScorer(Scorer):
     @property
     def component_weights(self) -> dict[str, float]:
         return {name: float(w) for name, w in zip(self.components, self.weights_[:-1])}
+
+
+def _intercept(z: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
+    """The intercept b minimising the weighted logistic loss of ``z + b`` (slopes held fixed)."""
+    def loss(b: float) -> float:
+        return float(np.sum(w * (np.logaddexp(0, z + b) - y * (z + b))))
+
+    return float(minimize_scalar(loss, bounds=(-30.0, 30.0), method="bounded").x)
+
+
+def _title_balance(label: np.ndarray, n_members: int) -> np.ndarray:
+    """Weights that give one title's positives and its (re-weighted) negatives n_members / 2 each."""
+    n_pos = max(float(label.sum()), 1.0)
+    n_neg = max(n_members - n_pos, 1.0)
+    return np.where(label > 0, 0.5 * n_members / n_pos, 0.5 * n_members / n_neg)
 
 
 def _sample_negatives(label: np.ndarray, limit: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
