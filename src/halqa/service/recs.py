@@ -32,8 +32,9 @@ MODELS = ("ease", "als", "bpr", "itemknn", "popular", "trending")
 GLOBAL_MODELS = ("popular", "trending", "segment-popular", "most-popular")
 CACHE_ENTRIES = 200_000
 FOLD_WAIT_S = 60.0
-# At most this often: each fold-in rebuilds the model's interaction matrix, so folding every
-# commit separately would spend the CPU the writer and the readers need.
+# At most this often, unless a list is waiting for a member's events: each fold-in grows the
+# model's matrices, so folding every commit separately would spend the CPU the writer and the
+# readers need.
 FOLD_INTERVAL_S = 0.25
 
 
@@ -82,6 +83,7 @@ class RecommendationService:
         self._batches = self._folded = 0
         self.cache_hits = self.cache_misses = self.folded_events = self.fold_runs = 0
         self._closing = False
+        self._urgent = False
         self.versions = versions  # shared counters that worker processes check (None: one process)
         self._folder = threading.Thread(target=self._fold_loop, name="halqa-fold-in", daemon=True)
         self._folder.start()
@@ -149,6 +151,8 @@ class RecommendationService:
         """Block (holding ``_state``'s condition) until the member's committed events are in the model."""
         deadline = time.monotonic() + FOLD_WAIT_S
         while member_id in self._dirty and self._folded < self._dirty[member_id]:
+            self._urgent = True  # someone is waiting: fold now, not at the next interval
+            self._state.notify_all()
             if not self._state.wait(timeout=max(0.0, deadline - time.monotonic())):
                 raise UserError(f"member '{member_id}': new events are still being folded in; retry shortly")
 
@@ -212,17 +216,18 @@ class RecommendationService:
     def _fold_loop(self) -> None:
         last = 0.0
         while True:
-            pause = last + FOLD_INTERVAL_S - time.monotonic()
-            if pause > 0 and not self._closing:
-                time.sleep(pause)
-            last = time.monotonic()
             with self._state:
-                while not self._pending and not self._closing:
-                    self._state.wait()
-                if self._closing and not self._pending:
-                    return
+                while True:
+                    if self._closing and not self._pending:
+                        return
+                    pause = last + FOLD_INTERVAL_S - time.monotonic()
+                    if self._pending and (pause <= 0 or self._urgent or self._closing):
+                        break
+                    self._state.wait(timeout=pause if self._pending else None)
+                self._urgent = False
                 rows, self._pending = self._pending, []
                 upto = self._batches
+            last = time.monotonic()
             frame = pd.DataFrame({"member_id": [r["member_id"] for r in rows], "title_id": [r["title_id"] for r in rows],
                                   "event_type": [r["event_type"] for r in rows],
                                   "ts": pd.to_datetime([r["ts"] for r in rows]),
