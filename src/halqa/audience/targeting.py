@@ -26,7 +26,7 @@ from halqa.audience.title import NewTitle
 from halqa.errors import ConfigError, NotFoundError
 
 AUDIENCE_COLUMNS = ("member_id", "score", "reasons", "age_band", "region", "languages")
-SIMILAR_SIGNALS = ("feature-knn", "content-als", "profile", "text-knn")
+SIMILAR_SIGNALS = ("feature-knn", "content-als", "meta-mf", "profile", "text-knn")
 
 
 @dataclass
