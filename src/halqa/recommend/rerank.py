@@ -109,11 +109,14 @@ class LocalTalentReranker:
         return self.exposure_weight * shown / (shown + mean + 1.0)
 
     def _catalogue(self, dataset: Dataset) -> _Catalogue:
-        """Per-title flags, main creator and genres, computed once per dataset version."""
-        if self._cat is None or self._cat.dataset_id != id(dataset):
-            self._cat = _Catalogue.build(dataset, self.emerging_years)
-            self._exposure = np.zeros(len(self._cat.creator_ids) + 1, dtype=np.int64)  # +1: see select()
-        return self._cat
+        """Per-title flags, main creator and genres, computed once per dataset version (kept in the
+        dataset's cache, so a re-ranker made per request does not rebuild them)."""
+        cat = dataset.cached(("events", "rerank-catalogue", self.emerging_years),
+                             lambda: _Catalogue.build(dataset, self.emerging_years))
+        if cat is not self._cat:
+            self._cat = cat
+            self._exposure = np.zeros(len(cat.creator_ids) + 1, dtype=np.int64)  # +1: see select()
+        return cat
 
     def reset_exposure(self) -> None:
         if self._exposure is not None:
@@ -122,7 +125,6 @@ class LocalTalentReranker:
 
 @dataclass(frozen=True)
 class _Catalogue:
-    dataset_id: int
     local: np.ndarray
     emerging: np.ndarray
     creator: np.ndarray  # main (first-listed) creator per title, as an index into creator_ids
@@ -143,7 +145,7 @@ class _Catalogue:
         rows = [i for i, gs in enumerate(lists) if gs for _ in gs]
         cols = [vocab[g] for gs in lists if gs for g in gs]
         genres = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(dataset.n_titles, max(len(vocab), 1)))
-        return cls(id(dataset), local_flags(dataset), emerging_flags(dataset, emerging_years), main, ids, genres)
+        return cls(local_flags(dataset), emerging_flags(dataset, emerging_years), main, ids, genres)
 
 
 def _rescale(scores: np.ndarray) -> np.ndarray:
