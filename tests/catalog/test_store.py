@@ -92,3 +92,31 @@ def test_ingest_ids_after_a_parquet_import_never_collide(store, tmp_path: Path):
         fresh = copy.next_ingest_id()
         assert fresh > copy.scalar("SELECT max(ingest_id) FROM ingests")
         assert copy.next_ingest_id() > fresh
+
+
+def test_a_version_2_store_gains_titles_auto_created(store_path: Path):
+    """A store made before schema v3 has no titles.auto_created; opening it adds the column, false for
+    every title already there, and a Parquet export made then still imports."""
+    import duckdb
+
+    from halqa.catalog import schema
+
+    con = duckdb.connect(str(store_path))
+    con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)")
+    for version, description, statements in schema.MIGRATIONS[:2]:
+        for statement in statements:
+            con.execute(statement)
+        con.execute("INSERT INTO schema_version VALUES (?, ?, now()::TIMESTAMP)", [version, description])
+    con.execute("ALTER TABLE titles DROP COLUMN auto_created")  # as version 1 created it then
+    con.execute("INSERT INTO titles (title_id, kind, name) VALUES ('t1', 'film', 'الزين اللي فيك')")
+    con.execute(f"COPY titles TO '{store_path.parent / 'old_titles.parquet'}' (FORMAT parquet)")
+    con.close()
+    with Store.open(store_path) as s:
+        assert s.schema_version() == SCHEMA_VERSION
+        assert s.rows("SELECT title_id, auto_created FROM titles") == [("t1", False)]
+    export = store_path.parent / "export"
+    export.mkdir()
+    (store_path.parent / "old_titles.parquet").rename(export / "titles.parquet")
+    with Store.open(store_path.parent / "fresh.duckdb") as fresh:
+        fresh.import_parquet(export)
+        assert fresh.rows("SELECT name, auto_created FROM titles") == [("الزين اللي فيك", False)]

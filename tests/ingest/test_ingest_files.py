@@ -185,7 +185,13 @@ def test_create_missing_makes_placeholders(world, tmp_path):
     assert (report.accepted, report.created) == (2, 2)
     assert world.rows("SELECT auto_created, consent_analytics FROM members WHERE member_id = 'new-member'") == \
         [(True, False)]
-    assert world.rows("SELECT kind, name FROM titles WHERE title_id = 'new-title'") == [("film", "new-title")]
+    assert world.rows("SELECT kind, name, auto_created FROM titles WHERE title_id = 'new-title'") == \
+        [("film", "new-title", True)]
+    assert world.scalar("SELECT count(*) FROM titles WHERE auto_created") == 1  # the real titles are not
+    real = write_csv(tmp_path / "t.csv", ["title_id", "kind", "name"], [["new-title", "series", "Dar Lfotour"]])
+    ingest_files(world, "titles", [real])
+    assert world.rows("SELECT kind, name, auto_created FROM titles WHERE title_id = 'new-title'") == \
+        [("series", "Dar Lfotour", False)]
 
 
 def test_consent_option_applies_only_to_sources_without_consent_columns(store, tmp_path):

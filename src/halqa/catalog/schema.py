@@ -52,6 +52,8 @@ TITLES = Table("titles", ("title_id",), (
     Column("creator_ids", "VARCHAR[]", False, "Creators (artists, directors, bands) of the title."),
     Column("available_regions", "VARCHAR[]", False, "Regions where the title may be shown; NULL means everywhere."),
     Column("added_at", "TIMESTAMP", False, "When the title entered the catalogue (UTC)."),
+    Column("auto_created", "BOOLEAN DEFAULT false", False,
+           "A placeholder made by an events ingest with --create-missing, until the title's own row arrives."),
 ))
 
 CREATORS = Table("creators", ("creator_id",), (
@@ -148,5 +150,10 @@ SERVICE_KEYS_SQL = """CREATE TABLE IF NOT EXISTS service_keys (
 
 MIGRATIONS += (
     (2, "campaign exports and service keys", (AUDIENCE_CAMPAIGNS_SQL, AUDIENCE_EXPORTS_SQL, SERVICE_KEYS_SQL)),
+    # Stores made since this column joined TITLES already have it from version 1.
+    (3, "placeholder titles are marked", (
+        "ALTER TABLE titles ADD COLUMN IF NOT EXISTS auto_created BOOLEAN DEFAULT false",
+        "UPDATE titles SET auto_created = false WHERE auto_created IS NULL",
+    )),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -213,7 +213,8 @@ class Store:
                     f"FROM {source}) s WHERE NOT EXISTS (SELECT 1 FROM events e WHERE {key})")
         if name == "quarantine":  # no key: skip rows already there so a second import adds nothing
             return f"INSERT INTO quarantine SELECT * FROM {source} EXCEPT ALL SELECT * FROM quarantine"
-        return f"INSERT OR REPLACE INTO {name} SELECT * FROM {source}"
+        # BY NAME: an export made before a column was added still imports (the column takes its default).
+        return f"INSERT OR REPLACE INTO {name} BY NAME SELECT * FROM {source}"
 
 
 def _sql_str(value: object) -> str:

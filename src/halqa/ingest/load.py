@@ -47,8 +47,8 @@ def create_missing(store: Store, plan: Plan, consent: frozenset[str], ingest_id:
             SELECT DISTINCT member_id, {consents}, {consent_at}, true FROM {new_events}
             WHERE member_id NOT IN (SELECT member_id FROM members)""")
         # A placeholder title is a film named by its id with the genre 'unknown' until its row arrives.
-        created += _insert_count(store, f"""INSERT INTO titles (title_id, kind, name, genres)
-            SELECT DISTINCT title_id, 'film', title_id, ['unknown'] FROM {new_events}
+        created += _insert_count(store, f"""INSERT INTO titles (title_id, kind, name, genres, auto_created)
+            SELECT DISTINCT title_id, 'film', title_id, ['unknown'], true FROM {new_events}
             WHERE title_id NOT IN (SELECT title_id FROM titles)""")
     if plan.target == "titles" and "creator_ids" in plan.values:
         created += _insert_count(store, f"""INSERT INTO creators (creator_id, name)

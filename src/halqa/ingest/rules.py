@@ -230,6 +230,8 @@ def _titles(pl: Plan, has: set[str], ctx: Context) -> None:
     _id_list(pl, has, "creator_ids")
     _list_of(pl, has, "available_regions", p.region, "a Moroccan region")
     _timestamp(pl, has, "added_at")
+    pl.values["auto_created"] = "false"  # the title's own row: no longer a placeholder
+    pl.present.append("auto_created")
 
 
 def _creators(pl: Plan, has: set[str], ctx: Context) -> None:

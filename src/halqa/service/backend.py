@@ -214,10 +214,10 @@ def _upsert_titles(store: Store, rows: list[dict[str, Any]]) -> int:
 
                     raise UserError(f"titles[{i}].{field}: unknown id '{term}'{suggest(term, sorted(known))} "
                                     f"(add it with `halqa taxonomy add`)")
-    columns = TITLES.column_names
+    columns = [c for c in TITLES.column_names if c != "auto_created"]  # a posted title is never a placeholder
     values = ", ".join("map_from_entries(?::STRUCT(k VARCHAR, v VARCHAR)[])" if c in ("names", "synopses") else "?"
                        for c in columns)
-    store.con.executemany(f"INSERT OR REPLACE INTO titles ({', '.join(columns)}) VALUES ({values})",
+    store.con.executemany(f"INSERT OR REPLACE INTO titles ({', '.join(columns)}, auto_created) VALUES ({values}, false)",
                           [[_map(r.get(c)) if c in ("names", "synopses") else r.get(c) for c in columns]
                            for r in rows])
     return len(rows)
