@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import date, datetime
 from typing import Any
 
 from halqa.catalog import Store

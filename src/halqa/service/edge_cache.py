@@ -1,4 +1,5 @@
-"""The per-worker cache of finished lists, checked against the shared version counters."""
+"""Finished lists: their key and JSON body, and the per-worker cache checked against the shared
+version counters."""
 
 from __future__ import annotations
 
@@ -6,9 +7,22 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
+import orjson
+
 from halqa.service.versions import Versions
 
 ENTRIES = 100_000
+
+
+def list_key(member_id: str, k: int, filters: list[str], local_share: float | None, lang: str) -> tuple:
+    """The identity of a finished list in every cache (the store's, each worker's)."""
+    return (member_id, k, tuple(sorted(filters)), local_share or 0.0, lang)
+
+
+def list_body(member_id: str, k: int, filters: list[str], local_share: float | None, items: Any) -> bytes:
+    """The JSON answer for a list (orjson: a tenth of the standard encoder's time on the hot path)."""
+    return orjson.dumps({"member_id": member_id, "k": k, "filters": filters, "local_share": local_share,
+                         "items": items})
 
 
 class EdgeCache:

@@ -16,9 +16,8 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qsl
 
-import orjson
-
 from halqa.service.deps import SERVICE_ROLES
+from halqa.service.edge_cache import list_body, list_key
 from halqa.service.metrics import HOT_PATH
 
 PREFIX = "/v1/recommendations/"
@@ -60,7 +59,7 @@ def _cached_answer(scope: dict) -> bytes | None:
     if principal is None:
         return None
     k, filters, local_share, lang = params
-    key = (member_id, k, tuple(sorted(filters)), local_share or 0.0, lang)
+    key = list_key(member_id, k, filters, local_share, lang)
     try:
         items = state.edge_cache.get(key) if state.edge_cache is not None else None
         if items is None and state.edge_cache is None:
@@ -70,8 +69,7 @@ def _cached_answer(scope: dict) -> bytes | None:
     # The token is spent only when this layer answers; over the limit, the route says 429.
     if items is None or state.limiter.take(principal.key_id):
         return None
-    return orjson.dumps({"member_id": member_id, "k": k, "filters": filters, "local_share": local_share,
-                         "items": items})
+    return list_body(member_id, k, filters, local_share, items)
 
 
 def _params(query_string: bytes) -> tuple[int, list[str], float | None, str] | None:

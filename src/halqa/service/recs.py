@@ -24,6 +24,7 @@ import pandas as pd
 
 from halqa.catalog import Store
 from halqa.errors import ConfigError, NotFoundError, UserError
+from halqa.service.edge_cache import list_key
 
 log = logging.getLogger("halqa.service.recs")
 MODELS = ("ease", "als", "bpr", "itemknn", "popular", "trending")
@@ -112,7 +113,7 @@ class RecommendationService:
                    lang: str) -> tuple[Any, ...]:
         if member_id not in self.consented:
             raise NotFoundError(f"no member '{member_id}' with personalisation consent")
-        return (member_id, k, tuple(sorted(filters)), local_share or 0.0, lang)
+        return list_key(member_id, k, filters, local_share, lang)
 
     def _cached(self, key: tuple[Any, ...]) -> list[dict[str, Any]] | None:
         """The cached list for ``key`` (counted as a hit), or None; call with ``_state`` held."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-import orjson
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel
 
 from halqa.service.deps import Analyst, Anyone, Backend, Service
+from halqa.service.edge_cache import list_body, list_key
 
 router = APIRouter(tags=["recommendations"])
 IdPath = Annotated[str, Path(min_length=1, max_length=200)]
@@ -44,7 +44,7 @@ async def recommendations(member_id: IdPath, request: Request, backend: Backend,
                     ) -> dict[str, Any]:
     wanted = list(dict.fromkeys(filters))
     edge = request.app.state.halqa.edge_cache  # with --workers N: this process's own copy
-    key = (member_id, k, tuple(sorted(wanted)), local_share or 0.0, lang)
+    key = list_key(member_id, k, wanted, local_share, lang)
     items = edge.get(key) if edge is not None else None
     if items is None:
         token = edge.token(member_id) if edge is not None else None
@@ -55,9 +55,7 @@ async def recommendations(member_id: IdPath, request: Request, backend: Backend,
             items = await run_in_threadpool(backend.recommend, member_id, k, wanted, local_share, lang)
         if edge is not None:
             edge.put(key, token, items)
-    # orjson: a tenth of the stdlib encoder's time, and the hot path is mostly encoding.
-    return Response(orjson.dumps({"member_id": member_id, "k": k, "filters": wanted, "local_share": local_share,
-                                  "items": items}), media_type="application/json")
+    return Response(list_body(member_id, k, wanted, local_share, items), media_type="application/json")
 
 
 @router.get("/v1/similar/{title_id}", summary="Titles whose audience and content are closest")
