@@ -297,7 +297,7 @@ class Dataset:
         """Members × titles, 1 where the member had any event on the title (even a skip)."""
         return self._matrices[1]
 
-    def cached(self, key: tuple[Any, ...], build: Any) -> Any:
+    def cached(self, key: Any, build: Any) -> Any:
         """``build()`` once per dataset: a value derived from it, e.g. a model's or explainer's
         look-up table. Keys starting with ``"titles"`` (or ``"members"``) must depend on that
         side only; they survive ``with_events`` when no new title (member) came in."""
@@ -307,16 +307,12 @@ class Dataset:
 
     @property
     def _matrices(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        if "matrices" not in self._cache:
-            self._cache["matrices"] = self._build_matrices()
-        return self._cache["matrices"]
+        return self.cached("matrices", self._build_matrices)
 
     def _sums(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """Summed event weights and event counts per (member, title), before any clipping:
         what a fold-in can update by addition."""
-        if "sums" not in self._cache:
-            self._cache["sums"] = _sum_matrices(self.events, (self.n_members, self.n_titles))
-        return self._cache["sums"]
+        return self.cached("sums", lambda: _sum_matrices(self.events, (self.n_members, self.n_titles)))
 
     def _build_matrices(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         sums, counts = self._sums()
@@ -336,23 +332,23 @@ class Dataset:
         Recent titles say most about what a member picks next; this is the profile halqa's
         best models score from.
         """
-        key = ("recency", float(half_life))
-        if key not in self._cache:
-            ev = self.events
-            order = np.lexsort((self.title_order()[ev["title_idx"].to_numpy()], ev["ts"].to_numpy(),
-                               ev["member_idx"].to_numpy()))
-            members = ev["member_idx"].to_numpy()[order]
-            counts = np.bincount(members, minlength=self.n_members)
-            ends = np.cumsum(counts)[members]
-            from_end = ends - 1 - np.arange(len(order))
-            w = ev["weight"].to_numpy()[order] * np.exp2(-from_end / half_life)
-            m = sp.csr_matrix((w, (members, ev["title_idx"].to_numpy()[order])),
-                              shape=(self.n_members, self.n_titles), dtype=np.float64)
-            m.sum_duplicates()
-            m.data[m.data < 0] = 0.0
-            m.eliminate_zeros()
-            self._cache[key] = m.astype(np.float32)
-        return self._cache[key]
+        return self.cached(("recency", float(half_life)), lambda: self._recency_matrix(half_life))
+
+    def _recency_matrix(self, half_life: float) -> sp.csr_matrix:
+        ev = self.events
+        order = np.lexsort((self.title_order()[ev["title_idx"].to_numpy()], ev["ts"].to_numpy(),
+                           ev["member_idx"].to_numpy()))
+        members = ev["member_idx"].to_numpy()[order]
+        counts = np.bincount(members, minlength=self.n_members)
+        ends = np.cumsum(counts)[members]
+        from_end = ends - 1 - np.arange(len(order))
+        w = ev["weight"].to_numpy()[order] * np.exp2(-from_end / half_life)
+        m = sp.csr_matrix((w, (members, ev["title_idx"].to_numpy()[order])),
+                          shape=(self.n_members, self.n_titles), dtype=np.float64)
+        m.sum_duplicates()
+        m.data[m.data < 0] = 0.0
+        m.eliminate_zeros()
+        return m.astype(np.float32)
 
     def title_order(self) -> np.ndarray:
         """Rank of each title id in natural order (numeric ids as numbers, else as text): the
@@ -369,12 +365,13 @@ class Dataset:
 
     def last_ts(self) -> np.ndarray:
         """Latest event time per member (unix s); 0 for members with no events."""
-        if "last_ts" not in self._cache:
+        def build() -> np.ndarray:
             out = np.zeros(self.n_members, dtype=np.int64)
             if len(self.events):
                 np.maximum.at(out, self.events["member_idx"].to_numpy(), self.events["ts"].to_numpy())
-            self._cache["last_ts"] = out
-        return self._cache["last_ts"]
+            return out
+
+        return self.cached("last_ts", build)
 
     def member_index(self, ids: Iterable[Any], *, strict: bool = True) -> np.ndarray:
         return self.members.to_internal(ids, strict=strict, what="member")
