@@ -67,7 +67,7 @@ async def _client(session: Any, url: str, mine: range, members: list[str], title
     for i in mine:
         body = event_body(i, members, titles, base_ts, source)
         report.distinct_sent += 1
-        for attempt in range(2 if resend_every and i % resend_every == 0 else 1):
+        for _ in range(2 if resend_every and i % resend_every == 0 else 1):
             payload = await _post_until_answered(session, url, body, report)
             report.created += payload.get("accepted", 0)
             report.duplicates += payload.get("duplicates", 0)

@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,11 +79,19 @@ def prepare_store(db: Path) -> tuple[dict, dict[str, str]]:
     return world, keys
 
 
-@pytest.fixture(scope="session")
-def served(tmp_path_factory) -> Served:
-    tmp = tmp_path_factory.mktemp("served")
-    db = tmp / "svc.duckdb"
+@contextmanager
+def serve_world(tmp: Path, name: str = "svc") -> Iterator[Served]:
+    """The test world in a fresh store under ``tmp``, served (no effective rate limit) until exit."""
+    db = tmp / f"{name}.duckdb"
     world, keys = prepare_store(db)
     process, url = start_server(db, tmp / "server.log", "--rate-limit", "100000")
-    yield Served(url, db, keys, world, process, tmp / "server.log")
-    stop_server(process)
+    try:
+        yield Served(url, db, keys, world, process, tmp / "server.log")
+    finally:
+        stop_server(process)
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory) -> Iterator[Served]:
+    with serve_world(tmp_path_factory.mktemp("served")) as running:
+        yield running

@@ -6,24 +6,22 @@ operation's hypothesis strategy is driven here directly; same cases, same check.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-from tests.service.conftest import Served, prepare_store, start_server, stop_server
+from tests.service.conftest import Served, serve_world
 
 EXAMPLES = 12
 
 
 @pytest.fixture(scope="module")
-def fuzzed(tmp_path_factory) -> Served:
-    tmp = tmp_path_factory.mktemp("fuzzed")
-    db = tmp / "fuzz.duckdb"
-    world, keys = prepare_store(db)
-    process, url = start_server(db, tmp / "server.log", "--rate-limit", "100000")
-    yield Served(url, db, keys, world, process, tmp / "server.log")
-    stop_server(process)
+def fuzzed(tmp_path_factory) -> Iterator[Served]:
+    with serve_world(tmp_path_factory.mktemp("fuzzed"), "fuzz") as running:
+        yield running
 
 
 def test_no_server_errors(fuzzed: Served) -> None:
