@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from halqa.errors import ConfigError, NotFittedError, NotFoundError, UserError
-from halqa.recommend import MODELS, RECOMMENDATION_COLUMNS, Dataset, make_model
+from halqa.recommend import MODELS, RECOMMENDATION_COLUMNS, make_model
 
 FAST = {"als": {"iterations": 3, "factors": 8}, "bpr": {"iterations": 5, "factors": 8}}
 
