@@ -54,3 +54,33 @@ def test_frame() -> np.ndarray:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def studio_root(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("studio")
+
+
+@pytest.fixture(autouse=True)
+def _studio_folder(monkeypatch, studio_root: Path) -> None:
+    """Proposals and the development signing certificate go to a temporary studio folder."""
+    monkeypatch.setenv("HALQA_STUDIO_DIR", str(studio_root))
+    monkeypatch.delenv("HALQA_C2PA_CERT", raising=False)
+    monkeypatch.delenv("HALQA_C2PA_KEY", raising=False)
+
+
+@pytest.fixture(scope="session")
+def signer(studio_root: Path):
+    from halqa.studio.common import test_signer
+
+    return test_signer(studio_root / "test-signer")
+
+
+def credentials_of(path: Path, signer) -> dict:
+    """The manifest read back (trusting the test CA) and the sidecar's provenance."""
+    from halqa.studio.common import read_c2pa, read_sidecar
+
+    store = read_c2pa(path, trust_anchors_pem=signer.trust_anchors_pem)
+    return {"state": store["validation_state"], "actions": [a["action"] for a in store["actions"]],
+            "ingredients": [i.get("title") for i in store["active"].get("ingredients", [])],
+            "provenance": read_sidecar(path)}

@@ -16,6 +16,7 @@ import numpy as np
 from halqa.studio.vfx.frames import is_image, map_video, read_image, write_image
 from halqa.studio.vfx.looks import resolve_lut
 from halqa.studio.vfx.lut import LutApplier, read_cube, with_intensity, write_cube
+from halqa.studio.vfx.stamp import action, stamp
 
 
 class Uint8Grader:
@@ -45,8 +46,8 @@ def effective_cube(lut: str | Path, intensity: float, workdir: Path) -> Path:
 
 
 def grade(src: Path, lut: str | Path, dst: Path, *, intensity: float = 1.0,
-          on_progress: Callable[[float], None] | None = None) -> dict:
-    """Grade ``src`` (still or clip) into ``dst``; returns what was done (for provenance and --json)."""
+          on_progress: Callable[[float], None] | None = None, signer=None) -> dict:
+    """Grade ``src`` (still or clip) into ``dst`` with content credentials; returns what was done."""
     src, dst = Path(src), Path(dst)
     with tempfile.TemporaryDirectory(prefix="halqa-grade-") as tmp:
         cube = effective_cube(lut, intensity, Path(tmp))
@@ -55,4 +56,10 @@ def grade(src: Path, lut: str | Path, dst: Path, *, intensity: float = 1.0,
             write_image(dst, LutApplier(cube).apply(rgb), bits)
         else:
             map_video(src, dst, Uint8Grader(cube), on_progress=on_progress)
-    return {"source": str(src), "output": str(dst), "lut": str(resolve_lut(lut)), "intensity": intensity}
+    cube = resolve_lut(lut)
+    credentials = stamp(dst, tool="vfx.grade", parameters={"lut": cube.stem, "intensity": intensity},
+                        actions=[action("c2pa.color_adjustments", f"graded with the LUT {cube.name}",
+                                        lut=cube.name, intensity=intensity)],
+                        parents=[src], references=[cube], signer=signer, human=True)
+    return {"source": str(src), "output": str(dst), "lut": str(cube), "intensity": intensity,
+            "credentials": credentials}

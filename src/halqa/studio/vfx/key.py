@@ -17,6 +17,7 @@ import numpy as np
 
 from halqa.errors import ConfigError, DataError
 from halqa.studio.vfx.frames import is_image, map_video, read_image, write_image
+from halqa.studio.vfx.stamp import action, stamp
 
 SCREENS = {"green": 1, "blue": 2}
 
@@ -137,7 +138,7 @@ def _background_frames(background: Path | None) -> Iterator[np.ndarray | None]:
 
 def key(src: Path, dst: Path, *, background: Path | None = None, settings: KeySettings = KeySettings(),
         rect: tuple[int, int, int, int] | None = None,
-        on_progress: Callable[[float], None] | None = None) -> dict:
+        on_progress: Callable[[float], None] | None = None, signer=None) -> dict:
     """Key ``src`` (still or clip) over ``background`` (still or clip) or to a PNG with alpha."""
     src, dst = Path(src), Path(dst)
     backgrounds = _background_frames(Path(background) if background else None)
@@ -168,5 +169,12 @@ def key(src: Path, dst: Path, *, background: Path | None = None, settings: KeySe
 
         map_video(src, dst, per_frame, on_progress=on_progress)
         coverage = float(np.mean(coverages)) if coverages else 0.0
+    method = "grabcut" if rect else f"{settings.screen}-screen"
+    credentials = stamp(dst, tool="vfx.key", parameters={"method": method, "low": settings.low,
+                                                         "high": settings.high, "softness": settings.softness},
+                        actions=[action("c2pa.edited", f"keyed ({method})" +
+                                        (f" over {Path(background).name}" if background else ""), method=method)],
+                        parents=[src], components=[Path(background)] if background else [],
+                        signer=signer, human=True)
     return {"source": str(src), "output": str(dst), "background": str(background) if background else None,
-            "method": "grabcut" if rect else f"{settings.screen}-screen", "foreground_fraction": round(coverage, 4)}
+            "method": method, "foreground_fraction": round(coverage, 4), "credentials": credentials}
