@@ -30,7 +30,7 @@ def action(name: str, description: str, *, created: bool = False, **parameters: 
 
 def stamp(asset: Path, *, tool: str, parameters: dict[str, Any], actions: list[dict[str, Any]],
           parents: Sequence[Path] = (), components: Sequence[Path] = (), references: Sequence[Path] = (),
-          signer: ContentSigner | None = None, human: bool = False) -> dict[str, Any]:
+          signer: ContentSigner | None = None, human: bool = False, summary: str | None = None) -> dict[str, Any]:
     """Embed the manifest into ``asset`` in place and write its sidecar; returns a summary."""
     asset = Path(asset)
     inputs = ([InputRef.of_file(p, "source") for p in (*parents, *components)] +
@@ -39,19 +39,19 @@ def stamp(asset: Path, *, tool: str, parameters: dict[str, Any], actions: list[d
                                  parameters=parameters, inputs=inputs, human=human)
     ingredients = _c2pa_ingredients([(p, "parentOf") for p in parents] +
                                     [(p, "componentOf") for p in components])
-    store = embed_c2pa(asset, asset, provenance=provenance, actions=[_first_action(ingredients), *actions],
+    store = embed_c2pa(asset, asset, provenance=provenance, actions=[_first_action(ingredients, summary), *actions],
                        signer=signer, ingredients=ingredients)
     sidecar = write_sidecar(asset, provenance)
     return {"asset": str(asset), "sidecar": str(sidecar), "actions": [a["action"] for a in store["actions"]],
             "validation_state": store.get("validation_state")}
 
 
-def _first_action(ingredients: list[tuple[Path, str]]) -> dict[str, Any]:
+def _first_action(ingredients: list[tuple[Path, str]], summary: str | None) -> dict[str, Any]:
     """C2PA wants the first action to be ``c2pa.opened`` (naming the parent ingredient) for an
     edit, or ``c2pa.created`` for media made from nothing but parameters (a title card)."""
     parent = next((p for p, rel in ingredients if rel == "parentOf"), None)
     if parent is None:
-        return action("c2pa.created", "made by halqa's visual-effects assistant", created=True)
+        return action("c2pa.created", summary or "made by halqa's visual-effects assistant", created=True)
     return {"action": "c2pa.opened", "description": f"opened {Path(parent).name}",
             "parameters": {"ingredientIds": [Path(parent).name]}}
 
