@@ -49,6 +49,15 @@ class MediaInfo:
                 "has_audio": self.has_audio, "video_codec": self.video_codec, "audio_codec": self.audio_codec}
 
 
+def _rate(text: str | None) -> Fraction:
+    """ffprobe's "num/den" rate; "0/0" (unknown) gives 0."""
+    num, _, den = (text or "0/1").partition("/")
+    try:
+        return Fraction(int(num), int(den or 1)) if int(den or 1) else Fraction(0)
+    except ValueError:
+        return Fraction(0)
+
+
 def probe(path: Path | str) -> MediaInfo:
     """What ffprobe says about a still or a clip; ``DataError`` naming the file when it is not media."""
     path = Path(path)
@@ -63,15 +72,28 @@ def probe(path: Path | str) -> MediaInfo:
         raise DataError(f"{path}: not a readable image or video (ffprobe found no video stream)")
     audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
     still = path.suffix.lower() in IMAGE_SUFFIXES or info["format"].get("format_name", "").endswith("_pipe")
-    fps = Fraction(0) if still else Fraction(video.get("avg_frame_rate") or video.get("r_frame_rate") or "0")
-    if not still and fps == 0:
-        fps = Fraction(video.get("r_frame_rate", "25/1"))
+    fps = Fraction(0) if still else _rate(video.get("avg_frame_rate")) or _rate(video.get("r_frame_rate"))
+    if not still and not fps:
+        raise DataError(f"{path}: the video stream has no frame rate")
     duration = 0.0 if still else float(info["format"].get("duration") or video.get("duration") or 0)
     nb = video.get("nb_frames")
     frames = 1 if still else int(nb) if nb and nb.isdigit() else round(duration * fps)
     return MediaInfo(path=path, duration=duration, width=int(video["width"]), height=int(video["height"]),
                      fps=fps, frames=frames, has_audio=audio is not None,
                      video_codec=video.get("codec_name", ""), audio_codec=audio.get("codec_name") if audio else None)
+
+
+def probe_audio(path: Path | str) -> float:
+    """Duration of a sound file (a music bed); ``DataError`` naming the file when it has no audio."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"{path}: no such file")
+    proc = subprocess.run([tool("ffprobe"), "-v", "error", "-print_format", "json", "-show_format",
+                           "-show_streams", str(path)], capture_output=True, text=True)
+    info = json.loads(proc.stdout or "{}") if proc.returncode == 0 else {}
+    if not any(s.get("codec_type") == "audio" for s in info.get("streams", [])):
+        raise DataError(f"{path}: not a readable sound file (ffprobe found no audio stream)")
+    return float(info.get("format", {}).get("duration") or 0)
 
 
 def run_ffmpeg(args: Sequence[str], *, total_seconds: float | None = None,

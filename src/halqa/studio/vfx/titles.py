@@ -29,14 +29,14 @@ def _check_timing(duration: float, fade: float) -> None:
         raise ConfigError(f"--fade {fade}: needs 0 ≤ fade ≤ duration/2 ({duration / 2:g} s)")
 
 
-def card_clip(still: Path, out: Path, *, duration: float, fade: float = 0.5, fps: int = 25,
+def card_clip(still: Path, out: Path, *, duration: float, fade: float = 0.5, fps: float = 25,
               on_progress: Callable[[float], None] | None = None) -> Path:
     """A still as an H.264/AAC clip of exactly ``duration`` seconds, faded from and to black."""
     _check_timing(duration, fade)
     fades = f",fade=t=in:st=0:d={fade},fade=t=out:st={duration - fade:.4f}:d={fade}" if fade else ""
-    run_ffmpeg(["-loop", "1", "-framerate", str(fps), "-i", str(still), "-f", "lavfi", "-i",
+    run_ffmpeg(["-loop", "1", "-framerate", f"{fps:g}", "-i", str(still), "-f", "lavfi", "-i",
                 "anullsrc=channel_layout=stereo:sample_rate=48000", "-t", f"{duration:.4f}",
-                "-vf", f"format=yuv420p{fades}", "-r", str(fps), *ENCODE, "-shortest", str(out)],
+                "-vf", f"format=yuv420p{fades}", "-r", f"{fps:g}", *ENCODE, "-shortest", str(out)],
                total_seconds=duration, on_progress=on_progress, what=f"title card {out.name}")
     return out
 
