@@ -86,26 +86,11 @@ def credentials_of(path: Path, signer) -> dict:
             "provenance": read_sidecar(path)}
 
 
-SHOT_SOURCES = ("testsrc2=size=320x240:rate=25", "smptebars=size=320x240:rate=25",
-                "mandelbrot=size=320x240:rate=25", "life=size=320x240:rate=25:mold=10:ratio=0.3",
-                "color=c=0x802020:size=320x240:rate=25", "rgbtestsrc=size=320x240:rate=25")
-
-
 def make_shots_clip(path: Path, seconds: list[float], *, tone: bool = True) -> list[int]:
-    """Concatenate lavfi sources (one per shot) into an H.264 clip; returns the cut frames."""
-    inputs, graph = [], []
-    for i, length in enumerate(seconds):
-        inputs += ["-f", "lavfi", "-t", str(length), "-i", SHOT_SOURCES[i % len(SHOT_SOURCES)]]
-        graph.append(f"[{i}:v]format=yuv420p,setsar=1[v{i}]")
-    n = len(seconds)
-    audio = []
-    if tone:
-        audio = ["-f", "lavfi", "-t", str(sum(seconds)), "-i", "sine=frequency=330:sample_rate=48000"]
-    graph.append("".join(f"[v{i}]" for i in range(n)) + f"concat=n={n}:v=1:a=0[v]")
-    maps = ["-map", "[v]"] + (["-map", f"{n}:a", "-c:a", "aac"] if tone else [])
-    ffmpeg(*inputs, *audio, "-filter_complex", ";".join(graph), *maps, "-c:v", "libx264", "-preset",
-           "veryfast", "-g", "50", "-pix_fmt", "yuv420p", str(path))
-    return [round(sum(seconds[:k]) * 25) for k in range(1, n)]
+    """One lavfi source per shot, concatenated (H.264, 25 fps); returns the cut frames."""
+    from halqa.studio.vfx.synthetic import shots_clip
+
+    return shots_clip(path, seconds, dialogue=tone)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,52 @@
+"""Clips made from ffmpeg's lavfi sources, with known cuts: for the demo, the tests and the benchmark."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from halqa.studio.vfx.media import tool
+
+SOURCES = ("testsrc2", "smptebars", "mandelbrot", "life=mold=10:ratio=0.3", "color=c=0x802020",
+           "rgbtestsrc", "cellauto=rule=110", "color=c=0x203060", "smptehdbars", "yuvtestsrc")
+# "Dialogue": a voice-like tone that speaks for 1.5 s out of every 3 (what the music bed ducks under).
+DIALOGUE = "aevalsrc='0.25*sin(2*PI*180*t)*sin(2*PI*3*t)*lt(mod(t,3),1.5)':s=48000:c=stereo"
+
+
+def _source(name: str, size: str, fps: float) -> str:
+    base, _, options = name.partition("=")
+    extra = f"{options}:" if options else ""
+    if base == "color":
+        return f"color={extra}size={size}:rate={fps:g}"
+    return f"{base}={extra}size={size}:rate={fps:g}"
+
+
+def shots_clip(path: Path, seconds: Sequence[float], *, size: str = "320x240", fps: float = 25,
+               dialogue: bool = True, sources: Sequence[str] = SOURCES) -> list[int]:
+    """Concatenate one lavfi source per shot into an H.264 (+ AAC) clip; returns the cut frames."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    inputs, graph = [], []
+    for i, length in enumerate(seconds):
+        inputs += ["-f", "lavfi", "-t", f"{length:g}", "-i", _source(sources[i % len(sources)], size, fps)]
+        graph.append(f"[{i}:v]format=yuv420p,setsar=1[v{i}]")
+    n = len(seconds)
+    graph.append("".join(f"[v{i}]" for i in range(n)) + f"concat=n={n}:v=1:a=0[v]")
+    audio, maps = [], ["-map", "[v]"]
+    if dialogue:
+        audio = ["-f", "lavfi", "-t", f"{sum(seconds):g}", "-i", DIALOGUE]
+        maps += ["-map", f"{n}:a", "-c:a", "aac"]
+    subprocess.run([tool("ffmpeg"), "-v", "error", "-y", "-nostdin", *inputs, *audio, "-filter_complex",
+                    ";".join(graph), *maps, "-c:v", "libx264", "-preset", "veryfast", "-g", str(int(2 * fps)),
+                    "-pix_fmt", "yuv420p", str(path)], check=True)
+    frames = [round(sum(seconds[:k]) * fps) for k in range(1, n)]
+    return frames
+
+
+def music_bed(path: Path, seconds: float) -> Path:
+    """A soft two-note pad (for when no music piece is at hand)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    expr = "0.2*sin(2*PI*220*t)+0.15*sin(2*PI*330*t)+0.1*sin(2*PI*440*t)*sin(2*PI*0.5*t)"
+    subprocess.run([tool("ffmpeg"), "-v", "error", "-y", "-nostdin", "-f", "lavfi", "-i",
+                    f"aevalsrc='{expr}':s=48000:c=stereo:d={seconds:g}", str(path)], check=True)
+    return path
