@@ -6,6 +6,8 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from halqa.studio.vfx.media import tool
 
 SOURCES = ("testsrc2", "smptebars", "mandelbrot", "life=mold=10:ratio=0.3", "color=c=0x802020",
@@ -24,23 +26,25 @@ def _source(name: str, size: str, fps: float) -> str:
 
 def shots_clip(path: Path, seconds: Sequence[float], *, size: str = "320x240", fps: float = 25,
                dialogue: bool = True, sources: Sequence[str] = SOURCES) -> list[int]:
-    """Concatenate one lavfi source per shot into an H.264 (+ AAC) clip; returns the cut frames."""
+    """Concatenate one lavfi source per shot into an H.264 (+ AAC) clip; returns the cut frames.
+
+    Each shot is a whole number of frames (its length rounded), so the cuts are exact."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    counts = [max(1, round(length * fps)) for length in seconds]
     inputs, graph = [], []
-    for i, length in enumerate(seconds):
-        inputs += ["-f", "lavfi", "-t", f"{length:g}", "-i", _source(sources[i % len(sources)], size, fps)]
-        graph.append(f"[{i}:v]format=yuv420p,setsar=1[v{i}]")
+    for i, count in enumerate(counts):
+        inputs += ["-f", "lavfi", "-t", f"{(count + 1) / fps:.6f}", "-i", _source(sources[i % len(sources)], size, fps)]
+        graph.append(f"[{i}:v]trim=end_frame={count},setpts=PTS-STARTPTS,format=yuv420p,setsar=1[v{i}]")
     n = len(seconds)
     graph.append("".join(f"[v{i}]" for i in range(n)) + f"concat=n={n}:v=1:a=0[v]")
     audio, maps = [], ["-map", "[v]"]
     if dialogue:
-        audio = ["-f", "lavfi", "-t", f"{sum(seconds):g}", "-i", DIALOGUE]
+        audio = ["-f", "lavfi", "-t", f"{sum(counts) / fps:.6f}", "-i", DIALOGUE]
         maps += ["-map", f"{n}:a", "-c:a", "aac"]
     subprocess.run([tool("ffmpeg"), "-v", "error", "-y", "-nostdin", *inputs, *audio, "-filter_complex",
                     ";".join(graph), *maps, "-c:v", "libx264", "-preset", "veryfast", "-g", str(int(2 * fps)),
                     "-pix_fmt", "yuv420p", str(path)], check=True)
-    frames = [round(sum(seconds[:k]) * fps) for k in range(1, n)]
-    return frames
+    return [int(c) for c in np.cumsum(counts)[:-1]]
 
 
 def music_bed(path: Path, seconds: float) -> Path:
