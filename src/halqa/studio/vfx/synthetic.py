@@ -10,8 +10,8 @@ import numpy as np
 
 from halqa.studio.vfx.media import tool
 
-SOURCES = ("testsrc2", "smptebars", "mandelbrot", "life=mold=10:ratio=0.3", "color=c=0x802020",
-           "rgbtestsrc", "cellauto=rule=110", "color=c=0x203060", "smptehdbars", "yuvtestsrc")
+SOURCES = ("testsrc2", "smptebars", "mandelbrot", "life=mold=10:ratio=0.3:seed=7", "color=c=0x802020",
+           "rgbtestsrc", "cellauto=rule=110:seed=7", "color=c=0x203060", "smptehdbars", "yuvtestsrc")
 # "Dialogue": a voice-like tone that speaks for 1.5 s out of every 3 (what the music bed ducks under).
 DIALOGUE = "aevalsrc='0.25*sin(2*PI*180*t)*sin(2*PI*3*t)*lt(mod(t,3),1.5)':s=48000:c=stereo"
 
@@ -26,7 +26,7 @@ def _source(name: str, size: str, fps: float) -> str:
 
 def shots_clip(path: Path, seconds: Sequence[float], *, size: str = "320x240", fps: float = 25,
                dialogue: bool = True, sources: Sequence[str] = SOURCES) -> list[int]:
-    """Concatenate one lavfi source per shot into an H.264 (+ AAC) clip; returns the cut frames.
+    """Concatenate one lavfi source per shot (random sources seeded: the same clip every run) into an H.264 (+ AAC) clip; returns the cut frames.
 
     Each shot is a whole number of frames (its length rounded), so the cuts are exact."""
     path.parent.mkdir(parents=True, exist_ok=True)
