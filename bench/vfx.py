@@ -40,7 +40,7 @@ LOOK = "sahara-gold"
 class PeakRSS:
     """Peak resident memory of this process while the block runs (sampled every 20 ms)."""
 
-    def __enter__(self) -> PeakRSS:
+    def __enter__(self) -> PeakRSS:  # noqa: PYI034 (same as bench/trends.py)
         self.proc, self._stop = psutil.Process(), threading.Event()
         self.peak = self.proc.memory_info().rss
         self._thread = threading.Thread(target=self._sample, daemon=True)

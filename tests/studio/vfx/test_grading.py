@@ -12,7 +12,14 @@ from halqa.errors import DataError
 from halqa.studio.vfx.frames import read_image, write_image
 from halqa.studio.vfx.grade import grade
 from halqa.studio.vfx.looks import LOOKS, look_path
-from halqa.studio.vfx.lut import LutApplier, check_cube, read_cube, sample_look, with_intensity, write_cube
+from halqa.studio.vfx.lut import (
+    LutApplier,
+    check_cube,
+    read_cube,
+    sample_look,
+    with_intensity,
+    write_cube,
+)
 from halqa.studio.vfx.media import probe
 
 

@@ -78,7 +78,7 @@ def test_key_still_over_background_and_to_alpha_png(tmp_path: Path) -> None:
 def test_key_clip_over_clip(tmp_path: Path, media_dir: Path) -> None:
     import subprocess
 
-    rgb, mask = scene()
+    rgb, _ = scene()
     frame = write_image(tmp_path / "g.png", rgb)
     clip = tmp_path / "green.mp4"
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-loop", "1", "-i", str(frame), "-t", "1", "-r", "25",

@@ -57,7 +57,9 @@ def test_arabic_title_card_matches_a_raqm_reference(artifacts: Path) -> None:
 
 def test_lower_third_sits_on_the_reading_side() -> None:
     arabic, latin = ink(lower_third("أمينة العلوي", "", CANVAS)), ink(lower_third("Amina Alaoui", "", CANVAS))
-    cols = lambda mask: np.nonzero(mask.any(axis=0))[0]  # noqa: E731
+    def cols(mask: np.ndarray) -> np.ndarray:
+        return np.nonzero(mask.any(axis=0))[0]
+
     assert cols(arabic).min() > CANVAS.width / 3         # right-hand bar for Arabic
     assert cols(latin).max() < CANVAS.width * 2 / 3      # left-hand bar for Latin
 

@@ -60,7 +60,7 @@ def sample_pixels(path: Path, frames: int = 12, width: int = 160) -> np.ndarray:
     height = max(2, round(info.height * width / info.width / 2) * 2)
     raw = subprocess.run([tool("ffmpeg"), "-v", "error", "-nostdin", "-i", str(path), "-vf",
                           f"fps={rate:.6f},scale={width}:{height}", "-frames:v", str(frames),
-                          "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], capture_output=True).stdout
+                          "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], capture_output=True, check=False).stdout
     if not raw:
         raise DataError(f"{path}: no frames could be decoded")
     return np.frombuffer(raw, np.uint8).reshape(-1, 3) / 255.0

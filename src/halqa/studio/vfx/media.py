@@ -64,7 +64,7 @@ def probe(path: Path | str) -> MediaInfo:
     if not path.is_file():
         raise UserError(f"{path}: no such file")
     proc = subprocess.run([tool("ffprobe"), "-v", "error", "-print_format", "json", "-show_format",
-                           "-show_streams", str(path)], capture_output=True, text=True)
+                           "-show_streams", str(path)], capture_output=True, text=True, check=False)
     info = json.loads(proc.stdout or "{}") if proc.returncode == 0 else {}
     streams = info.get("streams", [])
     video = next((s for s in streams if s.get("codec_type") == "video"), None)
@@ -89,7 +89,7 @@ def probe_audio(path: Path | str) -> float:
     if not path.is_file():
         raise UserError(f"{path}: no such file")
     proc = subprocess.run([tool("ffprobe"), "-v", "error", "-print_format", "json", "-show_format",
-                           "-show_streams", str(path)], capture_output=True, text=True)
+                           "-show_streams", str(path)], capture_output=True, text=True, check=False)
     info = json.loads(proc.stdout or "{}") if proc.returncode == 0 else {}
     if not any(s.get("codec_type") == "audio" for s in info.get("streams", [])):
         raise DataError(f"{path}: not a readable sound file (ffprobe found no audio stream)")

@@ -9,6 +9,7 @@ needs an ONNX model that no installable package carries (halqa downloads no mode
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -44,11 +45,11 @@ class Shot:
 
 def detect_cuts(path: Path, *, threshold: float = 3.0, min_scene_len: int = 15) -> list[int]:
     """Frame numbers where a new shot starts (the first shot's 0 excluded)."""
-    from scenedetect import AdaptiveDetector, detect
+    from scenedetect import AdaptiveDetector, VideoOpenFailure, detect
 
     try:
         scenes = detect(str(path), AdaptiveDetector(adaptive_threshold=threshold, min_scene_len=min_scene_len))
-    except Exception as exc:   # OpenCV/PySceneDetect raise their own types on unreadable video
+    except VideoOpenFailure as exc:
         raise DataError(f"{path}: shot detection could not read the video ({exc})") from None
     return [start.frame_num for start, _ in scenes[1:]]
 
@@ -57,7 +58,7 @@ def _grey_frames(info: MediaInfo) -> np.ndarray:
     height = max(2, round(info.height * _FEATURE_WIDTH / info.width / 2) * 2)
     raw = subprocess.run([tool("ffmpeg"), "-v", "error", "-nostdin", "-i", str(info.path), "-map", "0:v:0",
                           "-vf", f"scale={_FEATURE_WIDTH}:{height}", "-f", "rawvideo", "-pix_fmt", "gray", "-"],
-                         capture_output=True).stdout
+                         capture_output=True, check=False).stdout
     return np.frombuffer(raw, np.uint8).reshape(-1, height, _FEATURE_WIDTH).astype(np.float32) / 255.0
 
 
@@ -65,7 +66,8 @@ def _audio_samples(info: MediaInfo) -> np.ndarray:
     if not info.has_audio:
         return np.zeros(0, np.float32)
     raw = subprocess.run([tool("ffmpeg"), "-v", "error", "-nostdin", "-i", str(info.path), "-map", "0:a:0",
-                          "-ac", "1", "-ar", str(_AUDIO_RATE), "-f", "s16le", "-"], capture_output=True).stdout
+                          "-ac", "1", "-ar", str(_AUDIO_RATE), "-f", "s16le", "-"],
+                         capture_output=True, check=False).stdout
     return np.frombuffer(raw, np.int16).astype(np.float32) / 32768.0
 
 
@@ -85,7 +87,7 @@ def shots(path: Path, *, threshold: float = 3.0,
     fps = float(info.fps)
     bounds = [0, *[c for c in cuts if 0 < c < total], total]
     found = []
-    for i, (a, b) in enumerate(zip(bounds, bounds[1:])):
+    for a, b in itertools.pairwise(bounds):
         if b <= a:
             continue
         chunk = audio[int(a / fps * _AUDIO_RATE): int(b / fps * _AUDIO_RATE)]

@@ -53,6 +53,7 @@ def _format_of(path: Path) -> str:
 def load(path: Path):
     """A pysubs2 ``SSAFile``; the RLMs halqa writes for direction are removed again."""
     import pysubs2
+    from pysubs2.exceptions import Pysubs2Error
 
     path = Path(path)
     fmt = _format_of(path)
@@ -62,7 +63,7 @@ def load(path: Path):
         raise DataError(f"{path}: no such file") from None
     except UnicodeDecodeError as exc:
         raise DataError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except Exception as exc:   # pysubs2 raises several of its own types for malformed files
+    except (Pysubs2Error, ValueError, KeyError, IndexError) as exc:   # malformed cues or headers
         raise DataError(f"{path}: not a readable {fmt.upper()} file ({exc})") from None
     for event in subs:
         event.text = event.text.replace("\\N" + RLM, "\\N").removeprefix(RLM)

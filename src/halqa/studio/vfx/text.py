@@ -14,7 +14,6 @@ import subprocess
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from halqa.errors import BackendUnavailableError, ConfigError
 
@@ -57,7 +56,7 @@ def font_file(script: str, bold: bool = False) -> str:
     if not shutil.which("fc-match"):
         raise BackendUnavailableError("fc-match not found: install fontconfig and fonts-noto-core")
     found = subprocess.run(["fc-match", "-f", "%{file}|%{family}", f"{family}:{'bold' if bold else 'regular'}"],
-                           capture_output=True, text=True).stdout
+                           capture_output=True, text=True, check=False).stdout
     path, _, got = found.partition("|")
     if family.lower() not in got.lower():
         raise BackendUnavailableError(f"font {family!r} not installed (apt-get install fonts-noto-core); "
