@@ -10,7 +10,7 @@ import numpy as np
 
 from halqa.studio.vfx.media import tool
 
-SOURCES = ("testsrc2", "smptebars", "mandelbrot", "life=mold=10:ratio=0.3:seed=7", "color=c=0x802020",
+SOURCES = ("testsrc2", "smptebars", "mandelbrot", "testsrc", "color=c=0x802020",
            "rgbtestsrc", "cellauto=rule=110:seed=7", "color=c=0x203060", "smptehdbars", "yuvtestsrc")
 # "Dialogue": a voice-like tone that speaks for 1.5 s out of every 3 (what the music bed ducks under).
 DIALOGUE = "aevalsrc='0.25*sin(2*PI*180*t)*sin(2*PI*3*t)*lt(mod(t,3),1.5)':s=48000:c=stereo"
