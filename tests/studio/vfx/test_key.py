@@ -100,6 +100,12 @@ def test_grabcut_separates_a_subject_without_a_screen() -> None:
     assert iou(alpha > 0.5, subject) > 0.95
 
 
+def test_a_matte_needs_a_format_with_alpha(tmp_path: Path) -> None:
+    src = write_image(tmp_path / "green.png", scene()[0])
+    with pytest.raises(DataError, match=r"matte\.jpg: \.jpg has no alpha"):
+        key(src, tmp_path / "matte.jpg")
+
+
 def test_a_frame_that_is_not_a_screen_says_so() -> None:
     with pytest.raises(DataError, match="not a green/blue screen"):
         matte(np.full((50, 50, 3), 0.5), KeySettings())

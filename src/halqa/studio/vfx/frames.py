@@ -15,6 +15,7 @@ import numpy as np
 from halqa.errors import DataError
 from halqa.studio.vfx.media import IMAGE_SUFFIXES, probe
 
+EIGHT_BIT_ONLY = {".jpg", ".jpeg", ".bmp", ".webp"}   # 16-bit and alpha need PNG or TIFF
 FrameFn = Callable[[np.ndarray], np.ndarray]   # uint8 RGB (H, W, 3) -> uint8 RGB (H, W, 3)
 
 
@@ -46,6 +47,12 @@ def write_image(path: Path, rgb: np.ndarray, bits: int = 8, alpha: np.ndarray | 
     import cv2
 
     path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() in EIGHT_BIT_ONLY:
+        if alpha is not None:
+            raise DataError(f"{path}: {path.suffix} has no alpha channel; write the matte to .png or .tiff")
+        bits = 8
+        if rgb.dtype == np.uint16:
+            rgb = rgb / 65535.0
     pixels = rgb if rgb.dtype in (np.uint8, np.uint16) else to_uint(rgb, bits)
     bgr = pixels[..., ::-1]
     if alpha is not None:

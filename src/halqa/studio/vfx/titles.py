@@ -94,7 +94,7 @@ def make_title(kind: str, lines: Sequence[str], out: Path, *, duration: float = 
         if is_image(out):
             if kind == "credits":
                 raise ConfigError("end credits roll: write them to a clip (.mp4), not a still")
-            image.save(out)
+            (image.convert("RGB") if out.suffix.lower() in (".jpg", ".jpeg") else image).save(out)
         elif over is not None:
             speed = (image.height - canvas.height) / duration if kind == "credits" else 0.0
             overlay_clip(over, still, out, start=start, duration=duration, fade=fade, y_speed=speed,
