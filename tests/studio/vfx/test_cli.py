@@ -47,6 +47,21 @@ def test_grade_and_probe_print_one_json_object(tmp_path: Path, test_frame: np.nd
     assert (probe["width"], probe["height"]) == (384, 256)
 
 
+def test_match_then_key_stills(tmp_path: Path, test_frame: np.ndarray) -> None:
+    from .test_key import scene
+
+    reference = write_image(tmp_path / "ref.png", np.clip(test_frame * (1.0, 0.85, 0.6), 0, 1))
+    src = write_image(tmp_path / "src.png", test_frame)
+    result = run("match", str(src), "--reference", str(reference), "--out", str(tmp_path / "m.cube"), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["cube"] == str(tmp_path / "m.cube")
+    green = write_image(tmp_path / "green.png", scene()[0])
+    result = run("key", str(green), "--out", str(tmp_path / "matte.png"), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["method"] == "green-screen"
+    one_error_line(run("key", str(green), "--out", str(tmp_path / "m.png"), "--rect", "1,2,3"), "--rect")
+
+
 def test_scenes_json(shots_clip) -> None:
     path, cuts = shots_clip
     result = run("scenes", str(path), "--json")
