@@ -107,3 +107,17 @@ def test_bad_targets_are_refused(cut, tmp_path: Path) -> None:
         trailer(film, tmp_path / "t.mp4", length=0)
     with pytest.raises(ConfigError, match="longer than film.mp4"):
         trailer(film, tmp_path / "t.mp4", length=600)
+
+
+def test_ntsc_film_without_sound(tmp_path: Path, studio_root: Path, signer) -> None:
+    import opentimelineio as otio
+
+    from halqa.studio.vfx.synthetic import shots_clip
+
+    film = tmp_path / "ntsc.mp4"
+    shots_clip(film, [1.5, 1.2, 1.8, 1.4, 1.6, 1.3], size="322x182", fps=30000 / 1001, dialogue=False)
+    report = trailer(film, tmp_path / "t.mp4", length=5, studio=studio_root, signer=signer)
+    frames = round(5 * 30000 / 1001)
+    info = probe(report["output"])
+    assert info.frames == frames and info.has_audio and str(info.fps) == "30000/1001"
+    assert otio.adapters.read_from_file(report["timeline"]["otio"]).duration().to_frames() == frames

@@ -49,6 +49,12 @@ class MediaInfo:
                 "has_audio": self.has_audio, "video_codec": self.video_codec, "audio_codec": self.audio_codec}
 
 
+def rate_text(fps: float | Fraction) -> str:
+    """A frame rate as ffmpeg wants it: 25, or 30000/1001 rather than a rounded 29.97."""
+    rate = Fraction(fps).limit_denominator(1001)
+    return str(rate.numerator) if rate.denominator == 1 else f"{rate.numerator}/{rate.denominator}"
+
+
 def _rate(text: str | None) -> Fraction:
     """ffprobe's "num/den" rate; "0/0" (unknown) gives 0."""
     num, _, den = (text or "0/1").partition("/")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from halqa.studio.vfx.media import tool
+from halqa.studio.vfx.media import rate_text, tool
 
 SOURCES = ("testsrc2", "smptebars", "mandelbrot", "testsrc", "color=c=0x802020",
            "rgbtestsrc", "cellauto=rule=110:seed=7", "color=c=0x203060", "smptehdbars", "yuvtestsrc")
@@ -19,9 +19,7 @@ DIALOGUE = "aevalsrc='0.25*sin(2*PI*180*t)*sin(2*PI*3*t)*lt(mod(t,3),1.5)':s=480
 def _source(name: str, size: str, fps: float) -> str:
     base, _, options = name.partition("=")
     extra = f"{options}:" if options else ""
-    if base == "color":
-        return f"color={extra}size={size}:rate={fps:g}"
-    return f"{base}={extra}size={size}:rate={fps:g}"
+    return f"{base}={extra}size={size}:rate={rate_text(fps)}"
 
 
 def shots_clip(path: Path, seconds: Sequence[float], *, size: str = "320x240", fps: float = 25,
@@ -34,7 +32,9 @@ def shots_clip(path: Path, seconds: Sequence[float], *, size: str = "320x240", f
     inputs, graph = [], []
     for i, count in enumerate(counts):
         inputs += ["-f", "lavfi", "-t", f"{(count + 1) / fps:.6f}", "-i", _source(sources[i % len(sources)], size, fps)]
-        graph.append(f"[{i}:v]trim=end_frame={count},setpts=PTS-STARTPTS,format=yuv420p,setsar=1[v{i}]")
+        # scale: some sources (cellauto) round the size they are given
+        graph.append(f"[{i}:v]trim=end_frame={count},setpts=PTS-STARTPTS,scale={size.replace('x', ':')},"
+                     f"format=yuv420p,setsar=1[v{i}]")
     n = len(seconds)
     graph.append("".join(f"[v{i}]" for i in range(n)) + f"concat=n={n}:v=1:a=0[v]")
     audio, maps = [], ["-map", "[v]"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from halqa.errors import ConfigError
 from halqa.studio.vfx.frames import is_image
-from halqa.studio.vfx.media import probe, run_ffmpeg
+from halqa.studio.vfx.media import probe, rate_text, run_ffmpeg
 from halqa.studio.vfx.stamp import action, stamp
 from halqa.studio.vfx.text import Canvas, credits_roll, lower_third, title_card
 
@@ -34,9 +34,9 @@ def card_clip(still: Path, out: Path, *, duration: float, fade: float = 0.5, fps
     """A still as an H.264/AAC clip of exactly ``duration`` seconds, faded from and to black."""
     _check_timing(duration, fade)
     fades = f",fade=t=in:st=0:d={fade},fade=t=out:st={duration - fade:.4f}:d={fade}" if fade else ""
-    run_ffmpeg(["-loop", "1", "-framerate", f"{fps:g}", "-i", str(still), "-f", "lavfi", "-i",
+    run_ffmpeg(["-loop", "1", "-framerate", rate_text(fps), "-i", str(still), "-f", "lavfi", "-i",
                 "anullsrc=channel_layout=stereo:sample_rate=48000", "-t", f"{duration:.4f}",
-                "-vf", f"format=yuv420p{fades}", "-r", f"{fps:g}", *ENCODE, "-shortest", str(out)],
+                "-vf", f"format=yuv420p{fades}", "-r", rate_text(fps), *ENCODE, "-shortest", str(out)],
                total_seconds=duration, on_progress=on_progress, what=f"title card {out.name}")
     return out
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from halqa.errors import ConfigError
-from halqa.studio.vfx.media import MediaInfo, probe, probe_audio, run_ffmpeg
+from halqa.studio.vfx.media import MediaInfo, probe, probe_audio, rate_text, run_ffmpeg
 from halqa.studio.vfx.shots import Shot, shots
 from halqa.studio.vfx.stamp import action, stamp
 from halqa.studio.vfx.text import Canvas, title_card
@@ -134,7 +134,7 @@ def render(info: MediaInfo, pieces: list[Piece], cards: dict[str, Path], out: Pa
         else:
             args += ["-i", str(cards[p.card])]
         graph.append(f"[{i}:v]trim=end_frame={p.frames},setpts=PTS-STARTPTS,scale={width}:{height},setsar=1,"
-                     f"fps={fps},format=yuv420p[v{i}]")
+                     f"fps={rate_text(fps)},format=yuv420p[v{i}]")
         exact = f"atrim=end={seconds:.6f},aformat=sample_fmts=fltp:channel_layouts=stereo"
         if p.kind == "card" or info.has_audio:
             graph.append(f"[{i}:a]{exact},asetpts=PTS-STARTPTS,aresample=48000,"
@@ -160,7 +160,7 @@ def render(info: MediaInfo, pieces: list[Piece], cards: dict[str, Path], out: Pa
         mixed = "[dialogue]"
     graph.append(f"{mixed}afade=t=in:st=0:d=0.3,afade=t=out:st={total - fade_out:.6f}:d={fade_out:.3f}[a]")
     run_ffmpeg([*args, "-filter_complex", ";".join(graph), "-map", "[v]", "-map", "[a]",
-                "-t", f"{total:.6f}", "-r", f"{fps}", *ENCODE, str(out)],
+                "-t", f"{total:.6f}", "-r", rate_text(fps), *ENCODE, str(out)],
                total_seconds=total, on_progress=on_progress, what="trailer render")
     return out
 
