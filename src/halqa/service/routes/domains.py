@@ -22,4 +22,8 @@ def available_routers() -> list[Any]:
         from halqa.service.routes import audience
 
         routers.append(audience.router)
+    from halqa.service.routes import vfx  # the studio's visual effects (the vfx extra)
+
+    if vfx.available():
+        routers.append(vfx.router)
     return routers

@@ -201,7 +201,9 @@ def _add_ingredient(builder: Any, path: Path, relationship: str) -> None:
     if relationship not in {"parentOf", "componentOf", "inputTo"}:
         raise ConfigError(f"ingredient relationship {relationship!r}: use parentOf, componentOf or inputTo")
     with open(path, "rb") as stream:
-        builder.add_ingredient({"title": path.name, "relationship": relationship},
+        # the label lets an action name this ingredient (``"parameters": {"ingredientIds": [name]}``):
+        # C2PA requires a ``c2pa.opened`` action to point at its parent ingredient
+        builder.add_ingredient({"title": path.name, "relationship": relationship, "label": path.name},
                                mime_type(path), stream)
 
 

@@ -1,0 +1,130 @@
+"""The studio's visual effects over HTTP: looks, uploads, long work as jobs, proposals to decide.
+
+Media are named files in the studio folder (``$HALQA_STUDIO_DIR``/vfx/media): upload with
+``PUT /v1/vfx/media/{name}``, start work with ``POST /v1/vfx/jobs``, poll
+``GET /v1/vfx/jobs/{id}`` for progress and the result, download outputs by name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Request
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+
+from halqa.service.deps import Insights
+
+router = APIRouter(tags=["vfx"])
+MediaName = Annotated[str, PathParam(pattern=r"^[\w][\w.\-]{0,119}$")]
+MAX_UPLOAD = 4 * 2**30
+
+
+def available() -> bool:
+    """The routes exist when the vfx extra is installed."""
+    try:
+        import opentimelineio  # noqa: F401
+        import PyOpenColorIO  # noqa: F401
+        import scenedetect  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _studio() -> Path:
+    from halqa.studio.common import studio_dir
+
+    return studio_dir()
+
+
+class JobRequest(BaseModel):
+    kind: Literal["grade", "match", "key", "scenes", "trailer"]
+    source: str = Field(pattern=r"^[\w][\w.\-]{0,119}$", description="An uploaded media name.")
+    lut: str | None = Field(None, description="grade: a shipped look's name.", pattern=r"^[a-z\-]{1,40}$")
+    intensity: float = Field(1.0, ge=0, le=1, description="grade: LUT intensity; match: strength.")
+    reference: str | None = Field(None, pattern=r"^[\w][\w.\-]{0,119}$", description="match: the still.")
+    background: str | None = Field(None, pattern=r"^[\w][\w.\-]{0,119}$", description="key: what goes behind.")
+    length: float = Field(60.0, ge=3, le=600, description="trailer: seconds.")
+    title: list[Annotated[str, Field(max_length=120)]] = Field(default_factory=list, max_length=4)
+    music: str | None = Field(None, pattern=r"^[\w][\w.\-]{0,119}$", description="trailer: the bed.")
+
+
+class Decision(BaseModel):
+    by: str = Field(min_length=1, max_length=120)
+    note: str | None = Field(None, max_length=2000)
+
+
+@router.get("/v1/vfx/looks", summary="The shipped colour looks")
+def looks(_: Insights) -> dict[str, Any]:
+    from halqa.studio.vfx.looks import LOOKS
+
+    return {"looks": [{"name": n, "about": (f.__doc__ or "").strip(), "cube": f"/v1/vfx/looks/{n}.cube"}
+                      for n, f in LOOKS.items()]}
+
+
+@router.get("/v1/vfx/looks/{name}.cube", summary="A look as a .cube (Resolve, Premiere)", response_class=FileResponse)
+def look_cube(name: Annotated[str, PathParam(pattern=r"^[a-z\-]{1,40}$")], _: Insights) -> FileResponse:
+    from halqa.studio.vfx.looks import look_path
+
+    return FileResponse(look_path(name), media_type="text/plain", filename=f"{name}.cube")
+
+
+@router.put("/v1/vfx/media/{name}", summary="Upload a still, clip, LUT or music file (raw body)", status_code=201)
+async def upload(name: MediaName, request: Request, _: Insights) -> dict[str, Any]:
+    from halqa.errors import UserError
+    from halqa.studio.vfx.jobs import media_path
+
+    path = media_path(_studio(), name, exists=False)
+    tmp = path.with_name(f".{path.name}.upload")
+    size = 0
+    with tmp.open("wb") as out:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_UPLOAD:
+                tmp.unlink(missing_ok=True)
+                raise UserError(f"{name}: larger than {MAX_UPLOAD // 2**30} GiB")
+            out.write(chunk)
+    tmp.replace(path)
+    return {"name": name, "bytes": size}
+
+
+@router.get("/v1/vfx/media/{name}", summary="Download a media file (an upload or a job's output)",
+            response_class=FileResponse)
+def download(name: MediaName, _: Insights) -> FileResponse:
+    from halqa.studio.vfx.jobs import media_path
+
+    return FileResponse(media_path(_studio(), name), filename=name)
+
+
+@router.post("/v1/vfx/jobs", summary="Start grading, matching, keying, shot detection or a trailer", status_code=202)
+def start_job(body: JobRequest, _: Insights) -> dict[str, Any]:
+    from halqa.studio.vfx.jobs import submit
+
+    return submit(_studio(), body.model_dump())
+
+
+@router.get("/v1/vfx/jobs/{job_id}", summary="A job's status, progress (0..1) and result")
+def job(job_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$")], _: Insights) -> dict[str, Any]:
+    from halqa.studio.vfx.jobs import get
+
+    return get(_studio(), job_id)
+
+
+@router.get("/v1/vfx/proposals", summary="Proposed cuts, oldest first")
+def proposals(_: Insights, status: Literal["pending", "accepted", "rejected"] | None = None) -> dict[str, Any]:
+    from halqa.studio.common import ProposalBook
+
+    found = ProposalBook(_studio()).list(kind="vfx.trailer", status=status)
+    return {"proposals": [p.model_dump(mode="json") | {"status": p.status} for p in found]}
+
+
+@router.post("/v1/vfx/proposals/{pid}/{decision}", summary="Accept or reject a proposed cut")
+def decide(pid: Annotated[str, PathParam(pattern=r"^[0-9a-f]{4,16}$")], decision: Literal["accept", "reject"],
+           body: Decision, _: Insights) -> dict[str, Any]:
+    from halqa.studio.common import ProposalBook
+
+    book = ProposalBook(_studio())
+    proposal = (book.accept if decision == "accept" else book.reject)(pid, by=body.by, note=body.note)
+    return proposal.model_dump(mode="json") | {"status": proposal.status}
