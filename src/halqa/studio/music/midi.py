@@ -122,9 +122,16 @@ def read_midi(path: Path) -> Piece:
     """Any MIDI file -> a Piece (tempo, metre, one Track per MIDI track and channel, bends applied)."""
     path = Path(path)
     try:
+        with open(path, "rb") as handle:
+            header = handle.read(4)
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read ({exc.strerror})") from None
+    if header != b"MThd":
+        raise DataError(f"{path}: not a MIDI file (it does not start with the MThd header)")
+    try:
         midi = mido.MidiFile(str(path))
     except (OSError, EOFError, ValueError, KeyError, IndexError) as exc:
-        raise DataError(f"{path}: not a MIDI file ({exc})") from None
+        raise DataError(f"{path}: not a readable MIDI file ({exc or type(exc).__name__})") from None
     tempo, meter, provenance = 120.0, "4/4", None
     tracks: list[Track] = []
     for ti, mtrack in enumerate(midi.tracks):
