@@ -91,7 +91,7 @@ def test_bad_input_is_one_clear_line(studio, tmp_path, args, message):
 
 def test_from_brief_takes_the_rising_genre(studio, tmp_path):
     brief = tmp_path / "trends.json"
-    brief.write_text(json.dumps({"rising": [{"item": "aita"}, {"item": "gnawa"}, {"item": "rai"}]}, ensure_ascii=False))
+    brief.write_text(json.dumps({"rising": [{"item": "jazz"}, {"item": "gnawa"}, {"item": "rai"}]}, ensure_ascii=False))
     out = run("music", "compose", "--from-brief", str(brief), "--bars", "2", "--no-audio")
     assert out["piece"]["style"] == "gnawa"
     nothing = tmp_path / "none.json"

@@ -12,7 +12,7 @@ from halqa.studio.common import InputRef, ProposalBook, studio_dir
 from halqa.studio.music.export import make_provenance, write_piece
 from halqa.studio.music.piece import Piece
 from halqa.studio.music.rhythms import RHYTHMS
-from halqa.studio.music.styles import STYLE_ALIASES, STYLES
+from halqa.studio.music.styles import GENRE_STYLES, STYLE_ALIASES, STYLES
 from halqa.studio.music.theory import DEFAULT_TUNING, MODES, Scale, tonic_midi
 
 Progress = Callable[[str], None] | None
@@ -53,6 +53,8 @@ def style_from_brief(path: Path) -> str:
     for genre in candidates:
         if genre in known:
             return genre
+        if genre in GENRE_STYLES:
+            return GENRE_STYLES[genre]
     raise DataError(f"--from-brief {path}: no rising genre halqa composes in (found {candidates[:5] or 'none'}; "
                     f"styles: {', '.join(sorted(STYLES))})")
 

@@ -72,6 +72,11 @@ STYLES: dict[str, Style] = {s.name: s for s in (
           note="quarter tones sound through per-channel pitch bend; choose the maqam with --mode"),
 )}
 
+# Catalogue genres without a style of their own, composed in the nearest one (our choice).
+GENRE_STYLES = {"rap": "trap", "electronic": "trap", "gharnati": "andalusi", "malhun": "andalusi",
+                "aita": "chaabi", "reggada": "chaabi", "ghiwane": "gnawa", "ahwash": "ahidous",
+                "rways": "ahidous", "amazigh-pop": "ahidous"}
+
 # A maqam's name used as a style means "maqam" in that mode.
 STYLE_ALIASES = {name: "maqam" for name, m in MODES.items() if m.family == "maqam"}
 
