@@ -99,12 +99,12 @@ def out_of_mode(notes: Sequence[Note], mode: Mode, tonic: float) -> dict[str, fl
 
 
 def onset_agreement(notes: Sequence[Note], rhythm: Rhythm, *, strokes_only: bool = False) -> float:
-    """Share of onsets on the rhythm's stroke pulses (or beats, unless ``strokes_only``)."""
+    """Share of onsets on the pattern: for percussion (``strokes_only``) any of its strokes; for a melody
+    its accents (strokes other than hi-hats and jingles, which fill every pulse) or the metre's beats."""
     if not notes:
         return 0.0
-    strokes = rhythm.stroke_pulses()
     beats = {b + k * rhythm.bar_pulses for b in rhythm.beats for k in range(rhythm.cycle // rhythm.bar_pulses)}
-    targets = strokes if strokes_only else strokes | beats
+    targets = rhythm.stroke_pulses() if strokes_only else rhythm.accent_pulses() | beats
     hits = 0
     for n in notes:
         pulse = n.start / rhythm.pulse_beats

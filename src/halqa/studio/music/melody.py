@@ -38,7 +38,7 @@ class Grid:
         bar = rhythm.bar_pulses // per_eighth
         beats = frozenset(p // per_eighth for p in rhythm.beats)
         cycle = rhythm.cycle // per_eighth
-        strokes = {p // per_eighth for p in rhythm.stroke_pulses() if p % per_eighth == 0}
+        strokes = {p // per_eighth for p in rhythm.accent_pulses() if p % per_eighth == 0}
         accents = frozenset(strokes | {b + k * bar for b in beats for k in range(cycle // bar)})
         return cls(bar, beats, accents, cycle)
 

@@ -21,6 +21,7 @@ class Stroke:
     gm_key: int  # General MIDI percussion key (channel 10)
     velocity: int
     low: bool  # a "dum"-like stroke that the bass may double
+    timekeeping: bool = False  # hi-hats and jingles that fill every pulse: not an accent of the pattern
 
 
 STROKES: dict[str, Stroke] = {s.code: s for s in (
@@ -32,12 +33,12 @@ STROKES: dict[str, Stroke] = {s.code: s for s in (
     Stroke("Q", "qraqeb clack", 76, 95, False),
     Stroke("q", "qraqeb light", 77, 65, False),
     Stroke("C", "hand clap", 39, 90, False),
-    Stroke("t", "tar jingles", 54, 70, False),
+    Stroke("t", "tar jingles", 54, 70, False, True),
     Stroke("K", "808 kick", 36, 120, True),
     Stroke("S", "snare/clap", 40, 105, False),
-    Stroke("h", "closed hi-hat", 42, 70, False),
-    Stroke("r", "hi-hat roll (3 hits in the pulse)", 42, 60, False),
-    Stroke("o", "open hi-hat", 46, 75, False),
+    Stroke("h", "closed hi-hat", 42, 70, False, True),
+    Stroke("r", "hi-hat roll (3 hits in the pulse)", 42, 60, False, True),
+    Stroke("o", "open hi-hat", 46, 75, False, True),
 )}
 
 
@@ -79,6 +80,11 @@ class Rhythm:
     def stroke_pulses(self) -> set[int]:
         """Pulses of the cycle (0-based) where any layer strikes."""
         return {i for i in range(self.cycle) if any(layer[i] != "." for layer in self.layers)}
+
+    def accent_pulses(self) -> set[int]:
+        """Pulses where a stroke other than a timekeeping one (hi-hat, jingles) falls."""
+        return {i for i in range(self.cycle) if any(not STROKES[layer[i]].timekeeping
+                                                    for layer in self.layers if layer[i] != ".")}
 
     def low_pulses(self) -> set[int]:
         return {i for i in range(self.cycle) if any(STROKES[c].low for c in
