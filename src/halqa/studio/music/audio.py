@@ -49,7 +49,7 @@ def _synth(sample_rate: int, sf2: str):
 
 
 def render_midi(midi_path: Path, *, sample_rate: int = 44100, channels: set[int] | None = None) -> np.ndarray:
-    """Stereo float64 samples of ``midi_path`` (only ``channels`` when given: a stem)."""
+    """Stereo float32 samples of ``midi_path`` (only ``channels`` when given: a stem)."""
     import mido
 
     synth, sfid = _synth(sample_rate, str(soundfont()))
@@ -70,7 +70,8 @@ def render_midi(midi_path: Path, *, sample_rate: int = 44100, channels: set[int]
     chunks.append(synth.get_samples(int(TAIL_SECONDS * sample_rate)))
     synth.system_reset()
     synth.get_samples(int(0.5 * sample_rate))  # flush reverb so the next render starts silent
-    audio = np.concatenate(chunks).astype(np.float64).reshape(-1, 2) / 32768.0  # float64: scipy filters float32 slowly
+    audio = np.concatenate(chunks).reshape(-1, 2).astype(np.float32)
+    audio *= 1.0 / 32768.0
     return audio
 
 
@@ -121,9 +122,11 @@ def limit(audio: np.ndarray, sample_rate: int, ceiling: float = 0.944) -> np.nda
     window = max(1, int(0.005 * sample_rate))  # 5 ms look-ahead and release
     peak = np.max(np.abs(audio), axis=1)
     needed = np.minimum(1.0, ceiling / np.maximum(peak, 1e-9))
+    if needed.min() >= 1.0:  # nothing reaches the ceiling: leave the audio untouched
+        return audio
     smooth = uniform_filter1d(minimum_filter1d(needed, 2 * window + 1), 2 * window + 1)
     smooth = np.minimum(smooth, needed)  # never let a smoothed edge exceed the ceiling
-    return audio * smooth[:, None]
+    return audio * smooth[:, None].astype(audio.dtype)
 
 
 def write_wav(audio: np.ndarray, path: Path, sample_rate: int) -> Path:

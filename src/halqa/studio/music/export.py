@@ -50,24 +50,27 @@ def write_piece(piece: Piece, out_dir: Path, name: str, *, provenance: Provenanc
 
         signer = signer or ContentSigner.default(studio_root)
         channels = assign_channels(piece.tracks)
-        rendered = []
+        stems_audio = []
         for track, chans in zip(piece.tracks, channels):
             step(f"render {track.name}")
-            rendered.append(au.render_midi(files["midi"], sample_rate=sample_rate, channels=set(chans)))
+            stems_audio.append(au.render_midi(files["midi"], sample_rate=sample_rate, channels=set(chans)))
         # FluidSynth's voices and reverb are linear, so the mix is the sum of the stems
-        length = max(len(a) for a in rendered)
-        stems_audio = [np.pad(a, ((0, length - len(a)), (0, 0))) for a in rendered]
-        mix, gain = au.normalise(np.sum(stems_audio, axis=0), sample_rate)
+        mix = np.zeros((max(len(a) for a in stems_audio), 2), dtype=np.float32)
+        for stem in stems_audio:
+            mix[:len(stem)] += stem
+        mix, gain = au.normalise(mix, sample_rate)
         loudness = round(au.loudness(mix, sample_rate), 2)
         step("WAV")
         files["wav"] = _signed_wav(mix, out_dir / f"{name}.wav", sample_rate, provenance, signer)
+        del mix
         if stems:
             folder = out_dir / f"{name}_stems"
             files["stems"] = {}
             for track, stem in zip(piece.tracks, stems_audio):
                 # stems carry the mix's gain, so they add up to the mix (peaks limited, not clipped)
                 path = folder / f"{track.name}.wav"
-                files["stems"][track.name] = _signed_wav(au.limit(stem * gain, sample_rate), path, sample_rate,
+                stem *= gain
+                files["stems"][track.name] = _signed_wav(au.limit(stem, sample_rate), path, sample_rate,
                                                          provenance, signer)
         for fmt in formats:
             encoded = au.encode(files["wav"], fmt)

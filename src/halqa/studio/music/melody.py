@@ -88,7 +88,7 @@ def decode_phrase(model: MelodyModel, mode: Mode, grid: Grid, rng: np.random.Gen
             notes.append((_nearest_cadence(prev, constraints.cadence, mode.size), left))
             break
         p = model.distribution(context) * weights
-        bias = np.array([constraints.rhythm_bias if grid.on_accent(pos + int(n)) else 1.0 for n in lengths])
+        bias = np.where(np.isin((pos + lengths) % grid.cycle, list(grid.accents)), constraints.rhythm_bias, 1.0)
         p = np.where(mask, p * bias, 0.0) ** (1.0 / constraints.temperature)
         choice = int(rng.choice(len(p), p=p / p.sum()))
         degree, n, cls = (int(x) for x in vocab[choice])

@@ -41,6 +41,7 @@ class MelodyModel:
         self.vocab: list[Token] = []
         self.index: dict[Token, int] = {}
         self.sequences = 0
+        self._memo: dict[tuple[Token, ...], np.ndarray] = {}  # distributions by (trimmed) context
 
     def fit(self, sequences: Iterable[Sequence[Token]]) -> MelodyModel:
         for seq in sequences:
@@ -53,6 +54,7 @@ class MelodyModel:
                     self.counts[tuple(seq[i - k:i])][tok] += 1
         if not self.vocab:
             raise ValueError("no training melodies")
+        self._memo.clear()
         return self
 
     def _vector(self, counter: Counter[Token]) -> np.ndarray:
@@ -63,6 +65,12 @@ class MelodyModel:
 
     def distribution(self, context: Sequence[Token]) -> np.ndarray:
         """P(next token | context) over ``vocab``, Witten-Bell blended from order 0 upwards."""
+        key = tuple(context[-self.order:]) if self.order else ()
+        if key not in self._memo:
+            self._memo[key] = self._blend(key)
+        return self._memo[key]
+
+    def _blend(self, context: tuple[Token, ...]) -> np.ndarray:
         p = (self._vector(self.counts[()]) + 1.0) / (sum(self.counts[()].values()) + len(self.vocab))
         for k in range(1, min(self.order, len(context)) + 1):
             counter = self.counts.get(tuple(context[-k:]))
