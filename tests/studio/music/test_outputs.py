@@ -106,3 +106,34 @@ def test_styles_lists_sources_and_assumptions():
     assert data["modes"]["gnawa"]["assumption"]
     assert data["rhythms"]["chaabi"]["layers"] == ["..T.D..T.D.."]
     assert set(data["styles"]) >= {"chaabi", "gnawa", "andalusi", "ahidous", "rai", "trap", "maqam"}
+
+
+@needs_fluidsynth
+def test_continue_accompany_render_and_analyse_through_the_cli(studio, tmp_path):
+    from tests.studio.music.conftest import write_motif
+    from tests.studio.music.test_develop import BAYATI
+
+    motif = write_motif(tmp_path / "oud.mid", BAYATI)
+    cont = run("music", "continue", str(motif), "--bars", "4", "--seed", "2", "--sample-rate", RATE, "--no-stems")
+    assert cont["detected"]["mode"] == "bayati" and cont["continuation_starts_at_beat"] == 16.0
+    assert read_sidecar(cont["files"]["midi"]).inputs[0].role == "motif"
+    acc = run("music", "accompany", str(motif), "--style", "chaabi", "--sample-rate", RATE)
+    assert {"melody", "bass", "percussion"} <= set(acc["files"]["stems"])
+    rendered = run("music", "render", acc["files"]["midi"], "--out", str(tmp_path / "r"), "--sample-rate", RATE,
+                   "--no-stems")
+    assert read_c2pa(rendered["files"]["wav"])["provenance"]["tool"] == "music.render"
+    report = run("music", "analyse", acc["files"]["midi"], "--style", "chaabi")
+    assert report["mode"]["mode"] == "bayati" and report["rhythm"]["percussion_onsets"] == 1.0
+    assert report["provenance"]["tool"] == "music.accompany"
+    heard = run("music", "analyse", rendered["files"]["wav"])
+    assert heard["kind"] == "audio" and heard["sustained_notes"]
+
+
+@needs_fluidsynth
+@pytest.mark.skipif(__import__("shutil").which("ffmpeg") is None, reason="ffmpeg is not installed (MP3/OGG are "
+                    "optional outputs)")
+def test_mp3_and_ogg_when_ffmpeg_is_there(studio):
+    out = run("music", "compose", "--style", "rai", "--bars", "2", "--sample-rate", RATE, "--no-stems", "--mp3",
+              "--ogg")
+    assert Path(out["files"]["mp3"]).stat().st_size > 0 and Path(out["files"]["ogg"]).stat().st_size > 0
+    assert read_sidecar(out["files"]["mp3"]).tool == "music.compose"
