@@ -22,4 +22,14 @@ def available_routers() -> list[Any]:
         from halqa.service.routes import audience
 
         routers.append(audience.router)
+    if _music_installed():
+        from halqa.service.routes import music
+
+        routers.append(music.router)
     return routers
+
+
+def _music_installed() -> bool:
+    from importlib.util import find_spec
+
+    return all(find_spec(m) is not None for m in ("mido", "music21", "fluidsynth", "pyloudnorm"))
