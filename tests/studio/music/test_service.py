@@ -65,3 +65,34 @@ def test_bad_requests_and_roles(served):
         assert client.get("/v1/music/styles").json()["modes"]["rast"]["microtonal"] is True
     with served.client("service") as client:
         assert client.get("/v1/music/styles").status_code == 403
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@needs_fluidsynth
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} absent (apt-get install chromium)")
+def test_dashboard_music_page_composes_plays_and_accepts(served):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
+        page = browser.new_page()
+        errors, external = [], []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: external.append(r.url) if not r.url.startswith(("blob:", served.url)) else None)
+        page.goto(f"{served.url}/dashboard/#key={served.keys['creator']}&lang=ar&page=music")
+        page.wait_for_selector("#tab-music")
+        assert page.locator("#tab-music").inner_text() == "موسيقى"
+        page.select_option("#music-style", "rast")
+        page.fill("#music-bars", "2")
+        page.click("#music-compose")
+        page.wait_for_selector("#music-result:not([hidden])", timeout=180_000)
+        assert page.locator("#music-audio").get_attribute("src").startswith("blob:")
+        assert page.locator("#music-roll rect").count() > 5
+        assert "rast" in page.locator("#music-summary").inner_text()
+        assert {a.strip() for a in page.locator("#music-downloads a").all_inner_texts()} >= {"midi", "musicxml", "wav"}
+        page.click("#music-accept")
+        page.wait_for_function("document.getElementById('music-decision').textContent.includes('accepted')")
+        browser.close()
+    assert not errors and not external

@@ -71,6 +71,13 @@ def job_file(job_id: JobId, kind: Annotated[str, PathParam(pattern=r"^(midi|musi
     return FileResponse(path, media_type=media, filename=path.name)
 
 
+@router.get("/v1/music/jobs/{job_id}/notes", summary="The finished piece's notes per track (for a piano roll)")
+def job_notes(job_id: JobId, _: Insights) -> dict[str, Any]:
+    from halqa.studio.music.jobs import job_notes as notes_of
+
+    return notes_of(job_id)
+
+
 @router.get("/v1/music/proposals", summary="Generated pieces and their status")
 def proposals(_: Insights, status: str | None = None) -> dict[str, Any]:
     from halqa.studio.music.api import proposals as listed

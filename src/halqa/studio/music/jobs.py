@@ -97,3 +97,16 @@ def job_file(job_id: str, kind: str, root: Path | None = None) -> Path:
     if not value:
         raise NotFoundError(f"job {job_id}: no file {kind!r} (has {', '.join(sorted(files))})")
     return Path(value)
+
+
+def job_notes(job_id: str, root: Path | None = None, limit: int = 20_000) -> dict[str, Any]:
+    """The finished piece's notes per track, read back from its MIDI file (for a piano roll)."""
+    from halqa.studio.music.midi import read_midi
+
+    piece = read_midi(job_file(job_id, "midi", root))
+    tracks, total = [], 0
+    for track in piece.tracks:
+        notes = [[round(n.start, 4), round(n.length, 4), round(n.pitch, 3)] for n in track.notes[:max(0, limit - total)]]
+        total += len(notes)
+        tracks.append({"name": track.name, "drum": track.is_drum, "notes": notes})
+    return {"bar_beats": piece.bar_beats, "beats": piece.length_beats, "tempo": piece.tempo, "tracks": tracks}
