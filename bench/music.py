@@ -60,6 +60,7 @@ def speed(tmp: Path) -> None:
     composed = time.perf_counter() - started
     midi = write_midi(piece, tmp / "three-minutes.mid")
     tracks = len(piece.tracks)
+    print(f"## Speed: {piece.seconds:.0f} s of {tracks}-track {piece.style}/{piece.mode} at 44.1 kHz")
     t0, c0 = time.perf_counter(), cpu()
     audio._synth(44100, str(audio.soundfont()))  # both sides load the SoundFont: time it apart
     print(f"load the SoundFont in-process (once per process and sample rate): {time.perf_counter() - t0:.2f} s wall, "
@@ -75,7 +76,6 @@ def speed(tmp: Path) -> None:
     cli, _ = soundfile.read(str(tmp / "cli.wav"))
     n = min(len(cli), len(ours))
     rms_ours, rms_cli = float(np.sqrt(np.mean(ours[:n] ** 2))), float(np.sqrt(np.mean(cli[:n] ** 2)))
-    print(f"## Speed: {piece.seconds:.0f} s of {tracks}-track {piece.style}/{piece.mode} at 44.1 kHz")
     print(f"read the Scala tuning (music21 import, once per process): {loaded:.2f} s; compose: {composed:.3f} s")
     print(f"render, halqa in-process FluidSynth (SoundFont already loaded): {t_ours:.2f} s wall, "
           f"{c_ours:.2f} s CPU ({piece.seconds / c_ours:.0f}x real time per CPU second)")

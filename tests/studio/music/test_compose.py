@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -92,7 +94,7 @@ def test_decoder_obeys_constraints_for_many_seeds():
         assert notes[-1][0] % mode.size == 0
         degrees = [d for d, _ in notes]
         assert all(-2 <= d <= 9 for d in degrees)
-        assert all(abs(a - b) <= 4 for a, b in zip(degrees, degrees[1:]))
+        assert all(abs(a - b) <= 4 for a, b in itertools.pairwise(degrees))
 
 
 def test_rhythm_bias_moves_onsets_onto_the_pattern():

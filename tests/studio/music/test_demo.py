@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from rich.console import Console
 
@@ -33,8 +35,8 @@ def test_music_step_writes_a_one_minute_piece_with_provenance(store_path, tmp_pa
     monkeypatch.setattr("halqa.studio.music.demo.SAMPLE_RATE", 16000)  # the rate the other tests load
     world = World(out_dir=tmp_path, titles=tmp_path / "t", creators=tmp_path / "c", members=tmp_path / "m",
                   events=[], planted={"seed": 3})
-    with Store.open(store_path, read_only=True) as store:
-        result = music_step(store, world, Console(file=open("/dev/null", "w")))
+    with Store.open(store_path, read_only=True) as store, open(os.devnull, "w") as quiet:
+        result = music_step(store, world, Console(file=quiet))
     assert 60 <= result["seconds"] < 66
     assert read_c2pa(result["files"]["wav"])["provenance"]["parameters"]["style"] == result["style"]
     assert ProposalBook(tmp_path / "studio").get(result["proposal"]["id"]).status == "pending"

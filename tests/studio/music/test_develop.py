@@ -43,7 +43,7 @@ def test_continuation_keeps_the_mode_and_starts_where_the_motif_ends(motif, seed
 
 
 def test_accompany_adds_bass_and_percussion_on_the_chaabi_pattern(motif, tmp_path):
-    piece, info = accompany(motif, "chaabi")
+    piece, _info = accompany(motif, "chaabi")
     roles = [t.role for t in piece.tracks]
     assert roles[0] == "melody" and "bass" in roles and "percussion" in roles
     assert [(n.start, n.pitch) for n in piece.tracks[0].notes] == [(s, p) for s, _, p in BAYATI]

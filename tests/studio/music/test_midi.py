@@ -5,7 +5,13 @@ import pytest
 
 from halqa.errors import DataError
 from halqa.studio.music.compose import compose
-from halqa.studio.music.midi import DRUM_CHANNEL, assign_channels, read_midi, split_pitch, write_midi
+from halqa.studio.music.midi import (
+    DRUM_CHANNEL,
+    assign_channels,
+    read_midi,
+    split_pitch,
+    write_midi,
+)
 from halqa.studio.music.piece import Note, Piece, Track
 
 

@@ -7,23 +7,32 @@ import time
 
 import pytest
 
-from tests.service.conftest import serve_world
+from halqa.catalog import Store
+from halqa.service.keys import create_key
+from tests.service.conftest import Served, start_server, stop_server
 from tests.studio.music.conftest import needs_fluidsynth
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
+    """A real server on an empty store (the music routes read no table), one key per role used."""
     tmp = tmp_path_factory.mktemp("music-service")
+    db = tmp / "music.duckdb"
+    with Store.open(db) as store:
+        keys = {role: create_key(store, role, f"test-{role}")[1] for role in ("creator", "service")}
     before = os.environ.get("HALQA_STUDIO_DIR")
     os.environ["HALQA_STUDIO_DIR"] = str(tmp / "studio")  # the server process inherits it
     try:
-        with serve_world(tmp, "music") as running:
-            yield running
+        process, url = start_server(db, tmp / "server.log", "--rate-limit", "100000")
     finally:
         if before is None:
             os.environ.pop("HALQA_STUDIO_DIR", None)
         else:
             os.environ["HALQA_STUDIO_DIR"] = before
+    try:
+        yield Served(url, db, keys, {}, process, tmp / "server.log")
+    finally:
+        stop_server(process)
 
 
 def wait_done(client, job_id: str, timeout: float = 180) -> dict:

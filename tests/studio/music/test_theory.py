@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from halqa.errors import ConfigError
@@ -40,7 +42,7 @@ def test_dErlanger_gamut_stays_within_a_comma_of_the_table(name):
 
 def test_gamut_is_read_from_musics21_scala_file_and_rast_matches_dudon():
     gamut = gamut_cents("collangettes.scl")
-    assert len(gamut) == 24 and gamut[0] == 0 and all(a < b for a, b in zip(gamut, gamut[1:]))
+    assert len(gamut) == 24 and gamut[0] == 0 and all(a < b for a, b in itertools.pairwise(gamut))
     from music21.scale import scala
 
     dudon = [0.0]

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from halqa.errors import DataError
-from halqa.studio.music.piece import Note, Piece, Track
+from halqa.studio.music.piece import Note, Piece
 from halqa.studio.music.rhythms import Rhythm
 from halqa.studio.music.theory import MODES, Mode
 
@@ -175,7 +175,7 @@ def analyse_audio(path: Path, *, mode: Mode | None = None) -> dict[str, Any]:
 
     try:
         audio, sr = soundfile.read(str(path), always_2d=True)
-    except Exception as exc:  # soundfile raises its own LibsndfileError for anything unreadable
+    except Exception as exc:  # noqa: BLE001 - soundfile raises its own LibsndfileError for anything unreadable
         raise DataError(f"{path}: not an audio file soundfile can read ({exc})") from None
     held = sustained_notes(audio, sr)
     if not held:
@@ -220,5 +220,12 @@ def analyse_file(path: Path, *, rhythm: Rhythm | None = None, mode: Mode | None 
     return report
 
 
-__all__ = ["analyse_file", "analyse_piece", "detect_mode", "histogram", "onset_agreement", "out_of_mode",
-           "symbolic_metrics", "Track"]
+__all__ = [
+    "analyse_file",
+    "analyse_piece",
+    "detect_mode",
+    "histogram",
+    "onset_agreement",
+    "out_of_mode",
+    "symbolic_metrics",
+]

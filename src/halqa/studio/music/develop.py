@@ -11,13 +11,19 @@ import numpy as np
 from halqa.errors import DataError
 from halqa.studio.music.analysis import detect_mode
 from halqa.studio.music.compose import arrange, check_request
-from halqa.studio.music.melody import BEATS_OF_METER, Constraints, Grid, decode_phrase, shipped_model
+from halqa.studio.music.melody import (
+    BEATS_OF_METER,
+    Constraints,
+    Grid,
+    decode_phrase,
+    shipped_model,
+)
 from halqa.studio.music.midi import melody_of, read_midi
 from halqa.studio.music.model import MelodyModel, Token, metric_class
 from halqa.studio.music.piece import Note, Piece, Section, Track
 from halqa.studio.music.rhythms import Rhythm, get_rhythm
 from halqa.studio.music.styles import resolve_style
-from halqa.studio.music.theory import DEFAULT_TUNING, MODES, Mode, Scale
+from halqa.studio.music.theory import DEFAULT_TUNING, MODES, Scale
 
 
 def meter_grid(meter: str) -> Grid:
@@ -130,4 +136,4 @@ def accompany(path: Path, style_name: str, *, mode_name: str | None = None, rhyt
     return piece, {"detected": detected, "bars": bars, "rhythm": rhythm.name}
 
 
-__all__ = ["accompany", "continue_motif", "model_from_midi", "Mode"]
+__all__ = ["accompany", "continue_motif", "model_from_midi"]

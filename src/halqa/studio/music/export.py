@@ -13,7 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from halqa.studio.common import ContentSigner, InputRef, ProposalBook, Provenance, embed_c2pa, write_sidecar
+from halqa.studio.common import (
+    ContentSigner,
+    InputRef,
+    ProposalBook,
+    Provenance,
+    embed_c2pa,
+    write_sidecar,
+)
 from halqa.studio.music.piece import Piece
 
 GENERATOR = "halqa.studio.music.markov"

@@ -82,7 +82,7 @@ def _run(folder: Path, record: dict[str, Any], root: Path | None) -> None:
         record.update(status="done", result=result, finished_at=_now())
     except UserError as exc:
         record.update(status="failed", error=str(exc), finished_at=_now())
-    except Exception as exc:  # a job must end in a state the client can read
+    except Exception as exc:  # noqa: BLE001 - a job must end in a state the client can read
         record.update(status="failed", error=f"internal error: {type(exc).__name__}: {exc}", finished_at=_now())
     _write(folder, record)
 

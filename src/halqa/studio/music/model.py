@@ -50,7 +50,7 @@ class MelodyModel:
                 if tok not in self.index:
                     self.index[tok] = len(self.vocab)
                     self.vocab.append(tok)
-                for k in range(0, min(self.order, i) + 1):
+                for k in range(min(self.order, i) + 1):
                     self.counts[tuple(seq[i - k:i])][tok] += 1
         if not self.vocab:
             raise ValueError("no training melodies")

@@ -22,7 +22,7 @@ def _q(x: float) -> float:
 
 
 def to_score(piece: Piece):
-    from music21 import chord, instrument, meter, metadata, note, pitch, stream, tempo
+    from music21 import chord, instrument, metadata, meter, note, pitch, stream, tempo
 
     score = stream.Score()
     score.metadata = metadata.Metadata(title=f"{piece.style} in {piece.mode}", composer="halqa (generated)")
