@@ -115,6 +115,8 @@ def compose_cmd(style: Annotated[str, typer.Option("--style", help="chaabi, gnaw
                 tonic: Annotated[str | None, typer.Option("--tonic", help="Tonic with octave: C4, D4, E`4 "
                                                           "(half-flat)...", show_default=False)] = None,
                 seed: SeedOption = 0,
+                tuning: Annotated[str, typer.Option("--tuning", help="Quarter-tone gamut: a 24-tone Scala file of "
+                                                    "music21's archive, or 24-tet (equal).")] = "collangettes.scl",
                 train: Annotated[list[Path] | None, typer.Option("--train", help="Train the melody model on "
                                                                  "these MIDI files (repeatable).")] = None,
                 from_brief: Annotated[Path | None, typer.Option("--from-brief", help="Take the style from the "
@@ -128,7 +130,7 @@ def compose_cmd(style: Annotated[str, typer.Option("--style", help="chaabi, gnaw
 
     with _progress("composing") as step:
         result = compose_files(style, mode=mode, rhythm=rhythm, bars=bars, seconds=seconds, tempo=tempo, tonic=tonic,
-                               seed=seed, train=train or (), brief=from_brief, out=out, name=name,
+                               seed=seed, tuning=tuning, train=train or (), brief=from_brief, out=out, name=name,
                                sample_rate=sample_rate, audio=audio, stems=stems, formats=_formats(mp3, ogg),
                                progress=step)
     _report(result, as_json)

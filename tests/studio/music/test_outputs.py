@@ -137,3 +137,20 @@ def test_mp3_and_ogg_when_ffmpeg_is_there(studio):
               "--ogg")
     assert Path(out["files"]["mp3"]).stat().st_size > 0 and Path(out["files"]["ogg"]).stat().st_size > 0
     assert read_sidecar(out["files"]["mp3"]).tool == "music.compose"
+
+
+def test_arabic_and_tifinagh_names_survive_byte_exact(studio):
+    name = "ⴰⵣⵓⵍ-لحن رمضان"
+    out = run("music", "compose", "--style", "rast", "--bars", "2", "--no-audio", "--name", name,
+              "--tuning", "24-tet")
+    assert out["name"] == name and Path(out["files"]["midi"]).name == f"{name}.mid"
+    sidecar = Path(out["files"]["midi"] + ".provenance.json").read_text(encoding="utf-8")
+    assert f'"{name}.mid"' in sidecar  # written unescaped
+    assert run("music", "proposals")["proposals"][0]["subject"] == name
+    assert out["piece"]["tuning"] == "24-tet"
+
+
+def test_an_unknown_tuning_is_one_line(studio):
+    result = runner.invoke(app, ["music", "compose", "--style", "rast", "--bars", "2", "--no-audio",
+                                 "--tuning", "nonexistent.scl"])
+    assert result.exit_code == 2 and "tuning 'nonexistent.scl'" in result.output

@@ -21,7 +21,7 @@ from halqa.studio.music.model import MelodyModel, Token
 from halqa.studio.music.piece import Note, Piece, Section, Track
 from halqa.studio.music.rhythms import STROKES, Rhythm, get_rhythm
 from halqa.studio.music.styles import Part, Style, resolve_style
-from halqa.studio.music.theory import DEFAULT_TUNING, Mode, Scale, tonic_midi
+from halqa.studio.music.theory import DEFAULT_TUNING, Mode, Scale, gamut_cents, tonic_midi
 
 MAX_BARS = 512
 TEMPO_LIMITS = (20, 300)
@@ -45,6 +45,7 @@ def compose(style_name: str, mode_name: str | None = None, *, bars: int | None =
     """A complete piece in ``style_name`` (a style or a maqam name); deterministic for a seed."""
     check_request(bars if seconds is None else None, seconds, tempo)
     style, mode = resolve_style(style_name, mode_name)
+    gamut_cents(tuning)  # a bad --tuning is an error even for a 12-TET mode that would not use it
     rhythm = get_rhythm(rhythm_name) if rhythm_name else style.get_rhythm()
     tempo = float(tempo if tempo is not None else rhythm.tempo[1])
     bar_beats = rhythm.bar_pulses * rhythm.pulse_beats
