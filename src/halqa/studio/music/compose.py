@@ -102,9 +102,8 @@ def compose_melody(piece: Piece, style: Style, mode: Mode, grid: Grid, rng: np.r
             phrase_notes = []
             for k, at in enumerate(range(start, start + length, phrase_len)):
                 n = min(phrase_len, start + length - at)
-                ends_section = at + n >= start + length
-                cadence = {0} if ends_section and (last_section or section.name != "chorus") else \
-                    set(mode.cadences) - ({0} if not ends_section and len(mode.cadences) > 1 else set())
+                cadence = phrase_cadence(mode, ends_section=at + n >= start + length, section=section.name,
+                                         last_section=last_section)
                 register = 2 if section.name == "chorus" else 0
                 constraints = Constraints(frozenset(cadence), -2 + register, mode.size + 2 + register,
                                           leap=3 if mode.size <= 5 else 4, rhythm_bias=rhythm_bias)
@@ -119,13 +118,24 @@ def compose_melody(piece: Piece, style: Style, mode: Mode, grid: Grid, rng: np.r
     return notes
 
 
+def phrase_cadence(mode: Mode, *, ends_section: bool, section: str, last_section: bool) -> set[int]:
+    """Where a phrase may end: a phrase inside a section on a half cadence (a cadence degree other
+    than the tonic), a verse or the outro on the tonic, the chorus on any cadence degree (it returns)."""
+    if ends_section and (last_section or section != "chorus"):
+        return {0}
+    if ends_section:
+        return set(mode.cadences)
+    half = set(mode.cadences) - {0}
+    return half or {0}
+
+
 def arrange(piece: Piece, style: Style, mode: Mode, rhythm: Rhythm,
             melody: Sequence[tuple[int, int, int]]) -> list[Track]:
     scale = Scale(mode, piece.tonic, piece.tuning or DEFAULT_TUNING)
     tracks = []
     for part in style.parts:
         if part.role in ("melody", "melody2"):
-            tracks.append(melody_track(part, scale, melody, octave=part.octave,
+            tracks.append(melody_track(part, scale, melody, octave=part.octave, bar=int(piece.bar_beats * 2),
                                        velocity_scale=1.0 if part.role == "melody" else 0.7))
         elif part.role == "bass":
             tracks.append(bass_track(piece, part, style, scale, rhythm))
@@ -138,14 +148,14 @@ def arrange(piece: Piece, style: Style, mode: Mode, rhythm: Rhythm,
 
 
 def melody_track(part: Part, scale: Scale, melody: Sequence[tuple[int, int, int]], *, octave: int = 0,
-                 velocity_scale: float = 1.0, name: str | None = None) -> Track:
+                 bar: int = 8, velocity_scale: float = 1.0, name: str | None = None) -> Track:
     """Degrees -> pitches; a note lower than the one before takes the mode's descending form."""
     track = Track(name or part.role, part.role, part.program, part.instrument)
     prev = None
     for start, degree, length in melody:
         descending = prev is not None and degree < prev
         pitch = scale.pitch(degree, descending) + 12 * octave
-        accent = 100 if start % 6 == 0 else 88
+        accent = 100 if start % bar == 0 else 88  # the downbeat a little louder
         track.notes.append(Note(start / 2.0, length / 2.0, pitch, int(accent * velocity_scale)))
         prev = degree
     return track
