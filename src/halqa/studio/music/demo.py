@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from halqa.errors import BackendUnavailableError
 from halqa.studio.music.styles import GENRE_STYLES, STYLE_ALIASES, STYLES
 
 DEMO_SEGMENT = ["age_band=18-24", "region=casablanca-settat"]  # the audience the insights step describes
@@ -37,11 +38,19 @@ def music_step(store: Any, world: Any, console: Any) -> dict:
     piece.meta["model"] = {"training": "halqa's shipped phrases", "chosen_from": "rising genres of the segment"}
     studio = world.out_dir / "studio"
     name = f"demo-{style}"
-    result = write_piece(piece, studio / "music" / name, name, provenance=make_provenance(piece, "music.compose"),
-                         studio_root=studio, sample_rate=SAMPLE_RATE)
-    console.print(f"[bold]Music[/]: {style} (rising: {', '.join(rising) or 'none'}; "
-                  f"{'from the trends' if rising else 'nothing rising: fallback'}), {piece.seconds:.0f} s in "
-                  f"{piece.mode} at {piece.tempo:g} BPM -> {result['files']['wav']} "
-                  f"({result['loudness_lufs']} LUFS; proposal {result['proposal']['id']} pending)", highlight=False)
-    return {"style": style, "rising": rising, "seconds": round(piece.seconds, 1), "files": result["files"],
-            "loudness_lufs": result["loudness_lufs"], "proposal": result["proposal"]}
+    kwargs = {"provenance": make_provenance(piece, "music.compose"), "studio_root": studio,
+              "sample_rate": SAMPLE_RATE}
+    try:
+        result = write_piece(piece, studio / "music" / name, name, **kwargs)
+        where = f"{result['files']['wav']} ({result['loudness_lufs']} LUFS)"
+    except BackendUnavailableError as exc:  # no FluidSynth here: the score and MIDI are still worth having
+        result = write_piece(piece, studio / "music" / name, name, audio=False, **kwargs)
+        result["audio_skipped"] = str(exc)
+        where = f"{result['files']['midi']} (no audio: {exc})"
+    from_trends = any(g == style or GENRE_STYLES.get(g) == style for g in rising)
+    console.print(f"[bold]Music[/]: {style} ({'the rising genre' if from_trends else 'fallback'}; rising: "
+                  f"{', '.join(rising) or 'none'}), {piece.seconds:.0f} s in {piece.mode} at {piece.tempo:g} BPM "
+                  f"-> {where}; proposal {result['proposal']['id']} pending", highlight=False)
+    return {"style": style, "rising": rising, "from_trends": from_trends, "seconds": round(piece.seconds, 1),
+            "files": result["files"], "loudness_lufs": result["loudness_lufs"], "proposal": result["proposal"],
+            **({"audio_skipped": result["audio_skipped"]} if "audio_skipped" in result else {})}
