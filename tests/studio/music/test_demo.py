@@ -40,3 +40,13 @@ def test_music_step_writes_a_one_minute_piece_with_provenance(store_path, tmp_pa
     assert 60 <= result["seconds"] < 66
     assert read_c2pa(result["files"]["wav"])["provenance"]["parameters"]["style"] == result["style"]
     assert ProposalBook(tmp_path / "studio").get(result["proposal"]["id"]).status == "pending"
+
+
+def test_music_step_without_a_soundfont_still_writes_the_score(store_path, tmp_path, monkeypatch):
+    monkeypatch.setenv("HALQA_SOUNDFONT", str(tmp_path / "missing.sf2"))  # a machine without the SoundFont
+    world = World(out_dir=tmp_path, titles=tmp_path / "t", creators=tmp_path / "c", members=tmp_path / "m",
+                  events=[], planted={"seed": 3})
+    with Store.open(store_path, read_only=True) as store, open(os.devnull, "w") as quiet:
+        result = music_step(store, world, Console(file=quiet))
+    assert "missing.sf2" in result["audio_skipped"]
+    assert set(result["files"]) == {"midi", "musicxml"}

@@ -26,7 +26,11 @@ TAIL_SECONDS = 1.5  # let the last notes ring out
 
 def soundfont() -> Path:
     named = os.environ.get("HALQA_SOUNDFONT")
-    for candidate in ([named] if named else []) + list(SOUNDFONTS):
+    if named:
+        if not Path(named).is_file():
+            raise BackendUnavailableError(f"HALQA_SOUNDFONT={named}: no such SoundFont file")
+        return Path(named)
+    for candidate in SOUNDFONTS:
         if Path(candidate).is_file():
             return Path(candidate)
     raise BackendUnavailableError("no General MIDI SoundFont: apt-get install fluid-soundfont-gm "
