@@ -22,8 +22,22 @@ def available_routers() -> list[Any]:
         from halqa.service.routes import audience
 
         routers.append(audience.router)
+    if _music_installed():
+        from halqa.service.routes import music
+
+        routers.append(music.router)
     from halqa.service.routes import vfx  # the studio's visual effects (the vfx extra)
 
     if vfx.available():
         routers.append(vfx.router)
     return routers
+
+
+def _music_installed() -> bool:
+    """The music extra is installed and a studio folder is named: the service writes generated
+    media only into a folder the operator chose ($HALQA_STUDIO_DIR), never into its working directory."""
+    import os
+    from importlib.util import find_spec
+
+    return bool(os.environ.get("HALQA_STUDIO_DIR")) and all(
+        find_spec(m) is not None for m in ("mido", "music21", "fluidsynth", "pyloudnorm"))

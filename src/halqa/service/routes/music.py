@@ -1,0 +1,102 @@
+"""The composition assistant over HTTP (creator, analyst, admin): compose as a job, poll, download, decide.
+
+A composition with audio takes seconds to minutes, so ``POST /v1/music/compose`` answers 202 with a
+job id at once and ``GET /v1/music/jobs/{id}`` reports the steps done so far and, at the end, the
+files (downloadable one by one) and the pending proposal.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from halqa.service.deps import Insights
+
+router = APIRouter(tags=["music"])
+JobId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{12}$")]
+
+
+class ComposeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    style: str = Field("chaabi", max_length=40, description="chaabi, gnawa, andalusi, ahidous, rai, trap, maqam "
+                       "or a maqam's name")
+    mode: str | None = Field(None, max_length=40)
+    rhythm: str | None = Field(None, max_length=40)
+    bars: int | None = Field(16, ge=1, le=512)
+    seconds: float | None = Field(None, gt=0, le=1800)
+    tempo: float | None = Field(None, ge=20, le=300)
+    tonic: str | None = Field(None, max_length=6)
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    sample_rate: int = Field(44100, ge=8000, le=96000)
+    stems: bool = True
+
+
+class Decision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note: str | None = Field(None, max_length=500)
+
+
+@router.get("/v1/music/styles", summary="Styles, modes (cents, ajnas, cadences) and rhythms, with sources")
+def styles(_: Insights) -> dict[str, Any]:
+    from halqa.studio.music.api import catalogue
+
+    return catalogue()
+
+
+@router.post("/v1/music/compose", status_code=202, summary="Compose a piece (a job: poll /v1/music/jobs/{id})")
+def compose(request: ComposeRequest, _: Insights) -> dict[str, Any]:
+    from halqa.studio.music.jobs import submit_compose
+
+    return submit_compose(request.model_dump())
+
+
+@router.get("/v1/music/jobs/{job_id}", summary="A composition job: status, steps done, files and proposal")
+def job(job_id: JobId, _: Insights) -> dict[str, Any]:
+    from halqa.studio.music.jobs import get_job
+
+    return get_job(job_id)
+
+
+@router.get("/v1/music/jobs/{job_id}/files/{kind:path}", summary="One output: midi, musicxml, wav or stems/<track>")
+def job_file(job_id: JobId, kind: Annotated[str, PathParam(pattern=r"^(midi|musicxml|wav|mp3|ogg|stems/[a-z0-9]+)$")],
+             _: Insights) -> FileResponse:
+    from halqa.studio.music.jobs import job_file as path_of
+
+    path = path_of(job_id, kind)
+    media = {".mid": "audio/midi", ".musicxml": "application/vnd.recordare.musicxml+xml", ".wav": "audio/wav",
+             ".mp3": "audio/mpeg", ".ogg": "audio/ogg"}.get(path.suffix, "application/octet-stream")
+    return FileResponse(path, media_type=media, filename=path.name)
+
+
+@router.get("/v1/music/jobs/{job_id}/notes", summary="The finished piece's notes per track (for a piano roll)")
+def job_notes(job_id: JobId, _: Insights) -> dict[str, Any]:
+    from halqa.studio.music.jobs import job_notes as notes_of
+
+    return notes_of(job_id)
+
+
+@router.get("/v1/music/proposals", summary="Generated pieces and their status")
+def proposals(_: Insights, status: str | None = None) -> dict[str, Any]:
+    from halqa.studio.music.api import proposals as listed
+
+    return {"proposals": listed(status)}
+
+
+@router.post("/v1/music/proposals/{proposal_id}/accept", summary="Accept a generated piece (final)")
+def accept(proposal_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{4,64}$")], decision: Decision,
+           who: Insights) -> dict[str, Any]:
+    from halqa.studio.music.api import decide
+
+    return decide(proposal_id, True, by=who.name, note=decision.note)
+
+
+@router.post("/v1/music/proposals/{proposal_id}/reject", summary="Reject a generated piece (final)")
+def reject(proposal_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{4,64}$")], decision: Decision,
+           who: Insights) -> dict[str, Any]:
+    from halqa.studio.music.api import decide
+
+    return decide(proposal_id, False, by=who.name, note=decision.note)

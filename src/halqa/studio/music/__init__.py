@@ -1,0 +1,1 @@
+"""The composition assistant: Moroccan and Mashriq modes and rhythms, MIDI/MusicXML/WAV out."""

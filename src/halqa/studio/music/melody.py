@@ -1,0 +1,110 @@
+"""Decoding melodies from the Markov model under the mode's constraints.
+
+Every candidate note is a token the model has seen; a step keeps only those that (1) have
+the metric class of the position they would start on, (2) fit in what is left of the
+phrase, (3) leap no more than ``leap`` degrees and stay in the register, and (4) when they
+end the phrase, land on one of its cadence degrees. What is left is weighted by the model,
+by the mode's pitch profile where it has one (the tubu' transcriptions), and by whether the
+next onset falls on a stroke or beat of the style's rhythm, then sampled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from halqa.studio.music.corpus import EIGHTHS_PER_BAR, PHRASES, Phrase
+from halqa.studio.music.model import MelodyModel, Token, metric_class, tokens_of
+from halqa.studio.music.rhythms import Rhythm
+from halqa.studio.music.theory import Mode
+
+BEATS_OF_METER = {"6/8": frozenset({0, 3}), "4/4": frozenset({0, 2, 4, 6})}
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The metre as the melody sees it, in eighth notes."""
+
+    bar: int  # eighths per bar
+    beats: frozenset[int]  # eighths within a bar that carry a beat
+    accents: frozenset[int]  # eighths within the rhythm's cycle where a stroke or a beat falls
+    cycle: int  # eighths per rhythm cycle
+
+    @classmethod
+    def of(cls, rhythm: Rhythm) -> Grid:
+        per_eighth = rhythm.pulse // 8  # pulses per eighth (1 for eighth pulses, 2 for sixteenths)
+        bar = rhythm.bar_pulses // per_eighth
+        beats = frozenset(p // per_eighth for p in rhythm.beats)
+        cycle = rhythm.cycle // per_eighth
+        strokes = {p // per_eighth for p in rhythm.accent_pulses() if p % per_eighth == 0}
+        accents = frozenset(strokes | {b + k * bar for b in beats for k in range(cycle // bar)})
+        return cls(bar, beats, accents, cycle)
+
+    def on_accent(self, pos: int) -> bool:
+        return pos % self.cycle in self.accents
+
+
+def training_sequences(phrases: Sequence[Phrase], scale_size: int) -> list[list[Token]]:
+    """Tokens of the phrases written for this mode size (5 = pentatonic, else heptatonic)."""
+    wanted = 5 if scale_size == 5 else 7
+    return [tokens_of(p.notes, EIGHTHS_PER_BAR[p.meter], BEATS_OF_METER[p.meter])
+            for p in phrases if p.scale_size == wanted]
+
+
+def shipped_model(scale_size: int, order: int = 3, phrases: Sequence[Phrase] = PHRASES) -> MelodyModel:
+    return MelodyModel(order).fit(training_sequences(phrases, scale_size))
+
+
+@dataclass(frozen=True)
+class Constraints:
+    cadence: frozenset[int]  # degrees (any octave) the phrase may end on
+    low: int  # lowest and highest degree allowed (register)
+    high: int
+    leap: int  # largest step between two notes, in degrees
+    rhythm_bias: float = 3.0  # weight multiplier for a next onset on a stroke or beat
+    temperature: float = 1.0
+
+
+def decode_phrase(model: MelodyModel, mode: Mode, grid: Grid, rng: np.random.Generator, *, start: int,
+                  length: int, context: list[Token], constraints: Constraints) -> list[tuple[int, int]]:
+    """One phrase of ``length`` eighths starting at eighth ``start``: (degree, length) notes."""
+    vocab = np.array(model.vocab)  # shape (V, 3)
+    degrees, lengths, classes = vocab[:, 0], vocab[:, 1], vocab[:, 2]
+    weights = _profile_weights(mode, degrees)
+    notes: list[tuple[int, int]] = []
+    pos, end = start, start + length
+    prev = context[-1][0] if context else 0
+    while pos < end:
+        left = end - pos
+        ok = (lengths <= left) & (np.abs(degrees - prev) <= constraints.leap)
+        ok &= (degrees >= constraints.low) & (degrees <= constraints.high)
+        final = lengths == left
+        ok &= ~final | np.isin(degrees % mode.size, [c % mode.size for c in constraints.cadence])
+        same_class = classes == metric_class(pos, grid.bar, grid.beats)
+        mask = ok & same_class if (ok & same_class).any() else ok
+        if not mask.any():
+            notes.append((_nearest_cadence(prev, constraints.cadence, mode.size), left))
+            break
+        p = model.distribution(context) * weights
+        bias = np.where(np.isin((pos + lengths) % grid.cycle, list(grid.accents)), constraints.rhythm_bias, 1.0)
+        p = np.where(mask, p * bias, 0.0) ** (1.0 / constraints.temperature)
+        choice = int(rng.choice(len(p), p=p / p.sum()))
+        degree, n, cls = (int(x) for x in vocab[choice])
+        notes.append((degree, n))
+        context.append((degree, n, cls))
+        prev, pos = degree, pos + n
+    return notes
+
+
+def _profile_weights(mode: Mode, degrees: np.ndarray) -> np.ndarray:
+    if not mode.weights:
+        return np.ones(len(degrees))
+    profile = np.array(mode.weights) / np.mean(mode.weights)
+    return profile[degrees % mode.size]
+
+
+def _nearest_cadence(prev: int, cadence: frozenset[int], size: int) -> int:
+    options = [c + k * size for c in cadence for k in (-1, 0, 1)]
+    return min(options, key=lambda d: (abs(d - prev), d))

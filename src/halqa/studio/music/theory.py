@@ -1,0 +1,216 @@
+"""Modes as data: Mashriq maqamat, Moroccan Andalusi tubu' and pentatonic material.
+
+A mode is written the way Arabic theory writes it: steps counted in quarter tones
+(Rast = 4 3 3 | 4 4 3 3), grouped in ajnas. The *cents* are not typed here: they are
+read from a Scala tuning shipped with music21 -- by default d'Erlanger's 24-tone Arabic
+system (``collangettes.scl``, d'Erlanger vol. 5 p. 23), whose k-th tone is the k-th
+quarter tone. ``tuning="24-tet"`` gives the equal quarter tones of the domain note's
+table instead. 12-TET modes (tubu', pentatonics) use even step counts only and are
+rendered in equal temperament whatever the tuning, as the domain note requires
+(Moroccan tubu' have no quarter tones). Sources and assumptions: docs/studio.md, "Music".
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from dataclasses import dataclass, field
+
+from halqa.errors import ConfigError
+
+DEFAULT_TUNING = "collangettes.scl"
+NOTE_NAMES = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+
+
+@dataclass(frozen=True)
+class Jins:
+    name: str
+    degree: int  # the mode degree (0-based) the jins starts on
+
+
+@dataclass(frozen=True)
+class Mode:
+    """One mode: quarter-tone steps up (and down when the descending form differs)."""
+
+    name: str
+    family: str  # "maqam" | "tab" | "pentatonic" | "diatonic"
+    tonic: str  # default tonic as a note name with octave (E` = E half-flat, as music21 spells it)
+    steps_up: tuple[int, ...]  # quarter tones between successive degrees; they sum to 24
+    steps_down: tuple[int, ...] | None = None
+    ajnas: tuple[Jins, ...] = ()
+    cadences: tuple[int, ...] = (0,)  # degrees a phrase may end on; the last one of a piece is degree 0
+    dominant: int = 4  # ghammaz: the degree the second jins starts on, a half-cadence
+    weights: tuple[float, ...] | None = None  # pitch weights per degree (data-derived profiles)
+    source: str = ""
+    assumption: str = ""  # non-empty when part of this entry is an engineering choice, not a source
+
+    def __post_init__(self) -> None:
+        for steps in (self.steps_up, self.steps_down or self.steps_up):
+            if sum(steps) != 24:
+                raise ValueError(f"mode {self.name}: steps {steps} do not fill an octave (24 quarter tones)")
+
+    @property
+    def size(self) -> int:
+        return len(self.steps_up)
+
+    @property
+    def microtonal(self) -> bool:
+        return any(s % 2 for s in self.steps_up + (self.steps_down or ()))
+
+    def quarter_positions(self, descending: bool = False) -> tuple[int, ...]:
+        steps = self.steps_down if descending and self.steps_down else self.steps_up
+        return tuple(itertools.accumulate(steps[:-1], initial=0))
+
+    def accidentals(self) -> set[int]:
+        """Quarter-tone positions that only the descending form uses (its declared accidentals)."""
+        if not self.steps_down:
+            return set()
+        return set(self.quarter_positions(True)) - set(self.quarter_positions(False))
+
+    def pitch_set(self) -> set[int]:
+        """Every quarter-tone position the mode allows (both forms), modulo the octave."""
+        return set(self.quarter_positions(False)) | set(self.quarter_positions(True))
+
+
+def tonic_midi(note: str) -> float:
+    """'C4' -> 60.0, 'E`4' -> 63.5 (half-flat), 'Bb3' -> 58.0, 'F#4' -> 66.0."""
+    import re
+
+    m = re.fullmatch(r"([A-Ga-g])(#|b|`|~|)(-?\d)", note.strip())
+    if not m:
+        raise ConfigError(f"tonic {note!r}: expected a note name with octave such as C4, E`4 (half-flat), Bb3, F#4")
+    letter, acc, octave = m.groups()
+    alter = {"#": 1.0, "b": -1.0, "`": -0.5, "~": 0.5, "": 0.0}[acc]
+    return 12 * (int(octave) + 1) + NOTE_NAMES[letter.upper()] + alter
+
+
+@functools.lru_cache(maxsize=8)
+def gamut_cents(tuning: str = DEFAULT_TUNING) -> tuple[float, ...]:
+    """The 24 quarter-tone positions in cents: read from a music21 Scala file, or equal for '24-tet'."""
+    if tuning == "24-tet":
+        return tuple(50.0 * k for k in range(24))
+    from music21.scale import scala
+
+    data = scala.parse(tuning)
+    if data is None:
+        raise ConfigError(f"tuning {tuning!r}: not a Scala file music21 ships (or a path to one)")
+    cents = [0.0]
+    for step in data.getAdjacentCents():
+        cents.append(cents[-1] + step)
+    if len(cents) != 25:  # 24 tones plus the octave
+        raise ConfigError(f"tuning {tuning!r}: has {len(cents) - 1} tones per octave; a quarter-tone gamut has 24")
+    return tuple(cents[:24])
+
+
+def quarter_to_cents(position: int, microtonal: bool, tuning: str = DEFAULT_TUNING) -> float:
+    """Cents above the tonic of a quarter-tone position (any octave). 12-TET modes stay equal."""
+    octave, q = divmod(position, 24)
+    cents = gamut_cents(tuning)[q] if microtonal else 50.0 * q
+    return 1200.0 * octave + cents
+
+
+def _m(name, family, tonic, up, down=None, ajnas=(), cadences=(0,), dominant=4, weights=None, source="",
+       assumption="") -> Mode:
+    return Mode(name, family, tonic, tuple(up), tuple(down) if down else None,
+                tuple(Jins(n, d) for n, d in ajnas), tuple(cadences), dominant,
+                tuple(weights) if weights else None, source, assumption)
+
+
+MAQAMWORLD = "morocco-domain.md §2.2 (MaqamWorld spelling via microtonaltheory.com/maqamworld-data; r/MaqamMakam)"
+AAM = "studio-anchors.md §4: pitch-class profiles of 157 MTG Arab-Andalusian transcriptions (share of notes)"
+
+MODES: dict[str, Mode] = {m.name: m for m in (
+    # Mashriq maqamat (quarter tones), tonic and ajnas as in the domain note's table.
+    _m("rast", "maqam", "C4", (4, 3, 3, 4, 4, 3, 3), (4, 3, 3, 4, 4, 2, 4),
+       (("rast", 0), ("rast", 4)), cadences=(0, 4, 2), dominant=4, source=MAQAMWORLD,
+       assumption="descending form with B flat (Nahawand on G) is the common practice, not in the table"),
+    _m("bayati", "maqam", "D4", (3, 3, 4, 4, 2, 4, 4), None,
+       (("bayati", 0), ("nahawand", 3)), cadences=(0, 3), dominant=3, source=MAQAMWORLD),
+    _m("sikah", "maqam", "E`4", (3, 4, 4, 3, 3, 4, 3), None,
+       (("sikah", 0), ("rast", 2)), cadences=(0, 2), dominant=2, source=MAQAMWORLD),
+    _m("huzam", "maqam", "E`4", (3, 4, 2, 6, 2, 4, 3), None,
+       (("sikah", 0), ("hijaz", 2)), cadences=(0, 2), dominant=2, source=MAQAMWORLD),
+    _m("hijaz", "maqam", "D4", (2, 6, 2, 4, 3, 3, 4), (2, 6, 2, 4, 2, 4, 4),
+       (("hijaz", 0), ("rast", 3)), cadences=(0, 3), dominant=3, source=MAQAMWORLD,
+       assumption="ascending with the Rast ending, descending with the Nahawand ending (both in the table)"),
+    _m("saba", "maqam", "D4", (3, 3, 2, 6, 2, 4, 4), None,
+       (("saba", 0), ("hijaz", 2)), cadences=(0, 2), dominant=2, source="MaqamWorld spelling D E` F Gb A Bb C",
+       assumption="not in the domain note's table; standard MaqamWorld spelling"),
+    _m("kurd", "maqam", "D4", (2, 4, 4, 4, 2, 4, 4), None,
+       (("kurd", 0), ("nahawand", 3)), cadences=(0, 3), dominant=3, source=MAQAMWORLD),
+    _m("nahawand", "maqam", "C4", (4, 2, 4, 4, 2, 6, 2), (4, 2, 4, 4, 2, 4, 4),
+       (("nahawand", 0), ("hijaz", 4)), cadences=(0, 4), dominant=4, source=MAQAMWORLD),
+    _m("ajam", "maqam", "C4", (4, 4, 2, 4, 4, 4, 2), None,
+       (("ajam", 0), ("ajam", 4)), cadences=(0, 4), dominant=4, source=MAQAMWORLD),
+    # Moroccan Andalusi tubu' in 12-TET: pitch sets and weights are the transcriptions' profiles
+    # (C-based as notated); the finalis is not in that data, so the tonic is taken as the most
+    # frequent pitch class (assumption), and the steps are rotated to start there.
+    *(_m(name, "tab", tonic, up, down, (), cadences=(0, dom), dominant=dom, weights=w, source=AAM,
+         assumption="tonic = most frequent pitch class of the profile (the finalis is not in the data)")
+      for name, tonic, up, down, dom, w in (
+          ("istihlal", "E4", (2, 4, 4, 4, 2, 4, 4), None, 3, (.20, .15, .17, .11, .06, .17, .13)),
+          ("rasd_al_dhil", "E4", (2, 4, 4, 6, 4, 4), None, 3, (.24, .12, .14, .11, .17, .18)),
+          ("ramal_al_maya", "F4", (4, 4, 4, 2, 4, 4, 2), None, 4, (.19, .18, .15, .06, .13, .15, .13)),
+          ("isbahan", "D4", (4, 2, 4, 4, 4, 2, 4), None, 3, (.19, .19, .16, .15, .07, .09, .14)),
+          ("maya", "E4", (2, 4, 4, 4, 2, 4, 4), None, 3, (.22, .17, .19, .10, .07, .13, .10)),
+          ("hijaz_al_mashriqi", "F4", (4, 4, 4, 2, 4, 4, 2), None, 4, (.23, .18, .15, .05, .11, .14, .13)),
+          # F# (.04) and F (.05) both occur: F# ascending, F descending is our reading.
+          ("rasd", "G4", (4, 4, 2, 4, 4, 4, 2), (4, 4, 2, 4, 4, 2, 4), 4, (.23, .15, .06, .12, .18, .17, .09)),
+          ("gharibat_al_husayn", "E4", (2, 4, 4, 6, 4, 4), None, 3, (.25, .15, .16, .10, .14, .15)),
+          # E flat (.03) is kept as the descending form's accidental (direction is our reading).
+          ("hijaz_al_kabir", "G4", (4, 4, 2, 4, 4, 4, 2), (4, 4, 2, 4, 2, 6, 2), 4,
+           (.19, .13, .11, .12, .16, .11, .13)),
+      )),
+    # Pentatonic and popular material.
+    _m("gnawa", "pentatonic", "D3", (4, 6, 4, 6, 4), None, (), cadences=(0, 2), dominant=2,
+       source="studio-anchors.md §4: one author hears the guembri as D E G A C ([0, 2, 5, 7, 10])",
+       assumption="one listener's etic hearing, not an established scale"),
+    _m("amazigh", "pentatonic", "A3", (6, 4, 4, 6, 4), None, (), cadences=(0, 3), dominant=3,
+       source="morocco-domain.md §2.3: Berber music includes pentatonic music",
+       assumption="the interval set [0, 3, 5, 7, 10] is an engineering default, no source gives it"),
+    _m("hassani", "pentatonic", "G3", (4, 4, 6, 4, 6), None, (), cadences=(0, 3), dominant=3,
+       source="morocco-domain.md §2.3: tidinit music has five- and seven-note modes",
+       assumption="the major pentatonic [0, 2, 4, 7, 9] is an engineering default"),
+    _m("hijaz_12", "diatonic", "D4", (2, 6, 2, 4, 2, 4, 4), None, (("hijaz", 0), ("nahawand", 3)),
+       cadences=(0, 3), dominant=3, source="Hijaz with the Nahawand ending (domain note §2.2) in 12-TET",
+       assumption="12-TET Hijaz as the default colour of chaabi and rai keyboards is our choice"),
+    _m("aeolian", "diatonic", "A3", (4, 2, 4, 4, 2, 4, 4), None, (), cadences=(0, 4), dominant=4,
+       source="natural minor", assumption="minor as the default of trap is our choice"),
+)}
+
+
+def get_mode(name: str) -> Mode:
+    key = name.strip().lower().replace("'", "").replace("-", "_").replace(" ", "_")
+    if key not in MODES:
+        raise ConfigError(f"unknown mode or maqam {name!r}; known: {', '.join(sorted(MODES))}")
+    return MODES[key]
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A mode placed on a tonic: degree index (any integer, 7 = the octave above degree 0) -> MIDI pitch."""
+
+    mode: Mode
+    tonic: float  # MIDI number, possibly fractional (E half-flat = 63.5)
+    tuning: str = DEFAULT_TUNING
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def quarter_position(self, degree: int, descending: bool = False) -> int:
+        octave, d = divmod(degree, self.mode.size)
+        return 24 * octave + self.mode.quarter_positions(descending)[d]
+
+    def pitch(self, degree: int, descending: bool = False) -> float:
+        """MIDI pitch (fractional for quarter tones) of a degree, in the ascending or descending form."""
+        q = self.quarter_position(degree, descending)
+        return self.tonic + quarter_to_cents(q, self.mode.microtonal, self.tuning) / 100.0
+
+    def degree_of(self, pitch: float) -> int | None:
+        """The degree whose pitch (either form) is within 30 cents of ``pitch``; None when out of mode."""
+        best, best_err = None, 0.3
+        base = int((pitch - self.tonic) // 12) * self.mode.size
+        for degree in range(base - self.mode.size, base + 2 * self.mode.size):
+            for desc in (False, True):
+                err = abs(self.pitch(degree, desc) - pitch)
+                if err < best_err:
+                    best, best_err = degree, err
+        return best

@@ -1,0 +1,61 @@
+"""Quarter tones verified in the sound: pitch measured in WAVs rendered by FluidSynth."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from halqa.studio.music.analysis import analyse_file
+from halqa.studio.music.audio import render_midi, write_wav
+from halqa.studio.music.compose import compose
+from halqa.studio.music.midi import assign_channels, write_midi
+from halqa.studio.music.pitch import audio_tempo, sustained_notes, yin
+from tests.studio.music.conftest import needs_fluidsynth
+
+
+@pytest.mark.parametrize("midi", [45.0, 63.5, 69.0, 80.25])
+def test_yin_finds_the_pitch_of_a_sine_within_two_cents(midi):
+    sr = 16000
+    t = np.arange(sr) / sr
+    hz = 440 * 2 ** ((midi - 69) / 12)
+    held = sustained_notes(0.3 * np.sin(2 * np.pi * hz * t) + 0.1 * np.sin(4 * np.pi * hz * t), sr)
+    assert len(held) == 1 and held[0]["pitch"] == pytest.approx(midi, abs=0.02)
+
+
+def test_silence_has_no_pitch_and_clicks_give_a_tempo():
+    sr = 16000
+    f0, _ = yin(np.zeros(sr), sr)
+    assert not f0.any()
+    clicks = np.zeros(sr * 8)
+    clicks[:: sr // 2] = 1.0  # 120 per minute
+    assert audio_tempo(clicks, sr) == pytest.approx(120, abs=3)
+
+
+def _melody_stem(style: str, mode: str | None, tmp_path, rhythm: str | None = None):
+    """The melody of a composed piece, rendered alone by FluidSynth from the exported MIDI file."""
+    piece = compose(style, mode, bars=8, seed=3, rhythm_name=rhythm)
+    midi = write_midi(piece, tmp_path / f"{style}.mid")
+    channels = set(assign_channels(piece.tracks)[[t.role for t in piece.tracks].index("melody")])
+    rate = 16000
+    return write_wav(render_midi(midi, sample_rate=rate, channels=channels), tmp_path / f"{style}.wav", rate)
+
+
+@needs_fluidsynth
+def test_rast_third_sounds_half_flat(tmp_path):
+    report = analyse_file(_melody_stem("rast", None, tmp_path))
+    assert report["mode"]["mode"] == "rast"
+    third = report["degrees_cents_from_12tet"]["3"]
+    assert third["notes"] >= 2 and third["median_cents"] == pytest.approx(-50, abs=15)
+    for degree in ("1", "4", "5"):
+        if degree in report["degrees_cents_from_12tet"]:
+            assert abs(report["degrees_cents_from_12tet"][degree]["median_cents"]) <= 15
+
+
+@needs_fluidsynth
+@pytest.mark.parametrize("style,mode,rhythm", [("chaabi", None, None), ("andalusi", "istihlal", "quddam")])
+def test_twelve_tet_styles_sound_within_15_cents(tmp_path, style, mode, rhythm):
+    report = analyse_file(_melody_stem(style, mode, tmp_path, rhythm))
+    cents = [n["cents_from_12tet"] for n in report["sustained_notes"]]
+    assert len(cents) >= 8
+    assert max(abs(c) for c in cents) <= 15
+    assert report["mode_used"]["out_of_mode"] == 0.0

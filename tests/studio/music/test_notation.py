@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+import pytest
+
+from halqa.studio.music.compose import compose
+from halqa.studio.music.notation import write_musicxml
+
+
+@pytest.mark.parametrize("style", ["rast", "hijaz"])
+def test_musicxml_reads_back_with_the_same_notes_and_quarter_tone_alterations(tmp_path, style):
+    from music21 import converter
+
+    piece = compose(style, bars=8, seed=4)
+    path = write_musicxml(piece, tmp_path / "p.musicxml")
+    assert "<alter>-0.5</alter>" in path.read_text()
+    score = converter.parse(str(path))
+    parts = {p.partName: p for p in score.parts}
+    melody = piece.track("melody")
+    notes = [n for n in parts["melody"].recurse().notes]
+    assert [(float(n.offset + n.getContextByClass("Measure").offset), n.pitch.ps) for n in notes] == [
+        pytest.approx((m.start, round(m.pitch * 2) / 2)) for m in melody.notes]
+    alters = {n.pitch.alter for n in notes}
+    assert -0.5 in alters  # half-flat degrees survive as microtonal alterations
