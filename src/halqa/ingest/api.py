@@ -17,7 +17,7 @@ import duckdb
 from halqa.catalog import CONSENT_PURPOSES, taxonomy
 from halqa.catalog.store import Store
 from halqa.errors import ConfigError, DataError
-from halqa.ingest import load, rules, stage
+from halqa.ingest import load, rules, sources, stage
 from halqa.ingest.report import FileReport, IngestReport
 from halqa.ingest.sources import Source, canonical_columns, open_source
 from halqa.ingest.sql import lit
@@ -96,16 +96,33 @@ def ingest_sources(store: Store, target: str, sources: list[tuple[Source, dict[s
 
 def _ingest_one(store: Store, plan: rules.Plan, source: Source, columns: dict[str, str],
                 ctx: rules.Context) -> FileReport:
+    try:
+        return _ingest_file(store, plan, source, columns, ctx)
+    finally:
+        for temp in source.temp_files:
+            temp.unlink(missing_ok=True)
+
+
+def _ingest_file(store: Store, plan: rules.Plan, source: Source, columns: dict[str, str],
+                 ctx: rules.Context) -> FileReport:
     started = time.perf_counter()
     ingest_id = store.next_ingest_id()
     # Committed before the work starts, so a run that dies stays visible as 'running'.
     store.run("INSERT INTO ingests (ingest_id, target, file, started_at, status) VALUES (?, ?, ?, now()::TIMESTAMP, "
               "'running')", [ingest_id, plan.target, str(source.path)])
-    digest = _Checksum(source.path)
+    digest = _Checksum(source.file)
     rep = FileReport(str(source.path), ingest_id, source.fmt, columns=dict(columns),
                      ignored_columns=[c for c in source.columns if c not in columns.values()])
     try:
-        _load_file(store, plan, source, columns, ctx, rep, digest)
+        try:
+            _load_file(store, plan, source, columns, ctx, rep, digest)
+        except (_NeedsRepair, duckdb.Error) as exc:
+            if not source.repairable or not (isinstance(exc, _NeedsRepair) or _reader_tripped(exc)):
+                raise
+            # DuckDB's reader lost rows to a quote or a huge row, or gave up on the file: the
+            # transaction was rolled back; read the file again through the repair pass.
+            source.__dict__.update(sources.repaired(store.con, source).__dict__)
+            _load_file(store, plan, source, columns, ctx, rep, digest)
     except Exception as exc:
         store.run("UPDATE ingests SET status = 'failed', finished_at = now()::TIMESTAMP WHERE ingest_id = ?",
                   [ingest_id])
@@ -133,6 +150,8 @@ def _load_file(store: Store, plan: rules.Plan, source: Source, columns: dict[str
             good, bad = store.rows(f"SELECT count(*) FILTER (_err IS NULL), count(*) FILTER (_err IS NOT NULL) "
                                    f"FROM {stage.STAGE}")[0]
         structural = stage.structural_rejects(store, source)
+        if source.repairable and any(reason.startswith(_ROWS_LOST) for _, _, reason, _ in structural):
+            raise _NeedsRepair()
         records = good + bad + len(structural)
         stage.quarantine_bad_rows(store, plan, source, columns, ingest_id, structural, bad,
                                   quoted_breaks=digest.more_lines_than(source.header_lines + records))
@@ -148,6 +167,20 @@ def _load_file(store: Store, plan: rules.Plan, source: Source, columns: dict[str
         store.run("""UPDATE ingests SET finished_at = now()::TIMESTAMP, accepted = ?, rejected = ?, duplicates = ?,
                      created = ?, status = 'done', file_sha256 = ? WHERE ingest_id = ?""",
                   [rep.accepted, rep.rejected, rep.duplicates, rep.created, digest.result(), ingest_id])
+
+
+# DuckDB reject types after which the rows that follow may be missing or misnumbered.
+_ROWS_LOST = ("UNQUOTED VALUE", "LINE SIZE OVER MAXIMUM", "INVALID STATE")
+_READER_FAILURES = ("state machine", "sniffing file", "Maximum line size", "unterminated quote",
+                    "CSV Error on Line")
+
+
+class _NeedsRepair(Exception):
+    """Raised inside a file's transaction when DuckDB's CSV reader may have lost rows."""
+
+
+def _reader_tripped(exc: BaseException) -> bool:
+    return any(word in str(exc) for word in _READER_FAILURES)
 
 
 def _add_terms(store: Store, target: str, source: Source, columns: dict[str, str]) -> None:

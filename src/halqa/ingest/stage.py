@@ -89,6 +89,8 @@ def structural_rejects(store: Store, source: Source) -> list[tuple[int, str, str
 
     Read right after the file's main scan (the numbered pass of bad rows would record them again).
     """
+    if source.repair_rejects is not None:
+        return source.repair_rejects
     if not source.structural_rejects:
         return []
     exists = store.scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND temporary", [REJECTS_TABLE])
@@ -114,7 +116,7 @@ def quarantine_bad_rows(store: Store, plan: Plan, source: Source, columns: dict[
     if not n_bad:
         return
     # Row r of the scan sits after the header and after every structurally rejected line before it.
-    shifts = _shift_table(structural, source.header_lines)
+    shifts = [] if source.exact_lines else _shift_table(structural, source.header_lines)
     store.run("DROP TABLE IF EXISTS temp._halqa_shift")
     store.run("CREATE TEMP TABLE _halqa_shift (t BIGINT)")
     if shifts:
