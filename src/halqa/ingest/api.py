@@ -31,10 +31,12 @@ def ingest_files(store: Store, target: str, paths: Sequence[str | os.PathLike[st
                  mapping: dict[str, str] | None = None, fmt: str | None = None, create_missing: bool = False,
                  consent: frozenset[str] | set[str] = frozenset(), quarantine_dir: str | os.PathLike[str] | None = None,
                  progress: Progress | None = None, add_terms: bool = False,
-                 memory_limit: str = DEFAULT_MEMORY_LIMIT) -> IngestReport:
+                 memory_limit: str = DEFAULT_MEMORY_LIMIT, encoding: str | None = None) -> IngestReport:
     """Validate and load ``paths`` (CSV/TSV/Parquet/JSON Lines, optionally gzipped) into ``target``.
 
-    Every file is one transaction. Good rows are stored, bad rows go to the ``quarantine``
+    The format is read from the content (then ``fmt``, then the suffix); text is UTF-8 unless it
+    starts with a UTF-16 byte-order mark or ``encoding`` says otherwise (``latin-1``, ``cp1252``).
+    Streams (named pipes, ``<(cmd)``) are read once. Every file is one transaction. Good rows are stored, bad rows go to the ``quarantine``
     table and to one quarantine CSV (in ``quarantine_dir`` or next to the input); a file
     that cannot be read or lacks a required column raises ``DataError`` before anything
     is written.
@@ -47,19 +49,31 @@ def ingest_files(store: Store, target: str, paths: Sequence[str | os.PathLike[st
         raise ConfigError(f"unknown target {target!r}: use one of {', '.join(TARGETS)}")
     if not paths:
         raise ConfigError("no input file given")
-    sources = [_opened(store, Path(p), target, fmt, mapping) for p in paths]
+    sources: list[tuple[Source, dict[str, str]]] = []
+    try:
+        for p in paths:
+            sources.append(_opened(store, Path(p), target, fmt, mapping, encoding))
+    except BaseException:
+        for source, _ in sources:  # copies of streams already made
+            for temp in source.temp_files:
+                temp.unlink(missing_ok=True)
+        raise
     return ingest_sources(store, target, sources, create_missing=create_missing, consent=consent,
                           quarantine_dir=quarantine_dir, progress=progress, add_terms=add_terms,
                           memory_limit=memory_limit)
 
 
-def _opened(store: Store, path: Path, target: str, fmt: str | None,
-            mapping: dict[str, str] | None) -> tuple[Source, dict[str, str]]:
-    source = open_source(store.con, path, fmt)
-    columns = canonical_columns(source, target, mapping)
+def _opened(store: Store, path: Path, target: str, fmt: str | None, mapping: dict[str, str] | None,
+            encoding: str | None) -> tuple[Source, dict[str, str]]:
+    source = open_source(store.con, path, fmt, encoding=encoding)
     try:
+        columns = canonical_columns(source, target, mapping)
         rules.plan(target, list(columns), rules.Context((), ()))  # checks required columns now
     except DataError as exc:
+        for temp in source.temp_files:
+            temp.unlink(missing_ok=True)
+        if str(exc).startswith(str(path)):
+            raise
         found = ", ".join(source.columns[:20]) + (" ..." if len(source.columns) > 20 else "")
         raise DataError(f"{path}: {exc} (columns found: {found}; map one with --map COLUMN=SOURCE_COLUMN)") from None
     return source, columns

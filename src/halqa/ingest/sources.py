@@ -132,7 +132,7 @@ def _work_dir() -> Path:
 
 
 def _csv_options(kind: str, delim: str | None = None) -> str:
-    opts = "all_varchar=true, header=true, encoding='utf-8'"
+    opts = f"all_varchar=true, header=true, encoding='utf-8', max_line_size={textfile.MAX_ROW_BYTES}"
     if kind == "tsv":
         return opts + ", delim='\\t', quote=''"
     opts += ", quote='\"', escape='\"'"
@@ -232,8 +232,39 @@ def _parquet(con: duckdb.DuckDBPyConnection, path: Path, kind: str, sniffed: tex
 
 def _jsonl(con: duckdb.DuckDBPyConnection, path: Path, kind: str, sniffed: textfile.Sniffed,
            encoding: str | None) -> Source:
+    temp: list[Path] = []
+    replaced: list[tuple[int, str, str, str]] | None = None
+    if (encoding or sniffed.text_encoding).lower() not in ("utf-8", "utf8") \
+            or textfile.line_endings_need_repair(path, sniffed.gzipped):
+        path, replaced = _clean_jsonl(path, sniffed, encoding)
+        temp.append(path)
+    try:
+        source = _jsonl_scan(con, path, kind)
+    except BaseException:
+        for t in temp:
+            t.unlink(missing_ok=True)
+        raise
+    source.temp_files += temp
+    if replaced:  # lines that did not decode: rejected with the byte named, not as blank lines
+        source.repair_rejects = replaced
+    return source
+
+
+def _clean_jsonl(path: Path, sniffed: textfile.Sniffed, encoding: str | None) -> tuple[Path, list]:
+    folder = _work_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix="clean-", suffix=".jsonl", dir=folder)
+    os.close(fd)
+    try:
+        return Path(name), textfile.clean_lines(path, sniffed, encoding, Path(name))
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+
+
+def _jsonl_scan(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> Source:
     lines = (f"read_csv({lit(str(path))}, columns={{'_json': 'VARCHAR'}}, header=false, delim=chr(0), quote='', "
-             f"escape='', auto_detect=false, encoding='utf-8', store_rejects=true, "
+             f"escape='', auto_detect=false, encoding='utf-8', max_line_size={textfile.MAX_ROW_BYTES}, store_rejects=true, "
              f"rejects_table={lit(REJECTS_TABLE)}, rejects_scan={lit(REJECTS_SCAN)})")
     # CASE, not AND: DuckDB evaluates both sides of an AND, and json_type fails on malformed JSON.
     objects = "(CASE WHEN json_valid(_json) THEN json_type(_json) = 'OBJECT' ELSE false END)"

@@ -14,6 +14,7 @@ import codecs
 import csv
 import gzip
 import io
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -318,6 +319,24 @@ class _Lines:
         self._current, self._size = [], 0
         self.done = self.done and not self._replay
         return first[0], "", reason, first[1].removesuffix("\r")
+
+
+def clean_lines(path: Path, sniffed: Sniffed, encoding: str | None, out: Path) -> list[tuple[int, str, str, str]]:
+    """Rewrite a JSON Lines file as UTF-8 with LF endings, line for line (so line numbers stay true).
+
+    A CR left inside a line becomes a space: between JSON tokens that is what it was (white space),
+    and inside a string a raw CR was not valid JSON. Lines not in the encoding are returned as
+    written as a JSON string naming the bad byte: not an object, so the scan rejects that line.
+    """
+    rejects: list[tuple[int, str, str, str]] = []
+    with open(out, "w", encoding="utf-8", newline="") as fh:
+        for number, text in _physical_lines(path, sniffed, encoding or sniffed.text_encoding, rejects):
+            while rejects:
+                fh.write(json.dumps(rejects.pop(0)[2], ensure_ascii=False) + "\n")
+            fh.write(text.removesuffix("\r").replace("\r", " ") + "\n")
+        for reject in rejects:
+            fh.write(json.dumps(reject[2], ensure_ascii=False) + "\n")
+    return []
 
 
 def spool(path: Path, folder: Path) -> Path:
