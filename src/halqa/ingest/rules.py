@@ -301,8 +301,9 @@ def referential_checks(pl: Plan, ctx: Context) -> None:
     if pl.target == "events" and not ctx.create_missing:
         for col, table in (("member_id", "members"), ("title_id", "titles")):
             v = pl.values[col]
+            # The wording of contract.unknown_reference, which the API's writer uses too.
             pl.check(col, f"({v} IS NOT NULL AND {v} NOT IN (SELECT {col} FROM {table}))",
-                     f"{lit('unknown ' + col[:-3] + ' ')} || {shown(v)} || "
+                     f"{lit('unknown ' + col.removesuffix('_id') + ' ')} || {shown(v)} || "
                      f"{lit(f' (ingest {table} first, or use --create-missing)')}")
     if pl.target == "titles" and "parent_id" in pl.values:
         v = pl.values["parent_id"]
