@@ -416,9 +416,24 @@ ENTITIES: Mapping[str, Mapping[str, Rule]] = MappingProxyType(
 SELF_PARENT = "a title cannot be its own parent"
 
 
-def parent_cycle(path: list[str]) -> str:
-    """The reason for a title whose parents lead back to itself."""
-    return "parent cycle: " + " -> ".join(path)
+def parent_cycles_sql(edges: str, starts: str, before: str = "") -> str:
+    """SQL of (title_id, reason) for each title of ``starts`` whose parents lead back to itself.
+
+    ``edges`` is a query of (title_id, parent_id) pairs: the store's and the incoming rows'. The
+    walk stops at a depth no real hierarchy reaches (series > season > episode is 3), so a cycle
+    that does not pass through the start cannot make it run forever. ``before`` holds CTEs
+    (``name AS (...), ``) the other two refer to.
+    """
+    return f"""WITH RECURSIVE {before}edges AS ({edges}),
+        walk (start, node, path, depth) AS (
+            SELECT title_id, parent_id, [title_id, parent_id], 1 FROM edges
+            WHERE parent_id IS NOT NULL AND title_id IN ({starts})
+            UNION ALL
+            SELECT w.start, e.parent_id, list_append(w.path, e.parent_id), w.depth + 1
+            FROM walk w JOIN edges e ON e.title_id = w.node
+            WHERE w.node <> w.start AND e.parent_id IS NOT NULL AND w.depth < 32)
+        SELECT start AS title_id, 'parent cycle: ' || array_to_string(any_value(path), ' -> ') AS reason
+        FROM walk WHERE node = start GROUP BY start"""
 
 
 def unknown_reference(field_name: str, value: str, fix: str) -> str:

@@ -143,7 +143,7 @@ def _ingest_file(store: Store, plan: rules.Plan, source: Source, columns: dict[s
         if isinstance(exc, duckdb.Error):  # e.g. a value DuckDB cannot read: name the file, no traceback
             raise DataError(f"{source.path}: {_first_line(exc)}") from exc
         raise
-    for table in (stage.STAGE, "_halqa_dup", "_halqa_last", "_halqa_shift"):
+    for table in (stage.STAGE, stage.CYCLES, "_halqa_dup", "_halqa_last", "_halqa_shift"):
         store.run(f"DROP TABLE IF EXISTS temp.{table}")
     rep.seconds = round(time.perf_counter() - started, 3)
     return rep
@@ -170,6 +170,7 @@ def _load_file(store: Store, plan: rules.Plan, source: Source, columns: dict[str
         stage.quarantine_bad_rows(store, plan, source, columns, ingest_id, structural, bad,
                                   quoted_breaks=digest.more_lines_than(source.header_lines + records))
         _suggest_terms(store, ingest_id)
+        stage.forget_repeated_rejects(store, plan.target, str(source.path), ingest_id)
         rep.rows, rep.rejected = records, bad + len(structural)
         if ctx.create_missing:
             rep.created = load.create_missing(store, plan, ctx.consent, ingest_id)

@@ -312,6 +312,10 @@ def referential_checks(pl: Plan, ctx: Context) -> None:
                  f"'unknown parent title ' || {shown(v)} || ' (not in the store nor in this file)'")
         if "kind" in pl.values:
             _parent_kind_check(pl, v, pl.values["kind"])
+        # The temp table of titles whose parents lead back to them (stage.find_parent_cycles).
+        title = pl.values["title_id"]
+        pl.check("parent_id", f"({v} IS NOT NULL AND {title} IN (SELECT title_id FROM _halqa_cycles))",
+                 f"(SELECT any_value(reason) FROM _halqa_cycles c WHERE c.title_id = {title})")
     if pl.target == "titles" and "creator_ids" in pl.values and not ctx.create_missing:
         ids = pl.values["creator_ids"]
         # A lambda cannot hold a subquery: the known ids are one list, computed once in the helper layer.
