@@ -164,9 +164,12 @@ def _load_file(store: Store, plan: rules.Plan, source: Source, columns: dict[str
             good, bad = store.rows(f"SELECT count(*) FILTER (_err IS NULL), count(*) FILTER (_err IS NOT NULL) "
                                    f"FROM {stage.STAGE}")[0]
         structural = stage.structural_rejects(store, source)
-        if source.repairable and any(reason.startswith(_ROWS_LOST) for _, _, reason, _ in structural):
-            raise _NeedsRepair()
         records = good + bad + len(structural)
+        if source.repairable and (any(reason.startswith(_ROWS_LOST) for _, _, reason, _ in structural)
+                                  or digest.counted_more_lines_than(source.header_lines + records)):
+            # Rows may be lost, or a quoted value spans lines: the repair pass tells a real multi-line
+            # value from rows swallowed between two stray quotes.
+            raise _NeedsRepair()
         stage.quarantine_bad_rows(store, plan, source, columns, ingest_id, structural, bad,
                                   quoted_breaks=digest.more_lines_than(source.header_lines + records))
         _suggest_terms(store, ingest_id)
@@ -353,6 +356,11 @@ class _Checksum:
     def result(self) -> str | None:
         self._thread.join()
         return self._value
+
+    def counted_more_lines_than(self, lines: int) -> bool:
+        """Whether the file was counted and holds more lines than ``lines`` (false when not counted)."""
+        self._thread.join()
+        return self._lines is not None and self._lines > lines
 
     def more_lines_than(self, lines: int) -> bool:
         """Whether the file may hold more lines than ``lines`` (always true when not counted)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,7 +109,10 @@ def open_source(con: duckdb.DuckDBPyConnection, path: str | os.PathLike[str], fm
         raise DataError(f"{file}: not readable (permission denied)")
     read = file if stat.S_ISREG(file.stat().st_mode) else textfile.spool(file, _work_dir())
     try:
-        sniffed = textfile.sniff(read)
+        try:
+            sniffed = textfile.sniff(read)
+        except DataError as exc:
+            raise DataError(f"{file}: {exc}") from None
         kind = detect_format(file, fmt, sniffed)
         opener = {"csv": _csv, "tsv": _csv, "parquet": _parquet, "jsonl": _jsonl}[kind]
         try:
@@ -117,6 +121,8 @@ def open_source(con: duckdb.DuckDBPyConnection, path: str | os.PathLike[str], fm
             raise DataError(f"{file}: {exc}") from None
         except duckdb.Error as exc:
             raise DataError(f"{file}: cannot read as {kind} ({_first_line(exc)})") from None
+        except (OSError, EOFError, zlib.error, UnicodeError) as exc:  # a damaged gzip stream, a cut UTF-16 file
+            raise DataError(f"{file}: cannot read as {kind} ({exc})") from None
     except BaseException:
         if read != file:
             read.unlink(missing_ok=True)

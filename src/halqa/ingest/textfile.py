@@ -16,6 +16,7 @@ import gzip
 import io
 import json
 import os
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,8 +62,8 @@ def sniff(path: Path) -> Sniffed:
         try:
             with gzip.open(path, "rb") as fh:
                 head = fh.read(SNIFF_BYTES)
-        except (OSError, EOFError) as exc:
-            raise DataError(f"{path}: not a readable gzip file ({exc})") from None
+        except (OSError, EOFError, zlib.error) as exc:
+            raise DataError(f"not a readable gzip file ({exc})") from None
     bom = next((enc for mark, enc in BOMS if head.startswith(mark)), None)
     return Sniffed(head, gzipped, bom)
 
@@ -97,7 +98,10 @@ def header_line(path: Path, sniffed: Sniffed, encoding: str | None) -> str:
     enc = encoding or sniffed.text_encoding
     with open_binary(path, sniffed.gzipped) as fh:
         if enc == "utf-16":
-            first = io.TextIOWrapper(fh, encoding="utf-16", newline="").readline()
+            try:
+                first = io.TextIOWrapper(fh, encoding="utf-16", newline="").readline()
+            except UnicodeDecodeError as exc:
+                raise DataError(f"line 1: not valid UTF-16 text ({exc.reason})") from None
             return first.rstrip("\r\n")
         raw = next(_split_lines(fh, b"\r" if sniffed.cr_only else b"\n"), b"")
     raw = raw.removeprefix(codecs.BOM_UTF8).rstrip(b"\r\n")
@@ -202,7 +206,7 @@ def repair(path: Path, sniffed: Sniffed, encoding: str | None, kind: str, out: P
 
 def _write_record(writer: csv.writer, record: list[str], lines: _Lines, n_columns: int,
                   rejects: list[tuple[int, str, str, str]]) -> None:
-    if len(record) != n_columns and lines.spans_lines:
+    if lines.spans_lines and (len(record) != n_columns or lines.continuations_are_rows(n_columns)):
         # A quote opened on the first line and closed by a stray quote lines later: the lines between
         # are rows of their own, read again.
         rejects.append(lines.reject_current(_UNTERMINATED))
@@ -258,8 +262,12 @@ def _physical_lines(path: Path, sniffed: Sniffed, encoding: str,
     with open_binary(path, sniffed.gzipped) as fh:
         if encoding.lower().replace("_", "-") in ("utf-16", "utf-16-le", "utf-16-be"):
             text = io.TextIOWrapper(fh, encoding=encoding, newline="\n")  # type: ignore[arg-type]
-            for number, line in enumerate(text, start=1):
-                yield number, line.removesuffix("\n").removeprefix("\ufeff")
+            number = 0
+            try:
+                for number, line in enumerate(text, start=1):
+                    yield number, line.removesuffix("\n").removeprefix("\ufeff")
+            except UnicodeDecodeError as exc:
+                raise DataError(f"line {number + 1}: not valid {encoding.upper()} text ({exc.reason})") from None
             return
         for number, raw in enumerate(_split_lines(fh, b"\r" if sniffed.cr_only else b"\n"), start=1):
             raw = raw.removesuffix(b"\n")
@@ -304,6 +312,16 @@ class _Lines:
     @property
     def spans_lines(self) -> bool:
         return len(self._current) > 1
+
+    def continuations_are_rows(self, n_columns: int) -> bool:
+        """Whether the lines a quote swallowed look like rows of their own: each one (but the last,
+        which holds the closing quote) splits into the header's columns. A quoted value that really
+        spans lines (a synopsis) has lines of prose; two stray quotes lines apart have rows between."""
+        inner = [t for _, t in self._current[1:-1]]
+        if not inner or n_columns < 2:
+            return False
+        return all(len(next(csv.reader([t.replace("\r", CR_STAND_IN)], strict=False), [])) == n_columns
+                   for t in inner)
 
     def take_record(self) -> tuple[int, str]:
         """The first line of the record just read, and its text; the next record starts afresh."""
