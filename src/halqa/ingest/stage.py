@@ -161,7 +161,9 @@ def _quarantine_rows(store: Store, plan: Plan, source: Source, columns: dict[str
         store.con.executemany("INSERT INTO _halqa_shift VALUES (?)", [(t,) for t in shifts])
     store.run("SET preserve_insertion_order = true")  # row_number() OVER () must follow the file
     breaks = quoted_breaks and source.breaks_scan is not None
-    bad = validated_sql(plan, source, columns, numbered=True, breaks=breaks)
+    # An entity file's stage already holds every row's number, text and verdict: no second scan.
+    staged = plan.target != "events" and not breaks
+    bad = f"SELECT * FROM {STAGE}" if staged else validated_sql(plan, source, columns, numbered=True, breaks=breaks)
     store.run(f"""INSERT INTO quarantine
         SELECT ?, ?, ?, _row + {source.header_lines} + (SELECT count(*) FROM _halqa_shift WHERE t <= _row)
                         {"+ _nl_before" if breaks else ""},
