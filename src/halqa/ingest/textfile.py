@@ -138,8 +138,8 @@ def split_header(header: str, delim: str, kind: str) -> list[str]:
 
 def line_endings_need_repair(path: Path, gzipped: bool) -> bool:
     """Whether DuckDB would trip on the line endings: a CR that is not part of CRLF, or LF and CRLF mixed."""
-    if gzipped:
-        return True  # counting needs a decompressing pass anyway; the repair is that pass
+    if gzipped:  # not counted (a decompressing pass): DuckDB trips on them, and that sends the file here
+        return False
     cr = crlf = lf = 0
     last = b""
     with open(path, "rb") as fh:
@@ -216,17 +216,13 @@ def _write_record(writer: csv.writer, record: list[str], lines: _Lines, n_column
         return  # a blank line holds no row (DuckDB skips them too)
     if len(record) != n_columns:
         what = "missing columns" if len(record) < n_columns else "too many columns"
-        rejects.append((start, "", f"{what}: expected {n_columns} columns, found {len(record)}", _crs(raw)))
+        rejects.append((start, "", f"{what}: expected {n_columns} columns, found {len(record)}", raw))
         return
     if len(raw.encode("utf-8")) > MAX_ROW_BYTES:
         rejects.append((start, "", f"row of {len(raw.encode()) / 2**20:.1f} MiB is over the "
                                    f"{MAX_ROW_BYTES // 2**20} MiB limit of one row", raw[:200]))
         return
     writer.writerow([start, *record])  # CRs stay as CR_STAND_IN: DuckDB trips on a CR even quoted
-
-
-def _crs(text: str) -> str:
-    return text.replace(CR_STAND_IN, "\r")
 
 
 _UNTERMINATED = (f"unterminated quote: a quoted value opened on this line does not close on it "
