@@ -111,6 +111,6 @@ def test_the_open_error_of_a_damaged_store_names_the_file(good_store, tmp_path):
     data = bytearray(good_store.read_bytes())
     data[100:200] = b"\x00" * 100
     damaged.write_bytes(data)
-    with pytest.raises(DataError, match=r"header\.duckdb: the store file is damaged"):
-        with Store.open(damaged, read_only=True) as store:
-            store.counts()
+    with pytest.raises(DataError, match=r"header\.duckdb: the store file is damaged"), \
+            Store.open(damaged, read_only=True) as store:
+        store.counts()

@@ -68,10 +68,11 @@ def test_series_parent_cycles_are_refused_naming_the_cycle(world, tmp_path):
 
 
 def test_the_api_upsert_refuses_a_parent_cycle_and_writes_nothing(world):
-    with pytest.raises(UserError, match=r"titles\[0\]\.parent_id: parent cycle: x -> y -> x"):
-        with world.transaction():  # the writer runs every call inside one
-            _upsert_titles(world, [{"title_id": "x", "kind": "series", "name": "X", "parent_id": "y"},
-                                   {"title_id": "y", "kind": "series", "name": "Y", "parent_id": "x"}])
+    cycle = [{"title_id": "x", "kind": "series", "name": "X", "parent_id": "y"},
+             {"title_id": "y", "kind": "series", "name": "Y", "parent_id": "x"}]
+    # The writer runs every call inside one transaction, as here.
+    with pytest.raises(UserError, match=r"titles\[0\]\.parent_id: parent cycle: x -> y -> x"), world.transaction():
+        _upsert_titles(world, cycle)
     assert world.scalar("SELECT count(*) FROM titles WHERE title_id IN ('x', 'y')") == 0
 
 

@@ -13,7 +13,6 @@ import io
 import os
 import threading
 import zipfile
-from pathlib import Path
 
 import duckdb
 import pytest

@@ -92,7 +92,7 @@ def horizon_days() -> float:
 
 def latest_timestamp(now: dt.datetime | None = None) -> dt.datetime:
     """The latest plausible timestamp (naive UTC): now plus the horizon."""
-    now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     return now + dt.timedelta(days=horizon_days())
 
 
@@ -256,7 +256,7 @@ def _timestamp(rule: Rule, value: Any) -> dt.datetime:
 def _timestamp_value(value: Any) -> dt.datetime | None:
     """Unix seconds or milliseconds, or ISO-8601 with or without zone, to a naive UTC datetime."""
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.timezone.utc).replace(tzinfo=None) if value.tzinfo else value
+        return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
     if isinstance(value, bool):
         return None
     text = _text_of(value).strip(" ") if not isinstance(value, str) else value.strip(" ")
@@ -280,7 +280,7 @@ def _timestamp_value(value: Any) -> dt.datetime | None:
     except ValueError:
         return None
     if _ZONE.search(text) and parsed.tzinfo is not None:
-        return parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return parsed.astimezone(dt.UTC).replace(tzinfo=None)
     return parsed.replace(tzinfo=None)
 
 

@@ -12,10 +12,8 @@ puts them into one SELECT over the whole file.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable
-
-from collections.abc import Mapping
 
 from halqa.catalog import CONSENT_PURPOSES, ENTITY_TABLES, taxonomy
 from halqa.catalog import rules as contract

@@ -91,9 +91,9 @@ def find_parent_cycles(store: Store, source: Source, columns: dict[str, str]) ->
     store.run(f"DROP TABLE IF EXISTS temp.{CYCLES}")
     incoming = (f"SELECT DISTINCT nullif(title_id, '') AS title_id, nullif(parent_id, '') AS parent_id "
                 f"FROM ({_src_sql(source, columns, numbered=False)})")
-    edges = (f"SELECT title_id, parent_id FROM titles WHERE parent_id IS NOT NULL AND title_id NOT IN "
-             f"(SELECT title_id FROM _incoming WHERE title_id IS NOT NULL) "
-             f"UNION ALL SELECT title_id, parent_id FROM _incoming")
+    edges = ("SELECT title_id, parent_id FROM titles WHERE parent_id IS NOT NULL AND title_id NOT IN "
+             "(SELECT title_id FROM _incoming WHERE title_id IS NOT NULL) "
+             "UNION ALL SELECT title_id, parent_id FROM _incoming")
     cycles = contract.parent_cycles_sql(edges, "SELECT title_id FROM _incoming", f"_incoming AS ({incoming}), ")
     store.run(f"CREATE TEMP TABLE {CYCLES} AS {cycles}")
 

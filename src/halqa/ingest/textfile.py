@@ -218,9 +218,10 @@ def _write_record(writer: csv.writer, record: list[str], lines: _Lines, n_column
         what = "missing columns" if len(record) < n_columns else "too many columns"
         rejects.append((start, "", f"{what}: expected {n_columns} columns, found {len(record)}", raw))
         return
-    if len(raw.encode("utf-8")) > MAX_ROW_BYTES:
-        rejects.append((start, "", f"row of {len(raw.encode()) / 2**20:.1f} MiB is over the "
-                                   f"{MAX_ROW_BYTES // 2**20} MiB limit of one row", raw[:200]))
+    size = len(raw.encode("utf-8"))
+    if size > MAX_ROW_BYTES:
+        reason = f"row of {size / 2**20:.1f} MiB is over the {MAX_ROW_BYTES // 2**20} MiB limit of one row"
+        rejects.append((start, "", reason, raw[:200]))
         return
     writer.writerow([start, *record])  # CRs stay as CR_STAND_IN: DuckDB trips on a CR even quoted
 
@@ -348,8 +349,7 @@ def clean_lines(path: Path, sniffed: Sniffed, encoding: str | None, out: Path) -
             while rejects:
                 fh.write(json.dumps(rejects.pop(0)[2], ensure_ascii=False) + "\n")
             fh.write(text.removesuffix("\r").replace("\r", " ") + "\n")
-        for reject in rejects:
-            fh.write(json.dumps(reject[2], ensure_ascii=False) + "\n")
+        fh.writelines(json.dumps(reject[2], ensure_ascii=False) + "\n" for reject in rejects)
     return []
 
 

@@ -11,7 +11,6 @@ from fastapi import APIRouter, Body, Path, Query
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from halqa.catalog import rules as contract
-
 from halqa.service.deps import Analyst, Backend
 
 router = APIRouter(tags=["audience"])
