@@ -24,6 +24,7 @@ import datetime as dt
 import math
 import os
 import re
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -69,6 +70,9 @@ _NUMBER = re.compile(NUMBER_PATTERN)
 _ZONE = re.compile(ZONE_PATTERN)
 _ISO = re.compile(ISO_PATTERN)
 _INTEGER = re.compile(INTEGER_PATTERN)
+_ID_RE = re.compile(ID_PATTERN)
+_PHONE = re.compile(PHONE_PATTERN)
+_CONTAINERS = (dict, list, tuple, set)
 _COUNTRY = re.compile(r"[A-Z]{2}")
 
 
@@ -91,9 +95,24 @@ def horizon_days() -> float:
 
 
 def latest_timestamp(now: dt.datetime | None = None) -> dt.datetime:
-    """The latest plausible timestamp (naive UTC): now plus the horizon."""
-    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    return now + dt.timedelta(days=horizon_days())
+    """The latest plausible timestamp (naive UTC): now plus the horizon.
+
+    Without ``now`` it is worked out (clock and setting) at most once a second: it is asked for
+    every posted event. ``forget_latest`` makes the next call read the setting again."""
+    if now is not None:
+        return now + dt.timedelta(days=horizon_days())
+    tick = time.monotonic()
+    if tick >= _LATEST.get("until", 0.0):
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        _LATEST.update(until=tick + 1.0, value=now + dt.timedelta(days=horizon_days()))
+    return _LATEST["value"]
+
+
+def forget_latest() -> None:
+    _LATEST.clear()
+
+
+_LATEST: dict[str, Any] = {}
 
 
 def timestamp_expected() -> str:
@@ -144,12 +163,15 @@ class Rule:
 
     def parse(self, value: Any) -> Any:
         """The normalised value, None for a missing one; ``RuleError`` with the reason otherwise."""
-        if value is None or isinstance(value, str) and value.strip(" ") == "":
+        kind = type(value)  # exact types first: this runs for every field of every posted event
+        if value is None or kind is str and not value.strip(" "):
             if self.required:
                 raise RuleError("required value missing")
             if self.kind == "id" and value:  # blanks are not an id (an empty field is a missing one)
                 raise RuleError(f"{shown(value)} is not {self.expected}")
             return None
+        if kind in _CONTAINERS or kind is bool and self.kind != "boolean":
+            raise RuleError(f"{shown(value)} is not {self.expected}")  # JSON objects and lists are no scalars
         return _PARSERS[self.kind](self, value)
 
     def validator(self) -> Callable[[Any], Any]:
@@ -161,7 +183,7 @@ class Rule:
 def _id(rule: Rule, value: Any) -> str:
     if not isinstance(value, str):
         value = _text_of(value)
-    if not re.fullmatch(ID_PATTERN, value):
+    if not _ID_RE.fullmatch(value):
         raise RuleError(f"{shown(value)} is not {rule.expected}")
     if rule.pseudonymous and not_pseudonymous(value):
         raise RuleError(f"{shown(value)} looks like an e-mail address or a phone number; "
@@ -173,7 +195,7 @@ def not_pseudonymous(value: str) -> bool:
     """An e-mail address or a phone number (international +..., or national 0..., 9-15 digits)."""
     if "@" in value:
         return True
-    if not re.fullmatch(PHONE_PATTERN, value):
+    if not _PHONE.fullmatch(value):
         return False
     digits = sum(ch.isdigit() for ch in value)
     return PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]
@@ -259,7 +281,11 @@ def _timestamp_value(value: Any) -> dt.datetime | None:
         return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
     if isinstance(value, bool):
         return None
+    if type(value) is int or type(value) is float and value.is_integer() and abs(value) < 1e15:
+        return _from_unix(int(value))  # JSON numbers: exact without a decimal detour
     text = _text_of(value).strip(" ") if not isinstance(value, str) else value.strip(" ")
+    if text.isdigit() and len(text) < 16:
+        return _from_unix(int(text))
     if _NUMBER.fullmatch(text):
         try:
             exact = Decimal(text)
@@ -282,6 +308,20 @@ def _timestamp_value(value: Any) -> dt.datetime | None:
     if _ZONE.search(text) and parsed.tzinfo is not None:
         return parsed.astimezone(dt.UTC).replace(tzinfo=None)
     return parsed.replace(tzinfo=None)
+
+
+_EPOCH = dt.datetime(1970, 1, 1)
+
+
+def _from_unix(number: int) -> dt.datetime | None:
+    """Whole unix seconds, or milliseconds from MS_THRESHOLD on (the SQL twin's rule)."""
+    if abs(number) >= 10**15:
+        return None
+    micros = number * (1000 if abs(number) >= MS_THRESHOLD else 1_000_000)
+    try:
+        return _EPOCH + dt.timedelta(microseconds=micros)
+    except OverflowError:
+        return None
 
 
 def _date(rule: Rule, value: Any) -> dt.date:

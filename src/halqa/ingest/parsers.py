@@ -9,6 +9,7 @@ which is how the property tests exercise the very SQL the ingest uses.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from halqa.catalog import rules as contract
@@ -73,7 +74,8 @@ def timestamp(x: str, n: str | None = None) -> str:
 def in_range(ts: str) -> str:
     """Whether a parsed timestamp is plausible: from 1900 to the horizon after now (plain comparisons:
     cheap per row; the horizon is fixed when the SQL is built, i.e. once per file)."""
-    latest = contract.latest_timestamp().isoformat(sep=" ")
+    now = datetime.now(UTC).replace(tzinfo=None)  # the setting read afresh: once per file
+    latest = contract.latest_timestamp(now).isoformat(sep=" ")
     return f"({ts} >= TIMESTAMP '{contract.EARLIEST:%Y-%m-%d}' AND {ts} <= TIMESTAMP '{latest}')"
 
 
