@@ -95,8 +95,8 @@ def test_missing_required_column_is_one_clear_error_and_writes_nothing(world, tm
 
 @pytest.mark.parametrize("name,content,expected", [
     ("missing.csv", None, "no such file"),
-    ("bad.parquet", b"this is not parquet", "cannot read as parquet"),
-    ("data.xyz", b"a,b\n1,2\n", "cannot tell the format"),
+    ("bad.parquet", b"this is not parquet", "named like Parquet but holds text"),
+    ("data.xyz", b"a,b\n1,2\n", "missing required columns"),  # text of no known suffix: read as CSV
 ])
 def test_unreadable_or_wrong_format_is_one_clear_error(store, tmp_path, name, content, expected):
     path = tmp_path / name

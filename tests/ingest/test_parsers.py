@@ -13,7 +13,7 @@ from halqa.catalog import taxonomy
 from halqa.ingest.parsers import parse_values
 
 CON = duckdb.connect()
-instants = st.datetimes(min_value=datetime(1975, 1, 1), max_value=datetime(2150, 12, 31)).map(
+instants = st.datetimes(min_value=datetime(1975, 1, 1), max_value=datetime(2025, 12, 31)).map(
     lambda d: d.replace(microsecond=(d.microsecond // 1000) * 1000))  # millisecond precision, like unix ms
 offsets = st.integers(min_value=-14 * 60, max_value=14 * 60).map(lambda m: (m // 15) * 15)
 

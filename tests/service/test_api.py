@@ -41,7 +41,7 @@ def test_bad_upserts_say_what_is_wrong(served: Served) -> None:
         assert bad_genre.status_code == 400
         assert "titles[0].genres: unknown id 'dramma'" in bad_genre.json()["detail"]
         assert "did you mean 'drama'" in bad_genre.json()["detail"]
-        bad_kind = client.put("/v1/titles", json=[{"title_id": "x", "kind": "movie", "name": "x"}])
+        bad_kind = client.put("/v1/titles", json=[{"title_id": "x", "kind": "opera", "name": "x"}])
         assert bad_kind.status_code == 422 and "kind" in bad_kind.json()["detail"]
         bad_member = client.put("/v1/members", json=[{"member_id": "a@b.ma", "age_band": "18-24"}])
         assert bad_member.status_code == 422 and "e-mail" in bad_member.json()["detail"]
@@ -68,7 +68,8 @@ def test_events_single_batch_duplicates_and_unknown_ids(served: Served) -> None:
         again = client.post("/v1/events", json=event).json()
         assert again["duplicates"] == 1 and again["accepted"] == 0
         unknown = client.post("/v1/events", json={**event, "member_id": "ghost"})
-        assert unknown.status_code == 422 and unknown.json()["detail"] == "unknown member_id 'ghost'"
+        assert unknown.status_code == 422 and unknown.json()["detail"] == \
+            "unknown member 'ghost' (PUT it to /v1/members first)"
         batch = client.post("/v1/events/batch", json={"events": [
             {**event, "ts": 1763900000}, {**event, "ts": 1763900000000 + 1000}, {**event, "title_id": "nope"},
             {**event, "ts": 1763900000}]}).json()
@@ -79,7 +80,7 @@ def test_events_single_batch_duplicates_and_unknown_ids(served: Served) -> None:
         data = client.get("/v1/data").json()
     stored = [e for e in events if e["title_id"] == "t-ar-1" and e["ts"].startswith("2026-11-20T09:00")]
     assert len(stored) == 1 and stored[0]["event_type"] == "view"  # alias folded, time stored as UTC
-    assert any(q["reason"] == "unknown title_id 'nope'" for q in data["quarantine"])
+    assert any(q["reason"] == "unknown title 'nope' (PUT it to /v1/titles first)" for q in data["quarantine"])
     assert any(i["file"] == "api" for i in data["ingests"])
 
 

@@ -8,20 +8,26 @@ checked against the store's open vocabularies, so user-added terms work.
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from halqa.audience.data import TitleBatch
 from halqa.audience.features import metadata_tokens
+from halqa.catalog import rules as contract
 from halqa.catalog import taxonomy
 from halqa.errors import DataError, UserError
 
 REQUIRED = ("name", "kind", "genres", "language")
+
+
+def _ruled(rule: contract.Rule) -> BeforeValidator:
+    """A field checked by its rule in the row contract: the verdict a titles row gets from ingest."""
+    return BeforeValidator(rule.parse)
 
 
 class NewTitle(BaseModel):
@@ -29,52 +35,28 @@ class NewTitle(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1)
-    kind: str
+    name: Annotated[str, _ruled(contract.TITLES["name"])]
+    kind: Annotated[str, _ruled(contract.TITLES["kind"])]
     genres: list[str] = Field(min_length=1)
-    language: str = Field(validation_alias=AliasChoices("language", "original_language"))
-    title_id: str | None = None
+    language: Annotated[str, _ruled(contract.LANGUAGE)] = Field(
+        validation_alias=AliasChoices("language", "original_language"))
+    title_id: Annotated[str | None, _ruled(contract.TITLES["parent_id"])] = None
     themes: list[str] = []
     creator_ids: list[str] = []
-    region: str | None = None
-    release_date: date | None = None
+    region: Annotated[str | None, _ruled(contract.REGION)] = None
+    release_date: Annotated[date | None, _ruled(contract.TITLES["release_date"])] = None
     names: dict[str, str] = {}
     synopses: dict[str, str] = {}
     synopsis: str | None = None
     tags: list[str] = []
-    available_regions: list[str] | None = None
-    # Canonical title columns that targeting does not use, accepted so a titles row works as is.
-    parent_id: str | None = None
-    duration_s: int | None = None
-    age_rating: str | None = None
-    country: str | None = None
-    added_at: str | None = None
-
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, value: str) -> str:
-        if value not in taxonomy.KINDS:
-            raise ValueError(f"unknown kind '{value}'{taxonomy.suggest(value, taxonomy.KINDS)}; "
-                             f"use one of {', '.join(taxonomy.KINDS)}")
-        return value
-
-    @field_validator("language")
-    @classmethod
-    def _language(cls, value: str) -> str:
-        tag = taxonomy.normalise_language(value)
-        if tag is None:
-            raise ValueError(f"'{value}' is not a BCP-47 language tag (e.g. ary, ary-Latn, fr, zgh)")
-        return tag
-
-    @field_validator("region")
-    @classmethod
-    def _region(cls, value: str | None) -> str | None:
-        return None if value is None else _region_id(value)
-
-    @field_validator("available_regions")
-    @classmethod
-    def _regions(cls, value: list[str] | None) -> list[str] | None:
-        return None if value is None else [_region_id(v) for v in value]
+    available_regions: list[Annotated[str, _ruled(contract.REGION)]] | None = None
+    # Canonical title columns that targeting does not use, accepted so a titles row works as is
+    # (checked by the same rules as a titles row).
+    parent_id: Annotated[str | None, _ruled(contract.TITLES["parent_id"])] = None
+    duration_s: Annotated[int | None, _ruled(contract.TITLES["duration_s"])] = None
+    age_rating: Annotated[str | None, _ruled(contract.TITLES["age_rating"])] = None
+    country: Annotated[str | None, _ruled(contract.TITLES["country"])] = None
+    added_at: Annotated[datetime | None, _ruled(contract.TITLES["added_at"])] = None
 
     def text(self) -> str:
         """Everything a reader could match on: names, synopses and tags, in every script."""
@@ -89,13 +71,6 @@ class NewTitle(BaseModel):
     def batch(self) -> TitleBatch:
         release = pd.Timestamp(self.release_date).timestamp() if self.release_date else np.nan
         return TitleBatch([self.tokens()], [self.text()], np.array([release]))
-
-
-def _region_id(value: str) -> str:
-    region = taxonomy.normalise_region(value)
-    if region is None:
-        raise ValueError(f"unknown region '{value}'{taxonomy.suggest(value, taxonomy.REGION_IDS)}")
-    return region
 
 
 def parse_title(raw: Any, *, source: str = "title", genres: set[str] | None = None,

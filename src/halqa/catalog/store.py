@@ -53,13 +53,18 @@ class Store:
         config = {"memory_limit": memory_limit} if memory_limit else {}
         try:
             con = duckdb.connect(target, read_only=read_only, config=config)
-        except duckdb.IOException as exc:
-            raise UserError(f"{target}: cannot open the store ({_first_line(exc)})") from None
+        except duckdb.Error as exc:
+            raise _open_error(target, exc) from None
         store = cls(con, target)
-        if not read_only:
-            store.migrate()
-        else:
-            store._check_version()
+        try:
+            store._check_halqa()
+            if not read_only:
+                store.migrate()
+            else:
+                store._check_version()
+        except duckdb.Error as exc:
+            con.close()
+            raise _open_error(target, exc) from None
         return store
 
     def close(self) -> None:
@@ -76,6 +81,16 @@ class Store:
         if not self.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"):
             return 0
         return int(self.scalar("SELECT max(version) FROM schema_version") or 0)
+
+    def _check_halqa(self) -> None:
+        """Refuse a DuckDB file that holds tables but was never a halqa store (migrating would write into it)."""
+        if self.path == ":memory:" or self.schema_version():
+            return
+        tables = self.scalar("SELECT count(*) FROM duckdb_tables() WHERE NOT temporary AND database_name = "
+                             "current_database()")
+        if tables:
+            raise DataError(f"{self.path}: not a halqa store (a DuckDB database with {tables} other table"
+                            f"{'s' if tables > 1 else ''} and no halqa schema); pass --db with a halqa store file")
 
     def _check_version(self) -> int:
         version = self.schema_version()
@@ -122,10 +137,21 @@ class Store:
 
     def run(self, query: str, params: list[Any] | dict[str, Any] | None = None) -> None:
         """Execute a statement and finish it (DuckDB 2 refuses new work while a result is open)."""
-        self.con.execute(query, params or []).fetchall()
+        self.rows(query, params)
 
     def rows(self, query: str, params: list[Any] | dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
-        return self.con.execute(query, params or []).fetchall()
+        with self._damage_named():
+            return self.con.execute(query, params or []).fetchall()
+
+    @contextmanager
+    def _damage_named(self) -> Iterator[None]:
+        """A damaged block is found only when a query reads it: say so in one line, naming the file."""
+        try:
+            yield
+        except duckdb.Error as exc:
+            if _is_damage(exc):
+                raise _open_error(self.path, exc) from None
+            raise
 
     def scalar(self, query: str, params: list[Any] | dict[str, Any] | None = None) -> Any:
         """First column of the first row, or None."""
@@ -146,11 +172,13 @@ class Store:
 
     def arrow(self, query: str, params: list[Any] | dict[str, Any] | None = None) -> Any:
         """Run ``query`` and return a ``pyarrow.Table``."""
-        return self.con.sql(query, params=params).to_arrow_table()
+        with self._damage_named():
+            return self.con.sql(query, params=params).to_arrow_table()
 
     def df(self, query: str, params: list[Any] | dict[str, Any] | None = None) -> Any:
         """Run ``query`` and return a pandas DataFrame."""
-        return self.con.sql(query, params=params).df()
+        with self._damage_named():
+            return self.con.sql(query, params=params).df()
 
     def counts(self) -> dict[str, int]:
         """Row count of every data table, the way `halqa stats` shows them."""
@@ -219,6 +247,29 @@ class Store:
 
 def _sql_str(value: object) -> str:
     return str(value).replace("'", "''")
+
+
+# DuckDB's words for a file that is not a database, or a database whose bytes were damaged.
+_NOT_DUCKDB = ("not a valid DuckDB database file",)
+_DAMAGE = ("Corrupt database file", "Could not read enough bytes", "database has been invalidated",
+           "Serialization Error", "checksum")
+
+
+def _is_damage(exc: BaseException) -> bool:
+    text = str(exc)
+    return isinstance(exc, duckdb.SerializationException) or any(word in text for word in _DAMAGE)
+
+
+def _open_error(path: str, exc: BaseException) -> UserError:
+    """One line naming the store file and what is wrong with it (never a traceback)."""
+    detail = _first_line(exc)
+    if any(word in str(exc) for word in _NOT_DUCKDB):
+        return DataError(f"{path}: not a halqa store (the file is not a DuckDB database); "
+                         "pass --db with a halqa store file")
+    if _is_damage(exc):
+        return DataError(f"{path}: the store file is damaged ({detail}); restore it from a backup or from a "
+                         "`halqa export parquet` folder")
+    return UserError(f"{path}: cannot open the store ({detail})")
 
 
 def _first_line(exc: BaseException) -> str:

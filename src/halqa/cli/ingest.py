@@ -57,7 +57,10 @@ def ingest(target: TargetArg,
                                                        show_default=False)],
            map_: Annotated[list[str] | None, typer.Option("--map", help="canonical=source column; repeatable.")] = None,
            fmt: Annotated[str | None, typer.Option("--format", help="csv, tsv, parquet or jsonl (default: from "
-                                                                    "the file name).")] = None,
+                                                                    "the content, then the file name).")] = None,
+           encoding: Annotated[str | None, typer.Option("--encoding", help="Text encoding of CSV/TSV files "
+                                                        "(default UTF-8, or UTF-16 when the file starts with its "
+                                                        "byte-order mark); e.g. latin-1, cp1252.")] = None,
            create_missing: Annotated[bool, typer.Option("--create-missing", help="Events naming unknown members or "
                                                         "titles create placeholders instead of being rejected.")] = False,
            consent: ConsentOption = "none",
@@ -77,7 +80,7 @@ def ingest(target: TargetArg,
         report = ingest_files(store, target, files, mapping=parse_mapping(map_), fmt=fmt,
                               create_missing=create_missing, consent=parse_consent(consent),
                               quarantine_dir=quarantine_dir, progress=progress, add_terms=add_terms,
-                              memory_limit=memory_limit)
+                              memory_limit=memory_limit, encoding=encoding)
     _show(report.to_dict(), as_json)
 
 

@@ -17,7 +17,7 @@ import duckdb
 from halqa.catalog import CONSENT_PURPOSES, taxonomy
 from halqa.catalog.store import Store
 from halqa.errors import ConfigError, DataError
-from halqa.ingest import load, rules, stage
+from halqa.ingest import load, rules, sources, stage
 from halqa.ingest.report import FileReport, IngestReport
 from halqa.ingest.sources import Source, canonical_columns, open_source
 from halqa.ingest.sql import lit
@@ -31,10 +31,12 @@ def ingest_files(store: Store, target: str, paths: Sequence[str | os.PathLike[st
                  mapping: dict[str, str] | None = None, fmt: str | None = None, create_missing: bool = False,
                  consent: frozenset[str] | set[str] = frozenset(), quarantine_dir: str | os.PathLike[str] | None = None,
                  progress: Progress | None = None, add_terms: bool = False,
-                 memory_limit: str = DEFAULT_MEMORY_LIMIT) -> IngestReport:
+                 memory_limit: str = DEFAULT_MEMORY_LIMIT, encoding: str | None = None) -> IngestReport:
     """Validate and load ``paths`` (CSV/TSV/Parquet/JSON Lines, optionally gzipped) into ``target``.
 
-    Every file is one transaction. Good rows are stored, bad rows go to the ``quarantine``
+    The format is read from the content (then ``fmt``, then the suffix); text is UTF-8 unless it
+    starts with a UTF-16 byte-order mark or ``encoding`` says otherwise (``latin-1``, ``cp1252``).
+    Streams (named pipes, ``<(cmd)``) are read once. Every file is one transaction. Good rows are stored, bad rows go to the ``quarantine``
     table and to one quarantine CSV (in ``quarantine_dir`` or next to the input); a file
     that cannot be read or lacks a required column raises ``DataError`` before anything
     is written.
@@ -47,19 +49,31 @@ def ingest_files(store: Store, target: str, paths: Sequence[str | os.PathLike[st
         raise ConfigError(f"unknown target {target!r}: use one of {', '.join(TARGETS)}")
     if not paths:
         raise ConfigError("no input file given")
-    sources = [_opened(store, Path(p), target, fmt, mapping) for p in paths]
+    sources: list[tuple[Source, dict[str, str]]] = []
+    try:
+        for p in paths:
+            sources.append(_opened(store, Path(p), target, fmt, mapping, encoding))
+    except BaseException:
+        for source, _ in sources:  # copies of streams already made
+            for temp in source.temp_files:
+                temp.unlink(missing_ok=True)
+        raise
     return ingest_sources(store, target, sources, create_missing=create_missing, consent=consent,
                           quarantine_dir=quarantine_dir, progress=progress, add_terms=add_terms,
                           memory_limit=memory_limit)
 
 
-def _opened(store: Store, path: Path, target: str, fmt: str | None,
-            mapping: dict[str, str] | None) -> tuple[Source, dict[str, str]]:
-    source = open_source(store.con, path, fmt)
-    columns = canonical_columns(source, target, mapping)
+def _opened(store: Store, path: Path, target: str, fmt: str | None, mapping: dict[str, str] | None,
+            encoding: str | None) -> tuple[Source, dict[str, str]]:
+    source = open_source(store.con, path, fmt, encoding=encoding)
     try:
+        columns = canonical_columns(source, target, mapping)
         rules.plan(target, list(columns), rules.Context((), ()))  # checks required columns now
     except DataError as exc:
+        for temp in source.temp_files:
+            temp.unlink(missing_ok=True)
+        if str(exc).startswith(str(path)):
+            raise
         found = ", ".join(source.columns[:20]) + (" ..." if len(source.columns) > 20 else "")
         raise DataError(f"{path}: {exc} (columns found: {found}; map one with --map COLUMN=SOURCE_COLUMN)") from None
     return source, columns
@@ -96,23 +110,40 @@ def ingest_sources(store: Store, target: str, sources: list[tuple[Source, dict[s
 
 def _ingest_one(store: Store, plan: rules.Plan, source: Source, columns: dict[str, str],
                 ctx: rules.Context) -> FileReport:
+    try:
+        return _ingest_file(store, plan, source, columns, ctx)
+    finally:
+        for temp in source.temp_files:
+            temp.unlink(missing_ok=True)
+
+
+def _ingest_file(store: Store, plan: rules.Plan, source: Source, columns: dict[str, str],
+                 ctx: rules.Context) -> FileReport:
     started = time.perf_counter()
     ingest_id = store.next_ingest_id()
     # Committed before the work starts, so a run that dies stays visible as 'running'.
     store.run("INSERT INTO ingests (ingest_id, target, file, started_at, status) VALUES (?, ?, ?, now()::TIMESTAMP, "
               "'running')", [ingest_id, plan.target, str(source.path)])
-    digest = _Checksum(source.path)
+    digest = _Checksum(source.file)
     rep = FileReport(str(source.path), ingest_id, source.fmt, columns=dict(columns),
                      ignored_columns=[c for c in source.columns if c not in columns.values()])
     try:
-        _load_file(store, plan, source, columns, ctx, rep, digest)
+        try:
+            _load_file(store, plan, source, columns, ctx, rep, digest)
+        except (_NeedsRepair, duckdb.Error) as exc:
+            if not source.repairable or not (isinstance(exc, _NeedsRepair) or _reader_tripped(exc)):
+                raise
+            # DuckDB's reader lost rows to a quote or a huge row, or gave up on the file: the
+            # transaction was rolled back; read the file again through the repair pass.
+            source.__dict__.update(sources.repaired(store.con, source).__dict__)
+            _load_file(store, plan, source, columns, ctx, rep, digest)
     except Exception as exc:
         store.run("UPDATE ingests SET status = 'failed', finished_at = now()::TIMESTAMP WHERE ingest_id = ?",
                   [ingest_id])
         if isinstance(exc, duckdb.Error):  # e.g. a value DuckDB cannot read: name the file, no traceback
             raise DataError(f"{source.path}: {_first_line(exc)}") from exc
         raise
-    for table in (stage.STAGE, "_halqa_dup", "_halqa_last", "_halqa_shift"):
+    for table in (stage.STAGE, stage.CYCLES, "_halqa_dup", "_halqa_last", "_halqa_shift"):
         store.run(f"DROP TABLE IF EXISTS temp.{table}")
     rep.seconds = round(time.perf_counter() - started, 3)
     return rep
@@ -134,9 +165,15 @@ def _load_file(store: Store, plan: rules.Plan, source: Source, columns: dict[str
                                    f"FROM {stage.STAGE}")[0]
         structural = stage.structural_rejects(store, source)
         records = good + bad + len(structural)
+        if source.repairable and (any(reason.startswith(_ROWS_LOST) for _, _, reason, _ in structural)
+                                  or digest.counted_more_lines_than(source.header_lines + records)):
+            # Rows may be lost, or a quoted value spans lines: the repair pass tells a real multi-line
+            # value from rows swallowed between two stray quotes.
+            raise _NeedsRepair()
         stage.quarantine_bad_rows(store, plan, source, columns, ingest_id, structural, bad,
                                   quoted_breaks=digest.more_lines_than(source.header_lines + records))
         _suggest_terms(store, ingest_id)
+        stage.forget_repeated_rejects(store, plan.target, str(source.path), ingest_id)
         rep.rows, rep.rejected = records, bad + len(structural)
         if ctx.create_missing:
             rep.created = load.create_missing(store, plan, ctx.consent, ingest_id)
@@ -148,6 +185,20 @@ def _load_file(store: Store, plan: rules.Plan, source: Source, columns: dict[str
         store.run("""UPDATE ingests SET finished_at = now()::TIMESTAMP, accepted = ?, rejected = ?, duplicates = ?,
                      created = ?, status = 'done', file_sha256 = ? WHERE ingest_id = ?""",
                   [rep.accepted, rep.rejected, rep.duplicates, rep.created, digest.result(), ingest_id])
+
+
+# DuckDB reject types after which the rows that follow may be missing or misnumbered.
+_ROWS_LOST = ("UNQUOTED VALUE", "LINE SIZE OVER MAXIMUM", "INVALID STATE")
+_READER_FAILURES = ("state machine", "sniffing file", "Maximum line size", "unterminated quote",
+                    "CSV Error on Line")
+
+
+class _NeedsRepair(Exception):
+    """Raised inside a file's transaction when DuckDB's CSV reader may have lost rows."""
+
+
+def _reader_tripped(exc: BaseException) -> bool:
+    return any(word in str(exc) for word in _READER_FAILURES)
 
 
 def _add_terms(store: Store, target: str, source: Source, columns: dict[str, str]) -> None:
@@ -305,6 +356,11 @@ class _Checksum:
     def result(self) -> str | None:
         self._thread.join()
         return self._value
+
+    def counted_more_lines_than(self, lines: int) -> bool:
+        """Whether the file was counted and holds more lines than ``lines`` (false when not counted)."""
+        self._thread.join()
+        return self._lines is not None and self._lines > lines
 
     def more_lines_than(self, lines: int) -> bool:
         """Whether the file may hold more lines than ``lines`` (always true when not counted)."""

@@ -9,16 +9,16 @@ which is how the property tests exercise the very SQL the ingest uses.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
+from halqa.catalog import rules as contract
 from halqa.catalog import taxonomy
 from halqa.ingest.sql import case_map, lit
 
-# Numbers at or above this are unix milliseconds (1e11 s is the year 5138; 1e11 ms is March 1973).
-MS_THRESHOLD = 100_000_000_000
-# Timestamps outside these years are rejected as typos (a day count, a year, a nanosecond stamp...).
-MIN_YEAR, MAX_YEAR = 1900, 2199
-_ZONE_RE = r"(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$"
+# Numbers at or above this are unix milliseconds (the rule is the row contract's: halqa.catalog.rules).
+MS_THRESHOLD = contract.MS_THRESHOLD
+MIN_YEAR = contract.EARLIEST.year
 _BCP47_RE = r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$"
 
 
@@ -33,18 +33,20 @@ def identifier(x: str) -> str:
 
 
 def integer(x: str) -> str:
-    return f"try_cast(trim({x}) AS BIGINT)"
+    """Digits with an optional sign (the cast alone would also round 1.5 or read 0x10)."""
+    t = f"trim({x})"
+    return f"(CASE WHEN regexp_full_match({t}, {lit(contract.INTEGER_PATTERN)}) THEN try_cast({t} AS BIGINT) END)"
 
 
 def number(x: str) -> str:
-    """A finite DOUBLE (inf/nan are rejected like any other non-number); the cast ignores surrounding blanks."""
-    v = f"try_cast({x} AS DOUBLE)"
-    return f"(CASE WHEN isfinite({v}) THEN {v} END)"
+    """A finite DOUBLE written as a decimal number (inf/nan, 1_000 or 0x10 are not)."""
+    t = f"trim({x})"
+    return f"(CASE WHEN regexp_full_match({t}, {lit(contract.NUMBER_PATTERN)}) THEN try_cast({t} AS DOUBLE) END)"
 
 
 def timestamp_number(x: str) -> str:
     """The numeric reading of a timestamp; computed once per row in a layer before ``timestamp``."""
-    return f"try_cast({x} AS DOUBLE)"  # the cast itself ignores surrounding blanks
+    return number(x)
 
 
 def timestamp(x: str, n: str | None = None) -> str:
@@ -64,24 +66,28 @@ def timestamp(x: str, n: str | None = None) -> str:
               f"ELSE CAST(round(try_cast({t} AS DECIMAL(24, 6)) * {scale}) AS BIGINT) END)")
     numeric = f"(CASE WHEN isfinite({n}) AND abs({n}) < 1e15 THEN make_timestamp({micros}) END)"
     zoned = f"(try_cast({t} AS TIMESTAMPTZ) AT TIME ZONE 'UTC')"
-    iso = f"(CASE WHEN regexp_matches({t}, '{_ZONE_RE}') THEN {zoned} ELSE try_cast({t} AS TIMESTAMP) END)"
+    iso = (f"(CASE WHEN NOT regexp_full_match({t}, {lit(contract.ISO_PATTERN)}) THEN NULL "
+           f"WHEN regexp_matches({t}, {lit(contract.ZONE_PATTERN)}) THEN {zoned} ELSE try_cast({t} AS TIMESTAMP) END)")
     return f"(CASE WHEN {n} IS NOT NULL THEN {numeric} ELSE {iso} END)"
 
 
 def in_range(ts: str) -> str:
-    """Whether a parsed timestamp falls in the years halqa accepts (plain comparisons: cheap per row)."""
-    return f"({ts} >= TIMESTAMP '{MIN_YEAR}-01-01' AND {ts} < TIMESTAMP '{MAX_YEAR + 1}-01-01')"
+    """Whether a parsed timestamp is plausible: from 1900 to the horizon after now (plain comparisons:
+    cheap per row; the horizon is fixed when the SQL is built, i.e. once per file)."""
+    now = datetime.now(UTC).replace(tzinfo=None)  # the setting read afresh: once per file
+    latest = contract.latest_timestamp(now).isoformat(sep=" ")
+    return f"({ts} >= TIMESTAMP '{contract.EARLIEST:%Y-%m-%d}' AND {ts} <= TIMESTAMP '{latest}')"
 
 
 def date(x: str) -> str:
     """ISO dates (and timestamps), 01-Jan-1995 (MovieLens), 31/12/1995 (French), or a bare year."""
     t = f"trim({x})"
-    return (f"coalesce(try_cast({t} AS DATE), try_strptime({t}, ['%d-%b-%Y', '%d/%m/%Y'])::DATE, "
+    iso = f"(CASE WHEN regexp_full_match({t}, {lit(contract.ISO_PATTERN)}) THEN try_cast(left({t}, 10) AS DATE) END)"
+    return (f"coalesce({iso}, try_strptime({t}, ['%d-%b-%Y', '%d/%m/%Y'])::DATE, "
             f"CASE WHEN regexp_full_match({t}, '[0-9]{{4}}') THEN make_date(CAST({t} AS INTEGER), 1, 1) END)")
 
 
-_TRUE = ("true", "t", "1", "yes", "y", "oui", "vrai")
-_FALSE = ("false", "f", "0", "no", "n", "non", "faux")
+_TRUE, _FALSE = contract.TRUE_WORDS, contract.FALSE_WORDS
 
 
 def boolean(x: str) -> str:
@@ -137,8 +143,7 @@ def region(x: str) -> str:
     return case_map(f"trim({x})", exact, case_map(slug(x), by_slug, "NULL"))
 
 
-_COUNTRY_NAMES = {"morocco": "MA", "maroc": "MA", "المغرب": "MA", "usa": "US", "france": "FR", "spain": "ES",
-                  "espagne": "ES", "belgium": "BE", "belgique": "BE", "netherlands": "NL"}
+_COUNTRY_NAMES = dict(contract.COUNTRY_NAMES)
 
 
 def country(x: str) -> str:
@@ -161,7 +166,7 @@ def enum(x: str, values: tuple[str, ...], aliases: dict[str, str] | None = None,
 def age_band(x: str) -> str:
     """An age band as written, or an age in years bucketed like ``taxonomy.age_band``."""
     t = f"replace(trim({x}), ' ', '')"
-    years = f"try_cast({t} AS INTEGER)"
+    years = f"(CASE WHEN regexp_full_match({t}, '[+-]?[0-9]{{1,9}}') THEN try_cast({t} AS INTEGER) END)"
     bucket = (f"(CASE WHEN {years} < 0 OR {years} > 120 THEN NULL WHEN {years} < 18 THEN '<18' "
               f"WHEN {years} <= 24 THEN '18-24' WHEN {years} <= 34 THEN '25-34' WHEN {years} <= 44 THEN '35-44' "
               f"WHEN {years} <= 54 THEN '45-54' ELSE '55+' END)")

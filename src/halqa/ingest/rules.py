@@ -1,4 +1,7 @@
-"""What a valid row of each target looks like, as SQL.
+"""What a valid row of each target looks like, as SQL, built from the row contract.
+
+Each field's rule (accepted values, aliases, bounds, the wording of a refusal) is in
+``halqa.catalog.rules``; this module turns it into SQL.
 
 ``plan(target, columns, context)`` returns, for the columns a file has, the SQL
 that parses each canonical column and the checks that reject a row (each check
@@ -9,23 +12,25 @@ puts them into one SELECT over the whole file.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable
 
 from halqa.catalog import CONSENT_PURPOSES, ENTITY_TABLES, taxonomy
+from halqa.catalog import rules as contract
 from halqa.errors import DataError
 from halqa.ingest import parsers as p
 from halqa.ingest.sql import ident, lit, str_list
 
 MULTILINGUAL = {"name_": "names", "synopsis_": "synopses"}
 LIST_COLUMNS = ("genres", "themes", "languages", "creator_ids", "available_regions")
-KIND_ALIASES = {"movie": "film", "feature": "film", "show": "series", "tv-series": "series", "tv_series": "series",
-                "serie": "series", "série": "series", "song": "track", "single": "track", "music-video": "clip",
-                "video-clip": "clip", "ep": "album", "court-metrage": "short", "doc": "documentary"}
-GENDER_ALIASES = {"FEMALE": "F", "FEMME": "F", "WOMAN": "F", "MALE": "M", "HOMME": "M", "MAN": "M",
-                  "OTHER": "X", "NON-BINARY": "X", "AUTRE": "X"}
-RATING_ALIASES = {"tp": "all", "tous publics": "all", "tous-publics": "all", "g": "all", "0+": "all",
-                  "7": "7+", "-7": "7+", "12": "12+", "-12": "12+", "16": "16+", "-16": "16+", "18": "18+", "-18": "18+"}
+# Kept for callers that used them here; the rule tables in halqa.catalog.rules own them.
+KIND_ALIASES = contract.KIND_ALIASES
+GENDER_ALIASES = contract.GENDER_ALIASES
+RATING_ALIASES = contract.RATING_ALIASES
+# The SQL parser of each rule kind (halqa.catalog.rules.Rule.kind).
+_SQL_PARSERS: dict[str, Callable[..., str]] = {
+    "text": p.text, "integer": p.integer, "number": p.number, "boolean": p.boolean, "date": p.date,
+    "language": p.language, "region": p.region, "country": p.country, "age_band": p.age_band}
 
 
 @dataclass(frozen=True)
@@ -113,39 +118,67 @@ def _simple(pl: Plan, has: set[str], col: str, parse: Callable[[str], str], expe
              f"{shown(raw)} || {lit(' is not ' + expected)}")
 
 
-def _timestamp(pl: Plan, has: set[str], col: str, *, required: bool = False) -> None:
-    """A timestamp column: numeric reading computed once, then parsed, then range-checked."""
+def _field(pl: Plan, has: set[str], rule: contract.Rule) -> None:
+    """A column checked by its rule in the row contract (``halqa.catalog.rules``)."""
+    col = rule.field
+    if rule.kind == "id":
+        _id(pl, has, rule)
+    elif rule.kind == "timestamp":
+        _timestamp(pl, has, rule)
+    elif rule.kind == "enum":
+        _simple(pl, has, col, lambda x: p.enum(x, rule.choices, dict(rule.aliases), fold=rule.fold), rule.expected,
+                required=rule.required)
+    else:
+        _simple(pl, has, col, _SQL_PARSERS[rule.kind], rule.expected, required=rule.required)
+    if col not in has:
+        return
+    value, raw = pl.values[col], ident(col)
+    if rule.kind == "integer" and rule.low is not None:
+        pl.check(col, f"{value} NOT BETWEEN {rule.low:.0f} AND {rule.high:.0f}",
+                 f"{shown(raw)} || {lit(' is not ' + rule.expected)}")
+    if rule.kind == "number":
+        pl.check(col, f"abs({value}) > {contract.VALUE_LIMIT}", f"{shown(raw)} || {lit(' is not ' + rule.expected)}")
+    if rule.kind == "text" and rule.max_length is not None:
+        pl.check(col, f"length({value}) > {rule.max_length}",
+                 f"'text of ' || length({value}) || {lit(f' characters is longer than {rule.max_length}')}")
+
+
+def _timestamp(pl: Plan, has: set[str], rule: contract.Rule) -> None:
+    """A timestamp column: numeric reading computed once, then parsed, then checked plausible."""
+    col = rule.field
     if col not in has:
         return
     helper = "__n_" + col
     pl.pre[helper] = p.timestamp_number(ident(col))
-    _simple(pl, has, col, lambda x: p.timestamp(x, ident(helper)),
-            "a timestamp (unix seconds or milliseconds, or ISO-8601)", required=required)
+    _simple(pl, has, col, lambda x: p.timestamp(x, ident(helper)), rule.expected, required=rule.required)
     value = pl.values[col]
     pl.check(col, f"({value} IS NOT NULL AND NOT {p.in_range(value)})",
-             f"{shown(ident(col))} || {lit(f' is outside the years {p.MIN_YEAR}-{p.MAX_YEAR}')}")
+             f"{shown(ident(col))} || {lit(' is not ' + contract.timestamp_expected())}")
 
 
-def _id(pl: Plan, has: set[str], col: str, *, required: bool = False) -> None:
-    """An id: any non-blank text (blanks around it dropped)."""
+def _id(pl: Plan, has: set[str], rule: contract.Rule) -> None:
+    """An id: kept exactly as written; blanks or control characters in it, or over 200 characters, refused."""
+    col = rule.field
     if col not in has:
         return
-    pl.values[col] = p.identifier(ident(col))
+    pl.values[col] = v = p.identifier(ident(col))
     pl.present.append(col)
-    if required:
-        v = pl.values[col]
+    if rule.required:
         # Only values starting with a blank or control character (< '!') pay for the trim.
         pl.check(col, f"({v} IS NULL OR ({v} < '!' AND trim({v}) = ''))", lit("required value missing"))
+    pl.check(col, f"({v} IS NOT NULL AND NOT regexp_full_match({v}, {lit(contract.ID_PATTERN)}))",
+             f"{shown(v)} || {lit(' is not ' + rule.expected)}")
+    if rule.pseudonymous:
+        low, high = contract.PHONE_DIGITS
+        phone = (f"(regexp_full_match({v}, {lit(contract.PHONE_PATTERN)}) AND "
+                 f"length(regexp_replace({v}, '[^0-9]', '', 'g')) BETWEEN {low} AND {high})")
+        pl.check(col, f"({v} IS NOT NULL AND (contains({v}, '@') OR {phone}))",
+                 f"{shown(v)} || {lit(' looks like an e-mail address or a phone number; use a pseudonymous member id')}")
 
 
-def _text(pl: Plan, has: set[str], col: str, *, required: bool = False) -> None:
-    _simple(pl, has, col, p.text, "text", required=required)
-
-
-def _enum(pl: Plan, has: set[str], col: str, values: tuple[str, ...], aliases: dict[str, str] | None = None,
-          *, fold: str = "lower", required: bool = False) -> None:
-    _simple(pl, has, col, lambda x: p.enum(x, values, aliases, fold=fold), "one of " + ", ".join(values),
-            required=required)
+def _fields(pl: Plan, has: set[str], table: Mapping[str, contract.Rule], *names: str) -> None:
+    for name in names:
+        _field(pl, has, table[name])
 
 
 def _terms(pl: Plan, has: set[str], col: str, known: tuple[str, ...], noun: str) -> None:
@@ -168,10 +201,11 @@ def _list_shape(pl: Plan, col: str, raw: str) -> None:
              f"{shown(raw)} || {lit(' is not a list (use a|b|c or a JSON array)')}")
 
 
-def _list_of(pl: Plan, has: set[str], col: str, parse: Callable[[str], str], expected: str) -> None:
-    """A list whose every element must parse (languages, regions)."""
+def _list_of(pl: Plan, has: set[str], col: str, rule: contract.Rule) -> None:
+    """A list whose every element must pass ``rule`` (languages, regions)."""
     if col not in has:
         return
+    parse = _SQL_PARSERS[rule.kind]
     raw = ident(col)
     items = p.string_list(raw)
     value = f"list_transform({items}, lambda e: {parse('e')})"
@@ -179,7 +213,7 @@ def _list_of(pl: Plan, has: set[str], col: str, parse: Callable[[str], str], exp
     pl.present.append(col)
     _list_shape(pl, col, raw)
     bad = f"list_filter({items}, lambda e: {parse('e')} IS NULL)"
-    pl.check(col, f"len({bad}) > 0", f"{shown(bad + '[1]')} || {lit(' is not ' + expected)}")
+    pl.check(col, f"len({bad}) > 0", f"{shown(bad + '[1]')} || {lit(' is not ' + rule.expected)}")
 
 
 def _id_list(pl: Plan, has: set[str], col: str) -> None:
@@ -208,58 +242,34 @@ def _multilingual(columns: list[str]) -> dict[str, str]:
 
 
 def _titles(pl: Plan, has: set[str], ctx: Context) -> None:
-    _id(pl, has, "title_id", required=True)
-    _enum(pl, has, "kind", taxonomy.KINDS, KIND_ALIASES, required=True)
-    _id(pl, has, "parent_id")
-    _text(pl, has, "name", required=True)
-    _simple(pl, has, "original_language", p.language, "a BCP-47 language tag (ary, ar, fr, zgh, en...)")
+    _fields(pl, has, contract.TITLES, "title_id", "kind", "parent_id", "name", "original_language")
     if "names" in has:
         raw = ident("names")
         pl.check("names", f"(nullif(trim({raw}), '') IS NOT NULL AND {p.string_map(raw)} IS NULL)",
                  f"{shown(raw)} || {lit(' is not a JSON object of language -> text')}")
     _terms(pl, has, "genres", ctx.genres, "genre")
     _terms(pl, has, "themes", ctx.themes, "theme")
-    _simple(pl, has, "release_date", p.date, "a date (YYYY-MM-DD, DD/MM/YYYY, 01-Jan-1995 or a year)")
-    _simple(pl, has, "duration_s", p.integer, "a whole number of seconds")
-    if "duration_s" in has:
-        pl.check("duration_s", f"{pl.values['duration_s']} NOT BETWEEN 0 AND 2147483647",
-                 f"{shown(ident('duration_s'))} || ' is not a duration in seconds (0 to 2147483647)'")
-    _enum(pl, has, "age_rating", taxonomy.AGE_RATINGS, RATING_ALIASES)
-    _simple(pl, has, "country", p.country, "an ISO 3166-1 alpha-2 country code (MA, FR...)")
-    _simple(pl, has, "region", p.region, "a Moroccan region (id, code 1-12, French or Arabic name)")
+    _fields(pl, has, contract.TITLES, "release_date", "duration_s", "age_rating", "country", "region")
     _id_list(pl, has, "creator_ids")
-    _list_of(pl, has, "available_regions", p.region, "a Moroccan region")
-    _timestamp(pl, has, "added_at")
+    _list_of(pl, has, "available_regions", contract.REGION)
+    _field(pl, has, contract.TITLES["added_at"])
+    if "parent_id" in has:
+        pl.check("parent_id", f"{pl.values['parent_id']} = {pl.values['title_id']}", lit(contract.SELF_PARENT))
     pl.values["auto_created"] = "false"  # the title's own row: no longer a placeholder
     pl.present.append("auto_created")
 
 
 def _creators(pl: Plan, has: set[str], ctx: Context) -> None:
-    _id(pl, has, "creator_id", required=True)
-    _text(pl, has, "name", required=True)
-    _enum(pl, has, "role", taxonomy.ROLES)
-    _simple(pl, has, "country", p.country, "an ISO 3166-1 alpha-2 country code (MA, FR...)")
-    _simple(pl, has, "region", p.region, "a Moroccan region (id, code 1-12, French or Arabic name)")
-    _simple(pl, has, "debut_year", p.integer, "a year")
-    if "debut_year" in has:
-        pl.check("debut_year", f"{pl.values['debut_year']} NOT BETWEEN 1800 AND 2200",
-                 f"{shown(ident('debut_year'))} || ' is not a plausible year (1800-2200)'")
+    _fields(pl, has, contract.CREATORS, *contract.CREATORS)
 
 
 def _members(pl: Plan, has: set[str], ctx: Context) -> None:
-    _id(pl, has, "member_id", required=True)
-    _simple(pl, has, "age_band", p.age_band, "an age band (" + ", ".join(taxonomy.AGE_BANDS) + ") or an age")
-    _enum(pl, has, "gender", taxonomy.GENDERS, GENDER_ALIASES, fold="upper")
-    _simple(pl, has, "country", p.country, "an ISO 3166-1 alpha-2 country code (MA, FR...)")
-    _simple(pl, has, "region", p.region, "a Moroccan region (id, code 1-12, French or Arabic name)")
-    _text(pl, has, "city")
-    _list_of(pl, has, "languages", p.language, "a BCP-47 language tag")
-    _text(pl, has, "occupation")
+    _fields(pl, has, contract.MEMBERS, "member_id", "age_band", "gender", "country", "region", "city")
+    _list_of(pl, has, "languages", contract.LANGUAGE)
+    _field(pl, has, contract.MEMBERS["occupation"])
     consent_cols = [f"consent_{c}" for c in CONSENT_PURPOSES]
     if any(c in has for c in consent_cols):
-        for col in consent_cols:
-            _simple(pl, has, col, p.boolean, "true or false")
-        _timestamp(pl, has, "consent_at")
+        _fields(pl, has, contract.MEMBERS, *consent_cols, "consent_at")
     else:
         # A source without consent fields: every member gets the consents the caller named.
         for purpose in CONSENT_PURPOSES:
@@ -268,21 +278,20 @@ def _members(pl: Plan, has: set[str], ctx: Context) -> None:
         pl.values["consent_at"] = "now()::TIMESTAMP" if ctx.consent else "NULL::TIMESTAMP"
         pl.present.append("consent_at")
         pl.derived.append("consent_at")
-    _timestamp(pl, has, "joined_at")
+    _field(pl, has, contract.MEMBERS["joined_at"])
     pl.values["auto_created"] = "false"
     pl.present.append("auto_created")
 
 
 def _events(pl: Plan, has: set[str], ctx: Context) -> None:
-    _id(pl, has, "member_id", required=True)
-    _id(pl, has, "title_id", required=True)
-    _enum(pl, has, "event_type", taxonomy.EVENT_TYPES, taxonomy.EVENT_ALIASES, required=True)
-    _timestamp(pl, has, "ts", required=True)
-    _simple(pl, has, "value", p.number, "a number")
-    for col in ("device", "source"):  # free context labels: stored as written, never rejected
+    _fields(pl, has, contract.EVENTS, "member_id", "title_id", "event_type", "ts", "value")
+    for col in ("device", "source"):  # free context labels: stored as written (only absurd lengths refused)
         if col in has:
             pl.values[col] = p.identifier(ident(col))
             pl.present.append(col)
+            rule = contract.EVENTS[col]
+            pl.check(col, f"length({pl.values[col]}) > {rule.max_length}",
+                     f"'text of ' || length({pl.values[col]}) || {lit(f' characters is longer than {rule.max_length}')}")
 
 
 def referential_checks(pl: Plan, ctx: Context) -> None:
@@ -290,8 +299,9 @@ def referential_checks(pl: Plan, ctx: Context) -> None:
     if pl.target == "events" and not ctx.create_missing:
         for col, table in (("member_id", "members"), ("title_id", "titles")):
             v = pl.values[col]
+            # The wording of contract.unknown_reference, which the API's writer uses too.
             pl.check(col, f"({v} IS NOT NULL AND {v} NOT IN (SELECT {col} FROM {table}))",
-                     f"{lit('unknown ' + col[:-3] + ' ')} || {shown(v)} || "
+                     f"{lit('unknown ' + col.removesuffix('_id') + ' ')} || {shown(v)} || "
                      f"{lit(f' (ingest {table} first, or use --create-missing)')}")
     if pl.target == "titles" and "parent_id" in pl.values:
         v = pl.values["parent_id"]
@@ -300,6 +310,10 @@ def referential_checks(pl: Plan, ctx: Context) -> None:
                  f"'unknown parent title ' || {shown(v)} || ' (not in the store nor in this file)'")
         if "kind" in pl.values:
             _parent_kind_check(pl, v, pl.values["kind"])
+        # The temp table of titles whose parents lead back to them (stage.find_parent_cycles).
+        title = pl.values["title_id"]
+        pl.check("parent_id", f"({v} IS NOT NULL AND {title} IN (SELECT title_id FROM _halqa_cycles))",
+                 f"(SELECT any_value(reason) FROM _halqa_cycles c WHERE c.title_id = {title})")
     if pl.target == "titles" and "creator_ids" in pl.values and not ctx.create_missing:
         ids = pl.values["creator_ids"]
         # A lambda cannot hold a subquery: the known ids are one list, computed once in the helper layer.

@@ -11,6 +11,7 @@ would double the cost of the common case).
 
 from __future__ import annotations
 
+from halqa.catalog import rules as contract
 from halqa.catalog.store import Store
 from halqa.ingest.rules import Plan
 from halqa.ingest.sources import REJECTS_SCAN, REJECTS_TABLE, Source
@@ -78,8 +79,29 @@ def clear_rejects(store: Store) -> None:
         store.run(f"DROP TABLE IF EXISTS temp.{table}")
 
 
+CYCLES = "_halqa_cycles"
+
+
+def find_parent_cycles(store: Store, source: Source, columns: dict[str, str]) -> None:
+    """The temp table of the file's titles whose parents, in the store and the file, lead back to them.
+
+    Built before the stage, so the rule that refuses them (``rules.referential_checks``) is one more
+    SQL check, seen alike by the stage and by the numbered pass that quarantines bad rows.
+    """
+    store.run(f"DROP TABLE IF EXISTS temp.{CYCLES}")
+    incoming = (f"SELECT DISTINCT nullif(title_id, '') AS title_id, nullif(parent_id, '') AS parent_id "
+                f"FROM ({_src_sql(source, columns, numbered=False)})")
+    edges = ("SELECT title_id, parent_id FROM titles WHERE parent_id IS NOT NULL AND title_id NOT IN "
+             "(SELECT title_id FROM _incoming WHERE title_id IS NOT NULL) "
+             "UNION ALL SELECT title_id, parent_id FROM _incoming")
+    cycles = contract.parent_cycles_sql(edges, "SELECT title_id FROM _incoming", f"_incoming AS ({incoming}), ")
+    store.run(f"CREATE TEMP TABLE {CYCLES} AS {cycles}")
+
+
 def build_stage(store: Store, plan: Plan, source: Source, columns: dict[str, str]) -> None:
     """Create the temp stage table of an entity file (with row numbers: the last occurrence of a key wins)."""
+    if "parent_id" in plan.values:
+        find_parent_cycles(store, source, columns)
     store.run(f"DROP TABLE IF EXISTS temp.{STAGE}")
     store.run(f"CREATE TEMP TABLE {STAGE} AS {validated_sql(plan, source, columns, numbered=True)}")
 
@@ -89,6 +111,8 @@ def structural_rejects(store: Store, source: Source) -> list[tuple[int, str, str
 
     Read right after the file's main scan (the numbered pass of bad rows would record them again).
     """
+    if source.repair_rejects is not None:
+        return source.repair_rejects
     if not source.structural_rejects:
         return []
     exists = store.scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND temporary", [REJECTS_TABLE])
@@ -111,17 +135,35 @@ def quarantine_bad_rows(store: Store, plan: Plan, source: Source, columns: dict[
         store.con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?)",
                               [(ingest_id, plan.target, file, line, fld or None, reason, raw)
                                for line, fld, reason, raw in structural])
-    if not n_bad:
-        return
+    if n_bad:
+        _quarantine_rows(store, plan, source, columns, ingest_id, structural, quoted_breaks)
+
+
+def forget_repeated_rejects(store: Store, target: str, file: str, ingest_id: int) -> None:
+    """Re-running a file must not quarantine its bad rows again (idempotent, like the rest of ingest):
+    an older row of the same file, line, field, reason and text gives way to this run's."""
+    store.run("""DELETE FROM quarantine q WHERE q.ingest_id <> ? AND q.target = ? AND q.file = ? AND EXISTS (
+        SELECT 1 FROM quarantine n WHERE n.ingest_id = ? AND n.target = q.target AND n.file = q.file
+        AND n.line IS NOT DISTINCT FROM q.line AND n.field IS NOT DISTINCT FROM q.field
+        AND n.reason IS NOT DISTINCT FROM q.reason AND n.raw IS NOT DISTINCT FROM q.raw)""",
+              [ingest_id, target, file, ingest_id])
+
+
+def _quarantine_rows(store: Store, plan: Plan, source: Source, columns: dict[str, str], ingest_id: int,
+                     structural: list[tuple[int, str, str, str]], quoted_breaks: bool) -> None:
+    """The rows that failed a check, numbered by their line in the file."""
+    file = str(source.path)
     # Row r of the scan sits after the header and after every structurally rejected line before it.
-    shifts = _shift_table(structural, source.header_lines)
+    shifts = [] if source.exact_lines else _shift_table(structural, source.header_lines)
     store.run("DROP TABLE IF EXISTS temp._halqa_shift")
     store.run("CREATE TEMP TABLE _halqa_shift (t BIGINT)")
     if shifts:
         store.con.executemany("INSERT INTO _halqa_shift VALUES (?)", [(t,) for t in shifts])
     store.run("SET preserve_insertion_order = true")  # row_number() OVER () must follow the file
     breaks = quoted_breaks and source.breaks_scan is not None
-    bad = validated_sql(plan, source, columns, numbered=True, breaks=breaks)
+    # An entity file's stage already holds every row's number, text and verdict: no second scan.
+    staged = plan.target != "events" and not breaks
+    bad = f"SELECT * FROM {STAGE}" if staged else validated_sql(plan, source, columns, numbered=True, breaks=breaks)
     store.run(f"""INSERT INTO quarantine
         SELECT ?, ?, ?, _row + {source.header_lines} + (SELECT count(*) FROM _halqa_shift WHERE t <= _row)
                         {"+ _nl_before" if breaks else ""},

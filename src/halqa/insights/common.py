@@ -7,6 +7,7 @@ import math
 import re
 from typing import Any
 
+from halqa.catalog.rules import latest_timestamp
 from halqa.errors import ConfigError
 from halqa.insights.calendar import Period
 
@@ -44,11 +45,14 @@ def parse_date(text: str | dt.date | None, name: str = "as-of") -> dt.date | Non
 
 
 def resolve_as_of(store: Any, as_of: str | dt.date | None) -> dt.date:
-    """The day after the window ends: given, or the day after the last consented event."""
+    """The day after the window ends: given, or the day after the last consented event.
+
+    Only plausible events anchor it (the row contract's horizon, ``halqa.catalog.rules``): one
+    event stored with a typo far in the future (by an older halqa) must not empty every window."""
     day = parse_date(as_of)
     if day is not None:
         return day
-    last = store.scalar("SELECT max(ts) FROM events_analytics")
+    last = store.scalar("SELECT max(ts) FROM events_analytics WHERE ts <= ?", [latest_timestamp()])
     if last is None:
         raise ConfigError(f"{store.path}: no events with analytics consent yet (ingest events first)")
     return last.date() + dt.timedelta(days=1)

@@ -13,6 +13,7 @@ import time
 from typing import Any
 
 from halqa.catalog import Store
+from halqa.catalog.rules import parent_cycles_sql
 from halqa.catalog.schema import MEMBERS, TITLES
 from halqa.errors import NotFoundError, UserError
 from halqa.service import keys as keyring
@@ -219,7 +220,20 @@ def _upsert_titles(store: Store, rows: list[dict[str, Any]]) -> int:
     store.con.executemany(f"INSERT OR REPLACE INTO titles ({', '.join(columns)}, auto_created) VALUES ({values}, false)",
                           [[_map(r.get(c)) if c in ("names", "synopses") else r.get(c) for c in columns]
                            for r in rows])
+    _refuse_parent_cycles(store, rows)
     return len(rows)
+
+
+def _refuse_parent_cycles(store: Store, rows: list[dict[str, Any]]) -> None:
+    """The rule ``halqa ingest`` applies too (halqa.catalog.rules): raising rolls the upsert back."""
+    ids = [r["title_id"] for r in rows if r.get("parent_id")]
+    if not ids:
+        return
+    edges = "SELECT title_id, parent_id FROM titles WHERE parent_id IS NOT NULL"
+    found = dict(store.rows(parent_cycles_sql(edges, "SELECT unnest(?::VARCHAR[])"), [ids]))
+    for i, row in enumerate(rows):
+        if row["title_id"] in found:
+            raise UserError(f"titles[{i}].parent_id: {found[row['title_id']]}")
 
 
 def _upsert_members(store: Store, rows: list[dict[str, Any]]) -> int:

@@ -27,6 +27,7 @@ from typing import Any
 import pyarrow as pa
 
 from halqa.catalog import Store
+from halqa.catalog.rules import unknown_reference
 
 log = logging.getLogger("halqa.service.writer")
 
@@ -36,6 +37,7 @@ _SCHEMA = pa.schema([("seq", pa.int64()), ("member_id", pa.string()), ("title_id
                      ("event_type", pa.string()), ("ts", pa.timestamp("us")), ("value", pa.float64()),
                      ("device", pa.string()), ("source", pa.string())])
 _STOP = object()
+_API_FIX = {"member_id": "PUT it to /v1/members first", "title_id": "PUT it to /v1/titles first"}
 # Member and title ids confirmed to exist; a batch whose ids are all known skips the look-up.
 # Bounded so a store with millions of members does not grow the server without limit.
 KNOWN_IDS_MAX = 500_000
@@ -195,7 +197,7 @@ class EventWriter:
             key = tuple(row[f] for f in EVENT_KEY)
             if i in bad:
                 field = "member_id" if bad[i][0] else "title_id"
-                reason = f"unknown {field} '{row[field]}'"
+                reason = unknown_reference(field, row[field], _API_FIX[field])
                 outcomes.append({"status": "rejected", "field": field, "reason": reason})
                 quarantined.append((i, field, reason, row))
             elif key in existing:

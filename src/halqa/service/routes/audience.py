@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from halqa.catalog import rules as contract
 from halqa.service.deps import Analyst, Backend
 
 router = APIRouter(tags=["audience"])
@@ -23,10 +24,11 @@ class NewTitleIn(BaseModel):
         "name": "ⵜⵉⵣⵉ ⵏ ⵓⵙⵙⴰⵏ", "kind": "track", "genres": ["ahwash"], "language": "zgh",
         "region": "souss-massa", "synopsis": "ⴰⵀⵡⴰⵛ ⵏ ⵓⵙⵓⵙ"}})
 
-    name: Annotated[str, StringConstraints(min_length=1, max_length=300)]
-    kind: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+    # The rules of a titles row (halqa.catalog.rules): the same verdict as `halqa target --title FILE`.
+    name: Annotated[str, BeforeValidator(contract.TITLES["name"].parse)]
+    kind: Annotated[str, BeforeValidator(contract.TITLES["kind"].parse)]
     genres: list[Annotated[str, StringConstraints(min_length=1, max_length=60)]] = Field(min_length=1, max_length=20)
-    language: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+    language: Annotated[str, BeforeValidator(contract.LANGUAGE.parse)]
 
 
 class ExportIn(BaseModel):
