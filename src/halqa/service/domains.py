@@ -187,8 +187,9 @@ class DomainCalls:
         return self._records("SELECT campaign, created_at, title_id, source, holdout_share, exposed, holdout, "
                              "hashed FROM audience_campaigns ORDER BY created_at DESC")
 
-    def campaign_lift(self, campaign: str, detect: float | None) -> dict[str, Any]:
-        return jsonable(audience_api().measure(self.reader(), campaign, k=self.settings.min_group, detect=detect))
+    def campaign_lift(self, campaign: str, detect: float | None, title_id: str | None = None) -> dict[str, Any]:
+        return jsonable(audience_api().measure(self.reader(), campaign, title_id=title_id,
+                                               k=self.settings.min_group, detect=detect))
 
     def labels(self) -> dict[str, Any]:
         """Genre, theme and region labels in the interface languages, for the dashboard."""
