@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from halqa.recommend.explain import TEMPLATES
 from tests.service.conftest import Served
 from tests.service.test_dashboard import ARGS, CHROMIUM, browser, open_dashboard, page  # noqa: F401 (fixtures)
 
@@ -23,20 +24,27 @@ WAIT = {"trends": "#trends-regions tbody tr", "recommendations": "#recs-list li"
 
 # Text nodes a person reads as interface (not data: names, ids and numbers sit in <bdi>, .num or SVG),
 # each matched against the current language's templates ({x} = anything).
-UNTRANSLATED = """(lang) => {
+UNTRANSLATED = """([lang, server]) => {
   const table = window.HALQA_I18N[lang];
   const esc = (s) => s.replace(/[.*+?^${}()|[\\]\\\\]/g, '\\\\$&');
-  const templates = Object.values(table).map((v) => new RegExp('^' + esc(v.trim()).replace(/\\\\\\{[a-z_]+\\\\\\}/g, '.+?') + '$', 's'));
+  const toRegex = (v) => new RegExp('^' + esc(v.trim()).replace(/\\\\\\{[a-z_]+\\\\\\}/g, '.+?') + '$', 's');
+  const templates = Object.values(table).map(toRegex);
+  // Recommendation reasons are worded by the server (halqa.recommend.explain.TEMPLATES), pieces joined by " · "
+  const reasons = server.map(toRegex);
   const skip = 'bdi, .num, svg, script, style, datalist, [lang]:not(html), .brand, #login, [hidden]';
   const out = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     const text = n.textContent.trim();
     const parent = n.parentElement;
-    if (!text || /^[\\d\\s.,:;·%×\\-–\\[\\]()…/+٪]+$/.test(text)) continue;
+    if (!text || /^[\\d\\s.,:;·%×\\-–\\[\\]()…/+٪\\u200e\\u200f\\u061c]+$/.test(text)) continue;
     if (parent.closest(skip) || !parent.getClientRects().length) continue;
     if (parent.tagName === 'OPTION' && parent.parentElement.dataset.options
         && !['kinds', 'language_tags'].includes(parent.parentElement.dataset.options)) continue;  // data labels
+    if (parent.dataset.from === 'recommender') {
+      if (!text.split(' · ').every((part) => reasons.some((re) => re.test(part)))) out.push(text);
+      continue;
+    }
     if (!templates.some((re) => re.test(text))) out.push(text);
   }
   return out;
@@ -68,7 +76,7 @@ def test_every_page_is_translated_and_shows_no_null(page, served: Served, lang: 
         text = page.inner_text("body")
         assert not re.search(r"\b(null|NaN|undefined|None)\b", text), (tab, text[:2000])
         assert page.inner_text("#status") == "", tab
-        left = page.evaluate(UNTRANSLATED, lang)
+        left = page.evaluate(UNTRANSLATED, [lang, list(TEMPLATES[lang].values())])
         assert not left, f"{lang} {tab}: not from the {lang} translation table: {left}"
 
 

@@ -279,7 +279,7 @@
     list.replaceChildren(...recs.items.map((item) => {
       const li = document.createElement("li");
       li.dataset.titleId = item.title_id;
-      const score = span(`${t("score")} ${fmtNum(Number(item.score.toFixed(3)))}`, "score");
+      const score = span(t("score_value", { v: fmtNum(Number(item.score.toFixed(3))) }), "score");
       const name = document.createElement("bdi");
       name.className = "name";
       name.dir = "auto";
@@ -287,6 +287,7 @@
       const reason = document.createElement("div");
       reason.className = "reason";
       reason.dir = "auto";
+      reason.dataset.from = "recommender";  // worded by the server in the asked language (lang=)
       reason.textContent = item.reason;
       li.append(score, name);
       if (item.local) li.append(span(t("moroccan"), "tag"));
