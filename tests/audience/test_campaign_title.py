@@ -8,12 +8,11 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
+from audience_world import insert, make_world
 from typer.testing import CliRunner
 
 from halqa.catalog import Store
 from halqa.cli.main import app
-
-from audience_world import insert, make_world
 
 runner = CliRunner()
 
@@ -76,9 +75,9 @@ def test_target_export_lift_as_the_readme_writes_them(tmp_path):
 def test_a_file_without_a_title_says_what_lift_will_need(tmp_path):
     db = tmp_path / "w.duckdb"
     with Store.open(db) as store:
-        world = make_world(store, np.random.default_rng(3), n_members=200, n_titles=20)
+        members = make_world(store, np.random.default_rng(3), n_members=200, n_titles=20)["members"]
     aud = tmp_path / "ids.csv"
-    world["members"][["member_id"]].to_csv(aud, index=False)
+    members[["member_id"]].to_csv(aud, index=False)
     res = invoke("audience-export", aud, "--campaign", "blind", "--out", tmp_path / "x.csv", "--db", db)
     assert res.exit_code == 0 and "no title recorded" in res.output
     res = invoke("lift", "--campaign", "blind", "--db", db)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +113,7 @@ def _audience(store: Any, seg: Segment, main: dict, figures: Figures, k: int) ->
 
 def _value_label(value: Any) -> str:
     """Members who gave no gender (or age band, region) are counted under a word, not ``nan``."""
-    return "not given" if value is None or value != value else str(value)
+    return "not given" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
 def _row_values(row: dict, keys: tuple[str, ...]) -> dict:
