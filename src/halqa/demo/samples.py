@@ -45,6 +45,8 @@ def write_samples(out_dir: Path, titles: Path, members: Path, events: list[Path]
 
 def _fans_of_top_title(plays: pd.DataFrame) -> list[str]:
     """Members who played the most played standalone title most often: a plausible seed audience."""
+    if plays.empty:
+        return []
     top = plays["title_id"].value_counts().index[0]
     return plays[plays["title_id"] == top]["member_id"].value_counts().head(FANS).index.tolist()
 
