@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.conftest import MOVIELENS, REPO
 from tests.service.conftest import free_port
@@ -68,6 +69,7 @@ def _serve(line: str, cwd: Path, env: dict) -> None:
         process.wait(30)
 
 
+@pytest.mark.slow  # ~25 commands, each a process that loads halqa; target, train and lookalike fit models
 def test_every_tour_command_runs_as_written(tmp_path):
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "COLUMNS": "120"}
