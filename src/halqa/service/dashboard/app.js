@@ -370,7 +370,7 @@
     const name = campaign.campaign;
     const title = titleId || campaign.title_id || "";
     $("campaign-lift").hidden = false;
-    $("campaign-lift-title").textContent = name;
+    $("campaign-lift-title").replaceChildren(bdi(name));
     $("lift-form").elements.title_id.value = title;
     for (const id of ["campaign-groups", "campaign-lift-chart", "campaign-accounting"]) $(id).replaceChildren();
     $("campaign-lift-note").textContent = "";
@@ -378,7 +378,10 @@
     $("campaign-lift-figures").textContent = t("loading");
     let result;
     try { result = await api(`/v1/campaigns/${encodeURIComponent(name)}/lift`, titleId ? [["title_id", titleId]] : []); }
-    catch (error) { $("campaign-lift-figures").textContent = error.message; return; }
+    catch (error) {  // the server's own words, after a lead in the interface language
+      if (liftCampaign === campaign) $("campaign-lift-figures").replaceChildren(`${t("lift_unavailable")} `, bdi(error.message));
+      return;
+    }
     if (liftCampaign !== campaign) return;
     const g = result.groups;
     fillTable($("campaign-groups"), [t("group"), t("members"), t("converted"), t("conversion")],

@@ -2,6 +2,7 @@
 // it is shown in its own script. Keys missing in a language fall back to English.
 window.HALQA_I18N = {
   en: {
+    lift_unavailable: "The lift cannot be shown:",
     score_value: "score {v}",
     kind_season: "Season", kind_clip: "Clip", lang_arb: "Standard Arabic", lang_mey: "Hassaniya", lang_ber: "Berber languages", lang_de: "German", lang_it: "Italian", gender_F: "Women", gender_M: "Men", gender_X: "Other",
     new_item: "new (no baseline)", days: "{n} d", kind_film: "Film", kind_series: "Series", kind_episode: "Episode",
@@ -35,6 +36,7 @@ window.HALQA_I18N = {
     t_name: "Title", required: "required (or paste the JSON)", t_kind: "Kind", synopsis: "Synopsis", top_n: "Audience size", paste_json: "…or paste the title's JSON", find_audience: "Find the audience", audience_size: "{size} members (of {candidates} with marketing consent)", campaign: "Campaign", holdout: "Holdout", export: "Export (marketing consent only)", exported: "Campaign {campaign}: {exposed} exposed, {holdout} held out, {dropped} dropped without consent.", created: "Created", exposed: "Exposed", converted: "Converted", conversion: "Conversion", abs_lift: "Absolute lift {lift} points, 95% interval ", rel_lift: "relative lift {lift}%, interval (%) ", reasons: "Reasons", group: "Group",
   },
   fr: {
+    lift_unavailable: "La hausse ne peut pas être affichée :",
     score_value: "score {v}",
     kind_season: "Saison", kind_clip: "Clip", lang_arb: "Arabe standard", lang_mey: "Hassanya", lang_ber: "Langues berbères", lang_de: "Allemand", lang_it: "Italien", gender_F: "Femmes", gender_M: "Hommes", gender_X: "Autre",
     new_item: "nouveau (pas de référence)", days: "{n} j", kind_film: "Film", kind_series: "Série", kind_episode: "Épisode",
@@ -69,6 +71,7 @@ window.HALQA_I18N = {
     t_name: "Titre", required: "obligatoire (ou collez le JSON)", t_kind: "Type", synopsis: "Synopsis", top_n: "Taille de l'audience", paste_json: "…ou collez le JSON du titre", find_audience: "Trouver l'audience", audience_size: "{size} membres (sur {candidates} ayant consenti au marketing)", campaign: "Campagne", holdout: "Groupe témoin", export: "Exporter (consentement marketing seulement)", exported: "Campagne {campaign} : {exposed} exposés, {holdout} en témoin, {dropped} écartés faute de consentement.", created: "Créée", exposed: "Exposés", converted: "Convertis", conversion: "Conversion", abs_lift: "Hausse absolue {lift} points, intervalle à 95 % ", rel_lift: "hausse relative {lift} %, intervalle (%) ", reasons: "Raisons", group: "Groupe",
   },
   ar: {
+    lift_unavailable: "لا يمكن عرض الزيادة:",
     score_value: "النقاط {v}",
     kind_season: "موسم", kind_clip: "كليب", lang_arb: "العربية الفصحى", lang_mey: "الحسانية", lang_ber: "اللغات الأمازيغية", lang_de: "الألمانية", lang_it: "الإيطالية", gender_F: "النساء", gender_M: "الرجال", gender_X: "آخر",
     new_item: "جديد (بلا مرجع)", days: "{n} يوم", kind_film: "فيلم", kind_series: "مسلسل", kind_episode: "حلقة",
