@@ -39,8 +39,11 @@ def test_target_json_and_out_keep_scripts(world_db, tmp_path):
     assert set(payload["breakdown"]) >= {"age_band", "region", "language"}
     frame = pd.read_csv(out)
     assert list(frame.columns[:3]) == ["member_id", "score", "reasons"] and len(frame) == 30
-    plain = invoke("target", "--title-id", "t001", "--top", 5, "--db", db)
+    assert "title_id" not in frame.columns  # the new title's JSON gave no id
+    plain = invoke("target", "--title-id", "t001", "--top", 5, "--db", db, "--out", tmp_path / "t001.csv")
     assert plain.exit_code == 0 and "audience of 5 members" in plain.stdout
+    # the file names its title, so `halqa audience-export` records it for `halqa lift`
+    assert set(pd.read_csv(tmp_path / "t001.csv")["title_id"]) == {"t001"}
 
 
 def test_bad_input_is_one_line_exit_2(world_db, tmp_path):

@@ -145,6 +145,7 @@ def test_audience_page_targets_a_new_title_and_exports(page, served: Served) -> 
     page.wait_for_selector("#audience-members tbody tr")
     assert "60" in page.locator("#audience-size").inner_text()
     assert page.locator("#audience-region .row").count() >= 1
+    page.fill("#export-form input[name=title_id]", "t-zgh-1")  # the id it has in the catalogue, for lift
     page.fill("#export-form input[name=campaign]", "dashboard-export")
     page.click("#export-form button[type=submit]")
     page.wait_for_function("document.querySelector('#export-result').innerText.includes('dashboard-export')")

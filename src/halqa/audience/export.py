@@ -46,9 +46,11 @@ class ExportResult:
     dropped_no_consent: int
     unknown: int
     hashed: bool
+    title_id: str | None = None
 
     def to_dict(self) -> dict:
-        return {"campaign": self.campaign, "exposed": self.n_exposed, "holdout": self.n_holdout,
+        return {"campaign": self.campaign, "title_id": self.title_id, "exposed": self.n_exposed,
+                "holdout": self.n_holdout,
                 "dropped_no_consent": self.dropped_no_consent, "unknown_members": self.unknown,
                 "hashed": self.hashed}
 
@@ -69,16 +71,31 @@ def read_member_list(path: str | Path) -> pd.DataFrame:
     return frame[frame["member_id"] != ""].drop_duplicates("member_id")
 
 
+def title_of(members: pd.DataFrame) -> str | None:
+    """The title an audience file was made for (``halqa target --out`` writes a ``title_id`` column)."""
+    if "title_id" not in members.columns:
+        return None
+    ids = members["title_id"].dropna().astype(str).str.strip()
+    ids = set(ids[ids != ""])
+    if len(ids) > 1:
+        raise DataError(f"the audience file names {len(ids)} titles in its title_id column "
+                        f"({', '.join(sorted(ids)[:3])}…): a campaign promotes one; pass --title-id")
+    return ids.pop() if ids else None
+
+
 def export_audience(store: Any, members: pd.DataFrame, campaign: str, *, holdout: float = 0.1,
                     hash_salt: str | None = None, seed: int = 0, title_id: str | None = None,
                     source: str = "file") -> ExportResult:
-    """Record ``campaign`` and return the exposed group, keeping only marketing-consented members."""
+    """Record ``campaign`` and return the exposed group, keeping only marketing-consented members.
+
+    The promoted title is ``title_id``, else the one the audience file names (see ``title_of``)."""
     if not _NAME.match(campaign or ""):
         raise ConfigError(f"campaign name '{campaign}' must be 1-80 letters, digits, '.', '-' or '_'")
     if not 0 <= holdout < 1:
         raise ConfigError(f"--holdout is a share between 0 and 1, e.g. 0.1 (got {holdout})")
     if hash_salt is not None and len(hash_salt) < 8:
         raise ConfigError("--hash-salt must be at least 8 characters (a short salt is easy to brute-force)")
+    title_id = title_id or title_of(members)
     ensure_tables(store)
     if store.scalar("SELECT count(*) FROM audience_campaigns WHERE campaign = ?", [campaign]):
         raise UserError(f"campaign '{campaign}' already exists; choose another name")
@@ -118,7 +135,7 @@ def export_audience(store: Any, members: pd.DataFrame, campaign: str, *, holdout
     out_col = "member_hash" if hash_salt else "member_id"
     exposed = pd.DataFrame({out_col: np.array(exported)[~is_holdout], "score": score.to_numpy()[~is_holdout]})
     return ExportResult(campaign, exposed, int((~is_holdout).sum()), int(is_holdout.sum()), dropped, unknown,
-                        hash_salt is not None)
+                        hash_salt is not None, title_id)
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:

@@ -89,6 +89,29 @@ def sample_size(base_rate: float, lift: float, *, power: float = 0.8, alpha: flo
             "holdout_share": holdout_share, "members": total, "exposed": total - holdout, "holdout": holdout}
 
 
+def accounting(store: Any, name: str, info: dict) -> dict:
+    """Why the measured groups are smaller than the exported ones, member by member.
+
+    Exported = written to the ad platform (exposed) or kept back (holdout), marketing consent only.
+    Measured = those who still have analytics consent: measuring is analytics, so a member who never
+    gave it, or withdrew it since, leaves both groups (and one deleted from the store too)."""
+    rows = store.rows(
+        """SELECT x.grp, count(*) AS exported, count(a.member_id) AS measured,
+                  count(*) FILTER (WHERE a.member_id IS NULL AND m.member_id IS NOT NULL) AS no_analytics,
+                  count(*) FILTER (WHERE m.member_id IS NULL) AS gone
+           FROM audience_exports x LEFT JOIN members_analytics a USING (member_id)
+                LEFT JOIN members m USING (member_id)
+           WHERE x.campaign = ? GROUP BY x.grp""", [name])
+    groups = {grp: {"exported": int(n), "measured": int(kept), "without_analytics_consent": int(no),
+                    "no_longer_in_store": int(gone)} for grp, n, kept, no, gone in rows}
+    empty = {"exported": 0, "measured": 0, "without_analytics_consent": 0, "no_longer_in_store": 0}
+    groups = {g: groups.get(g, empty) for g in ("exposed", "holdout")}
+    return {**groups, "dropped_at_export_without_marketing_consent": int(info["dropped_no_consent"]),
+            "holdout_share": float(info["holdout_share"]),
+            "explanation": "exported members without analytics consent now (never given or withdrawn since) "
+                           "are not measured: measuring conversions is analytics"}
+
+
 def measure(store: Any, name: str, *, title_id: str | None = None, start: datetime | None = None,
             end: datetime | None = None, event_types: tuple[str, ...] = CONVERSION_EVENTS,
             confidence: float = 0.95, bootstrap: int = 2000, seed: int = 0, k: int = DEFAULT_K,
@@ -97,7 +120,8 @@ def measure(store: Any, name: str, *, title_id: str | None = None, start: dateti
     info = load_campaign(store, name)
     title = title_id or info.get("title_id")
     if not title or (isinstance(title, float) and np.isnan(title)):
-        raise UserError(f"campaign '{name}' has no title recorded: pass --title-id for the title it promoted")
+        raise UserError(f"campaign '{name}' has no title recorded (it was exported from a file without a "
+                        "title_id column and without --title-id): give the title it promoted with --title-id")
     start = start or info["created_at"]
     # Measurement is analytics: members who withdrew analytics consent leave both groups.
     counts = {grp: GroupCounts(int(n), int(c)) for grp, n, c in store.rows(
@@ -110,7 +134,13 @@ def measure(store: Any, name: str, *, title_id: str | None = None, start: dateti
         [title, start, end, end, list(event_types), name])}
     exposed, holdout = counts.get("exposed", GroupCounts(0, 0)), counts.get("holdout", GroupCounts(0, 0))
     result: dict[str, Any] = {"campaign": name, "title_id": title, "start": str(start),
-                              "end": str(end) if end else None, "k": k}
+                              "end": str(end) if end else None, "k": k,
+                              "title_in_catalogue": bool(store.scalar(
+                                  "SELECT count(*) FROM titles WHERE title_id = ?", [title]))}
+    result["accounting"] = accounting(store, name, info)
+    if not result["title_in_catalogue"]:
+        result["note"] = (f"title '{title}' is not in the catalogue yet: nobody can have played it, so both "
+                          "groups show 0 conversions until it is ingested and played")
     if exposed.members < k or holdout.members < k:
         raise UserError(f"campaign '{name}': a group has fewer than k={k} measurable members "
                         f"(exposed {exposed.members if exposed.members >= k else f'<{k}'}, holdout "
@@ -118,7 +148,7 @@ def measure(store: Any, name: str, *, title_id: str | None = None, start: dateti
     result["groups"] = {g: {"members": c.members, "converted": c.converted, "conversion": c.rate}
                         for g, c in (("exposed", exposed), ("holdout", holdout))}
     result["lift"] = lift_stats(exposed, holdout, confidence=confidence, bootstrap=bootstrap, seed=seed)
-    if exposed.converted + holdout.converted == 0:
+    if exposed.converted + holdout.converted == 0 and "note" not in result:
         result["note"] = "no conversions in either group yet: intervals are degenerate; measure again later"
     observed = result["lift"]["absolute_lift"]
     target = detect if detect is not None else (observed if observed > 0 else None)

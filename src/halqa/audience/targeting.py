@@ -38,10 +38,19 @@ class TargetResult:
     weights: dict[str, float]
     already_reached: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    title_id: str | None = None  # the id the title has (or will have) in the catalogue, when known
+
+    def table(self) -> pd.DataFrame:
+        """The audience as written to a file: with a ``title_id`` column when the title's id is known,
+        so ``halqa audience-export`` records which title the campaign promotes (``halqa lift`` needs it)."""
+        if self.title_id is None:
+            return self.audience
+        return self.audience.assign(title_id=self.title_id)
 
     def to_dict(self, rows: int | None = None) -> dict:
         shown = self.audience if rows is None else self.audience.head(rows)
-        return {"title": self.title, "size": int(len(self.audience)), "candidates": self.candidates,
+        return {"title": self.title, "title_id": self.title_id, "size": int(len(self.audience)),
+                "candidates": self.candidates,
                 "already_reached": self.already_reached, "breakdown": self.breakdown,
                 "method": {"name": "halqa-blend", "weights": {k: round(v, 4) for k, v in self.weights.items()}},
                 "members": shown.to_dict(orient="records")}
@@ -67,7 +76,9 @@ class Targeter:
 
     def target(self, title: NewTitle, *, top: int | None = None, min_score: float | None = None) -> TargetResult:
         """Rank members for a title that is not in the store (or is treated as unseen)."""
-        return self._target(self.data, title.batch(), title.name, title.available_regions, top, min_score)
+        result = self._target(self.data, title.batch(), title.name, title.available_regions, top, min_score)
+        result.title_id = title.title_id
+        return result
 
     def target_existing(self, title_id: str, *, top: int | None = None,
                         min_score: float | None = None) -> TargetResult:
@@ -81,6 +92,7 @@ class Targeter:
         name = self.data.titles.names[idx] if self.data.titles.names else str(title_id)
         result = self._target(data, self.data.titles.take([idx]), name, None, top, min_score, exclude=reached)
         result.already_reached = int(len(reached)) if len(reached) >= self.k else 0
+        result.title_id = str(title_id)
         return result
 
     def _target(self, data: TargetingData, batch: TitleBatch, name: str, regions: list[str] | None,

@@ -49,7 +49,7 @@ def target(
             result = (targeter.target(meta, top=top, min_score=min_score) if title is not None
                       else targeter.target_existing(title_id, top=top, min_score=min_score))
     if out:
-        write_table(result.audience, out)
+        write_table(result.table(), out)
     if as_json:
         print_json({**result.to_dict(), "out": str(out) if out else None})
         return
@@ -119,6 +119,11 @@ def audience_export(
     console.print(f"campaign [bold]{campaign}[/]: {result.n_exposed:,} exposed written to {out}"
                   f"{' (salted hashes)' if result.hashed else ''}, {result.n_holdout:,} held back; "
                   f"{result.dropped_no_consent:,} dropped without marketing consent, {result.unknown:,} unknown ids")
+    if result.title_id:
+        console.print(f"promotes title {result.title_id}: measure it with `halqa lift --campaign {campaign}`")
+    else:
+        err_console.print("[yellow]no title recorded (the file has no title_id column): `halqa lift` will need "
+                          "--title-id[/]")
 
 
 @user_errors
@@ -151,6 +156,7 @@ def lift(
     for grp, g in result["groups"].items():
         table.add_row(grp, f"{g['members']:,}", f"{g['converted']:,}", f"{g['conversion']:.2%}")
     console.print(table)
+    _print_accounting(result["accounting"])
     lf = result["lift"]
     lo, hi = lf["absolute_ci"]
     blo, bhi = lf["bootstrap_absolute_ci"]
@@ -202,6 +208,16 @@ def _when(value: str | None, option: str):
     except ValueError:
         raise ConfigError(f"{option} '{value}' is not an ISO date or time (e.g. 2026-03-01 or 2026-03-01T20:00)") \
             from None
+
+
+def _print_accounting(acc: dict) -> None:
+    for grp in ("exposed", "holdout"):
+        g = acc[grp]
+        gone = f", {g['no_longer_in_store']:,} no longer in the store" if g["no_longer_in_store"] else ""
+        console.print(f"  {grp}: {g['exported']:,} exported, {g['measured']:,} measured "
+                      f"({g['without_analytics_consent']:,} without analytics consent{gone})")
+    console.print(f"  ({acc['dropped_at_export_without_marketing_consent']:,} were dropped at export without "
+                  f"marketing consent; the holdout was a random {acc['holdout_share']:.0%}; {acc['explanation']})")
 
 
 def _print_breakdown(bd: dict) -> None:

@@ -64,6 +64,7 @@ class _Builder:
         self.cat.centroids = {g: families[family_of[g]] + rng.normal(0, 0.5, tastes.LATENT_DIM) for g in GENRES}
         self.centroids = self.cat.centroids
         self.ids: dict[str, int] = {}
+        self.taken_names: set[str] = set()  # title names given so far (each name once)
 
     def next_id(self, prefix: str, width: int) -> str:
         self.ids[prefix] = self.ids.get(prefix, 0) + 1
@@ -123,7 +124,7 @@ class _Builder:
         if themes is None:
             pool = list(GENRE_THEMES.get(genre, ("city-life", "love", "family-ties")))
             themes = [str(t) for t in rng.choice(pool, size=min(len(pool), int(rng.integers(1, 3))), replace=False)]
-        name_, names = name or naming.title_name(rng, language)
+        name_, names = name or self._distinct_name(language, release)
         region = creator["region"] if creator["country"] == "MA" else None
         row = {
             "title_id": self.next_id(prefix, width), "kind": kind, "parent_id": parent["title_id"] if parent else None,
@@ -136,6 +137,29 @@ class _Builder:
         }
         self.cat.titles.append(row)
         return row
+
+    def _distinct_name(self, language: str, release: date) -> tuple[str, dict]:
+        """A name no other title has yet (a list with the same name three times is ambiguous).
+
+        The first draw uses the world's stream as before; redraws use a side stream seeded by the
+        title's position, so resolving a clash never shifts the rest of the world. When the
+        vocabulary runs out the release year tells the titles apart."""
+        taken = self.taken_names
+        name, names = naming.title_name(self.rng, language)
+        side = None
+        for attempt in range(30):
+            if name not in taken:
+                break
+            side = side or np.random.default_rng([len(self.cat.titles), 7919])
+            name, names = naming.title_name(side, language)
+        else:
+            base, count = name, 1
+            while name in taken:  # the year, then a count within the year
+                suffix = f" ({release.year})" if count == 1 else f" ({release.year}, {count})"
+                name, count = base + suffix, count + 1
+            names = {tag: text + name[len(base):] for tag, text in names.items()}
+        taken.add(name)
+        return name, names
 
     def unit(self, row: dict, genre: str, *, pop_shift: float = 0.0, emerging: int = -1,
              ramadan_year: int = 0) -> None:

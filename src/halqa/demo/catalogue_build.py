@@ -47,10 +47,12 @@ def _director(b: _Builder, genre: str, moroccan: bool | None = None) -> dict:
 def _episodes(b: _Builder, series: dict, season: dict, count: int, first_day: date, daily: bool,
               minutes: tuple[int, int]) -> None:
     creator = {"creator_id": series["creator_ids"][0], "country": series["country"], "region": series["region"]}
+    # Episodes of a later season carry its name ("X - Season 2 - Episode 1"): no two episodes share one.
+    base = series["name"] if season["title_id"].endswith("-1") else season["name"]
     for k in range(1, count + 1):
         release = first_day + timedelta(days=k - 1) if daily else first_day
         row = b.title("episode", series["genres"][0], creator, release, parent=season,
-                      name=(part_name(series["name"], series["original_language"], "episode", k), {}),
+                      name=(part_name(base, series["original_language"], "episode", k), {}),
                       duration=int(b.rng.integers(*minutes)) * 60, genres=series["genres"],
                       themes=series["themes"], prefix=f"{season['title_id']}e", width=2)
         b.cat.episodes.setdefault(series["title_id"], []).append(

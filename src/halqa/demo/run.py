@@ -110,6 +110,10 @@ def run_demo(out_dir: Path, db: Path | None = None, *, seed: int = 7, members: i
     started = time.perf_counter()
     world = generate_world(out_dir, seed=seed, members=members, titles=titles, events=events, start=start,
                            days=days, progress=progress)
+    # The files the README's tour ingests and seeds from (a slice of the world, partner-shaped).
+    from halqa.demo.samples import write_samples
+
+    write_samples(world.out_dir, world.titles, world.members, world.events)
     generated = time.perf_counter()
     # The default store belongs to the demo directory and is rebuilt; a store the user named
     # is only added to (ingest is idempotent, so a re-run stores nothing twice).

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +65,10 @@ def write_brief(store: Any, segment: Segment | list[str] | dict | None, out: str
     lines += _demand_supply(supply, figures)
     lines += _engagement(eng_kind, eng_length, figures)
     lines += _directions(reports, supply, eng_length, figures)
+    w = main["window"]
     chart_list = _charts(main, supply, eng_length, reports)
+    for chart in chart_list:  # a PNG travels alone: it says whom and when it describes
+        chart.subtitle = f"{seg.label}, {w['start']} to {w['end']} (end excluded)"
     pngs = [charts.write_png(c, files / f"{c.slug}.png") for c in chart_list]
     page = charts.write_html(chart_list, files / "charts.html", f"halqa brief: {seg.label}")
     lines += ["## Charts", ""]
@@ -100,11 +104,16 @@ def _audience(store: Any, seg: Segment, main: dict, figures: Figures, k: int) ->
         part = profile[(profile["dimension"] == dim) & (profile["members"] >= k)].sort_values(
             ["members", "value"], ascending=[False, True]).head(4)
         if len(part) and not (len(part) == 1 and dim in dict(seg.filters)):
-            values = {str(r.value): int(r.members) for r in part.itertuples(index=False)}
+            values = {_value_label(r.value): int(r.members) for r in part.itertuples(index=False)}
             ref = figures.add({"report": "segment_profile", "dimension": dim}, f"members by {dim}", values)
             lines.append(f"- By {dim.replace('_', ' ')}: " + ", ".join(f"{v} ({n})" for v, n in values.items())
                          + f" {ref}.")
     return lines + [""]
+
+
+def _value_label(value: Any) -> str:
+    """Members who gave no gender (or age band, region) are counted under a word, not ``nan``."""
+    return "not given" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
 def _row_values(row: dict, keys: tuple[str, ...]) -> dict:
@@ -183,13 +192,15 @@ def _demand_supply(supply: dict, figures: Figures) -> list[str]:
 
 def _engagement(eng_kind: dict, eng_length: dict, figures: Figures) -> list[str]:
     lines = ["## Engagement", ""]
+    # Every row is cited (kinds and length buckets are short fixed lists): the directions below
+    # may then name any of them, and each name they give has its figure.
     for result, noun in ((eng_kind, "kind"), (eng_length, "length")):
-        for r in result["rows"][:6]:
+        for r in result["rows"]:
             ref = figures.add({"report": "engagement", "by": noun, "item": r["item"]}, r["name"],
                               _row_values(r, ("pairs", "completion_rate", "repeat_rate", "retention")))
-            retention = f", retention {r['retention'] * 100:.1f}%" if r["retention"] is not None else ""
-            lines.append(f"- {noun.title()} {r['name']}: completion {r['completion_rate'] * 100:.1f}%, "
-                         f"repeat {r['repeat_rate'] * 100:.1f}%{retention} {ref}.")
+            retention = f", retention {_pct(r['retention'])}" if r["retention"] is not None else ""
+            lines.append(f"- {noun.title()} {r['name']}: completion {_pct(r['completion_rate'])}, "
+                         f"repeat {_pct(r['repeat_rate'])}{retention} {ref}.")
     return lines + [""]
 
 
@@ -219,12 +230,13 @@ def _directions(reports: dict, supply: dict, eng_length: dict, figures: Figures)
             cites = " ".join(f"[{f['id']}]" for f in figures.items
                              if f["source"].get("item") == r["item"] and f["source"].get("by") == by)
             lines.append(f"- {by.title()}: **{r['name']}** {cites}.")
-    if eng_length["rows"]:
-        best = max(eng_length["rows"], key=lambda r: (r["completion_rate"], r["pairs"]))
-        cite = next(f"[{f['id']}]" for f in figures.items
-                    if f["source"] == {"report": "engagement", "by": "length", "item": best["item"]})
-        lines.append(f"- Length: **{best['name']}** has the best completion ({best['completion_rate'] * 100:.1f}%) "
-                     f"{cite}.")
+    cited_lengths = {f["source"]["item"]: f["id"] for f in figures.items
+                     if f["source"].get("report") == "engagement" and f["source"].get("by") == "length"}
+    rated = [r for r in eng_length["rows"] if r["item"] in cited_lengths and r["completion_rate"] is not None]
+    if rated:
+        best = max(rated, key=lambda r: (r["completion_rate"], r["pairs"]))
+        lines.append(f"- Length: **{best['name']}** has the best completion ({_pct(best['completion_rate'])}) "
+                     f"[{cited_lengths[best['item']]}].")
     if len(lines) == 2:
         lines.append("- The figures above show no clear direction for this segment in this window.")
     return lines + [""]
@@ -261,6 +273,10 @@ def _charts(main: dict, supply: dict, eng_length: dict, reports: dict) -> list[c
         out.append(charts.BarChart("completion_by_length", "Completion rate by length (%)", "completion (%)",
                                    [r["item"] for r in rows], [round(r["completion_rate"] * 100, 2) for r in rows]))
     return out
+
+
+def _pct(share: float | None) -> str:
+    return "n/a" if share is None else f"{share * 100:.1f}%"
 
 
 def _figure_table(figures: Figures) -> list[str]:

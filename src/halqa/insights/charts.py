@@ -31,6 +31,7 @@ class BarChart:
     reference: float | None = None  # a vertical line (1.0 for ratios)
     log: bool = False
     notes: list[str] = field(default_factory=list)  # per bar, shown on hover in HTML
+    subtitle: str = ""  # whom and when: a PNG is often shared without the report around it
 
 
 def write_png(chart: BarChart, path: Path) -> Path:
@@ -51,7 +52,7 @@ def write_png(chart: BarChart, path: Path) -> Path:
     ax.barh(positions, chart.values, xerr=xerr, color="#2a7f62", ecolor="#333333", capsize=3)
     ax.set_yticks(positions, chart.labels)
     ax.set_xlabel(chart.xlabel)
-    ax.set_title(chart.title, fontsize=11)
+    ax.set_title(f"{chart.title}\n{chart.subtitle}" if chart.subtitle else chart.title, fontsize=11)
     if chart.reference is not None:
         ax.axvline(chart.reference, color="#b03a2e", linestyle="--", linewidth=1)
     if chart.log:
@@ -78,7 +79,8 @@ def _svg_section(chart: BarChart) -> str:
              "note": chart.notes[i] if i < len(chart.notes) else ""}
             for i, (label, value) in enumerate(zip(chart.labels, chart.values))]
     payload = html.escape(json.dumps({"data": data, "reference": chart.reference, "xlabel": chart.xlabel}))
-    return (f'<section><h2>{html.escape(chart.title)}</h2>'
+    subtitle = f'<p class="sub">{html.escape(chart.subtitle)}</p>' if chart.subtitle else ""
+    return (f'<section><h2>{html.escape(chart.title)}</h2>{subtitle}'
             f'<button onclick="toggleSort(this)">sort by value</button>'
             f'<div class="chart" data-chart="{payload}"></div></section>')
 

@@ -21,6 +21,10 @@ from halqa.recommend.dataset import Dataset
 TEMPLATES = {
     "en": {
         "new_from": "new from {creator}, an artist you listen to",
+        "from_artist": "by {creator}, an artist you listen to",
+        "again_from": "again: {creator}, an artist you listen to",
+        "moved_local": "placed here by the share of Moroccan creators",
+        "moved": "placed here for variety (creators and genres spread)",
         "more_from": "more from {creator}, whose work you watched",
         "watched": "because you watched {title}",
         "listened": "because you listened to {title}",
@@ -32,6 +36,10 @@ TEMPLATES = {
     },
     "fr": {
         "new_from": "nouveau de {creator}, un artiste que vous écoutez",
+        "from_artist": "de {creator}, un artiste que vous écoutez",
+        "again_from": "à réécouter : {creator}, un artiste que vous écoutez",
+        "moved_local": "placé ici par la part des créateurs marocains",
+        "moved": "placé ici pour varier (créateurs et genres répartis)",
         "more_from": "encore {creator}, dont vous avez vu le travail",
         "watched": "parce que vous avez regardé {title}",
         "listened": "parce que vous avez écouté {title}",
@@ -43,6 +51,10 @@ TEMPLATES = {
     },
     "ar": {
         "new_from": "جديد من {creator}، فنان تستمع إليه",
+        "from_artist": "من {creator}، فنان تستمع إليه",
+        "again_from": "من جديد: {creator}، فنان تستمع إليه",
+        "moved_local": "وُضع هنا بفضل حصة المبدعين المغاربة",
+        "moved": "وُضع هنا للتنويع (توزيع المبدعين والأنواع)",
         "more_from": "المزيد من {creator} الذي شاهدت أعماله",
         "watched": "لأنك شاهدت {title}",
         "listened": "لأنك استمعت إلى {title}",
@@ -97,7 +109,11 @@ class Explainer:
         mf = self.ds.member_features
         return (list(mf["age_band"]), list(mf["region"])) if not mf.empty else ([], [])
 
-    def reasons(self, member: int, picks: np.ndarray, promoted: np.ndarray | None = None) -> list[str]:
+    def reasons(self, member: int, picks: np.ndarray, promoted: np.ndarray | None = None,
+                moved: np.ndarray | None = None) -> list[str]:
+        """One reason per pick. ``promoted``: put in the list by the Moroccan-creators quota;
+        ``moved``: ranked above a pick the model scored higher (a re-ranker placed it), said so
+        because the scores shown beside the list are then not in rank order."""
         history = self._history(member)
         history["sims"] = self._cooccurrence(history["titles"], np.asarray(picks, dtype=np.int64))
         history["picks"] = np.asarray(picks, dtype=np.int64)
@@ -106,10 +122,13 @@ class Explainer:
             reason = (self._creator_reason(history, int(title)) or self._cowatch_reason(history, j)
                       or self._genre_reason(history, int(title)) or self._segment_reason(member, int(title))
                       or self.t["popular"])
-            if promoted is not None and promoted[j]:
-                local = self._local_creator(int(title))
-                if local:
-                    reason = f"{self.t['local'].format(creator=local)} · {reason}"
+            local = self._local_creator(int(title)) if promoted is not None and promoted[j] else None
+            # "to discover" only for a creator the member does not already follow (else the reason
+            # above names them already, and the talent is not new to them)
+            if local and local[0] not in history["creators"]:
+                reason = f"{self.t['local'].format(creator=local[1])} · {reason}"
+            if moved is not None and moved[j]:
+                reason = f"{reason} · {self.t['moved_local' if local else 'moved']}"
             out.append(reason)
         return out
 
@@ -117,16 +136,18 @@ class Explainer:
     def _history(self, member: int) -> dict[str, object]:
         m = self.ds.matrix()
         if member >= m.shape[0]:
-            return {"titles": np.array([], dtype=np.int64), "creators": set(), "genres": []}
+            return {"titles": np.array([], dtype=np.int64), "creators": set(), "genres": [], "played": set()}
         row = m[member]
         order = np.argsort(-row.data)[:50]
         titles = row.indices[order]
+        played = set(row.indices.tolist())
         creators: set[str] = set()
         genres: Counter[str] = Counter()
         for t in titles:
             creators.update(self._list("creator_ids", int(t)))
             genres.update(self._list("genres", int(t)))
-        return {"titles": titles, "creators": creators, "genres": [g for g, _ in genres.most_common(3)]}
+        return {"titles": titles, "creators": creators, "genres": [g for g, _ in genres.most_common(3)],
+                "played": played}
 
     # -- reasons, most specific first ----------------------------------------------------------
     def _creator_reason(self, history: dict, title: int) -> str | None:
@@ -134,8 +155,12 @@ class Explainer:
         if not shared:
             return None
         name = self._creator_name(shared[0])
+        if title in history["played"]:  # music is recommended again: never call it new
+            return self.t["again_from"].format(creator=name)
+        if self._is_new(title):
+            return self.t["new_from"].format(creator=name)
         music = self._kind(title) in taxonomy.MUSIC_KINDS
-        return self.t["new_from" if music or self._is_new(title) else "more_from"].format(creator=name)
+        return self.t["from_artist" if music else "more_from"].format(creator=name)
 
     def _cooccurrence(self, past: np.ndarray, picks: np.ndarray) -> np.ndarray:
         """Cosine of co-occurrence between the member's titles (rows) and the picks (columns)."""
@@ -257,11 +282,12 @@ class Explainer:
             return creators.at[creator_id, "name"]
         return creator_id
 
-    def _local_creator(self, title: int) -> str | None:
+    def _local_creator(self, title: int) -> tuple[str, str] | None:
+        """(id, name) of the title's first Moroccan creator."""
         creators = self.ds.creators
         for c in self._list("creator_ids", title):
             if c in creators.index and creators.at[c, "country"] == "MA":
-                return self._creator_name(c)
+                return c, self._creator_name(c)
         return None
 
     def _genre_label(self, genre: str) -> str:

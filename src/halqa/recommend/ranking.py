@@ -134,7 +134,8 @@ def _lists(ds: Dataset, batch: np.ndarray, top: Any, scores: np.ndarray, k: int,
         titles.extend(chosen)
         ranks.extend(range(1, len(chosen) + 1))
         values.extend(scores[row, chosen])
-        reasons.extend(explainer.reasons(int(member), chosen, promoted) if explainer else [""] * len(chosen))
+        moved = _placed_above_a_better_score(scores[row, chosen]) if rerank is not None else None
+        reasons.extend(explainer.reasons(int(member), chosen, promoted, moved) if explainer else [""] * len(chosen))
     return pd.DataFrame({
         "member_id": ds.members.to_external(np.asarray(members, dtype=np.int64)),
         "title_id": ds.titles.to_external(np.asarray(titles, dtype=np.int64)),
@@ -142,6 +143,12 @@ def _lists(ds: Dataset, batch: np.ndarray, top: Any, scores: np.ndarray, k: int,
         "score": np.asarray(values, dtype=np.float64),
         "reason": pd.Series(reasons, dtype=object),
     })
+
+
+def _placed_above_a_better_score(values: np.ndarray) -> np.ndarray:
+    """True where a pick ranks above one the model scored higher (a re-ranker's doing)."""
+    below_best = np.maximum.accumulate(values[::-1])[::-1]  # best score at or below each rank
+    return np.append(values[:-1] < below_best[1:], False) if len(values) else np.zeros(0, dtype=bool)
 
 
 def _plain_lists(ds: Dataset, batch: np.ndarray, top: np.ndarray, scores: np.ndarray) -> pd.DataFrame:

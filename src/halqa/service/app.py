@@ -44,8 +44,11 @@ def create_app(settings: Settings | None = None, backend: Any = None) -> FastAPI
             state.close()
 
     app = FastAPI(title="halqa", version=__version__, description=DESCRIPTION, lifespan=lifespan,
-                  docs_url="/docs", redoc_url=None)
+                  docs_url=None, redoc_url=None)
     _add_error_handlers(app)
+    from halqa.service.docs_page import add_docs
+
+    add_docs(app)  # /docs from installed assets: FastAPI's default page needs a CDN
     from halqa.service.hot_path import CachedListHotPath
 
     app.add_middleware(CachedListHotPath)  # innermost: CORS and metrics wrap its answers too

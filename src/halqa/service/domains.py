@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 from typing import Any
 
 from halqa.errors import ConfigError, UserError
@@ -103,6 +104,8 @@ class DomainCalls:
             raise ConfigError(f"timeline by '{by}' is not one of genre, language, kind")
         where, params = _segment_sql(seg.to_dict())
         k = self.settings.min_group
+        start, end = self.reader().rows(
+            "SELECT max(ts) - to_days(CAST(? AS INTEGER)), max(ts) FROM events_analytics", [weeks * 7])[0]
         rows = self.reader().rows(f"""
             WITH last AS (SELECT max(ts) AS end_ts FROM events_analytics),
             e AS (SELECT e.member_id, date_trunc('week', e.ts) AS week, {item} AS item
@@ -116,7 +119,11 @@ class DomainCalls:
         weeks_seen = sorted({r[0] for r in rows})
         for week, name, plays, members in rows:
             series.setdefault(name, {})[week] = plays if members >= k else None
+        # The first and last weeks are cut by the window: flagged, so they are not drawn as drops.
+        partial = [bool(start is not None and (w < start or w + timedelta(days=7) > end + timedelta(microseconds=1)))
+                   for w in weeks_seen]
         return {"segment": seg.to_dict(), "by": by, "k": k, "weeks": [w.date().isoformat() for w in weeks_seen],
+                "partial": partial,
                 "series": [{"item": name, "plays": [cells.get(w) for w in weeks_seen]}
                            for name, cells in series.items()]}
 
@@ -187,8 +194,9 @@ class DomainCalls:
         return self._records("SELECT campaign, created_at, title_id, source, holdout_share, exposed, holdout, "
                              "hashed FROM audience_campaigns ORDER BY created_at DESC")
 
-    def campaign_lift(self, campaign: str, detect: float | None) -> dict[str, Any]:
-        return jsonable(audience_api().measure(self.reader(), campaign, k=self.settings.min_group, detect=detect))
+    def campaign_lift(self, campaign: str, detect: float | None, title_id: str | None = None) -> dict[str, Any]:
+        return jsonable(audience_api().measure(self.reader(), campaign, title_id=title_id,
+                                               k=self.settings.min_group, detect=detect))
 
     def labels(self) -> dict[str, Any]:
         """Genre, theme and region labels in the interface languages, for the dashboard."""

@@ -20,13 +20,67 @@
     return s;
   }
 
+  // Morocco's conventions for each interface language (Latin digits; French spaces, Arabic RTL).
+  const LOCALES = { ar: ["ar-MA", "ar"], fr: ["fr-MA", "fr"], en: ["en-GB", "en"] };
+  let numberFormat = new Intl.NumberFormat("en");
+  let dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
+  let timeFormat = dateFormat;
+  function setFormats() {
+    numberFormat = new Intl.NumberFormat(LOCALES[state.lang], { maximumFractionDigits: 3 });
+    dateFormat = new Intl.DateTimeFormat(LOCALES[state.lang], { dateStyle: "medium", timeZone: "UTC" });
+    timeFormat = new Intl.DateTimeFormat(LOCALES[state.lang], { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+    HalqaCharts.setFormat({ num: fmtNum, date: fmtDate });
+  }
+  function fmtNum(v) { return v === null || v === undefined || Number.isNaN(Number(v)) ? "–" : numberFormat.format(Number(v)); }
+  function fmtDate(iso) {
+    if (!iso) return "–";
+    const d = new Date(String(iso).length <= 10 ? `${iso}T00:00:00Z` : `${String(iso).replace(" ", "T")}Z`);
+    if (Number.isNaN(d.getTime())) return String(iso);
+    return (String(iso).length > 10 ? timeFormat : dateFormat).format(d);
+  }
+  function fmtPct(share, digits = 1) {
+    return share === null || share === undefined ? "–"
+      : new Intl.NumberFormat(LOCALES[state.lang], { style: "percent", minimumFractionDigits: digits, maximumFractionDigits: digits }).format(share);
+  }
+  // An interval reads low to high in every language: isolated left to right inside Arabic text.
+  function interval(lo, hi, pre) {
+    const n = document.createElement("bdi");
+    n.dir = "ltr";
+    n.className = "interval";
+    n.textContent = `${pre || ""}[${fmtNum(lo)} – ${fmtNum(hi)}]`;
+    return n;
+  }
+  function kindLabel(id) { return I18N.en[`kind_${id}`] ? t(`kind_${id}`) : id; }
+  function languageLabel(id) { return I18N.en[`lang_${id}`] ? t(`lang_${id}`) : id; }
+
+  // Every request that takes longer than 300 ms shows the spinner until the last one ends.
+  let inFlight = 0, spinnerTimer = null;
+  async function tracked(promise) {
+    inFlight += 1;
+    if (!spinnerTimer) spinnerTimer = setTimeout(() => { if (inFlight) $("spinner").hidden = false; }, 300);
+    try { return await promise; }
+    finally {
+      inFlight -= 1;
+      if (!inFlight) { clearTimeout(spinnerTimer); spinnerTimer = null; $("spinner").hidden = true; }
+    }
+  }
+  // While a form's work runs its button is disabled (no double submit) and its figures fade.
+  async function busy(button, section, work) {
+    if (button) button.disabled = true;
+    if (section) section.setAttribute("aria-busy", "true");
+    try { return await work(); }
+    finally { if (button) button.disabled = false; if (section) section.removeAttribute("aria-busy"); }
+  }
+
   async function api(path, params) {
     const url = new URL(path, location.origin);
     for (const [k, v] of params || []) if (v !== "" && v !== null && v !== undefined) url.searchParams.append(k, v);
-    const response = await fetch(url, { headers: { "X-API-Key": state.key } });
-    const body = await response.json().catch(() => ({}));
-    if (!response.ok) throw Object.assign(new Error(body.detail || response.statusText), { status: response.status });
-    return body;
+    return tracked((async () => {
+      const response = await fetch(url, { headers: { "X-API-Key": state.key } });
+      const body = await response.json().catch(() => ({}));
+      if (!response.ok) throw Object.assign(new Error(body.detail || response.statusText), { status: response.status });
+      return body;
+    })());
   }
 
   function setLang(lang) {
@@ -35,7 +89,10 @@
     document.documentElement.lang = state.lang;
     document.documentElement.dir = state.lang === "ar" ? "rtl" : "ltr";
     $("lang-switch").value = state.lang;
+    setFormats();
     document.querySelectorAll("[data-i18n]").forEach((n) => { n.textContent = t(n.dataset.i18n); });
+    document.querySelectorAll("[data-i18n-placeholder]").forEach((n) => { n.placeholder = t(n.dataset.i18nPlaceholder); });
+    document.querySelectorAll("select[data-days] option").forEach((o) => { o.textContent = t("days", { n: fmtNum(parseInt(o.value, 10)) }); });
     fillOptions();
     renderTabs();
     if (state.page) show(state.page);
@@ -56,7 +113,9 @@
       if (!select.dataset.required) select.appendChild(new Option(t("everyone"), ""));
       for (const item of state.labels[kind]) {
         const id = typeof item === "string" ? item : item.id;
-        select.appendChild(new Option(typeof item === "string" ? item : label(kind, id), id));
+        const text = kind === "kinds" ? kindLabel(id) : kind === "language_tags" ? languageLabel(id)
+          : typeof item === "string" ? item : label(kind, id);
+        select.appendChild(new Option(text, id));
       }
       if (current) select.value = current;
     });
@@ -104,38 +163,68 @@
 
   function itemName(by, row) {
     if (by === "genre") return label("genres", row.item);
+    if (by === "language") return languageLabel(row.item);
     return row.name || row.item;
   }
 
+  function itemLabel(by, item) {
+    if (by === "genre") return label("genres", item);
+    if (by === "language") return languageLabel(item);
+    return item;
+  }
+
+  // The baseline sentence, built here from its parts so it is in the interface language.
+  function baselineNote(b) {
+    if (!b) return "";
+    const last = new Date(`${b.baseline.end}T00:00:00Z`);
+    last.setUTCDate(last.getUTCDate() - 1);
+    const days = Math.round((new Date(`${b.window.end}T00:00:00Z`) - new Date(`${b.window.start}T00:00:00Z`)) / 864e5);
+    return t(`base_${b.kind}`, { days: fmtNum(days), start: fmtDate(b.baseline.start),
+      end: fmtDate(last.toISOString().slice(0, 10)), season: b.season ? t(`season_${b.season}`) : "" });
+  }
+
+  // Growth of an item: "new" when it had no baseline (a ratio over zero is not a number).
+  function growthCell(r) {
+    if (r.new || r.growth === null || r.growth === undefined) return span(t("new_item"), "new");
+    const n = document.createElement("span");
+    n.append(interval(r.growth_low, r.growth_high, `×${fmtNum(r.growth)} `));
+    return n;
+  }
+
+  let trendsRequest = 0;
   async function loadTrends() {
     report();
     const form = $("trends-form");
     const data = new FormData(form);
     const seg = segmentParams(form);
     const by = data.get("by");
-    const [trend, timeline, regions] = await Promise.all([
+    const mine = ++trendsRequest;  // answers to an older choice of pickers are dropped
+    const page = $("page-trends");
+    // Old figures must not stand under new pickers: clear them while the new ones load.
+    for (const id of ["trends-top", "trends-rising", "trends-timeline", "trends-regions"]) $(id).replaceChildren();
+    $("trends-note").textContent = t("loading");
+    const [trend, timeline, regions] = await busy(null, page, () => Promise.all([
       api("/v1/trends", [...seg, ["by", by], ["window", data.get("window")], ["top", 10]]),
       api("/v1/trends/timeline", [...seg, ["by", by === "language" ? "language" : "genre"], ["weeks", 26]]),
       api("/v1/trends/regions", seg.filter(([, v]) => !v.startsWith("region=")).concat([["days", 90]])),
-    ]);
-    $("trends-note").textContent = trend.suppressed ? t("segment_small", { k: trend.k })
-      : ((trend.baseline && trend.baseline.note) || "");
+    ]));
+    if (mine !== trendsRequest) return;
+    $("trends-note").textContent = trend.suppressed ? t("segment_small", { k: trend.k }) : baselineNote(trend.baseline);
     HalqaCharts.bars($("trends-top"), (trend.top || []).map((r) => ({ label: itemName(by, r), value: r.count, row: r })),
-      (r) => `${r.value.toLocaleString()}${r.row.growth ? ` · ×${r.row.growth}` : ""}`);
+      (r) => (r.row.growth !== null && r.row.growth !== undefined ? `${fmtNum(r.value)} · ×${fmtNum(r.row.growth)}` : fmtNum(r.value)));
     const rising = $("trends-rising");
     rising.replaceChildren();
     const list = trend.rising || [];
     if (!list.length) rising.textContent = t("no_rows");
     else rising.appendChild(table(
-      [t("title"), t("count"), t("baseline"), t("growth")],
-      list.map((r) => [bdi(itemName(by, r)), num(r.count), num(r.baseline),
-        `×${r.growth} [${r.growth_low}–${r.growth_high}]`])));
-    const series = timeline.series.map((s) => ({ name: by === "language" ? s.item : label("genres", s.item), values: s.plays }));
-    HalqaCharts.lines($("trends-timeline"), timeline.weeks, series, state.lang === "ar");
+      [t(by === "genre" ? "genre" : by === "language" ? "lang_item" : by), t("count"), t("baseline"), t("growth")],
+      list.map((r) => [bdi(itemName(by, r)), num(r.count), num(r.baseline), growthCell(r)])));
+    const series = timeline.series.map((s) => ({ name: itemLabel(timeline.by, s.item), values: s.plays }));
+    HalqaCharts.lines($("trends-timeline"), timeline.weeks, series, state.lang === "ar", timeline.partial || [], t("partial_week"));
     fillTable($("trends-regions"), [t("region"), t("plays"), t("members"), t("top_genre")],
       regions.rows.map((r) => r.suppressed
-        ? [label("regions", r.region), span(t("suppressed", { k: regions.k }), "suppressed"), "", ""]
-        : [label("regions", r.region), num(r.plays), num(r.members), label("genres", r.top_genre)]));
+        ? [bdi(label("regions", r.region)), span(t("suppressed", { k: fmtNum(regions.k) }), "suppressed"), "", ""]
+        : [bdi(label("regions", r.region)), num(r.plays), num(r.members), bdi(label("genres", r.top_genre))]));
   }
 
   // -- Recommendations -------------------------------------------------------------------------
@@ -144,13 +233,33 @@
     report();
     if (!membersLoaded) {
       const [members, info] = await Promise.all([api("/v1/recommendations-members", [["limit", 200]]), api("/v1/recommender")]);
-      state.members = members;
-      const select = $("recs-member");
-      select.replaceChildren(...members.map((m) => new Option(m.member_id, m.member_id)));
+      setMembers(members);
       $("local-share-control").hidden = !info.local_share;
       membersLoaded = true;
     }
     await loadRecs();
+  }
+
+  function setMembers(members, keep) {
+    state.members = members;
+    const select = $("recs-member");
+    select.replaceChildren(...members.map((m) => new Option(m.member_id, m.member_id)));
+    if (keep && members.some((m) => m.member_id === keep)) select.value = keep;
+    $("recs-members").replaceChildren(...members.slice(0, 50).map((m) => new Option(m.member_id, m.member_id)));
+  }
+
+  // Any member id can be reached: the picker lists the most active, the search box asks the server.
+  let searchTimer = null;
+  function searchMembers() {
+    clearTimeout(searchTimer);
+    const q = $("recs-search").value.trim();
+    searchTimer = setTimeout(async () => {
+      if (!q) return;
+      const found = await api("/v1/recommendations-members", [["q", q], ["limit", 50]]);
+      const exact = found.find((m) => m.member_id === q);
+      setMembers(found, exact ? q : found.length ? found[0].member_id : null);
+      if (found.length) await loadRecs();
+    }, 250);
   }
 
   async function loadRecs() {
@@ -159,18 +268,19 @@
     const member = data.get("member");
     if (!member) return;
     const share = Number($("local-share").value);
-    $("local-share-value").textContent = `${Math.round(share * 100)}%`;
+    $("local-share-value").textContent = fmtPct(share, 0);
     const m = (state.members || []).find((x) => x.member_id === member);
-    if (m) $("recs-member-info").textContent = t("member_info", { age: m.age_band || "?", region: label("regions", m.region),
-      langs: (m.languages || []).join(", "), events: m.events });
+    if (m) $("recs-member-info").textContent = t("member_info", { age: m.age_band || "–", region: label("regions", m.region),
+      langs: (m.languages || []).map(languageLabel).join(state.lang === "ar" ? "، " : ", "), events: fmtNum(m.events) });
     const params = [["k", 10], ["lang", state.lang], ...data.getAll("filter").map((f) => ["filter", f])];
     if (share > 0 && !$("local-share-control").hidden) params.push(["local_share", share]);
-    const recs = await api(`/v1/recommendations/${encodeURIComponent(member)}`, params);
+    const recs = await busy(null, $("page-recs"), () => api(`/v1/recommendations/${encodeURIComponent(member)}`, params));
+    if (member !== new FormData($("recs-form")).get("member")) return;  // another member was chosen meanwhile
     const list = $("recs-list");
     list.replaceChildren(...recs.items.map((item) => {
       const li = document.createElement("li");
       li.dataset.titleId = item.title_id;
-      const score = span(`${t("score")} ${item.score.toFixed(3)}`, "score");
+      const score = span(t("score_value", { v: fmtNum(Number(item.score.toFixed(3))) }), "score");
       const name = document.createElement("bdi");
       name.className = "name";
       name.dir = "auto";
@@ -178,8 +288,11 @@
       const reason = document.createElement("div");
       reason.className = "reason";
       reason.dir = "auto";
+      reason.dataset.from = "recommender";  // worded by the server in the asked language (lang=)
       reason.textContent = item.reason;
-      li.append(score, name, reason);
+      li.append(score, name);
+      if (item.local) li.append(span(t("moroccan"), "tag"));
+      li.append(reason);
       return li;
     }));
   }
@@ -205,18 +318,24 @@
     const form = $("audience-form");
     lastTitle = titleFromForm(form);
     const top = new FormData(form).get("top") || 1000;
-    const result = await post(`/v1/audience/target?top=${encodeURIComponent(top)}&rows=20`, lastTitle);
+    $("audience-result").hidden = true;  // no figures of the previous title under the new one
+    const result = await busy(form.querySelector("button[type=submit]"), $("page-audience"),
+      () => post(`/v1/audience/target?top=${encodeURIComponent(top)}&rows=20`, lastTitle));
     $("audience-result").hidden = false;
-    $("audience-size").textContent = t("audience_size", { size: result.size.toLocaleString(), candidates: result.candidates.toLocaleString() });
+    const titleId = $("export-form").elements.title_id;
+    if (lastTitle.title_id) titleId.value = lastTitle.title_id;
+    $("audience-size").textContent = t("audience_size", { size: fmtNum(result.size), candidates: fmtNum(result.candidates) });
     const b = result.breakdown || {};
+    const name = (kind, key) => (kind === "language" ? languageLabel(key) : kind ? label(kind, key) : key);
     const asBars = (counts, kind) => Object.entries(counts || {}).map(([key, value]) => ({
-      label: value === null ? `${kind ? label(kind, key) : key} (${t("suppressed", { k: b.k })})` : (kind ? label(kind, key) : key),
+      label: value === null ? `${name(kind, key)} (${t("suppressed", { k: fmtNum(b.k) })})` : name(kind, key),
       value: value || 0 }));
     HalqaCharts.bars($("audience-age"), asBars(b.age_band));
     HalqaCharts.bars($("audience-region"), asBars(b.region, "regions"));
-    HalqaCharts.bars($("audience-language"), asBars(b.language));
+    HalqaCharts.bars($("audience-language"), asBars(b.language, "language"));
     fillTable($("audience-members"), [t("member"), t("score"), t("age_band"), t("region"), t("reasons")],
-      result.members.map((m) => [m.member_id, m.score.toFixed(3), m.age_band || "", label("regions", m.region), bdi(m.reasons)]));
+      result.members.map((m) => [bdi(m.member_id), num(Number(m.score.toFixed(3))), bdi(m.age_band || "–"),
+        bdi(label("regions", m.region)), bdi(m.reasons)]));
     $("export-result").textContent = "";
   }
 
@@ -225,10 +344,12 @@
     report();
     const data = new FormData($("export-form"));
     const top = Number(new FormData($("audience-form")).get("top") || 1000);
-    const result = await post("/v1/audience/export", { campaign: data.get("campaign"), title: lastTitle, top,
-      holdout: Number(data.get("holdout")) });
-    $("export-result").textContent = t("exported", { campaign: result.campaign, exposed: result.exposed,
-      holdout: result.holdout, dropped: result.dropped_no_consent });
+    const form = $("export-form");
+    const result = await busy(form.querySelector("button[type=submit]"), null, () => post("/v1/audience/export", {
+      campaign: data.get("campaign"), title: lastTitle, top, holdout: Number(data.get("holdout")),
+      title_id: data.get("title_id") || null }));
+    $("export-result").textContent = t("exported", { campaign: result.campaign, exposed: fmtNum(result.exposed),
+      holdout: fmtNum(result.holdout), dropped: fmtNum(result.dropped_no_consent) });
   }
 
   // -- Campaigns --------------------------------------------------------------------------------
@@ -236,58 +357,81 @@
     report();
     const list = await api("/v1/campaigns");
     fillTable($("campaigns-list"), [t("campaign"), t("created"), t("title"), t("exposed"), t("holdout")],
-      list.map((c) => [c.campaign, c.created_at.replace("T", " ").slice(0, 16), bdi(c.title_id || ""), num(c.exposed), num(c.holdout)]));
+      list.map((c) => [bdi(c.campaign), bdi(fmtDate(c.created_at)), bdi(c.title_id || "–"), num(c.exposed), num(c.holdout)]));
     $("campaigns-list").querySelectorAll("tbody tr").forEach((row, i) => {
-      if (list[i]) row.onclick = () => showLift(list[i].campaign).catch(report);
+      if (list[i]) row.onclick = () => showLift(list[i]).catch(report);
     });
-    if (list.length) await showLift(list[0].campaign).catch(report);
+    if (list.length) await showLift(list[0]).catch(report);
   }
 
-  async function showLift(name) {
-    const box = $("campaign-lift");
-    box.hidden = false;
-    $("campaign-lift-title").textContent = name;
-    $("campaign-groups").replaceChildren();
-    $("campaign-lift-chart").replaceChildren();
+  // The lift of a campaign, measured against the title its export recorded (or one given here).
+  let liftCampaign = null;
+  async function showLift(campaign, titleId) {
+    liftCampaign = campaign;
+    const name = campaign.campaign;
+    const title = titleId || campaign.title_id || "";
+    $("campaign-lift").hidden = false;
+    $("campaign-lift-title").replaceChildren(bdi(name));
+    $("lift-form").elements.title_id.value = title;
+    for (const id of ["campaign-groups", "campaign-lift-chart", "campaign-accounting"]) $(id).replaceChildren();
+    $("campaign-lift-note").textContent = "";
+    if (!title) { $("campaign-lift-figures").textContent = ""; $("campaign-lift-note").textContent = t("no_title"); return; }
     $("campaign-lift-figures").textContent = t("loading");
     let result;
-    try { result = await api(`/v1/campaigns/${encodeURIComponent(name)}/lift`); }
-    catch (error) { $("campaign-lift-figures").textContent = error.message; return; }
+    try { result = await api(`/v1/campaigns/${encodeURIComponent(name)}/lift`, titleId ? [["title_id", titleId]] : []); }
+    catch (error) {  // the server's own words, after a lead in the interface language
+      if (liftCampaign === campaign) $("campaign-lift-figures").replaceChildren(`${t("lift_unavailable")} `, bdi(error.message));
+      return;
+    }
+    if (liftCampaign !== campaign) return;
     const g = result.groups;
     fillTable($("campaign-groups"), [t("group"), t("members"), t("converted"), t("conversion")],
-      ["exposed", "holdout"].map((k) => [t(k), num(g[k].members), num(g[k].converted), `${(100 * g[k].conversion).toFixed(2)}%`]));
+      ["exposed", "holdout"].map((k) => [t(`${k}_group`), num(g[k].members), num(g[k].converted), span(fmtPct(g[k].conversion, 2), "num")]));
+    const acc = result.accounting;
+    if (acc) $("campaign-accounting").replaceChildren(...["exposed", "holdout"].map((k) => {
+      const li = document.createElement("li");
+      li.textContent = t("accounting", { grp: t(`${k}_group`), exported: fmtNum(acc[k].exported), measured: fmtNum(acc[k].measured),
+        no_consent: fmtNum(acc[k].without_analytics_consent + acc[k].no_longer_in_store) });
+      return li;
+    }));
+    $("campaign-lift-note").textContent = !result.title_in_catalogue ? t("not_in_catalogue")
+      : g.exposed.converted + g.holdout.converted === 0 ? t("no_conversions") : "";
     const l = result.lift;
-    const pts = (v) => (100 * v).toFixed(2);
-    let text = t("abs_lift", { lift: pts(l.absolute_lift), lo: pts(l.absolute_ci[0]), hi: pts(l.absolute_ci[1]) });
-    if (l.relative_lift !== null && l.relative_ci) text += `; ${t("rel_lift", { lift: pts(l.relative_lift), lo: pts(l.relative_ci[0]), hi: pts(l.relative_ci[1]) })}`;
-    $("campaign-lift-figures").textContent = text;
+    const pts = (v) => fmtNum(Number((100 * v).toFixed(2)));
+    const figures = $("campaign-lift-figures");
+    figures.replaceChildren(t("abs_lift", { lift: pts(l.absolute_lift) }), interval(100 * l.absolute_ci[0], 100 * l.absolute_ci[1]));
+    if (l.relative_lift !== null && l.relative_ci) {
+      figures.append("; ", t("rel_lift", { lift: pts(l.relative_lift) }), interval(100 * l.relative_ci[0], 100 * l.relative_ci[1]));
+    }
     HalqaCharts.interval($("campaign-lift-chart"), l.absolute_lift, l.absolute_ci, state.lang === "ar");
   }
 
   async function post(path, body) {
-    const response = await fetch(new URL(path, location.origin), { method: "POST",
-      headers: { "X-API-Key": state.key, "Content-Type": "application/json" }, body: JSON.stringify(body) });
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.detail || response.statusText);
-    return data;
+    return tracked((async () => {
+      const response = await fetch(new URL(path, location.origin), { method: "POST",
+        headers: { "X-API-Key": state.key, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      const data = await response.json().catch(() => ({}));
+      if (!response.ok) throw new Error(data.detail || response.statusText);
+      return data;
+    })());
   }
 
   // -- Data -------------------------------------------------------------------------------------
   async function loadData() {
     report();
     const data = await api("/v1/data", [["limit", 20]]);
-    fillTable($("data-counts"), [t("table"), t("rows")], Object.entries(data.counts).map(([k, v]) => [k, num(v)]));
+    fillTable($("data-counts"), [t("table"), t("rows")], Object.entries(data.counts).map(([k, v]) => [bdi(k), num(v)]));
     fillTable($("data-ingests"), [t("target"), t("file"), t("started"), t("status"), t("accepted"), t("rejected"), t("duplicates")],
-      data.ingests.map((r) => [r.target, bdi(r.file), r.started_at.replace("T", " ").slice(0, 19), r.status, num(r.accepted),
+      data.ingests.map((r) => [bdi(r.target), bdi(r.file), bdi(fmtDate(r.started_at)), bdi(r.status), num(r.accepted),
         num(r.rejected), num(r.duplicates)]));
     fillTable($("data-quarantine"), [t("file"), t("line"), t("field"), t("reason")],
-      data.quarantine.map((r) => [bdi(r.file), num(r.line), r.field || "", bdi(r.reason)]));
+      data.quarantine.map((r) => [bdi(r.file), num(r.line), bdi(r.field || ""), bdi(r.reason)]));
   }
 
   // -- small DOM helpers --------------------------------------------------------------------------
   function bdi(text) { const n = document.createElement("bdi"); n.dir = "auto"; n.textContent = text ?? ""; return n; }
   function span(text, cls) { const n = document.createElement("span"); n.className = cls; n.textContent = text; return n; }
-  function num(v) { const n = span(v === null || v === undefined ? "–" : Number(v).toLocaleString(), "num"); return n; }
+  function num(v) { return span(fmtNum(v), "num"); }
   function table(head, rows) { const tb = document.createElement("table"); tb.className = "table"; fillTable(tb, head, rows); return tb; }
   function fillTable(node, head, rows) {
     node.replaceChildren();
@@ -328,6 +472,11 @@
     $("local-share").oninput = () => loadRecs().catch(report);
     $("audience-form").onsubmit = (e) => findAudience(e).catch(report);
     $("export-form").onsubmit = (e) => exportAudience(e).catch(report);
+    $("recs-search").oninput = () => searchMembers();
+    $("lift-form").onsubmit = (e) => {
+      e.preventDefault();
+      if (liftCampaign) showLift(liftCampaign, $("lift-form").elements.title_id.value.trim()).catch(report);
+    };
     $("login-form").onsubmit = (e) => { e.preventDefault(); sessionStorage.setItem("halqa-key", $("login-key").value.trim()); start(); };
     setLang(state.lang);
     if (!state.key) { $("login").hidden = false; return; }

@@ -10,7 +10,12 @@
     return node;
   }
 
-  // rows: [{label, value, note}] -> grid of label / bar / value (mirrors itself in RTL through CSS grid).
+  // Number and date formats of the interface language (app.js sets them from Intl).
+  const fmt = { num: (v) => String(v), date: (d) => d };
+  function setFormat(f) { Object.assign(fmt, f); }
+
+  // rows: [{label, value, note}] -> label / bar / value in one grid shared by all rows (style.css),
+  // so every bar is drawn on the same scale; mirrors itself in RTL. format(row) returns text or a Node.
   function bars(container, rows, format) {
     container.replaceChildren();
     const max = Math.max(1, ...rows.map((r) => r.value || 0));
@@ -20,20 +25,27 @@
       const label = document.createElement("bdi");
       label.dir = "auto";
       label.textContent = r.label;
+      label.title = r.label;
       const track = document.createElement("div");
+      track.className = "bar-track";
       const fill = document.createElement("div");
       fill.className = "bar-fill";
+      fill.dataset.value = String(r.value || 0);
       fill.style.inlineSize = `${(100 * (r.value || 0)) / max}%`;
       track.appendChild(fill);
-      const value = document.createElement("span");
-      value.textContent = format ? format(r) : String(r.value);
+      const value = document.createElement("bdi");
+      value.className = "bar-value";
+      const shown = format ? format(r) : fmt.num(r.value);
+      if (shown instanceof Node) value.appendChild(shown); else value.textContent = shown;
       row.append(label, track, value);
       container.appendChild(row);
     }
   }
 
   // x: labels (weeks), series: [{name, values (null = suppressed)}]. Time runs in reading direction.
-  function lines(container, x, series, rtl) {
+  // partial[i]: week i is only partly inside the data (first and last weeks): drawn dashed, hollow.
+  function lines(container, x, series, rtl, partial, partialLabel) {
+    partial = partial || [];
     container.replaceChildren();
     const W = 720, H = 240, P = 36;
     // Numbers and dates read left to right even on an RTL page; positions are mirrored by hand.
@@ -49,21 +61,33 @@
     [0, 0.5, 1].forEach((f) => {
       const t = el("text", { x: rtl ? W - 4 : 4, y: py(max * f) + 4, "font-size": 11, fill: "#666",
         "text-anchor": rtl ? "end" : "start" }, svg);
-      t.textContent = Math.round(max * f).toLocaleString();
+      t.textContent = fmt.num(Math.round(max * f));
     });
     [0, Math.floor((x.length - 1) / 2), x.length - 1].forEach((i) => {
       if (x[i] === undefined) return;
       const t = el("text", { x: px(i), y: H - 12, "font-size": 11, fill: "#666", "text-anchor": "middle" }, svg);
-      t.textContent = x[i];
+      // SVG text has no bidi isolation: drop the direction marks a locale's date format may carry.
+      t.textContent = fmt.date(x[i]).replace(/[\u200e\u200f\u061c]/g, "");
     });
     series.forEach((s, n) => {
+      const colour = COLOURS[n % COLOURS.length];
       let d = "", pen = false;
       s.values.forEach((v, i) => {
-        if (v === null) { pen = false; return; }
+        if (v === null || partial[i]) { pen = false; return; }
         d += `${pen ? "L" : "M"}${px(i).toFixed(1)},${py(v).toFixed(1)} `;
         pen = true;
       });
-      if (d) el("path", { d, fill: "none", stroke: COLOURS[n % COLOURS.length], "stroke-width": 2 }, svg);
+      if (d) el("path", { d, fill: "none", stroke: colour, "stroke-width": 2 }, svg);
+      // A partial week is a point of its own, linked to its neighbour by a dashed line: not a drop.
+      s.values.forEach((v, i) => {
+        if (v === null || !partial[i]) return;
+        const j = i === 0 ? 1 : i - 1;
+        if (s.values[j] !== null && s.values[j] !== undefined && !partial[j]) {
+          el("line", { x1: px(i), y1: py(v), x2: px(j), y2: py(s.values[j]), stroke: colour, "stroke-width": 1.5,
+            "stroke-dasharray": "4 3", class: "partial" }, svg);
+        }
+        el("circle", { cx: px(i), cy: py(v), r: 3.5, fill: "#fff", stroke: colour, "stroke-width": 1.5, class: "partial" }, svg);
+      });
     });
     const legend = document.createElement("div");
     legend.className = "legend";
@@ -75,6 +99,15 @@
       item.appendChild(name);
       legend.appendChild(item);
     });
+    if (partial.some(Boolean) && partialLabel) {
+      const note = document.createElement("span");
+      note.className = "partial-note";
+      const mark = document.createElement("bdi");
+      mark.setAttribute("aria-hidden", "true");
+      mark.textContent = "○┄ ";
+      note.append(mark, partialLabel);
+      legend.appendChild(note);
+    }
     container.appendChild(legend);
   }
 
@@ -92,9 +125,9 @@
     el("circle", { cx: px(value), cy: 30, r: 7, fill: COLOURS[1] }, svg);
     [[ci[0], ci[0]], [ci[1], ci[1]], [0, 0]].forEach(([v]) => {
       const t = el("text", { x: px(v), y: H - 5, "font-size": 11, fill: "#666", "text-anchor": "middle" }, svg);
-      t.textContent = `${(100 * v).toFixed(2)}`;
+      t.textContent = fmt.num(Number((100 * v).toFixed(2)));
     });
   }
 
-  window.HalqaCharts = { bars, lines, interval };
+  window.HalqaCharts = { bars, lines, interval, setFormat };
 })();

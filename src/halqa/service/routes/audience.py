@@ -39,6 +39,9 @@ class ExportIn(BaseModel):
     top: int = Field(default=1000, ge=1, le=1_000_000)
     holdout: float = Field(default=0.1, ge=0, lt=1)
     hash_salt: Annotated[str, StringConstraints(min_length=8, max_length=200)] | None = None
+    title_id: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        default=None, description="id the title has (or will have) in the catalogue; conversions to it are "
+                                  "what lift counts (default: the title's own title_id)")
 
 
 class LookalikeIn(BaseModel):
@@ -58,7 +61,10 @@ def target(title: NewTitleIn, backend: Backend, _: Analyst,
 @router.post("/v1/audience/export", status_code=201,
              summary="Record a campaign: marketing consent only, a random holdout kept back for measurement")
 def export(body: Annotated[ExportIn, Body()], backend: Backend, _: Analyst) -> dict[str, Any]:
-    return backend.export_campaign(body.title.model_dump(), body.campaign, body.top, body.holdout, body.hash_salt)
+    title = body.title.model_dump()
+    if body.title_id:
+        title["title_id"] = body.title_id
+    return backend.export_campaign(title, body.campaign, body.top, body.holdout, body.hash_salt)
 
 
 @router.post("/v1/audience/lookalike", summary="Grow a seed audience with the most similar members")
@@ -74,5 +80,7 @@ def campaigns(backend: Backend, _: Analyst) -> list[dict[str, Any]]:
 @router.get("/v1/campaigns/{campaign}/lift", summary="Conversion of exposed vs holdout, lift with intervals")
 def lift(campaign: Annotated[str, Path(pattern=r"^[\w][\w.\-]{0,79}$")], backend: Backend, _: Analyst,
          detect: Annotated[float | None, Query(gt=0, lt=1, description="plan: lift to detect next time")] = None,
+         title_id: Annotated[str | None, Query(min_length=1, max_length=200, description="title counted as a "
+                                               "conversion (default: the one the export recorded)")] = None,
          ) -> dict[str, Any]:
-    return backend.campaign_lift(campaign, detect)
+    return backend.campaign_lift(campaign, detect, title_id)
