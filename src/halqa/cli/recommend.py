@@ -29,7 +29,9 @@ def attach(app: typer.Typer) -> None:
 
 
 def default_model_path(db_path: str | Path) -> Path:
-    return Path(f"{db_path}.models") / "recommender.pkl"
+    from halqa.recommend.saved import default_model_path as path
+
+    return path(db_path)
 
 
 def _params(pairs: list[str] | None) -> dict[str, Any]:
@@ -119,21 +121,19 @@ def _tune(model: str, dataset: Any, axes: dict[str, Any], params: dict[str, Any]
 
 def _load(db: Path | None, model_file: Path | None) -> tuple[Any, str]:
     from halqa.catalog import resolve_db_path
-    from halqa.recommend import Recommender
+    from halqa.recommend.saved import load_saved
 
     db_path = str(resolve_db_path(db))
-    path = model_file or default_model_path(db_path)
-    if not Path(path).exists():
-        raise UserError(f"{path}: no trained model here; run `halqa train` first")
-    return Recommender.load(path), db_path
+    return load_saved(model_file or default_model_path(db_path)), db_path
 
 
 def _catch_up(model: Any, store: Any, members: list[str]) -> None:
-    """Fold in what the store has learnt about these members since the model was trained."""
+    """Fold in what the store has learnt about these members since the model was trained
+    (the same catch-up `halqa serve` does at start, so both serve the same lists)."""
     from halqa.errors import NotFoundError
+    from halqa.recommend.saved import catch_up
 
     ds = model.dataset
-    since = int(ds.events["ts"].max()) if len(ds.events) else 0
     placeholders = ", ".join("?" for _ in members)
     known = {r[0] for r in store.rows(f"SELECT member_id FROM members WHERE member_id IN ({placeholders})", members)}
     consented = {r[0] for r in store.rows(
@@ -143,14 +143,7 @@ def _catch_up(model: Any, store: Any, members: list[str]) -> None:
             raise NotFoundError(f"unknown member '{member}'")
         if member not in consented and member in known:
             raise UserError(f"member '{member}' has not consented to personalised recommendations")
-    new_members = [m for m in members if m not in ds.members]
-    if new_members:
-        model.add_members(store.df(f"SELECT * FROM members_personalisation WHERE member_id IN "
-                                   f"({', '.join('?' for _ in new_members)})", new_members))
-    fresh = store.df(f"SELECT member_id, title_id, event_type, ts, value FROM events_personalisation "
-                     f"WHERE member_id IN ({placeholders}) AND epoch(ts) > ?", [*members, since])
-    if len(fresh):
-        model.add_events(fresh)
+    catch_up(model, store, members)
 
 
 def _reranker(local_share: float, emerging_share: float, emerging_years: int, creator_cap: int | None,
