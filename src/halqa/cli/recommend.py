@@ -172,6 +172,8 @@ def recommend(member: Annotated[list[str] | None, typer.Option("--member", help=
                                                            "newest event = new.")] = 60.0,
               filter_: Annotated[list[str] | None, typer.Option("--filter", help="region, age_rating or "
                                                                 "language (repeatable).")] = None,
+              repeat: Annotated[bool, typer.Option("--repeat/--no-repeat", help="Music (tracks, albums, clips) "
+                                                   "the member already played may come back.")] = True,
               lang: Annotated[str, typer.Option(help="Language of the reasons: en, fr or ar.")] = "en",
               out: Annotated[Path | None, typer.Option(help="Write the lists to .csv or .parquet.")] = None,
               model_file: ModelPathOption = None, db: DbOption = None, as_json: JsonOption = False) -> None:
@@ -189,7 +191,7 @@ def recommend(member: Annotated[list[str] | None, typer.Option("--member", help=
     rerank = _reranker(local_share, emerging_share, emerging_years, creator_cap, diversity, new_share, new_days)
     with err_console.status(f"ranking {'every member' if all_members else 'the members asked for'} (top {k})"):
         recs = model.recommend(None if all_members else list(member), k, rerank=rerank, filters=filter_ or None,
-                               lang=lang)
+                               lang=lang, **({} if repeat else {"repeat_kinds": ()}))
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         recs.to_csv(out, index=False) if out.suffix == ".csv" else recs.to_parquet(out, index=False)

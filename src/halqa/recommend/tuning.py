@@ -186,11 +186,11 @@ class _HybridJudge:
 
     @staticmethod
     def _hidden(j: _Judged) -> tuple[np.ndarray, np.ndarray]:
-        """(row, column) of the titles each judged member's list may not show: what
-        ``recommend`` excludes by default (seen titles, except kinds that may repeat)."""
+        """(row, column) of every title each judged member already had: validation judges
+        discovery (the held-out titles are ones the member had not met), music included."""
         from halqa.recommend.ranking import default_hidden
 
-        return default_hidden(j.split.train, j.members)
+        return default_hidden(j.split.train, j.members, repeat_kinds=())
 
     def _parts(self, c: Any, i: int) -> tuple[dict[str, np.ndarray], set[tuple]]:
         from halqa.recommend.hybrid import PART_WEIGHTS, make_part, part_scores
