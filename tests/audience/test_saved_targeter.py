@@ -26,7 +26,7 @@ def _target(db, *args):
 def test_models_are_fitted_once_per_store_state(tmp_path):
     db = tmp_path / "w.duckdb"
     with Store.open(db) as store:
-        world = make_world(store, np.random.default_rng(5))
+        world = make_world(store, np.random.default_rng(5), n_members=160, n_titles=40)
     first = _target(db, "--title-id", "t001", "--top", 20)
     assert first["models"]["fitted"] and first["models"]["model_file"] == f"{db}.models/targeting.pkl"
     again = _target(db, "--title-id", "t001", "--top", 20)
@@ -44,7 +44,7 @@ def test_models_are_fitted_once_per_store_state(tmp_path):
 def test_like_lifts_the_audience_of_comparable_titles(tmp_path):
     db = tmp_path / "w.duckdb"
     with Store.open(db) as store:
-        world = make_world(store, np.random.default_rng(5))
+        world = make_world(store, np.random.default_rng(5), n_members=160, n_titles=40)
     events = world["events"]
     comps = ["t010", "t011"]
     fans = set(events.member_id[events.title_id.isin(comps)])
