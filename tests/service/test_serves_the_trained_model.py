@@ -16,7 +16,7 @@ runner = CliRunner()
 
 def test_api_lists_equal_halqa_recommend_for_100_members(tmp_path):
     db = tmp_path / "same.duckdb"
-    world, keys = prepare_store(db)
+    _, keys = prepare_store(db)
     default_model_path(db).unlink()  # train the way a user does, with the CLI's defaults
     trained = runner.invoke(app, ["train", "--budget", "3", "--db", str(db), "--json"])
     assert trained.exit_code == 0, trained.output
