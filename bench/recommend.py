@@ -245,7 +245,7 @@ def movielens_peers(sasrec: bool) -> dict[str, list[tuple[dict[str, Any], Callab
 
 
 # -- MovieLens: both splits ----------------------------------------------------------------------------
-def movielens(data_dir: Path, work: Path, sasrec: bool) -> dict[str, Any]:
+def movielens(data_dir: Path, work: Path, sasrec: bool, splits: tuple[str, ...] = ("member", "global")) -> dict[str, Any]:
     from halqa.catalog import Store
     from halqa.recommend import Dataset
     from halqa.recommend.evaluate import split as make_split
@@ -256,7 +256,7 @@ def movielens(data_dir: Path, work: Path, sasrec: bool) -> dict[str, Any]:
     with Store.open(full_db, read_only=True) as store:
         full = Dataset.from_store(store)
     out = {}
-    for how in ("member", "global"):
+    for how in splits:
         log(f"MovieLens, {how} split")
         s = make_split(full, how)
         kept = s.train.to_frame()[["member_id", "title_id", "ts"]].astype({"member_id": int, "title_id": int})
@@ -390,6 +390,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-movielens", action="store_true", help="only the music catalogue")
     parser.add_argument("--music", action="store_true", help="also the play-count music catalogue")
     parser.add_argument("--music-artists", type=int, default=18_000)
+    parser.add_argument("--split", action="append", choices=("member", "global"),
+                        help="MovieLens split(s) to run (repeatable; default both)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the tables")
     args = parser.parse_args(argv)
     try:
@@ -403,7 +405,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="halqa-bench-") as tmp:
         work = Path(tmp)
         if not args.no_movielens:
-            for how, rows in movielens(data, work, not args.no_sasrec).items():
+            splits = tuple(args.split or ("member", "global"))
+            for how, rows in movielens(data, work, not args.no_sasrec, splits).items():
                 tables[f"MovieLens 100K, {how} split"] = rows
         if args.music:
             tables["music play counts, random 80/20 per listener"] = music(work, args.music_artists)["random"]
