@@ -20,7 +20,6 @@ from halqa.audience.blend import BlendScorer
 from halqa.audience.breakdown import DEFAULT_K, breakdown, member_languages
 from halqa.audience.data import TargetingData, TitleBatch
 from halqa.audience.features import CharNgramSpace, FeatureSpace
-from halqa.audience.recipes import components_for
 from halqa.audience.store_data import load_targeting_data
 from halqa.audience.title import NewTitle
 from halqa.errors import ConfigError, NotFoundError
@@ -79,6 +78,8 @@ class Targeter:
     def _fit(self, data: TargetingData) -> BlendScorer:
         if data is self.data and self._blend is not None:
             return self._blend  # new titles reuse the blend fitted on the whole store
+        from halqa.audience.recipes import components_for  # fitting only: it pulls in scipy.stats
+
         blend = BlendScorer(components_for(data, self.seed), l2=10.0, seed=self.seed).fit(data)
         if data is self.data:
             self._blend = blend
