@@ -78,6 +78,8 @@ def test_no_title_under_minimum_support_is_rising(demo_store, segment):
 def test_demo_step_reports_what_was_planted(demo, demo_store):
     result = demo_step(demo_store, demo[0], Console(file=open("/dev/null", "w")))
     checks = result["checks"]
+    # the scan of every age band x region segment puts the planted one first, and its genre in its top 3
+    assert checks["planted_segment_found_first"], result["strongest_risers"]
     assert checks["rising_genre_in_top3"] and checks["ramadan_attributed_to_season"]
     assert checks["emerging_artists_found"] == checks["emerging_artists_planted"]
     assert result["brief_charts"] >= 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import time
 
 import pandas as pd
 import pytest
@@ -21,7 +22,7 @@ def _run(*args: str):
 @pytest.fixture
 def trained(world_store, store_path):
     world_store.close()  # the CLI opens the file itself
-    result = _run("train", "--db", str(store_path), "--json")
+    result = _run("train", "--no-tune", "--db", str(store_path), "--json")
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -126,13 +127,19 @@ def test_member_without_consent_gets_no_personalised_list(trained, store_path):
 
 def test_train_tune_reports_what_it_chose(world_store, store_path):
     world_store.close()
-    result = _run("train", "--tune", "--db", str(store_path), "--json")
+    started = time.perf_counter()
+    result = _run("train", "--budget", "4", "--param", "content_weight=0.1", "--db", str(store_path), "--json")
+    seconds = time.perf_counter() - started
     assert result.exit_code == 0, result.output
-    tuning = json.loads(result.stdout)["tuning"]
-    assert tuning["trials"] > 5 and 0 < tuning["validation_ndcg@10"] <= 1
-    assert set(tuning["params"]) <= set(json.loads(result.stdout)["config"])
-    result = _run("train", "--tune", "--model", "ease", "--db", str(store_path))
-    assert result.exit_code == 2 and "--tune tunes the hybrid" in result.output
+    summary = json.loads(result.stdout)
+    tuning = summary["tuning"]
+    assert tuning["trials"] >= 2 and 0 < tuning["validation_ndcg@10"] <= 1
+    assert tuning["validation_splits"] == ["member", "global"]  # the world's events are ordered in time
+    assert set(tuning["params"]) <= set(summary["config"])
+    assert summary["config"]["content_weight"] == 0.1  # a --param is pinned, not searched
+    assert tuning["seconds"] < seconds  # the budget bounds the search (a started trial finishes)
+    result = _run("train", "--model", "ease", "--budget", "2", "--db", str(store_path), "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["tuning"]["trials"] >= 1
 
 
 def test_filters_and_quotas_from_the_command_line(trained, store_path):

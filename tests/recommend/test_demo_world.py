@@ -43,3 +43,10 @@ def test_exposure_over_moroccan_creators_is_spread(step):
 def test_example_list_is_explained(step):
     assert len(step["example"]) == 5
     assert all(r["reason"] for r in step["example"])
+
+
+def test_the_step_saves_the_model_halqa_serve_serves(step):
+    from halqa.recommend import Recommender
+
+    model = Recommender.load(step["model_file"])
+    assert step["model_file"].endswith(".duckdb.models/recommender.pkl") and model.name == "hybrid"

@@ -37,13 +37,17 @@ def test_demographics_only_members_beat_global_and_segment_popularity(movielens)
     assert recall["demographic"] > recall["segment"]
 
 
-def test_hybrid_beats_ease_on_the_member_temporal_split(movielens):
-    split = member_split(movielens)
+@pytest.mark.parametrize("how", ["member", "global"])
+def test_the_default_hybrid_beats_ease_and_ease_on_a_recency_profile(movielens, how):
+    from halqa.recommend.evaluate import split as make_split
+
+    split = make_split(movielens, how)
     ndcg = {}
-    # the configuration tuning picks on MovieLens' validation split (see bench/recommend.py)
-    tuned = Hybrid(recency_half_life=5.0, transitions_weight=1.0, ease_regularization=600.0, demographic_weight=0.0)
-    for name, model in (("ease", EASE(regularization=500)), ("hybrid", tuned)):
+    # no tuning here: the documented defaults themselves must hold on both splits
+    for name, model in (("ease", EASE(regularization=500)), ("ease_recency", EASE(regularization=500,
+                                                                                    recency_half_life=5.0)),
+                        ("hybrid", Hybrid())):
         recs = dense_recommend(model.fit(split.train), split.members, 10)
         ndcg[name] = ranking_metrics(recs, split.truth, 10)["ndcg@10"]
-    assert ndcg["ease"] > 0.17  # the peers' ballpark on this protocol
-    assert ndcg["hybrid"] > 1.1 * ndcg["ease"]
+    assert ndcg["ease"] > 0.15  # the peers' ballpark on this protocol
+    assert ndcg["hybrid"] > 1.03 * max(ndcg["ease"], ndcg["ease_recency"]), ndcg

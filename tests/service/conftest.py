@@ -73,9 +73,14 @@ def stop_server(process: subprocess.Popen) -> None:
 
 
 def prepare_store(db: Path) -> tuple[dict, dict[str, str]]:
+    from halqa.recommend import Dataset, Hybrid
+    from halqa.recommend.saved import default_model_path
+
     with Store.open(db) as store:
         world = build_world(store)
         keys = {role: create_key(store, role, f"test-{role}")[1] for role in ROLES}
+        # what `halqa train --no-tune` saves: `halqa serve` serves the trained model, it fits none
+        Hybrid().fit(Dataset.from_store(store)).save(default_model_path(db))
     return world, keys
 
 

@@ -7,17 +7,54 @@ Example:
     >>> measure(store, "launch-2026")["lift"]
 """
 
-from halqa.audience.blend import BlendScorer
-from halqa.audience.breakdown import DEFAULT_K, breakdown, suppressed_counts
-from halqa.audience.data import TargetingData, TitleBatch
-from halqa.audience.evaluation import METRICS, MethodSpec, compare, evaluate_scores, split_titles
-from halqa.audience.export import ExportResult, export_audience, read_member_list, salted_hash, write_table
-from halqa.audience.features import CharNgramSpace, FeatureSpace, metadata_tokens
-from halqa.audience.lift import GroupCounts, lift_stats, measure, sample_size
-from halqa.audience.lookalike import MIN_SEED, LookalikeResult, lookalike
-from halqa.audience.store_data import load_targeting_data
-from halqa.audience.targeting import AUDIENCE_COLUMNS, Targeter, TargetResult
-from halqa.audience.title import NewTitle, load_title, parse_title
+# Loaded on first use (PEP 562): `halqa target` needs the targeting modules, not the scipy.stats
+# behind lift and evaluation, and every CLI call pays for what this package imports.
+_EXPORTS = {
+    "BlendScorer": "halqa.audience.blend",
+    "DEFAULT_K": "halqa.audience.breakdown",
+    "breakdown": "halqa.audience.breakdown",
+    "suppressed_counts": "halqa.audience.breakdown",
+    "TargetingData": "halqa.audience.data",
+    "TitleBatch": "halqa.audience.data",
+    "METRICS": "halqa.audience.evaluation",
+    "MethodSpec": "halqa.audience.evaluation",
+    "compare": "halqa.audience.evaluation",
+    "evaluate_scores": "halqa.audience.evaluation",
+    "split_titles": "halqa.audience.evaluation",
+    "ExportResult": "halqa.audience.export",
+    "export_audience": "halqa.audience.export",
+    "read_member_list": "halqa.audience.export",
+    "salted_hash": "halqa.audience.export",
+    "write_table": "halqa.audience.export",
+    "CharNgramSpace": "halqa.audience.features",
+    "FeatureSpace": "halqa.audience.features",
+    "metadata_tokens": "halqa.audience.features",
+    "GroupCounts": "halqa.audience.lift",
+    "lift_stats": "halqa.audience.lift",
+    "measure": "halqa.audience.lift",
+    "sample_size": "halqa.audience.lift",
+    "MIN_SEED": "halqa.audience.lookalike",
+    "LookalikeResult": "halqa.audience.lookalike",
+    "lookalike": "halqa.audience.lookalike",
+    "load_targeting_data": "halqa.audience.store_data",
+    "AUDIENCE_COLUMNS": "halqa.audience.targeting",
+    "Targeter": "halqa.audience.targeting",
+    "TargetResult": "halqa.audience.targeting",
+    "NewTitle": "halqa.audience.title",
+    "load_title": "halqa.audience.title",
+    "parse_title": "halqa.audience.title",
+}
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        import importlib
+
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'halqa.audience' has no attribute {name!r}")
+
 
 __all__ = [
     "AUDIENCE_COLUMNS", "DEFAULT_K", "METRICS", "MIN_SEED", "BlendScorer", "CharNgramSpace", "ExportResult",

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import minimize, minimize_scalar
 
 from halqa.audience.data import TargetingData, TitleBatch
 from halqa.audience.methods import Scorer
@@ -34,6 +33,8 @@ def standardise(scores: np.ndarray) -> np.ndarray:
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float, sample_weight: np.ndarray | None = None) -> np.ndarray:
     """Weights (last one the intercept) of an L2-regularised logistic regression, by L-BFGS."""
+    from scipy.optimize import minimize  # here, not at import: scoring a saved blend never needs it
+
     x1 = np.hstack([x, np.ones((len(x), 1))])
     sw = np.ones(len(y)) if sample_weight is None else sample_weight
     penalty = np.ones(x1.shape[1])
@@ -125,6 +126,8 @@ class BlendScorer(Scorer):
 
 def _intercept(z: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
     """The intercept b minimising the weighted logistic loss of ``z + b`` (slopes held fixed)."""
+    from scipy.optimize import minimize_scalar
+
     def loss(b: float) -> float:
         return float(np.sum(w * (np.logaddexp(0, z + b) - y * (z + b))))
 

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import minimize
 
 from halqa.audience.data import TargetingData, TitleBatch
 from halqa.audience.features import FeatureSpace
@@ -96,7 +95,7 @@ class MetadataFactorScorer(Scorer):
                     (meta.T @ (g.T @ u) + 2 * self.l2 * w).ravel()]
             return value, np.concatenate(grad).astype(np.float64)
 
-        x = minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": self.iterations}).x
+        x = _minimize(loss, start, self.iterations)
         c, b, u, w = unpack(x)
         return b, u, w, c
 
@@ -118,10 +117,17 @@ class MetadataFactorScorer(Scorer):
                 return value, np.concatenate([g.sum(axis=1), (g @ items + 2 * self.l2 * u).ravel()]).astype(np.float64)
 
             start = np.concatenate([np.zeros(n), 0.01 * rng.standard_normal(n * k)])
-            x = minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": self.iterations}).x
+            x = _minimize(loss, start, self.iterations)
             bias[lo:lo + n], users[lo:lo + n] = x[:n], x[n:].reshape(n, k)
         return bias, users
 
 
 def _dense(m: sp.spmatrix) -> np.ndarray:
     return np.asarray(m.toarray(), dtype=np.float32)
+
+
+def _minimize(loss, start, iterations: int):
+    """L-BFGS-B; scipy.optimize is imported here so that scoring a saved model never loads it."""
+    from scipy.optimize import minimize
+
+    return minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": iterations}).x

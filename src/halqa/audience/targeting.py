@@ -20,12 +20,14 @@ from halqa.audience.blend import BlendScorer
 from halqa.audience.breakdown import DEFAULT_K, breakdown, member_languages
 from halqa.audience.data import TargetingData, TitleBatch
 from halqa.audience.features import CharNgramSpace, FeatureSpace
-from halqa.audience.recipes import components_for
 from halqa.audience.store_data import load_targeting_data
 from halqa.audience.title import NewTitle
 from halqa.errors import ConfigError, NotFoundError
 
 AUDIENCE_COLUMNS = ("member_id", "score", "reasons", "age_band", "region", "languages")
+# Weight of the comparable-titles signal (``like=``) on the blend's logit, in standard deviations
+# of that signal: about the weight the blend learns for its strongest component on MovieLens.
+LIKE_WEIGHT = 1.0
 SIMILAR_SIGNALS = ("feature-knn", "content-als", "meta-mf", "profile", "text-knn")
 
 
@@ -66,44 +68,81 @@ class Targeter:
         self._blend: BlendScorer | None = None
         self.creator_names = creator_names if creator_names is not None else _creator_names(store)
 
+    def fit(self) -> Targeter:
+        """Fit the blend on the whole store now (``target`` would on its first call)."""
+        self._fit(self.data)
+        return self
+
+    def saveable(self) -> Targeter:
+        """A copy that pickles: the blend keeps its fitted components and weights, not the
+        factories that built them, and the data is left out (it is re-read from the store)."""
+        import copy
+
+        out = copy.copy(self)
+        blend = copy.copy(self._fit(self.data))
+        blend.components = dict.fromkeys(blend.components)
+        out._blend, out.data = blend, None
+        return out
+
     def _fit(self, data: TargetingData) -> BlendScorer:
         if data is self.data and self._blend is not None:
             return self._blend  # new titles reuse the blend fitted on the whole store
+        from halqa.audience.recipes import components_for  # fitting only: it pulls in scipy.stats
+
         blend = BlendScorer(components_for(data, self.seed), l2=10.0, seed=self.seed).fit(data)
         if data is self.data:
             self._blend = blend
         return blend
 
-    def target(self, title: NewTitle, *, top: int | None = None, min_score: float | None = None) -> TargetResult:
-        """Rank members for a title that is not in the store (or is treated as unseen)."""
-        result = self._target(self.data, title.batch(), title.name, title.available_regions, top, min_score)
+    def target(self, title: NewTitle, *, top: int | None = None, min_score: float | None = None,
+               like: list[str] | None = None) -> TargetResult:
+        """Rank members for a title that is not in the store (or is treated as unseen).
+
+        ``like``: ids of comparable titles already in the store ("comps"): members who watched
+        them, or what their audiences watch, rank higher.
+        """
+        result = self._target(self.data, title.batch(), title.name, title.available_regions, top, min_score,
+                              like=like)
         result.title_id = title.title_id
         return result
 
-    def target_existing(self, title_id: str, *, top: int | None = None,
-                        min_score: float | None = None) -> TargetResult:
-        """Rank the members who have not met ``title_id`` yet; the title's own events are hidden from the models."""
-        where = np.flatnonzero(self.data.title_ids == str(title_id))
-        if not len(where):
-            raise NotFoundError(f"title '{title_id}' is not in the store")
-        idx = int(where[0])
+    def target_existing(self, title_id: str, *, top: int | None = None, min_score: float | None = None,
+                        like: list[str] | None = None) -> TargetResult:
+        """Rank the members who have not met ``title_id`` yet.
+
+        Scored by the models fitted on the whole store (one fit per store state, so a call takes
+        a second, not a refit): the title's own audience is part of what they learnt, and is left
+        out of the list.
+        """
+        idx = self._title_index(title_id)
         reached = self.data.audience_of(idx)
-        data = self.data.keep_titles(np.setdiff1d(np.arange(self.data.n_titles), [idx]))
         name = self.data.titles.names[idx] if self.data.titles.names else str(title_id)
-        result = self._target(data, self.data.titles.take([idx]), name, None, top, min_score, exclude=reached)
+        result = self._target(self.data, self.data.titles.take([idx]), name, None, top, min_score, exclude=reached,
+                              like=like)
         result.already_reached = int(len(reached)) if len(reached) >= self.k else 0
         result.title_id = str(title_id)
         return result
 
+    def _title_index(self, title_id: str) -> int:
+        where = np.flatnonzero(self.data.title_ids == str(title_id))
+        if not len(where):
+            raise NotFoundError(f"title '{title_id}' is not in the store")
+        return int(where[0])
+
     def _target(self, data: TargetingData, batch: TitleBatch, name: str, regions: list[str] | None,
-                top: int | None, min_score: float | None, exclude: np.ndarray | None = None) -> TargetResult:
+                top: int | None, min_score: float | None, exclude: np.ndarray | None = None,
+                like: list[str] | None = None) -> TargetResult:
         if top is not None and top < 1:
             raise ConfigError(f"--top must be at least 1 (got {top})")
         if min_score is not None and not 0 <= min_score <= 1:
             raise ConfigError(f"--min-score is a probability between 0 and 1 (got {min_score})")
+        comps = [self._title_index(t) for t in like or []]
         blend = self._fit(data)
         contrib = blend.contributions(batch)[0]
-        score = 1 / (1 + np.exp(-(contrib.sum(axis=1) + blend.weights_[-1])))
+        logit = contrib.sum(axis=1) + blend.weights_[-1]
+        if comps:
+            logit = logit + LIKE_WEIGHT * _zscore(comparable_affinity(data, comps))
+        score = 1 / (1 + np.exp(-logit))
         candidates = np.ones(data.n_members, dtype=bool)
         if exclude is not None:
             candidates[exclude] = False
@@ -116,10 +155,11 @@ class Targeter:
             order = order[score[order] >= min_score]
         if top is not None:
             order = order[:top]
-        reasons = Reasons(data, batch, blend, self.creator_names).for_members(order, contrib)
+        reasons = Reasons(data, batch, blend, self.creator_names, comps).for_members(order, contrib)
         audience = self._frame(data, order, score, reasons)
-        return TargetResult(name, audience, n_candidates, breakdown(data.members, order, self.k),
-                            blend.component_weights)
+        weights = blend.component_weights | ({"comparable-titles": LIKE_WEIGHT} if comps else {})
+        return TargetResult(name, audience, n_candidates, breakdown(data.members, order, self.k), weights,
+                            extra={"like": [str(data.title_ids[c]) for c in comps]} if comps else {})
 
     @staticmethod
     def _frame(data: TargetingData, order: np.ndarray, score: np.ndarray, reasons: list[str]) -> pd.DataFrame:
@@ -134,6 +174,26 @@ class Targeter:
         }, columns=list(AUDIENCE_COLUMNS))
 
 
+def comparable_affinity(data: TargetingData, comps: list[int]) -> np.ndarray:
+    """Each member's affinity to the comparable titles: having watched them, plus watching what
+    their audiences watch (titles weighted by the cosine of their audience to each comp's,
+    averaged over comps; a member's sum divided by the square root of their history)."""
+    binary = data.binary().tocsr().astype(np.float64)
+    csc = binary.tocsc()
+    sizes = np.asarray(csc.sum(axis=0)).ravel()
+    overlap = np.asarray((csc[:, comps].T @ csc).todense())
+    denom = np.sqrt(np.outer(sizes[comps], sizes))
+    cosine = np.divide(overlap, denom, out=np.zeros_like(overlap), where=denom > 0).mean(axis=0)
+    history = np.sqrt(np.asarray(binary.sum(axis=1)).ravel() + 1.0)
+    watched = np.asarray(binary[:, comps].sum(axis=1)).ravel() / len(comps)
+    return watched + (binary @ cosine) / history
+
+
+def _zscore(values: np.ndarray) -> np.ndarray:
+    std = values.std()
+    return (values - values.mean()) / std if std > 0 else np.zeros_like(values)
+
+
 def _creator_names(store: Any) -> dict[str, str]:
     if store is None:
         return {}
@@ -144,8 +204,9 @@ class Reasons:
     """Turns each member's strongest signals into words a marketer can check."""
 
     def __init__(self, data: TargetingData, batch: TitleBatch, blend: BlendScorer,
-                 creator_names: dict[str, str]) -> None:
+                 creator_names: dict[str, str], comps: list[int] | None = None) -> None:
         self.data, self.blend, self.creator_names = data, blend, creator_names
+        self.comps = set(comps or [])
         self.tokens = dict(batch.tokens[0])
         space = FeatureSpace().fit(data.titles.tokens)
         sims = (space.transform(batch.tokens) @ space.transform(data.titles.tokens).T).toarray()[0]
@@ -166,6 +227,9 @@ class Reasons:
     def _member(self, m: int, contrib: np.ndarray, names: list[str]) -> str:
         history = self.binary.indices[self.binary.indptr[m]:self.binary.indptr[m + 1]]
         reasons: list[str] = []
+        liked = [i for i in history.tolist() if i in self.comps]
+        if liked:
+            reasons.append("watched comparable: " + ", ".join(self.display[i] for i in liked[:2]))
         for creator, titles in self.creator_titles.items():
             if titles & set(history.tolist()):
                 reasons.append(f"follows {self.creator_names.get(creator, creator)}")

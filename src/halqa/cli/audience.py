@@ -33,25 +33,39 @@ def target(
     title_id: Annotated[str | None, typer.Option("--title-id", help="A title already in the store.")] = None,
     top: Annotated[int | None, typer.Option("--top", help="Keep the N best members.")] = None,
     min_score: Annotated[float | None, typer.Option("--min-score", help="Keep members scoring at least X (0-1).")] = None,
+    like: Annotated[str | None, typer.Option("--like", help="Comparable titles in the store (comps), "
+                                             "comma-separated ids: their audiences count as a signal.")] = None,
     out: OutOption = None, seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     db: DbOption = None, as_json: JsonOption = False,
 ) -> None:
-    """Rank every member with marketing consent by predicted affinity to a title, with reasons."""
-    from halqa.audience import Targeter, load_title, write_table
+    """Rank every member with marketing consent by predicted affinity to a title, with reasons.
+
+    The targeting models are fitted once per store state and saved beside the store
+    (<db>.models/targeting.pkl); later calls on an unchanged store only score.
+    """
+    import time
+
+    from halqa.audience import load_title, write_table
+    from halqa.audience.saved import fitted_targeter
 
     if (title is None) == (title_id is None):
         raise ConfigError("give exactly one of --title new_title.json or --title-id ID")
+    comps = [t.strip() for t in like.split(",") if t.strip()] if like else None
+    if like is not None and not comps:
+        raise ConfigError("--like takes comma-separated title ids, e.g. --like 50,181")
+    started = time.perf_counter()
     with open_store(db, read_only=True) as store:
         if title is not None:
             meta = load_title(title, genres=store.genre_ids(), themes=store.theme_ids())
-        with err_console.status("fitting the targeting blend..."):
-            targeter = Targeter(store, seed=seed)
-            result = (targeter.target(meta, top=top, min_score=min_score) if title is not None
-                      else targeter.target_existing(title_id, top=top, min_score=min_score))
+        with err_console.status("reading the store (the targeting models are fitted once per store state)..."):
+            targeter, fit = fitted_targeter(store, seed=seed)
+        result = (targeter.target(meta, top=top, min_score=min_score, like=comps) if title is not None
+                  else targeter.target_existing(title_id, top=top, min_score=min_score, like=comps))
+    fit["seconds"] = round(time.perf_counter() - started, 2)
     if out:
         write_table(result.table(), out)
     if as_json:
-        print_json({**result.to_dict(), "out": str(out) if out else None})
+        print_json({**result.to_dict(), **result.extra, "models": fit, "out": str(out) if out else None})
         return
     console.print(f"[bold]{result.title}[/]: audience of {len(result.audience):,} members "
                   f"(out of {result.candidates:,} with marketing consent)"

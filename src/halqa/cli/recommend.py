@@ -29,7 +29,9 @@ def attach(app: typer.Typer) -> None:
 
 
 def default_model_path(db_path: str | Path) -> Path:
-    return Path(f"{db_path}.models") / "recommender.pkl"
+    from halqa.recommend.saved import default_model_path as path
+
+    return path(db_path)
 
 
 def _params(pairs: list[str] | None) -> dict[str, Any]:
@@ -49,31 +51,28 @@ def _params(pairs: list[str] | None) -> dict[str, Any]:
 def train(model: Annotated[str, typer.Option("--model", help="hybrid, ease, als, bpr, item-knn, transitions, "
                                                                "content, demographic, trending, popular...")] = "hybrid",
           param: Annotated[list[str] | None, typer.Option("--param", help="Model parameter name=value "
-                                                                          "(repeatable).")] = None,
-          tune: Annotated[bool, typer.Option("--tune", help="Tune the hybrid's weights on a validation split "
-                                                            "of the store's own events first.")] = False,
+                                                                          "(repeatable; kept fixed while tuning).")] = None,
+          tune: Annotated[bool, typer.Option("--tune/--no-tune", help="Tune the model's settings on validation "
+                                                                      "splits of the store's own events first.")] = True,
+          budget: Annotated[float, typer.Option("--budget", help="Seconds of tuning (a trial that has started "
+                                                                 "finishes).", min=0)] = 60.0,
           tune_sample: Annotated[int, typer.Option(help="Validation members judged per trial.")] = 2000,
           out: ModelPathOption = None, db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Fit a recommender on the store's consented events and save it next to the store."""
+    """Fit a recommender on the store's consented events (tuned on its own validation splits) and save it."""
     from halqa.recommend import Dataset, make_model
+    from halqa.recommend.tuning import MODEL_AXES
 
     params = _params(param)
     recommender = make_model(model, **params)
-    if tune and model != "hybrid":
-        raise UserError(f"--tune tunes the hybrid model; got --model {model}")
     with open_store(db, read_only=True) as store:
         dataset = Dataset.from_store(store)
         path = out or default_model_path(store.path)
     if len(dataset.events) == 0:
         raise UserError("no consented events in the store to train on (ingest events first, or run `halqa demo`)")
     started = time.perf_counter()
-    tuned = None
-    if tune:
-        from halqa.recommend.tuning import tune as tune_model
-
-        with err_console.status("tuning on a validation split (one setting at a time)") as status:
-            tuned = tune_model(model, dataset, sample=tune_sample, start=params,
-                               progress=lambda p, v: status.update(f"tuning: {p} → NDCG@10 {v:.4f}"))
+    axes = {axis: values for axis, values in MODEL_AXES.get(model, {}).items() if axis not in params}
+    tuned = _tune(model, dataset, axes, params, budget, tune_sample) if tune and axes and budget > 0 else None
+    if tuned is not None:
         recommender = make_model(model, **tuned.params)
     with err_console.status(f"training {model} on {len(dataset.events):,} events"):
         recommender.fit(dataset)
@@ -84,32 +83,57 @@ def train(model: Annotated[str, typer.Option("--model", help="hybrid, ease, als,
                "model_file": str(path)}
     if tuned is not None:
         summary["tuning"] = {"params": tuned.params, "validation_ndcg@10": round(tuned.ndcg, 4),
-                             "trials": len(tuned.trials)}
+                             "trials": len(tuned.trials), "validation_splits": tuned.splits,
+                             "seconds": round(tuned.seconds, 1), "stopped_by_budget": tuned.stopped_by_budget}
     if as_json:
         print_json(summary)
     else:
         console.print(f"trained [bold]{model}[/] on {summary['events']:,} events "
                       f"({summary['members']:,} members, {summary['titles']:,} titles) in {seconds:.1f}s "
                       f"→ {path}")
+        if tuned is not None:
+            console.print(f"tuned on {' + '.join(tuned.splits)} validation split(s): {len(tuned.trials)} trials, "
+                          f"validation NDCG@10 {tuned.ndcg:.4f}, settings {tuned.params or 'the defaults'}")
+
+
+def _tune(model: str, dataset: Any, axes: dict[str, Any], params: dict[str, Any], budget: float,
+          sample: int) -> Any:
+    """Coordinate search within ``budget`` seconds, with a progress bar over the budget on stderr."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from halqa.recommend.tuning import tune
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err_console,
+                  transient=True) as bar:
+        task = bar.add_task(f"tuning {model} (budget {budget:g}s)", total=budget)
+        started = time.perf_counter()
+        best = [-1.0]
+
+        def show(trial: dict[str, Any], ndcg: float) -> None:
+            best[0] = max(best[0], ndcg)
+            bar.update(task, completed=min(budget, time.perf_counter() - started),
+                       description=f"tuning {model}: validation NDCG@10 {best[0]:.4f}")
+
+        result = tune(model, dataset, axes, sample=sample, start=params, budget_s=budget, progress=show)
+        bar.update(task, completed=budget)
+    return result
 
 
 def _load(db: Path | None, model_file: Path | None) -> tuple[Any, str]:
     from halqa.catalog import resolve_db_path
-    from halqa.recommend import Recommender
+    from halqa.recommend.saved import load_saved
 
     db_path = str(resolve_db_path(db))
-    path = model_file or default_model_path(db_path)
-    if not Path(path).exists():
-        raise UserError(f"{path}: no trained model here; run `halqa train` first")
-    return Recommender.load(path), db_path
+    return load_saved(model_file or default_model_path(db_path)), db_path
 
 
 def _catch_up(model: Any, store: Any, members: list[str]) -> None:
-    """Fold in what the store has learnt about these members since the model was trained."""
+    """Fold in what the store has learnt about these members since the model was trained
+    (the same catch-up `halqa serve` does at start, so both serve the same lists)."""
     from halqa.errors import NotFoundError
+    from halqa.recommend.saved import catch_up
 
     ds = model.dataset
-    since = int(ds.events["ts"].max()) if len(ds.events) else 0
     placeholders = ", ".join("?" for _ in members)
     known = {r[0] for r in store.rows(f"SELECT member_id FROM members WHERE member_id IN ({placeholders})", members)}
     consented = {r[0] for r in store.rows(
@@ -119,24 +143,18 @@ def _catch_up(model: Any, store: Any, members: list[str]) -> None:
             raise NotFoundError(f"unknown member '{member}'")
         if member not in consented and member in known:
             raise UserError(f"member '{member}' has not consented to personalised recommendations")
-    new_members = [m for m in members if m not in ds.members]
-    if new_members:
-        model.add_members(store.df(f"SELECT * FROM members_personalisation WHERE member_id IN "
-                                   f"({', '.join('?' for _ in new_members)})", new_members))
-    fresh = store.df(f"SELECT member_id, title_id, event_type, ts, value FROM events_personalisation "
-                     f"WHERE member_id IN ({placeholders}) AND epoch(ts) > ?", [*members, since])
-    if len(fresh):
-        model.add_events(fresh)
+    catch_up(model, store, members)
 
 
 def _reranker(local_share: float, emerging_share: float, emerging_years: int, creator_cap: int | None,
-              diversity: float) -> Any:
-    if not (local_share or emerging_share or diversity or creator_cap):
+              diversity: float, new_share: float = 0.0, new_days: float = 60.0) -> Any:
+    if not (local_share or emerging_share or diversity or creator_cap or new_share):
         return None
     from halqa.recommend import LocalTalentReranker
 
     return LocalTalentReranker(local_share=local_share, emerging_share=emerging_share,
-                               emerging_years=emerging_years, creator_cap=creator_cap, diversity=diversity)
+                               emerging_years=emerging_years, creator_cap=creator_cap, diversity=diversity,
+                               new_share=new_share, new_days=new_days)
 
 
 @user_errors
@@ -148,8 +166,14 @@ def recommend(member: Annotated[list[str] | None, typer.Option("--member", help=
               emerging_years: Annotated[int, typer.Option(help="Debut within this many years = emerging.")] = 3,
               creator_cap: Annotated[int | None, typer.Option(help="At most this many titles per creator.")] = None,
               diversity: Annotated[float, typer.Option(help="Genre diversity (MMR weight, 0-1).")] = 0.0,
+              new_share: Annotated[float, typer.Option(help="Share of slots for new titles (0-1; default 0: "
+                                                            "see `halqa evaluate --new-share` for the cost).")] = 0.0,
+              new_days: Annotated[float, typer.Option(help="Added (or released) within this many days of the "
+                                                           "newest event = new.")] = 60.0,
               filter_: Annotated[list[str] | None, typer.Option("--filter", help="region, age_rating or "
                                                                 "language (repeatable).")] = None,
+              repeat: Annotated[bool, typer.Option("--repeat/--no-repeat", help="Music (tracks, albums, clips) "
+                                                   "the member already played may come back.")] = True,
               lang: Annotated[str, typer.Option(help="Language of the reasons: en, fr or ar.")] = "en",
               out: Annotated[Path | None, typer.Option(help="Write the lists to .csv or .parquet.")] = None,
               model_file: ModelPathOption = None, db: DbOption = None, as_json: JsonOption = False) -> None:
@@ -164,10 +188,10 @@ def recommend(member: Annotated[list[str] | None, typer.Option("--member", help=
     if member:
         with open_store(db_path, read_only=True) as store:
             _catch_up(model, store, list(member))
-    rerank = _reranker(local_share, emerging_share, emerging_years, creator_cap, diversity)
+    rerank = _reranker(local_share, emerging_share, emerging_years, creator_cap, diversity, new_share, new_days)
     with err_console.status(f"ranking {'every member' if all_members else 'the members asked for'} (top {k})"):
         recs = model.recommend(None if all_members else list(member), k, rerank=rerank, filters=filter_ or None,
-                               lang=lang)
+                               lang=lang, **({} if repeat else {"repeat_kinds": ()}))
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         recs.to_csv(out, index=False) if out.suffix == ".csv" else recs.to_parquet(out, index=False)
@@ -219,6 +243,9 @@ def evaluate(model: Annotated[list[str] | None, typer.Option("--model", help="Mo
              k: KOption = 10, test_fraction: Annotated[float, typer.Option(help="Share held out.")] = 0.2,
              local_share: Annotated[float, typer.Option(help="Also score lists re-ranked with this local "
                                                               "share, and report the cost.")] = 0.0,
+             new_share: Annotated[float, typer.Option(help="Also score lists with this share of slots for new "
+                                                           "titles: NDCG cost and exposure gain.")] = 0.0,
+             new_days: Annotated[float, typer.Option(help="Added (or released) within this many days = new.")] = 60.0,
              db: DbOption = None, as_json: JsonOption = False) -> None:
     """Offline evaluation on temporal splits: accuracy, coverage, novelty, local share, exposure Gini."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -244,7 +271,8 @@ def evaluate(model: Annotated[list[str] | None, typer.Option("--model", help="Mo
                 raise UserError(f"{how} split: no held-out events to judge (too few events per member)")
             for name in names:
                 bar.update(task, description=f"{how} split: {name}")
-                results.update(_evaluate_one(name, models[name], s, dataset, how, k, local_share))
+                results.update(_evaluate_one(name, models[name], s, dataset, how, k, local_share,
+                                             new_share, new_days))
                 bar.advance(task)
     if as_json:
         print_json({"k": k, "test_fraction": test_fraction, "results": results})
@@ -263,21 +291,38 @@ def _print_metrics(results: dict[str, Any], k: int) -> None:
         table.add_row(name, *(f"{row.get(c, float('nan')):.4f}" for c in cols))
     console.print(table)
     for name, row in results.items():
-        if "ndcg_drop_pct" in row:
+        if "min_local_share_per_list" in row:
             console.print(f"{name}: NDCG drop {row['ndcg_drop_pct']:.2f}%, smallest local share in a list "
                           f"{row['min_local_share_per_list']:.2f}")
+        if "new_share_reranked" in row:
+            console.print(f"{name}: NDCG drop {row['ndcg_drop_pct']:.2f}%; slots on new titles "
+                          f"{row['new_share_plain']:.2%} -> {row['new_share_reranked']:.2%} "
+                          f"({row['new_titles_shown']} of {row['new_titles']} new titles shown)")
 
 
 def _evaluate_one(name: str, model: Any, split: Any, dataset: Any, how: str, k: int,
-                  local_share: float | None) -> dict[str, Any]:
+                  local_share: float | None, new_share: float = 0.0, new_days: float = 60.0) -> dict[str, Any]:
     """Fit one model on a split's training part and score its lists (and the re-ranked ones)."""
     from halqa.recommend import LocalTalentReranker, make_model
     from halqa.recommend.evaluate import dense_recommend, rerank_cost, score_lists
 
     fitted = make_model(name, **model.config.__dict__).fit(split.train)
-    if not local_share:
+    if not local_share and not new_share:
         return {f"{how}/{name}": score_lists(dense_recommend(fitted, split.members, k), split, dataset, k)}
-    cost = rerank_cost(fitted, split, dataset, LocalTalentReranker(local_share=local_share), k=k)
-    return {f"{how}/{name}": cost["plain"],
-            f"{how}/{name}+local{local_share:g}": {**cost["reranked"], "ndcg_drop_pct": cost["ndcg_drop_pct"],
-                                                   "min_local_share_per_list": cost["min_local_share_per_list"]}}
+    out: dict[str, Any] = {}
+    if local_share:
+        cost = rerank_cost(fitted, split, dataset, LocalTalentReranker(local_share=local_share), k=k)
+        out[f"{how}/{name}"] = cost["plain"]
+        out[f"{how}/{name}+local{local_share:g}"] = {**cost["reranked"], "ndcg_drop_pct": cost["ndcg_drop_pct"],
+                                                     "min_local_share_per_list": cost["min_local_share_per_list"]}
+    if new_share:
+        # only the new-title slots: no creator cap or exposure spreading, so the cost is the policy's own
+        policy = LocalTalentReranker(local_share=0.0, new_share=new_share, new_days=new_days, creator_cap=None,
+                                     exposure_weight=0.0)
+        cost = rerank_cost(fitted, split, dataset, policy, k=k)
+        out[f"{how}/{name}"] = cost["plain"]
+        out[f"{how}/{name}+new{new_share:g}"] = {
+            **cost["reranked"], "ndcg_drop_pct": cost["ndcg_drop_pct"],
+            **{key: cost[key] for key in ("min_new_share_per_list", "new_share_plain", "new_share_reranked",
+                                          "new_titles_shown", "new_titles")}}
+    return out

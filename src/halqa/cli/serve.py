@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from halqa.cli.common import DbOption, JsonOption, console, open_store, print_json, user_errors
+from halqa.cli.common import DbOption, JsonOption, console, err_console, open_store, print_json, user_errors
 from halqa.errors import ConfigError
 
 keys_app = typer.Typer(help="API keys for the service: create, list, revoke (stored hashed).",
@@ -22,18 +23,30 @@ def serve(db: DbOption = None,
           cors: Annotated[list[str] | None, typer.Option("--cors-origin", help="Allow this browser origin "
                                                         "(repeatable); CORS is closed otherwise.")] = None,
           rate_limit: Annotated[float, typer.Option(help="Requests per second per API key.", min=0.001)] = 200.0,
-          log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning") -> None:
+          log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning",
+          model_file: Annotated[Path | None, typer.Option("--model-file", help="Recommender saved by `halqa train` "
+                                                          "(default: <db>.models/recommender.pkl).",
+                                                          show_default=False)] = None) -> None:
     """Serve the REST API (OpenAPI at /docs) and the dashboard (/dashboard/)."""
     from halqa.catalog import resolve_db_path
+    from halqa.recommend.saved import default_model_path
     from halqa.service import Settings, serve as run
 
     path = resolve_db_path(db)
     if not path.exists():
         raise ConfigError(f"{path}: no halqa store here (run `halqa demo` or `halqa ingest` first)")
+    model = model_file or default_model_path(path)
+    if model_file is not None and not model_file.exists():
+        raise ConfigError(f"{model_file}: no trained model here; run `halqa train --out {model_file}` first")
     settings = Settings(db=path, workers=workers, cors_origins=cors or [], rate_limit=rate_limit,
-                        rate_burst=max(1, int(rate_limit * 2)))
+                        rate_burst=max(1, int(rate_limit * 2)), recommender_path=str(model))
     console.print(f"halqa serving {path} on http://{host}:{port}/ (dashboard: /dashboard/, API docs: /docs)",
                   highlight=False)
+    if model.exists():
+        console.print(f"recommendations from {model}", highlight=False)
+    else:
+        err_console.print(f"no trained model at {model}: recommendations are off until you run "
+                          f"`halqa train --db {path}` and restart", highlight=False)
     run(settings, host=host, port=port, log_level=log_level)
 
 

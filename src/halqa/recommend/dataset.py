@@ -42,18 +42,28 @@ DEFAULT_WEIGHTS = MappingProxyType({
 })
 
 
+# Event types whose value is an amount of use (plays, seconds): more of it is more confidence.
+COUNTED_EVENTS = ("play", "listen", "view")
+
+
 @dataclass(frozen=True)
 class EventWeights:
     """Confidence each event type adds to a (member, title) pair.
 
     ``binary=True`` makes every pair with any positive event worth 1 (the MovieLens protocol).
     ``rating_scale`` multiplies ``rate`` events by ``value / rating_scale`` when a value is given.
+    ``counted``: event types whose value means *more of it* (a play count, seconds listened or
+    watched). Their weight is multiplied by ``1 + ln(1 + value)``: 1 play counts 1.7×, 10 plays
+    3.4×, 100 plays 5.6×, an hour of listening 9.2×. Confidence grows with use but a heavy
+    listener's favourite does not drown everything else (the log scaling of Hu, Koren & Volinsky
+    2008, and of Johnson's logistic MF, for play counts).
     """
 
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     default: float = 1.0
     binary: bool = False
     rating_scale: float | None = 5.0
+    counted: tuple[str, ...] = COUNTED_EVENTS
 
     @classmethod
     def parse(cls, value: EventWeights | Mapping[str, float] | None) -> EventWeights:
@@ -73,6 +83,11 @@ class EventWeights:
         if self.rating_scale and "rate" in set(map(str, kinds)):
             is_rate = (codes == list(map(str, kinds)).index("rate")) & value.notna().to_numpy()
             w[is_rate] = w[is_rate] * value.to_numpy(dtype=np.float64, na_value=0.0)[is_rate] / self.rating_scale
+        counted = [i for i, k in enumerate(map(str, kinds)) if k in self.counted]
+        if counted:
+            amount = value.to_numpy(dtype=np.float64, na_value=0.0)
+            more = np.isin(codes, counted) & (amount > 0)
+            w[more] = w[more] * (1.0 + np.log1p(amount[more]))
         return w
 
 

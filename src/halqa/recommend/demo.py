@@ -67,5 +67,16 @@ def _print(console: Console, plain: dict, ranked: dict, cost: dict, example: Any
 
 
 def recommendations(store: Any, world: Any, console: Console) -> dict[str, Any]:
-    """The step as registered in ``halqa.demo.run.DEMO_STEPS`` (its name keys ``steps`` in the JSON)."""
-    return demo_step(store, world, console)
+    """The step as registered in ``halqa.demo.run.DEMO_STEPS`` (its name keys ``steps`` in the JSON).
+
+    It also saves the hybrid fitted on the whole store where `halqa train` would
+    (``<db>.models/recommender.pkl``), so the dashboard `halqa demo` serves at its end, and a
+    later `halqa serve` or `halqa recommend`, have a model (the documented defaults, untuned,
+    to keep the demo to minutes; `halqa train` tunes).
+    """
+    from halqa.recommend.saved import default_model_path
+
+    result = demo_step(store, world, console)
+    path = Hybrid().fit(Dataset.from_store(store)).save(default_model_path(store.path))
+    console.print(f"saved the recommender `halqa serve` will serve: {path}", highlight=False)
+    return {**result, "model_file": str(path)}

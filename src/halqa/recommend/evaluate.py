@@ -60,6 +60,22 @@ def global_split(dataset: Dataset, test_fraction: float = 0.2) -> Split:
     return _make_split(dataset, ts > cutoff)
 
 
+def random_member_split(dataset: Dataset, test_fraction: float = 0.2, seed: int = 42) -> Split:
+    """Hold out a seeded random ``test_fraction`` of each member's titles: for catalogues whose
+    timestamps carry no order (e.g. play counts summed per listener and artist)."""
+    _check_fraction(test_fraction)
+    ev = dataset.events
+    rng = np.random.default_rng(seed)
+    order = np.lexsort((rng.random(len(ev)), ev["member_idx"].to_numpy()))
+    members = ev["member_idx"].to_numpy()[order]
+    size = np.bincount(members, minlength=dataset.n_members)[members]
+    position = np.arange(len(order)) - np.searchsorted(members, members)
+    n_test = np.where(size >= 2, np.clip(np.floor(size * test_fraction + 0.5).astype(int), 1, size - 1), 0)
+    test = np.zeros(len(ev), dtype=bool)
+    test[order] = position < n_test
+    return _make_split(dataset, test)
+
+
 def split(dataset: Dataset, how: str = "member", test_fraction: float = 0.2) -> Split:
     if how not in SPLITS:
         raise ConfigError(f"unknown split '{how}': use one of {', '.join(SPLITS)}")
@@ -139,6 +155,18 @@ def emerging_flags(dataset: Dataset, within_years: int = 3) -> np.ndarray:
                     dtype=bool)
 
 
+def new_flags(dataset: Dataset, within_days: float = 60.0) -> np.ndarray:
+    """True for titles added (or, with no added date, released) within ``within_days`` of the newest
+    event: by their dates only, so an old title nobody watched is not new."""
+    tf = dataset.title_features
+    if tf.empty or not len(dataset.events):
+        return np.zeros(dataset.n_titles, dtype=bool)
+    when = pd.to_datetime(tf["added_at"], errors="coerce", utc=True).fillna(
+        pd.to_datetime(tf["release_date"], errors="coerce", utc=True))
+    cutoff = pd.Timestamp(int(dataset.events["ts"].max()), unit="s", tz="UTC") - pd.Timedelta(days=within_days)
+    return (when >= cutoff).fillna(False).to_numpy(dtype=bool)
+
+
 def title_creators(dataset: Dataset) -> list[list[str]]:
     tf = dataset.title_features
     if tf.empty:
@@ -175,9 +203,17 @@ def rerank_cost(model: Any, split_: Split, dataset: Dataset, reranker: Any, *, k
     ranked = dense_recommend(model, members, k, rerank=reranker)
     before, after = score_lists(plain, judged, dataset, k), score_lists(ranked, judged, dataset, k)
     local, emerging = local_flags(dataset), emerging_flags(dataset, getattr(reranker, "emerging_years", 3))
-    per_list = ranked.assign(local=local[ranked["title"]], emerging=emerging[ranked["title"]]).groupby("member")
+    new = new_flags(dataset, getattr(reranker, "new_days", 60.0))
+    per_list = ranked.assign(local=local[ranked["title"]], emerging=emerging[ranked["title"]],
+                             new=new[ranked["title"]]).groupby("member")
     drop = (1 - after[f"ndcg@{k}"] / before[f"ndcg@{k}"]) * 100 if before[f"ndcg@{k}"] else 0.0
     return {"plain": before, "reranked": after, "ndcg_drop_pct": drop,
             "min_local_share_per_list": float(per_list["local"].mean().min()),
             "min_emerging_share_per_list": float(per_list["emerging"].mean().min()),
+            "min_new_share_per_list": float(per_list["new"].mean().min()),
+            # exposure gain: the share of all slots that went to new titles, before and after
+            "new_share_plain": metrics.share(plain["title"].to_numpy(), new),
+            "new_share_reranked": metrics.share(ranked["title"].to_numpy(), new),
+            "new_titles_shown": int(len(set(ranked["title"][new[ranked["title"]]]))),
+            "new_titles": int(new.sum()),
             "lists": int(ranked["member"].nunique())}

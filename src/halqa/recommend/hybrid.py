@@ -4,9 +4,9 @@
   by cosine to it. Works for a title the moment its metadata exists.
 - ``Demographic``: ridge regression from member features (age band, gender, region, languages,
   occupation) to titles; serves members with no events at all.
-- ``Hybrid``: EASE on a recency-weighted profile + "watched next" transitions + content +
-  demographic, each normalised per member. Titles with no audience yet get their collaborative
-  part from content, and members with little history lean on demographics.
+- ``Hybrid``: EASE (optionally on a recency-weighted profile) + "watched next" transitions +
+  popularity around the member's own last activity + content + demographic, each normalised per
+  member. Members with little history lean on demographics.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 
 from halqa.recommend.base import ModelConfig, Recommender, require
 from halqa.recommend.dataset import Dataset
 from halqa.recommend.features import member_features, title_features
 from halqa.recommend.neighbours import EASE
+from halqa.recommend.popular import Trending
 from halqa.recommend.sequence import Transitions
 from halqa.recommend.similarity import row_normalise
 
@@ -110,27 +110,82 @@ class Demographic(Recommender):
 
 @dataclass(frozen=True)
 class HybridConfig(ModelConfig):
-    # Defaults assume nothing about the order of events; `tune` (halqa train --tune) finds what
-    # wins on a given catalogue (on MovieLens: recency_half_life=5, transitions_weight=1).
-    ease_regularization: float = 500.0
+    # Defaults are a middle ground that holds on MovieLens, the demo world and a play-count music
+    # catalogue; `halqa train` tunes them on the store's own validation splits within a time budget
+    # (halqa.recommend.tuning), so what a store needs wins over what these guess.
+    ease_regularization: float = 250.0
+    ease_binary: bool = True  # False: EASE learns from confidence (play counts, listening time)
     recency_half_life: float | None = None  # None: every past title counts the same
-    transitions_weight: float = 0.0
+    transitions_weight: float = 1.0
     transitions_window: int = 10
     transitions_half_life: float = 5.0
-    content_weight: float = 0.1
+    trending_weight: float = 0.25  # popularity around each member's own last activity
+    trending_half_life_days: float = 14.0
+    content_weight: float = 0.05
     demographic_weight: float = 1.0
     history_pivot: float = 5.0  # demographics count fully with no events, half at this many titles
-    new_title_days: float = 60.0  # an unwatched title this recent (added/released) is "new", not "ignored"
 
     def check(self) -> None:
-        for name in ("transitions_weight", "content_weight", "demographic_weight"):
+        for name in ("transitions_weight", "trending_weight", "content_weight", "demographic_weight"):
             require(getattr(self, name) >= 0, "hybrid", name, ">= 0", getattr(self, name))
         require(self.history_pivot > 0, "hybrid", "history_pivot", "> 0", self.history_pivot)
         require(self.ease_regularization > 0, "hybrid", "ease_regularization", "> 0", self.ease_regularization)
+        require(self.trending_half_life_days > 0, "hybrid", "trending_half_life_days", "> 0",
+                self.trending_half_life_days)
+
+
+# Each part of the blend: the weight that scales it (None: always 1) and how to build it from a
+# config. A part whose weight is 0 is not fitted at all.
+PART_WEIGHTS = {"ease": None, "transitions": "transitions_weight", "trending": "trending_weight",
+                "content": "content_weight", "demographic": "demographic_weight"}
+
+
+def make_part(name: str, c: HybridConfig) -> Recommender:
+    if name == "ease":
+        return EASE(regularization=c.ease_regularization, binary=c.ease_binary,
+                    recency_half_life=c.recency_half_life)
+    if name == "transitions":
+        return Transitions(window=c.transitions_window, recency_half_life=c.transitions_half_life)
+    if name == "trending":
+        return Trending(half_life_days=c.trending_half_life_days, around_member=True)
+    if name == "content":
+        return Content()
+    return Demographic()
+
+
+def blend(c: HybridConfig, parts: dict[str, np.ndarray], history: np.ndarray) -> np.ndarray:
+    """The hybrid's score from each part's per-member [0, 1] scores (``parts``, -inf already 0).
+
+    Shared by scoring and tuning, so the blend that is tuned is the blend that is served.
+    Demographics lean on members with little history: full weight with none, half at
+    ``history_pivot`` titles.
+    """
+    out = np.array(parts["ease"], dtype=np.float64)
+    for name, weight_name in PART_WEIGHTS.items():
+        if weight_name is None or name not in parts:
+            continue
+        weight = getattr(c, weight_name)
+        if name == "demographic":
+            weight = weight * c.history_pivot / (c.history_pivot + history)
+            out += weight[:, None] * parts[name]
+        else:
+            out += weight * parts[name]
+    return out
+
+
+def part_scores(part: Recommender, member_idx: np.ndarray) -> np.ndarray:
+    """A part's scores rescaled to [0, 1] per member, unscorable titles at 0 (float32: these are
+    held for thousands of members while tuning)."""
+    return _finite(row_normalise(part.score(member_idx))).astype(np.float32)
 
 
 class Hybrid(Recommender):
-    """The blend halqa serves by default; every part is normalised to [0, 1] per member."""
+    """The blend halqa serves by default; every part is normalised to [0, 1] per member.
+
+    Titles nobody has touched yet get only their content share: the hybrid never passes a title
+    off as new. Exposure for new titles is a slot policy (``LocalTalentReranker(new_share=...)``,
+    ``halqa recommend --new-share``), measured by ``halqa evaluate --new-share``.
+    """
 
     name = "hybrid"
     Config = HybridConfig
@@ -139,90 +194,52 @@ class Hybrid(Recommender):
 
     def _fit(self, dataset: Dataset) -> None:
         self._fit_parts(dataset, previous=None)
-        # Content stands in for collaboration only on *new* titles: ones added since fit, or
-        # unwatched and added/released within new_title_days. An old title nobody touched (or a
-        # container such as an album whose tracks carry the events) keeps a low score.
-        audience = np.diff(dataset.matrix().tocsc().indptr)
-        self.new_titles_ = (audience == 0) & _recent(dataset, self.config.new_title_days)
 
     def _fit_parts(self, dataset: Dataset, previous: Hybrid | None) -> None:
         """Fit each part, reusing ``previous``'s when its own settings did not change."""
-        c = self.config
-
-        def reuse(attr: str, model: Recommender | None) -> Recommender | None:
-            old = getattr(previous, attr, None) if previous is not None else None
-            if model is None or (old is not None and old.config == model.config):
-                return old if model is not None else None
-            return model.fit(dataset)
-
-        self.ease_ = reuse("ease_", EASE(regularization=c.ease_regularization, recency_half_life=c.recency_half_life))
-        self.transitions_ = reuse("transitions_", Transitions(window=c.transitions_window,
-                                                              recency_half_life=c.transitions_half_life)
-                                  if c.transitions_weight > 0 else None)
-        self.content_ = reuse("content_", Content())  # always: it scores titles added after fit
-        self.demographic_ = reuse("demographic_", Demographic() if c.demographic_weight > 0 else None)
+        old = previous.parts_ if previous is not None else {}
+        self.parts_: dict[str, Recommender] = {}
+        for name, weight_name in PART_WEIGHTS.items():
+            # content always: it scores titles added after fit and breaks ties in `similar`
+            if weight_name is not None and name != "content" and getattr(self.config, weight_name) == 0:
+                continue
+            part = make_part(name, self.config)
+            self.parts_[name] = old[name] if name in old and old[name].config == part.config else part.fit(dataset)
 
     def with_params(self, **params: Any) -> Hybrid:
         """A fitted copy with other settings; only parts whose own settings changed are refitted
-        (re-weighting is free), which is what makes tuning on a validation split cheap."""
+        (re-weighting is free)."""
         other = copy.copy(self)
         other.config = replace(self.config, **params)
         other.config.check()
         other._fit_parts(self.dataset, previous=self)
         return other
 
-    def _parts(self) -> list[Recommender]:
-        return [p for p in (self.ease_, self.transitions_, self.content_, self.demographic_) if p is not None]
-
     def _share_dataset(self) -> None:
-        for part in self._parts():  # fold-in and new titles: every part sees the same data
+        for part in self.parts_.values():  # fold-in and new titles: every part sees the same data
             if part.dataset_ is not self.dataset_:
                 part.dataset_ = self.dataset_
                 part._titles_added()
 
     def _score(self, member_idx: np.ndarray, rows: sp.csr_matrix) -> np.ndarray:
         self._share_dataset()
-        c, n = self.config, self.dataset.n_titles
-        cold = np.ones(n, dtype=bool)
-        cold[: len(self.new_titles_)] = self.new_titles_
-        blend = _finite(row_normalise(self.ease_.score(member_idx)))
-        stand_in = np.ones(len(member_idx))  # how much weight content inherits on new titles
-        if self.transitions_ is not None:
-            blend += c.transitions_weight * _finite(row_normalise(self.transitions_.score(member_idx)))
-            stand_in += c.transitions_weight
-        if self.demographic_ is not None:
-            history = np.diff(rows.indptr).astype(np.float64)
-            lean = c.demographic_weight * c.history_pivot / (c.history_pivot + history)
-            blend += lean[:, None] * _finite(row_normalise(self.demographic_.score(member_idx)))
-            stand_in += lean
-        if not cold.any() and c.content_weight == 0:
-            return blend
-        content = _finite(row_normalise(self.content_.score(member_idx)))
-        # titles nobody has touched yet: content stands in for every part that cannot score them
-        blend[:, cold] = stand_in[:, None] * content[:, cold]
-        return blend + c.content_weight * content
+        scores = {name: part_scores(part, member_idx) for name, part in self.parts_.items()}
+        return blend(self.config, scores, np.diff(rows.indptr).astype(np.float64))
 
     def _fold_in(self, member_idx: np.ndarray) -> None:
         self._share_dataset()
+        for part in self.parts_.values():
+            part._fold_in(member_idx)
 
     def _titles_added(self) -> None:
         self._share_dataset()
 
     def _similar(self, title_idx: np.ndarray) -> np.ndarray:
         self._share_dataset()
-        sims = _finite(row_normalise(self.ease_.similar_scores(title_idx)))
+        ease, content = self.parts_["ease"], self.parts_["content"]
+        sims = _finite(row_normalise(ease.similar_scores(title_idx)))
         weight = max(self.config.content_weight, 0.05)  # content breaks ties and serves new titles
-        return sims + weight * _finite(row_normalise(self.content_.similar_scores(title_idx)))
-
-
-def _recent(dataset: Dataset, days: float) -> np.ndarray:
-    """Titles added (or, failing that, released) within ``days`` of the latest event."""
-    tf = dataset.title_features
-    if tf.empty or not len(dataset.events):
-        return np.zeros(dataset.n_titles, dtype=bool)
-    when = pd.to_datetime(tf["added_at"], errors="coerce").fillna(pd.to_datetime(tf["release_date"], errors="coerce"))
-    cutoff = pd.Timestamp(int(dataset.events["ts"].max()), unit="s") - pd.Timedelta(days=days)
-    return (when >= cutoff).fillna(False).to_numpy(dtype=bool)
+        return sims + weight * _finite(row_normalise(content.similar_scores(title_idx)))
 
 
 def _finite(scores: np.ndarray) -> np.ndarray:

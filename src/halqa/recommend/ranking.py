@@ -90,11 +90,25 @@ def _masked_scores(model: Any, ds: Dataset, batch: np.ndarray, spec: dict, repea
     if repeatable is not None:
         seen = ds.seen()[batch].tocoo()
         hide = ~repeatable[seen.col]
-        scores[seen.row[hide], seen.col[hide]] = -np.inf
+        scores[seen.row[hide], seen.col[hide]] = -np.inf  # the same rule as default_hidden
     mask = allowed(ds, batch, spec)
     if mask is not None:
         scores[~mask] = -np.inf
     return scores
+
+
+def default_hidden(ds: Dataset, members: np.ndarray,
+                   repeat_kinds: Iterable[str] = MUSIC_KINDS) -> tuple[np.ndarray, np.ndarray]:
+    """(row, title) pairs ``recommend`` hides by default for ``members``: titles each member
+    already had an event on, except kinds that may repeat (tuning masks exactly these)."""
+    seen = ds.seen()[members].tocoo()
+    hide = ~_kind_mask(ds, repeat_kinds)[seen.col]
+    return seen.row[hide], seen.col[hide]
+
+
+def top_indices(scores: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the ``n`` best scores per row, best first (ties: lower title index first)."""
+    return _top(scores, n)
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:

@@ -67,8 +67,7 @@ class Backend(DomainCalls):
                 from halqa.service.versions import Versions
 
                 versions = Versions(self.settings.versions_shm)
-            self.recs = RecommendationService(self.reader(), self.settings.recommender, self.settings.recommender_path,
-                                              versions=versions)
+            self.recs = RecommendationService(self.reader(), self.settings.recommender_path, versions=versions)
         except Exception as exc:  # the rest of the service still works; /health says why
             log.exception("recommendation model could not be loaded")
             self.recs_error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"

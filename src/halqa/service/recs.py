@@ -1,7 +1,9 @@
-"""Recommendations in the service: one fitted model in memory, folded in as events arrive.
+"""Recommendations in the service: the model `halqa train` saved, in memory, folded in as events arrive.
 
-The model comes from ``halqa.recommend`` (a saved file, or fitted on the store at start-up).
-Only members with personalisation consent are served and folded in: the model's dataset is
+The service fits nothing itself: it loads the saved file (``halqa serve --model-file``, by default
+the store's own ``<db>.models/recommender.pkl``) and catches it up with the store exactly as
+``halqa recommend`` does (``halqa.recommend.saved.catch_up``), so for the same member the API
+and the CLI give the same list. Only members with personalisation consent are served and folded in: the model's dataset is
 built from the ``*_personalisation`` views, and other members' events never reach it.
 
 Real time without stalling the writer: after each commit the writer hands the new events to
@@ -18,6 +20,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -27,7 +30,6 @@ from halqa.errors import ConfigError, NotFoundError, UserError
 from halqa.service.edge_cache import list_key
 
 log = logging.getLogger("halqa.service.recs")
-MODELS = ("ease", "als", "bpr", "itemknn", "popular", "trending")
 # Models whose lists depend on everyone's events (not only the member's own): a fold-in
 # changes every member's list, so the response cache is cleared instead of narrowed.
 GLOBAL_MODELS = ("popular", "trending", "segment-popular", "most-popular")
@@ -48,29 +50,21 @@ def recommend_api() -> Any:
     return api if all(hasattr(api, n) for n in ("Dataset", "Recommender", "EASE", "MostPopular")) else None
 
 
-def _model(api: Any, name: str) -> Any:
-    factories = {"ease": "EASE", "als": "ALS", "bpr": "BPR", "itemknn": "ItemKNN", "popular": "MostPopular",
-                 "trending": "Trending"}
-    if name not in factories or not hasattr(api, factories[name]):
-        raise ConfigError(f"unknown model '{name}': use one of {', '.join(n for n in MODELS if hasattr(api, factories[n]))}")
-    return getattr(api, factories[name])()
-
-
 class RecommendationService:
     """Thread-safe lists, similar titles and asynchronous fold-in over one model."""
 
-    def __init__(self, store: Store, model_name: str = "ease", model_path: str | None = None,
-                 versions: Any = None) -> None:
+    def __init__(self, store: Store, model_path: str | Path | None = None, versions: Any = None) -> None:
         api = recommend_api()
         if api is None:
             raise UserError("halqa.recommend is not available in this installation")
+        from halqa.recommend.saved import catch_up, default_model_path, load_saved
+
         self.api = api
         started = time.perf_counter()
-        if model_path:
-            self.model = api.Recommender.load(model_path)
-        else:
-            self.model = _model(api, model_name).fit(api.Dataset.from_store(_NullsAsNone(store)))
-        self.fit_seconds = round(time.perf_counter() - started, 2)
+        self.model_path = str(model_path or default_model_path(store.path))
+        self.model = load_saved(self.model_path)
+        self.caught_up_events = catch_up(self.model, store)
+        self.fit_seconds = round(time.perf_counter() - started, 2)  # loading + catching up: nothing is fitted
         self.consented = {r[0] for r in store.rows("SELECT member_id FROM members_personalisation")}
         self._model_lock = threading.RLock()     # the model: scoring and folding in
         self._state = threading.Condition()      # cache, pending events, versions
@@ -99,7 +93,7 @@ class RecommendationService:
     def info(self) -> dict[str, Any]:
         ds = self.model.dataset
         with self._state:
-            return {"model": self.model.name, "members": ds.n_members, "titles": ds.n_titles,
+            return {"model": self.model.name, "model_file": self.model_path, "members": ds.n_members, "titles": ds.n_titles,
                     "fit_seconds": self.fit_seconds, "folded_events": self.folded_events, "fold_runs": self.fold_runs,
                     "pending_events": len(self._pending), "local_share": self.reranker_available,
                     "cache": {"entries": len(self._cache), "hits": self.cache_hits, "misses": self.cache_misses}}
@@ -278,24 +272,3 @@ class RecommendationService:
             update(frame)
         except Exception:  # the rows are stored; the model catches up at the next start
             log.exception("recommendation model could not take %d rows", len(frame))
-
-
-class _NullsAsNone:
-    """A store whose ``df`` gives None (not pandas' NA) for SQL NULLs.
-
-    Under pandas 3, DuckDB hands NULL lists (e.g. ``available_regions``, meaning
-    "everywhere") to pandas as ``pd.NA``, which ``Dataset.from_store`` does not
-    expect yet; reported to the recommend part. Remove once it accepts NA.
-    """
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
-    def df(self, query: str, params: Any = None) -> pd.DataFrame:
-        frame = self._store.df(query, params)
-        for column in [c for c in frame.columns if frame[c].dtype == object]:
-            frame[column] = [None if v is pd.NA else v for v in frame[column]]
-        return frame
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)

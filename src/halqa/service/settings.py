@@ -36,8 +36,7 @@ class Settings(BaseSettings):
     writer_batch_max: int = Field(default=20_000, gt=0)
     writer_linger_ms: float = Field(default=2.0, ge=0)
     recommend: bool = True
-    recommender: str = Field(default="ease", description="model fitted at start-up when recommender_path is not given")
-    recommender_path: str | None = None
+    recommender_path: str | None = Field(default=None, description="model saved by `halqa train` (None: <db>.models/recommender.pkl)")
     min_group: int = Field(default=10, ge=1, description="k: aggregates over fewer members are suppressed")
     dashboard: bool = True
 

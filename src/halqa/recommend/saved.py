@@ -1,0 +1,52 @@
+"""The model `halqa train` saves beside a store, and bringing it up to date with that store.
+
+``halqa recommend`` and ``halqa serve`` both serve this file and both catch it up the same way
+(:func:`catch_up`), which is why the API's lists equal the CLI's for the same member.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from halqa.errors import UserError
+
+
+def default_model_path(db_path: str | Path) -> Path:
+    """``<db>.models/recommender.pkl``: where `halqa train` saves and `recommend`/`serve` look."""
+    return Path(f"{db_path}.models") / "recommender.pkl"
+
+
+def load_saved(path: str | Path) -> Any:
+    """The saved model at ``path``, or a UserError that says how to make one."""
+    from halqa.recommend.base import Recommender
+
+    if not Path(path).exists():
+        raise UserError(f"{path}: no trained model here; run `halqa train` first")
+    return Recommender.load(path)
+
+
+def catch_up(model: Any, store: Any, members: Sequence[str] | None = None) -> int:
+    """Fold in what the store learnt since the model was trained: personalisation-consented
+    members it does not know (their demographics) and their events after the model's newest.
+
+    ``members``: only these (None: everyone). Returns how many events were folded in.
+    """
+    ds = model.dataset
+    since = int(ds.events["ts"].max()) if len(ds.events) else 0
+    where, params = "", []
+    if members is not None:
+        if not members:
+            return 0
+        where = f" AND member_id IN ({', '.join('?' for _ in members)})"
+        params = list(members)
+    consented = store.df(f"SELECT * FROM members_personalisation WHERE true{where}", params or None)
+    new_members = consented[~consented["member_id"].isin(ds.members.external)]
+    if len(new_members):
+        model.add_members(new_members)
+    fresh = store.df(f"SELECT member_id, title_id, event_type, ts, value FROM events_personalisation "
+                     f"WHERE epoch(ts) > ?{where}", [since, *params])
+    if len(fresh):
+        model.add_events(fresh)
+    return int(len(fresh))
