@@ -8,14 +8,18 @@ or through ``halqa.service.remote`` from several HTTP worker processes.
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 import threading
 import time
+import uuid
 from typing import Any
 
 from halqa.catalog import Store
 from halqa.catalog.schema import MEMBERS, TITLES
 from halqa.errors import NotFoundError, UserError
 from halqa.service import keys as keyring
+from halqa.service.counters import CONSENT, KEYS, Generations
 from halqa.service.domains import DomainCalls
 from halqa.service.jsonable import jsonable
 from halqa.service.settings import Settings
@@ -23,6 +27,7 @@ from halqa.service.writer import EventWriter
 
 log = logging.getLogger("halqa.service")
 _PUBLIC_MEMBER_COLUMNS = tuple(c for c in MEMBERS.column_names)
+HEALTH_TTL_S = 30.0  # how long a store check answers /health before the next one reads the store again
 
 
 class Backend(DomainCalls):
@@ -35,10 +40,14 @@ class Backend(DomainCalls):
         self._local = threading.local()
         self._readers: list[Store] = []
         self._readers_lock = threading.Lock()
+        # Bumped after a key or consent change commits, before the call returns (see counters.py).
+        self.generations = Generations(settings.generations_shm)
         self.writer = EventWriter(Store(self.store.con.cursor(), self.store.path),
                                   batch_max=settings.writer_batch_max,
                                   linger_s=settings.writer_linger_ms / 1000)
         self.started_at = time.time()
+        self._health_lock = threading.Lock()
+        self._health_at, self._health_problem = -HEALTH_TTL_S, None
         self.recs, self.recs_error = None, None
         if settings.recommend:
             self._load_recommender()
@@ -84,6 +93,7 @@ class Backend(DomainCalls):
             except Exception:
                 pass
         self.store.close()
+        self.generations.close()
 
     # -- reading ------------------------------------------------------------------------------
     def reader(self) -> Store:
@@ -105,22 +115,85 @@ class Backend(DomainCalls):
     def key_entries(self) -> dict[str, tuple[str, str, str, str]]:
         return keyring.KeyRing.load_entries(self.reader())
 
+    def keys_generation(self) -> int:
+        return self.generations.get(KEYS)
+
     def create_key(self, role: str, name: str = "") -> dict[str, Any]:
         principal, token = self.writer.call(lambda s: keyring.create_key(s, role, name)).result()
+        self.generations.bump(KEYS)
         return {"key_id": principal.key_id, "name": principal.name, "role": principal.role, "key": token}
 
     def revoke_key(self, key_id: str) -> None:
         self.writer.call(lambda s: keyring.revoke_key(s, key_id)).result()
+        self.generations.bump(KEYS)  # committed: every worker reloads its keys on its next request
+
+    def set_key_role(self, key_id: str, role: str) -> None:
+        self.writer.call(lambda s: keyring.set_role(s, key_id, role)).result()
+        self.generations.bump(KEYS)
 
     def list_keys(self) -> list[dict[str, Any]]:
         return [jsonable(k) for k in keyring.list_keys(self.reader())]
 
     # -- health and data ----------------------------------------------------------------------
     def health(self) -> dict[str, Any]:
-        self.reader().scalar("SELECT 1")
-        return {"status": "ok", "schema_version": self.reader().schema_version(), "recommendations": self.recs_info(),
-                "uptime_s": round(time.time() - self.started_at, 1), "write_queue": self.writer.queued,
-                "writer": dict(self.writer.stats)}
+        """What a load balancer needs: ``ok``, or ``damaged`` when the store fails its check."""
+        return {"status": "ok" if self._store_problem() is None else "damaged"}
+
+    def health_details(self) -> dict[str, Any]:
+        """Everything an operator wants (admin only: it names the store's path)."""
+        problem = self._store_problem(force=True)
+        return {"status": "ok" if problem is None else "damaged", "problem": problem, "store": str(self.store.path),
+                "schema_version": self.reader().schema_version() if problem is None else None,
+                "recommendations": self.recs_info(), "uptime_s": round(time.time() - self.started_at, 1),
+                "write_queue": self.writer.queued, "writer": dict(self.writer.stats)}
+
+    def _store_problem(self, force: bool = False) -> str | None:
+        """None when the store passes ``check_connection`` (every block read once, checksums checked);
+        the result is kept ``HEALTH_TTL_S`` so a load balancer's polling costs no scan."""
+        from halqa.catalog.integrity import check_connection
+
+        now = time.monotonic()
+        with self._health_lock:
+            if not force and now - self._health_at < HEALTH_TTL_S:
+                return self._health_problem
+            try:
+                if self.store.path != ":memory:" and not os.path.exists(self.store.path):
+                    raise UserError(f"{self.store.path}: the store file is gone")
+                check_connection(self.reader().con, str(self.store.path))
+                problem = None
+            except UserError as exc:
+                problem = str(exc)
+            except Exception as exc:  # anything else the store says is a failed check too
+                problem = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            if problem is not None:
+                log.error("store check failed: %s", problem)
+            self._health_at, self._health_problem = now, problem
+            return problem
+
+    def snapshot(self) -> str:
+        """A consistent copy of the store for a CLI read command (see ``halqa.service.control``).
+
+        Copied in one read transaction on its own cursor: posted events keep committing meanwhile."""
+        directory = self.settings.control_dir or tempfile.gettempdir()
+        name = f"snapshot-{uuid.uuid4().hex[:12]}"
+        path = os.path.join(directory, name + ".duckdb")
+        cursor = self.store.con.cursor()
+        try:
+            source = cursor.execute("SELECT current_database()").fetchall()[0][0]
+            cursor.execute(f"ATTACH '{path}' AS {name}").fetchall()
+            try:
+                cursor.execute(f'COPY FROM DATABASE "{source}" TO {name}').fetchall()
+            finally:
+                cursor.execute(f"DETACH {name}").fetchall()
+        except BaseException:
+            for leftover in (path, path + ".wal"):
+                if os.path.exists(leftover):
+                    os.remove(leftover)
+            raise
+        finally:
+            cursor.close()
+        os.chmod(path, 0o600)
+        return path
 
     def data_overview(self, limit: int = 20) -> dict[str, Any]:
         store = self.reader()
