@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,9 +66,13 @@ class Targeter:
             self._blend = blend
         return blend
 
-    def target(self, title: NewTitle, *, top: int | None = None, min_score: float | None = None) -> TargetResult:
-        """Rank members for a title that is not in the store (or is treated as unseen)."""
-        return self._target(self.data, title.batch(), title.name, title.available_regions, top, min_score)
+    def target(self, title: NewTitle, *, top: int | None = None, min_score: float | None = None,
+               exclude_members: Iterable[str] = ()) -> TargetResult:
+        """Rank members for a title that is not in the store (or is treated as unseen).
+
+        ``exclude_members``: ids never to return, e.g. those who withdrew consent since the fit."""
+        return self._target(self.data, title.batch(), title.name, title.available_regions, top, min_score,
+                            exclude=self.data.member_positions(exclude_members))
 
     def target_existing(self, title_id: str, *, top: int | None = None,
                         min_score: float | None = None) -> TargetResult:

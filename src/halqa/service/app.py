@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from halqa import __version__
+from halqa.catalog.consent import ConsentNotAllowed
 from halqa.errors import NotFoundError, UserError
 from halqa.service.deps import ServiceState
 from halqa.service.metrics import MetricsMiddleware
@@ -126,6 +127,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFoundError)
     async def not_found(_: Request, exc: NotFoundError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=404)
+
+    @app.exception_handler(ConsentNotAllowed)
+    async def forbidden(_: Request, exc: ConsentNotAllowed) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=403)
 
     @app.exception_handler(UserError)
     async def user_error(_: Request, exc: UserError) -> JSONResponse:

@@ -16,6 +16,7 @@ import uuid
 from typing import Any
 
 from halqa.catalog import Store
+from halqa.catalog.consent import Actor, apply_member_updates
 from halqa.catalog.schema import MEMBERS, TITLES
 from halqa.errors import NotFoundError, UserError
 from halqa.service import keys as keyring
@@ -175,7 +176,7 @@ class Backend(DomainCalls):
 
         Copied in one read transaction on its own cursor: posted events keep committing meanwhile."""
         directory = self.settings.control_dir or tempfile.gettempdir()
-        name = f"snapshot-{uuid.uuid4().hex[:12]}"
+        name = f"halqa_snapshot_{uuid.uuid4().hex[:12]}"
         path = os.path.join(directory, name + ".duckdb")
         cursor = self.store.con.cursor()
         try:
@@ -255,11 +256,36 @@ class Backend(DomainCalls):
                               params + [limit, offset])
         return {"total": int(total), "items": items}
 
-    def upsert_members(self, rows: list[dict[str, Any]]) -> int:
-        n = self.writer.call(lambda s: _upsert_members(s, rows)).result()
+    def upsert_members(self, rows: list[dict[str, Any]], actor: Actor | None = None) -> int:
+        """Merge member updates (only the fields sent change; consent rules in catalog/consent.py)."""
+        actor = actor or Actor(None, "admin", "api")
+        changes = self.writer.call(lambda s: apply_member_updates(
+            s, rows, actor, self.settings.consent_grant_roles)).result()
+        if changes.consent_changed:
+            self.generations.bump(CONSENT)  # committed: the next request on any path sees it
         if self.recs is not None:
-            self.recs.members_changed(rows)
-        return n
+            self.recs.members_changed(changes.rows)  # whole rows: a flag left out is not a withdrawal
+        return len(rows)
+
+    def withdrawn_marketing(self, member_ids: Any) -> set[str]:
+        """Which of ``member_ids`` (the targeter's, consented when it was fitted) no longer have
+        marketing consent. Asked on every audience request; cached until a consent changes."""
+        generation = self.generations.get(CONSENT)
+        cached = getattr(self, "_withdrawn", None)
+        if cached is not None and cached[0] == generation and cached[1] is member_ids:
+            return cached[2]
+        import pyarrow as pa
+
+        cursor = self.store.con.cursor()
+        try:
+            cursor.register("halqa_fitted_members", pa.table({"member_id": pa.array(list(map(str, member_ids)))}))
+            withdrawn = {r[0] for r in cursor.execute(
+                "SELECT f.member_id FROM halqa_fitted_members f ANTI JOIN members_marketing m USING (member_id)"
+            ).fetchall()}
+        finally:
+            cursor.close()
+        self._withdrawn = (generation, member_ids, withdrawn)
+        return withdrawn
 
     # -- events -------------------------------------------------------------------------------
     def post_events(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -292,12 +318,4 @@ def _upsert_titles(store: Store, rows: list[dict[str, Any]]) -> int:
     store.con.executemany(f"INSERT OR REPLACE INTO titles ({', '.join(columns)}, auto_created) VALUES ({values}, false)",
                           [[_map(r.get(c)) if c in ("names", "synopses") else r.get(c) for c in columns]
                            for r in rows])
-    return len(rows)
-
-
-def _upsert_members(store: Store, rows: list[dict[str, Any]]) -> int:
-    columns = [c for c in MEMBERS.column_names if c != "auto_created"]
-    store.con.executemany(
-        f"INSERT OR REPLACE INTO members ({', '.join(columns)}, auto_created) VALUES ({', '.join('?' * len(columns))}, false)",
-        [[r.get(c) for c in columns] for r in rows])
     return len(rows)

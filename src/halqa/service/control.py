@@ -27,32 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from halqa.catalog import Store
+from halqa.catalog.serving import control_file, publish, withdraw
 
-SUFFIX = ".serve.json"
-
-
-def control_file(db: str | os.PathLike[str]) -> Path:
-    path = Path(db)
-    return path.with_name(path.name + SUFFIX)
-
-
-def publish(db: str | os.PathLike[str], address: str, authkey: bytes, url: str = "") -> Path:
-    """Tell CLI commands where this server's store process listens (owner-only file)."""
-    path = control_file(db)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as out:
-        json.dump({"pid": os.getpid(), "address": address, "authkey": authkey.hex(), "url": url}, out)
-    return path
-
-
-def withdraw(db: str | os.PathLike[str]) -> None:
-    """Remove this server's control file (not one a later server wrote)."""
-    path = control_file(db)
-    try:
-        if json.loads(path.read_text()).get("pid") == os.getpid():
-            path.unlink()
-    except (OSError, ValueError):
-        pass
+__all__ = ["SnapshotStore", "control_file", "describe", "open_snapshot", "publish", "running_server", "withdraw"]
 
 
 def running_server(db: str | os.PathLike[str]) -> tuple[Any, dict] | None:

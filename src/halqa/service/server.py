@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import secrets
 import socket
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, log_lev
     from halqa.catalog.integrity import check_store
 
     check_store(settings.db)
+    _sigterm_unwinds()
     with tempfile.TemporaryDirectory(prefix="halqa-serve-") as run_dir:
         # The run directory (mode 0700) holds the control socket and the CLI's read snapshots.
         settings = settings.model_copy(update={"control_dir": run_dir})
@@ -40,6 +42,16 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, log_lev
             uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, access_log=False)
             return
         _serve_workers(settings, Path(run_dir), host, port, log_level)
+
+
+def _sigterm_unwinds() -> None:
+    """After its graceful shutdown uvicorn re-raises the signal it caught; by default SIGTERM would then
+    kill the process before ``finally`` blocks remove the run directory and the control file."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
 
 
 def _serve_workers(settings: Settings, run_dir: Path, host: str, port: int, log_level: str) -> None:
