@@ -105,6 +105,7 @@ def _open_control(settings: Settings, state: ServiceState) -> Any:
     def close() -> None:
         control.withdraw(settings.db)
         server.stop_event.set()
+        server.listener.close()  # removes the socket now, while the run directory still exists
 
     return close
 

@@ -271,7 +271,7 @@ class Backend(DomainCalls):
         """Which of ``member_ids`` (the targeter's, consented when it was fitted) no longer have
         marketing consent. Asked on every audience request; cached until a consent changes."""
         generation = self.generations.get(CONSENT)
-        cached = getattr(self, "_withdrawn", None)
+        cached = getattr(self, "_withdrawn_cache", None)
         if cached is not None and cached[0] == generation and cached[1] is member_ids:
             return cached[2]
         import pyarrow as pa
@@ -284,7 +284,7 @@ class Backend(DomainCalls):
             ).fetchall()}
         finally:
             cursor.close()
-        self._withdrawn = (generation, member_ids, withdrawn)
+        self._withdrawn_cache = (generation, member_ids, withdrawn)
         return withdrawn
 
     # -- events -------------------------------------------------------------------------------
