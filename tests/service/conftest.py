@@ -80,11 +80,11 @@ def prepare_store(db: Path) -> tuple[dict, dict[str, str]]:
 
 
 @contextmanager
-def serve_world(tmp: Path, name: str = "svc") -> Iterator[Served]:
+def serve_world(tmp: Path, name: str = "svc", *args: str) -> Iterator[Served]:
     """The test world in a fresh store under ``tmp``, served (no effective rate limit) until exit."""
     db = tmp / f"{name}.duckdb"
     world, keys = prepare_store(db)
-    process, url = start_server(db, tmp / "server.log", "--rate-limit", "100000")
+    process, url = start_server(db, tmp / "server.log", "--rate-limit", "100000", *args)
     try:
         yield Served(url, db, keys, world, process, tmp / "server.log")
     finally:
@@ -94,4 +94,11 @@ def serve_world(tmp: Path, name: str = "svc") -> Iterator[Served]:
 @pytest.fixture(scope="session")
 def served(tmp_path_factory) -> Iterator[Served]:
     with serve_world(tmp_path_factory.mktemp("served")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def served_two(tmp_path_factory) -> Iterator[Served]:
+    """The same world behind ``--workers 2`` (two HTTP processes and a store process)."""
+    with serve_world(tmp_path_factory.mktemp("served2"), "svc2", "--workers", "2") as running:
         yield running

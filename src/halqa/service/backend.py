@@ -267,6 +267,11 @@ class Backend(DomainCalls):
             self.recs.members_changed(changes.rows)  # whole rows: a flag left out is not a withdrawal
         return len(rows)
 
+    def consent_history(self, member_id: str) -> list[dict[str, Any]]:
+        self.get_member(member_id)
+        return self._records("SELECT changed_at, purpose, old_value, new_value, consent_at, key_id, role, source "
+                             "FROM consent_audit WHERE member_id = ? ORDER BY changed_at, purpose", [member_id])
+
     def withdrawn_marketing(self, member_ids: Any) -> set[str]:
         """Which of ``member_ids`` (the targeter's, consented when it was fitted) no longer have
         marketing consent. Asked on every audience request; cached until a consent changes."""

@@ -20,7 +20,7 @@ from typing import Any
 # Methods of Backend that worker processes may call (nothing that hands out a cursor).
 REMOTE_METHODS = (
     "key_entries", "keys_generation", "create_key", "revoke_key", "set_key_role", "list_keys", "health",
-    "health_details", "snapshot", "data_overview",
+    "health_details", "snapshot", "data_overview", "consent_history",
     "get_title", "list_titles", "upsert_titles", "get_member", "list_members", "upsert_members",
     "post_events", "member_events", "recs_info", "recommend", "cached_recommendation", "similar", "member_picker", "trends",
     "segment_lift", "rising_talent", "timeline", "regions", "labels",

@@ -57,6 +57,12 @@ def member_events(member_id: IdPath, backend: Backend, _: Analyst, limit: Limit 
     return backend.member_events(member_id, limit)
 
 
+@router.get("/v1/members/{member_id}/consents", summary="A member's consent changes: who, when, old -> new "
+            "(admin and analyst)")
+def consent_history(member_id: IdPath, backend: Backend, _: Analyst) -> list[dict[str, Any]]:
+    return backend.consent_history(member_id)
+
+
 MemberWriter = Annotated[Principal, Depends(require("service"))]
 MEMBER_RULES = ("Only the fields sent change (send null to clear one); a new member has no consent unless "
                 "sent. Withdrawing consent: admin, service. Granting it needs consent_at and a role allowed "
