@@ -28,7 +28,6 @@ from halqa.service.writer import EventWriter
 
 log = logging.getLogger("halqa.service")
 _PUBLIC_MEMBER_COLUMNS = tuple(c for c in MEMBERS.column_names)
-HEALTH_TTL_S = 30.0  # how long a store check answers /health before the next one reads the store again
 
 
 class Backend(DomainCalls):
@@ -48,7 +47,7 @@ class Backend(DomainCalls):
                                   linger_s=settings.writer_linger_ms / 1000)
         self.started_at = time.time()
         self._health_lock = threading.Lock()
-        self._health_at, self._health_problem = -HEALTH_TTL_S, None
+        self._health_at, self._health_problem = None, None
         self.recs, self.recs_error = None, None
         if settings.recommend:
             self._load_recommender()
@@ -150,12 +149,12 @@ class Backend(DomainCalls):
 
     def _store_problem(self, force: bool = False) -> str | None:
         """None when the store passes ``check_connection`` (every block read once, checksums checked);
-        the result is kept ``HEALTH_TTL_S`` so a load balancer's polling costs no scan."""
+        the result is kept ``settings.health_check_s`` so a load balancer's polling costs no scan."""
         from halqa.catalog.integrity import check_connection
 
         now = time.monotonic()
         with self._health_lock:
-            if not force and now - self._health_at < HEALTH_TTL_S:
+            if not force and self._health_at is not None and now - self._health_at < self.settings.health_check_s:
                 return self._health_problem
             try:
                 if self.store.path != ":memory:" and not os.path.exists(self.store.path):

@@ -23,10 +23,6 @@ import orjson
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
 class RequestGuard:
     def __init__(self, app: Any, max_body_bytes: int) -> None:
         self.app = app
@@ -47,18 +43,18 @@ class RequestGuard:
         await self._counted(scope, receive, send)
 
     def _refusal(self, scope: dict, headers: dict[bytes, bytes]) -> tuple[int, str, list] | None:
+        """401 without a valid key (checked first: strangers learn nothing else), then 413 over the cap."""
+        state = getattr(getattr(scope.get("app"), "state", None), "halqa", None)
+        if state is not None:
+            token = _token(headers)
+            if not token:
+                return 401, ("missing API key: send 'X-API-Key: hq_...' or 'Authorization: Bearer hq_...' "
+                             "(create one with `halqa keys create --role analyst`)"), [(b"www-authenticate", b"Bearer")]
+            if state.verify(token) is None:
+                return 401, "invalid or revoked API key", [(b"www-authenticate", b"Bearer")]
         length = headers.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
             return 413, self._too_large(), []
-        state = getattr(getattr(scope.get("app"), "state", None), "halqa", None)
-        if state is None:
-            return None  # not started yet: the routes answer (503-free path for tests without lifespan)
-        token = _token(headers)
-        if not token:
-            return 401, ("missing API key: send 'X-API-Key: hq_...' or 'Authorization: Bearer hq_...' "
-                         "(create one with `halqa keys create --role analyst`)"), [(b"www-authenticate", b"Bearer")]
-        if state.verify(token) is None:
-            return 401, "invalid or revoked API key", [(b"www-authenticate", b"Bearer")]
         return None
 
     def _too_large(self) -> str:
@@ -66,30 +62,33 @@ class RequestGuard:
                 "HALQA_SERVICE_MAX_BODY_BYTES); send smaller batches")
 
     async def _counted(self, scope: dict, receive: Any, send: Any) -> None:
-        """Pass a body of unknown length through, refusing it once it passes the cap."""
+        """Pass a body of unknown length through; past the cap, answer 413 and tell the app the client left."""
         seen = 0
-        started = False
+        started = refused = False
 
         async def counting_receive() -> dict:
-            nonlocal seen
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_body_bytes:
-                    raise BodyTooLarge
+                    refused = True
+                    if not started:
+                        await _answer(send, 413, self._too_large(), [])
+                    return {"type": "http.disconnect"}
             return message
 
         async def watching_send(message: dict) -> None:
             nonlocal started
+            if refused:
+                return  # the 413 is the answer; whatever the app makes of the cut-off body is dropped
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
-        try:
-            await self.app(scope, counting_receive, watching_send)
-        except BodyTooLarge:
-            if not started:
-                await _answer(send, 413, self._too_large(), [])
+        await self.app(scope, counting_receive, watching_send)
 
 
 def _token(headers: dict[bytes, bytes]) -> str | None:
