@@ -28,12 +28,12 @@ def serve(db: DbOption = None,
                                                        "before they are read (default 16 MiB, or "
                                                        "$HALQA_SERVICE_MAX_BODY_BYTES).", min=1024)] = None,
           log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning") -> None:
-    """Serve the REST API (OpenAPI at /docs) and the dashboard (/dashboard/)."""
-    from halqa.catalog import resolve_db_path
-    from halqa.service import Settings, serve as run
+    """Serve the REST API (OpenAPI at /docs) and the dashboard (/dashboard/).
 
+    A store that is damaged, not DuckDB or not a halqa store is refused in one line (exit 2)."""
+    from halqa.catalog import resolve_db_path
     from halqa.catalog.integrity import check_store
-    from halqa.service import control
+    from halqa.service import Settings, control, serve as run
 
     path = resolve_db_path(db)
     if not path.exists():
@@ -41,13 +41,13 @@ def serve(db: DbOption = None,
     running = control.running_server(path)
     if running is not None:
         raise ConfigError(f"{path}: already served by {control.describe(running[1])}")
-    check_store(path)  # damaged, not DuckDB, not a halqa store: one line, exit 2, nothing started
+    check_store(path)  # before anything is printed or started
     extra = {"max_body_bytes": max_body} if max_body else {}
     settings = Settings(db=path, workers=workers, cors_origins=cors or [], rate_limit=rate_limit,
                         rate_burst=max(1, int(rate_limit * 2)), **extra)
     console.print(f"halqa serving {path} on http://{host}:{port}/ (dashboard: /dashboard/, API docs: /docs)",
                   highlight=False)
-    run(settings, host=host, port=port, log_level=log_level)
+    run(settings, host=host, port=port, log_level=log_level, check=False)
 
 
 @keys_app.command("create")

@@ -22,16 +22,19 @@ def app_from_env() -> Any:
     return create_app(Settings())
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, log_level: str = "warning") -> None:
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, log_level: str = "warning",
+          *, check: bool = True) -> None:
     """Serve until interrupted. One worker: one process. N workers: N HTTP processes + one store process.
 
-    Refuses (one line, ``DataError``) a store that is damaged, not DuckDB or not a halqa store.
+    Refuses (one line, ``DataError``) a store that is damaged, not DuckDB or not a halqa store
+    (``check=False``: the caller just checked).
     """
     import uvicorn
 
     from halqa.catalog.integrity import check_store
 
-    check_store(settings.db)
+    if check:
+        check_store(settings.db)
     _sigterm_unwinds()
     with tempfile.TemporaryDirectory(prefix="halqa-serve-") as run_dir:
         # The run directory (mode 0700) holds the control socket and the CLI's read snapshots.
