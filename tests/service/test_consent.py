@@ -11,6 +11,7 @@ import httpx
 
 from tests.service.conftest import Served
 from tests.service.test_keys_live import fresh_codes
+from tests.service.workers import WorkerConnections
 from tests.service.world import REGIONS
 
 NEW_TRACK = {"name": "ⵜⵉⵣⵉ", "kind": "track", "genres": ["rways"], "language": "zgh", "region": "souss-massa"}
@@ -77,10 +78,16 @@ def test_granting_needs_its_date_and_is_audited(served_two: Served) -> None:
 
 
 def test_withdrawn_personalisation_stops_recommendations_at_once(served_two: Served) -> None:
-    token = served_two.keys["service"]
-    assert set(fresh_codes(served_two, token, "/v1/recommendations/m001?k=5")) == {200}  # cached on each worker
-    _withdraw(served_two, "m001", "personalisation")
-    assert set(fresh_codes(served_two, token, "/v1/recommendations/m001?k=5")) == {404}
+    token, path = served_two.keys["service"], "/v1/recommendations/m001?k=5"
+    workers = WorkerConnections(served_two.url, served_two.process.pid, 2, token)
+    try:
+        assert set(workers.statuses(path, token).values()) == {200}
+        assert set(workers.statuses(path, token).values()) == {200}  # now cached in each worker
+        _withdraw(served_two, "m001", "personalisation")
+        assert set(workers.statuses(path, token).values()) == {404}
+    finally:
+        workers.close()
+    assert set(fresh_codes(served_two, token, path)) == {404}
 
 
 def test_withdrawn_marketing_leaves_targeting_at_once(served_two: Served) -> None:

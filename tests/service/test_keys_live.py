@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from tests.service.conftest import Served
+from tests.service.workers import WorkerConnections
 
 # Fresh connections are spread by the kernel over the workers' shared listening socket.
 TRIES = 30
@@ -39,23 +40,38 @@ def _halqa(served: Served, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(params=["served", "served_two"])
 def server(request) -> Served:
-    return request.getfixturevalue(request.param)
+    served = request.getfixturevalue(request.param)
+    served.extra["workers"] = 2 if request.param == "served_two" else 1
+    return served
+
+
+def _every_worker(served: Served, token: str) -> WorkerConnections:
+    return WorkerConnections(served.url, served.process.pid, served.extra["workers"], token)
 
 
 def test_revoke_through_the_api_holds_on_every_worker_at_once(server: Served) -> None:
     with server.client("admin") as admin:
         created = admin.post("/v1/keys", json={"role": "analyst", "name": "revoke-live"}).json()
-        assert set(fresh_codes(server, created["key"])) == {200}  # every worker has seen the key
-        assert admin.delete(f"/v1/keys/{created['key_id']}").status_code == 204
+        workers = _every_worker(server, created["key"])
+        try:
+            assert set(workers.statuses("/v1/whoami", created["key"]).values()) == {200}
+            assert admin.delete(f"/v1/keys/{created['key_id']}").status_code == 204
+            assert set(workers.statuses("/v1/whoami", created["key"]).values()) == {401}
+        finally:
+            workers.close()
     assert set(fresh_codes(server, created["key"])) == {401}
 
 
 def test_role_change_holds_on_every_worker_at_once(server: Served) -> None:
     with server.client("admin") as admin:
         created = admin.post("/v1/keys", json={"role": "analyst", "name": "demote-me"}).json()
-        assert set(fresh_codes(server, created["key"], "/v1/members")) == {200}
-        assert admin.patch(f"/v1/keys/{created['key_id']}", json={"role": "creator"}).status_code == 204
-    assert set(fresh_codes(server, created["key"], "/v1/members")) == {403}
+        workers = _every_worker(server, created["key"])
+        try:
+            assert set(workers.statuses("/v1/members", created["key"]).values()) == {200}
+            assert admin.patch(f"/v1/keys/{created['key_id']}", json={"role": "creator"}).status_code == 204
+            assert set(workers.statuses("/v1/members", created["key"]).values()) == {403}
+        finally:
+            workers.close()
     whoami = httpx.get(server.url + "/v1/whoami", headers={"X-API-Key": created["key"]}).json()
     assert whoami["role"] == "creator"
 
@@ -69,9 +85,13 @@ def test_cli_keys_work_beside_the_server_and_reach_every_worker(server: Served) 
     assert listed.returncode == 0, listed.stderr
     assert key["key_id"] in [k["key_id"] for k in json.loads(listed.stdout)["keys"]]
     assert key["key"].split(".")[1] not in listed.stdout  # secrets never listed
-    revoked = _halqa(server, "keys", "revoke", key["key_id"])
-    assert revoked.returncode == 0, revoked.stderr
-    assert set(fresh_codes(server, key["key"])) == {401}
+    workers = _every_worker(server, key["key"])
+    try:
+        revoked = _halqa(server, "keys", "revoke", key["key_id"])
+        assert revoked.returncode == 0, revoked.stderr
+        assert set(workers.statuses("/v1/whoami", key["key"]).values()) == {401}
+    finally:
+        workers.close()
     again = _halqa(server, "keys", "revoke", key["key_id"])
     assert again.returncode == 2 and again.stderr.count("\n") == 1 and key["key_id"] in again.stderr
 

@@ -42,7 +42,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, log_lev
         if settings.workers == 1:
             from halqa.service.app import create_app
 
-            uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, access_log=False)
+            uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, access_log=False,
+                        timeout_keep_alive=settings.keep_alive_s)
             return
         _serve_workers(settings, Path(run_dir), host, port, log_level)
 
@@ -82,7 +83,8 @@ def _serve_workers(settings: Settings, run_dir: Path, host: str, port: int, log_
         listener = _listen(host, port)
         try:
             uvicorn.run("halqa.service.server:app_from_env", factory=True, fd=listener.fileno(),
-                        workers=settings.workers, log_level=log_level, access_log=False)
+                        workers=settings.workers, log_level=log_level, access_log=False,
+                        timeout_keep_alive=settings.keep_alive_s)
         finally:
             listener.close()
     finally:

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     control_dir: str | None = None  # where `halqa serve` lets the CLI reach it (halqa.service.control)
     # Request bodies over this size are refused with 413 before they are read (HALQA_SERVICE_MAX_BODY_BYTES).
     max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
+    # How long an idle kept-alive connection stays open (uvicorn's timeout_keep_alive).
+    keep_alive_s: int = Field(default=5, ge=1, le=3600)
     # /health re-reads the whole store (checksums) at most this often; in between it repeats the last answer.
     health_check_s: float = Field(default=30.0, ge=0)
     # Roles that may set a member's consent to true (withdrawing is open to every role that may write members).
