@@ -35,7 +35,8 @@ def fresh_codes(served: Served, token: str, path: str = "/v1/whoami", tries: int
 
 def _halqa(served: Served, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "halqa.cli.main", *args, "--db", str(served.db)],
-                          capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "200"})
+                          check=False, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "COLUMNS": "200"})
 
 
 @pytest.fixture(params=["served", "served_two"])

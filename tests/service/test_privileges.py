@@ -27,7 +27,7 @@ def role_table() -> dict[tuple[str, str], frozenset[str] | None]:
     text = DOC.read_text(encoding="utf-8")
     block = text.split("<!-- role-table")[1].split("<!-- /role-table -->")[0]
     table = {}
-    for method, path, roles in re.findall(r"^\| (GET|POST|PUT|PATCH|DELETE) \| `([^`]+)` \| ([^|]+) \|$", block, re.M):
+    for method, path, roles in re.findall(r"^\| (GET|POST|PUT|PATCH|DELETE) \| `([^`]+)` \| ([^|]+) \|$", block, re.MULTILINE):
         names = [r.strip() for r in roles.split(",")]
         table[(method, path)] = None if names == ["public"] else frozenset(names)
     return table

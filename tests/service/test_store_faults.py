@@ -25,7 +25,8 @@ HEADERS = 3 * 4096   # its file header and two database headers come first
 
 def _serve(db: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "halqa.cli.main", "serve", "--db", str(db), "--port", str(free_port())],
-                          capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "300"})
+                          check=False, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "COLUMNS": "300"})
 
 
 def _damaged_store(tmp_path: Path) -> Path:

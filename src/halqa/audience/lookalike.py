@@ -9,7 +9,6 @@ seed's centroid. Unlike ad platforms, the list itself is returned and auditable.
 from __future__ import annotations
 
 import warnings
-
 from collections.abc import Iterable
 from dataclasses import dataclass
 

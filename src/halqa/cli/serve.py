@@ -33,7 +33,8 @@ def serve(db: DbOption = None,
     A store that is damaged, not DuckDB or not a halqa store is refused in one line (exit 2)."""
     from halqa.catalog import resolve_db_path
     from halqa.catalog.integrity import check_store
-    from halqa.service import Settings, control, serve as run
+    from halqa.service import Settings, control
+    from halqa.service import serve as run
 
     path = resolve_db_path(db)
     if not path.exists():
