@@ -61,7 +61,7 @@ def test_mixed_file_keeps_every_good_row_and_quarantines_every_bad_one(world, tm
     # The quarantine file holds the same rows, with the raw row for each.
     assert report.quarantine == tmp_path / "events.csv.rejected.csv"
     text = report.quarantine.read_text(encoding="utf-8")
-    assert text.splitlines()[0] == "file,line,field,reason,raw"
+    assert text.splitlines()[0] == '"file","line","field","reason","raw"'  # spreadsheet-safe: all quoted
     assert len(world.rows("SELECT * FROM read_csv(?)", [str(report.quarantine)])) == 7
     assert "not-a-time" in text
 

@@ -46,11 +46,13 @@ def free_port() -> int:
 
 def start_server(db: Path, log: Path, *args: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # Long keep-alive: tests that hold one connection per worker (tests/service/workers.py) must not
+    # see it closed while a slow step (a CLI command on a loaded machine) runs.
+    env = {"HALQA_SERVICE_KEEP_ALIVE_S": "300", **os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen([sys.executable, "-m", "halqa.cli.main", "serve", "--db", str(db), "--port", str(port),
                                 *args], stdout=log.open("w"), stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 180  # a loaded 2-core CI machine can need more than a minute
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
@@ -60,7 +62,7 @@ def start_server(db: Path, log: Path, *args: str) -> tuple[subprocess.Popen, str
         except httpx.HTTPError:
             time.sleep(0.2)
     process.terminate()
-    raise RuntimeError(f"server did not answer within 90 s: {log.read_text()[-2000:]}")
+    raise RuntimeError(f"server did not answer within 180 s: {log.read_text()[-2000:]}")
 
 
 def stop_server(process: subprocess.Popen) -> None:
@@ -85,11 +87,11 @@ def prepare_store(db: Path) -> tuple[dict, dict[str, str]]:
 
 
 @contextmanager
-def serve_world(tmp: Path, name: str = "svc") -> Iterator[Served]:
+def serve_world(tmp: Path, name: str = "svc", *args: str) -> Iterator[Served]:
     """The test world in a fresh store under ``tmp``, served (no effective rate limit) until exit."""
     db = tmp / f"{name}.duckdb"
     world, keys = prepare_store(db)
-    process, url = start_server(db, tmp / "server.log", "--rate-limit", "100000")
+    process, url = start_server(db, tmp / "server.log", "--rate-limit", "100000", *args)
     try:
         yield Served(url, db, keys, world, process, tmp / "server.log")
     finally:
@@ -99,4 +101,11 @@ def serve_world(tmp: Path, name: str = "svc") -> Iterator[Served]:
 @pytest.fixture(scope="session")
 def served(tmp_path_factory) -> Iterator[Served]:
     with serve_world(tmp_path_factory.mktemp("served")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def served_two(tmp_path_factory) -> Iterator[Served]:
+    """The same world behind ``--workers 2`` (two HTTP processes and a store process)."""
+    with serve_world(tmp_path_factory.mktemp("served2"), "svc2", "--workers", "2") as running:
         yield running

@@ -8,8 +8,10 @@ from tests.service.conftest import Served
 
 
 def test_health_and_openapi(served: Served) -> None:
-    health = httpx.get(served.url + "/health").json()
-    assert health["status"] == "ok" and health["schema_version"] >= 1
+    assert httpx.get(served.url + "/health").json() == {"status": "ok"}  # nothing more without a key
+    with served.client("admin") as admin:
+        details = admin.get("/v1/health").json()
+    assert details["status"] == "ok" and details["schema_version"] >= 1
     spec = httpx.get(served.url + "/openapi.json").json()
     assert "/v1/events" in spec["paths"] and "/v1/titles/{title_id}" in spec["paths"]
 
@@ -51,8 +53,8 @@ def test_bad_upserts_say_what_is_wrong(served: Served) -> None:
 
 def test_member_upsert_and_read(served: Served) -> None:
     member = {"member_id": "m-api-1", "age_band": "18-24", "region": "Souss-Massa", "languages": ["zgh", "ary"],
-              "consent_personalisation": True}
-    with served.client("service") as client:
+              "consent_personalisation": True, "consent_at": "2026-11-01T09:00:00Z"}
+    with served.client("admin") as client:  # granting consent takes its date and a role allowed to grant
         assert client.put("/v1/members", json=[member]).json() == {"upserted": 1}
     with served.client("analyst") as client:
         stored = client.get("/v1/members/m-api-1").json()

@@ -12,6 +12,8 @@ MEMBER_LEVEL = [
     ("GET", "/v1/members", None),
     ("GET", "/v1/members/m001", None),
     ("GET", "/v1/members/m001/events", None),
+    ("GET", "/v1/members/m001/consents", None),
+    ("PATCH", "/v1/members/m001", {"city": "Fès"}),
     ("GET", "/v1/data", None),
     ("PUT", "/v1/members", [{"member_id": "m-x"}]),
     ("POST", "/v1/events", {"member_id": "m001", "title_id": "t-ar-1", "event_type": "play", "ts": 1763000000}),

@@ -7,7 +7,7 @@ its files (``bench/targeting.py``) and on synthetic data in tests.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -71,6 +71,13 @@ class TargetingData:
         idx = np.asarray(idx, dtype=np.int64)
         return TargetingData(self.member_ids, self.title_ids[idx], sp.csr_matrix(self.interactions[:, idx]),
                              sp.csr_matrix(self.last_seen[:, idx]), self.titles.take(idx), self.members)
+
+    def member_positions(self, member_ids: Iterable[str]) -> np.ndarray:
+        """Row positions of those of ``member_ids`` that are here (unknown ids are skipped)."""
+        wanted = np.array(list(member_ids), dtype=object)
+        if not len(wanted):
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero(np.isin(self.member_ids.astype(str), wanted.astype(str)))
 
     def audience_of(self, idx: int) -> np.ndarray:
         """Indices of the members who met title ``idx`` (the ground truth of evaluation)."""

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from halqa.catalog import schema
+from halqa.catalog.csvsafe import write_csv
 from halqa.errors import ConfigError, DataError, NotFoundError, UserError
 
 _NAME = re.compile(r"^[\w][\w.\-]{0,79}$")
@@ -139,7 +140,8 @@ def export_audience(store: Any, members: pd.DataFrame, campaign: str, *, holdout
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write CSV or Parquet by extension (UTF-8, so Arabic and Tifinagh stay byte-exact)."""
+    """Write CSV (spreadsheet-safe, see ``halqa.catalog.csvsafe``) or Parquet by extension (UTF-8, so
+    Arabic and Tifinagh stay byte-exact)."""
     p = Path(path)
     if p.suffix.lower() not in (".csv", ".parquet"):
         raise ConfigError(f"{p}: --out must end in .csv or .parquet")
@@ -147,7 +149,7 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     if p.suffix.lower() == ".parquet":
         frame.to_parquet(p, index=False)
     else:
-        frame.to_csv(p, index=False, encoding="utf-8")
+        write_csv(frame, p)  # spreadsheet-safe: names like =HYPERLINK(...) are not run as formulas
     return p
 
 

@@ -9,7 +9,6 @@ seed's centroid. Unlike ad platforms, the list itself is returned and auditable.
 from __future__ import annotations
 
 import warnings
-
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -54,8 +53,11 @@ def member_vectors(data: TargetingData, *, factors: int = 32, seed: int = 0, tas
 
 
 def lookalike(data: TargetingData, seed_ids: Iterable[str], size: int, *, min_seed: int = MIN_SEED,
-              k: int = DEFAULT_K, seed: int = 0) -> LookalikeResult:
-    """The ``size`` members most like the seed (seed members excluded), with an audit report."""
+              k: int = DEFAULT_K, seed: int = 0, exclude_members: Iterable[str] = ()) -> LookalikeResult:
+    """The ``size`` members most like the seed (seed members excluded), with an audit report.
+
+    ``exclude_members`` (e.g. consent withdrawn since ``data`` was read) are neither returned nor
+    used as seed."""
     given = list(dict.fromkeys(str(s) for s in seed_ids))
     if not given:
         raise DataError("the seed is empty: give a file with a member_id column and at least "
@@ -64,7 +66,8 @@ def lookalike(data: TargetingData, seed_ids: Iterable[str], size: int, *, min_se
         raise ConfigError(f"--size must be at least 1 (got {size})")
     index = {m: i for i, m in enumerate(data.member_ids)}
     activity = np.diff(data.interactions.indptr)
-    found = np.array([index[m] for m in given if m in index], dtype=np.int64)
+    excluded = set(map(str, exclude_members))
+    found = np.array([index[m] for m in given if m in index and m not in excluded], dtype=np.int64)
     usable = found[activity[found] > 0]
     if len(usable) < min_seed:
         raise DataError(f"the seed is too small: {len(usable)} of its {len(given)} members have marketing consent "
@@ -75,6 +78,7 @@ def lookalike(data: TargetingData, seed_ids: Iterable[str], size: int, *, min_se
     similarity = vectors @ centroid
     candidates = np.ones(data.n_members, dtype=bool)
     candidates[found] = False
+    candidates[data.member_positions(excluded)] = False
     candidates &= activity > 0
     pool = np.flatnonzero(candidates)
     order = pool[np.argsort(-similarity[pool], kind="stable")][:size]

@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,14 +96,15 @@ class Targeter:
         return blend
 
     def target(self, title: NewTitle, *, top: int | None = None, min_score: float | None = None,
-               like: list[str] | None = None) -> TargetResult:
+               like: list[str] | None = None, exclude_members: Iterable[str] = ()) -> TargetResult:
         """Rank members for a title that is not in the store (or is treated as unseen).
 
         ``like``: ids of comparable titles already in the store ("comps"): members who watched
-        them, or what their audiences watch, rank higher.
+        them, or what their audiences watch, rank higher. ``exclude_members``: ids never to
+        return, e.g. those who withdrew consent since the fit.
         """
         result = self._target(self.data, title.batch(), title.name, title.available_regions, top, min_score,
-                              like=like)
+                              exclude=self.data.member_positions(exclude_members), like=like)
         result.title_id = title.title_id
         return result
 

@@ -156,4 +156,13 @@ MIGRATIONS += (
         "UPDATE titles SET auto_created = false WHERE auto_created IS NULL",
     )),
 )
+# Every change of a member's consent made through the service: who (key and role), when, which
+# purpose, old -> new, and the consent date that came with it (halqa.catalog.consent writes it).
+CONSENT_AUDIT_SQL = """CREATE TABLE IF NOT EXISTS consent_audit (
+     changed_at TIMESTAMP NOT NULL, member_id VARCHAR NOT NULL, purpose VARCHAR NOT NULL,
+     old_value BOOLEAN, new_value BOOLEAN, consent_at TIMESTAMP, key_id VARCHAR, role VARCHAR,
+     source VARCHAR NOT NULL)"""
+MIGRATIONS += (
+    (4, "consent changes are audited", (CONSENT_AUDIT_SQL,)),
+)
 SCHEMA_VERSION = MIGRATIONS[-1][0]

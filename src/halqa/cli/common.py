@@ -46,7 +46,23 @@ def fail(message: str, code: int = 2) -> None:
 
 
 def open_store(db: Path | None, *, read_only: bool = False) -> Store:
-    return Store.open(db, read_only=read_only)
+    """The store; beside a running `halqa serve`, a read-only snapshot from it (see service/control.py)."""
+    from halqa.catalog import resolve_db_path
+    from halqa.catalog.serving import control_file
+
+    path = resolve_db_path(db)
+    if not control_file(path).exists():  # the common case: no server, no web stack imported
+        return Store.open(db, read_only=read_only)
+    from halqa.service import control
+
+    running = control.running_server(path)
+    if running is None:
+        return Store.open(db, read_only=read_only)
+    backend, record = running
+    if not read_only:
+        raise UserError(f"{path}: in use by {control.describe(record)}, which owns its writes; stop it first, "
+                        "or write through its API (PUT /v1/titles, PUT /v1/members, POST /v1/events)")
+    return control.open_snapshot(path, backend)
 
 
 def print_json(obj: Any) -> None:

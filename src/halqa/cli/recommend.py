@@ -193,8 +193,10 @@ def recommend(member: Annotated[list[str] | None, typer.Option("--member", help=
         recs = model.recommend(None if all_members else list(member), k, rerank=rerank, filters=filter_ or None,
                                lang=lang, **({} if repeat else {"repeat_kinds": ()}))
     if out is not None:
+        from halqa.catalog.csvsafe import write_csv
+
         out.parent.mkdir(parents=True, exist_ok=True)
-        recs.to_csv(out, index=False) if out.suffix == ".csv" else recs.to_parquet(out, index=False)
+        write_csv(recs, out) if out.suffix == ".csv" else recs.to_parquet(out, index=False)
         summary = {"out": str(out), "rows": int(len(recs)), "members": int(recs["member_id"].nunique())}
         print_json(summary) if as_json else console.print(
             f"wrote {summary['rows']:,} picks for {summary['members']:,} members to {out}")

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from halqa.cli.common import DbOption, JsonOption, console, err_console, open_store, print_json, user_errors
-from halqa.errors import ConfigError
+from halqa.errors import ConfigError, UserError
 
-keys_app = typer.Typer(help="API keys for the service: create, list, revoke (stored hashed).",
-                       no_args_is_help=True)
+keys_app = typer.Typer(help="API keys for the service: create, list, revoke (stored hashed). Beside a running "
+                            "`halqa serve` they go through the server, which applies them on every worker "
+                            "before the command returns.", no_args_is_help=True)
 
 
 @user_errors
@@ -23,23 +24,35 @@ def serve(db: DbOption = None,
           cors: Annotated[list[str] | None, typer.Option("--cors-origin", help="Allow this browser origin "
                                                         "(repeatable); CORS is closed otherwise.")] = None,
           rate_limit: Annotated[float, typer.Option(help="Requests per second per API key.", min=0.001)] = 200.0,
+          max_body: Annotated[int | None, typer.Option(help="Largest request body in bytes; larger ones get 413 "
+                                                       "before they are read (default 16 MiB, or "
+                                                       "$HALQA_SERVICE_MAX_BODY_BYTES).", min=1024)] = None,
           log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning",
           model_file: Annotated[Path | None, typer.Option("--model-file", help="Recommender saved by `halqa train` "
                                                           "(default: <db>.models/recommender.pkl).",
                                                           show_default=False)] = None) -> None:
-    """Serve the REST API (OpenAPI at /docs) and the dashboard (/dashboard/)."""
+    """Serve the REST API (OpenAPI at /docs) and the dashboard (/dashboard/).
+
+    A store that is damaged, not DuckDB or not a halqa store is refused in one line (exit 2)."""
     from halqa.catalog import resolve_db_path
+    from halqa.catalog.integrity import check_store
     from halqa.recommend.saved import default_model_path
-    from halqa.service import Settings, serve as run
+    from halqa.service import Settings, control
+    from halqa.service import serve as run
 
     path = resolve_db_path(db)
     if not path.exists():
         raise ConfigError(f"{path}: no halqa store here (run `halqa demo` or `halqa ingest` first)")
+    running = control.running_server(path)
+    if running is not None:
+        raise ConfigError(f"{path}: already served by {control.describe(running[1])}")
+    check_store(path)  # before anything is printed or started
     model = model_file or default_model_path(path)
     if model_file is not None and not model_file.exists():
         raise ConfigError(f"{model_file}: no trained model here; run `halqa train --out {model_file}` first")
+    extra = {"max_body_bytes": max_body} if max_body else {}
     settings = Settings(db=path, workers=workers, cors_origins=cors or [], rate_limit=rate_limit,
-                        rate_burst=max(1, int(rate_limit * 2)), recommender_path=str(model))
+                        rate_burst=max(1, int(rate_limit * 2)), recommender_path=str(model), **extra)
     console.print(f"halqa serving {path} on http://{host}:{port}/ (dashboard: /dashboard/, API docs: /docs)",
                   highlight=False)
     if model.exists():
@@ -47,7 +60,7 @@ def serve(db: DbOption = None,
     else:
         err_console.print(f"no trained model at {model}: recommendations are off until you run "
                           f"`halqa train --db {path}` and restart", highlight=False)
-    run(settings, host=host, port=port, log_level=log_level)
+    run(settings, host=host, port=port, log_level=log_level, check=False)
 
 
 @keys_app.command("create")
@@ -56,15 +69,22 @@ def keys_create(role: Annotated[str, typer.Option(help="admin, analyst, creator 
                 name: Annotated[str, typer.Option(help="Who or what the key is for.")] = "",
                 db: DbOption = None, as_json: JsonOption = False) -> None:
     """Create a key; the plain key is printed once and only its hash is stored."""
-    from halqa.service.keys import create_key
+    from halqa.service.keys import ROLES, create_key
 
-    with open_store(db) as store:
-        principal, token = create_key(store, role, name)
+    if role not in ROLES:
+        raise ConfigError(f"unknown role '{role}': use one of {', '.join(ROLES)}")
+    server = _server(db)
+    if server is not None:
+        created = server.create_key(role, name)
+    else:
+        with open_store(db) as store:
+            principal, token = create_key(store, role, name)
+        created = {"key_id": principal.key_id, "name": principal.name, "role": principal.role, "key": token}
     if as_json:
-        print_json({"key_id": principal.key_id, "name": principal.name, "role": principal.role, "key": token})
+        print_json(created)
         return
-    console.print(f"{principal.role} key {principal.key_id} created; it is shown only now:", highlight=False)
-    console.print(token, highlight=False, soft_wrap=True)
+    console.print(f"{created['role']} key {created['key_id']} created; it is shown only now:", highlight=False)
+    console.print(created["key"], highlight=False, soft_wrap=True)
 
 
 @keys_app.command("list")
@@ -75,8 +95,12 @@ def keys_list(db: DbOption = None, as_json: JsonOption = False) -> None:
 
     from halqa.service.keys import list_keys
 
-    with open_store(db) as store:
-        keys = list_keys(store)
+    server = _server(db)
+    if server is not None:
+        keys = server.list_keys()
+    else:
+        with open_store(db) as store:
+            keys = list_keys(store)
     if as_json:
         print_json({"keys": keys})
         return
@@ -92,15 +116,43 @@ def keys_list(db: DbOption = None, as_json: JsonOption = False) -> None:
 @user_errors
 def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's id (hq_<key_id>.…).")],
                 db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Revoke a key; a running server notices within a second."""
+    """Revoke a key; a running server refuses it on every worker by the time this returns."""
     from halqa.service.keys import revoke_key
 
-    with open_store(db) as store:
-        revoke_key(store, key_id)
+    server = _server(db)
+    if server is not None:
+        _remote(server.revoke_key, key_id)
+    else:
+        with open_store(db) as store:
+            revoke_key(store, key_id)
     if as_json:
         print_json({"revoked": key_id})
     else:
         console.print(f"key {key_id} revoked", highlight=False)
+
+
+def _server(db: Path | None) -> Any:
+    """The backend of the `halqa serve` holding the store, or None when none runs."""
+    from halqa.catalog import resolve_db_path
+    from halqa.catalog.serving import control_file
+
+    path = resolve_db_path(db)
+    if not control_file(path).exists():
+        return None
+    from halqa.service import control
+
+    running = control.running_server(path)
+    return running[0] if running is not None else None
+
+
+def _remote(call: Any, *args: Any) -> Any:
+    """A call to the server; its refusals (unknown key…) come back as one-line errors."""
+    from multiprocessing.managers import RemoteError
+
+    try:
+        return call(*args)
+    except RemoteError as exc:
+        raise UserError(str(exc).strip().splitlines()[-1].split(": ", 1)[-1]) from None
 
 
 def attach(app: typer.Typer) -> None:

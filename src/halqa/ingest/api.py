@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from halqa.catalog import CONSENT_PURPOSES, taxonomy
+from halqa.catalog.csvsafe import sql_safe
 from halqa.catalog.store import Store
 from halqa.errors import ConfigError, DataError
 from halqa.ingest import load, rules, sources, stage
@@ -252,8 +253,9 @@ def _write_quarantine(store: Store, report: IngestReport, directory: str | os.Pa
             if not os.access(folder, os.W_OK):
                 continue
             path = folder / name
-            store.run(f"COPY (SELECT file, line, field, reason, raw FROM quarantine WHERE ingest_id IN ({ids}) "
-                      f"ORDER BY ingest_id, line) TO {lit(str(path))} (HEADER, DELIMITER ',')")
+            safe = ", ".join(sql_safe(c) if c != "line" else c for c in ("file", "line", "field", "reason", "raw"))
+            store.run(f"COPY (SELECT {safe} FROM quarantine WHERE ingest_id IN ({ids}) "  # spreadsheet-safe
+                      f"ORDER BY ingest_id, line) TO {lit(str(path))} (HEADER, DELIMITER ',', FORCE_QUOTE *)")
             return path
         except OSError:
             continue

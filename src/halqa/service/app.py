@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from halqa import __version__
+from halqa.catalog.consent import ConsentNotAllowed
 from halqa.errors import NotFoundError, UserError
 from halqa.service.deps import ServiceState
 from halqa.service.metrics import MetricsMiddleware
@@ -25,7 +26,8 @@ DASHBOARD_DIR = Path(__file__).parent / "dashboard"
 
 DESCRIPTION = """halqa's REST API: recommendations, insights, audiences and the catalogue of a
 Moroccan film, series and music service. Authenticate with an API key
-(`X-API-Key: hq_...` or `Authorization: Bearer hq_...`). Roles: **admin** (everything),
+(`X-API-Key: hq_...` or `Authorization: Bearer hq_...`); a request with a body is refused (401) before
+its body is read when the key is missing or invalid, and with 413 over the body cap. Roles: **admin** (everything),
 **analyst** (read everything), **creator** (aggregated insights only, never member-level data),
 **service** (recommendations and events). Errors are JSON `{"detail": "..."}` saying what is wrong."""
 
@@ -38,9 +40,12 @@ def create_app(settings: Settings | None = None, backend: Any = None) -> FastAPI
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = _start_state(settings, backend)
         app.state.halqa = state
+        control = _open_control(settings, state)
         try:
             yield
         finally:
+            if control is not None:
+                control()
             state.close()
 
     app = FastAPI(title="halqa", version=__version__, description=DESCRIPTION, lifespan=lifespan,
@@ -52,6 +57,10 @@ def create_app(settings: Settings | None = None, backend: Any = None) -> FastAPI
     from halqa.service.hot_path import CachedListHotPath
 
     app.add_middleware(CachedListHotPath)  # innermost: CORS and metrics wrap its answers too
+    from halqa.service.guard import RequestGuard
+
+    # Key and size checked before any body is read; inside CORS so browsers can read its 401/413.
+    app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
@@ -82,6 +91,28 @@ def _start_state(settings: Settings, backend: Any) -> ServiceState:
     return ServiceState(settings, Backend(settings), owns_backend=True)
 
 
+def _open_control(settings: Settings, state: ServiceState) -> Any:
+    """With one worker, let `halqa keys` and read commands reach this process (see control.py);
+    returns what undoes it. With N workers the store process's socket serves that purpose."""
+    if not settings.control_dir or not state.owns_backend:
+        return None
+    import secrets
+
+    from halqa.service import control
+    from halqa.service.remote import serve_in_thread
+
+    address, authkey = str(Path(settings.control_dir) / "control.sock"), secrets.token_bytes(32)
+    server = serve_in_thread(state.backend, address, authkey)
+    control.publish(settings.db, address, authkey)
+
+    def close() -> None:
+        control.withdraw(settings.db)
+        server.stop_event.set()
+        server.listener.close()  # removes the socket now, while the run directory still exists
+
+    return close
+
+
 def _routers() -> list[Any]:
     from halqa.service.routes import admin, catalog, domains, events, system
 
@@ -100,6 +131,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFoundError)
     async def not_found(_: Request, exc: NotFoundError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=404)
+
+    @app.exception_handler(ConsentNotAllowed)
+    async def forbidden(_: Request, exc: ConsentNotAllowed) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=403)
 
     @app.exception_handler(UserError)
     async def user_error(_: Request, exc: UserError) -> JSONResponse:

@@ -8,15 +8,20 @@ or through ``halqa.service.remote`` from several HTTP worker processes.
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 import threading
 import time
+import uuid
 from typing import Any
 
 from halqa.catalog import Store
+from halqa.catalog.consent import Actor, apply_member_updates
 from halqa.catalog.rules import parent_cycles_sql
 from halqa.catalog.schema import MEMBERS, TITLES
 from halqa.errors import NotFoundError, UserError
 from halqa.service import keys as keyring
+from halqa.service.counters import CONSENT, KEYS, Generations
 from halqa.service.domains import DomainCalls
 from halqa.service.jsonable import jsonable
 from halqa.service.settings import Settings
@@ -36,10 +41,14 @@ class Backend(DomainCalls):
         self._local = threading.local()
         self._readers: list[Store] = []
         self._readers_lock = threading.Lock()
+        # Bumped after a key or consent change commits, before the call returns (see counters.py).
+        self.generations = Generations(settings.generations_shm)
         self.writer = EventWriter(Store(self.store.con.cursor(), self.store.path),
                                   batch_max=settings.writer_batch_max,
                                   linger_s=settings.writer_linger_ms / 1000)
         self.started_at = time.time()
+        self._health_lock = threading.Lock()
+        self._health_at, self._health_problem = None, None
         self.recs, self.recs_error = None, None
         if settings.recommend:
             self._load_recommender()
@@ -84,6 +93,7 @@ class Backend(DomainCalls):
             except Exception:
                 pass
         self.store.close()
+        self.generations.close()
 
     # -- reading ------------------------------------------------------------------------------
     def reader(self) -> Store:
@@ -105,22 +115,85 @@ class Backend(DomainCalls):
     def key_entries(self) -> dict[str, tuple[str, str, str, str]]:
         return keyring.KeyRing.load_entries(self.reader())
 
+    def keys_generation(self) -> int:
+        return self.generations.get(KEYS)
+
     def create_key(self, role: str, name: str = "") -> dict[str, Any]:
         principal, token = self.writer.call(lambda s: keyring.create_key(s, role, name)).result()
+        self.generations.bump(KEYS)
         return {"key_id": principal.key_id, "name": principal.name, "role": principal.role, "key": token}
 
     def revoke_key(self, key_id: str) -> None:
         self.writer.call(lambda s: keyring.revoke_key(s, key_id)).result()
+        self.generations.bump(KEYS)  # committed: every worker reloads its keys on its next request
+
+    def set_key_role(self, key_id: str, role: str) -> None:
+        self.writer.call(lambda s: keyring.set_role(s, key_id, role)).result()
+        self.generations.bump(KEYS)
 
     def list_keys(self) -> list[dict[str, Any]]:
         return [jsonable(k) for k in keyring.list_keys(self.reader())]
 
     # -- health and data ----------------------------------------------------------------------
     def health(self) -> dict[str, Any]:
-        self.reader().scalar("SELECT 1")
-        return {"status": "ok", "schema_version": self.reader().schema_version(), "recommendations": self.recs_info(),
-                "uptime_s": round(time.time() - self.started_at, 1), "write_queue": self.writer.queued,
-                "writer": dict(self.writer.stats)}
+        """What a load balancer needs: ``ok``, or ``damaged`` when the store fails its check."""
+        return {"status": "ok" if self._store_problem() is None else "damaged"}
+
+    def health_details(self) -> dict[str, Any]:
+        """Everything an operator wants (admin only: it names the store's path)."""
+        problem = self._store_problem(force=True)
+        return {"status": "ok" if problem is None else "damaged", "problem": problem, "store": str(self.store.path),
+                "schema_version": self.reader().schema_version() if problem is None else None,
+                "recommendations": self.recs_info(), "uptime_s": round(time.time() - self.started_at, 1),
+                "write_queue": self.writer.queued, "writer": dict(self.writer.stats)}
+
+    def _store_problem(self, force: bool = False) -> str | None:
+        """None when the store passes ``check_connection`` (every block read once, checksums checked);
+        the result is kept ``settings.health_check_s`` so a load balancer's polling costs no scan."""
+        from halqa.catalog.integrity import check_connection
+
+        now = time.monotonic()
+        with self._health_lock:
+            if not force and self._health_at is not None and now - self._health_at < self.settings.health_check_s:
+                return self._health_problem
+            try:
+                if self.store.path != ":memory:" and not os.path.exists(self.store.path):
+                    raise UserError(f"{self.store.path}: the store file is gone")
+                check_connection(self.reader().con, str(self.store.path))
+                problem = None
+            except UserError as exc:
+                problem = str(exc)
+            except Exception as exc:  # anything else the store says is a failed check too
+                problem = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            if problem is not None:
+                log.error("store check failed: %s", problem)
+            self._health_at, self._health_problem = now, problem
+            return problem
+
+    def snapshot(self) -> str:
+        """A consistent copy of the store for a CLI read command (see ``halqa.service.control``).
+
+        Copied in one read transaction on its own cursor: posted events keep committing meanwhile."""
+        directory = self.settings.control_dir or tempfile.gettempdir()
+        name = f"halqa_snapshot_{uuid.uuid4().hex[:12]}"
+        path = os.path.join(directory, name + ".duckdb")
+        cursor = self.store.con.cursor()
+        try:
+            source = cursor.execute("SELECT current_database()").fetchall()[0][0]
+            cursor.execute(f"ATTACH '{path}' AS {name}").fetchall()
+            try:
+                cursor.execute(f'COPY FROM DATABASE "{source}" TO {name}').fetchall()
+            finally:
+                cursor.execute(f"DETACH {name}").fetchall()
+        except BaseException:
+            for leftover in (path, path + ".wal"):
+                if os.path.exists(leftover):
+                    os.remove(leftover)
+            raise
+        finally:
+            cursor.close()
+        os.chmod(path, 0o600)
+        return path
 
     def data_overview(self, limit: int = 20) -> dict[str, Any]:
         store = self.reader()
@@ -182,11 +255,41 @@ class Backend(DomainCalls):
                               params + [limit, offset])
         return {"total": int(total), "items": items}
 
-    def upsert_members(self, rows: list[dict[str, Any]]) -> int:
-        n = self.writer.call(lambda s: _upsert_members(s, rows)).result()
+    def upsert_members(self, rows: list[dict[str, Any]], actor: Actor | None = None) -> int:
+        """Merge member updates (only the fields sent change; consent rules in catalog/consent.py)."""
+        actor = actor or Actor(None, "admin", "api")
+        changes = self.writer.call(lambda s: apply_member_updates(
+            s, rows, actor, self.settings.consent_grant_roles)).result()
+        if changes.consent_changed:
+            self.generations.bump(CONSENT)  # committed: the next request on any path sees it
         if self.recs is not None:
-            self.recs.members_changed(rows)
-        return n
+            self.recs.members_changed(changes.rows)  # whole rows: a flag left out is not a withdrawal
+        return len(rows)
+
+    def consent_history(self, member_id: str) -> list[dict[str, Any]]:
+        self.get_member(member_id)
+        return self._records("SELECT changed_at, purpose, old_value, new_value, consent_at, key_id, role, source "
+                             "FROM consent_audit WHERE member_id = ? ORDER BY changed_at, purpose", [member_id])
+
+    def withdrawn_marketing(self, member_ids: Any) -> set[str]:
+        """Which of ``member_ids`` (the targeter's, consented when it was fitted) no longer have
+        marketing consent. Asked on every audience request; cached until a consent changes."""
+        generation = self.generations.get(CONSENT)
+        cached = getattr(self, "_withdrawn_cache", None)
+        if cached is not None and cached[0] == generation and cached[1] is member_ids:
+            return cached[2]
+        import pyarrow as pa
+
+        cursor = self.store.con.cursor()
+        try:
+            cursor.register("halqa_fitted_members", pa.table({"member_id": pa.array(list(map(str, member_ids)))}))
+            withdrawn = {r[0] for r in cursor.execute(
+                "SELECT f.member_id FROM halqa_fitted_members f ANTI JOIN members_marketing m USING (member_id)"
+            ).fetchall()}
+        finally:
+            cursor.close()
+        self._withdrawn_cache = (generation, member_ids, withdrawn)
+        return withdrawn
 
     # -- events -------------------------------------------------------------------------------
     def post_events(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -234,10 +337,3 @@ def _refuse_parent_cycles(store: Store, rows: list[dict[str, Any]]) -> None:
         if row["title_id"] in found:
             raise UserError(f"titles[{i}].parent_id: {found[row['title_id']]}")
 
-
-def _upsert_members(store: Store, rows: list[dict[str, Any]]) -> int:
-    columns = [c for c in MEMBERS.column_names if c != "auto_created"]
-    store.con.executemany(
-        f"INSERT OR REPLACE INTO members ({', '.join(columns)}, auto_created) VALUES ({', '.join('?' * len(columns))}, false)",
-        [[r.get(c) for c in columns] for r in rows])
-    return len(rows)

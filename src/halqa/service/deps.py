@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from halqa.service.counters import KEYS, Generations
 from halqa.service.keys import KeyRing, Principal
 from halqa.service.ratelimit import RateLimiter, retry_after
 from halqa.service.settings import Settings
@@ -26,6 +27,8 @@ class ServiceState:
         self.settings = settings
         self.backend = backend
         self.owns_backend = owns_backend
+        self.generations = self._generations(settings, backend)
+        self._keys_seen = self.generations.get(KEYS)  # read before loading: see counters.py
         self.keyring = KeyRing(backend.key_entries())
         # Each HTTP process enforces its share, so N processes together give the configured rate.
         share = max(1, settings.workers)
@@ -39,13 +42,31 @@ class ServiceState:
         self._last_reload = time.monotonic()
         self._reload_lock = threading.Lock()
 
+    @staticmethod
+    def _generations(settings: Settings, backend: Any) -> Generations:
+        if settings.generations_shm:
+            return Generations(settings.generations_shm)
+        local = getattr(backend, "generations", None)  # the in-process backend's own counters
+        if local is None:
+            raise RuntimeError("a remote backend needs HALQA_SERVICE_GENERATIONS_SHM (set by `halqa serve`)")
+        return local
+
     def verify(self, token: str) -> Principal | None:
+        """The caller's principal, with revokes and role changes from any process already applied."""
+        generation = self.generations.get(KEYS)
+        if generation != self._keys_seen:
+            self._reload(generation)
         principal = self.keyring.verify(token)
         if principal is None and self._may_reload():
-            # A key created or revoked through another process: reload, at most once a second.
-            self.keyring.replace(self.backend.key_entries())
+            # A key written straight into the store by another process: reload, at most once a second.
+            self._reload(self.generations.get(KEYS))
             principal = self.keyring.verify(token)
         return principal
+
+    def _reload(self, generation: int) -> None:
+        with self._reload_lock:
+            self.keyring.replace(self.backend.key_entries())
+            self._keys_seen = generation
 
     def _may_reload(self) -> bool:
         with self._reload_lock:
@@ -56,7 +77,7 @@ class ServiceState:
             return True
 
     def reload_keys(self) -> None:
-        self.keyring.replace(self.backend.key_entries())
+        self._reload(self.generations.get(KEYS))
 
     def close(self) -> None:
         if self.owns_backend:

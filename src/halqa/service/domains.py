@@ -160,13 +160,18 @@ class DomainCalls:
                 self._targeter_obj = api.Targeter(self.reader(), k=self.settings.min_group)
             return self._targeter_obj
 
+    def _withdrawn(self, targeter: Any) -> set[str]:
+        """Members fitted into the targeter who have withdrawn marketing consent since: never returned."""
+        return self.withdrawn_marketing(targeter.data.member_ids)
+
     def _new_title(self, title: dict[str, Any]) -> Any:
         store = self.reader()
         return audience_api().parse_title(title, source="title", genres=store.genre_ids(), themes=store.theme_ids())
 
     def target(self, title: dict[str, Any], top: int, rows: int) -> dict[str, Any]:
         """Audience of a new title from its metadata: size, breakdown (k-suppressed), first rows."""
-        result = self._targeter().target(self._new_title(title), top=top)
+        targeter = self._targeter()
+        result = targeter.target(self._new_title(title), top=top, exclude_members=self._withdrawn(targeter))
         return jsonable(result.to_dict(rows=rows))
 
     def export_campaign(self, title: dict[str, Any], campaign: str, top: int, holdout: float,
@@ -174,7 +179,8 @@ class DomainCalls:
         """Target, then record the campaign (marketing consent only, random holdout) in the store."""
         api = audience_api()
         new_title = self._new_title(title)
-        result = self._targeter().target(new_title, top=top)
+        targeter = self._targeter()
+        result = targeter.target(new_title, top=top, exclude_members=self._withdrawn(targeter))
         exported = self.writer.call(lambda s: api.export_audience(
             s, result.audience, campaign, holdout=holdout, hash_salt=hash_salt,
             title_id=new_title.title_id, source="api"), transaction=False).result()
@@ -183,7 +189,9 @@ class DomainCalls:
 
     def lookalike(self, seed_ids: list[str], size: int) -> dict[str, Any]:
         api = audience_api()
-        result = api.lookalike(self._targeter().data, seed_ids, size, k=self.settings.min_group)
+        targeter = self._targeter()
+        result = api.lookalike(targeter.data, seed_ids, size, k=self.settings.min_group,
+                               exclude_members=self._withdrawn(targeter))
         return jsonable(result.to_dict(rows=50))
 
     def campaigns(self) -> list[dict[str, Any]]:

@@ -65,6 +65,16 @@ def revoke_key(store: Store, key_id: str) -> None:
     store.run("UPDATE service_keys SET revoked_at = now()::TIMESTAMP WHERE key_id = ?", [key_id])
 
 
+def set_role(store: Store, key_id: str, role: str) -> None:
+    """Give an active key another role (its secret stays the same)."""
+    if role not in ROLES:
+        raise UserError(f"unknown role '{role}': use one of {', '.join(ROLES)}")
+    ensure_table(store)
+    if not store.scalar("SELECT count(*) FROM service_keys WHERE key_id = ? AND revoked_at IS NULL", [key_id]):
+        raise NotFoundError(f"no active key with id '{key_id}'")
+    store.run("UPDATE service_keys SET role = ? WHERE key_id = ?", [role, key_id])
+
+
 def list_keys(store: Store) -> list[dict]:
     ensure_table(store)
     rows = store.rows("SELECT key_id, name, role, created_at, revoked_at FROM service_keys ORDER BY created_at")

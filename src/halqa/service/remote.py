@@ -19,7 +19,8 @@ from typing import Any
 
 # Methods of Backend that worker processes may call (nothing that hands out a cursor).
 REMOTE_METHODS = (
-    "key_entries", "create_key", "revoke_key", "list_keys", "health", "data_overview",
+    "key_entries", "keys_generation", "create_key", "revoke_key", "set_key_role", "list_keys", "health",
+    "health_details", "snapshot", "data_overview", "consent_history",
     "get_title", "list_titles", "upsert_titles", "get_member", "list_members", "upsert_members",
     "post_events", "member_events", "recs_info", "recommend", "cached_recommendation", "similar", "member_picker", "trends",
     "segment_lift", "rising_talent", "timeline", "regions", "labels",
@@ -54,6 +55,18 @@ def run_store_process(env: dict[str, str], address: str, authkey: bytes, ready: 
     finally:
         backend.close()  # drains the write queue before the process ends
         sys.exit(0)
+
+
+def serve_in_thread(backend: Any, address: str, authkey: bytes) -> Any:
+    """Serve ``backend`` on ``address`` from a daemon thread of this process (one-worker servers,
+    so `halqa keys` and read commands can reach them); returns the server (``stop_event`` stops it)."""
+    import threading
+
+    _Manager.register("backend", callable=lambda: backend, exposed=REMOTE_METHODS)
+    server = _Manager(address=address, authkey=authkey).get_server()
+    # serve_forever ends with sys.exit(), which in a thread just ends the thread.
+    threading.Thread(target=server.serve_forever, name="halqa-control", daemon=True).start()
+    return server
 
 
 def connect(address: str, authkey_hex: str) -> Any:

@@ -140,6 +140,10 @@ class KeyIn(Strict):
     name: Annotated[str, StringConstraints(max_length=100)] = ""
 
 
+class KeyRoleIn(Strict):
+    role: Literal["admin", "analyst", "creator", "service"]
+
+
 class KeyOut(BaseModel):
     key_id: str
     name: str

@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import secrets
 import socket
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -21,38 +22,77 @@ def app_from_env() -> Any:
     return create_app(Settings())
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, log_level: str = "warning") -> None:
-    """Serve until interrupted. One worker: one process. N workers: N HTTP processes + one store process."""
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, log_level: str = "warning",
+          *, check: bool = True) -> None:
+    """Serve until interrupted. One worker: one process. N workers: N HTTP processes + one store process.
+
+    Refuses (one line, ``DataError``) a store that is damaged, not DuckDB or not a halqa store
+    (``check=False``: the caller just checked).
+    """
     import uvicorn
 
-    if settings.workers == 1:
-        from halqa.service.app import create_app
+    from halqa.catalog.integrity import check_store
 
-        uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, access_log=False)
-        return
+    if check:
+        check_store(settings.db)
+    _sigterm_unwinds()
+    with tempfile.TemporaryDirectory(prefix="halqa-serve-") as run_dir:
+        # The run directory (mode 0700) holds the control socket and the CLI's read snapshots.
+        settings = settings.model_copy(update={"control_dir": run_dir})
+        if settings.workers == 1:
+            from halqa.service.app import create_app
+
+            uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, access_log=False,
+                        timeout_keep_alive=settings.keep_alive_s)
+            return
+        _serve_workers(settings, Path(run_dir), host, port, log_level)
+
+
+def _sigterm_unwinds() -> None:
+    """After its graceful shutdown uvicorn re-raises the signal it caught; by default SIGTERM would then
+    kill the process before ``finally`` blocks remove the run directory and the control file."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+
+
+def _serve_workers(settings: Settings, run_dir: Path, host: str, port: int, log_level: str) -> None:
+    import uvicorn
+
+    from halqa.service import control
+    from halqa.service.counters import Generations
     from halqa.service.versions import Versions
 
     versions = Versions()  # shared by the store process (writes) and the HTTP workers (reads)
-    settings = settings.model_copy(update={"versions_shm": versions.name})
-    with tempfile.TemporaryDirectory(prefix="halqa-serve-") as run_dir:
-        try:
-            store_process, settings = _start_store_process(settings, Path(run_dir))
-        except BaseException:
-            versions.close(unlink=True)
-            raise
-        metrics_dir = Path(run_dir) / "metrics"
-        metrics_dir.mkdir()
-        os.environ.update(settings.to_env())
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    generations = Generations(shared=True)  # key and consent changes, seen by every worker at once
+    settings = settings.model_copy(update={"versions_shm": versions.name, "generations_shm": generations.name})
+    try:
+        store_process, settings, authkey = _start_store_process(settings, run_dir)
+    except BaseException:
+        versions.close(unlink=True)
+        generations.close(unlink=True)
+        raise
+    control.publish(settings.db, settings.backend_address or "", authkey, f"http://{host}:{port}")
+    metrics_dir = run_dir / "metrics"
+    metrics_dir.mkdir()
+    os.environ.update(settings.to_env())
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    try:
         listener = _listen(host, port)
         try:
             uvicorn.run("halqa.service.server:app_from_env", factory=True, fd=listener.fileno(),
-                        workers=settings.workers, log_level=log_level, access_log=False)
+                        workers=settings.workers, log_level=log_level, access_log=False,
+                        timeout_keep_alive=settings.keep_alive_s)
         finally:
             listener.close()
-            store_process.terminate()
-            store_process.join(60)
-            versions.close(unlink=True)
+    finally:
+        control.withdraw(settings.db)
+        store_process.terminate()
+        store_process.join(60)
+        versions.close(unlink=True)
+        generations.close(unlink=True)
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -76,7 +116,7 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _start_store_process(settings: Settings, run_dir: Path) -> tuple[Any, Settings]:
+def _start_store_process(settings: Settings, run_dir: Path) -> tuple[Any, Settings, bytes]:
     from halqa.service.remote import run_store_process
 
     ctx = multiprocessing.get_context("spawn")
@@ -92,7 +132,8 @@ def _start_store_process(settings: Settings, run_dir: Path) -> tuple[Any, Settin
     if status != "ok":
         process.join(5)
         raise UserError(f"{settings.db}: {detail}")
-    return process, settings.model_copy(update={"backend_address": address, "backend_authkey": authkey.hex()})
+    return (process, settings.model_copy(update={"backend_address": address, "backend_authkey": authkey.hex()}),
+            authkey)
 
 
 def serve_dashboard(db_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 8000,

@@ -31,6 +31,16 @@ class Settings(BaseSettings):
     backend_address: str | None = None
     backend_authkey: str | None = None
     versions_shm: str | None = None  # shared version counters for per-worker list caches
+    generations_shm: str | None = None  # shared key/consent generation counters (halqa.service.counters)
+    control_dir: str | None = None  # where `halqa serve` lets the CLI reach it (halqa.service.control)
+    # Request bodies over this size are refused with 413 before they are read (HALQA_SERVICE_MAX_BODY_BYTES).
+    max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
+    # How long an idle kept-alive connection stays open (uvicorn's timeout_keep_alive).
+    keep_alive_s: int = Field(default=5, ge=1, le=3600)
+    # /health re-reads the whole store (checksums) at most this often; in between it repeats the last answer.
+    health_check_s: float = Field(default=30.0, ge=0)
+    # Roles that may set a member's consent to true (withdrawing is open to every role that may write members).
+    consent_grant_roles: list[str] = Field(default_factory=lambda: ["admin"])
     # Event writer: the most events committed in one transaction, and how long it
     # waits for more to arrive once a first one is queued (group commit).
     writer_batch_max: int = Field(default=20_000, gt=0)

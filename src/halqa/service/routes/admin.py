@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 
 from halqa.service.deps import Admin, Analyst, Backend
-from halqa.service.schemas import KeyIn, KeyOut
+from halqa.service.schemas import KeyIn, KeyOut, KeyRoleIn
 
 router = APIRouter(tags=["admin"])
 
@@ -28,6 +28,13 @@ def list_keys(backend: Backend, _: Admin) -> list[dict[str, Any]]:
 def revoke_key(key_id: Annotated[str, Path(min_length=1, max_length=40)], request: Request,
                backend: Backend, _: Admin) -> None:
     backend.revoke_key(key_id)
+    request.app.state.halqa.reload_keys()
+
+
+@router.patch("/v1/keys/{key_id}", status_code=204, summary="Give a key another role (admin)")
+def set_key_role(key_id: Annotated[str, Path(min_length=1, max_length=40)], body: KeyRoleIn, request: Request,
+                 backend: Backend, _: Admin) -> None:
+    backend.set_key_role(key_id, body.role)
     request.app.state.halqa.reload_keys()
 
 
