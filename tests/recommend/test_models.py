@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from halqa.errors import ConfigError, NotFittedError, NotFoundError, UserError
-from halqa.recommend import MODELS, RECOMMENDATION_COLUMNS, Dataset, make_model
+from halqa.recommend import MODELS, RECOMMENDATION_COLUMNS, make_model
 
 FAST = {"als": {"iterations": 3, "factors": 8}, "bpr": {"iterations": 5, "factors": 8}}
 
@@ -123,8 +123,10 @@ def test_filters_hide_what_a_member_may_not_see(dataset):
 def test_recommend_accepts_tables_of_members(dataset):
     model = make_model("popular").fit(dataset)
     table = pd.DataFrame({"member_id": ["m3", "m4"]})
-    assert set(model.recommend(table, k=2)["member_id"]) == {"m3", "m4"}
-    assert isinstance(Dataset, type)
+    lists = model.recommend(table, k=2)
+    assert set(lists["member_id"]) == {"m3", "m4"}
+    assert list(lists.columns) == list(RECOMMENDATION_COLUMNS)
+    assert lists.groupby("member_id").size().to_dict() == {"m3": 2, "m4": 2}
     np.testing.assert_array_equal(model.score(np.array([0]))[0], model.score(np.array([1]))[0])
 
 
