@@ -36,7 +36,7 @@ GEOMETRY = {
     CHARACTER: (3.7, 38), PARENTHETICAL: (3.1, 25), DIALOGUE: (2.5, 35), LYRIC: (2.5, 35),
     TRANSITION: (1.5, 60),
 }
-DUAL_GEOMETRY = {CHARACTER: (3.0, 18), PARENTHETICAL: (2.6, 18), DIALOGUE: (2.5, 22), LYRIC: (2.5, 22)}
+DUAL_GEOMETRY = {CHARACTER: (3.0, 18), PARENTHETICAL: (2.6, 18), DIALOGUE: (2.5, 20), LYRIC: (2.5, 20)}
 DUAL_RIGHT_OFFSET = 3.0  # inches between the two columns of dual dialogue
 MIN_SPLIT_LINES = 2
 _SENTENCE_END_RE = re.compile(r"[.!?؟…][\"'”»)]*$")
@@ -52,6 +52,7 @@ class Line:
     scene: int | None  # 0-based scene ordinal the line belongs to
     align: str = "left"  # left, right, center
     column: int = 0  # dual dialogue: 0 left, 1 right (drawn on the same row)
+    dual: bool = False
     row: int = 0  # filled in by pagination
 
     @property
@@ -129,7 +130,18 @@ def wrap_runs(styled: list[Run], width: int) -> list[list[Run]]:
                 used += len(token)
     for line in lines:
         _trim(line)
-    return lines
+    return [_merge(line) for line in lines]
+
+
+def _merge(line: list[Run]) -> list[Run]:
+    """Neighbouring runs of one style become one (the PDF draws each run with its markup)."""
+    out: list[Run] = []
+    for run in line:
+        if out and out[-1].style == run.style:
+            out[-1] = Run(out[-1].text + run.text, run.bold, run.italic, run.underline)
+        else:
+            out.append(run)
+    return out
 
 
 def _trim(line: list[Run]) -> None:
@@ -260,7 +272,8 @@ def _dual_block(elements: list[Element], start: int, middle: int, end: int, scen
     for column, (a, b) in enumerate(((start, middle), (middle, end))):
         offset = column * DUAL_RIGHT_OFFSET
         for j in range(a, b):
-            lines += _element_lines(elements[j], j, scene, DUAL_GEOMETRY, column, offset)
+            lines += [line.__class__(**{**line.__dict__, "dual": True})
+                      for line in _element_lines(elements[j], j, scene, DUAL_GEOMETRY, column, offset)]
     return _Block("dual", lines, _space_before(elements[start], first), start, scene)
 
 
