@@ -1,9 +1,11 @@
-"""Fountain emphasis (``*italic*``, ``**bold**``, ``***both***``, ``_underline_``) as styled runs.
+r"""Fountain emphasis (``*italic*``, ``**bold**``, ``***both***``, ``_underline_``) as styled runs.
 
-The markup is read by screenplay-tools' ``fountain_to_html`` (the reading the conformance
-fixture ``Formatted.txt`` encodes); the text is HTML-escaped first so a ``<`` in a line can
-never be taken for a tag, and the tags it produces are then split into runs that the PDF, HTML
-and FDX writers share.
+The rules are those of screenplay-tools' ``fountain_to_html`` (the reading the conformance
+fixture ``Formatted.txt`` encodes: markup never crosses a line, the text inside starts and ends
+with a non-space, ``\*`` and ``\_`` are literal), minus one quirk: the library also demands that
+no space follows the closing mark, so ``**bold** word`` stayed unformatted. The text is
+HTML-escaped first so a ``<`` in a line can never be taken for a tag; the tags are then split
+into runs that the PDF, HTML and FDX writers share.
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ import html
 import re
 from dataclasses import dataclass
 
-from screenplay_tools.fountain.format_helper import fountain_to_html
-
+_ESCAPES = {"\\*": "\x00A", "\\_": "\x00U"}
+_RULES = ((re.compile(r"\*\*\*(\S.*?\S|\S)\*\*\*"), r"<b><i>\1</i></b>"),
+          (re.compile(r"\*\*(\S.*?\S|\S)\*\*"), r"<b>\1</b>"),
+          (re.compile(r"\*(\S.*?\S|\S)\*"), r"<i>\1</i>"),
+          (re.compile(r"_(\S.*?\S|\S)_"), r"<u>\1</u>"))
 _TAG_RE = re.compile(r"(</?[biu]>)")
 
 
@@ -32,7 +37,15 @@ class Run:
 
 def emphasis_html(text: str) -> str:
     """Fountain emphasis as ``<b>``, ``<i>``, ``<u>``; everything else escaped."""
-    return fountain_to_html(html.escape(text, quote=False))
+    text = html.escape(text, quote=False)
+    for escaped, placeholder in _ESCAPES.items():
+        text = text.replace(escaped, placeholder)
+    lines = []
+    for line in text.split("\n"):
+        for pattern, replacement in _RULES:
+            line = pattern.sub(replacement, line)
+        lines.append(line)
+    return "\n".join(lines).replace("\x00A", "*").replace("\x00U", "_")
 
 
 def runs(text: str) -> list[Run]:
