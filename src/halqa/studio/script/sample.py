@@ -27,7 +27,7 @@ ACTIONS = (
 
 
 def long_script(scenes: int = 110, seed: int = 7) -> str:
-    """Fountain text of about a page per scene."""
+    """Fountain text of about half a page per scene (230 scenes make about 120 pages)."""
     rnd = random.Random(seed)
     out = ["Title: The Long Night", "Credit: Written by", "Author: halqa sample generator", ""]
     for n in range(1, scenes + 1):
