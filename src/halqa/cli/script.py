@@ -1,0 +1,122 @@
+"""`halqa script ...`: the screenplay assistant from the command line (Fountain and FDX)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from halqa.cli.common import JsonOption, console, print_json, user_errors
+
+app = typer.Typer(help="Screenplays: Fountain/FDX, PDF and HTML, breakdowns and language mix.",
+                  no_args_is_help=True)
+FileArg = Annotated[Path, typer.Argument(help="A Fountain (.fountain, .spmd, .txt) or Final Draft (.fdx) file.")]
+PaperOption = Annotated[str, typer.Option("--paper", help="letter or a4.")]
+
+
+def attach(root: typer.Typer) -> None:
+    root.add_typer(app, name="script")
+
+
+@app.command("parse")
+@user_errors
+def parse_cmd(file: FileArg, as_json: JsonOption = False) -> None:
+    """Read a script and print its elements (the document model)."""
+    from halqa.studio.script import load_script
+
+    script = load_script(file)
+    if as_json:
+        print_json({"file": str(file), **script.to_dict()})
+        return
+    for el in script.elements:
+        console.print(f"[bold]{el.kind:13}[/] {el.text[:90]}", highlight=False, markup=True)
+
+
+@app.command("format")
+@user_errors
+def format_cmd(file: FileArg, out: Annotated[Path | None, typer.Option("--out", help="Write here "
+               "instead of stdout.")] = None, in_place: Annotated[bool, typer.Option(
+               "--in-place", help="Rewrite FILE itself (Fountain files only).")] = False,
+               as_json: JsonOption = False) -> None:
+    """Normalise a script as Fountain (lossless: reading the result gives the same script)."""
+    from halqa.studio.script import load_script, write_fountain
+
+    text = write_fountain(load_script(file))
+    target = file if in_place else out
+    if target:
+        target.write_text(text, encoding="utf-8")
+    if as_json:
+        print_json({"file": str(file), "out": str(target) if target else None, "fountain": None if target else text})
+    elif not target:
+        typer.echo(text, nl=False)
+
+
+@app.command("export")
+@user_errors
+def export_cmd(file: FileArg, out: Annotated[Path, typer.Option("--out", help="Output file; its extension "
+               "picks the format: .pdf, .html, .fdx or .fountain.")], paper: PaperOption = "letter",
+               direction: Annotated[str | None, typer.Option("--direction", help="Page direction ltr or rtl "
+                                    "(default: the title page's Language, else the script's main script).")] = None,
+               as_json: JsonOption = False) -> None:
+    """Render or convert a script: industry-layout PDF, HTML, FDX or Fountain."""
+    from halqa.errors import ConfigError
+    from halqa.studio.script import load_script, write_fdx, write_fountain
+
+    script = load_script(file)
+    kind = out.suffix.lower().lstrip(".")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    result: dict = {"file": str(file), "out": str(out), "format": kind}
+    if direction not in (None, "ltr", "rtl"):
+        raise ConfigError(f"--direction {direction}: expected ltr or rtl")
+    if kind == "pdf":
+        from halqa.studio.script.pdf import render_pdf
+        result |= render_pdf(script, out, paper=paper, page_direction=direction)
+    elif kind in ("html", "htm"):
+        from halqa.studio.script.html import write_html
+        write_html(script, out)
+    elif kind == "fdx":
+        out.write_bytes(write_fdx(script))
+    elif kind in ("fountain", "spmd"):
+        out.write_text(write_fountain(script), encoding="utf-8")
+    else:
+        raise ConfigError(f"--out {out}: unknown extension .{kind} (use .pdf, .html, .fdx or .fountain)")
+    if as_json:
+        print_json(result)
+    else:
+        console.print(f"wrote {out}" + (f" ({result['pages']} pages)" if "pages" in result else ""))
+
+
+@app.command("breakdown")
+@user_errors
+def breakdown_cmd(file: FileArg, csv: Annotated[Path | None, typer.Option("--csv", help="Also write the "
+                  "production breakdown (one row per scene) as CSV.")] = None, paper: PaperOption = "letter",
+                  as_json: JsonOption = False) -> None:
+    """Scenes, characters, locations, tagged props/costumes/VFX, stripboard, language mix, page count."""
+    from rich.table import Table
+
+    from halqa.studio.script import load_script
+    from halqa.studio.script.breakdown import breakdown, breakdown_csv
+    from halqa.studio.script.layout import paginate, runtime_estimate
+
+    script = load_script(file)
+    result = breakdown(script, paper=paper)
+    result["runtime"] = runtime_estimate(paginate(script, paper))
+    if csv:
+        csv.write_text(breakdown_csv(result), encoding="utf-8")
+        result["csv"] = str(csv)
+    if as_json:
+        print_json(result)
+        return
+    console.print(f"{result['pages']} pages ({paper}); runtime ~{result['runtime']['minutes']} min "
+                  f"({result['runtime']['caveat'].split(':')[0]})")
+    table = Table("scene", "heading", "length", "cast", "items", title="scenes")
+    for s in result["scenes"]:
+        items = "; ".join(f"{k}: {', '.join(v)}" for k, v in s["items"].items())
+        table.add_row(s["scene"], s["heading"], s["length"], ", ".join(s["cast"]), items)
+    console.print(table)
+    table = Table("character", "lines", "words", "scenes", "first", "languages", title="characters")
+    for c in result["characters"]:
+        table.add_row(c["name"], str(c["lines"]), str(c["words"]), ", ".join(c["scenes"]), str(c["first_scene"]),
+                      ", ".join(f"{k} {v}" for k, v in c["languages"].items()))
+    console.print(table)
