@@ -18,10 +18,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from screenplay_tools.fountain.parser import Parser as _LibraryParser
-from screenplay_tools.screenplay import ElementType, Script as _LibraryScript
+from halqa.errors import BackendUnavailableError, DataError
 
-from halqa.errors import DataError
+try:
+    from screenplay_tools.fountain.parser import Parser as _LibraryParser
+    from screenplay_tools.screenplay import ElementType, Script as _LibraryScript
+except ImportError as exc:  # the optional part is not installed
+    raise BackendUnavailableError("the screenplay assistant needs its extra: pip install 'halqa[script]'") from exc
+
 from halqa.studio.script.model import (
     ACTION, BONEYARD_RE, CHARACTER, DIALOGUE, HEADING, LYRIC, NOTE_RE, PAGE_BREAK, PARENTHETICAL, SECTION,
     SPEECH_KINDS, SYNOPSIS, TRANSITION, Element, Script, TitleField,
