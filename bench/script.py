@@ -53,7 +53,7 @@ def _screenplain_pdf(path: str) -> dict:
     with open(path + ".screenplain.pdf", "wb") as out:
         to_pdf(screenplay, out)
     import subprocess
-    info = subprocess.run(["pdfinfo", path + ".screenplain.pdf"], capture_output=True, text=True).stdout
+    info = subprocess.run(["pdfinfo", path + ".screenplain.pdf"], capture_output=True, text=True, check=True).stdout
     pages = next((int(line.split()[-1]) for line in info.splitlines() if line.startswith("Pages:")), None)
     return {"pages": pages}
 

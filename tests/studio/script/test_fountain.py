@@ -8,7 +8,12 @@ import pytest
 
 from halqa.errors import DataError
 from halqa.studio.script.emphasis import emphasis_html, runs
-from halqa.studio.script.fountain import conformance_dump, parse_fountain, read_fountain, write_fountain
+from halqa.studio.script.fountain import (
+    conformance_dump,
+    parse_fountain,
+    read_fountain,
+    write_fountain,
+)
 
 # fixture name -> parser options that the fixture's expected dump was made with
 FIXTURES = {
@@ -40,9 +45,9 @@ def test_emphasis_fixture_matches_but_for_the_one_deliberate_difference(conforma
     expected = (conformance_dir / "Formatted.txt").read_text(encoding="utf-8").strip().split("\n")
     differing = [(e, g) for e, g in zip(got, expected) if e != g]
     assert len(got) == len(expected)
-    assert differing == [("From what seems like only INCHES AWAY. <u>Steel’s face FILLS the <i>Leupold Mark 4</i> "
-                          "scope</u>.", "From what seems like only INCHES AWAY. <u>Steel’s face FILLS the "
-                          "*Leupold Mark 4* scope</u>.")]
+    ours = "From what seems like only INCHES AWAY. <u>Steel’s face FILLS the <i>Leupold Mark 4</i> scope</u>."
+    fixture = "From what seems like only INCHES AWAY. <u>Steel’s face FILLS the *Leupold Mark 4* scope</u>."
+    assert differing == [(ours, fixture)]
 
 
 def _kinds(text: str) -> list[tuple]:

@@ -17,8 +17,19 @@ from defusedxml import ElementTree as SafeET
 from halqa.errors import DataError
 from halqa.studio.script.emphasis import runs
 from halqa.studio.script.model import (
-    ACTION, CHARACTER, DIALOGUE, HEADING, LYRIC, PAGE_BREAK, PARENTHETICAL, SECTION, SYNOPSIS, TRANSITION,
-    Element, Script, TitleField,
+    ACTION,
+    CHARACTER,
+    DIALOGUE,
+    HEADING,
+    LYRIC,
+    PAGE_BREAK,
+    PARENTHETICAL,
+    SECTION,
+    SYNOPSIS,
+    TRANSITION,
+    Element,
+    Script,
+    TitleField,
 )
 
 _EXPORT_TYPE = {HEADING: "Scene Heading", ACTION: "Action", CHARACTER: "Character", PARENTHETICAL: "Parenthetical",

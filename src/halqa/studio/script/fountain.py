@@ -22,13 +22,28 @@ from halqa.errors import BackendUnavailableError, DataError
 
 try:
     from screenplay_tools.fountain.parser import Parser as _LibraryParser
-    from screenplay_tools.screenplay import ElementType, Script as _LibraryScript
+    from screenplay_tools.screenplay import ElementType
+    from screenplay_tools.screenplay import Script as _LibraryScript
 except ImportError as exc:  # the optional part is not installed
     raise BackendUnavailableError("the screenplay assistant needs its extra: pip install 'halqa[script]'") from exc
 
 from halqa.studio.script.model import (
-    ACTION, BONEYARD_RE, CHARACTER, DIALOGUE, HEADING, LYRIC, NOTE_RE, PAGE_BREAK, PARENTHETICAL, SECTION,
-    SPEECH_KINDS, SYNOPSIS, TRANSITION, Element, Script, TitleField,
+    ACTION,
+    BONEYARD_RE,
+    CHARACTER,
+    DIALOGUE,
+    HEADING,
+    LYRIC,
+    NOTE_RE,
+    PAGE_BREAK,
+    PARENTHETICAL,
+    SECTION,
+    SPEECH_KINDS,
+    SYNOPSIS,
+    TRANSITION,
+    Element,
+    Script,
+    TitleField,
 )
 
 # Arabic scene keywords: interior, exterior and both orders of the combined heading.

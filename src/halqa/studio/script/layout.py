@@ -24,8 +24,18 @@ from dataclasses import dataclass, field
 
 from halqa.studio.script.emphasis import Run, runs
 from halqa.studio.script.model import (
-    ACTION, CHARACTER, DIALOGUE, HEADING, LYRIC, PAGE_BREAK, PARENTHETICAL, SECTION, SYNOPSIS, TRANSITION,
-    Element, Script,
+    ACTION,
+    CHARACTER,
+    DIALOGUE,
+    HEADING,
+    LYRIC,
+    PAGE_BREAK,
+    PARENTHETICAL,
+    SECTION,
+    SYNOPSIS,
+    TRANSITION,
+    Element,
+    Script,
 )
 
 PAGE_SIZES = {"letter": (8.5, 11.0), "a4": (8.27, 11.69)}
@@ -182,9 +192,7 @@ def _element_lines(el: Element, index: int, scene: int | None, geometry: dict, c
         text = _contd_free(text)
     elif el.kind == PARENTHETICAL:
         text = f"({el.plain.strip()})"
-    elif el.kind == HEADING:
-        text = el.plain.upper() if el.plain.isascii() else el.plain
-    elif el.kind == TRANSITION:
+    elif el.kind == HEADING or el.kind == TRANSITION:
         text = el.plain.upper() if el.plain.isascii() else el.plain
     styled = runs(text.strip("\n") if el.kind != ACTION else text)
     if el.kind in (HEADING, CHARACTER):

@@ -21,7 +21,15 @@ from pathlib import Path
 from halqa.errors import BackendUnavailableError
 from halqa.studio.script.emphasis import Run
 from halqa.studio.script.layout import (
-    CHARACTER, DIALOGUE, LYRIC, PAGE_SIZES, PARENTHETICAL, TRANSITION, Layout, Line, paginate,
+    CHARACTER,
+    DIALOGUE,
+    LYRIC,
+    PAGE_SIZES,
+    PARENTHETICAL,
+    TRANSITION,
+    Layout,
+    Line,
+    paginate,
 )
 from halqa.studio.script.model import Script
 
