@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from halqa.cli.common import JsonOption, console, print_json, user_errors
+from halqa.cli.common import DbOption, JsonOption, console, print_json, user_errors
 
 app = typer.Typer(help="Screenplays: Fountain/FDX, PDF and HTML, breakdowns and language mix.",
                   no_args_is_help=True)
@@ -120,3 +120,48 @@ def breakdown_cmd(file: FileArg, csv: Annotated[Path | None, typer.Option("--csv
         table.add_row(c["name"], str(c["lines"]), str(c["words"]), ", ".join(c["scenes"]), str(c["first_scene"]),
                       ", ".join(f"{k} {v}" for k, v in c["languages"].items()))
     console.print(table)
+
+
+@app.command("beats")
+@user_errors
+def beats_cmd(file: FileArg, paper: PaperOption = "letter", as_json: JsonOption = False) -> None:
+    """Three acts and the 15 Save the Cat beats placed on the draft (mark them with `# Catalyst`
+    sections or `[[beat: catalyst]]` notes): where each falls, what is missing, act lengths."""
+    from rich.table import Table
+
+    from halqa.studio.script import load_script
+    from halqa.studio.script.beats import beat_sheet
+
+    result = beat_sheet(load_script(file), paper=paper)
+    if as_json:
+        print_json(result)
+        return
+    table = Table("beat", "target pages", "page", "status", title=f"beats ({result['pages']} pages)")
+    for b in result["beats"]:
+        table.add_row(b["beat"], "-".join(map(str, sorted(set(b["target"])))), str(b["page"] or ""), b["status"])
+    console.print(table)
+    console.print("acts: " + "; ".join(f"{a['act']}: p.{a['start']}-{a['end']} ({a['pages']} pages, from {a['from']})"
+                                      for a in result["acts"]))
+
+
+@app.command("develop")
+@user_errors
+def develop_cmd(out: Annotated[Path, typer.Option("--out", help="Markdown file of the pack (JSON and the brief "
+                "it cites go beside it).")],
+                segment: Annotated[list[str] | None, typer.Option("--segment", "-s", help="key=value, repeatable, "
+                                   "as for `halqa brief`.")] = None,
+                window: Annotated[str, typer.Option("--window", help="Window length, as for `halqa brief`.")] = "28d",
+                as_of: Annotated[str | None, typer.Option("--as-of", help="Day after the window (YYYY-MM-DD).")] = None,
+                db: DbOption = None, as_json: JsonOption = False) -> None:
+    """A development pack (genre, themes, language, length, comparables) from the audience brief,
+    every line citing the brief's figures."""
+    from halqa.cli.common import open_store
+    from halqa.studio.script.develop import develop
+
+    with open_store(db, read_only=True) as store:
+        result = develop(store, segment, out, window=window, as_of=as_of)
+    if as_json:
+        print_json(result)
+    else:
+        console.print(f"wrote {result['markdown']}: {len(result['pack']['lines'])} lines citing "
+                      f"{len(result['pack']['figures'])} figures; no figure for: {', '.join(result['pack']['missing']) or '-'}")
