@@ -165,3 +165,97 @@ def develop_cmd(out: Annotated[Path, typer.Option("--out", help="Markdown file o
     else:
         console.print(f"wrote {result['markdown']}: {len(result['pack']['lines'])} lines citing "
                       f"{len(result['pack']['figures'])} figures; no figure for: {', '.join(result['pack']['missing']) or '-'}")
+
+
+StudioOption = Annotated[Path | None, typer.Option("--studio-dir", help="Where proposals live (default: "
+                                                   "$HALQA_STUDIO_DIR, else ./halqa-studio).", show_default=False)]
+ByOption = Annotated[str, typer.Option("--by", help="Your name: who decided.")]
+
+
+@app.command("draft")
+@user_errors
+def draft_cmd(task: Annotated[str, typer.Argument(help="continue, alternatives, tighten, adapt or logline.")],
+              file: Annotated[Path | None, typer.Argument(help="The Fountain script (not needed for logline).")] = None,
+              scene: Annotated[str | None, typer.Option("--scene", help="Scene number (default: the last).")] = None,
+              line: Annotated[str | None, typer.Option("--line", help="alternatives: the line to rework.")] = None,
+              to: Annotated[str | None, typer.Option("--to", help="adapt: fr, ary or ary-Latn.")] = None,
+              pack: Annotated[Path | None, typer.Option("--pack", help="Development pack JSON (halqa script "
+                                                        "develop) whose figures ground the draft.")] = None,
+              base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server, e.g. "
+                                                           "http://127.0.0.1:11434/v1 ($HALQA_LLM_BASE_URL).")] = None,
+              model: Annotated[str | None, typer.Option("--model", help="Model name on that server.")] = None,
+              api_key_env: Annotated[str, typer.Option("--api-key-env", help="Environment variable holding "
+                                                       "the key.")] = "HALQA_LLM_API_KEY",
+              gguf: Annotated[Path | None, typer.Option("--gguf", help="A local GGUF file (llama-cpp-python) "
+                                                        "instead of a server.")] = None,
+              temperature: Annotated[float, typer.Option("--temperature")] = 0.7,
+              max_tokens: Annotated[int, typer.Option("--max-tokens")] = 512,
+              seed: Annotated[int | None, typer.Option("--seed")] = None,
+              studio_dir: StudioOption = None, as_json: JsonOption = False) -> None:
+    """Draft with the language model you choose; the block is stored as a pending proposal and
+    enters the script only when you accept it."""
+    from halqa.cli.common import err_console
+    from halqa.studio.common import LlmSettings, ProposalBook
+    from halqa.studio.script.draft import draft
+
+    settings = LlmSettings.from_env(base_url=base_url, model=model, gguf_path=gguf, temperature=temperature,
+                                    max_tokens=max_tokens, seed=seed, api_key_env=api_key_env)
+    book = ProposalBook(studio_dir)
+
+    def show(piece: str) -> None:  # the stream goes to stderr so --json stays one object
+        err_console.print(piece, end="", markup=False, highlight=False)
+
+    proposal = draft(task, settings, book, script_path=file, scene=scene, line=line, to=to, pack_path=pack,
+                     on_token=show)
+    err_console.print()
+    if as_json:
+        print_json(proposal.model_dump(mode="json"))
+    else:
+        console.print(f"proposal {proposal.id} pending: halqa script accept {proposal.id} --by NAME "
+                      f"(or reject); nothing was changed in the script")
+
+
+@app.command("accept")
+@user_errors
+def accept_cmd(proposal: Annotated[str, typer.Argument(help="Proposal id (a unique prefix is enough).")],
+               by: ByOption, note: Annotated[str | None, typer.Option("--note")] = None,
+               studio_dir: StudioOption = None, as_json: JsonOption = False) -> None:
+    """Accept a drafted block: it is inserted into the script between halqa-generated marker notes."""
+    from halqa.studio.common import ProposalBook
+    from halqa.studio.script.draft import accept_block
+
+    result = accept_block(ProposalBook(studio_dir), proposal, by=by, note=note)
+    print_json(result) if as_json else console.print(f"accepted {result['proposal']}; inserted into "
+                                                     f"{result['inserted']}")
+
+
+@app.command("reject")
+@user_errors
+def reject_cmd(proposal: Annotated[str, typer.Argument(help="Proposal id (a unique prefix is enough).")],
+               by: ByOption, note: Annotated[str | None, typer.Option("--note")] = None,
+               studio_dir: StudioOption = None, as_json: JsonOption = False) -> None:
+    """Reject a drafted block (it never enters the script)."""
+    from halqa.studio.common import ProposalBook
+    from halqa.studio.script.draft import reject_block
+
+    result = reject_block(ProposalBook(studio_dir), proposal, by=by, note=note)
+    print_json(result) if as_json else console.print(f"rejected {result['proposal']}")
+
+
+@app.command("provenance")
+@user_errors
+def provenance_cmd(file: FileArg, studio_dir: StudioOption = None, as_json: JsonOption = False) -> None:
+    """Share of generated and human lines in a script, each accepted block's provenance, pending proposals."""
+    from halqa.studio.common import ProposalBook
+    from halqa.studio.script.draft import provenance_report
+
+    result = provenance_report(file, ProposalBook(studio_dir))
+    if as_json:
+        print_json(result)
+        return
+    console.print(f"{file}: {result['lines']} lines, {result['generated_lines']} generated "
+                  f"({result['generated_share'] * 100:.1f}%), {result['human_lines']} by people; "
+                  f"{len(result['pending'])} proposals pending")
+    for b in result["generated_blocks"]:
+        console.print(f"  {b['proposal']}: {b['lines']} lines, accepted by {b.get('accepted_by')}, "
+                      f"{b.get('task')} with {b.get('model')} via {b.get('backend')}")
