@@ -31,6 +31,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "halqa.insights.demo:demo_step",
     "halqa.audience.demo:targeting_step",
     "halqa.recommend.demo:recommendations",
+    "halqa.studio.script.demo:studio_step",
 )
 INGEST_ORDER = ("creators", "titles", "members", "events")
 
