@@ -161,6 +161,7 @@ def test_text_survives_byte_exact(dar_lhajja: Path) -> None:
     (b"INT. HOUSE\n\x00\x01binary", "line 2: binary data"),
     (b"INT. HOUSE\n\n\xff\xfe junk", "line 3: not UTF-8"),
     (b"INT. HOUSE - DAY\n\nGood.\n\n/* never closed\n\nMore.\n", "line 5: boneyard"),
+    (b"Title: X\nLanguage: xx\n\nINT. HOUSE - DAY\n", "line 2: title page Language: unknown language code 'xx'"),
 ])
 def test_bad_input_names_file_and_line(tmp_path: Path, data: bytes, message: str) -> None:
     path = tmp_path / "bad.fountain"

@@ -99,7 +99,25 @@ def read_fountain(path: str | Path) -> Script:
         data = path.read_bytes()
     except OSError as exc:
         raise DataError(f"{path}: cannot read ({exc.strerror})") from exc
-    return parse_fountain(decode_text(data, str(path)), source=str(path))
+    text = decode_text(data, str(path))
+    script = parse_fountain(text, source=str(path))
+    _check_language(script, text, str(path))
+    return script
+
+
+def _check_language(script: Script, text: str, source: str) -> None:
+    """A title page ``Language:`` must be a code halqa knows (it decides the page direction)."""
+    from halqa.errors import ConfigError
+    from halqa.studio.script.language import normalise_language
+
+    code = script.title_value("Language")
+    if code is None:
+        return
+    line = next((i + 1 for i, raw in enumerate(text.splitlines()) if raw.strip().lower().startswith("language:")), 1)
+    try:
+        normalise_language(code.strip(), where=f"{source}: line {line}: title page Language")
+    except ConfigError as exc:
+        raise DataError(str(exc)) from exc
 
 
 def decode_text(data: bytes, source: str) -> str:
