@@ -45,7 +45,9 @@ def studio_step(store: Any, world: Any, console: Any) -> dict:
 
     out = Path(world.out_dir) / "studio"
     out.mkdir(parents=True, exist_ok=True)
-    result = develop(store, DEMO_SEGMENT, out / "development-pack.md", window=DEMO_WINDOW)
+    result = _pack_from_insights_brief(Path(world.out_dir), out / "development-pack.md", DEMO_SEGMENT)
+    if result is None:  # the insights step did not run: write the brief here
+        result = develop(store, DEMO_SEGMENT, out / "development-pack.md", window=DEMO_WINDOW)
     pack = result["pack"]
     scene = out / "darb-sultan.fountain"
     scene.write_text(SCENE, encoding="utf-8")
@@ -57,6 +59,25 @@ def studio_step(store: Any, world: Any, console: Any) -> dict:
     return {"pack": result["markdown"], "pack_json": result["json"], "scene": str(scene),
             "proposal": proposal.id, "proposal_status": proposal.status, "studio_dir": str(out),
             "generator": proposal.provenance.generator, "figures_cited": [f["id"] for f in pack["figures"]]}
+
+
+def _pack_from_insights_brief(demo_dir: Path, out: Path, segment: list[str]) -> dict | None:
+    """Reuse the brief the insights step wrote for the same segment (its figures, not a copy)."""
+    import json
+
+    from halqa.insights.segment import Segment
+    from halqa.studio.script.develop import development_pack, write_pack
+
+    figures_json = demo_dir / "brief_files" / "figures.json"
+    if not figures_json.exists():
+        return None
+    data = json.loads(figures_json.read_text(encoding="utf-8"))
+    seg = Segment.parse(segment)
+    if data.get("segment") != seg.to_dict():
+        return None
+    pack = development_pack({"figures": data["figures"], "markdown": str(demo_dir / "brief.md")})
+    pack["segment"] = seg.label
+    return {**write_pack(pack, out, title=seg.label), "pack": pack}
 
 
 def _pending_block(book: ProposalBook, scene: Path, pack_json: Path, pack: dict):
