@@ -191,6 +191,10 @@ def draft_cmd(task: Annotated[str, typer.Argument(help="continue, alternatives, 
               temperature: Annotated[float, typer.Option("--temperature")] = 0.7,
               max_tokens: Annotated[int, typer.Option("--max-tokens")] = 512,
               seed: Annotated[int | None, typer.Option("--seed")] = None,
+              grammar: Annotated[bool | None, typer.Option("--grammar/--no-grammar", help="Constrain decoding "
+                                 "to Fountain with a GBNF grammar (default: on for --gguf, off for servers; "
+                                 "llama.cpp servers accept it, hosted APIs may refuse it).",
+                                 show_default=False)] = None,
               studio_dir: StudioOption = None, as_json: JsonOption = False) -> None:
     """Draft with the language model you choose; the block is stored as a pending proposal and
     enters the script only when you accept it."""
@@ -206,7 +210,7 @@ def draft_cmd(task: Annotated[str, typer.Argument(help="continue, alternatives, 
         err_console.print(piece, end="", markup=False, highlight=False)
 
     proposal = draft(task, settings, book, script_path=file, scene=scene, line=line, to=to, pack_path=pack,
-                     on_token=show)
+                     on_token=show, grammar=grammar)
     err_console.print()
     if as_json:
         print_json(proposal.model_dump(mode="json"))

@@ -96,3 +96,17 @@ def test_draft_against_a_real_server_stays_pending_until_accepted(llama_server: 
     assert report["generated_blocks"][0]["backend"] == prov["backend"]
     rejected = runner.invoke(app, ["script", "reject", proposal["id"], "--by", "Salma", "--studio-dir", str(studio)])
     assert rejected.exit_code == 2 and "already accepted" in rejected.output  # a decision is final
+
+
+def test_grammar_constrained_draft_is_a_speech(llama_server: str, script_copy: Path, tmp_path: Path) -> None:
+    """With the Fountain grammar even a random-weight model answers cue + dialogue."""
+    from halqa.studio.common import LlmSettings
+    from halqa.studio.script.draft import draft
+    from halqa.studio.script.fountain import parse_fountain
+
+    settings = LlmSettings(base_url=llama_server, model="tiny", max_tokens=40, seed=3, temperature=0.8)
+    proposal = draft("continue", settings, ProposalBook(tmp_path / "studio"), script_path=script_copy, grammar=True)
+    block = parse_fountain(proposal.payload["fountain"])
+    assert block.elements[0].kind in ("character", "heading", "action")
+    assert any(e.kind == "character" for e in block.elements) or block.elements[0].kind != "action"
+    assert proposal.provenance.parameters["grammar"] == "fountain-gbnf"

@@ -21,7 +21,7 @@ from pathlib import Path
 from halqa.errors import ConfigError, DataError, NotFoundError, UserError
 from halqa.studio.common import InputRef, LlmSettings, Proposal, ProposalBook, Provenance
 from halqa.studio.script.fountain import parse_fountain, read_fountain, write_fountain
-from halqa.studio.script.llm import backend_label, stream_chat
+from halqa.studio.script.llm import FOUNTAIN_GBNF, backend_label, stream_chat
 from halqa.studio.script.model import ACTION, HEADING, Element, Script
 
 KIND = "script.block"
@@ -134,13 +134,19 @@ def check_block(text: str) -> tuple[Script | None, str | None]:
 
 def draft(task: str, settings: LlmSettings, book: ProposalBook, *, script_path: Path | None = None,
           scene: str | None = None, line: str | None = None, to: str | None = None,
-          pack_path: Path | None = None, on_token: Callable[[str], None] | None = None) -> Proposal:
-    """Ask the model, validate (one repair round), store a pending proposal; returns it."""
+          pack_path: Path | None = None, on_token: Callable[[str], None] | None = None,
+          grammar: bool | None = None) -> Proposal:
+    """Ask the model, validate (one repair round), store a pending proposal; returns it.
+
+    ``grammar`` constrains decoding to Fountain with a GBNF grammar; by default it is on for a
+    local GGUF and off for servers (hosted APIs refuse the unknown field; llama.cpp's accept it)."""
     script = read_fountain(script_path) if script_path else None
     pack = json.loads(Path(pack_path).read_text(encoding="utf-8")) if pack_path else None
     prompt, anchor = build_prompt(task, script, scene=scene, line=line, to=to, pack=pack)
     messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt}]
-    answer = stream_chat(settings, messages, on_token=on_token)
+    use_grammar = settings.backend == "gguf" if grammar is None else grammar
+    constraint = FOUNTAIN_GBNF if use_grammar and task != "logline" else None
+    answer = stream_chat(settings, messages, on_token=on_token, grammar=constraint)
     block, reason = check_block(answer)
     repaired = False
     if block is None:
@@ -148,7 +154,7 @@ def draft(task: str, settings: LlmSettings, book: ProposalBook, *, script_path: 
         messages += [{"role": "assistant", "content": answer},
                      {"role": "user", "content": f"That is not usable Fountain: {reason}. Answer again with "
                                                  "Fountain markup only."}]
-        answer = stream_chat(settings, messages, on_token=on_token)
+        answer = stream_chat(settings, messages, on_token=on_token, grammar=constraint)
         block, reason = check_block(answer)
         if block is None:
             raise UserError(f"the model's answer is not usable Fountain after one repair round ({reason}); "
@@ -158,7 +164,8 @@ def draft(task: str, settings: LlmSettings, book: ProposalBook, *, script_path: 
     if pack_path:
         inputs.append(InputRef.of_file(pack_path, role="brief"))
     parameters = {"task": task, "temperature": settings.temperature, "max_tokens": settings.max_tokens,
-                  "seed": settings.seed, "scene": scene, "to": to, "repaired": repaired, "figures": figures}
+                  "seed": settings.seed, "scene": scene, "to": to, "repaired": repaired, "figures": figures,
+                  "grammar": "fountain-gbnf" if constraint else None}
     provenance = Provenance.make(tool="script.draft", generator="halqa.studio.script.draft", model=settings.model,
                                  backend=backend_label(settings), parameters=parameters, inputs=inputs,
                                  prompt="\n\n".join(m["content"] for m in messages))

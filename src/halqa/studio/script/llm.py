@@ -22,11 +22,26 @@ HOW_TO_CONNECT = ("connect a language model: --base-url http://127.0.0.1:11434/v
 Messages = list[dict[str, str]]
 
 
-def stream_chat(settings: LlmSettings, messages: Messages, *, on_token: Callable[[str], None] | None = None) -> str:
-    """The model's whole answer, streamed token by token to ``on_token``."""
+# A GBNF grammar (llama.cpp's format) for a Fountain block: a speech first, then speeches or
+# action paragraphs separated by blank lines. Cues are capitals, or @ and any name (Arabic).
+FOUNTAIN_GBNF = r"""
+root ::= speech ("\n\n" (speech | action))*
+speech ::= cue "\n" (paren "\n")? line
+cue ::= [A-Z] [A-Z ]* | "@" [^\n(]+
+paren ::= "(" [^\n()]+ ")"
+line ::= [^\n(@] [^\n]*
+action ::= [^\n@(A-Z#=~>!.] [^\n]*
+"""
+
+
+def stream_chat(settings: LlmSettings, messages: Messages, *, on_token: Callable[[str], None] | None = None,
+                grammar: str | None = None) -> str:
+    """The model's whole answer, streamed token by token to ``on_token``; ``grammar`` (GBNF)
+    constrains decoding on backends that take one (llama.cpp's server and llama-cpp-python)."""
     if settings.backend == "none":
         raise BackendUnavailableError(f"no language model configured: {HOW_TO_CONNECT}")
-    chunks = _openai_stream(settings, messages) if settings.backend == "openai" else _gguf_stream(settings, messages)
+    chunks = (_openai_stream(settings, messages, grammar) if settings.backend == "openai"
+              else _gguf_stream(settings, messages, grammar))
     out = []
     for piece in chunks:
         out.append(piece)
@@ -43,7 +58,7 @@ def backend_label(settings: LlmSettings) -> str:
     return "none"
 
 
-def _openai_stream(settings: LlmSettings, messages: Messages) -> Iterator[str]:
+def _openai_stream(settings: LlmSettings, messages: Messages, grammar: str | None) -> Iterator[str]:
     import httpx
 
     url = settings.base_url.rstrip("/") + "/chat/completions"
@@ -51,6 +66,8 @@ def _openai_stream(settings: LlmSettings, messages: Messages) -> Iterator[str]:
             "temperature": settings.temperature, "max_tokens": settings.max_tokens}
     if settings.seed is not None:
         body["seed"] = settings.seed
+    if grammar:
+        body["grammar"] = grammar  # llama.cpp's servers read it; hosted APIs may refuse the field
     headers = {"Authorization": f"Bearer {settings.api_key()}"} if settings.api_key() else {}
     try:
         with httpx.stream("POST", url, json=body, headers=headers, timeout=settings.timeout_s) as response:
@@ -85,9 +102,9 @@ def _sse_deltas(lines: Iterator[str]) -> Iterator[str]:
                 yield piece
 
 
-def _gguf_stream(settings: LlmSettings, messages: Messages) -> Iterator[str]:
+def _gguf_stream(settings: LlmSettings, messages: Messages, grammar: str | None) -> Iterator[str]:
     try:
-        from llama_cpp import Llama
+        from llama_cpp import Llama, LlamaGrammar
     except ImportError as exc:
         raise BackendUnavailableError("a local GGUF model needs llama-cpp-python: pip install 'halqa[studio]'") from exc
     path = settings.gguf_path
@@ -95,8 +112,9 @@ def _gguf_stream(settings: LlmSettings, messages: Messages) -> Iterator[str]:
         raise BackendUnavailableError(f"GGUF file {path} not found (halqa never downloads a model)")
     model = Llama(model_path=str(path), n_ctx=2048, seed=settings.seed if settings.seed is not None else -1,
                   verbose=False)
+    constraint = LlamaGrammar.from_string(grammar, verbose=False) if grammar else None
     for event in model.create_chat_completion(messages=messages, stream=True, temperature=settings.temperature,
-                                              max_tokens=settings.max_tokens):
+                                              max_tokens=settings.max_tokens, grammar=constraint):
         piece = event["choices"][0]["delta"].get("content")
         if piece:
             yield piece
