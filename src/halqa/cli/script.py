@@ -42,6 +42,10 @@ def format_cmd(file: FileArg, out: Annotated[Path | None, typer.Option("--out", 
     """Normalise a script as Fountain (lossless: reading the result gives the same script)."""
     from halqa.studio.script import load_script, write_fountain
 
+    from halqa.errors import ConfigError
+
+    if in_place and file.suffix.lower() == ".fdx":
+        raise ConfigError(f"--in-place {file}: an FDX file cannot be rewritten as Fountain; use --out NAME.fountain")
     text = write_fountain(load_script(file))
     target = file if in_place else out
     if target:
