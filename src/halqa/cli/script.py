@@ -266,4 +266,5 @@ def provenance_cmd(file: FileArg, studio_dir: StudioOption = None, as_json: Json
                   f"{len(result['pending'])} proposals pending")
     for b in result["generated_blocks"]:
         console.print(f"  {b['proposal']}: {b['lines']} lines, accepted by {b.get('accepted_by')}, "
-                      f"{b.get('task')} with {b.get('model')} via {b.get('backend')}")
+                      f"{b.get('task')} by {b.get('model') or b.get('generator')}"
+                      + (f" via {b['backend']}" if b.get("backend") else ""))

@@ -244,6 +244,7 @@ def provenance_report(path: Path, book: ProposalBook | None = None) -> dict:
             try:
                 p = book.get(b["proposal"])
                 b |= {"model": p.provenance.model, "backend": p.provenance.backend,
+                      "generator": p.provenance.generator,
                       "task": p.provenance.parameters.get("task"), "prompt_sha256": p.provenance.prompt_sha256,
                       "created_at": str(p.provenance.created_at)}
             except NotFoundError:
