@@ -65,7 +65,7 @@ def export_cmd(file: FileArg, out: Annotated[Path, typer.Option("--out", help="O
                as_json: JsonOption = False) -> None:
     """Render or convert a script: industry-layout PDF, HTML, FDX or Fountain."""
     from halqa.errors import ConfigError
-    from halqa.studio.script import load_script, write_fdx, write_fountain
+    from halqa.studio.script import load_script, write_fdx
 
     script = load_script(file)
     kind = out.suffix.lower().lstrip(".")
@@ -82,7 +82,8 @@ def export_cmd(file: FileArg, out: Annotated[Path, typer.Option("--out", help="O
     elif kind == "fdx":
         out.write_bytes(write_fdx(script))
     elif kind in ("fountain", "spmd"):
-        out.write_text(write_fountain(script), encoding="utf-8")
+        from halqa.studio.script.fountain import normalise_fountain
+        out.write_text(normalise_fountain(script), encoding="utf-8")
     else:
         raise ConfigError(f"--out {out}: unknown extension .{kind} (use .pdf, .html, .fdx or .fountain)")
     if as_json:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from halqa.errors import ConfigError, DataError, NotFoundError, UserError
 from halqa.studio.common import InputRef, LlmSettings, Proposal, ProposalBook, Provenance
-from halqa.studio.script.fountain import parse_fountain, read_fountain, write_fountain
+from halqa.studio.script.fountain import normalise_fountain, parse_fountain, read_fountain, write_fountain
 from halqa.studio.script.llm import FOUNTAIN_GBNF, backend_label, stream_chat
 from halqa.studio.script.model import ACTION, HEADING, Element, Script
 
@@ -195,7 +195,7 @@ def accept_block(book: ProposalBook, pid: str, *, by: str, note: str | None = No
         marked = [Element(ACTION, f"[[halqa-generated proposal={proposal.id} by={by.strip()}]]"), *block,
                   Element(ACTION, f"[[halqa-end proposal={proposal.id}]]")]
         script.elements[where:where] = marked
-        path.write_text(write_fountain(script), encoding="utf-8")
+        path.write_text(normalise_fountain(script), encoding="utf-8")
     return {"proposal": decided.id, "status": decided.status, "inserted": str(path), "already_in_file": already}
 
 

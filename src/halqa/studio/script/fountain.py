@@ -228,6 +228,20 @@ def _touching_actions(previous: Element | None, el: Element) -> bool:
     return previous.centered or el.centered or not previous.text or not el.text
 
 
+def normalise_fountain(script: Script, *, rounds: int = 3) -> str:
+    """The Fountain text that reads back to itself. ``write_fountain`` is exact for any script
+    that came from a file; a model built by hand (or from FDX) can hold what Fountain cannot say
+    (a cue with no dialogue, which Fountain reads as action), so this writes, reads and writes
+    again until the text is a fixed point."""
+    text = write_fountain(script)
+    for _ in range(rounds):
+        again = write_fountain(parse_fountain(text))
+        if again == text:
+            break
+        text = again
+    return text
+
+
 def _continues_speech(previous: Element | None, el: Element) -> bool:
     """No blank line inside a speech: a blank after a cue would turn the cue into action."""
     if previous is None or previous.kind not in SPEECH_KINDS:
