@@ -40,9 +40,8 @@ def format_cmd(file: FileArg, out: Annotated[Path | None, typer.Option("--out", 
                "--in-place", help="Rewrite FILE itself (Fountain files only).")] = False,
                as_json: JsonOption = False) -> None:
     """Normalise a script as Fountain (lossless: reading the result gives the same script)."""
-    from halqa.studio.script import load_script, write_fountain
-
     from halqa.errors import ConfigError
+    from halqa.studio.script import load_script, write_fountain
 
     if in_place and file.suffix.lower() == ".fdx":
         raise ConfigError(f"--in-place {file}: an FDX file cannot be rewritten as Fountain; use --out NAME.fountain")

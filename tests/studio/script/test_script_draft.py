@@ -12,7 +12,13 @@ from typer.testing import CliRunner
 
 from halqa.cli.main import app
 from halqa.studio.common import InputRef, ProposalBook, Provenance
-from halqa.studio.script.draft import KIND, accept_block, build_prompt, check_block, provenance_report
+from halqa.studio.script.draft import (
+    KIND,
+    accept_block,
+    build_prompt,
+    check_block,
+    provenance_report,
+)
 from halqa.studio.script.fountain import read_fountain
 
 runner = CliRunner()

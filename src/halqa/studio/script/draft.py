@@ -20,7 +20,12 @@ from pathlib import Path
 
 from halqa.errors import ConfigError, DataError, NotFoundError, UserError
 from halqa.studio.common import InputRef, LlmSettings, Proposal, ProposalBook, Provenance
-from halqa.studio.script.fountain import normalise_fountain, parse_fountain, read_fountain, write_fountain
+from halqa.studio.script.fountain import (
+    normalise_fountain,
+    parse_fountain,
+    read_fountain,
+    write_fountain,
+)
 from halqa.studio.script.llm import FOUNTAIN_GBNF, backend_label, stream_chat
 from halqa.studio.script.model import ACTION, HEADING, Element, Script
 
