@@ -106,8 +106,8 @@ def test_demo_studio_step_writes_pack_scene_and_one_pending_block(insights_store
     for name in ("HALQA_LLM_BASE_URL", "HALQA_LLM_MODEL", "HALQA_LLM_GGUF"):
         monkeypatch.delenv(name, raising=False)  # no model configured: the template drafts
     db, _ = insights_store
-    with Store.open(db, read_only=True) as store:
-        out = studio_step(store, SimpleNamespace(out_dir=tmp_path), Console(file=open(tmp_path / "log", "w")))
+    with Store.open(db, read_only=True) as store, (tmp_path / "log").open("w") as log:
+        out = studio_step(store, SimpleNamespace(out_dir=tmp_path), Console(file=log))
     scene = read_fountain(out["scene"])
     languages = {w.language for e in scene.of_kind("dialogue") for w in label_words(e.plain)}
     assert {"ary-Arab", "fra-Latn"} <= languages
