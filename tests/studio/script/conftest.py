@@ -50,7 +50,7 @@ def llama_server(tmp_path_factory):
 
     import httpx
 
-    pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (pip install 'halqa[studio]')")
+    pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (pip install 'halqa[studio-llm]')")
     pytest.importorskip("llama_cpp.server.app", reason="llama-cpp-python's server extras are not installed")
     from script_tiny_gguf import write_tiny_llama
 

@@ -17,7 +17,7 @@ from halqa.studio.common import LlmSettings
 
 HOW_TO_CONNECT = ("connect a language model: --base-url http://127.0.0.1:11434/v1 --model NAME for any "
                   "OpenAI-compatible server (Ollama, llama.cpp, vLLM, LM Studio; key from $HALQA_LLM_API_KEY), "
-                  "or --gguf FILE for a local model (pip install 'halqa[studio]')")
+                  "or --gguf FILE for a local model (pip install 'halqa[studio-llm]')")
 
 Messages = list[dict[str, str]]
 
@@ -106,7 +106,7 @@ def _gguf_stream(settings: LlmSettings, messages: Messages, grammar: str | None)
     try:
         from llama_cpp import Llama, LlamaGrammar
     except ImportError as exc:
-        raise BackendUnavailableError("a local GGUF model needs llama-cpp-python: pip install 'halqa[studio]'") from exc
+        raise BackendUnavailableError("a local GGUF model needs llama-cpp-python: pip install 'halqa[studio-llm]'") from exc
     path = settings.gguf_path
     if not path or not path.exists():
         raise BackendUnavailableError(f"GGUF file {path} not found (halqa never downloads a model)")
