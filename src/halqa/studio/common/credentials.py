@@ -49,7 +49,7 @@ def _c2pa() -> Any:
         import c2pa
     except ImportError as exc:  # pragma: no cover - the studio extra installs it
         raise BackendUnavailableError(
-            "content credentials need c2pa-python: pip install 'halqa[studio-llm]'") from exc
+            "content credentials need c2pa-python: pip install 'halqa[studio]'") from exc
     return c2pa
 
 
