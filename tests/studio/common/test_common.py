@@ -164,6 +164,11 @@ def test_default_signer_is_a_reused_development_certificate(tmp_path: Path, monk
     monkeypatch.delenv("HALQA_C2PA_KEY", raising=False)
     first, second = ContentSigner.default(tmp_path), ContentSigner.default(tmp_path)
     assert first.development and first.cert_chain_pem == second.cert_chain_pem
+    assert first.trust_anchors_pem is None  # a development manifest reads back as untrusted
+    out = _wav(tmp_path / "dev.wav")
+    assert embed_c2pa(out, out, provenance=_provenance(), actions=[{"action": "c2pa.created",
+                      "digitalSourceType": "http://cv.iptc.org/newscodes/digitalsourcetype/algorithmicMedia"}],
+                      signer=first)["validation_state"] == "Valid"
     assert (tmp_path / "credentials" / "signer-key.pem").stat().st_mode & 0o077 == 0
     monkeypatch.setenv("HALQA_C2PA_CERT", str(tmp_path / "credentials" / "signer-chain.pem"))
     with pytest.raises(ConfigError, match="both"):

@@ -20,7 +20,7 @@ import json
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +101,9 @@ class ContentSigner:
         if configured is not None:
             return configured
         root = Path(studio_root) if studio_root is not None else studio_dir()
-        return _development_signer(root / "credentials", "halqa development signer (untrusted)")
+        signer = _development_signer(root / "credentials", "halqa development signer (untrusted)")
+        # Nobody vouched for this CA: read-backs must not trust it (HALQA_C2PA_TRUST can opt in).
+        return replace(signer, trust_anchors_pem=None)
 
     def c2pa_signer(self) -> Any:
         c2pa = _c2pa()
