@@ -29,8 +29,10 @@ def parse_cmd(file: FileArg, as_json: JsonOption = False) -> None:
     if as_json:
         print_json({"file": str(file), **script.to_dict()})
         return
+    from rich.markup import escape
+
     for el in script.elements:
-        console.print(f"[bold]{el.kind:13}[/] {el.text[:90]}", highlight=False, markup=True)
+        console.print(f"[bold]{el.kind:13}[/] {escape(el.text[:90])}", highlight=False, markup=True)
 
 
 @app.command("format")

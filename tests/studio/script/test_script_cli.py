@@ -44,3 +44,8 @@ def test_errors_are_one_line_and_exit_2(tmp_path: Path) -> None:
         result = runner.invoke(app, args)
         assert result.exit_code == 2 and "Traceback" not in result.output
         assert len(result.output.strip().splitlines()) == 1
+
+
+def test_parse_table_keeps_note_brackets(dar_lhajja: Path) -> None:
+    result = runner.invoke(app, ["script", "parse", str(dar_lhajja)])
+    assert result.exit_code == 0 and "[[prop: teapot]]" in result.output
