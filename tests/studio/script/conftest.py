@@ -59,7 +59,7 @@ def llama_server(tmp_path_factory):
     log = tmp_path_factory.mktemp("llama-log") / "server.log"
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host",
-                                 "127.0.0.1", "--port", str(port), "--n_ctx", "512", "--model_alias", "tiny"],
+                                 "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--model_alias", "tiny"],
                                 stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
     try:
