@@ -31,6 +31,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "halqa.insights.demo:demo_step",
     "halqa.audience.demo:targeting_step",
     "halqa.recommend.demo:recommendations",
+    "halqa.studio.script.demo:studio_step",
     "halqa.studio.music.demo:music_step",
     "halqa.studio.vfx.demo:trailer_step",  # after music: its bed is the piece the music step wrote
 )

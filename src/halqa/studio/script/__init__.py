@@ -1,0 +1,19 @@
+"""The screenplay assistant: Fountain and FDX, breakdowns, language mix, PDF and HTML."""
+
+from halqa.studio.script.fdx import parse_fdx, read_fdx, write_fdx
+from halqa.studio.script.fountain import parse_fountain, read_fountain, write_fountain
+from halqa.studio.script.model import Element, Script, TitleField
+
+__all__ = ["Element", "Script", "TitleField", "load_script", "parse_fdx", "parse_fountain", "read_fdx",
+           "read_fountain", "write_fdx", "write_fountain"]
+
+
+def load_script(path) -> Script:
+    """A Fountain or FDX file (by its extension; anything but .fdx is read as Fountain)."""
+    from pathlib import Path
+
+    path = Path(path)
+    if not path.exists():
+        from halqa.errors import NotFoundError
+        raise NotFoundError(f"{path}: no such file")
+    return read_fdx(path) if path.suffix.lower() == ".fdx" else read_fountain(path)

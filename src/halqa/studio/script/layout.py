@@ -1,0 +1,379 @@
+"""Industry page layout: line wrapping, pagination with Final Draft's rules, eighths, runtime.
+
+Geometry (12-pt Courier-style, 10 characters an inch, 6 lines an inch):
+action and headings from 1.5" for 6.0" (60 characters), dialogue 2.5"-6.0" (35), parentheticals
+from 3.1" (25), cues at 3.7", transitions flush right at 7.5". Letter pages hold 54 body lines
+between 1" margins (the count Final Draft's own pages give), A4 57.
+
+Final Draft's default template puts two blank lines before a scene heading (``SpaceBefore=24``
+in its FDX paragraph specs) where screenplain and afterwriting put one; that alone explains much
+of their short count on long scripts, so halqa follows Final Draft.
+
+Pagination rules, after Final Draft: a heading is never the last thing on a page (it moves with
+the next block's first lines); a cue stays with at least two lines of its speech; dialogue breaks
+only between sentences, each part keeping at least two lines, with (MORE) under the first part
+(not charged to the page, as Final Draft does) and ``CUE (CONT'D)`` over the rest; action breaks
+between lines keeping two on each side; ``===`` forces a new page.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from halqa.studio.script.emphasis import Run, runs
+from halqa.studio.script.model import (
+    ACTION,
+    CHARACTER,
+    DIALOGUE,
+    HEADING,
+    LYRIC,
+    PAGE_BREAK,
+    PARENTHETICAL,
+    SECTION,
+    SYNOPSIS,
+    TRANSITION,
+    Element,
+    Script,
+)
+
+PAGE_SIZES = {"letter": (8.5, 11.0), "a4": (8.27, 11.69)}
+LINES_PER_PAGE = {"letter": 54, "a4": 57}
+# left edge (inches from the page's left) and width in characters, per element kind
+GEOMETRY = {
+    HEADING: (1.5, 60), ACTION: (1.5, 60), SECTION: (1.5, 60), SYNOPSIS: (1.5, 60),
+    CHARACTER: (3.7, 38), PARENTHETICAL: (3.1, 25), DIALOGUE: (2.5, 35), LYRIC: (2.5, 35),
+    TRANSITION: (1.5, 60),
+}
+DUAL_GEOMETRY = {CHARACTER: (3.0, 18), PARENTHETICAL: (2.6, 18), DIALOGUE: (2.5, 20), LYRIC: (2.5, 20)}
+DUAL_RIGHT_OFFSET = 3.0  # inches between the two columns of dual dialogue
+MIN_SPLIT_LINES = 2
+_SENTENCE_END_RE = re.compile(r"[.!?؟…][\"'”»)]*$")
+
+
+@dataclass
+class Line:
+    kind: str
+    runs: list[Run]
+    left: float  # inches from the page's left edge (the layout is mirrored for RTL at render time)
+    width: int  # characters
+    element: int | None  # index in script.elements, None for (MORE)/(CONT'D) and blanks
+    scene: int | None  # 0-based scene ordinal the line belongs to
+    align: str = "left"  # left, right, center
+    column: int = 0  # dual dialogue: 0 left, 1 right (drawn on the same row)
+    dual: bool = False
+    row: int = 0  # filled in by pagination
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass
+class Page:
+    number: int
+    lines: list[Line] = field(default_factory=list)  # body rows; dual columns share a row
+    rows: int = 0
+
+
+@dataclass
+class Layout:
+    pages: list[Page]
+    paper: str
+    lines_per_page: int
+    scene_lines: dict[int, int]  # scene ordinal -> body rows it occupies (spacing included)
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages)
+
+    def scene_eighths(self, scene: int) -> int:
+        """Length of a scene in eighths of a page (at least one), the scheduler's unit."""
+        return max(1, math.ceil(self.scene_lines.get(scene, 0) * 8 / self.lines_per_page))
+
+
+def format_eighths(eighths: int) -> str:
+    pages, rest = divmod(eighths, 8)
+    if not rest:
+        return str(pages)
+    return f"{pages} {rest}/8" if pages else f"{rest}/8"
+
+
+def runtime_estimate(layout: Layout) -> dict:
+    """Minutes from the page-a-minute rule, with what that rule is worth."""
+    return {"minutes": layout.page_count, "rule": "one page per minute",
+            "caveat": "weak predictor: across 761 screenplays it barely works in aggregate and is not "
+                      "predictive for any single film (Stephen Follows, via johnaugust.com, 2020); "
+                      "use page count as a layout measure, not a running time"}
+
+
+# ---------------------------------------------------------------- wrapping
+
+def wrap_runs(styled: list[Run], width: int) -> list[list[Run]]:
+    """Greedy word wrap of styled runs to ``width`` characters; newlines start new lines."""
+    lines: list[list[Run]] = [[]]
+    used = 0
+    for run in styled:
+        for hard_i, segment in enumerate(run.text.split("\n")):
+            if hard_i:
+                lines.append([])
+                used = 0
+            for token in re.findall(r"\S+|\s+", segment):
+                if token.isspace():
+                    if used and used + len(token) <= width:
+                        lines[-1].append(Run(token, run.bold, run.italic, run.underline))
+                        used += len(token)
+                    continue
+                while len(token) > width:  # a word longer than the line is cut
+                    if used:
+                        lines.append([])
+                        used = 0
+                    lines[-1].append(Run(token[:width], run.bold, run.italic, run.underline))
+                    lines.append([])
+                    token = token[width:]
+                if used + len(token) > width:
+                    _trim(lines[-1])
+                    lines.append([])
+                    used = 0
+                lines[-1].append(Run(token, run.bold, run.italic, run.underline))
+                used += len(token)
+    for line in lines:
+        _trim(line)
+    return [_merge(line) for line in lines]
+
+
+def _merge(line: list[Run]) -> list[Run]:
+    """Neighbouring runs of one style become one (the PDF draws each run with its markup)."""
+    out: list[Run] = []
+    for run in line:
+        if out and out[-1].style == run.style:
+            out[-1] = Run(out[-1].text + run.text, run.bold, run.italic, run.underline)
+        else:
+            out.append(run)
+    return out
+
+
+def _trim(line: list[Run]) -> None:
+    while line and not line[-1].text.strip():
+        line.pop()
+
+
+# ---------------------------------------------------------------- blocks
+
+@dataclass
+class _Block:
+    """Lines that pagination moves together or splits by its rules."""
+
+    kind: str
+    lines: list[Line]
+    space_before: int
+    element: int
+    scene: int | None
+    cue: str | None = None  # speeches: the cue, for (CONT'D)
+    rows: int = 0
+
+    def __post_init__(self) -> None:
+        self.rows = _rows(self.lines)
+
+
+def _rows(lines: list[Line]) -> int:
+    left = sum(1 for line in lines if line.column == 0)
+    right = sum(1 for line in lines if line.column == 1)
+    return max(left, right)
+
+
+def _element_lines(el: Element, index: int, scene: int | None, geometry: dict, column: int = 0,
+                   offset: float = 0.0) -> list[Line]:
+    left, width = geometry.get(el.kind, GEOMETRY.get(el.kind, (1.5, 60)))
+    text = el.plain
+    if el.kind == CHARACTER:
+        text = el.text + (f" ({el.extension})" if el.extension else "")
+        text = _contd_free(text)
+    elif el.kind == PARENTHETICAL:
+        text = f"({el.plain.strip()})"
+    elif el.kind == HEADING or el.kind == TRANSITION:
+        text = el.plain.upper() if el.plain.isascii() else el.plain
+    styled = runs(text.strip("\n") if el.kind != ACTION else text)
+    if el.kind in (HEADING, CHARACTER):
+        styled = [Run(r.text, True if not r.text.isascii() else r.bold, r.italic, r.underline) for r in styled]
+    align = "right" if el.kind == TRANSITION else ("center" if el.centered else "left")
+    wrapped = wrap_runs(styled, width) if styled else [[]]
+    return [Line(el.kind, w, left + offset, width, index, scene, align, column) for w in wrapped]
+
+
+def _contd_free(cue: str) -> str:
+    return re.sub(r"\s*\(\s*CONT[’']D\s*\)", "", cue, flags=re.IGNORECASE)
+
+
+def _space_before(el: Element, first: bool) -> int:
+    if first:
+        return 0
+    if el.kind == HEADING:
+        return 2
+    return 1
+
+
+def build_blocks(script: Script) -> list[_Block | str]:
+    """The script as blocks in reading order (``"break"`` marks a forced page break)."""
+    blocks: list[_Block | str] = []
+    elements = script.elements
+    scene = None
+    scene_count = -1
+    i = 0
+    while i < len(elements):
+        el = elements[i]
+        if el.kind == HEADING:
+            scene_count += 1
+            scene = scene_count
+        if el.kind == PAGE_BREAK:
+            blocks.append("break")
+            i += 1
+            continue
+        if el.kind in (SECTION, SYNOPSIS):  # outline elements are not printed
+            i += 1
+            continue
+        if el.kind == CHARACTER:
+            end = _speech_end(elements, i)
+            if end < len(elements) and elements[end].kind == CHARACTER and elements[end].dual:
+                second_end = _speech_end(elements, end)
+                blocks.append(_dual_block(elements, i, end, second_end, scene, not blocks))
+                i = second_end
+                continue
+            blocks.append(_speech_block(elements, i, end, scene, not blocks))
+            i = end
+            continue
+        if el.kind == ACTION and not el.plain.strip() and not el.centered:
+            i += 1
+            continue
+        blocks.append(_Block(el.kind, _element_lines(el, i, scene, GEOMETRY), _space_before(el, not blocks),
+                             i, scene))
+        i += 1
+    return blocks
+
+
+def _speech_end(elements: list[Element], start: int) -> int:
+    end = start + 1
+    while end < len(elements) and elements[end].kind in (PARENTHETICAL, DIALOGUE, LYRIC):
+        end += 1
+    return end
+
+
+def _speech_block(elements: list[Element], start: int, end: int, scene: int | None, first: bool) -> _Block:
+    lines: list[Line] = []
+    for j in range(start, end):
+        lines += _element_lines(elements[j], j, scene, GEOMETRY)
+    cue = elements[start]
+    return _Block(CHARACTER, lines, _space_before(cue, first), start, scene,
+                  cue=_contd_free(cue.text + (f" ({cue.extension})" if cue.extension else "")))
+
+
+def _sentence_break_after(lines: list[Line], k: int) -> bool:
+    """May a speech break after line ``k``? Only where a dialogue sentence ends and more follows."""
+    return (lines[k].kind == DIALOGUE and k + 1 < len(lines) and lines[k + 1].kind == DIALOGUE
+            and bool(_SENTENCE_END_RE.search(lines[k].text.rstrip())))
+
+
+def _dual_block(elements: list[Element], start: int, middle: int, end: int, scene: int | None,
+                first: bool) -> _Block:
+    lines: list[Line] = []
+    for column, (a, b) in enumerate(((start, middle), (middle, end))):
+        offset = column * DUAL_RIGHT_OFFSET
+        for j in range(a, b):
+            lines += [line.__class__(**{**line.__dict__, "dual": True})
+                      for line in _element_lines(elements[j], j, scene, DUAL_GEOMETRY, column, offset)]
+    return _Block("dual", lines, _space_before(elements[start], first), start, scene)
+
+
+# ---------------------------------------------------------------- pagination
+
+def paginate(script: Script, paper: str = "letter") -> Layout:
+    """Lay the script out on pages; the PDF draws exactly these pages."""
+    paper = paper.lower()
+    if paper not in PAGE_SIZES:
+        from halqa.errors import ConfigError
+        raise ConfigError(f"--paper {paper}: expected one of {', '.join(PAGE_SIZES)}")
+    capacity = LINES_PER_PAGE[paper]
+    pages = [Page(1)]
+    scene_lines: dict[int, int] = {}
+    blocks = build_blocks(script)
+    for index, block in enumerate(blocks):
+        if block == "break":
+            if pages[-1].rows:
+                pages.append(Page(len(pages) + 1))
+            continue
+        following = next((b for b in blocks[index + 1:] if b != "break"), None)
+        _place(block, following, pages, capacity, scene_lines)
+    return Layout(pages, paper, capacity, scene_lines)
+
+
+def _place(block: _Block, following: _Block | None, pages: list[Page], capacity: int,
+           scene_lines: dict[int, int]) -> None:
+    page = pages[-1]
+    space = block.space_before if page.rows else 0
+    free = capacity - page.rows - space
+    need = block.rows
+    if block.kind == HEADING and following is not None:
+        need += following.space_before + min(following.rows, MIN_SPLIT_LINES)  # keep with next
+    if need <= free:
+        _put(page, block.lines, space, scene_lines, block.scene)
+        return
+    head, tail = _split(block, free)
+    if head:
+        _put(page, head, space, scene_lines, block.scene)
+        pages.append(Page(len(pages) + 1))
+        _put(pages[-1], tail, 0, scene_lines, block.scene)
+        return
+    pages.append(Page(len(pages) + 1))
+    rest = block.lines
+    while _rows(rest) > capacity:  # a block longer than a page (rare): cut at the page end
+        _put(pages[-1], rest[:capacity], 0, scene_lines, block.scene)
+        rest = rest[capacity:]
+        pages.append(Page(len(pages) + 1))
+    _put(pages[-1], rest, 0, scene_lines, block.scene)
+
+
+def _split(block: _Block, free: int) -> tuple[list[Line], list[Line]]:
+    """Where a block may break across pages under Final Draft's rules ([] when it must move)."""
+    if block.kind == ACTION and block.rows >= 2 * MIN_SPLIT_LINES and free >= MIN_SPLIT_LINES:
+        cut = min(free, block.rows - MIN_SPLIT_LINES)
+        return block.lines[:cut], block.lines[cut:]
+    if block.kind == CHARACTER:
+        return _split_speech(block, free)
+    return [], []
+
+
+def _split_speech(block: _Block, free: int) -> tuple[list[Line], list[Line]]:
+    """Break between sentences: (MORE) under the first part, CUE (CONT'D) over the second."""
+    lines = block.lines
+    cut = None
+    for k in range(len(lines) - 1):
+        head_dialogue = sum(1 for line in lines[:k + 1] if line.kind == DIALOGUE)
+        if (k + 1 <= free and head_dialogue >= MIN_SPLIT_LINES and len(lines) - k - 1 >= MIN_SPLIT_LINES
+                and _sentence_break_after(lines, k)):
+            cut = k + 1
+    if cut is None:
+        return [], []
+    cue_line = lines[0]
+    more = Line(CHARACTER, [Run("(MORE)")], cue_line.left, cue_line.width, None, block.scene)
+    contd = Line(CHARACTER, [Run(f"{block.cue} (CONT'D)", bold=not block.cue.isascii())], cue_line.left,
+                 cue_line.width, None, block.scene)
+    return lines[:cut] + [more], [contd] + lines[cut:]
+
+
+def _put(page: Page, lines: list[Line], space: int, scene_lines: dict[int, int], scene: int | None) -> None:
+    page.rows += space
+    start = page.rows
+    rows = {0: start, 1: start}
+    for line in lines:
+        if line.kind == CHARACTER and line.text == "(MORE)":
+            line.row = rows[line.column]  # (MORE) is not charged to the page
+            page.lines.append(line)
+            continue
+        line.row = rows[line.column]
+        rows[line.column] += 1
+        page.lines.append(line)
+    used = max(rows.values()) - start
+    page.rows += used
+    if scene is not None:
+        scene_lines[scene] = scene_lines.get(scene, 0) + used + space

@@ -1,0 +1,120 @@
+"""Language-model backends the writer chooses: any OpenAI-compatible chat-completions server
+(Ollama, llama.cpp's server, vLLM, LM Studio, hosted services) or a local GGUF file through
+llama-cpp-python. Both stream; halqa never downloads a model.
+
+The OpenAI-compatible client is a few lines of httpx (already a dependency of the service)
+rather than the ``openai`` package: one endpoint, server-sent events, and errors that must turn
+into one clear line for the writer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+
+from halqa.errors import BackendUnavailableError, UserError
+from halqa.studio.common import LlmSettings
+
+HOW_TO_CONNECT = ("connect a language model: --base-url http://127.0.0.1:11434/v1 --model NAME for any "
+                  "OpenAI-compatible server (Ollama, llama.cpp, vLLM, LM Studio; key from $HALQA_LLM_API_KEY), "
+                  "or --gguf FILE for a local model (pip install 'halqa[studio-llm]')")
+
+Messages = list[dict[str, str]]
+
+
+# A GBNF grammar (llama.cpp's format) for a Fountain block: a speech first, then speeches or
+# action paragraphs separated by blank lines. Cues are capitals, or @ and any name (Arabic).
+FOUNTAIN_GBNF = r"""
+root ::= speech ("\n\n" (speech | action))*
+speech ::= cue "\n" (paren "\n")? line
+cue ::= [A-Z] [A-Z ]* | "@" [^\n(]+
+paren ::= "(" [^\n()]+ ")"
+line ::= [^\n(@] [^\n]*
+action ::= [^\n@(A-Z#=~>!.] [^\n]*
+"""
+
+
+def stream_chat(settings: LlmSettings, messages: Messages, *, on_token: Callable[[str], None] | None = None,
+                grammar: str | None = None) -> str:
+    """The model's whole answer, streamed token by token to ``on_token``; ``grammar`` (GBNF)
+    constrains decoding on backends that take one (llama.cpp's server and llama-cpp-python)."""
+    if settings.backend == "none":
+        raise BackendUnavailableError(f"no language model configured: {HOW_TO_CONNECT}")
+    chunks = (_openai_stream(settings, messages, grammar) if settings.backend == "openai"
+              else _gguf_stream(settings, messages, grammar))
+    out = []
+    for piece in chunks:
+        out.append(piece)
+        if on_token:
+            on_token(piece)
+    return "".join(out)
+
+
+def backend_label(settings: LlmSettings) -> str:
+    if settings.backend == "openai":
+        return f"openai-compatible:{settings.base_url}"
+    if settings.backend == "gguf":
+        return f"llama-cpp-python:{settings.gguf_path}"
+    return "none"
+
+
+def _openai_stream(settings: LlmSettings, messages: Messages, grammar: str | None) -> Iterator[str]:
+    import httpx
+
+    url = settings.base_url.rstrip("/") + "/chat/completions"
+    body = {"model": settings.model or "default", "messages": messages, "stream": True,
+            "temperature": settings.temperature, "max_tokens": settings.max_tokens}
+    if settings.seed is not None:
+        body["seed"] = settings.seed
+    if grammar:
+        body["grammar"] = grammar  # llama.cpp's servers read it; hosted APIs may refuse the field
+    headers = {"Authorization": f"Bearer {settings.api_key()}"} if settings.api_key() else {}
+    try:
+        with httpx.stream("POST", url, json=body, headers=headers, timeout=settings.timeout_s) as response:
+            if response.status_code >= 400:
+                detail = response.read().decode("utf-8", "replace")[:200].replace("\n", " ")
+                raise UserError(f"language model server {settings.base_url} answered HTTP {response.status_code}: "
+                                f"{detail}")
+            yield from _sse_deltas(response.iter_lines())
+    except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+        raise BackendUnavailableError(f"language model server {settings.base_url} is not reachable ({exc}): "
+                                      "start it, or point --base-url at one that runs") from exc
+    except httpx.TimeoutException as exc:
+        raise BackendUnavailableError(f"language model server {settings.base_url} timed out after "
+                                      f"{settings.timeout_s:g} s") from exc
+
+
+def _sse_deltas(lines: Iterator[str]) -> Iterator[str]:
+    """The ``delta.content`` of each ``data:`` event until ``[DONE]``."""
+    for line in lines:
+        if not line.startswith("data:"):
+            continue
+        data = line[5:].strip()
+        if data == "[DONE]":
+            return
+        try:
+            event = json.loads(data)
+        except json.JSONDecodeError as exc:
+            raise UserError(f"language model server sent an event that is not JSON: {data[:80]!r}") from exc
+        for choice in event.get("choices", []):
+            piece = (choice.get("delta") or {}).get("content")
+            if piece:
+                yield piece
+
+
+def _gguf_stream(settings: LlmSettings, messages: Messages, grammar: str | None) -> Iterator[str]:
+    try:
+        from llama_cpp import Llama, LlamaGrammar
+    except ImportError as exc:
+        raise BackendUnavailableError("a local GGUF model needs llama-cpp-python: pip install 'halqa[studio-llm]'") from exc
+    path = settings.gguf_path
+    if not path or not path.exists():
+        raise BackendUnavailableError(f"GGUF file {path} not found (halqa never downloads a model)")
+    model = Llama(model_path=str(path), n_ctx=2048, seed=settings.seed if settings.seed is not None else -1,
+                  verbose=False)
+    constraint = LlamaGrammar.from_string(grammar, verbose=False) if grammar else None
+    for event in model.create_chat_completion(messages=messages, stream=True, temperature=settings.temperature,
+                                              max_tokens=settings.max_tokens, grammar=constraint):
+        piece = event["choices"][0]["delta"].get("content")
+        if piece:
+            yield piece
