@@ -17,3 +17,4 @@ def register(app: typer.Typer) -> None:
     from halqa.cli import demo; demo.attach(app)  # noqa: E702
     from halqa.cli import audience; audience.attach(app)  # noqa: E702
     from halqa.cli import recommend; recommend.attach(app)  # noqa: E702
+    from halqa.cli import spark; spark.attach(app)  # noqa: E702

@@ -127,7 +127,9 @@ def session(master: str | None = None, *, shuffle_partitions: int | None = None)
                .config("spark.executorEnv.TZ", "UTC").config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
                .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
                .config("spark.executor.memory", os.environ.get("HALQA_SPARK_EXECUTOR_MEMORY", "1g")))
-    spark = builder.getOrCreate()
+    with warnings.catch_warnings():  # pyspark warns about pandas 3 on import; halqa tests its columns
+        warnings.simplefilter("ignore", FutureWarning)
+        spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     _SESSIONS[url] = spark
     return spark

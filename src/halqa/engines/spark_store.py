@@ -19,15 +19,24 @@ class SparkStore:
 
     engine = "spark"
 
-    def __init__(self, session: Any, directory: str | Path) -> None:
+    def __init__(self, session: Any, directory: str | Path, *, cache: bool = True) -> None:
+        """``cache`` keeps events and members in the executors' memory (spilling to disk) after
+        the first query: one report runs a dozen queries over them."""
         self.session = session
         self.path = str(directory)
         self.manifest = lake.read_manifest(directory)
+        self._cached: list[Any] = []
         for name in lake.TABLES:
-            session.read.parquet(str(lake.table_path(directory, name))).createOrReplaceTempView(name)
-        self._events().createOrReplaceTempView("events")
+            self._register(name, session.read.parquet(str(lake.table_path(directory, name))), cache and name == "members")
+        self._register("events", self._events(), cache)
         for name, select in lake.consent_views().items():
             session.sql(spark_engine.transpile(select)).createOrReplaceTempView(name)
+
+    def _register(self, name: str, frame: Any, cache: bool) -> None:
+        if cache:
+            frame = frame.cache()
+            self._cached.append(frame)
+        frame.createOrReplaceTempView(name)
 
     def _events(self) -> Any:
         folder = lake.table_path(self.path, "events")
@@ -60,7 +69,9 @@ class SparkStore:
         self.frame(query, params).collect()
 
     def close(self) -> None:
-        """Drop the views; the session stays for the next store (one per process)."""
+        """Drop the views and the cached tables; the session stays for the next store."""
+        for frame in self._cached:
+            frame.unpersist()
         for name in self.session.catalog.listTables():
             if name.isTemporary:
                 self.session.catalog.dropTempView(name.name)
