@@ -153,3 +153,68 @@ def _print_state(state: dict, as_json: bool) -> None:
                       f"{state['cores']} cores, {state['memory_mb']} MB (UI {state['ui']})")
     else:
         console.print(f"no Spark cluster running at {state['master_url']} (start it with `halqa spark up`)")
+
+
+# -- training and lists on Spark (dispatched to from `halqa train` and `halqa recommend`) -------
+def train_on_spark(model: str, params: dict, out: Path | None, db: Path | None, lake: Path | None,
+                   master: str | None) -> dict:
+    """ALS fitted by Spark MLlib on the lake (or the store exported to one); saved in halqa's
+    model format next to the store (or inside the lake) so `halqa serve` serves it."""
+    import time
+
+    from halqa.engines import spark, spark_als
+    from halqa.engines.lake import open_duckdb
+    from halqa.engines.spark_store import SparkStore
+    from halqa.recommend import ALSConfig, Dataset
+
+    if model != "als":
+        raise ConfigError(f"--engine spark trains --model als (Spark MLlib); got --model {model}")
+    config = ALSConfig(**params)
+    config.check()
+    session = spark.session(master)
+    with _lake_dir(db, lake) as directory:
+        with open_duckdb(directory) as source:  # the id maps and side features the model file holds
+            dataset = Dataset.from_store(source)
+        if len(dataset.events) == 0:
+            raise ConfigError("no consented events to train on (ingest events first, or run `halqa demo`)")
+        started = time.perf_counter()
+        with err_console.status(f"training als on Spark ({spark.resolve_master(master)}) on "
+                                f"{len(dataset.events):,} events"), SparkStore(session, directory) as store:
+            recommender = spark_als.train(store, dataset, config)
+        seconds = time.perf_counter() - started
+    path = out or _default_model_path(db, lake)
+    recommender.save(path)
+    return {"model": "als", "engine": "spark", "spark_master": spark.resolve_master(master),
+            "config": recommender.config.__dict__, "members": dataset.n_members, "titles": dataset.n_titles,
+            "events": int(len(dataset.events)), "fit_seconds": round(seconds, 2), "model_file": str(path)}
+
+
+def _default_model_path(db: Path | None, lake: Path | None) -> Path:
+    from halqa.catalog import resolve_db_path
+
+    if lake is not None:
+        return Path(lake) / "models" / "recommender.pkl"
+    return Path(f"{resolve_db_path(db)}.models") / "recommender.pkl"
+
+
+def recommend_all_on_spark(model: Any, out: Path, k: int, lang: str, db: Path | None, lake: Path | None,
+                           master: str | None) -> dict:
+    """Every consenting member's top k scored on the executors and written as Parquet by Spark."""
+    from halqa.engines import spark, spark_als
+    from halqa.engines.spark_store import SparkStore
+
+    if out.suffix != ".parquet":
+        raise ConfigError(f"--out {out}: Spark writes Parquet; name it e.g. recs.parquet")
+    session = spark.session(master)
+    with _lake_dir(db, lake) as directory, SparkStore(session, directory, cache=False) as store, \
+            err_console.status(f"ranking every member on Spark (top {k})"):
+        return spark_als.recommend_all(store, model, out, k=k, lang=lang)
+
+
+def evaluation_model(name: str, engine: str | None, master: str | None, factory: Any) -> Any:
+    """The model `halqa evaluate` fits: ALS on Spark MLlib with --engine spark, else the usual one."""
+    if resolve_engine(engine) == "spark" and name == "als":
+        from halqa.engines.spark_als import SparkALS
+
+        return SparkALS(factory(name).config, master=master)
+    return factory(name)

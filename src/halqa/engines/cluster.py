@@ -9,6 +9,7 @@ master and worker classes. Their pids, logs and scratch space live in one state 
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -134,10 +135,18 @@ def _master_json(config: ClusterConfig) -> dict | None:
         return None
 
 
-def up(config: ClusterConfig | None = None, *, timeout: float = 90.0) -> dict:
-    """Start the master and one worker (idempotent) and wait until the worker has registered."""
+def up(config: ClusterConfig | None = None, *, timeout: float = 180.0) -> dict:
+    """Start the master and one worker (idempotent) and wait until the worker has registered.
+    Concurrent callers (parallel test workers) take turns on a lock file: one starts, all wait."""
     config = config or ClusterConfig()
     require_java()
+    config.state_dir.mkdir(parents=True, exist_ok=True)
+    with open(config.state_dir / "up.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _up(config, timeout)
+
+
+def _up(config: ClusterConfig, timeout: float) -> dict:
     if _running_pid(config, "master") is None:
         if _port_open(config.port):
             raise UserError(f"port {config.port} on {HOST} is taken by another program: "

@@ -126,6 +126,8 @@ def session(master: str | None = None, *, shuffle_partitions: int | None = None)
                .config("spark.executorEnv.PYTHONPATH", src)
                .config("spark.executorEnv.TZ", "UTC").config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
                .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
+               # Several applications may share the one worker (parallel tests, a notebook): cap each.
+               .config("spark.cores.max", os.environ.get("HALQA_SPARK_CORES_MAX", "2"))
                .config("spark.executor.memory", os.environ.get("HALQA_SPARK_EXECUTOR_MEMORY", "1g")))
     with warnings.catch_warnings():  # pyspark warns about pandas 3 on import; halqa tests its columns
         warnings.simplefilter("ignore", FutureWarning)
