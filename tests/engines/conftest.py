@@ -36,7 +36,7 @@ def spark(spark_master):
     from halqa.engines import spark as spark_engine
 
     os.environ.setdefault("HALQA_SPARK_CORES_MAX", "1")  # two test processes share the 2-core worker
-    session = spark_engine.session(spark_master, shuffle_partitions=2)
+    session = spark_engine.session(spark_master, shuffle_partitions=2, conf=spark_engine.SMALL_DATA)
     yield session
     spark_engine.stop_sessions()
 

@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 import time
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from halqa.errors import BackendUnavailableError, UserError
@@ -35,13 +35,13 @@ INSTALL_JAVA = "apt-get install openjdk-17-jre-headless"
 class ClusterConfig:
     """Where the daemons listen and what the worker offers; every field has an env override."""
 
-    port: int = int(os.environ.get("HALQA_SPARK_PORT", "7077"))
-    ui_port: int = int(os.environ.get("HALQA_SPARK_UI_PORT", "18480"))
-    worker_ui_port: int = int(os.environ.get("HALQA_SPARK_WORKER_UI_PORT", "18481"))
-    cores: int = int(os.environ.get("HALQA_SPARK_WORKER_CORES", "2"))
-    memory: str = os.environ.get("HALQA_SPARK_WORKER_MEMORY", "2g")
-    state_dir: Path = Path(os.environ.get("HALQA_SPARK_DIR",
-                                          Path(tempfile.gettempdir()) / f"halqa-spark-{os.getuid()}"))
+    port: int = field(default_factory=lambda: int(os.environ.get("HALQA_SPARK_PORT", "7077")))
+    ui_port: int = field(default_factory=lambda: int(os.environ.get("HALQA_SPARK_UI_PORT", "18480")))
+    worker_ui_port: int = field(default_factory=lambda: int(os.environ.get("HALQA_SPARK_WORKER_UI_PORT", "18481")))
+    cores: int = field(default_factory=lambda: int(os.environ.get("HALQA_SPARK_WORKER_CORES", "2")))
+    memory: str = field(default_factory=lambda: os.environ.get("HALQA_SPARK_WORKER_MEMORY", "2g"))
+    state_dir: Path = field(default_factory=lambda: Path(os.environ.get(
+        "HALQA_SPARK_DIR", Path(tempfile.gettempdir()) / f"halqa-spark-{os.getuid()}")))
 
     @property
     def master_url(self) -> str:

@@ -91,6 +91,10 @@ def unstage(target: Any, name: str) -> None:
 
 # -- the session -------------------------------------------------------------------------------
 DEFAULT_MASTER = "local[2]"
+# For kilobytes of data, Spark's per-query costs dominate: compiling generated Java for every
+# stage and re-planning between stages. Tests and tiny lakes turn both off.
+SMALL_DATA = {"spark.sql.codegen.wholeStage": "false", "spark.sql.adaptive.enabled": "false",
+              "spark.sql.codegen.factoryMode": "NO_CODEGEN", "spark.default.parallelism": "2"}
 _SESSIONS: dict[str, Any] = {}
 
 
@@ -99,8 +103,11 @@ def resolve_master(master: str | None) -> str:
     return master or os.environ.get("HALQA_SPARK_MASTER") or DEFAULT_MASTER
 
 
-def session(master: str | None = None, *, shuffle_partitions: int | None = None) -> Any:
+def session(master: str | None = None, *, shuffle_partitions: int | None = None,
+            conf: dict[str, str] | None = None) -> Any:
     """One SparkSession per master for this process, pinned to UTC and to loopback.
+
+    ``conf`` adds Spark settings (tests pass the small-data ones of ``SMALL_DATA``).
 
     Raises ``BackendUnavailableError`` (one line: what to install) without pyspark or Java.
     """
@@ -129,6 +136,8 @@ def session(master: str | None = None, *, shuffle_partitions: int | None = None)
                # Several applications may share the one worker (parallel tests, a notebook): cap each.
                .config("spark.cores.max", os.environ.get("HALQA_SPARK_CORES_MAX", "2"))
                .config("spark.executor.memory", os.environ.get("HALQA_SPARK_EXECUTOR_MEMORY", "1g")))
+    for key, value in (conf or {}).items():
+        builder = builder.config(key, value)
     with warnings.catch_warnings():  # pyspark warns about pandas 3 on import; halqa tests its columns
         warnings.simplefilter("ignore", FutureWarning)
         spark = builder.getOrCreate()
