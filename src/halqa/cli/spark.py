@@ -165,12 +165,11 @@ def train_on_spark(model: str, params: dict, out: Path | None, db: Path | None, 
     from halqa.engines import spark, spark_als
     from halqa.engines.lake import open_duckdb
     from halqa.engines.spark_store import SparkStore
-    from halqa.recommend import ALSConfig, Dataset
+    from halqa.recommend import ALS, Dataset
 
     if model != "als":
         raise ConfigError(f"--engine spark trains --model als (Spark MLlib); got --model {model}")
-    config = ALSConfig(**params)
-    config.check()
+    config = ALS(**params).config  # unknown or out-of-range parameters fail here, in one line
     session = spark.session(master)
     with _lake_dir(db, lake) as directory:
         with open_duckdb(directory) as source:  # the id maps and side features the model file holds

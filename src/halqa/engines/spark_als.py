@@ -158,14 +158,14 @@ def recommend_all(store: Any, model: Any, out: str | Path, *, k: int = 10, lang:
                             ).createOrReplaceTempView("_halqa_member_factors")
     # Seen = any event of the member on the title (even a skip), from the lake as it is now.
     members = session.sql(f"""SELECT f.member_idx, ids.member_id, f.factors,
-            coalesce(seen.titles, array()) AS seen
+            coalesce(seen.titles, CAST(array() AS ARRAY<INT>)) AS seen
         FROM _halqa_member_factors f JOIN {MEMBER_IDS} ids ON ids.member_idx = f.member_idx
         JOIN members_personalisation m ON m.member_id = ids.member_id
         LEFT JOIN (SELECT ids.member_idx, collect_set(t.title_idx) AS titles
                    FROM events_personalisation e JOIN {MEMBER_IDS} ids ON ids.member_id = e.member_id
                    JOIN {TITLE_IDS} t ON t.title_id = e.title_id GROUP BY ids.member_idx) seen
           ON seen.member_idx = f.member_idx""")
-    kinds = ds.title_features["kind"].astype(object).to_numpy() if "kind" in ds.title_features else None
+    kinds = ds.title_features["kind"].astype(object).to_numpy() if "kind" in ds.title_features.columns else None
     table = {"titles": model.title_factors_[: model.n_fit_titles_].astype(np.float32),
              "ids": ds.titles.external.astype(str)[: model.n_fit_titles_],
              "names": np.asarray(ds.title_names(np.arange(model.n_fit_titles_)), dtype=object),
