@@ -42,19 +42,19 @@ def weight_sql(weights: EventWeights, event: str = "e") -> str:
             f"THEN {event}.value / {float(weights.rating_scale)!r} ELSE 1.0 END")
 
 
-def register_ids(session: Any, dataset: Dataset) -> None:
+def register_ids(store: Any, dataset: Dataset) -> None:
     """The dataset's dense member and title codes as Spark views (what joins map ids onto)."""
-    session.createDataFrame(pd.DataFrame({"member_id": dataset.members.external.astype(str),
-                                          "member_idx": np.arange(dataset.n_members, dtype=np.int32)})
-                            ).createOrReplaceTempView(MEMBER_IDS)
-    session.createDataFrame(pd.DataFrame({"title_id": dataset.titles.external.astype(str),
-                                          "title_idx": np.arange(dataset.n_titles, dtype=np.int32)})
-                            ).createOrReplaceTempView(TITLE_IDS)
+    session = store.session
+    store.temp_view(MEMBER_IDS, session.createDataFrame(pd.DataFrame({
+        "member_id": dataset.members.external.astype(str),
+        "member_idx": np.arange(dataset.n_members, dtype=np.int32)})))
+    store.temp_view(TITLE_IDS, session.createDataFrame(pd.DataFrame({
+        "title_id": dataset.titles.external.astype(str), "title_idx": np.arange(dataset.n_titles, dtype=np.int32)})))
 
 
 def confidence_frame(store: Any, dataset: Dataset) -> Any:
     """(member_idx, title_idx, weight) summed on Spark from the consented events of the lake."""
-    register_ids(store.session, dataset)
+    register_ids(store, dataset)
     weights = dataset.weights
     total = f"sum({weight_sql(weights)})"
     value = "CAST(1.0 AS FLOAT)" if weights.binary else f"CAST({total} AS FLOAT)"
@@ -150,12 +150,11 @@ def recommend_all(store: Any, model: Any, out: str | Path, *, k: int = 10, lang:
     if lang not in TEMPLATES:
         raise UserError(f"--lang {lang}: use one of {', '.join(TEMPLATES)}")
     session, ds = store.session, model.dataset
-    register_ids(session, ds)
+    register_ids(store, ds)
     factors = model.member_factors_
     n_fit = min(len(factors), ds.n_members)
-    session.createDataFrame(pd.DataFrame({"member_idx": np.arange(n_fit, dtype=np.int32),
-                                          "factors": list(factors[:n_fit].astype(np.float32))})
-                            ).createOrReplaceTempView("_halqa_member_factors")
+    store.temp_view("_halqa_member_factors", session.createDataFrame(pd.DataFrame({
+        "member_idx": np.arange(n_fit, dtype=np.int32), "factors": list(factors[:n_fit].astype(np.float32))})))
     # Seen = any event of the member on the title (even a skip), from the lake as it is now.
     members = session.sql(f"""SELECT f.member_idx, ids.member_id, f.factors,
             coalesce(seen.titles, CAST(array() AS ARRAY<INT>)) AS seen

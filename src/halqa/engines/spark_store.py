@@ -26,17 +26,23 @@ class SparkStore:
         self.path = str(directory)
         self.manifest = lake.read_manifest(directory)
         self._cached: list[Any] = []
+        self.views: set[str] = set()
         for name in lake.TABLES:
             self._register(name, session.read.parquet(str(lake.table_path(directory, name))), cache and name == "members")
         self._register("events", self._events(), cache)
         for name, select in lake.consent_views().items():
-            session.sql(spark_engine.transpile(select)).createOrReplaceTempView(name)
+            self.temp_view(name, session.sql(spark_engine.transpile(select)))
 
     def _register(self, name: str, frame: Any, cache: bool) -> None:
         if cache:
             frame = frame.cache()
             self._cached.append(frame)
+        self.temp_view(name, frame)
+
+    def temp_view(self, name: str, frame: Any) -> None:
+        """Register ``frame`` as temporary view ``name``; ``close`` drops it."""
         frame.createOrReplaceTempView(name)
+        self.views.add(name)
 
     def _events(self) -> Any:
         folder = lake.table_path(self.path, "events")
@@ -72,9 +78,9 @@ class SparkStore:
         """Drop the views and the cached tables; the session stays for the next store."""
         for frame in self._cached:
             frame.unpersist()
-        for name in self.session.catalog.listTables():
-            if name.isTemporary:
-                self.session.catalog.dropTempView(name.name)
+        for name in sorted(self.views):
+            self.session.catalog.dropTempView(name)
+        self.views.clear()
 
     def __enter__(self) -> SparkStore:
         return self
