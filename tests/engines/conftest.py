@@ -23,6 +23,9 @@ def spark_master() -> str:
         pytest.skip("pyspark is not installed: pip install 'halqa[spark]'")
     if cluster.java_home() is None:
         pytest.skip("no Java on this machine: apt-get install openjdk-17-jre-headless")
+    if os.environ.get("HALQA_TEST_SPARK_MASTER"):  # e.g. local[2] while the cluster is busy with a benchmark
+        yield os.environ["HALQA_TEST_SPARK_MASTER"]
+        return
     started = not cluster.status()["running"]
     state = cluster.up()
     yield state["master_url"]
