@@ -119,6 +119,9 @@ def session(master: str | None = None, *, shuffle_partitions: int | None = None,
     cluster.spark_home()  # pyspark installed?
     os.environ.setdefault("JAVA_HOME", cluster.require_java())
     os.environ.setdefault("SPARK_LOCAL_IP", cluster.HOST)
+    # Python workers (mapInPandas) run this interpreter, with halqa's dependencies; pyspark reads
+    # the variable, not spark.pyspark.python, when the session is built from Python.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
 
     partitions = shuffle_partitions or int(os.environ.get("HALQA_SPARK_SHUFFLE_PARTITIONS", "4"))
