@@ -11,6 +11,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from halqa.catalog import Store
 from halqa.errors import UserError
@@ -41,8 +42,7 @@ def user_errors(func: F) -> F:
 
 
 def fail(message: str, code: int = 2) -> None:
-    from rich.markup import escape  # a message may hold brackets: pip install 'halqa[studio]'
-
+    # escaped: a message may hold brackets ("pip install 'halqa[spark]'") that are not markup
     err_console.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 

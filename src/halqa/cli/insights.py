@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from halqa.cli.common import DbOption, JsonOption, console, err_console, open_store, print_json, user_errors
+from halqa.cli.common import DbOption, JsonOption, console, err_console, print_json, user_errors
+from halqa.cli.spark import EngineOption, LakeOption, SparkMasterOption, open_source
 
 SegmentOption = Annotated[list[str] | None, typer.Option(
     "--segment", "-s", help="key=value, repeatable: age_band, gender, region, country, city, occupation, language.")]
@@ -37,11 +38,12 @@ def trends_cmd(segment: SegmentOption = None, window: WindowOption = "28d", as_o
                alpha: Annotated[float, typer.Option("--alpha", help="False discovery rate for rising.")] = 0.05,
                no_season: Annotated[bool, typer.Option("--no-season", help="Always compare with the previous "
                                                        "period, even in Ramadan or a festival.")] = False,
-               db: DbOption = None, as_json: JsonOption = False) -> None:
+               db: DbOption = None, as_json: JsonOption = False, engine: EngineOption = None,
+               spark_master: SparkMasterOption = None, lake: LakeOption = None) -> None:
     """Top and rising items for a segment and window (rising = significant growth vs baseline)."""
     from halqa.insights import trends
 
-    with open_store(db, read_only=True) as store:
+    with open_source(db, lake, engine, spark_master) as store:
         report = trends(store, segment, by=by, window=window, as_of=as_of, top=top, k=k,
                         min_support=min_support, alpha=alpha, seasonal=not no_season)
     if as_json:
@@ -53,11 +55,13 @@ def trends_cmd(segment: SegmentOption = None, window: WindowOption = "28d", as_o
 @user_errors
 def brief_cmd(out: Annotated[Path, typer.Option("--out", help="Markdown file to write (charts go beside it).")],
               segment: SegmentOption = None, window: WindowOption = "28d", as_of: AsOfOption = None,
-              k: KOption = 10, db: DbOption = None, as_json: JsonOption = False) -> None:
+              k: KOption = 10, db: DbOption = None, as_json: JsonOption = False,
+              engine: EngineOption = None,
+              spark_master: SparkMasterOption = None, lake: LakeOption = None) -> None:
     """Write a creative brief (Markdown + PNG and interactive HTML charts) for a segment."""
     from halqa.insights.brief import write_brief
 
-    with open_store(db, read_only=True) as store:
+    with open_source(db, lake, engine, spark_master) as store:
         result = write_brief(store, segment, out, window=window, as_of=as_of, k=k)
     if as_json:
         print_json(result)
@@ -70,11 +74,13 @@ def brief_cmd(out: Annotated[Path, typer.Option("--out", help="Markdown file to 
 @user_errors
 def lift_cmd(segment: SegmentOption = None, window: WindowOption = "28d", as_of: AsOfOption = None,
              by: Annotated[str, typer.Option("--by", help="genre, theme, language, kind or length.")] = "genre",
-             k: KOption = 10, db: DbOption = None, as_json: JsonOption = False) -> None:
+             k: KOption = 10, db: DbOption = None, as_json: JsonOption = False,
+             engine: EngineOption = None,
+             spark_master: SparkMasterOption = None, lake: LakeOption = None) -> None:
     """What the segment over-indexes on compared with everyone else (lift with 95% interval)."""
     from halqa.insights import segment_lift
 
-    with open_store(db, read_only=True) as store:
+    with open_source(db, lake, engine, spark_master) as store:
         result = segment_lift(store, segment, by=by, window=window, as_of=as_of, k=k)
     _emit(result, as_json, ("item", "segment_count", "segment_share", "others_share", "lift", "lift_low",
                             "lift_high", "over_indexes"))
@@ -85,11 +91,13 @@ def lift_cmd(segment: SegmentOption = None, window: WindowOption = "28d", as_of:
 def talent_cmd(window: WindowOption = "364d", as_of: AsOfOption = None,
                emerging_years: Annotated[int, typer.Option("--emerging-years", help="Debut within this many "
                                                            "years counts as emerging.")] = 5,
-               top: TopOption = 10, k: KOption = 10, db: DbOption = None, as_json: JsonOption = False) -> None:
+               top: TopOption = 10, k: KOption = 10, db: DbOption = None, as_json: JsonOption = False,
+               engine: EngineOption = None,
+               spark_master: SparkMasterOption = None, lake: LakeOption = None) -> None:
     """Rising Moroccan emerging creators, overall and per region."""
     from halqa.insights import rising_talent
 
-    with open_store(db, read_only=True) as store:
+    with open_source(db, lake, engine, spark_master) as store:
         result = rising_talent(store, window=window, as_of=as_of, emerging_years=emerging_years, top=top, k=k)
     if as_json:
         print_json(result)
@@ -107,11 +115,12 @@ def talent_cmd(window: WindowOption = "364d", as_of: AsOfOption = None,
 def fans_cmd(target: Annotated[str, typer.Argument(help="Title id or creator id.")],
              creator: Annotated[bool, typer.Option("--creator", help="TARGET is a creator id.")] = False,
              window: WindowOption = "365d", as_of: AsOfOption = None, top: TopOption = 10, k: KOption = 10,
-             db: DbOption = None, as_json: JsonOption = False) -> None:
+             db: DbOption = None, as_json: JsonOption = False, engine: EngineOption = None,
+             spark_master: SparkMasterOption = None, lake: LakeOption = None) -> None:
     """Fans also like: titles or creators whose audience overlaps most (popularity-normalised)."""
     from halqa.insights import fans_also_like
 
-    with open_store(db, read_only=True) as store:
+    with open_source(db, lake, engine, spark_master) as store:
         result = fans_also_like(store, target, entity="creator" if creator else "title", window=window,
                                 as_of=as_of, top=top, k=k)
     _emit(result, as_json, ("rank", "item", "name", "overlap", "audience", "lift", "score", "jaccard"))
@@ -121,11 +130,13 @@ def fans_cmd(target: Annotated[str, typer.Argument(help="Title id or creator id.
 @user_errors
 def engagement_cmd(segment: SegmentOption = None, window: WindowOption = "28d", as_of: AsOfOption = None,
                    by: Annotated[str, typer.Option("--by", help="genre, kind, theme, language or length.")] = "genre",
-                   k: KOption = 10, db: DbOption = None, as_json: JsonOption = False) -> None:
+                   k: KOption = 10, db: DbOption = None, as_json: JsonOption = False,
+                   engine: EngineOption = None,
+                   spark_master: SparkMasterOption = None, lake: LakeOption = None) -> None:
     """Completion, repeat and retention by genre, kind, theme, language or length."""
     from halqa.insights import engagement
 
-    with open_store(db, read_only=True) as store:
+    with open_source(db, lake, engine, spark_master) as store:
         result = engagement(store, segment, by=by, window=window, as_of=as_of, k=k)
     _emit(result, as_json, ("item", "members", "pairs", "completion_rate", "repeat_rate", "retention"))
 

@@ -5,6 +5,7 @@ Thin: options in, ``halqa.recommend`` does the work, a table or one JSON object 
 
 from __future__ import annotations
 
+import copy
 import json
 import time
 from pathlib import Path
@@ -14,6 +15,7 @@ import typer
 from rich.table import Table
 
 from halqa.cli.common import DbOption, JsonOption, console, err_console, open_store, print_json, user_errors
+from halqa.cli.spark import EngineOption, LakeOption, SparkMasterOption, resolve_engine
 from halqa.errors import UserError
 
 ModelPathOption = Annotated[Path | None, typer.Option(
@@ -57,12 +59,21 @@ def train(model: Annotated[str, typer.Option("--model", help="hybrid, ease, als,
           budget: Annotated[float, typer.Option("--budget", help="Seconds of tuning (a trial that has started "
                                                                  "finishes).", min=0)] = 60.0,
           tune_sample: Annotated[int, typer.Option(help="Validation members judged per trial.")] = 2000,
-          out: ModelPathOption = None, db: DbOption = None, as_json: JsonOption = False) -> None:
+          out: ModelPathOption = None, db: DbOption = None, as_json: JsonOption = False,
+          engine: EngineOption = None, spark_master: SparkMasterOption = None, lake: LakeOption = None) -> None:
     """Fit a recommender on the store's consented events (tuned on its own validation splits) and save it."""
     from halqa.recommend import Dataset, make_model
     from halqa.recommend.tuning import MODEL_AXES
 
     params = _params(param)
+    if resolve_engine(engine) == "spark":  # ALS on Spark MLlib, saved in the same model format
+        from halqa.cli.spark import train_on_spark
+
+        summary = train_on_spark(model, params, out, db, lake, spark_master)
+        print_json(summary) if as_json else console.print(
+            f"trained [bold]als[/] on Spark on {summary['events']:,} events in {summary['fit_seconds']:.1f}s "
+            f"→ {summary['model_file']}")
+        return
     recommender = make_model(model, **params)
     with open_store(db, read_only=True) as store:
         dataset = Dataset.from_store(store)
@@ -176,7 +187,9 @@ def recommend(member: Annotated[list[str] | None, typer.Option("--member", help=
                                                    "the member already played may come back.")] = True,
               lang: Annotated[str, typer.Option(help="Language of the reasons: en, fr or ar.")] = "en",
               out: Annotated[Path | None, typer.Option(help="Write the lists to .csv or .parquet.")] = None,
-              model_file: ModelPathOption = None, db: DbOption = None, as_json: JsonOption = False) -> None:
+              model_file: ModelPathOption = None, db: DbOption = None, as_json: JsonOption = False,
+              engine: EngineOption = None, spark_master: SparkMasterOption = None,
+              lake: LakeOption = None) -> None:
     """Top-k titles per member, each with a reason."""
     if not member and not all_members:
         raise UserError("say who: --member ID (repeatable) or --all")
@@ -184,6 +197,10 @@ def recommend(member: Annotated[list[str] | None, typer.Option("--member", help=
         raise UserError("--all writes every member's list to a file: add --out recs.csv or --out recs.parquet")
     if out is not None and out.suffix not in (".csv", ".parquet"):
         raise UserError(f"--out {out}: use a .csv or .parquet file name")
+    if resolve_engine(engine) == "spark":
+        _recommend_all_on_spark(all_members, out, k, model_file, db, lake, spark_master, lang, as_json,
+                                bool(local_share or emerging_share or creator_cap or diversity or filter_))
+        return
     model, db_path = _load(db, model_file)
     if member:
         with open_store(db_path, read_only=True) as store:
@@ -205,6 +222,19 @@ def recommend(member: Annotated[list[str] | None, typer.Option("--member", help=
         print_json({"k": k, "recommendations": recs.to_dict("records")})
         return
     _print_lists(recs, model)
+
+
+def _recommend_all_on_spark(all_members: bool, out: Path | None, k: int, model_file: Path | None, db: Path | None,
+                            lake: Path | None, master: str | None, lang: str, as_json: bool, reranked: bool) -> None:
+    from halqa.cli.spark import _default_model_path, recommend_all_on_spark
+
+    if not all_members or reranked:
+        raise UserError("--engine spark computes plain lists for --all (no --member, re-rankers or --filter)")
+    path = model_file or _default_model_path(db, lake)
+    model, _ = _load(db, path)
+    summary = recommend_all_on_spark(model, out, k, lang, db, lake, master)  # type: ignore[arg-type]
+    print_json(summary) if as_json else console.print(
+        f"wrote {summary['rows']:,} picks for {summary['members']:,} members to {out} (Spark)")
 
 
 def _print_lists(recs: Any, model: Any) -> None:
@@ -248,7 +278,8 @@ def evaluate(model: Annotated[list[str] | None, typer.Option("--model", help="Mo
              new_share: Annotated[float, typer.Option(help="Also score lists with this share of slots for new "
                                                            "titles: NDCG cost and exposure gain.")] = 0.0,
              new_days: Annotated[float, typer.Option(help="Added (or released) within this many days = new.")] = 60.0,
-             db: DbOption = None, as_json: JsonOption = False) -> None:
+             db: DbOption = None, as_json: JsonOption = False, engine: EngineOption = None,
+             spark_master: SparkMasterOption = None) -> None:
     """Offline evaluation on temporal splits: accuracy, coverage, novelty, local share, exposure Gini."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -260,7 +291,10 @@ def evaluate(model: Annotated[list[str] | None, typer.Option("--model", help="Mo
     check_k(k)
     splits = SPLITS if split == "both" else (split,)
     names = model or ["popular", "trending", "ease", "als", "hybrid"]
-    models = {name: make_model(name) for name in names}  # unknown names fail before any work
+    from halqa.cli.spark import evaluation_model
+
+    # unknown names fail before any work; --engine spark fits ALS on Spark MLlib
+    models = {name: evaluation_model(name, engine, spark_master, make_model) for name in names}
     with open_store(db, read_only=True) as store:
         dataset = Dataset.from_store(store)
     results: dict[str, Any] = {}
@@ -305,10 +339,10 @@ def _print_metrics(results: dict[str, Any], k: int) -> None:
 def _evaluate_one(name: str, model: Any, split: Any, dataset: Any, how: str, k: int,
                   local_share: float | None, new_share: float = 0.0, new_days: float = 60.0) -> dict[str, Any]:
     """Fit one model on a split's training part and score its lists (and the re-ranked ones)."""
-    from halqa.recommend import LocalTalentReranker, make_model
+    from halqa.recommend import LocalTalentReranker
     from halqa.recommend.evaluate import dense_recommend, rerank_cost, score_lists
 
-    fitted = make_model(name, **model.config.__dict__).fit(split.train)
+    fitted = copy.deepcopy(model).fit(split.train)  # a fresh copy of the unfitted model, per split
     if not local_share and not new_share:
         return {f"{how}/{name}": score_lists(dense_recommend(fitted, split.members, k), split, dataset, k)}
     out: dict[str, Any] = {}

@@ -1,12 +1,36 @@
-"""Where one query definition meets an engine: DuckDB now, Spark later.
+"""Where one query definition meets an engine: DuckDB (the default) or Spark.
 
 Analytics (``halqa.insights``) write each query once, as a ``QueryDef`` (DuckDB SQL with
-``$name`` parameters). ``halqa.engines.duckdb.run`` executes it on a Store;
-``halqa.engines.spark.to_spark_sql`` transpiles it with sqlglot and
-``halqa.engines.spark.run`` executes it on a SparkSession.
+``$name`` parameters) and call ``run``/``stage``/``unstage`` here with whatever store they were
+given: a ``halqa.catalog.Store`` (or a lake opened on DuckDB) runs it on DuckDB, a
+``SparkStore`` (``store.engine == "spark"``) runs its sqlglot transpilation on Spark SQL.
+Nothing here imports pyspark; only a SparkStore does, and only when Spark is asked for.
 """
+
+from __future__ import annotations
+
+from typing import Any
 
 from halqa.engines import duckdb, spark
 from halqa.engines.base import QueryDef
 
-__all__ = ["QueryDef", "duckdb", "spark"]
+ENGINES = ("duckdb", "spark")
+
+__all__ = ["ENGINES", "QueryDef", "duckdb", "engine_of", "run", "spark", "stage", "unstage"]
+
+
+def engine_of(store: Any) -> Any:
+    """The engine module that runs definitions on ``store``."""
+    return spark if getattr(store, "engine", "duckdb") == "spark" else duckdb
+
+
+def run(store: Any, query: QueryDef, params: dict | None = None, *, format: str = "pandas") -> Any:
+    return engine_of(store).run(store, query, params, format=format)
+
+
+def stage(store: Any, name: str, query: QueryDef, params: dict | None = None) -> None:
+    engine_of(store).stage(store, name, query, params)
+
+
+def unstage(store: Any, name: str) -> None:
+    engine_of(store).unstage(store, name)

@@ -1,15 +1,20 @@
 """Where a query definition meets Spark: the same definition transpiled by sqlglot.
 
-``to_spark_sql`` needs only ``sqlglot`` (the ``spark`` extra); ``run`` needs ``pyspark`` and
-a session whose catalogue holds the halqa tables and views under the same names (for
-example Parquet files from ``halqa export parquet`` registered as temporary views, plus the
-consent views recreated from ``halqa.catalog.schema``). Parameters stay named (``:name``),
-which ``SparkSession.sql(query, args=...)`` binds (Spark 3.4+).
+``to_spark_sql`` needs only ``sqlglot`` (the ``spark`` extra); ``run`` needs ``pyspark`` and a
+target whose catalogue holds the halqa tables and consent views under the same names: a
+``SparkStore`` over a lake (``halqa.engines.spark_store``) or a bare SparkSession set up so.
+Parameters stay named (``:name``), which ``SparkSession.sql(query, args=...)`` binds.
+``session`` makes the one SparkSession of a process, pinned to UTC and to loopback.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import sys
+import warnings
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from halqa.engines.base import QueryDef
@@ -17,7 +22,8 @@ from halqa.errors import BackendUnavailableError
 
 
 @lru_cache(maxsize=512)
-def _transpile(sql: str) -> str:
+def transpile(sql: str) -> str:
+    """DuckDB SQL (``$name`` or ``?`` parameters) as Spark SQL (``:name`` or ``?``)."""
     try:
         import sqlglot
     except ImportError as exc:  # pragma: no cover - depends on the installed extras
@@ -25,25 +31,124 @@ def _transpile(sql: str) -> str:
     return sqlglot.transpile(sql, read="duckdb", write="spark", pretty=True)[0]
 
 
+_transpile = transpile
+
+
 def to_spark_sql(query: QueryDef) -> str:
     """The Spark SQL text of a definition (named parameters as ``:name``)."""
-    return _transpile(query.sql)
+    return transpile(query.sql)
 
 
-def run(spark: Any, query: QueryDef, params: dict | None = None) -> Any:
-    """Run ``query`` on a ``pyspark.sql.SparkSession``; returns a pandas DataFrame."""
-    try:
-        import pyspark  # noqa: F401
-    except ImportError as exc:  # pragma: no cover
-        raise BackendUnavailableError("running on Spark needs pyspark: pip install 'halqa[spark]'") from exc
-    return spark.sql(to_spark_sql(query), args=query.bind(params or {})).toPandas()
+def spark_args(params: list | dict | None) -> list | dict | None:
+    """Parameters as Spark binds them. A naive datetime is a UTC instant in halqa: it is made
+    aware so pyspark does not read it in the driver's local time zone."""
+    def one(value: Any) -> Any:
+        if isinstance(value, dt.datetime) and value.tzinfo is None:
+            return value.replace(tzinfo=dt.timezone.utc)
+        return value
+
+    if params is None:
+        return None
+    if isinstance(params, dict):
+        return {k: one(v) for k, v in params.items()}
+    return [one(v) for v in params]
 
 
-def stage(spark: Any, name: str, query: QueryDef, params: dict | None = None) -> None:
+def to_pandas(frame: Any) -> Any:
+    """``DataFrame.toPandas`` without pyspark's warning about pandas 3 (halqa tests its columns)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        return frame.toPandas()
+
+
+def _session_of(target: Any) -> Any:
+    return getattr(target, "session", target)
+
+
+def run(target: Any, query: QueryDef, params: dict | None = None, *, format: str = "pandas") -> Any:
+    """Run ``query`` on a SparkStore (or SparkSession); a pandas DataFrame (``format="arrow"``:
+    a ``pyarrow.Table``)."""
+    frame = _session_of(target).sql(to_spark_sql(query), args=spark_args(query.bind(params or {})))
+    if format == "arrow":
+        import pyarrow as pa
+
+        return pa.Table.from_pandas(to_pandas(frame), preserve_index=False)
+    return to_pandas(frame)
+
+
+def stage(target: Any, name: str, query: QueryDef, params: dict | None = None) -> None:
     """Keep the result of ``query`` as a cached temporary view ``name`` (the DuckDB temp table's twin)."""
-    frame = spark.sql(to_spark_sql(query), args=query.bind(params or {}))
+    frame = _session_of(target).sql(to_spark_sql(query), args=spark_args(query.bind(params or {})))
     frame.cache().createOrReplaceTempView(name)
 
 
-def unstage(spark: Any, name: str) -> None:
-    spark.catalog.dropTempView(name)
+def unstage(target: Any, name: str) -> None:
+    session = _session_of(target)
+    if session.catalog.tableExists(name):
+        session.table(name).unpersist()
+    session.catalog.dropTempView(name)
+
+
+# -- the session -------------------------------------------------------------------------------
+DEFAULT_MASTER = "local[2]"
+# For kilobytes of data, Spark's per-query costs dominate: compiling generated Java for every
+# stage and re-planning between stages. Tests and tiny lakes turn both off.
+SMALL_DATA = {"spark.sql.codegen.wholeStage": "false", "spark.sql.adaptive.enabled": "false",
+              "spark.sql.codegen.factoryMode": "NO_CODEGEN", "spark.default.parallelism": "2"}
+_SESSIONS: dict[str, Any] = {}
+
+
+def resolve_master(master: str | None) -> str:
+    """``--spark-master``, else ``$HALQA_SPARK_MASTER``, else a local Spark in this process."""
+    return master or os.environ.get("HALQA_SPARK_MASTER") or DEFAULT_MASTER
+
+
+def session(master: str | None = None, *, shuffle_partitions: int | None = None,
+            conf: dict[str, str] | None = None) -> Any:
+    """One SparkSession per master for this process, pinned to UTC and to loopback.
+
+    ``conf`` adds Spark settings (tests pass the small-data ones of ``SMALL_DATA``).
+
+    Raises ``BackendUnavailableError`` (one line: what to install) without pyspark or Java.
+    """
+    from halqa.engines import cluster
+
+    url = resolve_master(master)
+    if url in _SESSIONS:
+        return _SESSIONS[url]
+    cluster.spark_home()  # pyspark installed?
+    os.environ.setdefault("JAVA_HOME", cluster.require_java())
+    os.environ.setdefault("SPARK_LOCAL_IP", cluster.HOST)
+    # Python workers (mapInPandas) run this interpreter, with halqa's dependencies; pyspark reads
+    # the variable, not spark.pyspark.python, when the session is built from Python.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    from pyspark.sql import SparkSession
+
+    partitions = shuffle_partitions or int(os.environ.get("HALQA_SPARK_SHUFFLE_PARTITIONS", "4"))
+    src = str(Path(__file__).resolve().parents[2])  # executors import halqa from the same source
+    builder = (SparkSession.builder.master(url).appName("halqa")
+               .config("spark.sql.session.timeZone", "UTC")  # timestamps in halqa are UTC, always
+               .config("spark.driver.host", cluster.HOST).config("spark.driver.bindAddress", cluster.HOST)
+               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.shuffle.partitions", str(partitions))
+               .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+               .config("spark.pyspark.python", sys.executable).config("spark.pyspark.driver.python", sys.executable)
+               .config("spark.executorEnv.PYTHONPATH", src)
+               .config("spark.executorEnv.TZ", "UTC").config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
+               .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
+               # Several applications may share the one worker (parallel tests, a notebook): cap each.
+               .config("spark.cores.max", os.environ.get("HALQA_SPARK_CORES_MAX", "2"))
+               .config("spark.executor.memory", os.environ.get("HALQA_SPARK_EXECUTOR_MEMORY", "1g")))
+    for key, value in (conf or {}).items():
+        builder = builder.config(key, value)
+    with warnings.catch_warnings():  # pyspark warns about pandas 3 on import; halqa tests its columns
+        warnings.simplefilter("ignore", FutureWarning)
+        spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    _SESSIONS[url] = spark
+    return spark
+
+
+def stop_sessions() -> None:
+    for url in list(_SESSIONS):
+        _SESSIONS.pop(url).stop()

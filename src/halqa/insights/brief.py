@@ -15,7 +15,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from halqa.engines import duckdb as engine
+from halqa import engines as engine
 from halqa.insights import charts, common, queries
 from halqa.insights.engagement import demand_supply, engagement
 from halqa.insights.segment import DEFAULT_K, Segment

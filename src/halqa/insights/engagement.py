@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from halqa.engines import duckdb as engine
+from halqa import engines as engine
 from halqa.errors import ConfigError
 from halqa.insights import common, queries
 from halqa.insights.calendar import choose_baseline

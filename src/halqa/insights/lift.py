@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from halqa.engines import duckdb as engine
+from halqa import engines as engine
 from halqa.errors import ConfigError
 from halqa.insights import common, queries, stats
 from halqa.insights.segment import DEFAULT_K, Segment

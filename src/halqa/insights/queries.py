@@ -24,7 +24,8 @@ def _segment_predicate(alias: str = "m") -> str:
     for key in SEGMENT_KEYS:
         param = f"$seg_{key}"
         if key == "language":
-            test = f"list_contains({alias}.languages, {param})"
+            # Typed: an open (NULL) parameter reaches Spark as VOID, which array_contains refuses.
+            test = f"list_contains({alias}.languages, CAST({param} AS VARCHAR))"
         elif key == "city":
             test = f"lower({alias}.city) = lower({param})"
         else:
@@ -193,7 +194,7 @@ def supply(by: str) -> QueryDef:
     return QueryDef(f"supply_{by}", f"""SELECT {item} AS item, count(DISTINCT t.title_id) AS titles
 FROM titles t {join}
 WHERE {item} IS NOT NULL AND ($region IS NULL OR t.available_regions IS NULL
-       OR list_contains(t.available_regions, $region))
+       OR list_contains(t.available_regions, CAST($region AS VARCHAR)))
 GROUP BY 1""", f"Titles in the catalogue per {by} (available in the segment's region when it has one).")
 
 
@@ -210,7 +211,7 @@ def creator_weekly_audience() -> QueryDef:
     and (item NULL) the segment's weekly active members, the exposure."""
     return QueryDef("creator_weekly_audience", f"""WITH {SEGMENT_CTE},
 ev AS (
-  SELECT e.member_id, e.title_id, CAST(floor(date_diff('day', $cur_start, e.ts) / 7) AS INTEGER) AS week
+  SELECT e.member_id, e.title_id, CAST(floor(date_diff('day', CAST($cur_start AS DATE), CAST(e.ts AS DATE)) / 7) AS INTEGER) AS week
   FROM events_analytics e JOIN seg ON seg.member_id = e.member_id
   WHERE e.event_type IN {_CONSUMED} AND {_IN_WINDOW}
 ),

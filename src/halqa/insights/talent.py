@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from halqa.catalog import taxonomy
-from halqa.engines import duckdb as engine
+from halqa import engines as engine
 from halqa.insights import common, queries, stats
 from halqa.insights.segment import DEFAULT_K, Segment
 from halqa.insights.trends import DEFAULT_ALPHA

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from halqa.engines import duckdb as engine
+from halqa import engines as engine
 from halqa.errors import ConfigError
 from halqa.insights import common, queries, stats
 from halqa.insights.calendar import Baseline, choose_baseline, previous_period
