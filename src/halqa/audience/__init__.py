@@ -7,13 +7,16 @@ Example:
     >>> measure(store, "launch-2026")["lift"]
 """
 
-# Loaded on first use (PEP 562): `halqa target` needs the targeting modules, not the scipy.stats
+# Functions named like their own module are imported now: once anything imports the submodule
+# ``halqa.audience.lookalike``, Python binds that name on the package to the module, and a lazy
+# ``__getattr__`` would never be asked again (``audience.lookalike(...)`` would call a module).
+from halqa.audience.breakdown import DEFAULT_K, breakdown, suppressed_counts
+from halqa.audience.lookalike import MIN_SEED, LookalikeResult, lookalike
+
+# The rest is loaded on first use (PEP 562): `halqa target` needs the targeting modules, not the scipy.stats
 # behind lift and evaluation, and every CLI call pays for what this package imports.
 _EXPORTS = {
     "BlendScorer": "halqa.audience.blend",
-    "DEFAULT_K": "halqa.audience.breakdown",
-    "breakdown": "halqa.audience.breakdown",
-    "suppressed_counts": "halqa.audience.breakdown",
     "TargetingData": "halqa.audience.data",
     "TitleBatch": "halqa.audience.data",
     "METRICS": "halqa.audience.evaluation",
@@ -33,9 +36,6 @@ _EXPORTS = {
     "lift_stats": "halqa.audience.lift",
     "measure": "halqa.audience.lift",
     "sample_size": "halqa.audience.lift",
-    "MIN_SEED": "halqa.audience.lookalike",
-    "LookalikeResult": "halqa.audience.lookalike",
-    "lookalike": "halqa.audience.lookalike",
     "load_targeting_data": "halqa.audience.store_data",
     "AUDIENCE_COLUMNS": "halqa.audience.targeting",
     "Targeter": "halqa.audience.targeting",
