@@ -40,14 +40,15 @@ C'est ça. Et personne ne le connaît encore.
 
 
 def studio_step(store: Any, world: Any, console: Any) -> dict:
-    from halqa.insights.demo import DEMO_SEGMENT, DEMO_WINDOW
+    from halqa.insights.demo import DEMO_WINDOW
     from halqa.studio.script.develop import develop
 
     out = Path(world.out_dir) / "studio"
     out.mkdir(parents=True, exist_ok=True)
-    result = _pack_from_insights_brief(Path(world.out_dir), out / "development-pack.md", DEMO_SEGMENT)
-    if result is None:  # the insights step did not run: write the brief here
-        result = develop(store, DEMO_SEGMENT, out / "development-pack.md", window=DEMO_WINDOW)
+    # The pack is grounded in the brief the insights step wrote for the segment it found rising.
+    result = _pack_from_insights_brief(Path(world.out_dir), out / "development-pack.md")
+    if result is None:  # the insights step did not run: a brief of the whole audience
+        result = develop(store, [], out / "development-pack.md", window=DEMO_WINDOW)
     pack = result["pack"]
     scene = out / "darb-sultan.fountain"
     scene.write_text(SCENE, encoding="utf-8")
@@ -61,8 +62,8 @@ def studio_step(store: Any, world: Any, console: Any) -> dict:
             "generator": proposal.provenance.generator, "figures_cited": [f["id"] for f in pack["figures"]]}
 
 
-def _pack_from_insights_brief(demo_dir: Path, out: Path, segment: list[str]) -> dict | None:
-    """Reuse the brief the insights step wrote for the same segment (its figures, not a copy)."""
+def _pack_from_insights_brief(demo_dir: Path, out: Path) -> dict | None:
+    """Reuse the brief the insights step wrote, for the segment it wrote it for (its figures, not a copy)."""
     import json
 
     from halqa.insights.segment import Segment
@@ -72,9 +73,7 @@ def _pack_from_insights_brief(demo_dir: Path, out: Path, segment: list[str]) -> 
     if not figures_json.exists():
         return None
     data = json.loads(figures_json.read_text(encoding="utf-8"))
-    seg = Segment.parse(segment)
-    if data.get("segment") != seg.to_dict():
-        return None
+    seg = Segment.parse(data.get("segment") or None)
     pack = development_pack({"figures": data["figures"], "markdown": str(demo_dir / "brief.md")})
     pack["segment"] = seg.label
     return {**write_pack(pack, out, title=seg.label), "pack": pack}
