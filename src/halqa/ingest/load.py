@@ -15,6 +15,8 @@ columns the file does not have are left as they are.
 
 from __future__ import annotations
 
+import itertools
+
 import threading
 from typing import Any
 
@@ -77,11 +79,16 @@ class _BadRowCounter:
         return pa.nulls(len(errors), pa.bool_()).fill_null(False)
 
 
+_FUNCTION_IDS = itertools.count()
+
+
 def insert_events(store: Store, plan: Plan, source: Source, columns: dict[str, str],
                   ingest_id: int) -> tuple[int, int, int]:
     """Stream the file's good events into ``events``; returns (rows read, bad rows, rows inserted)."""
     counter = _BadRowCounter()
-    name = f"_halqa_bad_{ingest_id}"
+    # Unique per call: when an insert fails inside a transaction the function cannot be removed,
+    # and the repair pass then loads the same ingest again on the same connection.
+    name = f"_halqa_bad_{ingest_id}_{next(_FUNCTION_IDS)}"
     store.con.create_function(name, counter, [_VARCHAR], _BOOLEAN, type="arrow", side_effects=True)
     try:
         cols = ", ".join(c.name for c in ENTITY_TABLES["events"].columns if c.name in plan.values)

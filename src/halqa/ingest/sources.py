@@ -138,7 +138,10 @@ def _work_dir() -> Path:
 
 
 def _csv_options(kind: str, delim: str | None = None) -> str:
-    opts = f"all_varchar=true, header=true, encoding='utf-8', max_line_size={textfile.MAX_ROW_BYTES}"
+    # DuckDB's buffer defaults to 16 x max_line_size (512 MiB here, past a 1 GB memory limit on a
+    # gzip file): one row's worth plus a margin is what a 32 MiB row needs.
+    opts = (f"all_varchar=true, header=true, encoding='utf-8', max_line_size={textfile.MAX_ROW_BYTES}, "
+            f"buffer_size={textfile.MAX_ROW_BYTES + (1 << 20)}")
     if kind == "tsv":
         return opts + ", delim='\\t', quote=''"
     opts += ", quote='\"', escape='\"'"
@@ -270,7 +273,8 @@ def _clean_jsonl(path: Path, sniffed: textfile.Sniffed, encoding: str | None) ->
 
 def _jsonl_scan(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> Source:
     lines = (f"read_csv({lit(str(path))}, columns={{'_json': 'VARCHAR'}}, header=false, delim=chr(0), quote='', "
-             f"escape='', auto_detect=false, encoding='utf-8', max_line_size={textfile.MAX_ROW_BYTES}, store_rejects=true, "
+             f"escape='', auto_detect=false, encoding='utf-8', max_line_size={textfile.MAX_ROW_BYTES}, "
+             f"buffer_size={textfile.MAX_ROW_BYTES + (1 << 20)}, store_rejects=true, "
              f"rejects_table={lit(REJECTS_TABLE)}, rejects_scan={lit(REJECTS_SCAN)})")
     # CASE, not AND: DuckDB evaluates both sides of an AND, and json_type fails on malformed JSON.
     objects = "(CASE WHEN json_valid(_json) THEN json_type(_json) = 'OBJECT' ELSE false END)"
