@@ -36,10 +36,14 @@ def weight_sql(weights: EventWeights, event: str = "e") -> str:
     """The Spark SQL expression of ``EventWeights.of`` for one event row."""
     cases = " ".join(f"WHEN {_lit(kind)} THEN {float(w)!r}" for kind, w in sorted(weights.weights.items()))
     base = f"CASE {event}.event_type {cases} ELSE {float(weights.default)!r} END"
-    if not weights.rating_scale:
-        return base
-    return (f"{base} * CASE WHEN {event}.event_type = 'rate' AND {event}.value IS NOT NULL "
-            f"THEN {event}.value / {float(weights.rating_scale)!r} ELSE 1.0 END")
+    if weights.rating_scale:
+        base = (f"{base} * CASE WHEN {event}.event_type = 'rate' AND {event}.value IS NOT NULL "
+                f"THEN {event}.value / {float(weights.rating_scale)!r} ELSE 1.0 END")
+    if weights.counted:  # an amount of use (plays, seconds) multiplies by 1 + ln(1 + value)
+        kinds = ", ".join(_lit(kind) for kind in weights.counted)
+        base = (f"{base} * CASE WHEN {event}.event_type IN ({kinds}) AND {event}.value > 0 "
+                f"THEN 1.0 + ln(1.0 + {event}.value) ELSE 1.0 END")
+    return base
 
 
 def register_ids(store: Any, dataset: Dataset) -> None:
