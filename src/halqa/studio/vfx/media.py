@@ -64,14 +64,19 @@ def _rate(text: str | None) -> Fraction:
         return Fraction(0)
 
 
-def probe(path: Path | str) -> MediaInfo:
-    """What ffprobe says about a still or a clip; ``DataError`` naming the file when it is not media."""
-    path = Path(path)
+def _ffprobe(path: Path) -> dict:
+    """ffprobe's JSON for a file (format and streams); empty when ffprobe cannot read it."""
     if not path.is_file():
         raise UserError(f"{path}: no such file")
     proc = subprocess.run([tool("ffprobe"), "-v", "error", "-print_format", "json", "-show_format",
                            "-show_streams", str(path)], capture_output=True, text=True, check=False)
-    info = json.loads(proc.stdout or "{}") if proc.returncode == 0 else {}
+    return json.loads(proc.stdout or "{}") if proc.returncode == 0 else {}
+
+
+def probe(path: Path | str) -> MediaInfo:
+    """What ffprobe says about a still or a clip; ``DataError`` naming the file when it is not media."""
+    path = Path(path)
+    info = _ffprobe(path)
     streams = info.get("streams", [])
     video = next((s for s in streams if s.get("codec_type") == "video"), None)
     if video is None or "format" not in info:
@@ -92,11 +97,7 @@ def probe(path: Path | str) -> MediaInfo:
 def probe_audio(path: Path | str) -> float:
     """Duration of a sound file (a music bed); ``DataError`` naming the file when it has no audio."""
     path = Path(path)
-    if not path.is_file():
-        raise UserError(f"{path}: no such file")
-    proc = subprocess.run([tool("ffprobe"), "-v", "error", "-print_format", "json", "-show_format",
-                           "-show_streams", str(path)], capture_output=True, text=True, check=False)
-    info = json.loads(proc.stdout or "{}") if proc.returncode == 0 else {}
+    info = _ffprobe(path)
     if not any(s.get("codec_type") == "audio" for s in info.get("streams", [])):
         raise DataError(f"{path}: not a readable sound file (ffprobe found no audio stream)")
     return float(info.get("format", {}).get("duration") or 0)
