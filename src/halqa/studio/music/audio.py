@@ -9,10 +9,12 @@ once per process and reused for the mix and every stem. The SoundFont is Debian'
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +42,10 @@ def soundfont() -> Path:
 @functools.lru_cache(maxsize=2)
 def _synth(sample_rate: int, sf2: str):
     try:
-        import fluidsynth
+        # pyfluidsynth prints where it found the library whenever $CI is set; on stdout
+        # that would break every `--json` command, so the note goes to stderr instead.
+        with contextlib.redirect_stdout(sys.stderr):
+            import fluidsynth
     except (ImportError, OSError) as exc:
         raise BackendUnavailableError("audio needs libfluidsynth and pyfluidsynth: apt-get install fluidsynth; "
                                       "pip install 'halqa[music]'") from exc
