@@ -19,7 +19,10 @@ BAD_KEYS = {"no key": None, "malformed key": "not-a-key", "wrong secret": "hq_00
 # Values for path parameters: existing ids where the route reads one, throwaway ids elsewhere.
 PATH_VALUES = {"member_id": "m001", "title_id": "t-ar-1", "campaign": "no-such-campaign", "key_id": "no-such-key",
                # the studio's visual-effects routes (ids that match their patterns but name nothing)
-               "name": "privilege-suite.png", "job_id": "0123456789abcdef", "pid": "abcd", "decision": "reject"}
+               "name": "privilege-suite.png", "job_id": "0123456789abcdef", "pid": "abcd", "decision": "reject",
+               # the music routes (their job ids are 12 hex digits)
+               "kind": "midi", "proposal_id": "abcd"}
+PATH_VALUES_UNDER = {"/v1/music/": {"job_id": "0123456789ab"}}
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -36,15 +39,17 @@ def role_table() -> dict[tuple[str, str], frozenset[str] | None]:
 
 
 def _url(path: str) -> str:
-    return re.sub(r"\{(\w+)\}", lambda m: PATH_VALUES[m.group(1)], path)
+    values = PATH_VALUES | next((v for prefix, v in PATH_VALUES_UNDER.items() if path.startswith(prefix)), {})
+    return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
 
 def _call(served: Served, method: str, path: str, token: str | None) -> int:
     """The status of one request on a fresh connection (so with two workers both get asked)."""
     headers = {"X-API-Key": token} if token is not None else {}
-    # An empty body: past the key and role checks a route answers 422 (or 404 for a throwaway id),
-    # so the suite proves who gets through without changing the world it walks.
-    body = b"{}" if method in BODY_METHODS - {"DELETE"} else None
+    # A body with no known field: past the key and role checks a route answers 422 (or 404 for a
+    # throwaway id), so the suite proves who gets through without changing the world it walks (a
+    # body whose every field has a default, like a composition's, is refused for the unknown field).
+    body = b'{"privilege_suite": "no such field"}' if method in BODY_METHODS - {"DELETE"} else None
     if body is not None:
         headers["Content-Type"] = "application/json"
     host, port = served.url.removeprefix("http://").split(":")

@@ -30,6 +30,10 @@ def serve(db: DbOption = None,
           log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning",
           model_file: Annotated[Path | None, typer.Option("--model-file", help="Recommender saved by `halqa train` "
                                                           "(default: <db>.models/recommender.pkl).",
+                                                          show_default=False)] = None,
+          studio_dir: Annotated[Path | None, typer.Option("--studio-dir", help="Studio folder for the music and "
+                                                          "visual-effects routes (jobs, uploads, proposals); default "
+                                                          "$HALQA_STUDIO_DIR, else <db>.studio beside the store.",
                                                           show_default=False)] = None) -> None:
     """Serve the REST API (OpenAPI at /docs) and the dashboard (/dashboard/).
 
@@ -50,7 +54,9 @@ def serve(db: DbOption = None,
     model = model_file or default_model_path(path)
     if model_file is not None and not model_file.exists():
         raise ConfigError(f"{model_file}: no trained model here; run `halqa train --out {model_file}` first")
-    extra = {"max_body_bytes": max_body} if max_body else {}
+    extra: dict[str, Any] = {"max_body_bytes": max_body} if max_body else {}
+    if studio_dir is not None:
+        extra["studio_dir"] = studio_dir.resolve()
     settings = Settings(db=path, workers=workers, cors_origins=cors or [], rate_limit=rate_limit,
                         rate_burst=max(1, int(rate_limit * 2)), recommender_path=str(model), **extra)
     console.print(f"halqa serving {path} on http://{host}:{port}/ (dashboard: /dashboard/, API docs: /docs)",

@@ -49,6 +49,14 @@ class Settings(BaseSettings):
     recommender_path: str | None = Field(default=None, description="model saved by `halqa train` (None: <db>.models/recommender.pkl)")
     min_group: int = Field(default=10, ge=1, description="k: aggregates over fewer members are suppressed")
     dashboard: bool = True
+    # The studio folder (music and visual-effects jobs, uploads, proposals). None: $HALQA_STUDIO_DIR,
+    # else `<db>.studio` beside the store, never the working directory (see studio_root).
+    studio_dir: Path | None = Field(default=None, validation_alias=AliasChoices(
+        "HALQA_SERVICE_STUDIO_DIR", "HALQA_STUDIO_DIR", "studio_dir"))
+
+    def studio_root(self) -> Path:
+        """Where the studio routes read and write: the setting, else ``<db>.studio`` beside the store."""
+        return self.studio_dir if self.studio_dir is not None else self.db.with_name(self.db.name + ".studio")
 
     def to_env(self) -> dict[str, str]:
         """The environment variables that rebuild these settings in another process."""

@@ -34,10 +34,8 @@ def available_routers() -> list[Any]:
 
 
 def _music_installed() -> bool:
-    """The music extra is installed and a studio folder is named: the service writes generated
-    media only into a folder the operator chose ($HALQA_STUDIO_DIR), never into its working directory."""
-    import os
+    """The music extra is installed. Generated media go to the service's studio folder
+    (``Settings.studio_root()``: ``--studio-dir``, else ``<db>.studio``), never its working directory."""
     from importlib.util import find_spec
 
-    return bool(os.environ.get("HALQA_STUDIO_DIR")) and all(
-        find_spec(m) is not None for m in ("mido", "music21", "fluidsynth", "pyloudnorm"))
+    return all(find_spec(m) is not None for m in ("mido", "music21", "fluidsynth", "pyloudnorm"))
