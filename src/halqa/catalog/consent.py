@@ -108,3 +108,26 @@ def _consent_changes(index: int, before: dict[str, Any] | None, after: dict[str,
         after["consent_at"] = now  # a withdrawal is dated when it reaches us
     return [(now, after["member_id"], flag[len("consent_"):], old[flag], bool(after[flag]), after["consent_at"],
              actor.key_id, actor.role, actor.source) for flag in changed]
+
+
+def audit_loaded_consents(store: Any, staged: str, ingest_id: int) -> int:
+    """Write to ``consent_audit`` the consent flags that the members staged in ``staged`` (about to
+    be upserted by ``halqa ingest``, one row per member) change; returns how many rows it wrote.
+
+    Call in the load's transaction, before the upsert, on the rows that differ from the stored ones:
+    re-running a file changes nothing and so audits nothing. Who: the ingest run (``key_id`` is
+    ``ingest:<id>``, whose file and time the ``ingests`` table holds), role ``operator``, source
+    ``ingest``. A new member counts as having had no consent, as on the API path.
+    """
+    columns = {r[0] for r in store.rows(f"SELECT name FROM pragma_table_info('{staged}')")}
+    flags = [f for f in FLAGS if f in columns]
+    if not flags:
+        return 0
+    pairs = ", ".join(f"('{f[len('consent_'):]}', coalesce(m.{f}, false), coalesce(s.{f}, false))" for f in flags)
+    consent_at = "s.consent_at" if "consent_at" in columns else "m.consent_at"
+    rows = store.rows(f"""INSERT INTO consent_audit
+        SELECT now()::TIMESTAMP, s.member_id, c.purpose, c.old, c.new, {consent_at}, ?, 'operator', 'ingest'
+        FROM {staged} s LEFT JOIN members m USING (member_id),
+             LATERAL (VALUES {pairs}) c(purpose, old, new)
+        WHERE c.old IS DISTINCT FROM c.new""", [f"ingest:{ingest_id}"])
+    return int(rows[0][0]) if rows else 0

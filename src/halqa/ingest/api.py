@@ -182,7 +182,7 @@ def _load_file(store: Store, plan: rules.Plan, source: Source, columns: dict[str
             rep.accepted = inserted - load.dedupe_events(store, ingest_id, had_events)
             rep.duplicates = good - rep.accepted
         else:
-            rep.accepted, rep.updated, rep.duplicates = load.load_entities(store, plan)
+            rep.accepted, rep.updated, rep.duplicates = load.load_entities(store, plan, ingest_id)
         store.run("""UPDATE ingests SET finished_at = now()::TIMESTAMP, accepted = ?, rejected = ?, duplicates = ?,
                      created = ?, status = 'done', file_sha256 = ? WHERE ingest_id = ?""",
                   [rep.accepted, rep.rejected, rep.duplicates, rep.created, digest.result(), ingest_id])

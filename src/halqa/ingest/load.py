@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover
     from duckdb.typing import BOOLEAN as _BOOLEAN, VARCHAR as _VARCHAR
 
 from halqa.catalog import CONSENT_PURPOSES, ENTITY_TABLES
+from halqa.catalog.consent import audit_loaded_consents
 from halqa.catalog.store import Store
 from halqa.ingest.rules import Plan
 from halqa.ingest.sources import Source
@@ -44,6 +45,13 @@ def create_missing(store: Store, plan: Plan, consent: frozenset[str], ingest_id:
         new_events = f"(SELECT member_id, title_id FROM events WHERE ingest_id = {ingest_id})"
         consents = ", ".join(lit(p in consent) for p in CONSENT_PURPOSES)
         consent_at = "now()::TIMESTAMP" if consent else "NULL"
+        if consent:  # placeholders granted consent by the operator's --consent: audited like any grant
+            placeholders = f"(SELECT DISTINCT member_id FROM {new_events} WHERE member_id NOT IN " \
+                           f"(SELECT member_id FROM members))"
+            granted = ", ".join(f"({lit(p)})" for p in CONSENT_PURPOSES if p in consent)
+            store.run(f"""INSERT INTO consent_audit SELECT now()::TIMESTAMP, n.member_id, g.purpose, false, true,
+                now()::TIMESTAMP, {lit(f'ingest:{ingest_id}')}, 'operator', 'ingest'
+                FROM {placeholders} n, (VALUES {granted}) g(purpose)""")
         created += _insert_count(store, f"""INSERT INTO members (member_id, consent_analytics,
             consent_personalisation, consent_marketing, consent_at, auto_created)
             SELECT DISTINCT member_id, {consents}, {consent_at}, true FROM {new_events}
@@ -130,7 +138,7 @@ def dedupe_events(store: Store, ingest_id: int, had_events: bool) -> int:
     return removed
 
 
-def load_entities(store: Store, plan: Plan) -> tuple[int, int, int]:
+def load_entities(store: Store, plan: Plan, ingest_id: int) -> tuple[int, int, int]:
     """Upsert the stage's good rows; returns (accepted, updated, duplicates)."""
     table = ENTITY_TABLES[plan.target]
     key = list(table.key)
@@ -147,6 +155,8 @@ def load_entities(store: Store, plan: Plan) -> tuple[int, int, int]:
     changed = store.scalar("SELECT count(*) FROM _halqa_last")
     updated = store.scalar(f"SELECT count(*) FROM _halqa_last l WHERE EXISTS "
                            f"(SELECT 1 FROM {table.name} t WHERE {on_key})")
+    if plan.target == "members":  # what the upsert changes in consent, kept with who and when
+        audit_loaded_consents(store, "_halqa_last", ingest_id)
     sets = ", ".join(f"{ident(c)} = {_updated_value(table.name, c, cols, plan)}" for c in cols if c not in key)
     conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {sets}" if sets else "ON CONFLICT DO NOTHING"
     col_list = ", ".join(map(ident, cols))
