@@ -156,7 +156,7 @@ MIGRATIONS += (
         "UPDATE titles SET auto_created = false WHERE auto_created IS NULL",
     )),
 )
-# Every change of a member's consent, made through the service or by `halqa ingest`: who (key and role,
+# Every change of a member's consent, through the service or `halqa ingest`: who (key and role), when, which
 # purpose, old -> new, and the consent date that came with it (halqa.catalog.consent writes it).
 CONSENT_AUDIT_SQL = """CREATE TABLE IF NOT EXISTS consent_audit (
      changed_at TIMESTAMP NOT NULL, member_id VARCHAR NOT NULL, purpose VARCHAR NOT NULL,
