@@ -38,3 +38,24 @@ def test_known_ids_never_hide_a_member_added_or_accept_an_unknown_one(tmp_path) 
             writer.stop()
         assert store.scalar("SELECT count(*) FROM events WHERE source = 'writer-test'") == 3
         assert store.scalar("SELECT count(*) FROM quarantine WHERE file = 'api'") == 2
+
+
+def test_a_bad_event_posted_again_is_quarantined_once(tmp_path) -> None:
+    """Issue 11: the API's quarantine is idempotent like ingest's, within a request, across requests
+    and across server runs; the client is still told each time that the event was rejected."""
+    bad = _event("m001", "لا-يوجد", 5)  # an unknown title, named in Arabic
+    with Store.open(tmp_path / "q.duckdb") as store:
+        build_world(store)
+        for _ in range(2):  # two server runs
+            writer = EventWriter(Store(store.con.cursor(), store.path))
+            writer.start()
+            try:
+                for batch in ([bad, bad], [bad], [_event("ghost", "t-ar-1", 6), bad]):
+                    outcomes = writer.post_events(batch).result(30)
+                    assert all(o["status"] == "rejected" for o in outcomes)
+            finally:
+                writer.stop()
+        quarantined = store.rows("SELECT field, reason, raw FROM quarantine WHERE file = 'api' ORDER BY field")
+    assert [(f, r) for f, r, _ in quarantined] == [("member_id", "unknown member 'ghost' (PUT it to /v1/members first)"),
+                                                   ("title_id", "unknown title 'لا-يوجد' (PUT it to /v1/titles first)")]
+    assert '"لا-يوجد"' in quarantined[1][2]  # the raw event byte-exact, not escaped

@@ -217,9 +217,7 @@ class EventWriter:
             finally:
                 con.unregister("halqa_accepted")
         if quarantined:
-            con.executemany("INSERT INTO quarantine VALUES (?, 'events', 'api', ?, ?, ?, ?)",
-                            [(ingest_id, line, field, reason, json.dumps(row, default=str, ensure_ascii=False))
-                             for line, field, reason, row in quarantined])
+            self._quarantine(ingest_id, quarantined)
         n_dup = len(rows) - len(accepted) - len(quarantined)
         self.store.run("UPDATE ingests SET accepted = accepted + ?, rejected = rejected + ?, "
                        "duplicates = duplicates + ?, finished_at = now()::TIMESTAMP WHERE ingest_id = ?",
@@ -228,6 +226,22 @@ class EventWriter:
             self.stats[name] += n
         self.stats["batches"] += 1
         return outcomes, accepted
+
+    def _quarantine(self, ingest_id: int, rejected: list[tuple[int, str, str, dict[str, Any]]]) -> None:
+        """Quarantine each rejected event once, however often it is posted (the rule of
+        ``halqa ingest``, where a re-run's bad rows replace the last run's): an event already in
+        quarantine from the API with the same field and reason is not added again. ``line`` is
+        its position in the first request that brought it."""
+        first: dict[tuple[str, str, str], int] = {}
+        for line, field, reason, row in rejected:
+            first.setdefault((field, reason, json.dumps(row, default=str, ensure_ascii=False)), line)
+        stored = set(self.store.rows(
+            "SELECT field, reason, raw FROM quarantine WHERE target = 'events' AND file = 'api' "
+            "AND raw IN (SELECT unnest(?::VARCHAR[]))", [[raw for _, _, raw in first]]))
+        new = [(ingest_id, line, field, reason, raw) for (field, reason, raw), line in first.items()
+               if (field, reason, raw) not in stored]
+        if new:
+            self.store.con.executemany("INSERT INTO quarantine VALUES (?, 'events', 'api', ?, ?, ?, ?)", new)
 
     def _unknown(self, rows: list[dict[str, Any]]) -> list[tuple[int, bool, bool]]:
         """(position, member unknown, title unknown) of the rows naming a missing member or title."""
