@@ -44,7 +44,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: Path, log: Path, *args: str) -> tuple[subprocess.Popen, str]:
+def start_server(db: Path, log: Path, *args: str, ready: str = "/health") -> tuple[subprocess.Popen, str]:
+    """`halqa serve` on a free port, once ``ready`` answers 200 (``/health`` reads every block of the store)."""
     port = free_port()
     # Long keep-alive: tests that hold one connection per worker (tests/service/workers.py) must not
     # see it closed while a slow step (a CLI command on a loaded machine) runs.
@@ -57,7 +58,7 @@ def start_server(db: Path, log: Path, *args: str) -> tuple[subprocess.Popen, str
         if process.poll() is not None:
             raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
         try:
-            if httpx.get(url + "/health", timeout=2).status_code == 200:
+            if httpx.get(url + ready, timeout=2).status_code == 200:
                 return process, url
         except httpx.HTTPError:
             time.sleep(0.2)

@@ -92,3 +92,41 @@ def test_health_turns_503_when_the_store_goes_bad(tmp_path: Path, monkeypatch) -
         moved.rename(db)
     finally:
         stop_server(process)
+
+
+# Routes whose answers read the store when asked (in the world of tests/service/world.py).
+READS = ["/v1/titles", "/v1/members", "/v1/trends", "/v1/trends/regions", "/v1/data", "/v1/members/m001/events",
+         "/v1/members/m002/events", "/v1/campaigns", "/v1/titles/t-ar-1"]
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_store_damaged_while_serving_gives_503_and_one_log_line(tmp_path: Path, monkeypatch, workers: str) -> None:
+    """Issue 11: the store file truncated under a running server. Requests that need a block that is
+    gone answer 503 (never 500 or 400), the log gets one line (no trace), and the server keeps
+    answering what it can (keys are in memory, so refusals and whoami still work)."""
+    monkeypatch.setenv("HALQA_SERVICE_RECOMMEND", "false")  # not needed here: a faster start
+    db = tmp_path / "truncated.duckdb"
+    _, keys = prepare_store(db)
+    log = tmp_path / "server.log"
+    # Not /health: its check reads every block, and blocks already read are answered from memory.
+    process, url = start_server(db, log, "--workers", workers, ready="/openapi.json")
+    try:
+        with open(db, "r+b") as store_file:
+            store_file.truncate(HEADERS)  # the headers stay; every data block is gone
+        with httpx.Client(base_url=url, headers={"X-API-Key": keys["admin"]}, timeout=60) as admin:
+            statuses = {path: admin.get(path).status_code for path in READS * 2}
+            posted = admin.post("/v1/events", json={"member_id": "m001", "title_id": "t-ar-1", "event_type": "play",
+                                                    "ts": "2026-11-30T10:00:00"})
+            assert admin.get("/v1/whoami").status_code == 200
+        assert httpx.get(url + "/v1/titles").status_code == 401
+        assert httpx.get(url + "/health").status_code == 503
+    finally:
+        stop_server(process)
+    answered = set(statuses.values()) | {posted.status_code}
+    assert answered <= {200, 503}, statuses | {"POST /v1/events": posted.status_code}
+    assert 503 in answered
+    text = log.read_text()
+    assert "Traceback" not in text and "internal error" not in text, text[-3000:]
+    damage_lines = [line for line in text.splitlines() if "store damaged:" in line]
+    assert 1 <= len(damage_lines) <= 2 * int(workers) + 1, damage_lines  # at most one a minute per process
+    assert "Could not read" in damage_lines[0] or "damaged" in damage_lines[0]

@@ -23,6 +23,11 @@ EXPORTED_TABLES = ("titles", "creators", "members", "events", "genres", "themes"
                    "audience_campaigns", "audience_exports")
 
 
+class StoreDamaged(DataError):
+    """The store file is damaged (found when a query read a bad or missing block): the CLI exits 2,
+    the service answers 503."""
+
+
 def resolve_db_path(path: str | os.PathLike[str] | None = None) -> Path:
     """``--db`` wins, then ``$HALQA_DB``, then ``./halqa.duckdb``."""
     return Path(path or os.environ.get("HALQA_DB") or DEFAULT_DB)
@@ -260,6 +265,19 @@ def _is_damage(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.SerializationException) or any(word in text for word in _DAMAGE)
 
 
+def is_store_damage(exc: BaseException) -> bool:
+    """Whether ``exc``, or an error it was raised from or during, says the store file is damaged
+    (DuckDB's own errors, ``StoreDamaged``, or either's text carried back from the store process)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, StoreDamaged) or _is_damage(current):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def _open_error(path: str, exc: BaseException) -> UserError:
     """One line naming the store file and what is wrong with it (never a traceback)."""
     detail = _first_line(exc)
@@ -267,7 +285,7 @@ def _open_error(path: str, exc: BaseException) -> UserError:
         return DataError(f"{path}: not a halqa store (the file is not a DuckDB database); "
                          "pass --db with a halqa store file")
     if _is_damage(exc):
-        return DataError(f"{path}: the store file is damaged ({detail}); restore it from a backup or from a "
+        return StoreDamaged(f"{path}: the store file is damaged ({detail}); restore it from a backup or from a "
                          "`halqa export parquet` folder")
     return UserError(f"{path}: cannot open the store ({detail})")
 

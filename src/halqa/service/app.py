@@ -18,6 +18,7 @@ from halqa import __version__
 from halqa.catalog.consent import ConsentNotAllowed
 from halqa.errors import NotFoundError, UserError
 from halqa.service.deps import ServiceState
+from halqa.service.faults import DAMAGED_DETAIL, is_store_damage, log_damage
 from halqa.service.metrics import MetricsMiddleware
 from halqa.service.settings import Settings
 
@@ -131,6 +132,11 @@ def _routers() -> list[Any]:
     return [*domains.available_routers(), events.router, system.router, catalog.router, admin.router]
 
 
+def _store_damaged(exc: BaseException) -> JSONResponse:
+    log_damage(log, exc)
+    return JSONResponse({"detail": DAMAGED_DETAIL}, status_code=503)
+
+
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -148,12 +154,29 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(UserError)
     async def user_error(_: Request, exc: UserError) -> JSONResponse:
+        if is_store_damage(exc):  # StoreDamaged, or a UserError raised while reading a bad block
+            return _store_damaged(exc)
         return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    async def store_error(_: Request, exc: Exception) -> JSONResponse:
+        # Handled here, not by the catch-all below: Starlette re-raises what reaches that one, and
+        # uvicorn then logs its trace, which a damaged store would repeat on every request.
+        return _store_damaged(exc) if is_store_damage(exc) else _internal_error(exc)
+
+    import duckdb
+    from multiprocessing.managers import RemoteError
+
+    app.add_exception_handler(duckdb.Error, store_error)
+    app.add_exception_handler(RemoteError, store_error)  # the store process's error, as text
 
     @app.exception_handler(Exception)
     async def internal(_: Request, exc: Exception) -> JSONResponse:
-        # The trace goes to the server log under an id; the client sees the id only.
-        incident = uuid.uuid4().hex[:12]
-        log.error("internal error %s", incident, exc_info=exc)
-        return JSONResponse({"detail": f"internal error (incident {incident}); the server log has the details"},
-                            status_code=500)
+        return _store_damaged(exc) if is_store_damage(exc) else _internal_error(exc)
+
+
+def _internal_error(exc: BaseException) -> JSONResponse:
+    # The trace goes to the server log under an id; the client sees the id only.
+    incident = uuid.uuid4().hex[:12]
+    log.error("internal error %s", incident, exc_info=exc)
+    return JSONResponse({"detail": f"internal error (incident {incident}); the server log has the details"},
+                        status_code=500)

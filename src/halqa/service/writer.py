@@ -19,15 +19,18 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 
 from halqa.catalog import Store
 from halqa.catalog.rules import unknown_reference
+from halqa.service.faults import is_store_damage, log_damage
 
 log = logging.getLogger("halqa.service.writer")
 
@@ -154,7 +157,10 @@ class EventWriter:
             with self.store.transaction():
                 outcomes, accepted = self._commit(rows)
         except BaseException as exc:
-            log.exception("event batch of %d rows failed", len(rows))
+            if is_store_damage(exc):  # one line, not a trace per batch (the request answers 503)
+                log_damage(log, exc)
+            else:
+                log.exception("event batch of %d rows failed", len(rows))
             if not self._ingest_committed:
                 self._ingest_id = None  # its INSERT was rolled back with the batch
             for job in jobs:
@@ -179,8 +185,7 @@ class EventWriter:
         con = self.store.con
         table = pa.Table.from_pylist([{"seq": i, **{f: r.get(f) for f in EVENT_FIELDS}}
                                       for i, r in enumerate(rows)], schema=_SCHEMA)
-        con.register("halqa_incoming", table)
-        try:
+        with _registered(con, "halqa_incoming", table):
             unknown = self._unknown(rows)
             lo = min(r["ts"] for r in rows)
             hi = max(r["ts"] for r in rows)
@@ -188,8 +193,6 @@ class EventWriter:
             existing = set(self.store.rows(
                 "SELECT member_id, title_id, event_type, ts FROM events WHERE ts BETWEEN ? AND ? "
                 "AND member_id IN (SELECT DISTINCT member_id FROM halqa_incoming)", [lo, hi]))
-        finally:
-            con.unregister("halqa_incoming")
         bad = {seq: (no_member, no_title) for seq, no_member, no_title in unknown}
         self._remember_known([r for i, r in enumerate(rows) if i not in bad])
         outcomes, accepted, quarantined, keep = [], [], [], []
@@ -210,12 +213,9 @@ class EventWriter:
         ingest_id = self._ingest_row()
         if accepted:
             out = table.take(keep).drop_columns(["seq"])  # the rows already converted, not again
-            con.register("halqa_accepted", out)
-            try:
+            with _registered(con, "halqa_accepted", out):
                 self.store.run("INSERT INTO events SELECT member_id, title_id, event_type, ts, value, device, "
                                "source, ? FROM halqa_accepted", [ingest_id])
-            finally:
-                con.unregister("halqa_accepted")
         if quarantined:
             self._quarantine(ingest_id, quarantined)
         n_dup = len(rows) - len(accepted) - len(quarantined)
@@ -278,3 +278,18 @@ class EventWriter:
                                "WHERE ingest_id = ?", [self._ingest_id])
             except Exception:
                 log.exception("could not close the API ingest row")
+
+
+@contextmanager
+def _registered(con: Any, name: str, table: pa.Table) -> Iterator[None]:
+    """``table`` as the view ``name`` for the block. When the block failed, the transaction is
+    aborted and DuckDB refuses the unregister too: that refusal must not hide the block's error
+    (a damaged store would be reported as "transaction is aborted"). The next register replaces it."""
+    con.register(name, table)
+    try:
+        yield
+    except BaseException:
+        with suppress(duckdb.Error):
+            con.unregister(name)
+        raise
+    con.unregister(name)
