@@ -120,3 +120,15 @@ def test_a_version_2_store_gains_titles_auto_created(store_path: Path):
     with Store.open(store_path.parent / "fresh.duckdb") as fresh:
         fresh.import_parquet(export)
         assert fresh.rows("SELECT name, auto_created FROM titles") == [("الزين اللي فيك", False)]
+
+
+def test_a_backup_keeps_the_consent_audit_and_a_second_import_adds_nothing(store, tmp_path: Path):
+    """Issue 11: a store restored from `halqa export parquet` still proves who changed which consent."""
+    store.run("INSERT INTO consent_audit VALUES (TIMESTAMP '2026-11-01 09:00', 'ⵎ-1', 'marketing', true, false, "
+              "TIMESTAMP '2026-11-01 09:00', 'abc123', 'service', 'api')")
+    store.export_parquet(tmp_path / "out")
+    with Store.open(tmp_path / "copy.duckdb") as copy:
+        copy.import_parquet(tmp_path / "out")
+        copy.import_parquet(tmp_path / "out")
+        assert copy.rows("SELECT member_id, purpose, old_value, new_value, key_id FROM consent_audit") == \
+            [("ⵎ-1", "marketing", True, False, "abc123")]

@@ -19,8 +19,10 @@ from halqa.catalog import schema, taxonomy
 from halqa.errors import DataError, UserError
 
 DEFAULT_DB = "halqa.duckdb"
+# What a backup (`halqa export parquet`) holds: everything but the API keys' hashes. The consent
+# audit is there, so a store restored from an export still proves who changed which consent when.
 EXPORTED_TABLES = ("titles", "creators", "members", "events", "genres", "themes", "ingests", "quarantine",
-                   "audience_campaigns", "audience_exports")
+                   "audience_campaigns", "audience_exports", "consent_audit")
 
 
 class StoreDamaged(DataError):
@@ -244,8 +246,8 @@ class Store:
             key = " AND ".join(f"e.{c} = s.{c}" for c in schema.EVENTS.key)
             return (f"INSERT INTO events SELECT s.* FROM (SELECT DISTINCT ON ({', '.join(schema.EVENTS.key)}) * "
                     f"FROM {source}) s WHERE NOT EXISTS (SELECT 1 FROM events e WHERE {key})")
-        if name == "quarantine":  # no key: skip rows already there so a second import adds nothing
-            return f"INSERT INTO quarantine SELECT * FROM {source} EXCEPT ALL SELECT * FROM quarantine"
+        if name in ("quarantine", "consent_audit"):  # no key: skip rows already there, a second import adds nothing
+            return f"INSERT INTO {name} SELECT * FROM {source} EXCEPT ALL SELECT * FROM {name}"
         # BY NAME: an export made before a column was added still imports (the column takes its default).
         return f"INSERT OR REPLACE INTO {name} BY NAME SELECT * FROM {source}"
 
