@@ -70,6 +70,21 @@ def test_a_stray_cr_inside_a_value_rejects_that_row_alone_and_is_kept_byte_exact
     assert world.scalar("SELECT device FROM events WHERE epoch(ts) = 1700000004") == "two\r\nlines"
 
 
+@pytest.mark.parametrize("first_end", ["\r\n", "\n"], ids=["CRLF file", "LF file"])
+def test_a_stray_cr_before_a_line_end_is_no_part_of_the_last_value(world, tmp_path, first_end):
+    """Found by scripts/hardening_recheck.py: "...,1700000004\r\r\n" ending a row whose last column is
+    the timestamp cost that row (the CR was read as part of the value); it is line-ending noise."""
+    header = "member_id,title_id,event_type,ts"
+    rows = [f"m{1 + i % 3},t{1 + i % 3},play,{1_700_000_000 + i}" for i in range(8)]
+    text = header + first_end + first_end.join(rows[:4]) + "\r\r\n" + "\n".join(rows[4:]) + "\n"
+    path = tmp_path / "events.csv"
+    path.write_bytes(text.encode())
+    report = ingest_files(world, "events", [path])
+    assert (report.rows, report.accepted, report.rejected) == (8, 8, 0)
+    assert stored_ts(world) == list(range(8))
+    assert world.scalar("SELECT count(*) FROM members WHERE member_id LIKE '%' || chr(13) || '%'") == 0
+
+
 # -- quoting ---------------------------------------------------------------------------------------
 def test_an_unterminated_quote_rejects_its_line_and_keeps_every_row_after_it(world, tmp_path):
     rows = good_rows(300)

@@ -303,7 +303,9 @@ class _Lines:
                 raise _RecordTooLong()
             text, end = item[1], "\n"
             if text.endswith("\r"):  # CRLF: a line end to the reader, kept inside a quoted value
-                text, end = text[:-1], "\r\n"
+                # A stray CR before it ("\r\r\n") is line-ending noise, not the last field's data:
+                # kept, it would turn a timestamp or an id at the end of the row into a bad value.
+                text, end = text.rstrip("\r"), "\r\n"
             yield (text.replace("\r", CR_STAND_IN) if "\r" in text else text) + end
 
     @property
