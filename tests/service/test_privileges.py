@@ -40,7 +40,9 @@ def role_table() -> dict[tuple[str, str], frozenset[str] | None]:
 
 def _url(path: str) -> str:
     values = PATH_VALUES | next((v for prefix, v in PATH_VALUES_UNDER.items() if path.startswith(prefix)), {})
-    return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
+    # A parameter named here by no one (a route added later) gets a throwaway id: roles are checked
+    # before parameters, so the suite still proves who gets through.
+    return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), "0123456789ab"), path)
 
 
 def _call(served: Served, method: str, path: str, token: str | None) -> int:
