@@ -130,3 +130,37 @@ def test_a_store_damaged_while_serving_gives_503_and_one_log_line(tmp_path: Path
     damage_lines = [line for line in text.splitlines() if "store damaged:" in line]
     assert 1 <= len(damage_lines) <= 2 * int(workers) + 1, damage_lines  # at most one a minute per process
     assert "Could not read" in damage_lines[0] or "damaged" in damage_lines[0]
+
+
+def test_damage_is_read_from_duckdb_not_from_what_a_user_sent() -> None:
+    from halqa.catalog.store import StoreDamaged, is_store_damage
+    from halqa.errors import UserError
+
+    assert not is_store_damage(UserError("unknown genre 'checksum'"))  # a refusal quoting user input
+    assert is_store_damage(StoreDamaged("x.duckdb: the store file is damaged"))
+    try:
+        try:
+            raise duckdb.IOException('Could not read enough bytes from file "x.duckdb"')
+        except duckdb.Error:
+            raise UserError("while listing titles") from None
+    except UserError as raised:
+        assert is_store_damage(raised)  # raised while DuckDB was failing to read a block
+
+
+def test_damage_is_logged_once_a_minute_per_process(caplog) -> None:
+    import logging
+
+    from halqa.service import faults
+
+    log, now = logging.getLogger("halqa.service.test-faults"), [1000.0]
+    faults._last_logged, faults._unlogged = None, 0
+    with caplog.at_level(logging.ERROR, logger=log.name):
+        logged = []
+        for step in (0, 1, 30, 59, 61, 62):
+            now[0] = 1000.0 + step
+            logged.append(faults.log_damage(log, OSError("Could not read enough bytes"), clock=lambda: now[0]))
+    assert logged == [True, False, False, False, True, False]
+    assert [r.getMessage() for r in caplog.records] == [
+        "store damaged: Could not read enough bytes",
+        "store damaged: Could not read enough bytes (3 more requests hit it since the last line)"]
+    faults._last_logged, faults._unlogged = None, 0

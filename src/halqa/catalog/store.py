@@ -273,7 +273,10 @@ def is_store_damage(exc: BaseException) -> bool:
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
-        if isinstance(current, StoreDamaged) or _is_damage(current):
+        if isinstance(current, StoreDamaged):
+            return True
+        # halqa's own refusals quote what the user sent, so only DuckDB's words are read for damage.
+        if not isinstance(current, UserError) and _is_damage(current):
             return True
         seen.add(id(current))
         current = current.__cause__ or current.__context__
