@@ -78,6 +78,18 @@ def test_audience_files_are_safe(tmp_path: Path) -> None:
     _assert_safe(write_table(audience, tmp_path / "audience.csv"))
 
 
+def test_an_audience_file_halqa_wrote_reads_back_with_its_ids(tmp_path: Path) -> None:
+    """Found by scripts/hardening_recheck.py: `halqa audience-export` fed the file `halqa target --out`
+    wrote dropped members whose ids look like formulas (it read the defused '=... as an unknown id)."""
+    from halqa.audience.export import read_member_list
+
+    ids = [HOSTILE[0], HOSTILE[1], "m001", "'quoted-id", "ⵎ-2"]
+    written = write_table(pd.DataFrame({"member_id": ids, "score": [0.9, 0.8, 0.7, 0.6, 0.5]}),
+                          tmp_path / "audience.csv")
+    _assert_safe(written)
+    assert list(read_member_list(written)["member_id"]) == ids
+
+
 def _world(tmp_path: Path) -> Path:
     db = tmp_path / "csv.duckdb"
     with Store.open(db) as store:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from halqa.catalog import schema
-from halqa.catalog.csvsafe import write_csv
+from halqa.catalog.csvsafe import unescape_cell, write_csv
 from halqa.errors import ConfigError, DataError, NotFoundError, UserError
 
 _NAME = re.compile(r"^[\w][\w.\-]{0,79}$")
@@ -68,7 +68,8 @@ def read_member_list(path: str | Path) -> pd.DataFrame:
     if "member_id" not in frame.columns:
         raise DataError(f"{p}: no member_id column (columns: {', '.join(map(str, frame.columns)) or 'none'})")
     frame = frame.dropna(subset=["member_id"])
-    frame["member_id"] = frame["member_id"].astype(str).str.strip()
+    # halqa's own CSVs defuse ids that look like formulas ('=...): read those back as the ids they are
+    frame["member_id"] = frame["member_id"].astype(str).str.strip().map(unescape_cell)
     return frame[frame["member_id"] != ""].drop_duplicates("member_id")
 
 
