@@ -244,7 +244,8 @@ def _item17_api(server: Server, service: str, admin: str) -> None:
     bad = {"member_id": "ghost-ⵖ", "title_id": "t-ar-1", "event_type": "play", "ts": "2026-11-30T10:00:00Z"}
     before = server.fresh("GET", "/v1/data", admin).json()["counts"]["quarantine"]
     answers = [server.fresh("POST", "/v1/events", service, json=bad).status_code for _ in range(3)]
-    answers.append(server.fresh("POST", "/v1/events/batch", service, json=[bad, bad]).status_code)
+    batch = server.fresh("POST", "/v1/events/batch", service, json={"events": [bad, bad]})
+    answers.append(f"batch {batch.status_code}: {batch.json().get('rejected')} rejected")
     after = server.fresh("GET", "/v1/data", admin).json()["counts"]["quarantine"]
     record("17 (API) posting the same bad event again", after - before == 1,
            f"one unknown-member event posted 5 times (answers {answers}): quarantine grew by {after - before}")
