@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from halqa.cli.common import DbOption, JsonOption, console, print_json, user_errors
+from halqa.cli.studio import ByOption, NoteOption, ProposalArg, StatusOption, StudioOption
 
 app = typer.Typer(help="Screenplays: Fountain/FDX, PDF and HTML, breakdowns and language mix.",
                   no_args_is_help=True)
@@ -173,9 +174,6 @@ def develop_cmd(out: Annotated[Path, typer.Option("--out", help="Markdown file o
                       f"{len(result['pack']['figures'])} figures; no figure for: {', '.join(result['pack']['missing']) or '-'}")
 
 
-StudioOption = Annotated[Path | None, typer.Option("--studio-dir", help="Where proposals live (default: "
-                                                   "$HALQA_STUDIO_DIR, else ./halqa-studio).", show_default=False)]
-ByOption = Annotated[str, typer.Option("--by", help="Your name: who decided.")]
 
 
 @app.command("draft")
@@ -227,46 +225,38 @@ def draft_cmd(task: Annotated[str, typer.Argument(help="continue, alternatives, 
 
 @app.command("accept")
 @user_errors
-def accept_cmd(proposal: Annotated[str, typer.Argument(help="Proposal id (a unique prefix is enough).")],
-               by: ByOption, note: Annotated[str | None, typer.Option("--note")] = None,
-               studio_dir: StudioOption = None, as_json: JsonOption = False) -> None:
-    """Accept a drafted block: it is inserted into the script between halqa-generated marker notes."""
-    from halqa.studio.common import ProposalBook
-    from halqa.studio.script.draft import accept_block
+def accept_cmd(proposal: ProposalArg, by: ByOption, note: NoteOption = None, studio_dir: StudioOption = None,
+               as_json: JsonOption = False) -> None:
+    """Accept a drafted block: it is inserted into the script between halqa-generated marker notes
+    (the same as `halqa studio accept`)."""
+    from halqa.cli.studio import decide_command
 
-    result = accept_block(ProposalBook(studio_dir), proposal, by=by, note=note)
-    print_json(result) if as_json else console.print(f"accepted {result['proposal']}; inserted into "
-                                                     f"{result['inserted']}")
+    decide_command("script", proposal, True, by, note, studio_dir, as_json)
 
 
 @app.command("reject")
 @user_errors
-def reject_cmd(proposal: Annotated[str, typer.Argument(help="Proposal id (a unique prefix is enough).")],
-               by: ByOption, note: Annotated[str | None, typer.Option("--note")] = None,
-               studio_dir: StudioOption = None, as_json: JsonOption = False) -> None:
+def reject_cmd(proposal: ProposalArg, by: ByOption, note: NoteOption = None, studio_dir: StudioOption = None,
+               as_json: JsonOption = False) -> None:
     """Reject a drafted block (it never enters the script)."""
-    from halqa.studio.common import ProposalBook
-    from halqa.studio.script.draft import reject_block
+    from halqa.cli.studio import decide_command
 
-    result = reject_block(ProposalBook(studio_dir), proposal, by=by, note=note)
-    print_json(result) if as_json else console.print(f"rejected {result['proposal']}")
+    decide_command("script", proposal, False, by, note, studio_dir, as_json)
+
+
+@app.command("proposals")
+@user_errors
+def proposals_cmd(status: StatusOption = None, studio_dir: StudioOption = None, as_json: JsonOption = False) -> None:
+    """Drafted blocks and their status (the script part of `halqa studio proposals`)."""
+    from halqa.cli.studio import list_command
+
+    list_command("script", status, studio_dir, as_json)
 
 
 @app.command("provenance")
 @user_errors
 def provenance_cmd(file: FileArg, studio_dir: StudioOption = None, as_json: JsonOption = False) -> None:
     """Share of generated and human lines in a script, each accepted block's provenance, pending proposals."""
-    from halqa.studio.common import ProposalBook
-    from halqa.studio.script.draft import provenance_report
+    from halqa.cli.studio import provenance_command
 
-    result = provenance_report(file, ProposalBook(studio_dir))
-    if as_json:
-        print_json(result)
-        return
-    console.print(f"{file}: {result['lines']} lines, {result['generated_lines']} generated "
-                  f"({result['generated_share'] * 100:.1f}%), {result['human_lines']} by people; "
-                  f"{len(result['pending'])} proposals pending")
-    for b in result["generated_blocks"]:
-        console.print(f"  {b['proposal']}: {b['lines']} lines, accepted by {b.get('accepted_by')}, "
-                      f"{b.get('task')} by {b.get('model') or b.get('generator')}"
-                      + (f" via {b['backend']}" if b.get("backend") else ""))
+    provenance_command(file, studio_dir, as_json, script=True)

@@ -182,18 +182,19 @@ def draft(task: str, settings: LlmSettings, book: ProposalBook, *, script_path: 
 
 # ---------------------------------------------------------------- decisions
 
-def accept_block(book: ProposalBook, pid: str, *, by: str, note: str | None = None) -> dict:
+def accept_block(book: ProposalBook, pid: str, *, by: str, note: str | None = None,
+                 key_id: str | None = None) -> dict:
     """Accept a proposal and insert its block into the script, between marker notes."""
     proposal = book.get(pid)
     if proposal.kind != KIND:
         raise UserError(f"proposal {proposal.id} is a {proposal.kind}, not a screenplay block")
     if proposal.subject.startswith("pack:"):
-        decided = book.accept(proposal.id, by=by, note=note)
+        decided = book.accept(proposal.id, by=by, note=note, key_id=key_id)
         return {"proposal": decided.id, "status": decided.status, "inserted": None}
     path = Path(proposal.subject)
     script = read_fountain(path)
     already = any(m.group(1) == proposal.id for e in script.elements for m in _START_RE.finditer(e.text))
-    decided = book.accept(proposal.id, by=by, note=note)
+    decided = book.accept(proposal.id, by=by, note=note, key_id=key_id)
     if not already:
         block = parse_fountain(proposal.payload["fountain"]).elements
         where = _scene_end(script, proposal.payload.get("after_scene"))
@@ -202,11 +203,6 @@ def accept_block(book: ProposalBook, pid: str, *, by: str, note: str | None = No
         script.elements[where:where] = marked
         path.write_text(normalise_fountain(script), encoding="utf-8")
     return {"proposal": decided.id, "status": decided.status, "inserted": str(path), "already_in_file": already}
-
-
-def reject_block(book: ProposalBook, pid: str, *, by: str, note: str | None = None) -> dict:
-    decided = book.reject(pid, by=by, note=note)
-    return {"proposal": decided.id, "status": decided.status}
 
 
 def _scene_end(script: Script, scene: str | None) -> int:
