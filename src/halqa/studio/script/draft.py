@@ -140,11 +140,12 @@ def check_block(text: str) -> tuple[Script | None, str | None]:
 def draft(task: str, settings: LlmSettings, book: ProposalBook, *, script_path: Path | None = None,
           scene: str | None = None, line: str | None = None, to: str | None = None,
           pack_path: Path | None = None, on_token: Callable[[str], None] | None = None,
-          grammar: bool | None = None) -> Proposal:
+          grammar: bool | None = None, owner: str | None = None) -> Proposal:
     """Ask the model, validate (one repair round), store a pending proposal; returns it.
 
     ``grammar`` constrains decoding to Fountain with a GBNF grammar; by default it is on for a
-    local GGUF and off for servers (hosted APIs refuse the unknown field; llama.cpp's accept it)."""
+    local GGUF and off for servers (hosted APIs refuse the unknown field; llama.cpp's accept it).
+    ``owner`` is the service key that asked (its proposal is its own)."""
     script = read_fountain(script_path) if script_path else None
     pack = json.loads(Path(pack_path).read_text(encoding="utf-8")) if pack_path else None
     prompt, anchor = build_prompt(task, script, scene=scene, line=line, to=to, pack=pack)
@@ -177,7 +178,7 @@ def draft(task: str, settings: LlmSettings, book: ProposalBook, *, script_path: 
     subject = str(Path(script_path).resolve()) if script_path else f"pack:{Path(pack_path).resolve()}"
     payload = {"task": task, "fountain": write_fountain(block), "after_scene": anchor["after_scene"],
                "figures": figures, "line": line}
-    return book.propose(kind=KIND, subject=subject, payload=payload, provenance=provenance)
+    return book.propose(kind=KIND, subject=subject, payload=payload, provenance=provenance, owner=owner)
 
 
 # ---------------------------------------------------------------- decisions
