@@ -3,6 +3,7 @@ against llama.cpp's server on loopback: each key reaches its own scripts, jobs a
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import time
@@ -27,6 +28,7 @@ def served(tmp_path_factory, llama_server: str):
         env.setenv("HALQA_STUDIO_DIR", str(tmp / "studio"))
         env.setenv("HALQA_LLM_BASE_URL", llama_server)
         env.setenv("HALQA_LLM_MODEL", "tiny")
+        env.setenv("HALQA_LLM_GRAMMAR", "1")  # llama.cpp's server takes the Fountain grammar
         process, url = start_server(db, tmp / "server.log", "--rate-limit", "100000")
     try:
         yield Served(url, db, keys, {}, process, tmp / "server.log", extra={"studio": tmp / "studio"})
@@ -66,7 +68,7 @@ def test_exports_pdf_html_fdx(served: Served, dar_lhajja: Path, tmp_path: Path) 
                [e.text for e in parse_fdx(fdx).elements if e.kind == "character"]
     if shutil.which("pdftotext"):
         (tmp_path / "s.pdf").write_bytes(pdf.content)
-        text = subprocess.run(["pdftotext", str(tmp_path / "s.pdf"), "-"], capture_output=True, text=True).stdout
+        text = subprocess.run(["pdftotext", str(tmp_path / "s.pdf"), "-"], capture_output=True, text=True, check=True).stdout
         assert "ⴰⵣⵓⵍ" in text
 
 
@@ -139,3 +141,58 @@ def test_the_server_without_a_model_says_how_to_connect_one(monkeypatch) -> None
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(BackendUnavailableError, match="HALQA_LLM_BASE_URL"):
         server_settings()
+
+
+# ---------------------------------------------------------------- the dashboard's Script page
+
+from tests.service.conftest import ARTIFACTS  # noqa: E402
+from tests.service.test_dashboard import CHROMIUM, browser, page  # noqa: E402, F401 (fixtures)
+from tests.service.test_dashboard_tour import UNTRANSLATED  # noqa: E402
+
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} absent (apt-get install chromium)")
+
+
+def _open_script_page(page, served: Served, lang: str, text: str) -> None:  # noqa: F811
+    page.goto("about:blank")
+    page.goto(f"{served.url}/dashboard/#key={served.keys['creator']}&lang={lang}&page=script")
+    page.wait_for_selector("#tab-script")
+    page.fill("#script-text", text)
+    page.click("#script-run")
+    page.wait_for_selector("#script-beat-table tbody tr")
+    page.wait_for_function("document.getElementById('spinner').hidden")
+
+
+@needs_chromium
+def test_script_page_in_three_languages(page, served: Served, dar_lhajja: Path) -> None:  # noqa: F811
+    text = dar_lhajja.read_text(encoding="utf-8")
+    for lang, tab in (("en", "Script"), ("fr", "Scénario"), ("ar", "سيناريو")):
+        _open_script_page(page, served, lang, text)
+        assert page.locator("#tab-script").inner_text() == tab
+        assert page.locator("#script-characters tbody tr").count() == 3
+        body = page.inner_text("body")
+        assert not re.search(r"\b(null|NaN|undefined|None)\b", body), (lang, body[:2000])
+        left = page.evaluate(UNTRANSLATED, [lang, []])
+        assert not left, f"{lang}: not from the {lang} translation table: {left}"
+        assert page.inner_text("#status") == ""
+    preview = page.frame_locator("#script-preview")
+    assert preview.locator("[dir=auto]").first.is_visible()
+    assert preview.locator("text=واش بغيتي أتاي يا الحاجة؟").count() == 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "script-dashboard-ar.png"), full_page=True)
+
+
+@needs_chromium
+def test_script_page_drafts_and_accepts(page, served: Served, dar_lhajja: Path) -> None:  # noqa: F811
+    _open_script_page(page, served, "fr", dar_lhajja.read_text(encoding="utf-8"))
+    page.fill("#script-name", "page.fountain")
+    page.click("#script-draft")
+    pending = page.locator(".proposal", has=page.locator(".proposal-accept"))
+    pending.first.wait_for(timeout=240_000)
+    assert pending.first.locator(".proposal-status").inner_text() == "en attente"
+    pending.first.locator(".proposal-accept").click()
+    page.wait_for_function("document.getElementById('script-text').value.includes('halqa-generated')",
+                           timeout=60_000)
+    pid = page.evaluate("document.getElementById('script-text').value.match(/proposal=(\\w+) by/)[1]")
+    page.locator(f".proposal[data-id='{pid}'] .proposal-status", has_text="acceptée").wait_for(timeout=30_000)
+    assert page.locator(f".proposal[data-id='{pid}'] .proposal-accept").count() == 0  # decided: no buttons
+    assert page.inner_text("#status") == ""

@@ -130,6 +130,9 @@ def submit_draft(workspace: Workspace, name: str, params: dict[str, Any]) -> dic
     if params["task"] not in TASKS:
         raise UserError(f"unknown task {params['task']!r}: use one of {', '.join(TASKS)}")
     path = workspace.path(name)
+    if params.get("grammar") is None and os.environ.get("HALQA_LLM_GRAMMAR"):
+        # the operator knows whether the server takes a GBNF grammar (llama.cpp's do, hosted APIs may not)
+        params = params | {"grammar": os.environ["HALQA_LLM_GRAMMAR"].lower() in ("1", "true", "yes", "on")}
     settings = server_settings(temperature=params.get("temperature"), max_tokens=params.get("max_tokens"),
                                seed=params.get("seed"))
     record = {"id": uuid.uuid4().hex[:16], "kind": "script.draft", "owner": workspace.key_id, "script": name,
