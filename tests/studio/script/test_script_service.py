@@ -13,7 +13,9 @@ import pytest
 
 from halqa.catalog import Store
 from halqa.service.keys import create_key
-from tests.service.conftest import Served, start_server, stop_server
+from tests.service.conftest import ARTIFACTS, Served, start_server, stop_server
+from tests.service.test_dashboard import CHROMIUM, browser, page  # noqa: F401 (fixtures)
+from tests.service.test_dashboard_tour import UNTRANSLATED
 
 KEYS = ("creator", "other", "analyst", "service")
 
@@ -144,10 +146,6 @@ def test_the_server_without_a_model_says_how_to_connect_one(monkeypatch) -> None
 
 
 # ---------------------------------------------------------------- the dashboard's Script page
-
-from tests.service.conftest import ARTIFACTS  # noqa: E402
-from tests.service.test_dashboard import CHROMIUM, browser, page  # noqa: E402, F401 (fixtures)
-from tests.service.test_dashboard_tour import UNTRANSLATED  # noqa: E402
 
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} absent (apt-get install chromium)")
 
