@@ -104,11 +104,8 @@ def breakdown_cmd(file: FileArg, csv: Annotated[Path | None, typer.Option("--csv
 
     from halqa.studio.script import load_script
     from halqa.studio.script.breakdown import breakdown, breakdown_csv
-    from halqa.studio.script.layout import paginate, runtime_estimate
 
-    script = load_script(file)
-    result = breakdown(script, paper=paper)
-    result["runtime"] = runtime_estimate(paginate(script, paper))
+    result = breakdown(load_script(file), paper=paper)
     if csv:
         csv.write_text(breakdown_csv(result), encoding="utf-8")
         result["csv"] = str(csv)

@@ -104,10 +104,8 @@ def export(body: ExportRequest, _: Insights) -> Response:
 @router.post("/v1/script/breakdown", summary="Scenes, characters, locations, tagged items, stripboard, language mix")
 def breakdown(body: ScriptText, _: Insights) -> dict[str, Any]:
     from halqa.studio.script.breakdown import breakdown as run
-    from halqa.studio.script.layout import paginate, runtime_estimate
 
-    script = _script(body)
-    return run(script, paper=body.paper) | {"runtime": runtime_estimate(paginate(script, body.paper))}
+    return run(_script(body), paper=body.paper)
 
 
 @router.post("/v1/script/beats", summary="Three acts and the 15 Save the Cat beats placed on the draft")
