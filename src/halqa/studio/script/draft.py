@@ -26,7 +26,7 @@ from halqa.studio.script.fountain import (
     read_fountain,
     write_fountain,
 )
-from halqa.studio.script.llm import FOUNTAIN_GBNF, backend_label, stream_chat
+from halqa.studio.script.llm import FOUNTAIN_GBNF, backend_label, model_label, stream_chat
 from halqa.studio.script.model import ACTION, HEADING, Element, Script
 
 KIND = "script.block"
@@ -172,7 +172,7 @@ def draft(task: str, settings: LlmSettings, book: ProposalBook, *, script_path: 
     parameters = {"task": task, "temperature": settings.temperature, "max_tokens": settings.max_tokens,
                   "seed": settings.seed, "scene": scene, "to": to, "repaired": repaired, "figures": figures,
                   "grammar": "fountain-gbnf" if constraint else None}
-    provenance = Provenance.make(tool="script.draft", generator="halqa.studio.script.draft", model=settings.model,
+    provenance = Provenance.make(tool="script.draft", generator="halqa.studio.script.draft", model=model_label(settings),
                                  backend=backend_label(settings), parameters=parameters, inputs=inputs,
                                  prompt="\n\n".join(m["content"] for m in messages))
     subject = str(Path(script_path).resolve()) if script_path else f"pack:{Path(pack_path).resolve()}"
