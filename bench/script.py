@@ -194,12 +194,18 @@ def main() -> None:
     parser.add_argument("--scenes", type=int, default=230)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--library", action="store_true", help="Also time the library calls (no start-up).")
+    parser.add_argument("--pages-only", action="store_true", help="Only the page counts against Final Draft.")
     parser.add_argument("--fd-corpus", type=Path, default=HERE / ".cache" / "fd-reference",
                         help="Folder of <id>.fountain files named in bench/fd_reference.json.")
     args = parser.parse_args()
     from halqa.studio.script.sample import long_script
 
     workdir = Path(tempfile.mkdtemp(prefix="halqa-bench-script-"))
+    if args.pages_only:
+        rows = page_counts(args.fd_corpus, workdir)
+        print_page_counts(rows, args.fd_corpus)
+        print(json.dumps({"page_counts": rows}, ensure_ascii=False))
+        return
     path = workdir / "long.fountain"
     path.write_text(long_script(args.scenes), encoding="utf-8")
     print(f"{path}: {path.stat().st_size} bytes, {args.scenes} scenes; load {os.getloadavg()[0]:.1f} "
