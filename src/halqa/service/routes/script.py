@@ -58,7 +58,7 @@ class DraftRequest(BaseModel):
 def _script(body: ScriptText) -> Any:
     from halqa.studio.script.workspace import parse_upload
 
-    return parse_upload(body.text.encode("utf-8"), "request." + body.format)
+    return parse_upload(body.text, "request." + body.format)
 
 
 def _workspace(who: Principal) -> Any:
@@ -141,13 +141,11 @@ def read(name: ScriptName, who: Insights) -> dict[str, Any]:
 @router.post("/v1/script/scripts/{name}/draft", status_code=202,
              summary="Draft with the server's language model (a job: poll /v1/script/jobs/{id})")
 def draft(name: ScriptName, body: DraftRequest, who: Insights) -> dict[str, Any]:
-    from halqa.errors import BackendUnavailableError
     from halqa.studio.script.workspace import submit_draft
 
-    try:
-        return submit_draft(_workspace(who), name, body.model_dump())
-    except BackendUnavailableError as exc:
-        raise HTTPException(503, str(exc)) from exc
+    # without a model configured this is a 400 naming the variables to set (the server works; its
+    # operator has not chosen a model), like every other refusal
+    return submit_draft(_workspace(who), name, body.model_dump())
 
 
 @router.get("/v1/script/jobs/{job_id}", summary="A draft job: status, text streamed so far, the pending proposal")

@@ -33,11 +33,13 @@ _EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="halqa-script")
 _STREAM_EVERY_S = 0.25  # how often the streamed text is written to the job record
 
 
-def parse_upload(data: bytes, name: str) -> Script:
+def parse_upload(data: bytes | str, name: str) -> Script:
     """A script from uploaded bytes: FDX when the name says so (or the bytes are XML), else Fountain."""
     from halqa.studio.script.fdx import parse_fdx
     from halqa.studio.script.fountain import decode_text, parse_fountain
 
+    if isinstance(data, str):  # text from a JSON body: a lone surrogate is not UTF-8 (named by decode_text)
+        data = data.encode("utf-8", "surrogatepass")
     if len(data) > MAX_SCRIPT_BYTES:
         raise UserError(f"{name}: larger than {MAX_SCRIPT_BYTES // 2**20} MiB")
     if name.lower().endswith(".fdx") or data.lstrip()[:5] == b"<?xml":
