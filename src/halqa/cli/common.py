@@ -7,14 +7,16 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from halqa.catalog import Store
 from halqa.errors import UserError
+
+if TYPE_CHECKING:  # DuckDB is imported by the commands that open a store, not by every command
+    from halqa.catalog import Store
 
 console = Console()
 err_console = Console(stderr=True)
@@ -49,7 +51,7 @@ def fail(message: str, code: int = 2) -> None:
 
 def open_store(db: Path | None, *, read_only: bool = False) -> Store:
     """The store; beside a running `halqa serve`, a read-only snapshot from it (see service/control.py)."""
-    from halqa.catalog import resolve_db_path
+    from halqa.catalog import Store, resolve_db_path
     from halqa.catalog.serving import control_file
 
     path = resolve_db_path(db)

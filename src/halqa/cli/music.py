@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from halqa.cli.common import JsonOption, console, err_console, print_json, user_errors
+from halqa.cli.studio import ByOption, NoteOption, ProposalArg, StatusOption, StudioOption
 
 app = typer.Typer(help="Composition assistant: chaabi, gnawa, Andalusi, ahidous, rai, trap and maqam "
                        "with real quarter tones; MIDI, MusicXML, WAV and stems with provenance.",
@@ -221,45 +222,28 @@ def analyse_cmd(file: Annotated[Path, typer.Argument(help="A MIDI or WAV file.")
 
 @app.command("accept")
 @user_errors
-def accept_cmd(proposal: Annotated[str, typer.Argument(help="Proposal id (or a unique prefix).")],
-               by: Annotated[str, typer.Option("--by", help="Who decides.")],
-               note: Annotated[str | None, typer.Option("--note")] = None, as_json: JsonOption = False) -> None:
-    """Accept a generated piece."""
-    from halqa.studio.music.api import decide
+def accept_cmd(proposal: ProposalArg, by: ByOption, note: NoteOption = None, studio_dir: StudioOption = None,
+               as_json: JsonOption = False) -> None:
+    """Accept a generated piece (the same as `halqa studio accept`)."""
+    from halqa.cli.studio import decide_command
 
-    _decided(decide(proposal, True, by=by, note=note), as_json)
+    decide_command("music", proposal, True, by, note, studio_dir, as_json)
 
 
 @app.command("reject")
 @user_errors
-def reject_cmd(proposal: Annotated[str, typer.Argument(help="Proposal id (or a unique prefix).")],
-               by: Annotated[str, typer.Option("--by", help="Who decides.")],
-               note: Annotated[str | None, typer.Option("--note")] = None, as_json: JsonOption = False) -> None:
+def reject_cmd(proposal: ProposalArg, by: ByOption, note: NoteOption = None, studio_dir: StudioOption = None,
+               as_json: JsonOption = False) -> None:
     """Reject a generated piece."""
-    from halqa.studio.music.api import decide
+    from halqa.cli.studio import decide_command
 
-    _decided(decide(proposal, False, by=by, note=note), as_json)
+    decide_command("music", proposal, False, by, note, studio_dir, as_json)
 
 
 @app.command("proposals")
 @user_errors
-def proposals_cmd(status: Annotated[str | None, typer.Option("--status", help="pending, accepted or rejected.")]
-                  = None, as_json: JsonOption = False) -> None:
-    """Generated pieces and their status."""
-    from halqa.studio.music.api import proposals
+def proposals_cmd(status: StatusOption = None, studio_dir: StudioOption = None, as_json: JsonOption = False) -> None:
+    """Generated pieces and their status (the music part of `halqa studio proposals`)."""
+    from halqa.cli.studio import list_command
 
-    rows = proposals(status)
-    if as_json:
-        print_json({"proposals": rows})
-        return
-    table = Table("id", "subject", "status", "created")
-    for r in rows:
-        table.add_row(r["id"], r["subject"], r["status"], r["created_at"][:19])
-    console.print(table)
-
-
-def _decided(result: dict, as_json: bool) -> None:
-    if as_json:
-        print_json(result)
-    else:
-        console.print(f"proposal {result['id']} ({result['subject']}) is {result['status']}")
+    list_command("music", status, studio_dir, as_json)

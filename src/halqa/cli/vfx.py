@@ -11,6 +11,8 @@ import typer
 from rich.table import Table
 
 from halqa.cli.common import JsonOption, console, err_console, fail, print_json, user_errors
+from halqa.cli.studio import ByOption, NoteOption, ProposalArg, StatusOption
+from halqa.cli.studio import StudioOption as BookOption
 
 app = typer.Typer(help="Visual effects and editing: looks, grades, keys, titles, subtitles, shots, trailers.",
                   no_args_is_help=True)
@@ -255,31 +257,30 @@ def trailer_cmd(film: Src, length: Annotated[float, typer.Option("--length", hel
     console.print(f"proposal {report['proposal']} is pending: [bold]halqa vfx accept {report['proposal']} --by NAME[/]")
 
 
-def _decide(pid: str, by: str, note: str | None, studio: Path | None, accept: bool, as_json: bool) -> None:
-    from halqa.studio.common import ProposalBook
-
-    book = ProposalBook(studio)
-    proposal = (book.accept if accept else book.reject)(pid, by=by, note=note)
-    report = {"proposal": proposal.id, "kind": proposal.kind, "subject": proposal.subject,
-              "status": proposal.status, "by": by, "artifacts": list(proposal.artifacts)}
-    _show(report, as_json, f"proposal {proposal.id}")
-
-
 @app.command("accept")
 @user_errors
-def accept_cmd(pid: Annotated[str, typer.Argument(help="Proposal id (a unique prefix is enough).")],
-               by: Annotated[str, typer.Option("--by", help="Who decides.")],
-               note: Annotated[str | None, typer.Option("--note")] = None, studio: StudioOption = None,
+def accept_cmd(pid: ProposalArg, by: ByOption, note: NoteOption = None, studio: BookOption = None,
                as_json: JsonOption = False) -> None:
-    """Accept a proposed cut."""
-    _decide(pid, by, note, studio, True, as_json)
+    """Accept a proposed cut (the same as `halqa studio accept`)."""
+    from halqa.cli.studio import decide_command
+
+    decide_command("vfx", pid, True, by, note, studio, as_json)
 
 
 @app.command("reject")
 @user_errors
-def reject_cmd(pid: Annotated[str, typer.Argument(help="Proposal id (a unique prefix is enough).")],
-               by: Annotated[str, typer.Option("--by", help="Who decides.")],
-               note: Annotated[str | None, typer.Option("--note")] = None, studio: StudioOption = None,
+def reject_cmd(pid: ProposalArg, by: ByOption, note: NoteOption = None, studio: BookOption = None,
                as_json: JsonOption = False) -> None:
     """Reject a proposed cut."""
-    _decide(pid, by, note, studio, False, as_json)
+    from halqa.cli.studio import decide_command
+
+    decide_command("vfx", pid, False, by, note, studio, as_json)
+
+
+@app.command("proposals")
+@user_errors
+def proposals_cmd(status: StatusOption = None, studio: BookOption = None, as_json: JsonOption = False) -> None:
+    """Proposed cuts and their status (the vfx part of `halqa studio proposals`)."""
+    from halqa.cli.studio import list_command
+
+    list_command("vfx", status, studio, as_json)

@@ -11,6 +11,7 @@
     { id: "campaigns", section: "page-campaigns", needs: "/v1/campaigns", roles: ["admin", "analyst"], load: loadCampaigns },
     { id: "data", section: "page-data", needs: "/v1/data", roles: ["admin", "analyst"], load: loadData },
     { id: "music", section: "page-music", needs: "/v1/music/styles", roles: ["admin", "analyst", "creator"], load: () => window.HALQA_MUSIC.load({ api, t, report, key: () => state.key }) },
+    { id: "script", section: "page-script", needs: "/v1/script/parse", roles: ["admin", "analyst", "creator"], load: () => window.HALQA_SCRIPT.load({ t, report, key: () => state.key }) },
   ];
   const $ = (id) => document.getElementById(id);
 

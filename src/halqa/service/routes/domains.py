@@ -30,6 +30,21 @@ def available_routers() -> list[Any]:
 
     if vfx.available():
         routers.append(vfx.router)
+    routers += _studio_routers()
+    return routers
+
+
+def _studio_routers() -> list[Any]:
+    """The studio's proposals (every part) and the screenplay assistant (its extra: screenplay-tools)."""
+    from importlib.util import find_spec
+
+    from halqa.service.routes import studio
+
+    routers = [studio.router]
+    if find_spec("screenplay_tools") is not None:
+        from halqa.service.routes import script
+
+        routers.append(script.router)
     return routers
 
 

@@ -7,7 +7,7 @@ files (downloadable one by one) and the pending proposal.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
 from fastapi import Path as PathParam
@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from halqa.service.deps import Insights
+from halqa.service.routes.studio import DecisionBody
 
 router = APIRouter(tags=["music"])
 JobId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{12}$")]
@@ -33,11 +34,6 @@ class ComposeRequest(BaseModel):
     seed: int = Field(0, ge=0, le=2**31 - 1)
     sample_rate: int = Field(44100, ge=8000, le=96000)
     stems: bool = True
-
-
-class Decision(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    note: str | None = Field(None, max_length=500)
 
 
 @router.get("/v1/music/styles", summary="Styles, modes (cents, ajnas, cadences) and rhythms, with sources")
@@ -79,24 +75,24 @@ def job_notes(job_id: JobId, _: Insights) -> dict[str, Any]:
     return notes_of(job_id)
 
 
-@router.get("/v1/music/proposals", summary="Generated pieces and their status")
-def proposals(_: Insights, status: str | None = None) -> dict[str, Any]:
-    from halqa.studio.music.api import proposals as listed
+@router.get("/v1/music/proposals", summary="Generated pieces and their status (as /v1/studio/proposals?kind=music)")
+def proposals(who: Insights, status: Literal["pending", "accepted", "rejected"] | None = None) -> dict[str, Any]:
+    from halqa.service.routes.studio import list_for
 
-    return {"proposals": listed(status)}
+    return list_for("music", status, who)
 
 
 @router.post("/v1/music/proposals/{proposal_id}/accept", summary="Accept a generated piece (final)")
-def accept(proposal_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{4,64}$")], decision: Decision,
+def accept(proposal_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{4,64}$")], decision: DecisionBody,
            who: Insights) -> dict[str, Any]:
-    from halqa.studio.music.api import decide
+    from halqa.service.routes.studio import decide_for
 
-    return decide(proposal_id, True, by=who.name, note=decision.note)
+    return decide_for("music", proposal_id, True, decision, who)
 
 
 @router.post("/v1/music/proposals/{proposal_id}/reject", summary="Reject a generated piece (final)")
-def reject(proposal_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{4,64}$")], decision: Decision,
+def reject(proposal_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{4,64}$")], decision: DecisionBody,
            who: Insights) -> dict[str, Any]:
-    from halqa.studio.music.api import decide
+    from halqa.service.routes.studio import decide_for
 
-    return decide(proposal_id, False, by=who.name, note=decision.note)
+    return decide_for("music", proposal_id, False, decision, who)

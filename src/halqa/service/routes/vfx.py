@@ -16,6 +16,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from halqa.service.deps import Insights
+from halqa.service.routes.studio import DecisionBody
 
 router = APIRouter(tags=["vfx"])
 MediaName = Annotated[str, PathParam(pattern=r"^[\w][\w.\-]{0,119}$")]
@@ -49,11 +50,6 @@ class JobRequest(BaseModel):
     length: float = Field(60.0, ge=3, le=600, description="trailer: seconds.")
     title: list[Annotated[str, Field(max_length=120)]] = Field(default_factory=list, max_length=4)
     music: str | None = Field(None, pattern=r"^[\w][\w.\-]{0,119}$", description="trailer: the bed.")
-
-
-class Decision(BaseModel):
-    by: str = Field(min_length=1, max_length=120)
-    note: str | None = Field(None, max_length=2000)
 
 
 @router.get("/v1/vfx/looks", summary="The shipped colour looks")
@@ -112,19 +108,16 @@ def job(job_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$")], _: Insight
     return get(_studio(), job_id)
 
 
-@router.get("/v1/vfx/proposals", summary="Proposed cuts, oldest first")
-def proposals(_: Insights, status: Literal["pending", "accepted", "rejected"] | None = None) -> dict[str, Any]:
-    from halqa.studio.common import ProposalBook
+@router.get("/v1/vfx/proposals", summary="Proposed cuts, oldest first (as /v1/studio/proposals?kind=vfx)")
+def proposals(who: Insights, status: Literal["pending", "accepted", "rejected"] | None = None) -> dict[str, Any]:
+    from halqa.service.routes.studio import list_for
 
-    found = ProposalBook(_studio()).list(kind="vfx.trailer", status=status)
-    return {"proposals": [p.model_dump(mode="json") | {"status": p.status} for p in found]}
+    return list_for("vfx", status, who)
 
 
 @router.post("/v1/vfx/proposals/{pid}/{decision}", summary="Accept or reject a proposed cut")
 def decide(pid: Annotated[str, PathParam(pattern=r"^[0-9a-f]{4,16}$")], decision: Literal["accept", "reject"],
-           body: Decision, _: Insights) -> dict[str, Any]:
-    from halqa.studio.common import ProposalBook
+           body: DecisionBody, who: Insights) -> dict[str, Any]:
+    from halqa.service.routes.studio import decide_for
 
-    book = ProposalBook(_studio())
-    proposal = (book.accept if decision == "accept" else book.reject)(pid, by=body.by, note=body.note)
-    return proposal.model_dump(mode="json") | {"status": proposal.status}
+    return decide_for("vfx", pid, decision == "accept", body, who)

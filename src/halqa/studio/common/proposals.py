@@ -44,6 +44,7 @@ class Decision(BaseModel):
     by: str = Field(min_length=1)
     at: datetime
     note: str | None = None
+    key_id: str | None = None  # the service key that decided, when it came over the API
 
 
 class Proposal(BaseModel):
@@ -51,7 +52,8 @@ class Proposal(BaseModel):
 
     ``kind`` says what it is (``script.block``, ``music.piece``, ``vfx.trailer``);
     ``subject`` what it belongs to (a script path, a project name); ``payload`` the
-    generated content or a description of it; ``artifacts`` the files it wrote.
+    generated content or a description of it; ``artifacts`` the files it wrote; ``owner``
+    the service key that asked for it (None: made at the command line, the folder's own).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -64,15 +66,18 @@ class Proposal(BaseModel):
     artifacts: tuple[str, ...] = ()
     created_at: datetime
     decision: Decision | None = None
+    owner: str | None = None
 
     @property
     def status(self) -> Status:
         return self.decision.status if self.decision else "pending"
 
 
-def proposal_id(kind: str, subject: str, payload: Any, provenance: Provenance) -> str:
-    """A stable id from what was generated and how (not when)."""
+def proposal_id(kind: str, subject: str, payload: Any, provenance: Provenance, owner: str | None = None) -> str:
+    """A stable id from what was generated and how (not when), and for whom when a key asked."""
     identity = {"kind": kind, "subject": subject, "payload": payload, "how": provenance.identity()}
+    if owner is not None:  # two keys asking the same thing get one proposal each
+        identity["owner"] = owner
     canonical = json.dumps(identity, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:_ID_LENGTH]
 
@@ -92,9 +97,10 @@ class ProposalBook:
         payload: Any,
         provenance: Provenance,
         artifacts: list[Path] | tuple[Path, ...] = (),
+        owner: str | None = None,
     ) -> Proposal:
         """Record a pending proposal, or return the existing one with the same identity."""
-        pid = proposal_id(kind, subject, payload, provenance)
+        pid = proposal_id(kind, subject, payload, provenance, owner)
         with self._locked():
             existing = self._load(pid) if self._path(pid).exists() else None
             if existing is not None:
@@ -107,6 +113,7 @@ class ProposalBook:
                 provenance=provenance,
                 artifacts=tuple(str(a) for a in artifacts),
                 created_at=datetime.now(UTC),
+                owner=owner,
             )
             self._save(proposal)
         return proposal
@@ -117,28 +124,29 @@ class ProposalBook:
 
     def list(self, *, subject: str | None = None, kind: str | None = None,
              status: Status | None = None) -> list[Proposal]:
-        """Proposals, oldest first, optionally only one subject, kind or status."""
+        """Proposals, oldest first, optionally only one subject, kind (or ``script.*``) or status."""
         found = [self._load(p.stem) for p in sorted(self.folder.glob("*.json"))]
         keep = [
             p for p in found
             if (subject is None or p.subject == subject)
-            and (kind is None or p.kind == kind)
+            and (kind is None or p.kind == kind or (kind.endswith(".*") and p.kind.startswith(kind[:-1])))
             and (status is None or p.status == status)
         ]
         return sorted(keep, key=lambda p: (p.created_at, p.id))
 
-    def accept(self, pid: str, *, by: str, note: str | None = None) -> Proposal:
-        return self._decide(pid, "accepted", by, note)
+    def accept(self, pid: str, *, by: str, note: str | None = None, key_id: str | None = None) -> Proposal:
+        return self._decide(pid, "accepted", by, note, key_id)
 
-    def reject(self, pid: str, *, by: str, note: str | None = None) -> Proposal:
-        return self._decide(pid, "rejected", by, note)
+    def reject(self, pid: str, *, by: str, note: str | None = None, key_id: str | None = None) -> Proposal:
+        return self._decide(pid, "rejected", by, note, key_id)
 
     # -- internals ---------------------------------------------------------------------------
 
     def _decide(self, pid: str, status: Literal["accepted", "rejected"], by: str,
-                note: str | None) -> Proposal:
+                note: str | None, key_id: str | None = None) -> Proposal:
         if not by.strip():
             raise UserError("a decision needs the name of the person who made it (--by)")
+        self._resolve(pid)  # an unknown id is refused before the folder (and its lock) is created
         with self._locked():
             proposal = self._load(self._resolve(pid))
             if proposal.decision is not None:
@@ -151,7 +159,7 @@ class ProposalBook:
                 )
             decided = proposal.model_copy(
                 update={"decision": Decision(status=status, by=by.strip(),
-                                             at=datetime.now(UTC), note=note)}
+                                             at=datetime.now(UTC), note=note, key_id=key_id)}
             )
             self._save(decided)
         return decided

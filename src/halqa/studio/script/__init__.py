@@ -4,8 +4,19 @@ from halqa.studio.script.fdx import parse_fdx, read_fdx, write_fdx
 from halqa.studio.script.fountain import parse_fountain, read_fountain, write_fountain
 from halqa.studio.script.model import Element, Script, TitleField
 
-__all__ = ["Element", "Script", "TitleField", "load_script", "parse_fdx", "parse_fountain", "read_fdx",
-           "read_fountain", "write_fdx", "write_fountain"]
+__all__ = [
+    "Element",
+    "Script",
+    "TitleField",
+    "accept_block",
+    "load_script",
+    "parse_fdx",
+    "parse_fountain",
+    "read_fdx",
+    "read_fountain",
+    "write_fdx",
+    "write_fountain",
+]
 
 
 def load_script(path) -> Script:
@@ -17,3 +28,10 @@ def load_script(path) -> Script:
         from halqa.errors import NotFoundError
         raise NotFoundError(f"{path}: no such file")
     return read_fdx(path) if path.suffix.lower() == ".fdx" else read_fountain(path)
+
+
+def accept_block(book, pid: str, *, by: str, note: str | None = None, key_id: str | None = None) -> dict:
+    """Accept a drafted block and insert it into its script (what accepting a ``script.block`` does)."""
+    from halqa.studio.script.draft import accept_block as insert
+
+    return insert(book, pid, by=by, note=note, key_id=key_id)

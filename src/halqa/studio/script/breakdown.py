@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from halqa.studio.script.language import LANGUAGES, label_words
-from halqa.studio.script.layout import Layout, format_eighths, paginate
+from halqa.studio.script.layout import Layout, format_eighths, paginate, runtime_estimate
 from halqa.studio.script.model import CHARACTER, DIALOGUE, HEADING, LYRIC, Script
 
 _LATIN_HEADING_RE = re.compile(
@@ -187,6 +187,7 @@ def breakdown(script: Script, *, paper: str = "letter") -> dict:
     return {
         "pages": layout.page_count,
         "paper": layout.paper,
+        "runtime": runtime_estimate(layout),
         "scenes": [_scene_dict(s) for s in scene_list],
         "characters": chars,
         "locations": locations(scene_list),

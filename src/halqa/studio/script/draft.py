@@ -26,7 +26,7 @@ from halqa.studio.script.fountain import (
     read_fountain,
     write_fountain,
 )
-from halqa.studio.script.llm import FOUNTAIN_GBNF, backend_label, stream_chat
+from halqa.studio.script.llm import FOUNTAIN_GBNF, backend_label, model_label, stream_chat
 from halqa.studio.script.model import ACTION, HEADING, Element, Script
 
 KIND = "script.block"
@@ -140,11 +140,12 @@ def check_block(text: str) -> tuple[Script | None, str | None]:
 def draft(task: str, settings: LlmSettings, book: ProposalBook, *, script_path: Path | None = None,
           scene: str | None = None, line: str | None = None, to: str | None = None,
           pack_path: Path | None = None, on_token: Callable[[str], None] | None = None,
-          grammar: bool | None = None) -> Proposal:
+          grammar: bool | None = None, owner: str | None = None) -> Proposal:
     """Ask the model, validate (one repair round), store a pending proposal; returns it.
 
     ``grammar`` constrains decoding to Fountain with a GBNF grammar; by default it is on for a
-    local GGUF and off for servers (hosted APIs refuse the unknown field; llama.cpp's accept it)."""
+    local GGUF and off for servers (hosted APIs refuse the unknown field; llama.cpp's accept it).
+    ``owner`` is the service key that asked (its proposal is its own)."""
     script = read_fountain(script_path) if script_path else None
     pack = json.loads(Path(pack_path).read_text(encoding="utf-8")) if pack_path else None
     prompt, anchor = build_prompt(task, script, scene=scene, line=line, to=to, pack=pack)
@@ -171,29 +172,30 @@ def draft(task: str, settings: LlmSettings, book: ProposalBook, *, script_path: 
     parameters = {"task": task, "temperature": settings.temperature, "max_tokens": settings.max_tokens,
                   "seed": settings.seed, "scene": scene, "to": to, "repaired": repaired, "figures": figures,
                   "grammar": "fountain-gbnf" if constraint else None}
-    provenance = Provenance.make(tool="script.draft", generator="halqa.studio.script.draft", model=settings.model,
+    provenance = Provenance.make(tool="script.draft", generator="halqa.studio.script.draft", model=model_label(settings),
                                  backend=backend_label(settings), parameters=parameters, inputs=inputs,
                                  prompt="\n\n".join(m["content"] for m in messages))
     subject = str(Path(script_path).resolve()) if script_path else f"pack:{Path(pack_path).resolve()}"
     payload = {"task": task, "fountain": write_fountain(block), "after_scene": anchor["after_scene"],
                "figures": figures, "line": line}
-    return book.propose(kind=KIND, subject=subject, payload=payload, provenance=provenance)
+    return book.propose(kind=KIND, subject=subject, payload=payload, provenance=provenance, owner=owner)
 
 
 # ---------------------------------------------------------------- decisions
 
-def accept_block(book: ProposalBook, pid: str, *, by: str, note: str | None = None) -> dict:
+def accept_block(book: ProposalBook, pid: str, *, by: str, note: str | None = None,
+                 key_id: str | None = None) -> dict:
     """Accept a proposal and insert its block into the script, between marker notes."""
     proposal = book.get(pid)
     if proposal.kind != KIND:
         raise UserError(f"proposal {proposal.id} is a {proposal.kind}, not a screenplay block")
     if proposal.subject.startswith("pack:"):
-        decided = book.accept(proposal.id, by=by, note=note)
+        decided = book.accept(proposal.id, by=by, note=note, key_id=key_id)
         return {"proposal": decided.id, "status": decided.status, "inserted": None}
     path = Path(proposal.subject)
     script = read_fountain(path)
     already = any(m.group(1) == proposal.id for e in script.elements for m in _START_RE.finditer(e.text))
-    decided = book.accept(proposal.id, by=by, note=note)
+    decided = book.accept(proposal.id, by=by, note=note, key_id=key_id)
     if not already:
         block = parse_fountain(proposal.payload["fountain"]).elements
         where = _scene_end(script, proposal.payload.get("after_scene"))
@@ -202,11 +204,6 @@ def accept_block(book: ProposalBook, pid: str, *, by: str, note: str | None = No
         script.elements[where:where] = marked
         path.write_text(normalise_fountain(script), encoding="utf-8")
     return {"proposal": decided.id, "status": decided.status, "inserted": str(path), "already_in_file": already}
-
-
-def reject_block(book: ProposalBook, pid: str, *, by: str, note: str | None = None) -> dict:
-    decided = book.reject(pid, by=by, note=note)
-    return {"proposal": decided.id, "status": decided.status}
 
 
 def _scene_end(script: Script, scene: str | None) -> int:

@@ -18,6 +18,7 @@ labelled in two steps:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -122,16 +123,20 @@ def _arabic_label(word: str, variety: str) -> tuple[str, str]:
 _ARABIZI_LABEL = {"arabizi": "ary-Latn", "french": "fra-Latn", "english": "eng-Latn"}
 
 
-def _latin_labels(words: list[str]) -> list[tuple[str, str]]:
-    """arabizi's label per Latin word, undecided words taking their nearest decided neighbour's."""
+@functools.lru_cache(maxsize=1 << 16)
+def _arabizi_word(word: str) -> tuple[str, str] | None:
+    """arabizi's label for one word (it reads a word on its own, so a script's repeated words are
+    looked up once: most of a breakdown's time was this call)."""
     import arabizi
 
-    decided: list[tuple[str, str] | None] = []
-    for w in words:
-        tokens = [t for t in arabizi.detect(w) if t.script.value in _ARABIZI_LABEL or t.script.value == "unknown"]
-        value = tokens[0].script.value if tokens else "unknown"
-        decided.append((_ARABIZI_LABEL[value], f"arabizi: {tokens[0].evidence}") if value in _ARABIZI_LABEL
-                       else None)
+    tokens = [t for t in arabizi.detect(word) if t.script.value in _ARABIZI_LABEL or t.script.value == "unknown"]
+    value = tokens[0].script.value if tokens else "unknown"
+    return (_ARABIZI_LABEL[value], f"arabizi: {tokens[0].evidence}") if value in _ARABIZI_LABEL else None
+
+
+def _latin_labels(words: list[str]) -> list[tuple[str, str]]:
+    """arabizi's label per Latin word, undecided words taking their nearest decided neighbour's."""
+    decided = [_arabizi_word(w) for w in words]
     out = []
     for i, label in enumerate(decided):
         out.append(label or _nearest(decided, i))
@@ -156,5 +161,5 @@ def language_mix(texts: list[str]) -> dict[str, int]:
 
 def main_direction(texts: list[str]) -> str:
     """``rtl`` when most words are in Arabic script, else ``ltr`` (for the page's mirror layout)."""
-    scripts = Counter(w.script for t in texts for w in label_words(t))
+    scripts = Counter(s for t in texts for s in map(script_of, _WORD_RE.findall(t)) if s)
     return "rtl" if scripts and scripts.most_common(1)[0][0] == "Arab" else "ltr"

@@ -1,8 +1,8 @@
 """Industry page layout: line wrapping, pagination with Final Draft's rules, eighths, runtime.
 
 Geometry (12-pt Courier-style, 10 characters an inch, 6 lines an inch):
-action and headings from 1.5" for 6.0" (60 characters), dialogue 2.5"-6.0" (35), parentheticals
-from 3.1" (25), cues at 3.7", transitions flush right at 7.5". Letter pages hold 54 body lines
+action and headings from 1.5" (61 characters, as Final Draft's PDFs hold), dialogue 2.5"-6.0"
+(35), parentheticals from 3.1" (26), cues at 3.7", transitions flush right at 7.5". Letter pages hold 54 body lines
 between 1" margins (the count Final Draft's own pages give), A4 57.
 
 Final Draft's default template puts two blank lines before a scene heading (``SpaceBefore=24``
@@ -40,14 +40,17 @@ from halqa.studio.script.model import (
 
 PAGE_SIZES = {"letter": (8.5, 11.0), "a4": (8.27, 11.69)}
 LINES_PER_PAGE = {"letter": 54, "a4": 57}
-# left edge (inches from the page's left) and width in characters, per element kind
+# left edge (inches from the page's left) and width in characters, per element kind. Widths are
+# what Final Draft's own PDFs hold (SimonGZ/jumpcut's corpus of public scripts with their Final
+# Draft PDFs, see bench/script.py): 61 characters of action (a 6" column that takes one more),
+# 26 of parenthetical, 35 of dialogue; dual dialogue columns of 29.
 GEOMETRY = {
-    HEADING: (1.5, 60), ACTION: (1.5, 60), SECTION: (1.5, 60), SYNOPSIS: (1.5, 60),
-    CHARACTER: (3.7, 38), PARENTHETICAL: (3.1, 25), DIALOGUE: (2.5, 35), LYRIC: (2.5, 35),
-    TRANSITION: (1.5, 60),
+    HEADING: (1.5, 61), ACTION: (1.5, 61), SECTION: (1.5, 61), SYNOPSIS: (1.5, 61),
+    CHARACTER: (3.7, 38), PARENTHETICAL: (3.1, 26), DIALOGUE: (2.5, 35), LYRIC: (2.5, 35),
+    TRANSITION: (1.5, 61),
 }
-DUAL_GEOMETRY = {CHARACTER: (3.0, 18), PARENTHETICAL: (2.6, 18), DIALOGUE: (2.5, 20), LYRIC: (2.5, 20)}
-DUAL_RIGHT_OFFSET = 3.0  # inches between the two columns of dual dialogue
+DUAL_GEOMETRY = {CHARACTER: (2.5, 20), PARENTHETICAL: (2.0, 24), DIALOGUE: (1.5, 29), LYRIC: (1.5, 29)}
+DUAL_RIGHT_OFFSET = 3.1  # inches between the two columns of dual dialogue (1.5"-4.4" and 4.6"-7.5")
 MIN_SPLIT_LINES = 2
 _SENTENCE_END_RE = re.compile(r"[.!?؟…][\"'”»)]*$")
 
@@ -110,8 +113,15 @@ def runtime_estimate(layout: Layout) -> dict:
 
 # ---------------------------------------------------------------- wrapping
 
+_TOKEN_RE = re.compile(r"\S+|\s+")
+
+
 def wrap_runs(styled: list[Run], width: int) -> list[list[Run]]:
     """Greedy word wrap of styled runs to ``width`` characters; newlines start new lines."""
+    if len({r.style for r in styled}) == 1:  # one style (most lines): wrap the plain text
+        first = styled[0]
+        return [[Run(text, first.bold, first.italic, first.underline)] if text else []
+                for text in _wrap_plain("".join(r.text for r in styled), width)]
     lines: list[list[Run]] = [[]]
     used = 0
     for run in styled:
@@ -119,7 +129,7 @@ def wrap_runs(styled: list[Run], width: int) -> list[list[Run]]:
             if hard_i:
                 lines.append([])
                 used = 0
-            for token in re.findall(r"\S+|\s+", segment):
+            for token in _TOKEN_RE.findall(segment):
                 if token.isspace():
                     if used and used + len(token) <= width:
                         lines[-1].append(Run(token, run.bold, run.italic, run.underline))
@@ -141,6 +151,30 @@ def wrap_runs(styled: list[Run], width: int) -> list[list[Run]]:
     for line in lines:
         _trim(line)
     return [_merge(line) for line in lines]
+
+
+def _wrap_plain(text: str, width: int) -> list[str]:
+    """The same greedy wrap as ``wrap_runs`` on unstyled text, without a run per word."""
+    lines = [""]
+    for hard_i, segment in enumerate(text.split("\n")):
+        if hard_i:
+            lines.append("")
+        for token in _TOKEN_RE.findall(segment):
+            if token.isspace():
+                if lines[-1] and len(lines[-1]) + len(token) <= width:
+                    lines[-1] += token
+                continue
+            while len(token) > width:  # a word longer than the line is cut
+                if lines[-1]:
+                    lines.append("")
+                lines[-1] = token[:width]
+                lines.append("")
+                token = token[width:]
+            if len(lines[-1]) + len(token) > width:
+                lines[-1] = lines[-1].rstrip()
+                lines.append("")
+            lines[-1] += token
+    return [line.rstrip() for line in lines]
 
 
 def _merge(line: list[Run]) -> list[Run]:

