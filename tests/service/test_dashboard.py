@@ -33,7 +33,9 @@ def page(browser, served: Served):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar-MA")
     page = context.new_page()
     external: list[str] = []
-    page.on("request", lambda r: external.append(r.url) if not r.url.startswith(served.url) else None)
+    # data: and blob: URLs never leave the browser (a chart drawn to PNG, a CSV download)
+    page.on("request", lambda r: external.append(r.url)
+            if not r.url.startswith((served.url, "data:", "blob:")) else None)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     yield page

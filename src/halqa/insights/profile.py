@@ -56,11 +56,13 @@ def profile(store: Any, entity: str, target: str, *, weeks: int = 26, as_of: str
     period = common.window_period(weeks * 7, end)
     params = {"target": target, **common.period_params(period, None)}
     weekly = engine.run(store, weekly_plays(entity), params)
+    first = store.scalar("SELECT min(ts) FROM events_analytics")
+    data_start = max(period.start, first.date()) if first is not None else period.start
     cells = engine.run(store, audience_breakdown(entity), params)
     fans = fans_also_like(store, target, entity=entity, window=f"{weeks * 7}d", as_of=end, top=fans_top, k=k)
     return {"entity": entity, "id": target, **about, "k": k,
             "window": {"start": str(period.start), "end": str(period.end), "weeks": weeks},
-            "audience": _breakdown(cells, k), "timeline": _timeline(weekly, period, k),
+            "audience": _breakdown(cells, k), "timeline": _timeline(weekly, data_start, period.end, k),
             "fans_also_like": {key: fans[key] for key in ("suppressed", "target_audience", "rows", "reason")
                                if key in fans}}
 
@@ -100,14 +102,15 @@ def _breakdown(cells: Any, k: int) -> dict[str, Any]:
     return out
 
 
-def _timeline(weekly: Any, period: Any, k: int) -> dict[str, Any]:
-    """Weekly plays (None: fewer than k members that week); weeks cut by the window are partial."""
+def _timeline(weekly: Any, start: dt.date, end: dt.date, k: int) -> dict[str, Any]:
+    """Weekly plays (None: fewer than k members that week); weeks cut by the window, or begun
+    before the first event, are partial (drawn as such, not as drops)."""
     weeks, plays, partial = [], [], []
     for week, count, members in weekly.itertuples(index=False):
         day = week.date() if hasattr(week, "date") else week
         weeks.append(day.isoformat())
         plays.append(int(count) if members >= k else None)
-        partial.append(bool(day < period.start or day + dt.timedelta(days=7) > period.end))
+        partial.append(bool(day < start or day + dt.timedelta(days=7) > end))
     return {"weeks": weeks, "plays": plays, "partial": partial}
 
 

@@ -110,7 +110,7 @@ class DomainCalls:
         k = self.settings.min_group
         last = _last_ts(as_of)
         start, end = self.reader().rows(
-            f"SELECT max(ts) - to_days(CAST(? AS INTEGER)), max(ts) FROM ({last})", [weeks * 7])[0]
+            f"SELECT greatest(max(ts) - to_days(CAST(? AS INTEGER)), min(ts)), max(ts) FROM ({last})", [weeks * 7])[0]
         rows = self.reader().rows(f"""
             WITH last AS (SELECT max(ts) AS end_ts FROM ({last})),
             e AS (SELECT e.member_id, date_trunc('week', e.ts) AS week, {item} AS item
@@ -124,7 +124,8 @@ class DomainCalls:
         weeks_seen = sorted({r[0] for r in rows})
         for week, name, plays, members in rows:
             series.setdefault(name, {})[week] = plays if members >= k else None
-        # The first and last weeks are cut by the window: flagged, so they are not drawn as drops.
+        # The first and last weeks are cut by the window (or by the first event, when the data begins
+        # mid-week): flagged, so they are not drawn as drops.
         partial = [bool(start is not None and (w < start or w + timedelta(days=7) > end + timedelta(microseconds=1)))
                    for w in weeks_seen]
         return {"segment": seg.to_dict(), "by": by, "k": k, "weeks": [w.date().isoformat() for w in weeks_seen],

@@ -143,5 +143,32 @@
     rel_lift: { en: "relative lift {lift}%, interval (%) ", fr: "hausse relative {lift} %, intervalle (%) ", ar: "زيادة نسبية {lift}٪، المجال (٪) " },
     reasons: { en: "Reasons", fr: "Raisons", ar: "الأسباب" },
     group: { en: "Group", fr: "Groupe", ar: "المجموعة" },
+    // Trends: any dates
+    custom_range: { en: "Dates…", fr: "Dates…", ar: "تواريخ…" },
+    date_from: { en: "From", fr: "Du", ar: "من" },
+    date_to: { en: "To", fr: "Au", ar: "إلى" },
+    range_needed: { en: "Choose a first and a last day (the first on or before the last).", fr: "Choisissez un premier et un dernier jour (le premier avant le dernier).", ar: "اختر يومًا أول ويومًا أخيرًا (الأول قبل الأخير)." },
+    // Recommendations: the slot policy
+    placed_tag: { en: "placed by the slot policy", fr: "placé par la règle des places", ar: "وضعته قاعدة الحصص" },
+    placed_note: { en: "Scores are not in rank order where a slot policy (the Moroccan creators' share, variety) placed a title above one the model scored higher: those titles are marked.", fr: "Les scores ne suivent pas le rang là où une règle des places (part des créateurs marocains, variété) a placé un titre au-dessus d'un titre mieux noté par le modèle : ces titres sont signalés.", ar: "النقاط ليست بترتيب المراتب حيث وضعت قاعدة الحصص (حصة المبدعين المغاربة، التنويع) عنوانًا فوق عنوان منحه النموذج نقاطًا أعلى: هذه العناوين معلَّمة." },
+    // Audience: the targeting reasons (halqa.audience.targeting.REASON_TEXT has the English the CLI prints)
+    tr_comparable: { en: "watched comparable: {titles}", fr: "a vu des titres comparables : {titles}", ar: "شاهد أعمالًا مماثلة: {titles}" },
+    tr_follows: { en: "follows {creator}", fr: "suit {creator}", ar: "يتابع {creator}" },
+    tr_similar: { en: "watched similar: {titles}", fr: "a vu des titres proches : {titles}", ar: "شاهد أعمالًا قريبة: {titles}" },
+    tr_genres: { en: "watches {genres}", fr: "regarde ou écoute {genres}", ar: "يشاهد أو يستمع إلى {genres}" },
+    tr_language: { en: "speaks {language}", fr: "parle {language}", ar: "يتحدث {language}" },
+    tr_region: { en: "lives in {region}", fr: "habite {region}", ar: "يقيم في {region}" },
+    tr_activity: { en: "active member ({titles} titles)", fr: "membre actif ({titles} titres)", ar: "عضو نشيط ({titles} عنوانًا)" },
+    tr_since_release: { en: "active since the release", fr: "actif depuis la sortie", ar: "نشيط منذ الإصدار" },
+    tr_broad: { en: "broad reach (no strong signal)", fr: "large portée (aucun signal fort)", ar: "وصول واسع (لا إشارة قوية)" },
+    // every language of halqa.catalog.taxonomy.LANGUAGES has its name (never a raw code on a page)
+    lang_pt: { en: "Portuguese", fr: "Portugais", ar: "البرتغالية" },
+    lang_hi: { en: "Hindi", fr: "Hindi", ar: "الهندية" },
+    lang_tr: { en: "Turkish", fr: "Turc", ar: "التركية" },
+    lang_ko: { en: "Korean", fr: "Coréen", ar: "الكورية" },
+    lang_ja: { en: "Japanese", fr: "Japonais", ar: "اليابانية" },
+    lang_zh: { en: "Chinese", fr: "Chinois", ar: "الصينية" },
+    lang_und: { en: "Undetermined", fr: "Indéterminée", ar: "غير محددة" },
+    lang_zxx: { en: "No linguistic content", fr: "Sans contenu linguistique", ar: "بلا محتوى لغوي" },
   });
 })();
