@@ -127,7 +127,13 @@ def test_data_page_shows_counts_and_quarantine(page, served: Served) -> None:
 def test_creator_sees_only_aggregated_pages(page, served: Served) -> None:
     open_dashboard(page, served, role="creator", lang="en", tab="trends")
     tabs = page.locator("#tabs button").all_inner_texts()
-    assert tabs == ["Trends"]
+    assert tabs == ["Trends", "Model"]  # the model's status is about the model, no member in it
+    # a creator's search finds titles and creators, never members
+    with page.expect_response(lambda r: "/v1/search" in r.url) as answer:
+        page.fill("#search", "m01")
+    assert answer.value.status == 200
+    page.wait_for_selector("#search-results:not([hidden])")
+    assert page.locator("#search-results a[href*='member=']").count() == 0
 
 
 def test_a_bad_key_gets_the_login_form(page, served: Served) -> None:

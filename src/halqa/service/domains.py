@@ -129,7 +129,8 @@ class DomainCalls:
         partial = [bool(start is not None and (w < start or w + timedelta(days=7) > end + timedelta(microseconds=1)))
                    for w in weeks_seen]
         return {"segment": seg.to_dict(), "by": by, "k": k, "weeks": [w.date().isoformat() for w in weeks_seen],
-                "partial": partial,
+                "partial": partial, "window": {"start": start.isoformat() if start else None,
+                                               "end": end.isoformat() if end else None},
                 "series": [{"item": name, "plays": [cells.get(w) for w in weeks_seen]}
                            for name, cells in series.items()]}
 

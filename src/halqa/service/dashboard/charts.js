@@ -53,8 +53,11 @@
     const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", direction: "ltr" }, container);
     const all = series.flatMap((s) => s.values.filter((v) => v !== null));
     const max = Math.max(1, ...all);
+    // Weeks sit at their dates (a week missing from the data leaves its gap), as the seasons do.
+    const days = x.map((d) => Date.parse(`${d}T00:00:00Z`) / 864e5);
+    const dated = days.length > 1 && days.every((d) => !Number.isNaN(d)) && days[days.length - 1] > days[0];
     const px = (i) => {
-      const t = x.length > 1 ? i / (x.length - 1) : 0.5;
+      const t = dated ? (days[i] - days[0]) / (days[days.length - 1] - days[0]) : x.length > 1 ? i / (x.length - 1) : 0.5;
       return rtl ? W - P - t * (W - 2 * P) : P + t * (W - 2 * P);
     };
     const py = (v) => H - P - (v / max) * (H - 2 * P);
@@ -76,10 +79,15 @@
       let d = "", pen = false;
       s.values.forEach((v, i) => {
         if (v === null || partial[i]) { pen = false; return; }
+        if (dated && i > 0 && days[i] - days[i - 1] > 7) pen = false;  // weeks without data: no line across
         d += `${pen ? "L" : "M"}${px(i).toFixed(1)},${py(v).toFixed(1)} `;
         pen = true;
       });
       if (d) el("path", { d, fill: "none", stroke: colour, "stroke-width": 2 }, svg);
+      // a dot per week, so a week standing alone (its neighbours suppressed or without data) is seen
+      s.values.forEach((v, i) => {
+        if (v !== null && v !== undefined && !partial[i]) el("circle", { cx: px(i), cy: py(v), r: 2.2, fill: colour, class: "point" }, svg);
+      });
       // A partial week is a point of its own, linked to its neighbour by a dashed line: not a drop.
       s.values.forEach((v, i) => {
         if (v === null || !partial[i]) return;
