@@ -232,7 +232,7 @@ def test_every_table_downloads_as_csv_and_every_chart_as_png(page, served: Serve
     page.wait_for_selector("#data-counts tbody tr")
     with page.expect_download() as got:
         page.locator("#page-data .exports .export-csv").first.click()
-    text = open(got.value.path(), encoding="utf-8").read()
+    text = got.value.path().read_text(encoding="utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     counts = served.client("analyst").get("/v1/data").json()["counts"]
@@ -241,13 +241,13 @@ def test_every_table_downloads_as_csv_and_every_chart_as_png(page, served: Serve
     open_profile(page, served, "ar", "title", ramadan_plays)
     with page.expect_download() as got:
         page.locator("#profile-fans").locator("xpath=../preceding-sibling::div[@class='exports']").locator("button").click()
-    rows = list(csv.reader(io.StringIO(open(got.value.path(), encoding="utf-8").read().lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(got.value.path().read_text(encoding="utf-8").lstrip("\ufeff"))))
     fans = served.client("analyst").get(f"/v1/titles/{ramadan_plays}/profile", params={"weeks": 52}).json()
     assert [r[0] for r in rows[1:]] == [f["name"] for f in fans["fans_also_like"]["rows"]]  # Arabic byte-exact
     for chart in ("#profile-timeline", "#profile-region"):
         with page.expect_download() as got:
             page.locator(chart).locator("xpath=preceding-sibling::div[@class='exports']").locator("button").click()
-        png = open(got.value.path(), "rb").read()
+        png = got.value.path().read_bytes()
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
         from PIL import Image
 
@@ -258,3 +258,16 @@ def test_every_table_downloads_as_csv_and_every_chart_as_png(page, served: Serve
         ".page:not([hidden]) .exports .export-csv").count()
     assert page.locator(".page:not([hidden]) .chart, .page:not([hidden]) .bars").count() == page.locator(
         ".page:not([hidden]) .exports .export-png").count()
+
+
+def test_the_new_pages_fit_a_phone(page, served: Served, ramadan_plays: str) -> None:  # noqa: F811
+    page.set_viewport_size({"width": 340, "height": 800})
+    for lang in ("en", "ar"):
+        open_profile(page, served, lang, "title", ramadan_plays)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 340, f"profile overflows ({lang})"
+        page.fill("#search", "Title")
+        page.wait_for_selector("#search-results:not([hidden]) a.entity")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 340, f"search results overflow ({lang})"
+        open_dashboard(page, served, lang=lang, tab="model")
+        page.wait_for_selector("#model-facts tbody tr")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 340, f"model page overflows ({lang})"

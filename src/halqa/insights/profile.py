@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pandas as pd
+
 from halqa import engines as engine
 from halqa.engines.base import QueryDef
 from halqa.errors import ConfigError, NotFoundError
@@ -94,7 +96,7 @@ def _breakdown(cells: Any, k: int) -> dict[str, Any]:
     value is left out (never shown as 'nan' or 'None')."""
     out: dict[str, dict[str, int | None]] = {dim: {} for dim in BREAKDOWN}
     for dim, value, members in cells.itertuples(index=False):
-        if value is None or value != value:
+        if value is None or pd.isna(value):
             continue
         out[dim][value] = int(members) if members >= k else None
     for dim in BREAKDOWN:

@@ -60,7 +60,7 @@ def record_run(model_path: str | Path, kind: str, summary: dict[str, Any]) -> Pa
 
     path = Path(f"{model_path}.{kind}.json")
     path.parent.mkdir(parents=True, exist_ok=True)
-    stamped = {"recorded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), **summary}
+    stamped = {"recorded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **summary}
     path.write_text(json.dumps(stamped, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     return path
 
@@ -73,7 +73,7 @@ def model_status(model_path: str | Path) -> dict[str, Any]:
     model = Path(model_path)
     out: dict[str, Any] = {"trained_at": None, "training": None, "evaluation": None}
     if model.exists():
-        out["trained_at"] = dt.datetime.fromtimestamp(model.stat().st_mtime, dt.timezone.utc).isoformat(
+        out["trained_at"] = dt.datetime.fromtimestamp(model.stat().st_mtime, dt.UTC).isoformat(
             timespec="seconds")
     for kind in ("training", "evaluation"):
         path = Path(f"{model}.{kind}.json")
