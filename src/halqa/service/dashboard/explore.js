@@ -31,7 +31,8 @@
     fit_seconds: { en: "Training time (s)", fr: "Durée d'entraînement (s)", ar: "مدة التدريب (ث)" },
     validation_ndcg: { en: "Validation NDCG@10 (tuning)", fr: "NDCG@10 de validation (réglage)", ar: "NDCG@10 للتحقق (الضبط)" },
     last_evaluation: { en: "Last evaluation", fr: "Dernière évaluation", ar: "آخر تقييم" },
-    evaluated_at: { en: "halqa evaluate, {date}, k = {k}", fr: "halqa evaluate, {date}, k = {k}", ar: "halqa evaluate، {date}، k = {k}" },
+    // the command and "k = …" isolated (FSI … PDI) so they read left to right inside Arabic
+    evaluated_at: { en: "halqa evaluate, {date}, k = {k}", fr: "halqa evaluate, {date}, k = {k}", ar: "\u2068halqa evaluate\u2069، {date}، \u2068k = {k}\u2069" },
     no_evaluation: { en: "No evaluation recorded yet: run halqa evaluate on this store.", fr: "Aucune évaluation enregistrée : lancez halqa evaluate sur ce magasin.", ar: "لا تقييم مسجل بعد: شغّل halqa evaluate على هذا المخزن." },
     model_unavailable: { en: "No model is served:", fr: "Aucun modèle n'est servi :", ar: "لا نموذج معتمد:" },
     split_model: { en: "Split / model", fr: "Découpage / modèle", ar: "التقسيم / النموذج" },
@@ -197,7 +198,8 @@
       return;
     }
     const k = evaluation.k;
-    $("model-eval-note").textContent = ctx.t("evaluated_at", { date: ctx.fmtDate(isoUtc(evaluation.recorded_at)), k: ctx.fmtNum(k) });
+    const isolated = (v) => `\u2068${v}\u2069`;  // a date keeps its own order inside the sentence
+    $("model-eval-note").textContent = ctx.t("evaluated_at", { date: isolated(ctx.fmtDate(isoUtc(evaluation.recorded_at))), k: ctx.fmtNum(k) });
     const cols = [`recall@${k}`, `ndcg@${k}`, `hit_rate@${k}`, "coverage", "local_share"];
     const served = (name) => name.split("/")[1] === info.model;
     const entries = Object.entries(evaluation.results || {}).sort(([a], [b]) => Number(served(b)) - Number(served(a)));
