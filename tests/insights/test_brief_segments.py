@@ -60,3 +60,34 @@ def test_brief_is_written_for_every_segment(demo_store, tmp_path, segment, monke
     for chart in drawn:  # each picture says whom and when it describes
         assert chart.subtitle == f"{segment}, {window[0]} to {window[1]} (end excluded)"
         assert not any(str(label) in ("nan", "None") for label in chart.labels)
+    assert_charts_agree_with_text(drawn, result["figures"])
+
+
+# Each chart against the brief's own figures (what its text cites): the same items under the same
+# names, with the same values. chart slug -> (figure source, value in the chart, interval keys).
+CHART_FACTS = {
+    "top_genres": ({"report": "trends", "by": "genre", "list": "top"}, lambda v: round(v["share"] * 100, 2), None),
+    "growth": ({"report": "trends", "by": "genre", "list": "rising"}, lambda v: v["growth"], ("growth_low", "growth_high")),
+    "lift": ({"report": "trends", "by": "genre", "list": "lift"}, lambda v: v["lift"], ("lift_low", "lift_high")),
+    "demand_per_title": ({"report": "demand_supply", "by": "genre"}, lambda v: v["pairs_per_title"], None),
+    "completion_by_length": ({"report": "engagement", "by": "length"}, lambda v: round(v["completion_rate"] * 100, 2), None),
+}
+
+
+def assert_charts_agree_with_text(drawn: list, figures: list[dict]) -> None:
+    compared = 0
+    for chart in drawn:
+        source, value_of, interval = CHART_FACTS[chart.slug]
+        bars = dict(zip(chart.labels, range(len(chart.labels))))
+        cited = [f for f in figures if {k: f["source"].get(k) for k in source} == source]
+        for fig in cited:
+            if value_of(fig["values"]) is None:
+                continue
+            assert fig["label"] in bars, f"{chart.slug}: the text names {fig['label']!r}, the chart shows {chart.labels}"
+            i = bars[fig["label"]]
+            assert chart.values[i] == pytest.approx(value_of(fig["values"])), (chart.slug, fig["label"])
+            compared += 1
+            if interval and chart.low is not None and fig["values"].get(interval[1]) is not None:
+                assert chart.low[i] == pytest.approx(fig["values"][interval[0]]), (chart.slug, fig["label"])
+                assert chart.high[i] == pytest.approx(fig["values"][interval[1]]), (chart.slug, fig["label"])
+    assert compared > 0, "the charts should share figures with the text"

@@ -33,7 +33,9 @@ def page(browser, served: Served):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar-MA")
     page = context.new_page()
     external: list[str] = []
-    page.on("request", lambda r: external.append(r.url) if not r.url.startswith(served.url) else None)
+    # data: and blob: URLs never leave the browser (a chart drawn to PNG, a CSV download)
+    page.on("request", lambda r: external.append(r.url)
+            if not r.url.startswith((served.url, "data:", "blob:")) else None)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     yield page
@@ -125,8 +127,15 @@ def test_data_page_shows_counts_and_quarantine(page, served: Served) -> None:
 def test_creator_sees_only_aggregated_pages(page, served: Served) -> None:
     open_dashboard(page, served, role="creator", lang="en", tab="trends")
     tabs = page.locator("#tabs button").all_inner_texts()
-    # no member-level page; the studio's Script page is a creator's own (issue 14)
-    assert tabs == ["Trends", "Script"]
+    # no member-level page: the studio's Script page is a creator's own (issue 14), and the
+    # model's status is about the model, no member in it
+    assert tabs == ["Trends", "Script", "Model"]
+    # a creator's search finds titles and creators, never members
+    with page.expect_response(lambda r: "/v1/search" in r.url) as answer:
+        page.fill("#search", "m01")
+    assert answer.value.status == 200
+    page.wait_for_selector("#search-results:not([hidden])")
+    assert page.locator("#search-results a[href*='member=']").count() == 0
 
 
 def test_a_bad_key_gets_the_login_form(page, served: Served) -> None:

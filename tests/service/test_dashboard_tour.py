@@ -18,8 +18,9 @@ from tests.service.test_dashboard import ARGS, CHROMIUM, browser, open_dashboard
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} absent (apt-get install chromium)")
 LANGS = ("en", "fr", "ar")
-PAGES = ("trends", "recommendations", "audience", "campaigns", "data")
+PAGES = ("trends", "recommendations", "audience", "campaigns", "data", "model")
 WAIT = {"trends": "#trends-regions tbody tr", "recommendations": "#recs-list li", "data": "#data-counts tbody tr",
+        "model": "#model-facts tbody tr",
         "campaigns": "#campaigns-list tbody tr", "audience": "#audience-form select[name=kind] option"}
 
 # Text nodes a person reads as interface (not data: names, ids and numbers sit in <bdi>, .num or SVG),

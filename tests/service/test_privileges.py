@@ -18,6 +18,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "service.md"
 BAD_KEYS = {"no key": None, "malformed key": "not-a-key", "wrong secret": "hq_000000000000.wrong-secret"}
 # Values for path parameters: existing ids where the route reads one, throwaway ids elsewhere.
 PATH_VALUES = {"member_id": "m001", "title_id": "t-ar-1", "campaign": "no-such-campaign", "key_id": "no-such-key",
+               "creator_id": "no-such-creator",  # a title's or creator's own page (404 past the role check)
                # the studio's visual-effects routes (ids that match their patterns but name nothing)
                "name": "privilege-suite.png", "job_id": "0123456789abcdef", "pid": "abcd", "decision": "reject",
                # the music routes (their job ids are 12 hex digits)

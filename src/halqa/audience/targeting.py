@@ -42,6 +42,7 @@ class TargetResult:
     already_reached: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
     title_id: str | None = None  # the id the title has (or will have) in the catalogue, when known
+    reason_parts: list[list[dict[str, Any]]] | None = None  # per audience row: the reasons' key + params
 
     def table(self) -> pd.DataFrame:
         """The audience as written to a file: with a ``title_id`` column when the title's id is known,
@@ -56,7 +57,14 @@ class TargetResult:
                 "candidates": self.candidates,
                 "already_reached": self.already_reached, "breakdown": self.breakdown,
                 "method": {"name": "halqa-blend", "weights": {k: round(v, 4) for k, v in self.weights.items()}},
-                "members": shown.to_dict(orient="records")}
+                "members": self._members(shown)}
+
+    def _members(self, shown: pd.DataFrame) -> list[dict]:
+        rows = shown.to_dict(orient="records")
+        if self.reason_parts is not None and len(self.reason_parts) == len(self.audience):
+            for row, parts in zip(rows, self.reason_parts):
+                row["reason_parts"] = parts
+        return rows
 
 
 class Targeter:
@@ -157,11 +165,12 @@ class Targeter:
             order = order[score[order] >= min_score]
         if top is not None:
             order = order[:top]
-        reasons = Reasons(data, batch, blend, self.creator_names, comps).for_members(order, contrib)
-        audience = self._frame(data, order, score, reasons)
+        parts = Reasons(data, batch, blend, self.creator_names, comps).for_members(order, contrib)
+        audience = self._frame(data, order, score, [reason_text(p) for p in parts])
         weights = blend.component_weights | ({"comparable-titles": LIKE_WEIGHT} if comps else {})
         return TargetResult(name, audience, n_candidates, breakdown(data.members, order, self.k), weights,
-                            extra={"like": [str(data.title_ids[c]) for c in comps]} if comps else {})
+                            extra={"like": [str(data.title_ids[c]) for c in comps]} if comps else {},
+                            reason_parts=parts)
 
     @staticmethod
     def _frame(data: TargetingData, order: np.ndarray, score: np.ndarray, reasons: list[str]) -> pd.DataFrame:
@@ -222,43 +231,68 @@ class Reasons:
         self.creator_titles = {c: {i for i, tok in enumerate(data.titles.tokens) if (f"creator:{c}", 1.0) in tok}
                                for c in self.creators}
 
-    def for_members(self, order: np.ndarray, contrib: np.ndarray) -> list[str]:
+    def for_members(self, order: np.ndarray, contrib: np.ndarray) -> list[list[dict[str, Any]]]:
+        """Each member's reasons as parts (``key`` + ``params``): the service sends them so the
+        dashboard words them in its language; ``reason_text`` gives the English the CLI prints."""
         names = list(self.blend.components)
         return [self._member(int(m), contrib[m], names) for m in order]
 
-    def _member(self, m: int, contrib: np.ndarray, names: list[str]) -> str:
+    def _member(self, m: int, contrib: np.ndarray, names: list[str]) -> list[dict[str, Any]]:
         history = self.binary.indices[self.binary.indptr[m]:self.binary.indptr[m + 1]]
-        reasons: list[str] = []
+        parts: list[dict[str, Any]] = []
         liked = [i for i in history.tolist() if i in self.comps]
         if liked:
-            reasons.append("watched comparable: " + ", ".join(self.display[i] for i in liked[:2]))
+            parts.append(_part("comparable", titles=[self.display[i] for i in liked[:2]]))
         for creator, titles in self.creator_titles.items():
             if titles & set(history.tolist()):
-                reasons.append(f"follows {self.creator_names.get(creator, creator)}")
+                parts.append(_part("follows", creator=self.creator_names.get(creator, creator)))
         for j in np.argsort(-contrib):
-            if contrib[j] <= 0 or len(reasons) >= 3:
+            if contrib[j] <= 0 or len(parts) >= 3:
                 break
-            reason = self._signal(names[j], m, history)
-            if reason and reason not in reasons:
-                reasons.append(reason)
-        return "; ".join(reasons) if reasons else "broad reach (no strong signal)"
+            part = self._signal(names[j], m, history)
+            if part and part not in parts:
+                parts.append(part)
+        return parts or [_part("broad")]
 
-    def _signal(self, signal: str, m: int, history: np.ndarray) -> str | None:
+    def _signal(self, signal: str, m: int, history: np.ndarray) -> dict[str, Any] | None:
         if signal in SIMILAR_SIGNALS and len(history):
             best = history[np.argsort(-self.similarity[history])[:2]]
             best = [i for i in best if self.similarity[i] > 0]
-            return "watched similar: " + ", ".join(self.display[i] for i in best) if best else None
+            return _part("similar", titles=[self.display[i] for i in best]) if best else None
         if signal == "genre-dot":
-            genres = [t[6:] for t in self.tokens if t.startswith("genre:")]
-            return f"watches {'/'.join(genres)}"
+            return _part("genres", genres=[t[6:] for t in self.tokens if t.startswith("genre:")])
         if signal == "language-match":
             langs = [t[5:] for t in self.tokens if t.startswith("lang:")]
-            return f"speaks {langs[0]}" if langs else None
+            return _part("language", language=langs[0]) if langs else None
         if signal == "region-match":
             regions = [t[7:] for t in self.tokens if t.startswith("region:")]
-            return f"lives in {regions[0]}" if regions else None
+            return _part("region", region=regions[0]) if regions else None
         if signal == "activity":
-            return f"active member ({len(history)} titles)"
+            return _part("activity", titles=len(history))
         if signal == "active-since-release":
-            return "active since the release"
+            return _part("since_release")
         return None
+
+
+# The English of each reason part (the CLI's words). Parameters are raw: titles and creator names
+# as stored, genre, language and region ids, so another language can label them itself.
+REASON_TEXT = {
+    "comparable": lambda p: "watched comparable: " + ", ".join(p["titles"]),
+    "follows": lambda p: f"follows {p['creator']}",
+    "similar": lambda p: "watched similar: " + ", ".join(p["titles"]),
+    "genres": lambda p: f"watches {'/'.join(p['genres'])}",
+    "language": lambda p: f"speaks {p['language']}",
+    "region": lambda p: f"lives in {p['region']}",
+    "activity": lambda p: f"active member ({p['titles']} titles)",
+    "since_release": lambda p: "active since the release",
+    "broad": lambda p: "broad reach (no strong signal)",
+}
+
+
+def _part(key: str, **params: Any) -> dict[str, Any]:
+    return {"key": key, "params": params}
+
+
+def reason_text(parts: list[dict[str, Any]]) -> str:
+    """A member's reasons in English, joined as the audience table shows them."""
+    return "; ".join(REASON_TEXT[p["key"]](p["params"]) for p in parts)

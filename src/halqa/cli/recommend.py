@@ -96,6 +96,7 @@ def train(model: Annotated[str, typer.Option("--model", help="hybrid, ease, als,
         summary["tuning"] = {"params": tuned.params, "validation_ndcg@10": round(tuned.ndcg, 4),
                              "trials": len(tuned.trials), "validation_splits": tuned.splits,
                              "seconds": round(tuned.seconds, 1), "stopped_by_budget": tuned.stopped_by_budget}
+    record_run(path, "training", summary)  # what the dashboard's model status shows
     if as_json:
         print_json(summary)
     else:
@@ -297,6 +298,7 @@ def evaluate(model: Annotated[list[str] | None, typer.Option("--model", help="Mo
     models = {name: evaluation_model(name, engine, spark_master, make_model) for name in names}
     with open_store(db, read_only=True) as store:
         dataset = Dataset.from_store(store)
+        model_file = default_model_path(store.path)
     results: dict[str, Any] = {}
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err_console, transient=True) as bar:
@@ -310,6 +312,7 @@ def evaluate(model: Annotated[list[str] | None, typer.Option("--model", help="Mo
                 results.update(_evaluate_one(name, models[name], s, dataset, how, k, local_share,
                                              new_share, new_days))
                 bar.advance(task)
+    record_run(model_file, "evaluation", {"k": k, "test_fraction": test_fraction, "results": results})
     if as_json:
         print_json({"k": k, "test_fraction": test_fraction, "results": results})
         return
@@ -362,3 +365,12 @@ def _evaluate_one(name: str, model: Any, split: Any, dataset: Any, how: str, k: 
             **{key: cost[key] for key in ("min_new_share_per_list", "new_share_plain", "new_share_reranked",
                                           "new_titles_shown", "new_titles")}}
     return out
+
+
+def record_run(model_path: str | Path, kind: str, summary: dict[str, Any]) -> None:
+    from halqa.recommend.saved import record_run as record
+
+    try:
+        record(model_path, kind, summary)
+    except OSError as exc:  # a read-only place: the run's figures are printed all the same
+        err_console.print(f"note: the {kind} summary was not kept beside {model_path}: {exc}")

@@ -243,36 +243,46 @@ def _directions(reports: dict, supply: dict, eng_length: dict, figures: Figures)
 
 
 def _charts(main: dict, supply: dict, eng_length: dict, reports: dict) -> list[charts.BarChart]:
+    """The brief's charts, each naming its items as the text does (names, not ids) and showing every
+    item the text cites for it (tests/insights/test_brief_segments.py compares the two)."""
     out = []
     top = main["top"][:10]
     if top:
         out.append(charts.BarChart("top_genres", "Top genres: share of plays (%)", "share of plays (%)",
-                                   [r["item"] for r in top], [round(r["share"] * 100, 2) for r in top],
+                                   [r["name"] for r in top], [round(r["share"] * 100, 2) for r in top],
                                    notes=[f"{r['count']} plays, {r['members']} members" for r in top]))
-    grown = [r for r in top if r["growth"] is not None]
+    # the top genres' growth, and every rising genre the text reports (rising need not be top)
+    grown = _union([r for r in top if r["growth"] is not None],
+                   [r for r in main["rising"][:5] if r["growth"] is not None])
     if grown:
-        out.append(charts.BarChart("growth", "Growth vs baseline with 95% interval (top genres)",
-                                   "rate ratio (1 = no change)", [r["item"] for r in grown],
+        out.append(charts.BarChart("growth", "Growth vs baseline with 95% interval (top and rising genres)",
+                                   "rate ratio (1 = no change)", [r["name"] for r in grown],
                                    [r["growth"] for r in grown], [r["growth_low"] for r in grown],
                                    [r["growth_high"] or r["growth"] for r in grown], reference=1.0,
-                                   notes=["rising" if r["rising"] else "" for r in grown]))
-    lift_rows = main["lift"][:10]
+                                   notes=["rising" if r.get("rising", True) else "" for r in grown]))
+    lift_rows = _union(main["lift"][:10], [r for r in main["lift"] if r["over_indexes"]][:4])
     if lift_rows:
         out.append(charts.BarChart("lift", "Lift vs everyone else with 95% interval (genres)",
-                                   "lift (1 = same as everyone else)", [r["item"] for r in lift_rows],
+                                   "lift (1 = same as everyone else)", [r["name"] for r in lift_rows],
                                    [r["lift"] for r in lift_rows], [r["lift_low"] for r in lift_rows],
                                    [r["lift_high"] for r in lift_rows], reference=1.0))
-    demand = supply["rows"][:10]
+    demand = _union(supply["rows"][:10], [r for r in supply["rows"] if r.get("gap")][:5])
     if demand:
         out.append(charts.BarChart("demand_per_title", "Demand per title (member-title pairs per title)",
-                                   "pairs per title", [r["item"] for r in demand],
+                                   "pairs per title", [r["name"] for r in demand],
                                    [r["pairs_per_title"] for r in demand],
                                    notes=[f"{r['titles']} titles" + (", gap" if r.get("gap") else "") for r in demand]))
-    if eng_length["rows"]:
-        rows = eng_length["rows"]
+    rated = [r for r in eng_length["rows"] if r["completion_rate"] is not None]
+    if rated:
         out.append(charts.BarChart("completion_by_length", "Completion rate by length (%)", "completion (%)",
-                                   [r["item"] for r in rows], [round(r["completion_rate"] * 100, 2) for r in rows]))
+                                   [r["name"] for r in rated], [round(r["completion_rate"] * 100, 2) for r in rated]))
     return out
+
+
+def _union(first: list[dict], more: list[dict]) -> list[dict]:
+    """``first`` then the rows of ``more`` not in it (by item), in order."""
+    seen = {r["item"] for r in first}
+    return first + [r for r in more if r["item"] not in seen]
 
 
 def _pct(share: float | None) -> str:

@@ -158,3 +158,25 @@ def choose_baseline(window: Period, *, seasonal: bool = True) -> Baseline:
 
 def previous_period(window: Period) -> Period:
     return Period(window.start - dt.timedelta(days=window.days), window.start)
+
+
+def seasons_between(start: dt.date, end: dt.date) -> list[dict]:
+    """Every season that touches [start, end), in date order, to shade on a time chart: Ramadan
+    and the Eids from the Hijri calendar, the Gregorian seasons by their fixed dates."""
+    if end <= start:
+        return []
+    window = Period(start, end)
+    found: list[tuple[Period, str, str]] = []
+    first, last = to_hijri_year(start), to_hijri_year(end)
+    if first is not None and last is not None:
+        for name in HIJRI_SEASONS:
+            for year in range(first - 1, last + 2):
+                try:
+                    found.append((hijri_season(name, year), name, "hijri"))
+                except (OverflowError, ValueError):
+                    continue
+    for name in GREGORIAN_SEASONS:
+        for year in range(start.year, end.year + 1):
+            found.append((gregorian_season(name, year), name, "gregorian"))
+    return [{"name": name, "calendar": calendar, "start": str(p.start), "end": str(p.end)}
+            for p, name, calendar in sorted(found, key=lambda f: (f[0].start, f[1])) if window.overlap(p) > 0]

@@ -50,3 +50,36 @@ def catch_up(model: Any, store: Any, members: Sequence[str] | None = None) -> in
     if len(fresh):
         model.add_events(fresh)
     return int(len(fresh))
+
+
+def record_run(model_path: str | Path, kind: str, summary: dict[str, Any]) -> Path:
+    """Keep the summary of the last ``training`` or ``evaluation`` beside the model file, so the
+    service can say what it serves, when it was trained and how good it was (``model_status``)."""
+    import datetime as dt
+    import json
+
+    path = Path(f"{model_path}.{kind}.json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stamped = {"recorded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **summary}
+    path.write_text(json.dumps(stamped, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    return path
+
+
+def model_status(model_path: str | Path) -> dict[str, Any]:
+    """When the model file was written, and the last training and evaluation recorded beside it."""
+    import datetime as dt
+    import json
+
+    model = Path(model_path)
+    out: dict[str, Any] = {"trained_at": None, "training": None, "evaluation": None}
+    if model.exists():
+        out["trained_at"] = dt.datetime.fromtimestamp(model.stat().st_mtime, dt.UTC).isoformat(
+            timespec="seconds")
+    for kind in ("training", "evaluation"):
+        path = Path(f"{model}.{kind}.json")
+        if path.exists():
+            try:
+                out[kind] = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):  # a half-written or foreign file: say nothing rather than fail
+                out[kind] = None
+    return out

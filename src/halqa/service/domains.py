@@ -53,7 +53,10 @@ class DomainCalls:
     def recs_info(self) -> dict[str, Any]:
         if self.recs is None:
             return {"available": False, "reason": self.recs_error}
-        return {"available": True, **self.recs.info}
+        from halqa.recommend.saved import model_status
+
+        info = self.recs.info
+        return {"available": True, **info, "status": jsonable(model_status(info["model_file"]))}
 
     def recommend(self, member_id: str, k: int, filters: list[str], local_share: float | None,
                   lang: str) -> list[dict[str, Any]]:
@@ -84,9 +87,10 @@ class DomainCalls:
             raise UserError("insights are not available in this installation")
         return api
 
-    def trends(self, segment: list[str], by: str, window: str, top: int) -> dict[str, Any]:
+    def trends(self, segment: list[str], by: str, window: str, top: int, as_of: str | None = None) -> dict[str, Any]:
         api = self._insights()
-        return jsonable(api.trends(self.reader(), segment, by=by, window=window, top=top, k=self.settings.min_group))
+        return jsonable(api.trends(self.reader(), segment, by=by, window=window, top=top, k=self.settings.min_group,
+                                   as_of=as_of))
 
     def segment_lift(self, segment: list[str], by: str, window: str) -> dict[str, Any]:
         api = self._insights()
@@ -96,7 +100,7 @@ class DomainCalls:
         api = self._insights()
         return jsonable(api.rising_talent(self.reader(), window=window, top=top, k=self.settings.min_group))
 
-    def timeline(self, segment: list[str], by: str, weeks: int, top: int) -> dict[str, Any]:
+    def timeline(self, segment: list[str], by: str, weeks: int, top: int, as_of: str | None = None) -> dict[str, Any]:
         """Weekly plays of the segment's biggest genres (or languages), cells under k members suppressed."""
         seg = self._insights().Segment.parse(segment)
         item = {"genre": "unnest(t.genres)", "language": "t.original_language", "kind": "t.kind"}.get(by)
@@ -104,13 +108,14 @@ class DomainCalls:
             raise ConfigError(f"timeline by '{by}' is not one of genre, language, kind")
         where, params = _segment_sql(seg.to_dict())
         k = self.settings.min_group
+        last = _last_ts(as_of)
         start, end = self.reader().rows(
-            "SELECT max(ts) - to_days(CAST(? AS INTEGER)), max(ts) FROM events_analytics", [weeks * 7])[0]
+            f"SELECT greatest(max(ts) - to_days(CAST(? AS INTEGER)), min(ts)), max(ts) FROM ({last})", [weeks * 7])[0]
         rows = self.reader().rows(f"""
-            WITH last AS (SELECT max(ts) AS end_ts FROM events_analytics),
+            WITH last AS (SELECT max(ts) AS end_ts FROM ({last})),
             e AS (SELECT e.member_id, date_trunc('week', e.ts) AS week, {item} AS item
                   FROM events_analytics e JOIN titles t USING (title_id) JOIN members m USING (member_id), last
-                  WHERE e.ts > last.end_ts - to_days(CAST(? AS INTEGER)) {where}),
+                  WHERE e.ts > last.end_ts - to_days(CAST(? AS INTEGER)) AND e.ts <= last.end_ts {where}),
             cells AS (SELECT week, item, count(*) AS plays, count(DISTINCT member_id) AS members FROM e GROUP BY ALL),
             best AS (SELECT item FROM cells WHERE item IS NOT NULL GROUP BY item ORDER BY sum(plays) DESC, item LIMIT ?)
             SELECT week, item, plays, members FROM cells JOIN best USING (item) ORDER BY week, item""",
@@ -119,24 +124,27 @@ class DomainCalls:
         weeks_seen = sorted({r[0] for r in rows})
         for week, name, plays, members in rows:
             series.setdefault(name, {})[week] = plays if members >= k else None
-        # The first and last weeks are cut by the window: flagged, so they are not drawn as drops.
+        # The first and last weeks are cut by the window (or by the first event, when the data begins
+        # mid-week): flagged, so they are not drawn as drops.
         partial = [bool(start is not None and (w < start or w + timedelta(days=7) > end + timedelta(microseconds=1)))
                    for w in weeks_seen]
         return {"segment": seg.to_dict(), "by": by, "k": k, "weeks": [w.date().isoformat() for w in weeks_seen],
-                "partial": partial,
+                "partial": partial, "window": {"start": start.isoformat() if start else None,
+                                               "end": end.isoformat() if end else None},
                 "series": [{"item": name, "plays": [cells.get(w) for w in weeks_seen]}
                            for name, cells in series.items()]}
 
-    def regions(self, segment: list[str], window_days: int) -> dict[str, Any]:
+    def regions(self, segment: list[str], window_days: int, as_of: str | None = None) -> dict[str, Any]:
         """Plays, members and the leading genre per region (regions under k members suppressed)."""
         seg = self._insights().Segment.parse([s for s in segment if not s.startswith("region=")])
         where, params = _segment_sql(seg.to_dict())
         k = self.settings.min_group
         rows = self.reader().rows(f"""
-            WITH last AS (SELECT max(ts) AS end_ts FROM events_analytics),
+            WITH last AS (SELECT max(ts) AS end_ts FROM ({_last_ts(as_of)})),
             e AS (SELECT m.region, e.member_id, t.genres FROM events_analytics e JOIN titles t USING (title_id)
                   JOIN members m USING (member_id), last
-                  WHERE e.ts > last.end_ts - to_days(CAST(? AS INTEGER)) AND m.region IS NOT NULL {where}),
+                  WHERE e.ts > last.end_ts - to_days(CAST(? AS INTEGER)) AND e.ts <= last.end_ts
+                    AND m.region IS NOT NULL {where}),
             g AS (SELECT region, genre, count(*) AS plays FROM (SELECT region, unnest(genres) AS genre FROM e) GROUP BY ALL)
             SELECT r.region, r.plays, r.members, (SELECT genre FROM g WHERE g.region = r.region
                    ORDER BY plays DESC, genre LIMIT 1) AS top_genre
@@ -206,6 +214,23 @@ class DomainCalls:
         return jsonable(audience_api().measure(self.reader(), campaign, title_id=title_id,
                                                k=self.settings.min_group, detect=detect))
 
+    # -- one title or creator, search, seasons (the dashboard's own pages) -----------------------
+    def profile(self, entity: str, target: str, weeks: int, as_of: str | None = None) -> dict[str, Any]:
+        from halqa.insights.profile import profile
+
+        return jsonable(profile(self.reader(), entity, target, weeks=weeks, as_of=as_of, k=self.settings.min_group))
+
+    def search(self, q: str, limit: int) -> dict[str, Any]:
+        from halqa.insights.profile import search
+
+        return jsonable(search(self.reader(), q, limit=limit))
+
+    def seasons(self, start: str, end: str) -> list[dict[str, Any]]:
+        from halqa.insights.calendar import seasons_between
+        from halqa.insights.common import parse_date
+
+        return seasons_between(parse_date(start, "start"), parse_date(end, "end"))
+
     def labels(self) -> dict[str, Any]:
         """Genre, theme and region labels in the interface languages, for the dashboard."""
         from halqa.catalog import taxonomy
@@ -215,6 +240,15 @@ class DomainCalls:
         regions = [{"id": r.id, "en": r.fr, "fr": r.fr, "ar": r.ar} for r in taxonomy.REGIONS]
         return {"genres": genres, "themes": themes, "regions": regions, "age_bands": list(taxonomy.AGE_BANDS),
                 "kinds": list(taxonomy.KINDS), "languages": taxonomy.LANGUAGES}
+
+
+def _last_ts(as_of: str | None) -> str:
+    """The events a window ends with: all of them, or those before ``as_of`` (a checked date)."""
+    if as_of is None:
+        return "SELECT ts FROM events_analytics"
+    from halqa.insights.common import parse_date
+
+    return f"SELECT ts FROM events_analytics WHERE ts < DATE '{parse_date(as_of).isoformat()}'"
 
 
 def _segment_sql(segment: dict[str, str]) -> tuple[str, list[Any]]:

@@ -176,10 +176,24 @@ class RecommendationService:
                 raise ConfigError("local_share needs halqa.recommend's local-talent re-ranker, not installed")
             options["rerank"] = self.api.LocalTalentReranker(local_share=local_share)
         frame = self.model.recommend([member_id], k, **options)
-        names = self.model.dataset.title_names(self.model.dataset.title_index(list(frame["title_id"])))
-        return [{"title_id": t, "name": n, "rank": int(r), "score": float(s), "reason": reason}
-                for t, n, r, s, reason in zip(frame["title_id"], names, frame["rank"], frame["score"],
-                                              frame["reason"])]
+        ds = self.model.dataset
+        index = ds.title_index(list(frame["title_id"]))
+        names = ds.title_names(index)
+        local = self._local_flags()
+        scores = frame["score"].to_numpy(dtype=float)
+        placed = _placed_above_a_better_score(scores)
+        return [{"title_id": t, "name": n, "rank": int(r), "score": float(s), "reason": reason,
+                 "local": bool(0 <= i < len(local) and local[i]), "placed": bool(p)}
+                for t, n, r, s, reason, i, p in zip(frame["title_id"], names, frame["rank"], scores,
+                                                    frame["reason"], index, placed)]
+
+    def _local_flags(self) -> Any:
+        """Titles with a Moroccan creator, as the local-talent re-ranker counts them (the dashboard
+        marks them, so the share slider's effect can be seen)."""
+        from halqa.recommend.evaluate import local_flags
+
+        ds = self.model.dataset
+        return ds.cached(("titles", "service", "local"), lambda: local_flags(ds))
 
     def similar(self, title_id: str, k: int) -> list[dict[str, Any]]:
         with self._model_lock:
@@ -272,3 +286,14 @@ class RecommendationService:
             update(frame)
         except Exception:  # the rows are stored; the model catches up at the next start
             log.exception("recommendation model could not take %d rows", len(frame))
+
+
+def _placed_above_a_better_score(scores: Any) -> list[bool]:
+    """True where a pick ranks above one the model scored higher: a slot policy (Moroccan
+    creators' share, variety) put it there, so the scores shown are not in rank order."""
+    best_below = float("-inf")
+    out = [False] * len(scores)
+    for i in range(len(scores) - 1, -1, -1):
+        out[i] = bool(scores[i] < best_below)
+        best_below = max(best_below, float(scores[i]))
+    return out

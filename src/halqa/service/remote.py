@@ -25,6 +25,7 @@ REMOTE_METHODS = (
     "post_events", "member_events", "recs_info", "recommend", "cached_recommendation", "similar", "member_picker", "trends",
     "segment_lift", "rising_talent", "timeline", "regions", "labels",
     "target", "export_campaign", "lookalike", "campaigns", "campaign_lift",
+    "profile", "search", "seasons",
 )
 
 

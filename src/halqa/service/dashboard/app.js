@@ -12,6 +12,9 @@
     { id: "data", section: "page-data", needs: "/v1/data", roles: ["admin", "analyst"], load: loadData },
     { id: "music", section: "page-music", needs: "/v1/music/styles", roles: ["admin", "analyst", "creator"], load: () => window.HALQA_MUSIC.load({ api, t, report, key: () => state.key }) },
     { id: "script", section: "page-script", needs: "/v1/script/parse", roles: ["admin", "analyst", "creator"], load: () => window.HALQA_SCRIPT.load({ t, report, key: () => state.key }) },
+    // explore.js: a title's or creator's page (reached from names, no tab of its own) and the model's status
+    { id: "profile", section: "page-profile", needs: "/v1/titles/{title_id}/profile", roles: ["admin", "analyst", "creator"], load: () => window.HALQA_EXPLORE.loadProfile(context()), tabless: true },
+    { id: "model", section: "page-model", needs: "/v1/recommender", roles: ["admin", "analyst", "creator"], load: () => window.HALQA_EXPLORE.loadModel(context()) },
   ];
   const $ = (id) => document.getElementById(id);
 
@@ -93,10 +96,12 @@
     setFormats();
     document.querySelectorAll("[data-i18n]").forEach((n) => { n.textContent = t(n.dataset.i18n); });
     document.querySelectorAll("[data-i18n-placeholder]").forEach((n) => { n.placeholder = t(n.dataset.i18nPlaceholder); });
-    document.querySelectorAll("select[data-days] option").forEach((o) => { o.textContent = t("days", { n: fmtNum(parseInt(o.value, 10)) }); });
+    document.querySelectorAll("select[data-days] option").forEach((o) => {
+      if (/^\d+d$/.test(o.value)) o.textContent = t("days", { n: fmtNum(parseInt(o.value, 10)) });
+    });
     fillOptions();
     renderTabs();
-    if (state.page) show(state.page);
+    if (state.page) show(state.page, location.hash.slice(1));
   }
 
   function label(kind, id) {
@@ -126,6 +131,7 @@
     const nav = $("tabs");
     nav.replaceChildren();
     for (const page of visiblePages()) {
+      if (page.tabless && state.page !== page.id) continue;
       const button = document.createElement("button");
       button.type = "button";
       button.id = `tab-${page.id}`;
@@ -140,11 +146,16 @@
     return PAGES.filter((p) => state.paths[p.needs] && p.roles.includes(state.role));
   }
 
-  function show(id) {
-    const page = PAGES.find((p) => p.id === id) || visiblePages()[0];
+  // extra: the page's own parameters kept in the fragment (the title of a profile, a member...)
+  function show(id, extra) {
+    const page = visiblePages().find((p) => p.id === id) || visiblePages().find((p) => !p.tabless);
     if (!page) return;
     state.page = page.id;
-    location.hash = `page=${page.id}`;
+    const params = new URLSearchParams(extra || "");
+    params.set("page", page.id);
+    params.delete("key");
+    state.hash = `${params}`;
+    location.hash = state.hash;
     document.querySelectorAll(".page").forEach((s) => { s.hidden = s.id !== page.section; });
     renderTabs();
     page.load().catch(report);
@@ -192,6 +203,26 @@
     return n;
   }
 
+  // The window the pickers ask for: a length ending at the last event, or any dates (custom).
+  let lastWindow = null;
+  function windowChoice(form) {
+    const data = new FormData(form);
+    const custom = data.get("window") === "custom";
+    form.querySelectorAll(".range").forEach((n) => { n.hidden = !custom; });
+    if (!custom) return { window: data.get("window"), as_of: null, weeks: 26, days: 90 };
+    if (!form.elements.from.value && lastWindow) {  // start from the dates shown so far
+      const last = new Date(`${lastWindow.end}T00:00:00Z`);
+      last.setUTCDate(last.getUTCDate() - 1);
+      form.elements.from.value = lastWindow.start;
+      form.elements.to.value = last.toISOString().slice(0, 10);
+    }
+    const from = Date.parse(`${form.elements.from.value}T00:00:00Z`), to = Date.parse(`${form.elements.to.value}T00:00:00Z`);
+    if (Number.isNaN(from) || Number.isNaN(to) || to < from) return null;
+    const days = Math.round((to - from) / 864e5) + 1;
+    const asOf = new Date(to + 864e5).toISOString().slice(0, 10);
+    return { window: `${Math.min(days, 3660)}d`, as_of: asOf, weeks: Math.min(260, Math.ceil(days / 7)), days: Math.min(days, 3650) };
+  }
+
   let trendsRequest = 0;
   async function loadTrends() {
     report();
@@ -203,15 +234,20 @@
     const page = $("page-trends");
     // Old figures must not stand under new pickers: clear them while the new ones load.
     for (const id of ["trends-top", "trends-rising", "trends-timeline", "trends-regions"]) $(id).replaceChildren();
+    const range = windowChoice(form);
+    if (!range) { $("trends-note").textContent = t("range_needed"); return; }
     $("trends-note").textContent = t("loading");
+    const asOf = range.as_of ? [["as_of", range.as_of]] : [];
     const [trend, timeline, regions] = await busy(null, page, () => Promise.all([
-      api("/v1/trends", [...seg, ["by", by], ["window", data.get("window")], ["top", 10]]),
-      api("/v1/trends/timeline", [...seg, ["by", by === "language" ? "language" : "genre"], ["weeks", 26]]),
-      api("/v1/trends/regions", seg.filter(([, v]) => !v.startsWith("region=")).concat([["days", 90]])),
+      api("/v1/trends", [...seg, ["by", by], ["window", range.window], ["top", 10], ...asOf]),
+      api("/v1/trends/timeline", [...seg, ["by", by === "language" ? "language" : "genre"], ["weeks", range.weeks], ...asOf]),
+      api("/v1/trends/regions", seg.filter(([, v]) => !v.startsWith("region=")).concat([["days", range.days], ...asOf])),
     ]));
     if (mine !== trendsRequest) return;
+    if (trend.window && trend.window.start) lastWindow = trend.window;
+    const linked = (row) => (by === "title" || by === "creator" ? window.HALQA_EXPLORE.link(context(), by, row.item, itemName(by, row)) : null);
     $("trends-note").textContent = trend.suppressed ? t("segment_small", { k: trend.k }) : baselineNote(trend.baseline);
-    HalqaCharts.bars($("trends-top"), (trend.top || []).map((r) => ({ label: itemName(by, r), value: r.count, row: r })),
+    HalqaCharts.bars($("trends-top"), (trend.top || []).map((r) => ({ label: itemName(by, r), value: r.count, row: r, node: linked(r) })),
       (r) => (r.row.growth !== null && r.row.growth !== undefined ? `${fmtNum(r.value)} · ×${fmtNum(r.row.growth)}` : fmtNum(r.value)));
     const rising = $("trends-rising");
     rising.replaceChildren();
@@ -219,13 +255,13 @@
     if (!list.length) rising.textContent = t("no_rows");
     else rising.appendChild(table(
       [t(by === "genre" ? "genre" : by === "language" ? "lang_item" : by), t("count"), t("baseline"), t("growth")],
-      list.map((r) => [bdi(itemName(by, r)), num(r.count), num(r.baseline), growthCell(r)])));
+      list.map((r) => [linked(r) || bdi(itemName(by, r)), num(r.count), num(r.baseline), growthCell(r)])));
     const series = timeline.series.map((s) => ({ name: itemLabel(timeline.by, s.item), values: s.plays }));
-    HalqaCharts.lines($("trends-timeline"), timeline.weeks, series, state.lang === "ar", timeline.partial || [], t("partial_week"));
     fillTable($("trends-regions"), [t("region"), t("plays"), t("members"), t("top_genre")],
       regions.rows.map((r) => r.suppressed
         ? [bdi(label("regions", r.region)), span(t("suppressed", { k: fmtNum(regions.k) }), "suppressed"), "", ""]
         : [bdi(label("regions", r.region)), num(r.plays), num(r.members), bdi(label("genres", r.top_genre))]));
+    await timeChart($("trends-timeline"), timeline.weeks, series, timeline.partial || [], () => mine === trendsRequest);
   }
 
   // -- Recommendations -------------------------------------------------------------------------
@@ -237,6 +273,12 @@
       setMembers(members);
       $("local-share-control").hidden = !info.local_share;
       membersLoaded = true;
+    }
+    // A member named in the fragment (from the search box): found wherever they rank by activity.
+    const wanted = new URLSearchParams(location.hash.slice(1)).get("member");
+    if (wanted && wanted !== $("recs-member").value) {
+      const found = await api("/v1/recommendations-members", [["q", wanted], ["limit", 50]]);
+      if (found.some((m) => m.member_id === wanted)) setMembers(found, wanted);
     }
     await loadRecs();
   }
@@ -282,20 +324,21 @@
       const li = document.createElement("li");
       li.dataset.titleId = item.title_id;
       const score = span(t("score_value", { v: fmtNum(Number(item.score.toFixed(3))) }), "score");
-      const name = document.createElement("bdi");
-      name.className = "name";
-      name.dir = "auto";
-      name.textContent = item.name;
+      const name = window.HALQA_EXPLORE.link(context(), "title", item.title_id, item.name);
+      name.classList.add("name");
       const reason = document.createElement("div");
       reason.className = "reason";
       reason.dir = "auto";
       reason.dataset.from = "recommender";  // worded by the server in the asked language (lang=)
       reason.textContent = item.reason;
       li.append(score, name);
-      if (item.local) li.append(span(t("moroccan"), "tag"));
+      if (item.local) li.append(span(t("moroccan"), "tag local"));
+      if (item.placed) li.append(span(t("placed_tag"), "tag placed"));
       li.append(reason);
       return li;
     }));
+    // Scores out of rank order are the slot policy's doing: said once above the list, marked per title.
+    $("recs-policy-note").textContent = recs.items.some((i) => i.placed) ? t("placed_note") : "";
   }
 
   // -- Audience ---------------------------------------------------------------------------------
@@ -336,8 +379,28 @@
     HalqaCharts.bars($("audience-language"), asBars(b.language, "language"));
     fillTable($("audience-members"), [t("member"), t("score"), t("age_band"), t("region"), t("reasons")],
       result.members.map((m) => [bdi(m.member_id), num(Number(m.score.toFixed(3))), bdi(m.age_band || "–"),
-        bdi(label("regions", m.region)), bdi(m.reasons)]));
+        bdi(label("regions", m.region)), m.reason_parts ? reasonCell(m.reason_parts) : bdi(m.reasons)]));
     $("export-result").textContent = "";
+  }
+
+  // A member's targeting reasons in the interface language, from their parts (key + raw params):
+  // ids become labels, data (titles, names) is isolated with FSI/PDI so it keeps its own direction.
+  const ISOLATE = (v) => `\u2068${v}\u2069`;
+  function reasonText(part) {
+    const p = part.params || {};
+    const list = (xs, f) => (xs || []).map((x) => ISOLATE(f ? f(x) : x)).join(state.lang === "ar" ? "، " : ", ");
+    return t(`tr_${part.key}`, { titles: Array.isArray(p.titles) ? list(p.titles) : fmtNum(p.titles),
+      creator: ISOLATE(p.creator || ""), genres: list(p.genres, (g) => label("genres", g)),
+      language: languageLabel(p.language), region: label("regions", p.region) });
+  }
+  function reasonCell(parts) {
+    const cell = document.createElement("span");
+    cell.className = "reasons";
+    parts.forEach((part, i) => {
+      if (i) cell.append(" · ");
+      cell.append(span(reasonText(part), "reason-part"));
+    });
+    return cell;
   }
 
   async function exportAudience(event) {
@@ -358,7 +421,8 @@
     report();
     const list = await api("/v1/campaigns");
     fillTable($("campaigns-list"), [t("campaign"), t("created"), t("title"), t("exposed"), t("holdout")],
-      list.map((c) => [bdi(c.campaign), bdi(fmtDate(c.created_at)), bdi(c.title_id || "–"), num(c.exposed), num(c.holdout)]));
+      list.map((c) => [bdi(c.campaign), bdi(fmtDate(c.created_at)),
+        c.title_id ? window.HALQA_EXPLORE.link(context(), "title", c.title_id, c.title_id) : bdi("–"), num(c.exposed), num(c.holdout)]));
     $("campaigns-list").querySelectorAll("tbody tr").forEach((row, i) => {
       if (list[i]) row.onclick = () => showLift(list[i]).catch(report);
     });
@@ -432,7 +496,11 @@
   // -- small DOM helpers --------------------------------------------------------------------------
   function bdi(text) { const n = document.createElement("bdi"); n.dir = "auto"; n.textContent = text ?? ""; return n; }
   function span(text, cls) { const n = document.createElement("span"); n.className = cls; n.textContent = text; return n; }
-  function num(v) { return span(fmtNum(v), "num"); }
+  function num(v) {  // the raw value rides along for the CSV export (export.js)
+    const n = span(fmtNum(v), "num");
+    if (v !== null && v !== undefined && !Number.isNaN(Number(v))) n.dataset.value = String(v);
+    return n;
+  }
   function table(head, rows) { const tb = document.createElement("table"); tb.className = "table"; fillTable(tb, head, rows); return tb; }
   function fillTable(node, head, rows) {
     node.replaceChildren();
@@ -466,7 +534,8 @@
       const wanted = new URLSearchParams(location.hash.slice(1));
       if (wanted.get("key")) { start().catch(report); return; }
       if (wanted.get("lang") && wanted.get("lang") !== state.lang) setLang(wanted.get("lang"));
-      if (wanted.get("page") && wanted.get("page") !== state.page && state.role) show(wanted.get("page"));
+      wanted.delete("lang");
+      if (wanted.get("page") && `${wanted}` !== state.hash && state.role) show(wanted.get("page"), wanted);
     };
     $("trends-form").onchange = () => loadTrends().catch(report);
     $("recs-form").onchange = () => loadRecs().catch(report);
@@ -498,7 +567,28 @@
       state.labels.language_tags = ["ary", "ary-Latn", "ar", "fr", "zgh", "shi", "tzm", "rif", "en", "es"];
     }
     setLang(state.lang);
-    show(fragment.get("page"));
+    window.HALQA_EXPLORE.mountSearch(context());
+    show(fragment.get("page"), fragment);
+  }
+
+  // What the page files (explore.js) may use of this one.
+  function context() {
+    return { api, t, report, busy, bdi, span, num, fillTable, label, kindLabel, languageLabel, fmtNum, fmtDate,
+      timeChart, lang: state.lang,
+      canSee: (path) => !!state.paths[path] && (path !== "/v1/recommendations-members" || ["admin", "analyst"].includes(state.role)) };
+  }
+
+  // A weekly chart with the seasons of its weeks shaded (the Hijri calendar of halqa.insights, /v1/seasons).
+  async function timeChart(node, weeks, series, partial, isCurrent) {
+    let seasons = [];
+    if (weeks.length && state.paths["/v1/seasons"]) {
+      const end = new Date(`${weeks[weeks.length - 1]}T00:00:00Z`);
+      end.setUTCDate(end.getUTCDate() + 7);
+      seasons = (await api("/v1/seasons", [["start", weeks[0]], ["end", end.toISOString().slice(0, 10)]]))
+        .map((x) => ({ ...x, label: t(`season_${x.name}`) }));
+    }
+    if (isCurrent && !isCurrent()) return;  // newer pickers drew their own chart meanwhile
+    HalqaCharts.lines(node, weeks, series, state.lang === "ar", partial || [], t("partial_week"), seasons);
   }
 
   start().catch(report);

@@ -24,7 +24,7 @@
       row.className = "row";
       const label = document.createElement("bdi");
       label.dir = "auto";
-      label.textContent = r.label;
+      if (r.node) label.appendChild(r.node); else label.textContent = r.label;  // r.node: e.g. a link to the item's page
       label.title = r.label;
       const track = document.createElement("div");
       track.className = "bar-track";
@@ -44,7 +44,8 @@
 
   // x: labels (weeks), series: [{name, values (null = suppressed)}]. Time runs in reading direction.
   // partial[i]: week i is only partly inside the data (first and last weeks): drawn dashed, hollow.
-  function lines(container, x, series, rtl, partial, partialLabel) {
+  // seasons: [{name, start, end, label}] (Ramadan, the Eids...) shaded behind the lines, named in the legend.
+  function lines(container, x, series, rtl, partial, partialLabel, seasons) {
     partial = partial || [];
     container.replaceChildren();
     const W = 720, H = 240, P = 36;
@@ -52,11 +53,15 @@
     const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", direction: "ltr" }, container);
     const all = series.flatMap((s) => s.values.filter((v) => v !== null));
     const max = Math.max(1, ...all);
+    // Weeks sit at their dates (a week missing from the data leaves its gap), as the seasons do.
+    const days = x.map((d) => Date.parse(`${d}T00:00:00Z`) / 864e5);
+    const dated = days.length > 1 && days.every((d) => !Number.isNaN(d)) && days[days.length - 1] > days[0];
     const px = (i) => {
-      const t = x.length > 1 ? i / (x.length - 1) : 0.5;
+      const t = dated ? (days[i] - days[0]) / (days[days.length - 1] - days[0]) : x.length > 1 ? i / (x.length - 1) : 0.5;
       return rtl ? W - P - t * (W - 2 * P) : P + t * (W - 2 * P);
     };
     const py = (v) => H - P - (v / max) * (H - 2 * P);
+    const shaded = shade(svg, x, seasons || [], rtl, W, H, P);
     el("line", { x1: P, y1: H - P, x2: W - P, y2: H - P, stroke: "#999" }, svg);
     [0, 0.5, 1].forEach((f) => {
       const t = el("text", { x: rtl ? W - 4 : 4, y: py(max * f) + 4, "font-size": 11, fill: "#666",
@@ -74,10 +79,15 @@
       let d = "", pen = false;
       s.values.forEach((v, i) => {
         if (v === null || partial[i]) { pen = false; return; }
+        if (dated && i > 0 && days[i] - days[i - 1] > 7) pen = false;  // weeks without data: no line across
         d += `${pen ? "L" : "M"}${px(i).toFixed(1)},${py(v).toFixed(1)} `;
         pen = true;
       });
       if (d) el("path", { d, fill: "none", stroke: colour, "stroke-width": 2 }, svg);
+      // a dot per week, so a week standing alone (its neighbours suppressed or without data) is seen
+      s.values.forEach((v, i) => {
+        if (v !== null && v !== undefined && !partial[i]) el("circle", { cx: px(i), cy: py(v), r: 2.2, fill: colour, class: "point" }, svg);
+      });
       // A partial week is a point of its own, linked to its neighbour by a dashed line: not a drop.
       s.values.forEach((v, i) => {
         if (v === null || !partial[i]) return;
@@ -99,6 +109,13 @@
       item.appendChild(name);
       legend.appendChild(item);
     });
+    shaded.forEach((s) => {
+      const note = document.createElement("span");
+      note.className = "season-note";
+      note.style.setProperty("--c", SEASON_FILL);
+      note.textContent = s.label;
+      legend.appendChild(note);
+    });
     if (partial.some(Boolean) && partialLabel) {
       const note = document.createElement("span");
       note.className = "partial-note";
@@ -109,6 +126,28 @@
       legend.appendChild(note);
     }
     container.appendChild(legend);
+  }
+
+  // Seasons behind a weekly chart: x are week starts (ISO dates); a season covers the part of the
+  // axis between its first day and the day after its last, clipped to the weeks drawn.
+  const SEASON_FILL = "rgba(243, 156, 18, 0.22)";
+  function shade(svg, x, seasons, rtl, W, H, P) {
+    if (!x.length || !seasons.length) return [];
+    const day = (iso) => Date.parse(`${iso}T00:00:00Z`) / 864e5;
+    const first = day(x[0]), last = day(x[x.length - 1]);
+    const span = last - first || 7;
+    const pos = (d) => { const t = Math.min(1, Math.max(0, (d - first) / span)); return rtl ? W - P - t * (W - 2 * P) : P + t * (W - 2 * P); };
+    const drawn = [];
+    for (const s of seasons) {
+      const a = day(s.start), b = day(s.end);
+      if (b <= first || a > last + 7) continue;
+      const x1 = pos(a), x2 = pos(b);
+      const rect = el("rect", { x: Math.min(x1, x2), y: P / 2, width: Math.max(2, Math.abs(x2 - x1)), height: H - 1.5 * P,
+        fill: SEASON_FILL, class: "season", "data-season": s.name }, svg);
+      el("title", {}, rect).textContent = s.label;
+      if (!drawn.some((d) => d.label === s.label)) drawn.push(s);
+    }
+    return drawn;
   }
 
   // A point estimate with its interval on an axis through zero (lift: does the interval cover 0?).

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from halqa.service.deps import Analyst, Anyone, Backend, Service
 from halqa.service.edge_cache import list_body, list_key
@@ -23,6 +23,9 @@ class Pick(BaseModel):
     rank: int
     score: float
     reason: str
+    local: bool = Field(default=False, description="a Moroccan creator's title (what the local share counts)")
+    placed: bool = Field(default=False, description="ranked above a title the model scored higher: a slot "
+                                                    "policy (local share, variety) placed it")
 
 
 class RecommendationsOut(BaseModel):
