@@ -131,26 +131,36 @@ def test_numbers_dates_and_intervals_follow_the_language(page, served: Served) -
 
 
 def test_a_spinner_shows_while_a_request_is_slow(page, served: Served) -> None:  # noqa: F811
+    # Requests are held (not answered) until the test lets them go, so the page is slow for certain:
+    # a handler that sleeps would block Playwright's driver and leave the outcome to timing.
+    held: list = []
+
+    def hold(route):
+        held.append(route)
+
+    def release(pattern):
+        page.unroute(pattern)
+        while held:
+            held.pop().continue_()
+
     visit(page, served, "fr", "trends")
-
-    def slow(route):
-        time.sleep(1.2)
-        route.continue_()
-
-    page.route(re.compile(r".*/v1/trends\?.*"), slow)
+    trends = re.compile(r".*/v1/trends\?.*")
+    page.route(trends, hold)
     shown = page.locator("#trends-top").inner_text()
     page.select_option("#trends-form select[name=window]", "90d")
-    page.wait_for_selector("#spinner:not([hidden])", timeout=1000)
+    page.wait_for_selector("#spinner:not([hidden])", timeout=3000)
     assert page.locator("#trends-top").inner_text() != shown or not shown  # stale figures are cleared
+    release(trends)
     page.wait_for_selector("#spinner", state="hidden", timeout=15000)
-    page.unroute(re.compile(r".*/v1/trends\?.*"))
     open_dashboard(page, served, lang="en", tab="audience")
     page.wait_for_selector(WAIT["audience"], state="attached")
-    page.route(re.compile(r".*/v1/audience/target.*"), slow)
+    target = re.compile(r".*/v1/audience/target.*")
+    page.route(target, hold)
     page.fill("#audience-form input[name=name]", "Rzq")
     page.click("#audience-form button[type=submit]")
-    page.wait_for_selector("#spinner:not([hidden])", timeout=1000)
+    page.wait_for_selector("#spinner:not([hidden])", timeout=3000)
     assert page.locator("#audience-form button[type=submit]").is_disabled()  # cannot be sent twice
+    release(target)
     page.wait_for_selector("#audience-members tbody tr", timeout=15000)
     assert page.locator("#audience-form button[type=submit]").is_enabled()
 
