@@ -127,9 +127,9 @@ def test_data_page_shows_counts_and_quarantine(page, served: Served) -> None:
 def test_creator_sees_only_aggregated_pages(page, served: Served) -> None:
     open_dashboard(page, served, role="creator", lang="en", tab="trends")
     tabs = page.locator("#tabs button").all_inner_texts()
-    # no member-level page: the studio's Script page is a creator's own (issue 14), and the
+    # no member-level page: the studio's Music and Script pages are a creator's own work, and the
     # model's status is about the model, no member in it
-    assert tabs == ["Trends", "Script", "Model"]
+    assert tabs == ["Trends", "Music", "Script", "Model"]
     # a creator's search finds titles and creators, never members
     with page.expect_response(lambda r: "/v1/search" in r.url) as answer:
         page.fill("#search", "m01")

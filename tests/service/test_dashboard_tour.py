@@ -139,9 +139,9 @@ def test_a_spinner_shows_while_a_request_is_slow(page, served: Served) -> None: 
         held.append(route)
 
     def release(pattern):
-        page.unroute(pattern)
         while held:
             held.pop().continue_()
+        page.unroute(pattern)
 
     visit(page, served, "fr", "trends")
     trends = re.compile(r".*/v1/trends\?.*")
