@@ -64,14 +64,17 @@ def _genres_in(data: Any) -> list[str]:
         return [data["genre"]]
     if isinstance(data, dict) and isinstance(data.get("rising"), list):
         return [str(r.get("item")) for r in data["rising"] if isinstance(r, dict)]
-    found: list[str] = []
+    found: list[tuple[float, str]] = []
     for fig in (data.get("figures", []) if isinstance(data, dict) else []):
         src, values = fig.get("source", {}), fig.get("values", {})
-        if src.get("by") == "genre" and "rising" in str(src.get("field", "")) + str(fig.get("label", "")):
-            item = values.get("item") or values.get("genre")
-            if item:
-                found.append(str(item))
-    return found
+        if src.get("by") != "genre":
+            continue
+        # a brief's figures.json: {"source": {"list": "rising", "item": "rap"}, "values": {"rank": 1, ...}}
+        is_rising = src.get("list") == "rising" or "rising" in str(src.get("field", "")) + str(fig.get("label", ""))
+        item = src.get("item") or values.get("item") or values.get("genre")
+        if is_rising and item:
+            found.append((float(values.get("rank") or len(found) + 1), str(item)))
+    return [item for _, item in sorted(found, key=lambda f: f[0])]
 
 
 def _default_out(out: Path | None, name: str) -> Path:
