@@ -115,8 +115,11 @@ def compose_cmd(style: Annotated[str, typer.Option("--style", help="chaabi, gnaw
                 tonic: Annotated[str | None, typer.Option("--tonic", help="Tonic with octave: C4, D4, E`4 "
                                                           "(half-flat)...", show_default=False)] = None,
                 seed: SeedOption = 0,
-                tuning: Annotated[str, typer.Option("--tuning", help="Quarter-tone gamut: a 24-tone Scala file of "
-                                                    "music21's archive, or 24-tet (equal).")] = "collangettes.scl",
+                tuning: Annotated[str, typer.Option("--tuning", help="How quarter tones reach the MIDI: bend "
+                                                    "(per-channel pitch bend, portable) or mts (MIDI Tuning "
+                                                    "Standard single-note SysEx), optionally :GAMUT; a gamut "
+                                                    "alone (a 24-tone Scala file of music21's archive, or "
+                                                    "24-tet) keeps bend.")] = "bend:collangettes.scl",
                 train: Annotated[list[Path] | None, typer.Option("--train", help="Train the melody model on "
                                                                  "these MIDI files (repeatable).")] = None,
                 from_brief: Annotated[Path | None, typer.Option("--from-brief", help="Take the style from the "

@@ -36,6 +36,15 @@ def catalogue() -> dict[str, Any]:
                             "source": r.source, "assumption": r.assumption or None} for n, r in RHYTHMS.items()}}
 
 
+def split_tuning(tuning: str) -> tuple[str, str]:
+    """``--tuning``: how quarter tones reach the MIDI and which gamut. ``mts`` / ``bend`` (the default),
+    optionally ``:GAMUT``; a gamut alone (``24-tet``, a Scala file) keeps pitch bend."""
+    method, _, gamut = tuning.partition(":")
+    if method in ("mts", "bend"):
+        return method, gamut or DEFAULT_TUNING
+    return "bend", tuning
+
+
 def style_from_brief(path: Path) -> str:
     """The first rising genre of an insights brief that halqa can compose in.
 
@@ -94,8 +103,10 @@ def compose_files(style: str, *, mode: str | None = None, rhythm: str | None = N
         style = style_from_brief(brief)
         inputs.append(InputRef.of_file(brief, role="brief"))
     model = model_from_midi(list(train)) if train else None
+    midi_tuning, gamut = split_tuning(tuning)
     piece = compose(style, mode, bars=bars, seconds=seconds, tempo=tempo, tonic=tonic, seed=seed,
-                    rhythm_name=rhythm, tuning=tuning, model=model)
+                    rhythm_name=rhythm, tuning=gamut, model=model)
+    piece.meta["midi_tuning"] = midi_tuning
     piece.meta["model"] = {"model": "variable-order Markov (Witten-Bell), order 3",
                            "training": "your MIDI files" if train else "halqa's shipped phrases"}
     name = name or f"{piece.style}-{piece.mode}-seed{seed}"
