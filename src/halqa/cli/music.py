@@ -195,16 +195,19 @@ def render_cmd(midi: Annotated[Path, typer.Argument(help="A MIDI file.")], out: 
 def analyse_cmd(file: Annotated[Path, typer.Argument(help="A MIDI or WAV file.")],
                 style: Annotated[str | None, typer.Option("--style", help="Compare onsets with this style's "
                                                           "rhythm.", show_default=False)] = None,
-                rhythm: RhythmOption = None, mode: ModeOption = None, as_json: JsonOption = False) -> None:
+                rhythm: RhythmOption = None, mode: ModeOption = None,
+                pitch: Annotated[str, typer.Option("--pitch", help="Audio: follow the melody of a full mix "
+                                                   "(melody, harmonic salience) or a single line (yin).")]
+                = "melody", as_json: JsonOption = False) -> None:
     """Mode or maqam with confidence, pitch histogram, out-of-mode share, rhythm agreement, tempo;
-    for audio the measured cents of sustained notes from 12-TET."""
+    for audio (a full mix or a stem) the measured cents of sustained notes from 12-TET."""
     from halqa.studio.music.analysis import analyse_file
     from halqa.studio.music.rhythms import get_rhythm
     from halqa.studio.music.styles import resolve_style
     from halqa.studio.music.theory import get_mode
 
     pattern = get_rhythm(rhythm) if rhythm else resolve_style(style)[0].get_rhythm() if style else None
-    report = analyse_file(file, rhythm=pattern, mode=get_mode(mode) if mode else None)
+    report = analyse_file(file, rhythm=pattern, mode=get_mode(mode) if mode else None, tracker=pitch)
     if as_json:
         print_json(report)
         return

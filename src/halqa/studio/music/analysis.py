@@ -217,16 +217,21 @@ def analyse_piece(piece: Piece, *, rhythm: Rhythm | None = None, mode: Mode | No
     return report
 
 
-def analyse_audio(path: Path, *, mode: Mode | None = None) -> dict[str, Any]:
+def analyse_audio(path: Path, *, mode: Mode | None = None, tracker: str = "melody") -> dict[str, Any]:
+    """Mode, histogram and per-degree cents of the sustained notes of a WAV: by default of the
+    predominant melody of a full mix (``pitch.melody_f0``), or with ``tracker="yin"`` of a single line."""
     import soundfile
 
-    from halqa.studio.music.pitch import audio_tempo, sustained_notes
+    from halqa.studio.music.pitch import PITCH_TRACKERS, audio_tempo, sustained_notes
+
+    if tracker not in PITCH_TRACKERS:
+        raise DataError(f"--pitch {tracker!r}: one of {', '.join(PITCH_TRACKERS)}")
 
     try:
         audio, sr = soundfile.read(str(path), always_2d=True)
     except Exception as exc:  # noqa: BLE001 - soundfile raises its own LibsndfileError for anything unreadable
         raise DataError(f"{path}: not an audio file soundfile can read ({exc})") from None
-    held = sustained_notes(audio, sr)
+    held = sustained_notes(audio, sr, tracker=tracker)
     if not held:
         raise DataError(f"{path}: no sustained pitched notes found")
     notes = [Note(h["start"], h["seconds"], h["pitch"]) for h in held]
@@ -234,7 +239,7 @@ def analyse_audio(path: Path, *, mode: Mode | None = None) -> dict[str, Any]:
     chosen = mode or MODES[candidates[0]["mode"]]
     tonic = candidates[0]["tonic"] if mode is None else detect_mode(notes, [mode], top=1)[0]["tonic"]
     degrees = _degree_cents(held, chosen, tonic)
-    return {"kind": "audio", "sample_rate": sr, "seconds": round(len(audio) / sr, 2),
+    return {"kind": "audio", "sample_rate": sr, "seconds": round(len(audio) / sr, 2), "pitch_tracker": tracker,
             "tempo": audio_tempo(audio, sr), "mode": candidates[0], "alternatives": candidates[1:],
             "pitch_class_histogram": histogram(notes),
             "mode_used": {"mode": chosen.name, "tonic": tonic, **out_of_mode(notes, chosen, tonic)},
@@ -255,14 +260,15 @@ def _degree_cents(held: list[dict], mode: Mode, tonic: float) -> dict[str, dict]
             for d, v in sorted(by_degree.items())}
 
 
-def analyse_file(path: Path, *, rhythm: Rhythm | None = None, mode: Mode | None = None) -> dict[str, Any]:
+def analyse_file(path: Path, *, rhythm: Rhythm | None = None, mode: Mode | None = None,
+                 tracker: str = "melody") -> dict[str, Any]:
     from halqa.studio.music.midi import read_midi
 
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: no such file")
     if path.suffix.lower() in (".wav", ".flac", ".ogg", ".aiff", ".aif"):
-        report = analyse_audio(path, mode=mode)
+        report = analyse_audio(path, mode=mode, tracker=tracker)
     else:
         report = analyse_piece(read_midi(path), rhythm=rhythm, mode=mode)
     report["file"] = str(path)
