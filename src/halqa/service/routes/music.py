@@ -7,7 +7,7 @@ files (downloadable one by one) and the pending proposal.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
 from fastapi import Path as PathParam
@@ -33,6 +33,8 @@ class ComposeRequest(BaseModel):
     seed: int = Field(0, ge=0, le=2**31 - 1)
     sample_rate: int = Field(44100, ge=8000, le=96000)
     stems: bool = True
+    tuning: Literal["bend", "mts"] = Field("bend", description="quarter tones in the MIDI as pitch bend or as "
+                                           "MIDI Tuning Standard single-note SysEx")
 
 
 class Decision(BaseModel):
