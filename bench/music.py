@@ -27,11 +27,15 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-
 from _timing import ratio, run_timed  # bench/_timing.py (this folder is on sys.path)
 
 from halqa.studio.music import audio
-from halqa.studio.music.analysis import mode_consistency, onset_agreement, out_of_mode, symbolic_metrics
+from halqa.studio.music.analysis import (
+    mode_consistency,
+    onset_agreement,
+    out_of_mode,
+    symbolic_metrics,
+)
 from halqa.studio.music.compose import compose, melody_track
 from halqa.studio.music.corpus import split_by_piece
 from halqa.studio.music.melody import Grid, training_sequences
@@ -70,8 +74,8 @@ def speed(tmp: Path) -> None:
     peer = run_timed([exe, "-ni", "-q", "-C", "0", "-g", "0.5", "-r", "44100", "-F", str(tmp / "cli.wav"),
                       str(audio.soundfont()), str(midi)])
     print("| command | wall s | CPU s | peak RSS MB |\n|---|---|---|---|")
-    for label, t in ((f"halqa music compose --style rast --seconds 180 (MIDI, MusicXML, {len(piece['tracks'])} "
-                      "stems + mix, -14 LUFS, C2PA, proposal)", composed),
+    for label, t in (((f"halqa music compose --style rast --seconds 180 (MIDI, MusicXML, {len(piece['tracks'])} "
+                      "stems + mix, -14 LUFS, C2PA, proposal)"), composed),
                      ("halqa music render MIDI (stems + mix, -14 LUFS, C2PA)", rendered),
                      ("halqa music render MIDI --no-stems (mix, -14 LUFS, C2PA)", mix_only),
                      ("fluidsynth -ni -F (the same MIDI, one render, no loudness, no provenance)", peer)):
