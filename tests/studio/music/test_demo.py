@@ -53,9 +53,8 @@ def test_music_step_takes_the_segment_and_genre_from_the_insights_brief(store_pa
     from halqa.insights.brief import write_brief
 
     monkeypatch.setenv("HALQA_SOUNDFONT", str(tmp_path / "missing.sf2"))  # and a machine without the SoundFont
-    with Store.open(store_path, read_only=True) as store:
-        write_brief(store, PLANTED_SEGMENT, tmp_path / "brief.md",
-                    as_of=insights_world.RISING_AS_OF)
+    with Store.open(store_path, read_only=True) as store:  # as the insights step writes it: at the latest day
+        write_brief(store, PLANTED_SEGMENT, tmp_path / "brief.md")
     world = World(out_dir=tmp_path, titles=tmp_path / "t", creators=tmp_path / "c", members=tmp_path / "m",
                   events=[], planted={"seed": 3})
     with Store.open(store_path, read_only=True) as store, open(os.devnull, "w") as quiet:
@@ -65,3 +64,18 @@ def test_music_step_takes_the_segment_and_genre_from_the_insights_brief(store_pa
     assert result["style"] == "trap"
     assert "missing.sf2" in result["audio_skipped"]
     assert set(result["files"]) == {"midi", "musicxml"}
+
+
+def test_a_briefs_rising_figures_are_read_in_rank_order():
+    from halqa.studio.music.api import _genres_in
+
+    figures = {"figures": [  # the shape of halqa.insights.brief's figures.json
+        {"id": "F3", "source": {"report": "trends", "by": "genre", "list": "top", "item": "drama"},
+         "values": {"rank": 1}},
+        {"id": "F11", "source": {"report": "trends", "by": "genre", "list": "rising", "item": "gnawa"},
+         "values": {"rank": 2, "growth": 2.1}},
+        {"id": "F10", "source": {"report": "trends", "by": "genre", "list": "rising", "item": "rap"},
+         "values": {"rank": 1, "growth": 3.9}},
+        {"id": "F12", "source": {"report": "trends", "by": "theme", "list": "rising", "item": "youth"},
+         "values": {"rank": 1}}]}
+    assert _genres_in(figures) == ["rap", "gnawa"]

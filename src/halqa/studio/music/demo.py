@@ -48,7 +48,10 @@ def discovered_audience(store: Any, demo_dir: Path) -> dict[str, Any]:
         data = json.loads(figures.read_text(encoding="utf-8"))
         segment = data.get("segment") or {}
         filters = [f"{k}={v}" for k, v in segment.items()] if isinstance(segment, dict) else list(segment)
-        return {"segment": filters, "rising": _genres_in(data), "source": str(figures)}
+        rising = _genres_in(data)
+        if not rising:  # the brief's own window (28 days) saw no significant riser: the insights step's
+            rising = rising_style(store, filters, DEMO_WINDOW)[1]  # window (56 days), as it printed
+        return {"segment": filters, "rising": rising, "source": str(figures)}
     from halqa.insights import common
     from halqa.insights.demo import scan_segments
 
