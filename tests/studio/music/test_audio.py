@@ -112,3 +112,24 @@ def test_the_melody_tracker_follows_the_top_line_over_a_drone_and_drums():
     pitches = [h["pitch"] for h in held if h["seconds"] >= 0.5]
     assert any(abs(p - 63.5) < 0.1 for p in pitches) and any(abs(p - 67.0) < 0.1 for p in pitches)
     assert not any(abs(p - 48.0) < 0.5 for p in pitches)
+
+
+@needs_fluidsynth
+def test_a_mix_rendered_in_one_pass_equals_the_sum_of_the_stems(tmp_path):
+    """Without stems the mix is one render of every channel; FluidSynth is linear, so it is the mix of stems."""
+    import soundfile
+
+    from halqa.studio.common import test_signer
+    from halqa.studio.music.export import make_provenance, write_piece
+
+    piece = compose("chaabi", bars=4, seed=2)
+    mixes = []
+    for stems in (True, False):
+        result = write_piece(piece, tmp_path / str(stems), "p", provenance=make_provenance(piece, "test"),
+                             studio_root=tmp_path / "studio", signer=test_signer(tmp_path / "signer"),
+                             sample_rate=16000, stems=stems, propose=False)
+        mixes.append(soundfile.read(result["files"]["wav"])[0])
+    n = min(len(m) for m in mixes)
+    a, b = mixes[0][:n], mixes[1][:n]
+    assert np.corrcoef(a.ravel(), b.ravel())[0, 1] > 0.99
+    assert np.sqrt(np.mean(b ** 2)) == pytest.approx(np.sqrt(np.mean(a ** 2)), rel=0.02)

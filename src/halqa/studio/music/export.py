@@ -65,9 +65,13 @@ def write_piece(piece: Piece, out_dir: Path, name: str, *, provenance: Provenanc
             # for the musician's own synth
             render_from = files["midi"] if piece.meta.get("midi_tuning") != "mts" else write_midi(
                 replace(piece, meta={**piece.meta, "midi_tuning": "bend"}), Path(tmp) / "bend.mid")
-            for track, chans in zip(piece.tracks, channels):
-                step(f"render {track.name}")
-                stems_audio.append(au.render_midi(render_from, sample_rate=sample_rate, channels=set(chans)))
+            if stems:
+                for track, chans in zip(piece.tracks, channels):
+                    step(f"render {track.name}")
+                    stems_audio.append(au.render_midi(render_from, sample_rate=sample_rate, channels=set(chans)))
+            else:  # no stems wanted: one render of every channel, a quarter of the synthesis for four tracks
+                step("render")
+                stems_audio.append(au.render_midi(render_from, sample_rate=sample_rate))
         # FluidSynth's voices and reverb are linear, so the mix is the sum of the stems
         mix = np.zeros((max(len(a) for a in stems_audio), 2), dtype=np.float32)
         for stem in stems_audio:
