@@ -116,8 +116,11 @@ def compose_cmd(style: Annotated[str, typer.Option("--style", help="chaabi, gnaw
                 tonic: Annotated[str | None, typer.Option("--tonic", help="Tonic with octave: C4, D4, E`4 "
                                                           "(half-flat)...", show_default=False)] = None,
                 seed: SeedOption = 0,
-                tuning: Annotated[str, typer.Option("--tuning", help="Quarter-tone gamut: a 24-tone Scala file of "
-                                                    "music21's archive, or 24-tet (equal).")] = "collangettes.scl",
+                tuning: Annotated[str, typer.Option("--tuning", help="How quarter tones reach the MIDI: bend "
+                                                    "(per-channel pitch bend, portable) or mts (MIDI Tuning "
+                                                    "Standard single-note SysEx), optionally :GAMUT; a gamut "
+                                                    "alone (a 24-tone Scala file of music21's archive, or "
+                                                    "24-tet) keeps bend.")] = "bend:collangettes.scl",
                 train: Annotated[list[Path] | None, typer.Option("--train", help="Train the melody model on "
                                                                  "these MIDI files (repeatable).")] = None,
                 from_brief: Annotated[Path | None, typer.Option("--from-brief", help="Take the style from the "
@@ -193,16 +196,19 @@ def render_cmd(midi: Annotated[Path, typer.Argument(help="A MIDI file.")], out: 
 def analyse_cmd(file: Annotated[Path, typer.Argument(help="A MIDI or WAV file.")],
                 style: Annotated[str | None, typer.Option("--style", help="Compare onsets with this style's "
                                                           "rhythm.", show_default=False)] = None,
-                rhythm: RhythmOption = None, mode: ModeOption = None, as_json: JsonOption = False) -> None:
+                rhythm: RhythmOption = None, mode: ModeOption = None,
+                pitch: Annotated[str, typer.Option("--pitch", help="Audio: follow the melody of a full mix "
+                                                   "(melody, harmonic salience) or a single line (yin).")]
+                = "melody", as_json: JsonOption = False) -> None:
     """Mode or maqam with confidence, pitch histogram, out-of-mode share, rhythm agreement, tempo;
-    for audio the measured cents of sustained notes from 12-TET."""
+    for audio (a full mix or a stem) the measured cents of sustained notes from 12-TET."""
     from halqa.studio.music.analysis import analyse_file
     from halqa.studio.music.rhythms import get_rhythm
     from halqa.studio.music.styles import resolve_style
     from halqa.studio.music.theory import get_mode
 
     pattern = get_rhythm(rhythm) if rhythm else resolve_style(style)[0].get_rhythm() if style else None
-    report = analyse_file(file, rhythm=pattern, mode=get_mode(mode) if mode else None)
+    report = analyse_file(file, rhythm=pattern, mode=get_mode(mode) if mode else None, tracker=pitch)
     if as_json:
         print_json(report)
         return

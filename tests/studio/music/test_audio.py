@@ -59,3 +59,77 @@ def test_twelve_tet_styles_sound_within_15_cents(tmp_path, style, mode, rhythm):
     assert len(cents) >= 8
     assert max(abs(c) for c in cents) <= 15
     assert report["mode_used"]["out_of_mode"] == 0.0
+
+
+def _full_mix(style: str, mode: str | None, tmp_path, rhythm: str | None = None):
+    """A composed piece's whole mix (melody, drone or harmony, bass, percussion) as `halqa music compose`
+    writes it: every track rendered by FluidSynth, summed, at -14 LUFS."""
+    from halqa.studio.common import test_signer
+    from halqa.studio.music.export import make_provenance, write_piece
+
+    piece = compose(style, mode, bars=8, seed=3, rhythm_name=rhythm)
+    assert len(piece.tracks) >= 3
+    result = write_piece(piece, tmp_path / style, style, provenance=make_provenance(piece, "test"),
+                         studio_root=tmp_path / "studio", signer=test_signer(tmp_path / "signer"),
+                         sample_rate=16000, stems=False, propose=False)
+    return result["files"]["wav"]
+
+
+@needs_fluidsynth
+def test_rast_third_sounds_half_flat_in_the_full_mix(tmp_path):
+    report = analyse_file(_full_mix("rast", None, tmp_path))
+    assert report["pitch_tracker"] == "melody" and report["mode"]["mode"] == "rast"
+    third = report["degrees_cents_from_12tet"]["3"]
+    assert third["notes"] >= 2 and third["median_cents"] == pytest.approx(-50, abs=15)
+    for degree in ("1", "2", "4", "5"):
+        assert abs(report["degrees_cents_from_12tet"][degree]["median_cents"]) <= 15
+
+
+@needs_fluidsynth
+def test_a_twelve_tet_full_mix_sounds_within_15_cents(tmp_path):
+    report = analyse_file(_full_mix("chaabi", None, tmp_path))
+    cents = [n["cents_from_12tet"] for n in report["sustained_notes"]]
+    assert len(cents) >= 8 and max(abs(c) for c in cents) <= 15
+
+
+def test_the_melody_tracker_follows_the_top_line_over_a_drone_and_drums():
+    """Synthetic mix: a harmonic melody (E half-flat then G) over a steady drone an octave under the tonic
+    and noise bursts on every beat; the tracker reports the melody, not the drone."""
+    sr = 16000
+    t = np.arange(sr * 4) / sr
+
+    def tone(midi, where):
+        hz = 440 * 2 ** ((midi - 69) / 12)
+        return where * sum(0.3 / h * np.sin(2 * np.pi * hz * h * t) for h in range(1, 6))
+
+    drone = tone(48.0, np.ones_like(t))  # C3, never moves
+    melody = tone(63.5, t < 2) + tone(67.0, t >= 2)
+    hits = np.zeros_like(t)
+    for beat in range(8):
+        at = int(beat * sr / 2)
+        hits[at:at + 400] = np.random.default_rng(beat).normal(0, 0.5, 400)
+    held = sustained_notes(drone + melody + hits, sr, tracker="melody")
+    pitches = [h["pitch"] for h in held if h["seconds"] >= 0.5]
+    assert any(abs(p - 63.5) < 0.1 for p in pitches) and any(abs(p - 67.0) < 0.1 for p in pitches)
+    assert not any(abs(p - 48.0) < 0.5 for p in pitches)
+
+
+@needs_fluidsynth
+def test_a_mix_rendered_in_one_pass_equals_the_sum_of_the_stems(tmp_path):
+    """Without stems the mix is one render of every channel; FluidSynth is linear, so it is the mix of stems."""
+    import soundfile
+
+    from halqa.studio.common import test_signer
+    from halqa.studio.music.export import make_provenance, write_piece
+
+    piece = compose("chaabi", bars=4, seed=2)
+    mixes = []
+    for stems in (True, False):
+        result = write_piece(piece, tmp_path / str(stems), "p", provenance=make_provenance(piece, "test"),
+                             studio_root=tmp_path / "studio", signer=test_signer(tmp_path / "signer"),
+                             sample_rate=16000, stems=stems, propose=False)
+        mixes.append(soundfile.read(result["files"]["wav"])[0])
+    n = min(len(m) for m in mixes)
+    a, b = mixes[0][:n], mixes[1][:n]
+    assert np.corrcoef(a.ravel(), b.ravel())[0, 1] > 0.99
+    assert np.sqrt(np.mean(b ** 2)) == pytest.approx(np.sqrt(np.mean(a ** 2)), rel=0.02)

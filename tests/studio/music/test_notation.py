@@ -10,13 +10,14 @@ from halqa.studio.music.notation import write_musicxml
 def test_musicxml_reads_back_with_the_same_notes_and_quarter_tone_alterations(tmp_path, style):
     from music21 import converter
 
-    piece = compose(style, bars=8, seed=4)
+    piece = compose(style, bars=8, seed=1)  # a seed whose melody uses the half-flat degree in both
     path = write_musicxml(piece, tmp_path / "p.musicxml")
     assert "<alter>-0.5</alter>" in path.read_text()
     score = converter.parse(str(path))
     parts = {p.partName: p for p in score.parts}
     melody = piece.track("melody")
-    notes = [n for n in parts["melody"].recurse().notes]
+    # a note held across a barline is written as tied notes: count the tie's first note only
+    notes = [n for n in parts["melody"].recurse().notes if n.tie is None or n.tie.type == "start"]
     assert [(float(n.offset + n.getContextByClass("Measure").offset), n.pitch.ps) for n in notes] == [
         pytest.approx((m.start, round(m.pitch * 2) / 2)) for m in melody.notes]
     alters = {n.pitch.alter for n in notes}

@@ -49,14 +49,15 @@ def wait_done(client, job_id: str, timeout: float = 180) -> dict:
 def test_compose_job_reports_progress_files_and_a_proposal(served):
     with served.client("creator") as client:
         started = client.post("/v1/music/compose", json={"style": "sikah", "bars": 2, "seed": 4,
-                                                          "sample_rate": 16000})
+                                                          "sample_rate": 16000, "tuning": "mts"})
         assert started.status_code == 202 and started.json()["status"] in ("queued", "running")
         job = wait_done(client, started.json()["id"])
         assert job["status"] == "done", job["error"]
         assert [p["step"] for p in job["progress"]][:2] == ["MIDI", "MusicXML"]
         wav = client.get(f"/v1/music/jobs/{job['id']}/files/wav")
         assert wav.status_code == 200 and wav.content[:4] == b"RIFF"
-        assert client.get(f"/v1/music/jobs/{job['id']}/files/midi").content[:4] == b"MThd"
+        midi = client.get(f"/v1/music/jobs/{job['id']}/files/midi").content
+        assert midi[:4] == b"MThd" and b"\x7f\x7f\x08\x02" in midi  # MTS single-note tuning SysEx
         assert client.get(f"/v1/music/jobs/{job['id']}/files/stems/melody").content[:4] == b"RIFF"
         pid = job["result"]["proposal"]["id"]
         decided = client.post(f"/v1/music/proposals/{pid}/accept", json={"note": "for the Ramadan theme"})
@@ -70,6 +71,7 @@ def test_bad_requests_and_roles(served):
         assert "unknown style" in client.post("/v1/music/compose", json={"style": "polka"}).json()["detail"]
         assert client.post("/v1/music/compose", json={"tempo": 0}).status_code == 422
         assert client.post("/v1/music/compose", json={"bars": 10000}).status_code == 422
+        assert client.post("/v1/music/compose", json={"tuning": "wobble"}).status_code == 422
         assert client.get("/v1/music/jobs/0123456789ab").status_code == 404
         assert client.get("/v1/music/styles").json()["modes"]["rast"]["microtonal"] is True
     with served.client("service") as client:

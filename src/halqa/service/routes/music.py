@@ -34,6 +34,8 @@ class ComposeRequest(BaseModel):
     seed: int = Field(0, ge=0, le=2**31 - 1)
     sample_rate: int = Field(44100, ge=8000, le=96000)
     stems: bool = True
+    tuning: Literal["bend", "mts"] = Field("bend", description="quarter tones in the MIDI as pitch bend or as "
+                                           "MIDI Tuning Standard single-note SysEx")
 
 
 @router.get("/v1/music/styles", summary="Styles, modes (cents, ajnas, cadences) and rhythms, with sources")

@@ -10,6 +10,7 @@ the out-of-mode rate is ours and counts quarter tones.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -45,8 +46,30 @@ def mode_classes(mode: Mode, tonic: float) -> set[int]:
     return {(t + q) % 24 for q in mode.pitch_set()}
 
 
-def detect_mode(notes: Sequence[Note], candidates: Sequence[Mode] | None = None, top: int = 3) -> list[dict]:
-    """Best (mode, tonic) explanations of the notes, with a confidence that sums to 1 over all."""
+@functools.lru_cache(maxsize=4)
+def _templates(names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray, int]]]:
+    """Every (mode, tonic) as a row: its pitch-class mask (K x 24), its size, and per profiled mode the
+    (row indices, 24 x size index of its degrees, ...) used for the profile term."""
+    masks, sizes, profiles = [], [], []
+    for m, name in enumerate(names):
+        mode = MODES[name]
+        positions = sorted(mode.pitch_set())
+        for tonic_q in range(24):
+            row = np.zeros(24, dtype=bool)
+            row[[(tonic_q + q) % 24 for q in positions]] = True
+            masks.append(row)
+            sizes.append(len(positions))
+        if mode.weights:
+            degrees = np.array([[(t + q) % 24 for q in mode.quarter_positions()] for t in range(24)])
+            profiles.append((np.arange(24 * m, 24 * m + 24), degrees, m))
+    return np.array(masks), np.array(sizes, dtype=float), profiles
+
+
+def detect_mode(notes: Sequence[Note], candidates: Sequence[Mode] | None = None, top: int = 3, *,
+                final_note: bool = True) -> list[dict]:
+    """Best (mode, tonic) explanations of the notes, with a confidence that sums to 1 over all.
+    ``final_note=False`` drops the bonus for a tonic on the last note (a window cut from a melody does
+    not end on a cadence)."""
     if not notes:
         raise DataError("no pitched notes to detect a mode from")
     weights = np.zeros(24)
@@ -55,27 +78,53 @@ def detect_mode(notes: Sequence[Note], candidates: Sequence[Mode] | None = None,
     weights /= weights.sum()
     final = quarter_class(max(notes, key=lambda n: (n.start, -n.pitch)).pitch)
     lowest_octave = min(n.pitch for n in notes)
-    scored = []
-    for mode in candidates or list(MODES.values()):
-        for tonic_q in range(24):
-            classes = {(tonic_q + q) % 24 for q in mode.pitch_set()}
-            inside = sum(weights[c] for c in classes)
-            unused = sum(1 for c in classes if weights[c] == 0) / len(classes)
-            score = inside - 0.25 * unused + 0.15 * (final == tonic_q) + 0.2 * weights[tonic_q]
-            if mode.weights:  # a profile from transcriptions: reward a similar emphasis
-                prof = np.array([weights[(tonic_q + q) % 24] for q in mode.quarter_positions()])
-                ref = np.array(mode.weights)
-                score += 0.1 * float(prof @ ref / (np.linalg.norm(prof) * np.linalg.norm(ref) + 1e-9))
-            scored.append((score, mode.name, tonic_q))
-    scored.sort(key=lambda s: -s[0])
-    exp = np.exp((np.array([s[0] for s in scored]) - scored[0][0]) / 0.03)
+    names = tuple(m.name for m in (candidates or list(MODES.values())))
+    masks, sizes, profiles = _templates(names)
+    tonics = np.tile(np.arange(24), len(names))
+    inside = masks @ weights
+    unused = (masks & (weights == 0)).sum(axis=1) / sizes
+    score = inside - 0.25 * unused + 0.15 * final_note * (tonics == final) + 0.2 * weights[tonics]
+    for rows, degrees, m in profiles:  # a profile from transcriptions: reward a similar emphasis
+        prof, ref = weights[degrees], np.array(MODES[names[m]].weights)
+        score[rows] += 0.1 * (prof @ ref) / (np.linalg.norm(prof, axis=1) * np.linalg.norm(ref) + 1e-9)
+    order = np.argsort(-score, kind="stable")  # ties keep the catalogue's order, as before
+    exp = np.exp((score - score[order[0]]) / 0.03)
     conf = exp / exp.sum()
     out = []
-    for (score, name, tonic_q), c in zip(scored[:top], conf[:top]):
-        tonic = _tonic_near(tonic_q, lowest_octave)
-        out.append({"mode": name, "family": MODES[name].family, "tonic": tonic,
-                    "tonic_name": QUARTER_NAMES[tonic_q], "score": round(float(score), 4), "confidence": round(float(c), 4)})
+    for k in order[:top]:
+        name, tonic_q = names[k // 24], int(tonics[k])
+        out.append({"mode": name, "family": MODES[name].family, "tonic": _tonic_near(tonic_q, lowest_octave),
+                    "tonic_name": QUARTER_NAMES[tonic_q], "score": round(float(score[k]), 4),
+                    "confidence": round(float(conf[k]), 4)})
     return out
+
+
+def mode_consistency(notes: Sequence[Note], mode: Mode, tonic: float, window_beats: float, *,
+                     hop_beats: float | None = None, min_notes: int = 3) -> float:
+    """Share of windows heard in this mode on this tonic: ``window_beats`` long, sliding by ``hop_beats``
+    (default a quarter of the window) over the melody, each with at least ``min_notes`` notes; a window
+    is heard so when, among the mode placed on every quarter-tone tonic, the mode finder scores the
+    requested tonic best.
+
+    MusPy's scale consistency (the largest share of notes in any one transposition of the major or
+    minor scale) is 1.0 for any melody that never leaves the mode, and knows no quarter tones. This
+    keeps its frame -- the transpositions of one scale -- and asks what a listener asks of a mode:
+    the windowed key-finding of Sapp (2005, keyscapes) and the key accuracy of conditional generators
+    (MuseCoco, Lu et al. 2023) with our mode finder (in-mode share, unused degrees, tonic weight; not the final note, since a
+    window's last note is where the window was cut, not a cadence). In-scale notes are not enough: the tonic has to be heard as the tonic in every stretch.
+    """
+    if not notes:
+        return 0.0
+    hop = hop_beats or window_beats / 4
+    t = quarter_class(tonic)
+    first, last = min(n.start for n in notes), max(n.start for n in notes)
+    heard = []
+    for k in range(int(max(0.0, last - first - window_beats) // hop) + 1):
+        lo = first + k * hop
+        group = [n for n in notes if lo <= n.start < lo + window_beats]
+        if len(group) >= min_notes:
+            heard.append(quarter_class(detect_mode(group, [mode], top=1, final_note=False)[0]["tonic"]) == t)
+    return round(float(np.mean(heard)), 4) if heard else 0.0
 
 
 def _tonic_near(tonic_q: int, lowest: float) -> float:
@@ -168,16 +217,21 @@ def analyse_piece(piece: Piece, *, rhythm: Rhythm | None = None, mode: Mode | No
     return report
 
 
-def analyse_audio(path: Path, *, mode: Mode | None = None) -> dict[str, Any]:
+def analyse_audio(path: Path, *, mode: Mode | None = None, tracker: str = "melody") -> dict[str, Any]:
+    """Mode, histogram and per-degree cents of the sustained notes of a WAV: by default of the
+    predominant melody of a full mix (``pitch.melody_f0``), or with ``tracker="yin"`` of a single line."""
     import soundfile
 
-    from halqa.studio.music.pitch import audio_tempo, sustained_notes
+    from halqa.studio.music.pitch import PITCH_TRACKERS, audio_tempo, sustained_notes
+
+    if tracker not in PITCH_TRACKERS:
+        raise DataError(f"--pitch {tracker!r}: one of {', '.join(PITCH_TRACKERS)}")
 
     try:
         audio, sr = soundfile.read(str(path), always_2d=True)
     except Exception as exc:  # noqa: BLE001 - soundfile raises its own LibsndfileError for anything unreadable
         raise DataError(f"{path}: not an audio file soundfile can read ({exc})") from None
-    held = sustained_notes(audio, sr)
+    held = sustained_notes(audio, sr, tracker=tracker)
     if not held:
         raise DataError(f"{path}: no sustained pitched notes found")
     notes = [Note(h["start"], h["seconds"], h["pitch"]) for h in held]
@@ -185,7 +239,7 @@ def analyse_audio(path: Path, *, mode: Mode | None = None) -> dict[str, Any]:
     chosen = mode or MODES[candidates[0]["mode"]]
     tonic = candidates[0]["tonic"] if mode is None else detect_mode(notes, [mode], top=1)[0]["tonic"]
     degrees = _degree_cents(held, chosen, tonic)
-    return {"kind": "audio", "sample_rate": sr, "seconds": round(len(audio) / sr, 2),
+    return {"kind": "audio", "sample_rate": sr, "seconds": round(len(audio) / sr, 2), "pitch_tracker": tracker,
             "tempo": audio_tempo(audio, sr), "mode": candidates[0], "alternatives": candidates[1:],
             "pitch_class_histogram": histogram(notes),
             "mode_used": {"mode": chosen.name, "tonic": tonic, **out_of_mode(notes, chosen, tonic)},
@@ -206,14 +260,15 @@ def _degree_cents(held: list[dict], mode: Mode, tonic: float) -> dict[str, dict]
             for d, v in sorted(by_degree.items())}
 
 
-def analyse_file(path: Path, *, rhythm: Rhythm | None = None, mode: Mode | None = None) -> dict[str, Any]:
+def analyse_file(path: Path, *, rhythm: Rhythm | None = None, mode: Mode | None = None,
+                 tracker: str = "melody") -> dict[str, Any]:
     from halqa.studio.music.midi import read_midi
 
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: no such file")
     if path.suffix.lower() in (".wav", ".flac", ".ogg", ".aiff", ".aif"):
-        report = analyse_audio(path, mode=mode)
+        report = analyse_audio(path, mode=mode, tracker=tracker)
     else:
         report = analyse_piece(read_midi(path), rhythm=rhythm, mode=mode)
     report["file"] = str(path)
@@ -225,6 +280,7 @@ __all__ = [
     "analyse_piece",
     "detect_mode",
     "histogram",
+    "mode_consistency",
     "onset_agreement",
     "out_of_mode",
     "symbolic_metrics",

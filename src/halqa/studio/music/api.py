@@ -36,6 +36,15 @@ def catalogue() -> dict[str, Any]:
                             "source": r.source, "assumption": r.assumption or None} for n, r in RHYTHMS.items()}}
 
 
+def split_tuning(tuning: str) -> tuple[str, str]:
+    """``--tuning``: how quarter tones reach the MIDI and which gamut. ``mts`` / ``bend`` (the default),
+    optionally ``:GAMUT``; a gamut alone (``24-tet``, a Scala file) keeps pitch bend."""
+    method, _, gamut = tuning.partition(":")
+    if method in ("mts", "bend"):
+        return method, gamut or DEFAULT_TUNING
+    return "bend", tuning
+
+
 def style_from_brief(path: Path) -> str:
     """The first rising genre of an insights brief that halqa can compose in.
 
@@ -64,14 +73,17 @@ def _genres_in(data: Any) -> list[str]:
         return [data["genre"]]
     if isinstance(data, dict) and isinstance(data.get("rising"), list):
         return [str(r.get("item")) for r in data["rising"] if isinstance(r, dict)]
-    found: list[str] = []
+    found: list[tuple[float, str]] = []
     for fig in (data.get("figures", []) if isinstance(data, dict) else []):
         src, values = fig.get("source", {}), fig.get("values", {})
-        if src.get("by") == "genre" and "rising" in str(src.get("field", "")) + str(fig.get("label", "")):
-            item = values.get("item") or values.get("genre")
-            if item:
-                found.append(str(item))
-    return found
+        if src.get("by") != "genre":
+            continue
+        # a brief's figures.json: {"source": {"list": "rising", "item": "rap"}, "values": {"rank": 1, ...}}
+        is_rising = src.get("list") == "rising" or "rising" in str(src.get("field", "")) + str(fig.get("label", ""))
+        item = src.get("item") or values.get("item") or values.get("genre")
+        if is_rising and item:
+            found.append((float(values.get("rank") or len(found) + 1), str(item)))
+    return [item for _, item in sorted(found, key=lambda f: f[0])]
 
 
 def _default_out(out: Path | None, name: str) -> Path:
@@ -91,8 +103,10 @@ def compose_files(style: str, *, mode: str | None = None, rhythm: str | None = N
         style = style_from_brief(brief)
         inputs.append(InputRef.of_file(brief, role="brief"))
     model = model_from_midi(list(train)) if train else None
+    midi_tuning, gamut = split_tuning(tuning)
     piece = compose(style, mode, bars=bars, seconds=seconds, tempo=tempo, tonic=tonic, seed=seed,
-                    rhythm_name=rhythm, tuning=tuning, model=model)
+                    rhythm_name=rhythm, tuning=gamut, model=model)
+    piece.meta["midi_tuning"] = midi_tuning
     piece.meta["model"] = {"model": "variable-order Markov (Witten-Bell), order 3",
                            "training": "your MIDI files" if train else "halqa's shipped phrases"}
     name = name or f"{piece.style}-{piece.mode}-seed{seed}"

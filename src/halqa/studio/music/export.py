@@ -7,7 +7,9 @@ then waits in the studio's proposal book until a person accepts or rejects it.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +33,7 @@ def make_provenance(piece: Piece, tool: str, *, inputs: list[InputRef] | None = 
                     extra: dict[str, Any] | None = None) -> Provenance:
     params = {"style": piece.style, "mode": piece.mode, "tonic": piece.tonic, "tempo": piece.tempo,
               "meter": piece.meter, "bars": piece.bars, "rhythm": piece.rhythm, "tuning": piece.tuning,
-              "seed": piece.seed, **piece.meta.get("model", {}), **(extra or {})}
+              "midi_tuning": piece.meta.get("midi_tuning", "bend"), "seed": piece.seed, **piece.meta.get("model", {}), **(extra or {})}
     return Provenance.make(tool=tool, generator=GENERATOR, parameters=params, inputs=inputs or [])
 
 
@@ -58,9 +60,18 @@ def write_piece(piece: Piece, out_dir: Path, name: str, *, provenance: Provenanc
         signer = signer or ContentSigner.default(studio_root)
         channels = assign_channels(piece.tracks)
         stems_audio = []
-        for track, chans in zip(piece.tracks, channels):
-            step(f"render {track.name}")
-            stems_audio.append(au.render_midi(files["midi"], sample_rate=sample_rate, channels=set(chans)))
+        with tempfile.TemporaryDirectory() as tmp:
+            # the audio is rendered from pitch bend, which every FluidSynth build plays; an MTS file is
+            # for the musician's own synth
+            render_from = files["midi"] if piece.meta.get("midi_tuning") != "mts" else write_midi(
+                replace(piece, meta={**piece.meta, "midi_tuning": "bend"}), Path(tmp) / "bend.mid")
+            if stems:
+                for track, chans in zip(piece.tracks, channels):
+                    step(f"render {track.name}")
+                    stems_audio.append(au.render_midi(render_from, sample_rate=sample_rate, channels=set(chans)))
+            else:  # no stems wanted: one render of every channel, a quarter of the synthesis for four tracks
+                step("render")
+                stems_audio.append(au.render_midi(render_from, sample_rate=sample_rate))
         # FluidSynth's voices and reverb are linear, so the mix is the sum of the stems
         mix = np.zeros((max(len(a) for a in stems_audio), 2), dtype=np.float32)
         for stem in stems_audio:

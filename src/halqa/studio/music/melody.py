@@ -2,10 +2,12 @@
 
 Every candidate note is a token the model has seen; a step keeps only those that (1) have
 the metric class of the position they would start on, (2) fit in what is left of the
-phrase, (3) leap no more than ``leap`` degrees and stay in the register, and (4) when they
-end the phrase, land on one of its cadence degrees. What is left is weighted by the model,
-by the mode's pitch profile where it has one (the tubu' transcriptions), and by whether the
-next onset falls on a stroke or beat of the style's rhythm, then sampled.
+phrase, (3) leap no more than ``leap`` degrees and stay in the register, (4) when they
+end the phrase, land on one of its cadence degrees, and (5) when held (a half note or more),
+rest on the tonic or a cadence degree of the mode. What is left is weighted by the model,
+by the mode's pitch profile where it has one (the tubu' transcriptions), towards the tonic on a
+beat and after a bar without it, and by whether the next onset falls on a stroke or
+beat of the style's rhythm, then sampled.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from halqa.studio.music.model import MelodyModel, Token, metric_class, tokens_of
 from halqa.studio.music.rhythms import Rhythm
 from halqa.studio.music.theory import Mode
 
+LONG_NOTE = 4  # eighths: a half note or longer is held, and rests on the tonic or a cadence degree
 BEATS_OF_METER = {"6/8": frozenset({0, 3}), "4/4": frozenset({0, 2, 4, 6})}
 
 
@@ -65,6 +68,7 @@ class Constraints:
     leap: int  # largest step between two notes, in degrees
     rhythm_bias: float = 3.0  # weight multiplier for a next onset on a stroke or beat
     temperature: float = 1.0
+    tonic_bias: float = 5.0  # weight multiplier for the tonic on a beat, and anywhere after a bar without it
 
 
 def decode_phrase(model: MelodyModel, mode: Mode, grid: Grid, rng: np.random.Generator, *, start: int,
@@ -73,21 +77,26 @@ def decode_phrase(model: MelodyModel, mode: Mode, grid: Grid, rng: np.random.Gen
     vocab = np.array(model.vocab)  # shape (V, 3)
     degrees, lengths, classes = vocab[:, 0], vocab[:, 1], vocab[:, 2]
     weights = _profile_weights(mode, degrees)
+    anchored = weights * _tonic_weights(mode, degrees, constraints.tonic_bias)
     notes: list[tuple[int, int]] = []
     pos, end = start, start + length
     prev = context[-1][0] if context else 0
+    since_tonic = _since_tonic(context, mode.size)
+    resting = np.isin(degrees % mode.size, sorted({0, *(c % mode.size for c in mode.cadences)}))
     while pos < end:
         left = end - pos
         ok = (lengths <= left) & (np.abs(degrees - prev) <= constraints.leap)
         ok &= (degrees >= constraints.low) & (degrees <= constraints.high)
         final = lengths == left
+        ok &= (lengths < LONG_NOTE) | resting  # a held note rests on a stable degree
         ok &= ~final | np.isin(degrees % mode.size, [c % mode.size for c in constraints.cadence])
         same_class = classes == metric_class(pos, grid.bar, grid.beats)
         mask = ok & same_class if (ok & same_class).any() else ok
         if not mask.any():
             notes.append((_nearest_cadence(prev, constraints.cadence, mode.size), left))
             break
-        p = model.distribution(context) * weights
+        wants_tonic = metric_class(pos, grid.bar, grid.beats) < 2 or since_tonic >= grid.bar
+        p = model.distribution(context) * (anchored if wants_tonic else weights)
         bias = np.where(np.isin((pos + lengths) % grid.cycle, list(grid.accents)), constraints.rhythm_bias, 1.0)
         p = np.where(mask, p * bias, 0.0) ** (1.0 / constraints.temperature)
         choice = int(rng.choice(len(p), p=p / p.sum()))
@@ -95,6 +104,7 @@ def decode_phrase(model: MelodyModel, mode: Mode, grid: Grid, rng: np.random.Gen
         notes.append((degree, n))
         context.append((degree, n, cls))
         prev, pos = degree, pos + n
+        since_tonic = 0 if degree % mode.size == 0 else since_tonic + n
     return notes
 
 
@@ -103,6 +113,23 @@ def _profile_weights(mode: Mode, degrees: np.ndarray) -> np.ndarray:
         return np.ones(len(degrees))
     profile = np.array(mode.weights) / np.mean(mode.weights)
     return profile[degrees % mode.size]
+
+
+def _since_tonic(context: Sequence[Token], size: int) -> int:
+    """Eighths since the context last sounded the tonic (all of it when it never did)."""
+    eighths = 0
+    for degree, length, _ in reversed(context):
+        if degree % size == 0:
+            return eighths
+        eighths += length
+    return eighths
+
+
+def _tonic_weights(mode: Mode, degrees: np.ndarray, bias: float) -> np.ndarray:
+    """``bias`` on the tonic (any octave). Maqam and tab' practice rests a melody on its tonic and
+    returns to it after an excursion (the domain note's "tonic and cadence degrees"); a melody that
+    stays a bar or more away from it is heard in a neighbouring transposition of the mode."""
+    return np.where(degrees % mode.size == 0, bias, 1.0)
 
 
 def _nearest_cadence(prev: int, cadence: frozenset[int], size: int) -> int:

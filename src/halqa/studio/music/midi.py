@@ -1,11 +1,14 @@
-"""Multitrack MIDI with quarter tones as per-channel pitch bend, and reading MIDI back.
+"""Multitrack MIDI with quarter tones as per-channel pitch bend (or MTS), and reading MIDI back.
 
 Pitch bend is a channel message, so two notes sounding at once with different bends
 must be on different channels (morocco-domain.md §2.5). ``assign_channels`` gives every
 track its own channel and moves a note to a spare channel when it overlaps a note of the
 same track with another bend. Each channel's bend range is set to ±2 semitones by RPN 0
 at the start, so a half-flat is exactly -2048 on every synth that honours RPN 0
-(FluidSynth does), instead of relying on the default.
+(FluidSynth does), instead of relying on the default. With ``piece.meta["midi_tuning"] = "mts"``
+the quarter tones travel instead as MIDI Tuning Standard single-note tuning changes (real-time
+universal SysEx F0 7F 7F 08 02, MMA MIDI Tuning spec), one just before each note, for synths that
+honour MTS; reading a file applies both.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ TICKS = 480
 BEND_RANGE = 2.0  # semitones, set by RPN 0 on every channel
 DRUM_CHANNEL = 9
 PROVENANCE_PREFIX = "halqa-provenance: "
+MTS_TUNING_PROGRAM = 0  # the tuning program the single-note changes retune and every channel selects
+MTS_HEADER = (0x7F, 0x7F, 0x08, 0x02)  # real-time universal SysEx, all devices, MIDI tuning, single-note change
 ROLES = ("melody", "melody2", "bass", "drone", "harmony", "percussion")
 
 
@@ -64,9 +69,33 @@ def assign_channels(tracks: list[Track]) -> list[list[int]]:
     return out
 
 
-def _setup(channel: int, program: int) -> list[mido.Message]:
-    """Program and a ±2-semitone bend range (RPN 0, then the null RPN so later CC 6 does nothing)."""
+def mts_retune(key: int, pitch: float) -> mido.Message:
+    """MIDI Tuning Standard single-note tuning change (real time): ``key`` sounds at fractional ``pitch``.
+    The frequency is a semitone (xx) and a 14-bit fraction of it (yy zz, units of 100/16384 cents)."""
+    semitone = int(pitch // 1)
+    fraction = min(16383, int(round((pitch - semitone) * 16384)))
+    return mido.Message("sysex", data=(*MTS_HEADER, MTS_TUNING_PROGRAM, 1, key, semitone, fraction >> 7,
+                                       fraction & 0x7F))
+
+
+def mts_pitch(msg: mido.Message) -> dict[int, float]:
+    """Key -> pitch of every change in a single-note tuning SysEx ({} for any other SysEx)."""
+    data = tuple(msg.data)
+    if len(data) < 6 or data[0] != MTS_HEADER[0] or data[2:4] != MTS_HEADER[2:4]:  # any device id
+        return {}
+    out = {}
+    for i in range(6, min(len(data) - 3, 6 + 4 * data[5]), 4):
+        key, semitone, hi, lo = data[i:i + 4]
+        out[key] = semitone + ((hi << 7) | lo) / 16384
+    return out
+
+
+def _setup(channel: int, program: int, mts: bool = False) -> list[mido.Message]:
+    """Program and a ±2-semitone bend range (RPN 0, then the null RPN so later CC 6 does nothing); with MTS
+    also the tuning program and bank the single-note changes retune (RPN 3 and 4)."""
     cc = [(101, 0), (100, 0), (6, int(BEND_RANGE)), (38, 0), (101, 127), (100, 127)]
+    if mts:
+        cc = [(101, 0), (100, 3), (6, MTS_TUNING_PROGRAM), (101, 0), (100, 4), (6, 0)] + cc
     return [mido.Message("program_change", channel=channel, program=program, time=0)] + [
         mido.Message("control_change", channel=channel, control=c, value=v, time=0) for c, v in cc]
 
@@ -89,21 +118,25 @@ def write_midi(piece: Piece, path: Path, *, provenance: dict | None = None,
     midi.tracks.append(conductor)
     for track, chans in zip(piece.tracks, channels):
         if id(track) in wanted:
-            midi.tracks.append(_track_messages(track, chans))
+            midi.tracks.append(_track_messages(track, chans, mts=piece.meta.get("midi_tuning") == "mts"))
     path.parent.mkdir(parents=True, exist_ok=True)
     midi.save(str(path))
     return path
 
 
-def _track_messages(track: Track, chans: list[int]) -> mido.MidiTrack:
+def _track_messages(track: Track, chans: list[int], mts: bool = False) -> mido.MidiTrack:
+    """Setup, then every note; its quarter tone as a pitch bend, or with ``mts`` as a retuning of its key
+    just before it (the key stays the nearest 12-TET one, so a synth without MTS plays it in tune with 12-TET)."""
     events: list[tuple[int, int, mido.Message]] = []  # (tick, order, message); offs before ons at a tick
     for ch in sorted(set(chans)):
         if ch != DRUM_CHANNEL:
-            events += [(0, -1, m) for m in _setup(ch, track.program)]
+            events += [(0, -1, m) for m in _setup(ch, track.program, mts)]
     for note, ch in zip(track.notes, chans):
         key, bend = split_pitch(note.pitch) if not track.is_drum else (int(note.pitch), 0)
         on, off = round(note.start * TICKS), max(round(note.end * TICKS), round(note.start * TICKS) + 1)
-        if ch != DRUM_CHANNEL:
+        if ch != DRUM_CHANNEL and mts:
+            events.append((on, 1, mts_retune(key, note.pitch)))
+        elif ch != DRUM_CHANNEL:
             events.append((on, 1, mido.Message("pitchwheel", channel=ch, pitch=bend)))
         events.append((on, 2, mido.Message("note_on", channel=ch, note=key, velocity=note.velocity)))
         events.append((off, 0, mido.Message("note_off", channel=ch, note=key, velocity=0)))
@@ -134,6 +167,7 @@ def read_midi(path: Path) -> Piece:
         raise DataError(f"{path}: not a readable MIDI file ({exc or type(exc).__name__})") from None
     tempo, meter, provenance = 120.0, "4/4", None
     tracks: list[Track] = []
+    tuned: dict[int, float] = {}  # MTS: key -> pitch, across tracks (a tuning program is global)
     for ti, mtrack in enumerate(midi.tracks):
         tick, name = 0, f"track {ti}"
         bend = defaultdict(int)
@@ -154,6 +188,8 @@ def read_midi(path: Path) -> Piece:
                 provenance = json.loads(msg.text[len(PROVENANCE_PREFIX):])
             elif msg.type == "program_change":
                 program[msg.channel] = msg.program
+            elif msg.type == "sysex":
+                tuned.update(mts_pitch(msg))
             elif msg.type == "pitchwheel":
                 bend[msg.channel] = msg.pitch
             elif msg.type == "control_change" and msg.control in (101, 100):
@@ -161,7 +197,8 @@ def read_midi(path: Path) -> Piece:
             elif msg.type == "control_change" and msg.control == 6 and rpn[msg.channel] == [0, 0]:
                 bend_range[msg.channel] = float(msg.value)
             elif msg.type == "note_on" and msg.velocity > 0:
-                pitch = msg.note + (bend[msg.channel] / 8192 * bend_range[msg.channel] if msg.channel != 9 else 0)
+                base = tuned.get(msg.note, msg.note) if msg.channel != DRUM_CHANNEL else msg.note
+                pitch = base + (bend[msg.channel] / 8192 * bend_range[msg.channel] if msg.channel != 9 else 0)
                 sounding[(msg.channel, msg.note)] = (tick, pitch, msg.velocity)
             elif msg.type in ("note_off", "note_on"):
                 started = sounding.pop((msg.channel, msg.note), None)
