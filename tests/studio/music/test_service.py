@@ -20,6 +20,7 @@ def served(tmp_path_factory):
     db = tmp / "music.duckdb"
     with Store.open(db) as store:
         keys = {role: create_key(store, role, f"test-{role}")[1] for role in ("creator", "service")}
+        keys["other-creator"] = create_key(store, "creator", "test-other-creator")[1]
     before = os.environ.get("HALQA_STUDIO_DIR")
     os.environ["HALQA_STUDIO_DIR"] = str(tmp / "studio")  # the server process inherits it
     try:
@@ -60,6 +61,10 @@ def test_compose_job_reports_progress_files_and_a_proposal(served):
         assert midi[:4] == b"MThd" and b"\x7f\x7f\x08\x02" in midi  # MTS single-note tuning SysEx
         assert client.get(f"/v1/music/jobs/{job['id']}/files/stems/melody").content[:4] == b"RIFF"
         pid = job["result"]["proposal"]["id"]
+    with served.client("other-creator") as other:  # the piece is the asking key's: another creator never sees it
+        assert pid not in [p["id"] for p in other.get("/v1/studio/proposals").json()["proposals"]]
+        assert other.post(f"/v1/music/proposals/{pid}/accept", json={}).status_code == 404
+    with served.client("creator") as client:
         decided = client.post(f"/v1/music/proposals/{pid}/accept", json={"note": "for the Ramadan theme"})
         assert decided.status_code == 200 and decided.json()["status"] == "accepted"
         assert client.post(f"/v1/music/proposals/{pid}/reject", json={}).status_code == 400

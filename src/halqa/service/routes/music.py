@@ -46,10 +46,11 @@ def styles(_: Insights) -> dict[str, Any]:
 
 
 @router.post("/v1/music/compose", status_code=202, summary="Compose a piece (a job: poll /v1/music/jobs/{id})")
-def compose(request: ComposeRequest, _: Insights) -> dict[str, Any]:
+def compose(request: ComposeRequest, who: Insights) -> dict[str, Any]:
     from halqa.studio.music.jobs import submit_compose
 
-    return submit_compose(request.model_dump())
+    # the piece's proposal belongs to the key that asked, so a creator decides only its own
+    return submit_compose(request.model_dump(), owner=who.key_id)
 
 
 @router.get("/v1/music/jobs/{job_id}", summary="A composition job: status, steps done, files and proposal")

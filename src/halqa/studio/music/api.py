@@ -94,7 +94,9 @@ def compose_files(style: str, *, mode: str | None = None, rhythm: str | None = N
                   seconds: float | None = None, tempo: float | None = None, tonic: str | None = None, seed: int = 0,
                   tuning: str = DEFAULT_TUNING, train: Sequence[Path] = (), brief: Path | None = None,
                   out: Path | None = None, name: str | None = None, sample_rate: int = 44100, audio: bool = True,
-                  stems: bool = True, formats: tuple[str, ...] = (), progress: Progress = None) -> dict[str, Any]:
+                  stems: bool = True, formats: tuple[str, ...] = (), progress: Progress = None,
+                  owner: str | None = None) -> dict[str, Any]:
+    """Compose a piece and write its files; ``owner`` is the API key that asked (its proposal's owner)."""
     from halqa.studio.music.compose import compose
     from halqa.studio.music.develop import model_from_midi
 
@@ -110,7 +112,8 @@ def compose_files(style: str, *, mode: str | None = None, rhythm: str | None = N
     piece.meta["model"] = {"model": "variable-order Markov (Witten-Bell), order 3",
                            "training": "your MIDI files" if train else "halqa's shipped phrases"}
     name = name or f"{piece.style}-{piece.mode}-seed{seed}"
-    return _write(piece, "music.compose", name, out, inputs, sample_rate, audio, stems, formats, progress)
+    return _write(piece, "music.compose", name, out, inputs, sample_rate, audio, stems, formats, progress,
+                  owner=owner)
 
 
 def continue_files(motif: Path, *, bars: int = 4, seed: int = 0, out: Path | None = None, name: str | None = None,
@@ -152,12 +155,12 @@ def render_files(midi: Path, *, out: Path | None = None, name: str | None = None
 
 def _write(piece: Piece, tool: str, name: str, out: Path | None, inputs: list[InputRef], sample_rate: int,
            audio: bool, stems: bool, formats: tuple[str, ...], progress: Progress, *, extra: dict | None = None,
-           propose: bool = True) -> dict[str, Any]:
+           propose: bool = True, owner: str | None = None) -> dict[str, Any]:
     provenance = make_provenance(piece, tool, inputs=inputs, extra={"detected": extra["detected"]["mode"]}
                                  if extra and "detected" in extra else None)
     folder = _default_out(out, name)
     result = write_piece(piece, folder, name, provenance=provenance, sample_rate=sample_rate, audio=audio,
-                         stems=stems, formats=formats, propose=propose, progress=progress)
+                         stems=stems, formats=formats, propose=propose, progress=progress, owner=owner)
     return {"name": name, "out": str(folder), **result}
 
 

@@ -40,7 +40,7 @@ def make_provenance(piece: Piece, tool: str, *, inputs: list[InputRef] | None = 
 def write_piece(piece: Piece, out_dir: Path, name: str, *, provenance: Provenance, sample_rate: int = 44100,
                 audio: bool = True, stems: bool = True, formats: tuple[str, ...] = (),
                 studio_root: Path | None = None, signer: ContentSigner | None = None, propose: bool = True,
-                progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+                progress: Callable[[str], None] | None = None, owner: str | None = None) -> dict[str, Any]:
     """Write every output of ``piece`` under ``out_dir``; returns their paths and the proposal id."""
     from halqa.studio.music.midi import assign_channels, write_midi
     from halqa.studio.music.notation import write_musicxml
@@ -102,7 +102,7 @@ def write_piece(piece: Piece, out_dir: Path, name: str, *, provenance: Provenanc
         book = ProposalBook(studio_root)
         artifacts = [Path(p) for p in _flat(files)]
         proposal = book.propose(kind="music.piece", subject=name, payload=piece.summary(), provenance=provenance,
-                                artifacts=artifacts)
+                                artifacts=artifacts, owner=owner)
         result["proposal"] = {"id": proposal.id, "status": proposal.status}
     return result
 

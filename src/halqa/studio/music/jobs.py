@@ -49,7 +49,7 @@ def get_job(job_id: str, root: Path | None = None) -> dict[str, Any]:
         raise NotFoundError(f"job {job_id}: no such job") from None
 
 
-def submit_compose(params: dict[str, Any], root: Path | None = None) -> dict[str, Any]:
+def submit_compose(params: dict[str, Any], root: Path | None = None, owner: str | None = None) -> dict[str, Any]:
     """Check the request now (bad input is an error, not a failed job), then compose in the background."""
     from halqa.studio.music.compose import check_request
     from halqa.studio.music.styles import resolve_style
@@ -59,7 +59,7 @@ def submit_compose(params: dict[str, Any], root: Path | None = None) -> dict[str
     resolve_style(params["style"], params.get("mode"))
     folder = jobs_folder(root)
     record = {"id": uuid.uuid4().hex[:12], "kind": "music.compose", "status": "queued", "params": params,
-              "progress": [], "created_at": _now(), "result": None, "error": None}
+              "progress": [], "created_at": _now(), "result": None, "error": None, "owner": owner}
     _write(folder, record)
     _EXECUTOR.submit(_run, folder, record, root)
     return record
@@ -78,7 +78,8 @@ def _run(folder: Path, record: dict[str, Any], root: Path | None) -> None:
     params = dict(record["params"])
     out = (Path(root) if root is not None else studio_dir()) / "music" / f"job-{record['id']}"
     try:
-        result = compose_files(params.pop("style"), **params, out=out, name=f"job-{record['id']}", progress=step)
+        result = compose_files(params.pop("style"), **params, out=out, name=f"job-{record['id']}", progress=step,
+                               owner=record.get("owner"))
         record.update(status="done", result=result, finished_at=_now())
     except UserError as exc:
         record.update(status="failed", error=str(exc), finished_at=_now())
