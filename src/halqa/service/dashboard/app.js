@@ -11,6 +11,7 @@
     { id: "campaigns", section: "page-campaigns", needs: "/v1/campaigns", roles: ["admin", "analyst"], load: loadCampaigns },
     { id: "data", section: "page-data", needs: "/v1/data", roles: ["admin", "analyst"], load: loadData },
     { id: "music", section: "page-music", needs: "/v1/music/styles", roles: ["admin", "analyst", "creator"], load: () => window.HALQA_MUSIC.load({ api, t, report, key: () => state.key }) },
+    { id: "vfx", section: "page-vfx", needs: "/v1/vfx/looks", roles: ["admin", "analyst", "creator"], load: () => window.HALQA_VFX.load({ api, t, report, key: () => state.key }) },
   ];
   const $ = (id) => document.getElementById(id);
 

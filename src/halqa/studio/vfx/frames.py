@@ -102,3 +102,26 @@ def map_video(src: Path, dst: Path, fn: FrameFn, *, on_progress: Callable[[float
     if on_progress:
         on_progress(1.0)
     return dst
+
+
+def still_of(src: Path, dst: Path, *, at: float | None = None, signer=None) -> dict:
+    """One frame of a clip as a PNG (the middle one by default): what looks are compared on.
+
+    A still given as ``src`` is returned as it is (nothing written)."""
+    from halqa.studio.vfx.media import run_ffmpeg
+    from halqa.studio.vfx.stamp import action, stamp
+
+    src, dst = Path(src), Path(dst)
+    info = probe(src)
+    if info.is_still:
+        return {"source": str(src), "output": str(src), "at": None, "credentials": None}
+    moment = info.duration / 2 if at is None else at
+    if not 0 <= moment < info.duration:
+        raise DataError(f"--at {moment:g} s is outside {src.name} (0 to {info.duration:.3f} s)")
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    run_ffmpeg(["-ss", f"{moment:.6f}", "-i", str(src), "-map", "0:v:0", "-frames:v", "1", str(dst)],
+               what=f"frame of {src.name}")
+    credentials = stamp(dst, tool="vfx.frame", parameters={"at": round(moment, 6)},
+                        actions=[action("c2pa.converted", f"frame at {moment:.3f} s of {src.name}",
+                                        at=round(moment, 6))], parents=[src], signer=signer)
+    return {"source": str(src), "output": str(dst), "at": round(moment, 6), "credentials": credentials}
