@@ -8,7 +8,7 @@
     v_looks: "Looks side by side", v_original: "Original", v_cube: "Download the .cube", v_grade_clip: "Grade the clip with this look",
     v_graded: "Graded clip", v_shots: "Shots", v_find_shots: "Find the shots", v_shot: "Shot", v_start: "Start (s)",
     v_end: "End (s)", v_seconds: "Seconds", v_brightness: "Brightness", v_motion: "Motion", v_audio: "Sound (dB)",
-    v_faces: "Faces", v_trailer: "Trailer", v_length: "Length (seconds)", v_title_lines: "Title card (one line each)",
+    v_trailer: "Trailer", v_length: "Length (seconds)", v_title_lines: "Title card (one line each)",
     v_cut: "Cut a trailer", v_timeline: "Timeline", v_act: "Part", v_from: "From (s)", v_download: "Download",
     v_by: "Your name", v_accept: "Accept", v_reject: "Reject", v_status: "Proposal {id}: {status}",
     v_working: "Working… {what} {pct}", v_failed: "The job failed: {error}", v_uploading: "Uploading…",
@@ -24,7 +24,7 @@
     v_looks: "Looks côte à côte", v_original: "Original", v_cube: "Télécharger le .cube", v_grade_clip: "Étalonner le clip avec ce look",
     v_graded: "Clip étalonné", v_shots: "Plans", v_find_shots: "Trouver les plans", v_shot: "Plan", v_start: "Début (s)",
     v_end: "Fin (s)", v_seconds: "Secondes", v_brightness: "Luminosité", v_motion: "Mouvement", v_audio: "Son (dB)",
-    v_faces: "Visages", v_trailer: "Bande-annonce", v_length: "Durée (secondes)", v_title_lines: "Carton titre (une ligne chacune)",
+    v_trailer: "Bande-annonce", v_length: "Durée (secondes)", v_title_lines: "Carton titre (une ligne chacune)",
     v_cut: "Monter une bande-annonce", v_timeline: "Timeline", v_act: "Partie", v_from: "Depuis (s)", v_download: "Télécharger",
     v_by: "Votre nom", v_accept: "Accepter", v_reject: "Refuser", v_status: "Proposition {id} : {status}",
     v_working: "En cours… {what} {pct}", v_failed: "La tâche a échoué : {error}", v_uploading: "Envoi…",
@@ -40,7 +40,7 @@
     v_looks: "المظاهر جنبا إلى جنب", v_original: "الأصل", v_cube: "نزّل ملف cube", v_grade_clip: "لوّن المقطع بهذا المظهر",
     v_graded: "المقطع الملوّن", v_shots: "اللقطات", v_find_shots: "ابحث عن اللقطات", v_shot: "اللقطة", v_start: "البداية (ث)",
     v_end: "النهاية (ث)", v_seconds: "الثواني", v_brightness: "السطوع", v_motion: "الحركة", v_audio: "الصوت (dB)",
-    v_faces: "الوجوه", v_trailer: "الإعلان", v_length: "المدة (بالثواني)", v_title_lines: "بطاقة العنوان (سطر لكل واحد)",
+    v_trailer: "الإعلان", v_length: "المدة (بالثواني)", v_title_lines: "بطاقة العنوان (سطر لكل واحد)",
     v_cut: "اصنع إعلانا", v_timeline: "الخط الزمني", v_act: "الجزء", v_from: "من (ث)", v_download: "تنزيل",
     v_by: "اسمك", v_accept: "قبول", v_reject: "رفض", v_status: "الاقتراح {id}: {status}",
     v_working: "جارٍ العمل… {what} {pct}", v_failed: "فشلت المهمة: {error}", v_uploading: "جارٍ الرفع…",
@@ -243,14 +243,8 @@
 
   function drawShots() {
     const shots = shown.shots.shots;
-    const faces = shots.some((s) => s.faces !== undefined && s.faces !== null);
     const headers = [t("v_shot"), t("v_start"), t("v_end"), t("v_seconds"), t("v_brightness"), t("v_motion"), t("v_audio")];
-    if (faces) headers.push(t("v_faces"));
-    table($("vfx-shots"), headers, shots.map((s) => {
-      const row = [s.index + 1, s.start, s.end, s.end - s.start, s.brightness, s.motion, s.audio_db];
-      if (faces) row.push(s.faces);
-      return row;
-    }));
+    table($("vfx-shots"), headers, shots.map((s) => [s.index + 1, s.start, s.end, s.end - s.start, s.brightness, s.motion, s.audio_db]));
     const caption = $("vfx-shots").createCaption();
     caption.textContent = t("v_shots_found", { n: num(shots.length) });
   }
