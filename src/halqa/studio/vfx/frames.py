@@ -117,7 +117,7 @@ def still_of(src: Path, dst: Path, *, at: float | None = None, signer=None) -> d
         return {"source": str(src), "output": str(src), "at": None, "credentials": None}
     moment = info.duration / 2 if at is None else at
     if not 0 <= moment < info.duration:
-        raise DataError(f"--at {moment:g} s is outside {src.name} (0 to {info.duration:.3f} s)")
+        raise DataError(f"a frame at {moment:g} s is outside {src.name} (0 to {info.duration:.3f} s)")
     dst.parent.mkdir(parents=True, exist_ok=True)
     run_ffmpeg(["-ss", f"{moment:.6f}", "-i", str(src), "-map", "0:v:0", "-frames:v", "1", str(dst)],
                what=f"frame of {src.name}")
