@@ -133,10 +133,10 @@ def launch_step(store: Any, world: Any, console: Any) -> dict[str, Any]:
     from halqa.studio.common import ProposalBook
 
     studio = Path(world.out_dir) / "studio"
-    path = studio / "vfx" / TITLE_FILE
-    if not path.is_file():   # the trailer step did not run: describe the title from the studio's files now
+    path, described = studio / "vfx" / TITLE_FILE, studio / "vfx" / "new-title.sources.json"
+    if not (path.is_file() and described.is_file()):   # no trailer step ran: describe the title from the files now
         new_title(studio)
-    sources = json.loads((studio / "vfx" / "new-title.sources.json").read_text(encoding="utf-8"))
+    sources = json.loads(described.read_text(encoding="utf-8"))
     title = load_title(path, genres=store.genre_ids(), themes=store.theme_ids())
     targeter, models = fitted_targeter(store)
     top = max(50, targeter.data.n_members // 20)
