@@ -26,7 +26,7 @@ def test_trailer_step_cuts_a_titled_trailer_pending_a_person(tmp_path: Path) -> 
     assert result["new_title"]["name"] == "Darb Sultan" and result["new_title"]["language"] == "ary"
     assert result["shots_found"] == len(result["planted_cuts"]) + 1
     assert abs(probe(result["trailer"]).duration - TARGET) <= 1 / 25
-    assert result["status"] == "pending" and result["music_from"] == "generated pad"
+    assert result["proposal_status"] == "pending" and result["music_from"] == "generated pad"
     assert [a["action"] for a in read_c2pa(result["trailer"])["actions"]] == ["c2pa.opened", "c2pa.edited"]
     printed = console.export_text()
     assert "proposal" in printed and "C2PA" in printed

@@ -60,5 +60,5 @@ def trailer_step(store: Any, world: Any, console: Any) -> dict[str, Any]:
     return {"film": str(film), "planted_cuts": cuts, "new_title": made["title"], "new_title_file": made["file"],
             "shots_found": report["shots"], "title": lines,
             "trailer": report["output"], "timeline": report["timeline"], "proposal": report["proposal"],
-            "status": report["status"], "music": str(music), "music_from": music_from,
+            "proposal_status": report["status"], "music": str(music), "music_from": music_from,
             "pieces": len(report["pieces"]), "source_starts": found, "credentials": credentials}
