@@ -80,6 +80,7 @@ def map_video(src: Path, dst: Path, fn: FrameFn, *, on_progress: Callable[[float
         vout.width, vout.height = (info.width // 2) * 2, (info.height // 2) * 2
         vout.pix_fmt = "yuv420p"
         vout.options = {"crf": str(crf), "preset": "veryfast"}
+        vout.thread_type = "FRAME"   # x264's frame threads, as the ffmpeg CLI uses (PyAV's default is slices)
         audio_in = source.streams.audio[0] if source.streams.audio else None
         audio_out = target.add_stream_from_template(audio_in) if audio_in is not None else None
         streams = [vin] + ([audio_in] if audio_in is not None else [])
