@@ -19,11 +19,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import threading
 import time
 from pathlib import Path
 
-import psutil
+from _timing import PeakRSS  # bench/_timing.py (this folder is on sys.path)
+from _timing import ratio as ratio_text
 
 from halqa.catalog import Store
 from halqa.insights import trends_by
@@ -40,26 +40,6 @@ SEGMENTS = (
     + [["age_band=18-24", "region=casablanca-settat"], ["gender=F", "age_band=25-34"], ["gender=M", "region=souss-massa"]]
 )
 DIMENSIONS = ("genre", "title", "creator")
-
-
-class PeakRSS:
-    """Peak resident memory of this process while the block runs (sampled)."""
-
-    def __enter__(self) -> PeakRSS:
-        self.proc, self.peak, self._stop = psutil.Process(), 0, threading.Event()
-        self.peak = self.proc.memory_info().rss
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-        return self
-
-    def _sample(self) -> None:
-        while not self._stop.wait(0.02):
-            self.peak = max(self.peak, self.proc.memory_info().rss)
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self.proc.memory_info().rss)
 
 
 def build_world(cache: Path, events: int, members: int, titles: int) -> Path:
@@ -189,7 +169,8 @@ def main() -> None:
     for name in ("halqa", "hand_sql"):
         t = timings[name]
         print(f"{name:9s} {t['seconds']:8.2f} s   peak RSS {t['peak_rss_mb']:8.1f} MB")
-    print(f"ratio halqa / hand-written DuckDB SQL: {ratio:.2f}x (target <= 1.5x); {compared} rows checked equal")
+    shown = ratio_text(timings["halqa"]["seconds"], timings["hand_sql"]["seconds"])
+    print(f"ratio halqa / hand-written DuckDB SQL: {shown} (target <= 1.5x); {compared} rows checked equal")
 
 
 if __name__ == "__main__":

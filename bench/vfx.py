@@ -21,12 +21,16 @@ import json
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import numpy as np
-import psutil
+from _timing import (  # bench/_timing.py (this folder is on sys.path)
+    PeakRSS,
+    Timed,
+    ratio,
+    run_timed,
+)
 
 from halqa.studio.vfx.grade import Uint8Grader
 from halqa.studio.vfx.looks import LOOKS, look_path
@@ -34,26 +38,8 @@ from halqa.studio.vfx.lut import LutApplier
 from halqa.studio.vfx.synthetic import shots_clip
 
 REPO = Path(__file__).resolve().parents[1]
+HALQA = str(Path(sys.executable).with_name("halqa"))
 LOOK = "sahara-gold"
-
-
-class PeakRSS:
-    """Peak resident memory of this process while the block runs (sampled every 20 ms)."""
-
-    def __enter__(self) -> PeakRSS:  # noqa: PYI034 (same as bench/trends.py)
-        self.proc, self._stop = psutil.Process(), threading.Event()
-        self.peak = self.proc.memory_info().rss
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-        return self
-
-    def _sample(self) -> None:
-        while not self._stop.wait(0.02):
-            self.peak = max(self.peak, self.proc.memory_info().rss)
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def mib(n: float) -> float:
@@ -70,20 +56,10 @@ def frames_1080p(count: int) -> np.ndarray:
 
 def ffmpeg_lut3d(raw: Path, pix_fmt: str, cube: Path, out: Path) -> tuple[float, float]:
     """(seconds, peak MiB) of ffmpeg applying the LUT to raw frames from a file to a raw file."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(["ffmpeg", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", pix_fmt, "-s", "1920x1080",
-                             "-i", str(raw), "-vf", f"lut3d=file={cube}:interp=tetrahedral", "-f", "rawvideo",
-                             "-pix_fmt", pix_fmt, str(out)])
-    child, peak = psutil.Process(proc.pid), 0
-    while proc.poll() is None:
-        try:
-            peak = max(peak, child.memory_info().rss)
-        except psutil.NoSuchProcess:
-            break
-        time.sleep(0.02)
-    if proc.wait() != 0:
-        raise SystemExit("ffmpeg lut3d failed")
-    return time.perf_counter() - started, mib(peak)
+    timed = run_timed(["ffmpeg", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", pix_fmt, "-s", "1920x1080",
+                       "-i", str(raw), "-vf", f"lut3d=file={cube}:interp=tetrahedral", "-f", "rawvideo",
+                       "-pix_fmt", pix_fmt, str(out)])
+    return timed.wall_s, timed.peak_rss_mb
 
 
 def delta_e(a: np.ndarray, b: np.ndarray) -> float:
@@ -135,40 +111,65 @@ def f1(found: list[int], truth: list[int], tolerance: int) -> float:
     return round(2 * precision * recall / (precision + recall), 4) if hits else 0.0
 
 
-def pyscenedetect_cli(clip: Path, tmp: Path, fps: float) -> tuple[list[int], float]:
-    started = time.perf_counter()
-    subprocess.run([str(Path(sys.executable).with_name("scenedetect")), "-i", str(clip), "-o", str(tmp), "-q",
-                    "detect-content", "list-scenes", "-f", "cli-scenes.csv", "-s"], check=True)
-    seconds = time.perf_counter() - started
+def timed_dict(timed: Timed, **extra: float) -> dict:
+    return {"wall_s": timed.wall_s, "cpu_s": timed.cpu_s, "peak_rss_mb": timed.peak_rss_mb, **extra}
+
+
+def halqa_vfx(*args: str) -> tuple[Timed, dict]:
+    """``halqa vfx ARGS --json`` as a user runs it (a fresh process: imports, ffmpeg, C2PA stamp)."""
+    timed = run_timed([HALQA, "vfx", *args, "--json"])
+    return timed, json.loads(timed.stdout)
+
+
+def clip_1080p(path: Path, frames: int) -> Path:
+    """A 1080p H.264 clip (moving test pattern, 25 fps) with an AAC tone."""
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-nostdin", "-f", "lavfi", "-i",
+                    f"testsrc2=size=1920x1080:rate=25:duration={frames / 25:.3f}", "-f", "lavfi", "-i",
+                    f"sine=frequency=440:duration={frames / 25:.3f}", "-c:v", "libx264", "-preset", "veryfast",
+                    "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(path)], check=True)
+    return path
+
+
+def bench_grade_cli(frames: int, tmp: Path) -> dict:
+    """``halqa vfx grade clip.mp4`` against ffmpeg's lut3d with the same decode, LUT and H.264 settings."""
+    clip = clip_1080p(tmp / "grade-1080p.mp4", frames)
+    cube = look_path(LOOK)
+    ours, _ = halqa_vfx("grade", str(clip), "--lut", LOOK, "-o", str(tmp / "graded-halqa.mp4"))
+    peer = run_timed(["ffmpeg", "-v", "error", "-y", "-nostdin", "-i", str(clip), "-vf",
+                      f"lut3d=file={cube}:interp=tetrahedral,format=yuv420p", "-c:v", "libx264", "-preset",
+                      "veryfast", "-crf", "18", "-c:a", "copy", str(tmp / "graded-ffmpeg.mp4")])
+    return {"frames": frames, "size": "1920x1080",
+            "halqa_vfx_grade": timed_dict(ours, fps=round(frames / ours.wall_s, 1)),
+            "ffmpeg_lut3d": timed_dict(peer, fps=round(frames / peer.wall_s, 1)),
+            "fps_ratio_halqa_over_ffmpeg": ratio(peer.wall_s, ours.wall_s)}
+
+
+def pyscenedetect_cli(clip: Path, tmp: Path, fps: float) -> tuple[list[int], Timed]:
+    """PySceneDetect's command line with its defaults (detect-content): cut frames and its cost."""
+    timed = run_timed([str(Path(sys.executable).with_name("scenedetect")), "-i", str(clip), "-o", str(tmp), "-q",
+                       "detect-content", "list-scenes", "-f", "cli-scenes.csv", "-s"])
     with open(tmp / "cli-scenes.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    starts = [round(float(r["Start Time (seconds)"]) * fps) for r in rows]
-    return starts[1:], seconds
+    return [round(float(r["Start Time (seconds)"]) * fps) for r in rows][1:], timed
 
 
-def bench_shots(tmp: Path) -> dict:
-    from halqa.studio.vfx.shots import shots
-
+def bench_scenes_cli(tmp: Path) -> dict:
+    """``halqa vfx scenes`` (cuts + features) against PySceneDetect's CLI on a clip with 29 known cuts."""
     rng = np.random.default_rng(3)
     lengths = [float(x) for x in np.round(rng.uniform(0.8, 4.0, 30), 2)]
     clip = tmp / "cuts.mp4"
     truth = shots_clip(clip, lengths, size="640x360")
-    started = time.perf_counter()
-    _, found = shots(clip)
-    halqa_seconds = time.perf_counter() - started
-    halqa_cuts = [s.start_frame for s in found][1:]
-    cli_cuts, cli_seconds = pyscenedetect_cli(clip, tmp, 25.0)
+    ours, report = halqa_vfx("scenes", str(clip))
+    found = [s["start_frame"] for s in report["shots"]][1:]
+    peer_cuts, peer = pyscenedetect_cli(clip, tmp, 25.0)
     return {"clip_seconds": round(sum(lengths), 1), "cuts": len(truth),
-            "halqa": {"seconds_with_features": round(halqa_seconds, 2), "f1_exact": f1(halqa_cuts, truth, 0),
-                      "f1_1frame": f1(halqa_cuts, truth, 1)},
-            "pyscenedetect_cli_default": {"seconds": round(cli_seconds, 2), "f1_exact": f1(cli_cuts, truth, 0),
-                                          "f1_1frame": f1(cli_cuts, truth, 1)}}
+            "halqa_vfx_scenes": timed_dict(ours, f1_exact=f1(found, truth, 0), f1_1frame=f1(found, truth, 1)),
+            "pyscenedetect_cli_default": timed_dict(peer, f1_exact=f1(peer_cuts, truth, 0),
+                                                    f1_1frame=f1(peer_cuts, truth, 1)),
+            "time_ratio_halqa_over_pyscenedetect": ratio(ours.wall_s, peer.wall_s)}
 
 
-def bench_trailer(minutes: float, cache: Path, tmp: Path) -> dict:
-    from halqa.studio.vfx.synthetic import music_bed
-    from halqa.studio.vfx.trailer import trailer
-
+def film_source(cache: Path, minutes: float) -> Path:
     source = cache / f"film-{minutes:g}min.mp4"
     if not source.exists():
         rng = np.random.default_rng(11)
@@ -179,34 +180,52 @@ def bench_trailer(minutes: float, cache: Path, tmp: Path) -> dict:
         started = time.perf_counter()
         shots_clip(source, lengths, size="640x360")
         print(f"generated a {total:.0f}-second source in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return source
+
+
+def bench_trailer_cli(minutes: float, cache: Path, tmp: Path, *, peer: bool = True) -> dict:
+    """``halqa vfx trailer film.mp4 --length 60`` on a long source; the peer is PySceneDetect's CLI finding
+    the same source's shots (the floor under any automatic cut: it only reads the film once)."""
+    from halqa.studio.vfx.media import probe
+    from halqa.studio.vfx.synthetic import music_bed
+
+    source = film_source(cache, minutes)
     music = music_bed(tmp / "bed.wav", 20)
-    with PeakRSS() as mem:
-        started = time.perf_counter()
-        report = trailer(source, tmp / "trailer" / "trailer.mp4", length=60, title=["دار الفطور", "ⴷⴰⵔ", "Bientôt"],
-                         music=music, studio=tmp / "studio")
-        seconds = time.perf_counter() - started
-    return {"source_minutes": minutes, "trailer_seconds": 60, "build_seconds": round(seconds, 1),
-            "shots": report["shots"], "pieces": len(report["pieces"]), "peak_mib": mib(mem.peak),
-            "realtime_factor": round(minutes * 60 / seconds, 1)}
+    out = tmp / "trailer" / "trailer.mp4"
+    ours, report = halqa_vfx("trailer", str(source), "--length", "60", "--music", str(music), "-o", str(out),
+                             "--title", "دار الفطور", "--title", "ⴷⴰⵔ ⵍⴼⵟⵓⵔ", "--title", "Bientôt",
+                             "--studio", str(tmp / "studio"))
+    result = {"source_minutes": minutes, "target_seconds": 60, "mp4_seconds": round(probe(out).duration, 3),
+              "shots": report["shots"], "pieces": len(report["pieces"]),
+              "halqa_vfx_trailer": timed_dict(ours, realtime_factor=round(minutes * 60 / ours.wall_s, 1))}
+    if peer:
+        _, scenes = pyscenedetect_cli(source, tmp, 25.0)
+        result["pyscenedetect_cli_default"] = timed_dict(scenes)
+        result["time_ratio_halqa_over_pyscenedetect"] = ratio(ours.wall_s, scenes.wall_s)
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--frames", type=int, default=60, help="1080p frames to grade")
     parser.add_argument("--source-minutes", type=float, default=10.0, help="length of the trailer's source")
-    parser.add_argument("--skip", action="append", default=[], choices=["grading", "shots", "trailer"])
+    parser.add_argument("--skip", action="append", default=[], choices=["frames", "grade", "scenes", "trailer"])
+    parser.add_argument("--no-trailer-peer", action="store_true", help="skip PySceneDetect on the long source")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     cache = REPO / "bench" / ".cache"
     cache.mkdir(parents=True, exist_ok=True)
     results = {}
     with tempfile.TemporaryDirectory(prefix="halqa-bench-vfx-") as tmp:
-        if "grading" not in args.skip:
-            results["grading"] = bench_grading(args.frames, Path(tmp))
-        if "shots" not in args.skip:
-            results["shots"] = bench_shots(Path(tmp))
+        if "frames" not in args.skip:
+            results["grading_frames_in_memory"] = bench_grading(args.frames, Path(tmp))
+        if "grade" not in args.skip:
+            results["grade_cli"] = bench_grade_cli(args.frames, Path(tmp))
+        if "scenes" not in args.skip:
+            results["scenes_cli"] = bench_scenes_cli(Path(tmp))
         if "trailer" not in args.skip:
-            results["trailer"] = bench_trailer(args.source_minutes, cache, Path(tmp))
+            results["trailer_cli"] = bench_trailer_cli(args.source_minutes, cache, Path(tmp),
+                                                       peer=not args.no_trailer_peer)
     print(json.dumps(results, ensure_ascii=False, indent=None if args.json else 2))
 
 

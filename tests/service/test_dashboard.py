@@ -129,7 +129,7 @@ def test_creator_sees_only_aggregated_pages(page, served: Served) -> None:
     tabs = page.locator("#tabs button").all_inner_texts()
     # no member-level page: the studio's Music and Script pages are a creator's own work, and the
     # model's status is about the model, no member in it
-    assert tabs == ["Trends", "Music", "Script", "Model"]
+    assert tabs == ["Trends", "Music", "Script", "Visual effects", "Model"]
     # a creator's search finds titles and creators, never members
     with page.expect_response(lambda r: "/v1/search" in r.url) as answer:
         page.fill("#search", "m01")

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from halqa.audience.breakdown import member_languages
-from halqa.audience.targeting import Targeter
+from halqa.audience.saved import fitted_targeter
 from halqa.audience.title import load_title
 from halqa.catalog.taxonomy import AMAZIGH_LANGUAGES
 
@@ -42,7 +42,9 @@ def segment_lift(chosen: np.ndarray, everyone: np.ndarray) -> dict[str, float]:
 
 def target_releases(store: Any, releases: dict[str, Any], *, top: int | None = None) -> dict[str, Any]:
     """Target both releases; return each audience's segment shares against the population."""
-    targeter = Targeter(store)
+    # fitted once and saved where `halqa target` looks, so the studio's launch step and the user's
+    # own `halqa target` calls on the demo store only score
+    targeter, _ = fitted_targeter(store)
     data = targeter.data
     top = top or max(50, data.n_members // 20)
     regions = np.array([r or "" for r in data.members["region"]], dtype=object)

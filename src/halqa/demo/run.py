@@ -34,6 +34,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "halqa.studio.script.demo:studio_step",
     "halqa.studio.music.demo:music_step",
     "halqa.studio.vfx.demo:trailer_step",  # after music: its bed is the piece the music step wrote
+    "halqa.studio.vfx.launch:launch_step",  # after the trailer: targets the new title the studio made
 )
 INGEST_ORDER = ("creators", "titles", "members", "events")
 

@@ -12,6 +12,7 @@
     { id: "data", section: "page-data", needs: "/v1/data", roles: ["admin", "analyst"], load: loadData },
     { id: "music", section: "page-music", needs: "/v1/music/styles", roles: ["admin", "analyst", "creator"], load: () => window.HALQA_MUSIC.load({ api, t, report, key: () => state.key }) },
     { id: "script", section: "page-script", needs: "/v1/script/parse", roles: ["admin", "analyst", "creator"], load: () => window.HALQA_SCRIPT.load({ t, report, key: () => state.key }) },
+    { id: "vfx", section: "page-vfx", needs: "/v1/vfx/looks", roles: ["admin", "analyst", "creator"], load: () => window.HALQA_VFX.load({ api, t, report, key: () => state.key }) },
     // explore.js: a title's or creator's page (reached from names, no tab of its own) and the model's status
     { id: "profile", section: "page-profile", needs: "/v1/titles/{title_id}/profile", roles: ["admin", "analyst", "creator"], load: () => window.HALQA_EXPLORE.loadProfile(context()), tabless: true },
     { id: "model", section: "page-model", needs: "/v1/recommender", roles: ["admin", "analyst", "creator"], load: () => window.HALQA_EXPLORE.loadModel(context()) },

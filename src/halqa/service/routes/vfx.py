@@ -41,7 +41,7 @@ def _studio() -> Path:
 
 
 class JobRequest(BaseModel):
-    kind: Literal["grade", "match", "key", "scenes", "trailer"]
+    kind: Literal["grade", "match", "key", "scenes", "trailer", "frame"]
     source: str = Field(pattern=r"^[\w][\w.\-]{0,119}$", description="An uploaded media name.")
     lut: str | None = Field(None, description="grade: a shipped look's name.", pattern=r"^[a-z\-]{1,40}$")
     intensity: float = Field(1.0, ge=0, le=1, description="grade: LUT intensity; match: strength.")
@@ -50,6 +50,7 @@ class JobRequest(BaseModel):
     length: float = Field(60.0, ge=3, le=600, description="trailer: seconds.")
     title: list[Annotated[str, Field(max_length=120)]] = Field(default_factory=list, max_length=4)
     music: str | None = Field(None, pattern=r"^[\w][\w.\-]{0,119}$", description="trailer: the bed.")
+    at: float | None = Field(None, ge=0, description="frame: seconds into the clip (default: the middle).")
 
 
 @router.get("/v1/vfx/looks", summary="The shipped colour looks")
@@ -94,7 +95,7 @@ def download(name: MediaName, _: Insights) -> FileResponse:
     return FileResponse(media_path(_studio(), name), filename=name)
 
 
-@router.post("/v1/vfx/jobs", summary="Start grading, matching, keying, shot detection or a trailer", status_code=202)
+@router.post("/v1/vfx/jobs", summary="Start grading, matching, keying, shot detection, a trailer or a frame grab", status_code=202)
 def start_job(body: JobRequest, _: Insights) -> dict[str, Any]:
     from halqa.studio.vfx.jobs import submit
 

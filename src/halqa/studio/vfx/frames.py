@@ -80,25 +80,95 @@ def map_video(src: Path, dst: Path, fn: FrameFn, *, on_progress: Callable[[float
         vout.width, vout.height = (info.width // 2) * 2, (info.height // 2) * 2
         vout.pix_fmt = "yuv420p"
         vout.options = {"crf": str(crf), "preset": "veryfast"}
+        vout.thread_type = "FRAME"   # x264's frame threads, as the ffmpeg CLI uses (PyAV's default is slices)
         audio_in = source.streams.audio[0] if source.streams.audio else None
         audio_out = target.add_stream_from_template(audio_in) if audio_in is not None else None
         streams = [vin] + ([audio_in] if audio_in is not None else [])
         done = 0
-        for packet in source.demux(streams):
-            if packet.stream is audio_in:
-                if packet.dts is not None:
-                    packet.stream = audio_out
-                    target.mux(packet)
+        for item in _prefetched(source, streams, audio_in, (vout.height, vout.width)):
+            if item[0] == "audio":
+                item[1].stream = audio_out
+                target.mux(item[1])
                 continue
-            for frame in packet.decode():
-                rgb = frame.to_ndarray(format="rgb24")[: vout.height, : vout.width]
-                out = av.VideoFrame.from_ndarray(np.ascontiguousarray(fn(rgb)), format="rgb24")
-                out.pts, out.time_base = frame.pts, frame.time_base
-                target.mux(vout.encode(out))
-                done += 1
-                if on_progress and info.frames:
-                    on_progress(min(1.0, done / info.frames))
+            _, rgb, pts, time_base = item
+            out = av.VideoFrame.from_ndarray(np.ascontiguousarray(fn(rgb)), format="rgb24")
+            out.pts, out.time_base = pts, time_base
+            target.mux(vout.encode(out))
+            done += 1
+            if on_progress and info.frames:
+                on_progress(min(1.0, done / info.frames))
         target.mux(vout.encode(None))
     if on_progress:
         on_progress(1.0)
     return dst
+
+
+def _prefetched(source, streams, audio_in, size: tuple[int, int], depth: int = 4):
+    """Demux and decode on a second thread (PyAV drops the GIL while it decodes and converts), so
+    decoding the next frames overlaps grading and encoding this one; yields ("audio", packet) and
+    ("video", rgb, pts, time_base) in the container's order."""
+    import queue
+    import threading
+
+    items: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    height, width = size
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                items.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for packet in source.demux(streams):
+                if packet.stream is audio_in:
+                    if packet.dts is not None and not put(("audio", packet)):
+                        return
+                    continue
+                for frame in packet.decode():
+                    rgb = frame.to_ndarray(format="rgb24")[:height, :width]
+                    if not put(("video", rgb, frame.pts, frame.time_base)):
+                        return
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
+            put(("error", exc))
+        finally:
+            put(None)
+
+    thread = threading.Thread(target=work, name="halqa-decode", daemon=True)
+    thread.start()
+    try:
+        while (item := items.get()) is not None:
+            if item[0] == "error":
+                raise item[1]
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+def still_of(src: Path, dst: Path, *, at: float | None = None, signer=None) -> dict:
+    """One frame of a clip as a PNG (the middle one by default): what looks are compared on.
+
+    A still given as ``src`` is returned as it is (nothing written)."""
+    from halqa.studio.vfx.media import run_ffmpeg
+    from halqa.studio.vfx.stamp import action, stamp
+
+    src, dst = Path(src), Path(dst)
+    info = probe(src)
+    if info.is_still:
+        return {"source": str(src), "output": str(src), "at": None, "credentials": None}
+    moment = info.duration / 2 if at is None else at
+    if not 0 <= moment < info.duration:
+        raise DataError(f"a frame at {moment:g} s is outside {src.name} (0 to {info.duration:.3f} s)")
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    run_ffmpeg(["-ss", f"{moment:.6f}", "-i", str(src), "-map", "0:v:0", "-frames:v", "1", str(dst)],
+               what=f"frame of {src.name}")
+    credentials = stamp(dst, tool="vfx.frame", parameters={"at": round(moment, 6)},
+                        actions=[action("c2pa.converted", f"frame at {moment:.3f} s of {src.name}",
+                                        at=round(moment, 6))], parents=[src], signer=signer)
+    return {"source": str(src), "output": str(dst), "at": round(moment, 6), "credentials": credentials}

@@ -20,7 +20,7 @@ from typing import Any
 
 from halqa.errors import ConfigError, NotFoundError
 
-KINDS = ("grade", "match", "key", "scenes", "trailer")
+KINDS = ("grade", "match", "key", "scenes", "trailer", "frame")
 _NAME = re.compile(r"^[\w][\w.\-]{0,119}$")
 _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="halqa-vfx-job")
 _lock = threading.Lock()
@@ -96,6 +96,10 @@ def _run(studio: Path, job: dict[str, Any]) -> dict[str, Any]:
         suffix = src.suffix if background or src.suffix.lower() not in (".jpg", ".jpeg") else ".png"
         return key(src, media_path(studio, out_name + suffix, exists=False), background=background,
                    on_progress=progress)
+    if kind == "frame":   # a still of a clip, to compare looks on (the dashboard's previews)
+        from halqa.studio.vfx.frames import still_of
+
+        return still_of(src, media_path(studio, out_name + ".png", exists=False), at=request.get("at"))
     if kind == "scenes":
         from halqa.studio.vfx.shots import shots
 
