@@ -13,12 +13,16 @@ from halqa.service.keys import create_key
 from tests.service.conftest import start_server, stop_server
 
 
+OTHER_CREATOR: dict[str, str] = {}  # a second creator's key, made with the server's
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, studio_root: Path):
     folder = tmp_path_factory.mktemp("vfx-service")
     db = folder / "svc.duckdb"
     with Store.open(db) as store:
         key = create_key(store, "creator", "vfx-test")[1]
+        OTHER_CREATOR["key"] = create_key(store, "creator", "vfx-other")[1]
     with pytest.MonkeyPatch.context() as env:
         env.setenv("HALQA_STUDIO_DIR", str(studio_root))   # the server process inherits it
         process, url = start_server(db, folder / "server.log")
@@ -64,6 +68,10 @@ def test_upload_grade_and_trailer_jobs(server: httpx.Client, shots_clip) -> None
     assert cut["status"] == "done", cut
     pending = server.get("/v1/vfx/proposals", params={"status": "pending"}).json()["proposals"]
     assert cut["result"]["proposal"] in [p["id"] for p in pending]
+    with httpx.Client(base_url=server.base_url, headers={"X-API-Key": OTHER_CREATOR["key"]}) as other:
+        # the cut is the asking key's proposal: another creator neither sees nor decides it
+        assert cut["result"]["proposal"] not in [p["id"] for p in other.get("/v1/vfx/proposals").json()["proposals"]]
+        assert other.post(f"/v1/vfx/proposals/{cut['result']['proposal']}/accept", json={}).status_code == 404
     decided = server.post(f"/v1/vfx/proposals/{cut['result']['proposal']}/accept", json={"by": "Amina"})
     assert decided.status_code == 200 and decided.json()["status"] == "accepted"
 

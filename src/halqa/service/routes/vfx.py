@@ -96,10 +96,11 @@ def download(name: MediaName, _: Insights) -> FileResponse:
 
 
 @router.post("/v1/vfx/jobs", summary="Start grading, matching, keying, shot detection, a trailer or a frame grab", status_code=202)
-def start_job(body: JobRequest, _: Insights) -> dict[str, Any]:
+def start_job(body: JobRequest, who: Insights) -> dict[str, Any]:
     from halqa.studio.vfx.jobs import submit
 
-    return submit(_studio(), body.model_dump())
+    # a trailer's proposal belongs to the key that asked, so a creator decides only its own
+    return submit(_studio(), body.model_dump(), owner=who.key_id)
 
 
 @router.get("/v1/vfx/jobs/{job_id}", summary="A job's status, progress (0..1) and result")

@@ -109,7 +109,7 @@ def _run(studio: Path, job: dict[str, Any]) -> dict[str, Any]:
 
     music = media_path(studio, request["music"]) if request.get("music") else None
     return trailer(src, media_path(studio, out_name + ".mp4", exists=False), length=request.get("length", 60.0),
-                   title=request.get("title") or (), music=music, studio=studio,
+                   title=request.get("title") or (), music=music, studio=studio, owner=job.get("owner"),
                    on_progress=lambda stage, x: progress(0.3 * x if stage == "shots" else 0.3 + 0.7 * x))
 
 
@@ -125,13 +125,14 @@ def _work(studio: Path, job: dict[str, Any]) -> None:
     _save(studio, job)
 
 
-def submit(studio: Path, request: dict[str, Any]) -> dict[str, Any]:
-    """Queue a job (the source must already be uploaded); returns its state."""
+def submit(studio: Path, request: dict[str, Any], owner: str | None = None) -> dict[str, Any]:
+    """Queue a job (the source must already be uploaded); returns its state. ``owner``: the API key
+    that asked, whose proposal a trailer becomes."""
     if request.get("kind") not in KINDS:
         raise ConfigError(f"kind must be one of {', '.join(KINDS)}")
     media_path(studio, request["source"])
     job = {"id": secrets.token_hex(8), "request": request, "status": "queued", "progress": 0.0,
-           "created_at": datetime.now(UTC).isoformat(), "result": None, "error": None}
+           "created_at": datetime.now(UTC).isoformat(), "result": None, "error": None, "owner": owner}
     with _lock:
         _save(studio, job)
         _pool.submit(_work, studio, job)

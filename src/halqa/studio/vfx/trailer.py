@@ -231,7 +231,7 @@ def export_timeline(tl, stem: Path) -> dict[str, str]:
 
 def trailer(film: Path, out: Path, *, length: float = 60.0, title: Sequence[str] = (), music: Path | None = None,
             studio: Path | None = None, on_progress: Callable[[str, float], None] | None = None,
-            signer=None) -> dict:
+            signer=None, owner: str | None = None) -> dict:
     """Cut, render and export a trailer of ``film``; record it as a pending proposal."""
     from halqa.studio.common import ContentSigner, InputRef, ProposalBook, Provenance
 
@@ -277,7 +277,7 @@ def trailer(film: Path, out: Path, *, length: float = 60.0, title: Sequence[str]
            for p in pieces]
     proposal = book.propose(kind="vfx.trailer", subject=str(film.resolve()),
                             payload={"length": length, "fps": fps, "cut": cut, "files": {"mp4": str(out), **files}},
-                            provenance=provenance, artifacts=[out, *map(Path, files.values())])
+                            provenance=provenance, artifacts=[out, *map(Path, files.values())], owner=owner)
     return {"film": str(film), "output": str(out), "length": length, "fps": fps, "shots": len(found),
             "pieces": cut, "timeline": files, "proposal": proposal.id, "status": proposal.status,
             "credentials": credentials}
