@@ -70,12 +70,25 @@ def test_a_parts_settings_are_not_tried_while_the_part_is_off(dataset):
 
 
 def test_a_catalogue_without_order_leaves_out_what_needs_it(dataset):
+    from halqa.recommend.tuning import ease_scale
+
     flat = dataset.subset(np.ones(len(dataset.events), dtype=bool))
     flat.events["ts"] = 1_700_000_000
     result = tune("hybrid", flat, passes=1)
     assert result.splits == ["random"]
     assert result.params["transitions_weight"] == 0.0 and result.params["recency_half_life"] is None
+    assert result.trials[0][0]["ease_binary"] is False  # the play count is the signal there
+    assert result.trials[0][0]["ease_regularization"] == ease_scale(flat, binary=False)
     searched = {axis for params, _ in result.trials for axis in params}
     assert not searched & {"transitions_window", "transitions_half_life", "trending_half_life_days"}
     pinned = tune("hybrid", flat, axes={"content_weight": (0.2,)}, passes=1, start={"transitions_weight": 0.5})
     assert pinned.params["transitions_weight"] == 0.5  # what the caller pins wins
+
+
+def test_the_regularisation_scale_follows_the_gram_diagonal(dataset):
+    from halqa.recommend.tuning import EASE_LAMBDA_PER_DIAGONAL, ease_scale
+
+    x = dataset.matrix().toarray()
+    expected = EASE_LAMBDA_PER_DIAGONAL * (x ** 2).sum(axis=0)[(x > 0).sum(axis=0).argsort()[::-1]].mean()
+    assert ease_scale(dataset, binary=False) == float(f"{expected:.2g}")
+    assert ease_scale(dataset, binary=True) == float(f"{EASE_LAMBDA_PER_DIAGONAL * (x > 0).sum(axis=0).mean():.2g}")

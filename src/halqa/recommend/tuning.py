@@ -44,8 +44,9 @@ from halqa.recommend.models import make_model
 # needs most), then the blend weights (each costs one re-blend of cached scores), then the
 # settings that refit one smaller part.
 HYBRID_AXES: dict[str, Sequence[Any]] = {
-    "ease_binary": (False,),  # first: the best regularisation differs with the input (3000 vs 100
-    "ease_regularization": (1000.0, 100.0, 3000.0, 500.0, 50.0, 10000.0),  # on play counts)
+    # the input first: the best regularisation differs with it (3000 on play counts, 100 binary)
+    "ease_binary": (False, True),
+    "ease_regularization": (1000.0, 100.0, 3000.0, 500.0, 50.0, 10000.0),
     "transitions_weight": (0.0, 0.25, 0.5, 2.0),
     "trending_weight": (0.0, 0.1, 0.5, 1.0),
     "demographic_weight": (0.0, 0.5, 2.0),
@@ -61,7 +62,14 @@ HYBRID_AXES: dict[str, Sequence[Any]] = {
 # the transitions part is left out and these are not searched.
 ORDER_AXES = ("recency_half_life", "transitions_weight", "transitions_half_life", "transitions_window",
               "trending_half_life_days")
-UNORDERED_START = {"transitions_weight": 0.0, "recency_half_life": None}
+# There the play count is the signal beyond co-occurrence, so EASE starts on confidence (a budget
+# cut short on a large catalogue still serves it; the search tries binary input too).
+UNORDERED_START = {"transitions_weight": 0.0, "recency_half_life": None, "ease_binary": False}
+# EASE's regularisation works against its gram's diagonal (each title's summed squared
+# confidence), whose size depends on the catalogue and the input: the best λ measured was 4-5x
+# the mean diagonal on MovieLens (binary: 59 -> 250) and on a play-count catalogue (confidence:
+# 556 -> 3000). A catalogue without order starts there.
+EASE_LAMBDA_PER_DIAGONAL = 5.0
 # A part's own settings are tried only while the part is in the blend (its weight is not 0).
 PART_OF_AXIS = {"trending_half_life_days": "trending_weight", "transitions_half_life": "transitions_weight",
                 "transitions_window": "transitions_weight"}
@@ -121,7 +129,8 @@ def tune(name: str, dataset: Dataset, axes: Mapping[str, Sequence[Any]] | None =
     splits = validation_splits(dataset, test_fraction, seed)
     start = dict(start or {})
     if name == "hybrid" and list(splits) == ["random"]:
-        start = {**{k: v for k, v in UNORDERED_START.items() if k in axes}, **start}
+        unordered = {**UNORDERED_START, "ease_regularization": ease_scale(dataset, binary=False)}
+        start = {**{k: v for k, v in unordered.items() if k in axes}, **start}
         axes = {axis: values for axis, values in axes.items() if axis not in ORDER_AXES}
     result = TuningResult(dict(start), -1.0, splits=list(splits))
     if not splits:
@@ -159,6 +168,19 @@ def tune(name: str, dataset: Dataset, axes: Mapping[str, Sequence[Any]] | None =
     result.params = current
     result.seconds = time.perf_counter() - started
     return result
+
+
+def ease_scale(dataset: Dataset, *, binary: bool, max_titles: int = 8_000) -> float:
+    """A regularisation in proportion to EASE's gram diagonal over the titles it learns (see
+    ``EASE_LAMBDA_PER_DIAGONAL``), to two significant digits."""
+    x = dataset.matrix().tocsc()
+    if binary:
+        x.data[:] = 1.0
+    diagonal = np.asarray(x.multiply(x).sum(axis=0)).ravel()
+    audience = np.diff(x.indptr)
+    kept = np.argsort(-audience, kind="stable")[:max_titles]
+    value = EASE_LAMBDA_PER_DIAGONAL * float(diagonal[kept].mean()) if len(kept) else 250.0
+    return float(f"{max(value, 1.0):.2g}")
 
 
 def _better(scores: list[float], best: list[float]) -> bool:
