@@ -22,6 +22,7 @@ def found(tmp_path_factory):
     build_store(world, db, fresh=True)
     with Store.open(db) as store:
         result = target_releases(store, dict(world.new_releases), top=100)
+        result["planted"] = world.planted
         # Who really listens to the Amazigh pop already in the catalogue: the audience to match.
         result["truth"] = dict(zip(("speakers", "language_or_region"), store.rows(f"""
             WITH listeners AS (SELECT DISTINCT member_id FROM events_marketing e JOIN titles t USING (title_id)
@@ -51,3 +52,18 @@ def test_ramadan_comedy_reaches_ramadan_series_watchers(found):
     assert res["ramadan_series_watchers"]["audience_share"] > 0.8
     assert res["ramadan_series_watchers"]["ratio"] >= 1.5
     assert res["amazigh_speakers"]["ratio"] < found["amazigh_music"]["amazigh_speakers"]["ratio"]
+
+
+def test_the_scan_finds_the_planted_fans_first(found):
+    """Each audience's most over-represented segment, found by scanning every region, age band,
+    gender, language and genre audience, is one the generator made fond of the release."""
+    from halqa.audience.demo import planted_fans
+
+    amazigh, ramadan = found["amazigh_music"]["segments"], found["ramadan_series"]["segments"]
+    fans = planted_fans(found["planted"], ["amazigh-pop"])
+    assert amazigh[0]["segment"] in fans, amazigh[:3]
+    assert {"region=souss-massa", "language=zgh", "watched=ahwash"} <= fans
+    assert not {"region=casablanca-settat", "watched=comedy"} & fans
+    assert ramadan[0]["segment"] in planted_fans(found["planted"], ["ramadan-sitcom", "comedy"]), ramadan[:3]
+    assert all(s["ratio_low"] <= s["ratio"] for s in amazigh + ramadan)
+    assert [s["ratio_low"] for s in amazigh] == sorted((s["ratio_low"] for s in amazigh), reverse=True)

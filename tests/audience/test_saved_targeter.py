@@ -23,14 +23,20 @@ def _target(db, *args):
     return json.loads(res.stdout)
 
 
-def test_models_are_fitted_once_per_store_state(tmp_path):
+def test_models_are_fitted_once_per_store_state(tmp_path, monkeypatch):
     db = tmp_path / "w.duckdb"
     with Store.open(db) as store:
         world = make_world(store, np.random.default_rng(5), n_members=160, n_titles=40)
     first = _target(db, "--title-id", "t001", "--top", 20)
     assert first["models"]["fitted"] and first["models"]["model_file"] == f"{db}.models/targeting.pkl"
+    from halqa.audience.targeting import TitleSpaces
+
+    fits = []
+    original = TitleSpaces.fit.__func__
+    monkeypatch.setattr(TitleSpaces, "fit", classmethod(lambda cls, data: (fits.append(1), original(cls, data))[1]))
     again = _target(db, "--title-id", "t001", "--top", 20)
     assert not again["models"]["fitted"]  # same store: the saved models score
+    assert not fits  # the reasons' title spaces were saved with them
     assert again["members"] == first["members"]  # and give the very same audience
     other = _target(db, "--title-id", "t002", "--top", 5)
     assert not other["models"]["fitted"]

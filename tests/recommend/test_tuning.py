@@ -41,3 +41,54 @@ def test_events_without_order_are_validated_on_a_random_split(dataset):
 def test_the_budget_stops_the_search(dataset):
     result = tune("hybrid", dataset, budget_s=0.0)
     assert result.stopped_by_budget and len(result.trials) == 1  # the defaults are always judged
+
+
+def test_a_setting_is_kept_only_when_no_split_pays_for_it():
+    from halqa.recommend.tuning import _better
+
+    assert _better([0.30, 0.21], [0.29, 0.20])
+    assert not _better([0.40, 0.19], [0.29, 0.20])  # a higher mean bought with the global split
+    assert not _better([0.29, 0.20], [0.29, 0.20])  # equal is no gain
+    assert _better([0.31], [0.30])  # one split: the plain rule
+
+
+def test_the_search_keeps_no_trial_that_lowers_a_split(dataset, monkeypatch):
+    from halqa.recommend import tuning
+
+    # scripted validation scores per trial: the second raises the mean by sinking one split
+    scripted = iter([[0.30, 0.20], [0.50, 0.10], [0.31, 0.21]])
+    monkeypatch.setattr(tuning._HybridJudge, "score", lambda self, params: next(scripted))
+    result = tune("hybrid", dataset, axes={"content_weight": (0.3, 0.6)}, passes=1)
+    assert result.params == {"content_weight": 0.6}
+    assert result.ndcg == (0.31 + 0.21) / 2
+
+
+def test_a_parts_settings_are_not_tried_while_the_part_is_off(dataset):
+    result = tune("hybrid", dataset, axes={"trending_half_life_days": (3.0, 7.0)}, passes=1,
+                  start={"trending_weight": 0.0})
+    assert len(result.trials) == 1  # the half-life cannot change a part that is not blended
+
+
+def test_a_catalogue_without_order_leaves_out_what_needs_it(dataset):
+    from halqa.recommend.tuning import ease_scale
+
+    flat = dataset.subset(np.ones(len(dataset.events), dtype=bool))
+    flat.events["ts"] = 1_700_000_000
+    result = tune("hybrid", flat, passes=1)
+    assert result.splits == ["random"]
+    assert result.params["transitions_weight"] == 0.0 and result.params["recency_half_life"] is None
+    assert result.trials[0][0]["ease_binary"] is False  # the play count is the signal there
+    assert result.trials[0][0]["ease_regularization"] == ease_scale(flat, binary=False)
+    searched = {axis for params, _ in result.trials for axis in params}
+    assert not searched & {"transitions_window", "transitions_half_life", "trending_half_life_days"}
+    pinned = tune("hybrid", flat, axes={"content_weight": (0.2,)}, passes=1, start={"transitions_weight": 0.5})
+    assert pinned.params["transitions_weight"] == 0.5  # what the caller pins wins
+
+
+def test_the_regularisation_scale_follows_the_gram_diagonal(dataset):
+    from halqa.recommend.tuning import EASE_LAMBDA_PER_DIAGONAL, ease_scale
+
+    x = dataset.matrix().toarray()
+    expected = EASE_LAMBDA_PER_DIAGONAL * (x ** 2).sum(axis=0)[(x > 0).sum(axis=0).argsort()[::-1]].mean()
+    assert ease_scale(dataset, binary=False) == float(f"{expected:.2g}")
+    assert ease_scale(dataset, binary=True) == float(f"{EASE_LAMBDA_PER_DIAGONAL * (x > 0).sum(axis=0).mean():.2g}")

@@ -23,7 +23,7 @@ from halqa.audience.data import TargetingData
 from halqa.audience.store_data import load_targeting_data
 from halqa.audience.targeting import Targeter
 
-FORMAT = 1  # bump when a saved targeter from an older halqa can no longer be used
+FORMAT = 2  # bump when a saved targeter from an older halqa can no longer be used
 
 
 def targeter_path(db_path: str | Path) -> Path:

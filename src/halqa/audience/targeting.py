@@ -75,6 +75,7 @@ class Targeter:
         self.data = data if data is not None else load_targeting_data(store)
         self.seed, self.k = seed, k
         self._blend: BlendScorer | None = None
+        self._spaces: TitleSpaces | None = None
         self.creator_names = creator_names if creator_names is not None else _creator_names(store)
 
     def fit(self) -> Targeter:
@@ -88,6 +89,7 @@ class Targeter:
         import copy
 
         out = copy.copy(self)
+        out._spaces = self._title_spaces(self.data)  # saved too: every call's reasons use them
         blend = copy.copy(self._fit(self.data))
         blend.components = dict.fromkeys(blend.components)
         out._blend, out.data = blend, None
@@ -102,6 +104,17 @@ class Targeter:
         if data is self.data:
             self._blend = blend
         return blend
+
+    def _title_spaces(self, data: TargetingData) -> TitleSpaces:
+        """The metadata and text spaces of every title, fitted once per store state like the blend
+        (refitting them for each call cost more than the scoring)."""
+        cached = getattr(self, "_spaces", None)  # a targeter saved before they were kept has none
+        if data is self.data and cached is not None:
+            return cached
+        spaces = TitleSpaces.fit(data)
+        if data is self.data:
+            self._spaces = spaces
+        return spaces
 
     def target(self, title: NewTitle, *, top: int | None = None, min_score: float | None = None,
                like: list[str] | None = None, exclude_members: Iterable[str] = ()) -> TargetResult:
@@ -165,7 +178,8 @@ class Targeter:
             order = order[score[order] >= min_score]
         if top is not None:
             order = order[:top]
-        parts = Reasons(data, batch, blend, self.creator_names, comps).for_members(order, contrib)
+        parts = Reasons(data, batch, blend, self.creator_names, comps,
+                        spaces=self._title_spaces(data)).for_members(order, contrib)
         audience = self._frame(data, order, score, [reason_text(p) for p in parts])
         weights = blend.component_weights | ({"comparable-titles": LIKE_WEIGHT} if comps else {})
         return TargetResult(name, audience, n_candidates, breakdown(data.members, order, self.k), weights,
@@ -211,20 +225,43 @@ def _creator_names(store: Any) -> dict[str, str]:
     return {cid: name for cid, name in store.rows("SELECT creator_id, name FROM creators")}
 
 
+@dataclass
+class TitleSpaces:
+    """Every title in the metadata space and (when titles have text) the character n-gram space:
+    what "watched similar: ..." reasons compare a targeted title with."""
+
+    features: FeatureSpace
+    feature_matrix: Any
+    text: CharNgramSpace | None = None
+    text_matrix: Any = None
+
+    @classmethod
+    def fit(cls, data: TargetingData) -> TitleSpaces:
+        features = FeatureSpace().fit(data.titles.tokens)
+        out = cls(features, features.transform(data.titles.tokens).T.tocsr())
+        if any(data.titles.texts):
+            out.text = CharNgramSpace(dim=2 ** 16).fit(data.titles.texts)
+            out.text_matrix = out.text.transform(data.titles.texts).T.tocsr()
+        return out
+
+    def similarity(self, batch: TitleBatch) -> np.ndarray:
+        """Similarity of the batch's first title to every title."""
+        sims = (self.features.transform(batch.tokens) @ self.feature_matrix).toarray()[0]
+        if self.text is not None and any(batch.texts):
+            sims = sims + 0.5 * (self.text.transform(batch.texts) @ self.text_matrix).toarray()[0]
+        return sims
+
+
 class Reasons:
     """Turns each member's strongest signals into words a marketer can check."""
 
     def __init__(self, data: TargetingData, batch: TitleBatch, blend: BlendScorer,
-                 creator_names: dict[str, str], comps: list[int] | None = None) -> None:
+                 creator_names: dict[str, str], comps: list[int] | None = None, *,
+                 spaces: TitleSpaces | None = None) -> None:
         self.data, self.blend, self.creator_names = data, blend, creator_names
         self.comps = set(comps or [])
         self.tokens = dict(batch.tokens[0])
-        space = FeatureSpace().fit(data.titles.tokens)
-        sims = (space.transform(batch.tokens) @ space.transform(data.titles.tokens).T).toarray()[0]
-        if any(batch.texts) and any(data.titles.texts):
-            text = CharNgramSpace(dim=2 ** 16).fit(data.titles.texts)
-            sims = sims + 0.5 * (text.transform(batch.texts) @ text.transform(data.titles.texts).T).toarray()[0]
-        self.similarity = sims
+        self.similarity = (spaces or TitleSpaces.fit(data)).similarity(batch)
         self.display = data.titles.names or [str(t) for t in data.title_ids]
         self.binary = data.binary()
         self.creators = [c[len("creator:"):] for c in self.tokens if c.startswith("creator:")]

@@ -56,8 +56,9 @@ def train(model: Annotated[str, typer.Option("--model", help="hybrid, ease, als,
                                                                           "(repeatable; kept fixed while tuning).")] = None,
           tune: Annotated[bool, typer.Option("--tune/--no-tune", help="Tune the model's settings on validation "
                                                                       "splits of the store's own events first.")] = True,
-          budget: Annotated[float, typer.Option("--budget", help="Seconds of tuning (a trial that has started "
-                                                                 "finishes).", min=0)] = 60.0,
+          budget: Annotated[float, typer.Option("--budget", help="Seconds of tuning at most: the search ends "
+                                                                 "sooner on its own (two passes over the settings); "
+                                                                 "a trial that has started finishes.", min=0)] = 300.0,  # tuning.DEFAULT_BUDGET_S
           tune_sample: Annotated[int, typer.Option(help="Validation members judged per trial.")] = 2000,
           out: ModelPathOption = None, db: DbOption = None, as_json: JsonOption = False,
           engine: EngineOption = None, spark_master: SparkMasterOption = None, lake: LakeOption = None) -> None:

@@ -9,16 +9,51 @@ Example:
     >>> model.member_factors_, model.title_factors_   # dense numpy, by dense index
 """
 
-from halqa.recommend.base import MODEL_FORMAT, ModelConfig, Recommender
-from halqa.recommend.dataset import DEFAULT_WEIGHTS, Dataset, EventWeights, IdMap
-from halqa.recommend.factors import ALS, BPR, ALSConfig, BPRConfig, fit_implicit_als, fold_in_least_squares
-from halqa.recommend.hybrid import Content, Demographic, Hybrid, HybridConfig
-from halqa.recommend.models import MODELS, make_model
-from halqa.recommend.neighbours import EASE, EASEConfig, ItemKNN, ItemKNNConfig
-from halqa.recommend.popular import MostPopular, SegmentPopular, Trending
-from halqa.recommend.ranking import RECOMMENDATION_COLUMNS
-from halqa.recommend.rerank import LocalTalentReranker
-from halqa.recommend.sequence import Transitions
+# Loaded on first use (PEP 562): `halqa target` needs only the event weights, `halqa recommend`
+# one model, and every CLI call pays for what this package imports (hybrid, implicit, ...). No
+# export is named like a submodule, so a submodule import cannot shadow one.
+_EXPORTS = {
+    "MODEL_FORMAT": "halqa.recommend.base",
+    "ModelConfig": "halqa.recommend.base",
+    "Recommender": "halqa.recommend.base",
+    "DEFAULT_WEIGHTS": "halqa.recommend.dataset",
+    "Dataset": "halqa.recommend.dataset",
+    "EventWeights": "halqa.recommend.dataset",
+    "IdMap": "halqa.recommend.dataset",
+    "ALS": "halqa.recommend.factors",
+    "BPR": "halqa.recommend.factors",
+    "ALSConfig": "halqa.recommend.factors",
+    "BPRConfig": "halqa.recommend.factors",
+    "fit_implicit_als": "halqa.recommend.factors",
+    "fold_in_least_squares": "halqa.recommend.factors",
+    "Content": "halqa.recommend.hybrid",
+    "Demographic": "halqa.recommend.hybrid",
+    "Hybrid": "halqa.recommend.hybrid",
+    "HybridConfig": "halqa.recommend.hybrid",
+    "MODELS": "halqa.recommend.models",
+    "make_model": "halqa.recommend.models",
+    "EASE": "halqa.recommend.neighbours",
+    "EASEConfig": "halqa.recommend.neighbours",
+    "ItemKNN": "halqa.recommend.neighbours",
+    "ItemKNNConfig": "halqa.recommend.neighbours",
+    "MostPopular": "halqa.recommend.popular",
+    "SegmentPopular": "halqa.recommend.popular",
+    "Trending": "halqa.recommend.popular",
+    "RECOMMENDATION_COLUMNS": "halqa.recommend.ranking",
+    "LocalTalentReranker": "halqa.recommend.rerank",
+    "Transitions": "halqa.recommend.sequence",
+}
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        import importlib
+
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'halqa.recommend' has no attribute {name!r}")
+
 
 __all__ = [
     "fit_implicit_als",

@@ -41,14 +41,19 @@ def _spd_inverse(gram: np.ndarray) -> np.ndarray:
     XᵀX + λI is SPD for λ > 0, and LAPACK's potrf/potri invert it in about a fifth of
     the time of a general LU inverse (np.linalg.inv) on this machine. A matrix that is
     not positive definite (λ = 0 with collinear titles) falls back to the general inverse.
+
+    One BLAS thread: OpenBLAS threads spin-wait for each other, and on a shared or loaded
+    machine (2 cores, load 20) a 1,682-title inverse took 20 s on two threads and 1.2 s on one;
+    idle, two threads would save at most half. Tuning runs dozens of these.
     """
-    potrf, potri = get_lapack_funcs(("potrf", "potri"), (gram,))
-    factor, info = potrf(gram, lower=False, overwrite_a=False)
-    if info == 0:
-        upper, info = potri(factor, lower=False, overwrite_c=True)
+    with threadpool_limits(1, "blas"):
+        potrf, potri = get_lapack_funcs(("potrf", "potri"), (gram,))
+        factor, info = potrf(gram, lower=False, overwrite_a=False)
         if info == 0:
-            return np.triu(upper) + np.triu(upper, 1).T  # potri fills only the upper triangle
-    return np.linalg.inv(gram)
+            upper, info = potri(factor, lower=False, overwrite_c=True)
+            if info == 0:
+                return np.triu(upper) + np.triu(upper, 1).T  # potri fills only the upper triangle
+        return np.linalg.inv(gram)
 
 
 class EASE(Recommender):
