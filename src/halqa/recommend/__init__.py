@@ -11,6 +11,8 @@ Example:
 
 from halqa.recommend.base import MODEL_FORMAT, ModelConfig, Recommender
 from halqa.recommend.dataset import DEFAULT_WEIGHTS, Dataset, EventWeights, IdMap
+from halqa.recommend.explain import LANGS as REASON_LANGS
+from halqa.recommend.explain import reason_templates
 from halqa.recommend.factors import ALS, BPR, ALSConfig, BPRConfig, fit_implicit_als, fold_in_least_squares
 from halqa.recommend.hybrid import Content, Demographic, Hybrid, HybridConfig
 from halqa.recommend.models import MODELS, make_model
@@ -27,3 +29,4 @@ __all__ = [
     "MODEL_FORMAT", "ModelConfig", "MostPopular", "RECOMMENDATION_COLUMNS", "Recommender", "SegmentPopular",
     "Transitions", "Trending", "fold_in_least_squares", "make_model",
 ]
+__all__ += ["REASON_LANGS", "reason_templates"]
