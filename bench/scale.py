@@ -257,14 +257,17 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=REPO / "bench" / ".cache")
     parser.add_argument("--results", type=Path, default=None, help="JSON file the measurements accumulate in")
     parser.add_argument("--chart", type=Path, default=REPO / "bench" / "scale.png")
+    parser.add_argument("--report-only", action="store_true", help="measure nothing: print and chart --results")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
-    state = cluster.up() if args.master is None else cluster.status()
+    if args.report_only:
+        args.sizes, args.measure = [], []
+    needs_spark = {"trends_spark", "als_mllib"} & set(args.measure)
+    state = cluster.up() if args.master is None and needs_spark else cluster.status()
     master = args.master or state["master_url"]
     # the daemons' memory counts when the master is the one `halqa spark up` started
     cluster_roots = [state[k] for k in ("master_pid", "worker_pid") if state[k]] if state["master_url"] == master else []
-    needs_spark = {"trends_spark", "als_mllib"} & set(args.measure)
     session = spark.session(master) if needs_spark else None
     fresh = []
     for size in sorted(args.sizes):
