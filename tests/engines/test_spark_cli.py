@@ -100,3 +100,16 @@ def test_duckdb_reads_the_lake_for_trends(small_store, tmp_path):
     from_lake = runner.invoke(app, [*base, "--lake", str(out)])
     assert from_store.exit_code == 0, from_store.output
     assert json.loads(from_store.stdout)["totals"] == json.loads(from_lake.stdout)["totals"]
+
+
+def test_the_executors_word_reasons_from_the_public_templates():
+    from halqa.errors import ConfigError
+    from halqa.recommend import REASON_LANGS, reason_templates
+
+    assert set(REASON_LANGS) == {"en", "fr", "ar"}
+    arabic = reason_templates("ar")
+    assert arabic["watched"].format(title="ⵜⴰⵎⵓⵔⵜ") == "لأنك شاهدت ⵜⴰⵎⵓⵔⵜ"
+    arabic["watched"] = "changed"  # a copy: the shared sentences stay as they are
+    assert reason_templates("ar")["watched"] == "لأنك شاهدت {title}"
+    with pytest.raises(ConfigError, match="en, fr, ar"):
+        reason_templates("de")

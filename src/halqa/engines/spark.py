@@ -131,6 +131,12 @@ def session(master: str | None = None, *, shuffle_partitions: int | None = None,
                .config("spark.driver.host", cluster.HOST).config("spark.driver.bindAddress", cluster.HOST)
                .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
                .config("spark.sql.shuffle.partitions", str(partitions))
+               # A lake has one folder per day; above 32 folders Spark lists them with a job of one
+               # task per folder (730 tasks for two years, minutes on a busy 2-core worker). The
+               # driver lists a local or mounted lake of a few thousand folders in milliseconds
+               # (an object store of far more day folders may want a lower figure).
+               .config("spark.sql.sources.parallelPartitionDiscovery.threshold",
+                       os.environ.get("HALQA_SPARK_LISTING_THRESHOLD", "20000"))
                .config("spark.sql.execution.arrow.pyspark.enabled", "true")
                .config("spark.pyspark.python", sys.executable).config("spark.pyspark.driver.python", sys.executable)
                .config("spark.executorEnv.PYTHONPATH", src)

@@ -26,7 +26,15 @@ import pandas as pd
 
 from halqa.catalog.taxonomy import MUSIC_KINDS
 from halqa.errors import UserError
-from halqa.recommend import ALS, ALSConfig, Dataset, EventWeights, RECOMMENDATION_COLUMNS
+from halqa.recommend import (
+    ALS,
+    REASON_LANGS,
+    RECOMMENDATION_COLUMNS,
+    ALSConfig,
+    Dataset,
+    EventWeights,
+    reason_templates,
+)
 
 MEMBER_IDS = "_halqa_member_ids"
 TITLE_IDS = "_halqa_title_ids"
@@ -146,13 +154,11 @@ class SparkALS(ALS):
 def recommend_all(store: Any, model: Any, out: str | Path, *, k: int = 10, lang: str = "en") -> dict:
     """Top ``k`` for every consenting member, written by Spark as Parquet (``member_id, title_id,
     rank, score, reason``); returns rows and members written."""
-    from halqa.recommend.explain import TEMPLATES
-
     if not hasattr(model, "member_factors_") or not hasattr(model, "title_factors_"):
         raise UserError(f"recommend --all --engine spark scores factor models (als, bpr); "
                         f"this model is {model.name}: train with --model als")
-    if lang not in TEMPLATES:
-        raise UserError(f"--lang {lang}: use one of {', '.join(TEMPLATES)}")
+    if lang not in REASON_LANGS:
+        raise UserError(f"--lang {lang}: use one of {', '.join(REASON_LANGS)}")
     session, ds = store.session, model.dataset
     register_ids(store, ds)
     factors = model.member_factors_
@@ -174,7 +180,7 @@ def recommend_all(store: Any, model: Any, out: str | Path, *, k: int = 10, lang:
              "names": np.asarray(ds.title_names(np.arange(model.n_fit_titles_)), dtype=object),
              "repeatable": np.isin(kinds[: model.n_fit_titles_], list(MUSIC_KINDS)) if kinds is not None
              else np.zeros(model.n_fit_titles_, dtype=bool),
-             "k": int(k), "templates": TEMPLATES[lang]}
+             "k": int(k), "templates": reason_templates(lang)}
     shared = session.sparkContext.broadcast(table)
     schema = "member_id string, title_id string, rank int, score double, reason string"
     lists = members.mapInPandas(lambda batches: _score_batches(batches, shared), schema=schema)

@@ -28,10 +28,20 @@ class SparkStore:
         self._cached: list[Any] = []
         self.views: set[str] = set()
         for name in lake.TABLES:
-            self._register(name, session.read.parquet(str(lake.table_path(directory, name))), cache and name == "members")
+            path = lake.table_path(directory, name)
+            self._register(name, self._parquet(path, path), cache and name == "members")
         self._register("events", self._events(), cache)
         for name, select in lake.consent_views().items():
             self.temp_view(name, session.sql(spark_engine.transpile(select)))
+
+    def _parquet(self, path: Path, sample: Path) -> Any:
+        """``read.parquet`` with the schema read from one file's footer here on the driver: left to
+        infer it, Spark runs a job per table (seconds each on a busy worker, six per store)."""
+        import pyarrow.parquet as pq
+        from pyspark.sql.pandas.types import from_arrow_schema
+
+        schema = from_arrow_schema(pq.read_schema(sample), prefer_timestamp_ntz=True)
+        return self.session.read.schema(schema).parquet(str(path))
 
     def _register(self, name: str, frame: Any, cache: bool) -> None:
         if cache:
@@ -46,9 +56,10 @@ class SparkStore:
 
     def _events(self) -> Any:
         folder = lake.table_path(self.path, "events")
-        if any(folder.glob("*/*.parquet")):
+        sample = next(folder.glob("*/*.parquet"), None)
+        if sample is not None:
             # The partition column is the folder; the store's events have no such column.
-            return self.session.read.parquet(str(folder)).drop(lake.PARTITION)
+            return self._parquet(folder, sample).drop(lake.PARTITION)
         # An empty lake has no partition folder: an empty events table of the schema's columns.
         return self.session.sql("SELECT CAST(NULL AS STRING) AS member_id, CAST(NULL AS STRING) AS title_id, "
                                 "CAST(NULL AS STRING) AS event_type, CAST(NULL AS TIMESTAMP_NTZ) AS ts, "

@@ -42,6 +42,8 @@ _EXPORTS = {
     "RECOMMENDATION_COLUMNS": "halqa.recommend.ranking",
     "LocalTalentReranker": "halqa.recommend.rerank",
     "Transitions": "halqa.recommend.sequence",
+    "reason_templates": "halqa.recommend.explain",
+    "REASON_LANGS": "halqa.recommend.explain:LANGS",  # exported under a clearer name
 }
 
 
@@ -49,7 +51,8 @@ def __getattr__(name: str):
     if name in _EXPORTS:
         import importlib
 
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        module, _, attribute = _EXPORTS[name].partition(":")
+        value = getattr(importlib.import_module(module), attribute or name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'halqa.recommend' has no attribute {name!r}")
@@ -62,3 +65,4 @@ __all__ = [
     "MODEL_FORMAT", "ModelConfig", "MostPopular", "RECOMMENDATION_COLUMNS", "Recommender", "SegmentPopular",
     "Transitions", "Trending", "fold_in_least_squares", "make_model",
 ]
+__all__ += ["REASON_LANGS", "reason_templates"]

@@ -66,6 +66,14 @@ TEMPLATES = {
     },
 }
 LANGS = tuple(TEMPLATES)
+
+
+def reason_templates(lang: str) -> dict[str, str]:
+    """The reason sentences of one language (a copy, keyed like ``TEMPLATES``), for code that words
+    reasons itself, such as the Spark executors ranking every member's list."""
+    if lang not in TEMPLATES:
+        raise ConfigError(f"unknown reason language '{lang}': use one of {', '.join(LANGS)}")
+    return dict(TEMPLATES[lang])
 _MIN_COOCCURRENCE = 0.05
 _NEW_WITHIN_DAYS = 365
 _DENSE_COOCCURRENCE_UP_TO = 8_000  # titles (8k² float32 = 256 MB)
