@@ -43,7 +43,8 @@ def fans_also_like(store: Any, target: str, *, entity: str = "title", window: st
     df["score"] = stats.shrunk_lift(df["overlap"], audience, df["audience"], total, prior=prior)
     df["lift"] = df["overlap"] * total / (audience * df["audience"])
     df["jaccard"] = df["overlap"] / (audience + df["audience"] - df["overlap"])
-    df = df.sort_values(["score", "overlap"], ascending=[False, False]).head(top)
+    # ties broken by id: the same store gives the same list in the same order on every call
+    df = df.sort_values(["score", "overlap", "item"], ascending=[False, False, True], kind="stable").head(top)
     names = common.labels(store, entity)
     rows = [{"rank": i, "item": r.item, "name": names.get(r.item, r.item), "overlap": int(r.overlap),
              "audience": int(r.audience), "lift": common.num(r.lift), "score": common.num(r.score),
