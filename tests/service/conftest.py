@@ -110,3 +110,15 @@ def served_two(tmp_path_factory) -> Iterator[Served]:
     """The same world behind ``--workers 2`` (two HTTP processes and a store process)."""
     with serve_world(tmp_path_factory.mktemp("served2"), "svc2", "--workers", "2") as running:
         yield running
+
+
+def wait_for_job(client: httpx.Client, path: str, timeout: float = 240) -> dict:
+    """Poll a job resource (``/v1/<part>/jobs/<id>``) until it is done or failed; the studio's
+    long work (drafts, compositions, cuts) all reports through this shape."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(path).json()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.3)
+    raise AssertionError(f"{path} still {job['status']} after {timeout} s")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import time
 
 import pytest
 
 from halqa.catalog import Store
 from halqa.service.keys import create_key
-from tests.service.conftest import Served, start_server, stop_server
+from tests.service.conftest import Served, start_server, stop_server, wait_for_job
 from tests.studio.music.conftest import needs_fluidsynth
 
 
@@ -36,23 +35,13 @@ def served(tmp_path_factory):
         stop_server(process)
 
 
-def wait_done(client, job_id: str, timeout: float = 180) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = client.get(f"/v1/music/jobs/{job_id}").json()
-        if job["status"] in ("done", "failed"):
-            return job
-        time.sleep(0.3)
-    raise AssertionError(f"job {job_id} still {job['status']} after {timeout} s")
-
-
 @needs_fluidsynth
 def test_compose_job_reports_progress_files_and_a_proposal(served):
     with served.client("creator") as client:
         started = client.post("/v1/music/compose", json={"style": "sikah", "bars": 2, "seed": 4,
                                                           "sample_rate": 16000, "tuning": "mts"})
         assert started.status_code == 202 and started.json()["status"] in ("queued", "running")
-        job = wait_done(client, started.json()["id"])
+        job = wait_for_job(client, f"/v1/music/jobs/{started.json()['id']}", timeout=180)
         assert job["status"] == "done", job["error"]
         assert [p["step"] for p in job["progress"]][:2] == ["MIDI", "MusicXML"]
         wav = client.get(f"/v1/music/jobs/{job['id']}/files/wav")

@@ -6,14 +6,13 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
 from halqa.catalog import Store
 from halqa.service.keys import create_key
-from tests.service.conftest import ARTIFACTS, Served, start_server, stop_server
+from tests.service.conftest import ARTIFACTS, Served, start_server, stop_server, wait_for_job
 from tests.service.test_dashboard import CHROMIUM, browser, page  # noqa: F401 (fixtures)
 from tests.service.test_dashboard_tour import UNTRANSLATED
 
@@ -87,16 +86,6 @@ def test_bad_scripts_are_4xx_naming_the_line(served: Served) -> None:
         assert client.post("/v1/script/parse", json={"text": "X"}).status_code == 403
 
 
-def _wait(client, job_id: str, timeout: float = 240) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = client.get(f"/v1/script/jobs/{job_id}").json()
-        if job["status"] in ("done", "failed"):
-            return job
-        time.sleep(0.3)
-    raise AssertionError(f"draft job {job_id} still {job['status']} after {timeout} s")
-
-
 def test_a_key_drafts_on_its_own_script_and_decides_its_own_proposal(served: Served, dar_lhajja: Path) -> None:
     original = dar_lhajja.read_bytes()
     with served.client("creator") as mine, served.client("other") as theirs, served.client("analyst") as analyst:
@@ -111,7 +100,7 @@ def test_a_key_drafts_on_its_own_script_and_decides_its_own_proposal(served: Ser
                             json={"task": "continue", "max_tokens": 24, "seed": 1, "grammar": True})
         assert started.status_code == 202, started.text
         assert theirs.get(f"/v1/script/jobs/{started.json()['id']}").status_code == 404
-        job = _wait(mine, started.json()["id"])
+        job = wait_for_job(mine, f"/v1/script/jobs/{started.json()['id']}")
         assert job["status"] == "done", job["error"]
         proposal = job["proposal"]
         assert proposal["status"] == "pending" and proposal["kind"] == "script.block" and job["text"]

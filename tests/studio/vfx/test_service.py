@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import httpx
@@ -10,7 +9,7 @@ import pytest
 
 from halqa.catalog import Store
 from halqa.service.keys import create_key
-from tests.service.conftest import start_server, stop_server
+from tests.service.conftest import start_server, stop_server, wait_for_job
 
 
 OTHER_CREATOR: dict[str, str] = {}  # a second creator's key, made with the server's
@@ -32,14 +31,8 @@ def server(tmp_path_factory, studio_root: Path):
         stop_server(process)
 
 
-def wait(client: httpx.Client, job_id: str, seconds: float = 240) -> dict:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        state = client.get(f"/v1/vfx/jobs/{job_id}").json()
-        if state["status"] in ("done", "failed"):
-            return state
-        time.sleep(0.3)
-    raise AssertionError(f"job {job_id} still {state['status']} after {seconds} s")
+def job(client: httpx.Client, job_id: str) -> dict:
+    return wait_for_job(client, f"/v1/vfx/jobs/{job_id}")
 
 
 def test_looks_and_cube_download(server: httpx.Client) -> None:
@@ -55,15 +48,15 @@ def test_upload_grade_and_trailer_jobs(server: httpx.Client, shots_clip) -> None
     assert server.put("/v1/vfx/media/rushes.mp4", content=path.read_bytes()).status_code == 201
     scenes = server.post("/v1/vfx/jobs", json={"kind": "scenes", "source": "rushes.mp4"})
     assert scenes.status_code == 202
-    done = wait(server, scenes.json()["id"])
+    done = job(server, scenes.json()["id"])
     assert done["status"] == "done", done
     assert [s["start_frame"] for s in done["result"]["shots"]][1:] == cuts
-    grade = wait(server, server.post("/v1/vfx/jobs", json={"kind": "grade", "source": "rushes.mp4",
+    grade = job(server, server.post("/v1/vfx/jobs", json={"kind": "grade", "source": "rushes.mp4",
                                                          "lut": "sahara-gold", "intensity": 0.7}).json()["id"])
     assert grade["status"] == "done" and grade["progress"] == 1.0
     graded = Path(grade["result"]["output"]).name
     assert server.get(f"/v1/vfx/media/{graded}").content[4:8] == b"ftyp"
-    cut = wait(server, server.post("/v1/vfx/jobs", json={"kind": "trailer", "source": "rushes.mp4", "length": 5,
+    cut = job(server, server.post("/v1/vfx/jobs", json={"kind": "trailer", "source": "rushes.mp4", "length": 5,
                                                        "title": ["الضو"]}).json()["id"])
     assert cut["status"] == "done", cut
     pending = server.get("/v1/vfx/proposals", params={"status": "pending"}).json()["proposals"]
@@ -80,6 +73,6 @@ def test_bad_requests_are_4xx(server: httpx.Client, tmp_path: Path) -> None:
     assert server.post("/v1/vfx/jobs", json={"kind": "scenes", "source": "absent.mp4"}).status_code == 404
     assert server.put("/v1/vfx/media/..evil", content=b"x").status_code in (400, 404, 422)
     server.put("/v1/vfx/media/fake.mp4", content=b"just text")
-    failed = wait(server, server.post("/v1/vfx/jobs", json={"kind": "scenes", "source": "fake.mp4"}).json()["id"])
+    failed = job(server, server.post("/v1/vfx/jobs", json={"kind": "scenes", "source": "fake.mp4"}).json()["id"])
     assert failed["status"] == "failed" and "not a readable" in failed["error"]
     assert server.post("/v1/vfx/jobs", json={"kind": "trailer", "source": "fake.mp4", "length": 0}).status_code == 422
