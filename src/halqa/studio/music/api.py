@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from halqa.errors import DataError, NotFoundError
-from halqa.studio.common import InputRef, ProposalBook, studio_dir
+from halqa.errors import DataError
+from halqa.studio.common import InputRef, studio_dir
 from halqa.studio.music.export import make_provenance, write_piece
 from halqa.studio.music.piece import Piece
 from halqa.studio.music.rhythms import RHYTHMS
@@ -162,18 +162,3 @@ def _write(piece: Piece, tool: str, name: str, out: Path | None, inputs: list[In
     result = write_piece(piece, folder, name, provenance=provenance, sample_rate=sample_rate, audio=audio,
                          stems=stems, formats=formats, propose=propose, progress=progress, owner=owner)
     return {"name": name, "out": str(folder), **result}
-
-
-def decide(pid: str, accept: bool, *, by: str, note: str | None = None) -> dict[str, Any]:
-    book = ProposalBook()
-    proposal = book.get(pid)
-    if proposal.kind != "music.piece":
-        raise NotFoundError(f"proposal {pid}: not a music piece (kind {proposal.kind})")
-    decided = book.accept(proposal.id, by=by, note=note) if accept else book.reject(proposal.id, by=by, note=note)
-    return {"id": decided.id, "subject": decided.subject, "status": decided.status,
-            "artifacts": list(decided.artifacts)}
-
-
-def proposals(status: str | None = None) -> list[dict[str, Any]]:
-    return [{"id": p.id, "subject": p.subject, "status": p.status, "created_at": str(p.created_at),
-             "artifacts": list(p.artifacts)} for p in ProposalBook().list(kind="music.piece", status=status)]
