@@ -42,7 +42,9 @@ def run_timed(cmd: list[str], *, env: dict[str, str] | None = None) -> Timed:
         stdout = out.read().decode("utf-8", errors="replace")
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}")
-    return Timed(round(wall, 3), round(usage.ru_utime + usage.ru_stime, 3), round(peak / 2**20, 1), stdout)
+    return Timed(
+        round(wall, 3), round(usage.ru_utime + usage.ru_stime, 3), round(peak / 2**20, 1), stdout
+    )
 
 
 class _TreeRSS:

@@ -62,7 +62,9 @@ def done(t, c, **extra):
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **extra}))
 """
 
-PLAIN = CLOCK + """
+PLAIN = (
+    CLOCK
+    + """
 import duckdb, sys
 con = duckdb.connect(sys.argv[1])
 t, c = time.perf_counter(), cpu()
@@ -70,6 +72,7 @@ con.sql("CREATE OR REPLACE TABLE events AS SELECT * FROM read_csv('" + sys.argv[
 rows = con.sql("SELECT count(*) FROM events").fetchall()[0][0]
 done(t, c, rows=rows)
 """
+)
 
 SETUP = """
 import sys
@@ -81,7 +84,9 @@ with Store.open(sys.argv[1]) as store:
     store.run("CHECKPOINT")
 """
 
-HALQA = CLOCK + """
+HALQA = (
+    CLOCK
+    + """
 import sys
 from halqa.catalog import Store
 from halqa.ingest import ingest_files
@@ -90,23 +95,41 @@ t, c = time.perf_counter(), cpu()
 report = ingest_files(store, "events", [sys.argv[2]], memory_limit=sys.argv[3])
 done(t, c, accepted=report.accepted, rejected=report.rejected, duplicates=report.duplicates)
 """
+)
 
 
 def child(code: str, *args: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+    )
     if done.returncode != 0:
         sys.exit(f"child failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--events", type=int, default=10_000_000)
-    parser.add_argument("--workdir", type=Path, default=None, help="where the CSVs and stores go (default: a temp dir)")
-    parser.add_argument("--bad-rows", type=int, default=0, help="rows with a broken timestamp (quarantine path)")
-    parser.add_argument("--memory-limit", default="1GB", help="DuckDB memory limit of the halqa ingest")
-    parser.add_argument("--no-reingest", action="store_true", help="skip the second (all duplicates) ingest")
-    parser.add_argument("--repeat", type=int, default=2, help="alternate plain and halqa this many times")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="where the CSVs and stores go (default: a temp dir)",
+    )
+    parser.add_argument(
+        "--bad-rows", type=int, default=0, help="rows with a broken timestamp (quarantine path)"
+    )
+    parser.add_argument(
+        "--memory-limit", default="1GB", help="DuckDB memory limit of the halqa ingest"
+    )
+    parser.add_argument(
+        "--no-reingest", action="store_true", help="skip the second (all duplicates) ingest"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=2, help="alternate plain and halqa this many times"
+    )
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="halqa-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -115,7 +138,9 @@ def main() -> None:
     t = time.perf_counter()
     paths = generate(workdir, args.events, args.bad_rows)
     size_mb = paths["events"].stat().st_size / 1e6
-    print(f"generated {args.events:,} events ({size_mb:,.0f} MB CSV) in {time.perf_counter() - t:.1f}s: {workdir}")
+    print(
+        f"generated {args.events:,} events ({size_mb:,.0f} MB CSV) in {time.perf_counter() - t:.1f}s: {workdir}"
+    )
 
     base = workdir / "base.duckdb"
     child_code(SETUP, str(base), str(paths["members"]), str(paths["titles"]))
@@ -125,31 +150,45 @@ def main() -> None:
         shutil.copy(base, store)
         runs["plain"].append(child(PLAIN, str(workdir / "plain.duckdb"), str(paths["events"])))
         runs["halqa"].append(child(HALQA, str(store), str(paths["events"]), args.memory_limit))
-        print(f"run {i + 1}: plain {runs['plain'][-1]['seconds']:.2f}s, halqa {runs['halqa'][-1]['seconds']:.2f}s")
+        print(
+            f"run {i + 1}: plain {runs['plain'][-1]['seconds']:.2f}s, halqa {runs['halqa'][-1]['seconds']:.2f}s"
+        )
     results: dict = {"events": args.events, "csv_mb": round(size_mb), "repeat": args.repeat}
     for name, rs in runs.items():
         best = min(rs, key=lambda r: r["seconds"])
-        results[name] = {**best, "cpu_seconds": min(r["cpu_seconds"] for r in rs),
-                         "peak_rss_mb": max(r["peak_rss_mb"] for r in rs), "all_seconds": [r["seconds"] for r in rs]}
+        results[name] = {
+            **best,
+            "cpu_seconds": min(r["cpu_seconds"] for r in rs),
+            "peak_rss_mb": max(r["peak_rss_mb"] for r in rs),
+            "all_seconds": [r["seconds"] for r in rs],
+        }
     if not args.no_reingest:
-        results["again"] = child(HALQA, str(workdir / "halqa.duckdb"), str(paths["events"]), args.memory_limit)
+        results["again"] = child(
+            HALQA, str(workdir / "halqa.duckdb"), str(paths["events"]), args.memory_limit
+        )
     for name in ("plain", "halqa", "again"):
         if name in results:
             r = results[name]
             r["events_per_s"] = round(args.events / r["seconds"])
             extra = {k: r[k] for k in ("accepted", "rejected", "duplicates") if k in r}
-            print(f"{name:6s} {r['seconds']:7.2f}s wall {r['cpu_seconds']:7.2f}s cpu {r['events_per_s']:>12,} events/s  "
-                  f"peak RSS {r['peak_rss_mb']:7.0f} MB  {extra or ''}")
+            print(
+                f"{name:6s} {r['seconds']:7.2f}s wall {r['cpu_seconds']:7.2f}s cpu {r['events_per_s']:>12,} events/s  "
+                f"peak RSS {r['peak_rss_mb']:7.0f} MB  {extra or ''}"
+            )
     ratio = results["halqa"]["events_per_s"] / results["plain"]["events_per_s"]
     cpu_ratio = results["plain"]["cpu_seconds"] / results["halqa"]["cpu_seconds"]
     results["ratio"], results["cpu_ratio"] = round(ratio, 3), round(cpu_ratio, 3)
-    print(f"ratio halqa/plain throughput: {ratio:.2f} wall-clock, {cpu_ratio:.2f} by CPU time (target >= 0.5); "
-          f"halqa peak RSS {results['halqa']['peak_rss_mb']:.0f} MB (target < 2048 MB)")
+    print(
+        f"ratio halqa/plain throughput: {ratio:.2f} wall-clock, {cpu_ratio:.2f} by CPU time (target >= 0.5); "
+        f"halqa peak RSS {results['halqa']['peak_rss_mb']:.0f} MB (target < 2048 MB)"
+    )
     print(json.dumps(results))
 
 
 def child_code(code: str, *args: str) -> None:
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+    )
     if done.returncode != 0:
         sys.exit(f"child failed:\n{done.stderr}")
 

@@ -43,9 +43,23 @@ from halqa.studio.music.model import MelodyModel, metric_class
 from halqa.studio.music.styles import resolve_style
 from halqa.studio.music.theory import DEFAULT_TUNING, Scale, tonic_midi
 
-STYLES = [("chaabi", None), ("gnawa", None), ("andalusi", "istihlal"), ("ahidous", None), ("rai", None),
-          ("trap", None), ("rast", None), ("bayati", None), ("sikah", None), ("hijaz", None),
-          ("huzam", None), ("saba", None), ("kurd", None), ("nahawand", None), ("ajam", None)]
+STYLES = [
+    ("chaabi", None),
+    ("gnawa", None),
+    ("andalusi", "istihlal"),
+    ("ahidous", None),
+    ("rai", None),
+    ("trap", None),
+    ("rast", None),
+    ("bayati", None),
+    ("sikah", None),
+    ("hijaz", None),
+    ("huzam", None),
+    ("saba", None),
+    ("kurd", None),
+    ("nahawand", None),
+    ("ajam", None),
+]
 WINDOW_BARS = 2  # mode consistency is judged on two-bar windows sliding by half a bar
 
 
@@ -60,30 +74,77 @@ def halqa_cmd(*args: str) -> list[str]:
 def speed(tmp: Path) -> None:
     """The user's path: ``halqa music compose`` then ``halqa music render`` as commands, and FluidSynth's
     own command line rendering the same MIDI, each a child process timed by the kernel (wait4)."""
-    composed = run_timed(halqa_cmd("music", "compose", "--style", "rast", "--seconds", "180", "--seed", "1",
-                                   "--out", str(tmp / "compose"), "--name", "three-minutes", "--json"))
+    composed = run_timed(
+        halqa_cmd(
+            "music",
+            "compose",
+            "--style",
+            "rast",
+            "--seconds",
+            "180",
+            "--seed",
+            "1",
+            "--out",
+            str(tmp / "compose"),
+            "--name",
+            "three-minutes",
+            "--json",
+        )
+    )
     result = json.loads(composed.stdout)
     piece, midi = result["piece"], Path(result["files"]["midi"])
-    print(f"## Speed: {piece['seconds']:.0f} s of {len(piece['tracks'])}-track {piece['style']}/{piece['mode']} "
-          f"({', '.join(t['role'] for t in piece['tracks'])}) at 44.1 kHz")
-    rendered = run_timed(halqa_cmd("music", "render", str(midi), "--out", str(tmp / "render"), "--json"))
-    mix_only = run_timed(halqa_cmd("music", "render", str(midi), "--out", str(tmp / "mix"), "--no-stems", "--json"))
+    print(
+        f"## Speed: {piece['seconds']:.0f} s of {len(piece['tracks'])}-track {piece['style']}/{piece['mode']} "
+        f"({', '.join(t['role'] for t in piece['tracks'])}) at 44.1 kHz"
+    )
+    rendered = run_timed(
+        halqa_cmd("music", "render", str(midi), "--out", str(tmp / "render"), "--json")
+    )
+    mix_only = run_timed(
+        halqa_cmd("music", "render", str(midi), "--out", str(tmp / "mix"), "--no-stems", "--json")
+    )
     exe = shutil.which("fluidsynth")
     if exe is None:
         raise SystemExit("the fluidsynth command is missing: apt-get install fluidsynth")
-    peer = run_timed([exe, "-ni", "-q", "-C", "0", "-g", "0.5", "-r", "44100", "-F", str(tmp / "cli.wav"),
-                      str(audio.soundfont()), str(midi)])
+    peer = run_timed(
+        [
+            exe,
+            "-ni",
+            "-q",
+            "-C",
+            "0",
+            "-g",
+            "0.5",
+            "-r",
+            "44100",
+            "-F",
+            str(tmp / "cli.wav"),
+            str(audio.soundfont()),
+            str(midi),
+        ]
+    )
     print("| command | wall s | CPU s | peak RSS MB |\n|---|---|---|---|")
-    for label, t in (((f"halqa music compose --style rast --seconds 180 (MIDI, MusicXML, {len(piece['tracks'])} "
-                      "stems + mix, -14 LUFS, C2PA, proposal)"), composed),
-                     ("halqa music render MIDI (stems + mix, -14 LUFS, C2PA)", rendered),
-                     ("halqa music render MIDI --no-stems (mix, -14 LUFS, C2PA)", mix_only),
-                     ("fluidsynth -ni -F (the same MIDI, one render, no loudness, no provenance)", peer)):
+    for label, t in (
+        (
+            (
+                f"halqa music compose --style rast --seconds 180 (MIDI, MusicXML, {len(piece['tracks'])} "
+                "stems + mix, -14 LUFS, C2PA, proposal)"
+            ),
+            composed,
+        ),
+        ("halqa music render MIDI (stems + mix, -14 LUFS, C2PA)", rendered),
+        ("halqa music render MIDI --no-stems (mix, -14 LUFS, C2PA)", mix_only),
+        ("fluidsynth -ni -F (the same MIDI, one render, no loudness, no provenance)", peer),
+    ):
         print(f"| {label} | {t.wall_s:.2f} | {t.cpu_s:.2f} | {t.peak_rss_mb:.0f} |")
-    print(f"halqa render --no-stems / fluidsynth CLI: wall {ratio(mix_only.wall_s, peer.wall_s)}, "
-          f"CPU {ratio(mix_only.cpu_s, peer.cpu_s)}; with stems: CPU {ratio(rendered.cpu_s, peer.cpu_s)}")
-    print(f"real time per CPU second, render --no-stems: {piece['seconds'] / mix_only.cpu_s:.0f}x; "
-          f"loudness {json.loads(mix_only.stdout)['loudness_lufs']} LUFS")
+    print(
+        f"halqa render --no-stems / fluidsynth CLI: wall {ratio(mix_only.wall_s, peer.wall_s)}, "
+        f"CPU {ratio(mix_only.cpu_s, peer.cpu_s)}; with stems: CPU {ratio(rendered.cpu_s, peer.cpu_s)}"
+    )
+    print(
+        f"real time per CPU second, render --no-stems: {piece['seconds'] / mix_only.cpu_s:.0f}x; "
+        f"loudness {json.loads(mix_only.stdout)['loudness_lufs']} LUFS"
+    )
 
 
 def random_in_scale(rng, mode, grid, bars, lengths):
@@ -108,17 +169,23 @@ def first_order(rng, model, grid, bars):
 
 
 def fourgrams(seq):
-    return [tuple(seq[i:i + 4]) for i in range(len(seq) - 3)]
+    return [tuple(seq[i : i + 4]) for i in range(len(seq) - 3)]
 
 
 def quality(pieces: int) -> None:
     train, held = split_by_piece()
-    print(f"\n## Quality: {pieces} pieces of 16 bars per style and generator; training phrases from "
-          f"{len({p.piece for p in train})} pieces, evaluation {len({p.piece for p in held})} held-out pieces")
-    print(f"mode consistency: share of {WINDOW_BARS}-bar windows heard in the requested mode on its tonic "
-          "(analysis.mode_consistency); MusPy: its scale consistency (best 12-TET major/minor scale)")
-    print("| style | generator | out-of-mode | rhythm agreement | mode consistency | MusPy scale consistency "
-          "| pitch-class entropy | novel 4-grams | held-out bits/note |")
+    print(
+        f"\n## Quality: {pieces} pieces of 16 bars per style and generator; training phrases from "
+        f"{len({p.piece for p in train})} pieces, evaluation {len({p.piece for p in held})} held-out pieces"
+    )
+    print(
+        f"mode consistency: share of {WINDOW_BARS}-bar windows heard in the requested mode on its tonic "
+        "(analysis.mode_consistency); MusPy: its scale consistency (best 12-TET major/minor scale)"
+    )
+    print(
+        "| style | generator | out-of-mode | rhythm agreement | mode consistency | MusPy scale consistency "
+        "| pitch-class entropy | novel 4-grams | held-out bits/note |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for style_name, mode_name in STYLES:
         style, mode = resolve_style(style_name, mode_name)
@@ -135,12 +202,17 @@ def quality(pieces: int) -> None:
             rng = np.random.default_rng(1000 + seed)
             piece = compose(style_name, mode_name, bars=16, seed=seed, model=ours)
             rows["halqa"].append(_melody_eval(piece.track("melody").notes, piece, grid))
-            for label, mel in (("random-in-scale", random_in_scale(rng, mode, grid, 16, lengths)),
-                               ("first-order Markov", first_order(rng, base1, grid, 16))):
+            for label, mel in (
+                ("random-in-scale", random_in_scale(rng, mode, grid, 16, lengths)),
+                ("first-order Markov", first_order(rng, base1, grid, 16)),
+            ):
                 track = melody_track(style.parts[0], scale, mel)
                 rows[label].append(_melody_eval(track.notes, piece, grid, mel))
-        entropies = {"halqa": ours.cross_entropy(held_seqs), "first-order Markov": base1.cross_entropy(held_seqs),
-                     "random-in-scale": float(np.log2(len(range(-2, mode.size + 3)) * len(lengths)))}
+        entropies = {
+            "halqa": ours.cross_entropy(held_seqs),
+            "first-order Markov": base1.cross_entropy(held_seqs),
+            "random-in-scale": float(np.log2(len(range(-2, mode.size + 3)) * len(lengths))),
+        }
         for label, evals in rows.items():
             oom = np.mean([e["oom"] for e in evals])
             agree = np.mean([rhythm_agreement(e["notes"], rhythm) for e in evals])
@@ -149,8 +221,10 @@ def quality(pieces: int) -> None:
             ent = np.mean([e["metrics"]["pitch_class_entropy"] for e in evals])
             grams = [g for e in evals for g in fourgrams(e["tokens"])]
             novel = np.mean([g not in seen for g in grams]) if grams else 0.0
-            print(f"| {style.name}/{mode.name} | {label} "
-                  f"| {oom:.3f} | {agree:.3f} | {mc:.3f} | {sc:.3f} | {ent:.3f} | {novel:.3f} | {entropies[label]:.2f} |")
+            print(
+                f"| {style.name}/{mode.name} | {label} "
+                f"| {oom:.3f} | {agree:.3f} | {mc:.3f} | {sc:.3f} | {ent:.3f} | {novel:.3f} | {entropies[label]:.2f} |"
+            )
 
 
 def rhythm_agreement(notes, rhythm):
@@ -161,12 +235,19 @@ def _melody_eval(notes, piece, grid, degrees=None):
     mode = resolve_style(piece.style, piece.mode)[1]
     if degrees is None:
         scale = Scale(mode, piece.tonic, piece.tuning)
-        degrees = [(round(n.start * 2), scale.degree_of(n.pitch), round(n.length * 2)) for n in notes]
-    return {"notes": notes, "oom": out_of_mode(notes, mode, piece.tonic)["out_of_mode"],
-            "mode_consistency": mode_consistency(notes, mode, piece.tonic, WINDOW_BARS * piece.bar_beats),
-            "metrics": symbolic_metrics(notes, piece.bar_beats),
-            "tokens": [(d, n) for _, d, n in degrees],
-            "classes": [metric_class(p, grid.bar, grid.beats) for p, _, _ in degrees]}
+        degrees = [
+            (round(n.start * 2), scale.degree_of(n.pitch), round(n.length * 2)) for n in notes
+        ]
+    return {
+        "notes": notes,
+        "oom": out_of_mode(notes, mode, piece.tonic)["out_of_mode"],
+        "mode_consistency": mode_consistency(
+            notes, mode, piece.tonic, WINDOW_BARS * piece.bar_beats
+        ),
+        "metrics": symbolic_metrics(notes, piece.bar_beats),
+        "tokens": [(d, n) for _, d, n in degrees],
+        "classes": [metric_class(p, grid.bar, grid.beats) for p, _, _ in degrees],
+    }
 
 
 def main() -> None:

@@ -29,17 +29,24 @@ class PostingReport:
     created: int = 0
     duplicates: int = 0
     rejected: int = 0
-    retried: int = 0            # posts sent again because no answer (or a 429/5xx) came back
+    retried: int = 0  # posts sent again because no answer (or a 429/5xx) came back
     retry_reasons: Counter = field(default_factory=Counter)
     seconds: float = 0.0
     read_ms: list[float] = field(default_factory=list)
     read_errors: int = 0
 
 
-def event_body(i: int, members: list[str], titles: list[str], base_ts: int, source: str) -> dict[str, Any]:
+def event_body(
+    i: int, members: list[str], titles: list[str], base_ts: int, source: str
+) -> dict[str, Any]:
     """The i-th distinct event: distinct timestamps make every (member, title, type, ts) key unique."""
-    return {"member_id": members[(i * 7) % len(members)], "title_id": titles[(i * 13) % len(titles)],
-            "event_type": "play", "ts": base_ts + i, "source": source}
+    return {
+        "member_id": members[(i * 7) % len(members)],
+        "title_id": titles[(i * 13) % len(titles)],
+        "event_type": "play",
+        "ts": base_ts + i,
+        "source": source,
+    }
 
 
 async def _post_until_answered(session: Any, url: str, body: dict, report: PostingReport) -> dict:
@@ -57,13 +64,22 @@ async def _post_until_answered(session: Any, url: str, body: dict, report: Posti
                 payload = await response.json()
                 report.rejected += response.status != 201
                 return payload
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiohttp.ClientError) as exc:
             report.retried += 1
             report.retry_reasons[type(exc).__name__] += 1
 
 
-async def _client(session: Any, url: str, mine: range, members: list[str], titles: list[str], base_ts: int,
-                  source: str, resend_every: int, report: PostingReport) -> None:
+async def _client(
+    session: Any,
+    url: str,
+    mine: range,
+    members: list[str],
+    titles: list[str],
+    base_ts: int,
+    source: str,
+    resend_every: int,
+    report: PostingReport,
+) -> None:
     for i in mine:
         body = event_body(i, members, titles, base_ts, source)
         report.distinct_sent += 1
@@ -73,13 +89,22 @@ async def _client(session: Any, url: str, mine: range, members: list[str], title
             report.duplicates += payload.get("duplicates", 0)
 
 
-async def _reader(session: Any, url: str, members: list[str], query: str, every_s: float, done: asyncio.Event,
-                  report: PostingReport) -> None:
+async def _reader(
+    session: Any,
+    url: str,
+    members: list[str],
+    query: str,
+    every_s: float,
+    done: asyncio.Event,
+    report: PostingReport,
+) -> None:
     i = 0
     while not done.is_set():
         started = time.perf_counter()
         try:
-            async with session.get(f"{url}/v1/recommendations/{members[i % len(members)]}?{query}") as response:
+            async with session.get(
+                f"{url}/v1/recommendations/{members[i % len(members)]}?{query}"
+            ) as response:
                 await response.read()
                 report.read_errors += response.status != 200
         except Exception:
@@ -88,25 +113,57 @@ async def _reader(session: Any, url: str, members: list[str], query: str, every_
         i += 1
         try:
             await asyncio.wait_for(done.wait(), every_s)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
 
 
-async def _run(url: str, key: str, events: int, clients: int, members: list[str], titles: list[str], base_ts: int,
-               source: str, resend_every: int, read_query: str | None, read_every_s: float) -> PostingReport:
+async def _run(
+    url: str,
+    key: str,
+    events: int,
+    clients: int,
+    members: list[str],
+    titles: list[str],
+    base_ts: int,
+    source: str,
+    resend_every: int,
+    read_query: str | None,
+    read_every_s: float,
+) -> PostingReport:
     import aiohttp
 
     report = PostingReport(clients=clients)
     headers = {"X-API-Key": key}
     timeout = aiohttp.ClientTimeout(total=120)
     connector = aiohttp.TCPConnector(limit=clients + 1)
-    async with aiohttp.ClientSession(headers=headers, timeout=timeout, connector=connector) as session:
+    async with aiohttp.ClientSession(
+        headers=headers, timeout=timeout, connector=connector
+    ) as session:
         done = asyncio.Event()
-        reader = (asyncio.create_task(_reader(session, url, members, read_query, read_every_s, done, report))
-                  if read_query is not None else None)
+        reader = (
+            asyncio.create_task(
+                _reader(session, url, members, read_query, read_every_s, done, report)
+            )
+            if read_query is not None
+            else None
+        )
         started = time.perf_counter()
-        await asyncio.gather(*(_client(session, f"{url}/v1/events", range(c, events, clients), members, titles,
-                                       base_ts, source, resend_every, report) for c in range(clients)))
+        await asyncio.gather(
+            *(
+                _client(
+                    session,
+                    f"{url}/v1/events",
+                    range(c, events, clients),
+                    members,
+                    titles,
+                    base_ts,
+                    source,
+                    resend_every,
+                    report,
+                )
+                for c in range(clients)
+            )
+        )
         report.seconds = time.perf_counter() - started
         done.set()
         if reader is not None:
@@ -114,9 +171,33 @@ async def _run(url: str, key: str, events: int, clients: int, members: list[str]
     return report
 
 
-def post_events(url: str, key: str, *, events: int, clients: int, members: list[str], titles: list[str],
-                base_ts: int, source: str, resend_every: int = 10, read_query: str | None = None,
-                read_every_s: float = 0.1) -> PostingReport:
+def post_events(
+    url: str,
+    key: str,
+    *,
+    events: int,
+    clients: int,
+    members: list[str],
+    titles: list[str],
+    base_ts: int,
+    source: str,
+    resend_every: int = 10,
+    read_query: str | None = None,
+    read_every_s: float = 0.1,
+) -> PostingReport:
     """Post ``events`` distinct events from ``clients`` concurrent clients; see the module docstring."""
-    return asyncio.run(_run(url, key, events, clients, members, titles, base_ts, source, resend_every,
-                            read_query, read_every_s))
+    return asyncio.run(
+        _run(
+            url,
+            key,
+            events,
+            clients,
+            members,
+            titles,
+            base_ts,
+            source,
+            resend_every,
+            read_query,
+            read_every_s,
+        )
+    )

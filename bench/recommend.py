@@ -62,24 +62,46 @@ def log(message: str) -> None:
 # -- the product path ------------------------------------------------------------------------------
 def halqa(*args: str) -> dict[str, Any]:
     """Run the `halqa` CLI as a user would; returns its one JSON object."""
-    out = subprocess.run([sys.executable, "-m", "halqa.cli.main", *args, "--json"], capture_output=True, text=True,
-                         env={**os.environ, "PYTHONPATH": str(REPO / "src")})
+    out = subprocess.run(
+        [sys.executable, "-m", "halqa.cli.main", *args, "--json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+    )
     if out.returncode != 0:
         sys.exit(f"halqa {' '.join(args)} failed: {out.stdout[-1500:]}{out.stderr[-1500:]}")
     return json.loads(out.stdout)
 
 
-def product_run(db: Path, work: Path, recommend_flags: tuple[str, ...] = ()) -> tuple[Recs, dict[str, Any]]:
+def product_run(
+    db: Path, work: Path, recommend_flags: tuple[str, ...] = ()
+) -> tuple[Recs, dict[str, Any]]:
     started = time.perf_counter()
     trained = halqa("train", "--db", str(db))
     trained_s = time.perf_counter() - started
     recs_file = work / "recs.csv"
-    halqa("recommend", "--all", "-k", str(K), "--out", str(recs_file), "--db", str(db), *recommend_flags)
+    halqa(
+        "recommend",
+        "--all",
+        "-k",
+        str(K),
+        "--out",
+        str(recs_file),
+        "--db",
+        str(db),
+        *recommend_flags,
+    )
     recs = pd.read_csv(recs_file, dtype={"member_id": str, "title_id": str})
-    info = {"train_s": round(trained_s, 1), "total_s": round(time.perf_counter() - started, 1),
-            "trials": trained.get("tuning", {}).get("trials", 0), "config": trained["config"],
-            "validation_splits": trained.get("tuning", {}).get("validation_splits")}
-    return recs.rename(columns={"member_id": "member", "title_id": "title"})[["member", "title", "rank"]], info
+    info = {
+        "train_s": round(trained_s, 1),
+        "total_s": round(time.perf_counter() - started, 1),
+        "trials": trained.get("tuning", {}).get("trials", 0),
+        "config": trained["config"],
+        "validation_splits": trained.get("tuning", {}).get("validation_splits"),
+    }
+    return recs.rename(columns={"member_id": "member", "title_id": "title"})[
+        ["member", "title", "rank"]
+    ], info
 
 
 def write_movielens(source: Path, target: Path, train: pd.DataFrame) -> None:
@@ -88,7 +110,9 @@ def write_movielens(source: Path, target: Path, train: pd.DataFrame) -> None:
     for item in source.iterdir():
         if item.name != "u.data" and item.is_file():
             (target / item.name).symlink_to(item.resolve())
-    train[["user", "item", "rating", "ts"]].to_csv(target / "u.data", sep="\t", header=False, index=False)
+    train[["user", "item", "rating", "ts"]].to_csv(
+        target / "u.data", sep="\t", header=False, index=False
+    )
 
 
 # -- scoring ---------------------------------------------------------------------------------------
@@ -102,8 +126,12 @@ def score(recs: Recs, truth: pd.DataFrame, n_titles: int) -> dict[str, float]:
 
 def truth_of(split: Any, ds: Any) -> pd.DataFrame:
     """Held-out (member, title) pairs in external ids."""
-    return pd.DataFrame({"member": ds.members.to_external(split.truth["member"]),
-                         "title": ds.titles.to_external(split.truth["title"])})
+    return pd.DataFrame(
+        {
+            "member": ds.members.to_external(split.truth["member"]),
+            "title": ds.titles.to_external(split.truth["title"]),
+        }
+    )
 
 
 # -- peers: each (train Dataset, members) -> recs in external ids -----------------------------------
@@ -120,25 +148,40 @@ def _top(scores: np.ndarray, seen: Any, members: np.ndarray, train: Any) -> Recs
     rows = seen[members].tocoo()
     scores[rows.row, rows.col] = -np.inf
     top = np.argsort(-scores, axis=1, kind="stable")[:, :K]
-    return pd.DataFrame({"member": np.repeat(train.members.to_external(members), K),
-                         "title": train.titles.to_external(top.ravel()),
-                         "rank": np.tile(np.arange(1, K + 1), len(members))})
+    return pd.DataFrame(
+        {
+            "member": np.repeat(train.members.to_external(members), K),
+            "title": train.titles.to_external(top.ravel()),
+            "rank": np.tile(np.arange(1, K + 1), len(members)),
+        }
+    )
 
 
-def implicit_als(factors: int, regularization: float, alpha: float, log_counts: bool = False) -> Callable:
+def implicit_als(
+    factors: int, regularization: float, alpha: float, log_counts: bool = False
+) -> Callable:
     def run(train: Any, members: np.ndarray) -> Recs:
         from implicit.cpu.als import AlternatingLeastSquares
         from threadpoolctl import threadpool_limits
 
         x = _binary(train, log_counts)
         with threadpool_limits(1, "blas"):
-            model = AlternatingLeastSquares(factors=factors, regularization=regularization, alpha=alpha,
-                                            iterations=15, random_state=42)
+            model = AlternatingLeastSquares(
+                factors=factors,
+                regularization=regularization,
+                alpha=alpha,
+                iterations=15,
+                random_state=42,
+            )
             model.fit(x, show_progress=False)
             ids, _ = model.recommend(members, x[members], N=K, filter_already_liked_items=True)
-        recs = pd.DataFrame({"member": np.repeat(train.members.to_external(members), K),
-                             "title": train.titles.to_external(np.maximum(ids.ravel(), 0)),
-                             "rank": np.tile(np.arange(1, K + 1), len(members))})
+        recs = pd.DataFrame(
+            {
+                "member": np.repeat(train.members.to_external(members), K),
+                "title": train.titles.to_external(np.maximum(ids.ravel(), 0)),
+                "rank": np.tile(np.arange(1, K + 1), len(members)),
+            }
+        )
         return recs[ids.ravel() >= 0]
 
     return run
@@ -151,20 +194,31 @@ def rectools_ease(regularization: float, log_counts: bool = False) -> Callable:
         from rectools.models import EASEModel
 
         x = _binary(train, log_counts).tocoo()
-        frame = pd.DataFrame({Columns.User: x.row, Columns.Item: x.col, Columns.Weight: x.data,
-                              Columns.Datetime: pd.Timestamp("2020-01-01")})
+        frame = pd.DataFrame(
+            {
+                Columns.User: x.row,
+                Columns.Item: x.col,
+                Columns.Weight: x.data,
+                Columns.Datetime: pd.Timestamp("2020-01-01"),
+            }
+        )
         dataset = RTDataset.construct(frame)
         model = EASEModel(regularization=regularization).fit(dataset)
         recs = model.recommend(members, dataset, k=K, filter_viewed=True)
-        return pd.DataFrame({"member": train.members.to_external(recs[Columns.User].to_numpy()),
-                             "title": train.titles.to_external(recs[Columns.Item].to_numpy()),
-                             "rank": recs[Columns.Rank].to_numpy()})
+        return pd.DataFrame(
+            {
+                "member": train.members.to_external(recs[Columns.User].to_numpy()),
+                "title": train.titles.to_external(recs[Columns.Item].to_numpy()),
+                "rank": recs[Columns.Rank].to_numpy(),
+            }
+        )
 
     return run
 
 
 def ease_recency(regularization: float, half_life: float) -> Callable:
     """Plain EASE (Steck 2019) on binary interactions, scoring a recency-weighted profile."""
+
     def run(train: Any, members: np.ndarray) -> Recs:
         import scipy.sparse as sp
 
@@ -175,8 +229,13 @@ def ease_recency(regularization: float, half_life: float) -> Callable:
         b = -p / np.diag(p)[None, :]
         np.fill_diagonal(b, 0.0)
         ev = train.events[train.events["weight"] > 0]
-        order = np.lexsort((train.title_order()[ev["title_idx"].to_numpy()], ev["ts"].to_numpy(),
-                            ev["member_idx"].to_numpy()))
+        order = np.lexsort(
+            (
+                train.title_order()[ev["title_idx"].to_numpy()],
+                ev["ts"].to_numpy(),
+                ev["member_idx"].to_numpy(),
+            )
+        )
         m, t = ev["member_idx"].to_numpy()[order], ev["title_idx"].to_numpy()[order]
         ends = np.cumsum(np.bincount(m, minlength=train.n_members))[m]
         position = ends - 1 - np.arange(len(m))  # 0 = the member's most recent title
@@ -200,25 +259,46 @@ def rectools_sasrec(n_factors: int, epochs: int, session_max_len: int = 50) -> C
         torch.set_num_threads(1)
         ev = train.events[train.events["weight"] > 0]
         # seconds plus a title-order tie-break: the order halqa's splits use
-        when = ev["ts"].to_numpy() + train.title_order()[ev["title_idx"].to_numpy()] / (10 * train.n_titles)
-        frame = pd.DataFrame({Columns.User: ev["member_idx"].to_numpy(), Columns.Item: ev["title_idx"].to_numpy(),
-                              Columns.Weight: 1.0, Columns.Datetime: pd.to_datetime(when, unit="s")})
+        when = ev["ts"].to_numpy() + train.title_order()[ev["title_idx"].to_numpy()] / (
+            10 * train.n_titles
+        )
+        frame = pd.DataFrame(
+            {
+                Columns.User: ev["member_idx"].to_numpy(),
+                Columns.Item: ev["title_idx"].to_numpy(),
+                Columns.Weight: 1.0,
+                Columns.Datetime: pd.to_datetime(when, unit="s"),
+            }
+        )
         dataset = RTDataset.construct(frame)
-        model = SASRecModel(n_factors=n_factors, n_blocks=2, n_heads=1, session_max_len=session_max_len,
-                            epochs=epochs, deterministic=True, verbose=0,
-                            get_trainer_func=None)
+        model = SASRecModel(
+            n_factors=n_factors,
+            n_blocks=2,
+            n_heads=1,
+            session_max_len=session_max_len,
+            epochs=epochs,
+            deterministic=True,
+            verbose=0,
+            get_trainer_func=None,
+        )
         model.fit(dataset)
         known = np.intersect1d(members, frame[Columns.User].unique())
         recs = model.recommend(known, dataset, k=K, filter_viewed=True)
-        return pd.DataFrame({"member": train.members.to_external(recs[Columns.User].to_numpy()),
-                             "title": train.titles.to_external(recs[Columns.Item].to_numpy()),
-                             "rank": recs[Columns.Rank].to_numpy()})
+        return pd.DataFrame(
+            {
+                "member": train.members.to_external(recs[Columns.User].to_numpy()),
+                "title": train.titles.to_external(recs[Columns.Item].to_numpy()),
+                "rank": recs[Columns.Rank].to_numpy(),
+            }
+        )
 
     return run
 
 
 # -- tuning the peers on validation ------------------------------------------------------------------
-def tune_peer(name: str, grid: list[tuple[dict[str, Any], Callable]], valid: Any, train: Any) -> tuple[dict, Callable, int]:
+def tune_peer(
+    name: str, grid: list[tuple[dict[str, Any], Callable]], valid: Any, train: Any
+) -> tuple[dict, Callable, int]:
     """The grid point with the best validation NDCG@10 (the test part is never looked at)."""
     best, best_ndcg = grid[0], -1.0
     truth = truth_of(valid, train)
@@ -232,20 +312,32 @@ def tune_peer(name: str, grid: list[tuple[dict[str, Any], Callable]], valid: Any
 
 def movielens_peers(sasrec: bool) -> dict[str, list[tuple[dict[str, Any], Callable]]]:
     peers = {
-        "implicit ALS": [({"factors": f, "regularization": r, "alpha": a}, implicit_als(f, r, a))
-                         for f in (64, 128) for r in (0.01, 0.1) for a in (1.0, 5.0)],
-        "RecTools EASE": [({"regularization": r}, rectools_ease(r)) for r in (100.0, 250.0, 500.0, 1000.0, 2000.0)],
-        "EASE + recency": [({"regularization": r, "half_life": h}, ease_recency(r, h))
-                           for r in (250.0, 500.0, 1000.0, 2000.0) for h in (3.0, 5.0, 10.0)],
+        "implicit ALS": [
+            ({"factors": f, "regularization": r, "alpha": a}, implicit_als(f, r, a))
+            for f in (64, 128)
+            for r in (0.01, 0.1)
+            for a in (1.0, 5.0)
+        ],
+        "RecTools EASE": [
+            ({"regularization": r}, rectools_ease(r)) for r in (100.0, 250.0, 500.0, 1000.0, 2000.0)
+        ],
+        "EASE + recency": [
+            ({"regularization": r, "half_life": h}, ease_recency(r, h))
+            for r in (250.0, 500.0, 1000.0, 2000.0)
+            for h in (3.0, 5.0, 10.0)
+        ],
     }
     if sasrec:
-        peers["RecTools SASRec"] = [({"n_factors": f, "epochs": e}, rectools_sasrec(f, e))
-                                    for f, e in ((64, 10), (128, 20))]
+        peers["RecTools SASRec"] = [
+            ({"n_factors": f, "epochs": e}, rectools_sasrec(f, e)) for f, e in ((64, 10), (128, 20))
+        ]
     return peers
 
 
 # -- MovieLens: both splits ----------------------------------------------------------------------------
-def movielens(data_dir: Path, work: Path, sasrec: bool, splits: tuple[str, ...] = ("member", "global")) -> dict[str, Any]:
+def movielens(
+    data_dir: Path, work: Path, sasrec: bool, splits: tuple[str, ...] = ("member", "global")
+) -> dict[str, Any]:
     from halqa.catalog import Store
     from halqa.recommend import Dataset
     from halqa.recommend.evaluate import split as make_split
@@ -259,9 +351,14 @@ def movielens(data_dir: Path, work: Path, sasrec: bool, splits: tuple[str, ...] 
     for how in splits:
         log(f"MovieLens, {how} split")
         s = make_split(full, how)
-        kept = s.train.to_frame()[["member_id", "title_id", "ts"]].astype({"member_id": int, "title_id": int})
-        train_rows = raw.merge(kept.rename(columns={"member_id": "user", "title_id": "item"}),
-                               on=["user", "item", "ts"], how="inner").drop_duplicates(["user", "item"])
+        kept = s.train.to_frame()[["member_id", "title_id", "ts"]].astype(
+            {"member_id": int, "title_id": int}
+        )
+        train_rows = raw.merge(
+            kept.rename(columns={"member_id": "user", "title_id": "item"}),
+            on=["user", "item", "ts"],
+            how="inner",
+        ).drop_duplicates(["user", "item"])
         directory = work / f"ml-{how}"
         write_movielens(data_dir, directory, train_rows)
         db = work / f"ml-{how}.duckdb"
@@ -269,7 +366,9 @@ def movielens(data_dir: Path, work: Path, sasrec: bool, splits: tuple[str, ...] 
         truth = truth_of(s, full)
         ours, info = product_run(db, work)
         rows = {"halqa train (defaults)": {**score(ours, truth, full.n_titles), **info}}
-        log(f"  halqa train: ndcg@10 {rows['halqa train (defaults)']['ndcg@10']:.4f} ({info['trials']} trials)")
+        log(
+            f"  halqa train: ndcg@10 {rows['halqa train (defaults)']['ndcg@10']:.4f} ({info['trials']} trials)"
+        )
         with Store.open(db, read_only=True) as store:
             train = Dataset.from_store(store)
         valid = make_split(train, how)
@@ -279,16 +378,25 @@ def movielens(data_dir: Path, work: Path, sasrec: bool, splits: tuple[str, ...] 
             params, run, trials = tune_peer(name, grid, valid, train)
             started = time.perf_counter()
             recs = run(train, members)
-            rows[name] = {**score(recs, truth, full.n_titles), "params": params, "trials": trials,
-                          "total_s": round(time.perf_counter() - started, 1)}
+            rows[name] = {
+                **score(recs, truth, full.n_titles),
+                "params": params,
+                "trials": trials,
+                "total_s": round(time.perf_counter() - started, 1),
+            }
             log(f"  {name}: ndcg@10 {rows[name]['ndcg@10']:.4f}")
         out[how] = rows
     return out
 
 
 # -- a play-count music catalogue ---------------------------------------------------------------------------
-def music_catalogue(seed: int = 7, listeners: int = 2_000, artists: int = 18_000, tastes: int = 40,
-                    per_listener: float = 50.0) -> pd.DataFrame:
+def music_catalogue(
+    seed: int = 7,
+    listeners: int = 2_000,
+    artists: int = 18_000,
+    tastes: int = 40,
+    per_listener: float = 50.0,
+) -> pd.DataFrame:
     """Listener × artist play counts with the shape of a scrobble log: Zipf artist popularity,
     listeners drawn to a couple of taste clusters, lognormal play counts larger for the
     listener's own tastes, one row per pair."""
@@ -304,8 +412,15 @@ def music_catalogue(seed: int = 7, listeners: int = 2_000, artists: int = 18_000
         chosen = rng.choice(artists, size=min(n, artists), replace=False, p=weight / weight.sum())
         fond = np.isin(cluster[chosen], likes)
         plays = np.ceil(rng.lognormal(np.where(fond, 3.5, 1.5), 1.2)).astype(int)
-        rows.append(pd.DataFrame({"member_id": f"l{listener:05d}", "title_id": [f"a{a:05d}" for a in chosen],
-                                  "value": plays}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "member_id": f"l{listener:05d}",
+                    "title_id": [f"a{a:05d}" for a in chosen],
+                    "value": plays,
+                }
+            )
+        )
     return pd.concat(rows, ignore_index=True)
 
 
@@ -316,7 +431,9 @@ def music(work: Path, artists: int) -> dict[str, Any]:
 
     log("music catalogue (play counts, no order in time)")
     plays = music_catalogue(artists=artists)
-    held = plays.sample(frac=1.0, random_state=11)  # a random 20% of each listener's artists is held out
+    held = plays.sample(
+        frac=1.0, random_state=11
+    )  # a random 20% of each listener's artists is held out
     position = held.groupby("member_id").cumcount()
     size = held.groupby("member_id")["title_id"].transform("size")
     test = (position < np.floor(size * 0.2 + 0.5)).to_numpy()
@@ -324,38 +441,62 @@ def music(work: Path, artists: int) -> dict[str, Any]:
     files = work / "music"
     files.mkdir(exist_ok=True)
     titles = pd.DataFrame({"title_id": sorted(plays["title_id"].unique())})
-    titles.assign(name=titles["title_id"].str.replace("a", "Artist ", regex=False), kind="album").to_csv(
-        files / "titles.csv", index=False)
-    pd.DataFrame({"member_id": sorted(plays["member_id"].unique())}).to_csv(files / "members.csv", index=False)
+    titles.assign(
+        name=titles["title_id"].str.replace("a", "Artist ", regex=False), kind="album"
+    ).to_csv(files / "titles.csv", index=False)
+    pd.DataFrame({"member_id": sorted(plays["member_id"].unique())}).to_csv(
+        files / "members.csv", index=False
+    )
     train_rows.assign(event_type="listen", ts="2024-06-01T00:00:00")[
-        ["member_id", "title_id", "event_type", "ts", "value"]].to_csv(files / "events.csv", index=False)
+        ["member_id", "title_id", "event_type", "ts", "value"]
+    ].to_csv(files / "events.csv", index=False)
     db = work / "music.duckdb"
     halqa("ingest", "titles", str(files / "titles.csv"), "--db", str(db))
     halqa("ingest", "members", str(files / "members.csv"), "--consent", "all", "--db", str(db))
     halqa("ingest", "events", str(files / "events.csv"), "--db", str(db))
-    truth = test_rows.rename(columns={"member_id": "member", "title_id": "title"})[["member", "title"]]
+    truth = test_rows.rename(columns={"member_id": "member", "title_id": "title"})[
+        ["member", "title"]
+    ]
     with Store.open(db, read_only=True) as store:
         train = Dataset.from_store(store)
     truth = truth[truth["member"].isin(train.members.external)]
     ours, info = product_run(db, work, ("--no-repeat",))
     rows = {"halqa train (defaults)": {**score(ours, truth, train.n_titles), **info}}
-    log(f"  halqa train: ndcg@10 {rows['halqa train (defaults)']['ndcg@10']:.4f} ({info['trials']} trials)")
+    log(
+        f"  halqa train: ndcg@10 {rows['halqa train (defaults)']['ndcg@10']:.4f} ({info['trials']} trials)"
+    )
     valid = random_member_split(train, 0.2, seed=5)
     members = np.sort(train.member_index(truth["member"].unique()))
     grids = {
         # each RecTools EASE fit inverts a dense artists x artists matrix (18,000: minutes on 2 cores);
         # a catalogue of a few thousand artists affords a grid as wide as halqa's own search
-        "RecTools EASE": [({"regularization": r, "log_counts": lc}, rectools_ease(r, lc))
-                          for r in ((500.0, 2000.0) if train.n_titles > 5_000 else (250.0, 500.0, 1000.0, 2000.0, 4000.0))
-                          for lc in (False, True)],
-        "implicit ALS": [({"factors": f, "regularization": r, "alpha": 1.0, "log_counts": True},
-                          implicit_als(f, r, 1.0, True)) for f in (64, 128) for r in (0.01, 0.1)],
+        "RecTools EASE": [
+            ({"regularization": r, "log_counts": lc}, rectools_ease(r, lc))
+            for r in (
+                (500.0, 2000.0)
+                if train.n_titles > 5_000
+                else (250.0, 500.0, 1000.0, 2000.0, 4000.0)
+            )
+            for lc in (False, True)
+        ],
+        "implicit ALS": [
+            (
+                {"factors": f, "regularization": r, "alpha": 1.0, "log_counts": True},
+                implicit_als(f, r, 1.0, True),
+            )
+            for f in (64, 128)
+            for r in (0.01, 0.1)
+        ],
     }
     for name, grid in grids.items():
         params, run, trials = tune_peer(name, grid, valid, train)
         started = time.perf_counter()
-        rows[name] = {**score(run(train, members), truth, train.n_titles), "params": params, "trials": trials,
-                      "total_s": round(time.perf_counter() - started, 1)}
+        rows[name] = {
+            **score(run(train, members), truth, train.n_titles),
+            "params": params,
+            "trials": trials,
+            "total_s": round(time.perf_counter() - started, 1),
+        }
         log(f"  {name}: ndcg@10 {rows[name]['ndcg@10']:.4f}")
     return {"random": rows}
 
@@ -366,43 +507,66 @@ def summarise(tables: dict[str, dict[str, Any]]) -> dict[str, Any]:
     for label, rows in tables.items():
         peers = {k: v for k, v in rows.items() if not k.startswith("halqa")}
         best = max(peers, key=lambda k: peers[k]["ndcg@10"])
-        out[label] = {"best_peer": best,
-                      "ratio_vs_best_peer": rows["halqa train (defaults)"]["ndcg@10"] / peers[best]["ndcg@10"]}
+        out[label] = {
+            "best_peer": best,
+            "ratio_vs_best_peer": rows["halqa train (defaults)"]["ndcg@10"]
+            / peers[best]["ndcg@10"],
+        }
     return out
 
 
 def print_tables(tables: dict[str, dict[str, Any]], summary: dict[str, Any]) -> None:
     for label, rows in tables.items():
         print(f"\n{label}")
-        print(f"{'model':<26}{'NDCG@10':>9}{'Recall@10':>10}{'coverage':>9}{'trials':>7}{'seconds':>9}   chosen")
+        print(
+            f"{'model':<26}{'NDCG@10':>9}{'Recall@10':>10}{'coverage':>9}{'trials':>7}{'seconds':>9}   chosen"
+        )
         for name, r in rows.items():
             chosen = r.get("params", r.get("config", ""))
-            print(f"{name:<26}{r['ndcg@10']:>9.4f}{r['recall@10']:>10.4f}{r['coverage']:>9.3f}{r['trials']:>7}"
-                  f"{r['total_s']:>9.1f}   {chosen}")
+            print(
+                f"{name:<26}{r['ndcg@10']:>9.4f}{r['recall@10']:>10.4f}{r['coverage']:>9.3f}{r['trials']:>7}"
+                f"{r['total_s']:>9.1f}   {chosen}"
+            )
         s = summary[label]
-        print(f"`halqa train` NDCG@10 / best peer ({s['best_peer']}): {s['ratio_vs_best_peer']:.3f}x")
-    print(f"\nprocess peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB "
-          f"(children: {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MiB)")
+        print(
+            f"`halqa train` NDCG@10 / best peer ({s['best_peer']}): {s['ratio_vs_best_peer']:.3f}x"
+        )
+    print(
+        f"\nprocess peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB "
+        f"(children: {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MiB)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("data_dir", nargs="?", default=str(DEFAULT_DATA))
-    parser.add_argument("--no-sasrec", action="store_true", help="skip the SASRec peer (torch on CPU)")
+    parser.add_argument(
+        "--no-sasrec", action="store_true", help="skip the SASRec peer (torch on CPU)"
+    )
     parser.add_argument("--no-movielens", action="store_true", help="only the music catalogue")
     parser.add_argument("--music", action="store_true", help="also the play-count music catalogue")
     parser.add_argument("--music-artists", type=int, default=18_000)
-    parser.add_argument("--split", action="append", choices=("member", "global"),
-                        help="MovieLens split(s) to run (repeatable; default both)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the tables")
+    parser.add_argument(
+        "--split",
+        action="append",
+        choices=("member", "global"),
+        help="MovieLens split(s) to run (repeatable; default both)",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON object instead of the tables"
+    )
     args = parser.parse_args(argv)
     try:
         import rectools  # noqa: F401
     except ImportError as exc:
-        sys.exit(f"error: {exc.name} is missing; run this script from .venv-bench (see the docstring)")
+        sys.exit(
+            f"error: {exc.name} is missing; run this script from .venv-bench (see the docstring)"
+        )
     data = Path(args.data_dir)
     if not args.no_movielens and not (data / "u.data").exists():
-        sys.exit(f"error: {data / 'u.data'} not found; pass the MovieLens 100K directory as DATA_DIR")
+        sys.exit(
+            f"error: {data / 'u.data'} not found; pass the MovieLens 100K directory as DATA_DIR"
+        )
     tables: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="halqa-bench-") as tmp:
         work = Path(tmp)
@@ -411,7 +575,9 @@ def main(argv: list[str] | None = None) -> int:
             for how, rows in movielens(data, work, not args.no_sasrec, splits).items():
                 tables[f"MovieLens 100K, {how} split"] = rows
         if args.music:
-            tables["music play counts, random 80/20 per listener"] = music(work, args.music_artists)["random"]
+            tables["music play counts, random 80/20 per listener"] = music(
+                work, args.music_artists
+            )["random"]
     summary = summarise(tables)
     if args.json:
         print(json.dumps({"tables": tables, "summary": summary}, default=str))

@@ -38,13 +38,13 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 
-from trends import SEGMENTS, build_world  # noqa: E402  (the same worlds and segments as bench/trends.py)
+from trends import SEGMENTS, build_world
 
-from halqa.catalog import Store  # noqa: E402
-from halqa.engines import cluster, lake, spark, spark_als  # noqa: E402
-from halqa.engines.spark_store import SparkStore  # noqa: E402
-from halqa.insights import trends_by  # noqa: E402
-from halqa.recommend import ALS, ALSConfig, Dataset  # noqa: E402
+from halqa.catalog import Store
+from halqa.engines import cluster, lake, spark, spark_als
+from halqa.engines.spark_store import SparkStore
+from halqa.insights import trends_by
+from halqa.recommend import ALS, ALSConfig, Dataset
 
 
 class PeakRSS:
@@ -84,8 +84,11 @@ def measure(fn, roots: list[tuple[int, bool]]) -> tuple[dict, object]:
         started = time.perf_counter()
         result = fn()
         seconds = time.perf_counter() - started
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(rss.peak / 2**20, 1),
-            "load_before": round(load, 1)}, result
+    return {
+        "seconds": round(seconds, 2),
+        "peak_rss_mb": round(rss.peak / 2**20, 1),
+        "load_before": round(load, 1),
+    }, result
 
 
 def trends_report(store, segments, as_of) -> dict:
@@ -101,8 +104,12 @@ def world_db(events: int, args) -> Path:
         return build_world(args.cache, events, max(events // 100, 10_000), args.titles)
     if events % args.generate_up_to:
         raise SystemExit(f"{events:,} events: sizes above --generate-up-to must be multiples of it")
-    base = build_world(args.cache, args.generate_up_to, max(args.generate_up_to // 100, 10_000), args.titles)
-    return amplified_world(args.cache / f"world-{events}.duckdb", base, events // args.generate_up_to)
+    base = build_world(
+        args.cache, args.generate_up_to, max(args.generate_up_to // 100, 10_000), args.titles
+    )
+    return amplified_world(
+        args.cache / f"world-{events}.duckdb", base, events // args.generate_up_to
+    )
 
 
 def amplified_world(db: Path, base: Path, copies: int) -> Path:
@@ -121,12 +128,16 @@ def amplified_world(db: Path, base: Path, copies: int) -> Path:
         for copy in range(copies):
             suffix = f"~{copy}" if copy else ""
             for table in ("members", "events"):
-                store.run(f"INSERT INTO {table} BY NAME SELECT * REPLACE (member_id || '{suffix}' AS member_id) "
-                          f"FROM base.{table}")
+                store.run(
+                    f"INSERT INTO {table} BY NAME SELECT * REPLACE (member_id || '{suffix}' AS member_id) "
+                    f"FROM base.{table}"
+                )
         store.run("DETACH base")
     partial.rename(db)
-    print(f"built {db.name} ({copies} copies of {base.name}) in {time.perf_counter() - started:.0f} s",
-          file=sys.stderr)
+    print(
+        f"built {db.name} ({copies} copies of {base.name}) in {time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
     return db
 
 
@@ -149,24 +160,36 @@ def run_size(events: int, args, session, cluster_roots: list[int]) -> dict:
     it is taken, so a run stopped half-way keeps what it measured."""
     lake_dir = ensure_lake(world_db(events, args))
     segments = SEGMENTS[: args.segments]
-    here = [(os.getpid(), False)]  # DuckDB and implicit run in this process (the idle driver JVM is not theirs)
+    here = [
+        (os.getpid(), False)
+    ]  # DuckDB and implicit run in this process (the idle driver JVM is not theirs)
     on_cluster = [(os.getpid(), True)] + [(pid, True) for pid in cluster_roots]
-    out: dict = {"events": events, "segments": len(segments), "factors": args.factors,
-                 "iterations": args.iterations}
+    out: dict = {
+        "events": events,
+        "segments": len(segments),
+        "factors": args.factors,
+        "iterations": args.iterations,
+    }
     with lake.open_duckdb(lake_dir) as duck:
         as_of = duck.scalar("SELECT max(ts) FROM events_analytics").date()
         as_of = as_of.fromordinal(as_of.toordinal() + 1)
         if "trends_duckdb" in args.measure:
-            out["trends_duckdb"], duck_report = measure(lambda: trends_report(duck, segments, as_of), here)
+            out["trends_duckdb"], duck_report = measure(
+                lambda: trends_report(duck, segments, as_of), here
+            )
             keep(args, out)
-        dataset = Dataset.from_store(duck) if {"als_implicit", "als_mllib"} & set(args.measure) else None
+        dataset = (
+            Dataset.from_store(duck) if {"als_implicit", "als_mllib"} & set(args.measure) else None
+        )
     if "trends_spark" in args.measure:
         with SparkStore(session, lake_dir) as spark_lake:
-            out["trends_spark"], spark_report = measure(lambda: trends_report(spark_lake, segments, as_of),
-                                                        on_cluster)
+            out["trends_spark"], spark_report = measure(
+                lambda: trends_report(spark_lake, segments, as_of), on_cluster
+            )
         if "trends_duckdb" in out:
-            out["trends_same_json"] = (json.dumps(duck_report, default=str) ==
-                                       json.dumps(spark_report, default=str))
+            out["trends_same_json"] = json.dumps(duck_report, default=str) == json.dumps(
+                spark_report, default=str
+            )
         keep(args, out)
     config = ALSConfig(factors=args.factors, iterations=args.iterations)
     if "als_implicit" in args.measure:
@@ -174,7 +197,9 @@ def run_size(events: int, args, session, cluster_roots: list[int]) -> dict:
         keep(args, out)
     if "als_mllib" in args.measure:
         with SparkStore(session, lake_dir, cache=False) as spark_lake:
-            out["als_mllib"], _ = measure(lambda: spark_als.train(spark_lake, dataset, config), on_cluster)
+            out["als_mllib"], _ = measure(
+                lambda: spark_als.train(spark_lake, dataset, config), on_cluster
+            )
         keep(args, out)
     return out
 
@@ -186,7 +211,10 @@ def keep(args, partial: dict) -> None:
 
 def ratios(r: dict) -> dict:
     out = {}
-    for name, spark_key, single_key in (("trends", "trends_spark", "trends_duckdb"), ("als", "als_mllib", "als_implicit")):
+    for name, spark_key, single_key in (
+        ("trends", "trends_spark", "trends_duckdb"),
+        ("als", "als_mllib", "als_implicit"),
+    ):
         if spark_key in r and single_key in r:
             out[name] = round(r[spark_key]["seconds"] / r[single_key]["seconds"], 2)
     return out
@@ -214,8 +242,12 @@ def chart(results: list[dict], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    for key, label in (("trends_duckdb", "trends, DuckDB"), ("trends_spark", "trends, Spark cluster"),
-                       ("als_implicit", "ALS, implicit"), ("als_mllib", "ALS, Spark MLlib")):
+    for key, label in (
+        ("trends_duckdb", "trends, DuckDB"),
+        ("trends_spark", "trends, Spark cluster"),
+        ("als_implicit", "ALS, implicit"),
+        ("als_mllib", "ALS, Spark MLlib"),
+    ):
         points = [(r["events"], r[key]["seconds"]) for r in results if key in r]
         if points:
             ax.plot(*zip(*points), marker="o", label=label)
@@ -231,16 +263,24 @@ def chart(results: list[dict], path: Path) -> None:
 
 
 def _cell(r: dict, key: str) -> str:
-    return f"{r[key]['seconds']:8.1f} s {r[key]['peak_rss_mb'] / 1024:5.1f} GB" if key in r else f"{'-':>17}"
+    return (
+        f"{r[key]['seconds']:8.1f} s {r[key]['peak_rss_mb'] / 1024:5.1f} GB"
+        if key in r
+        else f"{'-':>17}"
+    )
 
 
 def print_table(results: list[dict]) -> None:
-    print(f"{'events':>11}  {'trends DuckDB':>17}  {'trends Spark':>17}  same  {'ALS implicit':>17}  "
-          f"{'ALS MLlib':>17}  Spark/single (trends, ALS)")
+    print(
+        f"{'events':>11}  {'trends DuckDB':>17}  {'trends Spark':>17}  same  {'ALS implicit':>17}  "
+        f"{'ALS MLlib':>17}  Spark/single (trends, ALS)"
+    )
     for r in results:
         same = {True: "yes", False: "NO"}.get(r.get("trends_same_json"), "-")
-        print(f"{r['events']:>11,}  {_cell(r, 'trends_duckdb')}  {_cell(r, 'trends_spark')}  {same:>4}  "
-              f"{_cell(r, 'als_implicit')}  {_cell(r, 'als_mllib')}  {ratios(r)}")
+        print(
+            f"{r['events']:>11,}  {_cell(r, 'trends_duckdb')}  {_cell(r, 'trends_spark')}  {same:>4}  "
+            f"{_cell(r, 'als_implicit')}  {_cell(r, 'als_mllib')}  {ratios(r)}"
+        )
 
 
 def main() -> None:
@@ -251,13 +291,21 @@ def main() -> None:
     parser.add_argument("--factors", type=int, default=64)
     parser.add_argument("--iterations", type=int, default=10)
     parser.add_argument("--measure", nargs="+", choices=MEASURES, default=list(MEASURES))
-    parser.add_argument("--generate-up-to", type=int, default=10_000_000,
-                        help="largest world generated and ingested; larger ones are copies of it")
+    parser.add_argument(
+        "--generate-up-to",
+        type=int,
+        default=10_000_000,
+        help="largest world generated and ingested; larger ones are copies of it",
+    )
     parser.add_argument("--master", default=None, help="default: the cluster of `halqa spark up`")
     parser.add_argument("--cache", type=Path, default=REPO / "bench" / ".cache")
-    parser.add_argument("--results", type=Path, default=None, help="JSON file the measurements accumulate in")
+    parser.add_argument(
+        "--results", type=Path, default=None, help="JSON file the measurements accumulate in"
+    )
     parser.add_argument("--chart", type=Path, default=REPO / "bench" / "scale.png")
-    parser.add_argument("--report-only", action="store_true", help="measure nothing: print and chart --results")
+    parser.add_argument(
+        "--report-only", action="store_true", help="measure nothing: print and chart --results"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
@@ -267,7 +315,11 @@ def main() -> None:
     state = cluster.up() if args.master is None and needs_spark else cluster.status()
     master = args.master or state["master_url"]
     # the daemons' memory counts when the master is the one `halqa spark up` started
-    cluster_roots = [state[k] for k in ("master_pid", "worker_pid") if state[k]] if state["master_url"] == master else []
+    cluster_roots = (
+        [state[k] for k in ("master_pid", "worker_pid") if state[k]]
+        if state["master_url"] == master
+        else []
+    )
     session = spark.session(master) if needs_spark else None
     fresh = []
     for size in sorted(args.sizes):

@@ -36,8 +36,16 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
-TOP10 = [{"title_id": f"t{i}", "name": f"عنوان {i}", "rank": i, "score": 1.0 / i,
-          "reason": "لأنك شاهدت فيلمًا مشابهًا"} for i in range(1, 11)]
+TOP10 = [
+    {
+        "title_id": f"t{i}",
+        "name": f"عنوان {i}",
+        "rank": i,
+        "score": 1.0 / i,
+        "reason": "لأنك شاهدت فيلمًا مشابهًا",
+    }
+    for i in range(1, 11)
+]
 
 
 def bare_app():  # uvicorn factory: the ceiling, a fixed top-10 from memory
@@ -48,8 +56,15 @@ def bare_app():  # uvicorn factory: the ceiling, a fixed top-10 from memory
 
     @app.get("/bare/{member_id}")
     async def bare(member_id: str) -> JSONResponse:
-        return JSONResponse({"member_id": member_id, "k": 10, "filters": ["region", "language"], "local_share": 0.4,
-                             "items": TOP10})
+        return JSONResponse(
+            {
+                "member_id": member_id,
+                "k": 10,
+                "filters": ["region", "language"],
+                "local_share": 0.4,
+                "items": TOP10,
+            }
+        )
 
     @app.get("/health")
     async def health() -> dict:
@@ -83,9 +98,24 @@ def wait_ready(url: str, process: subprocess.Popen, timeout: float = 300) -> Non
 
 def start_halqa(db: Path, workers: int, log: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "halqa.cli.main", "serve", "--db", str(db), "--port", str(port),
-                                "--workers", str(workers), "--rate-limit", "1000000"],
-                               stdout=log.open("a"), stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "halqa.cli.main",
+            "serve",
+            "--db",
+            str(db),
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--rate-limit",
+            "1000000",
+        ],
+        stdout=log.open("a"),
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     wait_ready(url, process)
     return process, url
@@ -98,14 +128,24 @@ def serve_bare(port: int, workers: int) -> None:
     from halqa.service.server import _listen
 
     listener = _listen("127.0.0.1", port)
-    uvicorn.run("serve:bare_app", factory=True, app_dir=str(BENCH), fd=listener.fileno(), workers=workers,
-                log_level="warning", access_log=False)
+    uvicorn.run(
+        "serve:bare_app",
+        factory=True,
+        app_dir=str(BENCH),
+        fd=listener.fileno(),
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 def start_bare(workers: int, log: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--serve-bare", str(port), str(workers)],
-                               stdout=log.open("a"), stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), "--serve-bare", str(port), str(workers)],
+        stdout=log.open("a"),
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     wait_ready(url, process)
     return process, url
@@ -164,12 +204,27 @@ end
 """
 
 
-def run_wrk(url: str, script: str, duration: str, connections: int, threads: int, tmp: Path) -> dict:
+def run_wrk(
+    url: str, script: str, duration: str, connections: int, threads: int, tmp: Path
+) -> dict:
     path = tmp / f"wrk-{time.monotonic_ns()}.lua"
     path.write_text(script)
-    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}", "--timeout=10s",
-                          "--latency", "-s", str(path), url],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{duration}",
+            "--timeout=10s",
+            "--latency",
+            "-s",
+            str(path),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return parse_wrk(out)
 
 
@@ -180,12 +235,17 @@ def _ms(text: str) -> float:
 
 def parse_wrk(out: str) -> dict:
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
-    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE).group(1))
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE).group(1))
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "requests": requests,
-            "non_2xx": int(errors.group(1)) if errors else 0}
+    return {
+        "rps": rps,
+        "p50_ms": p50,
+        "p99_ms": p99,
+        "requests": requests,
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
 
 
 # -- the store -----------------------------------------------------------------------------------
@@ -199,7 +259,9 @@ def prepare_store(args: argparse.Namespace, tmp: Path) -> Path:
     from halqa.ingest import import_movielens
 
     with Store.open(db) as store:
-        import_movielens(store, args.data_dir, consent=frozenset({"analytics", "personalisation", "marketing"}))
+        import_movielens(
+            store, args.data_dir, consent=frozenset({"analytics", "personalisation", "marketing"})
+        )
     return db
 
 
@@ -220,8 +282,15 @@ def store_facts(db: Path) -> tuple[str, list[str], list[str]]:
 
     with Store.open(db) as store:
         _, key = create_key(store, "service", "bench")
-        members = [r[0] for r in store.rows("SELECT member_id FROM members_personalisation ORDER BY member_id LIMIT 2000")]
-        titles = [r[0] for r in store.rows("SELECT title_id FROM titles ORDER BY title_id LIMIT 2000")]
+        members = [
+            r[0]
+            for r in store.rows(
+                "SELECT member_id FROM members_personalisation ORDER BY member_id LIMIT 2000"
+            )
+        ]
+        titles = [
+            r[0] for r in store.rows("SELECT title_id FROM titles ORDER BY title_id LIMIT 2000")
+        ]
     return key, members, titles
 
 
@@ -250,38 +319,56 @@ QUERY = "k=10&filter=region&filter=language&local_share=0.4&lang=ar"
 
 def median_run(runs: list[dict]) -> dict:
     """Per figure, the median over the rounds (the machine is shared: rounds alternate the peers)."""
-    return {"rps": statistics.median(r["rps"] for r in runs), "p50_ms": statistics.median(r["p50_ms"] for r in runs),
-            "p99_ms": statistics.median(r["p99_ms"] for r in runs), "requests": sum(r["requests"] for r in runs),
-            "non_2xx": sum(r["non_2xx"] for r in runs), "rounds": [round(r["rps"]) for r in runs]}
+    return {
+        "rps": statistics.median(r["rps"] for r in runs),
+        "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+        "p99_ms": statistics.median(r["p99_ms"] for r in runs),
+        "requests": sum(r["requests"] for r in runs),
+        "non_2xx": sum(r["non_2xx"] for r in runs),
+        "rounds": [round(r["rps"]) for r in runs],
+    }
 
 
-def read_scenario(db: Path, key: str, members: list[str], workers: int, args: argparse.Namespace, tmp: Path) -> dict:
+def read_scenario(
+    db: Path, key: str, members: list[str], workers: int, args: argparse.Namespace, tmp: Path
+) -> dict:
     rotation = members[: args.rotation]
     bare, bare_url = start_bare(workers, tmp / "bare.log")
     halqa, url = start_halqa(db, workers, tmp / "halqa.log")
     memory = PeakRSS(halqa.pid)
     try:
         cold = cold_latencies(url, key, rotation, QUERY)
-        scripts = {"bare": (bare_url, reads_script("/bare/%s?" + QUERY, rotation, None)),
-                   "halqa": (url, reads_script("/v1/recommendations/%s?" + QUERY, rotation, key))}
+        scripts = {
+            "bare": (bare_url, reads_script("/bare/%s?" + QUERY, rotation, None)),
+            "halqa": (url, reads_script("/v1/recommendations/%s?" + QUERY, rotation, key)),
+        }
         for target, script in scripts.values():
             run_wrk(target, script, "2s", args.connections, args.threads, tmp)  # warm-up
         runs: dict[str, list[dict]] = {"bare": [], "halqa": []}
         for _ in range(args.rounds):  # alternate, so both peers see the same background load
             for name, (target, script) in scripts.items():
-                runs[name].append(run_wrk(target, script, args.duration, args.connections, args.threads, tmp))
+                runs[name].append(
+                    run_wrk(target, script, args.duration, args.connections, args.threads, tmp)
+                )
     finally:
         stop(halqa)
         stop(bare)
         peak = memory.close()
     bare_result, halqa_result = median_run(runs["bare"]), median_run(runs["halqa"])
-    return {"workers": workers, "bare": bare_result, "halqa": halqa_result, "peak_rss_mb": round(peak / 2**20),
-            "cold_p50_ms": round(pct(cold, 0.5), 2), "cold_p99_ms": round(pct(cold, 0.99), 2),
-            "ratio": round(halqa_result["rps"] / bare_result["rps"], 3)}
+    return {
+        "workers": workers,
+        "bare": bare_result,
+        "halqa": halqa_result,
+        "peak_rss_mb": round(peak / 2**20),
+        "cold_p50_ms": round(pct(cold, 0.5), 2),
+        "cold_p99_ms": round(pct(cold, 0.99), 2),
+        "ratio": round(halqa_result["rps"] / bare_result["rps"], 3),
+    }
 
 
-def write_scenario(db: Path, key: str, members: list[str], titles: list[str], args: argparse.Namespace,
-                   tmp: Path) -> dict:
+def write_scenario(
+    db: Path, key: str, members: list[str], titles: list[str], args: argparse.Namespace, tmp: Path
+) -> dict:
     from posting import post_events
 
     from halqa.catalog import Store
@@ -290,24 +377,49 @@ def write_scenario(db: Path, key: str, members: list[str], titles: list[str], ar
     halqa, url = start_halqa(db, args.write_workers, tmp / "halqa.log")
     memory = PeakRSS(halqa.pid)
     try:
-        report = post_events(url, key, events=args.events, clients=args.clients, members=members, titles=titles,
-                             base_ts=int(time.time()) - 40 * 86400, source=tag, resend_every=10,
-                             read_query=QUERY)
+        report = post_events(
+            url,
+            key,
+            events=args.events,
+            clients=args.clients,
+            members=members,
+            titles=titles,
+            base_ts=int(time.time()) - 40 * 86400,
+            source=tag,
+            resend_every=10,
+            read_query=QUERY,
+        )
     finally:
         stop(halqa)
         peak = memory.close()
     with Store.open(db, read_only=True) as store:
-        stored, distinct = store.rows("SELECT count(*), count(DISTINCT (member_id, title_id, event_type, ts)) "
-                                      "FROM events WHERE source = ?", [tag])[0]
+        stored, distinct = store.rows(
+            "SELECT count(*), count(DISTINCT (member_id, title_id, event_type, ts)) "
+            "FROM events WHERE source = ?",
+            [tag],
+        )[0]
     reads = report.read_ms
-    return {"clients": args.clients, "workers": args.write_workers, "posts": report.posts,
-            "distinct_sent": report.distinct_sent, "acknowledged_created": report.created,
-            "acknowledged_duplicates": report.duplicates, "rejected": report.rejected, "retried": report.retried,
-            "retry_reasons": dict(report.retry_reasons), "stored": int(stored), "stored_distinct": int(distinct),
-            "seconds": round(report.seconds, 1), "posts_per_s": round(report.posts / report.seconds),
-            "events_per_s": round(int(distinct) / report.seconds), "reads_during_writes": len(reads),
-            "read_errors": report.read_errors, "read_p50_ms": round(pct(reads, 0.5), 1) if reads else None,
-            "read_p99_ms": round(pct(reads, 0.99), 1) if reads else None, "peak_rss_mb": round(peak / 2**20)}
+    return {
+        "clients": args.clients,
+        "workers": args.write_workers,
+        "posts": report.posts,
+        "distinct_sent": report.distinct_sent,
+        "acknowledged_created": report.created,
+        "acknowledged_duplicates": report.duplicates,
+        "rejected": report.rejected,
+        "retried": report.retried,
+        "retry_reasons": dict(report.retry_reasons),
+        "stored": int(stored),
+        "stored_distinct": int(distinct),
+        "seconds": round(report.seconds, 1),
+        "posts_per_s": round(report.posts / report.seconds),
+        "events_per_s": round(int(distinct) / report.seconds),
+        "reads_during_writes": len(reads),
+        "read_errors": report.read_errors,
+        "read_p50_ms": round(pct(reads, 0.5), 1) if reads else None,
+        "read_p99_ms": round(pct(reads, 0.99), 1) if reads else None,
+        "peak_rss_mb": round(peak / 2**20),
+    }
 
 
 def main() -> None:
@@ -315,14 +427,22 @@ def main() -> None:
         serve_bare(int(sys.argv[2]), int(sys.argv[3]))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data_dir", nargs="?", default=str(REPO.parent / "shared" / "data" / "movielens-100k"))
+    parser.add_argument(
+        "data_dir", nargs="?", default=str(REPO.parent / "shared" / "data" / "movielens-100k")
+    )
     parser.add_argument("--db", help="benchmark a copy of this store instead of importing DATA_DIR")
     parser.add_argument("--duration", default="5s", help="wrk duration of each round")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per peer (medians are printed)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="alternating rounds per peer (medians are printed)"
+    )
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--threads", type=int, default=1, help="wrk threads (the load generator shares the cores)")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="wrk threads (the load generator shares the cores)"
+    )
     parser.add_argument("--workers", default="1,2")
-    parser.add_argument("--rotation", type=int, default=300, help="members the read load cycles through")
+    parser.add_argument(
+        "--rotation", type=int, default=300, help="members the read load cycles through"
+    )
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--write-workers", type=int, default=1)
@@ -336,36 +456,63 @@ def main() -> None:
         db = prepare_store(args, tmp)
         key, members, titles = store_facts(db)
         choose_query(db)
-        print(f"store: {db.name} from {args.db or args.data_dir}; {len(members)} members in rotation pool, "
-              f"{len(titles)} titles; cpus={os.cpu_count()}", flush=True)
+        print(
+            f"store: {db.name} from {args.db or args.data_dir}; {len(members)} members in rotation pool, "
+            f"{len(titles)} titles; cpus={os.cpu_count()}",
+            flush=True,
+        )
         report: dict = {"reads": [], "writes": None}
         if not args.skip_reads:
-            print(f"\nreads: wrk -t{args.threads} -c{args.connections} -d{args.duration} --latency, {args.rounds} "
-                  f"alternating rounds per peer (medians), /v1/recommendations/{{member}}?{QUERY}")
-            print(f"{'workers':>7} {'endpoint':<16} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+            print(
+                f"\nreads: wrk -t{args.threads} -c{args.connections} -d{args.duration} --latency, {args.rounds} "
+                f"alternating rounds per peer (medians), /v1/recommendations/{{member}}?{QUERY}"
+            )
+            print(
+                f"{'workers':>7} {'endpoint':<16} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}"
+            )
             for workers in [int(w) for w in args.workers.split(",")]:
                 r = read_scenario(db, key, members, workers, args, tmp)
                 report["reads"].append(r)
                 for name in ("bare", "halqa"):
                     x = r[name]
-                    print(f"{workers:>7} {name + (' (ceiling)' if name == 'bare' else ' /recs'):<16} {x['rps']:>9.0f} "
-                          f"{x['p50_ms']:>8.2f} {x['p99_ms']:>8.2f} {x['non_2xx']:>8}  rounds {x['rounds']}")
-                print(f"{'':>7} ratio halqa/bare = {r['ratio']:.2f}; cold (first request per member) "
-                      f"p50 {r['cold_p50_ms']} ms, p99 {r['cold_p99_ms']} ms; peak RSS {r['peak_rss_mb']} MB", flush=True)
+                    print(
+                        f"{workers:>7} {name + (' (ceiling)' if name == 'bare' else ' /recs'):<16} {x['rps']:>9.0f} "
+                        f"{x['p50_ms']:>8.2f} {x['p99_ms']:>8.2f} {x['non_2xx']:>8}  rounds {x['rounds']}"
+                    )
+                print(
+                    f"{'':>7} ratio halqa/bare = {r['ratio']:.2f}; cold (first request per member) "
+                    f"p50 {r['cold_p50_ms']} ms, p99 {r['cold_p99_ms']} ms; peak RSS {r['peak_rss_mb']} MB",
+                    flush=True,
+                )
         if not args.skip_writes:
             w = write_scenario(db, key, members, titles, args, tmp)
             report["writes"] = w
-            print(f"\nwrites: {w['clients']} concurrent clients, {w['workers']} worker(s), one event per request: "
-                  f"{w['distinct_sent']:,} distinct events, {w['posts']:,} posts (every tenth event sent twice, plus "
-                  f"{w['retried']} retries of unanswered posts {w['retry_reasons'] or ''}) in {w['seconds']} s")
-            print(f"  throughput: {w['posts_per_s']:,} posts/s, {w['events_per_s']:,} stored events/s")
-            print(f"  acknowledged: created {w['acknowledged_created']:,}, duplicate {w['acknowledged_duplicates']:,}, "
-                  f"rejected {w['rejected']}")
-            exact = w["stored"] == w["stored_distinct"] == w["distinct_sent"] == w["acknowledged_created"]
-            print(f"  stored: {w['stored']:,} rows, {w['stored_distinct']:,} distinct; sent distinct {w['distinct_sent']:,} "
-                  f"-> {'EXACT' if exact else 'MISMATCH'}")
-            print(f"  reads during writes: {w['reads_during_writes']} lists, {w['read_errors']} errors, "
-                  f"p50 {w['read_p50_ms']} ms, p99 {w['read_p99_ms']} ms; peak RSS {w['peak_rss_mb']} MB")
+            print(
+                f"\nwrites: {w['clients']} concurrent clients, {w['workers']} worker(s), one event per request: "
+                f"{w['distinct_sent']:,} distinct events, {w['posts']:,} posts (every tenth event sent twice, plus "
+                f"{w['retried']} retries of unanswered posts {w['retry_reasons'] or ''}) in {w['seconds']} s"
+            )
+            print(
+                f"  throughput: {w['posts_per_s']:,} posts/s, {w['events_per_s']:,} stored events/s"
+            )
+            print(
+                f"  acknowledged: created {w['acknowledged_created']:,}, duplicate {w['acknowledged_duplicates']:,}, "
+                f"rejected {w['rejected']}"
+            )
+            exact = (
+                w["stored"]
+                == w["stored_distinct"]
+                == w["distinct_sent"]
+                == w["acknowledged_created"]
+            )
+            print(
+                f"  stored: {w['stored']:,} rows, {w['stored_distinct']:,} distinct; sent distinct {w['distinct_sent']:,} "
+                f"-> {'EXACT' if exact else 'MISMATCH'}"
+            )
+            print(
+                f"  reads during writes: {w['reads_during_writes']} lists, {w['read_errors']} errors, "
+                f"p50 {w['read_p50_ms']} ms, p99 {w['read_p99_ms']} ms; peak RSS {w['peak_rss_mb']} MB"
+            )
         print("\nJSON " + json.dumps(report))
 
 

@@ -34,10 +34,27 @@ from halqa.insights.queries import CONSUMPTION
 REPO = Path(__file__).resolve().parents[1]
 SEGMENTS = (
     [[f"age_band={a}"] for a in ("<18", "18-24", "25-34", "35-44", "45-54", "55+")]
-    + [[f"region={r}"] for r in ("tanger-tetouan-al-hoceima", "oriental", "fes-meknes", "rabat-sale-kenitra",
-                                 "beni-mellal-khenifra", "casablanca-settat", "marrakech-safi", "draa-tafilalet",
-                                 "souss-massa", "guelmim-oued-noun", "laayoune-sakia-el-hamra")]
-    + [["age_band=18-24", "region=casablanca-settat"], ["gender=F", "age_band=25-34"], ["gender=M", "region=souss-massa"]]
+    + [
+        [f"region={r}"]
+        for r in (
+            "tanger-tetouan-al-hoceima",
+            "oriental",
+            "fes-meknes",
+            "rabat-sale-kenitra",
+            "beni-mellal-khenifra",
+            "casablanca-settat",
+            "marrakech-safi",
+            "draa-tafilalet",
+            "souss-massa",
+            "guelmim-oued-noun",
+            "laayoune-sakia-el-hamra",
+        )
+    ]
+    + [
+        ["age_band=18-24", "region=casablanca-settat"],
+        ["gender=F", "age_band=25-34"],
+        ["gender=M", "region=souss-massa"],
+    ]
 )
 DIMENSIONS = ("genre", "title", "creator")
 
@@ -50,9 +67,14 @@ def build_world(cache: Path, events: int, members: int, titles: int) -> Path:
     from halqa.demo.world import generate_world
 
     started = time.perf_counter()
-    world = generate_world(cache / f"world-{events}", seed=7, members=members, titles=titles, events=events)
+    world = generate_world(
+        cache / f"world-{events}", seed=7, members=members, titles=titles, events=events
+    )
     build_store(world, db, fresh=True)
-    print(f"generated and ingested {events:,} events in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    print(
+        f"generated and ingested {events:,} events in {time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
     return db
 
 
@@ -65,8 +87,11 @@ def halqa_report(store: Store, as_of) -> dict:
 
 
 # -- the peer: the same numbers, hand-written DuckDB SQL ----------------------------------------
-_ITEM = {"genre": ("CROSS JOIN unnest(t.genres) AS x(item)", "x.item"),
-         "title": ("", "t.title_id"), "creator": ("CROSS JOIN unnest(t.creator_ids) AS x(item)", "x.item")}
+_ITEM = {
+    "genre": ("CROSS JOIN unnest(t.genres) AS x(item)", "x.item"),
+    "title": ("", "t.title_id"),
+    "creator": ("CROSS JOIN unnest(t.creator_ids) AS x(item)", "x.item"),
+}
 
 
 def _where(segment: list[str]) -> str:
@@ -85,7 +110,9 @@ def hand_sql_report(store: Store, as_of) -> dict:
             JOIN members m ON m.member_id = e.member_id
             WHERE m.consent_analytics AND {seg} AND e.event_type IN ({types})
               AND ((e.ts >= TIMESTAMP '{w0}' AND e.ts < TIMESTAMP '{w1}') OR (e.ts >= TIMESTAMP '{b0}' AND e.ts < TIMESTAMP '{b1}'))"""
-        t1, t0 = store.rows(f"SELECT count(*) FILTER (cur), count(*) FILTER (NOT cur) FROM ({events})")[0]
+        t1, t0 = store.rows(
+            f"SELECT count(*) FILTER (cur), count(*) FILTER (NOT cur) FROM ({events})"
+        )[0]
         for by in DIMENSIONS:
             join, item = _ITEM[by]
             rows = store.rows(f"""SELECT {item}, count(*) FILTER (cur) AS c, count(*) FILTER (NOT cur) AS b,
@@ -124,7 +151,10 @@ def check_same_numbers(mine: dict, peer: dict) -> int:
         lifts = {row[0]: row for row in peer[key]["lift"]}
         for row in report["lift"]:
             assert row["segment_count"] == lifts[row["item"]][1], (key, row["item"])
-            assert abs(row["lift"] - lifts[row["item"]][2]) < 1e-3 * max(1.0, row["lift"]), (key, row["item"])
+            assert abs(row["lift"] - lifts[row["item"]][2]) < 1e-3 * max(1.0, row["lift"]), (
+                key,
+                row["item"],
+            )
             compared += 1
     return compared
 
@@ -135,8 +165,12 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--titles", type=int, default=5_000)
     parser.add_argument("--cache", type=Path, default=REPO / "bench" / ".cache")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="run both sides this many times, alternating, and keep each side's best time")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run both sides this many times, alternating, and keep each side's best time",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
@@ -145,7 +179,9 @@ def main() -> None:
         events = store.scalar("SELECT count(*) FROM events")
         as_of = store.scalar("SELECT max(ts) FROM events_analytics").date()
         as_of = as_of.fromordinal(as_of.toordinal() + 1)
-        store.rows("SELECT count(*) FROM events WHERE ts > TIMESTAMP '2000-01-01'")  # warm the cache
+        store.rows(
+            "SELECT count(*) FROM events WHERE ts > TIMESTAMP '2000-01-01'"
+        )  # warm the cache
         timings: dict = {}
         for _ in range(max(args.repeat, 1)):
             for name, fn in (("hand_sql", hand_sql_report), ("halqa", halqa_report)):
@@ -155,22 +191,40 @@ def main() -> None:
                     seconds = round(time.perf_counter() - started, 2)
                 best = timings.get(name)
                 if best is None or seconds < best["seconds"]:
-                    timings[name] = {"seconds": seconds, "peak_rss_mb": round(rss.peak / 2**20, 1),
-                                     "result": result}
-        compared = check_same_numbers(timings["halqa"].pop("result"), timings["hand_sql"].pop("result"))
+                    timings[name] = {
+                        "seconds": seconds,
+                        "peak_rss_mb": round(rss.peak / 2**20, 1),
+                        "result": result,
+                    }
+        compared = check_same_numbers(
+            timings["halqa"].pop("result"), timings["hand_sql"].pop("result")
+        )
     ratio = timings["halqa"]["seconds"] / timings["hand_sql"]["seconds"]
-    summary = {"events": events, "segments": len(SEGMENTS), "dimensions": list(DIMENSIONS), "as_of": str(as_of),
-               "halqa": timings["halqa"], "hand_sql": timings["hand_sql"], "ratio": round(ratio, 2),
-               "target_ratio": 1.5, "rows_checked_equal": compared, "repeat": args.repeat}
+    summary = {
+        "events": events,
+        "segments": len(SEGMENTS),
+        "dimensions": list(DIMENSIONS),
+        "as_of": str(as_of),
+        "halqa": timings["halqa"],
+        "hand_sql": timings["hand_sql"],
+        "ratio": round(ratio, 2),
+        "target_ratio": 1.5,
+        "rows_checked_equal": compared,
+        "repeat": args.repeat,
+    }
     if args.json:
         print(json.dumps(summary))
         return
-    print(f"world: {events:,} events, {len(SEGMENTS)} segments x {len(DIMENSIONS)} dimensions, as of {as_of}")
+    print(
+        f"world: {events:,} events, {len(SEGMENTS)} segments x {len(DIMENSIONS)} dimensions, as of {as_of}"
+    )
     for name in ("halqa", "hand_sql"):
         t = timings[name]
         print(f"{name:9s} {t['seconds']:8.2f} s   peak RSS {t['peak_rss_mb']:8.1f} MB")
     shown = ratio_text(timings["halqa"]["seconds"], timings["hand_sql"]["seconds"])
-    print(f"ratio halqa / hand-written DuckDB SQL: {shown} (target <= 1.5x); {compared} rows checked equal")
+    print(
+        f"ratio halqa / hand-written DuckDB SQL: {shown} (target <= 1.5x); {compared} rows checked equal"
+    )
 
 
 if __name__ == "__main__":

@@ -48,17 +48,54 @@ def mib(n: float) -> float:
 
 def frames_1080p(count: int) -> np.ndarray:
     """``count`` different 1080p RGB frames (a moving test pattern), decoded once into memory."""
-    raw = subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25",
-                          "-frames:v", str(count), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
-                         capture_output=True, check=True).stdout
+    raw = subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=1920x1080:rate=25",
+            "-frames:v",
+            str(count),
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "-",
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
     return np.frombuffer(raw, np.uint8).reshape(count, 1080, 1920, 3)
 
 
 def ffmpeg_lut3d(raw: Path, pix_fmt: str, cube: Path, out: Path) -> tuple[float, float]:
     """(seconds, peak MiB) of ffmpeg applying the LUT to raw frames from a file to a raw file."""
-    timed = run_timed(["ffmpeg", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", pix_fmt, "-s", "1920x1080",
-                       "-i", str(raw), "-vf", f"lut3d=file={cube}:interp=tetrahedral", "-f", "rawvideo",
-                       "-pix_fmt", pix_fmt, str(out)])
+    timed = run_timed(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            pix_fmt,
+            "-s",
+            "1920x1080",
+            "-i",
+            str(raw),
+            "-vf",
+            f"lut3d=file={cube}:interp=tetrahedral",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            pix_fmt,
+            str(out),
+        ]
+    )
     return timed.wall_s, timed.peak_rss_mb
 
 
@@ -84,20 +121,32 @@ def bench_grading(count: int, tmp: Path) -> dict:
     agreement_8bit = float(np.abs(ffmpeg_frames.astype(int) - np.stack(graded).astype(int)).max())
     # accuracy on one 16-bit frame (float path), both sides, against the analytic look
     rng = np.random.default_rng(0)
-    frame16 = np.round(np.concatenate([frames[0][:540] / 255.0, rng.random((540, 1920, 3))]) * 65535) / 65535
+    frame16 = (
+        np.round(np.concatenate([frames[0][:540] / 255.0, rng.random((540, 1920, 3))]) * 65535)
+        / 65535
+    )
     halqa16 = LutApplier(cube).apply(frame16)
     (tmp / "in48.rgb").write_bytes((frame16 * 65535 + 0.5).astype("<u2").tobytes())
     ffmpeg_lut3d(tmp / "in48.rgb", "rgb48le", cube, tmp / "out48.rgb")
-    ffmpeg16 = np.frombuffer((tmp / "out48.rgb").read_bytes(), "<u2").reshape(frame16.shape) / 65535.0
+    ffmpeg16 = (
+        np.frombuffer((tmp / "out48.rgb").read_bytes(), "<u2").reshape(frame16.shape) / 65535.0
+    )
     analytic = LOOKS[LOOK](frame16)
     fps, ff_fps = count / seconds, count / ff_seconds
-    return {"frames": count, "halqa_fps": round(fps, 1), "ffmpeg_lut3d_fps": round(ff_fps, 1),
-            "ratio_halqa_over_ffmpeg": round(fps / ff_fps, 2),
-            "halqa_peak_mib": mib(mem.peak), "ffmpeg_peak_mib": ff_peak,
-            "max_8bit_difference_vs_ffmpeg": agreement_8bit,
-            "mean_dE2000_vs_analytic_16bit": {"halqa": round(delta_e(halqa16, analytic), 5),
-                                              "ffmpeg": round(delta_e(ffmpeg16, analytic), 5)},
-            "mean_dE2000_halqa_vs_ffmpeg_16bit": round(delta_e(halqa16, ffmpeg16), 5)}
+    return {
+        "frames": count,
+        "halqa_fps": round(fps, 1),
+        "ffmpeg_lut3d_fps": round(ff_fps, 1),
+        "ratio_halqa_over_ffmpeg": round(fps / ff_fps, 2),
+        "halqa_peak_mib": mib(mem.peak),
+        "ffmpeg_peak_mib": ff_peak,
+        "max_8bit_difference_vs_ffmpeg": agreement_8bit,
+        "mean_dE2000_vs_analytic_16bit": {
+            "halqa": round(delta_e(halqa16, analytic), 5),
+            "ffmpeg": round(delta_e(ffmpeg16, analytic), 5),
+        },
+        "mean_dE2000_halqa_vs_ffmpeg_16bit": round(delta_e(halqa16, ffmpeg16), 5),
+    }
 
 
 def f1(found: list[int], truth: list[int], tolerance: int) -> float:
@@ -123,10 +172,34 @@ def halqa_vfx(*args: str) -> tuple[Timed, dict]:
 
 def clip_1080p(path: Path, frames: int) -> Path:
     """A 1080p H.264 clip (moving test pattern, 25 fps) with an AAC tone."""
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-nostdin", "-f", "lavfi", "-i",
-                    f"testsrc2=size=1920x1080:rate=25:duration={frames / 25:.3f}", "-f", "lavfi", "-i",
-                    f"sine=frequency=440:duration={frames / 25:.3f}", "-c:v", "libx264", "-preset", "veryfast",
-                    "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(path)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-nostdin",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size=1920x1080:rate=25:duration={frames / 25:.3f}",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=440:duration={frames / 25:.3f}",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-shortest",
+            str(path),
+        ],
+        check=True,
+    )
     return path
 
 
@@ -135,19 +208,54 @@ def bench_grade_cli(frames: int, tmp: Path) -> dict:
     clip = clip_1080p(tmp / "grade-1080p.mp4", frames)
     cube = look_path(LOOK)
     ours, _ = halqa_vfx("grade", str(clip), "--lut", LOOK, "-o", str(tmp / "graded-halqa.mp4"))
-    peer = run_timed(["ffmpeg", "-v", "error", "-y", "-nostdin", "-i", str(clip), "-vf",
-                      f"lut3d=file={cube}:interp=tetrahedral,format=yuv420p", "-c:v", "libx264", "-preset",
-                      "veryfast", "-crf", "18", "-c:a", "copy", str(tmp / "graded-ffmpeg.mp4")])
-    return {"frames": frames, "size": "1920x1080",
-            "halqa_vfx_grade": timed_dict(ours, fps=round(frames / ours.wall_s, 1)),
-            "ffmpeg_lut3d": timed_dict(peer, fps=round(frames / peer.wall_s, 1)),
-            "fps_ratio_halqa_over_ffmpeg": ratio(peer.wall_s, ours.wall_s)}
+    peer = run_timed(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-nostdin",
+            "-i",
+            str(clip),
+            "-vf",
+            f"lut3d=file={cube}:interp=tetrahedral,format=yuv420p",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-crf",
+            "18",
+            "-c:a",
+            "copy",
+            str(tmp / "graded-ffmpeg.mp4"),
+        ]
+    )
+    return {
+        "frames": frames,
+        "size": "1920x1080",
+        "halqa_vfx_grade": timed_dict(ours, fps=round(frames / ours.wall_s, 1)),
+        "ffmpeg_lut3d": timed_dict(peer, fps=round(frames / peer.wall_s, 1)),
+        "fps_ratio_halqa_over_ffmpeg": ratio(peer.wall_s, ours.wall_s),
+    }
 
 
 def pyscenedetect_cli(clip: Path, tmp: Path, fps: float) -> tuple[list[int], Timed]:
     """PySceneDetect's command line with its defaults (detect-content): cut frames and its cost."""
-    timed = run_timed([str(Path(sys.executable).with_name("scenedetect")), "-i", str(clip), "-o", str(tmp), "-q",
-                       "detect-content", "list-scenes", "-f", "cli-scenes.csv", "-s"])
+    timed = run_timed(
+        [
+            str(Path(sys.executable).with_name("scenedetect")),
+            "-i",
+            str(clip),
+            "-o",
+            str(tmp),
+            "-q",
+            "detect-content",
+            "list-scenes",
+            "-f",
+            "cli-scenes.csv",
+            "-s",
+        ]
+    )
     with open(tmp / "cli-scenes.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
     return [round(float(r["Start Time (seconds)"]) * fps) for r in rows][1:], timed
@@ -162,11 +270,17 @@ def bench_scenes_cli(tmp: Path) -> dict:
     ours, report = halqa_vfx("scenes", str(clip))
     found = [s["start_frame"] for s in report["shots"]][1:]
     peer_cuts, peer = pyscenedetect_cli(clip, tmp, 25.0)
-    return {"clip_seconds": round(sum(lengths), 1), "cuts": len(truth),
-            "halqa_vfx_scenes": timed_dict(ours, f1_exact=f1(found, truth, 0), f1_1frame=f1(found, truth, 1)),
-            "pyscenedetect_cli_default": timed_dict(peer, f1_exact=f1(peer_cuts, truth, 0),
-                                                    f1_1frame=f1(peer_cuts, truth, 1)),
-            "time_ratio_halqa_over_pyscenedetect": ratio(ours.wall_s, peer.wall_s)}
+    return {
+        "clip_seconds": round(sum(lengths), 1),
+        "cuts": len(truth),
+        "halqa_vfx_scenes": timed_dict(
+            ours, f1_exact=f1(found, truth, 0), f1_1frame=f1(found, truth, 1)
+        ),
+        "pyscenedetect_cli_default": timed_dict(
+            peer, f1_exact=f1(peer_cuts, truth, 0), f1_1frame=f1(peer_cuts, truth, 1)
+        ),
+        "time_ratio_halqa_over_pyscenedetect": ratio(ours.wall_s, peer.wall_s),
+    }
 
 
 def film_source(cache: Path, minutes: float) -> Path:
@@ -179,7 +293,10 @@ def film_source(cache: Path, minutes: float) -> Path:
             total += lengths[-1]
         started = time.perf_counter()
         shots_clip(source, lengths, size="640x360")
-        print(f"generated a {total:.0f}-second source in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        print(
+            f"generated a {total:.0f}-second source in {time.perf_counter() - started:.0f} s",
+            file=sys.stderr,
+        )
     return source
 
 
@@ -192,12 +309,32 @@ def bench_trailer_cli(minutes: float, cache: Path, tmp: Path, *, peer: bool = Tr
     source = film_source(cache, minutes)
     music = music_bed(tmp / "bed.wav", 20)
     out = tmp / "trailer" / "trailer.mp4"
-    ours, report = halqa_vfx("trailer", str(source), "--length", "60", "--music", str(music), "-o", str(out),
-                             "--title", "دار الفطور", "--title", "ⴷⴰⵔ ⵍⴼⵟⵓⵔ", "--title", "Bientôt",
-                             "--studio", str(tmp / "studio"))
-    result = {"source_minutes": minutes, "target_seconds": 60, "mp4_seconds": round(probe(out).duration, 3),
-              "shots": report["shots"], "pieces": len(report["pieces"]),
-              "halqa_vfx_trailer": timed_dict(ours, realtime_factor=round(minutes * 60 / ours.wall_s, 1))}
+    ours, report = halqa_vfx(
+        "trailer",
+        str(source),
+        "--length",
+        "60",
+        "--music",
+        str(music),
+        "-o",
+        str(out),
+        "--title",
+        "دار الفطور",
+        "--title",
+        "ⴷⴰⵔ ⵍⴼⵟⵓⵔ",
+        "--title",
+        "Bientôt",
+        "--studio",
+        str(tmp / "studio"),
+    )
+    result = {
+        "source_minutes": minutes,
+        "target_seconds": 60,
+        "mp4_seconds": round(probe(out).duration, 3),
+        "shots": report["shots"],
+        "pieces": len(report["pieces"]),
+        "halqa_vfx_trailer": timed_dict(ours, realtime_factor=round(minutes * 60 / ours.wall_s, 1)),
+    }
     if peer:
         _, scenes = pyscenedetect_cli(source, tmp, 25.0)
         result["pyscenedetect_cli_default"] = timed_dict(scenes)
@@ -208,9 +345,15 @@ def bench_trailer_cli(minutes: float, cache: Path, tmp: Path, *, peer: bool = Tr
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--frames", type=int, default=60, help="1080p frames to grade")
-    parser.add_argument("--source-minutes", type=float, default=10.0, help="length of the trailer's source")
-    parser.add_argument("--skip", action="append", default=[], choices=["frames", "grade", "scenes", "trailer"])
-    parser.add_argument("--no-trailer-peer", action="store_true", help="skip PySceneDetect on the long source")
+    parser.add_argument(
+        "--source-minutes", type=float, default=10.0, help="length of the trailer's source"
+    )
+    parser.add_argument(
+        "--skip", action="append", default=[], choices=["frames", "grade", "scenes", "trailer"]
+    )
+    parser.add_argument(
+        "--no-trailer-peer", action="store_true", help="skip PySceneDetect on the long source"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     cache = REPO / "bench" / ".cache"
@@ -224,8 +367,9 @@ def main() -> None:
         if "scenes" not in args.skip:
             results["scenes_cli"] = bench_scenes_cli(Path(tmp))
         if "trailer" not in args.skip:
-            results["trailer_cli"] = bench_trailer_cli(args.source_minutes, cache, Path(tmp),
-                                                       peer=not args.no_trailer_peer)
+            results["trailer_cli"] = bench_trailer_cli(
+                args.source_minutes, cache, Path(tmp), peer=not args.no_trailer_peer
+            )
     print(json.dumps(results, ensure_ascii=False, indent=None if args.json else 2))
 
 

@@ -11,7 +11,9 @@ import pytest
 from halqa.catalog import Store
 
 REPO = Path(__file__).resolve().parents[1]
-MOVIELENS = Path(os.environ.get("HALQA_MOVIELENS", REPO.parent / "shared" / "data" / "movielens-100k"))
+MOVIELENS = Path(
+    os.environ.get("HALQA_MOVIELENS", REPO.parent / "shared" / "data" / "movielens-100k")
+)
 
 
 @pytest.fixture

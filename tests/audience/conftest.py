@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from audience_world import make_world
+
 from halqa.catalog import Store
 
 

@@ -29,10 +29,26 @@ def test_target_export_lift_as_the_readme_writes_them(tmp_path):
     # the ranked members and the id the new title will have in the catalogue.
     members = world["members"][world["members"].consent_marketing].head(200)
     aud = tmp_path / "aud.csv"
-    pd.DataFrame({"member_id": members.member_id, "score": np.linspace(0.9, 0.1, len(members)),
-                  "title_id": "new-zgh-1"}).to_csv(aud, index=False)
-    res = invoke("audience-export", aud, "--campaign", "launch", "--holdout", 0.3, "--out", tmp_path / "x.csv",
-                 "--db", db, "--json")
+    pd.DataFrame(
+        {
+            "member_id": members.member_id,
+            "score": np.linspace(0.9, 0.1, len(members)),
+            "title_id": "new-zgh-1",
+        }
+    ).to_csv(aud, index=False)
+    res = invoke(
+        "audience-export",
+        aud,
+        "--campaign",
+        "launch",
+        "--holdout",
+        0.3,
+        "--out",
+        tmp_path / "x.csv",
+        "--db",
+        db,
+        "--json",
+    )
     assert res.exit_code == 0, res.output
     exported = json.loads(res.stdout)
     assert exported["title_id"] == "new-zgh-1"
@@ -44,14 +60,41 @@ def test_target_export_lift_as_the_readme_writes_them(tmp_path):
 
     # Release the title, a third of the exposed play it, and some members withdraw analytics consent.
     with Store.open(db) as store:
-        insert(store, "titles", pd.DataFrame({"title_id": ["new-zgh-1"], "kind": ["track"], "name": ["ⴰⵣⵓⵍ"],
-                                              "original_language": ["zgh"], "genres": [["amazigh-pop"]]}))
-        groups = store.df("SELECT member_id, grp FROM audience_exports WHERE campaign = 'launch' ORDER BY member_id")
+        insert(
+            store,
+            "titles",
+            pd.DataFrame(
+                {
+                    "title_id": ["new-zgh-1"],
+                    "kind": ["track"],
+                    "name": ["ⴰⵣⵓⵍ"],
+                    "original_language": ["zgh"],
+                    "genres": [["amazigh-pop"]],
+                }
+            ),
+        )
+        groups = store.df(
+            "SELECT member_id, grp FROM audience_exports WHERE campaign = 'launch' ORDER BY member_id"
+        )
         players = groups.member_id[groups.grp == "exposed"].iloc[::3]
-        insert(store, "events", pd.DataFrame({"member_id": players, "title_id": "new-zgh-1", "event_type": "play",
-                                              "ts": datetime.now() + timedelta(hours=1), "value": 1.0}))
+        insert(
+            store,
+            "events",
+            pd.DataFrame(
+                {
+                    "member_id": players,
+                    "title_id": "new-zgh-1",
+                    "event_type": "play",
+                    "ts": datetime.now() + timedelta(hours=1),
+                    "value": 1.0,
+                }
+            ),
+        )
         withdrawn = groups.member_id.iloc[::7].tolist()
-        store.run("UPDATE members SET consent_analytics = false WHERE list_contains(?, member_id)", [withdrawn])
+        store.run(
+            "UPDATE members SET consent_analytics = false WHERE list_contains(?, member_id)",
+            [withdrawn],
+        )
     res = invoke("lift", "--campaign", "launch", "--db", db, "--json")
     assert res.exit_code == 0, res.output
     result = json.loads(res.stdout)
@@ -78,11 +121,17 @@ def test_a_file_without_a_title_says_what_lift_will_need(tmp_path):
         members = make_world(store, np.random.default_rng(3), n_members=200, n_titles=20)["members"]
     aud = tmp_path / "ids.csv"
     members[["member_id"]].to_csv(aud, index=False)
-    res = invoke("audience-export", aud, "--campaign", "blind", "--out", tmp_path / "x.csv", "--db", db)
+    res = invoke(
+        "audience-export", aud, "--campaign", "blind", "--out", tmp_path / "x.csv", "--db", db
+    )
     assert res.exit_code == 0 and "no title recorded" in res.output
     res = invoke("lift", "--campaign", "blind", "--db", db)
     assert res.exit_code == 2 and "--title-id" in res.output and "Traceback" not in res.output
     mixed = tmp_path / "mixed.csv"
-    pd.DataFrame({"member_id": ["m0001", "m0002"], "title_id": ["t001", "t002"]}).to_csv(mixed, index=False)
-    res = invoke("audience-export", mixed, "--campaign", "mixed", "--out", tmp_path / "y.csv", "--db", db)
+    pd.DataFrame({"member_id": ["m0001", "m0002"], "title_id": ["t001", "t002"]}).to_csv(
+        mixed, index=False
+    )
+    res = invoke(
+        "audience-export", mixed, "--campaign", "mixed", "--out", tmp_path / "y.csv", "--db", db
+    )
     assert res.exit_code == 2 and "names 2 titles" in res.output

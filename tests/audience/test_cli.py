@@ -4,12 +4,11 @@ from datetime import datetime, timedelta
 import numpy as np
 import pandas as pd
 import pytest
+from audience_world import insert, make_world
 from typer.testing import CliRunner
 
 from halqa.catalog import Store
 from halqa.cli.main import app
-
-from audience_world import insert, make_world
 
 runner = CliRunner()
 
@@ -29,8 +28,19 @@ def invoke(*args):
 def test_target_json_and_out_keep_scripts(world_db, tmp_path):
     db, world = world_db
     title = tmp_path / "new.json"
-    title.write_text(json.dumps({"name": "ⴰⵣⵓⵍ", "kind": "track", "genres": ["amazigh-pop"], "language": "zgh",
-                                 "synopses": {"ar": "أغنية"}}, ensure_ascii=False), encoding="utf-8")
+    title.write_text(
+        json.dumps(
+            {
+                "name": "ⴰⵣⵓⵍ",
+                "kind": "track",
+                "genres": ["amazigh-pop"],
+                "language": "zgh",
+                "synopses": {"ar": "أغنية"},
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "aud.csv"
     res = invoke("target", "--title", title, "--top", 30, "--json", "--out", out, "--db", db)
     assert res.exit_code == 0, res.output
@@ -40,7 +50,9 @@ def test_target_json_and_out_keep_scripts(world_db, tmp_path):
     frame = pd.read_csv(out)
     assert list(frame.columns[:3]) == ["member_id", "score", "reasons"] and len(frame) == 30
     assert "title_id" not in frame.columns  # the new title's JSON gave no id
-    plain = invoke("target", "--title-id", "t001", "--top", 5, "--db", db, "--out", tmp_path / "t001.csv")
+    plain = invoke(
+        "target", "--title-id", "t001", "--top", 5, "--db", db, "--out", tmp_path / "t001.csv"
+    )
     assert plain.exit_code == 0 and "audience of 5 members" in plain.stdout
     # the file names its title, so `halqa audience-export` records it for `halqa lift`
     assert set(pd.read_csv(tmp_path / "t001.csv")["title_id"]) == {"t001"}
@@ -49,7 +61,9 @@ def test_target_json_and_out_keep_scripts(world_db, tmp_path):
 def test_bad_input_is_one_line_exit_2(world_db, tmp_path):
     db, _ = world_db
     title = tmp_path / "bad.json"
-    title.write_text(json.dumps({"name": "x", "kind": "film", "genres": ["comdy"], "language": "ary"}))
+    title.write_text(
+        json.dumps({"name": "x", "kind": "film", "genres": ["comdy"], "language": "ary"})
+    )
     res = invoke("target", "--title", title, "--db", db)
     assert res.exit_code == 2 and "unknown genre 'comdy' (did you mean 'comedy'?)" in res.output
     assert "Traceback" not in res.output
@@ -71,23 +85,63 @@ def test_lookalike_export_and_lift_round_trip(world_db, tmp_path):
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["expansion"]["size"] == 150
     exported = tmp_path / "exposed.csv"
-    res = invoke("audience-export", grown, "--campaign", "autumn", "--holdout", 0.3, "--hash-salt", "s3cret-salt",
-                 "--title-id", "t002", "--out", exported, "--json", "--db", db)
+    res = invoke(
+        "audience-export",
+        grown,
+        "--campaign",
+        "autumn",
+        "--holdout",
+        0.3,
+        "--hash-salt",
+        "s3cret-salt",
+        "--title-id",
+        "t002",
+        "--out",
+        exported,
+        "--json",
+        "--db",
+        db,
+    )
     assert res.exit_code == 0, res.output
     info = json.loads(res.stdout)
     assert info["exposed"] + info["holdout"] == 150 and info["hashed"]
     assert not set(pd.read_csv(exported).member_hash) & set(members.member_id)
     with Store.open(db) as store:
         exposed = store.df("SELECT member_id FROM audience_exports WHERE grp = 'exposed'").member_id
-        insert(store, "events", pd.DataFrame({"member_id": exposed[:40], "title_id": "t002", "event_type": "play",
-                                              "ts": datetime.now() + timedelta(hours=1), "value": 1.0}))
+        insert(
+            store,
+            "events",
+            pd.DataFrame(
+                {
+                    "member_id": exposed[:40],
+                    "title_id": "t002",
+                    "event_type": "play",
+                    "ts": datetime.now() + timedelta(hours=1),
+                    "value": 1.0,
+                }
+            ),
+        )
     res = invoke("lift", "--campaign", "autumn", "--json", "--db", db)
     assert res.exit_code == 0, res.output
     lift = json.loads(res.stdout)
     assert lift["groups"]["exposed"]["converted"] == 40 and lift["lift"]["absolute_lift"] > 0
-    assert invoke("lift", "--campaign", "autum", "--db", db).output.count("did you mean 'autumn'") == 1
-    window = json.loads(invoke("lift", "--campaign", "autumn", "--since", "2020-01-01", "--until", "2020-02-01",
-                               "--json", "--db", db).stdout)
+    assert (
+        invoke("lift", "--campaign", "autum", "--db", db).output.count("did you mean 'autumn'") == 1
+    )
+    window = json.loads(
+        invoke(
+            "lift",
+            "--campaign",
+            "autumn",
+            "--since",
+            "2020-01-01",
+            "--until",
+            "2020-02-01",
+            "--json",
+            "--db",
+            db,
+        ).stdout
+    )
     assert window["groups"]["exposed"]["converted"] == 0 and "no conversions" in window["note"]
     bad = invoke("lift", "--campaign", "autumn", "--since", "yesterday", "--db", db)
     assert bad.exit_code == 2 and "not an ISO date" in bad.output

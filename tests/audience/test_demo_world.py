@@ -24,12 +24,17 @@ def found(tmp_path_factory):
         result = target_releases(store, dict(world.new_releases), top=100)
         result["planted"] = world.planted
         # Who really listens to the Amazigh pop already in the catalogue: the audience to match.
-        result["truth"] = dict(zip(("speakers", "language_or_region"), store.rows(f"""
+        result["truth"] = dict(
+            zip(
+                ("speakers", "language_or_region"),
+                store.rows(f"""
             WITH listeners AS (SELECT DISTINCT member_id FROM events_marketing e JOIN titles t USING (title_id)
                                WHERE list_contains(t.genres, 'amazigh-pop'))
             SELECT avg(list_has_any(m.languages, ['zgh', 'shi', 'tzm', 'rif'])::INT),
                    avg((list_has_any(m.languages, ['zgh', 'shi', 'tzm', 'rif']) OR m.region IN {FOND})::INT)
-            FROM listeners JOIN members_marketing m USING (member_id)""")[0]))
+            FROM listeners JOIN members_marketing m USING (member_id)""")[0],
+            )
+        )
         return result
 
 
@@ -64,6 +69,10 @@ def test_the_scan_finds_the_planted_fans_first(found):
     assert amazigh[0]["segment"] in fans, amazigh[:3]
     assert {"region=souss-massa", "language=zgh", "watched=ahwash"} <= fans
     assert not {"region=casablanca-settat", "watched=comedy"} & fans
-    assert ramadan[0]["segment"] in planted_fans(found["planted"], ["ramadan-sitcom", "comedy"]), ramadan[:3]
+    assert ramadan[0]["segment"] in planted_fans(found["planted"], ["ramadan-sitcom", "comedy"]), (
+        ramadan[:3]
+    )
     assert all(s["ratio_low"] <= s["ratio"] for s in amazigh + ramadan)
-    assert [s["ratio_low"] for s in amazigh] == sorted((s["ratio_low"] for s in amazigh), reverse=True)
+    assert [s["ratio_low"] for s in amazigh] == sorted(
+        (s["ratio_low"] for s in amazigh), reverse=True
+    )

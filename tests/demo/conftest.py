@@ -12,7 +12,12 @@ import pytest
 from halqa.demo import World, generate_world
 
 # HALQA_DEMO_SEED=n runs the same checks on another seed (they must hold for any seed)
-SMALL = {"seed": int(os.environ.get("HALQA_DEMO_SEED", "7")), "members": 2_000, "titles": 600, "events": 150_000}
+SMALL = {
+    "seed": int(os.environ.get("HALQA_DEMO_SEED", "7")),
+    "members": 2_000,
+    "titles": 600,
+    "events": 150_000,
+}
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +38,9 @@ def con(world: World) -> duckdb.DuckDBPyConnection:
     out = world.out_dir
     c.sql(f"CREATE TABLE events AS SELECT * FROM read_parquet('{out}/events/*.parquet')")
     for name in ("titles", "members", "creators"):
-        c.sql(f"CREATE TABLE {name} AS SELECT * FROM read_csv('{out}/{name}.csv', all_varchar=true, header=true)")
+        c.sql(
+            f"CREATE TABLE {name} AS SELECT * FROM read_csv('{out}/{name}.csv', all_varchar=true, header=true)"
+        )
     # every play with the member's segment and the title's first genre; episodes keep their series id
     c.sql("""CREATE TABLE plays AS
              SELECT e.*, m.age_band, m.region, m.languages, string_split(t.genres, '|')[1] AS genre, t.kind,

@@ -20,10 +20,16 @@ def test_demo_json_end_to_end_and_rerun_does_not_duplicate(tmp_path):
     result = runner.invoke(app, ["demo", "--out", str(out), *TINY, "--json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)  # exactly one JSON object on stdout
-    assert summary["ingest"]["events"] == {**summary["ingest"]["events"], "accepted": 20000, "rejected": 0,
-                                           "duplicates": 0}
-    assert all(summary["ingest"][t]["rejected"] == 0 and summary["ingest"][t]["created"] == 0
-               for t in ("creators", "titles", "members"))
+    assert summary["ingest"]["events"] == {
+        **summary["ingest"]["events"],
+        "accepted": 20000,
+        "rejected": 0,
+        "duplicates": 0,
+    }
+    assert all(
+        summary["ingest"][t]["rejected"] == 0 and summary["ingest"][t]["created"] == 0
+        for t in ("creators", "titles", "members")
+    )
     assert summary["failed_steps"] == []
     steps = summary["steps"]
     assert steps["generation_summary"]["rising"]["genre"] == "trap"
@@ -50,12 +56,17 @@ def test_demo_json_end_to_end_and_rerun_does_not_duplicate(tmp_path):
 def test_a_named_store_is_added_to_idempotently(tmp_path):
     db = tmp_path / "mine.duckdb"
     for _ in range(2):
-        result = runner.invoke(app, ["demo", "--out", str(tmp_path / "d"), "--db", str(db), *TINY, *OWN_STEPS,
-                                     "--json"])
+        result = runner.invoke(
+            app,
+            ["demo", "--out", str(tmp_path / "d"), "--db", str(db), *TINY, *OWN_STEPS, "--json"],
+        )
         assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert list(summary["steps"]) == ["generation_summary", "ingestion_summary"]
-    assert summary["ingest"]["events"]["accepted"] == 0 and summary["ingest"]["events"]["duplicates"] == 20000
+    assert (
+        summary["ingest"]["events"]["accepted"] == 0
+        and summary["ingest"]["events"]["duplicates"] == 20000
+    )
     with Store.open(db, read_only=True) as store:
         assert store.counts()["events"] == 20000
 

@@ -17,5 +17,7 @@ def test_title_names_are_distinct(world: World):
     # a clash resolved by the year keeps the translations in step with the name
     suffixed = titles[titles["name"].str.contains(r" \(\d{4}(, \d+)?\)$")]
     for _, row in suffixed.iterrows():
-        suffix = row["name"][row["name"].rindex(" ("):]
-        assert all(row[c].endswith(suffix) for c in titles.columns if c.startswith("name_") and row[c])
+        suffix = row["name"][row["name"].rindex(" (") :]
+        assert all(
+            row[c].endswith(suffix) for c in titles.columns if c.startswith("name_") and row[c]
+        )

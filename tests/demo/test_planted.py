@@ -11,7 +11,9 @@ AMAZIGH = ("ahwash", "rways", "amazigh-pop", "ahidous", "imdyazen", "rif")
 
 
 def share(con, where: str, genre_sql: str) -> tuple[float, int]:
-    n, hits = con.sql(f"SELECT count(*), count(*) FILTER ({genre_sql}) FROM plays WHERE {where}").fetchall()[0]
+    n, hits = con.sql(
+        f"SELECT count(*), count(*) FILTER ({genre_sql}) FROM plays WHERE {where}"
+    ).fetchall()[0]
     return hits / n, n
 
 
@@ -60,10 +62,16 @@ def test_amazigh_music_is_stronger_in_souss_and_among_amazigh_speakers(con):
 
 def test_rap_and_trap_lean_young_and_andalusi_leans_old(con):
     young, _ = share(con, "kind = 'track' AND age_band = '18-24'", "genre IN ('rap', 'trap')")
-    old, _ = share(con, "kind = 'track' AND age_band IN ('45-54', '55+')", "genre IN ('rap', 'trap')")
+    old, _ = share(
+        con, "kind = 'track' AND age_band IN ('45-54', '55+')", "genre IN ('rap', 'trap')"
+    )
     assert young > 2 * old
-    young_a, _ = share(con, "kind = 'track' AND age_band = '18-24'", "genre IN ('andalusi', 'malhun')")
-    old_a, _ = share(con, "kind = 'track' AND age_band IN ('45-54', '55+')", "genre IN ('andalusi', 'malhun')")
+    young_a, _ = share(
+        con, "kind = 'track' AND age_band = '18-24'", "genre IN ('andalusi', 'malhun')"
+    )
+    old_a, _ = share(
+        con, "kind = 'track' AND age_band IN ('45-54', '55+')", "genre IN ('andalusi', 'malhun')"
+    )
     assert old_a > 2 * young_a
 
 
@@ -73,7 +81,9 @@ def test_ramadan_periods_follow_the_hijri_calendar(planted):
     for year, period in periods.items():
         first = Hijri(year, 9, 1).to_gregorian()
         assert period["start"] == f"{first.year:04d}-{first.month:02d}-{first.day:02d}"
-    assert periods[1446]["start"].startswith("2025-03") and periods[1447]["start"].startswith("2026-02")
+    assert periods[1446]["start"].startswith("2025-03") and periods[1447]["start"].startswith(
+        "2026-02"
+    )
 
 
 def test_ramadan_series_surge_inside_each_ramadan_in_the_evening(con, planted):
@@ -81,12 +91,20 @@ def test_ramadan_series_surge_inside_each_ramadan_in_the_evening(con, planted):
         ids = planted["ramadan"]["series"][str(period["hijri_year"])]
         assert ids, "every Ramadan in the window has new series"
         inside = f"ts >= DATE '{period['start']}' AND ts < DATE '{period['end']}' + INTERVAL 1 DAY"
-        outside = (f"ts >= DATE '{period['start']}' - INTERVAL 90 DAY AND ts < DATE '{period['start']}'"
-                   f" OR ts >= DATE '{period['end']}' + INTERVAL 30 DAY AND ts < DATE '{period['end']}' + INTERVAL 120 DAY")
+        outside = (
+            f"ts >= DATE '{period['start']}' - INTERVAL 90 DAY AND ts < DATE '{period['start']}'"
+            f" OR ts >= DATE '{period['end']}' + INTERVAL 30 DAY AND ts < DATE '{period['end']}' + INTERVAL 120 DAY"
+        )
         in_series = f"series_id IN ({', '.join(repr(i) for i in ids)})"
-        daily_in = con.sql(f"SELECT count(*) / {period['days']} FROM plays WHERE {in_series} AND ({inside})").fetchall()[0][0]
-        all_series_in = con.sql(f"SELECT count(*) FROM plays WHERE genre = 'ramadan-sitcom' AND ({inside})").fetchall()[0][0]
-        all_series_out = con.sql(f"SELECT count(*) FROM plays WHERE genre = 'ramadan-sitcom' AND ({outside})").fetchall()[0][0]
+        daily_in = con.sql(
+            f"SELECT count(*) / {period['days']} FROM plays WHERE {in_series} AND ({inside})"
+        ).fetchall()[0][0]
+        all_series_in = con.sql(
+            f"SELECT count(*) FROM plays WHERE genre = 'ramadan-sitcom' AND ({inside})"
+        ).fetchall()[0][0]
+        all_series_out = con.sql(
+            f"SELECT count(*) FROM plays WHERE genre = 'ramadan-sitcom' AND ({outside})"
+        ).fetchall()[0][0]
         assert all_series_in / period["days"] > 5 * all_series_out / 180
         assert daily_in > 3
         # Morocco is on UTC+0 during Ramadan: after-iftar hours 19-23 local are 19-23 UTC
@@ -104,8 +122,10 @@ def test_gnawa_peaks_in_june_nationwide_and_most_in_marrakech_safi(con, planted)
     assert s[(True, False)] > 1.6 * s[(False, False)]
     assert s[(True, True)] / s[(False, True)] > s[(True, False)] / s[(False, False)]
     for year in (2025, 2026):
-        monthly = dict(con.sql(f"""SELECT month(ts), avg(CASE WHEN genre = 'gnawa' THEN 1.0 ELSE 0 END)
-                                   FROM plays WHERE kind = 'track' AND year(ts) = {year} GROUP BY 1""").fetchall())
+        monthly = dict(
+            con.sql(f"""SELECT month(ts), avg(CASE WHEN genre = 'gnawa' THEN 1.0 ELSE 0 END)
+                                   FROM plays WHERE kind = 'track' AND year(ts) = {year} GROUP BY 1""").fetchall()
+        )
         assert max(monthly, key=monthly.get) == 6
 
 
@@ -113,12 +133,14 @@ def test_emerging_moroccan_artists_grow_month_over_month(con, planted):
     artists = planted["emerging_artists"]
     assert len(artists) >= 4
     ids = [a["creator_id"] for a in artists]
-    creators = dict(con.sql("SELECT creator_id, debut_year FROM creators WHERE country = 'MA'").fetchall())
+    creators = dict(
+        con.sql("SELECT creator_id, debut_year FROM creators WHERE country = 'MA'").fetchall()
+    )
     end_year = int(planted["scale"]["end"][:4])
     emerging_by_debut = {c for c, y in creators.items() if int(y) >= end_year - 1}
     assert emerging_by_debut == set(ids)  # "emerging" is a query on debut_year, not a guess
     monthly = con.sql(f"""SELECT date_trunc('month', ts) AS m, count(DISTINCT member_id) AS listeners
-                          FROM plays WHERE creator_ids IN ({', '.join(repr(i) for i in ids)})
+                          FROM plays WHERE creator_ids IN ({", ".join(repr(i) for i in ids)})
                           GROUP BY 1 ORDER BY 1""").fetchall()
     listeners = [n for _, n in monthly][1:-1]  # drop the partial first and last months
     assert len(listeners) >= 6
@@ -129,6 +151,11 @@ def test_emerging_moroccan_artists_grow_month_over_month(con, planted):
 
 
 def test_popularity_has_a_long_tail(con):
-    counts = [n for (n,) in con.sql("SELECT count(*) FROM plays GROUP BY title_id ORDER BY 1 DESC").fetchall()]
+    counts = [
+        n
+        for (n,) in con.sql(
+            "SELECT count(*) FROM plays GROUP BY title_id ORDER BY 1 DESC"
+        ).fetchall()
+    ]
     top = sum(counts[: max(1, len(counts) // 10)])
     assert top > 0.3 * sum(counts)  # the top 10% of titles take far more than 10% of plays

@@ -34,8 +34,25 @@ def _free_port() -> int:
 @pytest.mark.slow
 def test_demo_with_serve_prints_the_address_and_serves_the_dashboard(tmp_path):
     port = _free_port()
-    cmd = [sys.executable, "-m", "halqa.cli.main", "demo", "--out", str(tmp_path / "w"), "--members", "600",
-           "--titles", "150", "--events", "20000", "--step", "generation_summary", "--serve", "--port", str(port)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "halqa.cli.main",
+        "demo",
+        "--out",
+        str(tmp_path / "w"),
+        "--members",
+        "600",
+        "--titles",
+        "150",
+        "--events",
+        "20000",
+        "--step",
+        "generation_summary",
+        "--serve",
+        "--port",
+        str(port),
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         address = None

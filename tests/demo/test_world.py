@@ -25,20 +25,38 @@ def digest(path) -> str:
 def test_exact_event_count_streamed_in_parts_with_canonical_columns(world, con):
     assert len(world.events) >= 3  # streamed chunk by chunk
     assert sum(pq.ParquetFile(p).metadata.num_rows for p in world.events) == SMALL["events"]
-    assert pq.read_schema(world.events[0]).names == [c for c in ENTITY_TABLES["events"].column_names if c != "ingest_id"]
+    assert pq.read_schema(world.events[0]).names == [
+        c for c in ENTITY_TABLES["events"].column_names if c != "ingest_id"
+    ]
     start, end = con.sql("SELECT min(ts), max(ts) FROM events").fetchall()[0]
     assert str(start) >= "2024-11-01" and str(end) < "2026-11-01"
     # the natural key never repeats, so an ingest stores every generated event
-    assert con.sql("SELECT count(*) FROM (SELECT DISTINCT member_id, title_id, event_type, ts FROM events)"
-                   ).fetchall()[0][0] == SMALL["events"]
+    assert (
+        con.sql(
+            "SELECT count(*) FROM (SELECT DISTINCT member_id, title_id, event_type, ts FROM events)"
+        ).fetchall()[0][0]
+        == SMALL["events"]
+    )
     types = dict(con.sql("SELECT event_type, count(*) FROM events GROUP BY 1").fetchall())
     assert set(types) <= set(taxonomy.EVENT_TYPES)
-    assert {"play", "listen", "complete", "like", "skip", "share", "add_to_list", "rate"} <= set(types)
-    assert con.sql("SELECT min(value), max(value) FROM events WHERE event_type = 'rate'").fetchall()[0] == (1.0, 5.0)
-    assert con.sql("SELECT max(value) FROM events WHERE event_type = 'complete'").fetchall()[0][0] <= 1.0
+    assert {"play", "listen", "complete", "like", "skip", "share", "add_to_list", "rate"} <= set(
+        types
+    )
+    assert con.sql(
+        "SELECT min(value), max(value) FROM events WHERE event_type = 'rate'"
+    ).fetchall()[0] == (1.0, 5.0)
+    assert (
+        con.sql("SELECT max(value) FROM events WHERE event_type = 'complete'").fetchall()[0][0]
+        <= 1.0
+    )
     # every event points at a member and a title that exist
-    assert con.sql("SELECT count(*) FROM events WHERE member_id NOT IN (SELECT member_id FROM members) "
-                   "OR title_id NOT IN (SELECT title_id FROM titles)").fetchall()[0][0] == 0
+    assert (
+        con.sql(
+            "SELECT count(*) FROM events WHERE member_id NOT IN (SELECT member_id FROM members) "
+            "OR title_id NOT IN (SELECT title_id FROM titles)"
+        ).fetchall()[0][0]
+        == 0
+    )
 
 
 def test_same_seed_same_bytes_other_seed_other_world(world, tmp_path):
@@ -64,8 +82,10 @@ def _scripts(text: str) -> set[str]:
 
 
 def test_names_are_in_their_own_script(con):
-    rows = con.sql("SELECT original_language, name, \"name_zgh-Latn\", name_fr FROM titles "
-                   "WHERE kind IN ('film', 'track', 'series')").fetchall()
+    rows = con.sql(
+        'SELECT original_language, name, "name_zgh-Latn", name_fr FROM titles '
+        "WHERE kind IN ('film', 'track', 'series')"
+    ).fetchall()
     by_lang: dict[str, list[str]] = {}
     for lang, name, _, _ in rows:
         by_lang.setdefault(lang, []).append(name)
@@ -84,13 +104,19 @@ def test_audience_shape_follows_the_brief(con):
     assert max(regions, key=regions.get) == "casablanca-settat"
     ages = dict(con.sql("SELECT age_band, count(*) FROM members GROUP BY 1").fetchall())
     assert (ages["18-24"] + ages["25-34"]) / sum(ages.values()) > 0.45
-    consent = con.sql("SELECT avg((consent_analytics = 'true')::INT), avg((consent_personalisation = 'true')::INT), "
-                      "avg((consent_marketing = 'true')::INT) FROM members").fetchall()[0]
+    consent = con.sql(
+        "SELECT avg((consent_analytics = 'true')::INT), avg((consent_personalisation = 'true')::INT), "
+        "avg((consent_marketing = 'true')::INT) FROM members"
+    ).fetchall()[0]
     assert 0.8 < consent[0] < 0.9 and 0.75 < consent[1] < 0.85 and 0.5 < consent[2] < 0.6
-    souss_amazigh = con.sql("SELECT avg(regexp_matches(languages, 'zgh|shi')::INT) FROM members "
-                            "WHERE region = 'souss-massa'").fetchall()[0][0]
-    casa_amazigh = con.sql("SELECT avg(regexp_matches(languages, 'zgh|shi')::INT) FROM members "
-                           "WHERE region = 'casablanca-settat'").fetchall()[0][0]
+    souss_amazigh = con.sql(
+        "SELECT avg(regexp_matches(languages, 'zgh|shi')::INT) FROM members "
+        "WHERE region = 'souss-massa'"
+    ).fetchall()[0][0]
+    casa_amazigh = con.sql(
+        "SELECT avg(regexp_matches(languages, 'zgh|shi')::INT) FROM members "
+        "WHERE region = 'casablanca-settat'"
+    ).fetchall()[0][0]
     assert souss_amazigh > 0.45 > 0.15 > casa_amazigh
     cities = {r.id: set(r.cities) for r in taxonomy.REGIONS}
     for region, city in con.sql("SELECT DISTINCT region, city FROM members").fetchall():
@@ -100,21 +126,28 @@ def test_audience_shape_follows_the_brief(con):
 def test_catalogue_has_the_kinds_and_structure_of_the_brief(con):
     kinds = dict(con.sql("SELECT kind, count(*) FROM titles GROUP BY 1").fetchall())
     assert {"film", "series", "season", "episode", "track", "album", "podcast"} <= set(kinds)
-    orphans = con.sql("SELECT count(*) FROM titles WHERE parent_id IS NOT NULL "
-                      "AND parent_id NOT IN (SELECT title_id FROM titles)").fetchall()[0][0]
+    orphans = con.sql(
+        "SELECT count(*) FROM titles WHERE parent_id IS NOT NULL "
+        "AND parent_id NOT IN (SELECT title_id FROM titles)"
+    ).fetchall()[0][0]
     assert orphans == 0
     known = {t.id for t in taxonomy.MUSIC_GENRES + taxonomy.SCREEN_GENRES}
     genres = {g for (gs,) in con.sql("SELECT genres FROM titles").fetchall() for g in gs.split("|")}
     assert genres <= known and "ramadan-sitcom" in genres and "ahwash" in genres
-    music_ma = con.sql("SELECT avg((country = 'MA')::INT) FROM titles WHERE kind = 'track'").fetchall()[0][0]
+    music_ma = con.sql(
+        "SELECT avg((country = 'MA')::INT) FROM titles WHERE kind = 'track'"
+    ).fetchall()[0][0]
     assert music_ma > 0.8
     # A few foreign films are licensed for five regions only; nothing else is restricted.
-    restricted = con.sql("SELECT kind, country, available_regions FROM titles "
-                         "WHERE available_regions IS NOT NULL").fetchall()
+    restricted = con.sql(
+        "SELECT kind, country, available_regions FROM titles WHERE available_regions IS NOT NULL"
+    ).fetchall()
     assert restricted, "the generator licenses some foreign films for a few regions"
     for kind, country, regions in restricted:
         assert kind == "film" and country != "MA"
-        assert len(set(regions.split("|"))) == 5 and set(regions.split("|")) <= set(taxonomy.REGION_IDS)
+        assert len(set(regions.split("|"))) == 5 and set(regions.split("|")) <= set(
+            taxonomy.REGION_IDS
+        )
 
 
 def test_members_have_latent_tastes_that_beat_popularity(con):
@@ -128,7 +161,9 @@ def test_members_have_latent_tastes_that_beat_popularity(con):
     shape = (len(members), len(items))
 
     def binary(mask):
-        return (sparse.csr_matrix((np.ones(mask.sum()), (r[mask], c[mask])), shape=shape) > 0).astype(float)
+        return (
+            sparse.csr_matrix((np.ones(mask.sum()), (r[mask], c[mask])), shape=shape) > 0
+        ).astype(float)
 
     x, held = binary(train_mask), binary(~train_mask)
     held = (held - held.multiply(x)).tocsr()  # only titles the member did not play in training
@@ -157,8 +192,14 @@ def test_new_releases_are_new_and_load_as_target_titles(world, con, planted):
     ramadan = json.loads(world.new_releases["ramadan_series"].read_text(encoding="utf-8"))
     assert amazigh["title_id"] not in stored and ramadan["title_id"] not in stored
     assert amazigh["language"] == "zgh" and amazigh["region"] == "souss-massa"
-    assert set(amazigh["genres"]) & {"ahwash", "amazigh-pop"} and _scripts(amazigh["name"]) == {"Tfng"}
-    assert ramadan["language"] == "ary" and "ramadan-sitcom" in ramadan["genres"] and ramadan["kind"] == "series"
+    assert set(amazigh["genres"]) & {"ahwash", "amazigh-pop"} and _scripts(amazigh["name"]) == {
+        "Tfng"
+    }
+    assert (
+        ramadan["language"] == "ary"
+        and "ramadan-sitcom" in ramadan["genres"]
+        and ramadan["kind"] == "series"
+    )
     canonical = set(ENTITY_TABLES["titles"].column_names) | {"language"}
     assert set(amazigh) <= canonical and set(ramadan) <= canonical
     assert planted["new_releases"]["amazigh_music"]["title"] == amazigh

@@ -23,7 +23,9 @@ def spark_master() -> str:
         pytest.skip("pyspark is not installed: pip install 'halqa[spark]'")
     if cluster.java_home() is None:
         pytest.skip("no Java on this machine: apt-get install openjdk-17-jre-headless")
-    if os.environ.get("HALQA_TEST_SPARK_MASTER"):  # e.g. local[2] while the cluster is busy with a benchmark
+    if os.environ.get(
+        "HALQA_TEST_SPARK_MASTER"
+    ):  # e.g. local[2] while the cluster is busy with a benchmark
         yield os.environ["HALQA_TEST_SPARK_MASTER"]
         return
     started = not cluster.status()["running"]
@@ -38,7 +40,9 @@ def spark_master() -> str:
 def spark(spark_master):
     from halqa.engines import spark as spark_engine
 
-    os.environ.setdefault("HALQA_SPARK_CORES_MAX", "1")  # two test processes share the 2-core worker
+    os.environ.setdefault(
+        "HALQA_SPARK_CORES_MAX", "1"
+    )  # two test processes share the 2-core worker
     session = spark_engine.session(spark_master, shuffle_partitions=2, conf=spark_engine.SMALL_DATA)
     yield session
     spark_engine.stop_sessions()
@@ -66,6 +70,8 @@ def movielens_world(movielens_dir, tmp_path_factory) -> tuple[Path, Path]:
 
     root = tmp_path_factory.mktemp("ml")
     with Store.open(root / "ml.duckdb") as store:
-        import_movielens(store, movielens_dir, consent=frozenset({"analytics", "personalisation", "marketing"}))
+        import_movielens(
+            store, movielens_dir, consent=frozenset({"analytics", "personalisation", "marketing"})
+        )
         export_lake(store, root / "lake")
     return root / "ml.duckdb", root / "lake"

@@ -6,7 +6,9 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from halqa.engines import QueryDef, duckdb as duck_engine, spark as spark_engine
+from halqa.engines import QueryDef
+from halqa.engines import duckdb as duck_engine
+from halqa.engines import spark as spark_engine
 from halqa.insights.queries import DEFINITIONS, SEGMENT_KEYS, STAGED_EVENTS, segment_events
 
 
@@ -30,15 +32,22 @@ def test_definition_transpiles_to_spark_sql_that_parses_back(name):
 def test_definition_runs_on_duckdb(store, name):
     query = DEFINITIONS[name]
     params = {f"seg_{k}": None for k in SEGMENT_KEYS} | {
-        "cur_start": dt.datetime(2026, 1, 1), "cur_end": dt.datetime(2026, 2, 1),
-        "base_start": dt.datetime(2025, 12, 1), "base_end": dt.datetime(2026, 1, 1), "target": "x", "region": None}
+        "cur_start": dt.datetime(2026, 1, 1),
+        "cur_end": dt.datetime(2026, 2, 1),
+        "base_start": dt.datetime(2025, 12, 1),
+        "base_end": dt.datetime(2026, 1, 1),
+        "target": "x",
+        "region": None,
+    }
     duck_engine.stage(store, STAGED_EVENTS, segment_events(), params)  # what per-item counts read
     df = duck_engine.run(store, query, params)
     assert list(df.columns)  # runs on the real schema (empty store)
     table = duck_engine.run(store, query, params, format="arrow")
     assert table.column_names == list(df.columns)
     duck_engine.unstage(store, STAGED_EVENTS)
-    assert not store.scalar(f"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{STAGED_EVENTS}'")
+    assert not store.scalar(
+        f"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{STAGED_EVENTS}'"
+    )
 
 
 def test_query_def_binds_only_its_parameters():

@@ -28,8 +28,10 @@ def test_confidences_summed_on_spark_are_the_dataset_matrix(spark, tiny_world):
         dataset = Dataset.from_store(source)
     with SparkStore(spark, lake_dir, cache=False) as store:
         frame = spark_als.confidence_frame(store, dataset).toPandas()
-    got = sp.csr_matrix((frame["weight"], (frame["member_idx"], frame["title_idx"])),
-                        shape=(dataset.n_members, dataset.n_titles))
+    got = sp.csr_matrix(
+        (frame["weight"], (frame["member_idx"], frame["title_idx"])),
+        shape=(dataset.n_members, dataset.n_titles),
+    )
     want = dataset.matrix()
     assert got.nnz == want.nnz > 1000
     assert (got != 0).toarray().tolist() == (want != 0).toarray().tolist()
@@ -46,9 +48,14 @@ def test_mllib_als_ranks_within_five_percent_of_implicit(spark_master, spark, mo
         dataset = Dataset.from_store(store)
     s = split(dataset, "member", 0.2)
     scores = {}
-    for name, model in (("implicit", ALS(**ALS_PARAMS)), ("mllib", SparkALS(master=spark_master, **ALS_PARAMS))):
+    for name, model in (
+        ("implicit", ALS(**ALS_PARAMS)),
+        ("mllib", SparkALS(master=spark_master, **ALS_PARAMS)),
+    ):
         fitted = model.fit(s.train)
-        scores[name] = score_lists(dense_recommend(fitted, s.members, 10), s, dataset, 10)["ndcg@10"]
+        scores[name] = score_lists(dense_recommend(fitted, s.members, 10), s, dataset, 10)[
+            "ndcg@10"
+        ]
     assert scores["implicit"] > 0.05  # a real model, not noise
     assert scores["mllib"] >= 0.95 * scores["implicit"], scores
 
@@ -61,9 +68,27 @@ def spark_trained(spark_master, spark, tiny_world, tmp_path_factory):
     copy = root / "store.duckdb"
     shutil.copy(db, copy)
     model_file = root / "als.pkl"
-    result = CliRunner().invoke(app, ["train", "--model", "als", "--engine", "spark", "--spark-master", spark_master,
-                                      "--db", str(copy), "--model-file", str(model_file), "--param", "factors=16",
-                                      "--param", "iterations=5", "--json"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "train",
+            "--model",
+            "als",
+            "--engine",
+            "spark",
+            "--spark-master",
+            spark_master,
+            "--db",
+            str(copy),
+            "--model-file",
+            str(model_file),
+            "--param",
+            "factors=16",
+            "--param",
+            "iterations=5",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     return copy, model_file, json.loads(result.stdout)
 
@@ -77,23 +102,62 @@ def test_spark_trained_model_is_a_halqa_model_that_recommends(spark_trained):
     member = model.dataset.members.external[0]
     lists = model.recommend([member], 5)
     assert len(lists) == 5 and lists["score"].is_monotonic_decreasing
-    cli = CliRunner().invoke(app, ["recommend", "--member", str(member), "--db", str(db), "--model-file",
-                                   str(model_file), "--json"])
+    cli = CliRunner().invoke(
+        app,
+        [
+            "recommend",
+            "--member",
+            str(member),
+            "--db",
+            str(db),
+            "--model-file",
+            str(model_file),
+            "--json",
+        ],
+    )
     assert cli.exit_code == 0, cli.output
-    assert [r["title_id"] for r in json.loads(cli.stdout)["recommendations"]][:5] == lists["title_id"].tolist()
+    assert [r["title_id"] for r in json.loads(cli.stdout)["recommendations"]][:5] == lists[
+        "title_id"
+    ].tolist()
 
 
-def test_recommend_all_on_spark_obeys_consent_and_hides_seen_titles(spark_master, spark_trained, tmp_path):
+def test_recommend_all_on_spark_obeys_consent_and_hides_seen_titles(
+    spark_master, spark_trained, tmp_path
+):
     db, model_file, _ = spark_trained
     with Store.open(db) as store:  # five members withdraw personalisation consent after training
-        withdrawn = [r[0] for r in store.rows("SELECT member_id FROM members_personalisation "
-                                              "ORDER BY member_id LIMIT 5")]
-        store.run(f"UPDATE members SET consent_personalisation = false WHERE member_id IN "
-                  f"({', '.join('?' for _ in withdrawn)})", withdrawn)
+        withdrawn = [
+            r[0]
+            for r in store.rows(
+                "SELECT member_id FROM members_personalisation ORDER BY member_id LIMIT 5"
+            )
+        ]
+        store.run(
+            f"UPDATE members SET consent_personalisation = false WHERE member_id IN "
+            f"({', '.join('?' for _ in withdrawn)})",
+            withdrawn,
+        )
     out = tmp_path / "recs.parquet"
-    result = CliRunner().invoke(app, ["recommend", "--all", "--engine", "spark", "--spark-master", spark_master,
-                                      "--db", str(db), "--model-file", str(model_file), "--out", str(out),
-                                      "-k", "5", "--json"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "recommend",
+            "--all",
+            "--engine",
+            "spark",
+            "--spark-master",
+            spark_master,
+            "--db",
+            str(db),
+            "--model-file",
+            str(model_file),
+            "--out",
+            str(out),
+            "-k",
+            "5",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     recs = pd.read_parquet(out)
     assert list(recs.columns) == ["member_id", "title_id", "rank", "score", "reason"]

@@ -18,12 +18,18 @@ from halqa.engines import lake
 def small_store(tmp_path):
     path = tmp_path / "s.duckdb"
     with Store.open(path) as store:
-        store.run("INSERT INTO members (member_id, age_band, consent_analytics, consent_personalisation) "
-                  "VALUES ('m1', '18-24', true, true), ('m2', '25-34', true, false)")
-        store.run("INSERT INTO titles (title_id, kind, name, genres) VALUES ('t1', 'film', 'ⵜⴰⵎⵓⵔⵜ', ['drama']), "
-                  "('t2', 'track', 'أغنية', ['chaabi'])")
-        store.run("INSERT INTO events (member_id, title_id, event_type, ts) VALUES "
-                  "('m1', 't1', 'play', TIMESTAMP '2026-03-01 23:30:00'), ('m2', 't2', 'listen', TIMESTAMP '2026-03-02 00:10:00')")
+        store.run(
+            "INSERT INTO members (member_id, age_band, consent_analytics, consent_personalisation) "
+            "VALUES ('m1', '18-24', true, true), ('m2', '25-34', true, false)"
+        )
+        store.run(
+            "INSERT INTO titles (title_id, kind, name, genres) VALUES ('t1', 'film', 'ⵜⴰⵎⵓⵔⵜ', ['drama']), "
+            "('t2', 'track', 'أغنية', ['chaabi'])"
+        )
+        store.run(
+            "INSERT INTO events (member_id, title_id, event_type, ts) VALUES "
+            "('m1', 't1', 'play', TIMESTAMP '2026-03-01 23:30:00'), ('m2', 't2', 'listen', TIMESTAMP '2026-03-02 00:10:00')"
+        )
     return path
 
 
@@ -36,8 +42,19 @@ def _one_line_error(result) -> str:
 
 def test_without_pyspark_the_spark_engine_says_what_to_install(small_store, monkeypatch):
     monkeypatch.setitem(sys.modules, "pyspark", None)  # import pyspark now fails
-    result = CliRunner().invoke(app, ["trends", "--db", str(small_store), "--engine", "spark",
-                                      "--spark-master", "local[1]", "--json"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "trends",
+            "--db",
+            str(small_store),
+            "--engine",
+            "spark",
+            "--spark-master",
+            "local[1]",
+            "--json",
+        ],
+    )
     assert "pip install 'halqa[spark]'" in _one_line_error(result)
     assert result.stdout == ""
 
@@ -45,7 +62,10 @@ def test_without_pyspark_the_spark_engine_says_what_to_install(small_store, monk
 def test_without_java_the_spark_engine_says_what_to_install(small_store, monkeypatch, tmp_path):
     monkeypatch.delenv("JAVA_HOME", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))  # no java on it
-    for args in (["trends", "--db", str(small_store)], ["train", "--model", "als", "--db", str(small_store)]):
+    for args in (
+        ["trends", "--db", str(small_store)],
+        ["train", "--model", "als", "--db", str(small_store)],
+    ):
         result = CliRunner().invoke(app, [*args, "--engine", "spark", "--spark-master", "local[1]"])
         assert "openjdk-17-jre-headless" in _one_line_error(result)
     monkeypatch.setenv("HALQA_SPARK_DIR", str(tmp_path / "state"))
@@ -54,7 +74,9 @@ def test_without_java_the_spark_engine_says_what_to_install(small_store, monkeyp
 
 def test_unknown_engine_is_refused(small_store, monkeypatch):
     monkeypatch.setenv("HALQA_ENGINE", "pandas")
-    assert "duckdb, spark" in _one_line_error(CliRunner().invoke(app, ["trends", "--db", str(small_store)]))
+    assert "duckdb, spark" in _one_line_error(
+        CliRunner().invoke(app, ["trends", "--db", str(small_store)])
+    )
 
 
 def test_spark_status_when_nothing_runs(monkeypatch, tmp_path):
@@ -75,19 +97,33 @@ def test_export_lake_layout_and_its_rules(small_store, tmp_path):
     manifest = json.loads(result.stdout)
     assert manifest["rows"]["events"] == 2 and manifest["layout"] == lake.LAYOUT_VERSION
     # partitioned by the UTC day of each event
-    assert sorted(p.name for p in (out / "events").iterdir()) == ["event_date=2026-03-01", "event_date=2026-03-02"]
+    assert sorted(p.name for p in (out / "events").iterdir()) == [
+        "event_date=2026-03-01",
+        "event_date=2026-03-02",
+    ]
     assert {p.name for p in out.glob("*.parquet")} == {f"{t}.parquet" for t in lake.TABLES}
     again = runner.invoke(app, ["export", "lake", str(out), "--db", str(small_store)])
     assert "--overwrite" in _one_line_error(again)
-    assert runner.invoke(app, ["export", "lake", str(out), "--db", str(small_store), "--overwrite"]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["export", "lake", str(out), "--db", str(small_store), "--overwrite"]
+        ).exit_code
+        == 0
+    )
     other = tmp_path / "photos"
     other.mkdir()
     (other / "a.jpg").write_bytes(b"x")
-    assert "not a halqa lake" in _one_line_error(runner.invoke(app, ["export", "lake", str(other), "--db",
-                                                                     str(small_store), "--overwrite"]))
+    assert "not a halqa lake" in _one_line_error(
+        runner.invoke(app, ["export", "lake", str(other), "--db", str(small_store), "--overwrite"])
+    )
     with lake.open_duckdb(out) as from_lake:
-        assert from_lake.rows("SELECT name FROM titles ORDER BY title_id") == [("ⵜⴰⵎⵓⵔⵜ",), ("أغنية",)]
-        assert from_lake.scalar("SELECT count(*) FROM events_personalisation") == 1  # m2 has not consented
+        assert from_lake.rows("SELECT name FROM titles ORDER BY title_id") == [
+            ("ⵜⴰⵎⵓⵔⵜ",),
+            ("أغنية",),
+        ]
+        assert (
+            from_lake.scalar("SELECT count(*) FROM events_personalisation") == 1
+        )  # m2 has not consented
         assert from_lake.scalar("SELECT count(*) FROM events_analytics") == 2
 
 

@@ -57,8 +57,14 @@ def mismatches(duck: Store, spark: SparkStore, params: dict) -> dict[str, str]:
     try:
         # Spark jobs of one session may run side by side: its per-query latency overlaps.
         with ThreadPoolExecutor(4) as pool:
-            on_spark = dict(zip(sorted(DEFINITIONS), pool.map(lambda n: engines.run(spark, DEFINITIONS[n], params),
-                                                               sorted(DEFINITIONS))))
+            on_spark = dict(
+                zip(
+                    sorted(DEFINITIONS),
+                    pool.map(
+                        lambda n: engines.run(spark, DEFINITIONS[n], params), sorted(DEFINITIONS)
+                    ),
+                )
+            )
         for name, query in sorted(DEFINITIONS.items()):
             a, b = engines.run(duck, query, params), on_spark[name]
             if list(a.columns) != list(b.columns):
@@ -68,8 +74,11 @@ def mismatches(duck: Store, spark: SparkStore, params: dict) -> dict[str, str]:
             if len(ra) != len(rb):
                 bad[name] = f"{len(ra)} rows on DuckDB, {len(rb)} on Spark"
             elif not all(_same(x, y) for r1, r2 in zip(ra, rb) for x, y in zip(r1, r2)):
-                first = next(i for i, (r1, r2) in enumerate(zip(ra, rb))
-                             if not all(_same(x, y) for x, y in zip(r1, r2)))
+                first = next(
+                    i
+                    for i, (r1, r2) in enumerate(zip(ra, rb))
+                    if not all(_same(x, y) for x, y in zip(r1, r2))
+                )
                 bad[name] = f"row {first}: {ra[first]} vs {rb[first]}"
     finally:
         for engine_store in (duck, spark):
@@ -78,7 +87,11 @@ def mismatches(duck: Store, spark: SparkStore, params: dict) -> dict[str, str]:
 
 
 def _params(**values) -> dict:
-    return {f"seg_{k}": None for k in SEGMENT_KEYS} | {"region": None, "debut_since": 2020, "target": None} | values
+    return (
+        {f"seg_{k}": None for k in SEGMENT_KEYS}
+        | {"region": None, "debut_since": 2020, "target": None}
+        | values
+    )
 
 
 def _day(d: str) -> dt.datetime:
@@ -88,31 +101,56 @@ def _day(d: str) -> dt.datetime:
 def test_every_definition_matches_on_the_demo_world(spark, tiny_world):
     db, lake_dir = tiny_world
     with Store.open(db, read_only=True) as duck, SparkStore(spark, lake_dir) as on_spark:
-        top_title = duck.scalar("SELECT title_id FROM events_analytics GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
-        creator = duck.scalar("SELECT creator_id FROM creators WHERE country = 'MA' ORDER BY 1 LIMIT 1")
+        top_title = duck.scalar(
+            "SELECT title_id FROM events_analytics GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+        )
+        creator = duck.scalar(
+            "SELECT creator_id FROM creators WHERE country = 'MA' ORDER BY 1 LIMIT 1"
+        )
         assert top_title and creator
-        windows = {"cur_start": _day("2026-09-01"), "cur_end": _day("2026-11-01"),
-                   "base_start": _day("2026-07-01"), "base_end": _day("2026-09-01")}
+        windows = {
+            "cur_start": _day("2026-09-01"),
+            "cur_end": _day("2026-11-01"),
+            "base_start": _day("2026-07-01"),
+            "base_end": _day("2026-09-01"),
+        }
         # an open language (a NULL parameter reaches array_contains) and a region for the supply
-        params = _params(seg_age_band="18-24", region="casablanca-settat", target=top_title, **windows)
+        params = _params(
+            seg_age_band="18-24", region="casablanca-settat", target=top_title, **windows
+        )
         assert mismatches(duck, on_spark, params) == {}
         # a set language: the typed parameter meets the list column
         size = DEFINITIONS["segment_size"]
         speakers = _params(seg_language="ary", **windows)
-        assert engines.run(on_spark, size, speakers).iloc[0, 0] == engines.run(duck, size, speakers).iloc[0, 0]
-        assert 0 < engines.run(duck, size, speakers).iloc[0, 0] < engines.run(duck, size, _params()).iloc[0, 0]
+        assert (
+            engines.run(on_spark, size, speakers).iloc[0, 0]
+            == engines.run(duck, size, speakers).iloc[0, 0]
+        )
+        assert (
+            0
+            < engines.run(duck, size, speakers).iloc[0, 0]
+            < engines.run(duck, size, _params()).iloc[0, 0]
+        )
         # fans of a creator (the run above asked about a title)
         fans = DEFINITIONS["fans_overlap_creator"]
         of_creator = _params(target=creator, **windows)
-        assert _rows(engines.run(on_spark, fans, of_creator)) == _rows(engines.run(duck, fans, of_creator))
+        assert _rows(engines.run(on_spark, fans, of_creator)) == _rows(
+            engines.run(duck, fans, of_creator)
+        )
 
 
 @pytest.mark.movielens
 def test_every_definition_matches_on_movielens(spark, movielens_world):
     db, lake_dir = movielens_world
     with Store.open(db, read_only=True) as duck, SparkStore(spark, lake_dir) as on_spark:
-        params = _params(seg_gender="F", target="50", cur_start=_day("1998-01-01"), cur_end=_day("1998-05-01"),
-                         base_start=_day("1997-09-01"), base_end=_day("1998-01-01"))
+        params = _params(
+            seg_gender="F",
+            target="50",
+            cur_start=_day("1998-01-01"),
+            cur_end=_day("1998-05-01"),
+            base_start=_day("1997-09-01"),
+            base_end=_day("1998-01-01"),
+        )
         assert mismatches(duck, on_spark, params) == {}
 
 
@@ -120,7 +158,9 @@ def test_lake_on_duckdb_reads_what_the_store_holds(tiny_world):
     db, lake_dir = tiny_world
     with Store.open(db, read_only=True) as store, lake.open_duckdb(lake_dir) as from_lake:
         for name in ("events_analytics", "members_personalisation", "titles", "creators"):
-            assert store.scalar(f"SELECT count(*) FROM {name}") == from_lake.scalar(f"SELECT count(*) FROM {name}")
+            assert store.scalar(f"SELECT count(*) FROM {name}") == from_lake.scalar(
+                f"SELECT count(*) FROM {name}"
+            )
         names = "SELECT name FROM titles ORDER BY title_id"
         assert store.rows(names) == from_lake.rows(names)  # Arabic and Tifinagh byte for byte
     manifest = lake.read_manifest(lake_dir)
@@ -135,8 +175,9 @@ def test_trends_json_is_the_same_on_the_cluster(spark_master, spark, tiny_world)
     base = ["trends", "--db", str(db), "--segment", "age_band=18-24", "--window", "8w", "--json"]
     duck = runner.invoke(app, base)
     on_cluster = runner.invoke(app, [*base, "--engine", "spark", "--spark-master", spark_master])
-    from_lake = runner.invoke(app, [*base, "--engine", "spark", "--spark-master", spark_master,
-                                    "--lake", str(lake_dir)])
+    from_lake = runner.invoke(
+        app, [*base, "--engine", "spark", "--spark-master", spark_master, "--lake", str(lake_dir)]
+    )
     assert duck.exit_code == 0, duck.output
     report = json.loads(duck.stdout)
     assert report["top"] and not report["suppressed"]

@@ -34,21 +34,39 @@ def good_rows(n: int, start: int = 0) -> list[str]:
 
 
 def stored_ts(store) -> list[int]:
-    return [r[0] for r in store.rows("SELECT epoch(ts)::BIGINT - 1700000000 FROM events ORDER BY ts")]
+    return [
+        r[0] for r in store.rows("SELECT epoch(ts)::BIGINT - 1700000000 FROM events ORDER BY ts")
+    ]
 
 
 def quarantined(store) -> dict[int, tuple[str | None, str]]:
-    return {line: (field, reason) for line, field, reason in
-            store.rows("SELECT line, field, reason FROM quarantine ORDER BY line")}
+    return {
+        line: (field, reason)
+        for line, field, reason in store.rows(
+            "SELECT line, field, reason FROM quarantine ORDER BY line"
+        )
+    }
 
 
 # -- line endings ----------------------------------------------------------------------------------
-@pytest.mark.parametrize("name, make", [
-    ("mixed LF and CRLF", lambda lines: "\r\n".join(lines[:4]) + "\n" + "\n".join(lines[4:]) + "\r\n"),
-    ("CRLF everywhere but one line", lambda lines: "\r\n".join(lines[:6]) + "\n" + "\r\n".join(lines[6:]) + "\r\n"),
-    ("CR only (old Mac)", lambda lines: "\r".join(lines) + "\r"),
-    ("a stray CR before one LF", lambda lines: "\n".join(lines[:3]) + "\r\r\n" + "\n".join(lines[3:]) + "\n"),
-])
+@pytest.mark.parametrize(
+    "name, make",
+    [
+        (
+            "mixed LF and CRLF",
+            lambda lines: "\r\n".join(lines[:4]) + "\n" + "\n".join(lines[4:]) + "\r\n",
+        ),
+        (
+            "CRLF everywhere but one line",
+            lambda lines: "\r\n".join(lines[:6]) + "\n" + "\r\n".join(lines[6:]) + "\r\n",
+        ),
+        ("CR only (old Mac)", lambda lines: "\r".join(lines) + "\r"),
+        (
+            "a stray CR before one LF",
+            lambda lines: "\n".join(lines[:3]) + "\r\r\n" + "\n".join(lines[3:]) + "\n",
+        ),
+    ],
+)
 def test_line_endings_never_cost_a_good_row(world, tmp_path, name, make):
     lines = [HEADER, *good_rows(9)]
     path = tmp_path / "events.csv"
@@ -58,7 +76,9 @@ def test_line_endings_never_cost_a_good_row(world, tmp_path, name, make):
     assert stored_ts(world) == list(range(9))
 
 
-def test_a_stray_cr_inside_a_value_rejects_that_row_alone_and_is_kept_byte_exact_in_quotes(world, tmp_path):
+def test_a_stray_cr_inside_a_value_rejects_that_row_alone_and_is_kept_byte_exact_in_quotes(
+    world, tmp_path
+):
     rows = good_rows(6)
     rows[2] = "m1,t1,pl\ray,1700000002,tv"  # line 4: the CR makes the event type unknown
     rows[4] = 'm2,t2,play,1700000004,"two\r\nlines"'  # line 6: quoted CRLF is data
@@ -82,7 +102,9 @@ def test_a_stray_cr_before_a_line_end_is_no_part_of_the_last_value(world, tmp_pa
     report = ingest_files(world, "events", [path])
     assert (report.rows, report.accepted, report.rejected) == (8, 8, 0)
     assert stored_ts(world) == list(range(8))
-    assert world.scalar("SELECT count(*) FROM members WHERE member_id LIKE '%' || chr(13) || '%'") == 0
+    assert (
+        world.scalar("SELECT count(*) FROM members WHERE member_id LIKE '%' || chr(13) || '%'") == 0
+    )
 
 
 # -- quoting ---------------------------------------------------------------------------------------
@@ -105,7 +127,11 @@ def test_a_quote_closed_by_a_stray_quote_lines_later_costs_only_the_first_line(w
     path.write_bytes(("\n".join([HEADER, *rows]) + "\n").encode())
     report = ingest_files(world, "events", [path])
     assert report.rows == 20 and 5 in quarantined(world)
-    assert len(stored_ts(world)) == report.accepted >= 18 and 4 in stored_ts(world) and 19 in stored_ts(world)
+    assert (
+        len(stored_ts(world)) == report.accepted >= 18
+        and 4 in stored_ts(world)
+        and 19 in stored_ts(world)
+    )
 
 
 def test_malformed_quoting_and_wrong_column_counts_are_named_by_line(world, tmp_path):
@@ -113,7 +139,9 @@ def test_malformed_quoting_and_wrong_column_counts_are_named_by_line(world, tmp_
     rows[1] = 'm1,"t1"x,play,1700000001,tv'  # line 3
     rows[5] = "m1,t1"  # line 7
     path = tmp_path / "events.csv"
-    path.write_bytes(("\r\n".join([HEADER, *rows[:4]]) + "\n" + "\n".join(rows[4:]) + "\n").encode())
+    path.write_bytes(
+        ("\r\n".join([HEADER, *rows[:4]]) + "\n" + "\n".join(rows[4:]) + "\n").encode()
+    )
     report = ingest_files(world, "events", [path])
     assert (report.accepted, report.rejected) == (6, 2)
     assert sorted(quarantined(world)) == [3, 7] and "columns" in quarantined(world)[7][1]
@@ -122,7 +150,12 @@ def test_malformed_quoting_and_wrong_column_counts_are_named_by_line(world, tmp_
 # -- sizes -----------------------------------------------------------------------------------------
 def test_a_row_over_2_mib_is_read_and_line_numbers_stay_true(world, tmp_path):
     big = "ⵣ" * (1024 * 1024)  # 3 MiB of Tifinagh in one value
-    lines = ["title_id,kind,name,synopsis_zgh", "big,film,Big," + big, "bad,opera,Bad,x", "small,film,Small,x"]
+    lines = [
+        "title_id,kind,name,synopsis_zgh",
+        "big,film,Big," + big,
+        "bad,opera,Bad,x",
+        "small,film,Small,x",
+    ]
     path = tmp_path / "titles.csv"
     path.write_bytes(("\n".join(lines) + "\n").encode())
     report = ingest_files(world, "titles", [path])
@@ -134,23 +167,36 @@ def test_a_row_over_2_mib_is_read_and_line_numbers_stay_true(world, tmp_path):
 def test_a_row_over_the_32_mib_limit_is_rejected_alone(world, tmp_path, monkeypatch):
     from halqa.ingest import textfile
 
-    monkeypatch.setattr(textfile, "MAX_ROW_BYTES", 1 << 20)  # the same rule at 1 MiB keeps the test fast
+    monkeypatch.setattr(
+        textfile, "MAX_ROW_BYTES", 1 << 20
+    )  # the same rule at 1 MiB keeps the test fast
     rows = good_rows(5)
     rows[1] = 'm1,t1,play,1700000001,"' + "x" * (2 << 20) + '"'
     path = tmp_path / "events.csv"
-    path.write_bytes(("\n".join([HEADER, *rows]) + "\r\n").encode())  # CRLF at the end: the repair pass
+    path.write_bytes(
+        ("\n".join([HEADER, *rows]) + "\r\n").encode()
+    )  # CRLF at the end: the repair pass
     report = ingest_files(world, "events", [path])
     assert (report.accepted, report.rejected) == (4, 1)
     assert list(quarantined(world)) == [3]
 
 
 # -- encodings -------------------------------------------------------------------------------------
-@pytest.mark.parametrize("codec, bom", [("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE),
-                                        ("utf-8", codecs.BOM_UTF8)])
+@pytest.mark.parametrize(
+    "codec, bom",
+    [
+        ("utf-16-le", codecs.BOM_UTF16_LE),
+        ("utf-16-be", codecs.BOM_UTF16_BE),
+        ("utf-8", codecs.BOM_UTF8),
+    ],
+)
 def test_utf16_and_bom_files_are_read_byte_exact(world, tmp_path, codec, bom):
     # Excel's "Unicode text": UTF-16 with a byte-order mark, tab-separated, CRLF.
-    lines = ["member_id\ttitle_id\tevent_type\tts\tdevice", f"m1\tt1\tplay\t1700000000\t{ARABIC}",
-             f"m2\tt2\tlisten\t1700000001\t{TIFINAGH}"]
+    lines = [
+        "member_id\ttitle_id\tevent_type\tts\tdevice",
+        f"m1\tt1\tplay\t1700000000\t{ARABIC}",
+        f"m2\tt2\tlisten\t1700000001\t{TIFINAGH}",
+    ]
     path = tmp_path / "events.txt"
     path.write_bytes(bom + "\r\n".join(lines).encode(codec) + "\r\n".encode(codec))
     report = ingest_files(world, "events", [path], fmt="tsv")
@@ -164,7 +210,9 @@ def test_a_latin1_header_is_refused_in_one_line_naming_line_1_and_the_byte(world
     with pytest.raises(DataError) as err:
         ingest_files(world, "members", [path])
     message = str(err.value)
-    assert str(path) in message and "line 1" in message and "0xE9" in message and "\n" not in message
+    assert (
+        str(path) in message and "line 1" in message and "0xE9" in message and "\n" not in message
+    )
     result = runner.invoke(app, ["ingest", "members", str(path), "--db", world.path])
     assert result.exit_code == 2 and "Traceback" not in result.output and "line 1" in result.output
 
@@ -175,27 +223,37 @@ def test_a_latin1_byte_in_a_row_rejects_that_line_and_encoding_reads_it(world, t
     report = ingest_files(world, "members", [path])
     assert (report.accepted, report.rejected) == (1, 1) and list(quarantined(world)) == [2]
     report = ingest_files(world, "members", [path], encoding="latin-1")
-    assert report.accepted == 1 and world.scalar("SELECT city FROM members WHERE member_id = 'm7'") == "Fès"
+    assert (
+        report.accepted == 1
+        and world.scalar("SELECT city FROM members WHERE member_id = 'm7'") == "Fès"
+    )
 
 
 # -- formats ---------------------------------------------------------------------------------------
 def test_formats_are_detected_by_content_not_by_name(world, tmp_path):
     parquet = tmp_path / "events.csv"  # a Parquet file with the wrong name
     con = duckdb.connect()
-    con.execute(f"COPY (SELECT 'm1' AS member_id, 't1' AS title_id, 'play' AS event_type, 1700000000 AS ts) "
-                f"TO '{parquet}' (FORMAT parquet)")
+    con.execute(
+        f"COPY (SELECT 'm1' AS member_id, 't1' AS title_id, 'play' AS event_type, 1700000000 AS ts) "
+        f"TO '{parquet}' (FORMAT parquet)"
+    )
     jsonl = tmp_path / "more.csv"
-    jsonl.write_text('{"member_id": "m2", "title_id": "t2", "event_type": "play", "ts": 1700000001}\n')
+    jsonl.write_text(
+        '{"member_id": "m2", "title_id": "t2", "event_type": "play", "ts": 1700000001}\n'
+    )
     report = ingest_files(world, "events", [parquet, jsonl])
     assert [f.format for f in report.files] == ["parquet", "jsonl"] and report.accepted == 2
 
 
-@pytest.mark.parametrize("name, content, expected", [
-    ("sheet.csv", "xlsx", "ZIP archive"),
-    ("blob.csv", b"\x00\x01\x02garbage\x00" * 50, "binary file"),
-    ("table.parquet", b"member_id,title_id\n", "named like Parquet but holds text"),
-    ("broken.csv.gz", b"\x1f\x8b\x08\x00not really gzip", "gzip"),
-])
+@pytest.mark.parametrize(
+    "name, content, expected",
+    [
+        ("sheet.csv", "xlsx", "ZIP archive"),
+        ("blob.csv", b"\x00\x01\x02garbage\x00" * 50, "binary file"),
+        ("table.parquet", b"member_id,title_id\n", "named like Parquet but holds text"),
+        ("broken.csv.gz", b"\x1f\x8b\x08\x00not really gzip", "gzip"),
+    ],
+)
 def test_unreadable_formats_are_one_line_exit_2(world, tmp_path, name, content, expected):
     path = tmp_path / name
     if content == "xlsx":
@@ -212,17 +270,30 @@ def test_unreadable_formats_are_one_line_exit_2(world, tmp_path, name, content, 
 
 def test_a_gzipped_file_with_mixed_line_endings_is_read(world, tmp_path):
     path = tmp_path / "events.csv.gz"
-    path.write_bytes(gzip.compress(("\r\n".join([HEADER, *good_rows(3)]) + "\n" + "\n".join(good_rows(3, 3))
-                                    + "\n").encode()))
+    path.write_bytes(
+        gzip.compress(
+            (
+                "\r\n".join([HEADER, *good_rows(3)]) + "\n" + "\n".join(good_rows(3, 3)) + "\n"
+            ).encode()
+        )
+    )
     report = ingest_files(world, "events", [path])
     assert (report.accepted, report.rejected) == (6, 0)
 
 
 def test_json_lines_with_crlf_mixes_and_utf16_are_read_line_for_line(world, tmp_path):
-    rows = [f'{{"member_id": "m1", "title_id": "t1", "event_type": "play", "ts": {1700000000 + i}}}' for i in range(4)]
-    rows[2] = '{"member_id": "m1", "title_id": "t1", "event_type": "play", "ts": 17000'  # line 3: broken
+    rows = [
+        f'{{"member_id": "m1", "title_id": "t1", "event_type": "play", "ts": {1700000000 + i}}}'
+        for i in range(4)
+    ]
+    rows[2] = (
+        '{"member_id": "m1", "title_id": "t1", "event_type": "play", "ts": 17000'  # line 3: broken
+    )
     path = tmp_path / "events.jsonl"
-    path.write_bytes(codecs.BOM_UTF16_LE + ("\r\n".join(rows[:2]) + "\n" + "\n".join(rows[2:])).encode("utf-16-le"))
+    path.write_bytes(
+        codecs.BOM_UTF16_LE
+        + ("\r\n".join(rows[:2]) + "\n" + "\n".join(rows[2:])).encode("utf-16-le")
+    )
     report = ingest_files(world, "events", [path])
     assert (report.accepted, report.rejected) == (3, 1) and list(quarantined(world)) == [3]
 
@@ -283,6 +354,9 @@ def test_no_hostile_file_prints_a_traceback(world, tmp_path):
         path.write_bytes(data)
         result = runner.invoke(app, ["ingest", "events", str(path), "--db", world.path, "--json"])
         assert result.exit_code in (0, 2), (name, result.output)
-        assert result.exception is None or isinstance(result.exception, SystemExit), (name, repr(result.exception))
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            name,
+            repr(result.exception),
+        )
         if result.exit_code == 2:
             assert name in result.output and "Traceback" not in result.output, (name, result.output)

@@ -13,22 +13,46 @@ SEGMENT = ["--segment", "age_band=18-24", "--segment", "region=casablanca-settat
 
 
 def _trends_json(world_path, by):
-    result = runner.invoke(app, ["trends", "--db", str(world_path), *SEGMENT, "--by", by,
-                                 "--as-of", str(world.RISING_AS_OF), "--json"])
+    result = runner.invoke(
+        app,
+        [
+            "trends",
+            "--db",
+            str(world_path),
+            *SEGMENT,
+            "--by",
+            by,
+            "--as-of",
+            str(world.RISING_AS_OF),
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
 
 def test_brief_figures_match_trends_output_and_charts_are_images(world_path, tmp_path):
     out = tmp_path / "brief.md"
-    result = runner.invoke(app, ["brief", "--db", str(world_path), *SEGMENT, "--as-of", str(world.RISING_AS_OF),
-                                 "--out", str(out), "--json"])
+    result = runner.invoke(
+        app,
+        [
+            "brief",
+            "--db",
+            str(world_path),
+            *SEGMENT,
+            "--as-of",
+            str(world.RISING_AS_OF),
+            "--out",
+            str(out),
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     text = out.read_text(encoding="utf-8")
 
     # Every [F#] cited in the prose exists in the Figures table, and every figure is cited.
-    table = dict(re.findall(r"^\| (F\d+) \| [^|]* \| [^|]* \| (.*) \|$", text, flags=re.M))
+    table = dict(re.findall(r"^\| (F\d+) \| [^|]* \| [^|]* \| (.*) \|$", text, flags=re.MULTILINE))
     prose = text.split("## Figures")[0]
     cited = set(re.findall(r"\[(F\d+)\]", prose))
     assert cited and cited == set(table)
@@ -44,7 +68,9 @@ def test_brief_figures_match_trends_output_and_charts_are_images(world_path, tmp
         if src.get("field") == "totals":
             row = report["totals"]
         elif src["list"] == "attributed_to_season":
-            row = next(r for r in report["season"]["attributed_to_season"] if r["item"] == src["item"])
+            row = next(
+                r for r in report["season"]["attributed_to_season"] if r["item"] == src["item"]
+            )
         else:
             row = next(r for r in report[src["list"]] if r["item"] == src["item"])
         for key, value in fig["values"].items():
@@ -53,7 +79,10 @@ def test_brief_figures_match_trends_output_and_charts_are_images(world_path, tmp
         checked += 1
     assert checked >= 8
     # The planted rising genre is what the brief reports as rising and suggests
-    assert "**Moroccan rap / hip-hop**: 128 plays" in prose or "Genre **Moroccan rap / hip-hop**" in prose
+    assert (
+        "**Moroccan rap / hip-hop**: 128 plays" in prose
+        or "Genre **Moroccan rap / hip-hop**" in prose
+    )
     assert "## Suggested directions" in text and "Genre: **Moroccan rap / hip-hop**" in prose
 
     pngs = summary["charts"]
@@ -70,9 +99,24 @@ def test_brief_figures_match_trends_output_and_charts_are_images(world_path, tmp
 
 def test_brief_of_a_suppressed_segment_has_no_numbers(world_path, tmp_path):
     out = tmp_path / "small.md"
-    result = runner.invoke(app, ["brief", "--db", str(world_path), "--segment", "gender=X", "--as-of",
-                                 str(world.RISING_AS_OF), "--out", str(out), "--json"])
+    result = runner.invoke(
+        app,
+        [
+            "brief",
+            "--db",
+            str(world_path),
+            "--segment",
+            "gender=X",
+            "--as-of",
+            str(world.RISING_AS_OF),
+            "--out",
+            str(out),
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
-    assert "suppressed" in text and not re.search(r"\d", text.split("\n", 1)[1].replace("10 members", ""))
+    assert "suppressed" in text and not re.search(
+        r"\d", text.split("\n", 1)[1].replace("10 members", "")
+    )
     assert json.loads(result.stdout)["charts"] == []

@@ -16,8 +16,11 @@ from halqa.demo.run import build_store
 from halqa.insights import charts
 from halqa.insights.brief import write_brief
 
-SEGMENTS = ([f"age_band={band}" for band in taxonomy.AGE_BANDS] + [f"region={r.id}" for r in taxonomy.REGIONS]
-            + [f"gender={g}" for g in ("F", "M", "X")])
+SEGMENTS = (
+    [f"age_band={band}" for band in taxonomy.AGE_BANDS]
+    + [f"region={r.id}" for r in taxonomy.REGIONS]
+    + [f"gender={g}" for g in ("F", "M", "X")]
+)
 
 
 @pytest.fixture(scope="module")
@@ -46,10 +49,18 @@ def test_brief_is_written_for_every_segment(demo_store, tmp_path, segment, monke
     prose = text.split("## Figures")[0]
     cited = set(re.findall(r"\[(F\d+)\]", prose))
     assert cited == {f["id"] for f in result["figures"]}  # every claim cites a figure that exists
-    assert not re.search(r"\b(nan|None|null)\b", prose), "a missing value was printed as a word of code"
+    assert not re.search(r"\b(nan|None|null)\b", prose), (
+        "a missing value was printed as a word of code"
+    )
     # The suggested length is the best completion among the cited length buckets.
-    lengths = [f for f in result["figures"] if f["source"] == {**f["source"], "report": "engagement", "by": "length"}]
-    picked = re.search(r"- Length: \*\*(.+?)\*\* has the best completion \(([\d.]+)%\) \[(F\d+)\]", prose)
+    lengths = [
+        f
+        for f in result["figures"]
+        if f["source"] == {**f["source"], "report": "engagement", "by": "length"}
+    ]
+    picked = re.search(
+        r"- Length: \*\*(.+?)\*\* has the best completion \(([\d.]+)%\) \[(F\d+)\]", prose
+    )
     if lengths:
         assert picked, "a length is cited but none suggested"
         best = max(f["values"]["completion_rate"] for f in lengths)
@@ -66,11 +77,31 @@ def test_brief_is_written_for_every_segment(demo_store, tmp_path, segment, monke
 # Each chart against the brief's own figures (what its text cites): the same items under the same
 # names, with the same values. chart slug -> (figure source, value in the chart, interval keys).
 CHART_FACTS = {
-    "top_genres": ({"report": "trends", "by": "genre", "list": "top"}, lambda v: round(v["share"] * 100, 2), None),
-    "growth": ({"report": "trends", "by": "genre", "list": "rising"}, lambda v: v["growth"], ("growth_low", "growth_high")),
-    "lift": ({"report": "trends", "by": "genre", "list": "lift"}, lambda v: v["lift"], ("lift_low", "lift_high")),
-    "demand_per_title": ({"report": "demand_supply", "by": "genre"}, lambda v: v["pairs_per_title"], None),
-    "completion_by_length": ({"report": "engagement", "by": "length"}, lambda v: round(v["completion_rate"] * 100, 2), None),
+    "top_genres": (
+        {"report": "trends", "by": "genre", "list": "top"},
+        lambda v: round(v["share"] * 100, 2),
+        None,
+    ),
+    "growth": (
+        {"report": "trends", "by": "genre", "list": "rising"},
+        lambda v: v["growth"],
+        ("growth_low", "growth_high"),
+    ),
+    "lift": (
+        {"report": "trends", "by": "genre", "list": "lift"},
+        lambda v: v["lift"],
+        ("lift_low", "lift_high"),
+    ),
+    "demand_per_title": (
+        {"report": "demand_supply", "by": "genre"},
+        lambda v: v["pairs_per_title"],
+        None,
+    ),
+    "completion_by_length": (
+        {"report": "engagement", "by": "length"},
+        lambda v: round(v["completion_rate"] * 100, 2),
+        None,
+    ),
 }
 
 
@@ -83,11 +114,22 @@ def assert_charts_agree_with_text(drawn: list, figures: list[dict]) -> None:
         for fig in cited:
             if value_of(fig["values"]) is None:
                 continue
-            assert fig["label"] in bars, f"{chart.slug}: the text names {fig['label']!r}, the chart shows {chart.labels}"
+            assert fig["label"] in bars, (
+                f"{chart.slug}: the text names {fig['label']!r}, the chart shows {chart.labels}"
+            )
             i = bars[fig["label"]]
-            assert chart.values[i] == pytest.approx(value_of(fig["values"])), (chart.slug, fig["label"])
+            assert chart.values[i] == pytest.approx(value_of(fig["values"])), (
+                chart.slug,
+                fig["label"],
+            )
             compared += 1
             if interval and chart.low is not None and fig["values"].get(interval[1]) is not None:
-                assert chart.low[i] == pytest.approx(fig["values"][interval[0]]), (chart.slug, fig["label"])
-                assert chart.high[i] == pytest.approx(fig["values"][interval[1]]), (chart.slug, fig["label"])
+                assert chart.low[i] == pytest.approx(fig["values"][interval[0]]), (
+                    chart.slug,
+                    fig["label"],
+                )
+                assert chart.high[i] == pytest.approx(fig["values"][interval[1]]), (
+                    chart.slug,
+                    fig["label"],
+                )
     assert compared > 0, "the charts should share figures with the text"

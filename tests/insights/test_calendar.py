@@ -1,13 +1,21 @@
 import datetime as dt
 
-from halqa.insights.calendar import Period, choose_baseline, hijri_season, seasons_overlapping, shift_hijri_year
+from halqa.insights.calendar import (
+    Period,
+    choose_baseline,
+    hijri_season,
+    seasons_overlapping,
+    shift_hijri_year,
+)
 
 
 def test_ramadan_dates_follow_the_hijri_calendar():
     assert hijri_season("ramadan", 1446) == Period(dt.date(2025, 3, 1), dt.date(2025, 3, 30))
     assert hijri_season("ramadan", 1447) == Period(dt.date(2026, 2, 18), dt.date(2026, 3, 20))
     # about 11 days earlier each Gregorian year
-    shift = hijri_season("ramadan", 1446).start - hijri_season("ramadan", 1447).start.replace(year=2025)
+    shift = hijri_season("ramadan", 1446).start - hijri_season("ramadan", 1447).start.replace(
+        year=2025
+    )
     assert 10 <= shift.days <= 12
 
 
@@ -38,4 +46,7 @@ def test_outside_the_hijri_tables_only_gregorian_seasons_apply():
     window = Period(dt.date(1901, 3, 1), dt.date(1901, 3, 29))
     assert seasons_overlapping(window) == []
     assert choose_baseline(window).kind == "previous_period"
-    assert choose_baseline(Period(dt.date(2026, 1, 1), dt.date(2026, 1, 29)), seasonal=False).kind == "previous_period"
+    assert (
+        choose_baseline(Period(dt.date(2026, 1, 1), dt.date(2026, 1, 29)), seasonal=False).kind
+        == "previous_period"
+    )

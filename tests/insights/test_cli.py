@@ -20,17 +20,55 @@ def _json(args):
 def test_trends_json_is_one_object_and_matches_the_api(world_path, world_store):
     from halqa.insights import trends
 
-    out = _json(["trends", "--db", str(world_path), "--segment", "age_band=18-24", "--segment",
-                 "region=casablanca-settat", "--as-of", str(world.RISING_AS_OF), "--window", "28d", "--json"])
-    assert out == json.loads(json.dumps(trends(world_store, ["age_band=18-24", "region=casablanca-settat"],
-                                                as_of=world.RISING_AS_OF), default=str))
+    out = _json(
+        [
+            "trends",
+            "--db",
+            str(world_path),
+            "--segment",
+            "age_band=18-24",
+            "--segment",
+            "region=casablanca-settat",
+            "--as-of",
+            str(world.RISING_AS_OF),
+            "--window",
+            "28d",
+            "--json",
+        ]
+    )
+    assert out == json.loads(
+        json.dumps(
+            trends(
+                world_store,
+                ["age_band=18-24", "region=casablanca-settat"],
+                as_of=world.RISING_AS_OF,
+            ),
+            default=str,
+        )
+    )
     assert "rap" in [r["item"] for r in out["rising"][:3]]
 
 
 def test_trends_keeps_arabic_names_unescaped(world_path):
-    result = runner.invoke(app, ["trends", "--db", str(world_path), "--by", "creator", "--as-of",
-                                 str(world.RISING_AS_OF), "--window", "all", "--k", "3", "--top", "50",
-                                 "--json"])
+    result = runner.invoke(
+        app,
+        [
+            "trends",
+            "--db",
+            str(world_path),
+            "--by",
+            "creator",
+            "--as-of",
+            str(world.RISING_AS_OF),
+            "--window",
+            "all",
+            "--k",
+            "3",
+            "--top",
+            "50",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0
     assert "نجم الأطلس" in result.stdout
 
@@ -43,12 +81,48 @@ def test_bad_segment_is_one_line_and_exit_2(world_path):
 
 def test_insights_subcommands_print_json(world_path):
     as_of = str(world.RISING_AS_OF)
-    assert _json(["insights", "lift", "--db", str(world_path), "-s", "age_band=18-24", "--as-of", as_of,
-                  "--json"])["rows"]
-    assert _json(["insights", "talent", "--db", str(world_path), "--window", "84d", "--as-of", as_of, "--json"])["overall"]["rows"]
-    assert _json(["insights", "fans", "t-rap-0", "--db", str(world_path), "--as-of", as_of, "--json"])["rows"]
-    assert _json(["insights", "engagement", "--db", str(world_path), "--by", "kind", "--as-of", as_of,
-                  "--json"])["rows"]
+    assert _json(
+        [
+            "insights",
+            "lift",
+            "--db",
+            str(world_path),
+            "-s",
+            "age_band=18-24",
+            "--as-of",
+            as_of,
+            "--json",
+        ]
+    )["rows"]
+    assert _json(
+        [
+            "insights",
+            "talent",
+            "--db",
+            str(world_path),
+            "--window",
+            "84d",
+            "--as-of",
+            as_of,
+            "--json",
+        ]
+    )["overall"]["rows"]
+    assert _json(
+        ["insights", "fans", "t-rap-0", "--db", str(world_path), "--as-of", as_of, "--json"]
+    )["rows"]
+    assert _json(
+        [
+            "insights",
+            "engagement",
+            "--db",
+            str(world_path),
+            "--by",
+            "kind",
+            "--as-of",
+            as_of,
+            "--json",
+        ]
+    )["rows"]
     spark = _json(["insights", "sql", "item_counts_genre", "--spark", "--json"])
     assert "EXPLODE" in spark["sql"] and spark["dialect"] == "spark"
     result = runner.invoke(app, ["insights", "sql", "nope"])

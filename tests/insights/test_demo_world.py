@@ -46,11 +46,14 @@ def test_ramadan_surge_is_attributed_to_the_season_against_the_previous_ramadan(
     as_of = latest_ramadan_end(demo_store, dt.date.fromisoformat(demo[0].planted["scale"]["end"]))
     report = trends(demo_store, None, by="genre", as_of=as_of)
     base = report["baseline"]
-    assert base["kind"] == "hijri_season" and base["season"] == "ramadan" and "Ramadan" in base["note"]
+    assert (
+        base["kind"] == "hijri_season" and base["season"] == "ramadan" and "Ramadan" in base["note"]
+    )
     latest = max(y for y, p in periods.items() if dt.date.fromisoformat(p["end"]) < as_of)
     previous = periods[latest - 1]
     assert previous["start"] <= base["baseline"]["start"] and base["baseline"]["end"] <= str(
-        dt.date.fromisoformat(previous["end"]) + dt.timedelta(days=1))
+        dt.date.fromisoformat(previous["end"]) + dt.timedelta(days=1)
+    )
     attributed = {r["item"]: r for r in report["season"]["attributed_to_season"]}
     assert "ramadan-sitcom" in attributed
     assert "ramadan-sitcom" not in [r["item"] for r in report["rising"]]
@@ -90,6 +93,9 @@ def test_gnaoua_june_peak_is_attributed_to_the_gregorian_season(demo, demo_store
     as_of = dt.date.fromisoformat(festival["end"]).replace(day=1) + dt.timedelta(days=31)
     as_of = as_of.replace(day=1)  # 1 July: the window is June
     report = trends(demo_store, None, by="genre", as_of=as_of)
-    assert report["baseline"]["kind"] == "gregorian_season" and report["baseline"]["season"] == "gnaoua-festival"
+    assert (
+        report["baseline"]["kind"] == "gregorian_season"
+        and report["baseline"]["season"] == "gnaoua-festival"
+    )
     assert festival["genre"] not in [r["item"] for r in report["rising"]]
     assert festival["genre"] in [r["item"] for r in report["season"]["attributed_to_season"]]

@@ -8,7 +8,12 @@ from halqa.insights import stats
 
 
 @settings(max_examples=60, deadline=None)
-@given(c1=st.integers(0, 300), c0=st.integers(0, 300), t1=st.integers(500, 5000), t0=st.integers(500, 5000))
+@given(
+    c1=st.integers(0, 300),
+    c0=st.integers(0, 300),
+    t1=st.integers(500, 5000),
+    t0=st.integers(500, 5000),
+)
 def test_rate_ratio_p_value_is_the_exact_binomial_test(c1, c0, t1, t0):
     result = stats.rate_ratio([c1], [c0], t1, t0)
     if c1 + c0 == 0:

@@ -11,7 +11,10 @@ def test_planted_emerging_moroccan_creators_are_rising_local_talent(world_store)
     overall = {r["creator_id"] for r in result["overall"]["rows"]}
     assert set(world.EMERGING) <= overall
     # established (debut 2001-2006) and foreign creators are never listed
-    assert all(r["creator_id"].startswith("c-new") or r["creator_id"] == "c-ar" for r in result["overall"]["rows"])
+    assert all(
+        r["creator_id"].startswith("c-new") or r["creator_id"] == "c-ar"
+        for r in result["overall"]["rows"]
+    )
     assert all(r["growth_low"] > 1 and r["audience"] >= 20 for r in result["overall"]["rows"])
     casa = result["regions"]["casablanca-settat"]
     assert not casa["suppressed"] and {r["creator_id"] for r in casa["rows"]} & set(world.EMERGING)
@@ -42,7 +45,11 @@ def test_engagement_rates_are_proportions_and_series_repeat_in_ramadan(world_sto
     rows = {r["item"]: r for r in result["rows"]}
     assert set(rows) == {"series", "film", "track"}
     for r in rows.values():
-        assert 0 <= r["completion_rate"] <= 1 and 0 <= r["repeat_rate"] <= 1 and 0 <= r["retention"] <= 1
+        assert (
+            0 <= r["completion_rate"] <= 1
+            and 0 <= r["repeat_rate"] <= 1
+            and 0 <= r["retention"] <= 1
+        )
     assert rows["series"]["repeat_rate"] > rows["film"]["repeat_rate"]
     by_genre = engagement(world_store, ["age_band=18-24"], by="genre", as_of=world.RISING_AS_OF)
     assert by_genre["rows"] and not by_genre["suppressed"]
@@ -59,15 +66,23 @@ def test_engagement_matches_a_direct_count(world_store):
 
 
 def test_demand_supply_flags_follow_the_rule(world_store):
-    result = demand_supply(world_store, ["age_band=18-24", "region=casablanca-settat"], as_of=world.RISING_AS_OF)
+    result = demand_supply(
+        world_store, ["age_band=18-24", "region=casablanca-settat"], as_of=world.RISING_AS_OF
+    )
     assert result["rows"]
     for r in result["rows"]:
-        assert r["titles"] >= 1 and r["pairs_per_title"] == pytest.approx(r["pairs"] / r["titles"], abs=0.01)
+        assert r["titles"] >= 1 and r["pairs_per_title"] == pytest.approx(
+            r["pairs"] / r["titles"], abs=0.01
+        )
 
 
 def test_lift_by_kind_and_length(world_store):
-    by_kind = segment_lift(world_store, ["age_band=18-24", "region=casablanca-settat"], by="kind",
-                           as_of=world.RISING_AS_OF)
+    by_kind = segment_lift(
+        world_store,
+        ["age_band=18-24", "region=casablanca-settat"],
+        by="kind",
+        as_of=world.RISING_AS_OF,
+    )
     assert {r["item"] for r in by_kind["rows"]} <= {"film", "series", "track"}
     assert by_kind["rows"][0]["item"] == "track"  # rap is music
 

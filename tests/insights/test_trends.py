@@ -24,14 +24,22 @@ def test_planted_rising_genre_is_top_rising_in_its_segment(world_store):
 
 def test_no_item_under_minimum_support_is_rising(world_store):
     for min_support in (1, 20, 60):
-        report = trends(world_store, None, by="title", as_of=world.RISING_AS_OF, top=100,
-                        min_support=min_support)
+        report = trends(
+            world_store,
+            None,
+            by="title",
+            as_of=world.RISING_AS_OF,
+            top=100,
+            min_support=min_support,
+        )
         assert all(r["count"] >= min_support and r["members"] >= 10 for r in report["rising"])
     assert "t-tiny" not in [r["item"] for r in report["rising"]]
 
 
 def test_one_to_three_plays_never_tops_even_without_support_threshold(world_store):
-    report = trends(world_store, None, by="title", as_of=world.RISING_AS_OF, top=100, min_support=1, k=2)
+    report = trends(
+        world_store, None, by="title", as_of=world.RISING_AS_OF, top=100, min_support=1, k=2
+    )
     items = [r["item"] for r in report["rising"]]
     assert "t-tiny" not in items[:1]
     assert all(r["growth_low"] > 1 for r in report["rising"])
@@ -39,7 +47,9 @@ def test_one_to_three_plays_never_tops_even_without_support_threshold(world_stor
 
 def test_ramadan_surge_is_attributed_to_the_season(world_store):
     report = trends(world_store, None, by="genre", as_of=world.RAMADAN_AS_OF)
-    assert report["baseline"]["kind"] == "hijri_season" and report["baseline"]["season"] == "ramadan"
+    assert (
+        report["baseline"]["kind"] == "hijri_season" and report["baseline"]["season"] == "ramadan"
+    )
     assert report["baseline"]["baseline"]["start"].startswith("2025-03")  # Ramadan 1446
     assert "ramadan-sitcom" not in [r["item"] for r in report["rising"]]
     attributed = {r["item"]: r for r in report["season"]["attributed_to_season"]}
@@ -57,14 +67,29 @@ def test_consent_is_honoured(world_store):
 
 
 def test_small_segment_is_suppressed_without_numbers(world_store):
-    report = trends(world_store, ["gender=X", "region=dakhla-oued-ed-dahab"], as_of=world.RISING_AS_OF)
+    report = trends(
+        world_store, ["gender=X", "region=dakhla-oued-ed-dahab"], as_of=world.RISING_AS_OF
+    )
     assert report["suppressed"] is True and "fewer than 10" in report["reason"]
-    assert report["totals"] is None and report["top"] == [] and report["rising"] == [] and report["lift"] == []
+    assert (
+        report["totals"] is None
+        and report["top"] == []
+        and report["rising"] == []
+        and report["lift"] == []
+    )
     text = json.dumps(report)
     assert '"count"' not in text and "segment_members" not in text
     # with k lowered to 5 the same segment may be shown
-    assert trends(world_store, ["gender=X", "region=dakhla-oued-ed-dahab"], as_of=world.RISING_AS_OF,
-                  k=5, with_lift=False)["suppressed"] is False
+    assert (
+        trends(
+            world_store,
+            ["gender=X", "region=dakhla-oued-ed-dahab"],
+            as_of=world.RISING_AS_OF,
+            k=5,
+            with_lift=False,
+        )["suppressed"]
+        is False
+    )
 
 
 def test_cells_under_k_members_are_left_out_and_counted(world_store):
@@ -79,8 +104,16 @@ def test_lift_rows_come_with_the_report(world_store):
     assert rap["over_indexes"] and rap["lift_low"] > 1.5
 
 
-@pytest.mark.parametrize("bad", [["age=18-24"], ["age_band=18-25"], ["region=atlantis"], ["gender"],
-                                 ["age_band=18-24", "age_band=25-34"]])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        ["age=18-24"],
+        ["age_band=18-25"],
+        ["region=atlantis"],
+        ["gender"],
+        ["age_band=18-24", "age_band=25-34"],
+    ],
+)
 def test_bad_segments_are_user_errors(bad):
     with pytest.raises(ConfigError):
         Segment.parse(bad)

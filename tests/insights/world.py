@@ -20,10 +20,23 @@ RISING_AS_OF = dt.date(2026, 6, 1)
 RAMADAN_AS_OF = dt.date(2026, 3, 19)  # window 2026-02-19..03-18, inside Ramadan 1447
 START = dt.date(2025, 1, 1)
 END = dt.date(2026, 6, 30)
-GENRES = ("drama", "comedy", "ramadan-sitcom", "rap", "chaabi", "gnawa", "pop", "thriller", "amazigh-pop",
-          "social-drama")
+GENRES = (
+    "drama",
+    "comedy",
+    "ramadan-sitcom",
+    "rap",
+    "chaabi",
+    "gnawa",
+    "pop",
+    "thriller",
+    "amazigh-pop",
+    "social-drama",
+)
 EMERGING = ("c-new-1", "c-new-2", "c-new-3")
-RAMADANS = ((dt.date(2025, 3, 1), dt.date(2025, 3, 30)), (dt.date(2026, 2, 18), dt.date(2026, 3, 20)))
+RAMADANS = (
+    (dt.date(2025, 3, 1), dt.date(2025, 3, 30)),
+    (dt.date(2026, 2, 18), dt.date(2026, 3, 20)),
+)
 
 
 def build(store, *, members: int = 900, rate: float = 0.25, seed: int = 7) -> dict:
@@ -32,7 +45,12 @@ def build(store, *, members: int = 900, rate: float = 0.25, seed: int = 7) -> di
     creators = _creators()
     titles = _titles(rng)
     events = _events(rng, m, titles, rate)
-    for name, df in (("members", m), ("creators", creators), ("titles", titles), ("events", events)):
+    for name, df in (
+        ("members", m),
+        ("creators", creators),
+        ("titles", titles),
+        ("events", events),
+    ):
         store.con.register(f"tmp_{name}", df)
         store.run(f"INSERT INTO {name} BY NAME SELECT * FROM tmp_{name}")
         store.con.unregister(f"tmp_{name}")
@@ -42,12 +60,23 @@ def build(store, *, members: int = 900, rate: float = 0.25, seed: int = 7) -> di
 def _members(rng, n: int) -> pd.DataFrame:
     ids = [f"m{i:05d}" for i in range(n)]
     age = rng.choice(taxonomy.AGE_BANDS[1:], size=n, p=[0.3, 0.3, 0.2, 0.1, 0.1])
-    region = rng.choice(["casablanca-settat", "souss-massa", "rabat-sale-kenitra", "marrakech-safi"], size=n)
+    region = rng.choice(
+        ["casablanca-settat", "souss-massa", "rabat-sale-kenitra", "marrakech-safi"], size=n
+    )
     gender = rng.choice(["F", "M"], size=n)
     consent = rng.random(n) > 0.05
-    df = pd.DataFrame({"member_id": ids, "age_band": age, "gender": gender, "country": "MA", "region": region,
-                       "consent_analytics": consent, "consent_personalisation": True,
-                       "consent_marketing": False})
+    df = pd.DataFrame(
+        {
+            "member_id": ids,
+            "age_band": age,
+            "gender": gender,
+            "country": "MA",
+            "region": region,
+            "consent_analytics": consent,
+            "consent_personalisation": True,
+            "consent_marketing": False,
+        }
+    )
     # A 5-member segment, too small to report.
     df.loc[df.index[-5:], ["gender", "region"]] = ["X", "dakhla-oued-ed-dahab"]
     df.loc[df.index[-5:], "consent_analytics"] = True
@@ -56,7 +85,9 @@ def _members(rng, n: int) -> pd.DataFrame:
 
 def _creators() -> pd.DataFrame:
     rows = [(c, f"New artist {c[-1]}", "MA", "souss-massa", 2024) for c in EMERGING]
-    rows += [(f"c-ma-{i}", f"Established {i}", "MA", "casablanca-settat", 2001 + i) for i in range(6)]
+    rows += [
+        (f"c-ma-{i}", f"Established {i}", "MA", "casablanca-settat", 2001 + i) for i in range(6)
+    ]
     rows += [(f"c-fr-{i}", f"Étranger {i}", "FR", None, 2022) for i in range(4)]
     rows.append(("c-ar", "نجم الأطلس", "MA", "fes-meknes", 2023))
     return pd.DataFrame(rows, columns=["creator_id", "name", "country", "region", "debut_year"])
@@ -72,12 +103,35 @@ def _titles(rng) -> pd.DataFrame:
             if music and j < 2 and genre in ("rap", "amazigh-pop", "pop"):
                 creator = EMERGING[(g_index + j) % len(EMERGING)]
             kind = "track" if music else ("series" if genre == "ramadan-sitcom" else "film")
-            rows.append((f"t-{genre}-{j}", kind, f"{genre.title()} {j}", "ary", [genre], ["youth"],
-                         200 if music else 3000, "MA", [creator]))
+            rows.append(
+                (
+                    f"t-{genre}-{j}",
+                    kind,
+                    f"{genre.title()} {j}",
+                    "ary",
+                    [genre],
+                    ["youth"],
+                    200 if music else 3000,
+                    "MA",
+                    [creator],
+                )
+            )
     rows.append(("t-horror", "film", "Horror", "en", ["horror"], [], 5400, "US", ["c-fr-0"]))
     rows.append(("t-tiny", "film", "فيلم صغير", "ar", ["documentary"], [], 5400, "MA", ["c-ar"]))
-    return pd.DataFrame(rows, columns=["title_id", "kind", "name", "original_language", "genres", "themes",
-                                       "duration_s", "country", "creator_ids"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "title_id",
+            "kind",
+            "name",
+            "original_language",
+            "genres",
+            "themes",
+            "duration_s",
+            "country",
+            "creator_ids",
+        ],
+    )
 
 
 def _events(rng, members: pd.DataFrame, titles: pd.DataFrame, rate: float) -> pd.DataFrame:
@@ -86,9 +140,13 @@ def _events(rng, members: pd.DataFrame, titles: pd.DataFrame, rate: float) -> pd
     who = rng.integers(0, len(members), n)
     day = rng.integers(0, days, n)
     dates = np.datetime64(START) + day.astype("timedelta64[D]")
-    young_casa = ((members["age_band"].to_numpy() == "18-24")
-                  & (members["region"].to_numpy() == "casablanca-settat"))[who]
-    window = (dates >= np.datetime64(RISING_AS_OF - dt.timedelta(days=28))) & (dates < np.datetime64(RISING_AS_OF))
+    young_casa = (
+        (members["age_band"].to_numpy() == "18-24")
+        & (members["region"].to_numpy() == "casablanca-settat")
+    )[who]
+    window = (dates >= np.datetime64(RISING_AS_OF - dt.timedelta(days=28))) & (
+        dates < np.datetime64(RISING_AS_OF)
+    )
     ramadan = np.zeros(n, bool)
     for a, b in RAMADANS:
         ramadan |= (dates >= np.datetime64(a)) & (dates < np.datetime64(b))
@@ -107,15 +165,26 @@ def _events(rng, members: pd.DataFrame, titles: pd.DataFrame, rate: float) -> pd
             w = np.where(emerging & in_window, 6.0, 1.0)
             title[mask] = rng.choice(ids, size=mask.sum(), p=w / w.sum())
     ts = dates.astype("datetime64[s]") + rng.integers(0, 86400, n).astype("timedelta64[s]")
-    df = pd.DataFrame({"member_id": members["member_id"].to_numpy()[who], "title_id": title,
-                       "event_type": "play", "ts": ts})
+    df = pd.DataFrame(
+        {
+            "member_id": members["member_id"].to_numpy()[who],
+            "title_id": title,
+            "event_type": "play",
+            "ts": ts,
+        }
+    )
     # Members without analytics consent play only horror: it must never show up.
     no_consent = ~members["consent_analytics"].to_numpy()[who]
     df.loc[no_consent, "title_id"] = "t-horror"
     done = df.sample(frac=0.6, random_state=1).assign(event_type="complete")
     done["ts"] = done["ts"] + pd.Timedelta(minutes=50)
-    tiny = pd.DataFrame({"member_id": ["m00001", "m00002", "m00003", "m00004"], "title_id": "t-tiny",
-                         "event_type": "play", "ts": pd.to_datetime(["2026-04-20", "2026-05-10", "2026-05-11",
-                                                                     "2026-05-12"])})
+    tiny = pd.DataFrame(
+        {
+            "member_id": ["m00001", "m00002", "m00003", "m00004"],
+            "title_id": "t-tiny",
+            "event_type": "play",
+            "ts": pd.to_datetime(["2026-04-20", "2026-05-10", "2026-05-11", "2026-05-12"]),
+        }
+    )
     out = pd.concat([df, done, tiny], ignore_index=True)
     return out.drop_duplicates(["member_id", "title_id", "event_type", "ts"])

@@ -25,8 +25,14 @@ def test_id_map_round_trip_and_growth():
 
 
 def test_event_weights_rank_complete_over_play_over_skip():
-    ev = pd.DataFrame({"member_id": ["m"] * 4, "title_id": ["done", "liked", "played", "skipped"],
-                       "event_type": ["complete", "like", "play", "skip"], "ts": [1, 2, 3, 4]})
+    ev = pd.DataFrame(
+        {
+            "member_id": ["m"] * 4,
+            "title_id": ["done", "liked", "played", "skipped"],
+            "event_type": ["complete", "like", "play", "skip"],
+            "ts": [1, 2, 3, 4],
+        }
+    )
     ds = Dataset.from_frame(ev)
     row = ds.matrix()[0].toarray().ravel()[ds.title_index(["done", "liked", "played", "skipped"])]
     assert row[0] > row[1] > row[2] > row[3] > 0
@@ -37,8 +43,14 @@ def test_event_weights_rank_complete_over_play_over_skip():
 
 
 def test_dislike_removes_preference_but_counts_as_seen():
-    ev = pd.DataFrame({"member_id": ["m", "m"], "title_id": ["t", "t"], "event_type": ["play", "dislike"],
-                       "ts": ["2026-01-01T10:00:00", "2026-01-01T10:05:00"]})
+    ev = pd.DataFrame(
+        {
+            "member_id": ["m", "m"],
+            "title_id": ["t", "t"],
+            "event_type": ["play", "dislike"],
+            "ts": ["2026-01-01T10:00:00", "2026-01-01T10:05:00"],
+        }
+    )
     ds = Dataset.from_frame(ev)
     assert ds.matrix().nnz == 0
     assert ds.seen().nnz == 1
@@ -68,12 +80,23 @@ def test_polars_and_arrow_inputs(world):
 
 def test_with_events_keeps_indices_and_appends_new_ids(dataset):
     before = dataset.title_index(["comedy-0"])[0]
-    grown = dataset.with_events(pd.DataFrame({"member_id": ["new-member"], "title_id": ["new-title"],
-                                              "event_type": ["play"], "ts": [pd.Timestamp("2026-02-01")]}))
+    grown = dataset.with_events(
+        pd.DataFrame(
+            {
+                "member_id": ["new-member"],
+                "title_id": ["new-title"],
+                "event_type": ["play"],
+                "ts": [pd.Timestamp("2026-02-01")],
+            }
+        )
+    )
     assert grown.title_index(["comedy-0"])[0] == before
     assert grown.n_members == dataset.n_members + 1 and grown.n_titles == dataset.n_titles + 1
     assert grown.matrix().shape == (grown.n_members, grown.n_titles)
-    assert dataset.matrix().shape == (dataset.n_members, dataset.n_titles)  # the original is untouched
+    assert dataset.matrix().shape == (
+        dataset.n_members,
+        dataset.n_titles,
+    )  # the original is untouched
 
 
 def test_recency_matrix_weighs_the_latest_event_most():
@@ -93,20 +116,34 @@ def test_from_store_reads_only_consented_members(store, world, store_loader):
     names = ds.title_names(ds.title_index(["comedy-0"]))
     assert names == ["فيلم comedy 0"]  # Arabic survives byte-exact
     assert ds.creators.loc["c3", "name"] == "ⵜⴰⵙⴰ"
-    assert np.asarray(ds.title_features.loc[ds.title_index(["comedy-0"])[0], "genres"]).tolist() == ["comedy"]
+    assert np.asarray(
+        ds.title_features.loc[ds.title_index(["comedy-0"])[0], "genres"]
+    ).tolist() == ["comedy"]
 
 
 _EVENT_TYPES = ("play", "complete", "skip", "dislike", "like")
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6), st.sampled_from(_EVENT_TYPES)), min_size=1, max_size=40),
-       st.integers(0, 40))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 6), st.integers(0, 6), st.sampled_from(_EVENT_TYPES)),
+        min_size=1,
+        max_size=40,
+    ),
+    st.integers(0, 40),
+)
 def test_fold_in_matrices_equal_a_rebuild_from_all_events(rows, cut):
     """with_events updates the cached sums by addition (new members, new titles, dislikes that
     cancel earlier plays); the result must equal building from every event at once."""
-    ev = pd.DataFrame({"member_id": [f"m{m}" for m, _, _ in rows], "title_id": [f"t{t}" for _, t, _ in rows],
-                       "event_type": [e for _, _, e in rows], "ts": range(len(rows))})
+    ev = pd.DataFrame(
+        {
+            "member_id": [f"m{m}" for m, _, _ in rows],
+            "title_id": [f"t{t}" for _, t, _ in rows],
+            "event_type": [e for _, _, e in rows],
+            "ts": range(len(rows)),
+        }
+    )
     cut = min(cut, len(ev) - 1) or 1
     base = Dataset.from_frame(ev.iloc[:cut])
     base.matrix(), base.seen()  # cached: the grown copy inherits and adds

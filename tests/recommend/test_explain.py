@@ -21,13 +21,19 @@ def test_segment_audience_counts_distinct_members_per_age_band_and_region(datase
     explainer = Explainer(dataset)
     ev = dataset.events[["member_idx", "title_idx"]].drop_duplicates()
     mf = dataset.member_features
-    ev = ev.assign(age=mf["age_band"].to_numpy()[ev["member_idx"]], region=mf["region"].to_numpy()[ev["member_idx"]])
+    ev = ev.assign(
+        age=mf["age_band"].to_numpy()[ev["member_idx"]],
+        region=mf["region"].to_numpy()[ev["member_idx"]],
+    )
     checked = 0
     for title in range(0, dataset.n_titles, 5):
         got = explainer._segment_audience(title)
         mine = ev[(ev["title_idx"] == title) & ev["age"].notna()]
         expected = {(a, None): n for a, n in mine.groupby("age").size().items()}
-        expected |= {(a, r): n for (a, r), n in mine[mine["region"].notna()].groupby(["age", "region"]).size().items()}
+        expected |= {
+            (a, r): n
+            for (a, r), n in mine[mine["region"].notna()].groupby(["age", "region"]).size().items()
+        }
         assert got == expected
         checked += any(region for _, region in got)
     assert checked  # the world has members with age bands and regions behind the titles

@@ -32,7 +32,9 @@ def test_ndcg_by_hand():
 
 def test_average_precision_by_hand():
     # hits at ranks 1 and 3: (1/1 + 2/3) / min(2, 3)
-    assert m.average_precision_at_k(["a", "x", "b"], {"a", "b"}, 3) == pytest.approx((1 + 2 / 3) / 2)
+    assert m.average_precision_at_k(["a", "x", "b"], {"a", "b"}, 3) == pytest.approx(
+        (1 + 2 / 3) / 2
+    )
 
 
 def test_coverage_novelty_share():
@@ -62,8 +64,11 @@ def test_vectorised_metrics_agree_with_per_list_functions(rng):
         per_list["ndcg"].append(m.ndcg_at_k(recs, rel, k))
         per_list["map"].append(m.average_precision_at_k(recs, rel, k))
         per_list["hit"].append(m.hit_rate_at_k(recs, rel, k))
-    got = m.ranking_metrics(pd.DataFrame(rows, columns=["member", "title", "rank"]),
-                            pd.DataFrame(truth, columns=["member", "title"]), k)
+    got = m.ranking_metrics(
+        pd.DataFrame(rows, columns=["member", "title", "rank"]),
+        pd.DataFrame(truth, columns=["member", "title"]),
+        k,
+    )
     assert got["recall@10"] == pytest.approx(np.mean(per_list["recall"]))
     assert got["ndcg@10"] == pytest.approx(np.mean(per_list["ndcg"]))
     assert got["map@10"] == pytest.approx(np.mean(per_list["map"]))

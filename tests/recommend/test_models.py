@@ -23,8 +23,10 @@ def test_recommend_returns_the_long_table(fitted, dataset):
     recs = fitted.recommend(["m0", "m1", "m2"], k=5)
     assert tuple(recs.columns) == RECOMMENDATION_COLUMNS
     assert recs.groupby("member_id").size().to_dict() == {"m0": 5, "m1": 5, "m2": 5}
-    assert (recs.groupby("member_id")["rank"].apply(list) == pd.Series({m: [1, 2, 3, 4, 5] for m in
-                                                                        ("m0", "m1", "m2")})).all()
+    assert (
+        recs.groupby("member_id")["rank"].apply(list)
+        == pd.Series({m: [1, 2, 3, 4, 5] for m in ("m0", "m1", "m2")})
+    ).all()
     assert recs.groupby("member_id")["score"].apply(lambda s: s.is_monotonic_decreasing).all()
     assert recs["reason"].map(lambda r: isinstance(r, str) and len(r) > 0).all()
     assert set(recs["title_id"]) <= set(dataset.titles.external)
@@ -61,13 +63,17 @@ def test_similar_titles(fitted):
 def test_save_load_round_trip(fitted, tmp_path):
     path = fitted.save(tmp_path / "model.pkl")
     again = type(fitted).load(path)
-    pd.testing.assert_frame_equal(fitted.recommend(["m0", "m5"], k=5), again.recommend(["m0", "m5"], k=5))
+    pd.testing.assert_frame_equal(
+        fitted.recommend(["m0", "m5"], k=5), again.recommend(["m0", "m5"], k=5)
+    )
 
 
 def test_model_file_from_another_version_is_refused(fitted, tmp_path):
     path = tmp_path / "old.pkl"
     with open(path, "wb") as fh:
-        pickle.dump({"magic": "halqa-recommender", "format": 0, "halqa": "0.0.1", "model": fitted.name}, fh)
+        pickle.dump(
+            {"magic": "halqa-recommender", "format": 0, "halqa": "0.0.1", "model": fitted.name}, fh
+        )
         pickle.dump(fitted, fh)
     with pytest.raises(UserError, match="saved by halqa 0.0.1.*retrain"):
         type(fitted).load(path)
@@ -94,7 +100,9 @@ def test_unfitted_model_and_bad_parameters():
         make_model("ease").recommend(["m0"])
     with pytest.raises(ConfigError, match="unknown parameter 'factor'.*factors"):
         make_model("als", factor=3)
-    with pytest.raises(ConfigError, match="'factors' parameter of als must be a positive integer; got 0"):
+    with pytest.raises(
+        ConfigError, match="'factors' parameter of als must be a positive integer; got 0"
+    ):
         make_model("als", factors=0)
     with pytest.raises(ConfigError, match="unknown model 'eas'.*did you mean 'ease'"):
         make_model("eas")
@@ -110,13 +118,21 @@ def test_personalised_models_learn_the_clusters(dataset):
 
 def test_filters_hide_what_a_member_may_not_see(dataset):
     model = make_model("popular").fit(dataset)
-    everything = model.recommend(["m1"], k=dataset.n_titles, repeat_kinds=())  # m1 lives in souss-massa
+    everything = model.recommend(
+        ["m1"], k=dataset.n_titles, repeat_kinds=()
+    )  # m1 lives in souss-massa
     assert {"comedy-2", "drama-2"} & set(everything["title_id"])
-    m0 = model.recommend(["m0"], k=dataset.n_titles, filters=["region"], repeat_kinds=())  # casablanca
+    m0 = model.recommend(
+        ["m0"], k=dataset.n_titles, filters=["region"], repeat_kinds=()
+    )  # casablanca
     assert not {"comedy-2", "drama-2", "rap-2"} & set(m0["title_id"])
-    minors = model.recommend(["m2"], k=dataset.n_titles, filters={"age_rating": True}, repeat_kinds=())  # <18
+    minors = model.recommend(
+        ["m2"], k=dataset.n_titles, filters={"age_rating": True}, repeat_kinds=()
+    )  # <18
     assert not {"comedy-1", "drama-1", "rap-1"} & set(minors["title_id"])
-    french = model.recommend(["m0"], k=dataset.n_titles, filters={"language": ["fr"]}, repeat_kinds=())
+    french = model.recommend(
+        ["m0"], k=dataset.n_titles, filters={"language": ["fr"]}, repeat_kinds=()
+    )
     assert set(french["title_id"]).issubset({f"drama-{j}" for j in range(12)})
 
 
@@ -139,5 +155,7 @@ def test_ease_cholesky_inverse_matches_the_general_inverse():
     x = rng.random((40, 12))
     spd = x.T @ x + 5.0 * np.eye(12)
     assert np.allclose(_spd_inverse(spd), np.linalg.inv(spd), rtol=1e-8, atol=1e-10)
-    indefinite = np.array([[1.0, 2.0], [2.0, 1.0]])  # symmetric, not positive definite: general inverse
+    indefinite = np.array(
+        [[1.0, 2.0], [2.0, 1.0]]
+    )  # symmetric, not positive definite: general inverse
     assert np.allclose(_spd_inverse(indefinite), np.linalg.inv(indefinite))

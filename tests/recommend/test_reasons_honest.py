@@ -46,8 +46,12 @@ def test_scores_out_of_rank_order_are_explained(hybrid, dataset, share):
     for _, one in recs.groupby("member_id"):
         one = one.sort_values("rank")
         scores = one["score"].to_numpy()
-        moved = np.array([scores[i] < scores[i + 1:].max() if i + 1 < len(scores) else False
-                          for i in range(len(scores))])
+        moved = np.array(
+            [
+                scores[i] < scores[i + 1 :].max() if i + 1 < len(scores) else False
+                for i in range(len(scores))
+            ]
+        )
         said = one["reason"].str.contains("placed here").to_numpy()
         assert (moved == said).all(), one[["rank", "score", "reason"]].to_string()
         moved_seen += int(moved.sum())

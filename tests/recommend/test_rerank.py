@@ -33,15 +33,21 @@ def test_every_list_gets_its_local_quota(hybrid, dataset, share):
 def test_emerging_quota_is_separate(hybrid, dataset):
     flags = emerging_flags(dataset, within_years=3)
     assert 0 < flags.mean() < 0.5  # c0 (2025), c2 (2024) debuted recently in the synthetic world
-    recs = hybrid.recommend(k=10, rerank=LocalTalentReranker(local_share=0.0, emerging_share=0.3),
-                            repeat_kinds=())
+    recs = hybrid.recommend(
+        k=10, rerank=LocalTalentReranker(local_share=0.0, emerging_share=0.3), repeat_kinds=()
+    )
     assert (_share(recs, dataset, flags) >= 0.3 - 1e-9).all()
 
 
 def test_creator_cap_limits_titles_per_creator(hybrid, dataset):
-    recs = hybrid.recommend(k=10, rerank=LocalTalentReranker(local_share=0.0, creator_cap=1, exposure_weight=0),
-                            repeat_kinds=())
-    creators = dataset.title_features["creator_ids"].to_numpy()[dataset.title_index(recs["title_id"])]
+    recs = hybrid.recommend(
+        k=10,
+        rerank=LocalTalentReranker(local_share=0.0, creator_cap=1, exposure_weight=0),
+        repeat_kinds=(),
+    )
+    creators = dataset.title_features["creator_ids"].to_numpy()[
+        dataset.title_index(recs["title_id"])
+    ]
     recs = recs.assign(creator=[c[0] for c in creators])
     assert recs.groupby(["member_id", "creator"]).size().max() == 1
 
@@ -56,20 +62,27 @@ def test_promoted_picks_say_so(hybrid, dataset):
 def test_cost_is_reported_and_exposure_spreads(dataset):
     split = member_split(dataset)
     model = make_model("hybrid").fit(split.train)
-    spread = rerank_cost(model, split, dataset, LocalTalentReranker(local_share=0.4, exposure_weight=1.0))
+    spread = rerank_cost(
+        model, split, dataset, LocalTalentReranker(local_share=0.4, exposure_weight=1.0)
+    )
     assert spread["min_local_share_per_list"] >= 0.4
     assert np.isfinite(spread["ndcg_drop_pct"])
-    flat = rerank_cost(model, split, dataset, LocalTalentReranker(local_share=0.4, exposure_weight=0.0))
+    flat = rerank_cost(
+        model, split, dataset, LocalTalentReranker(local_share=0.4, exposure_weight=0.0)
+    )
     # remembering exposure spreads the Moroccan slots over more creators than greedy relevance does
-    assert spread["reranked"]["gini_moroccan_creators"] <= flat["reranked"]["gini_moroccan_creators"]
+    assert (
+        spread["reranked"]["gini_moroccan_creators"] <= flat["reranked"]["gini_moroccan_creators"]
+    )
 
 
 def test_diversity_spreads_genres(hybrid, dataset):
     plain = hybrid.recommend(["m0"], k=6, repeat_kinds=())
-    diverse = hybrid.recommend(["m0"], k=6, rerank=LocalTalentReranker(local_share=0.0, diversity=1.0),
-                               repeat_kinds=())
+    diverse = hybrid.recommend(
+        ["m0"], k=6, rerank=LocalTalentReranker(local_share=0.0, diversity=1.0), repeat_kinds=()
+    )
     genres = dataset.title_features["genres"].to_numpy()
-    count = lambda r: len({g for gs in genres[dataset.title_index(r["title_id"])] for g in gs})  # noqa: E731
+    count = lambda r: len({g for gs in genres[dataset.title_index(r["title_id"])] for g in gs})
     assert count(diverse) > count(plain)
 
 

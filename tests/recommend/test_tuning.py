@@ -19,11 +19,19 @@ def test_hybrid_trials_reuse_fitted_parts(dataset, monkeypatch):
 
     fits = []
     original = EASE._fit
-    monkeypatch.setattr(EASE, "_fit", lambda self, ds: (fits.append(self.config.regularization), original(self, ds)))
-    result = tune("hybrid", dataset, axes={"demographic_weight": (0.0, 2.0), "content_weight": (0.0, 0.3)},
-                  passes=1)
+    monkeypatch.setattr(
+        EASE, "_fit", lambda self, ds: (fits.append(self.config.regularization), original(self, ds))
+    )
+    result = tune(
+        "hybrid",
+        dataset,
+        axes={"demographic_weight": (0.0, 2.0), "content_weight": (0.0, 0.3)},
+        passes=1,
+    )
     assert len(result.trials) == 5
-    assert len(fits) == len(result.splits) == 2  # one EASE per validation split: weights only re-blend
+    assert (
+        len(fits) == len(result.splits) == 2
+    )  # one EASE per validation split: weights only re-blend
 
 
 def test_events_without_order_are_validated_on_a_random_split(dataset):
@@ -64,8 +72,13 @@ def test_the_search_keeps_no_trial_that_lowers_a_split(dataset, monkeypatch):
 
 
 def test_a_parts_settings_are_not_tried_while_the_part_is_off(dataset):
-    result = tune("hybrid", dataset, axes={"trending_half_life_days": (3.0, 7.0)}, passes=1,
-                  start={"trending_weight": 0.0})
+    result = tune(
+        "hybrid",
+        dataset,
+        axes={"trending_half_life_days": (3.0, 7.0)},
+        passes=1,
+        start={"trending_weight": 0.0},
+    )
     assert len(result.trials) == 1  # the half-life cannot change a part that is not blended
 
 
@@ -81,7 +94,9 @@ def test_a_catalogue_without_order_leaves_out_what_needs_it(dataset):
     assert result.trials[0][0]["ease_regularization"] == ease_scale(flat, binary=False)
     searched = {axis for params, _ in result.trials for axis in params}
     assert not searched & {"transitions_window", "transitions_half_life", "trending_half_life_days"}
-    pinned = tune("hybrid", flat, axes={"content_weight": (0.2,)}, passes=1, start={"transitions_weight": 0.5})
+    pinned = tune(
+        "hybrid", flat, axes={"content_weight": (0.2,)}, passes=1, start={"transitions_weight": 0.5}
+    )
     assert pinned.params["transitions_weight"] == 0.5  # what the caller pins wins
 
 
@@ -89,6 +104,10 @@ def test_the_regularisation_scale_follows_the_gram_diagonal(dataset):
     from halqa.recommend.tuning import EASE_LAMBDA_PER_DIAGONAL, ease_scale
 
     x = dataset.matrix().toarray()
-    expected = EASE_LAMBDA_PER_DIAGONAL * (x ** 2).sum(axis=0)[(x > 0).sum(axis=0).argsort()[::-1]].mean()
+    expected = (
+        EASE_LAMBDA_PER_DIAGONAL * (x**2).sum(axis=0)[(x > 0).sum(axis=0).argsort()[::-1]].mean()
+    )
     assert ease_scale(dataset, binary=False) == float(f"{expected:.2g}")
-    assert ease_scale(dataset, binary=True) == float(f"{EASE_LAMBDA_PER_DIAGONAL * (x > 0).sum(axis=0).mean():.2g}")
+    assert ease_scale(dataset, binary=True) == float(
+        f"{EASE_LAMBDA_PER_DIAGONAL * (x > 0).sum(axis=0).mean():.2g}"
+    )

@@ -44,14 +44,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: Path, log: Path, *args: str, ready: str = "/health") -> tuple[subprocess.Popen, str]:
+def start_server(
+    db: Path, log: Path, *args: str, ready: str = "/health"
+) -> tuple[subprocess.Popen, str]:
     """`halqa serve` on a free port, once ``ready`` answers 200 (``/health`` reads every block of the store)."""
     port = free_port()
     # Long keep-alive: tests that hold one connection per worker (tests/service/workers.py) must not
     # see it closed while a slow step (a CLI command on a loaded machine) runs.
     env = {"HALQA_SERVICE_KEEP_ALIVE_S": "300", **os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "halqa.cli.main", "serve", "--db", str(db), "--port", str(port),
-                                *args], stdout=log.open("w"), stderr=subprocess.STDOUT, env=env)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "halqa.cli.main",
+            "serve",
+            "--db",
+            str(db),
+            "--port",
+            str(port),
+            *args,
+        ],
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180  # a loaded 2-core CI machine can need more than a minute
     while time.monotonic() < deadline:

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from tests.service.conftest import Served
 
-NEW_TRACK = {"name": "ⵜⵉⵣⵉ ⵏ ⵓⵙⵙⴰⵏ", "kind": "track", "genres": ["rways"], "language": "zgh", "region": "souss-massa",
-             "title_id": "t-zgh-1"}
+NEW_TRACK = {
+    "name": "ⵜⵉⵣⵉ ⵏ ⵓⵙⵙⴰⵏ",
+    "kind": "track",
+    "genres": ["rways"],
+    "language": "zgh",
+    "region": "souss-massa",
+    "title_id": "t-zgh-1",
+}
 
 
 def test_target_a_new_title_from_metadata(served: Served) -> None:
@@ -16,12 +22,16 @@ def test_target_a_new_title_from_metadata(served: Served) -> None:
     assert body["size"] == 50 and len(body["members"]) == 5 and body["title"] == "ⵜⵉⵣⵉ ⵏ ⵓⵙⵙⴰⵏ"
     assert all(m["reasons"] for m in body["members"])
     breakdown = body["breakdown"]
-    assert sum(v for v in breakdown["region"].values() if v) <= 50  # cells under k come back as null
+    assert (
+        sum(v for v in breakdown["region"].values() if v) <= 50
+    )  # cells under k come back as null
 
 
 def test_bad_title_metadata_is_a_clear_4xx(served: Served) -> None:
     with served.client("analyst") as client:
-        missing = client.post("/v1/audience/target", json={"name": "x", "kind": "film", "language": "ar"})
+        missing = client.post(
+            "/v1/audience/target", json={"name": "x", "kind": "film", "language": "ar"}
+        )
         assert missing.status_code == 422 and "genres" in missing.json()["detail"]
         unknown = client.post("/v1/audience/target", json={**NEW_TRACK, "genres": ["rwais-pop"]})
         assert 400 <= unknown.status_code < 500 and "rwais-pop" in unknown.json()["detail"]
@@ -29,12 +39,16 @@ def test_bad_title_metadata_is_a_clear_4xx(served: Served) -> None:
 
 def test_export_then_measure_lift(served: Served) -> None:
     with served.client("analyst") as client:
-        exported = client.post("/v1/audience/export", json={"campaign": "launch-test", "title": NEW_TRACK,
-                                                            "top": 1000, "holdout": 0.5})
+        exported = client.post(
+            "/v1/audience/export",
+            json={"campaign": "launch-test", "title": NEW_TRACK, "top": 1000, "holdout": 0.5},
+        )
         assert exported.status_code == 201, exported.text
         body = exported.json()
         assert body["exposed"] >= 10 and body["holdout"] >= 10 and body["dropped_no_consent"] == 0
-        again = client.post("/v1/audience/export", json={"campaign": "launch-test", "title": NEW_TRACK})
+        again = client.post(
+            "/v1/audience/export", json={"campaign": "launch-test", "title": NEW_TRACK}
+        )
         assert again.status_code == 400 and "already exists" in again.json()["detail"]
         campaigns = client.get("/v1/campaigns").json()
         assert "launch-test" in [c["campaign"] for c in campaigns]

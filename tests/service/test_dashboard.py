@@ -13,10 +13,20 @@ import pytest
 from tests.service.conftest import ARTIFACTS, Served
 
 CHROMIUM = Path(os.environ.get("HALQA_CHROMIUM", "/usr/bin/chromium"))
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} absent (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason=f"{CHROMIUM} absent (apt-get install chromium)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +44,12 @@ def page(browser, served: Served):
     page = context.new_page()
     external: list[str] = []
     # data: and blob: URLs never leave the browser (a chart drawn to PNG, a CSV download)
-    page.on("request", lambda r: external.append(r.url)
-            if not r.url.startswith((served.url, "data:", "blob:")) else None)
+    page.on(
+        "request",
+        lambda r: (
+            external.append(r.url) if not r.url.startswith((served.url, "data:", "blob:")) else None
+        ),
+    )
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     yield page
@@ -44,7 +58,9 @@ def page(browser, served: Served):
     assert not errors, f"JavaScript errors: {errors}"
 
 
-def open_dashboard(page, served: Served, role: str = "analyst", lang: str = "ar", tab: str = "trends") -> None:
+def open_dashboard(
+    page, served: Served, role: str = "analyst", lang: str = "ar", tab: str = "trends"
+) -> None:
     page.goto(f"{served.url}/dashboard/#key={served.keys[role]}&lang={lang}&page={tab}")
     page.wait_for_selector("#tabs button")
 
@@ -56,10 +72,15 @@ def test_arabic_is_right_to_left_with_a_screenshot(page, served: Served) -> None
     assert page.evaluate("document.documentElement.lang") == "ar"
     assert page.locator("#tab-trends").inner_text() == "الاتجاهات"
     # In RTL the first tab sits to the right of the second one, and the brand is at the right edge.
-    first, second = page.locator("#tabs button").nth(0).bounding_box(), page.locator("#tabs button").nth(1).bounding_box()
+    first, second = (
+        page.locator("#tabs button").nth(0).bounding_box(),
+        page.locator("#tabs button").nth(1).bounding_box(),
+    )
     assert first["x"] > second["x"]
     assert page.locator(".brand").bounding_box()["x"] > 640
-    assert page.evaluate("getComputedStyle(document.querySelector('#data-counts th')).textAlign") in ("start", "right")
+    assert page.evaluate(
+        "getComputedStyle(document.querySelector('#data-counts th')).textAlign"
+    ) in ("start", "right")
     open_dashboard(page, served, lang="ar", tab="recommendations")
     page.wait_for_selector("#recs-list li")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -95,7 +116,9 @@ def test_recommendations_change_with_member_and_filters(page, served: Served) ->
     # Read the list before choosing: a fast answer can replace it before a read taken afterwards.
     shown = page.locator("#recs-list").inner_text()
     page.select_option("#recs-member", members[-1])
-    page.wait_for_function("(before) => document.querySelector('#recs-list').innerText !== before", arg=shown)
+    page.wait_for_function(
+        "(before) => document.querySelector('#recs-list').innerText !== before", arg=shown
+    )
     assert page.locator("#recs-list li").count() >= 1
     reasons = page.locator("#recs-list .reason").all_inner_texts()
     assert all(r.strip() for r in reasons)
@@ -104,7 +127,9 @@ def test_recommendations_change_with_member_and_filters(page, served: Served) ->
     with page.expect_response(lambda r: "local_share=1" in r.url and r.status == 200):
         page.locator("#local-share").fill("1")
     assert page.locator("#local-share-value").inner_text() == "100%"
-    page.wait_for_function("(b) => document.querySelector('#recs-list').innerText !== b", arg=before)
+    page.wait_for_function(
+        "(b) => document.querySelector('#recs-list').innerText !== b", arg=before
+    )
 
 
 def test_trends_page_draws_tables_and_charts(page, served: Served) -> None:
@@ -155,10 +180,14 @@ def test_audience_page_targets_a_new_title_and_exports(page, served: Served) -> 
     page.wait_for_selector("#audience-members tbody tr")
     assert "60" in page.locator("#audience-size").inner_text()
     assert page.locator("#audience-region .row").count() >= 1
-    page.fill("#export-form input[name=title_id]", "t-zgh-1")  # the id it has in the catalogue, for lift
+    page.fill(
+        "#export-form input[name=title_id]", "t-zgh-1"
+    )  # the id it has in the catalogue, for lift
     page.fill("#export-form input[name=campaign]", "dashboard-export")
     page.click("#export-form button[type=submit]")
-    page.wait_for_function("document.querySelector('#export-result').innerText.includes('dashboard-export')")
+    page.wait_for_function(
+        "document.querySelector('#export-result').innerText.includes('dashboard-export')"
+    )
     open_dashboard(page, served, lang="fr", tab="campaigns")
     page.wait_for_selector("#campaigns-list tbody tr")
     assert "dashboard-export" in page.locator("#campaigns-list").inner_text()

@@ -9,7 +9,21 @@ from pathlib import Path
 import halqa.service
 
 INDEX = Path(halqa.service.__file__).parent / "dashboard" / "index.html"
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 class Outline(HTMLParser):
@@ -32,7 +46,9 @@ class Outline(HTMLParser):
             return
         opened, element_id = self.stack.pop() if self.stack else ("nothing", None)
         if opened != tag:
-            self.errors.append(f"line {self.getpos()[0]}: </{tag}> closes <{opened} id={element_id}>")
+            self.errors.append(
+                f"line {self.getpos()[0]}: </{tag}> closes <{opened} id={element_id}>"
+            )
 
 
 def test_index_is_well_formed_and_pages_are_siblings() -> None:

@@ -8,7 +8,6 @@ order in Arabic; a spinner during slow requests; `/docs` with the network blocke
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -16,12 +15,19 @@ from halqa.recommend.explain import TEMPLATES
 from tests.service.conftest import Served
 from tests.service.test_dashboard import ARGS, CHROMIUM, browser, open_dashboard, page  # noqa: F401 (fixtures)
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} absent (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason=f"{CHROMIUM} absent (apt-get install chromium)"
+)
 LANGS = ("en", "fr", "ar")
 PAGES = ("trends", "recommendations", "audience", "campaigns", "data", "model")
-WAIT = {"trends": "#trends-regions tbody tr", "recommendations": "#recs-list li", "data": "#data-counts tbody tr",
-        "model": "#model-facts tbody tr",
-        "campaigns": "#campaigns-list tbody tr", "audience": "#audience-form select[name=kind] option"}
+WAIT = {
+    "trends": "#trends-regions tbody tr",
+    "recommendations": "#recs-list li",
+    "data": "#data-counts tbody tr",
+    "model": "#model-facts tbody tr",
+    "campaigns": "#campaigns-list tbody tr",
+    "audience": "#audience-form select[name=kind] option",
+}
 
 # Text nodes a person reads as interface (not data: names, ids and numbers sit in <bdi>, .num or SVG),
 # each matched against the current language's templates ({x} = anything).
@@ -62,7 +68,9 @@ def run_audience(page, lang: str) -> None:
 
 
 def visit(page, served: Served, lang: str, tab: str) -> None:
-    page.goto("about:blank")  # a fresh load: a changed #fragment alone would keep the old page's figures
+    page.goto(
+        "about:blank"
+    )  # a fresh load: a changed #fragment alone would keep the old page's figures
     open_dashboard(page, served, lang=lang, tab=tab)
     page.wait_for_selector(WAIT[tab], state="attached")
     if tab == "audience":
@@ -86,13 +94,17 @@ def test_bars_share_one_scale_and_fit_a_phone(page, served: Served) -> None:  # 
         page.set_viewport_size({"width": width, "height": 860})
         for tab in PAGES:
             visit(page, served, "en", tab)
-            assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{tab} overflows at {width}px"
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (
+                f"{tab} overflows at {width}px"
+            )
         visit(page, served, "en", "trends")
         fills = page.evaluate("""() => [...document.querySelectorAll('#trends-top .bar-fill')].map((f) =>
             ({ value: Number(f.dataset.value), width: f.getBoundingClientRect().width,
                track: f.parentElement.getBoundingClientRect().width }))""")
         assert len(fills) >= 3
-        assert len({round(f["track"]) for f in fills}) == 1  # every bar drawn in a track of the same width
+        assert (
+            len({round(f["track"]) for f in fills}) == 1
+        )  # every bar drawn in a track of the same width
         top = max(fills, key=lambda f: f["value"])
         assert top["width"] > 20, f"bars vanish at {width}px"
         for f in fills:
@@ -105,10 +117,14 @@ def test_numbers_dates_and_intervals_follow_the_language(page, served: Served) -
     assert big, "the service world should hold a table of at least 1,000 rows"
     for lang, locale in (("fr", "fr-MA"), ("ar", "ar-MA"), ("en", "en-GB")):
         visit(page, served, lang, "data")
-        shown = dict(page.evaluate("""() => [...document.querySelectorAll('#data-counts tbody tr')].map((r) =>
-            [r.cells[0].innerText, r.cells[1].innerText])"""))
+        shown = dict(
+            page.evaluate("""() => [...document.querySelectorAll('#data-counts tbody tr')].map((r) =>
+            [r.cells[0].innerText, r.cells[1].innerText])""")
+        )
         for table, value in big.items():
-            expected = page.evaluate("([l, v]) => new Intl.NumberFormat(l).format(v)", [locale, value])
+            expected = page.evaluate(
+                "([l, v]) => new Intl.NumberFormat(l).format(v)", [locale, value]
+            )
             assert shown[table] == expected, (lang, table, shown[table], expected)
         if lang == "fr":
             assert not any("," in shown[t] for t in big)  # 3 343, never the English 3,343
@@ -116,17 +132,26 @@ def test_numbers_dates_and_intervals_follow_the_language(page, served: Served) -
         assert window == {"en": "28 d", "fr": "28 j", "ar": "28 يوم"}[lang]
     # Arabic: the campaign's interval reads low to high, isolated left to right inside the sentence.
     with served.client("analyst") as client:
-        made = client.post("/v1/audience/export", json={
-            "campaign": "tour-numbers", "top": 80, "holdout": 0.4, "title_id": "t-ar-1",
-            "title": {"name": "الزين", "kind": "film", "genres": ["drama"], "language": "ar"}})
+        made = client.post(
+            "/v1/audience/export",
+            json={
+                "campaign": "tour-numbers",
+                "top": 80,
+                "holdout": 0.4,
+                "title_id": "t-ar-1",
+                "title": {"name": "الزين", "kind": "film", "genres": ["drama"], "language": "ar"},
+            },
+        )
     assert made.status_code in (201, 400), made.text  # 400: made by an earlier run of this session
     visit(page, served, "ar", "campaigns")
     page.locator("#campaigns-list tbody tr", has_text="tour-numbers").click()
     page.wait_for_selector("#campaign-lift-figures .interval")
     box = page.locator("#campaign-lift-figures .interval").first
     assert box.evaluate("(n) => getComputedStyle(n).direction") == "ltr"
-    lo, hi = [float(x.replace("\u066b", ".").replace(",", ".").replace("\u2212", "-"))
-              for x in re.findall(r"[-\u2212]?[\d.,\u066b]+", box.inner_text())]
+    lo, hi = [
+        float(x.replace("\u066b", ".").replace(",", ".").replace("\u2212", "-"))
+        for x in re.findall(r"[-\u2212]?[\d.,\u066b]+", box.inner_text())
+    ]
     assert lo <= hi
 
 
@@ -149,7 +174,9 @@ def test_a_spinner_shows_while_a_request_is_slow(page, served: Served) -> None: 
     shown = page.locator("#trends-top").inner_text()
     page.select_option("#trends-form select[name=window]", "90d")
     page.wait_for_selector("#spinner:not([hidden])", timeout=3000)
-    assert page.locator("#trends-top").inner_text() != shown or not shown  # stale figures are cleared
+    assert (
+        page.locator("#trends-top").inner_text() != shown or not shown
+    )  # stale figures are cleared
     release(trends)
     page.wait_for_selector("#spinner", state="hidden", timeout=15000)
     open_dashboard(page, served, lang="en", tab="audience")
@@ -173,7 +200,9 @@ def test_campaign_lift_from_a_dashboard_export(page, served: Served) -> None:  #
     page.fill("#export-form input[name=campaign]", "tour-launch")
     page.fill("#export-form input[name=holdout]", "0.3")
     page.click("#export-form button[type=submit]")
-    page.wait_for_function("document.querySelector('#export-result').innerText.includes('tour-launch')")
+    page.wait_for_function(
+        "document.querySelector('#export-result').innerText.includes('tour-launch')"
+    )
     open_dashboard(page, served, lang="en", tab="campaigns")
     page.wait_for_selector("#campaigns-list tbody tr")
     page.locator("#campaigns-list tbody tr", has_text="tour-launch").click()

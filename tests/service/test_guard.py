@@ -14,7 +14,9 @@ from tests.service.conftest import Served
 HUNDRED_MB = 100 * 1024 * 1024
 
 
-def _raw(served: Served, head: str, body: bytes = b"", timeout: float = 10.0) -> tuple[int, bytes, float]:
+def _raw(
+    served: Served, head: str, body: bytes = b"", timeout: float = 10.0
+) -> tuple[int, bytes, float]:
     """Send ``head`` (and ``body``) on a raw socket; the status, the answer and how long it took."""
     host, port = served.url.removeprefix("http://").split(":")
     started = time.monotonic()
@@ -32,8 +34,10 @@ def _raw(served: Served, head: str, body: bytes = b"", timeout: float = 10.0) ->
 
 def _post_head(path: str, length: int, key: str | None = None) -> str:
     auth = f"X-API-Key: {key}\r\n" if key else ""
-    return (f"POST {path} HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n{auth}"
-            f"Content-Length: {length}\r\n\r\n")
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n{auth}"
+        f"Content-Length: {length}\r\n\r\n"
+    )
 
 
 def _rss_kib(pid: int) -> int:
@@ -68,7 +72,9 @@ def test_an_unauthenticated_100_mb_post_costs_the_server_nothing(served: Served)
 
 
 def test_a_declared_length_over_the_cap_is_413_unread(served: Served) -> None:
-    status, answer, _ = _raw(served, _post_head("/v1/events/batch", 17 * 1024 * 1024, served.keys["service"]))
+    status, answer, _ = _raw(
+        served, _post_head("/v1/events/batch", 17 * 1024 * 1024, served.keys["service"])
+    )
     assert status == 413 and b"HALQA_SERVICE_MAX_BODY_BYTES" in answer
 
 
@@ -78,14 +84,23 @@ def test_a_chunked_body_over_the_cap_is_cut_off_with_413(served: Served) -> None
             yield b" " * (1 << 20)
 
     with served.client("service") as client:
-        response = client.post("/v1/events/batch", content=chunks(), headers={"content-type": "application/json"})
+        response = client.post(
+            "/v1/events/batch", content=chunks(), headers={"content-type": "application/json"}
+        )
     assert response.status_code == 413
 
 
 def test_bodies_under_the_cap_still_work(served: Served) -> None:
     with served.client("service") as client:
-        response = client.post("/v1/events", json={"member_id": "m001", "title_id": "t-ar-1", "event_type": "play",
-                                                   "ts": "2026-11-02T10:00:00Z"})
+        response = client.post(
+            "/v1/events",
+            json={
+                "member_id": "m001",
+                "title_id": "t-ar-1",
+                "event_type": "play",
+                "ts": "2026-11-02T10:00:00Z",
+            },
+        )
     assert response.status_code == 201, response.text
 
 
@@ -98,4 +113,8 @@ def test_health_is_minimal_without_a_key_and_detailed_for_admin(served: Served) 
         assert analyst.get("/v1/health").status_code == 403
     with served.client("admin") as admin:
         details = admin.get("/v1/health").json()
-    assert details["status"] == "ok" and details["problem"] is None and details["store"] == str(served.db)
+    assert (
+        details["status"] == "ok"
+        and details["problem"] is None
+        and details["store"] == str(served.db)
+    )

@@ -18,7 +18,10 @@ def _metric(url: str, prefix: str) -> float:
 
 
 def _lists_ok(url: str) -> float:
-    return _metric(url, 'halqa_http_requests_total{method="GET",route="/v1/recommendations/{member_id}",status="200"}')
+    return _metric(
+        url,
+        'halqa_http_requests_total{method="GET",route="/v1/recommendations/{member_id}",status="200"}',
+    )
 
 
 def _hot(url: str) -> float:
@@ -41,25 +44,52 @@ def test_a_cached_list_is_served_by_the_hot_path_with_the_routes_answer(served: 
     assert _lists_ok(served.url) == before + 2  # the hot path's answers are counted under the route
 
 
-def test_the_hot_path_never_answers_for_a_bad_key_a_creator_or_a_bad_parameter(served: Served) -> None:
+def test_the_hot_path_never_answers_for_a_bad_key_a_creator_or_a_bad_parameter(
+    served: Served,
+) -> None:
     with served.client("service") as client:
         assert client.get(f"/v1/recommendations/m001?{QUERY}").status_code == 200  # now cached
     hot_before = _hot(served.url)
     with served.client("creator") as client:
         assert client.get(f"/v1/recommendations/m001?{QUERY}").status_code == 403
-    assert httpx.get(f"{served.url}/v1/recommendations/m001?{QUERY}",
-                     headers={"X-API-Key": "hq_nope.nope"}).status_code == 401
+    assert (
+        httpx.get(
+            f"{served.url}/v1/recommendations/m001?{QUERY}", headers={"X-API-Key": "hq_nope.nope"}
+        ).status_code
+        == 401
+    )
     assert httpx.get(f"{served.url}/v1/recommendations/m001?{QUERY}").status_code == 401
     with served.client("service") as client:
         assert client.get(f"/v1/recommendations/m001?{QUERY}&k=0").status_code == 422
-        assert client.get("/v1/recommendations/m001?filter=a&filter=b&filter=c&filter=d").status_code == 422
+        assert (
+            client.get("/v1/recommendations/m001?filter=a&filter=b&filter=c&filter=d").status_code
+            == 422
+        )
     assert _hot(served.url) == hot_before
 
 
 def test_parameters_the_hot_path_accepts_are_only_plainly_valid_ones() -> None:
     assert _params(b"") == (10, [], None, "en")
-    assert _params(b"k=3&filter=language&filter=language&local_share=1&lang=fr") == (3, ["language"], 1.0, "fr")
-    for odd in (b"k=0", b"k=101", b"k=%D9%A1", b"k=1e1", b"local_share=1.5", b"local_share=-0", b"local_share=nan",
-                b"local_share=1e-1", b"filter=genre", b"lang=de", b"other=1", b"k", b"k=2&k=x",
-                b"filter=region&filter=region&filter=region&filter=region"):
+    assert _params(b"k=3&filter=language&filter=language&local_share=1&lang=fr") == (
+        3,
+        ["language"],
+        1.0,
+        "fr",
+    )
+    for odd in (
+        b"k=0",
+        b"k=101",
+        b"k=%D9%A1",
+        b"k=1e1",
+        b"local_share=1.5",
+        b"local_share=-0",
+        b"local_share=nan",
+        b"local_share=1e-1",
+        b"filter=genre",
+        b"lang=de",
+        b"other=1",
+        b"k",
+        b"k=2&k=x",
+        b"filter=region&filter=region&filter=region&filter=region",
+    ):
         assert _params(odd) is None, odd

@@ -19,7 +19,9 @@ from tests.service.workers import WorkerConnections
 TRIES = 30
 
 
-def fresh_codes(served: Served, token: str, path: str = "/v1/whoami", tries: int = TRIES) -> list[int]:
+def fresh_codes(
+    served: Served, token: str, path: str = "/v1/whoami", tries: int = TRIES
+) -> list[int]:
     """Status codes of ``tries`` GETs, each on a new connection (plain http.client: no TLS set-up cost)."""
     host, port = served.url.removeprefix("http://").split(":")
     codes = []
@@ -34,9 +36,14 @@ def fresh_codes(served: Served, token: str, path: str = "/v1/whoami", tries: int
 
 
 def _halqa(served: Served, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "halqa.cli.main", *args, "--db", str(served.db)],
-                          check=False, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "COLUMNS": "200"})
+    return subprocess.run(
+        [sys.executable, "-m", "halqa.cli.main", *args, "--db", str(served.db)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "200"},
+    )
 
 
 @pytest.fixture(params=["served", "served_two"])
@@ -69,7 +76,10 @@ def test_role_change_holds_on_every_worker_at_once(server: Served) -> None:
         workers = _every_worker(server, created["key"])
         try:
             assert set(workers.statuses("/v1/members", created["key"]).values()) == {200}
-            assert admin.patch(f"/v1/keys/{created['key_id']}", json={"role": "creator"}).status_code == 204
+            assert (
+                admin.patch(f"/v1/keys/{created['key_id']}", json={"role": "creator"}).status_code
+                == 204
+            )
             assert set(workers.statuses("/v1/members", created["key"]).values()) == {403}
         finally:
             workers.close()
@@ -81,7 +91,9 @@ def test_cli_keys_work_beside_the_server_and_reach_every_worker(server: Served) 
     created = _halqa(server, "keys", "create", "--role", "service", "--name", "from-cli", "--json")
     assert created.returncode == 0, created.stderr
     key = json.loads(created.stdout)
-    assert set(fresh_codes(server, key["key"])) == {200}  # usable at once: no restart, no second of delay
+    assert set(fresh_codes(server, key["key"])) == {
+        200
+    }  # usable at once: no restart, no second of delay
     listed = _halqa(server, "keys", "list", "--json")
     assert listed.returncode == 0, listed.stderr
     assert key["key_id"] in [k["key_id"] for k in json.loads(listed.stdout)["keys"]]
@@ -101,12 +113,18 @@ def test_read_commands_work_beside_the_server(server: Served) -> None:
     stats = _halqa(server, "stats", "--json")
     assert stats.returncode == 0, stats.stderr
     body = json.loads(stats.stdout)
-    assert body["db"] == str(server.db) and body["counts"]["members"] >= len(server.world["members"])
+    assert body["db"] == str(server.db) and body["counts"]["members"] >= len(
+        server.world["members"]
+    )
     assert not list(server.db.parent.glob("*snapshot*"))  # the snapshot is gone after the command
 
 
 def test_write_commands_beside_the_server_say_why_in_one_line(server: Served) -> None:
     refused = _halqa(server, "taxonomy", "add", "genres", "test-genre")
     assert refused.returncode == 2
-    assert refused.stderr.count("\n") == 1 and "halqa serve" in refused.stderr and str(server.db) in refused.stderr
+    assert (
+        refused.stderr.count("\n") == 1
+        and "halqa serve" in refused.stderr
+        and str(server.db) in refused.stderr
+    )
     assert "Traceback" not in refused.stderr

@@ -15,14 +15,27 @@ from halqa.service.keys import ROLES
 from tests.service.conftest import Served
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "service.md"
-BAD_KEYS = {"no key": None, "malformed key": "not-a-key", "wrong secret": "hq_000000000000.wrong-secret"}
+BAD_KEYS = {
+    "no key": None,
+    "malformed key": "not-a-key",
+    "wrong secret": "hq_000000000000.wrong-secret",
+}
 # Values for path parameters: existing ids where the route reads one, throwaway ids elsewhere.
-PATH_VALUES = {"member_id": "m001", "title_id": "t-ar-1", "campaign": "no-such-campaign", "key_id": "no-such-key",
-               "creator_id": "no-such-creator",  # a title's or creator's own page (404 past the role check)
-               # the studio's visual-effects routes (ids that match their patterns but name nothing)
-               "name": "privilege-suite.png", "job_id": "0123456789abcdef", "pid": "abcd", "decision": "reject",
-               # the music routes (their job ids are 12 hex digits)
-               "kind": "midi", "proposal_id": "abcd"}
+PATH_VALUES = {
+    "member_id": "m001",
+    "title_id": "t-ar-1",
+    "campaign": "no-such-campaign",
+    "key_id": "no-such-key",
+    "creator_id": "no-such-creator",  # a title's or creator's own page (404 past the role check)
+    # the studio's visual-effects routes (ids that match their patterns but name nothing)
+    "name": "privilege-suite.png",
+    "job_id": "0123456789abcdef",
+    "pid": "abcd",
+    "decision": "reject",
+    # the music routes (their job ids are 12 hex digits)
+    "kind": "midi",
+    "proposal_id": "abcd",
+}
 PATH_VALUES_UNDER = {"/v1/music/": {"job_id": "0123456789ab"}}
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -33,14 +46,18 @@ def role_table() -> dict[tuple[str, str], frozenset[str] | None]:
     text = DOC.read_text(encoding="utf-8")
     block = text.split("<!-- role-table")[1].split("<!-- /role-table -->")[0]
     table = {}
-    for method, path, roles in re.findall(r"^\| (GET|POST|PUT|PATCH|DELETE) \| `([^`]+)` \| ([^|]+) \|$", block, re.MULTILINE):
+    for method, path, roles in re.findall(
+        r"^\| (GET|POST|PUT|PATCH|DELETE) \| `([^`]+)` \| ([^|]+) \|$", block, re.MULTILINE
+    ):
         names = [r.strip() for r in roles.split(",")]
         table[(method, path)] = None if names == ["public"] else frozenset(names)
     return table
 
 
 def _url(path: str) -> str:
-    values = PATH_VALUES | next((v for prefix, v in PATH_VALUES_UNDER.items() if path.startswith(prefix)), {})
+    values = PATH_VALUES | next(
+        (v for prefix, v in PATH_VALUES_UNDER.items() if path.startswith(prefix)), {}
+    )
     # A parameter named here by no one (a route added later) gets a throwaway id: roles are checked
     # before parameters, so the suite still proves who gets through.
     return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), "0123456789ab"), path)
@@ -84,7 +101,11 @@ def test_each_role_gets_exactly_its_routes(server: Served, role: str) -> None:
     for (method, path), allowed in sorted(role_table().items()):
         status = _call(server, method, path, server.keys[role])
         expected_ok = allowed is None or role in allowed
-        if status >= 500 or (expected_ok and status in (401, 403)) or (not expected_ok and status != 403):
+        if (
+            status >= 500
+            or (expected_ok and status in (401, 403))
+            or (not expected_ok and status != 403)
+        ):
             wrong.append((method, path, status))
     assert not wrong, f"role {role}: {wrong}"
 
@@ -97,7 +118,10 @@ def test_keys_that_are_not_valid_get_401_everywhere(server: Served, label: str) 
 def test_a_revoked_key_gets_401_everywhere(server: Served) -> None:
     with server.client("admin") as admin:
         created = admin.post("/v1/keys", json={"role": "admin", "name": "privilege-suite"}).json()
-        assert httpx.get(server.url + "/v1/whoami", headers={"X-API-Key": created["key"]}).status_code == 200
+        assert (
+            httpx.get(server.url + "/v1/whoami", headers={"X-API-Key": created["key"]}).status_code
+            == 200
+        )
         assert admin.delete(f"/v1/keys/{created['key_id']}").status_code == 204
     _assert_refused(server, created["key"], "revoked key")
 

@@ -16,16 +16,26 @@ MEMBER_LEVEL = [
     ("PATCH", "/v1/members/m001", {"city": "Fès"}),
     ("GET", "/v1/data", None),
     ("PUT", "/v1/members", [{"member_id": "m-x"}]),
-    ("POST", "/v1/events", {"member_id": "m001", "title_id": "t-ar-1", "event_type": "play", "ts": 1763000000}),
+    (
+        "POST",
+        "/v1/events",
+        {"member_id": "m001", "title_id": "t-ar-1", "event_type": "play", "ts": 1763000000},
+    ),
     ("GET", "/v1/recommendations/m001", None),
     ("GET", "/v1/recommendations-members", None),
-    ("POST", "/v1/audience/target", {"name": "x", "kind": "film", "genres": ["drama"], "language": "ar"}),
+    (
+        "POST",
+        "/v1/audience/target",
+        {"name": "x", "kind": "film", "genres": ["drama"], "language": "ar"},
+    ),
     ("GET", "/v1/campaigns", None),
 ]
 
 
 @pytest.mark.parametrize(("method", "path", "body"), MEMBER_LEVEL)
-def test_creator_cannot_read_member_level_data(served: Served, method: str, path: str, body: object) -> None:
+def test_creator_cannot_read_member_level_data(
+    served: Served, method: str, path: str, body: object
+) -> None:
     with served.client("creator") as client:
         response = client.request(method, path, json=body)
     assert response.status_code == 403, response.text
@@ -36,9 +46,15 @@ def test_creator_cannot_read_member_level_data(served: Served, method: str, path
 def test_member_level_routes_in_the_spec_are_all_covered(served: Served) -> None:
     """A new member-level route must be added to MEMBER_LEVEL (and so be tested for creators)."""
     paths = httpx.get(served.url + "/openapi.json").json()["paths"]
-    member_paths = {p for p in paths if "member" in p or p.startswith(("/v1/audience", "/v1/campaigns"))}
+    member_paths = {
+        p for p in paths if "member" in p or p.startswith(("/v1/audience", "/v1/campaigns"))
+    }
     covered = {p.replace("m001", "{member_id}") for _, p, _ in MEMBER_LEVEL}
-    uncovered = member_paths - covered - {"/v1/audience/export", "/v1/audience/lookalike", "/v1/campaigns/{campaign}/lift"}
+    uncovered = (
+        member_paths
+        - covered
+        - {"/v1/audience/export", "/v1/audience/lookalike", "/v1/campaigns/{campaign}/lift"}
+    )
     assert not uncovered
 
 
@@ -51,7 +67,12 @@ def test_creator_reads_the_catalogue(served: Served) -> None:
 def test_service_and_analyst_limits(served: Served) -> None:
     with served.client("service") as client:
         assert client.get("/v1/members").status_code == 403
-        assert client.put("/v1/titles", json=[{"title_id": "x", "kind": "film", "name": "x"}]).status_code == 403
+        assert (
+            client.put(
+                "/v1/titles", json=[{"title_id": "x", "kind": "film", "name": "x"}]
+            ).status_code
+            == 403
+        )
     with served.client("analyst") as client:
         assert client.get("/v1/members").status_code == 200
         assert client.post("/v1/keys", json={"role": "admin"}).status_code == 403
@@ -65,7 +86,12 @@ def test_keys_stored_hashed_and_revocable(served: Served) -> None:
         listed = admin.get("/v1/keys").json()
         assert token not in str(listed) and token.split(".")[1] not in str(listed)
         assert admin.delete(f"/v1/keys/{created['key_id']}").status_code == 204
-    assert httpx.get(served.url + "/v1/whoami", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert (
+        httpx.get(
+            served.url + "/v1/whoami", headers={"Authorization": f"Bearer {token}"}
+        ).status_code
+        == 401
+    )
 
 
 def test_missing_key_is_401_with_a_hint(served: Served) -> None:

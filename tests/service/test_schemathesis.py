@@ -32,9 +32,15 @@ def test_no_server_errors(fuzzed: Served) -> None:
     statuses: set[int] = set()
 
     for operation in operations:
+
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def exercise(case) -> None:
             # As admin, so that every operation is reached past authentication.
             response = case.call(base_url=fuzzed.url, headers={"X-API-Key": fuzzed.keys["admin"]})

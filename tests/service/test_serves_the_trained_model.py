@@ -23,7 +23,9 @@ def test_api_lists_equal_halqa_recommend_for_100_members(tmp_path):
     from halqa.catalog import Store
 
     with Store.open(db, read_only=True) as store:
-        consented = sorted(r[0] for r in store.rows("SELECT member_id FROM members_personalisation"))
+        consented = sorted(
+            r[0] for r in store.rows("SELECT member_id FROM members_personalisation")
+        )
     members = random.Random(3).sample(consented, min(100, len(consented)))
     assert len(members) >= 80
     args = [a for m in members for a in ("--member", m)]
@@ -31,18 +33,23 @@ def test_api_lists_equal_halqa_recommend_for_100_members(tmp_path):
     assert cli.exit_code == 0, cli.output
     expected: dict[str, list] = {}
     for row in json.loads(cli.stdout)["recommendations"]:
-        expected.setdefault(row["member_id"], []).append((row["title_id"], row["rank"], round(row["score"], 9),
-                                                          row["reason"]))
+        expected.setdefault(row["member_id"], []).append(
+            (row["title_id"], row["rank"], round(row["score"], 9), row["reason"])
+        )
     process, url = start_server(db, tmp_path / "server.log", "--rate-limit", "100000")
     try:
         import httpx
 
-        with httpx.Client(base_url=url, headers={"X-API-Key": keys["service"]}, timeout=30) as client:
+        with httpx.Client(
+            base_url=url, headers={"X-API-Key": keys["service"]}, timeout=30
+        ) as client:
             info = client.get("/v1/recommender").json()
             assert info["available"] and info["model"] == "hybrid"
             assert info["model_file"] == str(default_model_path(db))
             for member in members:
-                items = client.get(f"/v1/recommendations/{member}", params={"k": 10}).json()["items"]
+                items = client.get(f"/v1/recommendations/{member}", params={"k": 10}).json()[
+                    "items"
+                ]
                 got = [(i["title_id"], i["rank"], round(i["score"], 9), i["reason"]) for i in items]
                 assert got == expected.get(member, []), member
     finally:
@@ -53,13 +60,17 @@ def test_no_trained_model_says_how_to_get_one(tmp_path):
     db = tmp_path / "untrained.duckdb"
     _, keys = prepare_store(db)
     default_model_path(db).unlink()
-    missing = runner.invoke(app, ["serve", "--db", str(db), "--model-file", str(tmp_path / "none.pkl")])
+    missing = runner.invoke(
+        app, ["serve", "--db", str(db), "--model-file", str(tmp_path / "none.pkl")]
+    )
     assert missing.exit_code == 2 and "run `halqa train" in missing.output
     process, url = start_server(db, tmp_path / "server.log")
     try:
         import httpx
 
-        info = httpx.get(url + "/v1/recommender", headers={"X-API-Key": keys["service"]}, timeout=30).json()
+        info = httpx.get(
+            url + "/v1/recommender", headers={"X-API-Key": keys["service"]}, timeout=30
+        ).json()
         assert not info["available"] and "run `halqa train` first" in info["reason"]
     finally:
         stop_server(process)

@@ -19,14 +19,28 @@ from halqa.errors import DataError
 from tests.service.conftest import free_port, prepare_store, start_server, stop_server
 from tests.service.world import build_world
 
-BLOCK = 256 * 1024   # DuckDB's block size
-HEADERS = 3 * 4096   # its file header and two database headers come first
+BLOCK = 256 * 1024  # DuckDB's block size
+HEADERS = 3 * 4096  # its file header and two database headers come first
 
 
 def _serve(db: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "halqa.cli.main", "serve", "--db", str(db), "--port", str(free_port())],
-                          check=False, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "COLUMNS": "300"})
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "halqa.cli.main",
+            "serve",
+            "--db",
+            str(db),
+            "--port",
+            str(free_port()),
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "300"},
+    )
 
 
 def _damaged_store(tmp_path: Path) -> Path:
@@ -35,10 +49,12 @@ def _damaged_store(tmp_path: Path) -> Path:
     with Store.open(db) as store:
         build_world(store)
         store.run("CHECKPOINT")
-        block = store.scalar("SELECT max(block_id) FROM pragma_storage_info('events') WHERE block_id >= 0")
+        block = store.scalar(
+            "SELECT max(block_id) FROM pragma_storage_info('events') WHERE block_id >= 0"
+        )
     data = bytearray(db.read_bytes())
     offset = HEADERS + int(block) * BLOCK + 64
-    data[offset:offset + 256] = os.urandom(256)
+    data[offset : offset + 256] = os.urandom(256)
     db.write_bytes(bytes(data))
     return db
 
@@ -57,11 +73,14 @@ def _not_duckdb(tmp_path: Path) -> Path:
     return db
 
 
-@pytest.mark.parametrize(("make", "says"), [
-    (_not_duckdb, "not a halqa store (not a DuckDB database file)"),
-    (_not_halqa, "a DuckDB file but not a halqa store"),
-    (_damaged_store, "the store is damaged"),
-])
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (_not_duckdb, "not a halqa store (not a DuckDB database file)"),
+        (_not_halqa, "a DuckDB file but not a halqa store"),
+        (_damaged_store, "the store is damaged"),
+    ],
+)
 def test_serve_refuses_in_one_line(tmp_path: Path, make, says: str) -> None:
     db = make(tmp_path)
     before = db.read_bytes()
@@ -85,7 +104,9 @@ def test_health_turns_503_when_the_store_goes_bad(tmp_path: Path, monkeypatch) -
     process, url = start_server(db, tmp_path / "server.log")
     try:
         assert httpx.get(url + "/health").json() == {"status": "ok"}
-        moved = db.rename(tmp_path / "moved-away.duckdb")  # the file the server was started on is gone
+        moved = db.rename(
+            tmp_path / "moved-away.duckdb"
+        )  # the file the server was started on is gone
         time.sleep(0.3)  # past the re-check interval
         gone = httpx.get(url + "/health")
         assert gone.status_code == 503 and gone.json() == {"status": "damaged"}
@@ -95,12 +116,23 @@ def test_health_turns_503_when_the_store_goes_bad(tmp_path: Path, monkeypatch) -
 
 
 # Routes whose answers read the store when asked (in the world of tests/service/world.py).
-READS = ["/v1/titles", "/v1/members", "/v1/trends", "/v1/trends/regions", "/v1/data", "/v1/members/m001/events",
-         "/v1/members/m002/events", "/v1/campaigns", "/v1/titles/t-ar-1"]
+READS = [
+    "/v1/titles",
+    "/v1/members",
+    "/v1/trends",
+    "/v1/trends/regions",
+    "/v1/data",
+    "/v1/members/m001/events",
+    "/v1/members/m002/events",
+    "/v1/campaigns",
+    "/v1/titles/t-ar-1",
+]
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
-def test_a_store_damaged_while_serving_gives_503_and_one_log_line(tmp_path: Path, monkeypatch, workers: str) -> None:
+def test_a_store_damaged_while_serving_gives_503_and_one_log_line(
+    tmp_path: Path, monkeypatch, workers: str
+) -> None:
     """Issue 11: the store file truncated under a running server. Requests that need a block that is
     gone answer 503 (never 500 or 400), the log gets one line (no trace), and the server keeps
     answering what it can (keys are in memory, so refusals and whoami still work)."""
@@ -115,8 +147,15 @@ def test_a_store_damaged_while_serving_gives_503_and_one_log_line(tmp_path: Path
             store_file.truncate(HEADERS)  # the headers stay; every data block is gone
         with httpx.Client(base_url=url, headers={"X-API-Key": keys["admin"]}, timeout=60) as admin:
             statuses = {path: admin.get(path).status_code for path in READS * 2}
-            posted = admin.post("/v1/events", json={"member_id": "m001", "title_id": "t-ar-1", "event_type": "play",
-                                                    "ts": "2026-11-30T10:00:00"})
+            posted = admin.post(
+                "/v1/events",
+                json={
+                    "member_id": "m001",
+                    "title_id": "t-ar-1",
+                    "event_type": "play",
+                    "ts": "2026-11-30T10:00:00",
+                },
+            )
             assert admin.get("/v1/whoami").status_code == 200
         assert httpx.get(url + "/v1/titles").status_code == 401
         assert httpx.get(url + "/health").status_code == 503
@@ -128,7 +167,9 @@ def test_a_store_damaged_while_serving_gives_503_and_one_log_line(tmp_path: Path
     text = log.read_text()
     assert "Traceback" not in text and "internal error" not in text, text[-3000:]
     damage_lines = [line for line in text.splitlines() if "store damaged:" in line]
-    assert 1 <= len(damage_lines) <= 2 * int(workers) + 1, damage_lines  # at most one a minute per process
+    assert 1 <= len(damage_lines) <= 2 * int(workers) + 1, (
+        damage_lines
+    )  # at most one a minute per process
     assert "Could not read" in damage_lines[0] or "damaged" in damage_lines[0]
 
 
@@ -136,7 +177,9 @@ def test_damage_is_read_from_duckdb_not_from_what_a_user_sent() -> None:
     from halqa.catalog.store import StoreDamaged, is_store_damage
     from halqa.errors import UserError
 
-    assert not is_store_damage(UserError("unknown genre 'checksum'"))  # a refusal quoting user input
+    assert not is_store_damage(
+        UserError("unknown genre 'checksum'")
+    )  # a refusal quoting user input
     assert is_store_damage(StoreDamaged("x.duckdb: the store file is damaged"))
     try:
         try:
@@ -158,9 +201,12 @@ def test_damage_is_logged_once_a_minute_per_process(caplog) -> None:
         logged = []
         for step in (0, 1, 30, 59, 61, 62):
             now[0] = 1000.0 + step
-            logged.append(faults.log_damage(log, OSError("Could not read enough bytes"), clock=lambda: now[0]))
+            logged.append(
+                faults.log_damage(log, OSError("Could not read enough bytes"), clock=lambda: now[0])
+            )
     assert logged == [True, False, False, False, True, False]
     assert [r.getMessage() for r in caplog.records] == [
         "store damaged: Could not read enough bytes",
-        "store damaged: Could not read enough bytes (3 more requests hit it since the last line)"]
+        "store damaged: Could not read enough bytes (3 more requests hit it since the last line)",
+    ]
     faults._last_logged, faults._unlogged = None, 0

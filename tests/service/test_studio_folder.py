@@ -17,11 +17,14 @@ def test_a_running_server_keeps_uploads_beside_its_store(served: Served) -> None
         assert creator.put("/v1/vfx/media/studio-folder.txt", content=body).status_code == 201
         assert creator.get("/v1/vfx/media/studio-folder.txt").content == body
         assert creator.get("/v1/music/proposals").json() == {"proposals": []}
-    assert (served.db.with_name(served.db.name + ".studio") / "vfx" / "media" / "studio-folder.txt").read_bytes() == body
+    assert (
+        served.db.with_name(served.db.name + ".studio") / "vfx" / "media" / "studio-folder.txt"
+    ).read_bytes() == body
 
 
 def test_the_setting_wins_over_the_environment_which_wins_over_the_default(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "store.duckdb"
     monkeypatch.delenv("HALQA_STUDIO_DIR", raising=False)
     monkeypatch.delenv("HALQA_SERVICE_STUDIO_DIR", raising=False)
@@ -30,10 +33,14 @@ def test_the_setting_wins_over_the_environment_which_wins_over_the_default(
     assert Settings(db=db).studio_root() == tmp_path / "from-env"
     assert Settings(db=db, studio_dir=tmp_path / "chosen").studio_root() == tmp_path / "chosen"
     # what `halqa serve --workers N` hands its worker processes
-    assert Settings(db=db, studio_dir=tmp_path / "chosen").to_env()["HALQA_SERVICE_STUDIO_DIR"] == str(tmp_path / "chosen")
+    assert Settings(db=db, studio_dir=tmp_path / "chosen").to_env()[
+        "HALQA_SERVICE_STUDIO_DIR"
+    ] == str(tmp_path / "chosen")
 
 
-def test_serve_hands_its_studio_folder_to_the_routes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_hands_its_studio_folder_to_the_routes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`halqa serve --studio-dir` reaches the settings, and the app built from them writes there."""
     from fastapi.testclient import TestClient
     from typer.testing import CliRunner
@@ -44,7 +51,9 @@ def test_serve_hands_its_studio_folder_to_the_routes(tmp_path: Path, monkeypatch
     from halqa.service.app import create_app
     from halqa.service.keys import create_key
 
-    monkeypatch.delenv("HALQA_STUDIO_DIR", raising=False)  # restored after the test, whatever the app sets
+    monkeypatch.delenv(
+        "HALQA_STUDIO_DIR", raising=False
+    )  # restored after the test, whatever the app sets
     db, chosen = tmp_path / "store.duckdb", tmp_path / "chosen studio"
     with Store.open(db) as store:
         _, token = create_key(store, "creator", "studio-folder")

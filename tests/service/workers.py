@@ -20,7 +20,9 @@ def _descendants(root: int) -> set[int]:
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                parents[int(entry.name)] = int(
+                    (entry / "stat").read_text().rsplit(")", 1)[1].split()[1]
+                )
             except (OSError, IndexError, ValueError):
                 continue
     found, frontier = {root}, [root]
@@ -66,7 +68,9 @@ class WorkerConnections:
         spare = []
         family = _descendants(server_pid)
         for attempt in range(MAX_CONNECTIONS):
-            if attempt % 10 == 9:  # keep the found ones from idling into uvicorn's 5 s keep-alive timeout
+            if (
+                attempt % 10 == 9
+            ):  # keep the found ones from idling into uvicorn's 5 s keep-alive timeout
                 self.statuses("/v1/whoami", token)
             connection = http.client.HTTPConnection(host, self.port, timeout=60)
             self._get(connection, "/v1/whoami", token)  # answered: accepted by some worker
@@ -95,7 +99,9 @@ class WorkerConnections:
 
     def statuses(self, path: str, token: str) -> dict[int, int]:
         """What each worker answers, on its own connection."""
-        return {pid: self._get(connection, path, token) for pid, connection in self.by_worker.items()}
+        return {
+            pid: self._get(connection, path, token) for pid, connection in self.by_worker.items()
+        }
 
     def close(self) -> None:
         for connection in self.by_worker.values():

@@ -31,7 +31,9 @@ def standardise(scores: np.ndarray) -> np.ndarray:
     return (scores - mean) / np.where(std > 0, std, 1.0)
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float, sample_weight: np.ndarray | None = None) -> np.ndarray:
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, l2: float, sample_weight: np.ndarray | None = None
+) -> np.ndarray:
     """Weights (last one the intercept) of an L2-regularised logistic regression, by L-BFGS."""
     from scipy.optimize import minimize  # here, not at import: scoring a saved blend never needs it
 
@@ -61,7 +63,9 @@ class BlendScorer(Scorer):
     seed: int = 0
     max_titles: int = 120  # hidden titles per fold: enough to learn a handful of weights
     raw: frozenset[str] = frozenset({"rare-language-match"})
-    max_negatives: int = 1500  # per title; sampled negatives are re-weighted so the intercept stays right
+    max_negatives: int = (
+        1500  # per title; sampled negatives are re-weighted so the intercept stays right
+    )
     # Evaluation averages ROC-AUC over titles, each title counting once whatever its audience;
     # balancing gives each hidden title's positives and negatives half of its weight each, so a
     # blockbuster's thousands of positives do not decide the weights for every title.
@@ -84,11 +88,15 @@ class BlendScorer(Scorer):
         self.fitted_ = {name: make().fit(data) for name, make in self.components.items()}
         return self
 
-    def _training_rows(self, data: TargetingData) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def _training_rows(
+        self, data: TargetingData
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Component features, labels, sampling weights and per-title balancing factors of hidden titles."""
         rng = np.random.default_rng(self.seed)
         eligible = np.flatnonzero(data.title_counts() >= self.min_events)
-        n_hidden = min(max(1, int(self.holdout_share * len(eligible))), self.max_titles, len(eligible))
+        n_hidden = min(
+            max(1, int(self.holdout_share * len(eligible))), self.max_titles, len(eligible)
+        )
         xs, ys, ws, bs = [], [], [], []
         for _ in range(self.folds):
             hidden = np.sort(rng.choice(eligible, size=n_hidden, replace=False))
@@ -109,8 +117,13 @@ class BlendScorer(Scorer):
     def _features(self, fitted: dict[str, Scorer], batch: TitleBatch) -> np.ndarray:
         # Components named in ``raw`` keep their scale across titles (a rare-language match
         # should weigh more than a match on the language everyone speaks); the rest are z-scored.
-        return np.stack([s.score(batch) if name in self.raw else standardise(s.score(batch))
-                         for name, s in fitted.items()], axis=-1)
+        return np.stack(
+            [
+                s.score(batch) if name in self.raw else standardise(s.score(batch))
+                for name, s in fitted.items()
+            ],
+            axis=-1,
+        )
 
     def contributions(self, batch: TitleBatch) -> np.ndarray:
         """titles × members × components: each component's share of the blended score."""
@@ -141,7 +154,9 @@ def _title_balance(label: np.ndarray, n_members: int) -> np.ndarray:
     return np.where(label > 0, 0.5 * n_members / n_pos, 0.5 * n_members / n_neg)
 
 
-def _sample_negatives(label: np.ndarray, limit: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _sample_negatives(
+    label: np.ndarray, limit: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """All positives and at most ``limit`` negatives, weighted by the inverse of their sampling rate."""
     pos, neg = np.flatnonzero(label > 0), np.flatnonzero(label == 0)
     if len(neg) <= limit:

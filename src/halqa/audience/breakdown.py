@@ -19,7 +19,10 @@ BREAKDOWN_FIELDS = ("age_band", "region", "language")
 def suppressed_counts(values: Iterable[str], k: int = DEFAULT_K) -> dict[str, int | None]:
     """Count of each value, ``None`` where fewer than ``k`` members share it; largest first."""
     counts = Counter(values)
-    return {key: (n if n >= k else None) for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))}
+    return {
+        key: (n if n >= k else None)
+        for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    }
 
 
 def _label(value: Any) -> str:
@@ -34,16 +37,25 @@ def member_languages(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else [str(v) for v in value]
 
 
-def breakdown(members: dict[str, np.ndarray], idx: Sequence[int] | np.ndarray, k: int = DEFAULT_K) -> dict:
+def breakdown(
+    members: dict[str, np.ndarray], idx: Sequence[int] | np.ndarray, k: int = DEFAULT_K
+) -> dict:
     """Counts by age band, region and language (a member counts once per language spoken)."""
     idx = np.asarray(idx, dtype=np.int64)
-    out: dict[str, Any] = {"members": int(len(idx)) if len(idx) >= k else None, "k": k}
+    out: dict[str, Any] = {"members": len(idx) if len(idx) >= k else None, "k": k}
     for column, name in (("age_band", "age_band"), ("region", "region")):
         values = members.get(column)
-        out[name] = suppressed_counts((_label(values[i]) for i in idx), k) if values is not None else {}
+        out[name] = (
+            suppressed_counts((_label(values[i]) for i in idx), k) if values is not None else {}
+        )
     langs = members.get("languages")
-    out["language"] = (suppressed_counts((lang for i in idx for lang in member_languages(langs[i]) or ["unknown"]),
-                                         k) if langs is not None else {})
+    out["language"] = (
+        suppressed_counts(
+            (lang for i in idx for lang in member_languages(langs[i]) or ["unknown"]), k
+        )
+        if langs is not None
+        else {}
+    )
     return out
 
 

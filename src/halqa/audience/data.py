@@ -31,7 +31,9 @@ class TitleBatch:
     def take(self, idx: Sequence[int] | np.ndarray) -> TitleBatch:
         idx = np.asarray(idx, dtype=np.int64)
         names = None if self.names is None else [self.names[i] for i in idx]
-        return TitleBatch([self.tokens[i] for i in idx], [self.texts[i] for i in idx], self.release[idx], names)
+        return TitleBatch(
+            [self.tokens[i] for i in idx], [self.texts[i] for i in idx], self.release[idx], names
+        )
 
 
 @dataclass
@@ -48,7 +50,9 @@ class TargetingData:
     interactions: sp.csr_matrix
     last_seen: sp.csr_matrix
     titles: TitleBatch
-    members: dict[str, np.ndarray] = field(default_factory=dict)  # side columns: age_band, region, languages
+    members: dict[str, np.ndarray] = field(
+        default_factory=dict
+    )  # side columns: age_band, region, languages
 
     @property
     def n_members(self) -> int:
@@ -69,8 +73,14 @@ class TargetingData:
     def keep_titles(self, idx: Sequence[int] | np.ndarray) -> TargetingData:
         """The same members with only the titles ``idx`` (the others hidden completely)."""
         idx = np.asarray(idx, dtype=np.int64)
-        return TargetingData(self.member_ids, self.title_ids[idx], sp.csr_matrix(self.interactions[:, idx]),
-                             sp.csr_matrix(self.last_seen[:, idx]), self.titles.take(idx), self.members)
+        return TargetingData(
+            self.member_ids,
+            self.title_ids[idx],
+            sp.csr_matrix(self.interactions[:, idx]),
+            sp.csr_matrix(self.last_seen[:, idx]),
+            self.titles.take(idx),
+            self.members,
+        )
 
     def member_positions(self, member_ids: Iterable[str]) -> np.ndarray:
         """Row positions of those of ``member_ids`` that are here (unknown ids are skipped)."""
@@ -84,8 +94,14 @@ class TargetingData:
         return self.interactions[:, [idx]].tocoo().row
 
 
-def build_matrices(member_index: np.ndarray, title_index: np.ndarray, weight: np.ndarray, ts: np.ndarray,
-                   n_members: int, n_titles: int) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+def build_matrices(
+    member_index: np.ndarray,
+    title_index: np.ndarray,
+    weight: np.ndarray,
+    ts: np.ndarray,
+    n_members: int,
+    n_titles: int,
+) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """Interaction weights (summed) and last-seen times (max) from event rows given as integer indices."""
     shape = (n_members, n_titles)
     inter = sp.csr_matrix((weight.astype(np.float64), (member_index, title_index)), shape=shape)

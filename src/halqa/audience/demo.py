@@ -20,7 +20,12 @@ from halqa.audience.saved import fitted_targeter
 from halqa.audience.title import load_title
 from halqa.catalog.taxonomy import AMAZIGH_LANGUAGES
 
-AMAZIGH_FOND_REGIONS = ("souss-massa", "draa-tafilalet", "guelmim-oued-noun", "beni-mellal-khenifra")
+AMAZIGH_FOND_REGIONS = (
+    "souss-massa",
+    "draa-tafilalet",
+    "guelmim-oued-noun",
+    "beni-mellal-khenifra",
+)
 AMAZIGH_TAGS = AMAZIGH_LANGUAGES + ("shi",)
 
 
@@ -30,16 +35,23 @@ def speaks_amazigh(languages: Any) -> bool:
 
 def ramadan_series_watchers(store: Any) -> set[str]:
     """Marketing-consented members who met a Ramadan sitcom (series, season or episode)."""
-    return {r[0] for r in store.rows(
-        """SELECT DISTINCT e.member_id FROM events_marketing e JOIN titles t USING (title_id)
-           WHERE list_contains(t.genres, 'ramadan-sitcom')""")}
+    return {
+        r[0]
+        for r in store.rows(
+            """SELECT DISTINCT e.member_id FROM events_marketing e JOIN titles t USING (title_id)
+           WHERE list_contains(t.genres, 'ramadan-sitcom')"""
+        )
+    }
 
 
 def segment_lift(chosen: np.ndarray, everyone: np.ndarray) -> dict[str, float]:
     """Share of a segment in the audience, in the population, and their ratio."""
     share, base = float(chosen.mean()), float(everyone.mean())
-    return {"audience_share": round(share, 4), "population_share": round(base, 4),
-            "ratio": round(share / base, 2) if base else None}
+    return {
+        "audience_share": round(share, 4),
+        "population_share": round(base, 4),
+        "ratio": round(share / base, 2) if base else None,
+    }
 
 
 SCANNED_COLUMNS = ("region", "age_band", "gender")
@@ -51,10 +63,14 @@ def segment_members(store: Any, data: Any) -> dict[str, np.ndarray]:
     ``gender=…``, ``language=…`` and ``watched=<genre>`` (met a title of that genre)."""
     out: dict[str, np.ndarray] = {}
     for column in SCANNED_COLUMNS:
-        values = np.array([v or "" for v in data.members.get(column, [None] * data.n_members)], dtype=object)
+        values = np.array(
+            [v or "" for v in data.members.get(column, [None] * data.n_members)], dtype=object
+        )
         for value in sorted(set(values) - {""}):
             out[f"{column}={value}"] = values == value
-    spoken = [set(member_languages(v)) for v in data.members.get("languages", [None] * data.n_members)]
+    spoken = [
+        set(member_languages(v)) for v in data.members.get("languages", [None] * data.n_members)
+    ]
     for lang in sorted(set().union(*spoken)):
         out[f"language={lang}"] = np.array([lang in s for s in spoken])
     index = {m: i for i, m in enumerate(data.member_ids)}
@@ -70,7 +86,9 @@ def segment_members(store: Any, data: Any) -> dict[str, np.ndarray]:
     return out
 
 
-def scan_segments(segments: dict[str, np.ndarray], chosen: np.ndarray, *, k: int = 10) -> list[dict[str, Any]]:
+def scan_segments(
+    segments: dict[str, np.ndarray], chosen: np.ndarray, *, k: int = 10
+) -> list[dict[str, Any]]:
     """Segments ranked by over-representation in the audience ``chosen`` (member positions): the
     Wilson lower bound of the segment's share of the audience over its share of everyone.
     Segments with fewer than ``k`` members in the audience are left out (privacy and noise)."""
@@ -81,13 +99,24 @@ def scan_segments(segments: dict[str, np.ndarray], chosen: np.ndarray, *, k: int
         if hits < k or base == 0 or n == 0:
             continue
         p = hits / n
-        low = (p + Z * Z / (2 * n) - Z * np.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n))) / (1 + Z * Z / n)
-        found.append({"segment": name, "audience_share": round(p, 4), "population_share": round(base, 4),
-                      "ratio": round(p / base, 2), "ratio_low": round(low / base, 2)})
+        low = (p + Z * Z / (2 * n) - Z * np.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n))) / (
+            1 + Z * Z / n
+        )
+        found.append(
+            {
+                "segment": name,
+                "audience_share": round(p, 4),
+                "population_share": round(base, 4),
+                "ratio": round(p / base, 2),
+                "ratio_low": round(low / base, 2),
+            }
+        )
     return sorted(found, key=lambda f: (-f["ratio_low"], f["segment"]))
 
 
-def target_releases(store: Any, releases: dict[str, Any], *, top: int | None = None) -> dict[str, Any]:
+def target_releases(
+    store: Any, releases: dict[str, Any], *, top: int | None = None
+) -> dict[str, Any]:
     """Target both releases; return each audience's segment shares against the population."""
     # fitted once and saved where `halqa target` looks, so the studio's launch step and the user's
     # own `halqa target` calls on the demo store only score
@@ -106,13 +135,17 @@ def target_releases(store: Any, releases: dict[str, Any], *, top: int | None = N
         title = load_title(path, genres=store.genre_ids(), themes=store.theme_ids())
         result = targeter.target(title, top=top)
         chosen = np.array([index[m] for m in result.audience["member_id"]])
-        out[key] = {"title": title.name, "size": len(chosen), "breakdown": result.breakdown,
-                    "amazigh_speakers": segment_lift(amazigh[chosen], amazigh),
-                    "amazigh_fond_regions": segment_lift(fond[chosen], fond),
-                    "amazigh_language_or_region": segment_lift((amazigh | fond)[chosen], amazigh | fond),
-                    "ramadan_series_watchers": segment_lift(ramadan[chosen], ramadan),
-                    "segments": scan_segments(segments, chosen)[:10],
-                    "example_reasons": result.audience["reasons"].head(3).tolist()}
+        out[key] = {
+            "title": title.name,
+            "size": len(chosen),
+            "breakdown": result.breakdown,
+            "amazigh_speakers": segment_lift(amazigh[chosen], amazigh),
+            "amazigh_fond_regions": segment_lift(fond[chosen], fond),
+            "amazigh_language_or_region": segment_lift((amazigh | fond)[chosen], amazigh | fond),
+            "ramadan_series_watchers": segment_lift(ramadan[chosen], ramadan),
+            "segments": scan_segments(segments, chosen)[:10],
+            "example_reasons": result.audience["reasons"].head(3).tolist(),
+        }
     return out
 
 
@@ -125,9 +158,16 @@ def planted_fans(planted: dict[str, Any], genres: list[str]) -> set[str]:
     family = tastes.get("amazigh_music_genres", [])
     genres = sorted(set(genres) | (set(family) if set(genres) & set(family) else set()))
     fans = {f"watched={g}" for g in genres}
-    for column, table in (("age_band", tastes.get("age", {})), ("region", tastes.get("region", {})),
-                          ("gender", tastes.get("gender", {}))):
-        fans |= {f"{column}={value}" for value, boosts in table.items() if any(boosts.get(g, 0) > 0 for g in genres)}
+    for column, table in (
+        ("age_band", tastes.get("age", {})),
+        ("region", tastes.get("region", {})),
+        ("gender", tastes.get("gender", {})),
+    ):
+        fans |= {
+            f"{column}={value}"
+            for value, boosts in table.items()
+            if any(boosts.get(g, 0) > 0 for g in genres)
+        }
     for lang, boosts in tastes.get("language", {}).items():
         if any(boosts.get(g, 0) > 0 for g in genres):
             fans |= {f"language={tag}" for tag in (AMAZIGH_TAGS if lang == "amazigh" else (lang,))}
@@ -140,24 +180,38 @@ def targeting_step(store: Any, world: Any, console: Any) -> dict[str, Any]:
     from rich.table import Table
 
     found = target_releases(store, dict(world.new_releases))
-    table = Table(title="Targeting the new releases from metadata only: the most over-represented segments "
-                        "(audience share vs population)")
+    table = Table(
+        title="Targeting the new releases from metadata only: the most over-represented segments "
+        "(audience share vs population)"
+    )
     for col in ("release", "members", "1st", "2nd", "3rd"):
         table.add_column(col, justify="left" if col == "release" else "right")
     for res in found.values():
-        cells = [f"{s['segment']} {s['audience_share']:.0%} vs {s['population_share']:.0%}" for s in res["segments"][:3]]
+        cells = [
+            f"{s['segment']} {s['audience_share']:.0%} vs {s['population_share']:.0%}"
+            for s in res["segments"][:3]
+        ]
         table.add_row(res["title"], f"{res['size']:,}", *cells, *[""] * (3 - len(cells)))
     console.print(table)
     amazigh, ramadan = found.get("amazigh_music"), found.get("ramadan_series")
     checks = {}
     for key, res in found.items():  # planted.json is read only now, to check what the scan found
-        genres = world.planted.get("new_releases", {}).get(key, {}).get("title", {}).get("genres", [])
+        genres = (
+            world.planted.get("new_releases", {}).get(key, {}).get("title", {}).get("genres", [])
+        )
         fans = planted_fans(world.planted, genres)
-        checks[f"{key}_planted_segment_found_first"] = bool(res["segments"]) and res["segments"][0]["segment"] in fans
+        checks[f"{key}_planted_segment_found_first"] = (
+            bool(res["segments"]) and res["segments"][0]["segment"] in fans
+        )
     if amazigh:
-        checks["amazigh_release_reaches_amazigh_speakers"] = amazigh["amazigh_speakers"]["ratio"] >= 1.5
+        checks["amazigh_release_reaches_amazigh_speakers"] = (
+            amazigh["amazigh_speakers"]["ratio"] >= 1.5
+        )
         checks["amazigh_release_mostly_amazigh_language_or_region"] = (
-            amazigh["amazigh_language_or_region"]["audience_share"] > 0.5)
+            amazigh["amazigh_language_or_region"]["audience_share"] > 0.5
+        )
     if ramadan:
-        checks["ramadan_release_reaches_ramadan_watchers"] = ramadan["ramadan_series_watchers"]["ratio"] >= 1.5
+        checks["ramadan_release_reaches_ramadan_watchers"] = (
+            ramadan["ramadan_series_watchers"]["ratio"] >= 1.5
+        )
     return {"releases": found, "checks": checks}

@@ -50,7 +50,10 @@ METRICS = ("roc_auc", "recall@100", "precision@50")
 
 def evaluate_scores(scores: np.ndarray, audiences: list[np.ndarray]) -> dict[str, float]:
     """Mean metrics over titles; ``scores`` is titles × members."""
-    rows = [(roc_auc(s, a), recall_at(s, a, 100), precision_at(s, a, 50)) for s, a in zip(scores, audiences)]
+    rows = [
+        (roc_auc(s, a), recall_at(s, a, 100), precision_at(s, a, 50))
+        for s, a in zip(scores, audiences)
+    ]
     arr = np.array(rows, dtype=float)
     return {m: float(np.nanmean(arr[:, i])) for i, m in enumerate(METRICS)}
 
@@ -62,24 +65,33 @@ class Split:
     test: np.ndarray
 
 
-def split_titles(data: TargetingData, *, seed: int = 0, test_share: float = 0.1,
-                 validation_share: float = 0.1, min_events: int = 5) -> Split:
+def split_titles(
+    data: TargetingData,
+    *,
+    seed: int = 0,
+    test_share: float = 0.1,
+    validation_share: float = 0.1,
+    min_events: int = 5,
+) -> Split:
     """Seeded split of the eligible titles (≥ ``min_events`` members) into test and validation."""
     counts = data.title_counts()
     eligible = np.flatnonzero(counts >= min_events)
     n_test = int(round(test_share * len(eligible)))
     n_val = int(round(validation_share * len(eligible)))
     if n_test < 1 or n_val < 1:
-        raise DataError(f"too few titles with at least {min_events} events to evaluate targeting "
-                        f"({len(eligible)} eligible; need at least {int(np.ceil(1 / min(test_share, validation_share)))})")
+        raise DataError(
+            f"too few titles with at least {min_events} events to evaluate targeting "
+            f"({len(eligible)} eligible; need at least {int(np.ceil(1 / min(test_share, validation_share)))})"
+        )
     order = np.random.default_rng(seed).permutation(eligible)
-    test, val = np.sort(order[:n_test]), np.sort(order[n_test:n_test + n_val])
+    test, val = np.sort(order[:n_test]), np.sort(order[n_test : n_test + n_val])
     train = np.setdiff1d(np.arange(data.n_titles), np.concatenate([test, val]))
     return Split(train, val, test)
 
 
-def run_holdout(make: Callable[[], Scorer], data: TargetingData, known: np.ndarray,
-                hidden: np.ndarray) -> dict[str, float]:
+def run_holdout(
+    make: Callable[[], Scorer], data: TargetingData, known: np.ndarray, hidden: np.ndarray
+) -> dict[str, float]:
     """Fit on the ``known`` titles only and evaluate the ranking of members for the ``hidden`` ones."""
     scorer = make().fit(data.keep_titles(known))
     scores = scorer.score(data.titles.take(hidden))
@@ -103,8 +115,12 @@ class MethodResult:
     test: dict[str, float]
 
 
-def tune_and_test(spec: MethodSpec, data: TargetingData, split: Split,
-                  on_step: Callable[[str], None] | None = None) -> MethodResult:
+def tune_and_test(
+    spec: MethodSpec,
+    data: TargetingData,
+    split: Split,
+    on_step: Callable[[str], None] | None = None,
+) -> MethodResult:
     """Pick the parameters with the best validation ROC-AUC, then measure on the test titles."""
     best: tuple[float, dict, dict] | None = None
     for params in spec.grid:
@@ -119,13 +135,18 @@ def tune_and_test(spec: MethodSpec, data: TargetingData, split: Split,
     return MethodResult(spec.name, best[1], best[2], test)
 
 
-def compare(specs: Iterable[MethodSpec], data: TargetingData, split: Split,
-            on_step: Callable[[str], None] | None = None) -> list[MethodResult]:
+def compare(
+    specs: Iterable[MethodSpec],
+    data: TargetingData,
+    split: Split,
+    on_step: Callable[[str], None] | None = None,
+) -> list[MethodResult]:
     return [tune_and_test(spec, data, split, on_step) for spec in specs]
 
 
-def evaluate_store(store, *, seed: int = 0, min_events: int = 5,
-                   on_step: Callable[[str], None] | None = None) -> dict:
+def evaluate_store(
+    store, *, seed: int = 0, min_events: int = 5, on_step: Callable[[str], None] | None = None
+) -> dict:
     """``halqa evaluate-targeting``: the protocol above on a store's marketing-consented data."""
     from halqa.audience.recipes import store_specs
     from halqa.audience.store_data import load_targeting_data
@@ -133,7 +154,15 @@ def evaluate_store(store, *, seed: int = 0, min_events: int = 5,
     data = load_targeting_data(store)
     split = split_titles(data, seed=seed, min_events=min_events)
     results = compare(store_specs(data, seed), data, split, on_step)
-    return {"seed": seed, "members": data.n_members, "titles": data.n_titles,
-            "test_titles": len(split.test), "validation_titles": len(split.validation), "min_events": min_events,
-            "methods": [{"method": r.name, "params": r.params, **{k: round(v, 4) for k, v in r.test.items()}}
-                        for r in results]}
+    return {
+        "seed": seed,
+        "members": data.n_members,
+        "titles": data.n_titles,
+        "test_titles": len(split.test),
+        "validation_titles": len(split.validation),
+        "min_events": min_events,
+        "methods": [
+            {"method": r.name, "params": r.params, **{k: round(v, 4) for k, v in r.test.items()}}
+            for r in results
+        ],
+    }

@@ -50,10 +50,15 @@ class ExportResult:
     title_id: str | None = None
 
     def to_dict(self) -> dict:
-        return {"campaign": self.campaign, "title_id": self.title_id, "exposed": self.n_exposed,
-                "holdout": self.n_holdout,
-                "dropped_no_consent": self.dropped_no_consent, "unknown_members": self.unknown,
-                "hashed": self.hashed}
+        return {
+            "campaign": self.campaign,
+            "title_id": self.title_id,
+            "exposed": self.n_exposed,
+            "holdout": self.n_holdout,
+            "dropped_no_consent": self.dropped_no_consent,
+            "unknown_members": self.unknown,
+            "hashed": self.hashed,
+        }
 
 
 def read_member_list(path: str | Path) -> pd.DataFrame:
@@ -62,11 +67,19 @@ def read_member_list(path: str | Path) -> pd.DataFrame:
     if not p.exists():
         raise UserError(f"{p}: no such file")
     try:
-        frame = pd.read_parquet(p) if p.suffix.lower() == ".parquet" else pd.read_csv(p, dtype={"member_id": str})
+        frame = (
+            pd.read_parquet(p)
+            if p.suffix.lower() == ".parquet"
+            else pd.read_csv(p, dtype={"member_id": str})
+        )
     except (ValueError, OSError, pd.errors.ParserError) as exc:
-        raise DataError(f"{p}: cannot read it as {'Parquet' if p.suffix == '.parquet' else 'CSV'} ({exc})") from None
+        raise DataError(
+            f"{p}: cannot read it as {'Parquet' if p.suffix == '.parquet' else 'CSV'} ({exc})"
+        ) from None
     if "member_id" not in frame.columns:
-        raise DataError(f"{p}: no member_id column (columns: {', '.join(map(str, frame.columns)) or 'none'})")
+        raise DataError(
+            f"{p}: no member_id column (columns: {', '.join(map(str, frame.columns)) or 'none'})"
+        )
     frame = frame.dropna(subset=["member_id"])
     # halqa's own CSVs defuse ids that look like formulas ('=...): read those back as the ids they are
     frame["member_id"] = frame["member_id"].astype(str).str.strip().map(unescape_cell)
@@ -80,23 +93,37 @@ def title_of(members: pd.DataFrame) -> str | None:
     ids = members["title_id"].dropna().astype(str).str.strip()
     ids = set(ids[ids != ""])
     if len(ids) > 1:
-        raise DataError(f"the audience file names {len(ids)} titles in its title_id column "
-                        f"({', '.join(sorted(ids)[:3])}…): a campaign promotes one; pass --title-id")
+        raise DataError(
+            f"the audience file names {len(ids)} titles in its title_id column "
+            f"({', '.join(sorted(ids)[:3])}…): a campaign promotes one; pass --title-id"
+        )
     return ids.pop() if ids else None
 
 
-def export_audience(store: Any, members: pd.DataFrame, campaign: str, *, holdout: float = 0.1,
-                    hash_salt: str | None = None, seed: int = 0, title_id: str | None = None,
-                    source: str = "file") -> ExportResult:
+def export_audience(
+    store: Any,
+    members: pd.DataFrame,
+    campaign: str,
+    *,
+    holdout: float = 0.1,
+    hash_salt: str | None = None,
+    seed: int = 0,
+    title_id: str | None = None,
+    source: str = "file",
+) -> ExportResult:
     """Record ``campaign`` and return the exposed group, keeping only marketing-consented members.
 
     The promoted title is ``title_id``, else the one the audience file names (see ``title_of``)."""
     if not _NAME.match(campaign or ""):
-        raise ConfigError(f"campaign name '{campaign}' must be 1-80 letters, digits, '.', '-' or '_'")
+        raise ConfigError(
+            f"campaign name '{campaign}' must be 1-80 letters, digits, '.', '-' or '_'"
+        )
     if not 0 <= holdout < 1:
         raise ConfigError(f"--holdout is a share between 0 and 1, e.g. 0.1 (got {holdout})")
     if hash_salt is not None and len(hash_salt) < 8:
-        raise ConfigError("--hash-salt must be at least 8 characters (a short salt is easy to brute-force)")
+        raise ConfigError(
+            "--hash-salt must be at least 8 characters (a short salt is easy to brute-force)"
+        )
     title_id = title_id or title_of(members)
     ensure_tables(store)
     if store.scalar("SELECT count(*) FROM audience_campaigns WHERE campaign = ?", [campaign]):
@@ -106,11 +133,22 @@ def export_audience(store: Any, members: pd.DataFrame, campaign: str, *, holdout
         raise DataError("the audience is empty: nothing to export")
     # Consent is read through the members_marketing view, the one gate every export goes through.
     ids = [wanted["member_id"].tolist()]
-    consenting = {r[0] for r in store.rows(
-        "SELECT member_id FROM members_marketing WHERE member_id IN (SELECT unnest(?::VARCHAR[]))", ids)}
-    known = {r[0]: r[0] in consenting for r in store.rows(
-        "SELECT member_id FROM members WHERE member_id IN (SELECT unnest(?::VARCHAR[]))", ids)}
-    consented = wanted[wanted["member_id"].map(lambda m: known.get(m, False))].reset_index(drop=True)
+    consenting = {
+        r[0]
+        for r in store.rows(
+            "SELECT member_id FROM members_marketing WHERE member_id IN (SELECT unnest(?::VARCHAR[]))",
+            ids,
+        )
+    }
+    known = {
+        r[0]: r[0] in consenting
+        for r in store.rows(
+            "SELECT member_id FROM members WHERE member_id IN (SELECT unnest(?::VARCHAR[]))", ids
+        )
+    }
+    consented = wanted[wanted["member_id"].map(lambda m: known.get(m, False))].reset_index(
+        drop=True
+    )
     dropped = sum(1 for m in wanted["member_id"] if m in known and not known[m])
     unknown = sum(1 for m in wanted["member_id"] if m not in known)
     if consented.empty:
@@ -121,23 +159,54 @@ def export_audience(store: Any, members: pd.DataFrame, campaign: str, *, holdout
     exported = [salted_hash(m, hash_salt) if hash_salt else m for m in consented["member_id"]]
     # A target list carries `score`, a lookalike list `similarity`: either ranks the member.
     rank = "score" if "score" in consented else "similarity" if "similarity" in consented else None
-    score = consented[rank].astype(float) if rank else pd.Series([None] * len(consented), dtype=float)
-    rows = pd.DataFrame({"campaign": campaign, "member_id": consented["member_id"], "grp": group,
-                         "exported_id": exported, "score": score})
+    score = (
+        consented[rank].astype(float) if rank else pd.Series([None] * len(consented), dtype=float)
+    )
+    rows = pd.DataFrame(
+        {
+            "campaign": campaign,
+            "member_id": consented["member_id"],
+            "grp": group,
+            "exported_id": exported,
+            "score": score,
+        }
+    )
     fingerprint = hashlib.sha256(hash_salt.encode()).hexdigest()[:12] if hash_salt else None
     with store.transaction():
-        store.run("INSERT INTO audience_campaigns VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  [campaign, title_id, source, holdout, seed, hash_salt is not None, fingerprint,
-                   int((~is_holdout).sum()), int(is_holdout.sum()), dropped])
+        store.run(
+            "INSERT INTO audience_campaigns VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                campaign,
+                title_id,
+                source,
+                holdout,
+                seed,
+                hash_salt is not None,
+                fingerprint,
+                int((~is_holdout).sum()),
+                int(is_holdout.sum()),
+                dropped,
+            ],
+        )
         store.con.register("_audience_rows", rows)
         try:
             store.run("INSERT INTO audience_exports SELECT * FROM _audience_rows")
         finally:
             store.con.unregister("_audience_rows")
     out_col = "member_hash" if hash_salt else "member_id"
-    exposed = pd.DataFrame({out_col: np.array(exported)[~is_holdout], "score": score.to_numpy()[~is_holdout]})
-    return ExportResult(campaign, exposed, int((~is_holdout).sum()), int(is_holdout.sum()), dropped, unknown,
-                        hash_salt is not None, title_id)
+    exposed = pd.DataFrame(
+        {out_col: np.array(exported)[~is_holdout], "score": score.to_numpy()[~is_holdout]}
+    )
+    return ExportResult(
+        campaign,
+        exposed,
+        int((~is_holdout).sum()),
+        int(is_holdout.sum()),
+        dropped,
+        unknown,
+        hash_salt is not None,
+        title_id,
+    )
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
@@ -158,8 +227,13 @@ def campaign(store: Any, name: str) -> dict:
     ensure_tables(store)
     rows = store.df("SELECT * FROM audience_campaigns WHERE campaign = ?", [name])
     if rows.empty:
-        known = [r[0] for r in store.rows("SELECT campaign FROM audience_campaigns ORDER BY campaign")]
+        known = [
+            r[0] for r in store.rows("SELECT campaign FROM audience_campaigns ORDER BY campaign")
+        ]
         from halqa.catalog.taxonomy import suggest
-        raise NotFoundError(f"no campaign '{name}'{suggest(name, known)}"
-                            + (f" (known: {', '.join(known[:10])})" if known else " (none exported yet)"))
+
+        raise NotFoundError(
+            f"no campaign '{name}'{suggest(name, known)}"
+            + (f" (known: {', '.join(known[:10])})" if known else " (none exported yet)")
+        )
     return rows.iloc[0].to_dict()

@@ -38,9 +38,16 @@ def year_tokens(year: float | None) -> list[tuple[str, float]]:
     return [(f"year:{y}", 1.0), (f"y5:{y - y % 5}", 1.0), (f"decade:{y - y % 10}", 1.0)]
 
 
-def metadata_tokens(*, genres: Iterable[str] = (), themes: Iterable[str] = (), creators: Iterable[str] = (),
-                    languages: Iterable[str] = (), region: str | None = None, kind: str | None = None,
-                    year: float | None = None) -> list[tuple[str, float]]:
+def metadata_tokens(
+    *,
+    genres: Iterable[str] = (),
+    themes: Iterable[str] = (),
+    creators: Iterable[str] = (),
+    languages: Iterable[str] = (),
+    region: str | None = None,
+    kind: str | None = None,
+    year: float | None = None,
+) -> list[tuple[str, float]]:
     """The weighted tokens of one title; each family keeps its own prefix."""
     tokens: list[tuple[str, float]] = []
     tokens += [(f"genre:{g}", 1.0) for g in genres]
@@ -87,13 +94,17 @@ class FeatureSpace:
                     rows.append(r)
                     cols.append(j)
                     vals.append(weight * self.idf[j])
-        m = sp.csr_matrix((vals, (rows, cols)), shape=(len(titles), len(self.vocabulary)), dtype=np.float64)
+        m = sp.csr_matrix(
+            (vals, (rows, cols)), shape=(len(titles), len(self.vocabulary)), dtype=np.float64
+        )
         m.sum_duplicates()
         return l2_normalise_rows(m) if normalise else m
 
     def columns(self, prefix: str) -> np.ndarray:
         """Indices of the tokens of one family (``"genre:"``...)."""
-        return np.array(sorted(i for t, i in self.vocabulary.items() if t.startswith(prefix)), dtype=np.int64)
+        return np.array(
+            sorted(i for t, i in self.vocabulary.items() if t.startswith(prefix)), dtype=np.int64
+        )
 
     def names(self) -> list[str]:
         return sorted(self.vocabulary, key=self.vocabulary.__getitem__)
@@ -120,14 +131,16 @@ def char_ngrams(text: str, sizes: tuple[int, ...] = (2, 3, 4)) -> list[str]:
             continue
         padded = f" {word} "
         for n in sizes:
-            grams += [padded[i:i + n] for i in range(max(len(padded) - n + 1, 1))]
+            grams += [padded[i : i + n] for i in range(max(len(padded) - n + 1, 1))]
     return grams
 
 
 @lru_cache(maxsize=65536)
 def _hashed_ngrams(text: str, sizes: tuple[int, ...], dim: int) -> tuple[np.ndarray, np.ndarray]:
     """Distinct hashed n-gram columns of one text and their counts (cached: texts recur across folds)."""
-    cols = np.array([zlib.crc32(g.encode("utf-8")) % dim for g in char_ngrams(text, sizes)], dtype=np.int64)
+    cols = np.array(
+        [zlib.crc32(g.encode("utf-8")) % dim for g in char_ngrams(text, sizes)], dtype=np.int64
+    )
     idx, counts = np.unique(cols, return_counts=True)
     return idx, counts.astype(np.float64)
 
@@ -136,7 +149,7 @@ def _hashed_ngrams(text: str, sizes: tuple[int, ...], dim: int) -> tuple[np.ndar
 class CharNgramSpace:
     """Hashed character n-gram TF-IDF (sublinear tf, L2-normalised rows)."""
 
-    dim: int = 2 ** 18
+    dim: int = 2**18
     sizes: tuple[int, ...] = (2, 3, 4)
     idf: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
@@ -149,8 +162,10 @@ class CharNgramSpace:
             vals.append(counts)
         if not rows:
             return sp.csr_matrix((0, self.dim))
-        m = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                          shape=(len(texts), self.dim))
+        m = sp.csr_matrix(
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+            shape=(len(texts), self.dim),
+        )
         m.data = 1 + np.log(m.data)
         return m
 

@@ -55,7 +55,9 @@ class MetadataFactorScorer(Scorer):
 
     def fit(self, data: TargetingData) -> MetadataFactorScorer:
         self._space = FeatureSpace(use_idf=False).fit(data.titles.tokens)
-        meta = self._space.transform(data.titles.tokens, normalise=False).toarray().astype(np.float32)
+        meta = (
+            self._space.transform(data.titles.tokens, normalise=False).toarray().astype(np.float32)
+        )
         watched = data.binary()
         rng = np.random.default_rng(self.seed)
         sample = np.arange(data.n_members)
@@ -80,7 +82,9 @@ class MetadataFactorScorer(Scorer):
         n_meta, k = meta.shape[1], self.factors
         sizes = [n_titles, n_members, n_members * k, n_meta * k]
         cuts = np.cumsum(sizes)[:-1]
-        start = np.concatenate([np.zeros(n_titles + n_members), 0.01 * rng.standard_normal((n_members + n_meta) * k)])
+        start = np.concatenate(
+            [np.zeros(n_titles + n_members), 0.01 * rng.standard_normal((n_members + n_meta) * k)]
+        )
 
         def unpack(x: np.ndarray):
             c, b, u, w = np.split(x.astype(np.float32), cuts)
@@ -91,34 +95,46 @@ class MetadataFactorScorer(Scorer):
             v = meta @ w
             value, g = _logistic_terms(c[None, :] + b[:, None] + u @ v.T, y)
             value += self.l2 * float(np.sum(u * u) + np.sum(w * w))
-            grad = [g.sum(axis=0), g.sum(axis=1), (g @ v + 2 * self.l2 * u).ravel(),
-                    (meta.T @ (g.T @ u) + 2 * self.l2 * w).ravel()]
+            grad = [
+                g.sum(axis=0),
+                g.sum(axis=1),
+                (g @ v + 2 * self.l2 * u).ravel(),
+                (meta.T @ (g.T @ u) + 2 * self.l2 * w).ravel(),
+            ]
             return value, np.concatenate(grad).astype(np.float64)
 
         x = _minimize(loss, start, self.iterations)
         c, b, u, w = unpack(x)
         return b, u, w, c
 
-    def _fit_members(self, watched: sp.csr_matrix, items: np.ndarray, title_bias: np.ndarray,
-                     rng: np.random.Generator, block: int | None = None):
+    def _fit_members(
+        self,
+        watched: sp.csr_matrix,
+        items: np.ndarray,
+        title_bias: np.ndarray,
+        rng: np.random.Generator,
+        block: int | None = None,
+    ):
         """Each member's bias and factors with the titles' side fixed, a block of members at a time."""
         k = self.factors
         block = block or max(self.max_cells // max(items.shape[0], 1), 1)
         bias = np.zeros(watched.shape[0], dtype=np.float32)
         users = np.zeros((watched.shape[0], k), dtype=np.float32)
         for lo in range(0, watched.shape[0], block):
-            y = _dense(watched[lo:lo + block])
+            y = _dense(watched[lo : lo + block])
             n = len(y)
 
             def loss(x: np.ndarray) -> tuple[float, np.ndarray]:
                 b, u = x[:n].astype(np.float32), x[n:].reshape(n, k).astype(np.float32)
                 value, g = _logistic_terms(title_bias[None, :] + b[:, None] + u @ items.T, y)
                 value += self.l2 * float(np.sum(u * u))
-                return value, np.concatenate([g.sum(axis=1), (g @ items + 2 * self.l2 * u).ravel()]).astype(np.float64)
+                return value, np.concatenate(
+                    [g.sum(axis=1), (g @ items + 2 * self.l2 * u).ravel()]
+                ).astype(np.float64)
 
             start = np.concatenate([np.zeros(n), 0.01 * rng.standard_normal(n * k)])
             x = _minimize(loss, start, self.iterations)
-            bias[lo:lo + n], users[lo:lo + n] = x[:n], x[n:].reshape(n, k)
+            bias[lo : lo + n], users[lo : lo + n] = x[:n], x[n:].reshape(n, k)
         return bias, users
 
 

@@ -8,15 +8,14 @@ live here beside halqa's own methods so evaluation compares them on equal terms.
 
 from __future__ import annotations
 
-
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
 from halqa.audience.data import TargetingData, TitleBatch
-from halqa.catalog.taxonomy import AMAZIGH_LANGUAGES
 from halqa.audience.features import CharNgramSpace, FeatureSpace, l2_normalise_rows
+from halqa.catalog.taxonomy import AMAZIGH_LANGUAGES
 
 
 class Scorer:
@@ -73,8 +72,9 @@ class GenreProfileScorer(Scorer):
         return f"genre-{self.mode}"
 
     def fit(self, data: TargetingData) -> GenreProfileScorer:
-        self._space = FeatureSpace(use_idf=False).fit([[t for t in tok if t[0].startswith("genre:")]
-                                                      for tok in data.titles.tokens])
+        self._space = FeatureSpace(use_idf=False).fit(
+            [[t for t in tok if t[0].startswith("genre:")] for tok in data.titles.tokens]
+        )
         genres = self._space.transform(data.titles.tokens, normalise=False)
         genres.data = np.ones_like(genres.data)
         profile = data.binary() @ genres
@@ -145,8 +145,15 @@ class ContentALSScorer(Scorer):
     def fit(self, data: TargetingData) -> ContentALSScorer:
         from halqa.recommend import fit_implicit_als
 
-        model = fit_implicit_als(data.binary(), factors=self.factors, regularization=self.regularization,
-                                 iterations=self.iterations, alpha=self.alpha, threads=1, seed=self.seed)
+        model = fit_implicit_als(
+            data.binary(),
+            factors=self.factors,
+            regularization=self.regularization,
+            iterations=self.iterations,
+            alpha=self.alpha,
+            threads=1,
+            seed=self.seed,
+        )
         self._users = np.asarray(model.user_factors)
         items = np.asarray(model.item_factors)
         self._space = FeatureSpace().fit(data.titles.tokens)
@@ -182,7 +189,7 @@ class ProfileScorer(Scorer):
 
     def score(self, batch: TitleBatch) -> np.ndarray:
         sims = _dense(self._space.transform(batch.tokens) @ self._profile.T)
-        return sims * (self._activity ** self.beta)[None, :]
+        return sims * (self._activity**self.beta)[None, :]
 
 
 @dataclass
@@ -203,7 +210,9 @@ class ActiveSinceRelease(Scorer):
         for i, release in enumerate(batch.release):
             if np.isfinite(release):
                 after = self._seen.data >= release
-                out[i] = np.bincount(rows, weights=after, minlength=len(self._counts)) / self._counts
+                out[i] = (
+                    np.bincount(rows, weights=after, minlength=len(self._counts)) / self._counts
+                )
         return out
 
 
@@ -215,7 +224,9 @@ class MemberMatchScorer(Scorer):
     """
 
     field: str = "language"
-    rarity: bool = False  # weight a match by how few members share it: speaking zgh says more than ary
+    rarity: bool = (
+        False  # weight a match by how few members share it: speaking zgh says more than ary
+    )
 
     @property
     def name(self) -> str:  # type: ignore[override]
@@ -249,13 +260,15 @@ class MemberMatchScorer(Scorer):
             for token, weight in tokens:
                 if not token.startswith(prefix):
                     continue
-                value = token[len(prefix):]
+                value = token[len(prefix) :]
                 out[i] = np.maximum(out[i], weight * self._mask(value))
                 # ary-Latn half-matches ary (and back); Tamazight varieties (zgh, shi, tzm, rif)
                 # match each other most of the way: one community, one shared script.
                 for other in self._members_of:
                     if other != value:
-                        out[i] = np.maximum(out[i], _relatedness(value, other) * weight * self._mask(other))
+                        out[i] = np.maximum(
+                            out[i], _relatedness(value, other) * weight * self._mask(other)
+                        )
         return out
 
 

@@ -28,9 +28,16 @@ def baseline_specs(seed: int = 0) -> list[MethodSpec]:
         MethodSpec("activity", ActivityScorer),
         MethodSpec("genre-cosine", lambda: GenreProfileScorer("cosine")),
         MethodSpec("genre-dot", lambda: GenreProfileScorer("dot")),
-        MethodSpec("feature-knn", lambda k: FeatureKNNScorer(k=k), [{"k": k} for k in (20, 50, 100, 200, 400)]),
-        MethodSpec("content-als", lambda factors, ridge: ContentALSScorer(factors=factors, ridge=ridge, seed=seed),
-                   [{"factors": f, "ridge": r} for f in (16, 32, 64) for r in (0.3, 1.0, 3.0)]),
+        MethodSpec(
+            "feature-knn",
+            lambda k: FeatureKNNScorer(k=k),
+            [{"k": k} for k in (20, 50, 100, 200, 400)],
+        ),
+        MethodSpec(
+            "content-als",
+            lambda factors, ridge: ContentALSScorer(factors=factors, ridge=ridge, seed=seed),
+            [{"factors": f, "ridge": r} for f in (16, 32, 64) for r in (0.3, 1.0, 3.0)],
+        ),
     ]
 
 
@@ -40,9 +47,17 @@ def baseline_specs(seed: int = 0) -> list[MethodSpec]:
 META_MF_MAX_CELLS = 5_000_000
 
 
-def blend_components(*, seed: int = 0, knn_k: int = 100, als_factors: int = 32, als_ridge: float = 1.0,
-                     text: bool = False, release: bool = False, members: bool = False,
-                     meta_mf: bool = True) -> dict:
+def blend_components(
+    *,
+    seed: int = 0,
+    knn_k: int = 100,
+    als_factors: int = 32,
+    als_ridge: float = 1.0,
+    text: bool = False,
+    release: bool = False,
+    members: bool = False,
+    meta_mf: bool = True,
+) -> dict:
     """halqa's blend: every metadata signal, weights learnt from titles hidden from the components."""
     components = {
         "activity": ActivityScorer,
@@ -67,9 +82,13 @@ def blend_components(*, seed: int = 0, knn_k: int = 100, als_factors: int = 32, 
 def components_for(data: TargetingData, seed: int = 0) -> dict:
     """The blend's components for what ``data`` holds: text, release dates, member languages and
     regions, and meta-mf when the store is small enough for it (``META_MF_MAX_CELLS``)."""
-    return blend_components(seed=seed, text=any(t for t in data.titles.texts),
-                            release=bool(np.isfinite(data.titles.release).any()), members=bool(data.members),
-                            meta_mf=data.n_members * data.n_titles <= META_MF_MAX_CELLS)
+    return blend_components(
+        seed=seed,
+        text=any(t for t in data.titles.texts),
+        release=bool(np.isfinite(data.titles.release).any()),
+        members=bool(data.members),
+        meta_mf=data.n_members * data.n_titles <= META_MF_MAX_CELLS,
+    )
 
 
 def store_specs(data: TargetingData, seed: int = 0) -> list[MethodSpec]:
@@ -82,8 +101,11 @@ def store_specs(data: TargetingData, seed: int = 0) -> list[MethodSpec]:
     ]
 
 
-def halqa_spec(seed: int = 0, *, text: bool = False, release: bool = True, **component_params) -> MethodSpec:
+def halqa_spec(
+    seed: int = 0, *, text: bool = False, release: bool = True, **component_params
+) -> MethodSpec:
     """halqa's blend; ``component_params`` (knn_k, als_factors, als_ridge) may carry values tuned on validation."""
+
     def build(l2: float) -> BlendScorer:
         components = blend_components(seed=seed, text=text, release=release, **component_params)
         return BlendScorer(components, l2=l2, seed=seed)

@@ -46,7 +46,9 @@ def fingerprint(data: TargetingData, seed: int) -> str:
     return h.hexdigest()
 
 
-def fitted_targeter(store: Any, *, seed: int = 0, path: str | Path | None = None) -> tuple[Targeter, dict[str, Any]]:
+def fitted_targeter(
+    store: Any, *, seed: int = 0, path: str | Path | None = None
+) -> tuple[Targeter, dict[str, Any]]:
     """The store's targeter, fitted (and saved) only when the store changed since the last fit.
 
     Returns the targeter and what happened: ``{"fitted": bool, "model_file": ...}``.
@@ -82,6 +84,10 @@ def _write(path: Path, key: str, targeter: Targeter) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")  # never leave half a file behind
     with open(partial, "wb") as fh:
-        pickle.dump({"fingerprint": key, "format": FORMAT, "halqa": __version__}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(
+            {"fingerprint": key, "format": FORMAT, "halqa": __version__},
+            fh,
+            protocol=pickle.HIGHEST_PROTOCOL,
+        )
         pickle.dump(targeter.saveable(), fh, protocol=pickle.HIGHEST_PROTOCOL)
     partial.replace(path)

@@ -49,11 +49,17 @@ def title_batch(features: pd.DataFrame) -> TitleBatch:
         rel = release_seconds(getattr(row, "release_date", None))
         year = float(pd.Timestamp(rel, unit="s").year) if np.isfinite(rel) else None
         language = getattr(row, "original_language", None)
-        tokens.append(metadata_tokens(
-            genres=as_list(row.genres), themes=as_list(row.themes), creators=as_list(row.creator_ids),
-            languages=[language] if isinstance(language, str) and language else [],
-            region=row.region if isinstance(row.region, str) else None,
-            kind=row.kind if isinstance(row.kind, str) else None, year=year))
+        tokens.append(
+            metadata_tokens(
+                genres=as_list(row.genres),
+                themes=as_list(row.themes),
+                creators=as_list(row.creator_ids),
+                languages=[language] if isinstance(language, str) and language else [],
+                region=row.region if isinstance(row.region, str) else None,
+                kind=row.kind if isinstance(row.kind, str) else None,
+                year=year,
+            )
+        )
         name = row.name if isinstance(row.name, str) else ""
         extra = list(as_text_map(getattr(row, "names", None)).values())
         extra += list(as_text_map(getattr(row, "synopses", None)).values())
@@ -83,12 +89,20 @@ def load_targeting_data(store: Any) -> TargetingData:
     ``events_marketing`` views; pairs whose summed event weight is not positive
     (a dislike outweighing a play) do not count as interest.
     """
-    members = _clean(store.df(f"SELECT member_id, age_band, region, languages, gender "
-                              f"FROM members_{PURPOSE} ORDER BY member_id"))
+    members = _clean(
+        store.df(
+            f"SELECT member_id, age_band, region, languages, gender "
+            f"FROM members_{PURPOSE} ORDER BY member_id"
+        )
+    )
     if members.empty:
         raise DataError(f"{store.path}: no member has marketing consent; nobody can be targeted")
-    titles = _clean(store.df("SELECT title_id, kind, name, names, synopses, original_language, genres, themes, "
-                             "region, creator_ids, release_date FROM titles ORDER BY title_id"))
+    titles = _clean(
+        store.df(
+            "SELECT title_id, kind, name, names, synopses, original_language, genres, themes, "
+            "region, creator_ids, release_date FROM titles ORDER BY title_id"
+        )
+    )
     pairs = store.df(f"""SELECT member_id, title_id, sum({_weight_sql()}) AS weight,
                                 max(epoch(ts)) AS last_ts
                          FROM events_{PURPOSE} GROUP BY member_id, title_id HAVING sum({_weight_sql()}) > 0""")
@@ -97,8 +111,20 @@ def load_targeting_data(store: Any) -> TargetingData:
     m = member_index.get_indexer(pairs["member_id"].astype(str))
     t = title_index.get_indexer(pairs["title_id"].astype(str))
     ok = (m >= 0) & (t >= 0)  # events on titles missing from the catalogue carry no metadata
-    inter, seen = build_matrices(m[ok], t[ok], pairs["weight"].to_numpy(float)[ok],
-                                 pairs["last_ts"].to_numpy(float)[ok], len(member_index), len(title_index))
+    inter, seen = build_matrices(
+        m[ok],
+        t[ok],
+        pairs["weight"].to_numpy(float)[ok],
+        pairs["last_ts"].to_numpy(float)[ok],
+        len(member_index),
+        len(title_index),
+    )
     side = {col: members[col].to_numpy() for col in ("age_band", "region", "languages", "gender")}
-    return TargetingData(member_index.to_numpy().astype(str), title_index.to_numpy().astype(str), inter, seen,
-                         title_batch(titles), side)
+    return TargetingData(
+        member_index.to_numpy().astype(str),
+        title_index.to_numpy().astype(str),
+        inter,
+        seen,
+        title_batch(titles),
+        side,
+    )

@@ -42,7 +42,9 @@ class TargetResult:
     already_reached: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
     title_id: str | None = None  # the id the title has (or will have) in the catalogue, when known
-    reason_parts: list[list[dict[str, Any]]] | None = None  # per audience row: the reasons' key + params
+    reason_parts: list[list[dict[str, Any]]] | None = (
+        None  # per audience row: the reasons' key + params
+    )
 
     def table(self) -> pd.DataFrame:
         """The audience as written to a file: with a ``title_id`` column when the title's id is known,
@@ -53,11 +55,19 @@ class TargetResult:
 
     def to_dict(self, rows: int | None = None) -> dict:
         shown = self.audience if rows is None else self.audience.head(rows)
-        return {"title": self.title, "title_id": self.title_id, "size": int(len(self.audience)),
-                "candidates": self.candidates,
-                "already_reached": self.already_reached, "breakdown": self.breakdown,
-                "method": {"name": "halqa-blend", "weights": {k: round(v, 4) for k, v in self.weights.items()}},
-                "members": self._members(shown)}
+        return {
+            "title": self.title,
+            "title_id": self.title_id,
+            "size": len(self.audience),
+            "candidates": self.candidates,
+            "already_reached": self.already_reached,
+            "breakdown": self.breakdown,
+            "method": {
+                "name": "halqa-blend",
+                "weights": {k: round(v, 4) for k, v in self.weights.items()},
+            },
+            "members": self._members(shown),
+        }
 
     def _members(self, shown: pd.DataFrame) -> list[dict]:
         rows = shown.to_dict(orient="records")
@@ -70,8 +80,15 @@ class TargetResult:
 class Targeter:
     """Fits halqa's blend on a store (marketing consent only) and targets titles from their metadata."""
 
-    def __init__(self, store: Any = None, *, data: TargetingData | None = None, seed: int = 0, k: int = DEFAULT_K,
-                 creator_names: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        store: Any = None,
+        *,
+        data: TargetingData | None = None,
+        seed: int = 0,
+        k: int = DEFAULT_K,
+        creator_names: dict[str, str] | None = None,
+    ) -> None:
         self.data = data if data is not None else load_targeting_data(store)
         self.seed, self.k = seed, k
         self._blend: BlendScorer | None = None
@@ -116,21 +133,42 @@ class Targeter:
             self._spaces = spaces
         return spaces
 
-    def target(self, title: NewTitle, *, top: int | None = None, min_score: float | None = None,
-               like: list[str] | None = None, exclude_members: Iterable[str] = ()) -> TargetResult:
+    def target(
+        self,
+        title: NewTitle,
+        *,
+        top: int | None = None,
+        min_score: float | None = None,
+        like: list[str] | None = None,
+        exclude_members: Iterable[str] = (),
+    ) -> TargetResult:
         """Rank members for a title that is not in the store (or is treated as unseen).
 
         ``like``: ids of comparable titles already in the store ("comps"): members who watched
         them, or what their audiences watch, rank higher. ``exclude_members``: ids never to
         return, e.g. those who withdrew consent since the fit.
         """
-        result = self._target(self.data, title.batch(), title.name, title.available_regions, top, min_score,
-                              exclude=self.data.member_positions(exclude_members), like=like)
+        result = self._target(
+            self.data,
+            title.batch(),
+            title.name,
+            title.available_regions,
+            top,
+            min_score,
+            exclude=self.data.member_positions(exclude_members),
+            like=like,
+        )
         result.title_id = title.title_id
         return result
 
-    def target_existing(self, title_id: str, *, top: int | None = None, min_score: float | None = None,
-                        like: list[str] | None = None) -> TargetResult:
+    def target_existing(
+        self,
+        title_id: str,
+        *,
+        top: int | None = None,
+        min_score: float | None = None,
+        like: list[str] | None = None,
+    ) -> TargetResult:
         """Rank the members who have not met ``title_id`` yet.
 
         Scored by the models fitted on the whole store (one fit per store state, so a call takes
@@ -140,9 +178,17 @@ class Targeter:
         idx = self._title_index(title_id)
         reached = self.data.audience_of(idx)
         name = self.data.titles.names[idx] if self.data.titles.names else str(title_id)
-        result = self._target(self.data, self.data.titles.take([idx]), name, None, top, min_score, exclude=reached,
-                              like=like)
-        result.already_reached = int(len(reached)) if len(reached) >= self.k else 0
+        result = self._target(
+            self.data,
+            self.data.titles.take([idx]),
+            name,
+            None,
+            top,
+            min_score,
+            exclude=reached,
+            like=like,
+        )
+        result.already_reached = len(reached) if len(reached) >= self.k else 0
         result.title_id = str(title_id)
         return result
 
@@ -152,9 +198,17 @@ class Targeter:
             raise NotFoundError(f"title '{title_id}' is not in the store")
         return int(where[0])
 
-    def _target(self, data: TargetingData, batch: TitleBatch, name: str, regions: list[str] | None,
-                top: int | None, min_score: float | None, exclude: np.ndarray | None = None,
-                like: list[str] | None = None) -> TargetResult:
+    def _target(
+        self,
+        data: TargetingData,
+        batch: TitleBatch,
+        name: str,
+        regions: list[str] | None,
+        top: int | None,
+        min_score: float | None,
+        exclude: np.ndarray | None = None,
+        like: list[str] | None = None,
+    ) -> TargetResult:
         if top is not None and top < 1:
             raise ConfigError(f"--top must be at least 1 (got {top})")
         if min_score is not None and not 0 <= min_score <= 1:
@@ -178,25 +232,40 @@ class Targeter:
             order = order[score[order] >= min_score]
         if top is not None:
             order = order[:top]
-        parts = Reasons(data, batch, blend, self.creator_names, comps,
-                        spaces=self._title_spaces(data)).for_members(order, contrib)
+        parts = Reasons(
+            data, batch, blend, self.creator_names, comps, spaces=self._title_spaces(data)
+        ).for_members(order, contrib)
         audience = self._frame(data, order, score, [reason_text(p) for p in parts])
         weights = blend.component_weights | ({"comparable-titles": LIKE_WEIGHT} if comps else {})
-        return TargetResult(name, audience, n_candidates, breakdown(data.members, order, self.k), weights,
-                            extra={"like": [str(data.title_ids[c]) for c in comps]} if comps else {},
-                            reason_parts=parts)
+        return TargetResult(
+            name,
+            audience,
+            n_candidates,
+            breakdown(data.members, order, self.k),
+            weights,
+            extra={"like": [str(data.title_ids[c]) for c in comps]} if comps else {},
+            reason_parts=parts,
+        )
 
     @staticmethod
-    def _frame(data: TargetingData, order: np.ndarray, score: np.ndarray, reasons: list[str]) -> pd.DataFrame:
+    def _frame(
+        data: TargetingData, order: np.ndarray, score: np.ndarray, reasons: list[str]
+    ) -> pd.DataFrame:
         def column(name: str) -> list:
             values = data.members.get(name)
             return [None] * len(order) if values is None else [values[i] for i in order]
 
-        return pd.DataFrame({
-            "member_id": data.member_ids[order], "score": np.round(score[order], 6), "reasons": reasons,
-            "age_band": column("age_band"), "region": column("region"),
-            "languages": ["|".join(member_languages(v)) for v in column("languages")],
-        }, columns=list(AUDIENCE_COLUMNS))
+        return pd.DataFrame(
+            {
+                "member_id": data.member_ids[order],
+                "score": np.round(score[order], 6),
+                "reasons": reasons,
+                "age_band": column("age_band"),
+                "region": column("region"),
+                "languages": ["|".join(member_languages(v)) for v in column("languages")],
+            },
+            columns=list(AUDIENCE_COLUMNS),
+        )
 
 
 def comparable_affinity(data: TargetingData, comps: list[int]) -> np.ndarray:
@@ -240,7 +309,7 @@ class TitleSpaces:
         features = FeatureSpace().fit(data.titles.tokens)
         out = cls(features, features.transform(data.titles.tokens).T.tocsr())
         if any(data.titles.texts):
-            out.text = CharNgramSpace(dim=2 ** 16).fit(data.titles.texts)
+            out.text = CharNgramSpace(dim=2**16).fit(data.titles.texts)
             out.text_matrix = out.text.transform(data.titles.texts).T.tocsr()
         return out
 
@@ -255,18 +324,27 @@ class TitleSpaces:
 class Reasons:
     """Turns each member's strongest signals into words a marketer can check."""
 
-    def __init__(self, data: TargetingData, batch: TitleBatch, blend: BlendScorer,
-                 creator_names: dict[str, str], comps: list[int] | None = None, *,
-                 spaces: TitleSpaces | None = None) -> None:
+    def __init__(
+        self,
+        data: TargetingData,
+        batch: TitleBatch,
+        blend: BlendScorer,
+        creator_names: dict[str, str],
+        comps: list[int] | None = None,
+        *,
+        spaces: TitleSpaces | None = None,
+    ) -> None:
         self.data, self.blend, self.creator_names = data, blend, creator_names
         self.comps = set(comps or [])
         self.tokens = dict(batch.tokens[0])
         self.similarity = (spaces or TitleSpaces.fit(data)).similarity(batch)
         self.display = data.titles.names or [str(t) for t in data.title_ids]
         self.binary = data.binary()
-        self.creators = [c[len("creator:"):] for c in self.tokens if c.startswith("creator:")]
-        self.creator_titles = {c: {i for i, tok in enumerate(data.titles.tokens) if (f"creator:{c}", 1.0) in tok}
-                               for c in self.creators}
+        self.creators = [c[len("creator:") :] for c in self.tokens if c.startswith("creator:")]
+        self.creator_titles = {
+            c: {i for i, tok in enumerate(data.titles.tokens) if (f"creator:{c}", 1.0) in tok}
+            for c in self.creators
+        }
 
     def for_members(self, order: np.ndarray, contrib: np.ndarray) -> list[list[dict[str, Any]]]:
         """Each member's reasons as parts (``key`` + ``params``): the service sends them so the
@@ -275,7 +353,7 @@ class Reasons:
         return [self._member(int(m), contrib[m], names) for m in order]
 
     def _member(self, m: int, contrib: np.ndarray, names: list[str]) -> list[dict[str, Any]]:
-        history = self.binary.indices[self.binary.indptr[m]:self.binary.indptr[m + 1]]
+        history = self.binary.indices[self.binary.indptr[m] : self.binary.indptr[m + 1]]
         parts: list[dict[str, Any]] = []
         liked = [i for i in history.tolist() if i in self.comps]
         if liked:

@@ -39,7 +39,8 @@ class NewTitle(BaseModel):
     kind: Annotated[str, _ruled(contract.TITLES["kind"])]
     genres: list[str] = Field(min_length=1)
     language: Annotated[str, _ruled(contract.LANGUAGE)] = Field(
-        validation_alias=AliasChoices("language", "original_language"))
+        validation_alias=AliasChoices("language", "original_language")
+    )
     title_id: Annotated[str | None, _ruled(contract.TITLES["parent_id"])] = None
     themes: list[str] = []
     creator_ids: list[str] = []
@@ -60,33 +61,59 @@ class NewTitle(BaseModel):
 
     def text(self) -> str:
         """Everything a reader could match on: names, synopses and tags, in every script."""
-        parts = [self.name, *self.names.values(), *self.synopses.values(), self.synopsis or "", *self.tags]
+        parts = [
+            self.name,
+            *self.names.values(),
+            *self.synopses.values(),
+            self.synopsis or "",
+            *self.tags,
+        ]
         return " ".join(p for p in parts if p)
 
     def tokens(self) -> list[tuple[str, float]]:
         year = float(self.release_date.year) if self.release_date else None
-        return metadata_tokens(genres=self.genres, themes=self.themes, creators=self.creator_ids,
-                               languages=[self.language], region=self.region, kind=self.kind, year=year)
+        return metadata_tokens(
+            genres=self.genres,
+            themes=self.themes,
+            creators=self.creator_ids,
+            languages=[self.language],
+            region=self.region,
+            kind=self.kind,
+            year=year,
+        )
 
     def batch(self) -> TitleBatch:
         release = pd.Timestamp(self.release_date).timestamp() if self.release_date else np.nan
         return TitleBatch([self.tokens()], [self.text()], np.array([release]))
 
 
-def parse_title(raw: Any, *, source: str = "title", genres: set[str] | None = None,
-                themes: set[str] | None = None) -> NewTitle:
+def parse_title(
+    raw: Any,
+    *,
+    source: str = "title",
+    genres: set[str] | None = None,
+    themes: set[str] | None = None,
+) -> NewTitle:
     """Validate ``raw`` (a dict); ``genres``/``themes`` are the vocabularies to check against."""
     if not isinstance(raw, dict):
-        raise DataError(f"{source}: expected a JSON object with at least the fields {', '.join(REQUIRED)}, "
-                        f"got {type(raw).__name__ if raw is not None else 'null'}")
-    missing = [f for f in REQUIRED if f not in raw and not (f == "language" and "original_language" in raw)]
+        raise DataError(
+            f"{source}: expected a JSON object with at least the fields {', '.join(REQUIRED)}, "
+            f"got {type(raw).__name__ if raw is not None else 'null'}"
+        )
+    missing = [
+        f for f in REQUIRED if f not in raw and not (f == "language" and "original_language" in raw)
+    ]
     if missing:
-        raise DataError(f"{source}: missing field{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-                        f"(a title needs {', '.join(REQUIRED)})")
+        raise DataError(
+            f"{source}: missing field{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"(a title needs {', '.join(REQUIRED)})"
+        )
     if "language" in raw and "original_language" in raw:
         if raw["language"] != raw["original_language"]:
-            raise DataError(f"{source}: fields 'language' ({raw['language']}) and 'original_language' "
-                            f"({raw['original_language']}) disagree; give one")
+            raise DataError(
+                f"{source}: fields 'language' ({raw['language']}) and 'original_language' "
+                f"({raw['original_language']}) disagree; give one"
+            )
         raw = {k: v for k, v in raw.items() if k != "original_language"}
     try:
         title = NewTitle.model_validate(raw)
@@ -97,7 +124,9 @@ def parse_title(raw: Any, *, source: str = "title", genres: set[str] | None = No
     return title
 
 
-def load_title(path: str | Path, *, genres: set[str] | None = None, themes: set[str] | None = None) -> NewTitle:
+def load_title(
+    path: str | Path, *, genres: set[str] | None = None, themes: set[str] | None = None
+) -> NewTitle:
     """Read and validate a new-title JSON file."""
     p = Path(path)
     if not p.exists():
@@ -105,7 +134,9 @@ def load_title(path: str | Path, *, genres: set[str] | None = None, themes: set[
     try:
         raw = json.loads(p.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise DataError(f"{p}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+        raise DataError(
+            f"{p}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
     except UnicodeDecodeError:
         raise DataError(f"{p}: not UTF-8 text") from None
     return parse_title(raw, source=str(p), genres=genres, themes=themes)
@@ -116,22 +147,27 @@ def _first_problem(exc: ValidationError) -> str:
     where = ".".join(str(x) for x in err["loc"]) or "title"
     if err["type"] == "extra_forbidden":
         known = ", ".join(NewTitle.model_fields)
-        return f"unknown field '{where}'{taxonomy.suggest(str(err['loc'][0]), list(NewTitle.model_fields))} " \
-               f"(accepted: {known})"
+        return (
+            f"unknown field '{where}'{taxonomy.suggest(str(err['loc'][0]), list(NewTitle.model_fields))} "
+            f"(accepted: {known})"
+        )
     message = err["msg"].removeprefix("Value error, ")
     return f"field '{where}': {message} (got {json.dumps(err.get('input'), ensure_ascii=False, default=str)})"
 
 
-def _check_terms(values: list[str], vocabulary: set[str] | None, what: str, aliases: dict[str, str],
-                 source: str) -> list[str]:
+def _check_terms(
+    values: list[str], vocabulary: set[str] | None, what: str, aliases: dict[str, str], source: str
+) -> list[str]:
     allowed = vocabulary if vocabulary is not None else _builtin(what)
     out = []
     for value in values:
         term = taxonomy.slug(value)
         term = aliases.get(term, term)
         if term not in allowed:
-            raise DataError(f"{source}: field '{what}s': unknown {what} '{value}'"
-                            f"{taxonomy.suggest(term, sorted(allowed))} (see `halqa taxonomy`)")
+            raise DataError(
+                f"{source}: field '{what}s': unknown {what} '{value}'"
+                f"{taxonomy.suggest(term, sorted(allowed))} (see `halqa taxonomy`)"
+            )
         out.append(term)
     return out
 

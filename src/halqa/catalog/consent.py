@@ -17,7 +17,7 @@ Rules (``docs/service.md`` states them for API users):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from halqa.catalog.schema import CONSENT_PURPOSES, MEMBERS
@@ -25,7 +25,9 @@ from halqa.errors import UserError
 
 COLUMNS = tuple(c for c in MEMBERS.column_names if c != "auto_created")
 FLAGS = tuple(f"consent_{p}" for p in CONSENT_PURPOSES)
-CLOCK_SKEW = timedelta(minutes=5)  # a consent date this far ahead of the server's clock is still "now"
+CLOCK_SKEW = timedelta(
+    minutes=5
+)  # a consent date this far ahead of the server's clock is still "now"
 
 
 class ConsentNotAllowed(UserError):
@@ -43,17 +45,21 @@ class Actor:
 
 @dataclass
 class MemberChanges:
-    rows: list[dict[str, Any]]          # the members as stored after the update (every column)
-    consent_changed: set[str]           # members whose consent flags moved
-    audit: list[tuple[Any, ...]]        # consent_audit rows written
+    rows: list[dict[str, Any]]  # the members as stored after the update (every column)
+    consent_changed: set[str]  # members whose consent flags moved
+    audit: list[tuple[Any, ...]]  # consent_audit rows written
 
 
-def apply_member_updates(store: Any, updates: list[dict[str, Any]], actor: Actor,
-                         grant_roles: tuple[str, ...] | list[str]) -> MemberChanges:
+def apply_member_updates(
+    store: Any,
+    updates: list[dict[str, Any]],
+    actor: Actor,
+    grant_roles: tuple[str, ...] | list[str],
+) -> MemberChanges:
     """Merge ``updates`` (each: member_id plus the fields sent) into ``members``; call in a transaction."""
     ids = [u["member_id"] for u in updates]
     stored = _stored(store, ids)
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     merged: dict[str, dict[str, Any]] = {}
     audit: list[tuple[Any, ...]] = []
     for i, update in enumerate(updates):
@@ -65,15 +71,19 @@ def apply_member_updates(store: Any, updates: list[dict[str, Any]], actor: Actor
     rows = list(merged.values())
     store.con.executemany(
         f"INSERT OR REPLACE INTO members ({', '.join(COLUMNS)}, auto_created) "
-        f"VALUES ({', '.join('?' * len(COLUMNS))}, false)", [[r[c] for c in COLUMNS] for r in rows])
+        f"VALUES ({', '.join('?' * len(COLUMNS))}, false)",
+        [[r[c] for c in COLUMNS] for r in rows],
+    )
     if audit:
         store.con.executemany("INSERT INTO consent_audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", audit)
     return MemberChanges(rows, {a[1] for a in audit}, audit)
 
 
 def _stored(store: Any, ids: list[str]) -> dict[str, dict[str, Any]]:
-    rows = store.rows(f"SELECT {', '.join(COLUMNS)} FROM members WHERE member_id IN (SELECT unnest(?::VARCHAR[]))",
-                      [ids])
+    rows = store.rows(
+        f"SELECT {', '.join(COLUMNS)} FROM members WHERE member_id IN (SELECT unnest(?::VARCHAR[]))",
+        [ids],
+    )
     return {r[0]: dict(zip(COLUMNS, r)) for r in rows}
 
 
@@ -83,8 +93,15 @@ def _merge(before: dict[str, Any] | None, update: dict[str, Any]) -> dict[str, A
     return {**before, **{k: v for k, v in update.items() if k in COLUMNS}}
 
 
-def _consent_changes(index: int, before: dict[str, Any] | None, after: dict[str, Any], update: dict[str, Any],
-                     actor: Actor, grant_roles: tuple[str, ...] | list[str], now: datetime) -> list[tuple[Any, ...]]:
+def _consent_changes(
+    index: int,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    update: dict[str, Any],
+    actor: Actor,
+    grant_roles: tuple[str, ...] | list[str],
+    now: datetime,
+) -> list[tuple[Any, ...]]:
     """Check the consent rules for one update; the audit rows of what it changes."""
     old = {f: bool(before and before.get(f)) for f in FLAGS}
     for flag in FLAGS:
@@ -97,17 +114,33 @@ def _consent_changes(index: int, before: dict[str, Any] | None, after: dict[str,
     where = f"members[{index}] ({after['member_id']})"
     if granted:
         if actor.role not in grant_roles:
-            raise ConsentNotAllowed(f"{where}: role '{actor.role}' may withdraw consent but not grant it "
-                                    f"({', '.join(granted)}); granting needs one of: {', '.join(grant_roles)}")
+            raise ConsentNotAllowed(
+                f"{where}: role '{actor.role}' may withdraw consent but not grant it "
+                f"({', '.join(granted)}); granting needs one of: {', '.join(grant_roles)}"
+            )
         given = update.get("consent_at")
         if given is None:
-            raise UserError(f"{where}: granting {', '.join(granted)} needs consent_at, the date the member gave it")
+            raise UserError(
+                f"{where}: granting {', '.join(granted)} needs consent_at, the date the member gave it"
+            )
         if given > now + CLOCK_SKEW:
             raise UserError(f"{where}: consent_at {given.isoformat()} is in the future")
     elif update.get("consent_at") is None:
         after["consent_at"] = now  # a withdrawal is dated when it reaches us
-    return [(now, after["member_id"], flag[len("consent_"):], old[flag], bool(after[flag]), after["consent_at"],
-             actor.key_id, actor.role, actor.source) for flag in changed]
+    return [
+        (
+            now,
+            after["member_id"],
+            flag[len("consent_") :],
+            old[flag],
+            bool(after[flag]),
+            after["consent_at"],
+            actor.key_id,
+            actor.role,
+            actor.source,
+        )
+        for flag in changed
+    ]
 
 
 def audit_loaded_consents(store: Any, staged: str, ingest_id: int) -> int:
@@ -123,11 +156,16 @@ def audit_loaded_consents(store: Any, staged: str, ingest_id: int) -> int:
     flags = [f for f in FLAGS if f in columns]
     if not flags:
         return 0
-    pairs = ", ".join(f"('{f[len('consent_'):]}', coalesce(m.{f}, false), coalesce(s.{f}, false))" for f in flags)
+    pairs = ", ".join(
+        f"('{f[len('consent_') :]}', coalesce(m.{f}, false), coalesce(s.{f}, false))" for f in flags
+    )
     consent_at = "s.consent_at" if "consent_at" in columns else "m.consent_at"
-    rows = store.rows(f"""INSERT INTO consent_audit
+    rows = store.rows(
+        f"""INSERT INTO consent_audit
         SELECT now()::TIMESTAMP, s.member_id, c.purpose, c.old, c.new, {consent_at}, ?, 'operator', 'ingest'
         FROM {staged} s LEFT JOIN members m USING (member_id),
              LATERAL (VALUES {pairs}) c(purpose, old, new)
-        WHERE c.old IS DISTINCT FROM c.new""", [f"ingest:{ingest_id}"])
+        WHERE c.old IS DISTINCT FROM c.new""",
+        [f"ingest:{ingest_id}"],
+    )
     return int(rows[0][0]) if rows else 0

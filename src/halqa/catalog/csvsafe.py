@@ -57,7 +57,9 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write ``frame`` as spreadsheet-safe UTF-8 CSV (every field quoted, formulas defused)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    safe_frame(frame).to_csv(target, index=False, encoding="utf-8", quoting=csv.QUOTE_ALL, lineterminator="\n")
+    safe_frame(frame).to_csv(
+        target, index=False, encoding="utf-8", quoting=csv.QUOTE_ALL, lineterminator="\n"
+    )
     return target
 
 
@@ -65,5 +67,7 @@ def sql_safe(column: str) -> str:
     """A DuckDB expression: ``column`` (text) escaped like ``escape_cell``; pair it with
     ``COPY … (FORCE_QUOTE *)`` for the quoting half of the rule."""
     triggers = ", ".join("'" + t.replace("'", "''") + "'" for t in TRIGGERS)
-    return (f"CASE WHEN left({column}, 1) IN ({triggers}) THEN '{QUOTE * 2}' || {column} "
-            f"ELSE {column} END AS {column}")
+    return (
+        f"CASE WHEN left({column}, 1) IN ({triggers}) THEN '{QUOTE * 2}' || {column} "
+        f"ELSE {column} END AS {column}"
+    )

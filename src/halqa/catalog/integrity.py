@@ -19,7 +19,16 @@ from halqa.catalog import schema
 from halqa.errors import DataError, UserError
 
 # Tables every halqa store has from schema version 1 on.
-CORE_TABLES = ("titles", "creators", "members", "events", "genres", "themes", "ingests", "quarantine")
+CORE_TABLES = (
+    "titles",
+    "creators",
+    "members",
+    "events",
+    "genres",
+    "themes",
+    "ingests",
+    "quarantine",
+)
 
 
 def check_store(path: str | os.PathLike[str], *, deep: bool = True) -> int:
@@ -42,24 +51,36 @@ def check_store(path: str | os.PathLike[str], *, deep: bool = True) -> int:
 def check_connection(con: duckdb.DuckDBPyConnection, name: str, *, deep: bool = True) -> int:
     """``check_store`` on an open connection (the running service's own)."""
     try:
-        kinds = dict(con.execute("SELECT table_name, table_type FROM information_schema.tables "
-                                 "WHERE table_schema = 'main'").fetchall())
+        kinds = dict(
+            con.execute(
+                "SELECT table_name, table_type FROM information_schema.tables "
+                "WHERE table_schema = 'main'"
+            ).fetchall()
+        )
         tables = set(kinds)
         if "schema_version" not in tables:
-            raise DataError(f"{name}: a DuckDB file but not a halqa store (it has no schema_version table)")
+            raise DataError(
+                f"{name}: a DuckDB file but not a halqa store (it has no schema_version table)"
+            )
         missing = [t for t in CORE_TABLES if t not in tables]
         if missing:
-            raise DataError(f"{name}: not a complete halqa store (missing tables: {', '.join(missing)})")
+            raise DataError(
+                f"{name}: not a complete halqa store (missing tables: {', '.join(missing)})"
+            )
         version = int(con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0] or 0)
         if version > schema.SCHEMA_VERSION:
-            raise DataError(f"{name}: store has schema version {version}, newer than this halqa "
-                            f"({schema.SCHEMA_VERSION}); upgrade halqa")
+            raise DataError(
+                f"{name}: store has schema version {version}, newer than this halqa "
+                f"({schema.SCHEMA_VERSION}); upgrade halqa"
+            )
         if deep:
             for table in sorted(t for t, kind in kinds.items() if kind == "BASE TABLE"):
                 con.execute(f'SELECT max(hash(COLUMNS(*))) FROM "{table}"').fetchall()
     except duckdb.Error as exc:
-        raise DataError(f"{name}: the store is damaged ({_first_line(exc)}); restore it from a backup "
-                        "or an export (`halqa export parquet DIR`)") from None
+        raise DataError(
+            f"{name}: the store is damaged ({_first_line(exc)}); restore it from a backup "
+            "or an export (`halqa export parquet DIR`)"
+        ) from None
     return version
 
 

@@ -46,25 +46,76 @@ VALUE_LIMIT = 1e9
 INT32_MAX = 2_147_483_647
 TRUE_WORDS = ("true", "t", "1", "yes", "y", "oui", "vrai")
 FALSE_WORDS = ("false", "f", "0", "no", "n", "non", "faux")
-COUNTRY_NAMES = MappingProxyType({
-    "morocco": "MA", "maroc": "MA", "المغرب": "MA", "usa": "US", "france": "FR", "spain": "ES", "espagne": "ES",
-    "belgium": "BE", "belgique": "BE", "netherlands": "NL"})
-KIND_ALIASES = MappingProxyType({
-    "movie": "film", "feature": "film", "show": "series", "tv-series": "series", "tv_series": "series",
-    "serie": "series", "série": "series", "song": "track", "single": "track", "music-video": "clip",
-    "video-clip": "clip", "ep": "album", "court-metrage": "short", "doc": "documentary"})
-GENDER_ALIASES = MappingProxyType({
-    "FEMALE": "F", "FEMME": "F", "WOMAN": "F", "MALE": "M", "HOMME": "M", "MAN": "M", "OTHER": "X",
-    "NON-BINARY": "X", "AUTRE": "X"})
-RATING_ALIASES = MappingProxyType({
-    "tp": "all", "tous publics": "all", "tous-publics": "all", "g": "all", "0+": "all", "7": "7+", "-7": "7+",
-    "12": "12+", "-12": "12+", "16": "16+", "-16": "16+", "18": "18+", "-18": "18+"})
+COUNTRY_NAMES = MappingProxyType(
+    {
+        "morocco": "MA",
+        "maroc": "MA",
+        "المغرب": "MA",
+        "usa": "US",
+        "france": "FR",
+        "spain": "ES",
+        "espagne": "ES",
+        "belgium": "BE",
+        "belgique": "BE",
+        "netherlands": "NL",
+    }
+)
+KIND_ALIASES = MappingProxyType(
+    {
+        "movie": "film",
+        "feature": "film",
+        "show": "series",
+        "tv-series": "series",
+        "tv_series": "series",
+        "serie": "series",
+        "série": "series",
+        "song": "track",
+        "single": "track",
+        "music-video": "clip",
+        "video-clip": "clip",
+        "ep": "album",
+        "court-metrage": "short",
+        "doc": "documentary",
+    }
+)
+GENDER_ALIASES = MappingProxyType(
+    {
+        "FEMALE": "F",
+        "FEMME": "F",
+        "WOMAN": "F",
+        "MALE": "M",
+        "HOMME": "M",
+        "MAN": "M",
+        "OTHER": "X",
+        "NON-BINARY": "X",
+        "AUTRE": "X",
+    }
+)
+RATING_ALIASES = MappingProxyType(
+    {
+        "tp": "all",
+        "tous publics": "all",
+        "tous-publics": "all",
+        "g": "all",
+        "0+": "all",
+        "7": "7+",
+        "-7": "7+",
+        "12": "12+",
+        "-12": "12+",
+        "16": "16+",
+        "-16": "16+",
+        "18": "18+",
+        "-18": "18+",
+    }
+)
 # The shapes of numbers, integers and ISO-8601 times both paths accept (the SQL casts alone would also
 # take 1_000 or 0x10, and Python's parsers ISO week dates: the patterns keep the two the same).
 NUMBER_PATTERN = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
 INTEGER_PATTERN = r"[+-]?[0-9]{1,18}"
-ISO_PATTERN = (r"[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?)?"
-               r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)?")
+ISO_PATTERN = (
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?)?"
+    r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)?"
+)
 ZONE_PATTERN = r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)$"
 _NUMBER = re.compile(NUMBER_PATTERN)
 _ZONE = re.compile(ZONE_PATTERN)
@@ -118,8 +169,10 @@ _LATEST: dict[str, Any] = {}
 def timestamp_expected() -> str:
     days = horizon_days()
     shown = f"{days:g} day{'s' if days != 1 else ''}"
-    return (f"a plausible time (from 1900-01-01 to {shown} after now, UTC; "
-            f"{HORIZON_ENV} sets the horizon)")
+    return (
+        f"a plausible time (from 1900-01-01 to {shown} after now, UTC; "
+        f"{HORIZON_ENV} sets the horizon)"
+    )
 
 
 def shown(raw: Any) -> str:
@@ -167,11 +220,15 @@ class Rule:
         if value is None or kind is str and not value.strip(" "):
             if self.required:
                 raise RuleError("required value missing")
-            if self.kind == "id" and value:  # blanks are not an id (an empty field is a missing one)
+            if (
+                self.kind == "id" and value
+            ):  # blanks are not an id (an empty field is a missing one)
                 raise RuleError(f"{shown(value)} is not {self.expected}")
             return None
         if kind in _CONTAINERS or kind is bool and self.kind != "boolean":
-            raise RuleError(f"{shown(value)} is not {self.expected}")  # JSON objects and lists are no scalars
+            raise RuleError(
+                f"{shown(value)} is not {self.expected}"
+            )  # JSON objects and lists are no scalars
         return _PARSERS[self.kind](self, value)
 
     def validator(self) -> Callable[[Any], Any]:
@@ -186,8 +243,10 @@ def _id(rule: Rule, value: Any) -> str:
     if not _ID_RE.fullmatch(value):
         raise RuleError(f"{shown(value)} is not {rule.expected}")
     if rule.pseudonymous and not_pseudonymous(value):
-        raise RuleError(f"{shown(value)} looks like an e-mail address or a phone number; "
-                        "use a pseudonymous member id")
+        raise RuleError(
+            f"{shown(value)} looks like an e-mail address or a phone number; "
+            "use a pseudonymous member id"
+        )
     return value
 
 
@@ -302,7 +361,9 @@ def _timestamp_value(value: Any) -> dt.datetime | None:
     if not _ISO.fullmatch(text):
         return None
     try:
-        parsed = dt.datetime.fromisoformat(text.removesuffix("Z") + ("+00:00" if text.endswith("Z") else ""))
+        parsed = dt.datetime.fromisoformat(
+            text.removesuffix("Z") + ("+00:00" if text.endswith("Z") else "")
+        )
     except ValueError:
         return None
     if _ZONE.search(text) and parsed.tzinfo is not None:
@@ -330,10 +391,12 @@ def _date(rule: Rule, value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     text = _text_of(value).strip(" ")
-    for parse in (lambda t: dt.date.fromisoformat(t[:10]) if _ISO.fullmatch(t) else None,
-                  lambda t: dt.datetime.strptime(t, "%d-%b-%Y").date(),
-                  lambda t: dt.datetime.strptime(t, "%d/%m/%Y").date(),
-                  lambda t: dt.date(int(t), 1, 1) if re.fullmatch(r"[0-9]{4}", t) else None):
+    for parse in (
+        lambda t: dt.date.fromisoformat(t[:10]) if _ISO.fullmatch(t) else None,
+        lambda t: dt.datetime.strptime(t, "%d-%b-%Y").date(),
+        lambda t: dt.datetime.strptime(t, "%d/%m/%Y").date(),
+        lambda t: dt.date(int(t), 1, 1) if re.fullmatch(r"[0-9]{4}", t) else None,
+    ):
         try:
             day = parse(text)
         except ValueError:
@@ -378,9 +441,19 @@ def _age_band(rule: Rule, value: Any) -> str:
 
 
 _PARSERS: dict[str, Callable[[Rule, Any], Any]] = {
-    "id": _id, "text": _text, "enum": _enum, "integer": _integer, "number": _number, "boolean": _boolean,
-    "timestamp": _timestamp, "date": _date, "language": _language, "region": _region, "country": _country,
-    "age_band": _age_band}
+    "id": _id,
+    "text": _text,
+    "enum": _enum,
+    "integer": _integer,
+    "number": _number,
+    "boolean": _boolean,
+    "timestamp": _timestamp,
+    "date": _date,
+    "language": _language,
+    "region": _region,
+    "country": _country,
+    "age_band": _age_band,
+}
 
 
 # -- the rule tables ---------------------------------------------------------------------------
@@ -401,14 +474,28 @@ def _one_of(values: tuple[str, ...]) -> str:
 
 TITLES = _rules(
     Rule("title_id", "id", _ID, required=True),
-    Rule("kind", "enum", _one_of(taxonomy.KINDS), required=True, choices=taxonomy.KINDS, aliases=KIND_ALIASES),
+    Rule(
+        "kind",
+        "enum",
+        _one_of(taxonomy.KINDS),
+        required=True,
+        choices=taxonomy.KINDS,
+        aliases=KIND_ALIASES,
+    ),
     Rule("parent_id", "id", _ID),
     Rule("name", "text", "text", required=True, max_length=2000),
     Rule("original_language", "language", _LANGUAGE_TEXT),
     Rule("release_date", "date", "a date (YYYY-MM-DD, DD/MM/YYYY, 01-Jan-1995 or a year)"),
-    Rule("duration_s", "integer", f"a duration in seconds (0 to {INT32_MAX})", low=0, high=INT32_MAX),
-    Rule("age_rating", "enum", _one_of(taxonomy.AGE_RATINGS), choices=taxonomy.AGE_RATINGS,
-         aliases=RATING_ALIASES),
+    Rule(
+        "duration_s", "integer", f"a duration in seconds (0 to {INT32_MAX})", low=0, high=INT32_MAX
+    ),
+    Rule(
+        "age_rating",
+        "enum",
+        _one_of(taxonomy.AGE_RATINGS),
+        choices=taxonomy.AGE_RATINGS,
+        aliases=RATING_ALIASES,
+    ),
     Rule("country", "country", _COUNTRY_TEXT),
     Rule("region", "region", _REGION_TEXT),
     Rule("added_at", "timestamp", _TIMESTAMP_TEXT),
@@ -424,8 +511,14 @@ CREATORS = _rules(
 MEMBERS = _rules(
     Rule("member_id", "id", _ID, required=True, pseudonymous=True),
     Rule("age_band", "age_band", "an age band (" + ", ".join(taxonomy.AGE_BANDS) + ") or an age"),
-    Rule("gender", "enum", _one_of(taxonomy.GENDERS), choices=taxonomy.GENDERS, aliases=GENDER_ALIASES,
-         fold="upper"),
+    Rule(
+        "gender",
+        "enum",
+        _one_of(taxonomy.GENDERS),
+        choices=taxonomy.GENDERS,
+        aliases=GENDER_ALIASES,
+        fold="upper",
+    ),
     Rule("country", "country", _COUNTRY_TEXT),
     Rule("region", "region", _REGION_TEXT),
     Rule("city", "text", "text", max_length=100),
@@ -439,8 +532,14 @@ MEMBERS = _rules(
 EVENTS = _rules(
     Rule("member_id", "id", _ID, required=True, pseudonymous=True),
     Rule("title_id", "id", _ID, required=True),
-    Rule("event_type", "enum", _one_of(taxonomy.EVENT_TYPES), required=True, choices=taxonomy.EVENT_TYPES,
-         aliases=taxonomy.EVENT_ALIASES),
+    Rule(
+        "event_type",
+        "enum",
+        _one_of(taxonomy.EVENT_TYPES),
+        required=True,
+        choices=taxonomy.EVENT_TYPES,
+        aliases=taxonomy.EVENT_ALIASES,
+    ),
     Rule("ts", "timestamp", _TIMESTAMP_TEXT, required=True),
     Rule("value", "number", f"a number (-{VALUE_LIMIT:.0e} to {VALUE_LIMIT:.0e})"),
     # Free context labels: stored as written, refused only when absurdly long.
@@ -451,7 +550,8 @@ EVENTS = _rules(
 LANGUAGE = Rule("language", "language", _LANGUAGE_TEXT)
 REGION = Rule("region", "region", _REGION_TEXT)
 ENTITIES: Mapping[str, Mapping[str, Rule]] = MappingProxyType(
-    {"titles": TITLES, "creators": CREATORS, "members": MEMBERS, "events": EVENTS})
+    {"titles": TITLES, "creators": CREATORS, "members": MEMBERS, "events": EVENTS}
+)
 
 SELF_PARENT = "a title cannot be its own parent"
 

@@ -26,7 +26,9 @@ def publish(db: str | os.PathLike[str], address: str, authkey: bytes, url: str =
     fresh = path.with_name(f".{path.name}.{os.getpid()}")
     fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as out:
-        json.dump({"pid": os.getpid(), "address": address, "authkey": authkey.hex(), "url": url}, out)
+        json.dump(
+            {"pid": os.getpid(), "address": address, "authkey": authkey.hex(), "url": url}, out
+        )
     os.replace(fresh, path)
     return path
 

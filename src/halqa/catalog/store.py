@@ -21,8 +21,19 @@ from halqa.errors import DataError, UserError
 DEFAULT_DB = "halqa.duckdb"
 # What a backup (`halqa export parquet`) holds: everything but the API keys' hashes. The consent
 # audit is there, so a store restored from an export still proves who changed which consent when.
-EXPORTED_TABLES = ("titles", "creators", "members", "events", "genres", "themes", "ingests", "quarantine",
-                   "audience_campaigns", "audience_exports", "consent_audit")
+EXPORTED_TABLES = (
+    "titles",
+    "creators",
+    "members",
+    "events",
+    "genres",
+    "themes",
+    "ingests",
+    "quarantine",
+    "audience_campaigns",
+    "audience_exports",
+    "consent_audit",
+)
 
 
 class StoreDamaged(DataError):
@@ -49,12 +60,19 @@ class Store:
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None = None, *, read_only: bool = False,
-             memory_limit: str | None = None) -> Store:
+    def open(
+        cls,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        read_only: bool = False,
+        memory_limit: str | None = None,
+    ) -> Store:
         """Open (and create or migrate) the store at ``path``; see ``resolve_db_path``."""
         target = str(path) if str(path) == ":memory:" else str(resolve_db_path(path))
         if read_only and target != ":memory:" and not Path(target).exists():
-            raise UserError(f"{target}: no halqa store here (run `halqa demo` or `halqa ingest` first)")
+            raise UserError(
+                f"{target}: no halqa store here (run `halqa demo` or `halqa ingest` first)"
+            )
         if target != ":memory:":
             Path(target).parent.mkdir(parents=True, exist_ok=True)
         config = {"memory_limit": memory_limit} if memory_limit else {}
@@ -85,7 +103,9 @@ class Store:
 
     # -- schema --------------------------------------------------------------------------------
     def schema_version(self) -> int:
-        if not self.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"):
+        if not self.scalar(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        ):
             return 0
         return int(self.scalar("SELECT max(version) FROM schema_version") or 0)
 
@@ -93,25 +113,33 @@ class Store:
         """Refuse a DuckDB file that holds tables but was never a halqa store (migrating would write into it)."""
         if self.path == ":memory:" or self.schema_version():
             return
-        tables = self.scalar("SELECT count(*) FROM duckdb_tables() WHERE NOT temporary AND database_name = "
-                             "current_database()")
+        tables = self.scalar(
+            "SELECT count(*) FROM duckdb_tables() WHERE NOT temporary AND database_name = "
+            "current_database()"
+        )
         if tables:
-            raise DataError(f"{self.path}: not a halqa store (a DuckDB database with {tables} other table"
-                            f"{'s' if tables > 1 else ''} and no halqa schema); pass --db with a halqa store file")
+            raise DataError(
+                f"{self.path}: not a halqa store (a DuckDB database with {tables} other table"
+                f"{'s' if tables > 1 else ''} and no halqa schema); pass --db with a halqa store file"
+            )
 
     def _check_version(self) -> int:
         version = self.schema_version()
         if version > schema.SCHEMA_VERSION:
-            raise DataError(f"{self.path}: store has schema version {version}, newer than this halqa "
-                            f"({schema.SCHEMA_VERSION}); upgrade halqa")
+            raise DataError(
+                f"{self.path}: store has schema version {version}, newer than this halqa "
+                f"({schema.SCHEMA_VERSION}); upgrade halqa"
+            )
         return version
 
     def migrate(self) -> int:
         """Apply the migrations this store has not seen; each one is all-or-nothing."""
         current = self._check_version()
         if current == 0:
-            self.run("CREATE TABLE IF NOT EXISTS schema_version "
-                             "(version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)")
+            self.run(
+                "CREATE TABLE IF NOT EXISTS schema_version "
+                "(version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)"
+            )
         for version, description, statements in schema.MIGRATIONS:
             if version <= current:
                 continue
@@ -120,15 +148,22 @@ class Store:
                     self.run(statement)
                 if version == 1:
                     self._seed_taxonomy()
-                self.run("INSERT INTO schema_version VALUES (?, ?, now()::TIMESTAMP)", [version, description])
+                self.run(
+                    "INSERT INTO schema_version VALUES (?, ?, now()::TIMESTAMP)",
+                    [version, description],
+                )
         return self.schema_version()
 
     def _seed_taxonomy(self) -> None:
         genres = taxonomy.MUSIC_GENRES + taxonomy.SCREEN_GENRES
-        self.con.executemany("INSERT INTO genres VALUES (?, ?, ?, ?, ?, true)",
-                             [(t.id, t.domain, t.en, t.fr, t.ar) for t in genres])
-        self.con.executemany("INSERT INTO themes VALUES (?, ?, ?, ?, ?, true)",
-                             [(t.id, t.domain, t.en, t.fr, t.ar) for t in taxonomy.THEMES])
+        self.con.executemany(
+            "INSERT INTO genres VALUES (?, ?, ?, ?, ?, true)",
+            [(t.id, t.domain, t.en, t.fr, t.ar) for t in genres],
+        )
+        self.con.executemany(
+            "INSERT INTO themes VALUES (?, ?, ?, ?, ?, true)",
+            [(t.id, t.domain, t.en, t.fr, t.ar) for t in taxonomy.THEMES],
+        )
 
     # -- queries -------------------------------------------------------------------------------
     @contextmanager
@@ -146,7 +181,9 @@ class Store:
         """Execute a statement and finish it (DuckDB 2 refuses new work while a result is open)."""
         self.rows(query, params)
 
-    def rows(self, query: str, params: list[Any] | dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+    def rows(
+        self, query: str, params: list[Any] | dict[str, Any] | None = None
+    ) -> list[tuple[Any, ...]]:
         with self._damage_named():
             return self.con.execute(query, params or []).fetchall()
 
@@ -171,10 +208,14 @@ class Store:
         fresh = int(self.scalar("SELECT nextval('ingest_seq')"))
         top = int(self.scalar("SELECT coalesce(max(ingest_id), 0) FROM ingests"))
         if fresh <= top:  # move the sequence itself past them, so later calls need no catching up
-            fresh = int(self.scalar("SELECT max(nextval('ingest_seq')) FROM range(?)", [top - fresh + 1]))
+            fresh = int(
+                self.scalar("SELECT max(nextval('ingest_seq')) FROM range(?)", [top - fresh + 1])
+            )
         return fresh
 
-    def sql(self, query: str, params: list[Any] | dict[str, Any] | None = None) -> duckdb.DuckDBPyRelation:
+    def sql(
+        self, query: str, params: list[Any] | dict[str, Any] | None = None
+    ) -> duckdb.DuckDBPyRelation:
         return self.con.sql(query, params=params)
 
     def arrow(self, query: str, params: list[Any] | dict[str, Any] | None = None) -> Any:
@@ -190,7 +231,16 @@ class Store:
     def counts(self) -> dict[str, int]:
         """Row count of every data table, the way `halqa stats` shows them."""
         out = {}
-        for name in ("titles", "creators", "members", "events", "genres", "themes", "quarantine", "ingests"):
+        for name in (
+            "titles",
+            "creators",
+            "members",
+            "events",
+            "genres",
+            "themes",
+            "quarantine",
+            "ingests",
+        ):
             out[name] = int(self.scalar(f"SELECT count(*) FROM {name}"))
         return out
 
@@ -200,8 +250,15 @@ class Store:
     def theme_ids(self) -> set[str]:
         return {r[0] for r in self.rows("SELECT theme_id FROM themes")}
 
-    def add_term(self, vocabulary: str, term_id: str, domain: str = "any", label_en: str = "",
-                 label_fr: str = "", label_ar: str = "") -> None:
+    def add_term(
+        self,
+        vocabulary: str,
+        term_id: str,
+        domain: str = "any",
+        label_en: str = "",
+        label_fr: str = "",
+        label_ar: str = "",
+    ) -> None:
         """Add a genre or theme the seed taxonomy lacks (the taxonomy is open)."""
         if vocabulary not in ("genres", "themes"):
             raise UserError(f"unknown vocabulary '{vocabulary}': use genres or themes")
@@ -209,8 +266,11 @@ class Store:
         term = taxonomy.slug(term_id)
         if not term:
             raise UserError(f"'{term_id}' is not a usable {key}")
-        self.run(f"INSERT OR REPLACE INTO {vocabulary} ({key}, domain, label_en, label_fr, label_ar, builtin) "
-                         "VALUES (?, ?, ?, ?, ?, false)", [term, domain, label_en or term_id, label_fr, label_ar])
+        self.run(
+            f"INSERT OR REPLACE INTO {vocabulary} ({key}, domain, label_en, label_fr, label_ar, builtin) "
+            "VALUES (?, ?, ?, ?, ?, false)",
+            [term, domain, label_en or term_id, label_fr, label_ar],
+        )
 
     # -- Parquet in and out --------------------------------------------------------------------
     def export_parquet(self, directory: str | os.PathLike[str]) -> dict[str, Path]:
@@ -244,9 +304,14 @@ class Store:
         source = f"read_parquet('{_sql_str(path)}')"
         if name == "events":
             key = " AND ".join(f"e.{c} = s.{c}" for c in schema.EVENTS.key)
-            return (f"INSERT INTO events SELECT s.* FROM (SELECT DISTINCT ON ({', '.join(schema.EVENTS.key)}) * "
-                    f"FROM {source}) s WHERE NOT EXISTS (SELECT 1 FROM events e WHERE {key})")
-        if name in ("quarantine", "consent_audit"):  # no key: skip rows already there, a second import adds nothing
+            return (
+                f"INSERT INTO events SELECT s.* FROM (SELECT DISTINCT ON ({', '.join(schema.EVENTS.key)}) * "
+                f"FROM {source}) s WHERE NOT EXISTS (SELECT 1 FROM events e WHERE {key})"
+            )
+        if name in (
+            "quarantine",
+            "consent_audit",
+        ):  # no key: skip rows already there, a second import adds nothing
             return f"INSERT INTO {name} SELECT * FROM {source} EXCEPT ALL SELECT * FROM {name}"
         # BY NAME: an export made before a column was added still imports (the column takes its default).
         return f"INSERT OR REPLACE INTO {name} BY NAME SELECT * FROM {source}"
@@ -258,8 +323,13 @@ def _sql_str(value: object) -> str:
 
 # DuckDB's words for a file that is not a database, or a database whose bytes were damaged.
 _NOT_DUCKDB = ("not a valid DuckDB database file",)
-_DAMAGE = ("Corrupt database file", "Could not read enough bytes", "database has been invalidated",
-           "Serialization Error", "checksum")
+_DAMAGE = (
+    "Corrupt database file",
+    "Could not read enough bytes",
+    "database has been invalidated",
+    "Serialization Error",
+    "checksum",
+)
 
 
 def _is_damage(exc: BaseException) -> bool:
@@ -287,11 +357,15 @@ def _open_error(path: str, exc: BaseException) -> UserError:
     """One line naming the store file and what is wrong with it (never a traceback)."""
     detail = _first_line(exc)
     if any(word in str(exc) for word in _NOT_DUCKDB):
-        return DataError(f"{path}: not a halqa store (the file is not a DuckDB database); "
-                         "pass --db with a halqa store file")
+        return DataError(
+            f"{path}: not a halqa store (the file is not a DuckDB database); "
+            "pass --db with a halqa store file"
+        )
     if _is_damage(exc):
-        return StoreDamaged(f"{path}: the store file is damaged ({detail}); restore it from a backup or from a "
-                         "`halqa export parquet` folder")
+        return StoreDamaged(
+            f"{path}: the store file is damaged ({detail}); restore it from a backup or from a "
+            "`halqa export parquet` folder"
+        )
     return UserError(f"{path}: cannot open the store ({detail})")
 
 

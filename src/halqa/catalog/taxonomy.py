@@ -15,7 +15,18 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-KINDS = ("film", "series", "season", "episode", "track", "album", "podcast", "short", "documentary", "clip")
+KINDS = (
+    "film",
+    "series",
+    "season",
+    "episode",
+    "track",
+    "album",
+    "podcast",
+    "short",
+    "documentary",
+    "clip",
+)
 # What a child of each kind may hang under (episode -> series/season, track -> album).
 PARENT_KINDS = {
     "season": ("series",),
@@ -26,13 +37,29 @@ MUSIC_KINDS = ("track", "album", "clip")
 SCREEN_KINDS = ("film", "series", "season", "episode", "short", "documentary")
 
 EVENT_TYPES = (
-    "play", "view", "listen", "complete", "like", "dislike", "skip",
-    "share", "rate", "add_to_list", "search_click", "download",
+    "play",
+    "view",
+    "listen",
+    "complete",
+    "like",
+    "dislike",
+    "skip",
+    "share",
+    "rate",
+    "add_to_list",
+    "search_click",
+    "download",
 )
 # Spellings people use in exports, folded onto the canonical event type.
 EVENT_ALIASES = {
-    "add-to-list": "add_to_list", "addtolist": "add_to_list", "watchlist": "add_to_list",
-    "stream": "play", "watch": "view", "rating": "rate", "finish": "complete", "completed": "complete",
+    "add-to-list": "add_to_list",
+    "addtolist": "add_to_list",
+    "watchlist": "add_to_list",
+    "stream": "play",
+    "watch": "view",
+    "rating": "rate",
+    "finish": "complete",
+    "completed": "complete",
 }
 
 AGE_BANDS = ("<18", "18-24", "25-34", "35-44", "45-54", "55+")
@@ -129,11 +156,26 @@ THEMES = (
 )
 
 GENRE_ALIASES = {
-    "gnaoua": "gnawa", "gnawi": "gnawa", "chaabi-music": "chaabi", "chaâbi": "chaabi", "melhoun": "malhun",
-    "andalous": "andalusi", "andalusian": "andalusi", "al-ala": "andalusi", "ahouach": "ahwash",
-    "ahidus": "ahidous", "hip-hop": "rap", "hiphop": "rap", "raï": "rai", "children's": "children",
-    "childrens": "children", "scifi": "sci-fi", "science-fiction": "sci-fi", "noir": "film-noir",
-    "sitcom": "comedy", "amazigh": "amazigh-pop",
+    "gnaoua": "gnawa",
+    "gnawi": "gnawa",
+    "chaabi-music": "chaabi",
+    "chaâbi": "chaabi",
+    "melhoun": "malhun",
+    "andalous": "andalusi",
+    "andalusian": "andalusi",
+    "al-ala": "andalusi",
+    "ahouach": "ahwash",
+    "ahidus": "ahidous",
+    "hip-hop": "rap",
+    "hiphop": "rap",
+    "raï": "rai",
+    "children's": "children",
+    "childrens": "children",
+    "scifi": "sci-fi",
+    "science-fiction": "sci-fi",
+    "noir": "film-noir",
+    "sitcom": "comedy",
+    "amazigh": "amazigh-pop",
 }
 
 
@@ -150,35 +192,117 @@ class Region:
 
 
 REGIONS = (
-    Region(1, "tanger-tetouan-al-hoceima", "Tanger-Tétouan-Al Hoceïma", "طنجة - تطوان - الحسيمة", "Tanger",
-           ("Tanger", "Tétouan", "Al Hoceïma", "Larache", "Chefchaouen")),
+    Region(
+        1,
+        "tanger-tetouan-al-hoceima",
+        "Tanger-Tétouan-Al Hoceïma",
+        "طنجة - تطوان - الحسيمة",
+        "Tanger",
+        ("Tanger", "Tétouan", "Al Hoceïma", "Larache", "Chefchaouen"),
+    ),
     Region(2, "oriental", "Oriental", "الشرق", "Oujda", ("Oujda", "Nador", "Berkane", "Taourirt")),
-    Region(3, "fes-meknes", "Fès-Meknès", "فاس - مكناس", "Fès", ("Fès", "Meknès", "Taza", "Ifrane")),
-    Region(4, "rabat-sale-kenitra", "Rabat-Salé-Kénitra", "الرباط - سلا - القنيطرة", "Rabat",
-           ("Rabat", "Salé", "Kénitra", "Témara")),
-    Region(5, "beni-mellal-khenifra", "Béni Mellal-Khénifra", "بني ملال - خنيفرة", "Béni Mellal",
-           ("Béni Mellal", "Khouribga", "Khénifra", "Azilal")),
-    Region(6, "casablanca-settat", "Casablanca-Settat", "الدار البيضاء - سطات", "Casablanca",
-           ("Casablanca", "Mohammedia", "El Jadida", "Settat", "Berrechid")),
-    Region(7, "marrakech-safi", "Marrakech-Safi", "مراكش - آسفي", "Marrakech",
-           ("Marrakech", "Safi", "Essaouira", "El Kelâa des Sraghna")),
-    Region(8, "draa-tafilalet", "Drâa-Tafilalet", "درعة - تافيلالت", "Errachidia",
-           ("Errachidia", "Ouarzazate", "Midelt", "Tinghir", "Zagora")),
-    Region(9, "souss-massa", "Souss-Massa", "سوس - ماسة", "Agadir", ("Agadir", "Inezgane", "Taroudant", "Tiznit")),
-    Region(10, "guelmim-oued-noun", "Guelmim-Oued Noun", "كلميم - واد نون", "Guelmim", ("Guelmim", "Tan-Tan", "Sidi Ifni")),
-    Region(11, "laayoune-sakia-el-hamra", "Laâyoune-Sakia El Hamra", "العيون - الساقية الحمراء", "Laâyoune",
-           ("Laâyoune", "Es-Semara", "Boujdour")),
-    Region(12, "dakhla-oued-ed-dahab", "Dakhla-Oued Ed-Dahab", "الداخلة - وادي الذهب", "Dakhla", ("Dakhla", "Aousserd")),
+    Region(
+        3, "fes-meknes", "Fès-Meknès", "فاس - مكناس", "Fès", ("Fès", "Meknès", "Taza", "Ifrane")
+    ),
+    Region(
+        4,
+        "rabat-sale-kenitra",
+        "Rabat-Salé-Kénitra",
+        "الرباط - سلا - القنيطرة",
+        "Rabat",
+        ("Rabat", "Salé", "Kénitra", "Témara"),
+    ),
+    Region(
+        5,
+        "beni-mellal-khenifra",
+        "Béni Mellal-Khénifra",
+        "بني ملال - خنيفرة",
+        "Béni Mellal",
+        ("Béni Mellal", "Khouribga", "Khénifra", "Azilal"),
+    ),
+    Region(
+        6,
+        "casablanca-settat",
+        "Casablanca-Settat",
+        "الدار البيضاء - سطات",
+        "Casablanca",
+        ("Casablanca", "Mohammedia", "El Jadida", "Settat", "Berrechid"),
+    ),
+    Region(
+        7,
+        "marrakech-safi",
+        "Marrakech-Safi",
+        "مراكش - آسفي",
+        "Marrakech",
+        ("Marrakech", "Safi", "Essaouira", "El Kelâa des Sraghna"),
+    ),
+    Region(
+        8,
+        "draa-tafilalet",
+        "Drâa-Tafilalet",
+        "درعة - تافيلالت",
+        "Errachidia",
+        ("Errachidia", "Ouarzazate", "Midelt", "Tinghir", "Zagora"),
+    ),
+    Region(
+        9,
+        "souss-massa",
+        "Souss-Massa",
+        "سوس - ماسة",
+        "Agadir",
+        ("Agadir", "Inezgane", "Taroudant", "Tiznit"),
+    ),
+    Region(
+        10,
+        "guelmim-oued-noun",
+        "Guelmim-Oued Noun",
+        "كلميم - واد نون",
+        "Guelmim",
+        ("Guelmim", "Tan-Tan", "Sidi Ifni"),
+    ),
+    Region(
+        11,
+        "laayoune-sakia-el-hamra",
+        "Laâyoune-Sakia El Hamra",
+        "العيون - الساقية الحمراء",
+        "Laâyoune",
+        ("Laâyoune", "Es-Semara", "Boujdour"),
+    ),
+    Region(
+        12,
+        "dakhla-oued-ed-dahab",
+        "Dakhla-Oued Ed-Dahab",
+        "الداخلة - وادي الذهب",
+        "Dakhla",
+        ("Dakhla", "Aousserd"),
+    ),
 )
 REGION_IDS = tuple(r.id for r in REGIONS)
 
 # Languages of Moroccan media (ISO 639 codes as used in BCP-47 tags).
 LANGUAGES = {
-    "ary": "Moroccan Arabic (Darija)", "ar": "Arabic", "arb": "Standard Arabic", "fr": "French",
-    "zgh": "Standard Moroccan Tamazight", "tzm": "Central Atlas Tamazight", "shi": "Tachelhit",
-    "rif": "Tarifit", "mey": "Hassaniyya", "ber": "Berber languages", "en": "English", "es": "Spanish",
-    "de": "German", "it": "Italian", "pt": "Portuguese", "hi": "Hindi", "tr": "Turkish", "ko": "Korean",
-    "ja": "Japanese", "zh": "Chinese", "und": "Undetermined", "zxx": "No linguistic content",
+    "ary": "Moroccan Arabic (Darija)",
+    "ar": "Arabic",
+    "arb": "Standard Arabic",
+    "fr": "French",
+    "zgh": "Standard Moroccan Tamazight",
+    "tzm": "Central Atlas Tamazight",
+    "shi": "Tachelhit",
+    "rif": "Tarifit",
+    "mey": "Hassaniyya",
+    "ber": "Berber languages",
+    "en": "English",
+    "es": "Spanish",
+    "de": "German",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "hi": "Hindi",
+    "tr": "Turkish",
+    "ko": "Korean",
+    "ja": "Japanese",
+    "zh": "Chinese",
+    "und": "Undetermined",
+    "zxx": "No linguistic content",
 }
 AMAZIGH_LANGUAGES = ("zgh", "tzm", "shi", "rif", "ber")
 _BCP47 = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
@@ -213,7 +337,10 @@ def normalise_region(value: str) -> str | None:
     """Map a region id, code, French or Arabic name onto its canonical id."""
     key = value.strip()
     for region in REGIONS:
-        if key in (region.id, str(region.code), region.ar) or slug(key) in (region.id, slug(region.fr)):
+        if key in (region.id, str(region.code), region.ar) or slug(key) in (
+            region.id,
+            slug(region.fr),
+        ):
             return region.id
     return None
 

@@ -23,9 +23,13 @@ err_console = Console(stderr=True)
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="Store file (default: $HALQA_DB, then ./halqa.duckdb).", show_default=False),
+    typer.Option(
+        "--db", help="Store file (default: $HALQA_DB, then ./halqa.duckdb).", show_default=False
+    ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print exactly one JSON object instead of tables.")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print exactly one JSON object instead of tables.")
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,7 +49,9 @@ def user_errors(func: F) -> F:
 
 def fail(message: str, code: int = 2) -> None:
     # escaped: a message may hold brackets ("pip install 'halqa[spark]'") that are not markup
-    err_console.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
+    err_console.print(
+        f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True
+    )
     raise typer.Exit(code)
 
 
@@ -64,8 +70,10 @@ def open_store(db: Path | None, *, read_only: bool = False) -> Store:
         return Store.open(db, read_only=read_only)
     backend, record = running
     if not read_only:
-        raise UserError(f"{path}: in use by {control.describe(record)}, which owns its writes; stop it first, "
-                        "or write through its API (PUT /v1/titles, PUT /v1/members, POST /v1/events)")
+        raise UserError(
+            f"{path}: in use by {control.describe(record)}, which owns its writes; stop it first, "
+            "or write through its API (PUT /v1/titles, PUT /v1/members, POST /v1/events)"
+        )
     return control.open_snapshot(path, backend)
 
 

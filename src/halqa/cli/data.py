@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from halqa.errors import UserError
 from halqa.cli.common import DbOption, JsonOption, console, open_store, print_json, user_errors
+from halqa.errors import UserError
 
 app = typer.Typer(help="Move whole tables in and out of the store.", no_args_is_help=True)
 taxonomy_app = typer.Typer(help="Genres and themes: list them, add your own.", no_args_is_help=True)
@@ -41,11 +41,25 @@ def _detail(store) -> dict[str, dict[str, int]]:
         count(*) FILTER (consent_marketing) FROM members""")[0]
     titles = store.rows("""SELECT count(*) FILTER (len(genres) > 0), count(release_date),
         count(*) FILTER (len(creator_ids) > 0), count(DISTINCT kind) FROM titles""")[0]
-    events = store.rows("SELECT count(DISTINCT event_type), count(DISTINCT member_id), "
-                               "count(DISTINCT title_id) FROM events")[0]
+    events = store.rows(
+        "SELECT count(DISTINCT event_type), count(DISTINCT member_id), "
+        "count(DISTINCT title_id) FROM events"
+    )[0]
     return {
-        "members": dict(zip(("with_age_band", "with_gender", "with_region", "with_occupation",
-                             "consent_analytics", "consent_personalisation", "consent_marketing"), members)),
+        "members": dict(
+            zip(
+                (
+                    "with_age_band",
+                    "with_gender",
+                    "with_region",
+                    "with_occupation",
+                    "consent_analytics",
+                    "consent_personalisation",
+                    "consent_marketing",
+                ),
+                members,
+            )
+        ),
         "titles": dict(zip(("with_genres", "with_release_date", "with_creators", "kinds"), titles)),
         "events": dict(zip(("event_types", "active_members", "titles_with_events"), events)),
     }
@@ -53,8 +67,11 @@ def _detail(store) -> dict[str, dict[str, int]]:
 
 @app.command("parquet")
 @user_errors
-def export_parquet(directory: Annotated[Path, typer.Argument(help="Folder to write <table>.parquet files into.")],
-                   db: DbOption = None, as_json: JsonOption = False) -> None:
+def export_parquet(
+    directory: Annotated[Path, typer.Argument(help="Folder to write <table>.parquet files into.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
     """Export every table to Parquet."""
     with open_store(db, read_only=True) as store:
         written = store.export_parquet(directory)
@@ -66,8 +83,11 @@ def export_parquet(directory: Annotated[Path, typer.Argument(help="Folder to wri
 
 @taxonomy_app.command("list")
 @user_errors
-def taxonomy_list(vocabulary: Annotated[str, typer.Argument(help="genres or themes")] = "genres",
-                  db: DbOption = None, as_json: JsonOption = False) -> None:
+def taxonomy_list(
+    vocabulary: Annotated[str, typer.Argument(help="genres or themes")] = "genres",
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
     """List the genres or themes the store knows."""
     if vocabulary not in ("genres", "themes"):
         raise UserError(f"unknown vocabulary '{vocabulary}': use genres or themes")
@@ -86,10 +106,16 @@ def taxonomy_list(vocabulary: Annotated[str, typer.Argument(help="genres or them
 
 @taxonomy_app.command("add")
 @user_errors
-def taxonomy_add(vocabulary: Annotated[str, typer.Argument(help="genres or themes")],
-                 term_id: Annotated[str, typer.Argument(help="id of the new term, e.g. 'izlan'")],
-                 domain: Annotated[str, typer.Option(help="music, screen or any")] = "any",
-                 en: str = "", fr: str = "", ar: str = "", db: DbOption = None, as_json: JsonOption = False) -> None:
+def taxonomy_add(
+    vocabulary: Annotated[str, typer.Argument(help="genres or themes")],
+    term_id: Annotated[str, typer.Argument(help="id of the new term, e.g. 'izlan'")],
+    domain: Annotated[str, typer.Option(help="music, screen or any")] = "any",
+    en: str = "",
+    fr: str = "",
+    ar: str = "",
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
     """Add a genre or theme of your own."""
     with open_store(db) as store:
         store.add_term(vocabulary, term_id, domain, en, fr, ar)

@@ -11,16 +11,30 @@ from rich.table import Table
 from halqa.cli.common import DbOption, JsonOption, console, err_console, print_json, user_errors
 from halqa.cli.spark import EngineOption, LakeOption, SparkMasterOption, open_source
 
-SegmentOption = Annotated[list[str] | None, typer.Option(
-    "--segment", "-s", help="key=value, repeatable: age_band, gender, region, country, city, occupation, language.")]
+SegmentOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--segment",
+        "-s",
+        help="key=value, repeatable: age_band, gender, region, country, city, occupation, language.",
+    ),
+]
 WindowOption = Annotated[str, typer.Option("--window", help="Window length: 28d, 4w, 3m or 'all'.")]
-AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Day after the window (YYYY-MM-DD); "
-                                                "default: the day after the last event.")]
-KOption = Annotated[int, typer.Option("--k", help="Suppress any cell with fewer members than this.")]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", help="Day after the window (YYYY-MM-DD); default: the day after the last event."
+    ),
+]
+KOption = Annotated[
+    int, typer.Option("--k", help="Suppress any cell with fewer members than this.")
+]
 TopOption = Annotated[int, typer.Option("--top", help="Rows per list.")]
 
-app = typer.Typer(help="Audience insights: lift, rising local talent, fans also like, engagement.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Audience insights: lift, rising local talent, fans also like, engagement.",
+    no_args_is_help=True,
+)
 
 
 def attach(root: typer.Typer) -> None:
@@ -30,22 +44,50 @@ def attach(root: typer.Typer) -> None:
 
 
 @user_errors
-def trends_cmd(segment: SegmentOption = None, window: WindowOption = "28d", as_of: AsOfOption = None,
-               by: Annotated[str, typer.Option("--by", help="genre, theme, title, creator, language or kind.")] = "genre",
-               top: TopOption = 10, k: KOption = 10,
-               min_support: Annotated[int, typer.Option("--min-support", help="Fewest events for an item to "
-                                                        "count as rising.")] = 20,
-               alpha: Annotated[float, typer.Option("--alpha", help="False discovery rate for rising.")] = 0.05,
-               no_season: Annotated[bool, typer.Option("--no-season", help="Always compare with the previous "
-                                                       "period, even in Ramadan or a festival.")] = False,
-               db: DbOption = None, as_json: JsonOption = False, engine: EngineOption = None,
-               spark_master: SparkMasterOption = None, lake: LakeOption = None) -> None:
+def trends_cmd(
+    segment: SegmentOption = None,
+    window: WindowOption = "28d",
+    as_of: AsOfOption = None,
+    by: Annotated[
+        str, typer.Option("--by", help="genre, theme, title, creator, language or kind.")
+    ] = "genre",
+    top: TopOption = 10,
+    k: KOption = 10,
+    min_support: Annotated[
+        int, typer.Option("--min-support", help="Fewest events for an item to count as rising.")
+    ] = 20,
+    alpha: Annotated[
+        float, typer.Option("--alpha", help="False discovery rate for rising.")
+    ] = 0.05,
+    no_season: Annotated[
+        bool,
+        typer.Option(
+            "--no-season",
+            help="Always compare with the previous period, even in Ramadan or a festival.",
+        ),
+    ] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    engine: EngineOption = None,
+    spark_master: SparkMasterOption = None,
+    lake: LakeOption = None,
+) -> None:
     """Top and rising items for a segment and window (rising = significant growth vs baseline)."""
     from halqa.insights import trends
 
     with open_source(db, lake, engine, spark_master) as store:
-        report = trends(store, segment, by=by, window=window, as_of=as_of, top=top, k=k,
-                        min_support=min_support, alpha=alpha, seasonal=not no_season)
+        report = trends(
+            store,
+            segment,
+            by=by,
+            window=window,
+            as_of=as_of,
+            top=top,
+            k=k,
+            min_support=min_support,
+            alpha=alpha,
+            seasonal=not no_season,
+        )
     if as_json:
         print_json(report)
         return
@@ -53,11 +95,20 @@ def trends_cmd(segment: SegmentOption = None, window: WindowOption = "28d", as_o
 
 
 @user_errors
-def brief_cmd(out: Annotated[Path, typer.Option("--out", help="Markdown file to write (charts go beside it).")],
-              segment: SegmentOption = None, window: WindowOption = "28d", as_of: AsOfOption = None,
-              k: KOption = 10, db: DbOption = None, as_json: JsonOption = False,
-              engine: EngineOption = None,
-              spark_master: SparkMasterOption = None, lake: LakeOption = None) -> None:
+def brief_cmd(
+    out: Annotated[
+        Path, typer.Option("--out", help="Markdown file to write (charts go beside it).")
+    ],
+    segment: SegmentOption = None,
+    window: WindowOption = "28d",
+    as_of: AsOfOption = None,
+    k: KOption = 10,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    engine: EngineOption = None,
+    spark_master: SparkMasterOption = None,
+    lake: LakeOption = None,
+) -> None:
     """Write a creative brief (Markdown + PNG and interactive HTML charts) for a segment."""
     from halqa.insights.brief import write_brief
 
@@ -66,44 +117,87 @@ def brief_cmd(out: Annotated[Path, typer.Option("--out", help="Markdown file to 
     if as_json:
         print_json(result)
     else:
-        console.print(f"wrote {result['markdown']} with {len(result['charts'])} charts "
-                      f"({len(result['figures'])} figures cited)")
+        console.print(
+            f"wrote {result['markdown']} with {len(result['charts'])} charts "
+            f"({len(result['figures'])} figures cited)"
+        )
 
 
 @app.command("lift")
 @user_errors
-def lift_cmd(segment: SegmentOption = None, window: WindowOption = "28d", as_of: AsOfOption = None,
-             by: Annotated[str, typer.Option("--by", help="genre, theme, language, kind or length.")] = "genre",
-             k: KOption = 10, db: DbOption = None, as_json: JsonOption = False,
-             engine: EngineOption = None,
-             spark_master: SparkMasterOption = None, lake: LakeOption = None) -> None:
+def lift_cmd(
+    segment: SegmentOption = None,
+    window: WindowOption = "28d",
+    as_of: AsOfOption = None,
+    by: Annotated[
+        str, typer.Option("--by", help="genre, theme, language, kind or length.")
+    ] = "genre",
+    k: KOption = 10,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    engine: EngineOption = None,
+    spark_master: SparkMasterOption = None,
+    lake: LakeOption = None,
+) -> None:
     """What the segment over-indexes on compared with everyone else (lift with 95% interval)."""
     from halqa.insights import segment_lift
 
     with open_source(db, lake, engine, spark_master) as store:
         result = segment_lift(store, segment, by=by, window=window, as_of=as_of, k=k)
-    _emit(result, as_json, ("item", "segment_count", "segment_share", "others_share", "lift", "lift_low",
-                            "lift_high", "over_indexes"))
+    _emit(
+        result,
+        as_json,
+        (
+            "item",
+            "segment_count",
+            "segment_share",
+            "others_share",
+            "lift",
+            "lift_low",
+            "lift_high",
+            "over_indexes",
+        ),
+    )
 
 
 @app.command("talent")
 @user_errors
-def talent_cmd(window: WindowOption = "364d", as_of: AsOfOption = None,
-               emerging_years: Annotated[int, typer.Option("--emerging-years", help="Debut within this many "
-                                                           "years counts as emerging.")] = 5,
-               top: TopOption = 10, k: KOption = 10, db: DbOption = None, as_json: JsonOption = False,
-               engine: EngineOption = None,
-               spark_master: SparkMasterOption = None, lake: LakeOption = None) -> None:
+def talent_cmd(
+    window: WindowOption = "364d",
+    as_of: AsOfOption = None,
+    emerging_years: Annotated[
+        int,
+        typer.Option("--emerging-years", help="Debut within this many years counts as emerging."),
+    ] = 5,
+    top: TopOption = 10,
+    k: KOption = 10,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    engine: EngineOption = None,
+    spark_master: SparkMasterOption = None,
+    lake: LakeOption = None,
+) -> None:
     """Rising Moroccan emerging creators, overall and per region."""
     from halqa.insights import rising_talent
 
     with open_source(db, lake, engine, spark_master) as store:
-        result = rising_talent(store, window=window, as_of=as_of, emerging_years=emerging_years, top=top, k=k)
+        result = rising_talent(
+            store, window=window, as_of=as_of, emerging_years=emerging_years, top=top, k=k
+        )
     if as_json:
         print_json(result)
         return
-    columns = ("rank", "name", "creator_region", "audience", "weekly_audience_first_4", "weekly_audience_last_4",
-               "monthly_growth", "growth_low", "q_value")
+    columns = (
+        "rank",
+        "name",
+        "creator_region",
+        "audience",
+        "weekly_audience_first_4",
+        "weekly_audience_last_4",
+        "monthly_growth",
+        "growth_low",
+        "q_value",
+    )
     _table("rising local talent: all regions", result["overall"]["rows"], columns)
     for region, block in result["regions"].items():
         if block["rows"]:
@@ -112,40 +206,72 @@ def talent_cmd(window: WindowOption = "364d", as_of: AsOfOption = None,
 
 @app.command("fans")
 @user_errors
-def fans_cmd(target: Annotated[str, typer.Argument(help="Title id or creator id.")],
-             creator: Annotated[bool, typer.Option("--creator", help="TARGET is a creator id.")] = False,
-             window: WindowOption = "365d", as_of: AsOfOption = None, top: TopOption = 10, k: KOption = 10,
-             db: DbOption = None, as_json: JsonOption = False, engine: EngineOption = None,
-             spark_master: SparkMasterOption = None, lake: LakeOption = None) -> None:
+def fans_cmd(
+    target: Annotated[str, typer.Argument(help="Title id or creator id.")],
+    creator: Annotated[bool, typer.Option("--creator", help="TARGET is a creator id.")] = False,
+    window: WindowOption = "365d",
+    as_of: AsOfOption = None,
+    top: TopOption = 10,
+    k: KOption = 10,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    engine: EngineOption = None,
+    spark_master: SparkMasterOption = None,
+    lake: LakeOption = None,
+) -> None:
     """Fans also like: titles or creators whose audience overlaps most (popularity-normalised)."""
     from halqa.insights import fans_also_like
 
     with open_source(db, lake, engine, spark_master) as store:
-        result = fans_also_like(store, target, entity="creator" if creator else "title", window=window,
-                                as_of=as_of, top=top, k=k)
-    _emit(result, as_json, ("rank", "item", "name", "overlap", "audience", "lift", "score", "jaccard"))
+        result = fans_also_like(
+            store,
+            target,
+            entity="creator" if creator else "title",
+            window=window,
+            as_of=as_of,
+            top=top,
+            k=k,
+        )
+    _emit(
+        result, as_json, ("rank", "item", "name", "overlap", "audience", "lift", "score", "jaccard")
+    )
 
 
 @app.command("engagement")
 @user_errors
-def engagement_cmd(segment: SegmentOption = None, window: WindowOption = "28d", as_of: AsOfOption = None,
-                   by: Annotated[str, typer.Option("--by", help="genre, kind, theme, language or length.")] = "genre",
-                   k: KOption = 10, db: DbOption = None, as_json: JsonOption = False,
-                   engine: EngineOption = None,
-                   spark_master: SparkMasterOption = None, lake: LakeOption = None) -> None:
+def engagement_cmd(
+    segment: SegmentOption = None,
+    window: WindowOption = "28d",
+    as_of: AsOfOption = None,
+    by: Annotated[
+        str, typer.Option("--by", help="genre, kind, theme, language or length.")
+    ] = "genre",
+    k: KOption = 10,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    engine: EngineOption = None,
+    spark_master: SparkMasterOption = None,
+    lake: LakeOption = None,
+) -> None:
     """Completion, repeat and retention by genre, kind, theme, language or length."""
     from halqa.insights import engagement
 
     with open_source(db, lake, engine, spark_master) as store:
         result = engagement(store, segment, by=by, window=window, as_of=as_of, k=k)
-    _emit(result, as_json, ("item", "members", "pairs", "completion_rate", "repeat_rate", "retention"))
+    _emit(
+        result, as_json, ("item", "members", "pairs", "completion_rate", "repeat_rate", "retention")
+    )
 
 
 @app.command("sql")
 @user_errors
-def sql_cmd(name: Annotated[str | None, typer.Argument(help="Definition name; omit to list them.")] = None,
-            spark: Annotated[bool, typer.Option("--spark", help="Print the Spark SQL transpilation.")] = False,
-            as_json: JsonOption = False) -> None:
+def sql_cmd(
+    name: Annotated[str | None, typer.Argument(help="Definition name; omit to list them.")] = None,
+    spark: Annotated[
+        bool, typer.Option("--spark", help="Print the Spark SQL transpilation.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
     """Show the query definitions behind the insights (DuckDB SQL, or Spark SQL with --spark)."""
     from halqa.errors import NotFoundError
     from halqa.insights.queries import DEFINITIONS
@@ -166,8 +292,14 @@ def sql_cmd(name: Annotated[str | None, typer.Argument(help="Definition name; om
 
         text = to_spark_sql(query)
     if as_json:
-        print_json({"name": name, "dialect": "spark" if spark else "duckdb", "params": list(query.params),
-                    "sql": text})
+        print_json(
+            {
+                "name": name,
+                "dialect": "spark" if spark else "duckdb",
+                "params": list(query.params),
+                "sql": text,
+            }
+        )
     else:
         console.print(text, markup=False, highlight=False)
 
@@ -176,19 +308,47 @@ def _print_trends(report: dict) -> None:
     if report["suppressed"]:
         err_console.print(f"[yellow]{report['segment_label']}: {report['reason']}[/]")
         return
-    console.print(f"[bold]{report['segment_label']}[/] by {report['by']}, window {report['window']['start']} "
-                  f"to {report['window']['end']} (exclusive)")
+    console.print(
+        f"[bold]{report['segment_label']}[/] by {report['by']}, window {report['window']['start']} "
+        f"to {report['window']['end']} (exclusive)"
+    )
     if report["baseline"]:
         console.print(f"baseline: {report['baseline']['note']}")
     _table("top", report["top"], ("rank", "item", "name", "count", "share", "members"))
-    _table("rising", report["rising"], ("rank", "item", "name", "count", "baseline", "growth", "growth_low",
-                                        "growth_high", "q_value"))
+    _table(
+        "rising",
+        report["rising"],
+        (
+            "rank",
+            "item",
+            "name",
+            "count",
+            "baseline",
+            "growth",
+            "growth_low",
+            "growth_high",
+            "q_value",
+        ),
+    )
     if report["season"] and report["season"]["attributed_to_season"]:
-        _table(f"surge attributed to the season ({report['season']['name']})", report["season"]["attributed_to_season"],
-               ("item", "count", "recent_baseline", "recent_growth", "season_baseline", "season_growth"))
+        _table(
+            f"surge attributed to the season ({report['season']['name']})",
+            report["season"]["attributed_to_season"],
+            (
+                "item",
+                "count",
+                "recent_baseline",
+                "recent_growth",
+                "season_baseline",
+                "season_growth",
+            ),
+        )
     if report["lift"]:
-        _table("lift vs everyone else", report["lift"][:10], ("item", "lift", "lift_low", "lift_high",
-                                                              "over_indexes"))
+        _table(
+            "lift vs everyone else",
+            report["lift"][:10],
+            ("item", "lift", "lift_low", "lift_high", "over_indexes"),
+        )
 
 
 def _emit(result: dict, as_json: bool, columns: tuple[str, ...]) -> None:
@@ -203,7 +363,9 @@ def _emit(result: dict, as_json: bool, columns: tuple[str, ...]) -> None:
 def _table(title: str, rows: list[dict], columns: tuple[str, ...]) -> None:
     table = Table(title=title or None)
     for col in columns:
-        table.add_column(col, justify="right" if rows and isinstance(rows[0].get(col), (int, float)) else "left")
+        table.add_column(
+            col, justify="right" if rows and isinstance(rows[0].get(col), (int, float)) else "left"
+        )
     for row in rows:
         table.add_row(*("" if row.get(col) is None else str(row.get(col)) for col in columns))
     console.print(table)

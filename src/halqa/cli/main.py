@@ -30,7 +30,9 @@ _register_optional_groups()
 
 
 @app.callback(invoke_without_command=True)
-def _root(version: bool = typer.Option(False, "--version", help="Print the version and exit.")) -> None:
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+) -> None:
     if version:
         typer.echo(__version__)
         raise typer.Exit()

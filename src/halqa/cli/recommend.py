@@ -14,12 +14,26 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from halqa.cli.common import DbOption, JsonOption, console, err_console, open_store, print_json, user_errors
+from halqa.cli.common import (
+    DbOption,
+    JsonOption,
+    console,
+    err_console,
+    open_store,
+    print_json,
+    user_errors,
+)
 from halqa.cli.spark import EngineOption, LakeOption, SparkMasterOption, resolve_engine
 from halqa.errors import UserError
 
-ModelPathOption = Annotated[Path | None, typer.Option(
-    "--model-file", help="Model file (default: <db>.models/recommender.pkl).", show_default=False)]
+ModelPathOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--model-file",
+        help="Model file (default: <db>.models/recommender.pkl).",
+        show_default=False,
+    ),
+]
 KOption = Annotated[int, typer.Option("-k", "--k", help="How many titles per list.")]
 
 
@@ -50,18 +64,46 @@ def _params(pairs: list[str] | None) -> dict[str, Any]:
 
 
 @user_errors
-def train(model: Annotated[str, typer.Option("--model", help="hybrid, ease, als, bpr, item-knn, transitions, "
-                                                               "content, demographic, trending, popular...")] = "hybrid",
-          param: Annotated[list[str] | None, typer.Option("--param", help="Model parameter name=value "
-                                                                          "(repeatable; kept fixed while tuning).")] = None,
-          tune: Annotated[bool, typer.Option("--tune/--no-tune", help="Tune the model's settings on validation "
-                                                                      "splits of the store's own events first.")] = True,
-          budget: Annotated[float, typer.Option("--budget", help="Seconds of tuning at most: the search ends "
-                                                                 "sooner on its own (two passes over the settings); "
-                                                                 "a trial that has started finishes.", min=0)] = 300.0,  # tuning.DEFAULT_BUDGET_S
-          tune_sample: Annotated[int, typer.Option(help="Validation members judged per trial.")] = 2000,
-          out: ModelPathOption = None, db: DbOption = None, as_json: JsonOption = False,
-          engine: EngineOption = None, spark_master: SparkMasterOption = None, lake: LakeOption = None) -> None:
+def train(
+    model: Annotated[
+        str,
+        typer.Option(
+            "--model",
+            help="hybrid, ease, als, bpr, item-knn, transitions, "
+            "content, demographic, trending, popular...",
+        ),
+    ] = "hybrid",
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param", help="Model parameter name=value (repeatable; kept fixed while tuning)."
+        ),
+    ] = None,
+    tune: Annotated[
+        bool,
+        typer.Option(
+            "--tune/--no-tune",
+            help="Tune the model's settings on validation splits of the store's own events first.",
+        ),
+    ] = True,
+    budget: Annotated[
+        float,
+        typer.Option(
+            "--budget",
+            help="Seconds of tuning at most: the search ends "
+            "sooner on its own (two passes over the settings); "
+            "a trial that has started finishes.",
+            min=0,
+        ),
+    ] = 300.0,  # tuning.DEFAULT_BUDGET_S
+    tune_sample: Annotated[int, typer.Option(help="Validation members judged per trial.")] = 2000,
+    out: ModelPathOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    engine: EngineOption = None,
+    spark_master: SparkMasterOption = None,
+    lake: LakeOption = None,
+) -> None:
     """Fit a recommender on the store's consented events (tuned on its own validation splits) and save it."""
     from halqa.recommend import Dataset, make_model
     from halqa.recommend.tuning import MODEL_AXES
@@ -73,61 +115,101 @@ def train(model: Annotated[str, typer.Option("--model", help="hybrid, ease, als,
         summary = train_on_spark(model, params, out, db, lake, spark_master)
         print_json(summary) if as_json else console.print(
             f"trained [bold]als[/] on Spark on {summary['events']:,} events in {summary['fit_seconds']:.1f}s "
-            f"→ {summary['model_file']}")
+            f"→ {summary['model_file']}"
+        )
         return
     recommender = make_model(model, **params)
     with open_store(db, read_only=True) as store:
         dataset = Dataset.from_store(store)
         path = out or default_model_path(store.path)
     if len(dataset.events) == 0:
-        raise UserError("no consented events in the store to train on (ingest events first, or run `halqa demo`)")
+        raise UserError(
+            "no consented events in the store to train on (ingest events first, or run `halqa demo`)"
+        )
     started = time.perf_counter()
-    axes = {axis: values for axis, values in MODEL_AXES.get(model, {}).items() if axis not in params}
-    tuned = _tune(model, dataset, axes, params, budget, tune_sample) if tune and axes and budget > 0 else None
+    axes = {
+        axis: values for axis, values in MODEL_AXES.get(model, {}).items() if axis not in params
+    }
+    tuned = (
+        _tune(model, dataset, axes, params, budget, tune_sample)
+        if tune and axes and budget > 0
+        else None
+    )
     if tuned is not None:
         recommender = make_model(model, **tuned.params)
     with err_console.status(f"training {model} on {len(dataset.events):,} events"):
         recommender.fit(dataset)
     seconds = time.perf_counter() - started
     recommender.save(path)
-    summary = {"model": model, "config": recommender.config.__dict__, "members": dataset.n_members,
-               "titles": dataset.n_titles, "events": int(len(dataset.events)), "fit_seconds": round(seconds, 2),
-               "model_file": str(path)}
+    summary = {
+        "model": model,
+        "config": recommender.config.__dict__,
+        "members": dataset.n_members,
+        "titles": dataset.n_titles,
+        "events": len(dataset.events),
+        "fit_seconds": round(seconds, 2),
+        "model_file": str(path),
+    }
     if tuned is not None:
-        summary["tuning"] = {"params": tuned.params, "validation_ndcg@10": round(tuned.ndcg, 4),
-                             "trials": len(tuned.trials), "validation_splits": tuned.splits,
-                             "seconds": round(tuned.seconds, 1), "stopped_by_budget": tuned.stopped_by_budget}
+        summary["tuning"] = {
+            "params": tuned.params,
+            "validation_ndcg@10": round(tuned.ndcg, 4),
+            "trials": len(tuned.trials),
+            "validation_splits": tuned.splits,
+            "seconds": round(tuned.seconds, 1),
+            "stopped_by_budget": tuned.stopped_by_budget,
+        }
     record_run(path, "training", summary)  # what the dashboard's model status shows
     if as_json:
         print_json(summary)
     else:
-        console.print(f"trained [bold]{model}[/] on {summary['events']:,} events "
-                      f"({summary['members']:,} members, {summary['titles']:,} titles) in {seconds:.1f}s "
-                      f"→ {path}")
+        console.print(
+            f"trained [bold]{model}[/] on {summary['events']:,} events "
+            f"({summary['members']:,} members, {summary['titles']:,} titles) in {seconds:.1f}s "
+            f"→ {path}"
+        )
         if tuned is not None:
-            console.print(f"tuned on {' + '.join(tuned.splits)} validation split(s): {len(tuned.trials)} trials, "
-                          f"validation NDCG@10 {tuned.ndcg:.4f}, settings {tuned.params or 'the defaults'}")
+            console.print(
+                f"tuned on {' + '.join(tuned.splits)} validation split(s): {len(tuned.trials)} trials, "
+                f"validation NDCG@10 {tuned.ndcg:.4f}, settings {tuned.params or 'the defaults'}"
+            )
 
 
-def _tune(model: str, dataset: Any, axes: dict[str, Any], params: dict[str, Any], budget: float,
-          sample: int) -> Any:
+def _tune(
+    model: str,
+    dataset: Any,
+    axes: dict[str, Any],
+    params: dict[str, Any],
+    budget: float,
+    sample: int,
+) -> Any:
     """Coordinate search within ``budget`` seconds, with a progress bar over the budget on stderr."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from halqa.recommend.tuning import tune
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err_console,
-                  transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
         task = bar.add_task(f"tuning {model} (budget {budget:g}s)", total=budget)
         started = time.perf_counter()
         best = [-1.0]
 
         def show(trial: dict[str, Any], ndcg: float) -> None:
             best[0] = max(best[0], ndcg)
-            bar.update(task, completed=min(budget, time.perf_counter() - started),
-                       description=f"tuning {model}: validation NDCG@10 {best[0]:.4f}")
+            bar.update(
+                task,
+                completed=min(budget, time.perf_counter() - started),
+                description=f"tuning {model}: validation NDCG@10 {best[0]:.4f}",
+            )
 
-        result = tune(model, dataset, axes, sample=sample, start=params, budget_s=budget, progress=show)
+        result = tune(
+            model, dataset, axes, sample=sample, start=params, budget_s=budget, progress=show
+        )
         bar.update(task, completed=budget)
     return result
 
@@ -148,9 +230,19 @@ def _catch_up(model: Any, store: Any, members: list[str]) -> None:
 
     ds = model.dataset
     placeholders = ", ".join("?" for _ in members)
-    known = {r[0] for r in store.rows(f"SELECT member_id FROM members WHERE member_id IN ({placeholders})", members)}
-    consented = {r[0] for r in store.rows(
-        f"SELECT member_id FROM members_personalisation WHERE member_id IN ({placeholders})", members)}
+    known = {
+        r[0]
+        for r in store.rows(
+            f"SELECT member_id FROM members WHERE member_id IN ({placeholders})", members
+        )
+    }
+    consented = {
+        r[0]
+        for r in store.rows(
+            f"SELECT member_id FROM members_personalisation WHERE member_id IN ({placeholders})",
+            members,
+        )
+    }
     for member in members:
         if member not in known and member not in ds.members:
             raise NotFoundError(f"unknown member '{member}'")
@@ -159,66 +251,131 @@ def _catch_up(model: Any, store: Any, members: list[str]) -> None:
     catch_up(model, store, members)
 
 
-def _reranker(local_share: float, emerging_share: float, emerging_years: int, creator_cap: int | None,
-              diversity: float, new_share: float = 0.0, new_days: float = 60.0) -> Any:
+def _reranker(
+    local_share: float,
+    emerging_share: float,
+    emerging_years: int,
+    creator_cap: int | None,
+    diversity: float,
+    new_share: float = 0.0,
+    new_days: float = 60.0,
+) -> Any:
     if not (local_share or emerging_share or diversity or creator_cap or new_share):
         return None
     from halqa.recommend import LocalTalentReranker
 
-    return LocalTalentReranker(local_share=local_share, emerging_share=emerging_share,
-                               emerging_years=emerging_years, creator_cap=creator_cap, diversity=diversity,
-                               new_share=new_share, new_days=new_days)
+    return LocalTalentReranker(
+        local_share=local_share,
+        emerging_share=emerging_share,
+        emerging_years=emerging_years,
+        creator_cap=creator_cap,
+        diversity=diversity,
+        new_share=new_share,
+        new_days=new_days,
+    )
 
 
 @user_errors
-def recommend(member: Annotated[list[str] | None, typer.Option("--member", help="Member id (repeatable).")] = None,
-              all_members: Annotated[bool, typer.Option("--all", help="Every member (needs --out).")] = False,
-              k: KOption = 10,
-              local_share: Annotated[float, typer.Option(help="Share of slots for Moroccan creators (0-1).")] = 0.0,
-              emerging_share: Annotated[float, typer.Option(help="Share of slots for emerging creators.")] = 0.0,
-              emerging_years: Annotated[int, typer.Option(help="Debut within this many years = emerging.")] = 3,
-              creator_cap: Annotated[int | None, typer.Option(help="At most this many titles per creator.")] = None,
-              diversity: Annotated[float, typer.Option(help="Genre diversity (MMR weight, 0-1).")] = 0.0,
-              new_share: Annotated[float, typer.Option(help="Share of slots for new titles (0-1; default 0: "
-                                                            "see `halqa evaluate --new-share` for the cost).")] = 0.0,
-              new_days: Annotated[float, typer.Option(help="Added (or released) within this many days of the "
-                                                           "newest event = new.")] = 60.0,
-              filter_: Annotated[list[str] | None, typer.Option("--filter", help="region, age_rating or "
-                                                                "language (repeatable).")] = None,
-              repeat: Annotated[bool, typer.Option("--repeat/--no-repeat", help="Music (tracks, albums, clips) "
-                                                   "the member already played may come back.")] = True,
-              lang: Annotated[str, typer.Option(help="Language of the reasons: en, fr or ar.")] = "en",
-              out: Annotated[Path | None, typer.Option(help="Write the lists to .csv or .parquet.")] = None,
-              model_file: ModelPathOption = None, db: DbOption = None, as_json: JsonOption = False,
-              engine: EngineOption = None, spark_master: SparkMasterOption = None,
-              lake: LakeOption = None) -> None:
+def recommend(
+    member: Annotated[
+        list[str] | None, typer.Option("--member", help="Member id (repeatable).")
+    ] = None,
+    all_members: Annotated[bool, typer.Option("--all", help="Every member (needs --out).")] = False,
+    k: KOption = 10,
+    local_share: Annotated[
+        float, typer.Option(help="Share of slots for Moroccan creators (0-1).")
+    ] = 0.0,
+    emerging_share: Annotated[
+        float, typer.Option(help="Share of slots for emerging creators.")
+    ] = 0.0,
+    emerging_years: Annotated[
+        int, typer.Option(help="Debut within this many years = emerging.")
+    ] = 3,
+    creator_cap: Annotated[
+        int | None, typer.Option(help="At most this many titles per creator.")
+    ] = None,
+    diversity: Annotated[float, typer.Option(help="Genre diversity (MMR weight, 0-1).")] = 0.0,
+    new_share: Annotated[
+        float,
+        typer.Option(
+            help="Share of slots for new titles (0-1; default 0: "
+            "see `halqa evaluate --new-share` for the cost)."
+        ),
+    ] = 0.0,
+    new_days: Annotated[
+        float,
+        typer.Option(help="Added (or released) within this many days of the newest event = new."),
+    ] = 60.0,
+    filter_: Annotated[
+        list[str] | None,
+        typer.Option("--filter", help="region, age_rating or language (repeatable)."),
+    ] = None,
+    repeat: Annotated[
+        bool,
+        typer.Option(
+            "--repeat/--no-repeat",
+            help="Music (tracks, albums, clips) the member already played may come back.",
+        ),
+    ] = True,
+    lang: Annotated[str, typer.Option(help="Language of the reasons: en, fr or ar.")] = "en",
+    out: Annotated[Path | None, typer.Option(help="Write the lists to .csv or .parquet.")] = None,
+    model_file: ModelPathOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    engine: EngineOption = None,
+    spark_master: SparkMasterOption = None,
+    lake: LakeOption = None,
+) -> None:
     """Top-k titles per member, each with a reason."""
     if not member and not all_members:
         raise UserError("say who: --member ID (repeatable) or --all")
     if all_members and out is None:
-        raise UserError("--all writes every member's list to a file: add --out recs.csv or --out recs.parquet")
+        raise UserError(
+            "--all writes every member's list to a file: add --out recs.csv or --out recs.parquet"
+        )
     if out is not None and out.suffix not in (".csv", ".parquet"):
         raise UserError(f"--out {out}: use a .csv or .parquet file name")
     if resolve_engine(engine) == "spark":
-        _recommend_all_on_spark(all_members, out, k, model_file, db, lake, spark_master, lang, as_json,
-                                bool(local_share or emerging_share or creator_cap or diversity or filter_))
+        _recommend_all_on_spark(
+            all_members,
+            out,
+            k,
+            model_file,
+            db,
+            lake,
+            spark_master,
+            lang,
+            as_json,
+            bool(local_share or emerging_share or creator_cap or diversity or filter_),
+        )
         return
     model, db_path = _load(db, model_file)
     if member:
         with open_store(db_path, read_only=True) as store:
             _catch_up(model, store, list(member))
-    rerank = _reranker(local_share, emerging_share, emerging_years, creator_cap, diversity, new_share, new_days)
-    with err_console.status(f"ranking {'every member' if all_members else 'the members asked for'} (top {k})"):
-        recs = model.recommend(None if all_members else list(member), k, rerank=rerank, filters=filter_ or None,
-                               lang=lang, **({} if repeat else {"repeat_kinds": ()}))
+    rerank = _reranker(
+        local_share, emerging_share, emerging_years, creator_cap, diversity, new_share, new_days
+    )
+    with err_console.status(
+        f"ranking {'every member' if all_members else 'the members asked for'} (top {k})"
+    ):
+        recs = model.recommend(
+            None if all_members else list(member),
+            k,
+            rerank=rerank,
+            filters=filter_ or None,
+            lang=lang,
+            **({} if repeat else {"repeat_kinds": ()}),
+        )
     if out is not None:
         from halqa.catalog.csvsafe import write_csv
 
         out.parent.mkdir(parents=True, exist_ok=True)
         write_csv(recs, out) if out.suffix == ".csv" else recs.to_parquet(out, index=False)
-        summary = {"out": str(out), "rows": int(len(recs)), "members": int(recs["member_id"].nunique())}
+        summary = {"out": str(out), "rows": len(recs), "members": int(recs["member_id"].nunique())}
         print_json(summary) if as_json else console.print(
-            f"wrote {summary['rows']:,} picks for {summary['members']:,} members to {out}")
+            f"wrote {summary['rows']:,} picks for {summary['members']:,} members to {out}"
+        )
         return
     if as_json:
         print_json({"k": k, "recommendations": recs.to_dict("records")})
@@ -226,43 +383,68 @@ def recommend(member: Annotated[list[str] | None, typer.Option("--member", help=
     _print_lists(recs, model)
 
 
-def _recommend_all_on_spark(all_members: bool, out: Path | None, k: int, model_file: Path | None, db: Path | None,
-                            lake: Path | None, master: str | None, lang: str, as_json: bool, reranked: bool) -> None:
+def _recommend_all_on_spark(
+    all_members: bool,
+    out: Path | None,
+    k: int,
+    model_file: Path | None,
+    db: Path | None,
+    lake: Path | None,
+    master: str | None,
+    lang: str,
+    as_json: bool,
+    reranked: bool,
+) -> None:
     from halqa.cli.spark import _default_model_path, recommend_all_on_spark
 
     if not all_members or reranked:
-        raise UserError("--engine spark computes plain lists for --all (no --member, re-rankers or --filter)")
+        raise UserError(
+            "--engine spark computes plain lists for --all (no --member, re-rankers or --filter)"
+        )
     path = model_file or _default_model_path(db, lake)
     model, _ = _load(db, path)
     summary = recommend_all_on_spark(model, out, k, lang, db, lake, master)  # type: ignore[arg-type]
     print_json(summary) if as_json else console.print(
-        f"wrote {summary['rows']:,} picks for {summary['members']:,} members to {out} (Spark)")
+        f"wrote {summary['rows']:,} picks for {summary['members']:,} members to {out} (Spark)"
+    )
 
 
 def _print_lists(recs: Any, model: Any) -> None:
-    names = dict(zip(model.dataset.titles.external, model.dataset.title_names(range(model.dataset.n_titles))))
+    names = dict(
+        zip(model.dataset.titles.external, model.dataset.title_names(range(model.dataset.n_titles)))
+    )
     for member_id, rows in recs.groupby("member_id", sort=False):
         table = Table(title=f"for {member_id}")
         for col in ("#", "title", "score", "why"):
             table.add_column(col, justify="right" if col in ("#", "score") else "left")
         for r in rows.itertuples():
-            table.add_row(str(r.rank), names.get(r.title_id, r.title_id), f"{r.score:.3f}", r.reason)
+            table.add_row(
+                str(r.rank), names.get(r.title_id, r.title_id), f"{r.score:.3f}", r.reason
+            )
         console.print(table)
 
 
 @user_errors
-def similar(title_id: Annotated[str, typer.Option("--title-id", help="Title to find neighbours of.")],
-            k: KOption = 10, model_file: ModelPathOption = None, db: DbOption = None,
-            as_json: JsonOption = False) -> None:
+def similar(
+    title_id: Annotated[str, typer.Option("--title-id", help="Title to find neighbours of.")],
+    k: KOption = 10,
+    model_file: ModelPathOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
     """Titles most like a title (more-like-this)."""
     model, _ = _load(db, model_file)
     sims = model.similar([title_id], k)
     names = model.dataset.title_names(model.dataset.title_index(sims["similar_title_id"]))
     sims = sims.assign(name=names)
     if as_json:
-        print_json({"title_id": title_id, "similar": sims.drop(columns="title_id").to_dict("records")})
+        print_json(
+            {"title_id": title_id, "similar": sims.drop(columns="title_id").to_dict("records")}
+        )
         return
-    table = Table(title=f"like {model.dataset.title_names(model.dataset.title_index([title_id]))[0]}")
+    table = Table(
+        title=f"like {model.dataset.title_names(model.dataset.title_index([title_id]))[0]}"
+    )
     for col in ("#", "title", "score"):
         table.add_column(col)
     for r in sims.itertuples():
@@ -271,17 +453,34 @@ def similar(title_id: Annotated[str, typer.Option("--title-id", help="Title to f
 
 
 @user_errors
-def evaluate(model: Annotated[list[str] | None, typer.Option("--model", help="Model(s) to compare "
-                                                                              "(repeatable).")] = None,
-             split: Annotated[str, typer.Option(help="member (last 20% of each member), global, or both.")] = "both",
-             k: KOption = 10, test_fraction: Annotated[float, typer.Option(help="Share held out.")] = 0.2,
-             local_share: Annotated[float, typer.Option(help="Also score lists re-ranked with this local "
-                                                              "share, and report the cost.")] = 0.0,
-             new_share: Annotated[float, typer.Option(help="Also score lists with this share of slots for new "
-                                                           "titles: NDCG cost and exposure gain.")] = 0.0,
-             new_days: Annotated[float, typer.Option(help="Added (or released) within this many days = new.")] = 60.0,
-             db: DbOption = None, as_json: JsonOption = False, engine: EngineOption = None,
-             spark_master: SparkMasterOption = None) -> None:
+def evaluate(
+    model: Annotated[
+        list[str] | None, typer.Option("--model", help="Model(s) to compare (repeatable).")
+    ] = None,
+    split: Annotated[
+        str, typer.Option(help="member (last 20% of each member), global, or both.")
+    ] = "both",
+    k: KOption = 10,
+    test_fraction: Annotated[float, typer.Option(help="Share held out.")] = 0.2,
+    local_share: Annotated[
+        float,
+        typer.Option(help="Also score lists re-ranked with this local share, and report the cost."),
+    ] = 0.0,
+    new_share: Annotated[
+        float,
+        typer.Option(
+            help="Also score lists with this share of slots for new "
+            "titles: NDCG cost and exposure gain."
+        ),
+    ] = 0.0,
+    new_days: Annotated[
+        float, typer.Option(help="Added (or released) within this many days = new.")
+    ] = 60.0,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    engine: EngineOption = None,
+    spark_master: SparkMasterOption = None,
+) -> None:
     """Offline evaluation on temporal splits: accuracy, coverage, novelty, local share, exposure Gini."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -301,19 +500,32 @@ def evaluate(model: Annotated[list[str] | None, typer.Option("--model", help="Mo
         dataset = Dataset.from_store(store)
         model_file = default_model_path(store.path)
     results: dict[str, Any] = {}
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err_console, transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
         task = bar.add_task("evaluating", total=len(splits) * len(names))
         for how in splits:
             s = make_split(dataset, how, test_fraction)
             if s.truth.empty:
-                raise UserError(f"{how} split: no held-out events to judge (too few events per member)")
+                raise UserError(
+                    f"{how} split: no held-out events to judge (too few events per member)"
+                )
             for name in names:
                 bar.update(task, description=f"{how} split: {name}")
-                results.update(_evaluate_one(name, models[name], s, dataset, how, k, local_share,
-                                             new_share, new_days))
+                results.update(
+                    _evaluate_one(
+                        name, models[name], s, dataset, how, k, local_share, new_share, new_days
+                    )
+                )
                 bar.advance(task)
-    record_run(model_file, "evaluation", {"k": k, "test_fraction": test_fraction, "results": results})
+    record_run(
+        model_file, "evaluation", {"k": k, "test_fraction": test_fraction, "results": results}
+    )
     if as_json:
         print_json({"k": k, "test_fraction": test_fraction, "results": results})
         return
@@ -321,8 +533,17 @@ def evaluate(model: Annotated[list[str] | None, typer.Option("--model", help="Mo
 
 
 def _print_metrics(results: dict[str, Any], k: int) -> None:
-    cols = [f"recall@{k}", f"ndcg@{k}", f"map@{k}", f"hit_rate@{k}", "coverage", "novelty_pct", "local_share",
-            "gini_creators", "gini_moroccan_creators"]
+    cols = [
+        f"recall@{k}",
+        f"ndcg@{k}",
+        f"map@{k}",
+        f"hit_rate@{k}",
+        "coverage",
+        "novelty_pct",
+        "local_share",
+        "gini_creators",
+        "gini_moroccan_creators",
+    ]
     table = Table(title="offline evaluation")
     table.add_column("split/model")
     for col in cols:
@@ -332,39 +553,76 @@ def _print_metrics(results: dict[str, Any], k: int) -> None:
     console.print(table)
     for name, row in results.items():
         if "min_local_share_per_list" in row:
-            console.print(f"{name}: NDCG drop {row['ndcg_drop_pct']:.2f}%, smallest local share in a list "
-                          f"{row['min_local_share_per_list']:.2f}")
+            console.print(
+                f"{name}: NDCG drop {row['ndcg_drop_pct']:.2f}%, smallest local share in a list "
+                f"{row['min_local_share_per_list']:.2f}"
+            )
         if "new_share_reranked" in row:
-            console.print(f"{name}: NDCG drop {row['ndcg_drop_pct']:.2f}%; slots on new titles "
-                          f"{row['new_share_plain']:.2%} -> {row['new_share_reranked']:.2%} "
-                          f"({row['new_titles_shown']} of {row['new_titles']} new titles shown)")
+            console.print(
+                f"{name}: NDCG drop {row['ndcg_drop_pct']:.2f}%; slots on new titles "
+                f"{row['new_share_plain']:.2%} -> {row['new_share_reranked']:.2%} "
+                f"({row['new_titles_shown']} of {row['new_titles']} new titles shown)"
+            )
 
 
-def _evaluate_one(name: str, model: Any, split: Any, dataset: Any, how: str, k: int,
-                  local_share: float | None, new_share: float = 0.0, new_days: float = 60.0) -> dict[str, Any]:
+def _evaluate_one(
+    name: str,
+    model: Any,
+    split: Any,
+    dataset: Any,
+    how: str,
+    k: int,
+    local_share: float | None,
+    new_share: float = 0.0,
+    new_days: float = 60.0,
+) -> dict[str, Any]:
     """Fit one model on a split's training part and score its lists (and the re-ranked ones)."""
     from halqa.recommend import LocalTalentReranker
     from halqa.recommend.evaluate import dense_recommend, rerank_cost, score_lists
 
     fitted = copy.deepcopy(model).fit(split.train)  # a fresh copy of the unfitted model, per split
     if not local_share and not new_share:
-        return {f"{how}/{name}": score_lists(dense_recommend(fitted, split.members, k), split, dataset, k)}
+        return {
+            f"{how}/{name}": score_lists(
+                dense_recommend(fitted, split.members, k), split, dataset, k
+            )
+        }
     out: dict[str, Any] = {}
     if local_share:
-        cost = rerank_cost(fitted, split, dataset, LocalTalentReranker(local_share=local_share), k=k)
+        cost = rerank_cost(
+            fitted, split, dataset, LocalTalentReranker(local_share=local_share), k=k
+        )
         out[f"{how}/{name}"] = cost["plain"]
-        out[f"{how}/{name}+local{local_share:g}"] = {**cost["reranked"], "ndcg_drop_pct": cost["ndcg_drop_pct"],
-                                                     "min_local_share_per_list": cost["min_local_share_per_list"]}
+        out[f"{how}/{name}+local{local_share:g}"] = {
+            **cost["reranked"],
+            "ndcg_drop_pct": cost["ndcg_drop_pct"],
+            "min_local_share_per_list": cost["min_local_share_per_list"],
+        }
     if new_share:
         # only the new-title slots: no creator cap or exposure spreading, so the cost is the policy's own
-        policy = LocalTalentReranker(local_share=0.0, new_share=new_share, new_days=new_days, creator_cap=None,
-                                     exposure_weight=0.0)
+        policy = LocalTalentReranker(
+            local_share=0.0,
+            new_share=new_share,
+            new_days=new_days,
+            creator_cap=None,
+            exposure_weight=0.0,
+        )
         cost = rerank_cost(fitted, split, dataset, policy, k=k)
         out[f"{how}/{name}"] = cost["plain"]
         out[f"{how}/{name}+new{new_share:g}"] = {
-            **cost["reranked"], "ndcg_drop_pct": cost["ndcg_drop_pct"],
-            **{key: cost[key] for key in ("min_new_share_per_list", "new_share_plain", "new_share_reranked",
-                                          "new_titles_shown", "new_titles")}}
+            **cost["reranked"],
+            "ndcg_drop_pct": cost["ndcg_drop_pct"],
+            **{
+                key: cost[key]
+                for key in (
+                    "min_new_share_per_list",
+                    "new_share_plain",
+                    "new_share_reranked",
+                    "new_titles_shown",
+                    "new_titles",
+                )
+            },
+        }
     return out
 
 

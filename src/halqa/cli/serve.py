@@ -7,34 +7,78 @@ from typing import Annotated, Any
 
 import typer
 
-from halqa.cli.common import DbOption, JsonOption, console, err_console, open_store, print_json, user_errors
+from halqa.cli.common import (
+    DbOption,
+    JsonOption,
+    console,
+    err_console,
+    open_store,
+    print_json,
+    user_errors,
+)
 from halqa.errors import ConfigError, UserError
 
-keys_app = typer.Typer(help="API keys for the service: create, list, revoke (stored hashed). Beside a running "
-                            "`halqa serve` they go through the server, which applies them on every worker "
-                            "before the command returns.", no_args_is_help=True)
+keys_app = typer.Typer(
+    help="API keys for the service: create, list, revoke (stored hashed). Beside a running "
+    "`halqa serve` they go through the server, which applies them on every worker "
+    "before the command returns.",
+    no_args_is_help=True,
+)
 
 
 @user_errors
-def serve(db: DbOption = None,
-          host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
-          workers: Annotated[int, typer.Option(help="HTTP worker processes; with more than one, a separate "
-                                                    "store process owns the DuckDB file.", min=1, max=64)] = 1,
-          cors: Annotated[list[str] | None, typer.Option("--cors-origin", help="Allow this browser origin "
-                                                        "(repeatable); CORS is closed otherwise.")] = None,
-          rate_limit: Annotated[float, typer.Option(help="Requests per second per API key.", min=0.001)] = 200.0,
-          max_body: Annotated[int | None, typer.Option(help="Largest request body in bytes; larger ones get 413 "
-                                                       "before they are read (default 16 MiB, or "
-                                                       "$HALQA_SERVICE_MAX_BODY_BYTES).", min=1024)] = None,
-          log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning",
-          model_file: Annotated[Path | None, typer.Option("--model-file", help="Recommender saved by `halqa train` "
-                                                          "(default: <db>.models/recommender.pkl).",
-                                                          show_default=False)] = None,
-          studio_dir: Annotated[Path | None, typer.Option("--studio-dir", help="Studio folder for the music and "
-                                                          "visual-effects routes (jobs, uploads, proposals); default "
-                                                          "$HALQA_STUDIO_DIR, else <db>.studio beside the store.",
-                                                          show_default=False)] = None) -> None:
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="HTTP worker processes; with more than one, a separate "
+            "store process owns the DuckDB file.",
+            min=1,
+            max=64,
+        ),
+    ] = 1,
+    cors: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cors-origin",
+            help="Allow this browser origin (repeatable); CORS is closed otherwise.",
+        ),
+    ] = None,
+    rate_limit: Annotated[
+        float, typer.Option(help="Requests per second per API key.", min=0.001)
+    ] = 200.0,
+    max_body: Annotated[
+        int | None,
+        typer.Option(
+            help="Largest request body in bytes; larger ones get 413 "
+            "before they are read (default 16 MiB, or "
+            "$HALQA_SERVICE_MAX_BODY_BYTES).",
+            min=1024,
+        ),
+    ] = None,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning",
+    model_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--model-file",
+            help="Recommender saved by `halqa train` (default: <db>.models/recommender.pkl).",
+            show_default=False,
+        ),
+    ] = None,
+    studio_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--studio-dir",
+            help="Studio folder for the music and "
+            "visual-effects routes (jobs, uploads, proposals); default "
+            "$HALQA_STUDIO_DIR, else <db>.studio beside the store.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
     """Serve the REST API (OpenAPI at /docs) and the dashboard (/dashboard/).
 
     A store that is damaged, not DuckDB or not a halqa store is refused in one line (exit 2)."""
@@ -53,27 +97,44 @@ def serve(db: DbOption = None,
     check_store(path)  # before anything is printed or started
     model = model_file or default_model_path(path)
     if model_file is not None and not model_file.exists():
-        raise ConfigError(f"{model_file}: no trained model here; run `halqa train --out {model_file}` first")
+        raise ConfigError(
+            f"{model_file}: no trained model here; run `halqa train --out {model_file}` first"
+        )
     extra: dict[str, Any] = {"max_body_bytes": max_body} if max_body else {}
     if studio_dir is not None:
         extra["studio_dir"] = studio_dir.resolve()
-    settings = Settings(db=path, workers=workers, cors_origins=cors or [], rate_limit=rate_limit,
-                        rate_burst=max(1, int(rate_limit * 2)), recommender_path=str(model), **extra)
-    console.print(f"halqa serving {path} on http://{host}:{port}/ (dashboard: /dashboard/, API docs: /docs)",
-                  highlight=False)
+    settings = Settings(
+        db=path,
+        workers=workers,
+        cors_origins=cors or [],
+        rate_limit=rate_limit,
+        rate_burst=max(1, int(rate_limit * 2)),
+        recommender_path=str(model),
+        **extra,
+    )
+    console.print(
+        f"halqa serving {path} on http://{host}:{port}/ (dashboard: /dashboard/, API docs: /docs)",
+        highlight=False,
+    )
     if model.exists():
         console.print(f"recommendations from {model}", highlight=False)
     else:
-        err_console.print(f"no trained model at {model}: recommendations are off until you run "
-                          f"`halqa train --db {path}` and restart", highlight=False)
+        err_console.print(
+            f"no trained model at {model}: recommendations are off until you run "
+            f"`halqa train --db {path}` and restart",
+            highlight=False,
+        )
     run(settings, host=host, port=port, log_level=log_level, check=False)
 
 
 @keys_app.command("create")
 @user_errors
-def keys_create(role: Annotated[str, typer.Option(help="admin, analyst, creator or service.")],
-                name: Annotated[str, typer.Option(help="Who or what the key is for.")] = "",
-                db: DbOption = None, as_json: JsonOption = False) -> None:
+def keys_create(
+    role: Annotated[str, typer.Option(help="admin, analyst, creator or service.")],
+    name: Annotated[str, typer.Option(help="Who or what the key is for.")] = "",
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
     """Create a key; the plain key is printed once and only its hash is stored."""
     from halqa.service.keys import ROLES, create_key
 
@@ -85,11 +146,18 @@ def keys_create(role: Annotated[str, typer.Option(help="admin, analyst, creator 
     else:
         with open_store(db) as store:
             principal, token = create_key(store, role, name)
-        created = {"key_id": principal.key_id, "name": principal.name, "role": principal.role, "key": token}
+        created = {
+            "key_id": principal.key_id,
+            "name": principal.name,
+            "role": principal.role,
+            "key": token,
+        }
     if as_json:
         print_json(created)
         return
-    console.print(f"{created['role']} key {created['key_id']} created; it is shown only now:", highlight=False)
+    console.print(
+        f"{created['role']} key {created['key_id']} created; it is shown only now:", highlight=False
+    )
     console.print(created["key"], highlight=False, soft_wrap=True)
 
 
@@ -114,14 +182,19 @@ def keys_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     for column in ("key_id", "name", "role", "created_at", "revoked_at"):
         table.add_column(column)
     for key in keys:
-        table.add_row(*(str(key[c] or "") for c in ("key_id", "name", "role", "created_at", "revoked_at")))
+        table.add_row(
+            *(str(key[c] or "") for c in ("key_id", "name", "role", "created_at", "revoked_at"))
+        )
     console.print(table)
 
 
 @keys_app.command("revoke")
 @user_errors
-def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's id (hq_<key_id>.…).")],
-                db: DbOption = None, as_json: JsonOption = False) -> None:
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="The key's id (hq_<key_id>.…).")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
     """Revoke a key; a running server refuses it on every worker by the time this returns."""
     from halqa.service.keys import revoke_key
 

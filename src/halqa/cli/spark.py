@@ -18,19 +18,47 @@ from typing import Annotated, Any
 
 import typer
 
-from halqa.cli.common import DbOption, JsonOption, console, err_console, open_store, print_json, user_errors
+from halqa.cli.common import (
+    DbOption,
+    JsonOption,
+    console,
+    err_console,
+    open_store,
+    print_json,
+    user_errors,
+)
 from halqa.errors import ConfigError
 
-EngineOption = Annotated[str | None, typer.Option(
-    "--engine", help="Where the queries run: duckdb (default, $HALQA_ENGINE) or spark.", show_default=False)]
-SparkMasterOption = Annotated[str | None, typer.Option(
-    "--spark-master", help="Spark master URL, e.g. spark://127.0.0.1:7077 or local[*] "
-    "(default: $HALQA_SPARK_MASTER, then local[2]).", show_default=False)]
-LakeOption = Annotated[Path | None, typer.Option(
-    "--lake", help="Read a lake written by `halqa export lake` instead of the store.", show_default=False)]
+EngineOption = Annotated[
+    str | None,
+    typer.Option(
+        "--engine",
+        help="Where the queries run: duckdb (default, $HALQA_ENGINE) or spark.",
+        show_default=False,
+    ),
+]
+SparkMasterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--spark-master",
+        help="Spark master URL, e.g. spark://127.0.0.1:7077 or local[*] "
+        "(default: $HALQA_SPARK_MASTER, then local[2]).",
+        show_default=False,
+    ),
+]
+LakeOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--lake",
+        help="Read a lake written by `halqa export lake` instead of the store.",
+        show_default=False,
+    ),
+]
 
-app = typer.Typer(help="A Spark standalone cluster on this machine (master + one worker on 127.0.0.1).",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="A Spark standalone cluster on this machine (master + one worker on 127.0.0.1).",
+    no_args_is_help=True,
+)
 
 
 def attach(root: typer.Typer) -> None:
@@ -50,8 +78,9 @@ def resolve_engine(engine: str | None) -> str:
 
 
 @contextmanager
-def open_source(db: Path | None, lake: Path | None = None, engine: str | None = None,
-                master: str | None = None) -> Iterator[Any]:
+def open_source(
+    db: Path | None, lake: Path | None = None, engine: str | None = None, master: str | None = None
+) -> Iterator[Any]:
     """What the analytics read: the store or a lake, on DuckDB or on Spark.
 
     Spark without ``--lake`` reads the store through a lake exported to a temporary folder
@@ -93,10 +122,14 @@ def _lake_dir(db: Path | None, lake: Path | None) -> Iterator[Path]:
 
 
 @user_errors
-def export_lake_cmd(directory: Annotated[Path, typer.Argument(help="Folder of the lake (created).")],
-                    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace a lake already "
-                                                            "there.")] = False,
-                    db: DbOption = None, as_json: JsonOption = False) -> None:
+def export_lake_cmd(
+    directory: Annotated[Path, typer.Argument(help="Folder of the lake (created).")],
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace a lake already there.")
+    ] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
     """Write the store as a lake both engines read: events as Parquet by day, other tables as files."""
     from halqa.engines.lake import export_lake
 
@@ -106,9 +139,11 @@ def export_lake_cmd(directory: Annotated[Path, typer.Argument(help="Folder of th
         print_json({"lake": str(directory), **manifest})
     else:
         rows = manifest["rows"]
-        console.print(f"wrote a lake of {rows['events']:,} events ({manifest['events']['first_day']} to "
-                      f"{manifest['events']['last_day']}), {rows['titles']:,} titles and {rows['members']:,} "
-                      f"members to {directory}")
+        console.print(
+            f"wrote a lake of {rows['events']:,} events ({manifest['events']['first_day']} to "
+            f"{manifest['events']['last_day']}), {rows['titles']:,} titles and {rows['members']:,} "
+            f"members to {directory}"
+        )
 
 
 @app.command("up")
@@ -149,15 +184,25 @@ def _print_state(state: dict, as_json: bool) -> None:
     if as_json:
         print_json(state)
     elif state["running"]:
-        console.print(f"Spark cluster at {state['master_url']}: {state['alive_workers']} worker(s), "
-                      f"{state['cores']} cores, {state['memory_mb']} MB (UI {state['ui']})")
+        console.print(
+            f"Spark cluster at {state['master_url']}: {state['alive_workers']} worker(s), "
+            f"{state['cores']} cores, {state['memory_mb']} MB (UI {state['ui']})"
+        )
     else:
-        console.print(f"no Spark cluster running at {state['master_url']} (start it with `halqa spark up`)")
+        console.print(
+            f"no Spark cluster running at {state['master_url']} (start it with `halqa spark up`)"
+        )
 
 
 # -- training and lists on Spark (dispatched to from `halqa train` and `halqa recommend`) -------
-def train_on_spark(model: str, params: dict, out: Path | None, db: Path | None, lake: Path | None,
-                   master: str | None) -> dict:
+def train_on_spark(
+    model: str,
+    params: dict,
+    out: Path | None,
+    db: Path | None,
+    lake: Path | None,
+    master: str | None,
+) -> dict:
     """ALS fitted by Spark MLlib on the lake (or the store exported to one); saved in halqa's
     model format next to the store (or inside the lake) so `halqa serve` serves it."""
     import time
@@ -175,17 +220,32 @@ def train_on_spark(model: str, params: dict, out: Path | None, db: Path | None, 
         with open_duckdb(directory) as source:  # the id maps and side features the model file holds
             dataset = Dataset.from_store(source)
         if len(dataset.events) == 0:
-            raise ConfigError("no consented events to train on (ingest events first, or run `halqa demo`)")
+            raise ConfigError(
+                "no consented events to train on (ingest events first, or run `halqa demo`)"
+            )
         started = time.perf_counter()
-        with err_console.status(f"training als on Spark ({spark.resolve_master(master)}) on "
-                                f"{len(dataset.events):,} events"), SparkStore(session, directory) as store:
+        with (
+            err_console.status(
+                f"training als on Spark ({spark.resolve_master(master)}) on "
+                f"{len(dataset.events):,} events"
+            ),
+            SparkStore(session, directory) as store,
+        ):
             recommender = spark_als.train(store, dataset, config)
         seconds = time.perf_counter() - started
     path = out or _default_model_path(db, lake)
     recommender.save(path)
-    return {"model": "als", "engine": "spark", "spark_master": spark.resolve_master(master),
-            "config": recommender.config.__dict__, "members": dataset.n_members, "titles": dataset.n_titles,
-            "events": int(len(dataset.events)), "fit_seconds": round(seconds, 2), "model_file": str(path)}
+    return {
+        "model": "als",
+        "engine": "spark",
+        "spark_master": spark.resolve_master(master),
+        "config": recommender.config.__dict__,
+        "members": dataset.n_members,
+        "titles": dataset.n_titles,
+        "events": len(dataset.events),
+        "fit_seconds": round(seconds, 2),
+        "model_file": str(path),
+    }
 
 
 def _default_model_path(db: Path | None, lake: Path | None) -> Path:
@@ -196,8 +256,9 @@ def _default_model_path(db: Path | None, lake: Path | None) -> Path:
     return Path(f"{resolve_db_path(db)}.models") / "recommender.pkl"
 
 
-def recommend_all_on_spark(model: Any, out: Path, k: int, lang: str, db: Path | None, lake: Path | None,
-                           master: str | None) -> dict:
+def recommend_all_on_spark(
+    model: Any, out: Path, k: int, lang: str, db: Path | None, lake: Path | None, master: str | None
+) -> dict:
     """Every consenting member's top k scored on the executors and written as Parquet by Spark."""
     from halqa.engines import spark, spark_als
     from halqa.engines.spark_store import SparkStore
@@ -205,8 +266,11 @@ def recommend_all_on_spark(model: Any, out: Path, k: int, lang: str, db: Path | 
     if out.suffix != ".parquet":
         raise ConfigError(f"--out {out}: Spark writes Parquet; name it e.g. recs.parquet")
     session = spark.session(master)
-    with _lake_dir(db, lake) as directory, SparkStore(session, directory, cache=False) as store, \
-            err_console.status(f"ranking every member on Spark (top {k})"):
+    with (
+        _lake_dir(db, lake) as directory,
+        SparkStore(session, directory, cache=False) as store,
+        err_console.status(f"ranking every member on Spark (top {k})"),
+    ):
         return spark_als.recommend_all(store, model, out, k=k, lang=lang)
 
 

@@ -14,25 +14,30 @@ from datetime import date, timedelta
 import numpy as np
 from hijridate import Gregorian, Hijri
 
-FESTIVAL_DAYS = 3            # Gnaoua festival: Thursday to Saturday
-FESTIVAL_LEAD_DAYS = 10      # listening builds up before it...
-FESTIVAL_TAIL_DAYS = 14      # ...and fades after it
-RISE_WEEKS = 8               # the rising genre grows over the last RISE_WEEKS of the window
+FESTIVAL_DAYS = 3  # Gnaoua festival: Thursday to Saturday
+FESTIVAL_LEAD_DAYS = 10  # listening builds up before it...
+FESTIVAL_TAIL_DAYS = 14  # ...and fades after it
+RISE_WEEKS = 8  # the rising genre grows over the last RISE_WEEKS of the window
 
 
 @dataclass(frozen=True)
 class Ramadan:
     hijri_year: int
-    start: date   # 1 Ramadan
-    end: date     # last day of Ramadan (Eid al-Fitr is the day after)
+    start: date  # 1 Ramadan
+    end: date  # last day of Ramadan (Eid al-Fitr is the day after)
 
     @property
     def eid(self) -> date:
         return self.end + timedelta(days=1)
 
     def to_dict(self) -> dict[str, object]:
-        return {"hijri_year": self.hijri_year, "start": self.start.isoformat(), "end": self.end.isoformat(),
-                "eid_al_fitr": self.eid.isoformat(), "days": (self.end - self.start).days + 1}
+        return {
+            "hijri_year": self.hijri_year,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "eid_al_fitr": self.eid.isoformat(),
+            "days": (self.end - self.start).days + 1,
+        }
 
 
 def ramadans_between(start: date, end: date) -> list[Ramadan]:
@@ -72,7 +77,9 @@ class Timeline:
         self.ramadans = ramadans_between(start, self.end)
         self.festivals = gnaoua_windows(start, self.end)
         self.ramadan_day = np.zeros(days, dtype=bool)
-        self.ramadan_year = np.zeros(days, dtype=np.int32)  # Hijri year of the Ramadan the day is in
+        self.ramadan_year = np.zeros(
+            days, dtype=np.int32
+        )  # Hijri year of the Ramadan the day is in
         for r in self.ramadans:
             sl = self._slice(r.start, r.end)
             self.ramadan_day[sl] = True
@@ -122,12 +129,22 @@ class Timeline:
 
 
 # Local hour-of-day profiles (24 weights each).
-_MUSIC = np.array([2, 1, 1, .5, .5, 1, 3, 6, 8, 6, 5, 5, 6, 6, 5, 5, 6, 8, 8, 7, 7, 7, 6, 4], float)
-_SCREEN = np.array([3, 2, 1, .5, .3, .3, .5, 1, 1.5, 2, 2, 2.5, 3, 3.5, 4, 4, 4, 4.5, 5, 6, 8, 10, 9, 6], float)
+_MUSIC = np.array(
+    [2, 1, 1, 0.5, 0.5, 1, 3, 6, 8, 6, 5, 5, 6, 6, 5, 5, 6, 8, 8, 7, 7, 7, 6, 4], float
+)
+_SCREEN = np.array(
+    [3, 2, 1, 0.5, 0.3, 0.3, 0.5, 1, 1.5, 2, 2, 2.5, 3, 3.5, 4, 4, 4, 4.5, 5, 6, 8, 10, 9, 6], float
+)
 # Ramadan: screens fill after iftar (about 19:00 local), a small suhoor bump before dawn.
-_SCREEN_RAMADAN = np.array([6, 4, 4, 4, 1, .3, .3, .3, .5, 1, 1, 1, 1.5, 2, 2, 2.5, 3, 3, 4, 12, 16, 15, 12, 9], float)
-_MUSIC_RAMADAN = np.array([5, 3, 3, 3, 1, .5, 1, 3, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 4, 3, 5, 7, 7, 6], float)
+_SCREEN_RAMADAN = np.array(
+    [6, 4, 4, 4, 1, 0.3, 0.3, 0.3, 0.5, 1, 1, 1, 1.5, 2, 2, 2.5, 3, 3, 4, 12, 16, 15, 12, 9], float
+)
+_MUSIC_RAMADAN = np.array(
+    [5, 3, 3, 3, 1, 0.5, 1, 3, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 4, 3, 5, 7, 7, 6], float
+)
 HOUR_PROFILES = {
-    (False, False): _SCREEN / _SCREEN.sum(), (False, True): _SCREEN_RAMADAN / _SCREEN_RAMADAN.sum(),
-    (True, False): _MUSIC / _MUSIC.sum(), (True, True): _MUSIC_RAMADAN / _MUSIC_RAMADAN.sum(),
+    (False, False): _SCREEN / _SCREEN.sum(),
+    (False, True): _SCREEN_RAMADAN / _SCREEN_RAMADAN.sum(),
+    (True, False): _MUSIC / _MUSIC.sum(),
+    (True, True): _MUSIC_RAMADAN / _MUSIC_RAMADAN.sum(),
 }

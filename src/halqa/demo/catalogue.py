@@ -21,36 +21,94 @@ GENRES = tastes.MUSIC_GENRES + tastes.SCREEN_GENRES
 LANG_CLASSES = ("ary", "ar", "fr", "amazigh", "en", "es", "mey", "zxx")
 
 GENRE_THEMES = {
-    "rap": ("youth", "city-life", "protest"), "trap": ("youth", "city-life"), "pop": ("love", "youth"),
-    "gnawa": ("spirituality", "heritage"), "sufi": ("spirituality",), "chaabi": ("celebration", "love"),
-    "aita": ("rural-life", "women", "heritage"), "ahwash": ("amazigh-identity", "celebration", "heritage"),
-    "rways": ("amazigh-identity", "heritage", "love"), "amazigh-pop": ("amazigh-identity", "love", "youth"),
-    "ahidous": ("amazigh-identity", "rural-life"), "imdyazen": ("amazigh-identity", "protest"),
-    "rif": ("amazigh-identity", "sea"), "hassani": ("sahara", "heritage"), "guedra": ("sahara", "women"),
-    "ghiwane": ("protest", "heritage"), "malhun": ("heritage", "love"), "andalusi": ("heritage",),
-    "ramadan-sitcom": ("ramadan", "family-ties", "celebration"), "social-drama": ("youth", "women", "migration"),
-    "amazigh-drama": ("amazigh-identity", "rural-life", "heritage"), "drama": ("family-ties", "love", "city-life"),
-    "comedy": ("family-ties", "city-life"), "historical": ("heritage",), "crime": ("corruption", "city-life"),
-    "romance": ("love",), "family": ("family-ties",), "documentary": ("heritage", "sahara", "sea"),
+    "rap": ("youth", "city-life", "protest"),
+    "trap": ("youth", "city-life"),
+    "pop": ("love", "youth"),
+    "gnawa": ("spirituality", "heritage"),
+    "sufi": ("spirituality",),
+    "chaabi": ("celebration", "love"),
+    "aita": ("rural-life", "women", "heritage"),
+    "ahwash": ("amazigh-identity", "celebration", "heritage"),
+    "rways": ("amazigh-identity", "heritage", "love"),
+    "amazigh-pop": ("amazigh-identity", "love", "youth"),
+    "ahidous": ("amazigh-identity", "rural-life"),
+    "imdyazen": ("amazigh-identity", "protest"),
+    "rif": ("amazigh-identity", "sea"),
+    "hassani": ("sahara", "heritage"),
+    "guedra": ("sahara", "women"),
+    "ghiwane": ("protest", "heritage"),
+    "malhun": ("heritage", "love"),
+    "andalusi": ("heritage",),
+    "ramadan-sitcom": ("ramadan", "family-ties", "celebration"),
+    "social-drama": ("youth", "women", "migration"),
+    "amazigh-drama": ("amazigh-identity", "rural-life", "heritage"),
+    "drama": ("family-ties", "love", "city-life"),
+    "comedy": ("family-ties", "city-life"),
+    "historical": ("heritage",),
+    "crime": ("corruption", "city-life"),
+    "romance": ("love",),
+    "family": ("family-ties",),
+    "documentary": ("heritage", "sahara", "sea"),
 }
-SECONDARY_SCREEN = {"drama": "romance", "social-drama": "drama", "crime": "thriller", "comedy": "family",
-                    "action": "adventure", "amazigh-drama": "drama", "historical": "drama", "horror": "mystery"}
-GENRE_HOME = {"ahwash": "souss-massa", "rways": "souss-massa", "amazigh-pop": "souss-massa",
-              "ahidous": "beni-mellal-khenifra", "imdyazen": "draa-tafilalet", "rif": "tanger-tetouan-al-hoceima",
-              "reggada": "oriental", "gharnati": "oriental", "gnawa": "marrakech-safi", "aita": "marrakech-safi",
-              "andalusi": "fes-meknes", "malhun": "fes-meknes", "hassani": "laayoune-sakia-el-hamra",
-              "guedra": "guelmim-oued-noun", "amazigh-drama": "souss-massa"}
+SECONDARY_SCREEN = {
+    "drama": "romance",
+    "social-drama": "drama",
+    "crime": "thriller",
+    "comedy": "family",
+    "action": "adventure",
+    "amazigh-drama": "drama",
+    "historical": "drama",
+    "horror": "mystery",
+}
+GENRE_HOME = {
+    "ahwash": "souss-massa",
+    "rways": "souss-massa",
+    "amazigh-pop": "souss-massa",
+    "ahidous": "beni-mellal-khenifra",
+    "imdyazen": "draa-tafilalet",
+    "rif": "tanger-tetouan-al-hoceima",
+    "reggada": "oriental",
+    "gharnati": "oriental",
+    "gnawa": "marrakech-safi",
+    "aita": "marrakech-safi",
+    "andalusi": "fes-meknes",
+    "malhun": "fes-meknes",
+    "hassani": "laayoune-sakia-el-hamra",
+    "guedra": "guelmim-oued-noun",
+    "amazigh-drama": "souss-massa",
+}
 AMAZIGH_LANGUAGE_GENRES = set(tastes.AMAZIGH_MUSIC) | {"amazigh-drama"}
-EMERGING_GENRES = ("trap", "amazigh-pop", "rap", "chaabi", "pop", "gnawa", "rai", "ahwash", "fusion", "rap")
-FOREIGN = (("FR", "fr"), ("US", "en"), ("EG", "ar"), ("GB", "en"), ("ES", "es"), ("FR", "fr"), ("US", "en"))
+EMERGING_GENRES = (
+    "trap",
+    "amazigh-pop",
+    "rap",
+    "chaabi",
+    "pop",
+    "gnawa",
+    "rai",
+    "ahwash",
+    "fusion",
+    "rap",
+)
+FOREIGN = (
+    ("FR", "fr"),
+    ("US", "en"),
+    ("EG", "ar"),
+    ("GB", "en"),
+    ("ES", "es"),
+    ("FR", "fr"),
+    ("US", "en"),
+)
 
 
 @dataclass
 class Catalogue:
     titles: list[dict] = field(default_factory=list)
     creators: list[dict] = field(default_factory=list)
-    units: list[dict] = field(default_factory=list)          # what members pick
-    episodes: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)  # series -> (id, day, secs)
+    units: list[dict] = field(default_factory=list)  # what members pick
+    episodes: dict[str, list[tuple[str, int, int]]] = field(
+        default_factory=dict
+    )  # series -> (id, day, secs)
     ramadan_series: dict[int, list[str]] = field(default_factory=dict)
     emerging: list[dict] = field(default_factory=list)
     centroids: dict[str, np.ndarray] = field(default_factory=dict)  # genre -> latent centroid
@@ -61,7 +119,9 @@ class _Builder:
         self.rng, self.tl, self.cat = rng, timeline, Catalogue()
         family_of = {g: f for f, gs in tastes.GENRE_FAMILIES.items() for g in gs}
         families = {f: rng.normal(0, 1.0, tastes.LATENT_DIM) for f in tastes.GENRE_FAMILIES}
-        self.cat.centroids = {g: families[family_of[g]] + rng.normal(0, 0.5, tastes.LATENT_DIM) for g in GENRES}
+        self.cat.centroids = {
+            g: families[family_of[g]] + rng.normal(0, 0.5, tastes.LATENT_DIM) for g in GENRES
+        }
         self.centroids = self.cat.centroids
         self.ids: dict[str, int] = {}
         self.taken_names: set[str] = set()  # title names given so far (each name once)
@@ -71,7 +131,9 @@ class _Builder:
         return f"{prefix}{self.ids[prefix]:0{width}d}"
 
     # -- creators ------------------------------------------------------------------------------
-    def creator(self, role: str, genre: str, *, moroccan: bool, debut_year: int, stage: bool = False) -> dict:
+    def creator(
+        self, role: str, genre: str, *, moroccan: bool, debut_year: int, stage: bool = False
+    ) -> dict:
         rng = self.rng
         region = None
         if moroccan:
@@ -90,8 +152,16 @@ class _Builder:
         else:
             country, name = FOREIGN_NAMES[rng.integers(len(FOREIGN_NAMES))]
             names = {}
-        row = {"creator_id": self.next_id("c", 4), "name": name, "names": names, "role": role,
-               "country": country, "region": region, "debut_year": debut_year, "genre": genre}
+        row = {
+            "creator_id": self.next_id("c", 4),
+            "name": name,
+            "names": names,
+            "role": role,
+            "country": country,
+            "region": region,
+            "debut_year": debut_year,
+            "genre": genre,
+        }
         self.cat.creators.append(row)
         return row
 
@@ -116,23 +186,53 @@ class _Builder:
             return "ary"
         return rng.choice(["ary", "ar", "fr"], p=[0.75, 0.1, 0.15])
 
-    def title(self, kind: str, genre: str, creator: dict, release: date, *, parent: dict | None = None,
-              name: tuple[str, dict] | None = None, duration: int, genres: list[str] | None = None,
-              themes: list[str] | None = None, language: str | None = None, prefix: str, width: int) -> dict:
+    def title(
+        self,
+        kind: str,
+        genre: str,
+        creator: dict,
+        release: date,
+        *,
+        parent: dict | None = None,
+        name: tuple[str, dict] | None = None,
+        duration: int,
+        genres: list[str] | None = None,
+        themes: list[str] | None = None,
+        language: str | None = None,
+        prefix: str,
+        width: int,
+    ) -> dict:
         rng = self.rng
-        language = language or (parent["original_language"] if parent else self.language_for(genre, creator["country"]))
+        language = language or (
+            parent["original_language"] if parent else self.language_for(genre, creator["country"])
+        )
         if themes is None:
             pool = list(GENRE_THEMES.get(genre, ("city-life", "love", "family-ties")))
-            themes = [str(t) for t in rng.choice(pool, size=min(len(pool), int(rng.integers(1, 3))), replace=False)]
+            themes = [
+                str(t)
+                for t in rng.choice(
+                    pool, size=min(len(pool), int(rng.integers(1, 3))), replace=False
+                )
+            ]
         name_, names = name or self._distinct_name(language, release)
         region = creator["region"] if creator["country"] == "MA" else None
         row = {
-            "title_id": self.next_id(prefix, width), "kind": kind, "parent_id": parent["title_id"] if parent else None,
-            "name": name_, "original_language": language, "names": names,
+            "title_id": self.next_id(prefix, width),
+            "kind": kind,
+            "parent_id": parent["title_id"] if parent else None,
+            "name": name_,
+            "original_language": language,
+            "names": names,
             "synopses": naming.synopses(language, genre, themes, region),
-            "genres": genres or [genre], "themes": themes, "release_date": release, "duration_s": int(duration),
-            "age_rating": parent["age_rating"] if parent else _age_rating(rng, genre, kind), "country": creator["country"], "region": region,
-            "creator_ids": [creator["creator_id"]], "available_regions": None,
+            "genres": genres or [genre],
+            "themes": themes,
+            "release_date": release,
+            "duration_s": int(duration),
+            "age_rating": parent["age_rating"] if parent else _age_rating(rng, genre, kind),
+            "country": creator["country"],
+            "region": region,
+            "creator_ids": [creator["creator_id"]],
+            "available_regions": None,
             "added_at": pd.Timestamp(release) + pd.Timedelta(hours=int(rng.integers(6, 20))),
         }
         self.cat.titles.append(row)
@@ -157,20 +257,38 @@ class _Builder:
             while name in taken:  # the year, then a count within the year
                 suffix = f" ({release.year})" if count == 1 else f" ({release.year}, {count})"
                 name, count = base + suffix, count + 1
-            names = {tag: text + name[len(base):] for tag, text in names.items()}
+            names = {tag: text + name[len(base) :] for tag, text in names.items()}
         taken.add(name)
         return name, names
 
-    def unit(self, row: dict, genre: str, *, pop_shift: float = 0.0, emerging: int = -1,
-             ramadan_year: int = 0) -> None:
-        self.cat.units.append({
-            "title_id": row["title_id"], "kind": row["kind"], "genre": genre,
-            "logpop": self.rng.normal(0.0, tastes.TITLE_POPULARITY_SD) + pop_shift - 0.02 * max(0, 2024 - row["release_date"].year),
-            "latent": self.centroids[genre] + self.rng.normal(0, 0.7, tastes.LATENT_DIM),
-            "language": row["original_language"], "release_day": self.tl.index(row["release_date"]),
-            "age_rating": row["age_rating"], "available_regions": row["available_regions"],
-            "duration_s": row["duration_s"], "emerging": emerging, "ramadan_year": ramadan_year,
-            "music": genre in tastes.MUSIC_GENRES})
+    def unit(
+        self,
+        row: dict,
+        genre: str,
+        *,
+        pop_shift: float = 0.0,
+        emerging: int = -1,
+        ramadan_year: int = 0,
+    ) -> None:
+        self.cat.units.append(
+            {
+                "title_id": row["title_id"],
+                "kind": row["kind"],
+                "genre": genre,
+                "logpop": self.rng.normal(0.0, tastes.TITLE_POPULARITY_SD)
+                + pop_shift
+                - 0.02 * max(0, 2024 - row["release_date"].year),
+                "latent": self.centroids[genre] + self.rng.normal(0, 0.7, tastes.LATENT_DIM),
+                "language": row["original_language"],
+                "release_day": self.tl.index(row["release_date"]),
+                "age_rating": row["age_rating"],
+                "available_regions": row["available_regions"],
+                "duration_s": row["duration_s"],
+                "emerging": emerging,
+                "ramadan_year": ramadan_year,
+                "music": genre in tastes.MUSIC_GENRES,
+            }
+        )
 
     def back_catalogue_date(self, newest: float = 0.18) -> date:
         """Most titles predate the window; a share is released during it."""

@@ -25,21 +25,51 @@ from halqa.demo.calendar import HOUR_PROFILES, Timeline
 from halqa.demo.catalogue import GENRES, LANG_CLASSES, Catalogue
 from halqa.demo.people import SPOKEN, Members
 
-RISING = {"genre": "trap", "age_band": "18-24", "region": "casablanca-settat", "multiplier_at_end": 5.0}
-FESTIVAL = {"genre": "gnawa", "region": "marrakech-safi", "boost_nationwide": 5.0, "boost_region": 15.0}
-RAMADAN_GENRE_BOOST = {"ramadan-sitcom": 8.0, "drama": 1.5, "social-drama": 1.5, "family": 1.5,
-                       "comedy": 1.3, "historical": 1.5}
-RAMADAN_SCREEN_ODDS = 1.8        # music/screen odds tilt towards screens in Ramadan
-RAMADAN_SERIES_OWN_YEAR = 1.8    # log boost of a Ramadan series during its own Ramadan
-EMERGING_START = -1.5            # emerging artists start below the genre's median pull...
-RECENCY_BUMP = 1.2               # ...other new releases get a bump that fades (45-day scale)
+RISING = {
+    "genre": "trap",
+    "age_band": "18-24",
+    "region": "casablanca-settat",
+    "multiplier_at_end": 5.0,
+}
+FESTIVAL = {
+    "genre": "gnawa",
+    "region": "marrakech-safi",
+    "boost_nationwide": 5.0,
+    "boost_region": 15.0,
+}
+RAMADAN_GENRE_BOOST = {
+    "ramadan-sitcom": 8.0,
+    "drama": 1.5,
+    "social-drama": 1.5,
+    "family": 1.5,
+    "comedy": 1.3,
+    "historical": 1.5,
+}
+RAMADAN_SCREEN_ODDS = 1.8  # music/screen odds tilt towards screens in Ramadan
+RAMADAN_SERIES_OWN_YEAR = 1.8  # log boost of a Ramadan series during its own Ramadan
+EMERGING_START = -1.5  # emerging artists start below the genre's median pull...
+RECENCY_BUMP = 1.2  # ...other new releases get a bump that fades (45-day scale)
 SCREEN_DEVICES = (("tv", 0.35), ("mobile", 0.42), ("web", 0.13), ("tablet", 0.10))
 MUSIC_DEVICES = (("mobile", 0.80), ("web", 0.10), ("tv", 0.04), ("tablet", 0.03), ("radio", 0.03))
-SOURCES = (("home", 0.38), ("search", 0.17), ("recommendation", 0.30), ("external", 0.10), ("campaign", 0.05))
+SOURCES = (
+    ("home", 0.38),
+    ("search", 0.17),
+    ("recommendation", 0.30),
+    ("external", 0.10),
+    ("campaign", 0.05),
+)
 EVENT_TYPES = ("play", "listen", "view", "complete", "skip", "like", "share", "add_to_list", "rate")
-SCHEMA = pa.schema([("member_id", pa.string()), ("title_id", pa.string()), ("event_type", pa.string()),
-                    ("ts", pa.timestamp("us")), ("value", pa.float64()), ("device", pa.string()),
-                    ("source", pa.string())])
+SCHEMA = pa.schema(
+    [
+        ("member_id", pa.string()),
+        ("title_id", pa.string()),
+        ("event_type", pa.string()),
+        ("ts", pa.timestamp("us")),
+        ("value", pa.float64()),
+        ("device", pa.string()),
+        ("source", pa.string()),
+    ]
+)
 
 
 @dataclass
@@ -57,8 +87,8 @@ class Units:
     duration: np.ndarray
     emerging: np.ndarray
     ramadan_year: np.ndarray
-    min_age: np.ndarray          # first age band allowed
-    region_ok: np.ndarray        # (12, n_units) bool
+    min_age: np.ndarray  # first age band allowed
+    region_ok: np.ndarray  # (12, n_units) bool
 
     @classmethod
     def from_catalogue(cls, cat: Catalogue) -> Units:
@@ -67,7 +97,17 @@ class Units:
         for j, unit in enumerate(u):
             if unit["available_regions"]:
                 region_ok[:, j] = [r in unit["available_regions"] for r in taxonomy.REGION_IDS]
-        lang_class = {"ary": 0, "ary-Latn": 0, "ar": 1, "fr": 2, "zgh": 3, "en": 4, "es": 5, "mey": 6, "zxx": 7}
+        lang_class = {
+            "ary": 0,
+            "ary-Latn": 0,
+            "ar": 1,
+            "fr": 2,
+            "zgh": 3,
+            "en": 4,
+            "es": 5,
+            "mey": 6,
+            "zxx": 7,
+        }
         return cls(
             ids=[x["title_id"] for x in u],
             genre=np.array([GENRES.index(x["genre"]) for x in u]),
@@ -137,7 +177,9 @@ def _pick(rng: np.random.Generator, values: tuple[tuple[str, float], ...], n: in
 
 def _gumbel_argmax(rng: np.random.Generator, logits: np.ndarray) -> np.ndarray:
     """One draw per row from softmax(logits); -inf entries are never drawn."""
-    u = np.clip(rng.random(logits.shape, dtype=np.float32), 1e-7, 1 - 1e-7)  # float32 draws can be exactly 0
+    u = np.clip(
+        rng.random(logits.shape, dtype=np.float32), 1e-7, 1 - 1e-7
+    )  # float32 draws can be exactly 0
     g = -np.log(-np.log(u))
     return np.argmax(logits + g, axis=1)
 
@@ -145,33 +187,55 @@ def _gumbel_argmax(rng: np.random.Generator, logits: np.ndarray) -> np.ndarray:
 class EventModel:
     """Everything fixed about the world that the per-chunk generator needs."""
 
-    def __init__(self, rng: np.random.Generator, members: Members, cat: Catalogue, timeline: Timeline) -> None:
+    def __init__(
+        self, rng: np.random.Generator, members: Members, cat: Catalogue, timeline: Timeline
+    ) -> None:
         self.rng, self.members, self.cat, self.tl = rng, members, cat, timeline
         self.units = Units.from_catalogue(cat)
         self.lang_score = member_language_score(members).astype(np.float32)
         scale = tastes.TITLE_TASTE_SCALE / np.sqrt(tastes.LATENT_DIM * (1.0 + 0.25 + 0.49))
-        self.member_latent = rng.normal(0, scale, (len(members.region_idx), tastes.LATENT_DIM)).astype(np.float32)
+        self.member_latent = rng.normal(
+            0, scale, (len(members.region_idx), tastes.LATENT_DIM)
+        ).astype(np.float32)
         centroids = np.stack([cat.centroids[g] for g in GENRES]).astype(np.float32)
-        self.taste = (member_genre_taste(rng, members)
-                      + tastes.GENRE_LATENT_WEIGHT * self.member_latent @ centroids.T).astype(np.float32)
-        self.rising_member = ((members.age_idx == taxonomy.AGE_BANDS.index(RISING["age_band"]))
-                              & (members.region_idx == taxonomy.REGION_IDS.index(RISING["region"])))
-        self.festival_boost = np.where(members.region_idx == taxonomy.REGION_IDS.index(FESTIVAL["region"]),
-                                       FESTIVAL["boost_region"], FESTIVAL["boost_nationwide"])
+        self.taste = (
+            member_genre_taste(rng, members)
+            + tastes.GENRE_LATENT_WEIGHT * self.member_latent @ centroids.T
+        ).astype(np.float32)
+        self.rising_member = (members.age_idx == taxonomy.AGE_BANDS.index(RISING["age_band"])) & (
+            members.region_idx == taxonomy.REGION_IDS.index(RISING["region"])
+        )
+        self.festival_boost = np.where(
+            members.region_idx == taxonomy.REGION_IDS.index(FESTIVAL["region"]),
+            FESTIVAL["boost_region"],
+            FESTIVAL["boost_nationwide"],
+        )
         self.by_genre = [np.flatnonzero(self.units.genre == g) for g in range(len(GENRES))]
         self.music_cols = np.array([g in tastes.MUSIC_GENRES for g in GENRES])
-        self.first_release = {e: timeline.index(date.fromisoformat(info["first_release"]))
-                              for e, info in enumerate(cat.emerging)}
-        self.episodes = {sid: (np.array([e[0] for e in eps], dtype=object), np.array([e[1] for e in eps]),
-                               np.array([e[2] for e in eps], float)) for sid, eps in cat.episodes.items()}
-        self.title_ids = pa.array(self.units.ids + [e for eps in cat.episodes.values() for e, _, _ in eps])
+        self.first_release = {
+            e: timeline.index(date.fromisoformat(info["first_release"]))
+            for e, info in enumerate(cat.emerging)
+        }
+        self.episodes = {
+            sid: (
+                np.array([e[0] for e in eps], dtype=object),
+                np.array([e[1] for e in eps]),
+                np.array([e[2] for e in eps], float),
+            )
+            for sid, eps in cat.episodes.items()
+        }
+        self.title_ids = pa.array(
+            self.units.ids + [e for eps in cat.episodes.values() for e, _, _ in eps]
+        )
         self.episode_base = {}
         offset = len(self.units.ids)
         for sid, eps in cat.episodes.items():
             self.episode_base[sid] = offset
             offset += len(eps)
         self.member_ids = pa.array(members.frame["member_id"].tolist())
-        self.episode_seconds = np.array([secs for eps in cat.episodes.values() for _, _, secs in eps], float)
+        self.episode_seconds = np.array(
+            [secs for eps in cat.episodes.values() for _, _, secs in eps], float
+        )
 
     # -- per-day time effects ------------------------------------------------------------------
     def unit_time_effects(self, days: np.ndarray) -> np.ndarray:
@@ -180,7 +244,9 @@ class EventModel:
         since = d - u.release_day[None, :]
         effect = np.where(since < 0, -np.inf, 0.0)
         fresh = (u.release_day >= 0) & (u.emerging < 0)
-        effect += np.where(fresh[None, :] & (since >= 0), RECENCY_BUMP * np.exp(-np.maximum(since, 0) / 45.0), 0.0)
+        effect += np.where(
+            fresh[None, :] & (since >= 0), RECENCY_BUMP * np.exp(-np.maximum(since, 0) / 45.0), 0.0
+        )
         if (u.emerging >= 0).any():
             first = np.array([self.first_release.get(e, 0) for e in u.emerging])
             months = np.maximum(d - first[None, :], 0) / 30.44
@@ -189,8 +255,11 @@ class EventModel:
         is_ramadan_series = (u.ramadan_year > 0)[None, :]
         own = is_ramadan_series & (ram_year == u.ramadan_year[None, :])
         other_ramadan = is_ramadan_series & (ram_year > 0) & ~own
-        effect += np.where(own, RAMADAN_SERIES_OWN_YEAR, np.where(other_ramadan, 0.3,
-                           np.where(is_ramadan_series, -0.5, 0.0)))
+        effect += np.where(
+            own,
+            RAMADAN_SERIES_OWN_YEAR,
+            np.where(other_ramadan, 0.3, np.where(is_ramadan_series, -0.5, 0.0)),
+        )
         return effect.astype(np.float32)
 
     def genre_time_effects(self, members: np.ndarray, days: np.ndarray) -> np.ndarray:
@@ -201,7 +270,9 @@ class EventModel:
         mult = 1.0 + (RISING["multiplier_at_end"] - 1.0) * tl.rise[days]
         effect[:, rising] += np.where(self.rising_member[members], np.log(mult), 0.0)
         fest = tl.festival[days]
-        effect[:, GENRES.index(FESTIVAL["genre"])] += np.log1p((self.festival_boost[members] - 1.0) * fest)
+        effect[:, GENRES.index(FESTIVAL["genre"])] += np.log1p(
+            (self.festival_boost[members] - 1.0) * fest
+        )
         ramadan = tl.ramadan_day[days]
         for genre, boost in RAMADAN_GENRE_BOOST.items():
             effect[:, GENRES.index(genre)] += np.where(ramadan, np.log(boost), 0.0)
@@ -215,8 +286,11 @@ class EventModel:
         for day, count in day_counts.items():
             weights = np.where(m.joined_day <= day, m.activity, 0.0)
             cum = np.cumsum(weights)
-            members_list.append(np.minimum(np.searchsorted(cum, rng.random(count) * cum[-1], side="right"),
-                                           len(cum) - 1))
+            members_list.append(
+                np.minimum(
+                    np.searchsorted(cum, rng.random(count) * cum[-1], side="right"), len(cum) - 1
+                )
+            )
             days_list.append(np.full(count, day))
         member = np.concatenate(members_list)
         day = np.concatenate(days_list)
@@ -231,7 +305,9 @@ class EventModel:
         unit = self._titles_in_genres(member, day, genre)
         return {"member": member, "day": day, "unit": unit, "music": music}
 
-    def _titles_in_genres(self, member: np.ndarray, day: np.ndarray, genre: np.ndarray) -> np.ndarray:
+    def _titles_in_genres(
+        self, member: np.ndarray, day: np.ndarray, genre: np.ndarray
+    ) -> np.ndarray:
         rng, u = self.rng, self.units
         first_day = int(day.min())
         time_eff = self.unit_time_effects(np.arange(first_day, int(day.max()) + 1))
@@ -242,12 +318,14 @@ class EventModel:
             rows = np.flatnonzero(genre == g)
             cands = self.by_genre[g]
             for start in range(0, len(rows), 20_000):
-                r = rows[start:start + 20_000]
+                r = rows[start : start + 20_000]
                 mem = member[r]
-                logits = (u.logpop[cands][None, :].astype(np.float32)
-                          + self.member_latent[mem] @ u.latent[cands].T.astype(np.float32)
-                          + self.lang_score[mem][:, u.lang[cands]]
-                          + time_eff[day[r] - first_day][:, cands])
+                logits = (
+                    u.logpop[cands][None, :].astype(np.float32)
+                    + self.member_latent[mem] @ u.latent[cands].T.astype(np.float32)
+                    + self.lang_score[mem][:, u.lang[cands]]
+                    + time_eff[day[r] - first_day][:, cands]
+                )
                 logits[age[r][:, None] < u.min_age[cands][None, :]] = -np.inf
                 logits[~u.region_ok[region[r]][:, cands]] = -np.inf
                 # a member whose genre has no title yet (all unreleased) falls back to the genre's oldest

@@ -18,10 +18,12 @@ from halqa.demo.events import (
     _pick,
 )
 
-OVERSUPPLY = 1.25   # draw this many more plays than needed, then keep a random subset
+OVERSUPPLY = 1.25  # draw this many more plays than needed, then keep a random subset
 
 
-def _episode_titles(model: EventModel, unit: np.ndarray, day: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _episode_titles(
+    model: EventModel, unit: np.ndarray, day: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """Title index (into model.title_ids) for each play: a series becomes one of its released episodes."""
     title = unit.copy()
     for series_unit in np.unique(unit[model.units.kind[unit] == "series"]):
@@ -33,9 +35,13 @@ def _episode_titles(model: EventModel, unit: np.ndarray, day: np.ndarray, rng: n
         if model.units.ramadan_year[series_unit]:
             # a nightly Ramadan series: most plays are tonight's episode
             latest = rng.random(len(rows)) < 0.6
-            pos = np.where(latest, released - 1, np.floor(rng.random(len(rows)) * released).astype(int))
+            pos = np.where(
+                latest, released - 1, np.floor(rng.random(len(rows)) * released).astype(int)
+            )
         else:
-            pos = np.floor(released * rng.random(len(rows)) ** 1.5).astype(int)  # early episodes more often
+            pos = np.floor(released * rng.random(len(rows)) ** 1.5).astype(
+                int
+            )  # early episodes more often
         title[rows] = model.episode_base[sid] + order[np.minimum(pos, released - 1)]
     return title
 
@@ -47,8 +53,9 @@ def _durations(model: EventModel, unit: np.ndarray, title: np.ndarray) -> np.nda
     return np.maximum(seconds, 60.0)
 
 
-def plays_to_events(model: EventModel, plays: dict[str, np.ndarray], chunk_start: int,
-                    chunk_end: int) -> dict[str, np.ndarray]:
+def plays_to_events(
+    model: EventModel, plays: dict[str, np.ndarray], chunk_start: int, chunk_end: int
+) -> dict[str, np.ndarray]:
     """Expand plays into event rows (arrays), each tagged with the play it came from."""
     rng, u = model.rng, model.units
     member, day, unit, music = plays["member"], plays["day"], plays["unit"], plays["music"]
@@ -59,19 +66,31 @@ def plays_to_events(model: EventModel, plays: dict[str, np.ndarray], chunk_start
     z = np.einsum("ij,ij->i", model.member_latent[member], u.latent[unit].astype(np.float32))
     z = z / (np.std(z) + 1e-9)
     genre = u.genre[unit]
-    completion_a = np.array([tastes.COMPLETION_A.get(g, tastes.COMPLETION_A_DEFAULT) for g in GENRES])[genre]
-    ratio = np.where(music, rng.beta(3.0 * np.exp(0.3 * z), 1.0), rng.beta(completion_a * np.exp(0.3 * z), 1.2))
+    completion_a = np.array(
+        [tastes.COMPLETION_A.get(g, tastes.COMPLETION_A_DEFAULT) for g in GENRES]
+    )[genre]
+    ratio = np.where(
+        music, rng.beta(3.0 * np.exp(0.3 * z), 1.0), rng.beta(completion_a * np.exp(0.3 * z), 1.2)
+    )
     seconds = np.round(_durations(model, unit, title) * ratio)
     kind = u.kind[unit]
-    primary = np.where(music | (kind == "podcast"), EVENT_TYPES.index("listen"),
-                       np.where((kind == "documentary") | (kind == "short"), EVENT_TYPES.index("view"),
-                                EVENT_TYPES.index("play")))
+    primary = np.where(
+        music | (kind == "podcast"),
+        EVENT_TYPES.index("listen"),
+        np.where(
+            (kind == "documentary") | (kind == "short"),
+            EVENT_TYPES.index("view"),
+            EVENT_TYPES.index("play"),
+        ),
+    )
     device = np.where(music, _pick(rng, MUSIC_DEVICES, n) + 100, _pick(rng, SCREEN_DEVICES, n))
     source = _pick(rng, SOURCES, n)
 
     parts = [(np.arange(n), primary, ts, seconds)]
     complete = ratio >= np.where(music, 0.95, 0.9)
-    parts.append((np.flatnonzero(complete), EVENT_TYPES.index("complete"), ts + seconds, np.round(ratio, 3)))
+    parts.append(
+        (np.flatnonzero(complete), EVENT_TYPES.index("complete"), ts + seconds, np.round(ratio, 3))
+    )
     skip = music & ((seconds < 30) | (ratio < 0.15))
     parts.append((np.flatnonzero(skip), EVENT_TYPES.index("skip"), ts + seconds, seconds))
     after = ts + seconds + rng.integers(1, 90, size=n)
@@ -86,12 +105,24 @@ def plays_to_events(model: EventModel, plays: dict[str, np.ndarray], chunk_start
     parts.append((np.flatnonzero(rated), EVENT_TYPES.index("rate"), after + 20, stars))
 
     play = np.concatenate([p[0] for p in parts])
-    etype = np.concatenate([np.full(len(p[0]), p[1]) if np.isscalar(p[1]) else p[1][p[0]] for p in parts])
+    etype = np.concatenate(
+        [np.full(len(p[0]), p[1]) if np.isscalar(p[1]) else p[1][p[0]] for p in parts]
+    )
     when = np.concatenate([p[2][p[0]] for p in parts])
     value = np.concatenate([p[3][p[0]] for p in parts]).astype(float)
-    when = np.clip(when, chunk_start, chunk_end - 1)  # chunks never overlap in time: keys never repeat across them
-    return {"play": play, "member": member[play], "title": title[play], "type": etype, "ts": when,
-            "value": value, "device": device[play], "source": source[play]}
+    when = np.clip(
+        when, chunk_start, chunk_end - 1
+    )  # chunks never overlap in time: keys never repeat across them
+    return {
+        "play": play,
+        "member": member[play],
+        "title": title[play],
+        "type": etype,
+        "ts": when,
+        "value": value,
+        "device": device[play],
+        "source": source[play],
+    }
 
 
 def dedupe(rows: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -105,7 +136,9 @@ def dedupe(rows: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {k: v[order][keep] for k, v in rows.items()}
 
 
-def take_exactly(rng: np.random.Generator, rows: dict[str, np.ndarray], target: int) -> dict[str, np.ndarray] | None:
+def take_exactly(
+    rng: np.random.Generator, rows: dict[str, np.ndarray], target: int
+) -> dict[str, np.ndarray] | None:
     """Keep whole plays in random order until ``target`` events (None when there are too few)."""
     if len(rows["play"]) < target:
         return None
@@ -128,21 +161,29 @@ def to_table(model: EventModel, rows: dict[str, np.ndarray], start_s: int) -> pa
     order = np.lexsort((rows["type"], rows["title"], rows["member"], rows["ts"]))
     r = {k: v[order] for k, v in rows.items()}
     devices = [d for d, _ in SCREEN_DEVICES]
-    device_names = np.array(devices + [""] * (100 - len(devices)) + [d for d, _ in MUSIC_DEVICES], dtype=object)
+    device_names = np.array(
+        devices + [""] * (100 - len(devices)) + [d for d, _ in MUSIC_DEVICES], dtype=object
+    )
     ts = (np.int64(start_s) + r["ts"].astype(np.int64)) * 1_000_000
-    return pa.table({
-        "member_id": pc.take(model.member_ids, pa.array(r["member"], pa.int64())),
-        "title_id": pc.take(model.title_ids, pa.array(r["title"], pa.int64())),
-        "event_type": pa.array(np.array(EVENT_TYPES, dtype=object)[r["type"]], pa.string()),
-        "ts": pa.array(ts, pa.timestamp("us")),
-        "value": pa.array(r["value"], pa.float64()),
-        "device": pa.array(device_names[r["device"]], pa.string()),
-        "source": pa.array(np.array([s for s, _ in SOURCES], dtype=object)[r["source"]], pa.string()),
-    }, schema=SCHEMA)
+    return pa.table(
+        {
+            "member_id": pc.take(model.member_ids, pa.array(r["member"], pa.int64())),
+            "title_id": pc.take(model.title_ids, pa.array(r["title"], pa.int64())),
+            "event_type": pa.array(np.array(EVENT_TYPES, dtype=object)[r["type"]], pa.string()),
+            "ts": pa.array(ts, pa.timestamp("us")),
+            "value": pa.array(r["value"], pa.float64()),
+            "device": pa.array(device_names[r["device"]], pa.string()),
+            "source": pa.array(
+                np.array([s for s, _ in SOURCES], dtype=object)[r["source"]], pa.string()
+            ),
+        },
+        schema=SCHEMA,
+    )
 
 
-def chunk_table(model: EventModel, days: list[int], targets: np.ndarray, start_s: int,
-                events_per_play: float) -> tuple[pa.Table, float]:
+def chunk_table(
+    model: EventModel, days: list[int], targets: np.ndarray, start_s: int, events_per_play: float
+) -> tuple[pa.Table, float]:
     """Exactly ``targets[days].sum()`` events for these days, and the observed events per play."""
     target = int(targets[days].sum())
     chunk_start, chunk_end = days[0] * 86_400, (days[-1] + 1) * 86_400

@@ -13,7 +13,14 @@ from halqa.demo import vocab
 
 _GENRE_LABELS = {t.id: t for t in taxonomy.MUSIC_GENRES + taxonomy.SCREEN_GENRES}
 _REGIONS = {r.id: r for r in taxonomy.REGIONS}
-_SPANISH = ("El Último Verano", "La Frontera", "Noches de Tánger", "El Estrecho", "La Travesía", "Arena")
+_SPANISH = (
+    "El Último Verano",
+    "La Frontera",
+    "Noches de Tánger",
+    "El Estrecho",
+    "La Travesía",
+    "Arena",
+)
 
 
 def title_name(rng: np.random.Generator, language: str) -> tuple[str, dict[str, str]]:
@@ -22,8 +29,12 @@ def title_name(rng: np.random.Generator, language: str) -> tuple[str, dict[str, 
         word = vocab.DARIJA_WORDS[rng.integers(len(vocab.DARIJA_WORDS))]
         if rng.random() < 0.35:  # "X w Y": two words joined by "and"
             other = vocab.DARIJA_WORDS[rng.integers(len(vocab.DARIJA_WORDS))]
-            word = (f"{word[0]} و{other[0]}", f"{word[1]} w {other[1]}", f"{word[2]} et {other[2].lower()}",
-                    f"{word[3]} and {other[3]}")
+            word = (
+                f"{word[0]} و{other[0]}",
+                f"{word[1]} w {other[1]}",
+                f"{word[2]} et {other[2].lower()}",
+                f"{word[3]} and {other[3]}",
+            )
         arabic, latin, fr, en = word
         latin = latin[:1].upper() + latin[1:]
         if language == "ary-Latn":
@@ -32,13 +43,20 @@ def title_name(rng: np.random.Generator, language: str) -> tuple[str, dict[str, 
     if language == "ar":
         noun = vocab.ARABIC_NOUNS[rng.integers(len(vocab.ARABIC_NOUNS))]
         place = vocab.ARABIC_PLACES[rng.integers(len(vocab.ARABIC_PLACES))]
-        return f"{noun[0]} {place[0]}", {"fr": f"{noun[1]} {place[1]}", "en": f"{noun[2]} {place[2]}"}
+        return f"{noun[0]} {place[0]}", {
+            "fr": f"{noun[1]} {place[1]}",
+            "en": f"{noun[2]} {place[2]}",
+        }
     if language == "zgh":
         word = vocab.TAMAZIGHT_WORDS[rng.integers(len(vocab.TAMAZIGHT_WORDS))]
         latin, fr, en = word
         if rng.random() < 0.3:
             other = vocab.TAMAZIGHT_WORDS[rng.integers(len(vocab.TAMAZIGHT_WORDS))]
-            latin, fr, en = f"{latin} d {other[0]}", f"{fr} et {other[1].lower()}", f"{en} and {other[2]}"
+            latin, fr, en = (
+                f"{latin} d {other[0]}",
+                f"{fr} et {other[1].lower()}",
+                f"{en} and {other[2]}",
+            )
         return vocab.to_tifinagh(latin), {"zgh-Latn": latin.capitalize(), "fr": fr, "en": en}
     if language == "fr":
         noun = vocab.FRENCH_NOUNS[rng.integers(len(vocab.FRENCH_NOUNS))]
@@ -77,7 +95,9 @@ def synopses(language: str, genre: str, themes: list[str], region: str | None) -
     elif language == "zgh":  # keywords, not prose: the Tamazight words of the themes
         out["zgh"] = " · ".join(vocab.to_tifinagh(w[4]) for w in words)
     elif language == "en":
-        out["en"] = f"{label.en}: {' and '.join(w[3] for w in words)}{', ' + place.fr if place else ''}."
+        out["en"] = (
+            f"{label.en}: {' and '.join(w[3] for w in words)}{', ' + place.fr if place else ''}."
+        )
     return out
 
 
@@ -86,8 +106,10 @@ def person_name(rng: np.random.Generator, amazigh: bool) -> tuple[str, dict[str,
     if amazigh:
         first = vocab.AMAZIGH_FIRST_NAMES[rng.integers(len(vocab.AMAZIGH_FIRST_NAMES))]
         last = vocab.AMAZIGH_LAST_NAMES[rng.integers(len(vocab.AMAZIGH_LAST_NAMES))]
-        return f"{first[1]} {last[1]}", {"ar": f"{first[2]} {last[2]}",
-                                         "zgh": vocab.to_tifinagh(f"{first[0]} {last[0]}")}
+        return f"{first[1]} {last[1]}", {
+            "ar": f"{first[2]} {last[2]}",
+            "zgh": vocab.to_tifinagh(f"{first[0]} {last[0]}"),
+        }
     first = vocab.FIRST_NAMES[rng.integers(len(vocab.FIRST_NAMES))]
     last = vocab.LAST_NAMES[rng.integers(len(vocab.LAST_NAMES))]
     return f"{first[0]} {last[0]}", {"ar": f"{first[1]} {last[1]}"}

@@ -17,13 +17,13 @@ SPOKEN = ("ary", "ar", "fr", "zgh", "shi", "tzm", "rif", "mey", "en", "es")
 
 @dataclass
 class Members:
-    frame: pd.DataFrame        # canonical columns, one row per member
-    region_idx: np.ndarray     # index into taxonomy.REGION_IDS
-    age_idx: np.ndarray        # index into taxonomy.AGE_BANDS
-    speaks: np.ndarray         # (n, len(SPOKEN)) bool
-    activity: np.ndarray       # relative number of plays
-    joined_day: np.ndarray     # day index in the window (negative: before it)
-    music_share: np.ndarray    # share of plays that are music
+    frame: pd.DataFrame  # canonical columns, one row per member
+    region_idx: np.ndarray  # index into taxonomy.REGION_IDS
+    age_idx: np.ndarray  # index into taxonomy.AGE_BANDS
+    speaks: np.ndarray  # (n, len(SPOKEN)) bool
+    activity: np.ndarray  # relative number of plays
+    joined_day: np.ndarray  # day index in the window (negative: before it)
+    music_share: np.ndarray  # share of plays that are music
 
 
 def _choice(rng: np.random.Generator, weights: dict[str, float], n: int) -> np.ndarray:
@@ -37,7 +37,9 @@ def _languages(rng: np.random.Generator, regions: np.ndarray, age_idx: np.ndarra
     speaks = np.zeros((n, len(SPOKEN)), dtype=bool)
     col = {tag: i for i, tag in enumerate(SPOKEN)}
     u = rng.random((n, 8))
-    amazigh_share = np.array([tastes.AMAZIGH_BY_REGION.get(r, tastes.AMAZIGH_ELSEWHERE)[0] for r in regions])
+    amazigh_share = np.array(
+        [tastes.AMAZIGH_BY_REGION.get(r, tastes.AMAZIGH_ELSEWHERE)[0] for r in regions]
+    )
     amazigh = u[:, 0] < amazigh_share
     for i in np.flatnonzero(amazigh):
         tags = tastes.AMAZIGH_BY_REGION.get(regions[i], tastes.AMAZIGH_ELSEWHERE)[1]
@@ -47,9 +49,13 @@ def _languages(rng: np.random.Generator, regions: np.ndarray, age_idx: np.ndarra
     speaks[:, col["ar"]] = u[:, 3] < 0.35
     french = np.array([tastes.FRENCH_BY_REGION.get(r, tastes.FRENCH_ELSEWHERE) for r in regions])
     speaks[:, col["fr"]] = u[:, 4] < french
-    speaks[:, col["mey"]] = u[:, 5] < np.array([tastes.HASSANIYA_REGIONS.get(r, 0.0) for r in regions])
+    speaks[:, col["mey"]] = u[:, 5] < np.array(
+        [tastes.HASSANIYA_REGIONS.get(r, 0.0) for r in regions]
+    )
     speaks[:, col["en"]] = u[:, 6] < np.where(age_idx <= 2, 0.18, 0.06)
-    speaks[:, col["es"]] = u[:, 7] < np.array([tastes.SPANISH_BY_REGION.get(r, 0.02) for r in regions])
+    speaks[:, col["es"]] = u[:, 7] < np.array(
+        [tastes.SPANISH_BY_REGION.get(r, 0.02) for r in regions]
+    )
     speaks[~speaks.any(axis=1), col["ary"]] = True
     return speaks
 
@@ -73,7 +79,9 @@ def _cities(rng: np.random.Generator, regions: np.ndarray) -> np.ndarray:
     for region, cities in by_id.items():
         mask = regions == region
         weights = 1.0 / np.arange(1, len(cities) + 1) ** 0.8
-        out[mask] = np.array(cities, dtype=object)[rng.choice(len(cities), size=mask.sum(), p=weights / weights.sum())]
+        out[mask] = np.array(cities, dtype=object)[
+            rng.choice(len(cities), size=mask.sum(), p=weights / weights.sum())
+        ]
     return out
 
 
@@ -91,23 +99,31 @@ def make_members(rng: np.random.Generator, n: int, start: date, days: int) -> Me
     speaks = _languages(rng, regions, age_idx)
     # 55% joined before the window (up to six years earlier), the rest during it.
     before = rng.random(n) < 0.55
-    joined_day = np.where(before, -rng.integers(1, 6 * 365, size=n), rng.integers(0, max(days - 14, 1), size=n))
+    joined_day = np.where(
+        before, -rng.integers(1, 6 * 365, size=n), rng.integers(0, max(days - 14, 1), size=n)
+    )
     consent_day = joined_day + rng.integers(0, 30, size=n)
     policy_update = (rng.random(n) < 0.3) & (consent_day < 180)
-    consent_day = np.where(policy_update, 180, consent_day)  # consents renewed after a policy change
+    consent_day = np.where(
+        policy_update, 180, consent_day
+    )  # consents renewed after a policy change
     consents = {p: rng.random(n) < rate for p, rate in tastes.CONSENT_RATES.items()}
-    frame = pd.DataFrame({
-        "member_id": [f"m{i:06d}" for i in range(1, n + 1)],
-        "age_band": ages,
-        "gender": _choice(rng, tastes.GENDER_WEIGHTS, n),
-        "country": "MA",
-        "region": regions,
-        "city": _cities(rng, regions),
-        "languages": _language_lists(rng, speaks),
-        **{f"consent_{p}": consents[p] for p in tastes.CONSENT_RATES},
-        "consent_at": _timestamps(start, consent_day, rng),
-        "joined_at": _timestamps(start, joined_day, rng),
-    })
+    frame = pd.DataFrame(
+        {
+            "member_id": [f"m{i:06d}" for i in range(1, n + 1)],
+            "age_band": ages,
+            "gender": _choice(rng, tastes.GENDER_WEIGHTS, n),
+            "country": "MA",
+            "region": regions,
+            "city": _cities(rng, regions),
+            "languages": _language_lists(rng, speaks),
+            **{f"consent_{p}": consents[p] for p in tastes.CONSENT_RATES},
+            "consent_at": _timestamps(start, consent_day, rng),
+            "joined_at": _timestamps(start, joined_day, rng),
+        }
+    )
     activity = rng.lognormal(0.0, 1.0, size=n) * np.where(age_idx <= 2, 1.3, 1.0)
     music_share = rng.beta(2.0, 2.0, size=n) * np.where(age_idx <= 1, 1.15, 0.9)
-    return Members(frame, region_idx, age_idx, speaks, activity, joined_day, np.clip(music_share, 0.05, 0.95))
+    return Members(
+        frame, region_idx, age_idx, speaks, activity, joined_day, np.clip(music_share, 0.05, 0.95)
+    )

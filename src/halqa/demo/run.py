@@ -53,13 +53,23 @@ def build_store(world: World, db: Path, *, fresh: bool, progress: Any = None) ->
     with Store.open(db) as store:
         for target in INGEST_ORDER:
             started = time.perf_counter()
-            report = ingest_files(store, target, files[target], quarantine_dir=quarantine, progress=progress)
-            reports[target] = {"accepted": report.accepted, "rejected": report.rejected,
-                               "duplicates": report.duplicates, "created": report.created,
-                               "files": len(files[target]),
-                               "quarantine": str(report.quarantine) if report.quarantine else None,
-                               "seconds": round(time.perf_counter() - started, 2)}
-    if not any(r["rejected"] for r in reports.values()) and quarantine.is_dir() and not any(quarantine.iterdir()):
+            report = ingest_files(
+                store, target, files[target], quarantine_dir=quarantine, progress=progress
+            )
+            reports[target] = {
+                "accepted": report.accepted,
+                "rejected": report.rejected,
+                "duplicates": report.duplicates,
+                "created": report.created,
+                "files": len(files[target]),
+                "quarantine": str(report.quarantine) if report.quarantine else None,
+                "seconds": round(time.perf_counter() - started, 2),
+            }
+    if (
+        not any(r["rejected"] for r in reports.values())
+        and quarantine.is_dir()
+        and not any(quarantine.iterdir())
+    ):
         shutil.rmtree(quarantine)
     return reports
 
@@ -71,8 +81,10 @@ def select_steps(names: list[str] | None) -> tuple[str, ...]:
     by_key = {s.rpartition(":")[2]: s for s in DEMO_STEPS} | {s: s for s in DEMO_STEPS}
     unknown = [n for n in names if n not in by_key]
     if unknown:
-        raise ConfigError(f"--step {unknown[0]}: no such demo step "
-                          f"(registered: {', '.join(s.rpartition(':')[2] for s in DEMO_STEPS)})")
+        raise ConfigError(
+            f"--step {unknown[0]}: no such demo step "
+            f"(registered: {', '.join(s.rpartition(':')[2] for s in DEMO_STEPS)})"
+        )
     wanted = {by_key[n] for n in names}
     return tuple(s for s in DEMO_STEPS if s in wanted)
 
@@ -82,8 +94,9 @@ def resolve_step(name: str) -> Callable[..., dict[str, Any]]:
     return getattr(importlib.import_module(module), function)
 
 
-def run_steps(store: Store, world: World, console: Console,
-              steps: tuple[str, ...] = DEMO_STEPS) -> dict[str, dict[str, Any]]:
+def run_steps(
+    store: Store, world: World, console: Console, steps: tuple[str, ...] = DEMO_STEPS
+) -> dict[str, dict[str, Any]]:
     """Run each step; a failing step is reported (status failed, its error) and the others still run."""
     results: dict[str, dict[str, Any]] = {}
     for name in steps:
@@ -93,25 +106,46 @@ def run_steps(store: Store, world: World, console: Console,
             result = dict(resolve_step(name)(store, world, console) or {})
             result.setdefault("status", "ok")
         except Exception as exc:  # a broken step must not hide what the others found
-            console.print(f"[bold red]step {name} failed:[/] {type(exc).__name__}: {exc}", highlight=False)
+            console.print(
+                f"[bold red]step {name} failed:[/] {type(exc).__name__}: {exc}", highlight=False
+            )
             result = {"status": "failed", "error": f"{type(exc).__name__}: {exc}"}
         result["seconds"] = round(time.perf_counter() - started, 2)
         results[key] = result
     return results
 
 
-def run_demo(out_dir: Path, db: Path | None = None, *, seed: int = 7, members: int = 20_000,
-             titles: int = 3_000, events: int = 2_000_000, start: date = date(2024, 11, 1), days: int = 730,
-             console: Console | None = None, progress: Progress | None = None, ingest_progress: Any = None,
-             steps: tuple[str, ...] = DEMO_STEPS) -> dict[str, Any]:
+def run_demo(
+    out_dir: Path,
+    db: Path | None = None,
+    *,
+    seed: int = 7,
+    members: int = 20_000,
+    titles: int = 3_000,
+    events: int = 2_000_000,
+    start: date = date(2024, 11, 1),
+    days: int = 730,
+    console: Console | None = None,
+    progress: Progress | None = None,
+    ingest_progress: Any = None,
+    steps: tuple[str, ...] = DEMO_STEPS,
+) -> dict[str, Any]:
     """Generate, ingest and run the steps; returns the summary ``halqa demo --json`` prints."""
     console = console or Console(stderr=True)
     out_dir = Path(out_dir)
     default_db = db is None
     db = Path(db) if db is not None else out_dir / "halqa.duckdb"
     started = time.perf_counter()
-    world = generate_world(out_dir, seed=seed, members=members, titles=titles, events=events, start=start,
-                           days=days, progress=progress)
+    world = generate_world(
+        out_dir,
+        seed=seed,
+        members=members,
+        titles=titles,
+        events=events,
+        start=start,
+        days=days,
+        progress=progress,
+    )
     # The files the README's tour ingests and seeds from (a slice of the world, partner-shaped).
     from halqa.demo.samples import write_samples
 
@@ -124,10 +158,16 @@ def run_demo(out_dir: Path, db: Path | None = None, *, seed: int = 7, members: i
     with Store.open(db) as store:
         results = run_steps(store, world, console, steps)
     return {
-        "out_dir": str(out_dir), "db": str(db), "seed": seed,
-        "seconds": {"generate": round(generated - started, 2), "ingest": round(ingested - generated, 2),
-                    "total": round(time.perf_counter() - started, 2)},
-        "ingest": ingest, "steps": results,
+        "out_dir": str(out_dir),
+        "db": str(db),
+        "seed": seed,
+        "seconds": {
+            "generate": round(generated - started, 2),
+            "ingest": round(ingested - generated, 2),
+            "total": round(time.perf_counter() - started, 2),
+        },
+        "ingest": ingest,
+        "steps": results,
         "failed_steps": [k for k, v in results.items() if v.get("status") == "failed"],
     }
 
@@ -141,43 +181,76 @@ def generation_summary(store: Store, world: World, console: Console) -> dict[str
     table = Table(title=f"Demo world (seed {planted['seed']}, {scale['start']} → {scale['end']})")
     table.add_column("planted dynamic")
     table.add_column("details")
-    table.add_row("rising genre", f"{rising['genre']} among {rising['age_band']} in {rising['region']} "
-                                  f"from {rising['start']} (×{rising['multiplier_at_end']:g} at the end)")
+    table.add_row(
+        "rising genre",
+        f"{rising['genre']} among {rising['age_band']} in {rising['region']} "
+        f"from {rising['start']} (×{rising['multiplier_at_end']:g} at the end)",
+    )
     for period in planted["ramadan"]["periods"]:
         series = planted["ramadan"]["series"].get(str(period["hijri_year"]), [])
-        table.add_row(f"Ramadan {period['hijri_year']}", f"{period['start']} → {period['end']}: "
-                                                          f"{len(series)} new series")
+        table.add_row(
+            f"Ramadan {period['hijri_year']}",
+            f"{period['start']} → {period['end']}: {len(series)} new series",
+        )
     for fest in planted["festivals"]:
-        table.add_row("festival", f"{fest['name']} {fest['start']} → {fest['end']} ({fest['genre']})")
+        table.add_row(
+            "festival", f"{fest['name']} {fest['start']} → {fest['end']} ({fest['genre']})"
+        )
     names = ", ".join(f"{a['name']} ({a['genre']})" for a in planted["emerging_artists"])
     table.add_row("emerging artists", names)
-    table.add_row("new releases", ", ".join(f"{r['title']['name']} ({r['file']})"
-                                            for r in planted["new_releases"].values()))
+    table.add_row(
+        "new releases",
+        ", ".join(f"{r['title']['name']} ({r['file']})" for r in planted["new_releases"].values()),
+    )
     console.print(table)
     sizes = {p.name: p.stat().st_size for p in (world.titles, world.creators, world.members)}
     sizes["events"] = sum(p.stat().st_size for p in world.events)
-    return {"out_dir": str(world.out_dir), "scale": scale, "event_parts": len(world.events), "bytes": sizes,
-            "rising": {k: rising[k] for k in ("genre", "age_band", "region", "start")},
-            "ramadan_series": planted["ramadan"]["series"],
-            "emerging_artists": [a["creator_id"] for a in planted["emerging_artists"]],
-            "festivals": [{k: f[k] for k in ("name", "start", "end", "genre")} for f in planted["festivals"]]}
+    return {
+        "out_dir": str(world.out_dir),
+        "scale": scale,
+        "event_parts": len(world.events),
+        "bytes": sizes,
+        "rising": {k: rising[k] for k in ("genre", "age_band", "region", "start")},
+        "ramadan_series": planted["ramadan"]["series"],
+        "emerging_artists": [a["creator_id"] for a in planted["emerging_artists"]],
+        "festivals": [
+            {k: f[k] for k in ("name", "start", "end", "genre")} for f in planted["festivals"]
+        ],
+    }
 
 
 def ingestion_summary(store: Store, world: World, console: Console) -> dict[str, Any]:
     """Row counts in the store and what the ingest runs accepted, rejected and skipped."""
     counts = store.counts()
-    runs = store.rows("SELECT target, sum(accepted), sum(rejected), sum(duplicates), count(*) FROM ingests "
-                      "WHERE status = 'done' GROUP BY target ORDER BY target")
-    consent = store.rows("SELECT count(*) FILTER (consent_analytics), count(*) FILTER (consent_personalisation), "
-                         "count(*) FILTER (consent_marketing), count(*) FROM members")[0]
+    runs = store.rows(
+        "SELECT target, sum(accepted), sum(rejected), sum(duplicates), count(*) FROM ingests "
+        "WHERE status = 'done' GROUP BY target ORDER BY target"
+    )
+    consent = store.rows(
+        "SELECT count(*) FILTER (consent_analytics), count(*) FILTER (consent_personalisation), "
+        "count(*) FILTER (consent_marketing), count(*) FROM members"
+    )[0]
     table = Table(title=f"Store {store.path}")
     for col in ("table", "rows"):
         table.add_column(col, justify="right" if col == "rows" else "left")
     for name in ("creators", "titles", "members", "events", "quarantine"):
         table.add_row(name, f"{counts[name]:,}")
     console.print(table)
-    return {"counts": counts,
-            "ingests": {t: {"accepted": int(a or 0), "rejected": int(r or 0), "duplicates": int(d or 0), "runs": n}
-                        for t, a, r, d, n in runs},
-            "consent": {"analytics": consent[0], "personalisation": consent[1], "marketing": consent[2],
-                        "members": consent[3]}}
+    return {
+        "counts": counts,
+        "ingests": {
+            t: {
+                "accepted": int(a or 0),
+                "rejected": int(r or 0),
+                "duplicates": int(d or 0),
+                "runs": n,
+            }
+            for t, a, r, d, n in runs
+        },
+        "consent": {
+            "analytics": consent[0],
+            "personalisation": consent[1],
+            "marketing": consent[2],
+            "members": consent[3],
+        },
+    }

@@ -20,24 +20,38 @@ FANS = 200  # the seed of `halqa lookalike --seed fans.csv`
 STANDALONE_KINDS = ("film", "track", "short", "documentary", "podcast")  # no parent title needed
 
 
-def write_samples(out_dir: Path, titles: Path, members: Path, events: list[Path]) -> dict[str, Path]:
+def write_samples(
+    out_dir: Path, titles: Path, members: Path, events: list[Path]
+) -> dict[str, Path]:
     """Write members.csv, catalogue.jsonl, plays.csv.gz and fans.csv under ``out_dir/samples``."""
     folder = Path(out_dir) / "samples"
     folder.mkdir(parents=True, exist_ok=True)
     people = pd.read_csv(members, dtype=str, keep_default_na=False)
     catalogue = pd.read_csv(titles, dtype=str, keep_default_na=False)
-    plays = pd.concat([pq.read_table(p, columns=["member_id", "title_id", "event_type", "ts"]).to_pandas()
-                       for p in events], ignore_index=True)
-    standalone = catalogue[catalogue["kind"].isin(STANDALONE_KINDS) & (catalogue["parent_id"] == "")]
+    plays = pd.concat(
+        [
+            pq.read_table(p, columns=["member_id", "title_id", "event_type", "ts"]).to_pandas()
+            for p in events
+        ],
+        ignore_index=True,
+    )
+    standalone = catalogue[
+        catalogue["kind"].isin(STANDALONE_KINDS) & (catalogue["parent_id"] == "")
+    ]
     plays = plays[plays["title_id"].isin(standalone["title_id"])]
     active = plays["member_id"].value_counts().head(SAMPLE_MEMBERS).index
     chosen = plays[plays["member_id"].isin(active)]
-    paths = {"members": folder / "members.csv", "catalogue": folder / "catalogue.jsonl",
-             "plays": folder / "plays.csv.gz", "fans": folder / "fans.csv"}
+    paths = {
+        "members": folder / "members.csv",
+        "catalogue": folder / "catalogue.jsonl",
+        "plays": folder / "plays.csv.gz",
+        "fans": folder / "fans.csv",
+    }
     people[people["member_id"].isin(active)].to_csv(paths["members"], index=False, encoding="utf-8")
     _write_jsonl(standalone[standalone["title_id"].isin(chosen["title_id"])], paths["catalogue"])
     chosen.rename(columns={"member_id": "user", "ts": "played_at"}).to_csv(
-        paths["plays"], index=False, encoding="utf-8", compression="gzip")
+        paths["plays"], index=False, encoding="utf-8", compression="gzip"
+    )
     fans = _fans_of_top_title(plays)
     pd.DataFrame({"member_id": fans}).to_csv(paths["fans"], index=False)
     return paths

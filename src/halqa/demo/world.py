@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +40,23 @@ from halqa.errors import ConfigError
 
 Progress = Callable[[str, int, int], None]
 CHUNK_EVENTS = 250_000
-TITLE_COLUMNS = ("title_id", "kind", "parent_id", "name", "original_language", "genres", "themes", "release_date",
-                 "duration_s", "age_rating", "country", "region", "creator_ids", "available_regions", "added_at")
+TITLE_COLUMNS = (
+    "title_id",
+    "kind",
+    "parent_id",
+    "name",
+    "original_language",
+    "genres",
+    "themes",
+    "release_date",
+    "duration_s",
+    "age_rating",
+    "country",
+    "region",
+    "creator_ids",
+    "available_regions",
+    "added_at",
+)
 
 
 @dataclass
@@ -62,22 +77,39 @@ class World:
 
     def files(self) -> dict[str, list[Path]]:
         """Files per ingest target, in the order they must be loaded."""
-        return {"creators": [self.creators], "titles": [self.titles], "members": [self.members],
-                "events": list(self.events)}
+        return {
+            "creators": [self.creators],
+            "titles": [self.titles],
+            "members": [self.members],
+            "events": list(self.events),
+        }
 
 
 def _check(seed: int, members: int, titles: int, events: int, days: int) -> None:
-    for name, value, low in (("members", members, 50), ("titles", titles, 100), ("events", events, 1_000),
-                             ("days", days, 120)):
+    for name, value, low in (
+        ("members", members, 50),
+        ("titles", titles, 100),
+        ("events", events, 1_000),
+        ("days", days, 120),
+    ):
         if value < low:
             raise ConfigError(f"--{name} {value}: the demo world needs at least {low}")
     if seed < 0:
         raise ConfigError(f"--seed {seed}: use a non-negative integer")
 
 
-def generate_world(out_dir: str | Path, *, seed: int = 7, members: int = 20_000, titles: int = 3_000,
-                   events: int = 2_000_000, start: date = date(2024, 11, 1), days: int = 730,
-                   progress: Progress | None = None, chunk_events: int = CHUNK_EVENTS) -> World:
+def generate_world(
+    out_dir: str | Path,
+    *,
+    seed: int = 7,
+    members: int = 20_000,
+    titles: int = 3_000,
+    events: int = 2_000_000,
+    start: date = date(2024, 11, 1),
+    days: int = 730,
+    progress: Progress | None = None,
+    chunk_events: int = CHUNK_EVENTS,
+) -> World:
     """Generate the world into ``out_dir`` (created; previous demo files are replaced)."""
     _check(seed, members, titles, events, days)
     out = Path(out_dir)
@@ -94,23 +126,40 @@ def generate_world(out_dir: str | Path, *, seed: int = 7, members: int = 20_000,
     _titles_frame(catalogue).to_csv(paths["titles"], index=False, lineterminator="\n")
     _members_frame(people).to_csv(paths["members"], index=False, lineterminator="\n")
     report("audience and catalogue", 3, 3)
-    parts = _write_events(rng, people, catalogue, timeline, events, out / "events", chunk_events, report)
+    parts = _write_events(
+        rng, people, catalogue, timeline, events, out / "events", chunk_events, report
+    )
     releases = new_releases(catalogue, timeline, out)
     planted = _manifest(seed, members, titles, events, timeline, people, catalogue, releases)
-    world = World(out, paths["titles"], paths["creators"], paths["members"], parts, planted, releases)
-    world.planted_path.write_text(json.dumps(planted, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    world = World(
+        out, paths["titles"], paths["creators"], paths["members"], parts, planted, releases
+    )
+    world.planted_path.write_text(
+        json.dumps(planted, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     return world
 
 
-def _write_events(rng: np.random.Generator, people: Members, catalogue: Catalogue, timeline: Timeline,
-                  total: int, directory: Path, chunk_events: int, report: Progress) -> list[Path]:
+def _write_events(
+    rng: np.random.Generator,
+    people: Members,
+    catalogue: Catalogue,
+    timeline: Timeline,
+    total: int,
+    directory: Path,
+    chunk_events: int,
+    report: Progress,
+) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     for old in directory.glob("part-*.parquet"):
         old.unlink()
     model = EventModel(rng, people, catalogue, timeline)
     targets = day_event_targets(rng, timeline, total)
-    start_s = int(datetime(timeline.start.year, timeline.start.month, timeline.start.day,
-                           tzinfo=timezone.utc).timestamp())
+    start_s = int(
+        datetime(
+            timeline.start.year, timeline.start.month, timeline.start.day, tzinfo=UTC
+        ).timestamp()
+    )
     parts, done, per_play = [], 0, 1.6
     for number, days in enumerate(chunk_days(targets, chunk_events)):
         table, per_play = chunk_table(model, days, targets, start_s, per_play)
@@ -153,8 +202,10 @@ def _creators_frame(cat: Catalogue) -> pd.DataFrame:
         for c in t["creator_ids"]:
             first_release[c] = min(first_release.get(c, 9999), t["release_date"].year)
     # a creator's debut is never after their first title (emerging artists debut with theirs)
-    frame["debut_year"] = [min(int(y), first_release.get(c, int(y))) for c, y in
-                           zip(frame["creator_id"], frame["debut_year"])]
+    frame["debut_year"] = [
+        min(int(y), first_release.get(c, int(y)))
+        for c, y in zip(frame["creator_id"], frame["debut_year"])
+    ]
     frame = frame[["creator_id", "name", "role", "country", "region", "debut_year", "names"]]
     return _spread(frame, "names", "name")
 
@@ -169,20 +220,43 @@ def _members_frame(people: Members) -> pd.DataFrame:
 
 
 # -- manifest ----------------------------------------------------------------------------------
-def _manifest(seed: int, members: int, titles: int, events: int, tl: Timeline, people: Members,
-              cat: Catalogue, releases: dict[str, Path]) -> dict[str, Any]:
+def _manifest(
+    seed: int,
+    members: int,
+    titles: int,
+    events: int,
+    tl: Timeline,
+    people: Members,
+    cat: Catalogue,
+    releases: dict[str, Path],
+) -> dict[str, Any]:
     rising_start = tl.rise_start
     return {
         "generator": "halqa.demo.generate_world",
         "seed": seed,
-        "scale": {"members": members, "titles_requested": titles, "titles": len(cat.titles),
-                  "creators": len(cat.creators), "events": events, "start": tl.start.isoformat(),
-                  "end": tl.end.isoformat(), "days": tl.days},
-        "rising": {**RISING, "segment": {"age_band": RISING["age_band"], "region": RISING["region"]},
-                   "start": rising_start.isoformat(), "end": tl.end.isoformat(),
-                   "shape": "genre odds multiplied by 1 + (multiplier_at_end - 1) * t, t from 0 at start to 1 at end",
-                   "segment_members": int(((people.age_idx == taxonomy.AGE_BANDS.index(RISING["age_band"]))
-                                           & (people.region_idx == taxonomy.REGION_IDS.index(RISING["region"]))).sum())},
+        "scale": {
+            "members": members,
+            "titles_requested": titles,
+            "titles": len(cat.titles),
+            "creators": len(cat.creators),
+            "events": events,
+            "start": tl.start.isoformat(),
+            "end": tl.end.isoformat(),
+            "days": tl.days,
+        },
+        "rising": {
+            **RISING,
+            "segment": {"age_band": RISING["age_band"], "region": RISING["region"]},
+            "start": rising_start.isoformat(),
+            "end": tl.end.isoformat(),
+            "shape": "genre odds multiplied by 1 + (multiplier_at_end - 1) * t, t from 0 at start to 1 at end",
+            "segment_members": int(
+                (
+                    (people.age_idx == taxonomy.AGE_BANDS.index(RISING["age_band"]))
+                    & (people.region_idx == taxonomy.REGION_IDS.index(RISING["region"]))
+                ).sum()
+            ),
+        },
         "ramadan": {
             "calendar": "Umm al-Qura (hijridate)",
             "periods": [r.to_dict() for r in tl.ramadans],
@@ -191,18 +265,41 @@ def _manifest(seed: int, members: int, titles: int, events: int, tl: Timeline, p
             "genre_boost_in_ramadan": RAMADAN_GENRE_BOOST,
             "local_time": "Morocco is UTC+1 except UTC+0 during Ramadan; ts are UTC",
         },
-        "festivals": [{"name": "Gnaoua World Music Festival (Essaouira)", "city": "Essaouira",
-                       "start": a.isoformat(), "end": b.isoformat(), **FESTIVAL} for a, b in tl.festivals],
+        "festivals": [
+            {
+                "name": "Gnaoua World Music Festival (Essaouira)",
+                "city": "Essaouira",
+                "start": a.isoformat(),
+                "end": b.isoformat(),
+                **FESTIVAL,
+            }
+            for a, b in tl.festivals
+        ],
         "emerging_artists": cat.emerging,
         "emerging_monthly_log_growth": EMERGING_MONTHLY_GROWTH,
-        "tastes": {"genre_base": tastes.GENRE_BASE, "age": tastes.AGE_TASTE, "region": tastes.REGION_TASTE,
-                   "language": tastes.LANGUAGE_TASTE, "gender": tastes.GENDER_TASTE,
-                   "amazigh_music_genres": list(tastes.AMAZIGH_MUSIC),
-                   "language_match": tastes.LANGUAGE_MATCH, "language_miss": tastes.LANGUAGE_MISS},
-        "audience": {"region_population_thousands": tastes.REGION_POPULATION, "age_weights": tastes.AGE_WEIGHTS,
-                     "consent_rates": tastes.CONSENT_RATES},
-        "new_releases": {k: {"file": p.name, "title": json.loads(p.read_text(encoding="utf-8"))}
-                         for k, p in releases.items()},
-        "files": {"creators": "creators.csv", "titles": "titles.csv", "members": "members.csv",
-                  "events": "events/part-*.parquet"},
+        "tastes": {
+            "genre_base": tastes.GENRE_BASE,
+            "age": tastes.AGE_TASTE,
+            "region": tastes.REGION_TASTE,
+            "language": tastes.LANGUAGE_TASTE,
+            "gender": tastes.GENDER_TASTE,
+            "amazigh_music_genres": list(tastes.AMAZIGH_MUSIC),
+            "language_match": tastes.LANGUAGE_MATCH,
+            "language_miss": tastes.LANGUAGE_MISS,
+        },
+        "audience": {
+            "region_population_thousands": tastes.REGION_POPULATION,
+            "age_weights": tastes.AGE_WEIGHTS,
+            "consent_rates": tastes.CONSENT_RATES,
+        },
+        "new_releases": {
+            k: {"file": p.name, "title": json.loads(p.read_text(encoding="utf-8"))}
+            for k, p in releases.items()
+        },
+        "files": {
+            "creators": "creators.csv",
+            "titles": "titles.csv",
+            "members": "members.csv",
+            "events": "events/part-*.parquet",
+        },
     }

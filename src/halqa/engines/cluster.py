@@ -36,12 +36,21 @@ class ClusterConfig:
     """Where the daemons listen and what the worker offers; every field has an env override."""
 
     port: int = field(default_factory=lambda: int(os.environ.get("HALQA_SPARK_PORT", "7077")))
-    ui_port: int = field(default_factory=lambda: int(os.environ.get("HALQA_SPARK_UI_PORT", "18480")))
-    worker_ui_port: int = field(default_factory=lambda: int(os.environ.get("HALQA_SPARK_WORKER_UI_PORT", "18481")))
+    ui_port: int = field(
+        default_factory=lambda: int(os.environ.get("HALQA_SPARK_UI_PORT", "18480"))
+    )
+    worker_ui_port: int = field(
+        default_factory=lambda: int(os.environ.get("HALQA_SPARK_WORKER_UI_PORT", "18481"))
+    )
     cores: int = field(default_factory=lambda: int(os.environ.get("HALQA_SPARK_WORKER_CORES", "2")))
     memory: str = field(default_factory=lambda: os.environ.get("HALQA_SPARK_WORKER_MEMORY", "2g"))
-    state_dir: Path = field(default_factory=lambda: Path(os.environ.get(
-        "HALQA_SPARK_DIR", Path(tempfile.gettempdir()) / f"halqa-spark-{os.getuid()}")))
+    state_dir: Path = field(
+        default_factory=lambda: Path(
+            os.environ.get(
+                "HALQA_SPARK_DIR", Path(tempfile.gettempdir()) / f"halqa-spark-{os.getuid()}"
+            )
+        )
+    )
 
     @property
     def master_url(self) -> str:
@@ -53,7 +62,9 @@ def spark_home() -> Path:
     try:
         import pyspark
     except ImportError:
-        raise BackendUnavailableError(f"the Spark engine needs pyspark: {INSTALL_PYSPARK}") from None
+        raise BackendUnavailableError(
+            f"the Spark engine needs pyspark: {INSTALL_PYSPARK}"
+        ) from None
     return Path(pyspark.__file__).parent
 
 
@@ -75,8 +86,14 @@ def require_java() -> str:
 def daemon_env(config: ClusterConfig) -> dict[str, str]:
     """Environment of the daemons: loopback only, logs and scratch in the state folder."""
     logs = config.state_dir / "logs"
-    return {**os.environ, "SPARK_HOME": str(spark_home()), "JAVA_HOME": require_java(),
-            "SPARK_LOCAL_IP": HOST, "SPARK_LOG_DIR": str(logs), "SPARK_WORKER_DIR": str(config.state_dir / "work")}
+    return {
+        **os.environ,
+        "SPARK_HOME": str(spark_home()),
+        "JAVA_HOME": require_java(),
+        "SPARK_LOCAL_IP": HOST,
+        "SPARK_LOG_DIR": str(logs),
+        "SPARK_WORKER_DIR": str(config.state_dir / "work"),
+    }
 
 
 def _pid_file(config: ClusterConfig, role: str) -> Path:
@@ -106,8 +123,14 @@ def _start(config: ClusterConfig, role: str, args: list[str]) -> int:
     log = open(config.state_dir / "logs" / f"{role}.log", "ab")  # noqa: SIM115 - the daemon keeps it
     cmd = [str(spark_home() / "bin" / "spark-class"), *args]
     # A session of its own: the daemons outlive this command and `down` stops the whole group.
-    proc = subprocess.Popen(cmd, env=daemon_env(config), stdout=log, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd,
+        env=daemon_env(config),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     _pid_file(config, role).write_text(str(proc.pid))
     return proc.pid
 
@@ -115,14 +138,24 @@ def _start(config: ClusterConfig, role: str, args: list[str]) -> int:
 def status(config: ClusterConfig | None = None) -> dict:
     """What is running: master and worker pids, alive workers, cores and memory on offer."""
     config = config or ClusterConfig()
-    out = {"master_url": config.master_url, "ui": f"http://{HOST}:{config.ui_port}",
-           "master_pid": _running_pid(config, "master"), "worker_pid": _running_pid(config, "worker"),
-           "alive_workers": 0, "cores": 0, "memory_mb": 0, "state_dir": str(config.state_dir)}
+    out = {
+        "master_url": config.master_url,
+        "ui": f"http://{HOST}:{config.ui_port}",
+        "master_pid": _running_pid(config, "master"),
+        "worker_pid": _running_pid(config, "worker"),
+        "alive_workers": 0,
+        "cores": 0,
+        "memory_mb": 0,
+        "state_dir": str(config.state_dir),
+    }
     info = _master_json(config)
     if info is not None:
         alive = [w for w in info.get("workers", []) if w.get("state") == "ALIVE"]
-        out.update(alive_workers=len(alive), cores=sum(w.get("cores", 0) for w in alive),
-                   memory_mb=sum(w.get("memory", 0) for w in alive))
+        out.update(
+            alive_workers=len(alive),
+            cores=sum(w.get("cores", 0) for w in alive),
+            memory_mb=sum(w.get("memory", 0) for w in alive),
+        )
     out["running"] = bool(out["master_pid"] and out["alive_workers"])
     return out
 
@@ -149,14 +182,42 @@ def up(config: ClusterConfig | None = None, *, timeout: float = 180.0) -> dict:
 def _up(config: ClusterConfig, timeout: float) -> dict:
     if _running_pid(config, "master") is None:
         if _port_open(config.port):
-            raise UserError(f"port {config.port} on {HOST} is taken by another program: "
-                            "set HALQA_SPARK_PORT to a free port")
-        _start(config, "master", [MASTER_CLASS, "--host", HOST, "--port", str(config.port),
-                                  "--webui-port", str(config.ui_port)])
+            raise UserError(
+                f"port {config.port} on {HOST} is taken by another program: "
+                "set HALQA_SPARK_PORT to a free port"
+            )
+        _start(
+            config,
+            "master",
+            [
+                MASTER_CLASS,
+                "--host",
+                HOST,
+                "--port",
+                str(config.port),
+                "--webui-port",
+                str(config.ui_port),
+            ],
+        )
     if _running_pid(config, "worker") is None:
-        _start(config, "worker", [WORKER_CLASS, config.master_url, "--host", HOST, "--cores", str(config.cores),
-                                  "--memory", config.memory, "--webui-port", str(config.worker_ui_port),
-                                  "--work-dir", str(config.state_dir / "work")])
+        _start(
+            config,
+            "worker",
+            [
+                WORKER_CLASS,
+                config.master_url,
+                "--host",
+                HOST,
+                "--cores",
+                str(config.cores),
+                "--memory",
+                config.memory,
+                "--webui-port",
+                str(config.worker_ui_port),
+                "--work-dir",
+                str(config.state_dir / "work"),
+            ],
+        )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         state = status(config)
@@ -166,8 +227,10 @@ def _up(config: ClusterConfig, timeout: float) -> dict:
             break  # a daemon died: its log says why
         time.sleep(0.5)
     down(config)
-    raise UserError(f"the Spark cluster did not come up within {timeout:.0f}s; see the logs in "
-                    f"{config.state_dir / 'logs'}")
+    raise UserError(
+        f"the Spark cluster did not come up within {timeout:.0f}s; see the logs in "
+        f"{config.state_dir / 'logs'}"
+    )
 
 
 def down(config: ClusterConfig | None = None, *, timeout: float = 20.0) -> dict:

@@ -31,7 +31,7 @@ MANIFEST = "_halqa_lake.json"
 TABLES = ("titles", "creators", "members", "genres", "themes")
 EVENTS_DIR = "events"
 PARTITION = "event_date"
-_VIEW = re.compile(r"CREATE VIEW (\w+) AS (.*)", re.S)
+_VIEW = re.compile(r"CREATE VIEW (\w+) AS (.*)", re.DOTALL)
 
 
 def consent_views() -> dict[str, str]:
@@ -51,14 +51,18 @@ def export_lake(store: Store, directory: str | Path, *, overwrite: bool = False)
     out = Path(directory)
     if (out / MANIFEST).exists() or (out.exists() and any(out.iterdir())):
         if not overwrite:
-            raise UserError(f"{out}: folder is not empty (pass --overwrite to replace a lake there)")
+            raise UserError(
+                f"{out}: folder is not empty (pass --overwrite to replace a lake there)"
+            )
         if not (out / MANIFEST).exists():
             raise UserError(f"{out}: not empty and not a halqa lake; refusing to overwrite it")
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
     counts = {}
     for name in TABLES:
-        store.run(f"COPY {name} TO '{_sql_str(out / (name + '.parquet'))}' (FORMAT parquet, COMPRESSION zstd)")
+        store.run(
+            f"COPY {name} TO '{_sql_str(out / (name + '.parquet'))}' (FORMAT parquet, COMPRESSION zstd)"
+        )
         counts[name] = int(store.scalar(f"SELECT count(*) FROM {name}"))
     # Sorted by time so row-group statistics let both engines skip what a window does not need.
     store.run(f"""COPY (SELECT *, CAST(ts AS DATE) AS {PARTITION} FROM events ORDER BY ts)
@@ -66,12 +70,21 @@ def export_lake(store: Store, directory: str | Path, *, overwrite: bool = False)
                   COMPRESSION zstd, FILENAME_PATTERN 'part-{{i}}')""")
     first, last, n = store.rows("SELECT min(ts)::DATE, max(ts)::DATE, count(*) FROM events")[0]
     counts["events"] = int(n)
-    manifest = {"layout": LAYOUT_VERSION, "schema_version": SCHEMA_VERSION, "format": "parquet",
-                "tables": {name: f"{name}.parquet" for name in TABLES},
-                "events": {"path": EVENTS_DIR, "partitioned_by": PARTITION, "first_day": _day(first),
-                           "last_day": _day(last)},
-                "rows": counts, "written_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                "source": str(store.path)}
+    manifest = {
+        "layout": LAYOUT_VERSION,
+        "schema_version": SCHEMA_VERSION,
+        "format": "parquet",
+        "tables": {name: f"{name}.parquet" for name in TABLES},
+        "events": {
+            "path": EVENTS_DIR,
+            "partitioned_by": PARTITION,
+            "first_day": _day(first),
+            "last_day": _day(last),
+        },
+        "rows": counts,
+        "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "source": str(store.path),
+    }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
 
@@ -80,11 +93,15 @@ def read_manifest(directory: str | Path) -> dict:
     """The lake's manifest; a folder that is not a lake of a layout this halqa reads is refused."""
     path = Path(directory) / MANIFEST
     if not path.exists():
-        raise UserError(f"{directory}: not a halqa lake (no {MANIFEST}; write one with `halqa export lake`)")
+        raise UserError(
+            f"{directory}: not a halqa lake (no {MANIFEST}; write one with `halqa export lake`)"
+        )
     manifest = json.loads(path.read_text(encoding="utf-8"))
     if manifest.get("layout") != LAYOUT_VERSION:
-        raise UserError(f"{directory}: lake layout {manifest.get('layout')}; this halqa reads layout "
-                        f"{LAYOUT_VERSION} (export it again with `halqa export lake --overwrite`)")
+        raise UserError(
+            f"{directory}: lake layout {manifest.get('layout')}; this halqa reads layout "
+            f"{LAYOUT_VERSION} (export it again with `halqa export lake --overwrite`)"
+        )
     return manifest
 
 
@@ -97,12 +114,16 @@ def open_duckdb(directory: str | Path) -> Store:
     read_manifest(directory)
     store = Store(duckdb.connect(":memory:"), str(directory))
     for name in TABLES:
-        store.run(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{_sql_str(table_path(directory, name))}')")
+        store.run(
+            f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{_sql_str(table_path(directory, name))}')"
+        )
     events = _sql_str(table_path(directory, "events") / "**" / "*.parquet")
     # An empty store has no partition folder at all: fall back to an empty table of the schema.
     if any(table_path(directory, "events").glob("*/*.parquet")):
-        store.run(f"CREATE VIEW events AS SELECT * EXCLUDE ({PARTITION}) FROM "
-                  f"read_parquet('{events}', hive_partitioning = true)")
+        store.run(
+            f"CREATE VIEW events AS SELECT * EXCLUDE ({PARTITION}) FROM "
+            f"read_parquet('{events}', hive_partitioning = true)"
+        )
     else:
         store.run(schema._events_sql().replace("CREATE TABLE", "CREATE TEMP TABLE"))
     for name, select in consent_views().items():

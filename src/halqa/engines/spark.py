@@ -27,7 +27,9 @@ def transpile(sql: str) -> str:
     try:
         import sqlglot
     except ImportError as exc:  # pragma: no cover - depends on the installed extras
-        raise BackendUnavailableError("Spark SQL needs sqlglot: pip install 'halqa[spark]'") from exc
+        raise BackendUnavailableError(
+            "Spark SQL needs sqlglot: pip install 'halqa[spark]'"
+        ) from exc
     return sqlglot.transpile(sql, read="duckdb", write="spark", pretty=True)[0]
 
 
@@ -42,9 +44,10 @@ def to_spark_sql(query: QueryDef) -> str:
 def spark_args(params: list | dict | None) -> list | dict | None:
     """Parameters as Spark binds them. A naive datetime is a UTC instant in halqa: it is made
     aware so pyspark does not read it in the driver's local time zone."""
+
     def one(value: Any) -> Any:
         if isinstance(value, dt.datetime) and value.tzinfo is None:
-            return value.replace(tzinfo=dt.timezone.utc)
+            return value.replace(tzinfo=dt.UTC)
         return value
 
     if params is None:
@@ -93,8 +96,12 @@ def unstage(target: Any, name: str) -> None:
 DEFAULT_MASTER = "local[2]"
 # For kilobytes of data, Spark's per-query costs dominate: compiling generated Java for every
 # stage and re-planning between stages. Tests and tiny lakes turn both off.
-SMALL_DATA = {"spark.sql.codegen.wholeStage": "false", "spark.sql.adaptive.enabled": "false",
-              "spark.sql.codegen.factoryMode": "NO_CODEGEN", "spark.default.parallelism": "2"}
+SMALL_DATA = {
+    "spark.sql.codegen.wholeStage": "false",
+    "spark.sql.adaptive.enabled": "false",
+    "spark.sql.codegen.factoryMode": "NO_CODEGEN",
+    "spark.default.parallelism": "2",
+}
 _SESSIONS: dict[str, Any] = {}
 
 
@@ -103,8 +110,12 @@ def resolve_master(master: str | None) -> str:
     return master or os.environ.get("HALQA_SPARK_MASTER") or DEFAULT_MASTER
 
 
-def session(master: str | None = None, *, shuffle_partitions: int | None = None,
-            conf: dict[str, str] | None = None) -> Any:
+def session(
+    master: str | None = None,
+    *,
+    shuffle_partitions: int | None = None,
+    conf: dict[str, str] | None = None,
+) -> Any:
     """One SparkSession per master for this process, pinned to UTC and to loopback.
 
     ``conf`` adds Spark settings (tests pass the small-data ones of ``SMALL_DATA``).
@@ -126,28 +137,39 @@ def session(master: str | None = None, *, shuffle_partitions: int | None = None,
 
     partitions = shuffle_partitions or int(os.environ.get("HALQA_SPARK_SHUFFLE_PARTITIONS", "4"))
     src = str(Path(__file__).resolve().parents[2])  # executors import halqa from the same source
-    builder = (SparkSession.builder.master(url).appName("halqa")
-               .config("spark.sql.session.timeZone", "UTC")  # timestamps in halqa are UTC, always
-               .config("spark.driver.host", cluster.HOST).config("spark.driver.bindAddress", cluster.HOST)
-               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
-               .config("spark.sql.shuffle.partitions", str(partitions))
-               # A lake has one folder per day; above 32 folders Spark lists them with a job of one
-               # task per folder (730 tasks for two years, minutes on a busy 2-core worker). The
-               # driver lists a local or mounted lake of a few thousand folders in milliseconds
-               # (an object store of far more day folders may want a lower figure).
-               .config("spark.sql.sources.parallelPartitionDiscovery.threshold",
-                       os.environ.get("HALQA_SPARK_LISTING_THRESHOLD", "20000"))
-               .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-               .config("spark.pyspark.python", sys.executable).config("spark.pyspark.driver.python", sys.executable)
-               .config("spark.executorEnv.PYTHONPATH", src)
-               .config("spark.executorEnv.TZ", "UTC").config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
-               .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
-               # Several applications may share the one worker (parallel tests, a notebook): cap each.
-               .config("spark.cores.max", os.environ.get("HALQA_SPARK_CORES_MAX", "2"))
-               .config("spark.executor.memory", os.environ.get("HALQA_SPARK_EXECUTOR_MEMORY", "1g")))
+    builder = (
+        SparkSession.builder.master(url)
+        .appName("halqa")
+        .config("spark.sql.session.timeZone", "UTC")  # timestamps in halqa are UTC, always
+        .config("spark.driver.host", cluster.HOST)
+        .config("spark.driver.bindAddress", cluster.HOST)
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", str(partitions))
+        # A lake has one folder per day; above 32 folders Spark lists them with a job of one
+        # task per folder (730 tasks for two years, minutes on a busy 2-core worker). The
+        # driver lists a local or mounted lake of a few thousand folders in milliseconds
+        # (an object store of far more day folders may want a lower figure).
+        .config(
+            "spark.sql.sources.parallelPartitionDiscovery.threshold",
+            os.environ.get("HALQA_SPARK_LISTING_THRESHOLD", "20000"),
+        )
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.pyspark.python", sys.executable)
+        .config("spark.pyspark.driver.python", sys.executable)
+        .config("spark.executorEnv.PYTHONPATH", src)
+        .config("spark.executorEnv.TZ", "UTC")
+        .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
+        .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
+        # Several applications may share the one worker (parallel tests, a notebook): cap each.
+        .config("spark.cores.max", os.environ.get("HALQA_SPARK_CORES_MAX", "2"))
+        .config("spark.executor.memory", os.environ.get("HALQA_SPARK_EXECUTOR_MEMORY", "1g"))
+    )
     for key, value in (conf or {}).items():
         builder = builder.config(key, value)
-    with warnings.catch_warnings():  # pyspark warns about pandas 3 on import; halqa tests its columns
+    with (
+        warnings.catch_warnings()
+    ):  # pyspark warns about pandas 3 on import; halqa tests its columns
         warnings.simplefilter("ignore", FutureWarning)
         spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")

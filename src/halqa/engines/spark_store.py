@@ -61,11 +61,13 @@ class SparkStore:
             # The partition column is the folder; the store's events have no such column.
             return self._parquet(folder, sample).drop(lake.PARTITION)
         # An empty lake has no partition folder: an empty events table of the schema's columns.
-        return self.session.sql("SELECT CAST(NULL AS STRING) AS member_id, CAST(NULL AS STRING) AS title_id, "
-                                "CAST(NULL AS STRING) AS event_type, CAST(NULL AS TIMESTAMP_NTZ) AS ts, "
-                                "CAST(NULL AS DOUBLE) AS value, CAST(NULL AS STRING) AS device, "
-                                "CAST(NULL AS STRING) AS source, CAST(NULL AS BIGINT) AS ingest_id "
-                                "WHERE false")
+        return self.session.sql(
+            "SELECT CAST(NULL AS STRING) AS member_id, CAST(NULL AS STRING) AS title_id, "
+            "CAST(NULL AS STRING) AS event_type, CAST(NULL AS TIMESTAMP_NTZ) AS ts, "
+            "CAST(NULL AS DOUBLE) AS value, CAST(NULL AS STRING) AS device, "
+            "CAST(NULL AS STRING) AS source, CAST(NULL AS BIGINT) AS ingest_id "
+            "WHERE false"
+        )
 
     # -- the Store methods analytics call --------------------------------------------------------
     def frame(self, query: str, params: list | dict | None = None) -> Any:

@@ -11,5 +11,13 @@ from halqa.ingest.movielens import import_movielens
 from halqa.ingest.report import FileReport, IngestReport
 from halqa.ingest.sources import FORMATS, detect_format
 
-__all__ = ["FORMATS", "TARGETS", "FileReport", "IngestReport", "detect_format", "import_movielens",
-           "ingest_files", "ingest_sources"]
+__all__ = [
+    "FORMATS",
+    "TARGETS",
+    "FileReport",
+    "IngestReport",
+    "detect_format",
+    "import_movielens",
+    "ingest_files",
+    "ingest_sources",
+]

@@ -28,11 +28,21 @@ DEFAULT_MEMORY_LIMIT = "1GB"
 Progress = Callable[[str, int], Any] | Any
 
 
-def ingest_files(store: Store, target: str, paths: Sequence[str | os.PathLike[str]], *,
-                 mapping: dict[str, str] | None = None, fmt: str | None = None, create_missing: bool = False,
-                 consent: frozenset[str] | set[str] = frozenset(), quarantine_dir: str | os.PathLike[str] | None = None,
-                 progress: Progress | None = None, add_terms: bool = False,
-                 memory_limit: str = DEFAULT_MEMORY_LIMIT, encoding: str | None = None) -> IngestReport:
+def ingest_files(
+    store: Store,
+    target: str,
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    mapping: dict[str, str] | None = None,
+    fmt: str | None = None,
+    create_missing: bool = False,
+    consent: frozenset[str] | set[str] = frozenset(),
+    quarantine_dir: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+    add_terms: bool = False,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    encoding: str | None = None,
+) -> IngestReport:
     """Validate and load ``paths`` (CSV/TSV/Parquet/JSON Lines, optionally gzipped) into ``target``.
 
     The format is read from the content (then ``fmt``, then the suffix); text is UTF-8 unless it
@@ -59,13 +69,27 @@ def ingest_files(store: Store, target: str, paths: Sequence[str | os.PathLike[st
             for temp in source.temp_files:
                 temp.unlink(missing_ok=True)
         raise
-    return ingest_sources(store, target, sources, create_missing=create_missing, consent=consent,
-                          quarantine_dir=quarantine_dir, progress=progress, add_terms=add_terms,
-                          memory_limit=memory_limit)
+    return ingest_sources(
+        store,
+        target,
+        sources,
+        create_missing=create_missing,
+        consent=consent,
+        quarantine_dir=quarantine_dir,
+        progress=progress,
+        add_terms=add_terms,
+        memory_limit=memory_limit,
+    )
 
 
-def _opened(store: Store, path: Path, target: str, fmt: str | None, mapping: dict[str, str] | None,
-            encoding: str | None) -> tuple[Source, dict[str, str]]:
+def _opened(
+    store: Store,
+    path: Path,
+    target: str,
+    fmt: str | None,
+    mapping: dict[str, str] | None,
+    encoding: str | None,
+) -> tuple[Source, dict[str, str]]:
     source = open_source(store.con, path, fmt, encoding=encoding)
     try:
         columns = canonical_columns(source, target, mapping)
@@ -76,19 +100,31 @@ def _opened(store: Store, path: Path, target: str, fmt: str | None, mapping: dic
         if str(exc).startswith(str(path)):
             raise
         found = ", ".join(source.columns[:20]) + (" ..." if len(source.columns) > 20 else "")
-        raise DataError(f"{path}: {exc} (columns found: {found}; map one with --map COLUMN=SOURCE_COLUMN)") from None
+        raise DataError(
+            f"{path}: {exc} (columns found: {found}; map one with --map COLUMN=SOURCE_COLUMN)"
+        ) from None
     return source, columns
 
 
-def ingest_sources(store: Store, target: str, sources: list[tuple[Source, dict[str, str]]], *,
-                   create_missing: bool = False, consent: frozenset[str] | set[str] = frozenset(),
-                   quarantine_dir: str | os.PathLike[str] | None = None, progress: Progress | None = None,
-                   add_terms: bool = False, memory_limit: str = DEFAULT_MEMORY_LIMIT) -> IngestReport:
+def ingest_sources(
+    store: Store,
+    target: str,
+    sources: list[tuple[Source, dict[str, str]]],
+    *,
+    create_missing: bool = False,
+    consent: frozenset[str] | set[str] = frozenset(),
+    quarantine_dir: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+    add_terms: bool = False,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+) -> IngestReport:
     """Load already opened sources (``ingest_files`` and the MovieLens importer use this)."""
     consent = frozenset(consent)
     unknown = consent - set(CONSENT_PURPOSES)
     if unknown:
-        raise ConfigError(f"unknown consent {', '.join(sorted(unknown))}: use {', '.join(CONSENT_PURPOSES)}")
+        raise ConfigError(
+            f"unknown consent {', '.join(sorted(unknown))}: use {', '.join(CONSENT_PURPOSES)}"
+        )
     report = IngestReport(target)
     tell = _progress(progress)
     with _ingest_settings(store, memory_limit):
@@ -96,21 +132,30 @@ def ingest_sources(store: Store, target: str, sources: list[tuple[Source, dict[s
         for source, columns in sources:
             if add_terms:
                 _add_terms(store, target, source, columns)
-            ctx = rules.Context(tuple(sorted(store.genre_ids())), tuple(sorted(store.theme_ids())),
-                                create_missing, consent)
+            ctx = rules.Context(
+                tuple(sorted(store.genre_ids())),
+                tuple(sorted(store.theme_ids())),
+                create_missing,
+                consent,
+            )
             plan = rules.plan(target, list(columns), ctx)
             rules.referential_checks(plan, ctx)
             tell(f"{target}: reading {source.path.name}", report.rows)
-            with _QueryProgress(store, tell if progress is not None else None,
-                                f"{target}: {source.path.name}", report.rows):
+            with _QueryProgress(
+                store,
+                tell if progress is not None else None,
+                f"{target}: {source.path.name}",
+                report.rows,
+            ):
                 report.files.append(_ingest_one(store, plan, source, columns, ctx))
             tell(f"{target}: stored {source.path.name}", report.rows)
     report.quarantine = _write_quarantine(store, report, quarantine_dir)
     return report
 
 
-def _ingest_one(store: Store, plan: rules.Plan, source: Source, columns: dict[str, str],
-                ctx: rules.Context) -> FileReport:
+def _ingest_one(
+    store: Store, plan: rules.Plan, source: Source, columns: dict[str, str], ctx: rules.Context
+) -> FileReport:
     try:
         return _ingest_file(store, plan, source, columns, ctx)
     finally:
@@ -118,16 +163,25 @@ def _ingest_one(store: Store, plan: rules.Plan, source: Source, columns: dict[st
             temp.unlink(missing_ok=True)
 
 
-def _ingest_file(store: Store, plan: rules.Plan, source: Source, columns: dict[str, str],
-                 ctx: rules.Context) -> FileReport:
+def _ingest_file(
+    store: Store, plan: rules.Plan, source: Source, columns: dict[str, str], ctx: rules.Context
+) -> FileReport:
     started = time.perf_counter()
     ingest_id = store.next_ingest_id()
     # Committed before the work starts, so a run that dies stays visible as 'running'.
-    store.run("INSERT INTO ingests (ingest_id, target, file, started_at, status) VALUES (?, ?, ?, now()::TIMESTAMP, "
-              "'running')", [ingest_id, plan.target, str(source.path)])
+    store.run(
+        "INSERT INTO ingests (ingest_id, target, file, started_at, status) VALUES (?, ?, ?, now()::TIMESTAMP, "
+        "'running')",
+        [ingest_id, plan.target, str(source.path)],
+    )
     digest = _Checksum(source.file)
-    rep = FileReport(str(source.path), ingest_id, source.fmt, columns=dict(columns),
-                     ignored_columns=[c for c in source.columns if c not in columns.values()])
+    rep = FileReport(
+        str(source.path),
+        ingest_id,
+        source.fmt,
+        columns=dict(columns),
+        ignored_columns=[c for c in source.columns if c not in columns.values()],
+    )
     try:
         try:
             _load_file(store, plan, source, columns, ctx, rep, digest)
@@ -139,9 +193,13 @@ def _ingest_file(store: Store, plan: rules.Plan, source: Source, columns: dict[s
             source.__dict__.update(sources.repaired(store.con, source).__dict__)
             _load_file(store, plan, source, columns, ctx, rep, digest)
     except Exception as exc:
-        store.run("UPDATE ingests SET status = 'failed', finished_at = now()::TIMESTAMP WHERE ingest_id = ?",
-                  [ingest_id])
-        if isinstance(exc, duckdb.Error):  # e.g. a value DuckDB cannot read: name the file, no traceback
+        store.run(
+            "UPDATE ingests SET status = 'failed', finished_at = now()::TIMESTAMP WHERE ingest_id = ?",
+            [ingest_id],
+        )
+        if isinstance(
+            exc, duckdb.Error
+        ):  # e.g. a value DuckDB cannot read: name the file, no traceback
             raise DataError(f"{source.path}: {_first_line(exc)}") from exc
         raise
     for table in (stage.STAGE, stage.CYCLES, "_halqa_dup", "_halqa_last", "_halqa_shift"):
@@ -150,8 +208,15 @@ def _ingest_file(store: Store, plan: rules.Plan, source: Source, columns: dict[s
     return rep
 
 
-def _load_file(store: Store, plan: rules.Plan, source: Source, columns: dict[str, str], ctx: rules.Context,
-               rep: FileReport, digest: _Checksum) -> None:
+def _load_file(
+    store: Store,
+    plan: rules.Plan,
+    source: Source,
+    columns: dict[str, str],
+    ctx: rules.Context,
+    rep: FileReport,
+    digest: _Checksum,
+) -> None:
     """The one transaction of a file: read, validate, quarantine, store, record."""
     ingest_id = rep.ingest_id
     with store.transaction():
@@ -162,17 +227,29 @@ def _load_file(store: Store, plan: rules.Plan, source: Source, columns: dict[str
             good = rows - bad
         else:
             stage.build_stage(store, plan, source, columns)
-            good, bad = store.rows(f"SELECT count(*) FILTER (_err IS NULL), count(*) FILTER (_err IS NOT NULL) "
-                                   f"FROM {stage.STAGE}")[0]
+            good, bad = store.rows(
+                f"SELECT count(*) FILTER (_err IS NULL), count(*) FILTER (_err IS NOT NULL) "
+                f"FROM {stage.STAGE}"
+            )[0]
         structural = stage.structural_rejects(store, source)
         records = good + bad + len(structural)
-        if source.repairable and (any(reason.startswith(_ROWS_LOST) for _, _, reason, _ in structural)
-                                  or digest.counted_more_lines_than(source.header_lines + records)):
+        if source.repairable and (
+            any(reason.startswith(_ROWS_LOST) for _, _, reason, _ in structural)
+            or digest.counted_more_lines_than(source.header_lines + records)
+        ):
             # Rows may be lost, or a quoted value spans lines: the repair pass tells a real multi-line
             # value from rows swallowed between two stray quotes.
             raise _NeedsRepair()
-        stage.quarantine_bad_rows(store, plan, source, columns, ingest_id, structural, bad,
-                                  quoted_breaks=digest.more_lines_than(source.header_lines + records))
+        stage.quarantine_bad_rows(
+            store,
+            plan,
+            source,
+            columns,
+            ingest_id,
+            structural,
+            bad,
+            quoted_breaks=digest.more_lines_than(source.header_lines + records),
+        )
         _suggest_terms(store, ingest_id)
         stage.forget_repeated_rejects(store, plan.target, str(source.path), ingest_id)
         rep.rows, rep.rejected = records, bad + len(structural)
@@ -183,15 +260,22 @@ def _load_file(store: Store, plan: rules.Plan, source: Source, columns: dict[str
             rep.duplicates = good - rep.accepted
         else:
             rep.accepted, rep.updated, rep.duplicates = load.load_entities(store, plan, ingest_id)
-        store.run("""UPDATE ingests SET finished_at = now()::TIMESTAMP, accepted = ?, rejected = ?, duplicates = ?,
+        store.run(
+            """UPDATE ingests SET finished_at = now()::TIMESTAMP, accepted = ?, rejected = ?, duplicates = ?,
                      created = ?, status = 'done', file_sha256 = ? WHERE ingest_id = ?""",
-                  [rep.accepted, rep.rejected, rep.duplicates, rep.created, digest.result(), ingest_id])
+            [rep.accepted, rep.rejected, rep.duplicates, rep.created, digest.result(), ingest_id],
+        )
 
 
 # DuckDB reject types after which the rows that follow may be missing or misnumbered.
 _ROWS_LOST = ("UNQUOTED VALUE", "LINE SIZE OVER MAXIMUM", "INVALID STATE")
-_READER_FAILURES = ("state machine", "sniffing file", "Maximum line size", "unterminated quote",
-                    "CSV Error on Line")
+_READER_FAILURES = (
+    "state machine",
+    "sniffing file",
+    "Maximum line size",
+    "unterminated quote",
+    "CSV Error on Line",
+)
 
 
 class _NeedsRepair(Exception):
@@ -210,8 +294,10 @@ def _add_terms(store: Store, target: str, source: Source, columns: dict[str, str
     for col, vocabulary in rules.term_columns(target).items():
         if col not in columns:
             continue
-        value = f"list_transform({parsers.string_list(ident(columns[col]))}, " \
-                f"lambda e: {parsers.term('e', taxonomy.GENRE_ALIASES)})"
+        value = (
+            f"list_transform({parsers.string_list(ident(columns[col]))}, "
+            f"lambda e: {parsers.term('e', taxonomy.GENRE_ALIASES)})"
+        )
         known = store.genre_ids() if vocabulary == "genres" else store.theme_ids()
         found = store.rows(f"SELECT DISTINCT unnest({value}) FROM ({source.scan})")
         for (term,) in found:
@@ -221,8 +307,11 @@ def _add_terms(store: Store, target: str, source: Source, columns: dict[str, str
 
 def _suggest_terms(store: Store, ingest_id: int) -> None:
     """Add "did you mean" to the reasons of unknown genres and themes (few distinct terms per file)."""
-    rows = store.rows("SELECT DISTINCT field, reason FROM quarantine WHERE ingest_id = ? AND field IN "
-                      "('genres', 'themes')", [ingest_id])
+    rows = store.rows(
+        "SELECT DISTINCT field, reason FROM quarantine WHERE ingest_id = ? AND field IN "
+        "('genres', 'themes')",
+        [ingest_id],
+    )
     for field, reason in rows:
         term = rules.unknown_term(reason)
         if term is None:
@@ -231,17 +320,26 @@ def _suggest_terms(store: Store, ingest_id: int) -> None:
         hint = taxonomy.suggest(term, sorted(choices))
         if hint:
             quoted = f"'{term}'"
-            store.run("UPDATE quarantine SET reason = replace(reason, ?, ?) WHERE ingest_id = ? AND field = ? "
-                      "AND reason = ?", [quoted, quoted + hint, ingest_id, field, reason])
+            store.run(
+                "UPDATE quarantine SET reason = replace(reason, ?, ?) WHERE ingest_id = ? AND field = ? "
+                "AND reason = ?",
+                [quoted, quoted + hint, ingest_id, field, reason],
+            )
 
 
-def _write_quarantine(store: Store, report: IngestReport, directory: str | os.PathLike[str] | None) -> Path | None:
+def _write_quarantine(
+    store: Store, report: IngestReport, directory: str | os.PathLike[str] | None
+) -> Path | None:
     """One CSV with every rejected row of this run: file, line, field, reason, raw."""
     rejected = [f for f in report.files if f.rejected]
     if not rejected:
         return None
     first = Path(rejected[0].file)
-    name = f"{first.name}.rejected.csv" if len(rejected) == 1 else f"{report.target}-{rejected[0].ingest_id}.rejected.csv"
+    name = (
+        f"{first.name}.rejected.csv"
+        if len(rejected) == 1
+        else f"{report.target}-{rejected[0].ingest_id}.rejected.csv"
+    )
     candidates = [Path(directory)] if directory else [first.parent]
     if store.path != ":memory:":
         candidates.append(Path(store.path).resolve().parent / "quarantine")
@@ -253,9 +351,14 @@ def _write_quarantine(store: Store, report: IngestReport, directory: str | os.Pa
             if not os.access(folder, os.W_OK):
                 continue
             path = folder / name
-            safe = ", ".join(sql_safe(c) if c != "line" else c for c in ("file", "line", "field", "reason", "raw"))
-            store.run(f"COPY (SELECT {safe} FROM quarantine WHERE ingest_id IN ({ids}) "  # spreadsheet-safe
-                      f"ORDER BY ingest_id, line) TO {lit(str(path))} (HEADER, DELIMITER ',', FORCE_QUOTE *)")
+            safe = ", ".join(
+                sql_safe(c) if c != "line" else c
+                for c in ("file", "line", "field", "reason", "raw")
+            )
+            store.run(
+                f"COPY (SELECT {safe} FROM quarantine WHERE ingest_id IN ({ids}) "  # spreadsheet-safe
+                f"ORDER BY ingest_id, line) TO {lit(str(path))} (HEADER, DELIMITER ',', FORCE_QUOTE *)"
+            )
             return path
         except OSError:
             continue
@@ -267,8 +370,13 @@ def _write_quarantine(store: Store, report: IngestReport, directory: str | os.Pa
 @contextmanager
 def _ingest_settings(store: Store, memory_limit: str) -> Iterator[None]:
     """Bounded memory (DuckDB spills to its temp directory past the limit), no DuckDB progress bar."""
-    names = ("memory_limit", "preserve_insertion_order", "enable_progress_bar", "enable_progress_bar_print",
-             "temp_directory")
+    names = (
+        "memory_limit",
+        "preserve_insertion_order",
+        "enable_progress_bar",
+        "enable_progress_bar_print",
+        "temp_directory",
+    )
     before = {n: store.scalar(f"SELECT current_setting('{n}')") for n in names}
     store.run(f"SET memory_limit = {lit(memory_limit)}")
     # Insertion order is not needed for the stage; dropping it lets DuckDB stream with less memory.
@@ -300,7 +408,9 @@ def _progress(progress: Progress | None) -> Callable[[str, int], None]:
 class _QueryProgress:
     """Reports the running query's percentage (DuckDB's ``query_progress``) every 0.25 s."""
 
-    def __init__(self, store: Store, tell: Callable[[str, int], Any] | None, label: str, rows: int) -> None:
+    def __init__(
+        self, store: Store, tell: Callable[[str, int], Any] | None, label: str, rows: int
+    ) -> None:
         self._store, self._tell, self._label, self._rows = store, tell, label, rows
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)

@@ -62,12 +62,16 @@ def timestamp(x: str, n: str | None = None) -> str:
     # Whole numbers convert exactly through BIGINT; a fraction goes through DECIMAL, because
     # a double would turn 4296844800.001 s into ...001001 us.
     scale = f"(CASE WHEN abs({n}) >= {MS_THRESHOLD} THEN 1000 ELSE 1000000 END)"
-    micros = (f"(CASE WHEN {n} = trunc({n}) THEN CAST({n} AS BIGINT) * {scale} "
-              f"ELSE CAST(round(try_cast({t} AS DECIMAL(24, 6)) * {scale}) AS BIGINT) END)")
+    micros = (
+        f"(CASE WHEN {n} = trunc({n}) THEN CAST({n} AS BIGINT) * {scale} "
+        f"ELSE CAST(round(try_cast({t} AS DECIMAL(24, 6)) * {scale}) AS BIGINT) END)"
+    )
     numeric = f"(CASE WHEN isfinite({n}) AND abs({n}) < 1e15 THEN make_timestamp({micros}) END)"
     zoned = f"(try_cast({t} AS TIMESTAMPTZ) AT TIME ZONE 'UTC')"
-    iso = (f"(CASE WHEN NOT regexp_full_match({t}, {lit(contract.ISO_PATTERN)}) THEN NULL "
-           f"WHEN regexp_matches({t}, {lit(contract.ZONE_PATTERN)}) THEN {zoned} ELSE try_cast({t} AS TIMESTAMP) END)")
+    iso = (
+        f"(CASE WHEN NOT regexp_full_match({t}, {lit(contract.ISO_PATTERN)}) THEN NULL "
+        f"WHEN regexp_matches({t}, {lit(contract.ZONE_PATTERN)}) THEN {zoned} ELSE try_cast({t} AS TIMESTAMP) END)"
+    )
     return f"(CASE WHEN {n} IS NOT NULL THEN {numeric} ELSE {iso} END)"
 
 
@@ -83,8 +87,10 @@ def date(x: str) -> str:
     """ISO dates (and timestamps), 01-Jan-1995 (MovieLens), 31/12/1995 (French), or a bare year."""
     t = f"trim({x})"
     iso = f"(CASE WHEN regexp_full_match({t}, {lit(contract.ISO_PATTERN)}) THEN try_cast(left({t}, 10) AS DATE) END)"
-    return (f"coalesce({iso}, try_strptime({t}, ['%d-%b-%Y', '%d/%m/%Y'])::DATE, "
-            f"CASE WHEN regexp_full_match({t}, '[0-9]{{4}}') THEN make_date(CAST({t} AS INTEGER), 1, 1) END)")
+    return (
+        f"coalesce({iso}, try_strptime({t}, ['%d-%b-%Y', '%d/%m/%Y'])::DATE, "
+        f"CASE WHEN regexp_full_match({t}, '[0-9]{{4}}') THEN make_date(CAST({t} AS INTEGER), 1, 1) END)"
+    )
 
 
 _TRUE, _FALSE = contract.TRUE_WORDS, contract.FALSE_WORDS
@@ -92,8 +98,10 @@ _TRUE, _FALSE = contract.TRUE_WORDS, contract.FALSE_WORDS
 
 def boolean(x: str) -> str:
     t = f"lower(trim({x}))"
-    return (f"(CASE WHEN {t} IN ({', '.join(map(lit, _TRUE))}) THEN true "
-            f"WHEN {t} IN ({', '.join(map(lit, _FALSE))}) THEN false END)")
+    return (
+        f"(CASE WHEN {t} IN ({', '.join(map(lit, _TRUE))}) THEN true "
+        f"WHEN {t} IN ({', '.join(map(lit, _FALSE))}) THEN false END)"
+    )
 
 
 def slug(x: str) -> str:
@@ -126,8 +134,10 @@ def term(x: str, aliases: dict[str, str]) -> str:
 def language(x: str) -> str:
     """SQL twin of ``taxonomy.normalise_language``: NULL unless a well-formed BCP-47 tag."""
     parts = f"string_split(replace(trim({x}), '_', '-'), '-')"
-    fixed = (f"array_to_string(list_transform({parts}, lambda p, i: CASE WHEN i = 1 THEN lower(p) "
-             f"WHEN length(p) = 4 THEN upper(p[1]) || lower(p[2:]) ELSE upper(p) END), '-')")
+    fixed = (
+        f"array_to_string(list_transform({parts}, lambda p, i: CASE WHEN i = 1 THEN lower(p) "
+        f"WHEN length(p) = 4 THEN upper(p[1]) || lower(p[2:]) ELSE upper(p) END), '-')"
+    )
     return f"(CASE WHEN regexp_full_match({fixed}, '{_BCP47_RE[1:-1]}') THEN {fixed} END)"
 
 
@@ -153,7 +163,9 @@ def country(x: str) -> str:
     return f"(CASE WHEN regexp_full_match({t}, '[A-Z]{{2}}') THEN {t} ELSE {named} END)"
 
 
-def enum(x: str, values: tuple[str, ...], aliases: dict[str, str] | None = None, *, fold: str = "lower") -> str:
+def enum(
+    x: str, values: tuple[str, ...], aliases: dict[str, str] | None = None, *, fold: str = "lower"
+) -> str:
     """A controlled value (kind, event type, role...): case folded, aliases applied, else NULL.
 
     One CASE over the folded text (valid values map to themselves), so the text is folded once.
@@ -166,10 +178,14 @@ def enum(x: str, values: tuple[str, ...], aliases: dict[str, str] | None = None,
 def age_band(x: str) -> str:
     """An age band as written, or an age in years bucketed like ``taxonomy.age_band``."""
     t = f"replace(trim({x}), ' ', '')"
-    years = f"(CASE WHEN regexp_full_match({t}, '[+-]?[0-9]{{1,9}}') THEN try_cast({t} AS INTEGER) END)"
-    bucket = (f"(CASE WHEN {years} < 0 OR {years} > 120 THEN NULL WHEN {years} < 18 THEN '<18' "
-              f"WHEN {years} <= 24 THEN '18-24' WHEN {years} <= 34 THEN '25-34' WHEN {years} <= 44 THEN '35-44' "
-              f"WHEN {years} <= 54 THEN '45-54' ELSE '55+' END)")
+    years = (
+        f"(CASE WHEN regexp_full_match({t}, '[+-]?[0-9]{{1,9}}') THEN try_cast({t} AS INTEGER) END)"
+    )
+    bucket = (
+        f"(CASE WHEN {years} < 0 OR {years} > 120 THEN NULL WHEN {years} < 18 THEN '<18' "
+        f"WHEN {years} <= 24 THEN '18-24' WHEN {years} <= 34 THEN '25-34' WHEN {years} <= 44 THEN '35-44' "
+        f"WHEN {years} <= 54 THEN '45-54' ELSE '55+' END)"
+    )
     bands = ", ".join(map(lit, taxonomy.AGE_BANDS))
     return f"(CASE WHEN {t} IN ({bands}) THEN {t} WHEN {years} IS NOT NULL THEN {bucket} END)"
 
@@ -178,9 +194,14 @@ def parse_values(con: Any, parser: str, values: list[str | None], *args: Any) ->
     """Run one parser of this module over Python values (tests, debugging)."""
     func = globals()[parser]
     expr = func("v", *args)
-    if parser == "timestamp":  # as the ingest runs it: numeric reading in a first layer, range checked
+    if (
+        parser == "timestamp"
+    ):  # as the ingest runs it: numeric reading in a first layer, range checked
         expr = f"(SELECT CASE WHEN {in_range('ts')} THEN ts END FROM (SELECT {func('v', 'n', *args)} AS ts))"
-    rows = con.execute(f"SELECT {expr} FROM (SELECT v, {timestamp_number('v')} AS n, i FROM "
-                       "(SELECT unnest(?::VARCHAR[]) AS v, generate_subscripts(?::VARCHAR[], 1) AS i)) "
-                       "ORDER BY i", [values, values]).fetchall()
+    rows = con.execute(
+        f"SELECT {expr} FROM (SELECT v, {timestamp_number('v')} AS n, i FROM "
+        "(SELECT unnest(?::VARCHAR[]) AS v, generate_subscripts(?::VARCHAR[], 1) AS i)) "
+        "ORDER BY i",
+        [values, values],
+    ).fetchall()
     return [r[0] for r in rows]

@@ -32,7 +32,9 @@ class IngestReport:
     target: str
     files: list[FileReport] = field(default_factory=list)
     quarantine: Path | None = None  # the quarantine CSV of this run, None when nothing was rejected
-    parts: dict[str, IngestReport] = field(default_factory=dict)  # import_movielens: one report per target
+    parts: dict[str, IngestReport] = field(
+        default_factory=dict
+    )  # import_movielens: one report per target
     # With parts: the part whose counts are the headline (MovieLens: the ratings, i.e. events).
     headline: str | None = None
 
@@ -71,13 +73,20 @@ class IngestReport:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "target": self.target, "rows": self.rows, "accepted": self.accepted, "rejected": self.rejected,
-            "duplicates": self.duplicates, "created": self.created, "updated": self.updated,
+            "target": self.target,
+            "rows": self.rows,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "duplicates": self.duplicates,
+            "created": self.created,
+            "updated": self.updated,
             "quarantine": str(self.quarantine) if self.quarantine else None,
             "files": [asdict(f) for f in self.files],
         }
         if self.parts:
             out["parts"] = {k: v.to_dict() for k, v in self.parts.items()}
-            out["totals"] = {n: self._total(n) for n in ("rows", "accepted", "rejected", "duplicates", "created",
-                                                          "updated")}
+            out["totals"] = {
+                n: self._total(n)
+                for n in ("rows", "accepted", "rejected", "duplicates", "created", "updated")
+            }
         return out

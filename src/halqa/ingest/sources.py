@@ -26,8 +26,17 @@ from halqa.ingest.rules import MULTILINGUAL
 from halqa.ingest.sql import ident, lit
 
 FORMATS = ("csv", "tsv", "parquet", "jsonl")
-_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet",
-             ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
+_SUFFIXES = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".txt": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+}
 REJECTS_TABLE, REJECTS_SCAN = "_halqa_rejects", "_halqa_reject_scans"
 
 
@@ -68,7 +77,12 @@ class Source:
 def detect_format(path: Path, fmt: str | None, content: textfile.Sniffed | None = None) -> str:
     """``csv``/``tsv``/``parquet``/``jsonl`` from ``fmt``, else the content, else the suffix (``.gz`` allowed)."""
     if fmt:
-        chosen = fmt.lower().replace("ndjson", "jsonl").replace("json", "jsonl").replace("jsonll", "jsonl")
+        chosen = (
+            fmt.lower()
+            .replace("ndjson", "jsonl")
+            .replace("json", "jsonl")
+            .replace("jsonll", "jsonl")
+        )
         if chosen not in FORMATS:
             raise DataError(f"{path}: unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
         return chosen
@@ -86,15 +100,24 @@ def detect_format(path: Path, fmt: str | None, content: textfile.Sniffed | None 
         if by_content is not None:
             return by_content
         if by_name == "parquet":
-            raise DataError(f"{path}: named like Parquet but holds text; pass --format csv|tsv|jsonl")
+            raise DataError(
+                f"{path}: named like Parquet but holds text; pass --format csv|tsv|jsonl"
+            )
         return by_name if by_name in ("csv", "tsv", "jsonl") else "csv"
     if by_name:
         return by_name
-    raise DataError(f"{path}: cannot tell the format from the name; pass --format csv|tsv|parquet|jsonl")
+    raise DataError(
+        f"{path}: cannot tell the format from the name; pass --format csv|tsv|parquet|jsonl"
+    )
 
 
-def open_source(con: duckdb.DuckDBPyConnection, path: str | os.PathLike[str], fmt: str | None, *,
-                encoding: str | None = None) -> Source:
+def open_source(
+    con: duckdb.DuckDBPyConnection,
+    path: str | os.PathLike[str],
+    fmt: str | None,
+    *,
+    encoding: str | None = None,
+) -> Source:
     """Check the file is there and readable in ``fmt`` and list its columns.
 
     A stream (named pipe, ``<(cmd)``, ``/dev/stdin``) is copied to a temporary file first: it can
@@ -121,7 +144,12 @@ def open_source(con: duckdb.DuckDBPyConnection, path: str | os.PathLike[str], fm
             raise DataError(f"{file}: {exc}") from None
         except duckdb.Error as exc:
             raise DataError(f"{file}: cannot read as {kind} ({_first_line(exc)})") from None
-        except (OSError, EOFError, zlib.error, UnicodeError) as exc:  # a damaged gzip stream, a cut UTF-16 file
+        except (
+            OSError,
+            EOFError,
+            zlib.error,
+            UnicodeError,
+        ) as exc:  # a damaged gzip stream, a cut UTF-16 file
             raise DataError(f"{file}: cannot read as {kind} ({exc})") from None
     except BaseException:
         if read != file:
@@ -140,21 +168,30 @@ def _work_dir() -> Path:
 def _csv_options(kind: str, delim: str | None = None) -> str:
     # DuckDB's buffer defaults to 16 x max_line_size (512 MiB here, past a 1 GB memory limit on a
     # gzip file): one row's worth plus a margin is what a 32 MiB row needs.
-    opts = (f"all_varchar=true, header=true, encoding='utf-8', max_line_size={textfile.MAX_ROW_BYTES}, "
-            f"buffer_size={textfile.MAX_ROW_BYTES + (1 << 20)}")
+    opts = (
+        f"all_varchar=true, header=true, encoding='utf-8', max_line_size={textfile.MAX_ROW_BYTES}, "
+        f"buffer_size={textfile.MAX_ROW_BYTES + (1 << 20)}"
+    )
     if kind == "tsv":
         return opts + ", delim='\\t', quote=''"
     opts += ", quote='\"', escape='\"'"
     return opts + (f", delim={lit(delim)}" if delim else "")
 
 
-def _csv(con: duckdb.DuckDBPyConnection, path: Path, kind: str, sniffed: textfile.Sniffed,
-         encoding: str | None) -> Source:
+def _csv(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    kind: str,
+    sniffed: textfile.Sniffed,
+    encoding: str | None,
+) -> Source:
     # RFC 4180 quoting is fixed (sniffing it can misread a backslash in a synopsis as an escape);
     # the delimiter is sniffed so that ';' exports from French spreadsheets read as they are.
     header = textfile.header_line(path, sniffed, encoding)  # names a bad byte of line 1
-    if (encoding or sniffed.text_encoding).lower() not in ("utf-8", "utf8") \
-            or textfile.line_endings_need_repair(path, sniffed.gzipped):
+    if (encoding or sniffed.text_encoding).lower() not in (
+        "utf-8",
+        "utf8",
+    ) or textfile.line_endings_need_repair(path, sniffed.gzipped):
         return _repaired_csv(con, path, kind, sniffed, encoding)
     opts = _csv_options(kind)
     probe = f"read_csv({lit(str(path))}, {opts}, ignore_errors=true)"
@@ -163,27 +200,48 @@ def _csv(con: duckdb.DuckDBPyConnection, path: Path, kind: str, sniffed: textfil
     except duckdb.Error:
         return _repaired_csv(con, path, kind, sniffed, encoding)
     expected = textfile.split_header(header, textfile.delimiter(header, kind), kind)
-    if len(columns) != len(expected):  # DuckDB's sniffer was misled (an unterminated quote, a huge row)
+    if len(columns) != len(
+        expected
+    ):  # DuckDB's sniffer was misled (an unterminated quote, a huge row)
         return _repaired_csv(con, path, kind, sniffed, encoding)
     if not columns or columns == ["column0"]:
         raise DataError(f"{path}: no header row (the first line must name the columns)")
-    scan = (f"read_csv({lit(str(path))}, {opts}, store_rejects=true, rejects_table={lit(REJECTS_TABLE)}, "
-            f"rejects_scan={lit(REJECTS_SCAN)})")
+    scan = (
+        f"read_csv({lit(str(path))}, {opts}, store_rejects=true, rejects_table={lit(REJECTS_TABLE)}, "
+        f"rejects_scan={lit(REJECTS_SCAN)})"
+    )
     numbered = f"SELECT row_number() OVER () AS _row, * FROM {scan}"
     if kind == "tsv":  # no quoting: one row per line
-        return Source(path, kind, columns, f"SELECT * FROM {scan}", numbered, header_lines=1, repairable=True)
+        return Source(
+            path, kind, columns, f"SELECT * FROM {scan}", numbered, header_lines=1, repairable=True
+        )
     # A quoted value may span lines; the running count of those breaks keeps line numbers true.
     # (A running sum in file order is a streaming window: no sort, the same single pass.)
     text = " || ".join(f"coalesce({ident(c)}, '')" for c in columns)
-    breaks = (f"SELECT row_number() OVER () AS _row, * EXCLUDE (_halqa_nl), sum(_halqa_nl) OVER (ROWS BETWEEN "
-              f"UNBOUNDED PRECEDING AND CURRENT ROW) - _halqa_nl AS _nl_before FROM "
-              f"(SELECT *, strlen({text}) - strlen(replace({text}, chr(10), '')) AS _halqa_nl FROM {scan})")
-    return Source(path, kind, columns, f"SELECT * FROM {scan}", numbered, header_lines=1, breaks_scan=breaks,
-                  repairable=True)
+    breaks = (
+        f"SELECT row_number() OVER () AS _row, * EXCLUDE (_halqa_nl), sum(_halqa_nl) OVER (ROWS BETWEEN "
+        f"UNBOUNDED PRECEDING AND CURRENT ROW) - _halqa_nl AS _nl_before FROM "
+        f"(SELECT *, strlen({text}) - strlen(replace({text}, chr(10), '')) AS _halqa_nl FROM {scan})"
+    )
+    return Source(
+        path,
+        kind,
+        columns,
+        f"SELECT * FROM {scan}",
+        numbered,
+        header_lines=1,
+        breaks_scan=breaks,
+        repairable=True,
+    )
 
 
-def _repaired_csv(con: duckdb.DuckDBPyConnection, path: Path, kind: str, sniffed: textfile.Sniffed,
-                  encoding: str | None) -> Source:
+def _repaired_csv(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    kind: str,
+    sniffed: textfile.Sniffed,
+    encoding: str | None,
+) -> Source:
     """The file rewritten clean by ``textfile.repair`` and read from that copy (see there)."""
     folder = _work_dir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -196,8 +254,10 @@ def _repaired_csv(con: duckdb.DuckDBPyConnection, path: Path, kind: str, sniffed
         # The copy is clean and its shape known: nothing to sniff (a CR kept inside a value would mislead it).
         names = [textfile.LINE_COLUMN, *repaired.columns]
         struct = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names) + "}"
-        opts = (f"columns={struct}, header=true, auto_detect=false, encoding='utf-8', delim=',', quote='\"', "
-                f"escape='\"', new_line='\\n', max_line_size={limit}, buffer_size={limit}")
+        opts = (
+            f"columns={struct}, header=true, auto_detect=false, encoding='utf-8', delim=',', quote='\"', "
+            f"escape='\"', new_line='\\n', max_line_size={limit}, buffer_size={limit}"
+        )
         scan = f"read_csv({lit(str(out))}, {opts})"
         described = names
     except BaseException:
@@ -207,24 +267,39 @@ def _repaired_csv(con: duckdb.DuckDBPyConnection, path: Path, kind: str, sniffed
     columns = [c for c in described if c != textfile.LINE_COLUMN]
     cr = lit(textfile.CR_STAND_IN)
     values = ", ".join(f"replace({ident(c)}, {cr}, chr(13)) AS {ident(c)}" for c in columns)
-    source = Source(path, kind, columns, f"SELECT {values} FROM {scan}",
-                    f"SELECT CAST({line} AS BIGINT) AS _row, {values} FROM {scan}", header_lines=0,
-                    structural_rejects=False, exact_lines=True, repair_rejects=repaired.rejects,
-                    encoding=encoding or sniffed.text_encoding)
+    source = Source(
+        path,
+        kind,
+        columns,
+        f"SELECT {values} FROM {scan}",
+        f"SELECT CAST({line} AS BIGINT) AS _row, {values} FROM {scan}",
+        header_lines=0,
+        structural_rejects=False,
+        exact_lines=True,
+        repair_rejects=repaired.rejects,
+        encoding=encoding or sniffed.text_encoding,
+    )
     source.temp_files.append(out)
     return source
 
 
 def repaired(con: duckdb.DuckDBPyConnection, source: Source) -> Source:
     """``source`` (a CSV DuckDB tripped on while reading it) read again through the repair pass."""
-    again = _repaired_csv(con, source.file, source.fmt, textfile.sniff(source.file), source.encoding)
+    again = _repaired_csv(
+        con, source.file, source.fmt, textfile.sniff(source.file), source.encoding
+    )
     again.path, again.read_path = source.path, source.read_path
     again.temp_files = source.temp_files + again.temp_files
     return again
 
 
-def _parquet(con: duckdb.DuckDBPyConnection, path: Path, kind: str, sniffed: textfile.Sniffed,
-             encoding: str | None) -> Source:
+def _parquet(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    kind: str,
+    sniffed: textfile.Sniffed,
+    encoding: str | None,
+) -> Source:
     scan = f"read_parquet({lit(str(path))})"
     described = con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
     casts = []
@@ -234,17 +309,30 @@ def _parquet(con: duckdb.DuckDBPyConnection, path: Path, kind: str, sniffed: tex
         casts.append(f"{expr} AS {ident(name)}")
     body = ", ".join(casts)
     numbered = f"read_parquet({lit(str(path))}, file_row_number=true)"
-    return Source(path, kind, [d[0] for d in described], f"SELECT {body} FROM {scan}",
-                  f"SELECT file_row_number + 1 AS _row, {body} FROM {numbered}", header_lines=0,
-                  structural_rejects=False)
+    return Source(
+        path,
+        kind,
+        [d[0] for d in described],
+        f"SELECT {body} FROM {scan}",
+        f"SELECT file_row_number + 1 AS _row, {body} FROM {numbered}",
+        header_lines=0,
+        structural_rejects=False,
+    )
 
 
-def _jsonl(con: duckdb.DuckDBPyConnection, path: Path, kind: str, sniffed: textfile.Sniffed,
-           encoding: str | None) -> Source:
+def _jsonl(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    kind: str,
+    sniffed: textfile.Sniffed,
+    encoding: str | None,
+) -> Source:
     temp: list[Path] = []
     replaced: list[tuple[int, str, str, str]] | None = None
-    if (encoding or sniffed.text_encoding).lower() not in ("utf-8", "utf8") \
-            or textfile.line_endings_need_repair(path, sniffed.gzipped):
+    if (encoding or sniffed.text_encoding).lower() not in (
+        "utf-8",
+        "utf8",
+    ) or textfile.line_endings_need_repair(path, sniffed.gzipped):
         path, replaced = _clean_jsonl(path, sniffed, encoding)
         temp.append(path)
     try:
@@ -272,47 +360,64 @@ def _clean_jsonl(path: Path, sniffed: textfile.Sniffed, encoding: str | None) ->
 
 
 def _jsonl_scan(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> Source:
-    lines = (f"read_csv({lit(str(path))}, columns={{'_json': 'VARCHAR'}}, header=false, delim=chr(0), quote='', "
-             f"escape='', auto_detect=false, encoding='utf-8', max_line_size={textfile.MAX_ROW_BYTES}, "
-             f"buffer_size={textfile.MAX_ROW_BYTES + (1 << 20)}, store_rejects=true, "
-             f"rejects_table={lit(REJECTS_TABLE)}, rejects_scan={lit(REJECTS_SCAN)})")
+    lines = (
+        f"read_csv({lit(str(path))}, columns={{'_json': 'VARCHAR'}}, header=false, delim=chr(0), quote='', "
+        f"escape='', auto_detect=false, encoding='utf-8', max_line_size={textfile.MAX_ROW_BYTES}, "
+        f"buffer_size={textfile.MAX_ROW_BYTES + (1 << 20)}, store_rejects=true, "
+        f"rejects_table={lit(REJECTS_TABLE)}, rejects_scan={lit(REJECTS_SCAN)})"
+    )
     # CASE, not AND: DuckDB evaluates both sides of an AND, and json_type fails on malformed JSON.
     objects = "(CASE WHEN json_valid(_json) THEN json_type(_json) = 'OBJECT' ELSE false END)"
     # Every key of every line: a streaming DISTINCT over the file (no key is silently dropped).
-    keys = con.execute(f"SELECT DISTINCT unnest(json_keys(_json)) AS k FROM {lines} WHERE {objects} ORDER BY k"
-                       ).fetchall()
+    keys = con.execute(
+        f"SELECT DISTINCT unnest(json_keys(_json)) AS k FROM {lines} WHERE {objects} ORDER BY k"
+    ).fetchall()
     columns = [k[0] for k in keys]
     if not columns:
         raise DataError(f"{path}: no JSON object found (expected one JSON object per line)")
     paths = ", ".join(lit(c) for c in columns)
     pick = ", ".join(f"_v[{i + 1}] AS {ident(c)}" for i, c in enumerate(columns))
-    extract = (f"CASE WHEN {objects} THEN json_extract_string(_json, [{paths}]) END AS _v, "
-               f"CASE WHEN _json IS NULL OR trim(_json) = '' THEN 'blank line' WHEN NOT {objects} "
-               f"THEN 'not a JSON object: ' || left(_json, 80) END AS _line_error, _json AS _raw")
+    extract = (
+        f"CASE WHEN {objects} THEN json_extract_string(_json, [{paths}]) END AS _v, "
+        f"CASE WHEN _json IS NULL OR trim(_json) = '' THEN 'blank line' WHEN NOT {objects} "
+        f"THEN 'not a JSON object: ' || left(_json, 80) END AS _line_error, _json AS _raw"
+    )
     scan = f"SELECT {pick}, _line_error, _raw FROM (SELECT {extract} FROM {lines})"
-    numbered = (f"SELECT _row, {pick}, _line_error, _raw FROM (SELECT row_number() OVER () AS _row, {extract} "
-                f"FROM {lines})")
+    numbered = (
+        f"SELECT _row, {pick}, _line_error, _raw FROM (SELECT row_number() OVER () AS _row, {extract} "
+        f"FROM {lines})"
+    )
     return Source(path, kind, columns, scan, numbered, header_lines=0)
 
 
-def canonical_columns(source: Source, target: str, mapping: dict[str, str] | None) -> dict[str, str]:
+def canonical_columns(
+    source: Source, target: str, mapping: dict[str, str] | None
+) -> dict[str, str]:
     """canonical column -> source column, from the mapping, exact names, then case-insensitive names."""
     table = ENTITY_TABLES[target]
     known = set(table.column_names) - {"ingest_id", "auto_created"}
     out: dict[str, str] = {}
     for canonical, src in (mapping or {}).items():
         if canonical not in known and not canonical.startswith(tuple(MULTILINGUAL)):
-            raise DataError(f"--map {canonical}={src}: '{canonical}' is not a column of {target} "
-                            f"({', '.join(sorted(known))})")
+            raise DataError(
+                f"--map {canonical}={src}: '{canonical}' is not a column of {target} "
+                f"({', '.join(sorted(known))})"
+            )
         if src not in source.columns:
-            raise DataError(f"{source.path}: --map {canonical}={src}: no column '{src}' in the file "
-                            f"(columns: {', '.join(source.columns)})")
+            raise DataError(
+                f"{source.path}: --map {canonical}={src}: no column '{src}' in the file "
+                f"(columns: {', '.join(source.columns)})"
+            )
         out[canonical] = src
     lowered = {c.strip().lower(): c for c in source.columns}
     taken = set(out.values())
     for col in source.columns:
         name = col.strip()
-        if (name in known or name.startswith(tuple(MULTILINGUAL))) and name not in out and col not in taken:
+        if (
+            (name in known or name.startswith(tuple(MULTILINGUAL)))
+            and name not in out
+            and col not in taken
+        ):
             out[name] = col
     for name in sorted(known - set(out)):
         if name in lowered and lowered[name] not in taken:

@@ -33,7 +33,11 @@ _DELIMITERS = (",", ";", "\t", "|")
 # DuckDB's for a broken file: it crosses both as this private-use character, put back by the scan.
 CR_STAND_IN = "\ue000"
 GZIP_MAGIC = b"\x1f\x8b"
-BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,9 @@ def content_format(sniffed: Sniffed) -> str | None:
     if head.startswith(b"PAR1"):
         return "parquet"
     if head.startswith(b"PK\x03\x04"):
-        raise DataError("is a ZIP archive (an .xlsx workbook is one): save the sheet as CSV UTF-8 and ingest that")
+        raise DataError(
+            "is a ZIP archive (an .xlsx workbook is one): save the sheet as CSV UTF-8 and ingest that"
+        )
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise DataError("is an old Excel/Office file: save the sheet as CSV UTF-8 and ingest that")
     if sniffed.bom_encoding != "utf-16" and b"\x00" in head:
@@ -110,14 +116,18 @@ def header_line(path: Path, sniffed: Sniffed, encoding: str | None) -> str:
     except UnicodeDecodeError as exc:
         raise DataError(f"line 1: {bad_byte(raw, exc, enc)}") from None
     except LookupError:
-        raise DataError(f"unknown encoding {enc!r} (use utf-8, utf-16, latin-1 or cp1252)") from None
+        raise DataError(
+            f"unknown encoding {enc!r} (use utf-8, utf-16, latin-1 or cp1252)"
+        ) from None
 
 
 def bad_byte(raw: bytes, exc: UnicodeDecodeError, encoding: str) -> str:
     byte = raw[exc.start]
     guess = bytes([byte]).decode("cp1252", errors="replace")
-    return (f"byte 0x{byte:02X} at column {exc.start + 1} is not {encoding.upper()} "
-            f"(in Latin-1/Windows-1252 it would be {guess!r}); save the file as UTF-8, or pass --encoding latin-1")
+    return (
+        f"byte 0x{byte:02X} at column {exc.start + 1} is not {encoding.upper()} "
+        f"(in Latin-1/Windows-1252 it would be {guess!r}); save the file as UTF-8, or pass --encoding latin-1"
+    )
 
 
 def delimiter(header: str, kind: str) -> str:
@@ -138,7 +148,9 @@ def split_header(header: str, delim: str, kind: str) -> list[str]:
 
 def line_endings_need_repair(path: Path, gzipped: bool) -> bool:
     """Whether DuckDB would trip on the line endings: a CR that is not part of CRLF, or LF and CRLF mixed."""
-    if gzipped:  # not counted (a decompressing pass): DuckDB trips on them, and that sends the file here
+    if (
+        gzipped
+    ):  # not counted (a decompressing pass): DuckDB trips on them, and that sends the file here
         return False
     cr = crlf = lf = 0
     last = b""
@@ -204,8 +216,13 @@ def repair(path: Path, sniffed: Sniffed, encoding: str | None, kind: str, out: P
     return result
 
 
-def _write_record(writer: csv.writer, record: list[str], lines: _Lines, n_columns: int,
-                  rejects: list[tuple[int, str, str, str]]) -> None:
+def _write_record(
+    writer: csv.writer,
+    record: list[str],
+    lines: _Lines,
+    n_columns: int,
+    rejects: list[tuple[int, str, str, str]],
+) -> None:
     if lines.spans_lines and (len(record) != n_columns or lines.continuations_are_rows(n_columns)):
         # A quote opened on the first line and closed by a stray quote lines later: the lines between
         # are rows of their own, read again.
@@ -216,7 +233,9 @@ def _write_record(writer: csv.writer, record: list[str], lines: _Lines, n_column
         return  # a blank line holds no row (DuckDB skips them too)
     if len(record) != n_columns:
         what = "missing columns" if len(record) < n_columns else "too many columns"
-        rejects.append((start, "", f"{what}: expected {n_columns} columns, found {len(record)}", raw))
+        rejects.append(
+            (start, "", f"{what}: expected {n_columns} columns, found {len(record)}", raw)
+        )
         return
     size = len(raw.encode("utf-8"))
     if size > MAX_ROW_BYTES:
@@ -226,8 +245,10 @@ def _write_record(writer: csv.writer, record: list[str], lines: _Lines, n_column
     writer.writerow([start, *record])  # CRs stay as CR_STAND_IN: DuckDB trips on a CR even quoted
 
 
-_UNTERMINATED = (f"unterminated quote: a quoted value opened on this line does not close on it "
-                 f"(nor within {MAX_ROW_BYTES // 2**20} MiB as a value of this row)")
+_UNTERMINATED = (
+    f"unterminated quote: a quoted value opened on this line does not close on it "
+    f"(nor within {MAX_ROW_BYTES // 2**20} MiB as a value of this row)"
+)
 
 
 def _reason(exc: BaseException, spans_lines: bool) -> str:
@@ -253,8 +274,9 @@ def _split_lines(fh: io.BufferedIOBase, sep: bytes) -> Iterator[bytes]:
         yield rest
 
 
-def _physical_lines(path: Path, sniffed: Sniffed, encoding: str,
-                    rejects: list[tuple[int, str, str, str]]) -> Iterator[tuple[int, str]]:
+def _physical_lines(
+    path: Path, sniffed: Sniffed, encoding: str, rejects: list[tuple[int, str, str, str]]
+) -> Iterator[tuple[int, str]]:
     """(line number, text) per physical line, without its LF (the CR of a CRLF stays: see ``_Lines.feed``)."""
     with open_binary(path, sniffed.gzipped) as fh:
         if encoding.lower().replace("_", "-") in ("utf-16", "utf-16-le", "utf-16-be"):
@@ -264,17 +286,27 @@ def _physical_lines(path: Path, sniffed: Sniffed, encoding: str,
                 for number, line in enumerate(text, start=1):
                     yield number, line.removesuffix("\n").removeprefix("\ufeff")
             except UnicodeDecodeError as exc:
-                raise DataError(f"line {number + 1}: not valid {encoding.upper()} text ({exc.reason})") from None
+                raise DataError(
+                    f"line {number + 1}: not valid {encoding.upper()} text ({exc.reason})"
+                ) from None
             return
-        for number, raw in enumerate(_split_lines(fh, b"\r" if sniffed.cr_only else b"\n"), start=1):
+        for number, raw in enumerate(
+            _split_lines(fh, b"\r" if sniffed.cr_only else b"\n"), start=1
+        ):
             raw = raw.removesuffix(b"\n")
             if number == 1:
                 raw = raw.removeprefix(codecs.BOM_UTF8)
             try:
                 yield number, raw.decode(encoding)
             except UnicodeDecodeError as exc:
-                rejects.append((number, "", f"line {number}: {bad_byte(raw, exc, encoding)}",
-                                raw.decode(encoding, errors="replace")))
+                rejects.append(
+                    (
+                        number,
+                        "",
+                        f"line {number}: {bad_byte(raw, exc, encoding)}",
+                        raw.decode(encoding, errors="replace"),
+                    )
+                )
 
 
 class _Lines:
@@ -319,8 +351,10 @@ class _Lines:
         inner = [t for _, t in self._current[1:-1]]
         if not inner or n_columns < 2:
             return False
-        return all(len(next(csv.reader([t.replace("\r", CR_STAND_IN)], strict=False), [])) == n_columns
-                   for t in inner)
+        return all(
+            len(next(csv.reader([t.replace("\r", CR_STAND_IN)], strict=False), [])) == n_columns
+            for t in inner
+        )
 
     def take_record(self) -> tuple[int, str]:
         """The first line of the record just read, and its text; the next record starts afresh."""
@@ -338,7 +372,9 @@ class _Lines:
         return first[0], "", reason, first[1].removesuffix("\r")
 
 
-def clean_lines(path: Path, sniffed: Sniffed, encoding: str | None, out: Path) -> list[tuple[int, str, str, str]]:
+def clean_lines(
+    path: Path, sniffed: Sniffed, encoding: str | None, out: Path
+) -> list[tuple[int, str, str, str]]:
     """Rewrite a JSON Lines file as UTF-8 with LF endings, line for line (so line numbers stay true).
 
     A CR left inside a line becomes a space: between JSON tokens that is what it was (white space),
@@ -347,7 +383,9 @@ def clean_lines(path: Path, sniffed: Sniffed, encoding: str | None, out: Path) -
     """
     rejects: list[tuple[int, str, str, str]] = []
     with open(out, "w", encoding="utf-8", newline="") as fh:
-        for number, text in _physical_lines(path, sniffed, encoding or sniffed.text_encoding, rejects):
+        for number, text in _physical_lines(
+            path, sniffed, encoding or sniffed.text_encoding, rejects
+        ):
             while rejects:
                 fh.write(json.dumps(rejects.pop(0)[2], ensure_ascii=False) + "\n")
             fh.write(text.removesuffix("\r").replace("\r", " ") + "\n")

@@ -5,7 +5,13 @@ Every query is defined once in ``halqa.insights.queries`` and run through ``halq
 Analytics read the consented views only and suppress any cell under k members (default 10).
 """
 
-from halqa.insights.calendar import Baseline, Period, choose_baseline, hijri_season, seasons_overlapping
+from halqa.insights.calendar import (
+    Baseline,
+    Period,
+    choose_baseline,
+    hijri_season,
+    seasons_overlapping,
+)
 from halqa.insights.engagement import demand_supply, engagement
 from halqa.insights.fans import fans_also_like
 from halqa.insights.lift import segment_lift
@@ -14,7 +20,19 @@ from halqa.insights.talent import rising_talent
 from halqa.insights.trends import rising_items, trends, trends_by
 
 __all__ = [
-    "DEFAULT_K", "Baseline", "Period", "Segment", "choose_baseline", "demand_supply", "engagement",
-    "fans_also_like", "hijri_season", "rising_items", "rising_talent", "seasons_overlapping",
-    "segment_lift", "trends", "trends_by",
+    "DEFAULT_K",
+    "Baseline",
+    "Period",
+    "Segment",
+    "choose_baseline",
+    "demand_supply",
+    "engagement",
+    "fans_also_like",
+    "hijri_season",
+    "rising_items",
+    "rising_talent",
+    "seasons_overlapping",
+    "segment_lift",
+    "trends",
+    "trends_by",
 ]

@@ -32,8 +32,11 @@ GREGORIAN_SEASONS = {
     "summer-holidays": ((7, 1), (9, 1)),
 }
 SEASON_LABELS = {
-    "ramadan": "Ramadan", "eid-al-fitr": "Eid al-Fitr", "eid-al-adha": "Eid al-Adha",
-    "gnaoua-festival": "Gnaoua festival month (June)", "summer-holidays": "summer holidays",
+    "ramadan": "Ramadan",
+    "eid-al-fitr": "Eid al-Fitr",
+    "eid-al-adha": "Eid al-Adha",
+    "gnaoua-festival": "Gnaoua festival month (June)",
+    "summer-holidays": "summer holidays",
 }
 # A window belongs to a season when the season covers at least this share of the window:
 # a 7-day window around Eid is Eid, a 28-day window that merely contains the 4 Eid days is not.
@@ -75,7 +78,9 @@ def hijri_season(name: str, hijri_year: int) -> Period:
     (m0, d0), (m1, d1) = HIJRI_SEASONS[name]
     start = Hijri(hijri_year, m0, d0).to_gregorian()
     end = Hijri(hijri_year, m1, d1).to_gregorian()
-    return Period(dt.date(start.year, start.month, start.day), dt.date(end.year, end.month, end.day))
+    return Period(
+        dt.date(start.year, start.month, start.day), dt.date(end.year, end.month, end.day)
+    )
 
 
 def gregorian_season(name: str, year: int) -> Period:
@@ -141,19 +146,34 @@ def choose_baseline(window: Period, *, seasonal: bool = True) -> Baseline:
             try:
                 if calendar == "hijri":
                     base = Period(shift_hijri_year(window.start), shift_hijri_year(window.end))
-                    return Baseline(window, base, "hijri_season", name,
-                                    f"window falls in {label}: compared with the same Hijri dates of the "
-                                    f"previous Hijri year ({base.start} to {base.end - dt.timedelta(days=1)}), "
-                                    "not with the previous weeks")
+                    return Baseline(
+                        window,
+                        base,
+                        "hijri_season",
+                        name,
+                        f"window falls in {label}: compared with the same Hijri dates of the "
+                        f"previous Hijri year ({base.start} to {base.end - dt.timedelta(days=1)}), "
+                        "not with the previous weeks",
+                    )
                 base = Period(shift_gregorian_year(window.start), shift_gregorian_year(window.end))
-                return Baseline(window, base, "gregorian_season", name,
-                                f"window falls in the {label}: compared with the same dates a year earlier "
-                                f"({base.start} to {base.end - dt.timedelta(days=1)})")
+                return Baseline(
+                    window,
+                    base,
+                    "gregorian_season",
+                    name,
+                    f"window falls in the {label}: compared with the same dates a year earlier "
+                    f"({base.start} to {base.end - dt.timedelta(days=1)})",
+                )
             except (OverflowError, ValueError):
                 continue
-    return Baseline(window, previous, "previous_period", None,
-                    f"compared with the previous {window.days} days ({previous.start} to "
-                    f"{previous.end - dt.timedelta(days=1)})")
+    return Baseline(
+        window,
+        previous,
+        "previous_period",
+        None,
+        f"compared with the previous {window.days} days ({previous.start} to "
+        f"{previous.end - dt.timedelta(days=1)})",
+    )
 
 
 def previous_period(window: Period) -> Period:
@@ -178,5 +198,8 @@ def seasons_between(start: dt.date, end: dt.date) -> list[dict]:
     for name in GREGORIAN_SEASONS:
         for year in range(start.year, end.year + 1):
             found.append((gregorian_season(name, year), name, "gregorian"))
-    return [{"name": name, "calendar": calendar, "start": str(p.start), "end": str(p.end)}
-            for p, name, calendar in sorted(found, key=lambda f: (f[0].start, f[1])) if window.overlap(p) > 0]
+    return [
+        {"name": name, "calendar": calendar, "start": str(p.start), "end": str(p.end)}
+        for p, name, calendar in sorted(found, key=lambda f: (f[0].start, f[1]))
+        if window.overlap(p) > 0
+    ]

@@ -41,14 +41,18 @@ def write_png(chart: BarChart, path: Path) -> Path:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError as exc:  # pragma: no cover - depends on extras
-        raise BackendUnavailableError("charts need matplotlib: pip install 'halqa[charts]'") from exc
+        raise BackendUnavailableError(
+            "charts need matplotlib: pip install 'halqa[charts]'"
+        ) from exc
     n = len(chart.labels)
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * n + 1.4), dpi=110)
     positions = list(range(n))[::-1]
     xerr = None
     if chart.low is not None and chart.high is not None:
-        xerr = [[max(v - lo, 0) for v, lo in zip(chart.values, chart.low)],
-                [max(hi - v, 0) for v, hi in zip(chart.values, chart.high)]]
+        xerr = [
+            [max(v - lo, 0) for v, lo in zip(chart.values, chart.low)],
+            [max(hi - v, 0) for v, hi in zip(chart.values, chart.high)],
+        ]
     ax.barh(positions, chart.values, xerr=xerr, color="#2a7f62", ecolor="#333333", capsize=3)
     ax.set_yticks(positions, chart.labels)
     ax.set_xlabel(chart.xlabel)
@@ -74,15 +78,25 @@ def write_html(charts: list[BarChart], path: Path, title: str) -> Path:
 
 
 def _svg_section(chart: BarChart) -> str:
-    data = [{"label": label, "value": value,
-             "low": chart.low[i] if chart.low else None, "high": chart.high[i] if chart.high else None,
-             "note": chart.notes[i] if i < len(chart.notes) else ""}
-            for i, (label, value) in enumerate(zip(chart.labels, chart.values))]
-    payload = html.escape(json.dumps({"data": data, "reference": chart.reference, "xlabel": chart.xlabel}))
+    data = [
+        {
+            "label": label,
+            "value": value,
+            "low": chart.low[i] if chart.low else None,
+            "high": chart.high[i] if chart.high else None,
+            "note": chart.notes[i] if i < len(chart.notes) else "",
+        }
+        for i, (label, value) in enumerate(zip(chart.labels, chart.values))
+    ]
+    payload = html.escape(
+        json.dumps({"data": data, "reference": chart.reference, "xlabel": chart.xlabel})
+    )
     subtitle = f'<p class="sub">{html.escape(chart.subtitle)}</p>' if chart.subtitle else ""
-    return (f'<section><h2>{html.escape(chart.title)}</h2>{subtitle}'
-            f'<button onclick="toggleSort(this)">sort by value</button>'
-            f'<div class="chart" data-chart="{payload}"></div></section>')
+    return (
+        f"<section><h2>{html.escape(chart.title)}</h2>{subtitle}"
+        f'<button onclick="toggleSort(this)">sort by value</button>'
+        f'<div class="chart" data-chart="{payload}"></div></section>'
+    )
 
 
 _PAGE = """<!doctype html>

@@ -54,7 +54,9 @@ def resolve_as_of(store: Any, as_of: str | dt.date | None) -> dt.date:
         return day
     last = store.scalar("SELECT max(ts) FROM events_analytics WHERE ts <= ?", [latest_timestamp()])
     if last is None:
-        raise ConfigError(f"{store.path}: no events with analytics consent yet (ingest events first)")
+        raise ConfigError(
+            f"{store.path}: no events with analytics consent yet (ingest events first)"
+        )
     return last.date() + dt.timedelta(days=1)
 
 
@@ -69,8 +71,12 @@ def period_params(window: Period, baseline: Period | None) -> dict[str, dt.datet
 
     empty = Period(window.start, window.start)  # no baseline: an empty range
     base = baseline or empty
-    return {"cur_start": ts(window.start), "cur_end": ts(window.end),
-            "base_start": ts(base.start), "base_end": ts(base.end)}
+    return {
+        "cur_start": ts(window.start),
+        "cur_end": ts(window.end),
+        "base_start": ts(base.start),
+        "base_end": ts(base.end),
+    }
 
 
 def num(value: Any, digits: int = 3) -> float | int | None:

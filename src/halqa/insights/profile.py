@@ -32,22 +32,41 @@ def _target_events(entity: str) -> str:
 
 
 def weekly_plays(entity: str) -> QueryDef:
-    return QueryDef(f"profile_weekly_{entity}", f"""WITH {_target_events(entity)}
+    return QueryDef(
+        f"profile_weekly_{entity}",
+        f"""WITH {_target_events(entity)}
 SELECT date_trunc('week', ev.ts) AS week, count(*) AS plays, count(DISTINCT ev.member_id) AS members
-FROM ev GROUP BY 1 ORDER BY 1""", f"Weekly plays and distinct members of one {entity} in the window.")
+FROM ev GROUP BY 1 ORDER BY 1""",
+        f"Weekly plays and distinct members of one {entity} in the window.",
+    )
 
 
 def audience_breakdown(entity: str) -> QueryDef:
-    parts = [f"SELECT '{col}' AS dimension, CAST(m.{col} AS VARCHAR) AS value, count(*) AS members "
-             f"FROM members_analytics m JOIN fans ON fans.member_id = m.member_id GROUP BY 1, 2"
-             for col in BREAKDOWN]
-    return QueryDef(f"profile_audience_{entity}", f"""WITH {_target_events(entity)},
+    parts = [
+        f"SELECT '{col}' AS dimension, CAST(m.{col} AS VARCHAR) AS value, count(*) AS members "
+        f"FROM members_analytics m JOIN fans ON fans.member_id = m.member_id GROUP BY 1, 2"
+        for col in BREAKDOWN
+    ]
+    return QueryDef(
+        f"profile_audience_{entity}",
+        f"""WITH {_target_events(entity)},
 fans AS (SELECT DISTINCT member_id FROM ev)
-""" + "\nUNION ALL\n".join(parts), f"Distinct members who played one {entity}, by age band, gender and region.")
+"""
+        + "\nUNION ALL\n".join(parts),
+        f"Distinct members who played one {entity}, by age band, gender and region.",
+    )
 
 
-def profile(store: Any, entity: str, target: str, *, weeks: int = 26, as_of: str | dt.date | None = None,
-            k: int = DEFAULT_K, fans_top: int = 10) -> dict[str, Any]:
+def profile(
+    store: Any,
+    entity: str,
+    target: str,
+    *,
+    weeks: int = 26,
+    as_of: str | dt.date | None = None,
+    k: int = DEFAULT_K,
+    fans_top: int = 10,
+) -> dict[str, Any]:
     """The page of one title or creator: what it is, its audience, its weekly plays, fans also like."""
     if entity not in ENTITIES:
         raise ConfigError(f"a profile is of a 'title' or a 'creator', not '{entity}'")
@@ -61,34 +80,67 @@ def profile(store: Any, entity: str, target: str, *, weeks: int = 26, as_of: str
     first = store.scalar("SELECT min(ts) FROM events_analytics")
     data_start = max(period.start, first.date()) if first is not None else period.start
     cells = engine.run(store, audience_breakdown(entity), params)
-    fans = fans_also_like(store, target, entity=entity, window=f"{weeks * 7}d", as_of=end, top=fans_top, k=k)
-    return {"entity": entity, "id": target, **about, "k": k,
-            "window": {"start": str(period.start), "end": str(period.end), "weeks": weeks},
-            "audience": _breakdown(cells, k), "timeline": _timeline(weekly, data_start, period.end, k),
-            "fans_also_like": {key: fans[key] for key in ("suppressed", "target_audience", "rows", "reason")
-                               if key in fans}}
+    fans = fans_also_like(
+        store, target, entity=entity, window=f"{weeks * 7}d", as_of=end, top=fans_top, k=k
+    )
+    return {
+        "entity": entity,
+        "id": target,
+        **about,
+        "k": k,
+        "window": {"start": str(period.start), "end": str(period.end), "weeks": weeks},
+        "audience": _breakdown(cells, k),
+        "timeline": _timeline(weekly, data_start, period.end, k),
+        "fans_also_like": {
+            key: fans[key]
+            for key in ("suppressed", "target_audience", "rows", "reason")
+            if key in fans
+        },
+    }
 
 
 def _describe(store: Any, entity: str, target: str) -> dict[str, Any]:
     if entity == "title":
-        rows = store.rows("SELECT name, kind, genres, original_language, release_date, creator_ids FROM titles "
-                          "WHERE title_id = ?", [target])
+        rows = store.rows(
+            "SELECT name, kind, genres, original_language, release_date, creator_ids FROM titles "
+            "WHERE title_id = ?",
+            [target],
+        )
         if not rows:
             raise NotFoundError(f"title '{target}' is not in the store")
         name, kind, genres, language, released, creator_ids = rows[0]
-        creators = store.rows("SELECT creator_id, name, country FROM creators WHERE list_contains(?, creator_id)",
-                              [list(creator_ids or [])])
+        creators = store.rows(
+            "SELECT creator_id, name, country FROM creators WHERE list_contains(?, creator_id)",
+            [list(creator_ids or [])],
+        )
         order = {c: i for i, c in enumerate(creator_ids or [])}
-        return {"name": name, "kind": kind, "genres": list(genres or []), "language": language,
-                "release_date": str(released) if released else None,
-                "creators": [{"id": c, "name": n, "country": country}
-                             for c, n, country in sorted(creators, key=lambda r: order[r[0]])]}
-    rows = store.rows("SELECT name, country, region, debut_year FROM creators WHERE creator_id = ?", [target])
+        return {
+            "name": name,
+            "kind": kind,
+            "genres": list(genres or []),
+            "language": language,
+            "release_date": str(released) if released else None,
+            "creators": [
+                {"id": c, "name": n, "country": country}
+                for c, n, country in sorted(creators, key=lambda r: order[r[0]])
+            ],
+        }
+    rows = store.rows(
+        "SELECT name, country, region, debut_year FROM creators WHERE creator_id = ?", [target]
+    )
     if not rows:
         raise NotFoundError(f"creator '{target}' is not in the store")
     name, country, region, debut = rows[0]
-    titles = store.scalar("SELECT count(*) FROM titles WHERE list_contains(creator_ids, ?)", [target])
-    return {"name": name, "country": country, "region": region, "debut_year": debut, "titles": int(titles)}
+    titles = store.scalar(
+        "SELECT count(*) FROM titles WHERE list_contains(creator_ids, ?)", [target]
+    )
+    return {
+        "name": name,
+        "country": country,
+        "region": region,
+        "debut_year": debut,
+        "titles": int(titles),
+    }
 
 
 def _breakdown(cells: Any, k: int) -> dict[str, Any]:
@@ -100,7 +152,9 @@ def _breakdown(cells: Any, k: int) -> dict[str, Any]:
             continue
         out[dim][value] = int(members) if members >= k else None
     for dim in BREAKDOWN:
-        out[dim] = dict(sorted(out[dim].items(), key=lambda kv: (kv[1] is None, -(kv[1] or 0), kv[0])))
+        out[dim] = dict(
+            sorted(out[dim].items(), key=lambda kv: (kv[1] is None, -(kv[1] or 0), kv[0]))
+        )
     return out
 
 
@@ -126,9 +180,17 @@ def search(store: Any, q: str, *, limit: int = 10) -> dict[str, list[dict[str, A
         "SELECT title_id, name, kind, (SELECT string_agg(c.name, ', ') FROM creators c "
         "WHERE list_contains(t.creator_ids, c.creator_id)) AS creators, year(release_date) "
         "FROM titles t WHERE strpos(lower(name), ?) > 0 OR strpos(lower(title_id), ?) > 0 "
-        "ORDER BY strpos(lower(name), ?) = 0, length(name), title_id LIMIT ?", [needle, needle, needle, limit])
+        "ORDER BY strpos(lower(name), ?) = 0, length(name), title_id LIMIT ?",
+        [needle, needle, needle, limit],
+    )
     creators = store.rows(
         "SELECT creator_id, name, country FROM creators WHERE strpos(lower(name), ?) > 0 "
-        "OR strpos(lower(creator_id), ?) > 0 ORDER BY length(name), creator_id LIMIT ?", [needle, needle, limit])
-    return {"titles": [{"id": i, "name": n, "kind": kd, "creators": c, "year": y} for i, n, kd, c, y in titles],
-            "creators": [{"id": i, "name": n, "country": c} for i, n, c in creators]}
+        "OR strpos(lower(creator_id), ?) > 0 ORDER BY length(name), creator_id LIMIT ?",
+        [needle, needle, limit],
+    )
+    return {
+        "titles": [
+            {"id": i, "name": n, "kind": kd, "creators": c, "year": y} for i, n, kd, c, y in titles
+        ],
+        "creators": [{"id": i, "name": n, "country": c} for i, n, c in creators],
+    }

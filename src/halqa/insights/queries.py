@@ -34,7 +34,9 @@ def _segment_predicate(alias: str = "m") -> str:
     return "\n      AND ".join(clauses)
 
 
-SEGMENT_CTE = f"seg AS (\n  SELECT m.member_id FROM members_analytics m\n  WHERE {_segment_predicate()}\n)"
+SEGMENT_CTE = (
+    f"seg AS (\n  SELECT m.member_id FROM members_analytics m\n  WHERE {_segment_predicate()}\n)"
+)
 
 # What an item is for each --by: (extra FROM clause over titles t, item expression).
 _LENGTH = """CASE WHEN t.duration_s IS NULL THEN NULL
@@ -69,44 +71,60 @@ STAGED_EVENTS = "_halqa_segment_events"
 
 
 def segment_events() -> QueryDef:
-    return QueryDef("segment_events", f"""WITH {SEGMENT_CTE}
+    return QueryDef(
+        "segment_events",
+        f"""WITH {SEGMENT_CTE}
 SELECT e.member_id, e.title_id, {_IN_WINDOW} AS cur
 FROM events_analytics e JOIN seg ON seg.member_id = e.member_id
 WHERE e.event_type IN {_CONSUMED} AND ({_IN_WINDOW} OR {_IN_BASELINE})""",
-                    f"The segment's consumption events in window and baseline, staged as {STAGED_EVENTS}.")
+        f"The segment's consumption events in window and baseline, staged as {STAGED_EVENTS}.",
+    )
 
 
 def segment_totals(*, baseline_members: bool = False) -> QueryDef:
     """Exposures of the segment (from the staged events); ``baseline_members`` adds distinct
     members of the baseline (rising talent measures audiences; trends skip its cost)."""
-    extra = ("count(DISTINCT ev.member_id) FILTER (WHERE NOT ev.cur)" if baseline_members else "NULL")
+    extra = "count(DISTINCT ev.member_id) FILTER (WHERE NOT ev.cur)" if baseline_members else "NULL"
     name = "segment_totals_members" if baseline_members else "segment_totals"
-    return QueryDef(name, f"""SELECT count(*) FILTER (WHERE ev.cur) AS events,
+    return QueryDef(
+        name,
+        f"""SELECT count(*) FILTER (WHERE ev.cur) AS events,
   count(*) FILTER (WHERE NOT ev.cur) AS baseline_events,
   count(DISTINCT ev.member_id) FILTER (WHERE ev.cur) AS active_members,
   {extra} AS baseline_active_members
-FROM {STAGED_EVENTS} ev""", "The segment's activity in the window and the baseline (the exposures).")
+FROM {STAGED_EVENTS} ev""",
+        "The segment's activity in the window and the baseline (the exposures).",
+    )
 
 
 def segment_size() -> QueryDef:
-    return QueryDef("segment_size", f"WITH {SEGMENT_CTE}\nSELECT count(*) AS segment_members FROM seg",
-                    "Members of the segment with analytics consent.")
+    return QueryDef(
+        "segment_size",
+        f"WITH {SEGMENT_CTE}\nSELECT count(*) AS segment_members FROM seg",
+        "Members of the segment with analytics consent.",
+    )
 
 
 def item_counts(by: str) -> QueryDef:
     join, item = ITEMS[by]
-    return QueryDef(f"item_counts_{by}", f"""SELECT {item} AS item,
+    return QueryDef(
+        f"item_counts_{by}",
+        f"""SELECT {item} AS item,
   count(*) FILTER (WHERE ev.cur) AS count,
   count(*) FILTER (WHERE NOT ev.cur) AS baseline,
   count(DISTINCT ev.member_id) FILTER (WHERE ev.cur) AS members,
   count(DISTINCT ev.member_id) FILTER (WHERE NOT ev.cur) AS baseline_members
 FROM {STAGED_EVENTS} ev JOIN titles t ON t.title_id = ev.title_id {join}
-GROUP BY 1""", f"Per {by}: the segment's events and distinct members, window vs baseline (NULL item included).")
+GROUP BY 1""",
+        f"Per {by}: the segment's events and distinct members, window vs baseline (NULL item included).",
+    )
 
 
 def lift_counts(by: str) -> QueryDef:
     join, item = ITEMS[by]
-    return QueryDef(f"lift_counts_{by}", f"""WITH {SEGMENT_CTE},
+    return QueryDef(
+        f"lift_counts_{by}",
+        f"""WITH {SEGMENT_CTE},
 ev AS (
   SELECT e.member_id, e.title_id, seg.member_id IS NOT NULL AS in_seg
   FROM events_analytics e LEFT JOIN seg ON seg.member_id = e.member_id
@@ -128,13 +146,16 @@ per_item AS (
   GROUP BY 1
 )
 SELECT tot.*, per_item.* FROM tot LEFT JOIN per_item ON true""",
-                    f"Per {by}: events of the segment and of everyone else in the window, with both totals "
-                    "on every row (one row of NULL items when nobody is active).")
+        f"Per {by}: events of the segment and of everyone else in the window, with both totals "
+        "on every row (one row of NULL items when nobody is active).",
+    )
 
 
 def fans_overlap(entity: str) -> QueryDef:
     join, item = ITEMS[entity]
-    return QueryDef(f"fans_overlap_{entity}", f"""WITH ev AS (
+    return QueryDef(
+        f"fans_overlap_{entity}",
+        f"""WITH ev AS (
   SELECT DISTINCT e.member_id, {item} AS item
   FROM events_analytics e JOIN titles t ON t.title_id = e.title_id {join}
   WHERE e.event_type IN {_CONSUMED} AND {_IN_WINDOW}
@@ -149,12 +170,15 @@ SELECT overlap.item, overlap.overlap, audience.audience,
   (SELECT count(*) FROM target) AS target_audience,
   (SELECT count(DISTINCT member_id) FROM ev) AS total_members
 FROM overlap JOIN audience ON audience.item = overlap.item""",
-                    f"Audience overlap of every {entity} with the target {entity}.")
+        f"Audience overlap of every {entity} with the target {entity}.",
+    )
 
 
 def engagement(by: str) -> QueryDef:
     join, item = ITEMS[by]
-    return QueryDef(f"engagement_{by}", f"""WITH {SEGMENT_CTE},
+    return QueryDef(
+        f"engagement_{by}",
+        f"""WITH {SEGMENT_CTE},
 ev AS (
   SELECT e.member_id, e.title_id, e.event_type, CAST(e.ts AS DATE) AS day, {_IN_WINDOW} AS cur
   FROM events_analytics e JOIN seg ON seg.member_id = e.member_id
@@ -186,30 +210,43 @@ SELECT item,
   count(*) FILTER (WHERE baseline_active) AS baseline_members,
   count(*) FILTER (WHERE baseline_active AND active) AS retained_members
 FROM member_items
-GROUP BY item""", f"Per {by}: completion, repeat and retention of the segment's member-title pairs.")
+GROUP BY item""",
+        f"Per {by}: completion, repeat and retention of the segment's member-title pairs.",
+    )
 
 
 def supply(by: str) -> QueryDef:
     join, item = ITEMS[by]
-    return QueryDef(f"supply_{by}", f"""SELECT {item} AS item, count(DISTINCT t.title_id) AS titles
+    return QueryDef(
+        f"supply_{by}",
+        f"""SELECT {item} AS item, count(DISTINCT t.title_id) AS titles
 FROM titles t {join}
 WHERE {item} IS NOT NULL AND ($region IS NULL OR t.available_regions IS NULL
        OR list_contains(t.available_regions, CAST($region AS VARCHAR)))
-GROUP BY 1""", f"Titles in the catalogue per {by} (available in the segment's region when it has one).")
+GROUP BY 1""",
+        f"Titles in the catalogue per {by} (available in the segment's region when it has one).",
+    )
 
 
 def segment_profile() -> QueryDef:
-    parts = [f"SELECT '{col}' AS dimension, CAST(m.{col} AS VARCHAR) AS value, count(*) AS members "
-             f"FROM members_analytics m JOIN seg ON seg.member_id = m.member_id GROUP BY 1, 2"
-             for col in ("age_band", "gender", "region")]
-    return QueryDef("segment_profile", f"WITH {SEGMENT_CTE}\n" + "\nUNION ALL\n".join(parts),
-                    "Who the segment is: members by age band, gender and region.")
+    parts = [
+        f"SELECT '{col}' AS dimension, CAST(m.{col} AS VARCHAR) AS value, count(*) AS members "
+        f"FROM members_analytics m JOIN seg ON seg.member_id = m.member_id GROUP BY 1, 2"
+        for col in ("age_band", "gender", "region")
+    ]
+    return QueryDef(
+        "segment_profile",
+        f"WITH {SEGMENT_CTE}\n" + "\nUNION ALL\n".join(parts),
+        "Who the segment is: members by age band, gender and region.",
+    )
 
 
 def creator_weekly_audience() -> QueryDef:
     """Weekly distinct audience of each Moroccan creator who debuted since ``$debut_since``,
     and (item NULL) the segment's weekly active members, the exposure."""
-    return QueryDef("creator_weekly_audience", f"""WITH {SEGMENT_CTE},
+    return QueryDef(
+        "creator_weekly_audience",
+        f"""WITH {SEGMENT_CTE},
 ev AS (
   SELECT e.member_id, e.title_id, CAST(floor(date_diff('day', CAST($cur_start AS DATE), CAST(e.ts AS DATE)) / 7) AS INTEGER) AS week
   FROM events_analytics e JOIN seg ON seg.member_id = e.member_id
@@ -226,33 +263,51 @@ per_week AS (SELECT week, count(DISTINCT member_id) AS active FROM ev GROUP BY w
 SELECT item, week, audience, plays FROM per_creator
 UNION ALL
 SELECT NULL AS item, week, active AS audience, 0 AS plays FROM per_week""",
-                    "Weekly audiences of local emerging creators, and the segment's weekly active members.")
+        "Weekly audiences of local emerging creators, and the segment's weekly active members.",
+    )
 
 
 def creator_window_audience() -> QueryDef:
-    return QueryDef("creator_window_audience", f"""WITH {SEGMENT_CTE}
+    return QueryDef(
+        "creator_window_audience",
+        f"""WITH {SEGMENT_CTE}
 SELECT x.item, count(DISTINCT e.member_id) AS audience
 FROM events_analytics e JOIN seg ON seg.member_id = e.member_id
   JOIN titles t ON t.title_id = e.title_id CROSS JOIN UNNEST(t.creator_ids) AS x(item)
 WHERE e.event_type IN {_CONSUMED} AND {_IN_WINDOW}
   AND x.item IN (SELECT creator_id FROM creators WHERE country = 'MA' AND debut_year >= $debut_since)
-GROUP BY x.item""", "Distinct audience of each local emerging creator over the whole window.")
+GROUP BY x.item""",
+        "Distinct audience of each local emerging creator over the whole window.",
+    )
 
 
 def creators() -> QueryDef:
-    return QueryDef("creators", "SELECT creator_id, name, country, region, debut_year FROM creators",
-                    "The creators table (Moroccan = country MA; emerging = recent debut).")
+    return QueryDef(
+        "creators",
+        "SELECT creator_id, name, country, region, debut_year FROM creators",
+        "The creators table (Moroccan = country MA; emerging = recent debut).",
+    )
 
 
 def titles_named() -> QueryDef:
-    return QueryDef("titles_named", "SELECT title_id, name, kind FROM titles", "Title names for labels.")
+    return QueryDef(
+        "titles_named", "SELECT title_id, name, kind FROM titles", "Title names for labels."
+    )
 
 
 def all_definitions() -> dict[str, QueryDef]:
     """Every definition, by name (what the Spark transpilation test walks through)."""
-    defs = [segment_events(), segment_totals(), segment_totals(baseline_members=True), segment_size(),
-            segment_profile(), creator_weekly_audience(), creator_window_audience(),
-            creators(), titles_named()]
+    defs = [
+        segment_events(),
+        segment_totals(),
+        segment_totals(baseline_members=True),
+        segment_size(),
+        segment_profile(),
+        creator_weekly_audience(),
+        creator_window_audience(),
+        creators(),
+        titles_named(),
+    ]
     defs += [item_counts(by) for by in ITEMS]
     defs += [lift_counts(by) for by in ITEMS]
     defs += [engagement(by) for by in ITEMS]

@@ -33,11 +33,15 @@ class Segment:
         for key, value in pairs:
             key = key.strip().lower().replace("-", "_")
             if key not in SEGMENT_KEYS:
-                raise ConfigError(f"unknown segment key '{key}'{taxonomy.suggest(key, SEGMENT_KEYS)}: "
-                                  f"use one of {', '.join(SEGMENT_KEYS)}")
+                raise ConfigError(
+                    f"unknown segment key '{key}'{taxonomy.suggest(key, SEGMENT_KEYS)}: "
+                    f"use one of {', '.join(SEGMENT_KEYS)}"
+                )
             if key in seen:
-                raise ConfigError(f"segment key '{key}' given twice ('{seen[key]}' and '{value}'): "
-                                  "a segment is one value per key")
+                raise ConfigError(
+                    f"segment key '{key}' given twice ('{seen[key]}' and '{value}'): "
+                    "a segment is one value per key"
+                )
             seen[key] = _normalise(key, value.strip())
         return cls(tuple(sorted(seen.items(), key=lambda kv: SEGMENT_KEYS.index(kv[0]))))
 
@@ -56,7 +60,9 @@ class Segment:
 
 def _split(spec: str) -> tuple[str, str]:
     if "=" not in spec:
-        raise ConfigError(f"segment '{spec}' is not key=value (e.g. age_band=18-24 or region=souss-massa)")
+        raise ConfigError(
+            f"segment '{spec}' is not key=value (e.g. age_band=18-24 or region=souss-massa)"
+        )
     key, value = spec.split("=", 1)
     if not value.strip():
         raise ConfigError(f"segment '{spec}' has no value after '='")
@@ -75,9 +81,11 @@ def _normalise(key: str, value: str) -> str:
     if key == "region":
         region = taxonomy.normalise_region(value)
         if region is None:
-            raise ConfigError(f"region '{value}' is not a Moroccan region"
-                              f"{taxonomy.suggest(taxonomy.slug(value), taxonomy.REGION_IDS)}: "
-                              f"use one of {', '.join(taxonomy.REGION_IDS)}")
+            raise ConfigError(
+                f"region '{value}' is not a Moroccan region"
+                f"{taxonomy.suggest(taxonomy.slug(value), taxonomy.REGION_IDS)}: "
+                f"use one of {', '.join(taxonomy.REGION_IDS)}"
+            )
         return region
     if key == "country":
         if len(value) != 2 or not value.isalpha():

@@ -24,7 +24,10 @@ def rate_ratio(c1, c0, t1, t0, *, alpha: float = 0.05) -> dict[str, np.ndarray]:
     baseline count is 0), ``low``, ``high`` (``inf`` when unbounded) and ``p_value``.
     """
     c1, c0 = np.asarray(c1, dtype=float), np.asarray(c0, dtype=float)
-    t1, t0 = np.broadcast_to(np.asarray(t1, dtype=float), c1.shape), np.broadcast_to(np.asarray(t0, dtype=float), c1.shape)
+    t1, t0 = (
+        np.broadcast_to(np.asarray(t1, dtype=float), c1.shape),
+        np.broadcast_to(np.asarray(t0, dtype=float), c1.shape),
+    )
     n = c1 + c0
     p0 = t1 / (t1 + t0)
     p_value = np.where(c1 > 0, stats.binom.sf(c1 - 1, n, p0), 1.0)
@@ -70,7 +73,9 @@ def shrunk_lift(overlap, n_target, n_other, total, *, prior: float = 5.0) -> np.
     return (overlap + prior) / (expected + prior)
 
 
-def poisson_trend(counts, exposure, *, alpha: float = 0.05, iterations: int = 30) -> dict[str, np.ndarray]:
+def poisson_trend(
+    counts, exposure, *, alpha: float = 0.05, iterations: int = 30
+) -> dict[str, np.ndarray]:
     """Log-linear growth of each row of ``counts`` (items x periods) against ``exposure``
     (periods): the Poisson regression ``log E[y_t] = log T_t + a + b t`` fitted by Newton's
     method for every item at once, with a quasi-Poisson scale (Pearson chi-square / dof, at
@@ -92,7 +97,7 @@ def poisson_trend(counts, exposure, *, alpha: float = 0.05, iterations: int = 30
         r = y - mu
         g0, g1 = r.sum(1), (r * t).sum(1)
         h00, h01, h11 = mu.sum(1), (mu * t).sum(1), (mu * t * t).sum(1)
-        det = h00 * h11 - h01 ** 2
+        det = h00 * h11 - h01**2
         det = np.where(det > 1e-12, det, np.inf)
         a += (h11 * g0 - h01 * g1) / det
         b += (h00 * g1 - h01 * g0) / det
@@ -101,7 +106,7 @@ def poisson_trend(counts, exposure, *, alpha: float = 0.05, iterations: int = 30
         pearson = np.where(mu > 0, (y - mu) ** 2 / mu, 0.0).sum(1)
         scale = np.maximum(pearson / max(int(live.sum()) - 2, 1), 1.0)
         h00, h01, h11 = mu.sum(1), (mu * t).sum(1), (mu * t * t).sum(1)
-        se = np.sqrt(scale * h00 / (h00 * h11 - h01 ** 2))
+        se = np.sqrt(scale * h00 / (h00 * h11 - h01**2))
     z = stats.norm.ppf(1 - alpha / 2)
     p_value = np.where(np.isfinite(se), stats.norm.sf(b / se), 1.0)
     return {"slope": b, "se": se, "low": b - z * se, "high": b + z * se, "p_value": p_value}

@@ -27,24 +27,54 @@ DEFAULT_MIN_SUPPORT = 20
 DEFAULT_ALPHA = 0.05
 
 
-def trends(store: Any, segment: Segment | list[str] | dict | None = None, *, by: str = "genre",
-           window: str | int | None = "28d", as_of: str | dt.date | None = None, top: int = 10,
-           k: int = DEFAULT_K, min_support: int = DEFAULT_MIN_SUPPORT, alpha: float = DEFAULT_ALPHA,
-           seasonal: bool = True, with_lift: bool = True) -> dict:
+def trends(
+    store: Any,
+    segment: Segment | list[str] | dict | None = None,
+    *,
+    by: str = "genre",
+    window: str | int | None = "28d",
+    as_of: str | dt.date | None = None,
+    top: int = 10,
+    k: int = DEFAULT_K,
+    min_support: int = DEFAULT_MIN_SUPPORT,
+    alpha: float = DEFAULT_ALPHA,
+    seasonal: bool = True,
+    with_lift: bool = True,
+) -> dict:
     """The trends report of one segment: top items, rising items, lift, season, as one dict.
 
     Example:
         >>> trends(store, ["age_band=18-24", "region=casablanca-settat"], by="genre")["rising"][0]
     """
-    return trends_by(store, segment, by=(by,), window=window, as_of=as_of, top=top, k=k,
-                     min_support=min_support, alpha=alpha, seasonal=seasonal, with_lift=with_lift)[by]
+    return trends_by(
+        store,
+        segment,
+        by=(by,),
+        window=window,
+        as_of=as_of,
+        top=top,
+        k=k,
+        min_support=min_support,
+        alpha=alpha,
+        seasonal=seasonal,
+        with_lift=with_lift,
+    )[by]
 
 
-def trends_by(store: Any, segment: Segment | list[str] | dict | None = None, *,
-              by: tuple[str, ...] = ("genre",), window: str | int | None = "28d",
-              as_of: str | dt.date | None = None, top: int = 10, k: int = DEFAULT_K,
-              min_support: int = DEFAULT_MIN_SUPPORT, alpha: float = DEFAULT_ALPHA, seasonal: bool = True,
-              with_lift: bool = True) -> dict[str, dict]:
+def trends_by(
+    store: Any,
+    segment: Segment | list[str] | dict | None = None,
+    *,
+    by: tuple[str, ...] = ("genre",),
+    window: str | int | None = "28d",
+    as_of: str | dt.date | None = None,
+    top: int = 10,
+    k: int = DEFAULT_K,
+    min_support: int = DEFAULT_MIN_SUPPORT,
+    alpha: float = DEFAULT_ALPHA,
+    seasonal: bool = True,
+    with_lift: bool = True,
+) -> dict[str, dict]:
     """``trends`` for several ``by`` dimensions of one segment, sharing the segment's totals."""
     for dim in by:
         if dim not in queries.BY_CHOICES:
@@ -58,49 +88,89 @@ def trends_by(store: Any, segment: Segment | list[str] | dict | None = None, *,
     params = {**seg.params(), **common.period_params(period, base.baseline if base else None)}
 
     head: dict[str, Any] = {
-        "segment": seg.to_dict(), "segment_label": seg.label, "as_of": str(end),
+        "segment": seg.to_dict(),
+        "segment_label": seg.label,
+        "as_of": str(end),
         "window": {"days": days, "start": str(period.start), "end": str(period.end)},
-        "k": k, "min_support": min_support, "alpha": alpha,
+        "k": k,
+        "min_support": min_support,
+        "alpha": alpha,
     }
     with staged_events(store, params):
         totals = _totals(store, params)
         small = _too_small(totals, k)
         if small:
-            return {dim: {**head, "by": dim, "suppressed": True, "reason": small, "baseline": None,
-                          "totals": None, "top": [], "rising": [], "season": None, "lift": []} for dim in by}
+            return {
+                dim: {
+                    **head,
+                    "by": dim,
+                    "suppressed": True,
+                    "reason": small,
+                    "baseline": None,
+                    "totals": None,
+                    "top": [],
+                    "rising": [],
+                    "season": None,
+                    "lift": [],
+                }
+                for dim in by
+            }
         if base is not None and base.kind != "previous_period" and totals["baseline_events"] == 0:
             base = _no_seasonal_data(base)
             params.update(common.period_params(period, base.baseline))
             engine.stage(store, queries.STAGED_EVENTS, queries.segment_events(), params)
             totals = _totals(store, params)
-        head.update({"suppressed": False, "baseline": base.to_dict() if base else None, "totals": totals})
+        head.update(
+            {"suppressed": False, "baseline": base.to_dict() if base else None, "totals": totals}
+        )
         reports, tested, names = {}, {}, {}
         for dim in by:
             counts = engine.run(store, queries.item_counts(dim), params).dropna(subset=["item"])
             names[dim] = common.labels(store, dim)
-            tested[dim] = rising_items(counts, totals["events"], totals["baseline_events"], k=k,
-                                       min_support=min_support, alpha=alpha)
-            reports[dim] = {**head, "by": dim,
-                            "top": _top_rows(counts, tested[dim], totals, k, top, names[dim]),
-                            "rising": _rising_rows(tested[dim], top, names[dim]),
-                            "suppressed_cells": int((counts["members"] < k).sum()),
-                            "season": None, "lift": []}
+            tested[dim] = rising_items(
+                counts,
+                totals["events"],
+                totals["baseline_events"],
+                k=k,
+                min_support=min_support,
+                alpha=alpha,
+            )
+            reports[dim] = {
+                **head,
+                "by": dim,
+                "top": _top_rows(counts, tested[dim], totals, k, top, names[dim]),
+                "rising": _rising_rows(tested[dim], top, names[dim]),
+                "suppressed_cells": int((counts["members"] < k).sum()),
+                "season": None,
+                "lift": [],
+            }
     if base is not None and base.kind != "previous_period":
         recent = previous_period(period)
         recent_params = {**seg.params(), **common.period_params(period, recent)}
         with staged_events(store, recent_params):
             recent_totals = _totals(store, recent_params)
             for dim in by:
-                reports[dim]["season"] = _season_attribution(store, base, recent, recent_params, recent_totals,
-                                                             tested[dim], dim, names[dim], k=k,
-                                                             min_support=min_support, alpha=alpha)
+                reports[dim]["season"] = _season_attribution(
+                    store,
+                    base,
+                    recent,
+                    recent_params,
+                    recent_totals,
+                    tested[dim],
+                    dim,
+                    names[dim],
+                    k=k,
+                    min_support=min_support,
+                    alpha=alpha,
+                )
     if with_lift and seg.filters:
         from halqa.insights.lift import segment_lift
 
         for dim in by:
             if dim in queries.LIFT_CHOICES:
-                reports[dim]["lift"] = segment_lift(store, seg, by=dim, window=window, as_of=end, k=k,
-                                                    alpha=alpha)["rows"]
+                reports[dim]["lift"] = segment_lift(
+                    store, seg, by=dim, window=window, as_of=end, k=k, alpha=alpha
+                )["rows"]
     return reports
 
 
@@ -114,16 +184,26 @@ def staged_events(store: Any, params: dict) -> Iterator[None]:
         engine.unstage(store, queries.STAGED_EVENTS)
 
 
-def rising_items(counts: pd.DataFrame, t1: float, t0: float, *, k: int, min_support: int, alpha: float,
-                 count: str = "count", baseline: str = "baseline") -> pd.DataFrame:
+def rising_items(
+    counts: pd.DataFrame,
+    t1: float,
+    t0: float,
+    *,
+    k: int,
+    min_support: int,
+    alpha: float,
+    count: str = "count",
+    baseline: str = "baseline",
+) -> pd.DataFrame:
     """Every item tested, with growth, interval, p and q, and ``rising`` where it qualifies.
 
     Qualifies: at least ``min_support`` in the window, at least k members, q <= alpha and
     the growth interval above 1. Sorted by the interval's lower end, then count.
     """
     if counts.empty or not t0 or not t1:
-        return counts.assign(growth=np.nan, low=np.nan, high=np.nan, p_value=np.nan, q_value=np.nan,
-                             rising=False).iloc[0:0]
+        return counts.assign(
+            growth=np.nan, low=np.nan, high=np.nan, p_value=np.nan, q_value=np.nan, rising=False
+        ).iloc[0:0]
     c = counts[count].to_numpy(dtype=float)
     eligible = (c >= min_support) & (counts["members"].to_numpy() >= k)
     result = stats.rate_ratio(c, counts[baseline].to_numpy(dtype=float), t1, t0, alpha=alpha)
@@ -136,20 +216,38 @@ def rising_items(counts: pd.DataFrame, t1: float, t0: float, *, k: int, min_supp
     return counts.assign(**result, q_value=q_value, rising=rising).iloc[order]
 
 
-def _top_rows(counts: pd.DataFrame, tested: pd.DataFrame, totals: dict, k: int, top: int,
-              names: dict) -> list[dict]:
+def _top_rows(
+    counts: pd.DataFrame, tested: pd.DataFrame, totals: dict, k: int, top: int, names: dict
+) -> list[dict]:
     """The most consumed items, each with its growth against the baseline (rising or not)."""
-    visible = counts[counts["members"] >= k].sort_values(["count", "item"], ascending=[False, True]).head(top)
+    visible = (
+        counts[counts["members"] >= k]
+        .sort_values(["count", "item"], ascending=[False, True])
+        .head(top)
+    )
     shown = tested[tested["item"].isin(visible["item"])] if not tested.empty else tested
-    growth = dict(zip(shown["item"], zip(shown["growth"], shown["low"], shown["high"], shown["rising"])))
+    growth = dict(
+        zip(shown["item"], zip(shown["growth"], shown["low"], shown["high"], shown["rising"]))
+    )
     rows = []
     for rank, row in enumerate(visible.itertuples(index=False), start=1):
         share = row.count / totals["events"] if totals["events"] else None
         g, low, high, rising = growth.get(row.item, (None, None, None, False))
-        rows.append({"rank": rank, "item": row.item, "name": names.get(row.item, row.item),
-                     "count": int(row.count), "share": common.num(share, 4), "members": int(row.members),
-                     "baseline": int(row.baseline), "growth": common.num(g), "growth_low": common.num(low),
-                     "growth_high": common.num(high), "rising": bool(rising)})
+        rows.append(
+            {
+                "rank": rank,
+                "item": row.item,
+                "name": names.get(row.item, row.item),
+                "count": int(row.count),
+                "share": common.num(share, 4),
+                "members": int(row.members),
+                "baseline": int(row.baseline),
+                "growth": common.num(g),
+                "growth_low": common.num(low),
+                "growth_high": common.num(high),
+                "rising": bool(rising),
+            }
+        )
     return rows
 
 
@@ -158,17 +256,30 @@ def _rising_rows(rising: pd.DataFrame, top: int, names: dict) -> list[dict]:
     head = rising.head(top)  # rising items sort first
     qualified = head[head["rising"]]
     for rank, row in enumerate(qualified.itertuples(index=False), start=1):
-        rows.append({"rank": rank, "item": row.item, "name": names.get(row.item, row.item),
-                     "count": int(row.count), "baseline": int(row.baseline), "members": int(row.members),
-                     "growth": common.num(row.growth), "growth_low": common.num(row.low),
-                     "growth_high": common.num(row.high), "p_value": common.pval(row.p_value),
-                     "q_value": common.pval(row.q_value), "new": bool(row.baseline == 0)})
+        rows.append(
+            {
+                "rank": rank,
+                "item": row.item,
+                "name": names.get(row.item, row.item),
+                "count": int(row.count),
+                "baseline": int(row.baseline),
+                "members": int(row.members),
+                "growth": common.num(row.growth),
+                "growth_low": common.num(row.low),
+                "growth_high": common.num(row.high),
+                "p_value": common.pval(row.p_value),
+                "q_value": common.pval(row.q_value),
+                "new": bool(row.baseline == 0),
+            }
+        )
     return rows
 
 
 def _totals(store: Any, params: dict, *, baseline_members: bool = False) -> dict:
     size = engine.run(store, queries.segment_size(), params).iloc[0]
-    row = engine.run(store, queries.segment_totals(baseline_members=baseline_members), params).iloc[0]
+    row = engine.run(store, queries.segment_totals(baseline_members=baseline_members), params).iloc[
+        0
+    ]
     out = {"segment_members": int(size["segment_members"])}
     for key in ("events", "baseline_events", "active_members", "baseline_active_members"):
         if baseline_members or key != "baseline_active_members":
@@ -198,36 +309,72 @@ def _too_small(totals: dict, k: int) -> str | None:
 
 def _no_seasonal_data(base: Baseline) -> Baseline:
     fallback = previous_period(base.window)
-    return Baseline(base.window, fallback, "previous_period", base.season,
-                    f"window falls in {base.season}, but the store has no events for the same season a year "
-                    f"earlier: compared with the previous {base.window.days} days instead")
+    return Baseline(
+        base.window,
+        fallback,
+        "previous_period",
+        base.season,
+        f"window falls in {base.season}, but the store has no events for the same season a year "
+        f"earlier: compared with the previous {base.window.days} days instead",
+    )
 
 
-def _season_attribution(store: Any, base: Baseline, recent: Any, params: dict, totals: dict,
-                        rising: pd.DataFrame, by: str, names: dict, *, k: int, min_support: int,
-                        alpha: float) -> dict:
+def _season_attribution(
+    store: Any,
+    base: Baseline,
+    recent: Any,
+    params: dict,
+    totals: dict,
+    rising: pd.DataFrame,
+    by: str,
+    names: dict,
+    *,
+    k: int,
+    min_support: int,
+    alpha: float,
+) -> dict:
     """Items that rise against the previous weeks but not against the same season a year
     earlier: their surge is the season's, and the report says so. Needs the previous
     period's events staged."""
     counts = engine.run(store, queries.item_counts(by), params).dropna(subset=["item"])
-    vs_recent = rising_items(counts, totals["events"], totals["baseline_events"], k=k,
-                             min_support=min_support, alpha=alpha)
+    vs_recent = rising_items(
+        counts,
+        totals["events"],
+        totals["baseline_events"],
+        k=k,
+        min_support=min_support,
+        alpha=alpha,
+    )
     genuinely = set(rising.loc[rising["rising"], "item"])
     seasonal = rising.set_index("item") if not rising.empty else None
     rows = []
     for row in vs_recent[vs_recent["rising"]].itertuples(index=False):
         if row.item in genuinely:
             continue
-        same = seasonal.loc[row.item] if seasonal is not None and row.item in seasonal.index else None
-        rows.append({"item": row.item, "name": names.get(row.item, row.item), "count": int(row.count),
-                     "recent_baseline": int(row.baseline), "recent_growth": common.num(row.growth),
-                     "recent_growth_low": common.num(row.low), "recent_p_value": common.pval(row.p_value),
-                     "season_baseline": int(same["baseline"]) if same is not None else 0,
-                     "season_growth": common.num(same["growth"]) if same is not None else None,
-                     "season_p_value": common.pval(same["p_value"]) if same is not None else None})
-    return {"name": base.season, "kind": base.kind, "note": base.note,
-            "recent_baseline": {"start": str(recent.start), "end": str(recent.end)},
-            "attributed_to_season": rows}
+        same = (
+            seasonal.loc[row.item] if seasonal is not None and row.item in seasonal.index else None
+        )
+        rows.append(
+            {
+                "item": row.item,
+                "name": names.get(row.item, row.item),
+                "count": int(row.count),
+                "recent_baseline": int(row.baseline),
+                "recent_growth": common.num(row.growth),
+                "recent_growth_low": common.num(row.low),
+                "recent_p_value": common.pval(row.p_value),
+                "season_baseline": int(same["baseline"]) if same is not None else 0,
+                "season_growth": common.num(same["growth"]) if same is not None else None,
+                "season_p_value": common.pval(same["p_value"]) if same is not None else None,
+            }
+        )
+    return {
+        "name": base.season,
+        "kind": base.kind,
+        "note": base.note,
+        "recent_baseline": {"start": str(recent.start), "end": str(recent.end)},
+        "attributed_to_season": rows,
+    }
 
 
 def _check_thresholds(k: int, min_support: int, alpha: float, top: int) -> None:

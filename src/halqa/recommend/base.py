@@ -44,7 +44,9 @@ class Recommender(ABC):
 
     name: ClassVar[str] = "base"
     Config: ClassVar[type[ModelConfig]] = ModelConfig
-    knows_new_titles: ClassVar[bool] = False  # True when titles added after fit can be scored (metadata)
+    knows_new_titles: ClassVar[bool] = (
+        False  # True when titles added after fit can be scored (metadata)
+    )
     dataset_: Dataset | None
 
     def __init__(self, config: ModelConfig | None = None, **params: Any) -> None:
@@ -52,8 +54,10 @@ class Recommender(ABC):
         accepted = [f.name for f in fields(self.Config)]
         unknown = [p for p in params if p not in accepted]
         if unknown:
-            raise ConfigError(f"{self.name}: unknown parameter '{unknown[0]}' "
-                              f"(accepted: {', '.join(accepted) or 'none'})")
+            raise ConfigError(
+                f"{self.name}: unknown parameter '{unknown[0]}' "
+                f"(accepted: {', '.join(accepted) or 'none'})"
+            )
         self.config = replace(base, **params)
         self.config.check()
         self.dataset_ = None
@@ -77,7 +81,9 @@ class Recommender(ABC):
     @property
     def dataset(self) -> Dataset:
         if self.dataset_ is None:
-            raise NotFittedError(f"this {self.name} model is not fitted yet; call fit(dataset) first")
+            raise NotFittedError(
+                f"this {self.name} model is not fitted yet; call fit(dataset) first"
+            )
         return self.dataset_
 
     # -- scoring -------------------------------------------------------------------------------
@@ -96,11 +102,15 @@ class Recommender(ABC):
         """Dense title-to-title similarities (queries × all titles)."""
         title_idx = np.asarray(title_idx, dtype=np.int64)
         if self.knows_new_titles:
-            return _pad(np.asarray(self._similar(title_idx), dtype=np.float64), self.dataset.n_titles)
+            return _pad(
+                np.asarray(self._similar(title_idx), dtype=np.float64), self.dataset.n_titles
+            )
         out = np.full((len(title_idx), self.dataset.n_titles), -np.inf)
         known = title_idx < self.n_fit_titles_  # titles added after fit have no learned similarity
         if known.any():
-            out[known] = _pad(np.asarray(self._similar(title_idx[known]), dtype=np.float64), self.dataset.n_titles)
+            out[known] = _pad(
+                np.asarray(self._similar(title_idx[known]), dtype=np.float64), self.dataset.n_titles
+            )
         return out
 
     def _similar(self, title_idx: np.ndarray) -> np.ndarray:
@@ -180,9 +190,11 @@ class Recommender(ABC):
             if not isinstance(header, dict) or header.get("magic") != _MAGIC:
                 raise UserError(f"{source}: not a halqa model file")
             if header.get("format") != MODEL_FORMAT or header.get("halqa") != __version__:
-                raise UserError(f"{source}: model saved by halqa {header.get('halqa')} (format "
-                                f"{header.get('format')}); this is halqa {__version__} (format {MODEL_FORMAT}) "
-                                "- retrain it with `halqa train`")
+                raise UserError(
+                    f"{source}: model saved by halqa {header.get('halqa')} (format "
+                    f"{header.get('format')}); this is halqa {__version__} (format {MODEL_FORMAT}) "
+                    "- retrain it with `halqa train`"
+                )
             model = pickle.load(fh)
         if not isinstance(model, Recommender):
             raise UserError(f"{source}: not a halqa model file")

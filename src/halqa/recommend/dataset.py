@@ -28,18 +28,42 @@ from halqa.errors import ConfigError, DataError, NotFoundError
 from halqa.recommend.frames import require_columns, to_pandas
 
 EVENT_COLUMNS = ("member_id", "title_id", "event_type", "ts", "value")
-TITLE_FEATURES = ("name", "kind", "original_language", "genres", "themes", "release_date", "age_rating",
-                  "country", "region", "creator_ids", "available_regions", "added_at")
+TITLE_FEATURES = (
+    "name",
+    "kind",
+    "original_language",
+    "genres",
+    "themes",
+    "release_date",
+    "age_rating",
+    "country",
+    "region",
+    "creator_ids",
+    "available_regions",
+    "added_at",
+)
 MEMBER_FEATURES = ("age_band", "gender", "country", "region", "languages", "occupation")
 CREATOR_FEATURES = ("name", "country", "region", "debut_year", "role")
 LIST_COLUMNS = ("genres", "themes", "creator_ids", "available_regions", "languages")
 
 # complete > like > share > add_to_list > play > skip; a dislike removes preference but
 # still counts as seen. Every weight is configurable per dataset.
-DEFAULT_WEIGHTS = MappingProxyType({
-    "complete": 4.0, "like": 3.0, "share": 3.0, "add_to_list": 2.0, "download": 2.0, "rate": 2.0,
-    "view": 1.0, "play": 1.0, "listen": 1.0, "search_click": 0.5, "skip": 0.1, "dislike": -4.0,
-})
+DEFAULT_WEIGHTS = MappingProxyType(
+    {
+        "complete": 4.0,
+        "like": 3.0,
+        "share": 3.0,
+        "add_to_list": 2.0,
+        "download": 2.0,
+        "rate": 2.0,
+        "view": 1.0,
+        "play": 1.0,
+        "listen": 1.0,
+        "search_click": 0.5,
+        "skip": 0.1,
+        "dislike": -4.0,
+    }
+)
 
 
 # Event types whose value is an amount of use (plays, seconds): more of it is more confidence.
@@ -78,11 +102,17 @@ class EventWeights:
 
     def of(self, event_type: pd.Series, value: pd.Series) -> np.ndarray:
         codes, kinds = pd.factorize(event_type)  # a dozen event types: map those, not every row
-        per_kind = np.array([self.weights.get(str(k), self.default) for k in kinds] + [self.default])
+        per_kind = np.array(
+            [self.weights.get(str(k), self.default) for k in kinds] + [self.default]
+        )
         w = per_kind[codes].astype(np.float64)  # code -1 (missing type) picks the default
         if self.rating_scale and "rate" in set(map(str, kinds)):
             is_rate = (codes == list(map(str, kinds)).index("rate")) & value.notna().to_numpy()
-            w[is_rate] = w[is_rate] * value.to_numpy(dtype=np.float64, na_value=0.0)[is_rate] / self.rating_scale
+            w[is_rate] = (
+                w[is_rate]
+                * value.to_numpy(dtype=np.float64, na_value=0.0)[is_rate]
+                / self.rating_scale
+            )
         counted = [i for i, k in enumerate(map(str, kinds)) if k in self.counted]
         if counted:
             amount = value.to_numpy(dtype=np.float64, na_value=0.0)
@@ -111,7 +141,9 @@ class IdMap:
     def __contains__(self, key: object) -> bool:
         return str(key) in self._index
 
-    def to_internal(self, ids: Iterable[Any], *, strict: bool = True, what: str = "id") -> np.ndarray:
+    def to_internal(
+        self, ids: Iterable[Any], *, strict: bool = True, what: str = "id"
+    ) -> np.ndarray:
         """Dense indices of ``ids``; unknown ids raise NotFoundError, or give -1 when not strict."""
         keys = _keys(ids)
         idx = self._index.get_indexer(keys)
@@ -164,8 +196,15 @@ class Dataset:
 
     # -- building ------------------------------------------------------------------------------
     @classmethod
-    def from_frame(cls, events: Any, *, titles: Any = None, members: Any = None, creators: Any = None,
-                   weights: EventWeights | Mapping[str, float] | None = None) -> Dataset:
+    def from_frame(
+        cls,
+        events: Any,
+        *,
+        titles: Any = None,
+        members: Any = None,
+        creators: Any = None,
+        weights: EventWeights | Mapping[str, float] | None = None,
+    ) -> Dataset:
         """Build from tables with canonical columns (``member_id, title_id, event_type, ts, value``).
 
         ``event_type`` defaults to ``play`` and ``value`` to empty when absent. Titles, members and
@@ -177,28 +216,52 @@ class Dataset:
         cf = _keyed(to_pandas(creators, "creators"), "creator_id", CREATOR_FEATURES, "creators")
         member_map = IdMap.from_values(np.concatenate([_keys(mf.index), _keys(ev["member_id"])]))
         title_map = IdMap.from_values(np.concatenate([_keys(tf.index), _keys(ev["title_id"])]))
-        ds = cls(member_map, title_map, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), cf,
-                 EventWeights.parse(weights))
-        return replace(ds, events=ds._encode(ev), title_features=_align(tf, title_map, TITLE_FEATURES),
-                       member_features=_align(mf, member_map, MEMBER_FEATURES))
+        ds = cls(
+            member_map,
+            title_map,
+            pd.DataFrame(),
+            pd.DataFrame(),
+            pd.DataFrame(),
+            cf,
+            EventWeights.parse(weights),
+        )
+        return replace(
+            ds,
+            events=ds._encode(ev),
+            title_features=_align(tf, title_map, TITLE_FEATURES),
+            member_features=_align(mf, member_map, MEMBER_FEATURES),
+        )
 
     @classmethod
-    def from_store(cls, store: Any, *, weights: EventWeights | Mapping[str, float] | None = None,
-                   purpose: str = "personalisation") -> Dataset:
+    def from_store(
+        cls,
+        store: Any,
+        *,
+        weights: EventWeights | Mapping[str, float] | None = None,
+        purpose: str = "personalisation",
+    ) -> Dataset:
         """Read the consented events and members (``events_<purpose>``, ``members_<purpose>``),
         every title and creator."""
         from halqa.catalog import CONSENT_PURPOSES
 
         if purpose not in CONSENT_PURPOSES:
-            raise ConfigError(f"unknown consent purpose '{purpose}': use one of {', '.join(CONSENT_PURPOSES)}")
+            raise ConfigError(
+                f"unknown consent purpose '{purpose}': use one of {', '.join(CONSENT_PURPOSES)}"
+            )
         titles = store.df(f"SELECT title_id, {', '.join(TITLE_FEATURES)} FROM titles")
         members = store.df(f"SELECT member_id, {', '.join(MEMBER_FEATURES)} FROM members_{purpose}")
         creators = store.df(f"SELECT creator_id, {', '.join(CREATOR_FEATURES)} FROM creators")
-        orphans = store.df(f"SELECT DISTINCT title_id FROM events_{purpose} "
-                           "WHERE title_id NOT IN (SELECT title_id FROM titles) ORDER BY title_id")
-        ds = cls.from_frame(pd.DataFrame(columns=list(EVENT_COLUMNS)),
-                            titles=pd.concat([titles, orphans], ignore_index=True), members=members,
-                            creators=creators, weights=weights)
+        orphans = store.df(
+            f"SELECT DISTINCT title_id FROM events_{purpose} "
+            "WHERE title_id NOT IN (SELECT title_id FROM titles) ORDER BY title_id"
+        )
+        ds = cls.from_frame(
+            pd.DataFrame(columns=list(EVENT_COLUMNS)),
+            titles=pd.concat([titles, orphans], ignore_index=True),
+            members=members,
+            creators=creators,
+            weights=weights,
+        )
         return replace(ds, events=ds._encode_in_duckdb(store, f"events_{purpose}"))
 
     def _encode_in_duckdb(self, store: Any, view: str) -> pd.DataFrame:
@@ -206,10 +269,24 @@ class Dataset:
         import pyarrow as pa
 
         con = store.con
-        con.register("_halqa_member_ids", pa.table({"member_id": pa.array(self.members.external.tolist()),
-                                                     "member_idx": np.arange(self.n_members, dtype=np.int32)}))
-        con.register("_halqa_title_ids", pa.table({"title_id": pa.array(self.titles.external.tolist()),
-                                                    "title_idx": np.arange(self.n_titles, dtype=np.int32)}))
+        con.register(
+            "_halqa_member_ids",
+            pa.table(
+                {
+                    "member_id": pa.array(self.members.external.tolist()),
+                    "member_idx": np.arange(self.n_members, dtype=np.int32),
+                }
+            ),
+        )
+        con.register(
+            "_halqa_title_ids",
+            pa.table(
+                {
+                    "title_id": pa.array(self.titles.external.tolist()),
+                    "title_idx": np.arange(self.n_titles, dtype=np.int32),
+                }
+            ),
+        )
         try:
             ev = store.arrow(f"""SELECT m.member_idx, t.title_idx, e.event_type, epoch(e.ts)::BIGINT AS ts,
                                         e.value::DOUBLE AS value
@@ -219,24 +296,32 @@ class Dataset:
         finally:
             con.unregister("_halqa_member_ids")
             con.unregister("_halqa_title_ids")
-        types = pd.Categorical(ev.column("event_type").dictionary_encode().combine_chunks().to_pandas())
+        types = pd.Categorical(
+            ev.column("event_type").dictionary_encode().combine_chunks().to_pandas()
+        )
         value = pd.Series(ev.column("value").to_numpy(zero_copy_only=False), dtype=np.float64)
-        return pd.DataFrame({
-            "member_idx": ev.column("member_idx").to_numpy().astype(np.int32),
-            "title_idx": ev.column("title_idx").to_numpy().astype(np.int32),
-            "event_type": types, "ts": ev.column("ts").to_numpy().astype(np.int64),
-            "value": value.to_numpy(), "weight": self.weights.of(pd.Series(types), value),
-        })
+        return pd.DataFrame(
+            {
+                "member_idx": ev.column("member_idx").to_numpy().astype(np.int32),
+                "title_idx": ev.column("title_idx").to_numpy().astype(np.int32),
+                "event_type": types,
+                "ts": ev.column("ts").to_numpy().astype(np.int64),
+                "value": value.to_numpy(),
+                "weight": self.weights.of(pd.Series(types), value),
+            }
+        )
 
     def _encode(self, ev: pd.DataFrame) -> pd.DataFrame:
-        return pd.DataFrame({
-            "member_idx": self.members.to_internal(ev["member_id"]).astype(np.int32),
-            "title_idx": self.titles.to_internal(ev["title_id"]).astype(np.int32),
-            "event_type": ev["event_type"].astype(str).to_numpy(),
-            "ts": ev["ts"].to_numpy(dtype=np.int64),
-            "value": ev["value"].to_numpy(dtype=np.float64),
-            "weight": self.weights.of(ev["event_type"], ev["value"]),
-        })
+        return pd.DataFrame(
+            {
+                "member_idx": self.members.to_internal(ev["member_id"]).astype(np.int32),
+                "title_idx": self.titles.to_internal(ev["title_id"]).astype(np.int32),
+                "event_type": ev["event_type"].astype(str).to_numpy(),
+                "ts": ev["ts"].to_numpy(dtype=np.int64),
+                "value": ev["value"].to_numpy(dtype=np.float64),
+                "weight": self.weights.of(ev["event_type"], ev["value"]),
+            }
+        )
 
     # -- growing (fold-in, new titles) ---------------------------------------------------------
     def with_events(self, events: Any) -> Dataset:
@@ -259,10 +344,15 @@ class Dataset:
             shape = (self.n_members, self.n_titles)
             conf, seen = parent._cache["sums"]
             add_conf, add_seen = _sum_matrices(added, shape)
-            self._cache["sums"] = (_resized(conf, shape) + add_conf, _resized(seen, shape) + add_seen)
+            self._cache["sums"] = (
+                _resized(conf, shape) + add_conf,
+                _resized(seen, shape) + add_seen,
+            )
         for key, value in parent._cache.items():
             side = key[0] if isinstance(key, tuple) else None
-            if (side == "titles" and self.titles is parent.titles) or (side == "members" and self.members is parent.members):
+            if (side == "titles" and self.titles is parent.titles) or (
+                side == "members" and self.members is parent.members
+            ):
                 self._cache[key] = value
 
     def with_titles(self, titles: Any) -> Dataset:
@@ -275,8 +365,11 @@ class Dataset:
 
     def _with_features(self, table: Any, what: str) -> Dataset:
         """Add or update the side features of titles or members, growing the id map for new ids."""
-        key, columns, attr = (("title_id", TITLE_FEATURES, "title_features") if what == "titles"
-                              else ("member_id", MEMBER_FEATURES, "member_features"))
+        key, columns, attr = (
+            ("title_id", TITLE_FEATURES, "title_features")
+            if what == "titles"
+            else ("member_id", MEMBER_FEATURES, "member_features")
+        )
         frame = _keyed(to_pandas(table, what), key, columns, what)
         ds = self._grow(**{what: frame.index})
         features = getattr(ds, attr).copy()
@@ -287,13 +380,19 @@ class Dataset:
 
     def _grow(self, members: Iterable[Any] = (), titles: Iterable[Any] = ()) -> Dataset:
         mm, tm = self.members.extend(members), self.titles.extend(titles)
-        return replace(self, members=mm, titles=tm,
-                       member_features=_align_index(self.member_features, len(mm), MEMBER_FEATURES),
-                       title_features=_align_index(self.title_features, len(tm), TITLE_FEATURES))
+        return replace(
+            self,
+            members=mm,
+            titles=tm,
+            member_features=_align_index(self.member_features, len(mm), MEMBER_FEATURES),
+            title_features=_align_index(self.title_features, len(tm), TITLE_FEATURES),
+        )
 
     def subset(self, mask: np.ndarray) -> Dataset:
         """Same id maps and features, only the events where ``mask`` is true (for splits)."""
-        return replace(self, events=self.events[np.asarray(mask, dtype=bool)].reset_index(drop=True))
+        return replace(
+            self, events=self.events[np.asarray(mask, dtype=bool)].reset_index(drop=True)
+        )
 
     # -- views ---------------------------------------------------------------------------------
     @property
@@ -327,7 +426,9 @@ class Dataset:
     def _sums(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """Summed event weights and event counts per (member, title), before any clipping:
         what a fold-in can update by addition."""
-        return self.cached("sums", lambda: _sum_matrices(self.events, (self.n_members, self.n_titles)))
+        return self.cached(
+            "sums", lambda: _sum_matrices(self.events, (self.n_members, self.n_titles))
+        )
 
     def _build_matrices(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         sums, counts = self._sums()
@@ -351,15 +452,23 @@ class Dataset:
 
     def _recency_matrix(self, half_life: float) -> sp.csr_matrix:
         ev = self.events
-        order = np.lexsort((self.title_order()[ev["title_idx"].to_numpy()], ev["ts"].to_numpy(),
-                           ev["member_idx"].to_numpy()))
+        order = np.lexsort(
+            (
+                self.title_order()[ev["title_idx"].to_numpy()],
+                ev["ts"].to_numpy(),
+                ev["member_idx"].to_numpy(),
+            )
+        )
         members = ev["member_idx"].to_numpy()[order]
         counts = np.bincount(members, minlength=self.n_members)
         ends = np.cumsum(counts)[members]
         from_end = ends - 1 - np.arange(len(order))
         w = ev["weight"].to_numpy()[order] * np.exp2(-from_end / half_life)
-        m = sp.csr_matrix((w, (members, ev["title_idx"].to_numpy()[order])),
-                          shape=(self.n_members, self.n_titles), dtype=np.float64)
+        m = sp.csr_matrix(
+            (w, (members, ev["title_idx"].to_numpy()[order])),
+            shape=(self.n_members, self.n_titles),
+            dtype=np.float64,
+        )
         m.sum_duplicates()
         m.data[m.data < 0] = 0.0
         m.eliminate_zeros()
@@ -380,10 +489,13 @@ class Dataset:
 
     def last_ts(self) -> np.ndarray:
         """Latest event time per member (unix s); 0 for members with no events."""
+
         def build() -> np.ndarray:
             out = np.zeros(self.n_members, dtype=np.int64)
             if len(self.events):
-                np.maximum.at(out, self.events["member_idx"].to_numpy(), self.events["ts"].to_numpy())
+                np.maximum.at(
+                    out, self.events["member_idx"].to_numpy(), self.events["ts"].to_numpy()
+                )
             return out
 
         return self.cached("last_ts", build)
@@ -396,16 +508,29 @@ class Dataset:
 
     def title_names(self, idx: np.ndarray) -> list[str]:
         """Display names (byte-exact), falling back to the title id."""
-        names = self.title_features["name"].to_numpy()[idx] if len(self.title_features) else [None] * len(idx)
-        return [n if isinstance(n, str) and n else str(t) for n, t in zip(names, self.titles.to_external(idx))]
+        names = (
+            self.title_features["name"].to_numpy()[idx]
+            if len(self.title_features)
+            else [None] * len(idx)
+        )
+        return [
+            n if isinstance(n, str) and n else str(t)
+            for n, t in zip(names, self.titles.to_external(idx))
+        ]
 
     def to_frame(self) -> pd.DataFrame:
         """Events with external ids (``member_id, title_id, event_type, ts, value, weight``)."""
         ev = self.events
-        return pd.DataFrame({"member_id": self.members.to_external(ev["member_idx"]),
-                             "title_id": self.titles.to_external(ev["title_idx"]),
-                             "event_type": ev["event_type"], "ts": ev["ts"], "value": ev["value"],
-                             "weight": ev["weight"]})
+        return pd.DataFrame(
+            {
+                "member_id": self.members.to_external(ev["member_idx"]),
+                "title_id": self.titles.to_external(ev["title_idx"]),
+                "event_type": ev["event_type"],
+                "ts": ev["ts"],
+                "value": ev["value"],
+                "weight": ev["weight"],
+            }
+        )
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -415,7 +540,11 @@ def _keys(ids: Any) -> np.ndarray:
         ids = [ids]
     if not isinstance(ids, (pd.Series, pd.Index, np.ndarray)):
         ids = list(ids)
-    series = pd.Series(ids, dtype=object) if isinstance(ids, list) else pd.Series(np.asarray(ids, dtype=object))
+    series = (
+        pd.Series(ids, dtype=object)
+        if isinstance(ids, list)
+        else pd.Series(np.asarray(ids, dtype=object))
+    )
     return series.astype(str).to_numpy(dtype=object)
 
 
@@ -442,14 +571,18 @@ def _unix_seconds(ts: pd.Series) -> pd.Series:
         values = ts.to_numpy(dtype=np.float64)
         if np.isnan(values).any():
             raise DataError("events: ts has empty values; every event needs a time")
-        return pd.Series(np.where(values > 1e11, values / 1000, values).astype(np.int64), index=ts.index)
+        return pd.Series(
+            np.where(values > 1e11, values / 1000, values).astype(np.int64), index=ts.index
+        )
     try:
         parsed = pd.to_datetime(ts, utc=True, format="mixed")
     except (ValueError, TypeError) as exc:
         raise DataError(f"events: ts is not a time ({exc}); use ISO-8601 or unix seconds") from None
     if parsed.isna().any():
         raise DataError("events: ts has empty values; every event needs a time")
-    return pd.Series(parsed.astype("datetime64[us, UTC]").astype(np.int64) // 1_000_000, index=ts.index)
+    return pd.Series(
+        parsed.astype("datetime64[us, UTC]").astype(np.int64) // 1_000_000, index=ts.index
+    )
 
 
 def _keyed(frame: pd.DataFrame, key: str, columns: tuple[str, ...], what: str) -> pd.DataFrame:
@@ -494,7 +627,9 @@ def _resized(m: sp.csr_matrix, shape: tuple[int, int]) -> sp.csr_matrix:
     """``m`` with empty rows/columns appended up to ``shape`` (maps only grow)."""
     if m.shape == shape:
         return m
-    indptr = np.concatenate([m.indptr, np.full(shape[0] - m.shape[0], m.indptr[-1], dtype=m.indptr.dtype)])
+    indptr = np.concatenate(
+        [m.indptr, np.full(shape[0] - m.shape[0], m.indptr[-1], dtype=m.indptr.dtype)]
+    )
     return sp.csr_matrix((m.data, m.indices, indptr), shape=shape)
 
 

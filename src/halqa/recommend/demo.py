@@ -23,7 +23,9 @@ LOCAL_SHARE = 0.4
 SAMPLE = 3_000
 
 
-def demo_step(store: Any, world: Any, console: Console, *, sample: int = SAMPLE, seed: int = 7) -> dict[str, Any]:
+def demo_step(
+    store: Any, world: Any, console: Console, *, sample: int = SAMPLE, seed: int = 7
+) -> dict[str, Any]:
     """Train, evaluate, and measure what the local-talent guarantee costs on the demo store."""
     dataset = Dataset.from_store(store)
     split = member_split(dataset)
@@ -31,35 +33,72 @@ def demo_step(store: Any, world: Any, console: Console, *, sample: int = SAMPLE,
     members = split.members
     if len(members) > sample:
         members = np.sort(np.random.default_rng(seed).choice(members, size=sample, replace=False))
-    cost = rerank_cost(model, split, dataset, LocalTalentReranker(local_share=LOCAL_SHARE), members=members)
+    cost = rerank_cost(
+        model, split, dataset, LocalTalentReranker(local_share=LOCAL_SHARE), members=members
+    )
     plain, ranked = cost["plain"], cost["reranked"]
-    example = model.recommend(dataset.members.to_external(members[:1]).tolist(), 5,
-                              rerank=LocalTalentReranker(local_share=LOCAL_SHARE))
+    example = model.recommend(
+        dataset.members.to_external(members[:1]).tolist(),
+        5,
+        rerank=LocalTalentReranker(local_share=LOCAL_SHARE),
+    )
     _print(console, plain, ranked, cost, example)
-    keys = ("recall@10", "ndcg@10", "coverage", "novelty_pct", "local_share", "gini_creators",
-            "gini_moroccan_creators")
+    keys = (
+        "recall@10",
+        "ndcg@10",
+        "coverage",
+        "novelty_pct",
+        "local_share",
+        "gini_creators",
+        "gini_moroccan_creators",
+    )
     return {
-        "members_judged": cost["lists"], "model": "hybrid",
+        "members_judged": cost["lists"],
+        "model": "hybrid",
         "unconstrained": {k: round(plain[k], 4) for k in keys},
         "local_share_0.4": {k: round(ranked[k], 4) for k in keys},
         "min_local_share_per_list": round(cost["min_local_share_per_list"], 4),
         "ndcg_drop_pct": round(cost["ndcg_drop_pct"], 2),
-        "gini_moroccan_creators": {"without": round(plain["gini_moroccan_creators"], 4),
-                                   "with": round(ranked["gini_moroccan_creators"], 4)},
+        "gini_moroccan_creators": {
+            "without": round(plain["gini_moroccan_creators"], 4),
+            "with": round(ranked["gini_moroccan_creators"], 4),
+        },
         "example": example.to_dict("records"),
     }
 
 
 def _print(console: Console, plain: dict, ranked: dict, cost: dict, example: Any) -> None:
-    table = Table(title=f"Recommendations: hybrid, per-member temporal split ({cost['lists']:,} members judged)")
-    for col in ("lists", "NDCG@10", "Recall@10", "coverage", "Moroccan share", "min Moroccan share/list",
-                "Gini (Moroccan creators)"):
+    table = Table(
+        title=f"Recommendations: hybrid, per-member temporal split ({cost['lists']:,} members judged)"
+    )
+    for col in (
+        "lists",
+        "NDCG@10",
+        "Recall@10",
+        "coverage",
+        "Moroccan share",
+        "min Moroccan share/list",
+        "Gini (Moroccan creators)",
+    ):
         table.add_column(col, justify="left" if col == "lists" else "right")
-    table.add_row("unconstrained", f"{plain['ndcg@10']:.4f}", f"{plain['recall@10']:.4f}", f"{plain['coverage']:.3f}",
-                  f"{plain['local_share']:.2f}", "", f"{plain['gini_moroccan_creators']:.3f}")
-    table.add_row(f"local share {LOCAL_SHARE}", f"{ranked['ndcg@10']:.4f}", f"{ranked['recall@10']:.4f}",
-                  f"{ranked['coverage']:.3f}", f"{ranked['local_share']:.2f}",
-                  f"{cost['min_local_share_per_list']:.2f}", f"{ranked['gini_moroccan_creators']:.3f}")
+    table.add_row(
+        "unconstrained",
+        f"{plain['ndcg@10']:.4f}",
+        f"{plain['recall@10']:.4f}",
+        f"{plain['coverage']:.3f}",
+        f"{plain['local_share']:.2f}",
+        "",
+        f"{plain['gini_moroccan_creators']:.3f}",
+    )
+    table.add_row(
+        f"local share {LOCAL_SHARE}",
+        f"{ranked['ndcg@10']:.4f}",
+        f"{ranked['recall@10']:.4f}",
+        f"{ranked['coverage']:.3f}",
+        f"{ranked['local_share']:.2f}",
+        f"{cost['min_local_share_per_list']:.2f}",
+        f"{ranked['gini_moroccan_creators']:.3f}",
+    )
     console.print(table)
     console.print(f"NDCG@10 cost of the guarantee: {cost['ndcg_drop_pct']:.2f}%")
     for r in example.itertuples():

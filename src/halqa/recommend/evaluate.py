@@ -70,7 +70,9 @@ def random_member_split(dataset: Dataset, test_fraction: float = 0.2, seed: int 
     members = ev["member_idx"].to_numpy()[order]
     size = np.bincount(members, minlength=dataset.n_members)[members]
     position = np.arange(len(order)) - np.searchsorted(members, members)
-    n_test = np.where(size >= 2, np.clip(np.floor(size * test_fraction + 0.5).astype(int), 1, size - 1), 0)
+    n_test = np.where(
+        size >= 2, np.clip(np.floor(size * test_fraction + 0.5).astype(int), 1, size - 1), 0
+    )
     test = np.zeros(len(ev), dtype=bool)
     test[order] = position < n_test
     return _make_split(dataset, test)
@@ -79,7 +81,11 @@ def random_member_split(dataset: Dataset, test_fraction: float = 0.2, seed: int 
 def split(dataset: Dataset, how: str = "member", test_fraction: float = 0.2) -> Split:
     if how not in SPLITS:
         raise ConfigError(f"unknown split '{how}': use one of {', '.join(SPLITS)}")
-    return member_split(dataset, test_fraction) if how == "member" else global_split(dataset, test_fraction)
+    return (
+        member_split(dataset, test_fraction)
+        if how == "member"
+        else global_split(dataset, test_fraction)
+    )
 
 
 def _make_split(dataset: Dataset, test: np.ndarray) -> Split:
@@ -87,9 +93,13 @@ def _make_split(dataset: Dataset, test: np.ndarray) -> Split:
     held = dataset.events[test]
     held = held[held["weight"] > 0][["member_idx", "title_idx"]].drop_duplicates()
     seen = train.seen().tocsr()
-    already = np.asarray(seen[held["member_idx"].to_numpy(), held["title_idx"].to_numpy()]).ravel() > 0
+    already = (
+        np.asarray(seen[held["member_idx"].to_numpy(), held["title_idx"].to_numpy()]).ravel() > 0
+    )
     has_train = np.diff(seen.indptr)[held["member_idx"].to_numpy()] > 0
-    truth = held[~already & has_train].rename(columns={"member_idx": "member", "title_idx": "title"})
+    truth = held[~already & has_train].rename(
+        columns={"member_idx": "member", "title_idx": "title"}
+    )
     return Split(train, truth.reset_index(drop=True))
 
 
@@ -108,14 +118,25 @@ def score_lists(recs: pd.DataFrame, split_: Split, dataset: Dataset, k: int) -> 
     out["coverage"] = metrics.coverage(titles, dataset.n_titles)
     out["novelty_pct"] = metrics.novelty(titles, popularity)
     out["local_share"] = metrics.share(titles, local)
-    out["gini_creators"] = metrics.gini(creator_exposure(titles, creators_of, dataset, moroccan_only=False))
-    out["gini_moroccan_creators"] = metrics.gini(creator_exposure(titles, creators_of, dataset, moroccan_only=True))
+    out["gini_creators"] = metrics.gini(
+        creator_exposure(titles, creators_of, dataset, moroccan_only=False)
+    )
+    out["gini_moroccan_creators"] = metrics.gini(
+        creator_exposure(titles, creators_of, dataset, moroccan_only=True)
+    )
     out["members"] = int(split_.truth["member"].nunique())
     return out
 
 
-def evaluate(make_model: Callable[[], Any], dataset: Dataset, *, k: int = 10, how: str = "member",
-             test_fraction: float = 0.2, **recommend_options: Any) -> dict[str, float]:
+def evaluate(
+    make_model: Callable[[], Any],
+    dataset: Dataset,
+    *,
+    k: int = 10,
+    how: str = "member",
+    test_fraction: float = 0.2,
+    **recommend_options: Any,
+) -> dict[str, float]:
     """Fit ``make_model()`` on the training part of the split and score its top-k lists."""
     s = split(dataset, how, test_fraction)
     model = make_model().fit(s.train)
@@ -129,8 +150,13 @@ def dense_recommend(model: Any, members: np.ndarray, k: int, **options: Any) -> 
     options.setdefault("explain", False)
     options.setdefault("repeat_kinds", ())
     recs = model.recommend(ds.members.to_external(members).tolist(), k, **options)
-    return pd.DataFrame({"member": ds.member_index(recs["member_id"]), "title": ds.title_index(recs["title_id"]),
-                         "rank": recs["rank"].to_numpy()})
+    return pd.DataFrame(
+        {
+            "member": ds.member_index(recs["member_id"]),
+            "title": ds.title_index(recs["title_id"]),
+            "rank": recs["rank"].to_numpy(),
+        }
+    )
 
 
 def local_flags(dataset: Dataset) -> np.ndarray:
@@ -139,7 +165,9 @@ def local_flags(dataset: Dataset) -> np.ndarray:
     tf = dataset.title_features
     if tf.empty:
         return np.zeros(dataset.n_titles, dtype=bool)
-    by_creator = np.array([bool(c) and any(x in moroccan for x in c) for c in tf["creator_ids"]], dtype=bool)
+    by_creator = np.array(
+        [bool(c) and any(x in moroccan for x in c) for c in tf["creator_ids"]], dtype=bool
+    )
     return by_creator
 
 
@@ -148,11 +176,15 @@ def emerging_flags(dataset: Dataset, within_years: int = 3) -> np.ndarray:
     cr = dataset.creators
     if cr.empty or dataset.title_features.empty:
         return np.zeros(dataset.n_titles, dtype=bool)
-    year = pd.Timestamp(int(dataset.events["ts"].max()) if len(dataset.events) else 0, unit="s").year
+    year = pd.Timestamp(
+        int(dataset.events["ts"].max()) if len(dataset.events) else 0, unit="s"
+    ).year
     debut = pd.to_numeric(cr["debut_year"], errors="coerce")
     emerging = set(cr.index[(debut >= year - within_years).fillna(False).to_numpy()])
-    return np.array([bool(c) and any(x in emerging for x in c) for c in dataset.title_features["creator_ids"]],
-                    dtype=bool)
+    return np.array(
+        [bool(c) and any(x in emerging for x in c) for c in dataset.title_features["creator_ids"]],
+        dtype=bool,
+    )
 
 
 def new_flags(dataset: Dataset, within_days: float = 60.0) -> np.ndarray:
@@ -162,8 +194,11 @@ def new_flags(dataset: Dataset, within_days: float = 60.0) -> np.ndarray:
     if tf.empty or not len(dataset.events):
         return np.zeros(dataset.n_titles, dtype=bool)
     when = pd.to_datetime(tf["added_at"], errors="coerce", utc=True).fillna(
-        pd.to_datetime(tf["release_date"], errors="coerce", utc=True))
-    cutoff = pd.Timestamp(int(dataset.events["ts"].max()), unit="s", tz="UTC") - pd.Timedelta(days=within_days)
+        pd.to_datetime(tf["release_date"], errors="coerce", utc=True)
+    )
+    cutoff = pd.Timestamp(int(dataset.events["ts"].max()), unit="s", tz="UTC") - pd.Timedelta(
+        days=within_days
+    )
     return (when >= cutoff).fillna(False).to_numpy(dtype=bool)
 
 
@@ -174,8 +209,9 @@ def title_creators(dataset: Dataset) -> list[list[str]]:
     return [list(c) if c is not None else [] for c in tf["creator_ids"]]
 
 
-def creator_exposure(titles: np.ndarray, creators_of: list[list[str]], dataset: Dataset, *,
-                     moroccan_only: bool) -> np.ndarray:
+def creator_exposure(
+    titles: np.ndarray, creators_of: list[list[str]], dataset: Dataset, *, moroccan_only: bool
+) -> np.ndarray:
     """Slots per creator over every creator of the catalogue (zeros included), optionally MA only."""
     cr = dataset.creators
     pool = list(cr.index[cr["country"].astype(str) == "MA"]) if moroccan_only else list(cr.index)
@@ -187,8 +223,15 @@ def creator_exposure(titles: np.ndarray, creators_of: list[list[str]], dataset: 
     return np.array(list(counts.values()), dtype=np.float64)
 
 
-def rerank_cost(model: Any, split_: Split, dataset: Dataset, reranker: Any, *, k: int = 10,
-                members: np.ndarray | None = None) -> dict[str, Any]:
+def rerank_cost(
+    model: Any,
+    split_: Split,
+    dataset: Dataset,
+    reranker: Any,
+    *,
+    k: int = 10,
+    members: np.ndarray | None = None,
+) -> dict[str, Any]:
     """The same fitted model's lists with and without ``reranker``: what the rule buys and costs.
 
     Returns both metric sets, the NDCG drop in percent, and the smallest local / emerging share
@@ -202,18 +245,26 @@ def rerank_cost(model: Any, split_: Split, dataset: Dataset, reranker: Any, *, k
         reranker.reset_exposure()
     ranked = dense_recommend(model, members, k, rerank=reranker)
     before, after = score_lists(plain, judged, dataset, k), score_lists(ranked, judged, dataset, k)
-    local, emerging = local_flags(dataset), emerging_flags(dataset, getattr(reranker, "emerging_years", 3))
+    local, emerging = (
+        local_flags(dataset),
+        emerging_flags(dataset, getattr(reranker, "emerging_years", 3)),
+    )
     new = new_flags(dataset, getattr(reranker, "new_days", 60.0))
-    per_list = ranked.assign(local=local[ranked["title"]], emerging=emerging[ranked["title"]],
-                             new=new[ranked["title"]]).groupby("member")
+    per_list = ranked.assign(
+        local=local[ranked["title"]], emerging=emerging[ranked["title"]], new=new[ranked["title"]]
+    ).groupby("member")
     drop = (1 - after[f"ndcg@{k}"] / before[f"ndcg@{k}"]) * 100 if before[f"ndcg@{k}"] else 0.0
-    return {"plain": before, "reranked": after, "ndcg_drop_pct": drop,
-            "min_local_share_per_list": float(per_list["local"].mean().min()),
-            "min_emerging_share_per_list": float(per_list["emerging"].mean().min()),
-            "min_new_share_per_list": float(per_list["new"].mean().min()),
-            # exposure gain: the share of all slots that went to new titles, before and after
-            "new_share_plain": metrics.share(plain["title"].to_numpy(), new),
-            "new_share_reranked": metrics.share(ranked["title"].to_numpy(), new),
-            "new_titles_shown": int(len(set(ranked["title"][new[ranked["title"]]]))),
-            "new_titles": int(new.sum()),
-            "lists": int(ranked["member"].nunique())}
+    return {
+        "plain": before,
+        "reranked": after,
+        "ndcg_drop_pct": drop,
+        "min_local_share_per_list": float(per_list["local"].mean().min()),
+        "min_emerging_share_per_list": float(per_list["emerging"].mean().min()),
+        "min_new_share_per_list": float(per_list["new"].mean().min()),
+        # exposure gain: the share of all slots that went to new titles, before and after
+        "new_share_plain": metrics.share(plain["title"].to_numpy(), new),
+        "new_share_reranked": metrics.share(ranked["title"].to_numpy(), new),
+        "new_titles_shown": len(set(ranked["title"][new[ranked["title"]]])),
+        "new_titles": int(new.sum()),
+        "lists": int(ranked["member"].nunique()),
+    }

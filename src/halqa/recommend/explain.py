@@ -74,6 +74,8 @@ def reason_templates(lang: str) -> dict[str, str]:
     if lang not in TEMPLATES:
         raise ConfigError(f"unknown reason language '{lang}': use one of {', '.join(LANGS)}")
     return dict(TEMPLATES[lang])
+
+
 _MIN_COOCCURRENCE = 0.05
 _NEW_WITHIN_DAYS = 365
 _DENSE_COOCCURRENCE_UP_TO = 8_000  # titles (8k² float32 = 256 MB)
@@ -88,37 +90,57 @@ class Explainer:
     of thousands of members); a few members are served by small sparse products instead.
     """
 
-    def __init__(self, dataset: Dataset, lang: str = "en", k_anonymity: int = 10, *,
-                 many_members: bool = False) -> None:
+    def __init__(
+        self,
+        dataset: Dataset,
+        lang: str = "en",
+        k_anonymity: int = 10,
+        *,
+        many_members: bool = False,
+    ) -> None:
         if lang not in TEMPLATES:
             raise ConfigError(f"unknown reason language '{lang}': use one of {', '.join(LANGS)}")
         self.ds, self.t, self.k = dataset, TEMPLATES[lang], k_anonymity
         self.lang = lang
         self.many_members = many_members
         # plain Python lists once: per-pick pandas look-ups dominate a `recommend --all` otherwise
-        self._names, self._columns, self._kinds = dataset.cached(("titles", "explain"), self._title_lists)
+        self._names, self._columns, self._kinds = dataset.cached(
+            ("titles", "explain"), self._title_lists
+        )
         self._ages, self._regions = dataset.cached(("members", "explain"), self._member_lists)
 
     def _title_lists(self) -> tuple[np.ndarray, dict[str, list[list[str]]], list]:
         ds, n = self.ds, self.ds.n_titles
         tf = ds.title_features
         names = np.array(ds.title_names(np.arange(n)), dtype=object)
-        columns = {col: ([list(v) if v is not None else [] for v in tf[col]] if not tf.empty else [[]] * n)
-                   for col in ("creator_ids", "genres")}
+        columns = {
+            col: ([list(v) if v is not None else [] for v in tf[col]] if not tf.empty else [[]] * n)
+            for col in ("creator_ids", "genres")
+        }
         return names, columns, (list(tf["kind"]) if not tf.empty else [None] * n)
 
     def _member_codes(self) -> tuple[np.ndarray, list, np.ndarray, list]:
         """Age band and region of every member as integer codes (-1: unknown) with their labels."""
         ages, age_labels = pd.factorize(pd.Series(self._ages, dtype=object))
         regions, region_labels = pd.factorize(pd.Series(self._regions, dtype=object))
-        return ages.astype(np.int64), list(age_labels), regions.astype(np.int64), list(region_labels)
+        return (
+            ages.astype(np.int64),
+            list(age_labels),
+            regions.astype(np.int64),
+            list(region_labels),
+        )
 
     def _member_lists(self) -> tuple[list, list]:
         mf = self.ds.member_features
         return (list(mf["age_band"]), list(mf["region"])) if not mf.empty else ([], [])
 
-    def reasons(self, member: int, picks: np.ndarray, promoted: np.ndarray | None = None,
-                moved: np.ndarray | None = None) -> list[str]:
+    def reasons(
+        self,
+        member: int,
+        picks: np.ndarray,
+        promoted: np.ndarray | None = None,
+        moved: np.ndarray | None = None,
+    ) -> list[str]:
         """One reason per pick. ``promoted``: put in the list by the Moroccan-creators quota;
         ``moved``: ranked above a pick the model scored higher (a re-ranker placed it), said so
         because the scores shown beside the list are then not in rank order."""
@@ -127,10 +149,16 @@ class Explainer:
         history["picks"] = np.asarray(picks, dtype=np.int64)
         out = []
         for j, title in enumerate(picks):
-            reason = (self._creator_reason(history, int(title)) or self._cowatch_reason(history, j)
-                      or self._genre_reason(history, int(title)) or self._segment_reason(member, int(title))
-                      or self.t["popular"])
-            local = self._local_creator(int(title)) if promoted is not None and promoted[j] else None
+            reason = (
+                self._creator_reason(history, int(title))
+                or self._cowatch_reason(history, j)
+                or self._genre_reason(history, int(title))
+                or self._segment_reason(member, int(title))
+                or self.t["popular"]
+            )
+            local = (
+                self._local_creator(int(title)) if promoted is not None and promoted[j] else None
+            )
             # "to discover" only for a creator the member does not already follow (else the reason
             # above names them already, and the talent is not new to them)
             if local and local[0] not in history["creators"]:
@@ -144,7 +172,12 @@ class Explainer:
     def _history(self, member: int) -> dict[str, object]:
         m = self.ds.matrix()
         if member >= m.shape[0]:
-            return {"titles": np.array([], dtype=np.int64), "creators": set(), "genres": [], "played": set()}
+            return {
+                "titles": np.array([], dtype=np.int64),
+                "creators": set(),
+                "genres": [],
+                "played": set(),
+            }
         row = m[member]
         order = np.argsort(-row.data)[:50]
         titles = row.indices[order]
@@ -154,8 +187,12 @@ class Explainer:
         for t in titles:
             creators.update(self._list("creator_ids", int(t)))
             genres.update(self._list("genres", int(t)))
-        return {"titles": titles, "creators": creators, "genres": [g for g, _ in genres.most_common(3)],
-                "played": played}
+        return {
+            "titles": titles,
+            "creators": creators,
+            "genres": [g for g, _ in genres.most_common(3)],
+            "played": played,
+        }
 
     # -- reasons, most specific first ----------------------------------------------------------
     def _creator_reason(self, history: dict, title: int) -> str | None:
@@ -182,7 +219,9 @@ class Explainer:
         else:
             overlap = np.asarray((cols[:, past].T @ cols[:, picks[inside]]).todense())
         norms = np.outer(self._col_norms[past], self._col_norms[picks[inside]])
-        sims[:, inside] = np.divide(overlap, norms, out=np.zeros_like(overlap, dtype=float), where=norms > 0)
+        sims[:, inside] = np.divide(
+            overlap, norms, out=np.zeros_like(overlap, dtype=float), where=norms > 0
+        )
         return sims
 
     def _cowatch_reason(self, history: dict, j: int) -> str | None:
@@ -190,7 +229,9 @@ class Explainer:
         if len(past) == 0:
             return None
         sims = history["sims"][:, j].copy()
-        sims[self._names[past] == self._names[history["picks"][j]]] = 0.0  # never "because you watched X" for X
+        sims[self._names[past] == self._names[history["picks"][j]]] = (
+            0.0  # never "because you watched X" for X
+        )
         best = int(np.argmax(sims))
         if sims[best] < _MIN_COOCCURRENCE:
             return None
@@ -219,6 +260,7 @@ class Explainer:
     @property
     def _binary_csc(self) -> sp.csc_matrix:
         """Titles as columns of the members who engaged with them (1s)."""
+
         def build() -> sp.csc_matrix:
             m = self.ds.matrix().copy()
             m.data[:] = 1.0
@@ -233,13 +275,17 @@ class Explainer:
         if self.ds.n_titles > _DENSE_COOCCURRENCE_UP_TO:
             return None
         cols = self._binary_csc
-        return self.ds.cached(("events", "explain", "cooccurrence"),
-                              lambda: np.asarray((cols.T @ cols).todense(), dtype=np.float32))
+        return self.ds.cached(
+            ("events", "explain", "cooccurrence"),
+            lambda: np.asarray((cols.T @ cols).todense(), dtype=np.float32),
+        )
 
     @property
     def _col_norms(self) -> np.ndarray:
-        return self.ds.cached(("events", "explain", "col_norms"),
-                              lambda: np.sqrt(np.asarray(self._binary_csc.sum(axis=0)).ravel()))
+        return self.ds.cached(
+            ("events", "explain", "col_norms"),
+            lambda: np.sqrt(np.asarray(self._binary_csc.sum(axis=0)).ravel()),
+        )
 
     def _segment_audience(self, title: int) -> dict[tuple, int]:
         """Distinct members with any event on ``title`` per (age band, region) and per (age band, None).
@@ -249,16 +295,27 @@ class Explainer:
         memo = self.ds.cached(("events", "explain", "segment_audience"), dict)
         if title not in memo:
             seen = self.ds.cached(("events", "explain", "seen_csc"), lambda: self.ds.seen().tocsc())
-            ages, age_labels, regions, region_labels = self.ds.cached(("members", "explain", "codes"),
-                                                                      self._member_codes)
-            members = seen.indices[seen.indptr[title]:seen.indptr[title + 1]] if title < seen.shape[1] else []
+            ages, age_labels, regions, region_labels = self.ds.cached(
+                ("members", "explain", "codes"), self._member_codes
+            )
+            members = (
+                seen.indices[seen.indptr[title] : seen.indptr[title + 1]]
+                if title < seen.shape[1]
+                else []
+            )
             members = np.asarray(members, dtype=np.int64)
             members = members[members < len(ages)]
             a, r = ages[members], regions[members]
             a, r = a[a >= 0], r[a >= 0]
-            out = {(age_labels[i], None): int(n) for i, n in enumerate(np.bincount(a, minlength=len(age_labels))) if n}
-            both = np.bincount(a[r >= 0] * len(region_labels) + r[r >= 0],
-                               minlength=len(age_labels) * len(region_labels))
+            out = {
+                (age_labels[i], None): int(n)
+                for i, n in enumerate(np.bincount(a, minlength=len(age_labels)))
+                if n
+            }
+            both = np.bincount(
+                a[r >= 0] * len(region_labels) + r[r >= 0],
+                minlength=len(age_labels) * len(region_labels),
+            )
             for code in np.flatnonzero(both):
                 i, j = divmod(int(code), len(region_labels))
                 out[(age_labels[i], region_labels[j])] = int(both[code])
@@ -301,7 +358,9 @@ class Explainer:
     def _genre_label(self, genre: str) -> str:
         for term in taxonomy.MUSIC_GENRES + taxonomy.SCREEN_GENRES:
             if term.id == genre:
-                return {"en": term.en, "fr": term.fr or term.en, "ar": term.ar or term.en}[self.lang]
+                return {"en": term.en, "fr": term.fr or term.en, "ar": term.ar or term.en}[
+                    self.lang
+                ]
         return genre
 
     def _region_label(self, region: str) -> str:

@@ -59,7 +59,9 @@ class _FactorModel(Recommender):
 
     def _score(self, member_idx: np.ndarray, rows: sp.csr_matrix) -> np.ndarray:
         known = member_idx < len(self.member_factors_)
-        users = np.zeros((len(member_idx), self.member_factors_.shape[1]), dtype=self.member_factors_.dtype)
+        users = np.zeros(
+            (len(member_idx), self.member_factors_.shape[1]), dtype=self.member_factors_.dtype
+        )
         users[known] = self.member_factors_[member_idx[known]]
         return users @ self.title_factors_.T
 
@@ -91,8 +93,15 @@ class ALS(_FactorModel):
 
     def _fit(self, dataset: Dataset) -> None:
         c = self.config
-        self.model_ = fit_implicit_als(dataset.matrix(), factors=c.factors, regularization=c.regularization,
-                                       alpha=c.alpha, iterations=c.iterations, threads=c.threads, seed=c.seed)
+        self.model_ = fit_implicit_als(
+            dataset.matrix(),
+            factors=c.factors,
+            regularization=c.regularization,
+            alpha=c.alpha,
+            iterations=c.iterations,
+            threads=c.threads,
+            seed=c.seed,
+        )
         self.member_factors_ = np.asarray(self.model_.user_factors)
         self.title_factors_ = np.asarray(self.model_.item_factors)
 
@@ -113,8 +122,13 @@ class BPR(_FactorModel):
 
         c = self.config
         model = BayesianPersonalizedRanking(
-            factors=c.factors, learning_rate=c.learning_rate, regularization=c.regularization,
-            iterations=c.iterations, num_threads=c.threads, random_state=c.seed)
+            factors=c.factors,
+            learning_rate=c.learning_rate,
+            regularization=c.regularization,
+            iterations=c.iterations,
+            num_threads=c.threads,
+            random_state=c.seed,
+        )
         with threadpool_limits(1, "blas"):
             model.fit(dataset.matrix(), show_progress=False)
         # implicit appends a bias: users carry a constant 1, titles their bias term.
@@ -122,13 +136,26 @@ class BPR(_FactorModel):
         self.title_factors_ = np.asarray(model.item_factors)
 
     def _solve_members(self, rows: sp.csr_matrix) -> np.ndarray:
-        v, bias = self.title_factors_[:, :-1].astype(np.float64), self.title_factors_[:, -1].astype(np.float64)
-        users = fold_in_least_squares(v, rows, regularization=max(self.config.regularization, 0.01), bias=bias)
+        v, bias = (
+            self.title_factors_[:, :-1].astype(np.float64),
+            self.title_factors_[:, -1].astype(np.float64),
+        )
+        users = fold_in_least_squares(
+            v, rows, regularization=max(self.config.regularization, 0.01), bias=bias
+        )
         return np.hstack([users, np.ones((len(users), 1))]).astype(self.member_factors_.dtype)
 
 
-def fit_implicit_als(matrix: sp.csr_matrix, *, factors: int, regularization: float, alpha: float,
-                     iterations: int, threads: int = 0, seed: int = 42) -> Any:
+def fit_implicit_als(
+    matrix: sp.csr_matrix,
+    *,
+    factors: int,
+    regularization: float,
+    alpha: float,
+    iterations: int,
+    threads: int = 0,
+    seed: int = 42,
+) -> Any:
     """implicit's CPU ALS fitted on a member × title matrix; returns the fitted implicit model.
 
     BLAS is held to one thread, as implicit advises (its threads and BLAS threads fight), which
@@ -137,15 +164,29 @@ def fit_implicit_als(matrix: sp.csr_matrix, *, factors: int, regularization: flo
     from implicit.cpu.als import AlternatingLeastSquares
 
     with threadpool_limits(1, "blas"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # implicit's BLAS-threads check, handled just above
-        model = AlternatingLeastSquares(factors=factors, regularization=regularization, alpha=alpha,
-                                        iterations=iterations, num_threads=threads, random_state=seed)
+        warnings.simplefilter(
+            "ignore", RuntimeWarning
+        )  # implicit's BLAS-threads check, handled just above
+        model = AlternatingLeastSquares(
+            factors=factors,
+            regularization=regularization,
+            alpha=alpha,
+            iterations=iterations,
+            num_threads=threads,
+            random_state=seed,
+        )
         model.fit(matrix, show_progress=False)
     return model
 
 
-def fold_in_least_squares(item_factors: np.ndarray, rows: sp.csr_matrix, *, regularization: float,
-                          alpha: float = 1.0, bias: np.ndarray | None = None) -> np.ndarray:
+def fold_in_least_squares(
+    item_factors: np.ndarray,
+    rows: sp.csr_matrix,
+    *,
+    regularization: float,
+    alpha: float = 1.0,
+    bias: np.ndarray | None = None,
+) -> np.ndarray:
     """Member factors minimising Σ_i c_i (p_i − b_i − u·v_i)² + λ|u|² with fixed title factors.
 
     p_i = 1 on the member's titles (confidence 1 + alpha·weight), 0 elsewhere (confidence 1):
@@ -157,10 +198,10 @@ def fold_in_least_squares(item_factors: np.ndarray, rows: sp.csr_matrix, *, regu
     base_rhs = -(v.T @ bias)
     out = np.zeros((rows.shape[0], v.shape[1]))
     for r in range(rows.shape[0]):
-        idx = rows.indices[rows.indptr[r]: rows.indptr[r + 1]]
+        idx = rows.indices[rows.indptr[r] : rows.indptr[r + 1]]
         if len(idx) == 0:
             continue
-        c = alpha * rows.data[rows.indptr[r]: rows.indptr[r + 1]]
+        c = alpha * rows.data[rows.indptr[r] : rows.indptr[r + 1]]
         vi = v[idx]
         a = gram + (vi * c[:, None]).T @ vi
         rhs = base_rhs + vi.T @ ((1 + c) * (1 - bias[idx]) + bias[idx])

@@ -17,8 +17,15 @@ import scipy.sparse as sp
 
 from halqa.recommend.dataset import Dataset
 
-TITLE_GROUPS = {"genres": 1.0, "themes": 0.7, "original_language": 0.7, "creator_ids": 1.0, "country": 0.5,
-                "region": 0.4, "kind": 0.5}
+TITLE_GROUPS = {
+    "genres": 1.0,
+    "themes": 0.7,
+    "original_language": 0.7,
+    "creator_ids": 1.0,
+    "country": 0.5,
+    "region": 0.4,
+    "kind": 0.5,
+}
 MEMBER_GROUPS = ("age_band", "gender", "age_gender", "region", "country", "languages", "occupation")
 
 
@@ -57,7 +64,9 @@ def member_features(dataset: Dataset, vocabulary: list[str] | None = None) -> Fe
         columns = {**{c: mf[c].to_numpy() for c in mf.columns}, "age_gender": cross}
         for group in MEMBER_GROUPS:
             for i, value in enumerate(columns.get(group, [])):
-                tokens[i].extend(f"{group}:{v}" for v in _values(value, base_language=group == "languages"))
+                tokens[i].extend(
+                    f"{group}:{v}" for v in _values(value, base_language=group == "languages")
+                )
     return _one_hot(tokens, None, vocabulary)
 
 
@@ -69,8 +78,9 @@ def _values(value: object, *, base_language: bool) -> Iterable[str]:
     return sorted({v.split("-")[0] for v in out}) if base_language else out
 
 
-def _one_hot(tokens: list[list[str]], weights: list[list[float]] | None,
-             vocabulary: list[str] | None = None) -> FeatureSpace:
+def _one_hot(
+    tokens: list[list[str]], weights: list[list[float]] | None, vocabulary: list[str] | None = None
+) -> FeatureSpace:
     names = vocabulary if vocabulary is not None else sorted({t for row in tokens for t in row})
     column = {name: j for j, name in enumerate(names)}
     rows, cols, vals = [], [], []

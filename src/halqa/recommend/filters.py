@@ -33,9 +33,13 @@ def parse_filters(filters: Mapping[str, Any] | Iterable[str] | None) -> dict[str
         if name not in FILTERS:
             from halqa.catalog.taxonomy import suggest
 
-            raise ConfigError(f"unknown filter '{name}'{suggest(name, FILTERS)}: use one of {', '.join(FILTERS)}")
+            raise ConfigError(
+                f"unknown filter '{name}'{suggest(name, FILTERS)}: use one of {', '.join(FILTERS)}"
+            )
         if name == "age_rating" and value is not True and value not in AGE_RATINGS:
-            raise ConfigError(f"age_rating filter '{value}' is not a rating: use one of {', '.join(AGE_RATINGS)}")
+            raise ConfigError(
+                f"age_rating filter '{value}' is not a rating: use one of {', '.join(AGE_RATINGS)}"
+            )
     return {k: v for k, v in spec.items() if v is not False and v is not None}
 
 
@@ -77,16 +81,23 @@ def _rating_ok(titles: Any, limit: Any) -> np.ndarray:
         return np.ones(len(titles), dtype=bool)
     top = AGE_RATINGS.index(limit)
     ratings = titles["age_rating"].to_numpy()
-    return np.array([r not in AGE_RATINGS or AGE_RATINGS.index(r) <= top for r in ratings], dtype=bool)
+    return np.array(
+        [r not in AGE_RATINGS or AGE_RATINGS.index(r) <= top for r in ratings], dtype=bool
+    )
 
 
 def _language_ok(titles: Any, languages: Any) -> np.ndarray:
     if not languages:
         return np.ones(len(titles), dtype=bool)
-    wanted = {str(lang).split("-")[0] for lang in ([languages] if isinstance(languages, str) else languages)}
+    wanted = {
+        str(lang).split("-")[0]
+        for lang in ([languages] if isinstance(languages, str) else languages)
+    }
     langs = titles["original_language"].to_numpy()
-    return np.array([not lang or lang in ("zxx", "und") or str(lang).split("-")[0] in wanted for lang in langs],
-                    dtype=bool)
+    return np.array(
+        [not lang or lang in ("zxx", "und") or str(lang).split("-")[0] in wanted for lang in langs],
+        dtype=bool,
+    )
 
 
 _TITLE_RULES = {"region": _region_ok, "age_rating": _rating_ok, "language": _language_ok}

@@ -23,7 +23,9 @@ def to_pandas(table: Any, what: str = "table") -> pd.DataFrame:
     try:
         return pd.DataFrame(table)
     except (TypeError, ValueError) as exc:
-        raise DataError(f"{what}: expected a pandas, Polars or Arrow table, got {type(table).__name__}") from exc
+        raise DataError(
+            f"{what}: expected a pandas, Polars or Arrow table, got {type(table).__name__}"
+        ) from exc
 
 
 def from_pandas(frame: pd.DataFrame, format: str = "pandas") -> Any:
@@ -40,7 +42,9 @@ def from_pandas(frame: pd.DataFrame, format: str = "pandas") -> Any:
         except ImportError as exc:
             from halqa.errors import BackendUnavailableError
 
-            raise BackendUnavailableError("format='polars' needs Polars: pip install 'halqa[polars]'") from exc
+            raise BackendUnavailableError(
+                "format='polars' needs Polars: pip install 'halqa[polars]'"
+            ) from exc
         return pl.from_pandas(frame)
     raise ConfigError(f"unknown format '{format}': use one of {', '.join(FORMATS)}")
 
@@ -48,5 +52,7 @@ def from_pandas(frame: pd.DataFrame, format: str = "pandas") -> Any:
 def require_columns(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise DataError(f"{what}: missing column(s) {', '.join(missing)}; "
-                        f"expected at least {', '.join(columns)} (found {', '.join(map(str, frame.columns)) or 'none'})")
+        raise DataError(
+            f"{what}: missing column(s) {', '.join(missing)}; "
+            f"expected at least {', '.join(columns)} (found {', '.join(map(str, frame.columns)) or 'none'})"
+        )

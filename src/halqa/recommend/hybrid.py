@@ -32,7 +32,13 @@ class ContentConfig(ModelConfig):
     recency_half_life: float = 20.0
 
     def check(self) -> None:
-        require(self.recency_half_life > 0, "content", "recency_half_life", "> 0", self.recency_half_life)
+        require(
+            self.recency_half_life > 0,
+            "content",
+            "recency_half_life",
+            "> 0",
+            self.recency_half_life,
+        )
 
 
 class Content(Recommender):
@@ -63,12 +69,21 @@ class Content(Recommender):
 @dataclass(frozen=True)
 class DemographicConfig(ModelConfig):
     regularization: float = 200.0
-    member_weight_power: float = 1.0  # each member's titles count 1/n^power: heavy users don't dominate
+    member_weight_power: float = (
+        1.0  # each member's titles count 1/n^power: heavy users don't dominate
+    )
 
     def check(self) -> None:
-        require(self.regularization > 0, "demographic", "regularization", "> 0", self.regularization)
-        require(self.member_weight_power >= 0, "demographic", "member_weight_power", ">= 0",
-                self.member_weight_power)
+        require(
+            self.regularization > 0, "demographic", "regularization", "> 0", self.regularization
+        )
+        require(
+            self.member_weight_power >= 0,
+            "demographic",
+            "member_weight_power",
+            ">= 0",
+            self.member_weight_power,
+        )
 
 
 class Demographic(Recommender):
@@ -88,7 +103,9 @@ class Demographic(Recommender):
         history = np.diff(dataset.matrix().indptr)
         active = np.flatnonzero(history > 0)
         m = space.matrix[active]
-        scale = sp.diags(1.0 / history[active].astype(np.float64) ** self.config.member_weight_power)
+        scale = sp.diags(
+            1.0 / history[active].astype(np.float64) ** self.config.member_weight_power
+        )
         y = scale @ (dataset.matrix()[active] > 0).astype(np.float64)
         gram = np.asarray((m.T @ m).todense()) + self.config.regularization * np.eye(m.shape[1])
         self.weights_ = np.linalg.solve(gram, np.asarray((m.T @ y).todense()))
@@ -126,24 +143,48 @@ class HybridConfig(ModelConfig):
     history_pivot: float = 5.0  # demographics count fully with no events, half at this many titles
 
     def check(self) -> None:
-        for name in ("transitions_weight", "trending_weight", "content_weight", "demographic_weight"):
+        for name in (
+            "transitions_weight",
+            "trending_weight",
+            "content_weight",
+            "demographic_weight",
+        ):
             require(getattr(self, name) >= 0, "hybrid", name, ">= 0", getattr(self, name))
         require(self.history_pivot > 0, "hybrid", "history_pivot", "> 0", self.history_pivot)
-        require(self.ease_regularization > 0, "hybrid", "ease_regularization", "> 0", self.ease_regularization)
-        require(self.trending_half_life_days > 0, "hybrid", "trending_half_life_days", "> 0",
-                self.trending_half_life_days)
+        require(
+            self.ease_regularization > 0,
+            "hybrid",
+            "ease_regularization",
+            "> 0",
+            self.ease_regularization,
+        )
+        require(
+            self.trending_half_life_days > 0,
+            "hybrid",
+            "trending_half_life_days",
+            "> 0",
+            self.trending_half_life_days,
+        )
 
 
 # Each part of the blend: the weight that scales it (None: always 1) and how to build it from a
 # config. A part whose weight is 0 is not fitted at all.
-PART_WEIGHTS = {"ease": None, "transitions": "transitions_weight", "trending": "trending_weight",
-                "content": "content_weight", "demographic": "demographic_weight"}
+PART_WEIGHTS = {
+    "ease": None,
+    "transitions": "transitions_weight",
+    "trending": "trending_weight",
+    "content": "content_weight",
+    "demographic": "demographic_weight",
+}
 
 
 def make_part(name: str, c: HybridConfig) -> Recommender:
     if name == "ease":
-        return EASE(regularization=c.ease_regularization, binary=c.ease_binary,
-                    recency_half_life=c.recency_half_life)
+        return EASE(
+            regularization=c.ease_regularization,
+            binary=c.ease_binary,
+            recency_half_life=c.recency_half_life,
+        )
     if name == "transitions":
         return Transitions(window=c.transitions_window, recency_half_life=c.transitions_half_life)
     if name == "trending":
@@ -201,10 +242,16 @@ class Hybrid(Recommender):
         self.parts_: dict[str, Recommender] = {}
         for name, weight_name in PART_WEIGHTS.items():
             # content always: it scores titles added after fit and breaks ties in `similar`
-            if weight_name is not None and name != "content" and getattr(self.config, weight_name) == 0:
+            if (
+                weight_name is not None
+                and name != "content"
+                and getattr(self.config, weight_name) == 0
+            ):
                 continue
             part = make_part(name, self.config)
-            self.parts_[name] = old[name] if name in old and old[name].config == part.config else part.fit(dataset)
+            self.parts_[name] = (
+                old[name] if name in old and old[name].config == part.config else part.fit(dataset)
+            )
 
     def with_params(self, **params: Any) -> Hybrid:
         """A fitted copy with other settings; only parts whose own settings changed are refitted

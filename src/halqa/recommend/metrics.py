@@ -67,7 +67,9 @@ def share(recommended_titles: Sequence, flag: np.ndarray) -> float:
     """Share of recommendation slots whose title has ``flag`` (e.g. a Moroccan creator)."""
     if len(recommended_titles) == 0:
         return 0.0
-    return float(np.asarray(flag, dtype=bool)[np.asarray(recommended_titles, dtype=np.int64)].mean())
+    return float(
+        np.asarray(flag, dtype=bool)[np.asarray(recommended_titles, dtype=np.int64)].mean()
+    )
 
 
 def gini(exposure: Sequence[float]) -> float:
@@ -96,7 +98,9 @@ def ranking_metrics(recs: pd.DataFrame, truth: pd.DataFrame, k: int) -> dict[str
     hits = hits.sort_values(["member", "rank"])
     hits["prec"] = (hits.groupby("member").cumcount() + 1) / hits["rank"]
     per = pd.DataFrame(index=n_rel.index).join(n_rel)
-    agg = hits.groupby("member").agg(n_hits=("hit", "size"), dcg=("gain", "sum"), ap=("prec", "sum"))
+    agg = hits.groupby("member").agg(
+        n_hits=("hit", "size"), dcg=("gain", "sum"), ap=("prec", "sum")
+    )
     per = per.join(agg).fillna(0.0)
     discounts = np.concatenate([[0.0], np.cumsum(1.0 / np.log2(np.arange(2, k + 2)))])
     ideal = discounts[np.minimum(per["n_rel"].to_numpy(dtype=int), k)]

@@ -12,8 +12,22 @@ from halqa.recommend.neighbours import EASE, ItemKNN
 from halqa.recommend.popular import MostPopular, SegmentPopular, Trending
 from halqa.recommend.sequence import Transitions
 
-MODELS: dict[str, type[Recommender]] = {m.name: m for m in (
-    MostPopular, SegmentPopular, Trending, ItemKNN, EASE, ALS, BPR, Transitions, Content, Demographic, Hybrid)}
+MODELS: dict[str, type[Recommender]] = {
+    m.name: m
+    for m in (
+        MostPopular,
+        SegmentPopular,
+        Trending,
+        ItemKNN,
+        EASE,
+        ALS,
+        BPR,
+        Transitions,
+        Content,
+        Demographic,
+        Hybrid,
+    )
+}
 
 
 def make_model(name: str, **params: Any) -> Recommender:
@@ -21,5 +35,7 @@ def make_model(name: str, **params: Any) -> Recommender:
     if name not in MODELS:
         from halqa.catalog.taxonomy import suggest
 
-        raise ConfigError(f"unknown model '{name}'{suggest(name, tuple(MODELS))}: use one of {', '.join(MODELS)}")
+        raise ConfigError(
+            f"unknown model '{name}'{suggest(name, tuple(MODELS))}: use one of {', '.join(MODELS)}"
+        )
     return MODELS[name](**params)

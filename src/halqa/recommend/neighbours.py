@@ -31,8 +31,13 @@ class EASEConfig(ModelConfig):
     def check(self) -> None:
         require(self.regularization > 0, "ease", "regularization", "> 0", self.regularization)
         require(self.max_titles > 0, "ease", "max_titles", "a positive integer", self.max_titles)
-        require(self.recency_half_life is None or self.recency_half_life > 0, "ease", "recency_half_life",
-                "> 0 (events) or None", self.recency_half_life)
+        require(
+            self.recency_half_life is None or self.recency_half_life > 0,
+            "ease",
+            "recency_half_life",
+            "> 0 (events) or None",
+            self.recency_half_life,
+        )
 
 
 def _spd_inverse(gram: np.ndarray) -> np.ndarray:
@@ -116,9 +121,16 @@ class ItemKNNConfig(ModelConfig):
     b: float = 0.75
 
     def check(self) -> None:
-        require(self.similarity in ("cosine", "bm25"), "item-knn", "similarity", "'cosine' or 'bm25'",
-                self.similarity)
-        require(self.neighbours > 0, "item-knn", "neighbours", "a positive integer", self.neighbours)
+        require(
+            self.similarity in ("cosine", "bm25"),
+            "item-knn",
+            "similarity",
+            "'cosine' or 'bm25'",
+            self.similarity,
+        )
+        require(
+            self.neighbours > 0, "item-knn", "neighbours", "a positive integer", self.neighbours
+        )
 
 
 class ItemKNN(Recommender):
@@ -132,8 +144,11 @@ class ItemKNN(Recommender):
         from implicit.nearest_neighbours import BM25Recommender, CosineRecommender
 
         c = self.config
-        model = (BM25Recommender(K=c.neighbours, K1=c.k1, B=c.b) if c.similarity == "bm25"
-                 else CosineRecommender(K=c.neighbours))
+        model = (
+            BM25Recommender(K=c.neighbours, K1=c.k1, B=c.b)
+            if c.similarity == "bm25"
+            else CosineRecommender(K=c.neighbours)
+        )
         with threadpool_limits(1, "blas"), warnings.catch_warnings():
             # implicit transposes our CSR internally and then warns about its own COO copy
             warnings.filterwarnings("ignore", message="Method expects CSR input")
@@ -146,4 +161,3 @@ class ItemKNN(Recommender):
 
     def _similar(self, title_idx: np.ndarray) -> np.ndarray:
         return np.asarray(self.similarity_[title_idx].todense())
-

@@ -65,11 +65,15 @@ class SegmentPopular(Recommender):
         for key in set(keys):
             members = np.flatnonzero([k == key for k in keys])
             counts = np.asarray(binary[members].sum(axis=0)).ravel()
-            self.segments_[key] = (counts + self.config.shrinkage * self.global_) / (len(members) + self.config.shrinkage)
+            self.segments_[key] = (counts + self.config.shrinkage * self.global_) / (
+                len(members) + self.config.shrinkage
+            )
 
     def _keys(self, dataset: Dataset, member_idx: np.ndarray) -> list[tuple]:
         mf = dataset.member_features
-        cols = [mf[c].to_numpy() if c in mf.columns else np.full(len(mf), None) for c in self.config.by]
+        cols = [
+            mf[c].to_numpy() if c in mf.columns else np.full(len(mf), None) for c in self.config.by
+        ]
         return [tuple(str(c[m]) if m < len(mf) else "None" for c in cols) for m in member_idx]
 
     def _score(self, member_idx: np.ndarray, rows: sp.csr_matrix) -> np.ndarray:
@@ -87,7 +91,9 @@ class TrendingConfig(ModelConfig):
     def check(self) -> None:
         require(self.half_life_days > 0, "trending", "half_life_days", "> 0", self.half_life_days)
         require(self.future_weight >= 0, "trending", "future_weight", ">= 0", self.future_weight)
-        require(self.by in ("members", "weight"), "trending", "by", "'members' or 'weight'", self.by)
+        require(
+            self.by in ("members", "weight"), "trending", "by", "'members' or 'weight'", self.by
+        )
 
 
 class Trending(Recommender):
@@ -100,7 +106,11 @@ class Trending(Recommender):
     def _fit(self, dataset: Dataset) -> None:
         ev = dataset.events
         if self.config.by == "members":  # one count per (member, title): its latest event
-            ev = ev[ev["weight"] > 0].groupby(["member_idx", "title_idx"], as_index=False)["ts"].max()
+            ev = (
+                ev[ev["weight"] > 0]
+                .groupby(["member_idx", "title_idx"], as_index=False)["ts"]
+                .max()
+            )
             weight = np.ones(len(ev))
         else:
             weight = ev["weight"].clip(lower=0).to_numpy()
@@ -108,8 +118,10 @@ class Trending(Recommender):
         self.first_day_ = int(days.min()) if len(days) else 0
         n_days = int(days.max()) - self.first_day_ + 1 if len(days) else 1
         # titles' daily counts: small (days × titles) and sparse
-        self.daily_ = sp.csr_matrix((weight, (days - self.first_day_, ev["title_idx"].to_numpy())),
-                                    shape=(n_days, dataset.n_titles))
+        self.daily_ = sp.csr_matrix(
+            (weight, (days - self.first_day_, ev["title_idx"].to_numpy())),
+            shape=(n_days, dataset.n_titles),
+        )
         self.now_day_ = n_days - 1
 
     def _kernel(self, clock_days: np.ndarray) -> np.ndarray:

@@ -26,8 +26,9 @@ class Reranker(Protocol):
 
     def pool_size(self, k: int) -> int: ...
 
-    def select(self, dataset: Dataset, member: int, titles: np.ndarray, scores: np.ndarray,
-               k: int) -> tuple[np.ndarray, np.ndarray]:
+    def select(
+        self, dataset: Dataset, member: int, titles: np.ndarray, scores: np.ndarray, k: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Chosen titles in order, and a flag per chosen title: promoted by the rule."""
 
 
@@ -51,9 +52,20 @@ def member_ids(dataset: Dataset, members: Any) -> np.ndarray:
     return dataset.member_index(list(members))
 
 
-def recommend(model: Any, members: Any = None, k: int = 10, *, filters: Mapping[str, Any] | Iterable[str] | None = None,
-              exclude_seen: bool = True, repeat_kinds: Iterable[str] = MUSIC_KINDS, rerank: Reranker | None = None,
-              explain: bool = True, lang: str = "en", format: str = "pandas", batch_size: int = 512) -> Any:
+def recommend(
+    model: Any,
+    members: Any = None,
+    k: int = 10,
+    *,
+    filters: Mapping[str, Any] | Iterable[str] | None = None,
+    exclude_seen: bool = True,
+    repeat_kinds: Iterable[str] = MUSIC_KINDS,
+    rerank: Reranker | None = None,
+    explain: bool = True,
+    lang: str = "en",
+    format: str = "pandas",
+    batch_size: int = 512,
+) -> Any:
     """Top-``k`` titles for each member: ``member_id, title_id, rank, score, reason``.
 
     ``exclude_seen`` hides titles the member already had an event on, except titles whose kind is
@@ -71,10 +83,14 @@ def recommend(model: Any, members: Any = None, k: int = 10, *, filters: Mapping[
         explainer = Explainer(ds, lang=lang, many_members=len(idx) > 256)
     repeatable = _kind_mask(ds, repeat_kinds) if exclude_seen else None
     pool = rerank.pool_size(k) if rerank is not None else k
-    reach = np.asarray(rerank.must_consider(ds)) if hasattr(rerank, "must_consider") else np.asarray(False)
+    reach = (
+        np.asarray(rerank.must_consider(ds))
+        if hasattr(rerank, "must_consider")
+        else np.asarray(False)
+    )
     parts = []
     for start in range(0, len(idx), batch_size):
-        batch = idx[start: start + batch_size]
+        batch = idx[start : start + batch_size]
         scores = _masked_scores(model, ds, batch, spec, repeatable)
         top = _top(scores, min(pool, ds.n_titles))
         if reach.any():  # quotas need their best titles in the pool even when they score low
@@ -85,7 +101,9 @@ def recommend(model: Any, members: Any = None, k: int = 10, *, filters: Mapping[
     return from_pandas(frame, format)
 
 
-def _masked_scores(model: Any, ds: Dataset, batch: np.ndarray, spec: dict, repeatable: np.ndarray | None) -> np.ndarray:
+def _masked_scores(
+    model: Any, ds: Dataset, batch: np.ndarray, spec: dict, repeatable: np.ndarray | None
+) -> np.ndarray:
     scores = model.score(batch)
     if repeatable is not None:
         seen = ds.seen()[batch].tocoo()
@@ -97,8 +115,9 @@ def _masked_scores(model: Any, ds: Dataset, batch: np.ndarray, spec: dict, repea
     return scores
 
 
-def default_hidden(ds: Dataset, members: np.ndarray,
-                   repeat_kinds: Iterable[str] = MUSIC_KINDS) -> tuple[np.ndarray, np.ndarray]:
+def default_hidden(
+    ds: Dataset, members: np.ndarray, repeat_kinds: Iterable[str] = MUSIC_KINDS
+) -> tuple[np.ndarray, np.ndarray]:
     """(row, title) pairs ``recommend`` hides by default for ``members``: titles each member
     already had an event on, except kinds that may repeat (tuning masks exactly these)."""
     seen = ds.seen()[members].tocoo()
@@ -129,8 +148,15 @@ def _merge(top: np.ndarray, extra: np.ndarray, scores: np.ndarray) -> list[np.nd
     return merged
 
 
-def _lists(ds: Dataset, batch: np.ndarray, top: Any, scores: np.ndarray, k: int,
-           rerank: Reranker | None, explainer: Any) -> pd.DataFrame:
+def _lists(
+    ds: Dataset,
+    batch: np.ndarray,
+    top: Any,
+    scores: np.ndarray,
+    k: int,
+    rerank: Reranker | None,
+    explainer: Any,
+) -> pd.DataFrame:
     if rerank is None and explainer is None and isinstance(top, np.ndarray):
         return _plain_lists(ds, batch, top[:, :k], scores)
     members, titles, ranks, values, reasons = [], [], [], [], []
@@ -149,45 +175,67 @@ def _lists(ds: Dataset, batch: np.ndarray, top: Any, scores: np.ndarray, k: int,
         ranks.extend(range(1, len(chosen) + 1))
         values.extend(scores[row, chosen])
         moved = _placed_above_a_better_score(scores[row, chosen]) if rerank is not None else None
-        reasons.extend(explainer.reasons(int(member), chosen, promoted, moved) if explainer else [""] * len(chosen))
-    return pd.DataFrame({
-        "member_id": ds.members.to_external(np.asarray(members, dtype=np.int64)),
-        "title_id": ds.titles.to_external(np.asarray(titles, dtype=np.int64)),
-        "rank": np.asarray(ranks, dtype=np.int32),
-        "score": np.asarray(values, dtype=np.float64),
-        "reason": pd.Series(reasons, dtype=object),
-    })
+        reasons.extend(
+            explainer.reasons(int(member), chosen, promoted, moved)
+            if explainer
+            else [""] * len(chosen)
+        )
+    return pd.DataFrame(
+        {
+            "member_id": ds.members.to_external(np.asarray(members, dtype=np.int64)),
+            "title_id": ds.titles.to_external(np.asarray(titles, dtype=np.int64)),
+            "rank": np.asarray(ranks, dtype=np.int32),
+            "score": np.asarray(values, dtype=np.float64),
+            "reason": pd.Series(reasons, dtype=object),
+        }
+    )
 
 
 def _placed_above_a_better_score(values: np.ndarray) -> np.ndarray:
     """True where a pick ranks above one the model scored higher (a re-ranker's doing)."""
     below_best = np.maximum.accumulate(values[::-1])[::-1]  # best score at or below each rank
-    return np.append(values[:-1] < below_best[1:], False) if len(values) else np.zeros(0, dtype=bool)
+    return (
+        np.append(values[:-1] < below_best[1:], False) if len(values) else np.zeros(0, dtype=bool)
+    )
 
 
-def _plain_lists(ds: Dataset, batch: np.ndarray, top: np.ndarray, scores: np.ndarray) -> pd.DataFrame:
+def _plain_lists(
+    ds: Dataset, batch: np.ndarray, top: np.ndarray, scores: np.ndarray
+) -> pd.DataFrame:
     """The top-k as they are, vectorised (no re-ranker, no reasons): the batch-scoring path."""
     values = np.take_along_axis(scores, top, axis=1)
     keep = np.isfinite(values)
     ranks = np.cumsum(keep, axis=1)
     rows = np.repeat(np.arange(len(batch)), top.shape[1]).reshape(top.shape)
-    return pd.DataFrame({
-        "member_id": ds.members.to_external(batch[rows[keep]]),
-        "title_id": ds.titles.to_external(top[keep]),
-        "rank": ranks[keep].astype(np.int32),
-        "score": values[keep].astype(np.float64),
-        "reason": pd.Series([""] * int(keep.sum()), dtype=object),
-    })
+    return pd.DataFrame(
+        {
+            "member_id": ds.members.to_external(batch[rows[keep]]),
+            "title_id": ds.titles.to_external(top[keep]),
+            "rank": ranks[keep].astype(np.int32),
+            "score": values[keep].astype(np.float64),
+            "reason": pd.Series([""] * int(keep.sum()), dtype=object),
+        }
+    )
 
 
 def _kind_mask(ds: Dataset, kinds: Iterable[str]) -> np.ndarray:
     repeat = set(kinds)
-    return ds.title_features["kind"].isin(repeat).to_numpy() if repeat else np.zeros(ds.n_titles, dtype=bool)
+    return (
+        ds.title_features["kind"].isin(repeat).to_numpy()
+        if repeat
+        else np.zeros(ds.n_titles, dtype=bool)
+    )
 
 
 def _empty() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in
-                         zip(RECOMMENDATION_COLUMNS, ("object", "object", "int32", "float64", "object"))})
+    return pd.DataFrame(
+        {
+            c: pd.Series(dtype=t)
+            for c, t in zip(
+                RECOMMENDATION_COLUMNS, ("object", "object", "int32", "float64", "object")
+            )
+        }
+    )
 
 
 def similar(model: Any, titles: Any, k: int = 10, *, format: str = "pandas") -> Any:

@@ -42,7 +42,9 @@ class LocalTalentReranker:
     exposure_weight: float = 0.3
     diversity: float = 0.0
     pool_factor: int = 10
-    _exposure: np.ndarray | None = field(default=None, init=False, repr=False)  # slots per creator this run
+    _exposure: np.ndarray | None = field(
+        default=None, init=False, repr=False
+    )  # slots per creator this run
     _cat: _Catalogue | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -64,11 +66,15 @@ class LocalTalentReranker:
     def must_consider(self, dataset: Dataset) -> np.ndarray:
         """Titles the pool must reach beyond the top scores, so quotas can always be met."""
         cat = self._catalogue(dataset)
-        return ((cat.local & (self.local_share > 0)) | (cat.emerging & (self.emerging_share > 0))
-                | (cat.new & (self.new_share > 0)))
+        return (
+            (cat.local & (self.local_share > 0))
+            | (cat.emerging & (self.emerging_share > 0))
+            | (cat.new & (self.new_share > 0))
+        )
 
-    def select(self, dataset: Dataset, member: int, titles: np.ndarray, scores: np.ndarray,
-               k: int) -> tuple[np.ndarray, np.ndarray]:
+    def select(
+        self, dataset: Dataset, member: int, titles: np.ndarray, scores: np.ndarray, k: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         cat = self._catalogue(dataset)
         n = min(k, len(titles))
         relevance = _rescale(scores)
@@ -109,8 +115,10 @@ class LocalTalentReranker:
             if genres is not None:
                 overlap = np.maximum(overlap, _jaccard_rows(genres, best))
         chosen = titles[picked]
-        promoted = np.array([p >= n and bool(is_local[p] or is_emerging[p] or is_new[p]) for p in picked],
-                            dtype=bool)
+        promoted = np.array(
+            [p >= n and bool(is_local[p] or is_emerging[p] or is_new[p]) for p in picked],
+            dtype=bool,
+        )
         return chosen, promoted
 
     # -- pieces --------------------------------------------------------------------------------
@@ -125,8 +133,10 @@ class LocalTalentReranker:
     def _catalogue(self, dataset: Dataset) -> _Catalogue:
         """Per-title flags, main creator and genres, computed once per dataset version (kept in the
         dataset's cache, so a re-ranker made per request does not rebuild them)."""
-        cat = dataset.cached(("events", "rerank-catalogue", self.emerging_years, self.new_days),
-                             lambda: _Catalogue.build(dataset, self.emerging_years, self.new_days))
+        cat = dataset.cached(
+            ("events", "rerank-catalogue", self.emerging_years, self.new_days),
+            lambda: _Catalogue.build(dataset, self.emerging_years, self.new_days),
+        )
         if cat is not self._cat:
             self._cat = cat
             self._exposure = np.zeros(len(cat.creator_ids) + 1, dtype=np.int64)  # +1: see select()
@@ -159,9 +169,17 @@ class _Catalogue:
         vocab = {g: j for j, g in enumerate(sorted({g for gs in lists if gs for g in gs}))}
         rows = [i for i, gs in enumerate(lists) if gs for _ in gs]
         cols = [vocab[g] for gs in lists if gs for g in gs]
-        genres = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(dataset.n_titles, max(len(vocab), 1)))
-        return cls(local_flags(dataset), emerging_flags(dataset, emerging_years), new_flags(dataset, new_days), main,
-                   ids, genres)
+        genres = sp.csr_matrix(
+            (np.ones(len(rows)), (rows, cols)), shape=(dataset.n_titles, max(len(vocab), 1))
+        )
+        return cls(
+            local_flags(dataset),
+            emerging_flags(dataset, emerging_years),
+            new_flags(dataset, new_days),
+            main,
+            ids,
+            genres,
+        )
 
 
 def _rescale(scores: np.ndarray) -> np.ndarray:

@@ -45,11 +45,14 @@ def catch_up(model: Any, store: Any, members: Sequence[str] | None = None) -> in
     new_members = consented[~consented["member_id"].isin(ds.members.external)]
     if len(new_members):
         model.add_members(new_members)
-    fresh = store.df(f"SELECT member_id, title_id, event_type, ts, value FROM events_personalisation "
-                     f"WHERE epoch(ts) > ?{where}", [since, *params])
+    fresh = store.df(
+        f"SELECT member_id, title_id, event_type, ts, value FROM events_personalisation "
+        f"WHERE epoch(ts) > ?{where}",
+        [since, *params],
+    )
     if len(fresh):
         model.add_events(fresh)
-    return int(len(fresh))
+    return len(fresh)
 
 
 def record_run(model_path: str | Path, kind: str, summary: dict[str, Any]) -> Path:
@@ -61,7 +64,9 @@ def record_run(model_path: str | Path, kind: str, summary: dict[str, Any]) -> Pa
     path = Path(f"{model_path}.{kind}.json")
     path.parent.mkdir(parents=True, exist_ok=True)
     stamped = {"recorded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **summary}
-    path.write_text(json.dumps(stamped, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    path.write_text(
+        json.dumps(stamped, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+    )
     return path
 
 
@@ -74,12 +79,16 @@ def model_status(model_path: str | Path) -> dict[str, Any]:
     out: dict[str, Any] = {"trained_at": None, "training": None, "evaluation": None}
     if model.exists():
         out["trained_at"] = dt.datetime.fromtimestamp(model.stat().st_mtime, dt.UTC).isoformat(
-            timespec="seconds")
+            timespec="seconds"
+        )
     for kind in ("training", "evaluation"):
         path = Path(f"{model}.{kind}.json")
         if path.exists():
             try:
                 out[kind] = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):  # a half-written or foreign file: say nothing rather than fail
+            except (
+                OSError,
+                ValueError,
+            ):  # a half-written or foreign file: say nothing rather than fail
                 out[kind] = None
     return out

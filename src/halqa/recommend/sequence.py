@@ -16,7 +16,6 @@ import scipy.sparse as sp
 from halqa.recommend.base import ModelConfig, Recommender, require
 from halqa.recommend.dataset import Dataset
 
-
 _DENSE_UP_TO = 8_000  # titles: 8k × 8k float32 = 256 MB, the same order as EASE's weights
 
 
@@ -29,7 +28,13 @@ class TransitionsConfig(ModelConfig):
     def check(self) -> None:
         require(self.window > 0, "transitions", "window", "a positive integer", self.window)
         require(self.backward >= 0, "transitions", "backward", ">= 0", self.backward)
-        require(self.recency_half_life > 0, "transitions", "recency_half_life", "> 0", self.recency_half_life)
+        require(
+            self.recency_half_life > 0,
+            "transitions",
+            "recency_half_life",
+            "> 0",
+            self.recency_half_life,
+        )
 
 
 class Transitions(Recommender):
@@ -41,8 +46,13 @@ class Transitions(Recommender):
 
     def _fit(self, dataset: Dataset) -> None:
         ev = dataset.events[dataset.events["weight"] > 0]
-        order = np.lexsort((dataset.title_order()[ev["title_idx"].to_numpy()], ev["ts"].to_numpy(),
-                           ev["member_idx"].to_numpy()))
+        order = np.lexsort(
+            (
+                dataset.title_order()[ev["title_idx"].to_numpy()],
+                ev["ts"].to_numpy(),
+                ev["member_idx"].to_numpy(),
+            )
+        )
         members, titles = ev["member_idx"].to_numpy()[order], ev["title_idx"].to_numpy()[order]
         n = dataset.n_titles
         rows, cols, vals = [], [], []
@@ -51,10 +61,16 @@ class Transitions(Recommender):
             rows.append(titles[:-d][same])
             cols.append(titles[d:][same])
             vals.append(np.full(int(same.sum()), 1.0 / d))
-        forward = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
+        forward = sp.csr_matrix(
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)
+        )
         counts = np.asarray((dataset.matrix() > 0).sum(axis=0)).ravel() + 1.0
         scale = sp.diags(1.0 / np.sqrt(counts))
-        transitions = (scale @ (forward + self.config.backward * forward.T) @ scale).tocsr().astype(np.float32)
+        transitions = (
+            (scale @ (forward + self.config.backward * forward.T) @ scale)
+            .tocsr()
+            .astype(np.float32)
+        )
         # dense when it fits comfortably (scoring is then one BLAS call), sparse beyond that
         self.transitions_ = transitions.toarray() if n <= _DENSE_UP_TO else transitions
 

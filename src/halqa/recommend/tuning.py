@@ -35,7 +35,13 @@ import numpy as np
 import pandas as pd
 
 from halqa.recommend.dataset import Dataset
-from halqa.recommend.evaluate import Split, dense_recommend, global_split, member_split, random_member_split
+from halqa.recommend.evaluate import (
+    Split,
+    dense_recommend,
+    global_split,
+    member_split,
+    random_member_split,
+)
 from halqa.recommend.metrics import ranking_metrics
 from halqa.recommend.models import make_model
 
@@ -60,8 +66,13 @@ HYBRID_AXES: dict[str, Sequence[Any]] = {
 # What only means something when timestamps order events: on a catalogue without order (play
 # counts summed per listener) "watched next" pairs and recency would follow the title ids, so
 # the transitions part is left out and these are not searched.
-ORDER_AXES = ("recency_half_life", "transitions_weight", "transitions_half_life", "transitions_window",
-              "trending_half_life_days")
+ORDER_AXES = (
+    "recency_half_life",
+    "transitions_weight",
+    "transitions_half_life",
+    "transitions_window",
+    "trending_half_life_days",
+)
 # There the play count is the signal beyond co-occurrence, so EASE starts on confidence (a budget
 # cut short on a large catalogue still serves it; the search tries binary input too).
 UNORDERED_START = {"transitions_weight": 0.0, "recency_half_life": None, "ease_binary": False}
@@ -71,13 +82,23 @@ UNORDERED_START = {"transitions_weight": 0.0, "recency_half_life": None, "ease_b
 # 556 -> 3000). A catalogue without order starts there.
 EASE_LAMBDA_PER_DIAGONAL = 5.0
 # A part's own settings are tried only while the part is in the blend (its weight is not 0).
-PART_OF_AXIS = {"trending_half_life_days": "trending_weight", "transitions_half_life": "transitions_weight",
-                "transitions_window": "transitions_weight"}
+PART_OF_AXIS = {
+    "trending_half_life_days": "trending_weight",
+    "transitions_half_life": "transitions_weight",
+    "transitions_window": "transitions_weight",
+}
 # The settings of other models that change quality (the rest are justified in docs/recommend.md).
 MODEL_AXES: dict[str, dict[str, Sequence[Any]]] = {
     "hybrid": HYBRID_AXES,
-    "ease": {"regularization": (50.0, 100.0, 250.0, 500.0, 1000.0, 3000.0), "binary": (True, False)},
-    "als": {"factors": (32, 64, 128), "regularization": (0.01, 0.05, 0.1), "alpha": (1.0, 2.0, 5.0, 10.0)},
+    "ease": {
+        "regularization": (50.0, 100.0, 250.0, 500.0, 1000.0, 3000.0),
+        "binary": (True, False),
+    },
+    "als": {
+        "factors": (32, 64, 128),
+        "regularization": (0.01, 0.05, 0.1),
+        "alpha": (1.0, 2.0, 5.0, 10.0),
+    },
     "item-knn": {"neighbours": (50, 100, 200, 400), "similarity": ("cosine", "bm25")},
 }
 # `halqa train`'s cap: two passes end first on MovieLens 100K (66 trials, 90 s with the machine
@@ -103,22 +124,40 @@ def timestamps_order_events(dataset: Dataset) -> bool:
     per_member = per_member[per_member["size"] >= 2]
     if per_member.empty:
         return False
-    return bool(per_member["nunique"].median() > 1 and (per_member["nunique"] / per_member["size"]).median() > 0.1)
+    return bool(
+        per_member["nunique"].median() > 1
+        and (per_member["nunique"] / per_member["size"]).median() > 0.1
+    )
 
 
-def validation_splits(dataset: Dataset, test_fraction: float = 0.2, seed: int = 42) -> dict[str, Split]:
+def validation_splits(
+    dataset: Dataset, test_fraction: float = 0.2, seed: int = 42
+) -> dict[str, Split]:
     """The splits a trial is judged on (see the module docstring)."""
     if timestamps_order_events(dataset):
-        splits = {"member": member_split(dataset, test_fraction), "global": global_split(dataset, test_fraction)}
+        splits = {
+            "member": member_split(dataset, test_fraction),
+            "global": global_split(dataset, test_fraction),
+        }
     else:
         splits = {"random": random_member_split(dataset, test_fraction, seed)}
     return {name: s for name, s in splits.items() if not s.truth.empty}
 
 
-def tune(name: str, dataset: Dataset, axes: Mapping[str, Sequence[Any]] | None = None, *, k: int = 10,
-         test_fraction: float = 0.2, sample: int | None = 2000, passes: int = 2, seed: int = 42,
-         start: Mapping[str, Any] | None = None, budget_s: float | None = None,
-         progress: Callable[[dict[str, Any], float], None] | None = None) -> TuningResult:
+def tune(
+    name: str,
+    dataset: Dataset,
+    axes: Mapping[str, Sequence[Any]] | None = None,
+    *,
+    k: int = 10,
+    test_fraction: float = 0.2,
+    sample: int | None = 2000,
+    passes: int = 2,
+    seed: int = 42,
+    start: Mapping[str, Any] | None = None,
+    budget_s: float | None = None,
+    progress: Callable[[dict[str, Any], float], None] | None = None,
+) -> TuningResult:
     """Best parameters of model ``name`` by mean validation NDCG@k (see the module docstring).
 
     ``sample``: judge at most this many validation members per split (the fit uses every event).
@@ -185,7 +224,9 @@ def ease_scale(dataset: Dataset, *, binary: bool, max_titles: int = 8_000) -> fl
 
 def _better(scores: list[float], best: list[float]) -> bool:
     """A higher mean NDCG that no split pays for (see the module docstring)."""
-    return float(np.mean(scores)) > float(np.mean(best)) and all(s >= b for s, b in zip(scores, best, strict=True))
+    return float(np.mean(scores)) > float(np.mean(best)) and all(
+        s >= b for s, b in zip(scores, best, strict=True)
+    )
 
 
 def _part_in_blend(name: str, axis: str, params: Mapping[str, Any]) -> bool:
@@ -209,7 +250,9 @@ class _Judged:
     def of(cls, split: Split, sample: int | None, seed: int) -> _Judged:
         members = split.members
         if sample is not None and len(members) > sample:
-            members = np.sort(np.random.default_rng(seed).choice(members, size=sample, replace=False))
+            members = np.sort(
+                np.random.default_rng(seed).choice(members, size=sample, replace=False)
+            )
         return cls(split, members, split.truth[split.truth["member"].isin(members)])
 
     def ndcg(self, recs: pd.DataFrame, k: int) -> float:
@@ -219,7 +262,9 @@ class _Judged:
 class _ModelJudge:
     """Any model: each trial fits the model on every validation split and scores its lists."""
 
-    def __init__(self, name: str, splits: dict[str, Split], k: int, sample: int | None, seed: int) -> None:
+    def __init__(
+        self, name: str, splits: dict[str, Split], k: int, sample: int | None, seed: int
+    ) -> None:
         self.name, self.k = name, k
         self.judged = [_Judged.of(s, sample, seed) for s in splits.values()]
 
@@ -238,7 +283,9 @@ class _HybridJudge:
     """The hybrid: each part's [0, 1] scores for the judged members are computed once per part
     setting and blended per trial with :func:`halqa.recommend.hybrid.blend` (what is served)."""
 
-    def __init__(self, name: str, splits: dict[str, Split], k: int, sample: int | None, seed: int) -> None:
+    def __init__(
+        self, name: str, splits: dict[str, Split], k: int, sample: int | None, seed: int
+    ) -> None:
         from halqa.recommend.hybrid import HybridConfig
 
         self.k = k
@@ -247,7 +294,10 @@ class _HybridJudge:
         self.cache: dict[tuple, np.ndarray] = {}
         self.kept: set[tuple] = set()
         self.hidden = [self._hidden(j) for j in self.judged]
-        self.history = [np.diff(j.split.train.matrix()[j.members].indptr).astype(np.float64) for j in self.judged]
+        self.history = [
+            np.diff(j.split.train.matrix()[j.members].indptr).astype(np.float64)
+            for j in self.judged
+        ]
 
     @staticmethod
     def _hidden(j: _Judged) -> tuple[np.ndarray, np.ndarray]:

@@ -10,5 +10,14 @@ from halqa.service.keys import ROLES, Principal, create_key, list_keys, revoke_k
 from halqa.service.server import serve, serve_dashboard
 from halqa.service.settings import Settings
 
-__all__ = ["ROLES", "Principal", "Settings", "create_app", "create_key", "list_keys", "revoke_key", "serve",
-           "serve_dashboard"]
+__all__ = [
+    "ROLES",
+    "Principal",
+    "Settings",
+    "create_app",
+    "create_key",
+    "list_keys",
+    "revoke_key",
+    "serve",
+    "serve_dashboard",
+]

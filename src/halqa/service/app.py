@@ -50,8 +50,14 @@ def create_app(settings: Settings | None = None, backend: Any = None) -> FastAPI
                 control()
             state.close()
 
-    app = FastAPI(title="halqa", version=__version__, description=DESCRIPTION, lifespan=lifespan,
-                  docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="halqa",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
     _add_error_handlers(app)
     from halqa.service.docs_page import add_docs
 
@@ -66,8 +72,12 @@ def create_app(settings: Settings | None = None, backend: Any = None) -> FastAPI
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
-                           allow_headers=["Authorization", "X-API-Key", "Content-Type"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+        )
     app.add_middleware(MetricsMiddleware)
     for router in _routers():
         app.include_router(router)
@@ -77,6 +87,7 @@ def create_app(settings: Settings | None = None, backend: Any = None) -> FastAPI
         @app.get("/", include_in_schema=False)
         async def root() -> RedirectResponse:
             return RedirectResponse("/dashboard/")
+
     return app
 
 
@@ -95,8 +106,11 @@ def _start_state(settings: Settings, backend: Any) -> ServiceState:
     if settings.backend_address:
         from halqa.service.remote import connect
 
-        return ServiceState(settings, connect(settings.backend_address, settings.backend_authkey or ""),
-                            owns_backend=False)
+        return ServiceState(
+            settings,
+            connect(settings.backend_address, settings.backend_authkey or ""),
+            owns_backend=False,
+        )
     from halqa.service.backend import Backend
 
     return ServiceState(settings, Backend(settings), owns_backend=True)
@@ -129,7 +143,13 @@ def _routers() -> list[Any]:
 
     # Starlette tries routes in order: the hot ones (lists, events) first. No path of one router
     # matches another's, so the order changes only the cost of routing.
-    return [*domains.available_routers(), events.router, system.router, catalog.router, admin.router]
+    return [
+        *domains.available_routers(),
+        events.router,
+        system.router,
+        catalog.router,
+        admin.router,
+    ]
 
 
 def _store_damaged(exc: BaseException) -> JSONResponse:
@@ -140,9 +160,14 @@ def _store_damaged(exc: BaseException) -> JSONResponse:
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg", "")} for e in exc.errors()]
+        errors = [
+            {"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg", "")}
+            for e in exc.errors()
+        ]
         message = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors[:10])
-        return JSONResponse({"detail": message or "invalid request", "errors": errors}, status_code=422)
+        return JSONResponse(
+            {"detail": message or "invalid request", "errors": errors}, status_code=422
+        )
 
     @app.exception_handler(NotFoundError)
     async def not_found(_: Request, exc: NotFoundError) -> JSONResponse:
@@ -163,8 +188,9 @@ def _add_error_handlers(app: FastAPI) -> None:
         # uvicorn then logs its trace, which a damaged store would repeat on every request.
         return _store_damaged(exc) if is_store_damage(exc) else _internal_error(exc)
 
-    import duckdb
     from multiprocessing.managers import RemoteError
+
+    import duckdb
 
     app.add_exception_handler(duckdb.Error, store_error)
     app.add_exception_handler(RemoteError, store_error)  # the store process's error, as text
@@ -178,5 +204,7 @@ def _internal_error(exc: BaseException) -> JSONResponse:
     # The trace goes to the server log under an id; the client sees the id only.
     incident = uuid.uuid4().hex[:12]
     log.error("internal error %s", incident, exc_info=exc)
-    return JSONResponse({"detail": f"internal error (incident {incident}); the server log has the details"},
-                        status_code=500)
+    return JSONResponse(
+        {"detail": f"internal error (incident {incident}); the server log has the details"},
+        status_code=500,
+    )

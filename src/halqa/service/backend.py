@@ -43,9 +43,11 @@ class Backend(DomainCalls):
         self._readers_lock = threading.Lock()
         # Bumped after a key or consent change commits, before the call returns (see counters.py).
         self.generations = Generations(settings.generations_shm)
-        self.writer = EventWriter(Store(self.store.con.cursor(), self.store.path),
-                                  batch_max=settings.writer_batch_max,
-                                  linger_s=settings.writer_linger_ms / 1000)
+        self.writer = EventWriter(
+            Store(self.store.con.cursor(), self.store.path),
+            batch_max=settings.writer_batch_max,
+            linger_s=settings.writer_linger_ms / 1000,
+        )
         self.started_at = time.time()
         self._health_lock = threading.Lock()
         self._health_at, self._health_problem = None, None
@@ -76,10 +78,14 @@ class Backend(DomainCalls):
                 from halqa.service.versions import Versions
 
                 versions = Versions(self.settings.versions_shm)
-            self.recs = RecommendationService(self.reader(), self.settings.recommender_path, versions=versions)
+            self.recs = RecommendationService(
+                self.reader(), self.settings.recommender_path, versions=versions
+            )
         except Exception as exc:  # the rest of the service still works; /health says why
             log.exception("recommendation model could not be loaded")
-            self.recs_error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            self.recs_error = (
+                f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            )
             return
         self.writer.on_commit.append(self.recs.fold_in)
 
@@ -121,7 +127,12 @@ class Backend(DomainCalls):
     def create_key(self, role: str, name: str = "") -> dict[str, Any]:
         principal, token = self.writer.call(lambda s: keyring.create_key(s, role, name)).result()
         self.generations.bump(KEYS)
-        return {"key_id": principal.key_id, "name": principal.name, "role": principal.role, "key": token}
+        return {
+            "key_id": principal.key_id,
+            "name": principal.name,
+            "role": principal.role,
+            "key": token,
+        }
 
     def revoke_key(self, key_id: str) -> None:
         self.writer.call(lambda s: keyring.revoke_key(s, key_id)).result()
@@ -142,10 +153,16 @@ class Backend(DomainCalls):
     def health_details(self) -> dict[str, Any]:
         """Everything an operator wants (admin only: it names the store's path)."""
         problem = self._store_problem(force=True)
-        return {"status": "ok" if problem is None else "damaged", "problem": problem, "store": str(self.store.path),
-                "schema_version": self.reader().schema_version() if problem is None else None,
-                "recommendations": self.recs_info(), "uptime_s": round(time.time() - self.started_at, 1),
-                "write_queue": self.writer.queued, "writer": dict(self.writer.stats)}
+        return {
+            "status": "ok" if problem is None else "damaged",
+            "problem": problem,
+            "store": str(self.store.path),
+            "schema_version": self.reader().schema_version() if problem is None else None,
+            "recommendations": self.recs_info(),
+            "uptime_s": round(time.time() - self.started_at, 1),
+            "write_queue": self.writer.queued,
+            "writer": dict(self.writer.stats),
+        }
 
     def _store_problem(self, force: bool = False) -> str | None:
         """None when the store passes ``check_connection`` (every block read once, checksums checked);
@@ -154,7 +171,11 @@ class Backend(DomainCalls):
 
         now = time.monotonic()
         with self._health_lock:
-            if not force and self._health_at is not None and now - self._health_at < self.settings.health_check_s:
+            if (
+                not force
+                and self._health_at is not None
+                and now - self._health_at < self.settings.health_check_s
+            ):
                 return self._health_problem
             try:
                 if self.store.path != ":memory:" and not os.path.exists(self.store.path):
@@ -199,13 +220,18 @@ class Backend(DomainCalls):
         store = self.reader()
         return {
             "counts": store.counts(),
-            "ingests": self._records("SELECT * FROM ingests ORDER BY started_at DESC, ingest_id DESC LIMIT ?", [limit]),
+            "ingests": self._records(
+                "SELECT * FROM ingests ORDER BY started_at DESC, ingest_id DESC LIMIT ?", [limit]
+            ),
             "quarantine": self._records(
                 "SELECT q.ingest_id, q.target, q.file, q.line, q.field, q.reason, q.raw FROM quarantine q "
-                "ORDER BY q.ingest_id DESC, q.line DESC LIMIT ?", [limit]),
+                "ORDER BY q.ingest_id DESC, q.line DESC LIMIT ?",
+                [limit],
+            ),
             "quarantine_by_reason": self._records(
                 "SELECT target, field, count(*) AS rows FROM quarantine GROUP BY ALL ORDER BY rows DESC LIMIT ?",
-                [limit]),
+                [limit],
+            ),
         }
 
     # -- catalogue ----------------------------------------------------------------------------
@@ -215,7 +241,9 @@ class Backend(DomainCalls):
             raise NotFoundError(f"no title with title_id '{title_id}'")
         return rows[0]
 
-    def list_titles(self, q: str | None, kind: str | None, limit: int, offset: int) -> dict[str, Any]:
+    def list_titles(
+        self, q: str | None, kind: str | None, limit: int, offset: int
+    ) -> dict[str, Any]:
         where, params = ["true"], []
         if q:
             where.append("(strpos(lower(name), lower(?)) > 0 OR title_id = ?)")
@@ -225,8 +253,10 @@ class Backend(DomainCalls):
             params.append(kind)
         clause = " AND ".join(where)
         total = self.reader().scalar(f"SELECT count(*) FROM titles WHERE {clause}", params)
-        items = self._records(f"SELECT * FROM titles WHERE {clause} ORDER BY title_id LIMIT ? OFFSET ?",
-                              params + [limit, offset])
+        items = self._records(
+            f"SELECT * FROM titles WHERE {clause} ORDER BY title_id LIMIT ? OFFSET ?",
+            params + [limit, offset],
+        )
         return {"total": int(total), "items": items}
 
     def upsert_titles(self, rows: list[dict[str, Any]]) -> int:
@@ -240,10 +270,14 @@ class Backend(DomainCalls):
         if not rows:
             raise NotFoundError(f"no member with member_id '{member_id}'")
         member = rows[0]
-        member["events"] = int(self.reader().scalar("SELECT count(*) FROM events WHERE member_id = ?", [member_id]))
+        member["events"] = int(
+            self.reader().scalar("SELECT count(*) FROM events WHERE member_id = ?", [member_id])
+        )
         return member
 
-    def list_members(self, region: str | None, age_band: str | None, limit: int, offset: int) -> dict[str, Any]:
+    def list_members(
+        self, region: str | None, age_band: str | None, limit: int, offset: int
+    ) -> dict[str, Any]:
         where, params = ["true"], []
         for column, value in (("region", region), ("age_band", age_band)):
             if value:
@@ -251,25 +285,33 @@ class Backend(DomainCalls):
                 params.append(value)
         clause = " AND ".join(where)
         total = self.reader().scalar(f"SELECT count(*) FROM members WHERE {clause}", params)
-        items = self._records(f"SELECT * FROM members WHERE {clause} ORDER BY member_id LIMIT ? OFFSET ?",
-                              params + [limit, offset])
+        items = self._records(
+            f"SELECT * FROM members WHERE {clause} ORDER BY member_id LIMIT ? OFFSET ?",
+            params + [limit, offset],
+        )
         return {"total": int(total), "items": items}
 
     def upsert_members(self, rows: list[dict[str, Any]], actor: Actor | None = None) -> int:
         """Merge member updates (only the fields sent change; consent rules in catalog/consent.py)."""
         actor = actor or Actor(None, "admin", "api")
-        changes = self.writer.call(lambda s: apply_member_updates(
-            s, rows, actor, self.settings.consent_grant_roles)).result()
+        changes = self.writer.call(
+            lambda s: apply_member_updates(s, rows, actor, self.settings.consent_grant_roles)
+        ).result()
         if changes.consent_changed:
             self.generations.bump(CONSENT)  # committed: the next request on any path sees it
         if self.recs is not None:
-            self.recs.members_changed(changes.rows)  # whole rows: a flag left out is not a withdrawal
+            self.recs.members_changed(
+                changes.rows
+            )  # whole rows: a flag left out is not a withdrawal
         return len(rows)
 
     def consent_history(self, member_id: str) -> list[dict[str, Any]]:
         self.get_member(member_id)
-        return self._records("SELECT changed_at, purpose, old_value, new_value, consent_at, key_id, role, source "
-                             "FROM consent_audit WHERE member_id = ? ORDER BY changed_at, purpose", [member_id])
+        return self._records(
+            "SELECT changed_at, purpose, old_value, new_value, consent_at, key_id, role, source "
+            "FROM consent_audit WHERE member_id = ? ORDER BY changed_at, purpose",
+            [member_id],
+        )
 
     def withdrawn_marketing(self, member_ids: Any) -> set[str]:
         """Which of ``member_ids`` (the targeter's, consented when it was fitted) no longer have
@@ -282,10 +324,16 @@ class Backend(DomainCalls):
 
         cursor = self.store.con.cursor()
         try:
-            cursor.register("halqa_fitted_members", pa.table({"member_id": pa.array(list(map(str, member_ids)))}))
-            withdrawn = {r[0] for r in cursor.execute(
-                "SELECT f.member_id FROM halqa_fitted_members f ANTI JOIN members_marketing m USING (member_id)"
-            ).fetchall()}
+            cursor.register(
+                "halqa_fitted_members",
+                pa.table({"member_id": pa.array(list(map(str, member_ids)))}),
+            )
+            withdrawn = {
+                r[0]
+                for r in cursor.execute(
+                    "SELECT f.member_id FROM halqa_fitted_members f ANTI JOIN members_marketing m USING (member_id)"
+                ).fetchall()
+            }
         finally:
             cursor.close()
         self._withdrawn_cache = (generation, member_ids, withdrawn)
@@ -297,8 +345,10 @@ class Backend(DomainCalls):
         return self.writer.post_events(rows).result()
 
     def member_events(self, member_id: str, limit: int) -> list[dict[str, Any]]:
-        return self._records("SELECT * EXCLUDE (ingest_id) FROM events WHERE member_id = ? ORDER BY ts DESC LIMIT ?",
-                             [member_id, limit])
+        return self._records(
+            "SELECT * EXCLUDE (ingest_id) FROM events WHERE member_id = ? ORDER BY ts DESC LIMIT ?",
+            [member_id, limit],
+        )
 
 
 def _map(value: dict[str, str] | None) -> list[dict[str, str]] | None:
@@ -314,14 +364,24 @@ def _upsert_titles(store: Store, rows: list[dict[str, Any]]) -> int:
                 if term not in known:
                     from halqa.catalog.taxonomy import suggest
 
-                    raise UserError(f"titles[{i}].{field}: unknown id '{term}'{suggest(term, sorted(known))} "
-                                    f"(add it with `halqa taxonomy add`)")
-    columns = [c for c in TITLES.column_names if c != "auto_created"]  # a posted title is never a placeholder
-    values = ", ".join("map_from_entries(?::STRUCT(k VARCHAR, v VARCHAR)[])" if c in ("names", "synopses") else "?"
-                       for c in columns)
-    store.con.executemany(f"INSERT OR REPLACE INTO titles ({', '.join(columns)}, auto_created) VALUES ({values}, false)",
-                          [[_map(r.get(c)) if c in ("names", "synopses") else r.get(c) for c in columns]
-                           for r in rows])
+                    raise UserError(
+                        f"titles[{i}].{field}: unknown id '{term}'{suggest(term, sorted(known))} "
+                        f"(add it with `halqa taxonomy add`)"
+                    )
+    columns = [
+        c for c in TITLES.column_names if c != "auto_created"
+    ]  # a posted title is never a placeholder
+    values = ", ".join(
+        "map_from_entries(?::STRUCT(k VARCHAR, v VARCHAR)[])" if c in ("names", "synopses") else "?"
+        for c in columns
+    )
+    store.con.executemany(
+        f"INSERT OR REPLACE INTO titles ({', '.join(columns)}, auto_created) VALUES ({values}, false)",
+        [
+            [_map(r.get(c)) if c in ("names", "synopses") else r.get(c) for c in columns]
+            for r in rows
+        ],
+    )
     _refuse_parent_cycles(store, rows)
     return len(rows)
 
@@ -336,4 +396,3 @@ def _refuse_parent_cycles(store: Store, rows: list[dict[str, Any]]) -> None:
     for i, row in enumerate(rows):
         if row["title_id"] in found:
             raise UserError(f"titles[{i}].parent_id: {found[row['title_id']]}")
-

@@ -29,7 +29,15 @@ from typing import Any
 from halqa.catalog import Store
 from halqa.catalog.serving import control_file, publish, withdraw
 
-__all__ = ["SnapshotStore", "control_file", "describe", "open_snapshot", "publish", "running_server", "withdraw"]
+__all__ = [
+    "SnapshotStore",
+    "control_file",
+    "describe",
+    "open_snapshot",
+    "publish",
+    "running_server",
+    "withdraw",
+]
 
 
 def running_server(db: str | os.PathLike[str]) -> tuple[Any, dict] | None:

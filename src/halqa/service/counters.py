@@ -18,8 +18,8 @@ from multiprocessing import shared_memory
 
 import numpy as np
 
-KEYS = 0      # API keys created, revoked or changed role
-CONSENT = 1   # a member's consent changed (lists cached in workers must be dropped)
+KEYS = 0  # API keys created, revoked or changed role
+CONSENT = 1  # a member's consent changed (lists cached in workers must be dropped)
 _SLOTS = 2
 
 

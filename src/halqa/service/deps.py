@@ -15,8 +15,11 @@ from halqa.service.keys import KeyRing, Principal
 from halqa.service.ratelimit import RateLimiter, retry_after
 from halqa.service.settings import Settings
 
-api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
-                              description="An API key from `halqa keys create --role ROLE`.")
+api_key_header = APIKeyHeader(
+    name="X-API-Key",
+    auto_error=False,
+    description="An API key from `halqa keys create --role ROLE`.",
+)
 bearer = HTTPBearer(auto_error=False, description="The same API key as a bearer token.")
 
 
@@ -32,7 +35,9 @@ class ServiceState:
         self.keyring = KeyRing(backend.key_entries())
         # Each HTTP process enforces its share, so N processes together give the configured rate.
         share = max(1, settings.workers)
-        self.limiter = RateLimiter(settings.rate_limit / share, max(1, settings.rate_burst // share))
+        self.limiter = RateLimiter(
+            settings.rate_limit / share, max(1, settings.rate_burst // share)
+        )
         self.edge_cache = None
         if settings.versions_shm:
             from halqa.service.edge_cache import EdgeCache
@@ -48,7 +53,9 @@ class ServiceState:
             return Generations(settings.generations_shm)
         local = getattr(backend, "generations", None)  # the in-process backend's own counters
         if local is None:
-            raise RuntimeError("a remote backend needs HALQA_SERVICE_GENERATIONS_SHM (set by `halqa serve`)")
+            raise RuntimeError(
+                "a remote backend needs HALQA_SERVICE_GENERATIONS_SHM (set by `halqa serve`)"
+            )
         return local
 
     def verify(self, token: str) -> Principal | None:
@@ -100,27 +107,39 @@ def require(*roles: str) -> Callable[..., Any]:
     """A dependency that admits admin and the listed roles, and spends one rate-limit token."""
     allowed = frozenset(roles) | {"admin"}
 
-    async def dependency(request: Request,
-                         api_key: Annotated[str | None, Security(api_key_header)] = None,
-                         credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None,
-                         ) -> Principal:
+    async def dependency(
+        request: Request,
+        api_key: Annotated[str | None, Security(api_key_header)] = None,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None,
+    ) -> Principal:
         token = api_key or (credentials.credentials if credentials else None)
         if not token:
-            raise HTTPException(401, "missing API key: send 'X-API-Key: hq_...' or 'Authorization: Bearer hq_...' "
-                                     "(create one with `halqa keys create --role analyst`)",
-                                headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(
+                401,
+                "missing API key: send 'X-API-Key: hq_...' or 'Authorization: Bearer hq_...' "
+                "(create one with `halqa keys create --role analyst`)",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         state: ServiceState = request.app.state.halqa
         principal = state.verify(token)
         if principal is None:
-            raise HTTPException(401, "invalid or revoked API key", headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(
+                401, "invalid or revoked API key", headers={"WWW-Authenticate": "Bearer"}
+            )
         wait = state.limiter.take(principal.key_id)
         if wait:
-            raise HTTPException(429, f"rate limit of {state.settings.rate_limit:g} requests/s for key "
-                                     f"{principal.key_id} exceeded; retry in {wait:.2f}s",
-                                headers={"Retry-After": retry_after(wait)})
+            raise HTTPException(
+                429,
+                f"rate limit of {state.settings.rate_limit:g} requests/s for key "
+                f"{principal.key_id} exceeded; retry in {wait:.2f}s",
+                headers={"Retry-After": retry_after(wait)},
+            )
         if principal.role not in allowed:
-            raise HTTPException(403, f"role '{principal.role}' may not use {request.url.path}: "
-                                     f"it needs one of {', '.join(sorted(allowed))}")
+            raise HTTPException(
+                403,
+                f"role '{principal.role}' may not use {request.url.path}: "
+                f"it needs one of {', '.join(sorted(allowed))}",
+            )
         return principal
 
     return dependency

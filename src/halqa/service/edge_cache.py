@@ -14,15 +14,26 @@ from halqa.service.versions import Versions
 ENTRIES = 100_000
 
 
-def list_key(member_id: str, k: int, filters: list[str], local_share: float | None, lang: str) -> tuple:
+def list_key(
+    member_id: str, k: int, filters: list[str], local_share: float | None, lang: str
+) -> tuple:
     """The identity of a finished list in every cache (the store's, each worker's)."""
     return (member_id, k, tuple(sorted(filters)), local_share or 0.0, lang)
 
 
-def list_body(member_id: str, k: int, filters: list[str], local_share: float | None, items: Any) -> bytes:
+def list_body(
+    member_id: str, k: int, filters: list[str], local_share: float | None, items: Any
+) -> bytes:
     """The JSON answer for a list (orjson: a tenth of the standard encoder's time on the hot path)."""
-    return orjson.dumps({"member_id": member_id, "k": k, "filters": filters, "local_share": local_share,
-                         "items": items})
+    return orjson.dumps(
+        {
+            "member_id": member_id,
+            "k": k,
+            "filters": filters,
+            "local_share": local_share,
+            "items": items,
+        }
+    )
 
 
 class EdgeCache:

@@ -16,8 +16,10 @@ from halqa.catalog.store import is_store_damage
 
 __all__ = ["DAMAGED_DETAIL", "is_store_damage", "log_damage"]
 
-DAMAGED_DETAIL = ("the store is damaged, so this request cannot be answered; the operator must restore it "
-                  "from a backup or an export (the server log names the problem)")
+DAMAGED_DETAIL = (
+    "the store is damaged, so this request cannot be answered; the operator must restore it "
+    "from a backup or an export (the server log names the problem)"
+)
 LOG_EVERY_S = 60.0
 
 _lock = threading.Lock()

@@ -38,7 +38,9 @@ class RequestGuard:
             await _answer(send, *refusal)
             return
         if b"content-length" in headers:
-            await self.app(scope, receive, send)  # within the cap; the server reads no more than declared
+            await self.app(
+                scope, receive, send
+            )  # within the cap; the server reads no more than declared
             return
         await self._counted(scope, receive, send)
 
@@ -48,8 +50,14 @@ class RequestGuard:
         if state is not None:
             token = _token(headers)
             if not token:
-                return 401, ("missing API key: send 'X-API-Key: hq_...' or 'Authorization: Bearer hq_...' "
-                             "(create one with `halqa keys create --role analyst`)"), [(b"www-authenticate", b"Bearer")]
+                return (
+                    401,
+                    (
+                        "missing API key: send 'X-API-Key: hq_...' or 'Authorization: Bearer hq_...' "
+                        "(create one with `halqa keys create --role analyst`)"
+                    ),
+                    [(b"www-authenticate", b"Bearer")],
+                )
             if state.verify(token) is None:
                 return 401, "invalid or revoked API key", [(b"www-authenticate", b"Bearer")]
         length = headers.get(b"content-length")
@@ -58,8 +66,10 @@ class RequestGuard:
         return None
 
     def _too_large(self) -> str:
-        return (f"request body over {self.max_body_bytes:,} bytes (the server's cap, "
-                "HALQA_SERVICE_MAX_BODY_BYTES); send smaller batches")
+        return (
+            f"request body over {self.max_body_bytes:,} bytes (the server's cap, "
+            "HALQA_SERVICE_MAX_BODY_BYTES); send smaller batches"
+        )
 
     async def _counted(self, scope: dict, receive: Any, send: Any) -> None:
         """Pass a body of unknown length through; past the cap, answer 413 and tell the app the client left."""
@@ -104,7 +114,16 @@ def _token(headers: dict[bytes, bytes]) -> str | None:
 async def _answer(send: Any, status: int, detail: str, extra: list) -> None:
     body = orjson.dumps({"detail": detail})
     # Connection: close, so the client does not go on sending a body nobody will read.
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close"), *extra]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+                *extra,
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

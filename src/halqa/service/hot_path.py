@@ -22,7 +22,7 @@ from halqa.service.metrics import HOT_PATH
 
 PREFIX = "/v1/recommendations/"
 ROUTE = SimpleNamespace(path=PREFIX + "{member_id}")  # the route label metrics report
-ROLES = frozenset({*SERVICE_ROLES, "admin"})         # as the route's ``Service`` dependency
+ROLES = frozenset({*SERVICE_ROLES, "admin"})  # as the route's ``Service`` dependency
 FILTERS = frozenset({"region", "age_rating", "language"})
 LANGS = frozenset({"en", "fr", "ar"})
 _HEADERS = [(b"content-type", b"application/json")]
@@ -33,14 +33,21 @@ class CachedListHotPath:
         self.app = app
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        body = _cached_answer(scope) if scope["type"] == "http" and scope["method"] == "GET" else None
+        body = (
+            _cached_answer(scope) if scope["type"] == "http" and scope["method"] == "GET" else None
+        )
         if body is None:
             await self.app(scope, receive, send)
             return
         scope["route"] = ROUTE
         HOT_PATH.inc()
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [*_HEADERS, (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [*_HEADERS, (b"content-length", str(len(body)).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 
@@ -49,7 +56,7 @@ def _cached_answer(scope: dict) -> bytes | None:
     path = scope["path"]
     if not path.startswith(PREFIX):
         return None
-    member_id = path[len(PREFIX):]
+    member_id = path[len(PREFIX) :]
     params = _params(scope.get("query_string", b""))
     state = getattr(scope.get("app"), "state", None)
     state = getattr(state, "halqa", None)
@@ -76,7 +83,9 @@ def _params(query_string: bytes) -> tuple[int, list[str], float | None, str] | N
     """k, filters (de-duplicated, in order), local_share and lang, or None unless plainly valid."""
     k, filters, local_share, lang = 10, [], None, "en"
     try:
-        pairs = parse_qsl(query_string.decode("ascii"), keep_blank_values=True, strict_parsing=bool(query_string))
+        pairs = parse_qsl(
+            query_string.decode("ascii"), keep_blank_values=True, strict_parsing=bool(query_string)
+        )
     except (UnicodeDecodeError, ValueError):
         return None
     for name, value in pairs:

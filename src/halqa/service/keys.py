@@ -14,7 +14,7 @@ import hmac
 import secrets
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from halqa.catalog import Store, schema
 from halqa.errors import NotFoundError, UserError
@@ -53,14 +53,18 @@ def create_key(store: Store, role: str, name: str = "") -> tuple[Principal, str]
         raise UserError(f"unknown role '{role}': use one of {', '.join(ROLES)}")
     ensure_table(store)
     key_id, secret, salt = secrets.token_hex(6), secrets.token_urlsafe(32), secrets.token_hex(16)
-    store.run("INSERT INTO service_keys VALUES (?, ?, ?, ?, ?, ?, NULL)",
-              [key_id, name, role, salt, _hash(salt, secret), datetime.now(timezone.utc).replace(tzinfo=None)])
+    store.run(
+        "INSERT INTO service_keys VALUES (?, ?, ?, ?, ?, ?, NULL)",
+        [key_id, name, role, salt, _hash(salt, secret), datetime.now(UTC).replace(tzinfo=None)],
+    )
     return Principal(key_id, name, role), f"hq_{key_id}.{secret}"
 
 
 def revoke_key(store: Store, key_id: str) -> None:
     ensure_table(store)
-    if not store.scalar("SELECT count(*) FROM service_keys WHERE key_id = ? AND revoked_at IS NULL", [key_id]):
+    if not store.scalar(
+        "SELECT count(*) FROM service_keys WHERE key_id = ? AND revoked_at IS NULL", [key_id]
+    ):
         raise NotFoundError(f"no active key with id '{key_id}'")
     store.run("UPDATE service_keys SET revoked_at = now()::TIMESTAMP WHERE key_id = ?", [key_id])
 
@@ -70,14 +74,18 @@ def set_role(store: Store, key_id: str, role: str) -> None:
     if role not in ROLES:
         raise UserError(f"unknown role '{role}': use one of {', '.join(ROLES)}")
     ensure_table(store)
-    if not store.scalar("SELECT count(*) FROM service_keys WHERE key_id = ? AND revoked_at IS NULL", [key_id]):
+    if not store.scalar(
+        "SELECT count(*) FROM service_keys WHERE key_id = ? AND revoked_at IS NULL", [key_id]
+    ):
         raise NotFoundError(f"no active key with id '{key_id}'")
     store.run("UPDATE service_keys SET role = ? WHERE key_id = ?", [role, key_id])
 
 
 def list_keys(store: Store) -> list[dict]:
     ensure_table(store)
-    rows = store.rows("SELECT key_id, name, role, created_at, revoked_at FROM service_keys ORDER BY created_at")
+    rows = store.rows(
+        "SELECT key_id, name, role, created_at, revoked_at FROM service_keys ORDER BY created_at"
+    )
     return [dict(zip(("key_id", "name", "role", "created_at", "revoked_at"), r)) for r in rows]
 
 
@@ -91,7 +99,9 @@ class KeyRing:
     @staticmethod
     def load_entries(store: Store) -> dict[str, tuple[str, str, str, str]]:
         ensure_table(store)
-        rows = store.rows("SELECT key_id, name, role, salt, hash FROM service_keys WHERE revoked_at IS NULL")
+        rows = store.rows(
+            "SELECT key_id, name, role, salt, hash FROM service_keys WHERE revoked_at IS NULL"
+        )
         return {r[0]: (r[1] or "", r[2], r[3], r[4]) for r in rows}
 
     def replace(self, entries: dict[str, tuple[str, str, str, str]]) -> None:

@@ -11,11 +11,21 @@ import os
 import time
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
 
 REQUESTS = Counter("halqa_http_requests_total", "HTTP requests", ["method", "route", "status"])
-LATENCY = Histogram("halqa_http_request_seconds", "HTTP request latency", ["route"],
-                    buckets=(0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10))
+LATENCY = Histogram(
+    "halqa_http_request_seconds",
+    "HTTP request latency",
+    ["route"],
+    buckets=(0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10),
+)
 EVENTS = Counter("halqa_events_total", "Events posted, by outcome", ["outcome"])
 HOT_PATH = Counter("halqa_hot_path_answers_total", "Cached lists answered before FastAPI's routing")
 
@@ -41,7 +51,9 @@ class MetricsMiddleware:
         finally:
             route = scope.get("route")
             # Label by route template, never the raw path: ids would explode the series count.
-            label = getattr(route, "path", None) or ("/dashboard" if scope["path"].startswith("/dashboard") else "other")
+            label = getattr(route, "path", None) or (
+                "/dashboard" if scope["path"].startswith("/dashboard") else "other"
+            )
             REQUESTS.labels(scope["method"], label, str(status[0])).inc()
             LATENCY.labels(label).observe(time.perf_counter() - start)
 

@@ -47,13 +47,19 @@ def recommend_api() -> Any:
         import halqa.recommend as api
     except ImportError:
         return None
-    return api if all(hasattr(api, n) for n in ("Dataset", "Recommender", "EASE", "MostPopular")) else None
+    return (
+        api
+        if all(hasattr(api, n) for n in ("Dataset", "Recommender", "EASE", "MostPopular"))
+        else None
+    )
 
 
 class RecommendationService:
     """Thread-safe lists, similar titles and asynchronous fold-in over one model."""
 
-    def __init__(self, store: Store, model_path: str | Path | None = None, versions: Any = None) -> None:
+    def __init__(
+        self, store: Store, model_path: str | Path | None = None, versions: Any = None
+    ) -> None:
         api = recommend_api()
         if api is None:
             raise UserError("halqa.recommend is not available in this installation")
@@ -64,17 +70,19 @@ class RecommendationService:
         self.model_path = str(model_path or default_model_path(store.path))
         self.model = load_saved(self.model_path)
         self.caught_up_events = catch_up(self.model, store)
-        self.fit_seconds = round(time.perf_counter() - started, 2)  # loading + catching up: nothing is fitted
+        self.fit_seconds = round(
+            time.perf_counter() - started, 2
+        )  # loading + catching up: nothing is fitted
         self.consented = {r[0] for r in store.rows("SELECT member_id FROM members_personalisation")}
-        self._model_lock = threading.RLock()     # the model: scoring and folding in
-        self._state = threading.Condition()      # cache, pending events, versions
+        self._model_lock = threading.RLock()  # the model: scoring and folding in
+        self._state = threading.Condition()  # cache, pending events, versions
         # Finished lists by (member, k, filters, local share, language); a member's entries are
         # dropped the moment one of their events is committed, so a hit is what the model answers now.
         self._cache: OrderedDict[tuple, list[dict[str, Any]]] = OrderedDict()
         self._cache_keys: dict[str, set[tuple]] = {}
-        self._version: dict[str, int] = {}        # bumped on every committed event of the member
+        self._version: dict[str, int] = {}  # bumped on every committed event of the member
         self._pending: list[dict[str, Any]] = []
-        self._dirty: dict[str, int] = {}          # member -> batch number that holds their newest event
+        self._dirty: dict[str, int] = {}  # member -> batch number that holds their newest event
         self._batches = self._folded = 0
         self.cache_hits = self.cache_misses = self.folded_events = self.fold_runs = 0
         self._closing = False
@@ -93,18 +101,31 @@ class RecommendationService:
     def info(self) -> dict[str, Any]:
         ds = self.model.dataset
         with self._state:
-            return {"model": self.model.name, "model_file": self.model_path, "members": ds.n_members, "titles": ds.n_titles,
-                    "fit_seconds": self.fit_seconds, "folded_events": self.folded_events, "fold_runs": self.fold_runs,
-                    "pending_events": len(self._pending), "local_share": self.reranker_available,
-                    "cache": {"entries": len(self._cache), "hits": self.cache_hits, "misses": self.cache_misses}}
+            return {
+                "model": self.model.name,
+                "model_file": self.model_path,
+                "members": ds.n_members,
+                "titles": ds.n_titles,
+                "fit_seconds": self.fit_seconds,
+                "folded_events": self.folded_events,
+                "fold_runs": self.fold_runs,
+                "pending_events": len(self._pending),
+                "local_share": self.reranker_available,
+                "cache": {
+                    "entries": len(self._cache),
+                    "hits": self.cache_hits,
+                    "misses": self.cache_misses,
+                },
+            }
 
     @property
     def reranker_available(self) -> bool:
         return hasattr(self.api, "LocalTalentReranker")
 
     # -- lists --------------------------------------------------------------------------------
-    def _cache_key(self, member_id: str, k: int, filters: list[str], local_share: float | None,
-                   lang: str) -> tuple[Any, ...]:
+    def _cache_key(
+        self, member_id: str, k: int, filters: list[str], local_share: float | None, lang: str
+    ) -> tuple[Any, ...]:
         if member_id not in self.consented:
             raise NotFoundError(f"no member '{member_id}' with personalisation consent")
         return list_key(member_id, k, filters, local_share, lang)
@@ -117,15 +138,17 @@ class RecommendationService:
             self.cache_hits += 1
         return hit
 
-    def peek(self, member_id: str, k: int, filters: list[str], local_share: float | None,
-             lang: str) -> list[dict[str, Any]] | None:
+    def peek(
+        self, member_id: str, k: int, filters: list[str], local_share: float | None, lang: str
+    ) -> list[dict[str, Any]] | None:
         """The cached list, or None when it must be computed (never blocks)."""
         key = self._cache_key(member_id, k, filters, local_share, lang)
         with self._state:
             return self._cached(key)
 
-    def recommend(self, member_id: str, k: int, filters: list[str], local_share: float | None,
-                  lang: str) -> list[dict[str, Any]]:
+    def recommend(
+        self, member_id: str, k: int, filters: list[str], local_share: float | None, lang: str
+    ) -> list[dict[str, Any]]:
         key = self._cache_key(member_id, k, filters, local_share, lang)
         with self._state:
             hit = self._cached(key)
@@ -149,7 +172,9 @@ class RecommendationService:
             self._urgent = True  # someone is waiting: fold now, not at the next interval
             self._state.notify_all()
             if not self._state.wait(timeout=max(0.0, deadline - time.monotonic())):
-                raise UserError(f"member '{member_id}': new events are still being folded in; retry shortly")
+                raise UserError(
+                    f"member '{member_id}': new events are still being folded in; retry shortly"
+                )
 
     def _remember(self, key: tuple, items: list[dict[str, Any]]) -> None:
         self._cache[key] = items
@@ -168,12 +193,15 @@ class RecommendationService:
             for key in self._cache_keys.pop(member, ()):
                 self._cache.pop(key, None)
 
-    def _compute(self, member_id: str, k: int, filters: list[str], local_share: float | None,
-                 lang: str) -> list[dict[str, Any]]:
+    def _compute(
+        self, member_id: str, k: int, filters: list[str], local_share: float | None, lang: str
+    ) -> list[dict[str, Any]]:
         options: dict[str, Any] = {"filters": filters or None, "lang": lang}
         if local_share:
             if not self.reranker_available:
-                raise ConfigError("local_share needs halqa.recommend's local-talent re-ranker, not installed")
+                raise ConfigError(
+                    "local_share needs halqa.recommend's local-talent re-ranker, not installed"
+                )
             options["rerank"] = self.api.LocalTalentReranker(local_share=local_share)
         frame = self.model.recommend([member_id], k, **options)
         ds = self.model.dataset
@@ -182,10 +210,20 @@ class RecommendationService:
         local = self._local_flags()
         scores = frame["score"].to_numpy(dtype=float)
         placed = _placed_above_a_better_score(scores)
-        return [{"title_id": t, "name": n, "rank": int(r), "score": float(s), "reason": reason,
-                 "local": bool(0 <= i < len(local) and local[i]), "placed": bool(p)}
-                for t, n, r, s, reason, i, p in zip(frame["title_id"], names, frame["rank"], scores,
-                                                    frame["reason"], index, placed)]
+        return [
+            {
+                "title_id": t,
+                "name": n,
+                "rank": int(r),
+                "score": float(s),
+                "reason": reason,
+                "local": bool(0 <= i < len(local) and local[i]),
+                "placed": bool(p),
+            }
+            for t, n, r, s, reason, i, p in zip(
+                frame["title_id"], names, frame["rank"], scores, frame["reason"], index, placed
+            )
+        ]
 
     def _local_flags(self) -> Any:
         """Titles with a Moroccan creator, as the local-talent re-ranker counts them (the dashboard
@@ -200,9 +238,13 @@ class RecommendationService:
             if title_id not in self.model.dataset.titles:
                 raise NotFoundError(f"no title '{title_id}' in the recommendation model")
             frame = self.model.similar([title_id], k)
-            names = self.model.dataset.title_names(self.model.dataset.title_index(list(frame["similar_title_id"])))
-        return [{"title_id": t, "name": n, "rank": int(r), "score": float(s)}
-                for t, n, r, s in zip(frame["similar_title_id"], names, frame["rank"], frame["score"])]
+            names = self.model.dataset.title_names(
+                self.model.dataset.title_index(list(frame["similar_title_id"]))
+            )
+        return [
+            {"title_id": t, "name": n, "rank": int(r), "score": float(s)}
+            for t, n, r, s in zip(frame["similar_title_id"], names, frame["rank"], frame["score"])
+        ]
 
     # -- real time ----------------------------------------------------------------------------
     def fold_in(self, rows: list[dict[str, Any]]) -> None:
@@ -237,14 +279,21 @@ class RecommendationService:
                 rows, self._pending = self._pending, []
                 upto = self._batches
             last = time.monotonic()
-            frame = pd.DataFrame({"member_id": [r["member_id"] for r in rows], "title_id": [r["title_id"] for r in rows],
-                                  "event_type": [r["event_type"] for r in rows],
-                                  "ts": pd.to_datetime([r["ts"] for r in rows]),
-                                  "value": [r.get("value") for r in rows]})
+            frame = pd.DataFrame(
+                {
+                    "member_id": [r["member_id"] for r in rows],
+                    "title_id": [r["title_id"] for r in rows],
+                    "event_type": [r["event_type"] for r in rows],
+                    "ts": pd.to_datetime([r["ts"] for r in rows]),
+                    "value": [r.get("value") for r in rows],
+                }
+            )
             with self._model_lock:
                 try:
                     self.model.add_events(frame)
-                except Exception:  # stored events stay stored; the model catches up at the next start
+                except (
+                    Exception
+                ):  # stored events stay stored; the model catches up at the next start
                     log.exception("fold-in of %d events failed", len(rows))
             with self._state:
                 self._folded = upto

@@ -54,9 +54,12 @@ class EventIn(Strict):
     member_id: MemberId
     title_id: Id
     event_type: Annotated[str, _ruled(contract.EVENTS["event_type"])] = Field(
-        description="play, view, listen, complete, like, dislike, skip, share, rate, add_to_list, ...")
-    ts: Timestamp = Field(description="ISO-8601 (with or without zone) or unix seconds (< 1e11) or milliseconds; "
-                                      "stored as UTC; at most the horizon after now (HALQA_TIMESTAMP_HORIZON_DAYS)")
+        description="play, view, listen, complete, like, dislike, skip, share, rate, add_to_list, ..."
+    )
+    ts: Timestamp = Field(
+        description="ISO-8601 (with or without zone) or unix seconds (< 1e11) or milliseconds; "
+        "stored as UTC; at most the horizon after now (HALQA_TIMESTAMP_HORIZON_DAYS)"
+    )
     value: Annotated[float | None, _ruled(contract.EVENTS["value"])] = None
     device: Annotated[str | None, _ruled(contract.EVENTS["device"])] = None
     source: Annotated[str | None, _ruled(contract.EVENTS["source"])] = None
@@ -89,7 +92,13 @@ class TitleIn(Strict):
     parent_id: Id | None = None
     original_language: Annotated[str | None, _ruled(contract.TITLES["original_language"])] = None
     names: dict[Annotated[str, StringConstraints(max_length=20)], Text] | None = None
-    synopses: dict[Annotated[str, StringConstraints(max_length=20)], Annotated[str, StringConstraints(max_length=20000)]] | None = None
+    synopses: (
+        dict[
+            Annotated[str, StringConstraints(max_length=20)],
+            Annotated[str, StringConstraints(max_length=20000)],
+        ]
+        | None
+    ) = None
     genres: list[Id] | None = Field(default=None, max_length=50)
     themes: list[Id] | None = Field(default=None, max_length=50)
     release_date: Annotated[date | None, _ruled(contract.TITLES["release_date"])] = None
@@ -122,10 +131,14 @@ class MemberIn(Strict):
     country: Country | None = None
     region: Region | None = None
     city: Annotated[str | None, _ruled(contract.MEMBERS["city"])] = None
-    languages: list[Annotated[str, _ruled(contract.LANGUAGE)]] | None = Field(default=None, max_length=20)
+    languages: list[Annotated[str, _ruled(contract.LANGUAGE)]] | None = Field(
+        default=None, max_length=20
+    )
     occupation: Annotated[str | None, _ruled(contract.MEMBERS["occupation"])] = None
     consent_analytics: Annotated[bool, _ruled(contract.MEMBERS["consent_analytics"])] = False
-    consent_personalisation: Annotated[bool, _ruled(contract.MEMBERS["consent_personalisation"])] = False
+    consent_personalisation: Annotated[
+        bool, _ruled(contract.MEMBERS["consent_personalisation"])
+    ] = False
     consent_marketing: Annotated[bool, _ruled(contract.MEMBERS["consent_marketing"])] = False
     consent_at: Annotated[datetime | None, _ruled(contract.MEMBERS["consent_at"])] = None
     joined_at: Annotated[datetime | None, _ruled(contract.MEMBERS["joined_at"])] = None

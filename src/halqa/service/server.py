@@ -22,8 +22,14 @@ def app_from_env() -> Any:
     return create_app(Settings())
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, log_level: str = "warning",
-          *, check: bool = True) -> None:
+def serve(
+    settings: Settings,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    log_level: str = "warning",
+    *,
+    check: bool = True,
+) -> None:
     """Serve until interrupted. One worker: one process. N workers: N HTTP processes + one store process.
 
     Refuses (one line, ``DataError``) a store that is damaged, not DuckDB or not a halqa store
@@ -42,8 +48,14 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, log_lev
         if settings.workers == 1:
             from halqa.service.app import create_app
 
-            uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, access_log=False,
-                        timeout_keep_alive=settings.keep_alive_s)
+            uvicorn.run(
+                create_app(settings),
+                host=host,
+                port=port,
+                log_level=log_level,
+                access_log=False,
+                timeout_keep_alive=settings.keep_alive_s,
+            )
             return
         _serve_workers(settings, Path(run_dir), host, port, log_level)
 
@@ -67,7 +79,9 @@ def _serve_workers(settings: Settings, run_dir: Path, host: str, port: int, log_
 
     versions = Versions()  # shared by the store process (writes) and the HTTP workers (reads)
     generations = Generations(shared=True)  # key and consent changes, seen by every worker at once
-    settings = settings.model_copy(update={"versions_shm": versions.name, "generations_shm": generations.name})
+    settings = settings.model_copy(
+        update={"versions_shm": versions.name, "generations_shm": generations.name}
+    )
     try:
         store_process, settings, authkey = _start_store_process(settings, run_dir)
     except BaseException:
@@ -82,9 +96,15 @@ def _serve_workers(settings: Settings, run_dir: Path, host: str, port: int, log_
     try:
         listener = _listen(host, port)
         try:
-            uvicorn.run("halqa.service.server:app_from_env", factory=True, fd=listener.fileno(),
-                        workers=settings.workers, log_level=log_level, access_log=False,
-                        timeout_keep_alive=settings.keep_alive_s)
+            uvicorn.run(
+                "halqa.service.server:app_from_env",
+                factory=True,
+                fd=listener.fileno(),
+                workers=settings.workers,
+                log_level=log_level,
+                access_log=False,
+                timeout_keep_alive=settings.keep_alive_s,
+            )
         finally:
             listener.close()
     finally:
@@ -122,8 +142,12 @@ def _start_store_process(settings: Settings, run_dir: Path) -> tuple[Any, Settin
     ctx = multiprocessing.get_context("spawn")
     address, authkey = str(run_dir / "store.sock"), secrets.token_bytes(32)
     parent, child = ctx.Pipe()
-    process = ctx.Process(target=run_store_process, args=(settings.to_env(), address, authkey, child),
-                          name="halqa-store", daemon=False)
+    process = ctx.Process(
+        target=run_store_process,
+        args=(settings.to_env(), address, authkey, child),
+        name="halqa-store",
+        daemon=False,
+    )
     process.start()
     if not parent.poll(120):
         process.terminate()
@@ -132,12 +156,21 @@ def _start_store_process(settings: Settings, run_dir: Path) -> tuple[Any, Settin
     if status != "ok":
         process.join(5)
         raise UserError(f"{settings.db}: {detail}")
-    return (process, settings.model_copy(update={"backend_address": address, "backend_authkey": authkey.hex()}),
-            authkey)
+    return (
+        process,
+        settings.model_copy(update={"backend_address": address, "backend_authkey": authkey.hex()}),
+        authkey,
+    )
 
 
-def serve_dashboard(db_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 8000,
-                    *, workers: int = 1, announce: Any = print) -> None:
+def serve_dashboard(
+    db_path: str | os.PathLike[str],
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    workers: int = 1,
+    announce: Any = print,
+) -> None:
     """Serve API and dashboard over ``db_path``; announces the address with a fresh analyst key.
 
     The key travels in the URL fragment (``#key=``), which browsers never send to the server;

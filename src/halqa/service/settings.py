@@ -19,8 +19,10 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="HALQA_SERVICE_", extra="ignore")
 
-    db: Path = Field(default_factory=resolve_db_path,
-                     validation_alias=AliasChoices("HALQA_SERVICE_DB", "HALQA_DB", "db"))
+    db: Path = Field(
+        default_factory=resolve_db_path,
+        validation_alias=AliasChoices("HALQA_SERVICE_DB", "HALQA_DB", "db"),
+    )
     # CORS is closed unless origins are listed (e.g. HALQA_SERVICE_CORS_ORIGINS='["https://app.example"]').
     cors_origins: list[str] = Field(default_factory=list)
     # Token bucket per API key: sustained requests per second and burst size (per process).
@@ -31,8 +33,12 @@ class Settings(BaseSettings):
     backend_address: str | None = None
     backend_authkey: str | None = None
     versions_shm: str | None = None  # shared version counters for per-worker list caches
-    generations_shm: str | None = None  # shared key/consent generation counters (halqa.service.counters)
-    control_dir: str | None = None  # where `halqa serve` lets the CLI reach it (halqa.service.control)
+    generations_shm: str | None = (
+        None  # shared key/consent generation counters (halqa.service.counters)
+    )
+    control_dir: str | None = (
+        None  # where `halqa serve` lets the CLI reach it (halqa.service.control)
+    )
     # Request bodies over this size are refused with 413 before they are read (HALQA_SERVICE_MAX_BODY_BYTES).
     max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
     # How long an idle kept-alive connection stays open (uvicorn's timeout_keep_alive).
@@ -46,17 +52,27 @@ class Settings(BaseSettings):
     writer_batch_max: int = Field(default=20_000, gt=0)
     writer_linger_ms: float = Field(default=2.0, ge=0)
     recommend: bool = True
-    recommender_path: str | None = Field(default=None, description="model saved by `halqa train` (None: <db>.models/recommender.pkl)")
-    min_group: int = Field(default=10, ge=1, description="k: aggregates over fewer members are suppressed")
+    recommender_path: str | None = Field(
+        default=None, description="model saved by `halqa train` (None: <db>.models/recommender.pkl)"
+    )
+    min_group: int = Field(
+        default=10, ge=1, description="k: aggregates over fewer members are suppressed"
+    )
     dashboard: bool = True
     # The studio folder (music and visual-effects jobs, uploads, proposals). None: $HALQA_STUDIO_DIR,
     # else `<db>.studio` beside the store, never the working directory (see studio_root).
-    studio_dir: Path | None = Field(default=None, validation_alias=AliasChoices(
-        "HALQA_SERVICE_STUDIO_DIR", "HALQA_STUDIO_DIR", "studio_dir"))
+    studio_dir: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("HALQA_SERVICE_STUDIO_DIR", "HALQA_STUDIO_DIR", "studio_dir"),
+    )
 
     def studio_root(self) -> Path:
         """Where the studio routes read and write: the setting, else ``<db>.studio`` beside the store."""
-        return self.studio_dir if self.studio_dir is not None else self.db.with_name(self.db.name + ".studio")
+        return (
+            self.studio_dir
+            if self.studio_dir is not None
+            else self.db.with_name(self.db.name + ".studio")
+        )
 
     def to_env(self) -> dict[str, str]:
         """The environment variables that rebuild these settings in another process."""

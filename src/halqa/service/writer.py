@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager, suppress
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
@@ -36,9 +36,18 @@ log = logging.getLogger("halqa.service.writer")
 
 EVENT_KEY = ("member_id", "title_id", "event_type", "ts")
 EVENT_FIELDS = ("member_id", "title_id", "event_type", "ts", "value", "device", "source")
-_SCHEMA = pa.schema([("seq", pa.int64()), ("member_id", pa.string()), ("title_id", pa.string()),
-                     ("event_type", pa.string()), ("ts", pa.timestamp("us")), ("value", pa.float64()),
-                     ("device", pa.string()), ("source", pa.string())])
+_SCHEMA = pa.schema(
+    [
+        ("seq", pa.int64()),
+        ("member_id", pa.string()),
+        ("title_id", pa.string()),
+        ("event_type", pa.string()),
+        ("ts", pa.timestamp("us")),
+        ("value", pa.float64()),
+        ("device", pa.string()),
+        ("source", pa.string()),
+    ]
+)
 _STOP = object()
 _API_FIX = {"member_id": "PUT it to /v1/members first", "title_id": "PUT it to /v1/titles first"}
 # Member and title ids confirmed to exist; a batch whose ids are all known skips the look-up.
@@ -47,7 +56,7 @@ KNOWN_IDS_MAX = 500_000
 
 
 class _EventJob:
-    __slots__ = ("rows", "future")
+    __slots__ = ("future", "rows")
 
     def __init__(self, rows: list[dict[str, Any]]) -> None:
         self.rows = rows
@@ -66,8 +75,14 @@ class _CallJob:
 class EventWriter:
     """Queue + one thread; ``post_events`` and ``call`` return futures."""
 
-    def __init__(self, store: Store, *, batch_max: int = 20_000, linger_s: float = 0.002,
-                 on_commit: list[Callable[[list[dict[str, Any]]], None]] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        batch_max: int = 20_000,
+        linger_s: float = 0.002,
+        on_commit: list[Callable[[list[dict[str, Any]]], None]] | None = None,
+    ) -> None:
         self.store = store  # a Store on the writer's own cursor
         self.batch_max = batch_max
         self.linger_s = linger_s
@@ -121,7 +136,9 @@ class EventWriter:
                 self._finish()
                 return
             if pending is not None:
-                self._run_call(pending) if isinstance(pending, _CallJob) else self._run_events([pending])
+                self._run_call(pending) if isinstance(pending, _CallJob) else self._run_events(
+                    [pending]
+                )
 
     def _gather(self, first: _EventJob) -> tuple[list[_EventJob], Any]:
         """Take every event job already queued (waiting ``linger_s`` for stragglers)."""
@@ -170,7 +187,7 @@ class EventWriter:
         self._notify(accepted)
         start = 0
         for job in jobs:
-            job.future.set_result(outcomes[start:start + len(job.rows)])
+            job.future.set_result(outcomes[start : start + len(job.rows)])
             start += len(job.rows)
 
     def _notify(self, accepted: list[dict[str, Any]]) -> None:
@@ -181,18 +198,26 @@ class EventWriter:
                 log.exception("on-commit hook %r failed", hook)
 
     # -- one batch ----------------------------------------------------------------------------
-    def _commit(self, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def _commit(
+        self, rows: list[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         con = self.store.con
-        table = pa.Table.from_pylist([{"seq": i, **{f: r.get(f) for f in EVENT_FIELDS}}
-                                      for i, r in enumerate(rows)], schema=_SCHEMA)
+        table = pa.Table.from_pylist(
+            [{"seq": i, **{f: r.get(f) for f in EVENT_FIELDS}} for i, r in enumerate(rows)],
+            schema=_SCHEMA,
+        )
         with _registered(con, "halqa_incoming", table):
             unknown = self._unknown(rows)
             lo = min(r["ts"] for r in rows)
             hi = max(r["ts"] for r in rows)
             # The ts range lets DuckDB skip row groups by their min/max: live events are recent.
-            existing = set(self.store.rows(
-                "SELECT member_id, title_id, event_type, ts FROM events WHERE ts BETWEEN ? AND ? "
-                "AND member_id IN (SELECT DISTINCT member_id FROM halqa_incoming)", [lo, hi]))
+            existing = set(
+                self.store.rows(
+                    "SELECT member_id, title_id, event_type, ts FROM events WHERE ts BETWEEN ? AND ? "
+                    "AND member_id IN (SELECT DISTINCT member_id FROM halqa_incoming)",
+                    [lo, hi],
+                )
+            )
         bad = {seq: (no_member, no_title) for seq, no_member, no_title in unknown}
         self._remember_known([r for i, r in enumerate(rows) if i not in bad])
         outcomes, accepted, quarantined, keep = [], [], [], []
@@ -214,44 +239,70 @@ class EventWriter:
         if accepted:
             out = table.take(keep).drop_columns(["seq"])  # the rows already converted, not again
             with _registered(con, "halqa_accepted", out):
-                self.store.run("INSERT INTO events SELECT member_id, title_id, event_type, ts, value, device, "
-                               "source, ? FROM halqa_accepted", [ingest_id])
+                self.store.run(
+                    "INSERT INTO events SELECT member_id, title_id, event_type, ts, value, device, "
+                    "source, ? FROM halqa_accepted",
+                    [ingest_id],
+                )
         if quarantined:
             self._quarantine(ingest_id, quarantined)
         n_dup = len(rows) - len(accepted) - len(quarantined)
-        self.store.run("UPDATE ingests SET accepted = accepted + ?, rejected = rejected + ?, "
-                       "duplicates = duplicates + ?, finished_at = now()::TIMESTAMP WHERE ingest_id = ?",
-                       [len(accepted), len(quarantined), n_dup, ingest_id])
-        for name, n in (("accepted", len(accepted)), ("duplicates", n_dup), ("rejected", len(quarantined))):
+        self.store.run(
+            "UPDATE ingests SET accepted = accepted + ?, rejected = rejected + ?, "
+            "duplicates = duplicates + ?, finished_at = now()::TIMESTAMP WHERE ingest_id = ?",
+            [len(accepted), len(quarantined), n_dup, ingest_id],
+        )
+        for name, n in (
+            ("accepted", len(accepted)),
+            ("duplicates", n_dup),
+            ("rejected", len(quarantined)),
+        ):
             self.stats[name] += n
         self.stats["batches"] += 1
         return outcomes, accepted
 
-    def _quarantine(self, ingest_id: int, rejected: list[tuple[int, str, str, dict[str, Any]]]) -> None:
+    def _quarantine(
+        self, ingest_id: int, rejected: list[tuple[int, str, str, dict[str, Any]]]
+    ) -> None:
         """Quarantine each rejected event once, however often it is posted (the rule of
         ``halqa ingest``, where a re-run's bad rows replace the last run's): an event already in
         quarantine from the API with the same field and reason is not added again. ``line`` is
         its position in the first request that brought it."""
         first: dict[tuple[str, str, str], int] = {}
         for line, field, reason, row in rejected:
-            first.setdefault((field, reason, json.dumps(row, default=str, ensure_ascii=False)), line)
-        stored = set(self.store.rows(
-            "SELECT field, reason, raw FROM quarantine WHERE target = 'events' AND file = 'api' "
-            "AND raw IN (SELECT unnest(?::VARCHAR[]))", [[raw for _, _, raw in first]]))
-        new = [(ingest_id, line, field, reason, raw) for (field, reason, raw), line in first.items()
-               if (field, reason, raw) not in stored]
+            first.setdefault(
+                (field, reason, json.dumps(row, default=str, ensure_ascii=False)), line
+            )
+        stored = set(
+            self.store.rows(
+                "SELECT field, reason, raw FROM quarantine WHERE target = 'events' AND file = 'api' "
+                "AND raw IN (SELECT unnest(?::VARCHAR[]))",
+                [[raw for _, _, raw in first]],
+            )
+        )
+        new = [
+            (ingest_id, line, field, reason, raw)
+            for (field, reason, raw), line in first.items()
+            if (field, reason, raw) not in stored
+        ]
         if new:
-            self.store.con.executemany("INSERT INTO quarantine VALUES (?, 'events', 'api', ?, ?, ?, ?)", new)
+            self.store.con.executemany(
+                "INSERT INTO quarantine VALUES (?, 'events', 'api', ?, ?, ?, ?)", new
+            )
 
     def _unknown(self, rows: list[dict[str, Any]]) -> list[tuple[int, bool, bool]]:
         """(position, member unknown, title unknown) of the rows naming a missing member or title."""
         known = self._known
-        if all(r["member_id"] in known["member_id"] and r["title_id"] in known["title_id"] for r in rows):
+        if all(
+            r["member_id"] in known["member_id"] and r["title_id"] in known["title_id"]
+            for r in rows
+        ):
             return []
         return self.store.rows(
             "SELECT b.seq, m.member_id IS NULL, t.title_id IS NULL FROM halqa_incoming b "
             "LEFT JOIN members m ON m.member_id = b.member_id LEFT JOIN titles t ON t.title_id = b.title_id "
-            "WHERE m.member_id IS NULL OR t.title_id IS NULL")
+            "WHERE m.member_id IS NULL OR t.title_id IS NULL"
+        )
 
     def _remember_known(self, rows: list[dict[str, Any]]) -> None:
         for field, ids in self._known.items():
@@ -267,15 +318,20 @@ class EventWriter:
         """One ``ingests`` row per server run records what the API stored (the Data page shows it)."""
         if self._ingest_id is None:
             self._ingest_id = self.store.next_ingest_id()
-            self.store.run("INSERT INTO ingests VALUES (?, 'events', 'api', NULL, ?, NULL, 0, 0, 0, 0, 'running')",
-                           [self._ingest_id, datetime.now(timezone.utc).replace(tzinfo=None)])
+            self.store.run(
+                "INSERT INTO ingests VALUES (?, 'events', 'api', NULL, ?, NULL, 0, 0, 0, 0, 'running')",
+                [self._ingest_id, datetime.now(UTC).replace(tzinfo=None)],
+            )
         return self._ingest_id
 
     def _finish(self) -> None:
         if self._ingest_id is not None:
             try:
-                self.store.run("UPDATE ingests SET status = 'done', finished_at = now()::TIMESTAMP "
-                               "WHERE ingest_id = ?", [self._ingest_id])
+                self.store.run(
+                    "UPDATE ingests SET status = 'done', finished_at = now()::TIMESTAMP "
+                    "WHERE ingest_id = ?",
+                    [self._ingest_id],
+                )
             except Exception:
                 log.exception("could not close the API ingest row")
 

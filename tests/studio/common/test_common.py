@@ -28,9 +28,13 @@ ARABIC_TIFINAGH = "مشهد الحلقة ⵜⴰⵎⴰⵣⵉⵖⵜ"
 
 
 def _provenance(seed: int = 1, prompt: str | None = "write a scene") -> Provenance:
-    return Provenance.make(tool="music.compose", generator="halqa.test", parameters={"seed": seed,
-                           "title": ARABIC_TIFINAGH}, inputs=[InputRef.of_text("motif", "C D E", "motif")],
-                           prompt=prompt)
+    return Provenance.make(
+        tool="music.compose",
+        generator="halqa.test",
+        parameters={"seed": seed, "title": ARABIC_TIFINAGH},
+        inputs=[InputRef.of_text("motif", "C D E", "motif")],
+        prompt=prompt,
+    )
 
 
 def _wav(path: Path, seconds: float = 0.2) -> Path:
@@ -56,7 +60,9 @@ def test_sidecar_round_trip_and_detects_a_changed_asset(tmp_path: Path) -> None:
     sidecar = write_sidecar(asset, _provenance())
     assert sidecar.name == "piece.wav.provenance.json"
     assert ARABIC_TIFINAGH in sidecar.read_text(encoding="utf-8")  # not \u-escaped
-    assert read_sidecar(asset) == _provenance().model_copy(update={"created_at": read_sidecar(asset).created_at})
+    assert read_sidecar(asset) == _provenance().model_copy(
+        update={"created_at": read_sidecar(asset).created_at}
+    )
     asset.write_bytes(asset.read_bytes() + b"\x00")
     with pytest.raises(DataError, match="changed since"):
         read_sidecar(asset)
@@ -66,12 +72,24 @@ def test_sidecar_round_trip_and_detects_a_changed_asset(tmp_path: Path) -> None:
 
 def test_proposals_stay_pending_until_a_person_decides(tmp_path: Path) -> None:
     book = ProposalBook(tmp_path)
-    first = book.propose(kind="script.block", subject="ep1.fountain", payload={"text": ARABIC_TIFINAGH},
-                         provenance=_provenance())
-    again = book.propose(kind="script.block", subject="ep1.fountain", payload={"text": ARABIC_TIFINAGH},
-                         provenance=_provenance())
-    other = book.propose(kind="script.block", subject="ep1.fountain", payload={"text": "autre"},
-                         provenance=_provenance())
+    first = book.propose(
+        kind="script.block",
+        subject="ep1.fountain",
+        payload={"text": ARABIC_TIFINAGH},
+        provenance=_provenance(),
+    )
+    again = book.propose(
+        kind="script.block",
+        subject="ep1.fountain",
+        payload={"text": ARABIC_TIFINAGH},
+        provenance=_provenance(),
+    )
+    other = book.propose(
+        kind="script.block",
+        subject="ep1.fountain",
+        payload={"text": "autre"},
+        provenance=_provenance(),
+    )
     assert again.id == first.id and other.id != first.id  # a re-run adds no duplicate
     assert [p.status for p in book.list(subject="ep1.fountain")] == ["pending", "pending"]
     accepted = book.accept(first.id[:6], by="Nadia", note="keep")
@@ -81,7 +99,10 @@ def test_proposals_stay_pending_until_a_person_decides(tmp_path: Path) -> None:
         book.reject(first.id, by="Omar")
     assert book.reject(other.id, by="Omar").status == "rejected"
     assert [p.id for p in book.list(status="pending")] == []
-    assert json.loads((tmp_path / "proposals" / f"{first.id}.json").read_text())["payload"]["text"] == ARABIC_TIFINAGH
+    assert (
+        json.loads((tmp_path / "proposals" / f"{first.id}.json").read_text())["payload"]["text"]
+        == ARABIC_TIFINAGH
+    )
 
 
 def test_proposal_errors_are_user_errors(tmp_path: Path) -> None:
@@ -101,7 +122,9 @@ def test_proposal_errors_are_user_errors(tmp_path: Path) -> None:
 def _propose_many(root: str, worker: int) -> None:
     book = ProposalBook(root)
     for i in range(20):
-        book.propose(kind="k", subject="s", payload=i % 10, provenance=_provenance(seed=0, prompt=None))
+        book.propose(
+            kind="k", subject="s", payload=i % 10, provenance=_provenance(seed=0, prompt=None)
+        )
 
 
 def test_concurrent_proposers_leave_one_proposal_per_identity(tmp_path: Path) -> None:
@@ -116,13 +139,19 @@ def test_concurrent_proposers_leave_one_proposal_per_identity(tmp_path: Path) ->
     assert not list((tmp_path / "proposals").glob("*.tmp"))
 
 
-def test_llm_settings_from_env_and_validation(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_llm_settings_from_env_and_validation(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("HALQA_LLM_BASE_URL", "http://127.0.0.1:9/v1")
     monkeypatch.setenv("HALQA_LLM_MODEL", "tiny")
     monkeypatch.setenv("HALQA_LLM_API_KEY", "sekret")
     settings = LlmSettings.from_env(temperature=0.2)
     assert (settings.backend, settings.model, settings.temperature, settings.api_key()) == (
-        "openai", "tiny", 0.2, "sekret")
+        "openai",
+        "tiny",
+        0.2,
+        "sekret",
+    )
     assert "sekret" not in settings.model_dump_json()
     with pytest.raises(ConfigError, match="not both"):
         LlmSettings.from_env(gguf_path=str(tmp_path / "m.gguf"))
@@ -134,10 +163,19 @@ def test_c2pa_manifest_embeds_reads_back_and_validates(tmp_path: Path) -> None:
     signer = test_signer(tmp_path / "certs")
     source = _wav(tmp_path / "motif.wav")
     out = _wav(tmp_path / "piece.wav")
-    store = embed_c2pa(out, out, provenance=_provenance(), signer=signer,
-                       actions=[{"action": "c2pa.created",
-                                 "digitalSourceType": "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"}],
-                       ingredients=[(source, "inputTo")])
+    store = embed_c2pa(
+        out,
+        out,
+        provenance=_provenance(),
+        signer=signer,
+        actions=[
+            {
+                "action": "c2pa.created",
+                "digitalSourceType": "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia",
+            }
+        ],
+        ingredients=[(source, "inputTo")],
+    )
     assert store["validation_state"] == "Trusted"  # trusted by the test CA it was given
     assert [a["action"] for a in store["actions"]] == ["c2pa.created"]
     assert store["actions"][0]["softwareAgent"]["name"] == "halqa"
@@ -159,16 +197,30 @@ def test_c2pa_refuses_what_it_cannot_sign_or_read(tmp_path: Path) -> None:
         read_c2pa(plain)
 
 
-def test_default_signer_is_a_reused_development_certificate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_signer_is_a_reused_development_certificate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("HALQA_C2PA_CERT", raising=False)
     monkeypatch.delenv("HALQA_C2PA_KEY", raising=False)
     first, second = ContentSigner.default(tmp_path), ContentSigner.default(tmp_path)
     assert first.development and first.cert_chain_pem == second.cert_chain_pem
     assert first.trust_anchors_pem is None  # a development manifest reads back as untrusted
     out = _wav(tmp_path / "dev.wav")
-    assert embed_c2pa(out, out, provenance=_provenance(), actions=[{"action": "c2pa.created",
-                      "digitalSourceType": "http://cv.iptc.org/newscodes/digitalsourcetype/algorithmicMedia"}],
-                      signer=first)["validation_state"] == "Valid"
+    assert (
+        embed_c2pa(
+            out,
+            out,
+            provenance=_provenance(),
+            actions=[
+                {
+                    "action": "c2pa.created",
+                    "digitalSourceType": "http://cv.iptc.org/newscodes/digitalsourcetype/algorithmicMedia",
+                }
+            ],
+            signer=first,
+        )["validation_state"]
+        == "Valid"
+    )
     assert (tmp_path / "credentials" / "signer-key.pem").stat().st_mode & 0o077 == 0
     monkeypatch.setenv("HALQA_C2PA_CERT", str(tmp_path / "credentials" / "signer-chain.pem"))
     with pytest.raises(ConfigError, match="both"):

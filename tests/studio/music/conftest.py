@@ -18,7 +18,9 @@ def fluidsynth_missing() -> str | None:
     return None
 
 
-needs_fluidsynth = pytest.mark.skipif(fluidsynth_missing() is not None, reason=fluidsynth_missing() or "")
+needs_fluidsynth = pytest.mark.skipif(
+    fluidsynth_missing() is not None, reason=fluidsynth_missing() or ""
+)
 
 
 @pytest.fixture
@@ -30,8 +32,14 @@ def studio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-def write_motif(path: Path, notes: list[tuple[float, float, float]], *, tempo: int = 90, meter=(4, 4),
-                program: int = 24) -> Path:
+def write_motif(
+    path: Path,
+    notes: list[tuple[float, float, float]],
+    *,
+    tempo: int = 90,
+    meter=(4, 4),
+    program: int = 24,
+) -> Path:
     """A musician's motif written straight with mido (not halqa's writer): (start, length, pitch) in beats;
     quarter tones by pitch bend with the default ±2 semitone range."""
     import mido
@@ -39,7 +47,9 @@ def write_motif(path: Path, notes: list[tuple[float, float, float]], *, tempo: i
     midi = mido.MidiFile(ticks_per_beat=480)
     track = mido.MidiTrack()
     track.append(mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(tempo), time=0))
-    track.append(mido.MetaMessage("time_signature", numerator=meter[0], denominator=meter[1], time=0))
+    track.append(
+        mido.MetaMessage("time_signature", numerator=meter[0], denominator=meter[1], time=0)
+    )
     track.append(mido.Message("program_change", program=program, time=0))
     events = []
     for start, length, pitch in notes:
@@ -47,7 +57,9 @@ def write_motif(path: Path, notes: list[tuple[float, float, float]], *, tempo: i
         bend = int(round((pitch - key) * 4096))
         events.append((int(start * 480), 1, mido.Message("pitchwheel", pitch=bend)))
         events.append((int(start * 480), 2, mido.Message("note_on", note=key, velocity=90)))
-        events.append((int((start + length) * 480), 0, mido.Message("note_off", note=key, velocity=0)))
+        events.append(
+            (int((start + length) * 480), 0, mido.Message("note_off", note=key, velocity=0))
+        )
     last = 0
     for tick, _, msg in sorted(events, key=lambda e: (e[0], e[1])):
         track.append(msg.copy(time=tick - last))

@@ -37,7 +37,9 @@ def _melody_stem(style: str, mode: str | None, tmp_path, rhythm: str | None = No
     midi = write_midi(piece, tmp_path / f"{style}.mid")
     channels = set(assign_channels(piece.tracks)[[t.role for t in piece.tracks].index("melody")])
     rate = 16000
-    return write_wav(render_midi(midi, sample_rate=rate, channels=channels), tmp_path / f"{style}.wav", rate)
+    return write_wav(
+        render_midi(midi, sample_rate=rate, channels=channels), tmp_path / f"{style}.wav", rate
+    )
 
 
 @needs_fluidsynth
@@ -52,7 +54,9 @@ def test_rast_third_sounds_half_flat(tmp_path):
 
 
 @needs_fluidsynth
-@pytest.mark.parametrize("style,mode,rhythm", [("chaabi", None, None), ("andalusi", "istihlal", "quddam")])
+@pytest.mark.parametrize(
+    "style,mode,rhythm", [("chaabi", None, None), ("andalusi", "istihlal", "quddam")]
+)
 def test_twelve_tet_styles_sound_within_15_cents(tmp_path, style, mode, rhythm):
     report = analyse_file(_melody_stem(style, mode, tmp_path, rhythm))
     cents = [n["cents_from_12tet"] for n in report["sustained_notes"]]
@@ -69,9 +73,17 @@ def _full_mix(style: str, mode: str | None, tmp_path, rhythm: str | None = None)
 
     piece = compose(style, mode, bars=8, seed=3, rhythm_name=rhythm)
     assert len(piece.tracks) >= 3
-    result = write_piece(piece, tmp_path / style, style, provenance=make_provenance(piece, "test"),
-                         studio_root=tmp_path / "studio", signer=test_signer(tmp_path / "signer"),
-                         sample_rate=16000, stems=False, propose=False)
+    result = write_piece(
+        piece,
+        tmp_path / style,
+        style,
+        provenance=make_provenance(piece, "test"),
+        studio_root=tmp_path / "studio",
+        signer=test_signer(tmp_path / "signer"),
+        sample_rate=16000,
+        stems=False,
+        propose=False,
+    )
     return result["files"]["wav"]
 
 
@@ -107,7 +119,7 @@ def test_the_melody_tracker_follows_the_top_line_over_a_drone_and_drums():
     hits = np.zeros_like(t)
     for beat in range(8):
         at = int(beat * sr / 2)
-        hits[at:at + 400] = np.random.default_rng(beat).normal(0, 0.5, 400)
+        hits[at : at + 400] = np.random.default_rng(beat).normal(0, 0.5, 400)
     held = sustained_notes(drone + melody + hits, sr, tracker="melody")
     pitches = [h["pitch"] for h in held if h["seconds"] >= 0.5]
     assert any(abs(p - 63.5) < 0.1 for p in pitches) and any(abs(p - 67.0) < 0.1 for p in pitches)
@@ -125,11 +137,19 @@ def test_a_mix_rendered_in_one_pass_equals_the_sum_of_the_stems(tmp_path):
     piece = compose("chaabi", bars=4, seed=2)
     mixes = []
     for stems in (True, False):
-        result = write_piece(piece, tmp_path / str(stems), "p", provenance=make_provenance(piece, "test"),
-                             studio_root=tmp_path / "studio", signer=test_signer(tmp_path / "signer"),
-                             sample_rate=16000, stems=stems, propose=False)
+        result = write_piece(
+            piece,
+            tmp_path / str(stems),
+            "p",
+            provenance=make_provenance(piece, "test"),
+            studio_root=tmp_path / "studio",
+            signer=test_signer(tmp_path / "signer"),
+            sample_rate=16000,
+            stems=stems,
+            propose=False,
+        )
         mixes.append(soundfile.read(result["files"]["wav"])[0])
     n = min(len(m) for m in mixes)
     a, b = mixes[0][:n], mixes[1][:n]
     assert np.corrcoef(a.ravel(), b.ravel())[0, 1] > 0.99
-    assert np.sqrt(np.mean(b ** 2)) == pytest.approx(np.sqrt(np.mean(a ** 2)), rel=0.02)
+    assert np.sqrt(np.mean(b**2)) == pytest.approx(np.sqrt(np.mean(a**2)), rel=0.02)

@@ -12,8 +12,18 @@ from halqa.studio.music.melody import Constraints, Grid, decode_phrase, shipped_
 from halqa.studio.music.rhythms import get_rhythm
 from halqa.studio.music.theory import get_mode
 
-DONE_STYLES = [("chaabi", None), ("gnawa", None), ("andalusi", "istihlal"), ("ahidous", None), ("rai", None),
-               ("trap", None), ("rast", None), ("bayati", None), ("sikah", None), ("hijaz", None)]
+DONE_STYLES = [
+    ("chaabi", None),
+    ("gnawa", None),
+    ("andalusi", "istihlal"),
+    ("ahidous", None),
+    ("rai", None),
+    ("trap", None),
+    ("rast", None),
+    ("bayati", None),
+    ("sikah", None),
+    ("hijaz", None),
+]
 
 
 def notes_of(piece, role="melody"):
@@ -54,7 +64,9 @@ def test_sections_length_and_final_cadence():
     assert [s.name for s in piece.sections] == ["intro", "verse", "chorus", "verse", "outro"]
     assert sum(s.bars for s in piece.sections) == 16
     melody = piece.track("melody").notes
-    assert melody[0].start >= piece.sections[1].start_bar * piece.bar_beats  # the intro is rhythm only
+    assert (
+        melody[0].start >= piece.sections[1].start_bar * piece.bar_beats
+    )  # the intro is rhythm only
     assert melody[-1].end == pytest.approx(16 * piece.bar_beats)
     assert (melody[-1].pitch - piece.tonic) % 12 == pytest.approx(0)  # ends on the tonic
     chorus = piece.sections[2]
@@ -63,9 +75,15 @@ def test_sections_length_and_final_cadence():
     choruses = [s for s in long_piece.sections if s.name == "chorus"]
     assert len(choruses) >= 2
     first, second = (
-        [(n.start - s.start_bar * long_piece.bar_beats, n.pitch) for n in long_piece.track("melody").notes
-         if s.start_bar * long_piece.bar_beats <= n.start < (s.start_bar + s.bars) * long_piece.bar_beats]
-        for s in choruses[:2])
+        [
+            (n.start - s.start_bar * long_piece.bar_beats, n.pitch)
+            for n in long_piece.track("melody").notes
+            if s.start_bar * long_piece.bar_beats
+            <= n.start
+            < (s.start_bar + s.bars) * long_piece.bar_beats
+        ]
+        for s in choruses[:2]
+    )
     assert first == second and chorus.bars == 4
 
 
@@ -75,8 +93,15 @@ def test_seconds_and_tempo_set_the_length():
     assert compose("chaabi", bars=4, tempo=100, seed=1).tempo == 100
 
 
-@pytest.mark.parametrize("kwargs,match", [({"tempo": 0}, "--tempo 0"), ({"bars": 10_000}, "--bars 10000"),
-                                          ({"bars": 0}, "--bars 0"), ({"seconds": -1}, "--seconds")])
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        ({"tempo": 0}, "--tempo 0"),
+        ({"bars": 10_000}, "--bars 10000"),
+        ({"bars": 0}, "--bars 0"),
+        ({"seconds": -1}, "--seconds"),
+    ],
+)
 def test_bad_requests_name_the_option(kwargs, match):
     with pytest.raises(ConfigError, match=match):
         compose("chaabi", **kwargs)
@@ -88,8 +113,16 @@ def test_decoder_obeys_constraints_for_many_seeds():
     grid = Grid.of(get_rhythm("chaabi"))
     for seed in range(30):
         context = []
-        notes = decode_phrase(model, mode, grid, np.random.default_rng(seed), start=0, length=12, context=context,
-                              constraints=Constraints(frozenset({0}), -2, 9, leap=4))
+        notes = decode_phrase(
+            model,
+            mode,
+            grid,
+            np.random.default_rng(seed),
+            start=0,
+            length=12,
+            context=context,
+            constraints=Constraints(frozenset({0}), -2, 9, leap=4),
+        )
         assert sum(n for _, n in notes) == 12
         assert notes[-1][0] % mode.size == 0
         degrees = [d for d, _ in notes]
@@ -99,7 +132,14 @@ def test_decoder_obeys_constraints_for_many_seeds():
 
 def test_rhythm_bias_moves_onsets_onto_the_pattern():
     rhythm = get_rhythm("chaabi")
-    with_bias = [onset_agreement(compose("chaabi", bars=16, seed=s).track("melody").notes, rhythm) for s in range(4)]
-    without = [onset_agreement(compose("chaabi", bars=16, seed=s, rhythm_bias=1.0).track("melody").notes, rhythm)
-               for s in range(4)]
+    with_bias = [
+        onset_agreement(compose("chaabi", bars=16, seed=s).track("melody").notes, rhythm)
+        for s in range(4)
+    ]
+    without = [
+        onset_agreement(
+            compose("chaabi", bars=16, seed=s, rhythm_bias=1.0).track("melody").notes, rhythm
+        )
+        for s in range(4)
+    ]
     assert np.mean(with_bias) > np.mean(without)

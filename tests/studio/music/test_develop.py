@@ -12,10 +12,24 @@ from halqa.studio.music.theory import get_mode
 from tests.studio.music.conftest import write_motif
 
 # A 4-bar motif in Bayati on D (E half-flat = 63.5), as an oud player might play it.
-BAYATI = [(0, 1, 62), (1, 0.5, 63.5), (1.5, 0.5, 65), (2, 1, 67), (3, 1, 65),
-          (4, 0.5, 63.5), (4.5, 0.5, 65), (5, 1, 67), (6, 2, 69),
-          (8, 1, 70), (9, 1, 69), (10, 1, 67), (11, 1, 65),
-          (12, 1, 63.5), (13, 1, 65), (14, 2, 62)]
+BAYATI = [
+    (0, 1, 62),
+    (1, 0.5, 63.5),
+    (1.5, 0.5, 65),
+    (2, 1, 67),
+    (3, 1, 65),
+    (4, 0.5, 63.5),
+    (4.5, 0.5, 65),
+    (5, 1, 67),
+    (6, 2, 69),
+    (8, 1, 70),
+    (9, 1, 69),
+    (10, 1, 67),
+    (11, 1, 65),
+    (12, 1, 63.5),
+    (13, 1, 65),
+    (14, 2, 62),
+]
 
 
 @pytest.fixture
@@ -35,7 +49,7 @@ def test_continuation_keeps_the_mode_and_starts_where_the_motif_ends(motif, seed
     piece, info = continue_motif(motif, bars=4, seed=seed)
     assert info["detected"]["mode"] == "bayati"
     notes = piece.track("melody").notes
-    motif_notes, added = notes[:len(BAYATI)], notes[len(BAYATI):]
+    motif_notes, added = notes[: len(BAYATI)], notes[len(BAYATI) :]
     assert [(n.start, n.pitch) for n in motif_notes] == [(s, p) for s, _, p in BAYATI]
     assert added and added[0].start == pytest.approx(16.0)  # the motif ends at beat 16
     assert out_of_mode(added, get_mode("bayati"), 62.0)["out_of_mode"] == 0.0
@@ -57,9 +71,15 @@ def test_accompany_adds_bass_and_percussion_on_the_chaabi_pattern(motif, tmp_pat
 def test_a_model_trained_on_midi_files_composes(tmp_path):
     from halqa.studio.music.compose import compose
 
-    files = [write_motif(tmp_path / f"m{i}.mid", [(s + i * 0.0, d, p) for s, d, p in BAYATI]) for i in range(2)]
+    files = [
+        write_motif(tmp_path / f"m{i}.mid", [(s + i * 0.0, d, p) for s, d, p in BAYATI])
+        for i in range(2)
+    ]
     files.append(write_midi(compose("hijaz", bars=8, seed=1), tmp_path / "hijaz.mid"))
     model = model_from_midi(files)
     assert model.sequences == 3 and len(model.vocab) > 5
     piece = compose("bayati", bars=8, seed=1, model=model)
-    assert out_of_mode(piece.track("melody").notes, get_mode("bayati"), piece.tonic)["out_of_mode"] == 0.0
+    assert (
+        out_of_mode(piece.track("melody").notes, get_mode("bayati"), piece.tonic)["out_of_mode"]
+        == 0.0
+    )

@@ -21,8 +21,12 @@ def test_split_pitch_half_flat():
 
 
 def test_simultaneous_notes_with_different_bends_get_different_channels():
-    chord = Track("harmony", "harmony", 48, notes=[Note(0, 2, 60.0), Note(0, 2, 63.5), Note(0, 2, 67.0),
-                                                     Note(2, 1, 63.5)])
+    chord = Track(
+        "harmony",
+        "harmony",
+        48,
+        notes=[Note(0, 2, 60.0), Note(0, 2, 63.5), Note(0, 2, 67.0), Note(2, 1, 63.5)],
+    )
     drums = Track("percussion", "percussion", 0, is_drum=True, notes=[Note(0, 0.5, 36.0)])
     channels = assign_channels([chord, drums])
     assert channels[1] == [DRUM_CHANNEL]

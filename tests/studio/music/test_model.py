@@ -13,7 +13,7 @@ def test_distribution_is_a_probability_over_the_vocabulary():
     model = MelodyModel(3).fit(training_sequences(PHRASES, 7))
     for seq in training_sequences(PHRASES, 7)[:5]:
         for i in range(len(seq)):
-            p = model.distribution(seq[max(0, i - 3):i])
+            p = model.distribution(seq[max(0, i - 3) : i])
             assert np.all(p > 0) and math.isclose(p.sum(), 1.0, rel_tol=1e-9)
 
 
@@ -24,8 +24,9 @@ def test_held_out_pieces_are_predicted_better_than_uniform():
     uniform = math.log2(len(model.vocab))
     assert model.cross_entropy(training_sequences(held, 7)) < uniform
     # a higher order fits the training melodies more tightly
-    assert MelodyModel(3).fit(training_sequences(train, 7)).cross_entropy(training_sequences(train, 7)) < \
-        MelodyModel(0).fit(training_sequences(train, 7)).cross_entropy(training_sequences(train, 7))
+    assert MelodyModel(3).fit(training_sequences(train, 7)).cross_entropy(
+        training_sequences(train, 7)
+    ) < MelodyModel(0).fit(training_sequences(train, 7)).cross_entropy(training_sequences(train, 7))
 
 
 def test_every_shipped_phrase_fills_its_bars():

@@ -18,7 +18,8 @@ def test_musicxml_reads_back_with_the_same_notes_and_quarter_tone_alterations(tm
     melody = piece.track("melody")
     # a note held across a barline is written as tied notes: count the tie's first note only
     notes = [n for n in parts["melody"].recurse().notes if n.tie is None or n.tie.type == "start"]
-    assert [(float(n.offset + n.getContextByClass("Measure").offset), n.pitch.ps) for n in notes] == [
-        pytest.approx((m.start, round(m.pitch * 2) / 2)) for m in melody.notes]
+    assert [
+        (float(n.offset + n.getContextByClass("Measure").offset), n.pitch.ps) for n in notes
+    ] == [pytest.approx((m.start, round(m.pitch * 2) / 2)) for m in melody.notes]
     alters = {n.pitch.alter for n in notes}
     assert -0.5 in alters  # half-flat degrees survive as microtonal alterations

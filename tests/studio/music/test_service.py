@@ -38,8 +38,10 @@ def served(tmp_path_factory):
 @needs_fluidsynth
 def test_compose_job_reports_progress_files_and_a_proposal(served):
     with served.client("creator") as client:
-        started = client.post("/v1/music/compose", json={"style": "sikah", "bars": 2, "seed": 4,
-                                                          "sample_rate": 16000, "tuning": "mts"})
+        started = client.post(
+            "/v1/music/compose",
+            json={"style": "sikah", "bars": 2, "seed": 4, "sample_rate": 16000, "tuning": "mts"},
+        )
         assert started.status_code == 202 and started.json()["status"] in ("queued", "running")
         job = wait_for_job(client, f"/v1/music/jobs/{started.json()['id']}", timeout=180)
         assert job["status"] == "done", job["error"]
@@ -50,11 +52,15 @@ def test_compose_job_reports_progress_files_and_a_proposal(served):
         assert midi[:4] == b"MThd" and b"\x7f\x7f\x08\x02" in midi  # MTS single-note tuning SysEx
         assert client.get(f"/v1/music/jobs/{job['id']}/files/stems/melody").content[:4] == b"RIFF"
         pid = job["result"]["proposal"]["id"]
-    with served.client("other-creator") as other:  # the piece is the asking key's: another creator never sees it
+    with served.client(
+        "other-creator"
+    ) as other:  # the piece is the asking key's: another creator never sees it
         assert pid not in [p["id"] for p in other.get("/v1/studio/proposals").json()["proposals"]]
         assert other.post(f"/v1/music/proposals/{pid}/accept", json={}).status_code == 404
     with served.client("creator") as client:
-        decided = client.post(f"/v1/music/proposals/{pid}/accept", json={"note": "for the Ramadan theme"})
+        decided = client.post(
+            f"/v1/music/proposals/{pid}/accept", json={"note": "for the Ramadan theme"}
+        )
         assert decided.status_code == 200 and decided.json()["status"] == "accepted"
         assert client.post(f"/v1/music/proposals/{pid}/reject", json={}).status_code == 400
 
@@ -62,7 +68,10 @@ def test_compose_job_reports_progress_files_and_a_proposal(served):
 def test_bad_requests_and_roles(served):
     with served.client("creator") as client:
         assert client.post("/v1/music/compose", json={"style": "polka"}).status_code == 400
-        assert "unknown style" in client.post("/v1/music/compose", json={"style": "polka"}).json()["detail"]
+        assert (
+            "unknown style"
+            in client.post("/v1/music/compose", json={"style": "polka"}).json()["detail"]
+        )
         assert client.post("/v1/music/compose", json={"tempo": 0}).status_code == 422
         assert client.post("/v1/music/compose", json={"bars": 10000}).status_code == 422
         assert client.post("/v1/music/compose", json={"tuning": "wobble"}).status_code == 422
@@ -76,16 +85,26 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @needs_fluidsynth
-@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} absent (apt-get install chromium)")
+@pytest.mark.skipif(
+    not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} absent (apt-get install chromium)"
+)
 def test_dashboard_music_page_composes_plays_and_accepts(served):
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+        )
         page = browser.new_page()
         errors, external = [], []
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("request", lambda r: external.append(r.url) if not r.url.startswith(("blob:", served.url)) else None)
+        page.on(
+            "request",
+            lambda r: (
+                external.append(r.url) if not r.url.startswith(("blob:", served.url)) else None
+            ),
+        )
         page.goto(f"{served.url}/dashboard/#key={served.keys['creator']}&lang=ar&page=music")
         page.wait_for_selector("#tab-music")
         assert page.locator("#tab-music").inner_text() == "موسيقى"
@@ -96,8 +115,14 @@ def test_dashboard_music_page_composes_plays_and_accepts(served):
         assert page.locator("#music-audio").get_attribute("src").startswith("blob:")
         assert page.locator("#music-roll rect").count() > 5
         assert "rast" in page.locator("#music-summary").inner_text()
-        assert {a.strip() for a in page.locator("#music-downloads a").all_inner_texts()} >= {"midi", "musicxml", "wav"}
+        assert {a.strip() for a in page.locator("#music-downloads a").all_inner_texts()} >= {
+            "midi",
+            "musicxml",
+            "wav",
+        }
         page.click("#music-accept")
-        page.wait_for_function("document.getElementById('music-decision').textContent.includes('accepted')")
+        page.wait_for_function(
+            "document.getElementById('music-decision').textContent.includes('accepted')"
+        )
         browser.close()
     assert not errors and not external

@@ -48,7 +48,9 @@ def test_gamut_is_read_from_musics21_scala_file_and_rast_matches_dudon():
     dudon = [0.0]
     for step in scala.parse("rast_moha.scl").getAdjacentCents():
         dudon.append(dudon[-1] + step)
-    assert cents("rast", "24-tet")[:4] == pytest.approx(dudon[:4])  # Rast jins 4+3+3 = 0 200 350 500
+    assert cents("rast", "24-tet")[:4] == pytest.approx(
+        dudon[:4]
+    )  # Rast jins 4+3+3 = 0 200 350 500
 
 
 def test_quarter_tone_modes_are_microtonal_and_tubu_are_not():
@@ -57,7 +59,9 @@ def test_quarter_tone_modes_are_microtonal_and_tubu_are_not():
     for name, mode in MODES.items():
         if mode.family in ("tab", "pentatonic"):
             assert not mode.microtonal, name
-            assert cents(name, "collangettes.scl") == [round(c) for c in cents(name, "collangettes.scl")]
+            assert cents(name, "collangettes.scl") == [
+                round(c) for c in cents(name, "collangettes.scl")
+            ]
 
 
 def test_descending_forms_declare_their_accidentals():
@@ -88,7 +92,13 @@ def test_chaabi_strokes_are_on_pulses_3_5_8_10():
 
 
 def test_mizan_meters_and_tempo_ranges():
-    expected = {"basit": "6/4", "qaim_wa_nisf": "8/4", "btayhi": "8/4", "darj": "4/4", "quddam": "6/8"}
+    expected = {
+        "basit": "6/4",
+        "qaim_wa_nisf": "8/4",
+        "btayhi": "8/4",
+        "darj": "4/4",
+        "quddam": "6/8",
+    }
     for name, meter in expected.items():
         r = RHYTHMS[name]
         assert r.meter == meter and r.tempo[0] < r.tempo[1] < r.tempo[2]

@@ -9,15 +9,20 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[3]
-CONFORMANCE = Path(os.environ.get("HALQA_FOUNTAIN_CONFORMANCE",
-                                  REPO.parent / "shared" / "data" / "fountain-conformance"))
+CONFORMANCE = Path(
+    os.environ.get(
+        "HALQA_FOUNTAIN_CONFORMANCE", REPO.parent / "shared" / "data" / "fountain-conformance"
+    )
+)
 CORPUS = Path(__file__).parent / "corpus"
 
 
 @pytest.fixture(scope="session")
 def conformance_dir() -> Path:
     if not (CONFORMANCE / "Action.fountain").exists():
-        pytest.skip(f"Fountain conformance suite not found at {CONFORMANCE} (set HALQA_FOUNTAIN_CONFORMANCE)")
+        pytest.skip(
+            f"Fountain conformance suite not found at {CONFORMANCE} (set HALQA_FOUNTAIN_CONFORMANCE)"
+        )
     return CONFORMANCE
 
 
@@ -50,17 +55,37 @@ def llama_server(tmp_path_factory):
 
     import httpx
 
-    pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (pip install 'halqa[studio-llm]')")
-    pytest.importorskip("llama_cpp.server.app", reason="llama-cpp-python's server extras are not installed")
+    pytest.importorskip(
+        "llama_cpp", reason="llama-cpp-python is not installed (pip install 'halqa[studio-llm]')"
+    )
+    pytest.importorskip(
+        "llama_cpp.server.app", reason="llama-cpp-python's server extras are not installed"
+    )
     from script_tiny_gguf import write_tiny_llama
 
     model = write_tiny_llama(tmp_path_factory.mktemp("gguf") / "tiny-llama.gguf")
     port = _free_port()
     log = tmp_path_factory.mktemp("llama-log") / "server.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host",
-                                 "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--model_alias", "tiny"],
-                                stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "llama_cpp.server",
+                "--model",
+                str(model),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--n_ctx",
+                "4096",
+                "--model_alias",
+                "tiny",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}/v1"
     try:
         deadline = time.monotonic() + 120
@@ -71,7 +96,9 @@ def llama_server(tmp_path_factory):
             except httpx.HTTPError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"llama.cpp server did not start: {log.read_text(errors='replace')[-2000:]}")
+                pytest.fail(
+                    f"llama.cpp server did not start: {log.read_text(errors='replace')[-2000:]}"
+                )
             time.sleep(0.5)
         yield url
     finally:

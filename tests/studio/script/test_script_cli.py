@@ -19,28 +19,44 @@ def _json(args: list[str]) -> dict:
 
 
 def test_breakdown_json_and_csv(dar_lhajja: Path, tmp_path: Path) -> None:
-    out = _json(["script", "breakdown", str(dar_lhajja), "--csv", str(tmp_path / "b.csv"), "--json"])
-    assert out["pages"] == 1 and [c["name"] for c in out["characters"]] == ["YOUSSEF", "NADIA", "الحاجة"]
+    out = _json(
+        ["script", "breakdown", str(dar_lhajja), "--csv", str(tmp_path / "b.csv"), "--json"]
+    )
+    assert out["pages"] == 1 and [c["name"] for c in out["characters"]] == [
+        "YOUSSEF",
+        "NADIA",
+        "الحاجة",
+    ]
     assert "weak predictor" in out["runtime"]["caveat"]
     assert "teapot" in (tmp_path / "b.csv").read_text(encoding="utf-8")
 
 
 def test_export_each_format_and_format_round_trip(dar_lhajja: Path, tmp_path: Path) -> None:
     for ext in ("pdf", "html", "fdx", "fountain"):
-        out = _json(["script", "export", str(dar_lhajja), "--out", str(tmp_path / f"s.{ext}"), "--json"])
+        out = _json(
+            ["script", "export", str(dar_lhajja), "--out", str(tmp_path / f"s.{ext}"), "--json"]
+        )
         assert Path(out["out"]).stat().st_size > 200
     again = _json(["script", "parse", str(tmp_path / "s.fdx"), "--json"])
-    assert [e["text"] for e in again["elements"] if e["kind"] == "character"][:2] == ["YOUSSEF", "الحاجة"]
+    assert [e["text"] for e in again["elements"] if e["kind"] == "character"][:2] == [
+        "YOUSSEF",
+        "الحاجة",
+    ]
     normalised = tmp_path / "n.fountain"
     _json(["script", "format", str(dar_lhajja), "--out", str(normalised), "--json"])
-    assert runner.invoke(app, ["script", "format", str(normalised)]).stdout == normalised.read_text(encoding="utf-8")
+    assert runner.invoke(app, ["script", "format", str(normalised)]).stdout == normalised.read_text(
+        encoding="utf-8"
+    )
 
 
 def test_errors_are_one_line_and_exit_2(tmp_path: Path) -> None:
     binary = tmp_path / "x.fountain"
     binary.write_bytes(b"\x00\x01\x02")
-    for args in (["script", "parse", str(binary)], ["script", "parse", str(tmp_path / "missing.fountain")],
-                 ["script", "export", str(binary), "--out", str(tmp_path / "x.docx")]):
+    for args in (
+        ["script", "parse", str(binary)],
+        ["script", "parse", str(tmp_path / "missing.fountain")],
+        ["script", "export", str(binary), "--out", str(tmp_path / "x.docx")],
+    ):
         result = runner.invoke(app, args)
         assert result.exit_code == 2 and "Traceback" not in result.output
         assert len(result.output.strip().splitlines()) == 1

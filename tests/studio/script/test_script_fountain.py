@@ -17,10 +17,24 @@ from halqa.studio.script.fountain import (
 
 # fixture name -> parser options that the fixture's expected dump was made with
 FIXTURES = {
-    "Action-Merged": {}, "Action-Unmerged": {"merge_actions": False}, "Boneyards": {}, "Character": {},
-    "Dialogue-Merged": {}, "Dialogue-Unmerged": {"merge_dialogue": False}, "LineBreaks": {}, "Lyrics": {},
-    "Notes": {}, "PageBreak": {}, "Parenthetical": {}, "SceneHeading": {}, "Scratch": {}, "Sections": {},
-    "Tags": {"use_tags": True}, "TitlePage": {}, "Transition": {}, "UTF8": {},
+    "Action-Merged": {},
+    "Action-Unmerged": {"merge_actions": False},
+    "Boneyards": {},
+    "Character": {},
+    "Dialogue-Merged": {},
+    "Dialogue-Unmerged": {"merge_dialogue": False},
+    "LineBreaks": {},
+    "Lyrics": {},
+    "Notes": {},
+    "PageBreak": {},
+    "Parenthetical": {},
+    "SceneHeading": {},
+    "Scratch": {},
+    "Sections": {},
+    "Tags": {"use_tags": True},
+    "TitlePage": {},
+    "Transition": {},
+    "UTF8": {},
 }
 
 
@@ -31,17 +45,25 @@ def test_conformance_suite_passes_whole(conformance_dir: Path) -> None:
     for name, options in FIXTURES.items():
         source = conformance_dir / f"{name.split('-')[0]}.fountain"
         expected = (conformance_dir / f"{name}.txt").read_text(encoding="utf-8").strip()
-        got = conformance_dump(parse_fountain(source.read_text(encoding="utf-8"), **options)).strip()
+        got = conformance_dump(
+            parse_fountain(source.read_text(encoding="utf-8"), **options)
+        ).strip()
         if got != expected:
             failed.append(name)
     assert failed == [], f"{len(failed)} of {len(FIXTURES)} fixtures differ: {failed}"
 
 
-def test_emphasis_fixture_matches_but_for_the_one_deliberate_difference(conformance_dir: Path) -> None:
+def test_emphasis_fixture_matches_but_for_the_one_deliberate_difference(
+    conformance_dir: Path,
+) -> None:
     """Formatted.txt keeps ``*Leupold Mark 4* scope`` plain because the fixture's implementation
     refuses a closing mark followed by a space; the Fountain spec has no such rule, and a writer
     who types ``*word* next`` means italics, so halqa differs on that one line only."""
-    got = emphasis_html((conformance_dir / "Formatted.fountain").read_text(encoding="utf-8")).strip().split("\n")
+    got = (
+        emphasis_html((conformance_dir / "Formatted.fountain").read_text(encoding="utf-8"))
+        .strip()
+        .split("\n")
+    )
     expected = (conformance_dir / "Formatted.txt").read_text(encoding="utf-8").strip().split("\n")
     differing = [(e, g) for e, g in zip(got, expected) if e != g]
     assert len(got) == len(expected)
@@ -55,15 +77,25 @@ def _kinds(text: str) -> list[tuple]:
 
 
 def test_title_page_with_multiline_values() -> None:
-    s = parse_fountain("Title:\n    دار الحاجة\n    Dar Lhajja\nAuthor: Salma\n\nINT. HOUSE - DAY\n")
+    s = parse_fountain(
+        "Title:\n    دار الحاجة\n    Dar Lhajja\nAuthor: Salma\n\nINT. HOUSE - DAY\n"
+    )
     assert s.title_value("Title") == "دار الحاجة\nDar Lhajja" and s.title_value("Author") == "Salma"
 
 
-@pytest.mark.parametrize("line, number, forced", [
-    ("INT. HOUSE - DAY", None, False), ("EXT. STREET #12A#", "12A", False), ("EST. CITY", None, False),
-    ("INT./EXT. CAR", None, False), ("I/E CAR", None, False), (".FLASHBACK", None, True),
-    ("داخلي. مطبخ - نهار #3#", "3", False), ("خارجي. سطح الدار - ليل", None, False),
-])
+@pytest.mark.parametrize(
+    "line, number, forced",
+    [
+        ("INT. HOUSE - DAY", None, False),
+        ("EXT. STREET #12A#", "12A", False),
+        ("EST. CITY", None, False),
+        ("INT./EXT. CAR", None, False),
+        ("I/E CAR", None, False),
+        (".FLASHBACK", None, True),
+        ("داخلي. مطبخ - نهار #3#", "3", False),
+        ("خارجي. سطح الدار - ليل", None, False),
+    ],
+)
 def test_scene_headings(line: str, number: str | None, forced: bool) -> None:
     el = parse_fountain(f"{line}\n\nAction.\n").elements[0]
     assert (el.kind, el.scene_number, el.forced) == ("heading", number, forced)
@@ -79,27 +111,41 @@ def test_forced_action() -> None:
 
 
 def test_character_extensions_forced_and_arabic_cue() -> None:
-    s = parse_fountain("MOM (O.S.)\nLuke!\n\n@McCLANE\nYippee.\n\n@يوسف\nواش؟\n\nSTEEL (CONT'D)\nAgain.\n")
+    s = parse_fountain(
+        "MOM (O.S.)\nLuke!\n\n@McCLANE\nYippee.\n\n@يوسف\nواش؟\n\nSTEEL (CONT'D)\nAgain.\n"
+    )
     cues = s.of_kind("character")
-    assert [(c.text, c.extension) for c in cues] == [("MOM", "O.S."), ("McCLANE", None), ("يوسف", None),
-                                                      ("STEEL", None)]
+    assert [(c.text, c.extension) for c in cues] == [
+        ("MOM", "O.S."),
+        ("McCLANE", None),
+        ("يوسف", None),
+        ("STEEL", None),
+    ]
     assert cues[2].forced  # Arabic has no capitals: only @ makes a cue
 
 
 def test_parenthetical_and_dialogue() -> None:
-    assert _kinds("BOB\n(slowly)\nTrying this.\n") == [("character", "BOB"), ("parenthetical", "slowly"),
-                                                        ("dialogue", "Trying this.")]
+    assert _kinds("BOB\n(slowly)\nTrying this.\n") == [
+        ("character", "BOB"),
+        ("parenthetical", "slowly"),
+        ("dialogue", "Trying this."),
+    ]
 
 
 def test_dual_dialogue() -> None:
-    cues = parse_fountain("BRICK\nScrew retirement.\n\nSTEEL ^\nScrew retirement.\n").of_kind("character")
+    cues = parse_fountain("BRICK\nScrew retirement.\n\nSTEEL ^\nScrew retirement.\n").of_kind(
+        "character"
+    )
     assert [c.dual for c in cues] == [False, True]
 
 
 def test_transitions_plain_forced_and_arabic() -> None:
     s = parse_fountain("Action.\n\nCUT TO:\n\n>Burn to white.\n\nقطع إلى:\n\nINT. X - DAY\n")
-    assert [(e.text, e.forced) for e in s.of_kind("transition")] == [("CUT TO:", False), ("Burn to white.", True),
-                                                                      ("قطع إلى:", False)]
+    assert [(e.text, e.forced) for e in s.of_kind("transition")] == [
+        ("CUT TO:", False),
+        ("Burn to white.", True),
+        ("قطع إلى:", False),
+    ]
 
 
 def test_centered_text() -> None:
@@ -127,20 +173,31 @@ def test_boneyard_is_kept_but_not_printed() -> None:
 
 def test_sections_and_synopses() -> None:
     s = parse_fountain("# Act one\n\n## Sequence\n\n= The family gathers.\n\nINT. RIAD - DAY\n")
-    assert [(e.kind, e.text, e.level) for e in s.elements[:3]] == [("section", "Act one", 1),
-                                                                   ("section", "Sequence", 2),
-                                                                   ("synopsis", "The family gathers.", 0)]
+    assert [(e.kind, e.text, e.level) for e in s.elements[:3]] == [
+        ("section", "Act one", 1),
+        ("section", "Sequence", 2),
+        ("synopsis", "The family gathers.", 0),
+    ]
 
 
 def test_emphasis_runs() -> None:
     parts = runs("**bold** *italic* _under_ ***both*** \\*literal\\*")
     styled = [(r.text.strip(), r.style) for r in parts if r.text.strip()]
-    assert styled == [("bold", "B"), ("italic", "I"), ("under", "U"), ("both", "BI"), ("*literal*", "")]
+    assert styled == [
+        ("bold", "B"),
+        ("italic", "I"),
+        ("under", "U"),
+        ("both", "BI"),
+        ("*literal*", ""),
+    ]
 
 
-def test_round_trip_of_normalised_files_is_lossless(conformance_dir: Path, dar_lhajja: Path) -> None:
-    sources = [dar_lhajja] + sorted(p for p in conformance_dir.glob("*.fountain")
-                                    if "output" not in p.name)
+def test_round_trip_of_normalised_files_is_lossless(
+    conformance_dir: Path, dar_lhajja: Path
+) -> None:
+    sources = [dar_lhajja] + sorted(
+        p for p in conformance_dir.glob("*.fountain") if "output" not in p.name
+    )
     for path in sources:
         first = read_fountain(path)
         normalised = write_fountain(first)
@@ -156,13 +213,19 @@ def test_text_survives_byte_exact(dar_lhajja: Path) -> None:
         assert snippet in normalised
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "empty file"),
-    (b"INT. HOUSE\n\x00\x01binary", "line 2: binary data"),
-    (b"INT. HOUSE\n\n\xff\xfe junk", "line 3: not UTF-8"),
-    (b"INT. HOUSE - DAY\n\nGood.\n\n/* never closed\n\nMore.\n", "line 5: boneyard"),
-    (b"Title: X\nLanguage: xx\n\nINT. HOUSE - DAY\n", "line 2: title page Language: unknown language code 'xx'"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "empty file"),
+        (b"INT. HOUSE\n\x00\x01binary", "line 2: binary data"),
+        (b"INT. HOUSE\n\n\xff\xfe junk", "line 3: not UTF-8"),
+        (b"INT. HOUSE - DAY\n\nGood.\n\n/* never closed\n\nMore.\n", "line 5: boneyard"),
+        (
+            b"Title: X\nLanguage: xx\n\nINT. HOUSE - DAY\n",
+            "line 2: title page Language: unknown language code 'xx'",
+        ),
+    ],
+)
 def test_bad_input_names_file_and_line(tmp_path: Path, data: bytes, message: str) -> None:
     path = tmp_path / "bad.fountain"
     path.write_bytes(data)

@@ -10,12 +10,40 @@ from halqa.errors import DataError
 from halqa.studio.script.breakdown import breakdown
 from halqa.studio.script.fountain import normalise_fountain, parse_fountain, write_fountain
 
-PIECES = st.sampled_from([
-    "INT. HOUSE - DAY", "EXT. ROOF #3#", "داخلي. مطبخ - نهار", ".FORCED", "!ACTION", "@يوسف", "YOUSSEF", "NADIA ^",
-    "(softly)", "Wach nta mrid?", "واش بغيتي أتاي؟", "ⴰⵣⵓⵍ ⴰ ⵉⵎⵉ.", "CUT TO:", ">FADE OUT.", "> THE END <", "===",
-    "~la la la", "# Act One", "= synopsis", "[[prop: teapot]]", "/* cut */", "**bold** *it* _u_", "", "", "  ",
-    "Title: X", "Author: Y", "plain action line", "BOB (V.O.)", "MARY (CONT'D)",
-])
+PIECES = st.sampled_from(
+    [
+        "INT. HOUSE - DAY",
+        "EXT. ROOF #3#",
+        "داخلي. مطبخ - نهار",
+        ".FORCED",
+        "!ACTION",
+        "@يوسف",
+        "YOUSSEF",
+        "NADIA ^",
+        "(softly)",
+        "Wach nta mrid?",
+        "واش بغيتي أتاي؟",
+        "ⴰⵣⵓⵍ ⴰ ⵉⵎⵉ.",
+        "CUT TO:",
+        ">FADE OUT.",
+        "> THE END <",
+        "===",
+        "~la la la",
+        "# Act One",
+        "= synopsis",
+        "[[prop: teapot]]",
+        "/* cut */",
+        "**bold** *it* _u_",
+        "",
+        "",
+        "  ",
+        "Title: X",
+        "Author: Y",
+        "plain action line",
+        "BOB (V.O.)",
+        "MARY (CONT'D)",
+    ]
+)
 SCRIPTS = st.lists(PIECES, min_size=1, max_size=30).map("\n".join)
 
 

@@ -17,36 +17,55 @@ from halqa.studio.script.sample import long_script
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 POPPLER = shutil.which("pdftotext") and shutil.which("pdftoppm")
-needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdftoppm) not installed")
+needs_poppler = pytest.mark.skipif(
+    not POPPLER, reason="poppler-utils (pdftotext, pdftoppm) not installed"
+)
 
 
 def _text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 @needs_poppler
 def test_pdf_text_reads_in_logical_order(dar_lhajja: Path, tmp_path: Path) -> None:
     result = render_pdf(read_fountain(dar_lhajja), tmp_path / "dar.pdf", page_direction="ltr")
     text = _text(Path(result["pdf"]))
-    for snippet in ("واش بغيتي أتاي يا الحاجة؟", "ⴰⵣⵓⵍ ⴰ ⵉⵎⵉ.", "هادشي مزيان بزاف", "Bon, je vais au marché.",
-                    "YOUSSEF (V.O.)", "CUT TO:", "دار الحاجة", "I love this city."):
+    for snippet in (
+        "واش بغيتي أتاي يا الحاجة؟",
+        "ⴰⵣⵓⵍ ⴰ ⵉⵎⵉ.",
+        "هادشي مزيان بزاف",
+        "Bon, je vais au marché.",
+        "YOUSSEF (V.O.)",
+        "CUT TO:",
+        "دار الحاجة",
+        "I love this city.",
+    ):
         assert snippet in text, snippet
 
 
 @needs_poppler
 def test_pdf_screenshot_of_a_page_with_arabic_dialogue(dar_lhajja: Path) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    pdf = Path(render_pdf(read_fountain(dar_lhajja), ARTIFACTS / "script-dar-lhajja.pdf",
-                          page_direction="ltr")["pdf"])
+    pdf = Path(
+        render_pdf(
+            read_fountain(dar_lhajja), ARTIFACTS / "script-dar-lhajja.pdf", page_direction="ltr"
+        )["pdf"]
+    )
     stem = ARTIFACTS / "script-page-arabic-dialogue"
-    subprocess.run(["pdftoppm", "-r", "80", "-png", "-f", "2", "-l", "2", "-singlefile", str(pdf), str(stem)],
-                   check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "80", "-png", "-f", "2", "-l", "2", "-singlefile", str(pdf), str(stem)],
+        check=True,
+    )
     png = stem.with_suffix(".png")
     assert png.stat().st_size > 10_000
 
 
 def test_mirrored_page_when_the_script_is_arabic(dar_lhajja: Path, tmp_path: Path) -> None:
-    assert render_pdf(read_fountain(dar_lhajja), tmp_path / "rtl.pdf")["direction"] == "rtl"  # Language: ary
+    assert (
+        render_pdf(read_fountain(dar_lhajja), tmp_path / "rtl.pdf")["direction"] == "rtl"
+    )  # Language: ary
 
 
 def test_html_gives_every_block_its_own_direction(dar_lhajja: Path) -> None:
@@ -67,7 +86,9 @@ def test_long_dialogue_breaks_between_sentences_with_more_and_contd() -> None:
 
 def test_heading_never_ends_a_page() -> None:
     filler = "\n\n".join("A line of action." for _ in range(25))
-    layout = paginate(parse_fountain(f"INT. A - DAY\n\n{filler}\n\nINT. B - NIGHT\n\nSomething happens.\n"))
+    layout = paginate(
+        parse_fountain(f"INT. A - DAY\n\n{filler}\n\nINT. B - NIGHT\n\nSomething happens.\n")
+    )
     for page in layout.pages:
         assert page.lines[-1].kind != "heading"
 

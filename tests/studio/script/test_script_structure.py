@@ -25,8 +25,13 @@ def _marked_draft() -> str:
     for line in long_script(220).split("\n"):
         if line.startswith(("INT.", "EXT.")):
             scene += 1
-            marks = {1: ["# Act One", "# Opening Image"], 25: ["[[beat: catalyst]]"], 50: ["# Act Two"],
-                     110: ["# Midpoint"], 200: ["# Act Three"]}.get(scene, [])
+            marks = {
+                1: ["# Act One", "# Opening Image"],
+                25: ["[[beat: catalyst]]"],
+                50: ["# Act Two"],
+                110: ["# Midpoint"],
+                200: ["# Act Three"],
+            }.get(scene, [])
             for mark in marks:
                 out += [mark, ""]
         out.append(line)
@@ -52,8 +57,14 @@ def test_beats_found_missing_and_acts() -> None:
 
 
 def test_a_late_catalyst_is_reported_late() -> None:
-    draft = _marked_draft().replace("[[beat: catalyst]]", "").replace("# Midpoint", "[[beat: Catalyst]]")
-    catalyst = next(b for b in beat_sheet(parse_fountain(draft))["beats"] if b["beat"] == "Catalyst")
+    draft = (
+        _marked_draft()
+        .replace("[[beat: catalyst]]", "")
+        .replace("# Midpoint", "[[beat: Catalyst]]")
+    )
+    catalyst = next(
+        b for b in beat_sheet(parse_fountain(draft))["beats"] if b["beat"] == "Catalyst"
+    )
     assert catalyst["status"] == "late" and catalyst["page"] > catalyst["target"][1]
 
 
@@ -70,30 +81,52 @@ def insights_store(tmp_path_factory) -> tuple[Path, object]:
 
 def test_development_pack_cites_only_brief_figures(insights_store, tmp_path: Path) -> None:
     db, as_of = insights_store
-    result = CliRunner().invoke(app, ["script", "develop", "--segment", "age_band=18-24", "--segment",
-                                      "region=casablanca-settat", "--as-of", str(as_of), "--db", str(db),
-                                      "--out", str(tmp_path / "pack.md"), "--json"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "script",
+            "develop",
+            "--segment",
+            "age_band=18-24",
+            "--segment",
+            "region=casablanca-settat",
+            "--as-of",
+            str(as_of),
+            "--db",
+            str(db),
+            "--out",
+            str(tmp_path / "pack.md"),
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    brief_figures = json.loads((tmp_path / "pack-brief_files" / "figures.json").read_text(encoding="utf-8"))["figures"]
+    brief_figures = json.loads(
+        (tmp_path / "pack-brief_files" / "figures.json").read_text(encoding="utf-8")
+    )["figures"]
     by_id = {f["id"]: f for f in brief_figures}
     pack = out["pack"]
     assert pack["lines"] and all(line["figures"] for line in pack["lines"])
     for line in pack["lines"]:
         for fid in line["figures"]:
-            assert by_id[fid] == next(f for f in pack["figures"] if f["id"] == fid)  # same values as the brief
+            assert by_id[fid] == next(
+                f for f in pack["figures"] if f["id"] == fid
+            )  # same values as the brief
     genre = next(line for line in pack["lines"] if line["topic"] == "genre")
     assert genre["item"] == "rap"  # the world plants rap rising for this segment
     rising = next(by_id[f] for f in genre["figures"] if by_id[f]["source"].get("list") == "rising")
-    assert f"x{rising['values']['growth']}" in genre["text"]  # the number is the brief's, not recomputed
+    assert (
+        f"x{rising['values']['growth']}" in genre["text"]
+    )  # the number is the brief's, not recomputed
     markdown = (tmp_path / "pack.md").read_text(encoding="utf-8")
     for line in markdown.splitlines():
         if line.startswith("- ") and "no figure" not in line:
             assert re.search(r"\[F\d+\]", line), line
 
 
-def test_demo_studio_step_writes_pack_scene_and_one_pending_block(insights_store, tmp_path: Path,
-                                                                   monkeypatch) -> None:
+def test_demo_studio_step_writes_pack_scene_and_one_pending_block(
+    insights_store, tmp_path: Path, monkeypatch
+) -> None:
     from types import SimpleNamespace
 
     from rich.console import Console
@@ -113,5 +146,8 @@ def test_demo_studio_step_writes_pack_scene_and_one_pending_block(insights_store
     assert {"ary-Arab", "fra-Latn"} <= languages
     pending = ProposalBook(out["studio_dir"]).list(status="pending")
     assert [p.id for p in pending] == [out["proposal"]]
-    assert pending[0].provenance.generator == "halqa.studio.script.demo.template" and pending[0].provenance.model is None
+    assert (
+        pending[0].provenance.generator == "halqa.studio.script.demo.template"
+        and pending[0].provenance.model is None
+    )
     assert Path(out["pack"]).exists() and "[F" in Path(out["pack"]).read_text(encoding="utf-8")

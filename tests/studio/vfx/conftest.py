@@ -31,9 +31,24 @@ def media_dir(tmp_path_factory) -> Path:
 def small_clip(media_dir: Path) -> Path:
     """2 s, 25 fps, 160x120 H.264 with a 440 Hz tone (AAC)."""
     path = media_dir / "small.mp4"
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25:duration=2", "-f", "lavfi",
-           "-i", "sine=frequency=440:duration=2", "-c:v", "libx264", "-pix_fmt", "yuv420p",
-           "-c:a", "aac", "-shortest", str(path))
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=160x120:rate=25:duration=2",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440:duration=2",
+        "-c:v",
+        "libx264",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-shortest",
+        str(path),
+    )
     return path
 
 
@@ -44,8 +59,14 @@ def test_frame() -> np.ndarray:
     h, w = 256, 384
     ramp = np.linspace(0.0, 1.0, w)[None, :, None]
     grey = np.repeat(ramp, h // 4, axis=0) * np.ones(3)
-    hues = np.stack([ramp[..., 0] * np.ones((h // 4, w)), 1 - ramp[..., 0] * np.ones((h // 4, w)),
-                     np.full((h // 4, w), 0.5)], axis=-1)
+    hues = np.stack(
+        [
+            ramp[..., 0] * np.ones((h // 4, w)),
+            1 - ramp[..., 0] * np.ones((h // 4, w)),
+            np.full((h // 4, w), 0.5),
+        ],
+        axis=-1,
+    )
     noise = rng.integers(0, 65536, (h // 2, w, 3)) / 65535.0
     return np.round(np.concatenate([grey, hues, noise]) * 65535.0) / 65535.0
 
@@ -81,9 +102,12 @@ def credentials_of(path: Path, signer) -> dict:
     from halqa.studio.common import read_c2pa, read_sidecar
 
     store = read_c2pa(path, trust_anchors_pem=signer.trust_anchors_pem)
-    return {"state": store["validation_state"], "actions": [a["action"] for a in store["actions"]],
-            "ingredients": [i.get("title") for i in store["active"].get("ingredients", [])],
-            "provenance": read_sidecar(path)}
+    return {
+        "state": store["validation_state"],
+        "actions": [a["action"] for a in store["actions"]],
+        "ingredients": [i.get("title") for i in store["active"].get("ingredients", [])],
+        "provenance": read_sidecar(path),
+    }
 
 
 def make_shots_clip(path: Path, seconds: list[float], *, tone: bool = True) -> list[int]:

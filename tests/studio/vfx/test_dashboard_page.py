@@ -18,7 +18,9 @@ from tests.service.conftest import start_server, stop_server
 from tests.service.test_dashboard import ARGS, CHROMIUM
 from tests.service.test_dashboard_tour import UNTRANSLATED
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} absent (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason=f"{CHROMIUM} absent (apt-get install chromium)"
+)
 LONG = 240_000  # ms: jobs on a loaded 2-core machine
 
 
@@ -29,7 +31,7 @@ def server(tmp_path_factory, studio_root: Path):
     with Store.open(db) as store:
         key = create_key(store, "creator", "vfx-dashboard")[1]
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("HALQA_STUDIO_DIR", str(studio_root))   # the server process inherits it
+        env.setenv("HALQA_STUDIO_DIR", str(studio_root))  # the server process inherits it
         process, url = start_server(db, folder / "server.log", "--rate-limit", "100000")
     try:
         yield url, key
@@ -50,7 +52,9 @@ def untranslated(page, lang: str) -> list[str]:
     return page.evaluate(UNTRANSLATED, [lang, []])
 
 
-def test_looks_shots_trailer_and_decision_in_three_languages(chromium, server, shots_clip, artifacts) -> None:
+def test_looks_shots_trailer_and_decision_in_three_languages(
+    chromium, server, shots_clip, artifacts
+) -> None:
     url, key = server
     clip, cuts = shots_clip
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
@@ -67,11 +71,16 @@ def test_looks_shots_trailer_and_decision_in_three_languages(chromium, server, s
     page.click("#vfx-send")
     looks = httpx.get(f"{url}/v1/vfx/looks", headers={"X-API-Key": key}).json()["looks"]
     # the original and every look, each a loaded image of the clip's size
-    page.wait_for_function(f"""() => [...document.querySelectorAll('#vfx-looks figure img')]
-        .filter((i) => i.complete && i.naturalWidth === 320).length === {len(looks) + 1}""", timeout=LONG)
+    page.wait_for_function(
+        f"""() => [...document.querySelectorAll('#vfx-looks figure img')]
+        .filter((i) => i.complete && i.naturalWidth === 320).length === {len(looks) + 1}""",
+        timeout=LONG,
+    )
     captions = page.locator("#vfx-looks figcaption").all_inner_texts()
     assert table["ar"]["v_original"] in captions[0]
-    assert all(table["ar"][f"look_{x['name']}"] in c for x, c in zip(looks, captions[1:], strict=True))
+    assert all(
+        table["ar"][f"look_{x['name']}"] in c for x, c in zip(looks, captions[1:], strict=True)
+    )
     # the looks differ from the original and from each other (mean colour of each preview)
     means = page.evaluate("""() => [...document.querySelectorAll('#vfx-looks figure img')].map((img) => {
         const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;
@@ -106,17 +115,21 @@ def test_looks_shots_trailer_and_decision_in_three_languages(chromium, server, s
         page.select_option("#lang-switch", lang)
         page.wait_for_function(f"document.documentElement.lang === '{lang}'")
         page.wait_for_function(f"""() => document.querySelector('#vfx-pieces th:nth-child(2)').textContent
-            === {table[lang]['v_act']!r}""")
-        assert not untranslated(page, lang), f"{lang}: not from the {lang} table: {untranslated(page, lang)}"
+            === {table[lang]["v_act"]!r}""")
+        assert not untranslated(page, lang), (
+            f"{lang}: not from the {lang} table: {untranslated(page, lang)}"
+        )
         assert page.locator("#tab-vfx").inner_text() == table[lang]["vfx"]
 
-    page.click("#vfx-accept")   # no name yet: one line saying so, nothing decided
+    page.click("#vfx-accept")  # no name yet: one line saying so, nothing decided
     assert page.inner_text("#status") == table["en"]["v_need_name"]
     page.fill("#vfx-decide input[name=by]", "أمينة")
     page.click("#vfx-accept")
     page.wait_for_function("document.querySelector('#vfx-decision').dataset.status === 'accepted'")
     assert table["en"]["status_accepted"] in page.inner_text("#vfx-decision")
-    accepted = httpx.get(f"{url}/v1/vfx/proposals", params={"status": "accepted"}, headers={"X-API-Key": key}).json()
+    accepted = httpx.get(
+        f"{url}/v1/vfx/proposals", params={"status": "accepted"}, headers={"X-API-Key": key}
+    ).json()
     assert [p["decision"]["by"] for p in accepted["proposals"]].count("أمينة") == 1
 
     page.set_viewport_size({"width": 390, "height": 860})

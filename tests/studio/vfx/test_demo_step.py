@@ -16,7 +16,9 @@ def test_trailer_step_cuts_a_titled_trailer_pending_a_person(tmp_path: Path) -> 
     from halqa.studio.script.demo import SCENE
 
     (tmp_path / "studio").mkdir()
-    (tmp_path / "studio" / "scene.fountain").write_text(SCENE, encoding="utf-8")   # what the script step writes
+    (tmp_path / "studio" / "scene.fountain").write_text(
+        SCENE, encoding="utf-8"
+    )  # what the script step writes
     world = SimpleNamespace(out_dir=tmp_path, planted={})
     console = Console(record=True, width=160)
     result = trailer_step(None, world, console)
@@ -27,6 +29,9 @@ def test_trailer_step_cuts_a_titled_trailer_pending_a_person(tmp_path: Path) -> 
     assert result["shots_found"] == len(result["planted_cuts"]) + 1
     assert abs(probe(result["trailer"]).duration - TARGET) <= 1 / 25
     assert result["proposal_status"] == "pending" and result["music_from"] == "generated pad"
-    assert [a["action"] for a in read_c2pa(result["trailer"])["actions"]] == ["c2pa.opened", "c2pa.edited"]
+    assert [a["action"] for a in read_c2pa(result["trailer"])["actions"]] == [
+        "c2pa.opened",
+        "c2pa.edited",
+    ]
     printed = console.export_text()
     assert "proposal" in printed and "C2PA" in printed

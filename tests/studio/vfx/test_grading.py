@@ -34,16 +34,28 @@ def test_cube_round_trip_3d_and_1d(tmp_path: Path) -> None:
     back3 = read_cube(write_cube(lut3, tmp_path / "a.cube"))
     assert back3.size == 9 and back3.name == "round trip"
     np.testing.assert_allclose(back3.table, lut3.table, atol=1e-7)
-    lut1 = colour.LUT1D(colour.LUT1D.linear_table(64) ** 0.8, name="gamma", domain=np.array([0.0, 2.0]))
-    back1 = read_cube(write_cube(colour.LUT3x1D(np.repeat(lut1.table[:, None], 3, 1), name="g",
-                                                domain=np.array([[0, 0, 0], [2, 2, 2.0]])), tmp_path / "b.cube"))
+    lut1 = colour.LUT1D(
+        colour.LUT1D.linear_table(64) ** 0.8, name="gamma", domain=np.array([0.0, 2.0])
+    )
+    back1 = read_cube(
+        write_cube(
+            colour.LUT3x1D(
+                np.repeat(lut1.table[:, None], 3, 1),
+                name="g",
+                domain=np.array([[0, 0, 0], [2, 2, 2.0]]),
+            ),
+            tmp_path / "b.cube",
+        )
+    )
     np.testing.assert_allclose(back1.table[:, 0], lut1.table, atol=1e-7)
     np.testing.assert_allclose(back1.domain[1], [2, 2, 2])
     assert check_cube(tmp_path / "b.cube") == ("1d", 64)
 
 
 def test_identity_lut_changes_no_pixel(tmp_path: Path, test_frame: np.ndarray) -> None:
-    identity = write_cube(colour.LUT3D(colour.LUT3D.linear_table(33), name="identity"), tmp_path / "id.cube")
+    identity = write_cube(
+        colour.LUT3D(colour.LUT3D.linear_table(33), name="identity"), tmp_path / "id.cube"
+    )
     src = write_image(tmp_path / "frame.png", test_frame, bits=16)
     grade(src, identity, tmp_path / "out.png")
     out, bits = read_image(tmp_path / "out.png")
@@ -56,14 +68,17 @@ def test_shipped_look_matches_its_analytic_function(name: str, test_frame: np.nd
     graded = LutApplier(look_path(name)).apply(test_frame).astype(np.float64)
     assert delta_e(graded, LOOKS[name](test_frame)).mean() <= 0.01
     by_colour = read_cube(look_path(name)).apply(
-        test_frame, interpolator=colour.algebra.table_interpolation_tetrahedral)
+        test_frame, interpolator=colour.algebra.table_interpolation_tetrahedral
+    )
     assert delta_e(graded, by_colour).mean() <= 0.001
-    assert delta_e(graded, test_frame).mean() > 1.0   # the look does change the picture
+    assert delta_e(graded, test_frame).mean() > 1.0  # the look does change the picture
 
 
 @pytest.mark.parametrize("name", list(LOOKS))
 def test_shipped_cube_is_what_the_script_generates(name: str) -> None:
-    np.testing.assert_allclose(read_cube(look_path(name)).table, sample_look(LOOKS[name]).table, atol=1e-6)
+    np.testing.assert_allclose(
+        read_cube(look_path(name)).table, sample_look(LOOKS[name]).table, atol=1e-6
+    )
 
 
 def test_intensity_mixes_with_identity(test_frame: np.ndarray) -> None:
@@ -101,4 +116,4 @@ def test_grade_clip_keeps_duration_and_audio(tmp_path: Path, small_clip: Path) -
         return frame.reshape(-1, 3).mean(0)
 
     before, after = mean_rgb(small_clip), mean_rgb(tmp_path / "graded.mp4")
-    assert after[2] - after[0] > before[2] - before[0]   # bluer relative to red
+    assert after[2] - after[0] > before[2] - before[0]  # bluer relative to red

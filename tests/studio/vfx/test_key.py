@@ -18,15 +18,17 @@ def scene(screen: int = 1, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     h, w = 240, 320
     yy, xx = np.mgrid[0:h, 0:w]
-    light = 0.55 + 0.3 * xx / w                      # the screen is brighter on the right
+    light = 0.55 + 0.3 * xx / w  # the screen is brighter on the right
     img = np.stack([0.12 * light, 0.12 * light, 0.12 * light], axis=-1)
     img[..., screen] = light
     mask = np.zeros((h, w), bool)
-    parts = [((120, 160), 60, (0.85, 0.62, 0.48)),   # face, skin
-             ((200, 110), 35, (0.75, 0.08, 0.10)),   # red
-             ((60, 120), 30, (0.95, 0.95, 0.92)),    # white
-             ((200, 220), 28, (0.10, 0.10, 0.12)),   # near-black
-             ((70, 250), 25, (0.20, 0.45, 0.50))]    # teal, closest to the screen
+    parts = [
+        ((120, 160), 60, (0.85, 0.62, 0.48)),  # face, skin
+        ((200, 110), 35, (0.75, 0.08, 0.10)),  # red
+        ((60, 120), 30, (0.95, 0.95, 0.92)),  # white
+        ((200, 220), 28, (0.10, 0.10, 0.12)),  # near-black
+        ((70, 250), 25, (0.20, 0.45, 0.50)),
+    ]  # teal, closest to the screen
     for (cy, cx), r, colour in parts:
         inside = (yy - cy) ** 2 + (xx - cx) ** 2 <= r * r
         img[inside] = colour
@@ -49,7 +51,7 @@ def test_matte_matches_the_known_mask(screen: str) -> None:
     partial = (alpha > 0.02) & (alpha < 0.98)
     kernel = np.ones((7, 7), np.uint8)
     edge_band = cv2.dilate(mask.astype(np.uint8), kernel) > cv2.erode(mask.astype(np.uint8), kernel)
-    assert partial.sum() > 0                                   # soft edges...
+    assert partial.sum() > 0  # soft edges...
     assert (partial & edge_band).sum() >= 0.99 * partial.sum()  # ...only at the edges
 
 
@@ -81,20 +83,58 @@ def test_key_clip_over_clip(tmp_path: Path, media_dir: Path) -> None:
     rgb, _ = scene()
     frame = write_image(tmp_path / "g.png", rgb)
     clip = tmp_path / "green.mp4"
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-loop", "1", "-i", str(frame), "-t", "1", "-r", "25",
-                    "-c:v", "libx264", "-pix_fmt", "yuv444p", "-crf", "10", str(clip)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-loop",
+            "1",
+            "-i",
+            str(frame),
+            "-t",
+            "1",
+            "-r",
+            "25",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv444p",
+            "-crf",
+            "10",
+            str(clip),
+        ],
+        check=True,
+    )
     bg = tmp_path / "bg.mp4"
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "color=c=orange:size=320x240:rate=25:d=0.5",
-                    "-c:v", "libx264", "-pix_fmt", "yuv420p", str(bg)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=orange:size=320x240:rate=25:d=0.5",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            str(bg),
+        ],
+        check=True,
+    )
     key(clip, tmp_path / "keyed.mp4", background=bg)
     assert abs(probe(tmp_path / "keyed.mp4").duration - 1.0) < 0.1
 
 
 def test_grabcut_separates_a_subject_without_a_screen() -> None:
     rng = np.random.default_rng(1)
-    rgb = rng.uniform(0.3, 0.5, (160, 200, 3)) * (0.6, 0.7, 1.0)    # bluish textured wall
+    rgb = rng.uniform(0.3, 0.5, (160, 200, 3)) * (0.6, 0.7, 1.0)  # bluish textured wall
     yy, xx = np.mgrid[0:160, 0:200]
-    subject = (yy - 80) ** 2 / 50 ** 2 + (xx - 100) ** 2 / 35 ** 2 <= 1
+    subject = (yy - 80) ** 2 / 50**2 + (xx - 100) ** 2 / 35**2 <= 1
     rgb[subject] = (0.8, 0.55, 0.35)
     alpha = grabcut_matte(rgb, (50, 20, 100, 125))
     assert iou(alpha > 0.5, subject) > 0.95

@@ -16,7 +16,9 @@ from .conftest import credentials_of
 from .test_key import scene
 
 
-def test_match_moves_the_clip_statistics_onto_the_reference(tmp_path: Path, small_clip: Path) -> None:
+def test_match_moves_the_clip_statistics_onto_the_reference(
+    tmp_path: Path, small_clip: Path
+) -> None:
     rng = np.random.default_rng(5)
     base = rng.uniform(0.2, 0.8, (120, 160, 3))
     warm = np.clip(base * (1.0, 0.8, 0.55) + (0.08, 0.03, 0.0), 0, 1)
@@ -28,14 +30,15 @@ def test_match_moves_the_clip_statistics_onto_the_reference(tmp_path: Path, smal
     target = ColourStats.of(warm)
     assert np.abs(moved.mean - target.mean).max() < 0.01
     assert np.abs(moved.std / target.std - 1).max() < 0.1
-    assert np.abs(ColourStats.of(base).mean - target.mean).max() > 0.03   # it had somewhere to go
+    assert np.abs(ColourStats.of(base).mean - target.mean).max() > 0.03  # it had somewhere to go
     assert report["reference_stats"]["mean"] != report["clip_stats"]["mean"]
     clip_report = match(reference, small_clip, tmp_path / "clip.cube", strength=0.5)
     assert clip_report["strength"] == 0.5 and (tmp_path / "clip.cube").stat().st_size > 100_000
 
 
-def test_graded_still_and_clip_carry_credentials(tmp_path: Path, small_clip: Path, signer,
-                                                 test_frame: np.ndarray) -> None:
+def test_graded_still_and_clip_carry_credentials(
+    tmp_path: Path, small_clip: Path, signer, test_frame: np.ndarray
+) -> None:
     still = write_image(tmp_path / "still.png", test_frame, bits=16)
     for src, dst in ((still, tmp_path / "graded.png"), (small_clip, tmp_path / "graded.mp4")):
         grade(src, "sahara-gold", dst, intensity=0.8, signer=signer)

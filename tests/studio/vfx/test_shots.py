@@ -21,9 +21,9 @@ def test_shot_features(shots_clip) -> None:
     assert [s.start_frame for s in found] == [0, *cuts]
     assert found[-1].end_frame == info.frames
     by_source = {s.index: s for s in found}
-    assert by_source[0].motion > by_source[4].motion        # moving test pattern vs a flat colour
+    assert by_source[0].motion > by_source[4].motion  # moving test pattern vs a flat colour
     assert by_source[4].motion < 0.002
-    assert all(-30 < s.audio_db < 0 for s in found)          # the tone runs throughout
+    assert all(-30 < s.audio_db < 0 for s in found)  # the tone runs throughout
 
 
 def test_a_text_file_named_mp4_is_refused(tmp_path: Path) -> None:

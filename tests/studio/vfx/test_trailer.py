@@ -24,8 +24,15 @@ def cut(tmp_path_factory, studio_root: Path, signer):
     make_shots_clip(film, [2.5, 2.0, 3.0, 2.6, 1.8, 3.4, 2.2, 2.8, 3.1, 2.4, 1.9, 2.7])
     music = folder / "bed.wav"
     ffmpeg("-f", "lavfi", "-i", "sine=frequency=196:duration=5", str(music))
-    report = trailer(film, folder / "out" / "trailer.mp4", length=TARGET, title=["ⵜⴰⵡⵍⴰ · الضو", "Bientôt"],
-                     music=music, studio=studio_root, signer=signer)
+    report = trailer(
+        film,
+        folder / "out" / "trailer.mp4",
+        length=TARGET,
+        title=["ⵜⴰⵡⵍⴰ · الضو", "Bientôt"],
+        music=music,
+        studio=studio_root,
+        signer=signer,
+    )
     return film, music, report
 
 
@@ -43,10 +50,13 @@ def test_timeline_reopens_and_points_at_the_film(cut) -> None:
     tl = otio.adapters.read_from_file(report["timeline"]["otio"])
     assert abs(tl.duration().to_frames() - TARGET * 25) <= 1
     video, sound, bed = tl.tracks
-    shots = [c for c in video.find_clips() if c.media_reference.target_url == film.resolve().as_uri()]
+    shots = [
+        c for c in video.find_clips() if c.media_reference.target_url == film.resolve().as_uri()
+    ]
     planned = [p for p in report["pieces"] if p["kind"] == "shot"]
-    assert [(c.source_range.start_time.to_frames(), c.source_range.duration.to_frames()) for c in shots] == \
-        [(p["source_start"], p["frames"]) for p in planned]
+    assert [
+        (c.source_range.start_time.to_frames(), c.source_range.duration.to_frames()) for c in shots
+    ] == [(p["source_start"], p["frames"]) for p in planned]
     total = probe(film).frames
     assert all(0 <= p["source_start"] and p["source_start"] + p["frames"] <= total for p in planned)
     assert sound.duration() == video.duration() == bed.duration()
@@ -64,7 +74,7 @@ def test_the_render_shows_the_source_frames_the_timeline_names(cut) -> None:
     film, _, report = cut
     at, piece = 0, None
     for p in report["pieces"]:
-        if p["kind"] == "shot" and at > 25:     # past the opening fade
+        if p["kind"] == "shot" and at > 25:  # past the opening fade
             piece = p
             break
         at += p["frames"]
@@ -77,7 +87,10 @@ def test_the_render_shows_the_source_frames_the_timeline_names(cut) -> None:
         raise AssertionError(f"{path} has no frame {index}")
 
     mid = piece["frames"] // 2
-    assert np.abs(frame(report["output"], at + mid) - frame(film, piece["source_start"] + mid)).mean() < 6
+    assert (
+        np.abs(frame(report["output"], at + mid) - frame(film, piece["source_start"] + mid)).mean()
+        < 6
+    )
 
 
 def test_the_cut_rises(cut) -> None:
@@ -115,7 +128,9 @@ def test_ntsc_film_without_sound(tmp_path: Path, studio_root: Path, signer) -> N
     from halqa.studio.vfx.synthetic import shots_clip
 
     film = tmp_path / "ntsc.mp4"
-    shots_clip(film, [1.5, 1.2, 1.8, 1.4, 1.6, 1.3], size="322x182", fps=30000 / 1001, dialogue=False)
+    shots_clip(
+        film, [1.5, 1.2, 1.8, 1.4, 1.6, 1.3], size="322x182", fps=30000 / 1001, dialogue=False
+    )
     report = trailer(film, tmp_path / "t.mp4", length=5, studio=studio_root, signer=signer)
     frames = round(5 * 30000 / 1001)
     info = probe(report["output"])

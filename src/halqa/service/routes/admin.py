@@ -12,7 +12,9 @@ from halqa.service.schemas import KeyIn, KeyOut, KeyRoleIn
 router = APIRouter(tags=["admin"])
 
 
-@router.post("/v1/keys", response_model=KeyOut, status_code=201, summary="Create an API key (admin)")
+@router.post(
+    "/v1/keys", response_model=KeyOut, status_code=201, summary="Create an API key (admin)"
+)
 def create_key(body: KeyIn, request: Request, backend: Backend, _: Admin) -> dict[str, Any]:
     created = backend.create_key(body.role, body.name)
     request.app.state.halqa.reload_keys()
@@ -25,20 +27,30 @@ def list_keys(backend: Backend, _: Admin) -> list[dict[str, Any]]:
 
 
 @router.delete("/v1/keys/{key_id}", status_code=204, summary="Revoke a key (admin)")
-def revoke_key(key_id: Annotated[str, Path(min_length=1, max_length=40)], request: Request,
-               backend: Backend, _: Admin) -> None:
+def revoke_key(
+    key_id: Annotated[str, Path(min_length=1, max_length=40)],
+    request: Request,
+    backend: Backend,
+    _: Admin,
+) -> None:
     backend.revoke_key(key_id)
     request.app.state.halqa.reload_keys()
 
 
 @router.patch("/v1/keys/{key_id}", status_code=204, summary="Give a key another role (admin)")
-def set_key_role(key_id: Annotated[str, Path(min_length=1, max_length=40)], body: KeyRoleIn, request: Request,
-                 backend: Backend, _: Admin) -> None:
+def set_key_role(
+    key_id: Annotated[str, Path(min_length=1, max_length=40)],
+    body: KeyRoleIn,
+    request: Request,
+    backend: Backend,
+    _: Admin,
+) -> None:
     backend.set_key_role(key_id, body.role)
     request.app.state.halqa.reload_keys()
 
 
 @router.get("/v1/data", summary="Row counts, last ingests and quarantined rows (admin, analyst)")
-def data_overview(backend: Backend, _: Analyst,
-                  limit: Annotated[int, Query(ge=1, le=500)] = 20) -> dict[str, Any]:
+def data_overview(
+    backend: Backend, _: Analyst, limit: Annotated[int, Query(ge=1, le=500)] = 20
+) -> dict[str, Any]:
     return backend.data_overview(limit)

@@ -20,14 +20,26 @@ Campaign = Annotated[str, StringConstraints(pattern=r"^[\w][\w.\-]{0,79}$")]
 class NewTitleIn(BaseModel):
     """Metadata of a title nobody has seen yet (the same fields as `halqa target --title FILE`)."""
 
-    model_config = ConfigDict(extra="allow", json_schema_extra={"example": {
-        "name": "ⵜⵉⵣⵉ ⵏ ⵓⵙⵙⴰⵏ", "kind": "track", "genres": ["ahwash"], "language": "zgh",
-        "region": "souss-massa", "synopsis": "ⴰⵀⵡⴰⵛ ⵏ ⵓⵙⵓⵙ"}})
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "example": {
+                "name": "ⵜⵉⵣⵉ ⵏ ⵓⵙⵙⴰⵏ",
+                "kind": "track",
+                "genres": ["ahwash"],
+                "language": "zgh",
+                "region": "souss-massa",
+                "synopsis": "ⴰⵀⵡⴰⵛ ⵏ ⵓⵙⵓⵙ",
+            }
+        },
+    )
 
     # The rules of a titles row (halqa.catalog.rules): the same verdict as `halqa target --title FILE`.
     name: Annotated[str, BeforeValidator(contract.TITLES["name"].parse)]
     kind: Annotated[str, BeforeValidator(contract.TITLES["kind"].parse)]
-    genres: list[Annotated[str, StringConstraints(min_length=1, max_length=60)]] = Field(min_length=1, max_length=20)
+    genres: list[Annotated[str, StringConstraints(min_length=1, max_length=60)]] = Field(
+        min_length=1, max_length=20
+    )
     language: Annotated[str, BeforeValidator(contract.LANGUAGE.parse)]
 
 
@@ -40,26 +52,39 @@ class ExportIn(BaseModel):
     holdout: float = Field(default=0.1, ge=0, lt=1)
     hash_salt: Annotated[str, StringConstraints(min_length=8, max_length=200)] | None = None
     title_id: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
-        default=None, description="id the title has (or will have) in the catalogue; conversions to it are "
-                                  "what lift counts (default: the title's own title_id)")
+        default=None,
+        description="id the title has (or will have) in the catalogue; conversions to it are "
+        "what lift counts (default: the title's own title_id)",
+    )
 
 
 class LookalikeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    seed: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(min_length=1, max_length=100_000)
+    seed: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
+        min_length=1, max_length=100_000
+    )
     size: int = Field(default=1000, ge=1, le=1_000_000)
 
 
-@router.post("/v1/audience/target", summary="Audience of a new title from metadata: size, breakdown, members")
-def target(title: NewTitleIn, backend: Backend, _: Analyst,
-           top: Annotated[int, Query(ge=1, le=1_000_000)] = 1000,
-           rows: Annotated[int, Query(ge=0, le=1000, description="member rows to return")] = 20) -> dict[str, Any]:
+@router.post(
+    "/v1/audience/target", summary="Audience of a new title from metadata: size, breakdown, members"
+)
+def target(
+    title: NewTitleIn,
+    backend: Backend,
+    _: Analyst,
+    top: Annotated[int, Query(ge=1, le=1_000_000)] = 1000,
+    rows: Annotated[int, Query(ge=0, le=1000, description="member rows to return")] = 20,
+) -> dict[str, Any]:
     return backend.target(title.model_dump(), top, rows)
 
 
-@router.post("/v1/audience/export", status_code=201,
-             summary="Record a campaign: marketing consent only, a random holdout kept back for measurement")
+@router.post(
+    "/v1/audience/export",
+    status_code=201,
+    summary="Record a campaign: marketing consent only, a random holdout kept back for measurement",
+)
 def export(body: Annotated[ExportIn, Body()], backend: Backend, _: Analyst) -> dict[str, Any]:
     title = body.title.model_dump()
     if body.title_id:
@@ -77,10 +102,23 @@ def campaigns(backend: Backend, _: Analyst) -> list[dict[str, Any]]:
     return backend.campaigns()
 
 
-@router.get("/v1/campaigns/{campaign}/lift", summary="Conversion of exposed vs holdout, lift with intervals")
-def lift(campaign: Annotated[str, Path(pattern=r"^[\w][\w.\-]{0,79}$")], backend: Backend, _: Analyst,
-         detect: Annotated[float | None, Query(gt=0, lt=1, description="plan: lift to detect next time")] = None,
-         title_id: Annotated[str | None, Query(min_length=1, max_length=200, description="title counted as a "
-                                               "conversion (default: the one the export recorded)")] = None,
-         ) -> dict[str, Any]:
+@router.get(
+    "/v1/campaigns/{campaign}/lift", summary="Conversion of exposed vs holdout, lift with intervals"
+)
+def lift(
+    campaign: Annotated[str, Path(pattern=r"^[\w][\w.\-]{0,79}$")],
+    backend: Backend,
+    _: Analyst,
+    detect: Annotated[
+        float | None, Query(gt=0, lt=1, description="plan: lift to detect next time")
+    ] = None,
+    title_id: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="title counted as a conversion (default: the one the export recorded)",
+        ),
+    ] = None,
+) -> dict[str, Any]:
     return backend.campaign_lift(campaign, detect, title_id)

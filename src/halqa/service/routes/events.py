@@ -34,13 +34,21 @@ async def _store(backend: Any, events: list[EventIn]) -> dict[str, Any]:
     for name, n in counts.items():
         if n:
             metrics.EVENTS.labels(name).inc(n)
-    return {"accepted": counts["accepted"], "duplicates": counts["duplicate"], "rejected": counts["rejected"],
-            "outcomes": [{"index": i, **o} for i, o in enumerate(outcomes)]}
+    return {
+        "accepted": counts["accepted"],
+        "duplicates": counts["duplicate"],
+        "rejected": counts["rejected"],
+        "outcomes": [{"index": i, **o} for i, o in enumerate(outcomes)],
+    }
 
 
-@router.post("/v1/events", response_model=EventResult, status_code=201,
-             responses={422: {"description": "invalid event, or unknown member_id/title_id"}},
-             summary="Post one event (service, admin)")
+@router.post(
+    "/v1/events",
+    response_model=EventResult,
+    status_code=201,
+    responses={422: {"description": "invalid event, or unknown member_id/title_id"}},
+    summary="Post one event (service, admin)",
+)
 async def post_event(event: EventIn, backend: Backend, _: Poster) -> dict[str, Any]:
     result = await _store(backend, [event])
     if result["rejected"]:
@@ -48,7 +56,10 @@ async def post_event(event: EventIn, backend: Backend, _: Poster) -> dict[str, A
     return result
 
 
-@router.post("/v1/events/batch", response_model=EventResult,
-             summary="Post up to 10,000 events; good rows are kept, bad ones quarantined and reported")
+@router.post(
+    "/v1/events/batch",
+    response_model=EventResult,
+    summary="Post up to 10,000 events; good rows are kept, bad ones quarantined and reported",
+)
 async def post_events(batch: EventBatchIn, backend: Backend, _: Poster) -> dict[str, Any]:
     return await _store(backend, batch.events)

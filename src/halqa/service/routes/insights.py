@@ -13,43 +13,82 @@ from fastapi import APIRouter, Path, Query
 from halqa.service.deps import Backend, Insights
 
 router = APIRouter(tags=["insights"])
-SegmentQuery = Annotated[list[Annotated[str, Query(max_length=80)]], Query(
-    alias="segment", max_length=7, description="key=value, repeatable: age_band=18-24, region=souss-massa, ...")]
+SegmentQuery = Annotated[
+    list[Annotated[str, Query(max_length=80)]],
+    Query(
+        alias="segment",
+        max_length=7,
+        description="key=value, repeatable: age_band=18-24, region=souss-massa, ...",
+    ),
+]
 Window = Annotated[str, Query(pattern=r"^[1-9][0-9]{0,3}d$", description="e.g. 28d")]
-AsOf = Annotated[date | None, Query(description="the day after the window's last day (default: the day after "
-                                                "the last event): with window, any date range")]
+AsOf = Annotated[
+    date | None,
+    Query(
+        description="the day after the window's last day (default: the day after "
+        "the last event): with window, any date range"
+    ),
+]
 By = Literal["genre", "theme", "title", "creator", "language", "kind"]
 
 
 @router.get("/v1/trends", summary="Top and rising items of a segment, with evidence")
-def trends(backend: Backend, _: Insights, segment: SegmentQuery = [], by: By = "genre", window: Window = "28d",
-           top: Annotated[int, Query(ge=1, le=50)] = 10, as_of: AsOf = None) -> dict[str, Any]:
+def trends(
+    backend: Backend,
+    _: Insights,
+    segment: SegmentQuery = [],
+    by: By = "genre",
+    window: Window = "28d",
+    top: Annotated[int, Query(ge=1, le=50)] = 10,
+    as_of: AsOf = None,
+) -> dict[str, Any]:
     return backend.trends(segment, by, window, top, _iso(as_of))
 
 
 @router.get("/v1/trends/lift", summary="What over-indexes in a segment against everyone else")
-def lift(backend: Backend, _: Insights, segment: SegmentQuery = [],
-         by: Literal["genre", "theme", "language", "kind"] = "genre", window: Window = "28d") -> dict[str, Any]:
+def lift(
+    backend: Backend,
+    _: Insights,
+    segment: SegmentQuery = [],
+    by: Literal["genre", "theme", "language", "kind"] = "genre",
+    window: Window = "28d",
+) -> dict[str, Any]:
     return backend.segment_lift(segment, by, window)
 
 
-@router.get("/v1/trends/talent", summary="Rising Moroccan and emerging creators, overall and per region")
-def talent(backend: Backend, _: Insights, window: Window = "28d",
-           top: Annotated[int, Query(ge=1, le=50)] = 10) -> dict[str, Any]:
+@router.get(
+    "/v1/trends/talent", summary="Rising Moroccan and emerging creators, overall and per region"
+)
+def talent(
+    backend: Backend,
+    _: Insights,
+    window: Window = "28d",
+    top: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> dict[str, Any]:
     return backend.rising_talent(window, top)
 
 
 @router.get("/v1/trends/timeline", summary="Weekly plays of the segment's biggest items")
-def timeline(backend: Backend, _: Insights, segment: SegmentQuery = [],
-             by: Literal["genre", "language", "kind"] = "genre",
-             weeks: Annotated[int, Query(ge=1, le=260)] = 26, top: Annotated[int, Query(ge=1, le=12)] = 6,
-             as_of: AsOf = None) -> dict[str, Any]:
+def timeline(
+    backend: Backend,
+    _: Insights,
+    segment: SegmentQuery = [],
+    by: Literal["genre", "language", "kind"] = "genre",
+    weeks: Annotated[int, Query(ge=1, le=260)] = 26,
+    top: Annotated[int, Query(ge=1, le=12)] = 6,
+    as_of: AsOf = None,
+) -> dict[str, Any]:
     return backend.timeline(segment, by, weeks, top, _iso(as_of))
 
 
 @router.get("/v1/trends/regions", summary="Plays, members and leading genre per region")
-def regions(backend: Backend, _: Insights, segment: SegmentQuery = [],
-            days: Annotated[int, Query(ge=1, le=3650)] = 90, as_of: AsOf = None) -> dict[str, Any]:
+def regions(
+    backend: Backend,
+    _: Insights,
+    segment: SegmentQuery = [],
+    days: Annotated[int, Query(ge=1, le=3650)] = 90,
+    as_of: AsOf = None,
+) -> dict[str, Any]:
     return backend.regions(segment, days, _iso(as_of))
 
 
@@ -62,25 +101,39 @@ Weeks = Annotated[int, Query(ge=1, le=260)]
 EntityId = Annotated[str, Path(min_length=1, max_length=200)]
 
 
-@router.get("/v1/titles/{title_id}/profile", summary="One title: its audience, weekly plays, fans also like")
-def title_profile(title_id: EntityId, backend: Backend, _: Insights, weeks: Weeks = 26,
-                  as_of: AsOf = None) -> dict[str, Any]:
+@router.get(
+    "/v1/titles/{title_id}/profile", summary="One title: its audience, weekly plays, fans also like"
+)
+def title_profile(
+    title_id: EntityId, backend: Backend, _: Insights, weeks: Weeks = 26, as_of: AsOf = None
+) -> dict[str, Any]:
     return backend.profile("title", title_id, weeks, _iso(as_of))
 
 
-@router.get("/v1/creators/{creator_id}/profile", summary="One creator: their audience, weekly plays, fans also like")
-def creator_profile(creator_id: EntityId, backend: Backend, _: Insights, weeks: Weeks = 26,
-                    as_of: AsOf = None) -> dict[str, Any]:
+@router.get(
+    "/v1/creators/{creator_id}/profile",
+    summary="One creator: their audience, weekly plays, fans also like",
+)
+def creator_profile(
+    creator_id: EntityId, backend: Backend, _: Insights, weeks: Weeks = 26, as_of: AsOf = None
+) -> dict[str, Any]:
     return backend.profile("creator", creator_id, weeks, _iso(as_of))
 
 
 @router.get("/v1/search", summary="Titles and creators whose name or id contains the text")
-def search(backend: Backend, _: Insights, q: Annotated[str, Query(min_length=1, max_length=100)],
-           limit: Annotated[int, Query(ge=1, le=50)] = 10) -> dict[str, Any]:
+def search(
+    backend: Backend,
+    _: Insights,
+    q: Annotated[str, Query(min_length=1, max_length=100)],
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> dict[str, Any]:
     return backend.search(q, limit)
 
 
-@router.get("/v1/seasons", summary="Ramadan, the Eids (Hijri calendar) and Gregorian seasons between two dates")
+@router.get(
+    "/v1/seasons",
+    summary="Ramadan, the Eids (Hijri calendar) and Gregorian seasons between two dates",
+)
 def seasons(backend: Backend, _: Insights, start: date, end: date) -> list[dict[str, Any]]:
     if (end - start).days > 3660:
         from halqa.errors import UserError

@@ -23,8 +23,11 @@ JobId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{12}$")]
 
 class ComposeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    style: str = Field("chaabi", max_length=40, description="chaabi, gnawa, andalusi, ahidous, rai, trap, maqam "
-                       "or a maqam's name")
+    style: str = Field(
+        "chaabi",
+        max_length=40,
+        description="chaabi, gnawa, andalusi, ahidous, rai, trap, maqam or a maqam's name",
+    )
     mode: str | None = Field(None, max_length=40)
     rhythm: str | None = Field(None, max_length=40)
     bars: int | None = Field(16, ge=1, le=512)
@@ -34,18 +37,27 @@ class ComposeRequest(BaseModel):
     seed: int = Field(0, ge=0, le=2**31 - 1)
     sample_rate: int = Field(44100, ge=8000, le=96000)
     stems: bool = True
-    tuning: Literal["bend", "mts"] = Field("bend", description="quarter tones in the MIDI as pitch bend or as "
-                                           "MIDI Tuning Standard single-note SysEx")
+    tuning: Literal["bend", "mts"] = Field(
+        "bend",
+        description="quarter tones in the MIDI as pitch bend or as "
+        "MIDI Tuning Standard single-note SysEx",
+    )
 
 
-@router.get("/v1/music/styles", summary="Styles, modes (cents, ajnas, cadences) and rhythms, with sources")
+@router.get(
+    "/v1/music/styles", summary="Styles, modes (cents, ajnas, cadences) and rhythms, with sources"
+)
 def styles(_: Insights) -> dict[str, Any]:
     from halqa.studio.music.api import catalogue
 
     return catalogue()
 
 
-@router.post("/v1/music/compose", status_code=202, summary="Compose a piece (a job: poll /v1/music/jobs/{id})")
+@router.post(
+    "/v1/music/compose",
+    status_code=202,
+    summary="Compose a piece (a job: poll /v1/music/jobs/{id})",
+)
 def compose(request: ComposeRequest, who: Insights) -> dict[str, Any]:
     from halqa.studio.music.jobs import submit_compose
 
@@ -53,49 +65,76 @@ def compose(request: ComposeRequest, who: Insights) -> dict[str, Any]:
     return submit_compose(request.model_dump(), owner=who.key_id)
 
 
-@router.get("/v1/music/jobs/{job_id}", summary="A composition job: status, steps done, files and proposal")
+@router.get(
+    "/v1/music/jobs/{job_id}", summary="A composition job: status, steps done, files and proposal"
+)
 def job(job_id: JobId, _: Insights) -> dict[str, Any]:
     from halqa.studio.music.jobs import get_job
 
     return get_job(job_id)
 
 
-@router.get("/v1/music/jobs/{job_id}/files/{kind:path}", summary="One output: midi, musicxml, wav or stems/<track>")
-def job_file(job_id: JobId, kind: Annotated[str, PathParam(pattern=r"^(midi|musicxml|wav|mp3|ogg|stems/[a-z0-9]+)$")],
-             _: Insights) -> FileResponse:
+@router.get(
+    "/v1/music/jobs/{job_id}/files/{kind:path}",
+    summary="One output: midi, musicxml, wav or stems/<track>",
+)
+def job_file(
+    job_id: JobId,
+    kind: Annotated[str, PathParam(pattern=r"^(midi|musicxml|wav|mp3|ogg|stems/[a-z0-9]+)$")],
+    _: Insights,
+) -> FileResponse:
     from halqa.studio.music.jobs import job_file as path_of
 
     path = path_of(job_id, kind)
-    media = {".mid": "audio/midi", ".musicxml": "application/vnd.recordare.musicxml+xml", ".wav": "audio/wav",
-             ".mp3": "audio/mpeg", ".ogg": "audio/ogg"}.get(path.suffix, "application/octet-stream")
+    media = {
+        ".mid": "audio/midi",
+        ".musicxml": "application/vnd.recordare.musicxml+xml",
+        ".wav": "audio/wav",
+        ".mp3": "audio/mpeg",
+        ".ogg": "audio/ogg",
+    }.get(path.suffix, "application/octet-stream")
     return FileResponse(path, media_type=media, filename=path.name)
 
 
-@router.get("/v1/music/jobs/{job_id}/notes", summary="The finished piece's notes per track (for a piano roll)")
+@router.get(
+    "/v1/music/jobs/{job_id}/notes",
+    summary="The finished piece's notes per track (for a piano roll)",
+)
 def job_notes(job_id: JobId, _: Insights) -> dict[str, Any]:
     from halqa.studio.music.jobs import job_notes as notes_of
 
     return notes_of(job_id)
 
 
-@router.get("/v1/music/proposals", summary="Generated pieces and their status (as /v1/studio/proposals?kind=music)")
-def proposals(who: Insights, status: Literal["pending", "accepted", "rejected"] | None = None) -> dict[str, Any]:
+@router.get(
+    "/v1/music/proposals",
+    summary="Generated pieces and their status (as /v1/studio/proposals?kind=music)",
+)
+def proposals(
+    who: Insights, status: Literal["pending", "accepted", "rejected"] | None = None
+) -> dict[str, Any]:
     from halqa.service.routes.studio import list_for
 
     return list_for("music", status, who)
 
 
 @router.post("/v1/music/proposals/{proposal_id}/accept", summary="Accept a generated piece (final)")
-def accept(proposal_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{4,64}$")], decision: DecisionBody,
-           who: Insights) -> dict[str, Any]:
+def accept(
+    proposal_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{4,64}$")],
+    decision: DecisionBody,
+    who: Insights,
+) -> dict[str, Any]:
     from halqa.service.routes.studio import decide_for
 
     return decide_for("music", proposal_id, True, decision, who)
 
 
 @router.post("/v1/music/proposals/{proposal_id}/reject", summary="Reject a generated piece (final)")
-def reject(proposal_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{4,64}$")], decision: DecisionBody,
-           who: Insights) -> dict[str, Any]:
+def reject(
+    proposal_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{4,64}$")],
+    decision: DecisionBody,
+    who: Insights,
+) -> dict[str, Any]:
     from halqa.service.routes.studio import decide_for
 
     return decide_for("music", proposal_id, False, decision, who)

@@ -23,9 +23,14 @@ class Pick(BaseModel):
     rank: int
     score: float
     reason: str
-    local: bool = Field(default=False, description="a Moroccan creator's title (what the local share counts)")
-    placed: bool = Field(default=False, description="ranked above a title the model scored higher: a slot "
-                                                    "policy (local share, variety) placed it")
+    local: bool = Field(
+        default=False, description="a Moroccan creator's title (what the local share counts)"
+    )
+    placed: bool = Field(
+        default=False,
+        description="ranked above a title the model scored higher: a slot "
+        "policy (local share, variety) placed it",
+    )
 
 
 class RecommendationsOut(BaseModel):
@@ -36,15 +41,28 @@ class RecommendationsOut(BaseModel):
     items: list[Pick]
 
 
-@router.get("/v1/recommendations/{member_id}", summary="A member's next list, with a reason per title",
-            response_model=RecommendationsOut)
-async def recommendations(member_id: IdPath, request: Request, backend: Backend, _: Service,
-                    k: Annotated[int, Query(ge=1, le=100)] = 10,
-                    filters: Annotated[list[Filter], Query(alias="filter", max_length=3,
-                                                           description="region, age_rating, language (repeatable)")] = [],
-                    local_share: Annotated[float | None, Query(ge=0, le=1, description="share of slots for Moroccan creators")] = None,
-                    lang: Annotated[Literal["en", "fr", "ar"], Query(description="language of the reasons")] = "en",
-                    ) -> dict[str, Any]:
+@router.get(
+    "/v1/recommendations/{member_id}",
+    summary="A member's next list, with a reason per title",
+    response_model=RecommendationsOut,
+)
+async def recommendations(
+    member_id: IdPath,
+    request: Request,
+    backend: Backend,
+    _: Service,
+    k: Annotated[int, Query(ge=1, le=100)] = 10,
+    filters: Annotated[
+        list[Filter],
+        Query(
+            alias="filter", max_length=3, description="region, age_rating, language (repeatable)"
+        ),
+    ] = [],
+    local_share: Annotated[
+        float | None, Query(ge=0, le=1, description="share of slots for Moroccan creators")
+    ] = None,
+    lang: Annotated[Literal["en", "fr", "ar"], Query(description="language of the reasons")] = "en",
+) -> dict[str, Any]:
     wanted = list(dict.fromkeys(filters))
     edge = request.app.state.halqa.edge_cache  # with --workers N: this process's own copy
     key = list_key(member_id, k, wanted, local_share, lang)
@@ -55,15 +73,20 @@ async def recommendations(member_id: IdPath, request: Request, backend: Backend,
         # (scoring, re-ranking, explaining) goes to a worker thread.
         items = backend.cached_recommendation(member_id, k, wanted, local_share, lang)
         if items is None:
-            items = await run_in_threadpool(backend.recommend, member_id, k, wanted, local_share, lang)
+            items = await run_in_threadpool(
+                backend.recommend, member_id, k, wanted, local_share, lang
+            )
         if edge is not None:
             edge.put(key, token, items)
-    return Response(list_body(member_id, k, wanted, local_share, items), media_type="application/json")
+    return Response(
+        list_body(member_id, k, wanted, local_share, items), media_type="application/json"
+    )
 
 
 @router.get("/v1/similar/{title_id}", summary="Titles whose audience and content are closest")
-def similar(title_id: IdPath, backend: Backend, _: Anyone,
-            k: Annotated[int, Query(ge=1, le=100)] = 10) -> dict[str, Any]:
+def similar(
+    title_id: IdPath, backend: Backend, _: Anyone, k: Annotated[int, Query(ge=1, le=100)] = 10
+) -> dict[str, Any]:
     return {"title_id": title_id, "items": backend.similar(title_id, k)}
 
 
@@ -72,7 +95,14 @@ def recommender(backend: Backend, _: Anyone) -> dict[str, Any]:
     return backend.recs_info()
 
 
-@router.get("/v1/recommendations-members", summary="Members who may receive lists, most active first (dashboard picker)")
-def members(backend: Backend, _: Analyst, q: Annotated[str | None, Query(max_length=100)] = None,
-            limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[dict[str, Any]]:
+@router.get(
+    "/v1/recommendations-members",
+    summary="Members who may receive lists, most active first (dashboard picker)",
+)
+def members(
+    backend: Backend,
+    _: Analyst,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> list[dict[str, Any]]:
     return backend.member_picker(q, limit)

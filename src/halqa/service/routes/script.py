@@ -22,25 +22,39 @@ from halqa.service.deps import Insights
 from halqa.service.keys import Principal
 
 router = APIRouter(tags=["script"])
-ScriptName = Annotated[str, PathParam(pattern=r"^[\w][\w.\-]{0,80}\.(fountain|spmd|fdx)$",
-                                      description="NAME.fountain (or .spmd, .fdx: stored as Fountain)")]
+ScriptName = Annotated[
+    str,
+    PathParam(
+        pattern=r"^[\w][\w.\-]{0,80}\.(fountain|spmd|fdx)$",
+        description="NAME.fountain (or .spmd, .fdx: stored as Fountain)",
+    ),
+]
 JobId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$")]
 Paper = Literal["letter", "a4"]
-MEDIA = {"pdf": "application/pdf", "html": "text/html; charset=utf-8", "fdx": "application/xml",
-         "fountain": "text/plain; charset=utf-8"}
+MEDIA = {
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+    "fdx": "application/xml",
+    "fountain": "text/plain; charset=utf-8",
+}
 
 
 class ScriptText(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(min_length=1, max_length=8 * 2**20, description="The script: Fountain text or FDX XML.")
+    text: str = Field(
+        min_length=1, max_length=8 * 2**20, description="The script: Fountain text or FDX XML."
+    )
     format: Literal["fountain", "fdx"] = Field("fountain", description="How `text` is written.")
     paper: Paper = "letter"
 
 
 class ExportRequest(ScriptText):
     to: Literal["pdf", "html", "fdx", "fountain"] = Field(description="What to produce.")
-    direction: Literal["ltr", "rtl"] | None = Field(None, description="PDF page direction (default: the "
-                                                    "title page's Language, else the script's main script).")
+    direction: Literal["ltr", "rtl"] | None = Field(
+        None,
+        description="PDF page direction (default: the "
+        "title page's Language, else the script's main script).",
+    )
 
 
 class DraftRequest(BaseModel):
@@ -48,11 +62,15 @@ class DraftRequest(BaseModel):
     task: Literal["continue", "alternatives", "tighten", "adapt", "logline"]
     scene: str | None = Field(None, max_length=12, description="Scene number (default: the last).")
     line: str | None = Field(None, max_length=2000, description="alternatives: the line to rework.")
-    to: Literal["fr", "ary", "ary-Latn"] | None = Field(None, description="adapt: the target language.")
+    to: Literal["fr", "ary", "ary-Latn"] | None = Field(
+        None, description="adapt: the target language."
+    )
     temperature: float | None = Field(None, ge=0, le=2)
     max_tokens: int | None = Field(None, ge=1, le=4096)
     seed: int | None = Field(None, ge=0, le=2**31 - 1)
-    grammar: bool | None = Field(None, description="Constrain decoding to Fountain (llama.cpp servers).")
+    grammar: bool | None = Field(
+        None, description="Constrain decoding to Fountain (llama.cpp servers)."
+    )
 
 
 def _script(body: ScriptText) -> Any:
@@ -79,8 +97,12 @@ def format_(body: ScriptText, _: Insights) -> dict[str, Any]:
     return {"fountain": write_fountain(_script(body))}
 
 
-@router.post("/v1/script/export", summary="Industry-layout PDF, HTML (dir=auto per block), FDX or Fountain",
-             response_class=Response, responses={200: {"content": {m.split(";")[0]: {} for m in MEDIA.values()}}})
+@router.post(
+    "/v1/script/export",
+    summary="Industry-layout PDF, HTML (dir=auto per block), FDX or Fountain",
+    response_class=Response,
+    responses={200: {"content": {m.split(";")[0]: {} for m in MEDIA.values()}}},
+)
 def export(body: ExportRequest, _: Insights) -> Response:
     from halqa.studio.script import write_fdx
     from halqa.studio.script.fountain import normalise_fountain
@@ -96,19 +118,27 @@ def export(body: ExportRequest, _: Insights) -> Response:
             data = out.read_bytes()
         headers = {"X-Halqa-Pages": str(info["pages"]), "X-Halqa-Direction": info["direction"]}
         return Response(data, media_type=MEDIA["pdf"], headers=headers)
-    data = {"html": lambda: render_html(script).encode("utf-8"), "fdx": lambda: write_fdx(script),
-            "fountain": lambda: normalise_fountain(script).encode("utf-8")}[body.to]()
+    data = {
+        "html": lambda: render_html(script).encode("utf-8"),
+        "fdx": lambda: write_fdx(script),
+        "fountain": lambda: normalise_fountain(script).encode("utf-8"),
+    }[body.to]()
     return Response(data, media_type=MEDIA[body.to])
 
 
-@router.post("/v1/script/breakdown", summary="Scenes, characters, locations, tagged items, stripboard, language mix")
+@router.post(
+    "/v1/script/breakdown",
+    summary="Scenes, characters, locations, tagged items, stripboard, language mix",
+)
 def breakdown(body: ScriptText, _: Insights) -> dict[str, Any]:
     from halqa.studio.script.breakdown import breakdown as run
 
     return run(_script(body), paper=body.paper)
 
 
-@router.post("/v1/script/beats", summary="Three acts and the 15 Save the Cat beats placed on the draft")
+@router.post(
+    "/v1/script/beats", summary="Three acts and the 15 Save the Cat beats placed on the draft"
+)
 def beats(body: ScriptText, _: Insights) -> dict[str, Any]:
     from halqa.studio.script.beats import beat_sheet
 
@@ -120,7 +150,11 @@ def scripts(who: Insights) -> dict[str, Any]:
     return {"scripts": _workspace(who).names()}
 
 
-@router.put("/v1/script/scripts/{name}", status_code=201, summary="Store a script for this key (raw Fountain or FDX)")
+@router.put(
+    "/v1/script/scripts/{name}",
+    status_code=201,
+    summary="Store a script for this key (raw Fountain or FDX)",
+)
 async def upload(name: ScriptName, request: Request, who: Insights) -> dict[str, Any]:
     from halqa.studio.script.workspace import MAX_SCRIPT_BYTES
 
@@ -138,8 +172,11 @@ def read(name: ScriptName, who: Insights) -> dict[str, Any]:
     return workspace.describe(name) | {"fountain": workspace.text(name)}
 
 
-@router.post("/v1/script/scripts/{name}/draft", status_code=202,
-             summary="Draft with the server's language model (a job: poll /v1/script/jobs/{id})")
+@router.post(
+    "/v1/script/scripts/{name}/draft",
+    status_code=202,
+    summary="Draft with the server's language model (a job: poll /v1/script/jobs/{id})",
+)
 def draft(name: ScriptName, body: DraftRequest, who: Insights) -> dict[str, Any]:
     from halqa.studio.script.workspace import submit_draft
 
@@ -148,7 +185,10 @@ def draft(name: ScriptName, body: DraftRequest, who: Insights) -> dict[str, Any]
     return submit_draft(_workspace(who), name, body.model_dump())
 
 
-@router.get("/v1/script/jobs/{job_id}", summary="A draft job: status, text streamed so far, the pending proposal")
+@router.get(
+    "/v1/script/jobs/{job_id}",
+    summary="A draft job: status, text streamed so far, the pending proposal",
+)
 def job(job_id: JobId, who: Insights) -> dict[str, Any]:
     from halqa.studio.script.workspace import get_job
 

@@ -18,15 +18,24 @@ from halqa.service.deps import Insights
 from halqa.service.keys import Principal
 
 router = APIRouter(tags=["studio"])
-ProposalId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{4,64}$", description="A proposal id or a unique prefix.")]
+ProposalId = Annotated[
+    str, PathParam(pattern=r"^[0-9a-f]{4,64}$", description="A proposal id or a unique prefix.")
+]
 Status = Literal["pending", "accepted", "rejected"]
-Kind = Annotated[str | None, Query(pattern=r"^(script|music|vfx)(\.[a-z]{1,20})?$",
-                                   description="script, music, vfx, or a full kind such as script.block")]
+Kind = Annotated[
+    str | None,
+    Query(
+        pattern=r"^(script|music|vfx)(\.[a-z]{1,20})?$",
+        description="script, music, vfx, or a full kind such as script.block",
+    ),
+]
 
 
 class DecisionBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    by: str | None = Field(None, min_length=1, max_length=120, description="Who decided (default: the key's name).")
+    by: str | None = Field(
+        None, min_length=1, max_length=120, description="Who decided (default: the key's name)."
+    )
     note: str | None = Field(None, max_length=2000, description="Why (kept with the decision).")
 
 
@@ -45,16 +54,24 @@ def _book() -> Any:
 def list_for(kind: str | None, status: str | None, principal: Principal) -> dict[str, Any]:
     from halqa.studio.common.decisions import list_proposals
 
-    return {"proposals": list_proposals(_book(), kind=kind, status=status, caller=_caller(principal))}
+    return {
+        "proposals": list_proposals(_book(), kind=kind, status=status, caller=_caller(principal))
+    }
 
 
-def decide_for(kind: str | None, pid: str, accept: bool, body: DecisionBody, principal: Principal) -> dict[str, Any]:
+def decide_for(
+    kind: str | None, pid: str, accept: bool, body: DecisionBody, principal: Principal
+) -> dict[str, Any]:
     from halqa.studio.common.decisions import decide
 
-    return decide(_book(), pid, accept, by=body.by, note=body.note, kind=kind, caller=_caller(principal))
+    return decide(
+        _book(), pid, accept, by=body.by, note=body.note, kind=kind, caller=_caller(principal)
+    )
 
 
-@router.get("/v1/studio/proposals", summary="Proposals this key may see (script, music, vfx), oldest first")
+@router.get(
+    "/v1/studio/proposals", summary="Proposals this key may see (script, music, vfx), oldest first"
+)
 def proposals(who: Insights, kind: Kind = None, status: Status | None = None) -> dict[str, Any]:
     return list_for(kind, status, who)
 
@@ -66,11 +83,16 @@ def proposal(pid: ProposalId, who: Insights) -> dict[str, Any]:
     return describe(get_proposal(_book(), pid, caller=_caller(who)))
 
 
-@router.post("/v1/studio/proposals/{pid}/accept", summary="Accept (final); a script block is inserted into its script")
+@router.post(
+    "/v1/studio/proposals/{pid}/accept",
+    summary="Accept (final); a script block is inserted into its script",
+)
 def accept(pid: ProposalId, body: DecisionBody, who: Insights) -> dict[str, Any]:
     return decide_for(None, pid, True, body, who)
 
 
-@router.post("/v1/studio/proposals/{pid}/reject", summary="Reject (final): it never enters the work")
+@router.post(
+    "/v1/studio/proposals/{pid}/reject", summary="Reject (final): it never enters the work"
+)
 def reject(pid: ProposalId, body: DecisionBody, who: Insights) -> dict[str, Any]:
     return decide_for(None, pid, False, body, who)

@@ -14,20 +14,29 @@ from halqa.service.deps import Admin, Anyone, Backend
 router = APIRouter(tags=["system"])
 
 
-@router.get("/health", summary="Liveness for load balancers: ok, or 503 when the store fails its check (no key)",
-            responses={503: {"description": "the store is damaged or gone"}})
+@router.get(
+    "/health",
+    summary="Liveness for load balancers: ok, or 503 when the store fails its check (no key)",
+    responses={503: {"description": "the store is damaged or gone"}},
+)
 def health(backend: Backend) -> JSONResponse:
     status = backend.health()
     return JSONResponse(status, status_code=200 if status["status"] == "ok" else 503)
 
 
-@router.get("/v1/health", summary="Health in detail: store path and check, model, writer, uptime (admin)")
+@router.get(
+    "/v1/health", summary="Health in detail: store path and check, model, writer, uptime (admin)"
+)
 def health_details(backend: Backend, _: Admin) -> dict[str, Any]:
     return {"version": __version__, **backend.health_details()}
 
 
-@router.get("/metrics", summary="Prometheus metrics (text format)", response_class=Response,
-            responses={200: {"content": {"text/plain": {}}}})
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics (text format)",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}}}},
+)
 def prometheus() -> Response:
     body, content_type = metrics.render()
     return Response(body, media_type=content_type)

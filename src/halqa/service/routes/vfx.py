@@ -43,32 +43,56 @@ def _studio() -> Path:
 class JobRequest(BaseModel):
     kind: Literal["grade", "match", "key", "scenes", "trailer", "frame"]
     source: str = Field(pattern=r"^[\w][\w.\-]{0,119}$", description="An uploaded media name.")
-    lut: str | None = Field(None, description="grade: a shipped look's name.", pattern=r"^[a-z\-]{1,40}$")
+    lut: str | None = Field(
+        None, description="grade: a shipped look's name.", pattern=r"^[a-z\-]{1,40}$"
+    )
     intensity: float = Field(1.0, ge=0, le=1, description="grade: LUT intensity; match: strength.")
-    reference: str | None = Field(None, pattern=r"^[\w][\w.\-]{0,119}$", description="match: the still.")
-    background: str | None = Field(None, pattern=r"^[\w][\w.\-]{0,119}$", description="key: what goes behind.")
+    reference: str | None = Field(
+        None, pattern=r"^[\w][\w.\-]{0,119}$", description="match: the still."
+    )
+    background: str | None = Field(
+        None, pattern=r"^[\w][\w.\-]{0,119}$", description="key: what goes behind."
+    )
     length: float = Field(60.0, ge=3, le=600, description="trailer: seconds.")
     title: list[Annotated[str, Field(max_length=120)]] = Field(default_factory=list, max_length=4)
-    music: str | None = Field(None, pattern=r"^[\w][\w.\-]{0,119}$", description="trailer: the bed.")
-    at: float | None = Field(None, ge=0, description="frame: seconds into the clip (default: the middle).")
+    music: str | None = Field(
+        None, pattern=r"^[\w][\w.\-]{0,119}$", description="trailer: the bed."
+    )
+    at: float | None = Field(
+        None, ge=0, description="frame: seconds into the clip (default: the middle)."
+    )
 
 
 @router.get("/v1/vfx/looks", summary="The shipped colour looks")
 def looks(_: Insights) -> dict[str, Any]:
     from halqa.studio.vfx.looks import LOOKS
 
-    return {"looks": [{"name": n, "about": (f.__doc__ or "").strip(), "cube": f"/v1/vfx/looks/{n}.cube"}
-                      for n, f in LOOKS.items()]}
+    return {
+        "looks": [
+            {"name": n, "about": (f.__doc__ or "").strip(), "cube": f"/v1/vfx/looks/{n}.cube"}
+            for n, f in LOOKS.items()
+        ]
+    }
 
 
-@router.get("/v1/vfx/looks/{name}.cube", summary="A look as a .cube (Resolve, Premiere)", response_class=FileResponse)
-def look_cube(name: Annotated[str, PathParam(pattern=r"^[a-z\-]{1,40}$")], _: Insights) -> FileResponse:
+@router.get(
+    "/v1/vfx/looks/{name}.cube",
+    summary="A look as a .cube (Resolve, Premiere)",
+    response_class=FileResponse,
+)
+def look_cube(
+    name: Annotated[str, PathParam(pattern=r"^[a-z\-]{1,40}$")], _: Insights
+) -> FileResponse:
     from halqa.studio.vfx.looks import look_path
 
     return FileResponse(look_path(name), media_type="text/plain", filename=f"{name}.cube")
 
 
-@router.put("/v1/vfx/media/{name}", summary="Upload a still, clip, LUT or music file (raw body)", status_code=201)
+@router.put(
+    "/v1/vfx/media/{name}",
+    summary="Upload a still, clip, LUT or music file (raw body)",
+    status_code=201,
+)
 async def upload(name: MediaName, request: Request, _: Insights) -> dict[str, Any]:
     from halqa.errors import UserError
     from halqa.studio.vfx.jobs import media_path
@@ -87,15 +111,22 @@ async def upload(name: MediaName, request: Request, _: Insights) -> dict[str, An
     return {"name": name, "bytes": size}
 
 
-@router.get("/v1/vfx/media/{name}", summary="Download a media file (an upload or a job's output)",
-            response_class=FileResponse)
+@router.get(
+    "/v1/vfx/media/{name}",
+    summary="Download a media file (an upload or a job's output)",
+    response_class=FileResponse,
+)
 def download(name: MediaName, _: Insights) -> FileResponse:
     from halqa.studio.vfx.jobs import media_path
 
     return FileResponse(media_path(_studio(), name), filename=name)
 
 
-@router.post("/v1/vfx/jobs", summary="Start grading, matching, keying, shot detection, a trailer or a frame grab", status_code=202)
+@router.post(
+    "/v1/vfx/jobs",
+    summary="Start grading, matching, keying, shot detection, a trailer or a frame grab",
+    status_code=202,
+)
 def start_job(body: JobRequest, who: Insights) -> dict[str, Any]:
     from halqa.studio.vfx.jobs import submit
 
@@ -104,22 +135,32 @@ def start_job(body: JobRequest, who: Insights) -> dict[str, Any]:
 
 
 @router.get("/v1/vfx/jobs/{job_id}", summary="A job's status, progress (0..1) and result")
-def job(job_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$")], _: Insights) -> dict[str, Any]:
+def job(
+    job_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$")], _: Insights
+) -> dict[str, Any]:
     from halqa.studio.vfx.jobs import get
 
     return get(_studio(), job_id)
 
 
-@router.get("/v1/vfx/proposals", summary="Proposed cuts, oldest first (as /v1/studio/proposals?kind=vfx)")
-def proposals(who: Insights, status: Literal["pending", "accepted", "rejected"] | None = None) -> dict[str, Any]:
+@router.get(
+    "/v1/vfx/proposals", summary="Proposed cuts, oldest first (as /v1/studio/proposals?kind=vfx)"
+)
+def proposals(
+    who: Insights, status: Literal["pending", "accepted", "rejected"] | None = None
+) -> dict[str, Any]:
     from halqa.service.routes.studio import list_for
 
     return list_for("vfx", status, who)
 
 
 @router.post("/v1/vfx/proposals/{pid}/{decision}", summary="Accept or reject a proposed cut")
-def decide(pid: Annotated[str, PathParam(pattern=r"^[0-9a-f]{4,16}$")], decision: Literal["accept", "reject"],
-           body: DecisionBody, who: Insights) -> dict[str, Any]:
+def decide(
+    pid: Annotated[str, PathParam(pattern=r"^[0-9a-f]{4,16}$")],
+    decision: Literal["accept", "reject"],
+    body: DecisionBody,
+    who: Insights,
+) -> dict[str, Any]:
     from halqa.service.routes.studio import decide_for
 
     return decide_for("vfx", pid, decision == "accept", body, who)

@@ -37,10 +37,21 @@ COMPOSITE_WITH_TRAINED = (
 )
 
 _MIME = {
-    ".wav": "audio/wav", ".mp3": "audio/mpeg", ".flac": "audio/flac", ".m4a": "audio/mp4",
-    ".mp4": "video/mp4", ".mov": "video/quicktime", ".m4v": "video/x-m4v", ".avi": "video/avi",
-    ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp",
-    ".tif": "image/tiff", ".tiff": "image/tiff", ".pdf": "application/pdf",
+    ".wav": "audio/wav",
+    ".mp3": "audio/mpeg",
+    ".flac": "audio/flac",
+    ".m4a": "audio/mp4",
+    ".mp4": "video/mp4",
+    ".mov": "video/quicktime",
+    ".m4v": "video/x-m4v",
+    ".avi": "video/avi",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
+    ".pdf": "application/pdf",
 }
 
 
@@ -49,7 +60,8 @@ def _c2pa() -> Any:
         import c2pa
     except ImportError as exc:  # pragma: no cover - the studio extra installs it
         raise BackendUnavailableError(
-            "content credentials need c2pa-python: pip install 'halqa[studio]'") from exc
+            "content credentials need c2pa-python: pip install 'halqa[studio]'"
+        ) from exc
     return c2pa
 
 
@@ -73,13 +85,24 @@ class ContentSigner:
     development: bool = False
 
     @classmethod
-    def from_files(cls, cert: str | os.PathLike[str], key: str | os.PathLike[str],
-                   alg: str = "es256", trust: str | os.PathLike[str] | None = None) -> ContentSigner:
+    def from_files(
+        cls,
+        cert: str | os.PathLike[str],
+        key: str | os.PathLike[str],
+        alg: str = "es256",
+        trust: str | os.PathLike[str] | None = None,
+    ) -> ContentSigner:
         try:
-            return cls(Path(cert).read_bytes(), Path(key).read_bytes(), alg.lower(),
-                       Path(trust).read_bytes() if trust else None)
+            return cls(
+                Path(cert).read_bytes(),
+                Path(key).read_bytes(),
+                alg.lower(),
+                Path(trust).read_bytes() if trust else None,
+            )
         except OSError as exc:
-            raise ConfigError(f"{exc.filename}: cannot read the signing credential ({exc.strerror})") from exc
+            raise ConfigError(
+                f"{exc.filename}: cannot read the signing credential ({exc.strerror})"
+            ) from exc
 
     @classmethod
     def from_env(cls) -> ContentSigner | None:
@@ -89,8 +112,9 @@ class ContentSigner:
             return None
         if not (cert and key):
             raise ConfigError("set both HALQA_C2PA_CERT and HALQA_C2PA_KEY (or neither)")
-        return cls.from_files(cert, key, os.environ.get("HALQA_C2PA_ALG", "es256"),
-                              os.environ.get("HALQA_C2PA_TRUST"))
+        return cls.from_files(
+            cert, key, os.environ.get("HALQA_C2PA_ALG", "es256"), os.environ.get("HALQA_C2PA_TRUST")
+        )
 
     @classmethod
     def default(cls, studio_root: str | os.PathLike[str] | None = None) -> ContentSigner:
@@ -107,7 +131,9 @@ class ContentSigner:
 
     def c2pa_signer(self) -> Any:
         c2pa = _c2pa()
-        info = c2pa.C2paSignerInfo(self.alg.encode(), self.cert_chain_pem, self.private_key_pem, None)
+        info = c2pa.C2paSignerInfo(
+            self.alg.encode(), self.cert_chain_pem, self.private_key_pem, None
+        )
         try:
             return c2pa.Signer.from_info(info)
         except c2pa.C2paError as exc:
@@ -147,7 +173,10 @@ def embed_c2pa(
         "claim_generator_info": [agent],
         "title": title or dest.name,
         "assertions": [
-            {"label": "c2pa.actions", "data": {"actions": [{"softwareAgent": agent, **a} for a in actions]}},
+            {
+                "label": "c2pa.actions",
+                "data": {"actions": [{"softwareAgent": agent, **a} for a in actions]},
+            },
             {"label": PROVENANCE_LABEL, "data": provenance.model_dump(mode="json")},
         ],
     }
@@ -170,7 +199,9 @@ def embed_c2pa(
     return read_c2pa(dest, trust_anchors_pem=signer.trust_anchors_pem)
 
 
-def read_c2pa(path: str | os.PathLike[str], *, trust_anchors_pem: bytes | None = None) -> dict[str, Any]:
+def read_c2pa(
+    path: str | os.PathLike[str], *, trust_anchors_pem: bytes | None = None
+) -> dict[str, Any]:
     """The file's manifest store as JSON, with ``validation_state`` and, for convenience,
     ``active`` (the active manifest), ``actions`` and ``provenance`` (halqa's assertion)."""
     c2pa = _c2pa()
@@ -178,7 +209,11 @@ def read_c2pa(path: str | os.PathLike[str], *, trust_anchors_pem: bytes | None =
     try:
         if trust_anchors_pem:
             settings = c2pa.Settings.from_dict(
-                {"verify": {"verify_trust": True}, "trust": {"trust_anchors": trust_anchors_pem.decode()}})
+                {
+                    "verify": {"verify_trust": True},
+                    "trust": {"trust_anchors": trust_anchors_pem.decode()},
+                }
+            )
             reader = c2pa.Reader(str(path), context=c2pa.Context(settings))
         else:
             reader = c2pa.Reader(str(path))
@@ -189,22 +224,32 @@ def read_c2pa(path: str | os.PathLike[str], *, trust_anchors_pem: bytes | None =
         raise DataError(f"{path}: no readable C2PA manifest ({exc})") from exc
     active = store.get("manifests", {}).get(store.get("active_manifest", ""), {})
     store["active"] = active
-    store["actions"] = [a for assertion in active.get("assertions", [])
-                        if assertion.get("label", "").startswith("c2pa.actions")
-                        for a in assertion.get("data", {}).get("actions", [])]
-    store["provenance"] = next((a["data"] for a in active.get("assertions", [])
-                                if a.get("label") == PROVENANCE_LABEL), None)
+    store["actions"] = [
+        a
+        for assertion in active.get("assertions", [])
+        if assertion.get("label", "").startswith("c2pa.actions")
+        for a in assertion.get("data", {}).get("actions", [])
+    ]
+    store["provenance"] = next(
+        (a["data"] for a in active.get("assertions", []) if a.get("label") == PROVENANCE_LABEL),
+        None,
+    )
     return store
 
 
 def _add_ingredient(builder: Any, path: Path, relationship: str) -> None:
     if relationship not in {"parentOf", "componentOf", "inputTo"}:
-        raise ConfigError(f"ingredient relationship {relationship!r}: use parentOf, componentOf or inputTo")
+        raise ConfigError(
+            f"ingredient relationship {relationship!r}: use parentOf, componentOf or inputTo"
+        )
     with open(path, "rb") as stream:
         # the label lets an action name this ingredient (``"parameters": {"ingredientIds": [name]}``):
         # C2PA requires a ``c2pa.opened`` action to point at its parent ingredient
-        builder.add_ingredient({"title": path.name, "relationship": relationship, "label": path.name},
-                               mime_type(path), stream)
+        builder.add_ingredient(
+            {"title": path.name, "relationship": relationship, "label": path.name},
+            mime_type(path),
+            stream,
+        )
 
 
 def _development_signer(folder: Path, common_name: str) -> ContentSigner:
@@ -218,8 +263,9 @@ def _development_signer(folder: Path, common_name: str) -> ContentSigner:
         fd = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(key_pem)
-    return ContentSigner(chain.read_bytes(), key.read_bytes(), "es256", anchor.read_bytes(),
-                         development=True)
+    return ContentSigner(
+        chain.read_bytes(), key.read_bytes(), "es256", anchor.read_bytes(), development=True
+    )
 
 
 def _make_certificates(common_name: str) -> tuple[bytes, bytes, bytes]:
@@ -231,34 +277,70 @@ def _make_certificates(common_name: str) -> tuple[bytes, bytes, bytes]:
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
     def name(cn: str) -> x509.Name:
-        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn),
-                          x509.NameAttribute(NameOID.ORGANIZATION_NAME, "halqa (not a trusted issuer)")])
+        return x509.Name(
+            [
+                x509.NameAttribute(NameOID.COMMON_NAME, cn),
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "halqa (not a trusted issuer)"),
+            ]
+        )
 
     def usage(*, ca: bool) -> x509.KeyUsage:
-        return x509.KeyUsage(digital_signature=True, key_cert_sign=ca, crl_sign=ca,
-                             content_commitment=False, key_encipherment=False, data_encipherment=False,
-                             key_agreement=False, encipher_only=False, decipher_only=False)
+        return x509.KeyUsage(
+            digital_signature=True,
+            key_cert_sign=ca,
+            crl_sign=ca,
+            content_commitment=False,
+            key_encipherment=False,
+            data_encipherment=False,
+            key_agreement=False,
+            encipher_only=False,
+            decipher_only=False,
+        )
 
     now = dt.datetime.now(dt.UTC)
-    ca_key, leaf_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_key, leaf_key = (
+        ec.generate_private_key(ec.SECP256R1()),
+        ec.generate_private_key(ec.SECP256R1()),
+    )
     ca_name = name(f"{common_name} CA")
-    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
-          .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
-          .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=3650))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-          .add_extension(usage(ca=True), critical=True)
-          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-          .sign(ca_key, hashes.SHA256()))
-    leaf = (x509.CertificateBuilder().subject_name(name(common_name)).issuer_name(ca_name)
-            .public_key(leaf_key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=1825))
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(usage(ca=False), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(leaf_key.public_key()), critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
-                           critical=False)
-            .sign(ca_key, hashes.SHA256()))
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(usage(ca=True), critical=True)
+        .add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    leaf = (
+        x509.CertificateBuilder()
+        .subject_name(name(common_name))
+        .issuer_name(ca_name)
+        .public_key(leaf_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1825))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(usage(ca=False), critical=True)
+        .add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
+        )
+        .add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(leaf_key.public_key()), critical=False
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
     pem = serialization.Encoding.PEM
-    key_pem = leaf_key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    key_pem = leaf_key.private_bytes(
+        pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     return leaf.public_bytes(pem) + ca.public_bytes(pem), key_pem, ca.public_bytes(pem)

@@ -41,7 +41,9 @@ def kind_pattern(domain: str | None) -> str | None:
     if domain is None or "." in domain:
         return domain
     if domain not in DOMAINS:
-        raise UserError(f"unknown studio part {domain!r}: use one of {', '.join(DOMAINS)} or a kind like script.block")
+        raise UserError(
+            f"unknown studio part {domain!r}: use one of {', '.join(DOMAINS)} or a kind like script.block"
+        )
     return f"{domain}.*"
 
 
@@ -56,30 +58,52 @@ def describe(proposal: Proposal) -> dict[str, Any]:
     return proposal.model_dump(mode="json") | {"status": proposal.status, "proposal": proposal.id}
 
 
-def list_proposals(book: ProposalBook, *, kind: str | None = None, status: str | None = None,
-                   subject: str | None = None, caller: Caller | None = None) -> list[dict[str, Any]]:
+def list_proposals(
+    book: ProposalBook,
+    *,
+    kind: str | None = None,
+    status: str | None = None,
+    subject: str | None = None,
+    caller: Caller | None = None,
+) -> list[dict[str, Any]]:
     """Proposals the caller may see, oldest first."""
     if status is not None and status not in STATUSES:
         raise UserError(f"unknown status {status!r}: use one of {', '.join(STATUSES)}")
-    found = book.list(kind=kind_pattern(kind), status=status, subject=subject) if book.folder.exists() else []  # type: ignore[arg-type]
+    found = (
+        book.list(kind=kind_pattern(kind), status=status, subject=subject)
+        if book.folder.exists()
+        else []
+    )  # type: ignore[arg-type]
     return [describe(p) for p in found if may_see(p, caller)]
 
 
-def get_proposal(book: ProposalBook, pid: str, *, kind: str | None = None, caller: Caller | None = None) -> Proposal:
+def get_proposal(
+    book: ProposalBook, pid: str, *, kind: str | None = None, caller: Caller | None = None
+) -> Proposal:
     """One proposal; another key's (or another part's, with ``kind``) is as absent as a missing one."""
     if not book.folder.exists():
         raise NotFoundError(f"no proposal {pid} in {book.folder}")
     proposal = book.get(pid)
     pattern = kind_pattern(kind)
-    wrong_kind = pattern is not None and not (proposal.kind == pattern or
-                                              (pattern.endswith(".*") and proposal.kind.startswith(pattern[:-1])))
+    wrong_kind = pattern is not None and not (
+        proposal.kind == pattern
+        or (pattern.endswith(".*") and proposal.kind.startswith(pattern[:-1]))
+    )
     if wrong_kind or not may_see(proposal, caller):
         raise NotFoundError(f"no proposal {pid}" + (f" of kind {pattern}" if wrong_kind else ""))
     return proposal
 
 
-def decide(book: ProposalBook, pid: str, accept: bool, *, by: str | None = None, note: str | None = None,
-           kind: str | None = None, caller: Caller | None = None) -> dict[str, Any]:
+def decide(
+    book: ProposalBook,
+    pid: str,
+    accept: bool,
+    *,
+    by: str | None = None,
+    note: str | None = None,
+    kind: str | None = None,
+    caller: Caller | None = None,
+) -> dict[str, Any]:
     """Accept or reject (final); accepting runs the kind's own step (a script block is inserted)."""
     proposal = get_proposal(book, pid, kind=kind, caller=caller)
     who = (by or "").strip() or (caller.name or caller.key_id if caller else "")
@@ -87,10 +111,14 @@ def decide(book: ProposalBook, pid: str, accept: bool, *, by: str | None = None,
     effects: dict[str, Any] = {}
     if accept and proposal.kind in _ON_ACCEPT:
         module, name = _ON_ACCEPT[proposal.kind]
-        effects = getattr(importlib.import_module(module), name)(book, proposal.id, by=who, note=note, key_id=key_id)
+        effects = getattr(importlib.import_module(module), name)(
+            book, proposal.id, by=who, note=note, key_id=key_id
+        )
         decided = book.get(proposal.id)
     else:
-        decided = (book.accept if accept else book.reject)(proposal.id, by=who, note=note, key_id=key_id)
+        decided = (book.accept if accept else book.reject)(
+            proposal.id, by=who, note=note, key_id=key_id
+        )
     effects.pop("proposal", None)
     effects.pop("status", None)
     return describe(decided) | {"by": decided.decision.by if decided.decision else who} | effects

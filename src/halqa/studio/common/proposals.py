@@ -73,7 +73,9 @@ class Proposal(BaseModel):
         return self.decision.status if self.decision else "pending"
 
 
-def proposal_id(kind: str, subject: str, payload: Any, provenance: Provenance, owner: str | None = None) -> str:
+def proposal_id(
+    kind: str, subject: str, payload: Any, provenance: Provenance, owner: str | None = None
+) -> str:
     """A stable id from what was generated and how (not when), and for whom when a key asked."""
     identity = {"kind": kind, "subject": subject, "payload": payload, "how": provenance.identity()}
     if owner is not None:  # two keys asking the same thing get one proposal each
@@ -122,28 +124,44 @@ class ProposalBook:
         """The proposal ``pid`` (a unique prefix of at least 4 characters is enough)."""
         return self._load(self._resolve(pid))
 
-    def list(self, *, subject: str | None = None, kind: str | None = None,
-             status: Status | None = None) -> list[Proposal]:
+    def list(
+        self, *, subject: str | None = None, kind: str | None = None, status: Status | None = None
+    ) -> list[Proposal]:
         """Proposals, oldest first, optionally only one subject, kind (or ``script.*``) or status."""
         found = [self._load(p.stem) for p in sorted(self.folder.glob("*.json"))]
         keep = [
-            p for p in found
+            p
+            for p in found
             if (subject is None or p.subject == subject)
-            and (kind is None or p.kind == kind or (kind.endswith(".*") and p.kind.startswith(kind[:-1])))
+            and (
+                kind is None
+                or p.kind == kind
+                or (kind.endswith(".*") and p.kind.startswith(kind[:-1]))
+            )
             and (status is None or p.status == status)
         ]
         return sorted(keep, key=lambda p: (p.created_at, p.id))
 
-    def accept(self, pid: str, *, by: str, note: str | None = None, key_id: str | None = None) -> Proposal:
+    def accept(
+        self, pid: str, *, by: str, note: str | None = None, key_id: str | None = None
+    ) -> Proposal:
         return self._decide(pid, "accepted", by, note, key_id)
 
-    def reject(self, pid: str, *, by: str, note: str | None = None, key_id: str | None = None) -> Proposal:
+    def reject(
+        self, pid: str, *, by: str, note: str | None = None, key_id: str | None = None
+    ) -> Proposal:
         return self._decide(pid, "rejected", by, note, key_id)
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _decide(self, pid: str, status: Literal["accepted", "rejected"], by: str,
-                note: str | None, key_id: str | None = None) -> Proposal:
+    def _decide(
+        self,
+        pid: str,
+        status: Literal["accepted", "rejected"],
+        by: str,
+        note: str | None,
+        key_id: str | None = None,
+    ) -> Proposal:
         if not by.strip():
             raise UserError("a decision needs the name of the person who made it (--by)")
         self._resolve(pid)  # an unknown id is refused before the folder (and its lock) is created
@@ -158,8 +176,11 @@ class ProposalBook:
                     "a decision is final (propose again to reconsider)"
                 )
             decided = proposal.model_copy(
-                update={"decision": Decision(status=status, by=by.strip(),
-                                             at=datetime.now(UTC), note=note, key_id=key_id)}
+                update={
+                    "decision": Decision(
+                        status=status, by=by.strip(), at=datetime.now(UTC), note=note, key_id=key_id
+                    )
+                }
             )
             self._save(decided)
         return decided
@@ -172,8 +193,10 @@ class ProposalBook:
         if not matches:
             raise NotFoundError(f"no proposal {pid} in {self.folder}")
         if len(matches) > 1:
-            raise UserError(f"proposal id {pid} is ambiguous in {self.folder}: "
-                            + ", ".join(sorted(matches)[:5]))
+            raise UserError(
+                f"proposal id {pid} is ambiguous in {self.folder}: "
+                + ", ".join(sorted(matches)[:5])
+            )
         return matches[0]
 
     def _path(self, pid: str) -> Path:

@@ -23,10 +23,14 @@ _ENV_PREFIX = "HALQA_LLM_"
 class LlmSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    base_url: str | None = Field(default=None, description="OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1")
+    base_url: str | None = Field(
+        default=None, description="OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1"
+    )
     model: str | None = Field(default=None, description="Model name the server knows")
     api_key_env: str = Field(default="HALQA_LLM_API_KEY", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
-    gguf_path: Path | None = Field(default=None, description="A local GGUF file for llama-cpp-python")
+    gguf_path: Path | None = Field(
+        default=None, description="A local GGUF file for llama-cpp-python"
+    )
     temperature: float = Field(default=0.7, ge=0.0, le=2.0)
     max_tokens: int = Field(default=512, ge=1, le=32768)
     seed: int | None = None

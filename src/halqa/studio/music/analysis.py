@@ -24,8 +24,32 @@ from halqa.studio.music.piece import Note, Piece
 from halqa.studio.music.rhythms import Rhythm
 from halqa.studio.music.theory import MODES, Mode
 
-QUARTER_NAMES = ("C", "C+", "C#", "D-", "D", "D+", "Eb", "E-", "E", "E+", "F", "F+", "F#", "G-", "G", "G+",
-                 "Ab", "A-", "A", "A+", "Bb", "B-", "B", "B+")  # "-" half-flat, "+" half-sharp
+QUARTER_NAMES = (
+    "C",
+    "C+",
+    "C#",
+    "D-",
+    "D",
+    "D+",
+    "Eb",
+    "E-",
+    "E",
+    "E+",
+    "F",
+    "F+",
+    "F#",
+    "G-",
+    "G",
+    "G+",
+    "Ab",
+    "A-",
+    "A",
+    "A+",
+    "Bb",
+    "B-",
+    "B",
+    "B+",
+)  # "-" half-flat, "+" half-sharp
 
 
 def quarter_class(pitch: float) -> int:
@@ -47,7 +71,9 @@ def mode_classes(mode: Mode, tonic: float) -> set[int]:
 
 
 @functools.lru_cache(maxsize=4)
-def _templates(names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray, int]]]:
+def _templates(
+    names: tuple[str, ...],
+) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray, int]]]:
     """Every (mode, tonic) as a row: its pitch-class mask (K x 24), its size, and per profiled mode the
     (row indices, 24 x size index of its degrees, ...) used for the profile term."""
     masks, sizes, profiles = [], [], []
@@ -60,13 +86,20 @@ def _templates(names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, list[tup
             masks.append(row)
             sizes.append(len(positions))
         if mode.weights:
-            degrees = np.array([[(t + q) % 24 for q in mode.quarter_positions()] for t in range(24)])
+            degrees = np.array(
+                [[(t + q) % 24 for q in mode.quarter_positions()] for t in range(24)]
+            )
             profiles.append((np.arange(24 * m, 24 * m + 24), degrees, m))
     return np.array(masks), np.array(sizes, dtype=float), profiles
 
 
-def detect_mode(notes: Sequence[Note], candidates: Sequence[Mode] | None = None, top: int = 3, *,
-                final_note: bool = True) -> list[dict]:
+def detect_mode(
+    notes: Sequence[Note],
+    candidates: Sequence[Mode] | None = None,
+    top: int = 3,
+    *,
+    final_note: bool = True,
+) -> list[dict]:
     """Best (mode, tonic) explanations of the notes, with a confidence that sums to 1 over all.
     ``final_note=False`` drops the bonus for a tonic on the last note (a window cut from a melody does
     not end on a cadence)."""
@@ -86,21 +119,37 @@ def detect_mode(notes: Sequence[Note], candidates: Sequence[Mode] | None = None,
     score = inside - 0.25 * unused + 0.15 * final_note * (tonics == final) + 0.2 * weights[tonics]
     for rows, degrees, m in profiles:  # a profile from transcriptions: reward a similar emphasis
         prof, ref = weights[degrees], np.array(MODES[names[m]].weights)
-        score[rows] += 0.1 * (prof @ ref) / (np.linalg.norm(prof, axis=1) * np.linalg.norm(ref) + 1e-9)
+        score[rows] += (
+            0.1 * (prof @ ref) / (np.linalg.norm(prof, axis=1) * np.linalg.norm(ref) + 1e-9)
+        )
     order = np.argsort(-score, kind="stable")  # ties keep the catalogue's order, as before
     exp = np.exp((score - score[order[0]]) / 0.03)
     conf = exp / exp.sum()
     out = []
     for k in order[:top]:
         name, tonic_q = names[k // 24], int(tonics[k])
-        out.append({"mode": name, "family": MODES[name].family, "tonic": _tonic_near(tonic_q, lowest_octave),
-                    "tonic_name": QUARTER_NAMES[tonic_q], "score": round(float(score[k]), 4),
-                    "confidence": round(float(conf[k]), 4)})
+        out.append(
+            {
+                "mode": name,
+                "family": MODES[name].family,
+                "tonic": _tonic_near(tonic_q, lowest_octave),
+                "tonic_name": QUARTER_NAMES[tonic_q],
+                "score": round(float(score[k]), 4),
+                "confidence": round(float(conf[k]), 4),
+            }
+        )
     return out
 
 
-def mode_consistency(notes: Sequence[Note], mode: Mode, tonic: float, window_beats: float, *,
-                     hop_beats: float | None = None, min_notes: int = 3) -> float:
+def mode_consistency(
+    notes: Sequence[Note],
+    mode: Mode,
+    tonic: float,
+    window_beats: float,
+    *,
+    hop_beats: float | None = None,
+    min_notes: int = 3,
+) -> float:
     """Share of windows heard in this mode on this tonic: ``window_beats`` long, sliding by ``hop_beats``
     (default a quarter of the window) over the melody, each with at least ``min_notes`` notes; a window
     is heard so when, among the mode placed on every quarter-tone tonic, the mode finder scores the
@@ -123,7 +172,9 @@ def mode_consistency(notes: Sequence[Note], mode: Mode, tonic: float, window_bea
         lo = first + k * hop
         group = [n for n in notes if lo <= n.start < lo + window_beats]
         if len(group) >= min_notes:
-            heard.append(quarter_class(detect_mode(group, [mode], top=1, final_note=False)[0]["tonic"]) == t)
+            heard.append(
+                quarter_class(detect_mode(group, [mode], top=1, final_note=False)[0]["tonic"]) == t
+            )
     return round(float(np.mean(heard)), 4) if heard else 0.0
 
 
@@ -144,7 +195,10 @@ def out_of_mode(notes: Sequence[Note], mode: Mode, tonic: float) -> dict[str, fl
     accidentals = {(t + q) % 24 for q in mode.accidentals()}
     outside = sum(1 for n in notes if quarter_class(n.pitch) not in allowed)
     declared = sum(1 for n in notes if quarter_class(n.pitch) in accidentals)
-    return {"out_of_mode": round(outside / len(notes), 4), "declared_accidentals": round(declared / len(notes), 4)}
+    return {
+        "out_of_mode": round(outside / len(notes), 4),
+        "declared_accidentals": round(declared / len(notes), 4),
+    }
 
 
 def onset_agreement(notes: Sequence[Note], rhythm: Rhythm, *, strokes_only: bool = False) -> float:
@@ -152,7 +206,11 @@ def onset_agreement(notes: Sequence[Note], rhythm: Rhythm, *, strokes_only: bool
     its accents (strokes other than hi-hats and jingles, which fill every pulse) or the metre's beats."""
     if not notes:
         return 0.0
-    beats = {b + k * rhythm.bar_pulses for b in rhythm.beats for k in range(rhythm.cycle // rhythm.bar_pulses)}
+    beats = {
+        b + k * rhythm.bar_pulses
+        for b in rhythm.beats
+        for k in range(rhythm.cycle // rhythm.bar_pulses)
+    }
     targets = rhythm.stroke_pulses() if strokes_only else rhythm.accent_pulses() | beats
     hits = 0
     for n in notes:
@@ -166,9 +224,17 @@ def onset_agreement(notes: Sequence[Note], rhythm: Rhythm, *, strokes_only: bool
 def _muspy_music(notes: Sequence[Note], resolution: int = 12):
     import muspy
 
-    track = muspy.Track(notes=[muspy.Note(time=int(round(n.start * resolution)), pitch=int(round(n.pitch)),
-                                          duration=max(1, int(round(n.length * resolution))),
-                                          velocity=n.velocity) for n in notes])
+    track = muspy.Track(
+        notes=[
+            muspy.Note(
+                time=int(round(n.start * resolution)),
+                pitch=int(round(n.pitch)),
+                duration=max(1, int(round(n.length * resolution))),
+                velocity=n.velocity,
+            )
+            for n in notes
+        ]
+    )
     return muspy.Music(resolution=resolution, tracks=[track])
 
 
@@ -180,10 +246,12 @@ def symbolic_metrics(notes: Sequence[Note], bar_beats: float) -> dict[str, float
         return {"pitch_class_entropy": 0.0, "scale_consistency": 0.0, "groove_consistency": 0.0}
     music = _muspy_music(notes)
     measure = int(round(bar_beats * music.resolution))
-    return {"pitch_class_entropy": round(float(muspy.pitch_class_entropy(music)), 4),
-            "scale_consistency": round(float(muspy.scale_consistency(music)), 4),
-            "groove_consistency": round(float(muspy.groove_consistency(music, measure)), 4),
-            "quarter_tone_entropy": round(_entropy(Counter(quarter_class(n.pitch) for n in notes)), 4)}
+    return {
+        "pitch_class_entropy": round(float(muspy.pitch_class_entropy(music)), 4),
+        "scale_consistency": round(float(muspy.scale_consistency(music)), 4),
+        "groove_consistency": round(float(muspy.groove_consistency(music, measure)), 4),
+        "quarter_tone_entropy": round(_entropy(Counter(quarter_class(n.pitch) for n in notes)), 4),
+    }
 
 
 def _entropy(counts: Counter) -> float:
@@ -191,33 +259,54 @@ def _entropy(counts: Counter) -> float:
     return -sum(c / total * math.log2(c / total) for c in counts.values() if c)
 
 
-def analyse_piece(piece: Piece, *, rhythm: Rhythm | None = None, mode: Mode | None = None) -> dict[str, Any]:
+def analyse_piece(
+    piece: Piece, *, rhythm: Rhythm | None = None, mode: Mode | None = None
+) -> dict[str, Any]:
     from halqa.studio.music.midi import melody_of
 
     melody = melody_of(piece)
     candidates = detect_mode(melody.notes)
     chosen_mode = mode or MODES[candidates[0]["mode"]]
-    tonic = candidates[0]["tonic"] if mode is None else next(
-        (c["tonic"] for c in detect_mode(melody.notes, [mode], top=1)), 0.0)
+    tonic = (
+        candidates[0]["tonic"]
+        if mode is None
+        else next((c["tonic"] for c in detect_mode(melody.notes, [mode], top=1)), 0.0)
+    )
     report: dict[str, Any] = {
-        "kind": "midi", "tempo": piece.tempo, "meter": piece.meter, "bars": piece.bars,
-        "melody_track": melody.name, "notes": len(melody.notes),
-        "mode": candidates[0], "alternatives": candidates[1:],
+        "kind": "midi",
+        "tempo": piece.tempo,
+        "meter": piece.meter,
+        "bars": piece.bars,
+        "melody_track": melody.name,
+        "notes": len(melody.notes),
+        "mode": candidates[0],
+        "alternatives": candidates[1:],
         "pitch_class_histogram": histogram(melody.notes),
-        "mode_used": {"mode": chosen_mode.name, "tonic": tonic, **out_of_mode(melody.notes, chosen_mode, tonic)},
+        "mode_used": {
+            "mode": chosen_mode.name,
+            "tonic": tonic,
+            **out_of_mode(melody.notes, chosen_mode, tonic),
+        },
         "metrics": symbolic_metrics(melody.notes, piece.bar_beats),
         "microtones": sorted({round((n.pitch - round(n.pitch)) * 100) for n in melody.notes} - {0}),
     }
     if rhythm is not None:
         drums = [n for t in piece.tracks if t.is_drum for n in t.notes]
-        report["rhythm"] = {"pattern": rhythm.name, "melody_onsets": onset_agreement(melody.notes, rhythm),
-                            "percussion_onsets": onset_agreement(drums, rhythm, strokes_only=True) if drums else None}
+        report["rhythm"] = {
+            "pattern": rhythm.name,
+            "melody_onsets": onset_agreement(melody.notes, rhythm),
+            "percussion_onsets": onset_agreement(drums, rhythm, strokes_only=True)
+            if drums
+            else None,
+        }
     if piece.meta.get("provenance"):
         report["provenance"] = piece.meta["provenance"]
     return report
 
 
-def analyse_audio(path: Path, *, mode: Mode | None = None, tracker: str = "melody") -> dict[str, Any]:
+def analyse_audio(
+    path: Path, *, mode: Mode | None = None, tracker: str = "melody"
+) -> dict[str, Any]:
     """Mode, histogram and per-degree cents of the sustained notes of a WAV: by default of the
     predominant melody of a full mix (``pitch.melody_f0``), or with ``tracker="yin"`` of a single line."""
     import soundfile
@@ -237,13 +326,23 @@ def analyse_audio(path: Path, *, mode: Mode | None = None, tracker: str = "melod
     notes = [Note(h["start"], h["seconds"], h["pitch"]) for h in held]
     candidates = detect_mode(notes)
     chosen = mode or MODES[candidates[0]["mode"]]
-    tonic = candidates[0]["tonic"] if mode is None else detect_mode(notes, [mode], top=1)[0]["tonic"]
+    tonic = (
+        candidates[0]["tonic"] if mode is None else detect_mode(notes, [mode], top=1)[0]["tonic"]
+    )
     degrees = _degree_cents(held, chosen, tonic)
-    return {"kind": "audio", "sample_rate": sr, "seconds": round(len(audio) / sr, 2), "pitch_tracker": tracker,
-            "tempo": audio_tempo(audio, sr), "mode": candidates[0], "alternatives": candidates[1:],
-            "pitch_class_histogram": histogram(notes),
-            "mode_used": {"mode": chosen.name, "tonic": tonic, **out_of_mode(notes, chosen, tonic)},
-            "degrees_cents_from_12tet": degrees, "sustained_notes": held}
+    return {
+        "kind": "audio",
+        "sample_rate": sr,
+        "seconds": round(len(audio) / sr, 2),
+        "pitch_tracker": tracker,
+        "tempo": audio_tempo(audio, sr),
+        "mode": candidates[0],
+        "alternatives": candidates[1:],
+        "pitch_class_histogram": histogram(notes),
+        "mode_used": {"mode": chosen.name, "tonic": tonic, **out_of_mode(notes, chosen, tonic)},
+        "degrees_cents_from_12tet": degrees,
+        "sustained_notes": held,
+    }
 
 
 def _degree_cents(held: list[dict], mode: Mode, tonic: float) -> dict[str, dict]:
@@ -256,12 +355,15 @@ def _degree_cents(held: list[dict], mode: Mode, tonic: float) -> dict[str, dict]
         d = scale.degree_of(h["pitch"])
         if d is not None:
             by_degree.setdefault(d % mode.size, []).append(h["cents_from_12tet"])
-    return {str(d + 1): {"notes": len(v), "median_cents": round(float(np.median(v)), 1)}
-            for d, v in sorted(by_degree.items())}
+    return {
+        str(d + 1): {"notes": len(v), "median_cents": round(float(np.median(v)), 1)}
+        for d, v in sorted(by_degree.items())
+    }
 
 
-def analyse_file(path: Path, *, rhythm: Rhythm | None = None, mode: Mode | None = None,
-                 tracker: str = "melody") -> dict[str, Any]:
+def analyse_file(
+    path: Path, *, rhythm: Rhythm | None = None, mode: Mode | None = None, tracker: str = "melody"
+) -> dict[str, Any]:
     from halqa.studio.music.midi import read_midi
 
     path = Path(path)

@@ -23,17 +23,45 @@ def catalogue() -> dict[str, Any]:
     modes = {}
     for name, m in MODES.items():
         scale = Scale(m, tonic_midi(m.tonic))
-        modes[name] = {"family": m.family, "tonic": m.tonic, "microtonal": m.microtonal,
-                       "cents_up": [round((scale.pitch(d) - scale.tonic) * 100, 1) for d in range(m.size + 1)],
-                       "cents_down": [round((scale.pitch(d, True) - scale.tonic) * 100, 1) for d in range(m.size + 1)],
-                       "ajnas": [{"jins": j.name, "degree": j.degree + 1} for j in m.ajnas],
-                       "cadence_degrees": [c + 1 for c in m.cadences], "source": m.source,
-                       "assumption": m.assumption or None}
-    return {"styles": {n: {"label": s.label, "mode": s.mode, "rhythm": s.rhythm,
-                           "parts": [p.__dict__ for p in s.parts], "note": s.note or None} for n, s in STYLES.items()},
-            "maqam_styles": sorted(STYLE_ALIASES), "modes": modes, "tuning": DEFAULT_TUNING,
-            "rhythms": {n: {"meter": r.meter, "pulse": f"1/{r.pulse}", "layers": list(r.layers), "tempo": r.tempo,
-                            "source": r.source, "assumption": r.assumption or None} for n, r in RHYTHMS.items()}}
+        modes[name] = {
+            "family": m.family,
+            "tonic": m.tonic,
+            "microtonal": m.microtonal,
+            "cents_up": [round((scale.pitch(d) - scale.tonic) * 100, 1) for d in range(m.size + 1)],
+            "cents_down": [
+                round((scale.pitch(d, True) - scale.tonic) * 100, 1) for d in range(m.size + 1)
+            ],
+            "ajnas": [{"jins": j.name, "degree": j.degree + 1} for j in m.ajnas],
+            "cadence_degrees": [c + 1 for c in m.cadences],
+            "source": m.source,
+            "assumption": m.assumption or None,
+        }
+    return {
+        "styles": {
+            n: {
+                "label": s.label,
+                "mode": s.mode,
+                "rhythm": s.rhythm,
+                "parts": [p.__dict__ for p in s.parts],
+                "note": s.note or None,
+            }
+            for n, s in STYLES.items()
+        },
+        "maqam_styles": sorted(STYLE_ALIASES),
+        "modes": modes,
+        "tuning": DEFAULT_TUNING,
+        "rhythms": {
+            n: {
+                "meter": r.meter,
+                "pulse": f"1/{r.pulse}",
+                "layers": list(r.layers),
+                "tempo": r.tempo,
+                "source": r.source,
+                "assumption": r.assumption or None,
+            }
+            for n, r in RHYTHMS.items()
+        },
+    }
 
 
 def split_tuning(tuning: str) -> tuple[str, str]:
@@ -64,8 +92,10 @@ def style_from_brief(path: Path) -> str:
             return genre
         if genre in GENRE_STYLES:
             return GENRE_STYLES[genre]
-    raise DataError(f"--from-brief {path}: no rising genre halqa composes in (found {candidates[:5] or 'none'}; "
-                    f"styles: {', '.join(sorted(STYLES))})")
+    raise DataError(
+        f"--from-brief {path}: no rising genre halqa composes in (found {candidates[:5] or 'none'}; "
+        f"styles: {', '.join(sorted(STYLES))})"
+    )
 
 
 def _genres_in(data: Any) -> list[str]:
@@ -74,12 +104,14 @@ def _genres_in(data: Any) -> list[str]:
     if isinstance(data, dict) and isinstance(data.get("rising"), list):
         return [str(r.get("item")) for r in data["rising"] if isinstance(r, dict)]
     found: list[tuple[float, str]] = []
-    for fig in (data.get("figures", []) if isinstance(data, dict) else []):
+    for fig in data.get("figures", []) if isinstance(data, dict) else []:
         src, values = fig.get("source", {}), fig.get("values", {})
         if src.get("by") != "genre":
             continue
         # a brief's figures.json: {"source": {"list": "rising", "item": "rap"}, "values": {"rank": 1, ...}}
-        is_rising = src.get("list") == "rising" or "rising" in str(src.get("field", "")) + str(fig.get("label", ""))
+        is_rising = src.get("list") == "rising" or "rising" in str(src.get("field", "")) + str(
+            fig.get("label", "")
+        )
         item = src.get("item") or values.get("item") or values.get("genre")
         if is_rising and item:
             found.append((float(values.get("rank") or len(found) + 1), str(item)))
@@ -90,12 +122,28 @@ def _default_out(out: Path | None, name: str) -> Path:
     return Path(out) if out is not None else studio_dir() / "music" / name
 
 
-def compose_files(style: str, *, mode: str | None = None, rhythm: str | None = None, bars: int | None = 16,
-                  seconds: float | None = None, tempo: float | None = None, tonic: str | None = None, seed: int = 0,
-                  tuning: str = DEFAULT_TUNING, train: Sequence[Path] = (), brief: Path | None = None,
-                  out: Path | None = None, name: str | None = None, sample_rate: int = 44100, audio: bool = True,
-                  stems: bool = True, formats: tuple[str, ...] = (), progress: Progress = None,
-                  owner: str | None = None) -> dict[str, Any]:
+def compose_files(
+    style: str,
+    *,
+    mode: str | None = None,
+    rhythm: str | None = None,
+    bars: int | None = 16,
+    seconds: float | None = None,
+    tempo: float | None = None,
+    tonic: str | None = None,
+    seed: int = 0,
+    tuning: str = DEFAULT_TUNING,
+    train: Sequence[Path] = (),
+    brief: Path | None = None,
+    out: Path | None = None,
+    name: str | None = None,
+    sample_rate: int = 44100,
+    audio: bool = True,
+    stems: bool = True,
+    formats: tuple[str, ...] = (),
+    progress: Progress = None,
+    owner: str | None = None,
+) -> dict[str, Any]:
     """Compose a piece and write its files; ``owner`` is the API key that asked (its proposal's owner)."""
     from halqa.studio.music.compose import compose
     from halqa.studio.music.develop import model_from_midi
@@ -106,42 +154,117 @@ def compose_files(style: str, *, mode: str | None = None, rhythm: str | None = N
         inputs.append(InputRef.of_file(brief, role="brief"))
     model = model_from_midi(list(train)) if train else None
     midi_tuning, gamut = split_tuning(tuning)
-    piece = compose(style, mode, bars=bars, seconds=seconds, tempo=tempo, tonic=tonic, seed=seed,
-                    rhythm_name=rhythm, tuning=gamut, model=model)
+    piece = compose(
+        style,
+        mode,
+        bars=bars,
+        seconds=seconds,
+        tempo=tempo,
+        tonic=tonic,
+        seed=seed,
+        rhythm_name=rhythm,
+        tuning=gamut,
+        model=model,
+    )
     piece.meta["midi_tuning"] = midi_tuning
-    piece.meta["model"] = {"model": "variable-order Markov (Witten-Bell), order 3",
-                           "training": "your MIDI files" if train else "halqa's shipped phrases"}
+    piece.meta["model"] = {
+        "model": "variable-order Markov (Witten-Bell), order 3",
+        "training": "your MIDI files" if train else "halqa's shipped phrases",
+    }
     name = name or f"{piece.style}-{piece.mode}-seed{seed}"
-    return _write(piece, "music.compose", name, out, inputs, sample_rate, audio, stems, formats, progress,
-                  owner=owner)
+    return _write(
+        piece,
+        "music.compose",
+        name,
+        out,
+        inputs,
+        sample_rate,
+        audio,
+        stems,
+        formats,
+        progress,
+        owner=owner,
+    )
 
 
-def continue_files(motif: Path, *, bars: int = 4, seed: int = 0, out: Path | None = None, name: str | None = None,
-                   sample_rate: int = 44100, audio: bool = True, stems: bool = True, formats: tuple[str, ...] = (),
-                   progress: Progress = None) -> dict[str, Any]:
+def continue_files(
+    motif: Path,
+    *,
+    bars: int = 4,
+    seed: int = 0,
+    out: Path | None = None,
+    name: str | None = None,
+    sample_rate: int = 44100,
+    audio: bool = True,
+    stems: bool = True,
+    formats: tuple[str, ...] = (),
+    progress: Progress = None,
+) -> dict[str, Any]:
     from halqa.studio.music.develop import continue_motif
 
     piece, info = continue_motif(motif, bars=bars, seed=seed)
     name = name or f"{Path(motif).stem}-continued-seed{seed}"
-    result = _write(piece, "music.continue", name, out, [InputRef.of_file(motif, role="motif")], sample_rate,
-                    audio, stems, formats, progress, extra=info)
+    result = _write(
+        piece,
+        "music.continue",
+        name,
+        out,
+        [InputRef.of_file(motif, role="motif")],
+        sample_rate,
+        audio,
+        stems,
+        formats,
+        progress,
+        extra=info,
+    )
     return {**result, **info}
 
 
-def accompany_files(melody: Path, style: str, *, mode: str | None = None, rhythm: str | None = None, seed: int = 0,
-                    out: Path | None = None, name: str | None = None, sample_rate: int = 44100, audio: bool = True,
-                    stems: bool = True, formats: tuple[str, ...] = (), progress: Progress = None) -> dict[str, Any]:
+def accompany_files(
+    melody: Path,
+    style: str,
+    *,
+    mode: str | None = None,
+    rhythm: str | None = None,
+    seed: int = 0,
+    out: Path | None = None,
+    name: str | None = None,
+    sample_rate: int = 44100,
+    audio: bool = True,
+    stems: bool = True,
+    formats: tuple[str, ...] = (),
+    progress: Progress = None,
+) -> dict[str, Any]:
     from halqa.studio.music.develop import accompany
 
     piece, info = accompany(melody, style, mode_name=mode, rhythm_name=rhythm, seed=seed)
     name = name or f"{Path(melody).stem}-{piece.style}"
-    result = _write(piece, "music.accompany", name, out, [InputRef.of_file(melody, role="motif")], sample_rate,
-                    audio, stems, formats, progress, extra=info)
+    result = _write(
+        piece,
+        "music.accompany",
+        name,
+        out,
+        [InputRef.of_file(melody, role="motif")],
+        sample_rate,
+        audio,
+        stems,
+        formats,
+        progress,
+        extra=info,
+    )
     return {**result, **info}
 
 
-def render_files(midi: Path, *, out: Path | None = None, name: str | None = None, sample_rate: int = 44100,
-                 stems: bool = True, formats: tuple[str, ...] = (), progress: Progress = None) -> dict[str, Any]:
+def render_files(
+    midi: Path,
+    *,
+    out: Path | None = None,
+    name: str | None = None,
+    sample_rate: int = 44100,
+    stems: bool = True,
+    formats: tuple[str, ...] = (),
+    progress: Progress = None,
+) -> dict[str, Any]:
     """WAV (and stems) of any MIDI file, e.g. a generated piece a musician edited in a DAW."""
     from halqa.studio.music.midi import read_midi
 
@@ -149,16 +272,55 @@ def render_files(midi: Path, *, out: Path | None = None, name: str | None = None
     piece.style, piece.mode = "rendered", "as written"
     name = name or Path(midi).stem
     prov_piece = piece
-    return _write(prov_piece, "music.render", name, out, [InputRef.of_file(midi, role="source")], sample_rate,
-                  True, stems, formats, progress, propose=False)
+    return _write(
+        prov_piece,
+        "music.render",
+        name,
+        out,
+        [InputRef.of_file(midi, role="source")],
+        sample_rate,
+        True,
+        stems,
+        formats,
+        progress,
+        propose=False,
+    )
 
 
-def _write(piece: Piece, tool: str, name: str, out: Path | None, inputs: list[InputRef], sample_rate: int,
-           audio: bool, stems: bool, formats: tuple[str, ...], progress: Progress, *, extra: dict | None = None,
-           propose: bool = True, owner: str | None = None) -> dict[str, Any]:
-    provenance = make_provenance(piece, tool, inputs=inputs, extra={"detected": extra["detected"]["mode"]}
-                                 if extra and "detected" in extra else None)
+def _write(
+    piece: Piece,
+    tool: str,
+    name: str,
+    out: Path | None,
+    inputs: list[InputRef],
+    sample_rate: int,
+    audio: bool,
+    stems: bool,
+    formats: tuple[str, ...],
+    progress: Progress,
+    *,
+    extra: dict | None = None,
+    propose: bool = True,
+    owner: str | None = None,
+) -> dict[str, Any]:
+    provenance = make_provenance(
+        piece,
+        tool,
+        inputs=inputs,
+        extra={"detected": extra["detected"]["mode"]} if extra and "detected" in extra else None,
+    )
     folder = _default_out(out, name)
-    result = write_piece(piece, folder, name, provenance=provenance, sample_rate=sample_rate, audio=audio,
-                         stems=stems, formats=formats, propose=propose, progress=progress, owner=owner)
+    result = write_piece(
+        piece,
+        folder,
+        name,
+        provenance=provenance,
+        sample_rate=sample_rate,
+        audio=audio,
+        stems=stems,
+        formats=formats,
+        propose=propose,
+        progress=progress,
+        owner=owner,
+    )
     return {"name": name, "out": str(folder), **result}

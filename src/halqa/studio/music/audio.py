@@ -35,8 +35,10 @@ def soundfont() -> Path:
     for candidate in SOUNDFONTS:
         if Path(candidate).is_file():
             return Path(candidate)
-    raise BackendUnavailableError("no General MIDI SoundFont: apt-get install fluid-soundfont-gm "
-                                  "(or set HALQA_SOUNDFONT to an .sf2 file)")
+    raise BackendUnavailableError(
+        "no General MIDI SoundFont: apt-get install fluid-soundfont-gm "
+        "(or set HALQA_SOUNDFONT to an .sf2 file)"
+    )
 
 
 @functools.lru_cache(maxsize=2)
@@ -47,17 +49,23 @@ def _synth(sample_rate: int, sf2: str):
         with contextlib.redirect_stdout(sys.stderr):
             import fluidsynth
     except (ImportError, OSError) as exc:
-        raise BackendUnavailableError("audio needs libfluidsynth and pyfluidsynth: apt-get install fluidsynth; "
-                                      "pip install 'halqa[music]'") from exc
+        raise BackendUnavailableError(
+            "audio needs libfluidsynth and pyfluidsynth: apt-get install fluidsynth; "
+            "pip install 'halqa[music]'"
+        ) from exc
     synth = fluidsynth.Synth(gain=0.5, samplerate=float(sample_rate))
-    synth.setting("synth.chorus.active", 0)  # chorus detunes voices; keep the pitch the MIDI asks for
+    synth.setting(
+        "synth.chorus.active", 0
+    )  # chorus detunes voices; keep the pitch the MIDI asks for
     sfid = synth.sfload(sf2)
     if sfid < 0:
         raise DataError(f"{sf2}: FluidSynth cannot load this SoundFont")
     return synth, sfid
 
 
-def render_midi(midi_path: Path, *, sample_rate: int = 44100, channels: set[int] | None = None) -> np.ndarray:
+def render_midi(
+    midi_path: Path, *, sample_rate: int = 44100, channels: set[int] | None = None
+) -> np.ndarray:
     """Stereo float32 samples of ``midi_path`` (only ``channels`` when given: a stem)."""
     import mido
 
@@ -101,10 +109,14 @@ def _send(synth, sfid: int, msg) -> None:
 def loudness(audio: np.ndarray, sample_rate: int) -> float:
     import pyloudnorm
 
-    return float(pyloudnorm.Meter(sample_rate).integrated_loudness(np.asarray(audio, dtype=np.float64)))
+    return float(
+        pyloudnorm.Meter(sample_rate).integrated_loudness(np.asarray(audio, dtype=np.float64))
+    )
 
 
-def normalise(audio: np.ndarray, sample_rate: int, target: float = TARGET_LUFS) -> tuple[np.ndarray, float]:
+def normalise(
+    audio: np.ndarray, sample_rate: int, target: float = TARGET_LUFS
+) -> tuple[np.ndarray, float]:
     """``audio`` at ``target`` LUFS integrated, peaks held under -0.5 dBFS by a look-ahead limiter.
 
     Sparse percussive music reaches -14 LUFS only with its drum peaks limited; the gain is
@@ -152,8 +164,13 @@ def encode(wav: Path, fmt: str) -> Path | None:
     if ffmpeg is None:
         return None
     out = wav.with_suffix("." + fmt)
-    codec = {"mp3": ["-codec:a", "libmp3lame", "-q:a", "2"], "ogg": ["-codec:a", "libvorbis", "-q:a", "5"]}[fmt]
-    subprocess.run([ffmpeg, "-y", "-loglevel", "error", "-i", str(wav), *codec, str(out)], check=True)
+    codec = {
+        "mp3": ["-codec:a", "libmp3lame", "-q:a", "2"],
+        "ogg": ["-codec:a", "libvorbis", "-q:a", "5"],
+    }[fmt]
+    subprocess.run(
+        [ffmpeg, "-y", "-loglevel", "error", "-i", str(wav), *codec, str(out)], check=True
+    )
     return out
 
 
@@ -161,7 +178,26 @@ def fluidsynth_cli_render(midi_path: Path, wav_path: Path, sample_rate: int = 44
     """FluidSynth's own command-line render (the peer the benchmark measures against)."""
     exe = shutil.which("fluidsynth")
     if exe is None:
-        raise BackendUnavailableError("the fluidsynth command is missing: apt-get install fluidsynth")
-    subprocess.run([exe, "-ni", "-q", "-C", "0", "-g", "0.5", "-r", str(sample_rate), "-F", str(wav_path),
-                    str(soundfont()), str(midi_path)], check=True, capture_output=True)
+        raise BackendUnavailableError(
+            "the fluidsynth command is missing: apt-get install fluidsynth"
+        )
+    subprocess.run(
+        [
+            exe,
+            "-ni",
+            "-q",
+            "-C",
+            "0",
+            "-g",
+            "0.5",
+            "-r",
+            str(sample_rate),
+            "-F",
+            str(wav_path),
+            str(soundfont()),
+            str(midi_path),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return wav_path

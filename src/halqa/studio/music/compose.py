@@ -31,17 +31,32 @@ PROGRESSIONS = {"hijaz_12": (0, 6, 1, 0), "aeolian": (0, 5, 2, 6)}
 
 def check_request(bars: int | None, seconds: float | None, tempo: float | None) -> None:
     if tempo is not None and not TEMPO_LIMITS[0] <= tempo <= TEMPO_LIMITS[1]:
-        raise ConfigError(f"--tempo {tempo:g}: must be between {TEMPO_LIMITS[0]} and {TEMPO_LIMITS[1]} "
-                          "quarter notes per minute")
+        raise ConfigError(
+            f"--tempo {tempo:g}: must be between {TEMPO_LIMITS[0]} and {TEMPO_LIMITS[1]} "
+            "quarter notes per minute"
+        )
     if bars is not None and not 1 <= bars <= MAX_BARS:
         raise ConfigError(f"--bars {bars}: must be between 1 and {MAX_BARS}")
     if seconds is not None and not 0 < seconds <= 1800:
-        raise ConfigError(f"--seconds {seconds:g}: must be more than 0 and at most 1800 (30 minutes)")
+        raise ConfigError(
+            f"--seconds {seconds:g}: must be more than 0 and at most 1800 (30 minutes)"
+        )
 
 
-def compose(style_name: str, mode_name: str | None = None, *, bars: int | None = 16, seconds: float | None = None,
-            tempo: float | None = None, tonic: str | None = None, seed: int = 0, rhythm_name: str | None = None,
-            tuning: str = DEFAULT_TUNING, model: MelodyModel | None = None, rhythm_bias: float = 3.0) -> Piece:
+def compose(
+    style_name: str,
+    mode_name: str | None = None,
+    *,
+    bars: int | None = 16,
+    seconds: float | None = None,
+    tempo: float | None = None,
+    tonic: str | None = None,
+    seed: int = 0,
+    rhythm_name: str | None = None,
+    tuning: str = DEFAULT_TUNING,
+    model: MelodyModel | None = None,
+    rhythm_bias: float = 3.0,
+) -> Piece:
     """A complete piece in ``style_name`` (a style or a maqam name); deterministic for a seed."""
     check_request(bars if seconds is None else None, seconds, tempo)
     style, mode = resolve_style(style_name, mode_name)
@@ -56,8 +71,18 @@ def compose(style_name: str, mode_name: str | None = None, *, bars: int | None =
     rng = np.random.default_rng(seed)
     model = model or shipped_model(mode.size)
     base = tonic_midi(tonic) if tonic else tonic_midi(mode.tonic)
-    piece = Piece(style=style.name, mode=mode.name, tonic=base, tempo=tempo, meter=rhythm.meter,
-                  bar_beats=bar_beats, bars=bars, rhythm=rhythm.name, tuning=tuning, seed=seed)
+    piece = Piece(
+        style=style.name,
+        mode=mode.name,
+        tonic=base,
+        tempo=tempo,
+        meter=rhythm.meter,
+        bar_beats=bar_beats,
+        bars=bars,
+        rhythm=rhythm.name,
+        tuning=tuning,
+        seed=seed,
+    )
     grid = Grid.of(rhythm)
     phrase_bars = 1 if grid.bar >= 12 else 2
     piece.sections = plan_sections(bars, phrase_bars)
@@ -82,9 +107,17 @@ def plan_sections(bars: int, phrase_bars: int) -> list[Section]:
     return sections
 
 
-def compose_melody(piece: Piece, style: Style, mode: Mode, grid: Grid, rng: np.random.Generator,
-                   model: MelodyModel, phrase_bars: int, rhythm_bias: float = 3.0,
-                   context: list[Token] | None = None) -> list[tuple[int, int, int]]:
+def compose_melody(
+    piece: Piece,
+    style: Style,
+    mode: Mode,
+    grid: Grid,
+    rng: np.random.Generator,
+    model: MelodyModel,
+    phrase_bars: int,
+    rhythm_bias: float = 3.0,
+    context: list[Token] | None = None,
+) -> list[tuple[int, int, int]]:
     """(start eighth, degree, length eighths) of the melody over all sections but the intro."""
     notes: list[tuple[int, int, int]] = []
     context = list(context or [])
@@ -102,13 +135,30 @@ def compose_melody(piece: Piece, style: Style, mode: Mode, grid: Grid, rng: np.r
             phrase_notes = []
             for k, at in enumerate(range(start, start + length, phrase_len)):
                 n = min(phrase_len, start + length - at)
-                cadence = phrase_cadence(mode, ends_section=at + n >= start + length, section=section.name,
-                                         last_section=last_section)
+                cadence = phrase_cadence(
+                    mode,
+                    ends_section=at + n >= start + length,
+                    section=section.name,
+                    last_section=last_section,
+                )
                 register = 2 if section.name == "chorus" else 0
-                constraints = Constraints(frozenset(cadence), -2 + register, mode.size + 2 + register,
-                                          leap=3 if mode.size <= 5 else 4, rhythm_bias=rhythm_bias)
-                phrase_notes += decode_phrase(model, mode, grid, rng, start=at, length=n, context=context,
-                                              constraints=constraints)
+                constraints = Constraints(
+                    frozenset(cadence),
+                    -2 + register,
+                    mode.size + 2 + register,
+                    leap=3 if mode.size <= 5 else 4,
+                    rhythm_bias=rhythm_bias,
+                )
+                phrase_notes += decode_phrase(
+                    model,
+                    mode,
+                    grid,
+                    rng,
+                    start=at,
+                    length=n,
+                    context=context,
+                    constraints=constraints,
+                )
             if section.name == "chorus":
                 chorus = list(phrase_notes)
         pos = start
@@ -129,14 +179,23 @@ def phrase_cadence(mode: Mode, *, ends_section: bool, section: str, last_section
     return half or {0}
 
 
-def arrange(piece: Piece, style: Style, mode: Mode, rhythm: Rhythm,
-            melody: Sequence[tuple[int, int, int]]) -> list[Track]:
+def arrange(
+    piece: Piece, style: Style, mode: Mode, rhythm: Rhythm, melody: Sequence[tuple[int, int, int]]
+) -> list[Track]:
     scale = Scale(mode, piece.tonic, piece.tuning or DEFAULT_TUNING)
     tracks = []
     for part in style.parts:
         if part.role in ("melody", "melody2"):
-            tracks.append(melody_track(part, scale, melody, octave=part.octave, bar=int(piece.bar_beats * 2),
-                                       velocity_scale=1.0 if part.role == "melody" else 0.7))
+            tracks.append(
+                melody_track(
+                    part,
+                    scale,
+                    melody,
+                    octave=part.octave,
+                    bar=int(piece.bar_beats * 2),
+                    velocity_scale=1.0 if part.role == "melody" else 0.7,
+                )
+            )
         elif part.role == "bass":
             tracks.append(bass_track(piece, part, style, scale, rhythm))
         elif part.role == "drone":
@@ -147,8 +206,16 @@ def arrange(piece: Piece, style: Style, mode: Mode, rhythm: Rhythm,
     return [t for t in tracks if t.notes]
 
 
-def melody_track(part: Part, scale: Scale, melody: Sequence[tuple[int, int, int]], *, octave: int = 0,
-                 bar: int = 8, velocity_scale: float = 1.0, name: str | None = None) -> Track:
+def melody_track(
+    part: Part,
+    scale: Scale,
+    melody: Sequence[tuple[int, int, int]],
+    *,
+    octave: int = 0,
+    bar: int = 8,
+    velocity_scale: float = 1.0,
+    name: str | None = None,
+) -> Track:
     """Degrees -> pitches; a note lower than the one before takes the mode's descending form."""
     track = Track(name or part.role, part.role, part.program, part.instrument)
     prev = None
@@ -188,7 +255,9 @@ def bass_track(piece: Piece, part: Part, style: Style, scale: Scale, rhythm: Rhy
     onsets = [c + p for c in range(0, total, rhythm.cycle) for p in low if c + p < total]
     for i, at in enumerate(onsets):
         nxt = onsets[i + 1] if i + 1 < len(onsets) else total
-        n = (nxt - at) if style.bass == "808" else min(nxt - at, int(3 / pb))  # dum bass: at most 3 beats
+        n = (
+            (nxt - at) if style.bass == "808" else min(nxt - at, int(3 / pb))
+        )  # dum bass: at most 3 beats
         root = roots[min(int(at // rhythm.bar_pulses), piece.bars - 1)]
         track.notes.append(Note(at * pb, n * pb * 0.95, scale.pitch(root) + 12 * part.octave, 105))
     return track
@@ -214,7 +283,9 @@ def harmony_track(piece: Piece, part: Part, scale: Scale) -> Track:
 
 
 def percussion_track(piece: Piece, rhythm: Rhythm) -> Track:
-    track = Track("percussion", "percussion", 0, "GM drum kit (darbuka/bendir/qraqeb keys)", is_drum=True)
+    track = Track(
+        "percussion", "percussion", 0, "GM drum kit (darbuka/bendir/qraqeb keys)", is_drum=True
+    )
     pb = rhythm.pulse_beats
     for pulse in range(piece.bars * rhythm.bar_pulses):
         on_beat = pulse % rhythm.bar_pulses in rhythm.beats
@@ -222,7 +293,9 @@ def percussion_track(piece: Piece, rhythm: Rhythm) -> Track:
             hits = 3 if stroke.code == "r" else 1
             for h in range(hits):
                 velocity = min(127, stroke.velocity + (8 if on_beat else 0))
-                track.notes.append(Note((pulse + h / hits) * pb, pb / hits * 0.9, float(stroke.gm_key), velocity))
+                track.notes.append(
+                    Note((pulse + h / hits) * pb, pb / hits * 0.9, float(stroke.gm_key), velocity)
+                )
     return track
 
 

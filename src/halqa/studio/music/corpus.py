@@ -80,17 +80,27 @@ def _parse(block: str, family: str, meter: str | None, scale_size: int) -> list[
     phrases = []
     for i, line in enumerate(ln for ln in block.strip().splitlines() if ln.strip()):
         m, body = (meter, line) if meter else line.split(" ", 1)
-        bars = [[tuple(int(x) for x in tok.split(":")) for tok in bar.split()] for bar in body.split("|")]
+        bars = [
+            [tuple(int(x) for x in tok.split(":")) for tok in bar.split()]
+            for bar in body.split("|")
+        ]
         for b, bar in enumerate(bars):
             if sum(d for _, d in bar) != EIGHTHS_PER_BAR[m]:
-                raise ValueError(f"corpus {family} phrase {i + 1} bar {b + 1}: lengths do not fill {m}")
+                raise ValueError(
+                    f"corpus {family} phrase {i + 1} bar {b + 1}: lengths do not fill {m}"
+                )
         # four phrases make a piece: the unit of the training/evaluation split
-        phrases.append(Phrase(f"{family}-{i // 4 + 1}", m, scale_size, tuple(n for bar in bars for n in bar)))
+        phrases.append(
+            Phrase(f"{family}-{i // 4 + 1}", m, scale_size, tuple(n for bar in bars for n in bar))
+        )
     return phrases
 
 
 PHRASES: tuple[Phrase, ...] = tuple(
-    _parse(_HEPTA_68, "hepta68", "6/8", 7) + _parse(_HEPTA_44, "hepta44", "4/4", 7) + _parse(_PENTA, "penta", None, 5))
+    _parse(_HEPTA_68, "hepta68", "6/8", 7)
+    + _parse(_HEPTA_44, "hepta44", "4/4", 7)
+    + _parse(_PENTA, "penta", None, 5)
+)
 
 
 def pieces() -> list[str]:
@@ -103,5 +113,7 @@ def split_by_piece(eval_every: int = 4) -> tuple[list[Phrase], list[Phrase]]:
     for name in pieces():
         by_family.setdefault(name.rsplit("-", 1)[0], []).append(name)
     held = {names[-1] for names in by_family.values()}
-    held |= {n for names in by_family.values() for i, n in enumerate(names) if (i + 1) % eval_every == 0}
+    held |= {
+        n for names in by_family.values() for i, n in enumerate(names) if (i + 1) % eval_every == 0
+    }
     return [p for p in PHRASES if p.piece not in held], [p for p in PHRASES if p.piece in held]

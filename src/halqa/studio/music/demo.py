@@ -19,8 +19,9 @@ FALLBACK_STYLE = "chaabi"
 SAMPLE_RATE = 44100
 
 
-def rising_style(store: Any, segment: list[str] | None = None, window: str = DEMO_WINDOW,
-                 as_of: Any = None) -> tuple[str, list[str]]:
+def rising_style(
+    store: Any, segment: list[str] | None = None, window: str = DEMO_WINDOW, as_of: Any = None
+) -> tuple[str, list[str]]:
     """The style of the first rising genre of the segment that halqa composes in, and every rising genre."""
     from halqa.insights import trends
 
@@ -47,9 +48,13 @@ def discovered_audience(store: Any, demo_dir: Path) -> dict[str, Any]:
 
         data = json.loads(figures.read_text(encoding="utf-8"))
         segment = data.get("segment") or {}
-        filters = [f"{k}={v}" for k, v in segment.items()] if isinstance(segment, dict) else list(segment)
+        filters = (
+            [f"{k}={v}" for k, v in segment.items()] if isinstance(segment, dict) else list(segment)
+        )
         rising = _genres_in(data)
-        if not rising:  # the brief's own window (28 days) saw no significant riser: the insights step's
+        if (
+            not rising
+        ):  # the brief's own window (28 days) saw no significant riser: the insights step's
             rising = rising_style(store, filters, DEMO_WINDOW)[1]  # window (56 days), as it printed
         return {"segment": filters, "rising": rising, "source": str(figures)}
     from halqa.insights import common
@@ -59,8 +64,11 @@ def discovered_audience(store: Any, demo_dir: Path) -> dict[str, Any]:
     if not scanned:
         return {"segment": [], "rising": [], "source": "scan (no segment has a significant riser)"}
     strongest = scanned[0]
-    return {"segment": strongest["segment"], "rising": [str(r["item"]) for r in strongest["report"]["rising"]],
-            "source": f"scan of {len(scanned)} segments with a riser"}
+    return {
+        "segment": strongest["segment"],
+        "rising": [str(r["item"]) for r in strongest["report"]["rising"]],
+        "source": f"scan of {len(scanned)} segments with a riser",
+    }
 
 
 def music_step(store: Any, world: Any, console: Any) -> dict:
@@ -72,23 +80,42 @@ def music_step(store: Any, world: Any, console: Any) -> dict:
     rising = audience["rising"]
     style = style_of(rising)
     piece = compose(style, seconds=60, seed=int(world.planted.get("seed", 7)))
-    piece.meta["model"] = {"training": "halqa's shipped phrases", "chosen_from": "rising genres of the segment"}
+    piece.meta["model"] = {
+        "training": "halqa's shipped phrases",
+        "chosen_from": "rising genres of the segment",
+    }
     studio = world.out_dir / "studio"
     name = f"demo-{style}"
-    kwargs = {"provenance": make_provenance(piece, "music.compose"), "studio_root": studio,
-              "sample_rate": SAMPLE_RATE}
+    kwargs = {
+        "provenance": make_provenance(piece, "music.compose"),
+        "studio_root": studio,
+        "sample_rate": SAMPLE_RATE,
+    }
     try:
         result = write_piece(piece, studio / "music" / name, name, **kwargs)
         where = f"{result['files']['wav']} ({result['loudness_lufs']} LUFS)"
-    except BackendUnavailableError as exc:  # no FluidSynth here: the score and MIDI are still worth having
+    except (
+        BackendUnavailableError
+    ) as exc:  # no FluidSynth here: the score and MIDI are still worth having
         result = write_piece(piece, studio / "music" / name, name, audio=False, **kwargs)
         result["audio_skipped"] = str(exc)
         where = f"{result['files']['midi']} (no audio: {exc})"
     from_trends = any(g == style or GENRE_STYLES.get(g) == style for g in rising)
-    console.print(f"[bold]Music[/]: {style} ({'the rising genre' if from_trends else 'fallback'} of "
-                  f"{', '.join(audience['segment']) or 'the whole audience'}; rising: {', '.join(rising) or 'none'}), {piece.seconds:.0f} s in {piece.mode} at {piece.tempo:g} BPM "
-                  f"-> {where}; proposal {result['proposal']['id']} pending", highlight=False)
-    return {"style": style, "rising": rising, "from_trends": from_trends, "segment": audience["segment"],
-            "found_by": audience["source"], "seconds": round(piece.seconds, 1),
-            "files": result["files"], "loudness_lufs": result["loudness_lufs"], "proposal": result["proposal"],
-            **({"audio_skipped": result["audio_skipped"]} if "audio_skipped" in result else {})}
+    console.print(
+        f"[bold]Music[/]: {style} ({'the rising genre' if from_trends else 'fallback'} of "
+        f"{', '.join(audience['segment']) or 'the whole audience'}; rising: {', '.join(rising) or 'none'}), {piece.seconds:.0f} s in {piece.mode} at {piece.tempo:g} BPM "
+        f"-> {where}; proposal {result['proposal']['id']} pending",
+        highlight=False,
+    )
+    return {
+        "style": style,
+        "rising": rising,
+        "from_trends": from_trends,
+        "segment": audience["segment"],
+        "found_by": audience["source"],
+        "seconds": round(piece.seconds, 1),
+        "files": result["files"],
+        "loudness_lufs": result["loudness_lufs"],
+        "proposal": result["proposal"],
+        **({"audio_skipped": result["audio_skipped"]} if "audio_skipped" in result else {}),
+    }

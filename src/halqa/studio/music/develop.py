@@ -40,9 +40,14 @@ def melody_tokens(notes: Sequence[Note], scale: Scale, grid: Grid) -> list[Token
     for n in notes:
         degree = scale.degree_of(n.pitch)
         if degree is None:
-            degree = min(range(-scale.mode.size, 3 * scale.mode.size), key=lambda d: abs(scale.pitch(d) - n.pitch))
+            degree = min(
+                range(-scale.mode.size, 3 * scale.mode.size),
+                key=lambda d: abs(scale.pitch(d) - n.pitch),
+            )
         start = round(n.start * 2)
-        tokens.append((degree, max(1, round(n.length * 2)), metric_class(start, grid.bar, grid.beats)))
+        tokens.append(
+            (degree, max(1, round(n.length * 2)), metric_class(start, grid.bar, grid.beats))
+        )
     return tokens
 
 
@@ -64,8 +69,14 @@ def model_from_midi(files: Sequence[Path], order: int = 3) -> MelodyModel:
     return MelodyModel(order).fit(sequences)
 
 
-def continue_motif(path: Path, *, bars: int = 4, seed: int = 0, model: MelodyModel | None = None,
-                   rhythm_bias: float = 3.0) -> tuple[Piece, dict]:
+def continue_motif(
+    path: Path,
+    *,
+    bars: int = 4,
+    seed: int = 0,
+    model: MelodyModel | None = None,
+    rhythm_bias: float = 3.0,
+) -> tuple[Piece, dict]:
     """The motif, then ``bars`` bars more in its detected mode, starting where the motif ends."""
     check_request(bars, None, None)
     source = read_midi(Path(path))
@@ -73,7 +84,9 @@ def continue_motif(path: Path, *, bars: int = 4, seed: int = 0, model: MelodyMod
     scale, detected = detected_scale(motif.notes)
     grid = meter_grid(source.meter)
     tokens = melody_tokens(motif.notes, scale, grid)
-    start = math.ceil(max(n.end for n in motif.notes) * 2 - 1e-6)  # eighths; the motif's end on the grid
+    start = math.ceil(
+        max(n.end for n in motif.notes) * 2 - 1e-6
+    )  # eighths; the motif's end on the grid
     model = model or shipped_model(scale.mode.size)
     phrase_len = 2 * grid.bar
     rng = np.random.default_rng(seed)
@@ -85,16 +98,39 @@ def continue_motif(path: Path, *, bars: int = 4, seed: int = 0, model: MelodyMod
     for at in range(start, end, phrase_len):
         n = min(phrase_len, end - at)
         cadence = {0} if at + n >= end else set(scale.mode.cadences)
-        constraints = Constraints(frozenset(cadence), low, high, leap=3 if scale.mode.size <= 5 else 4,
-                                  rhythm_bias=rhythm_bias)
+        constraints = Constraints(
+            frozenset(cadence),
+            low,
+            high,
+            leap=3 if scale.mode.size <= 5 else 4,
+            rhythm_bias=rhythm_bias,
+        )
         pos = at
-        for degree, length in decode_phrase(model, scale.mode, grid, rng, start=at, length=n, context=context,
-                                            constraints=constraints):
+        for degree, length in decode_phrase(
+            model,
+            scale.mode,
+            grid,
+            rng,
+            start=at,
+            length=n,
+            context=context,
+            constraints=constraints,
+        ):
             notes.append((pos, degree, length))
             pos += length
-    piece = Piece(style="continuation", mode=scale.mode.name, tonic=scale.tonic, tempo=source.tempo,
-                  meter=source.meter, bar_beats=source.bar_beats, bars=math.ceil(end / grid.bar),
-                  rhythm="", tuning=scale.tuning, seed=seed, meta={"detected": detected})
+    piece = Piece(
+        style="continuation",
+        mode=scale.mode.name,
+        tonic=scale.tonic,
+        tempo=source.tempo,
+        meter=source.meter,
+        bar_beats=source.bar_beats,
+        bars=math.ceil(end / grid.bar),
+        rhythm="",
+        tuning=scale.tuning,
+        seed=seed,
+        meta={"detected": detected},
+    )
     track = Track("melody", "melody", motif.program, "the motif's instrument")
     track.notes = [Note(n.start, n.length, n.pitch, n.velocity) for n in motif.notes]
     prev = tokens[-1][0]
@@ -103,14 +139,27 @@ def continue_motif(path: Path, *, bars: int = 4, seed: int = 0, model: MelodyMod
         prev = degree
     piece.tracks = [track]
     motif_bars = math.ceil(start / grid.bar) if start % grid.bar else start // grid.bar
-    piece.sections = [Section("motif", 0, max(1, motif_bars)), Section("continuation", start // grid.bar, bars)]
-    info = {"detected": detected, "continuation_starts_at_beat": start / 2.0,
-            "motif_notes": len(motif.notes), "continuation_notes": len(notes)}
+    piece.sections = [
+        Section("motif", 0, max(1, motif_bars)),
+        Section("continuation", start // grid.bar, bars),
+    ]
+    info = {
+        "detected": detected,
+        "continuation_starts_at_beat": start / 2.0,
+        "motif_notes": len(motif.notes),
+        "continuation_notes": len(notes),
+    }
     return piece, info
 
 
-def accompany(path: Path, style_name: str, *, mode_name: str | None = None, rhythm_name: str | None = None,
-              seed: int = 0) -> tuple[Piece, dict]:
+def accompany(
+    path: Path,
+    style_name: str,
+    *,
+    mode_name: str | None = None,
+    rhythm_name: str | None = None,
+    seed: int = 0,
+) -> tuple[Piece, dict]:
     """The melody as it is, with the style's bass, drone, harmony and percussion under it."""
     source = read_midi(Path(path))
     melody = melody_of(source)
@@ -125,13 +174,30 @@ def accompany(path: Path, style_name: str, *, mode_name: str | None = None, rhyt
     bar_beats = rhythm.bar_pulses * rhythm.pulse_beats
     bars = max(1, math.ceil(source.length_beats / bar_beats - 1e-6))
     check_request(bars, None, source.tempo)
-    piece = Piece(style=style.name, mode=mode.name, tonic=scale.tonic, tempo=source.tempo,
-                  meter=rhythm.meter, bar_beats=bar_beats, bars=bars, rhythm=rhythm.name,
-                  tuning=scale.tuning, seed=seed, meta={"detected": detected})
+    piece = Piece(
+        style=style.name,
+        mode=mode.name,
+        tonic=scale.tonic,
+        tempo=source.tempo,
+        meter=rhythm.meter,
+        bar_beats=bar_beats,
+        bars=bars,
+        rhythm=rhythm.name,
+        tuning=scale.tuning,
+        seed=seed,
+        meta={"detected": detected},
+    )
     piece.sections = [Section("accompanied", 0, bars)]
-    kept = Track("melody", "melody", melody.program, "the musician's melody",
-                 notes=[Note(n.start, n.length, n.pitch, n.velocity) for n in melody.notes])
-    accompaniment = [t for t in arrange(piece, style, mode, rhythm, []) if t.role not in ("melody", "melody2")]
+    kept = Track(
+        "melody",
+        "melody",
+        melody.program,
+        "the musician's melody",
+        notes=[Note(n.start, n.length, n.pitch, n.velocity) for n in melody.notes],
+    )
+    accompaniment = [
+        t for t in arrange(piece, style, mode, rhythm, []) if t.role not in ("melody", "melody2")
+    ]
     piece.tracks = [kept, *accompaniment]
     return piece, {"detected": detected, "bars": bars, "rhythm": rhythm.name}
 

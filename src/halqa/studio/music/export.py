@@ -29,18 +29,46 @@ GENERATOR = "halqa.studio.music.markov"
 IPTC_TRAINED = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
 
 
-def make_provenance(piece: Piece, tool: str, *, inputs: list[InputRef] | None = None,
-                    extra: dict[str, Any] | None = None) -> Provenance:
-    params = {"style": piece.style, "mode": piece.mode, "tonic": piece.tonic, "tempo": piece.tempo,
-              "meter": piece.meter, "bars": piece.bars, "rhythm": piece.rhythm, "tuning": piece.tuning,
-              "midi_tuning": piece.meta.get("midi_tuning", "bend"), "seed": piece.seed, **piece.meta.get("model", {}), **(extra or {})}
+def make_provenance(
+    piece: Piece,
+    tool: str,
+    *,
+    inputs: list[InputRef] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Provenance:
+    params = {
+        "style": piece.style,
+        "mode": piece.mode,
+        "tonic": piece.tonic,
+        "tempo": piece.tempo,
+        "meter": piece.meter,
+        "bars": piece.bars,
+        "rhythm": piece.rhythm,
+        "tuning": piece.tuning,
+        "midi_tuning": piece.meta.get("midi_tuning", "bend"),
+        "seed": piece.seed,
+        **piece.meta.get("model", {}),
+        **(extra or {}),
+    }
     return Provenance.make(tool=tool, generator=GENERATOR, parameters=params, inputs=inputs or [])
 
 
-def write_piece(piece: Piece, out_dir: Path, name: str, *, provenance: Provenance, sample_rate: int = 44100,
-                audio: bool = True, stems: bool = True, formats: tuple[str, ...] = (),
-                studio_root: Path | None = None, signer: ContentSigner | None = None, propose: bool = True,
-                progress: Callable[[str], None] | None = None, owner: str | None = None) -> dict[str, Any]:
+def write_piece(
+    piece: Piece,
+    out_dir: Path,
+    name: str,
+    *,
+    provenance: Provenance,
+    sample_rate: int = 44100,
+    audio: bool = True,
+    stems: bool = True,
+    formats: tuple[str, ...] = (),
+    studio_root: Path | None = None,
+    signer: ContentSigner | None = None,
+    propose: bool = True,
+    progress: Callable[[str], None] | None = None,
+    owner: str | None = None,
+) -> dict[str, Any]:
     """Write every output of ``piece`` under ``out_dir``; returns their paths and the proposal id."""
     from halqa.studio.music.midi import assign_channels, write_midi
     from halqa.studio.music.notation import write_musicxml
@@ -63,19 +91,27 @@ def write_piece(piece: Piece, out_dir: Path, name: str, *, provenance: Provenanc
         with tempfile.TemporaryDirectory() as tmp:
             # the audio is rendered from pitch bend, which every FluidSynth build plays; an MTS file is
             # for the musician's own synth
-            render_from = files["midi"] if piece.meta.get("midi_tuning") != "mts" else write_midi(
-                replace(piece, meta={**piece.meta, "midi_tuning": "bend"}), Path(tmp) / "bend.mid")
+            render_from = (
+                files["midi"]
+                if piece.meta.get("midi_tuning") != "mts"
+                else write_midi(
+                    replace(piece, meta={**piece.meta, "midi_tuning": "bend"}),
+                    Path(tmp) / "bend.mid",
+                )
+            )
             if stems:
                 for track, chans in zip(piece.tracks, channels):
                     step(f"render {track.name}")
-                    stems_audio.append(au.render_midi(render_from, sample_rate=sample_rate, channels=set(chans)))
+                    stems_audio.append(
+                        au.render_midi(render_from, sample_rate=sample_rate, channels=set(chans))
+                    )
             else:  # no stems wanted: one render of every channel, a quarter of the synthesis for four tracks
                 step("render")
                 stems_audio.append(au.render_midi(render_from, sample_rate=sample_rate))
         # FluidSynth's voices and reverb are linear, so the mix is the sum of the stems
         mix = np.zeros((max(len(a) for a in stems_audio), 2), dtype=np.float32)
         for stem in stems_audio:
-            mix[:len(stem)] += stem
+            mix[: len(stem)] += stem
         mix, gain = au.normalise(mix, sample_rate)
         loudness = round(au.loudness(mix, sample_rate), 2)
         step("WAV")
@@ -88,8 +124,9 @@ def write_piece(piece: Piece, out_dir: Path, name: str, *, provenance: Provenanc
                 # stems carry the mix's gain, so they add up to the mix (peaks limited, not clipped)
                 path = folder / f"{track.name}.wav"
                 stem *= gain
-                files["stems"][track.name] = _signed_wav(au.limit(stem, sample_rate), path, sample_rate,
-                                                         provenance, signer)
+                files["stems"][track.name] = _signed_wav(
+                    au.limit(stem, sample_rate), path, sample_rate, provenance, signer
+                )
         for fmt in formats:
             encoded = au.encode(files["wav"], fmt)
             if encoded is not None:
@@ -97,23 +134,39 @@ def write_piece(piece: Piece, out_dir: Path, name: str, *, provenance: Provenanc
     for key in ("midi", "musicxml", *formats):
         if key in files:
             write_sidecar(files[key], provenance)
-    result: dict[str, Any] = {"files": _strings(files), "loudness_lufs": loudness, "piece": piece.summary()}
+    result: dict[str, Any] = {
+        "files": _strings(files),
+        "loudness_lufs": loudness,
+        "piece": piece.summary(),
+    }
     if propose:
         book = ProposalBook(studio_root)
         artifacts = [Path(p) for p in _flat(files)]
-        proposal = book.propose(kind="music.piece", subject=name, payload=piece.summary(), provenance=provenance,
-                                artifacts=artifacts, owner=owner)
+        proposal = book.propose(
+            kind="music.piece",
+            subject=name,
+            payload=piece.summary(),
+            provenance=provenance,
+            artifacts=artifacts,
+            owner=owner,
+        )
         result["proposal"] = {"id": proposal.id, "status": proposal.status}
     return result
 
 
-def _signed_wav(audio: np.ndarray, path: Path, sample_rate: int, provenance: Provenance,
-                signer: ContentSigner) -> Path:
+def _signed_wav(
+    audio: np.ndarray, path: Path, sample_rate: int, provenance: Provenance, signer: ContentSigner
+) -> Path:
     from halqa.studio.music.audio import write_wav
 
     write_wav(audio, path, sample_rate)
-    embed_c2pa(path, path, provenance=provenance, signer=signer,
-               actions=[{"action": "c2pa.created", "digitalSourceType": IPTC_TRAINED}])
+    embed_c2pa(
+        path,
+        path,
+        provenance=provenance,
+        signer=signer,
+        actions=[{"action": "c2pa.created", "digitalSourceType": IPTC_TRAINED}],
+    )
     write_sidecar(path, provenance)
     return path
 

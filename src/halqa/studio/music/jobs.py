@@ -19,7 +19,9 @@ from typing import Any
 from halqa.errors import NotFoundError, UserError
 from halqa.studio.common import studio_dir
 
-_EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="halqa-music")  # FluidSynth: one synth a process
+_EXECUTOR = ThreadPoolExecutor(
+    max_workers=1, thread_name_prefix="halqa-music"
+)  # FluidSynth: one synth a process
 _LOCK = threading.Lock()
 
 
@@ -49,17 +51,31 @@ def get_job(job_id: str, root: Path | None = None) -> dict[str, Any]:
         raise NotFoundError(f"job {job_id}: no such job") from None
 
 
-def submit_compose(params: dict[str, Any], root: Path | None = None, owner: str | None = None) -> dict[str, Any]:
+def submit_compose(
+    params: dict[str, Any], root: Path | None = None, owner: str | None = None
+) -> dict[str, Any]:
     """Check the request now (bad input is an error, not a failed job), then compose in the background."""
     from halqa.studio.music.compose import check_request
     from halqa.studio.music.styles import resolve_style
 
-    check_request(params.get("bars") if params.get("seconds") is None else None, params.get("seconds"),
-                  params.get("tempo"))
+    check_request(
+        params.get("bars") if params.get("seconds") is None else None,
+        params.get("seconds"),
+        params.get("tempo"),
+    )
     resolve_style(params["style"], params.get("mode"))
     folder = jobs_folder(root)
-    record = {"id": uuid.uuid4().hex[:12], "kind": "music.compose", "status": "queued", "params": params,
-              "progress": [], "created_at": _now(), "result": None, "error": None, "owner": owner}
+    record = {
+        "id": uuid.uuid4().hex[:12],
+        "kind": "music.compose",
+        "status": "queued",
+        "params": params,
+        "progress": [],
+        "created_at": _now(),
+        "result": None,
+        "error": None,
+        "owner": owner,
+    }
     _write(folder, record)
     _EXECUTOR.submit(_run, folder, record, root)
     return record
@@ -78,13 +94,23 @@ def _run(folder: Path, record: dict[str, Any], root: Path | None) -> None:
     params = dict(record["params"])
     out = (Path(root) if root is not None else studio_dir()) / "music" / f"job-{record['id']}"
     try:
-        result = compose_files(params.pop("style"), **params, out=out, name=f"job-{record['id']}", progress=step,
-                               owner=record.get("owner"))
+        result = compose_files(
+            params.pop("style"),
+            **params,
+            out=out,
+            name=f"job-{record['id']}",
+            progress=step,
+            owner=record.get("owner"),
+        )
         record.update(status="done", result=result, finished_at=_now())
     except UserError as exc:
         record.update(status="failed", error=str(exc), finished_at=_now())
     except Exception as exc:  # noqa: BLE001 - a job must end in a state the client can read
-        record.update(status="failed", error=f"internal error: {type(exc).__name__}: {exc}", finished_at=_now())
+        record.update(
+            status="failed",
+            error=f"internal error: {type(exc).__name__}: {exc}",
+            finished_at=_now(),
+        )
     _write(folder, record)
 
 
@@ -94,7 +120,11 @@ def job_file(job_id: str, kind: str, root: Path | None = None) -> Path:
     if record["status"] != "done":
         raise UserError(f"job {job_id} is {record['status']}: its files are not ready")
     files = record["result"]["files"]
-    value = files.get("stems", {}).get(kind.split("/", 1)[1]) if kind.startswith("stems/") else files.get(kind)
+    value = (
+        files.get("stems", {}).get(kind.split("/", 1)[1])
+        if kind.startswith("stems/")
+        else files.get(kind)
+    )
     if not value:
         raise NotFoundError(f"job {job_id}: no file {kind!r} (has {', '.join(sorted(files))})")
     return Path(value)
@@ -107,7 +137,15 @@ def job_notes(job_id: str, root: Path | None = None, limit: int = 20_000) -> dic
     piece = read_midi(job_file(job_id, "midi", root))
     tracks, total = [], 0
     for track in piece.tracks:
-        notes = [[round(n.start, 4), round(n.length, 4), round(n.pitch, 3)] for n in track.notes[:max(0, limit - total)]]
+        notes = [
+            [round(n.start, 4), round(n.length, 4), round(n.pitch, 3)]
+            for n in track.notes[: max(0, limit - total)]
+        ]
         total += len(notes)
         tracks.append({"name": track.name, "drum": track.is_drum, "notes": notes})
-    return {"bar_beats": piece.bar_beats, "beats": piece.length_beats, "tempo": piece.tempo, "tracks": tracks}
+    return {
+        "bar_beats": piece.bar_beats,
+        "beats": piece.length_beats,
+        "tempo": piece.tempo,
+        "tracks": tracks,
+    }

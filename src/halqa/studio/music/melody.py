@@ -52,11 +52,16 @@ class Grid:
 def training_sequences(phrases: Sequence[Phrase], scale_size: int) -> list[list[Token]]:
     """Tokens of the phrases written for this mode size (5 = pentatonic, else heptatonic)."""
     wanted = 5 if scale_size == 5 else 7
-    return [tokens_of(p.notes, EIGHTHS_PER_BAR[p.meter], BEATS_OF_METER[p.meter])
-            for p in phrases if p.scale_size == wanted]
+    return [
+        tokens_of(p.notes, EIGHTHS_PER_BAR[p.meter], BEATS_OF_METER[p.meter])
+        for p in phrases
+        if p.scale_size == wanted
+    ]
 
 
-def shipped_model(scale_size: int, order: int = 3, phrases: Sequence[Phrase] = PHRASES) -> MelodyModel:
+def shipped_model(
+    scale_size: int, order: int = 3, phrases: Sequence[Phrase] = PHRASES
+) -> MelodyModel:
     return MelodyModel(order).fit(training_sequences(phrases, scale_size))
 
 
@@ -68,11 +73,22 @@ class Constraints:
     leap: int  # largest step between two notes, in degrees
     rhythm_bias: float = 3.0  # weight multiplier for a next onset on a stroke or beat
     temperature: float = 1.0
-    tonic_bias: float = 5.0  # weight multiplier for the tonic on a beat, and anywhere after a bar without it
+    tonic_bias: float = (
+        5.0  # weight multiplier for the tonic on a beat, and anywhere after a bar without it
+    )
 
 
-def decode_phrase(model: MelodyModel, mode: Mode, grid: Grid, rng: np.random.Generator, *, start: int,
-                  length: int, context: list[Token], constraints: Constraints) -> list[tuple[int, int]]:
+def decode_phrase(
+    model: MelodyModel,
+    mode: Mode,
+    grid: Grid,
+    rng: np.random.Generator,
+    *,
+    start: int,
+    length: int,
+    context: list[Token],
+    constraints: Constraints,
+) -> list[tuple[int, int]]:
     """One phrase of ``length`` eighths starting at eighth ``start``: (degree, length) notes."""
     vocab = np.array(model.vocab)  # shape (V, 3)
     degrees, lengths, classes = vocab[:, 0], vocab[:, 1], vocab[:, 2]
@@ -97,7 +113,9 @@ def decode_phrase(model: MelodyModel, mode: Mode, grid: Grid, rng: np.random.Gen
             break
         wants_tonic = metric_class(pos, grid.bar, grid.beats) < 2 or since_tonic >= grid.bar
         p = model.distribution(context) * (anchored if wants_tonic else weights)
-        bias = np.where(np.isin((pos + lengths) % grid.cycle, list(grid.accents)), constraints.rhythm_bias, 1.0)
+        bias = np.where(
+            np.isin((pos + lengths) % grid.cycle, list(grid.accents)), constraints.rhythm_bias, 1.0
+        )
         p = np.where(mask, p * bias, 0.0) ** (1.0 / constraints.temperature)
         choice = int(rng.choice(len(p), p=p / p.sum()))
         degree, n, cls = (int(x) for x in vocab[choice])

@@ -26,8 +26,15 @@ TICKS = 480
 BEND_RANGE = 2.0  # semitones, set by RPN 0 on every channel
 DRUM_CHANNEL = 9
 PROVENANCE_PREFIX = "halqa-provenance: "
-MTS_TUNING_PROGRAM = 0  # the tuning program the single-note changes retune and every channel selects
-MTS_HEADER = (0x7F, 0x7F, 0x08, 0x02)  # real-time universal SysEx, all devices, MIDI tuning, single-note change
+MTS_TUNING_PROGRAM = (
+    0  # the tuning program the single-note changes retune and every channel selects
+)
+MTS_HEADER = (
+    0x7F,
+    0x7F,
+    0x08,
+    0x02,
+)  # real-time universal SysEx, all devices, MIDI tuning, single-note change
 ROLES = ("melody", "melody2", "bass", "drone", "harmony", "percussion")
 
 
@@ -59,11 +66,15 @@ def assign_channels(tracks: list[Track]) -> list[list[int]]:
                     break
             if chosen is None:
                 if not free:
-                    raise DataError("more than 15 different simultaneous pitch bends: cannot map to MIDI channels")
+                    raise DataError(
+                        "more than 15 different simultaneous pitch bends: cannot map to MIDI channels"
+                    )
                 chosen = free.pop(0)
                 mine.append(chosen)
                 busy[chosen] = []
-            busy[chosen] = [(e, b) for e, b in busy[chosen] if e > note.start + 1e-9] + [(note.end, bend)]
+            busy[chosen] = [(e, b) for e, b in busy[chosen] if e > note.start + 1e-9] + [
+                (note.end, bend)
+            ]
             channels.append(chosen)
         out.append(channels)
     return out
@@ -74,8 +85,10 @@ def mts_retune(key: int, pitch: float) -> mido.Message:
     The frequency is a semitone (xx) and a 14-bit fraction of it (yy zz, units of 100/16384 cents)."""
     semitone = int(pitch // 1)
     fraction = min(16383, int(round((pitch - semitone) * 16384)))
-    return mido.Message("sysex", data=(*MTS_HEADER, MTS_TUNING_PROGRAM, 1, key, semitone, fraction >> 7,
-                                       fraction & 0x7F))
+    return mido.Message(
+        "sysex",
+        data=(*MTS_HEADER, MTS_TUNING_PROGRAM, 1, key, semitone, fraction >> 7, fraction & 0x7F),
+    )
 
 
 def mts_pitch(msg: mido.Message) -> dict[int, float]:
@@ -85,7 +98,7 @@ def mts_pitch(msg: mido.Message) -> dict[int, float]:
         return {}
     out = {}
     for i in range(6, min(len(data) - 3, 6 + 4 * data[5]), 4):
-        key, semitone, hi, lo = data[i:i + 4]
+        key, semitone, hi, lo = data[i : i + 4]
         out[key] = semitone + ((hi << 7) | lo) / 16384
     return out
 
@@ -97,11 +110,13 @@ def _setup(channel: int, program: int, mts: bool = False) -> list[mido.Message]:
     if mts:
         cc = [(101, 0), (100, 3), (6, MTS_TUNING_PROGRAM), (101, 0), (100, 4), (6, 0)] + cc
     return [mido.Message("program_change", channel=channel, program=program, time=0)] + [
-        mido.Message("control_change", channel=channel, control=c, value=v, time=0) for c, v in cc]
+        mido.Message("control_change", channel=channel, control=c, value=v, time=0) for c, v in cc
+    ]
 
 
-def write_midi(piece: Piece, path: Path, *, provenance: dict | None = None,
-               tracks: list[Track] | None = None) -> Path:
+def write_midi(
+    piece: Piece, path: Path, *, provenance: dict | None = None, tracks: list[Track] | None = None
+) -> Path:
     """Type-1 MIDI: a conductor track (tempo, metre, provenance text) and one track per instrument."""
     tracks = piece.tracks if tracks is None else tracks
     channels = assign_channels(piece.tracks)
@@ -109,16 +124,26 @@ def write_midi(piece: Piece, path: Path, *, provenance: dict | None = None,
     midi = mido.MidiFile(type=1, ticks_per_beat=TICKS)
     conductor = mido.MidiTrack()
     num, den = (int(x) for x in piece.meter.split("/"))
-    conductor.append(mido.MetaMessage("track_name", name=f"halqa {piece.style} in {piece.mode}", time=0))
+    conductor.append(
+        mido.MetaMessage("track_name", name=f"halqa {piece.style} in {piece.mode}", time=0)
+    )
     conductor.append(mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(piece.tempo), time=0))
     conductor.append(mido.MetaMessage("time_signature", numerator=num, denominator=den, time=0))
     if provenance is not None:
-        conductor.append(mido.MetaMessage("text", text=PROVENANCE_PREFIX + json.dumps(
-            provenance, ensure_ascii=True, sort_keys=True, default=str), time=0))
+        conductor.append(
+            mido.MetaMessage(
+                "text",
+                text=PROVENANCE_PREFIX
+                + json.dumps(provenance, ensure_ascii=True, sort_keys=True, default=str),
+                time=0,
+            )
+        )
     midi.tracks.append(conductor)
     for track, chans in zip(piece.tracks, channels):
         if id(track) in wanted:
-            midi.tracks.append(_track_messages(track, chans, mts=piece.meta.get("midi_tuning") == "mts"))
+            midi.tracks.append(
+                _track_messages(track, chans, mts=piece.meta.get("midi_tuning") == "mts")
+            )
     path.parent.mkdir(parents=True, exist_ok=True)
     midi.save(str(path))
     return path
@@ -127,23 +152,32 @@ def write_midi(piece: Piece, path: Path, *, provenance: dict | None = None,
 def _track_messages(track: Track, chans: list[int], mts: bool = False) -> mido.MidiTrack:
     """Setup, then every note; its quarter tone as a pitch bend, or with ``mts`` as a retuning of its key
     just before it (the key stays the nearest 12-TET one, so a synth without MTS plays it in tune with 12-TET)."""
-    events: list[tuple[int, int, mido.Message]] = []  # (tick, order, message); offs before ons at a tick
+    events: list[
+        tuple[int, int, mido.Message]
+    ] = []  # (tick, order, message); offs before ons at a tick
     for ch in sorted(set(chans)):
         if ch != DRUM_CHANNEL:
             events += [(0, -1, m) for m in _setup(ch, track.program, mts)]
     for note, ch in zip(track.notes, chans):
         key, bend = split_pitch(note.pitch) if not track.is_drum else (int(note.pitch), 0)
-        on, off = round(note.start * TICKS), max(round(note.end * TICKS), round(note.start * TICKS) + 1)
+        on, off = (
+            round(note.start * TICKS),
+            max(round(note.end * TICKS), round(note.start * TICKS) + 1),
+        )
         if ch != DRUM_CHANNEL and mts:
             events.append((on, 1, mts_retune(key, note.pitch)))
         elif ch != DRUM_CHANNEL:
             events.append((on, 1, mido.Message("pitchwheel", channel=ch, pitch=bend)))
-        events.append((on, 2, mido.Message("note_on", channel=ch, note=key, velocity=note.velocity)))
+        events.append(
+            (on, 2, mido.Message("note_on", channel=ch, note=key, velocity=note.velocity))
+        )
         events.append((off, 0, mido.Message("note_off", channel=ch, note=key, velocity=0)))
     events.sort(key=lambda e: (e[0], e[1]))
     out = mido.MidiTrack()
     out.append(mido.MetaMessage("track_name", name=track.name, time=0))
-    out.append(mido.MetaMessage("instrument_name", name=track.instrument[:60] or track.name, time=0))
+    out.append(
+        mido.MetaMessage("instrument_name", name=track.instrument[:60] or track.name, time=0)
+    )
     last = 0
     for tick, _, msg in events:
         out.append(msg.copy(time=tick - last))
@@ -185,7 +219,7 @@ def read_midi(path: Path) -> Piece:
             elif msg.type == "track_name":
                 name = msg.name
             elif msg.type == "text" and msg.text.startswith(PROVENANCE_PREFIX):
-                provenance = json.loads(msg.text[len(PROVENANCE_PREFIX):])
+                provenance = json.loads(msg.text[len(PROVENANCE_PREFIX) :])
             elif msg.type == "program_change":
                 program[msg.channel] = msg.program
             elif msg.type == "sysex":
@@ -198,7 +232,9 @@ def read_midi(path: Path) -> Piece:
                 bend_range[msg.channel] = float(msg.value)
             elif msg.type == "note_on" and msg.velocity > 0:
                 base = tuned.get(msg.note, msg.note) if msg.channel != DRUM_CHANNEL else msg.note
-                pitch = base + (bend[msg.channel] / 8192 * bend_range[msg.channel] if msg.channel != 9 else 0)
+                pitch = base + (
+                    bend[msg.channel] / 8192 * bend_range[msg.channel] if msg.channel != 9 else 0
+                )
                 sounding[(msg.channel, msg.note)] = (tick, pitch, msg.velocity)
             elif msg.type in ("note_off", "note_on"):
                 started = sounding.pop((msg.channel, msg.note), None)
@@ -209,11 +245,17 @@ def read_midi(path: Path) -> Piece:
                 if track is None:
                     drum = ch == DRUM_CHANNEL
                     role = name if name in ROLES else "percussion" if drum else "melody"
-                    track = Track(name if len(by_channel) == 0 else f"{name} ch{ch + 1}", role,
-                                  program[ch], is_drum=drum)
+                    track = Track(
+                        name if len(by_channel) == 0 else f"{name} ch{ch + 1}",
+                        role,
+                        program[ch],
+                        is_drum=drum,
+                    )
                     by_channel[ch] = track
                 t0, pitch, vel = started
-                track.notes.append(Note(t0 / midi.ticks_per_beat, (tick - t0) / midi.ticks_per_beat, pitch, vel))
+                track.notes.append(
+                    Note(t0 / midi.ticks_per_beat, (tick - t0) / midi.ticks_per_beat, pitch, vel)
+                )
         for track in by_channel.values():
             track.notes.sort(key=lambda n: (n.start, n.pitch))
             tracks.append(track)
@@ -221,8 +263,17 @@ def read_midi(path: Path) -> Piece:
         raise DataError(f"{path}: a MIDI file with no notes")
     num, den = (int(x) for x in meter.split("/"))
     bar_beats = num * 4 / den
-    piece = Piece(style="", mode="", tonic=0.0, tempo=round(tempo, 3), meter=meter, bar_beats=bar_beats,
-                  bars=0, tracks=tracks, meta={"provenance": provenance} if provenance else {})
+    piece = Piece(
+        style="",
+        mode="",
+        tonic=0.0,
+        tempo=round(tempo, 3),
+        meter=meter,
+        bar_beats=bar_beats,
+        bars=0,
+        tracks=tracks,
+        meta={"provenance": provenance} if provenance else {},
+    )
     piece.bars = max(1, int(-(-piece.length_beats // bar_beats)))
     return piece
 

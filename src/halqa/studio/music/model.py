@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-Token = tuple[int, int, int]  # (degree, length in eighths, metric class 0 downbeat / 1 beat / 2 off-beat)
+Token = tuple[
+    int, int, int
+]  # (degree, length in eighths, metric class 0 downbeat / 1 beat / 2 off-beat)
 
 
 def metric_class(pos: int, bar: int, beats: frozenset[int]) -> int:
@@ -23,7 +25,9 @@ def metric_class(pos: int, bar: int, beats: frozenset[int]) -> int:
     return 0 if p == 0 else 1 if p in beats else 2
 
 
-def tokens_of(notes: Sequence[tuple[int, int]], bar: int, beats: frozenset[int], start: int = 0) -> list[Token]:
+def tokens_of(
+    notes: Sequence[tuple[int, int]], bar: int, beats: frozenset[int], start: int = 0
+) -> list[Token]:
     """(degree, length) notes starting at eighth ``start`` -> tokens with their metric class."""
     out, pos = [], start
     for degree, length in notes:
@@ -51,7 +55,7 @@ class MelodyModel:
                     self.index[tok] = len(self.vocab)
                     self.vocab.append(tok)
                 for k in range(min(self.order, i) + 1):
-                    self.counts[tuple(seq[i - k:i])][tok] += 1
+                    self.counts[tuple(seq[i - k : i])][tok] += 1
         if not self.vocab:
             raise ValueError("no training melodies")
         self._memo.clear()
@@ -65,13 +69,15 @@ class MelodyModel:
 
     def distribution(self, context: Sequence[Token]) -> np.ndarray:
         """P(next token | context) over ``vocab``, Witten-Bell blended from order 0 upwards."""
-        key = tuple(context[-self.order:]) if self.order else ()
+        key = tuple(context[-self.order :]) if self.order else ()
         if key not in self._memo:
             self._memo[key] = self._blend(key)
         return self._memo[key]
 
     def _blend(self, context: tuple[Token, ...]) -> np.ndarray:
-        p = (self._vector(self.counts[()]) + 1.0) / (sum(self.counts[()].values()) + len(self.vocab))
+        p = (self._vector(self.counts[()]) + 1.0) / (
+            sum(self.counts[()].values()) + len(self.vocab)
+        )
         for k in range(1, min(self.order, len(context)) + 1):
             counter = self.counts.get(tuple(context[-k:]))
             if not counter:
@@ -86,7 +92,7 @@ class MelodyModel:
         floor = 1.0 / (sum(self.counts[()].values()) + len(self.vocab))
         for seq in sequences:
             for i, tok in enumerate(seq):
-                p = self.distribution(seq[max(0, i - self.order):i])
+                p = self.distribution(seq[max(0, i - self.order) : i])
                 prob = p[self.index[tok]] if tok in self.index else floor
                 bits -= math.log2(max(prob, 1e-12))
                 n += 1

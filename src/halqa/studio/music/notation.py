@@ -25,7 +25,9 @@ def to_score(piece: Piece):
     from music21 import chord, instrument, metadata, meter, note, pitch, stream, tempo
 
     score = stream.Score()
-    score.metadata = metadata.Metadata(title=f"{piece.style} in {piece.mode}", composer="halqa (generated)")
+    score.metadata = metadata.Metadata(
+        title=f"{piece.style} in {piece.mode}", composer="halqa (generated)"
+    )
     for track in piece.tracks:
         if track.is_drum or not track.notes:
             continue

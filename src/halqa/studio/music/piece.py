@@ -63,9 +63,27 @@ class Piece:
         return next((t for t in self.tracks if t.role == role), None)
 
     def summary(self) -> dict[str, Any]:
-        return {"style": self.style, "mode": self.mode, "tonic": self.tonic, "tempo": self.tempo,
-                "meter": self.meter, "bars": self.bars, "seconds": round(self.seconds, 2),
-                "rhythm": self.rhythm, "tuning": self.tuning, "seed": self.seed,
-                "sections": [s.__dict__ for s in self.sections],
-                "tracks": [{"name": t.name, "role": t.role, "instrument": t.instrument, "program": t.program,
-                            "drum": t.is_drum, "notes": len(t.notes)} for t in self.tracks]}
+        return {
+            "style": self.style,
+            "mode": self.mode,
+            "tonic": self.tonic,
+            "tempo": self.tempo,
+            "meter": self.meter,
+            "bars": self.bars,
+            "seconds": round(self.seconds, 2),
+            "rhythm": self.rhythm,
+            "tuning": self.tuning,
+            "seed": self.seed,
+            "sections": [s.__dict__ for s in self.sections],
+            "tracks": [
+                {
+                    "name": t.name,
+                    "role": t.role,
+                    "instrument": t.instrument,
+                    "program": t.program,
+                    "drum": t.is_drum,
+                    "notes": len(t.notes),
+                }
+                for t in self.tracks
+            ],
+        }

@@ -19,8 +19,16 @@ from __future__ import annotations
 import numpy as np
 
 
-def yin(signal: np.ndarray, sample_rate: int, *, fmin: float = 60.0, fmax: float = 1200.0,
-        frame: int = 2048, hop: int = 256, threshold: float = 0.15) -> tuple[np.ndarray, np.ndarray]:
+def yin(
+    signal: np.ndarray,
+    sample_rate: int,
+    *,
+    fmin: float = 60.0,
+    fmax: float = 1200.0,
+    frame: int = 2048,
+    hop: int = 256,
+    threshold: float = 0.15,
+) -> tuple[np.ndarray, np.ndarray]:
     """(f0 in Hz per frame, 0 where unvoiced; frame times in seconds) of a mono signal."""
     signal = np.asarray(signal, dtype=np.float64)
     if signal.ndim == 2:
@@ -30,15 +38,22 @@ def yin(signal: np.ndarray, sample_rate: int, *, fmin: float = 60.0, fmax: float
     f0 = np.zeros(len(starts))
     nfft = 1 << (2 * frame - 1).bit_length()
     for b in range(0, len(starts), 256):
-        idx = starts[b:b + 256, None] + np.arange(frame)[None, :]
+        idx = starts[b : b + 256, None] + np.arange(frame)[None, :]
         frames = signal[idx]
         spec = np.fft.rfft(frames, nfft)
-        acf = np.fft.irfft(spec * np.conj(spec), nfft)[:, :tau_max + 1]
-        energy = np.cumsum(frames ** 2, axis=1)
+        acf = np.fft.irfft(spec * np.conj(spec), nfft)[:, : tau_max + 1]
+        energy = np.cumsum(frames**2, axis=1)
         total = energy[:, -1:]
         w = frame - np.arange(tau_max + 1)  # overlap length at each lag
-        e_head = np.concatenate([np.zeros((len(frames), 1)), energy], axis=1)[:, w]  # sum x_j^2, j < W - tau
-        e_tail = total - np.concatenate([np.zeros((len(frames), 1)), energy], axis=1)[:, np.arange(tau_max + 1)]
+        e_head = np.concatenate([np.zeros((len(frames), 1)), energy], axis=1)[
+            :, w
+        ]  # sum x_j^2, j < W - tau
+        e_tail = (
+            total
+            - np.concatenate([np.zeros((len(frames), 1)), energy], axis=1)[
+                :, np.arange(tau_max + 1)
+            ]
+        )
         diff = np.maximum(e_head + e_tail - 2 * acf, 0.0)
         cmnd = np.ones_like(diff)
         running = np.cumsum(diff[:, 1:], axis=1)
@@ -49,8 +64,14 @@ def yin(signal: np.ndarray, sample_rate: int, *, fmin: float = 60.0, fmax: float
     return f0, (starts + frame / 2) / sample_rate
 
 
-def _pick(cmnd: np.ndarray, diff: np.ndarray, tau_min: int, tau_max: int, threshold: float,
-          sample_rate: int) -> float:
+def _pick(
+    cmnd: np.ndarray,
+    diff: np.ndarray,
+    tau_min: int,
+    tau_max: int,
+    threshold: float,
+    sample_rate: int,
+) -> float:
     """The first dip of the normalised difference under ``threshold``, refined by a parabola through the
     raw difference (less biased than through the normalised one)."""
     below = np.nonzero(cmnd[tau_min:tau_max] < threshold)[0]
@@ -71,9 +92,16 @@ MELODY_RANGE = (150.0, 1500.0)  # Hz: above the bass and the drone an octave und
 SPECTRUM_TOP = 5000.0  # Hz: harmonics above this add little and cost memory on long mixes
 
 
-def melody_f0(signal: np.ndarray, sample_rate: int, *, fmin: float = MELODY_RANGE[0],
-              fmax: float = MELODY_RANGE[1], harmonics: int = 8, decay: float = 0.8,
-              voicing: float = 0.25) -> tuple[np.ndarray, np.ndarray]:
+def melody_f0(
+    signal: np.ndarray,
+    sample_rate: int,
+    *,
+    fmin: float = MELODY_RANGE[0],
+    fmax: float = MELODY_RANGE[1],
+    harmonics: int = 8,
+    decay: float = 0.8,
+    voicing: float = 0.25,
+) -> tuple[np.ndarray, np.ndarray]:
     """(f0 in Hz per frame of the predominant melody, 0 where none; frame times) of a mix or a line."""
     from scipy.ndimage import median_filter
 
@@ -90,8 +118,8 @@ def melody_f0(signal: np.ndarray, sample_rate: int, *, fmin: float = MELODY_RANG
     starts = np.arange(0, len(signal) - frame + 1, hop)
     mag = np.empty((len(starts), top), dtype=np.float32)
     for b in range(0, len(starts), 512):  # batches keep the frames of a long mix out of memory
-        idx = starts[b:b + 512, None] + np.arange(frame)[None, :]
-        mag[b:b + 512] = np.abs(np.fft.rfft(signal[idx] * window, axis=1))[:, :top]
+        idx = starts[b : b + 512, None] + np.arange(frame)[None, :]
+        mag[b : b + 512] = np.abs(np.fft.rfft(signal[idx] * window, axis=1))[:, :top]
     sustained = median_filter(mag, size=(9, 1))  # along time: what holds for ~150 ms
     struck = median_filter(mag, size=(1, 17))  # along frequency: broadband hits
     mag = np.where(sustained > struck, sustained, 0.0)
@@ -104,7 +132,9 @@ def melody_f0(signal: np.ndarray, sample_rate: int, *, fmin: float = MELODY_RANG
         inside = pos < top - 1
         lo = np.floor(pos[inside]).astype(int)
         frac = (pos[inside] - lo).astype(np.float32)
-        salience[:, inside] += decay ** (h - 1) * (spec[:, lo] * (1 - frac) + spec[:, lo + 1] * frac)
+        salience[:, inside] += decay ** (h - 1) * (
+            spec[:, lo] * (1 - frac) + spec[:, lo + 1] * frac
+        )
     best = salience.argmax(axis=1)
     peak = salience[np.arange(len(salience)), best]
     voiced = peak > voicing * np.percentile(peak, 95) if len(peak) else peak > 0
@@ -121,8 +151,8 @@ def _refine(frame_mag: np.ndarray, f0: float, bin_hz: float) -> float:
         k = int(round(f0 * h / bin_hz))
         if k < 3 or k + 3 >= len(frame_mag):
             continue
-        k = k - 2 + int(np.argmax(frame_mag[k - 2:k + 3]))  # the peak within two bins
-        a, b, c = np.log(frame_mag[k - 1:k + 2] + 1e-9)
+        k = k - 2 + int(np.argmax(frame_mag[k - 2 : k + 3]))  # the peak within two bins
+        a, b, c = np.log(frame_mag[k - 1 : k + 2] + 1e-9)
         curve = a - 2 * b + c
         shift = 0.5 * (a - c) / curve if curve < 0 else 0.0
         total += (k + shift) * bin_hz / h * frame_mag[k]
@@ -137,8 +167,14 @@ def hz_to_midi(hz: np.ndarray | float) -> np.ndarray | float:
 PITCH_TRACKERS = ("melody", "yin")
 
 
-def sustained_notes(signal: np.ndarray, sample_rate: int, *, min_seconds: float = 0.12,
-                    tolerance_cents: float = 30.0, tracker: str = "yin") -> list[dict]:
+def sustained_notes(
+    signal: np.ndarray,
+    sample_rate: int,
+    *,
+    min_seconds: float = 0.12,
+    tolerance_cents: float = 30.0,
+    tracker: str = "yin",
+) -> list[dict]:
     """Stretches where the pitch holds within ``tolerance_cents`` for ``min_seconds``: onset, length,
     median pitch (MIDI, fractional) and its distance in cents from the nearest 12-TET note.
     ``tracker``: "melody" (``melody_f0``: the predominant line of a mix) or "yin" (one line)."""
@@ -149,13 +185,23 @@ def sustained_notes(signal: np.ndarray, sample_rate: int, *, min_seconds: float 
     def close() -> None:
         if len(run) * hop >= min_seconds:
             midi = float(np.median([m for _, m in run]))
-            notes.append({"start": round(float(run[0][0]), 3), "seconds": round(float(len(run) * hop), 3),
-                          "pitch": round(midi, 3), "nearest": int(round(midi)),
-                          "cents_from_12tet": round((midi - round(midi)) * 100, 1)})
+            notes.append(
+                {
+                    "start": round(float(run[0][0]), 3),
+                    "seconds": round(float(len(run) * hop), 3),
+                    "pitch": round(midi, 3),
+                    "nearest": int(round(midi)),
+                    "cents_from_12tet": round((midi - round(midi)) * 100, 1),
+                }
+            )
 
     for t, hz in zip(times, f0):
         midi = float(hz_to_midi(hz)) if hz > 0 else None
-        if midi is not None and run and abs(midi - np.median([m for _, m in run[-8:]])) * 100 <= tolerance_cents:
+        if (
+            midi is not None
+            and run
+            and abs(midi - np.median([m for _, m in run[-8:]])) * 100 <= tolerance_cents
+        ):
             run.append((t, midi))
             continue
         close()
@@ -164,7 +210,9 @@ def sustained_notes(signal: np.ndarray, sample_rate: int, *, min_seconds: float 
     return notes
 
 
-def audio_tempo(signal: np.ndarray, sample_rate: int, *, low: float = 60.0, high: float = 200.0) -> float | None:
+def audio_tempo(
+    signal: np.ndarray, sample_rate: int, *, low: float = 60.0, high: float = 200.0
+) -> float | None:
     """Tempo in beats per minute from the autocorrelation of a spectral-flux onset envelope
     (the method of librosa's ``beat.tempo``, with its 120 BPM prior)."""
     signal = np.asarray(signal, dtype=np.float64)
@@ -177,7 +225,7 @@ def audio_tempo(signal: np.ndarray, sample_rate: int, *, low: float = 60.0, high
     mag = np.abs(np.fft.rfft(frames, axis=1))
     flux = np.maximum(np.diff(np.log1p(100 * mag), axis=0), 0).sum(axis=1)
     flux -= flux.mean()
-    acf = np.correlate(flux, flux, "full")[len(flux) - 1:]
+    acf = np.correlate(flux, flux, "full")[len(flux) - 1 :]
     fps = sample_rate / hop
     lags = np.arange(len(acf))
     valid = (lags >= fps * 60 / high) & (lags <= fps * 60 / low)

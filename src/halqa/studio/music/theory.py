@@ -38,7 +38,9 @@ class Mode:
     steps_up: tuple[int, ...]  # quarter tones between successive degrees; they sum to 24
     steps_down: tuple[int, ...] | None = None
     ajnas: tuple[Jins, ...] = ()
-    cadences: tuple[int, ...] = (0,)  # degrees a phrase may end on; the last one of a piece is degree 0
+    cadences: tuple[int, ...] = (
+        0,
+    )  # degrees a phrase may end on; the last one of a piece is degree 0
     dominant: int = 4  # ghammaz: the degree the second jins starts on, a half-cadence
     weights: tuple[float, ...] | None = None  # pitch weights per degree (data-derived profiles)
     source: str = ""
@@ -47,7 +49,9 @@ class Mode:
     def __post_init__(self) -> None:
         for steps in (self.steps_up, self.steps_down or self.steps_up):
             if sum(steps) != 24:
-                raise ValueError(f"mode {self.name}: steps {steps} do not fill an octave (24 quarter tones)")
+                raise ValueError(
+                    f"mode {self.name}: steps {steps} do not fill an octave (24 quarter tones)"
+                )
 
     @property
     def size(self) -> int:
@@ -78,7 +82,9 @@ def tonic_midi(note: str) -> float:
 
     m = re.fullmatch(r"([A-Ga-g])(#|b|`|~|)(-?\d)", note.strip())
     if not m:
-        raise ConfigError(f"tonic {note!r}: expected a note name with octave such as C4, E`4 (half-flat), Bb3, F#4")
+        raise ConfigError(
+            f"tonic {note!r}: expected a note name with octave such as C4, E`4 (half-flat), Bb3, F#4"
+        )
     letter, acc, octave = m.groups()
     alter = {"#": 1.0, "b": -1.0, "`": -0.5, "~": 0.5, "": 0.0}[acc]
     return 12 * (int(octave) + 1) + NOTE_NAMES[letter.upper()] + alter
@@ -98,7 +104,9 @@ def gamut_cents(tuning: str = DEFAULT_TUNING) -> tuple[float, ...]:
     for step in data.getAdjacentCents():
         cents.append(cents[-1] + step)
     if len(cents) != 25:  # 24 tones plus the octave
-        raise ConfigError(f"tuning {tuning!r}: has {len(cents) - 1} tones per octave; a quarter-tone gamut has 24")
+        raise ConfigError(
+            f"tuning {tuning!r}: has {len(cents) - 1} tones per octave; a quarter-tone gamut has 24"
+        )
     return tuple(cents[:24])
 
 
@@ -109,74 +117,300 @@ def quarter_to_cents(position: int, microtonal: bool, tuning: str = DEFAULT_TUNI
     return 1200.0 * octave + cents
 
 
-def _m(name, family, tonic, up, down=None, ajnas=(), cadences=(0,), dominant=4, weights=None, source="",
-       assumption="") -> Mode:
-    return Mode(name, family, tonic, tuple(up), tuple(down) if down else None,
-                tuple(Jins(n, d) for n, d in ajnas), tuple(cadences), dominant,
-                tuple(weights) if weights else None, source, assumption)
+def _m(
+    name,
+    family,
+    tonic,
+    up,
+    down=None,
+    ajnas=(),
+    cadences=(0,),
+    dominant=4,
+    weights=None,
+    source="",
+    assumption="",
+) -> Mode:
+    return Mode(
+        name,
+        family,
+        tonic,
+        tuple(up),
+        tuple(down) if down else None,
+        tuple(Jins(n, d) for n, d in ajnas),
+        tuple(cadences),
+        dominant,
+        tuple(weights) if weights else None,
+        source,
+        assumption,
+    )
 
 
 MAQAMWORLD = "morocco-domain.md §2.2 (MaqamWorld spelling via microtonaltheory.com/maqamworld-data; r/MaqamMakam)"
 AAM = "studio-anchors.md §4: pitch-class profiles of 157 MTG Arab-Andalusian transcriptions (share of notes)"
 
-MODES: dict[str, Mode] = {m.name: m for m in (
-    # Mashriq maqamat (quarter tones), tonic and ajnas as in the domain note's table.
-    _m("rast", "maqam", "C4", (4, 3, 3, 4, 4, 3, 3), (4, 3, 3, 4, 4, 2, 4),
-       (("rast", 0), ("rast", 4)), cadences=(0, 4, 2), dominant=4, source=MAQAMWORLD,
-       assumption="descending form with B flat (Nahawand on G) is the common practice, not in the table"),
-    _m("bayati", "maqam", "D4", (3, 3, 4, 4, 2, 4, 4), None,
-       (("bayati", 0), ("nahawand", 3)), cadences=(0, 3), dominant=3, source=MAQAMWORLD),
-    _m("sikah", "maqam", "E`4", (3, 4, 4, 3, 3, 4, 3), None,
-       (("sikah", 0), ("rast", 2)), cadences=(0, 2), dominant=2, source=MAQAMWORLD),
-    _m("huzam", "maqam", "E`4", (3, 4, 2, 6, 2, 4, 3), None,
-       (("sikah", 0), ("hijaz", 2)), cadences=(0, 2), dominant=2, source=MAQAMWORLD),
-    _m("hijaz", "maqam", "D4", (2, 6, 2, 4, 3, 3, 4), (2, 6, 2, 4, 2, 4, 4),
-       (("hijaz", 0), ("rast", 3)), cadences=(0, 3), dominant=3, source=MAQAMWORLD,
-       assumption="ascending with the Rast ending, descending with the Nahawand ending (both in the table)"),
-    _m("saba", "maqam", "D4", (3, 3, 2, 6, 2, 4, 4), None,
-       (("saba", 0), ("hijaz", 2)), cadences=(0, 2), dominant=2, source="MaqamWorld spelling D E` F Gb A Bb C",
-       assumption="not in the domain note's table; standard MaqamWorld spelling"),
-    _m("kurd", "maqam", "D4", (2, 4, 4, 4, 2, 4, 4), None,
-       (("kurd", 0), ("nahawand", 3)), cadences=(0, 3), dominant=3, source=MAQAMWORLD),
-    _m("nahawand", "maqam", "C4", (4, 2, 4, 4, 2, 6, 2), (4, 2, 4, 4, 2, 4, 4),
-       (("nahawand", 0), ("hijaz", 4)), cadences=(0, 4), dominant=4, source=MAQAMWORLD),
-    _m("ajam", "maqam", "C4", (4, 4, 2, 4, 4, 4, 2), None,
-       (("ajam", 0), ("ajam", 4)), cadences=(0, 4), dominant=4, source=MAQAMWORLD),
-    # Moroccan Andalusi tubu' in 12-TET: pitch sets and weights are the transcriptions' profiles
-    # (C-based as notated); the finalis is not in that data, so the tonic is taken as the most
-    # frequent pitch class (assumption), and the steps are rotated to start there.
-    *(_m(name, "tab", tonic, up, down, (), cadences=(0, dom), dominant=dom, weights=w, source=AAM,
-         assumption="tonic = most frequent pitch class of the profile (the finalis is not in the data)")
-      for name, tonic, up, down, dom, w in (
-          ("istihlal", "E4", (2, 4, 4, 4, 2, 4, 4), None, 3, (.20, .15, .17, .11, .06, .17, .13)),
-          ("rasd_al_dhil", "E4", (2, 4, 4, 6, 4, 4), None, 3, (.24, .12, .14, .11, .17, .18)),
-          ("ramal_al_maya", "F4", (4, 4, 4, 2, 4, 4, 2), None, 4, (.19, .18, .15, .06, .13, .15, .13)),
-          ("isbahan", "D4", (4, 2, 4, 4, 4, 2, 4), None, 3, (.19, .19, .16, .15, .07, .09, .14)),
-          ("maya", "E4", (2, 4, 4, 4, 2, 4, 4), None, 3, (.22, .17, .19, .10, .07, .13, .10)),
-          ("hijaz_al_mashriqi", "F4", (4, 4, 4, 2, 4, 4, 2), None, 4, (.23, .18, .15, .05, .11, .14, .13)),
-          # F# (.04) and F (.05) both occur: F# ascending, F descending is our reading.
-          ("rasd", "G4", (4, 4, 2, 4, 4, 4, 2), (4, 4, 2, 4, 4, 2, 4), 4, (.23, .15, .06, .12, .18, .17, .09)),
-          ("gharibat_al_husayn", "E4", (2, 4, 4, 6, 4, 4), None, 3, (.25, .15, .16, .10, .14, .15)),
-          # E flat (.03) is kept as the descending form's accidental (direction is our reading).
-          ("hijaz_al_kabir", "G4", (4, 4, 2, 4, 4, 4, 2), (4, 4, 2, 4, 2, 6, 2), 4,
-           (.19, .13, .11, .12, .16, .11, .13)),
-      )),
-    # Pentatonic and popular material.
-    _m("gnawa", "pentatonic", "D3", (4, 6, 4, 6, 4), None, (), cadences=(0, 2), dominant=2,
-       source="studio-anchors.md §4: one author hears the guembri as D E G A C ([0, 2, 5, 7, 10])",
-       assumption="one listener's etic hearing, not an established scale"),
-    _m("amazigh", "pentatonic", "A3", (6, 4, 4, 6, 4), None, (), cadences=(0, 3), dominant=3,
-       source="morocco-domain.md §2.3: Berber music includes pentatonic music",
-       assumption="the interval set [0, 3, 5, 7, 10] is an engineering default, no source gives it"),
-    _m("hassani", "pentatonic", "G3", (4, 4, 6, 4, 6), None, (), cadences=(0, 3), dominant=3,
-       source="morocco-domain.md §2.3: tidinit music has five- and seven-note modes",
-       assumption="the major pentatonic [0, 2, 4, 7, 9] is an engineering default"),
-    _m("hijaz_12", "diatonic", "D4", (2, 6, 2, 4, 2, 4, 4), None, (("hijaz", 0), ("nahawand", 3)),
-       cadences=(0, 3), dominant=3, source="Hijaz with the Nahawand ending (domain note §2.2) in 12-TET",
-       assumption="12-TET Hijaz as the default colour of chaabi and rai keyboards is our choice"),
-    _m("aeolian", "diatonic", "A3", (4, 2, 4, 4, 2, 4, 4), None, (), cadences=(0, 4), dominant=4,
-       source="natural minor", assumption="minor as the default of trap is our choice"),
-)}
+MODES: dict[str, Mode] = {
+    m.name: m
+    for m in (
+        # Mashriq maqamat (quarter tones), tonic and ajnas as in the domain note's table.
+        _m(
+            "rast",
+            "maqam",
+            "C4",
+            (4, 3, 3, 4, 4, 3, 3),
+            (4, 3, 3, 4, 4, 2, 4),
+            (("rast", 0), ("rast", 4)),
+            cadences=(0, 4, 2),
+            dominant=4,
+            source=MAQAMWORLD,
+            assumption="descending form with B flat (Nahawand on G) is the common practice, not in the table",
+        ),
+        _m(
+            "bayati",
+            "maqam",
+            "D4",
+            (3, 3, 4, 4, 2, 4, 4),
+            None,
+            (("bayati", 0), ("nahawand", 3)),
+            cadences=(0, 3),
+            dominant=3,
+            source=MAQAMWORLD,
+        ),
+        _m(
+            "sikah",
+            "maqam",
+            "E`4",
+            (3, 4, 4, 3, 3, 4, 3),
+            None,
+            (("sikah", 0), ("rast", 2)),
+            cadences=(0, 2),
+            dominant=2,
+            source=MAQAMWORLD,
+        ),
+        _m(
+            "huzam",
+            "maqam",
+            "E`4",
+            (3, 4, 2, 6, 2, 4, 3),
+            None,
+            (("sikah", 0), ("hijaz", 2)),
+            cadences=(0, 2),
+            dominant=2,
+            source=MAQAMWORLD,
+        ),
+        _m(
+            "hijaz",
+            "maqam",
+            "D4",
+            (2, 6, 2, 4, 3, 3, 4),
+            (2, 6, 2, 4, 2, 4, 4),
+            (("hijaz", 0), ("rast", 3)),
+            cadences=(0, 3),
+            dominant=3,
+            source=MAQAMWORLD,
+            assumption="ascending with the Rast ending, descending with the Nahawand ending (both in the table)",
+        ),
+        _m(
+            "saba",
+            "maqam",
+            "D4",
+            (3, 3, 2, 6, 2, 4, 4),
+            None,
+            (("saba", 0), ("hijaz", 2)),
+            cadences=(0, 2),
+            dominant=2,
+            source="MaqamWorld spelling D E` F Gb A Bb C",
+            assumption="not in the domain note's table; standard MaqamWorld spelling",
+        ),
+        _m(
+            "kurd",
+            "maqam",
+            "D4",
+            (2, 4, 4, 4, 2, 4, 4),
+            None,
+            (("kurd", 0), ("nahawand", 3)),
+            cadences=(0, 3),
+            dominant=3,
+            source=MAQAMWORLD,
+        ),
+        _m(
+            "nahawand",
+            "maqam",
+            "C4",
+            (4, 2, 4, 4, 2, 6, 2),
+            (4, 2, 4, 4, 2, 4, 4),
+            (("nahawand", 0), ("hijaz", 4)),
+            cadences=(0, 4),
+            dominant=4,
+            source=MAQAMWORLD,
+        ),
+        _m(
+            "ajam",
+            "maqam",
+            "C4",
+            (4, 4, 2, 4, 4, 4, 2),
+            None,
+            (("ajam", 0), ("ajam", 4)),
+            cadences=(0, 4),
+            dominant=4,
+            source=MAQAMWORLD,
+        ),
+        # Moroccan Andalusi tubu' in 12-TET: pitch sets and weights are the transcriptions' profiles
+        # (C-based as notated); the finalis is not in that data, so the tonic is taken as the most
+        # frequent pitch class (assumption), and the steps are rotated to start there.
+        *(
+            _m(
+                name,
+                "tab",
+                tonic,
+                up,
+                down,
+                (),
+                cadences=(0, dom),
+                dominant=dom,
+                weights=w,
+                source=AAM,
+                assumption="tonic = most frequent pitch class of the profile (the finalis is not in the data)",
+            )
+            for name, tonic, up, down, dom, w in (
+                (
+                    "istihlal",
+                    "E4",
+                    (2, 4, 4, 4, 2, 4, 4),
+                    None,
+                    3,
+                    (0.20, 0.15, 0.17, 0.11, 0.06, 0.17, 0.13),
+                ),
+                (
+                    "rasd_al_dhil",
+                    "E4",
+                    (2, 4, 4, 6, 4, 4),
+                    None,
+                    3,
+                    (0.24, 0.12, 0.14, 0.11, 0.17, 0.18),
+                ),
+                (
+                    "ramal_al_maya",
+                    "F4",
+                    (4, 4, 4, 2, 4, 4, 2),
+                    None,
+                    4,
+                    (0.19, 0.18, 0.15, 0.06, 0.13, 0.15, 0.13),
+                ),
+                (
+                    "isbahan",
+                    "D4",
+                    (4, 2, 4, 4, 4, 2, 4),
+                    None,
+                    3,
+                    (0.19, 0.19, 0.16, 0.15, 0.07, 0.09, 0.14),
+                ),
+                (
+                    "maya",
+                    "E4",
+                    (2, 4, 4, 4, 2, 4, 4),
+                    None,
+                    3,
+                    (0.22, 0.17, 0.19, 0.10, 0.07, 0.13, 0.10),
+                ),
+                (
+                    "hijaz_al_mashriqi",
+                    "F4",
+                    (4, 4, 4, 2, 4, 4, 2),
+                    None,
+                    4,
+                    (0.23, 0.18, 0.15, 0.05, 0.11, 0.14, 0.13),
+                ),
+                # F# (.04) and F (.05) both occur: F# ascending, F descending is our reading.
+                (
+                    "rasd",
+                    "G4",
+                    (4, 4, 2, 4, 4, 4, 2),
+                    (4, 4, 2, 4, 4, 2, 4),
+                    4,
+                    (0.23, 0.15, 0.06, 0.12, 0.18, 0.17, 0.09),
+                ),
+                (
+                    "gharibat_al_husayn",
+                    "E4",
+                    (2, 4, 4, 6, 4, 4),
+                    None,
+                    3,
+                    (0.25, 0.15, 0.16, 0.10, 0.14, 0.15),
+                ),
+                # E flat (.03) is kept as the descending form's accidental (direction is our reading).
+                (
+                    "hijaz_al_kabir",
+                    "G4",
+                    (4, 4, 2, 4, 4, 4, 2),
+                    (4, 4, 2, 4, 2, 6, 2),
+                    4,
+                    (0.19, 0.13, 0.11, 0.12, 0.16, 0.11, 0.13),
+                ),
+            )
+        ),
+        # Pentatonic and popular material.
+        _m(
+            "gnawa",
+            "pentatonic",
+            "D3",
+            (4, 6, 4, 6, 4),
+            None,
+            (),
+            cadences=(0, 2),
+            dominant=2,
+            source="studio-anchors.md §4: one author hears the guembri as D E G A C ([0, 2, 5, 7, 10])",
+            assumption="one listener's etic hearing, not an established scale",
+        ),
+        _m(
+            "amazigh",
+            "pentatonic",
+            "A3",
+            (6, 4, 4, 6, 4),
+            None,
+            (),
+            cadences=(0, 3),
+            dominant=3,
+            source="morocco-domain.md §2.3: Berber music includes pentatonic music",
+            assumption="the interval set [0, 3, 5, 7, 10] is an engineering default, no source gives it",
+        ),
+        _m(
+            "hassani",
+            "pentatonic",
+            "G3",
+            (4, 4, 6, 4, 6),
+            None,
+            (),
+            cadences=(0, 3),
+            dominant=3,
+            source="morocco-domain.md §2.3: tidinit music has five- and seven-note modes",
+            assumption="the major pentatonic [0, 2, 4, 7, 9] is an engineering default",
+        ),
+        _m(
+            "hijaz_12",
+            "diatonic",
+            "D4",
+            (2, 6, 2, 4, 2, 4, 4),
+            None,
+            (("hijaz", 0), ("nahawand", 3)),
+            cadences=(0, 3),
+            dominant=3,
+            source="Hijaz with the Nahawand ending (domain note §2.2) in 12-TET",
+            assumption="12-TET Hijaz as the default colour of chaabi and rai keyboards is our choice",
+        ),
+        _m(
+            "aeolian",
+            "diatonic",
+            "A3",
+            (4, 2, 4, 4, 2, 4, 4),
+            None,
+            (),
+            cadences=(0, 4),
+            dominant=4,
+            source="natural minor",
+            assumption="minor as the default of trap is our choice",
+        ),
+    )
+}
 
 
 def get_mode(name: str) -> Mode:

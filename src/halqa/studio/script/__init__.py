@@ -26,11 +26,14 @@ def load_script(path) -> Script:
     path = Path(path)
     if not path.exists():
         from halqa.errors import NotFoundError
+
         raise NotFoundError(f"{path}: no such file")
     return read_fdx(path) if path.suffix.lower() == ".fdx" else read_fountain(path)
 
 
-def accept_block(book, pid: str, *, by: str, note: str | None = None, key_id: str | None = None) -> dict:
+def accept_block(
+    book, pid: str, *, by: str, note: str | None = None, key_id: str | None = None
+) -> dict:
     """Accept a drafted block and insert it into its script (what accepting a ``script.block`` does)."""
     from halqa.studio.script.draft import accept_block as insert
 

@@ -17,10 +17,20 @@ from halqa.studio.script.model import SECTION, Script
 REFERENCE_PAGES = 110
 # name, first and last target page on a 110-page script
 SAVE_THE_CAT = (
-    ("Opening Image", 1, 1), ("Theme Stated", 5, 5), ("Set-Up", 1, 10), ("Catalyst", 12, 12),
-    ("Debate", 12, 25), ("Break into Two", 25, 25), ("B Story", 30, 30), ("Fun and Games", 30, 55),
-    ("Midpoint", 55, 55), ("Bad Guys Close In", 55, 75), ("All Is Lost", 75, 75),
-    ("Dark Night of the Soul", 75, 85), ("Break into Three", 85, 85), ("Finale", 85, 110),
+    ("Opening Image", 1, 1),
+    ("Theme Stated", 5, 5),
+    ("Set-Up", 1, 10),
+    ("Catalyst", 12, 12),
+    ("Debate", 12, 25),
+    ("Break into Two", 25, 25),
+    ("B Story", 30, 30),
+    ("Fun and Games", 30, 55),
+    ("Midpoint", 55, 55),
+    ("Bad Guys Close In", 55, 75),
+    ("All Is Lost", 75, 75),
+    ("Dark Night of the Soul", 75, 85),
+    ("Break into Three", 85, 85),
+    ("Finale", 85, 110),
     ("Final Image", 110, 110),
 )
 # Single-page beats get this many pages of tolerance either side (scaled like the targets).
@@ -33,7 +43,10 @@ def _key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-_BEAT_KEYS = {_key(name): name for name, _, _ in SAVE_THE_CAT} | {"setup": "Set-Up", "breakintotwo": "Break into Two"}
+_BEAT_KEYS = {_key(name): name for name, _, _ in SAVE_THE_CAT} | {
+    "setup": "Set-Up",
+    "breakintotwo": "Break into Two",
+}
 
 
 def element_pages(layout: Layout, count: int) -> list[int]:
@@ -69,9 +82,14 @@ def beat_sheet(script: Script, *, paper: str = "letter", layout: Layout | None =
             if act and _ACT_NUMBER[act.group(1).lower()] not in acts:
                 acts[_ACT_NUMBER[act.group(1).lower()]] = pages[i]
     beats = [_beat(name, start, end, scale, found.get(name)) for name, start, end in SAVE_THE_CAT]
-    return {"pages": total, "scale": round(scale, 3), "reference": f"Save the Cat! targets for {REFERENCE_PAGES} "
-            "pages, scaled to this draft", "beats": beats, "missing": [b["beat"] for b in beats if b["page"] is None],
-            "acts": _acts(acts, found, total, scale)}
+    return {
+        "pages": total,
+        "scale": round(scale, 3),
+        "reference": f"Save the Cat! targets for {REFERENCE_PAGES} pages, scaled to this draft",
+        "beats": beats,
+        "missing": [b["beat"] for b in beats if b["page"] is None],
+        "acts": _acts(acts, found, total, scale),
+    }
 
 
 def _beat(name: str, start: int, end: int, scale: float, page: int | None) -> dict:
@@ -91,11 +109,23 @@ def _beat(name: str, start: int, end: int, scale: float, page: int | None) -> di
 
 def _acts(marked: dict[int, int], found: dict[str, int], total: int, scale: float) -> list[dict]:
     """Act starts from ``# Act`` sections, else from the two breaks, else the targets themselves."""
-    starts = {1: 1, 2: marked.get(2) or found.get("Break into Two"), 3: marked.get(3) or found.get("Break into Three")}
+    starts = {
+        1: 1,
+        2: marked.get(2) or found.get("Break into Two"),
+        3: marked.get(3) or found.get("Break into Three"),
+    }
     source = {n: "section" if n in marked else ("beat" if starts[n] else "target") for n in (2, 3)}
     starts[2] = starts[2] or max(1, round(25 * scale))
     starts[3] = starts[3] or max(starts[2], round(85 * scale))
     ends = {1: starts[2] - 1, 2: starts[3] - 1, 3: total}
-    return [{"act": n, "start": starts[n], "end": max(starts[n], ends[n]), "pages": max(0, ends[n] - starts[n] + 1),
-             "share": round(max(0, ends[n] - starts[n] + 1) / total, 3),
-             "from": "start" if n == 1 else source[n]} for n in (1, 2, 3)]
+    return [
+        {
+            "act": n,
+            "start": starts[n],
+            "end": max(starts[n], ends[n]),
+            "pages": max(0, ends[n] - starts[n] + 1),
+            "share": round(max(0, ends[n] - starts[n] + 1) / total, 3),
+            "from": "start" if n == 1 else source[n],
+        }
+        for n in (1, 2, 3)
+    ]

@@ -19,16 +19,45 @@ from halqa.studio.script.layout import Layout, format_eighths, paginate, runtime
 from halqa.studio.script.model import CHARACTER, DIALOGUE, HEADING, LYRIC, Script
 
 _LATIN_HEADING_RE = re.compile(
-    r"^\s*(?P<ie>INT\.?\s*/\s*EXT|EXT\.?\s*/\s*INT|I/E|INT|EXT|EST)\.?\s+(?P<rest>.*)$", re.IGNORECASE)
-_ARABIC_HEADING_RE = re.compile(r"^\s*(?P<ie>داخلي\s*/\s*خارجي|خارجي\s*/\s*داخلي|داخلي|خارجي)[.:،\s]*(?P<rest>.*)$")
+    r"^\s*(?P<ie>INT\.?\s*/\s*EXT|EXT\.?\s*/\s*INT|I/E|INT|EXT|EST)\.?\s+(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_ARABIC_HEADING_RE = re.compile(
+    r"^\s*(?P<ie>داخلي\s*/\s*خارجي|خارجي\s*/\s*داخلي|داخلي|خارجي)[.:،\s]*(?P<rest>.*)$"
+)
 _IE = {"داخلي": "INT", "خارجي": "EXT"}
-TIMES = {"DAY": "day", "NIGHT": "night", "MORNING": "morning", "EVENING": "evening", "DAWN": "dawn",
-         "DUSK": "dusk", "SUNSET": "dusk", "SUNRISE": "dawn", "CONTINUOUS": "continuous", "LATER": "later",
-         "JOUR": "day", "NUIT": "night", "نهار": "day", "ليل": "night", "صباح": "morning", "مساء": "evening",
-         "فجر": "dawn", "غروب": "dusk"}
+TIMES = {
+    "DAY": "day",
+    "NIGHT": "night",
+    "MORNING": "morning",
+    "EVENING": "evening",
+    "DAWN": "dawn",
+    "DUSK": "dusk",
+    "SUNSET": "dusk",
+    "SUNRISE": "dawn",
+    "CONTINUOUS": "continuous",
+    "LATER": "later",
+    "JOUR": "day",
+    "NUIT": "night",
+    "نهار": "day",
+    "ليل": "night",
+    "صباح": "morning",
+    "مساء": "evening",
+    "فجر": "dawn",
+    "غروب": "dusk",
+}
 TIME_ORDER = ("dawn", "morning", "day", "dusk", "evening", "night")
-CATEGORY_ALIASES = {"props": "prop", "costumes": "costume", "wardrobe": "costume", "fx": "vfx", "sfx": "sfx",
-                    "vehicles": "vehicle", "animals": "animal", "extras": "extra", "makeup": "makeup"}
+CATEGORY_ALIASES = {
+    "props": "prop",
+    "costumes": "costume",
+    "wardrobe": "costume",
+    "fx": "vfx",
+    "sfx": "sfx",
+    "vehicles": "vehicle",
+    "animals": "animal",
+    "extras": "extra",
+    "makeup": "makeup",
+}
 _TAG_RE = re.compile(r"^\s*([A-Za-z][A-Za-z \-]*?)\s*:\s*(.+?)\s*$", re.DOTALL)
 
 
@@ -55,7 +84,9 @@ def parse_heading(text: str) -> tuple[str | None, str, str | None]:
         return None, text.strip(), None
     ie = m.group("ie")
     ie = _IE.get(ie, None) or ("INT/EXT" if "/" in ie else ie.upper().rstrip("."))
-    if ie in ("داخلي/خارجي", "خارجي/داخلي") or re.search(r"داخلي\s*/\s*خارجي|خارجي\s*/\s*داخلي", m.group("ie")):
+    if ie in ("داخلي/خارجي", "خارجي/داخلي") or re.search(
+        r"داخلي\s*/\s*خارجي|خارجي\s*/\s*داخلي", m.group("ie")
+    ):
         ie = "INT/EXT"
     rest = m.group("rest").strip()
     parts = re.split(r"\s+[-–—]\s+|\s*[-–—]\s*(?=\S+$)", rest)
@@ -91,7 +122,9 @@ def scenes(script: Script, layout: Layout | None = None) -> list[Scene]:
     for el in script.elements:
         if el.kind == HEADING:
             ie, location, time = parse_heading(el.plain)
-            current = Scene(len(out), el.scene_number or str(len(out) + 1), el.plain.strip(), ie, location, time)
+            current = Scene(
+                len(out), el.scene_number or str(len(out) + 1), el.plain.strip(), ie, location, time
+            )
             current.eighths = layout.scene_eighths(current.ordinal)
             current.page = first_page.get(current.ordinal, 1)
             out.append(current)
@@ -130,8 +163,17 @@ def characters(script: Script, scene_list: list[Scene] | None = None) -> list[di
             ordinal += 1
         if el.kind == CHARACTER:
             speaker = el.text
-            entry = stats.setdefault(speaker, {"name": speaker, "lines": 0, "words": 0, "scenes": [],
-                                               "first_scene": None, "languages": Counter()})
+            entry = stats.setdefault(
+                speaker,
+                {
+                    "name": speaker,
+                    "lines": 0,
+                    "words": 0,
+                    "scenes": [],
+                    "first_scene": None,
+                    "languages": Counter(),
+                },
+            )
             entry["lines"] += 1
             number = scene_list[ordinal].number if ordinal >= 0 else None
             if number is not None and number not in entry["scenes"]:
@@ -147,8 +189,11 @@ def characters(script: Script, scene_list: list[Scene] | None = None) -> list[di
     out = []
     for entry in sorted(stats.values(), key=lambda e: (-e["lines"], e["name"])):
         entry["languages"] = dict(entry["languages"].most_common())
-        entry["language_share"] = {k: round(v / entry["words"], 3) for k, v in entry["languages"].items()} \
-            if entry["words"] else {}
+        entry["language_share"] = (
+            {k: round(v / entry["words"], 3) for k, v in entry["languages"].items()}
+            if entry["words"]
+            else {}
+        )
         out.append(entry)
     return out
 
@@ -156,8 +201,10 @@ def characters(script: Script, scene_list: list[Scene] | None = None) -> list[di
 def locations(scene_list: list[Scene]) -> list[dict]:
     by_place: dict[str, dict] = {}
     for s in scene_list:
-        entry = by_place.setdefault(s.location, {"location": s.location, "scenes": [], "int_ext": [],
-                                                 "times": [], "eighths": 0})
+        entry = by_place.setdefault(
+            s.location,
+            {"location": s.location, "scenes": [], "int_ext": [], "times": [], "eighths": 0},
+        )
         entry["scenes"].append(s.number)
         entry["eighths"] += s.eighths
         for key, value in (("int_ext", s.int_ext), ("times", s.time)):
@@ -168,12 +215,23 @@ def locations(scene_list: list[Scene]) -> list[dict]:
 
 def stripboard(scene_list: list[Scene]) -> list[dict]:
     """Shooting order: grouped by location, then day before night, then INT/EXT, then script order."""
+
     def key(s: Scene):
         time_rank = TIME_ORDER.index(s.time) if s.time in TIME_ORDER else len(TIME_ORDER)
         return (s.location, time_rank, s.int_ext or "", s.ordinal)
 
-    return [{"strip": i + 1, "scene": s.number, "location": s.location, "time": s.time, "int_ext": s.int_ext,
-             "eighths": format_eighths(s.eighths), "cast": s.cast} for i, s in enumerate(sorted(scene_list, key=key))]
+    return [
+        {
+            "strip": i + 1,
+            "scene": s.number,
+            "location": s.location,
+            "time": s.time,
+            "int_ext": s.int_ext,
+            "eighths": format_eighths(s.eighths),
+            "cast": s.cast,
+        }
+        for i, s in enumerate(sorted(scene_list, key=key))
+    ]
 
 
 def breakdown(script: Script, *, paper: str = "letter") -> dict:
@@ -192,18 +250,44 @@ def breakdown(script: Script, *, paper: str = "letter") -> dict:
         "characters": chars,
         "locations": locations(scene_list),
         "stripboard": stripboard(scene_list),
-        "language_mix": {"words": dict(total.most_common()), "labels": {k: LANGUAGES[k] for k in total}},
+        "language_mix": {
+            "words": dict(total.most_common()),
+            "labels": {k: LANGUAGES[k] for k in total},
+        },
     }
 
 
 def _scene_dict(s: Scene) -> dict:
-    return {"scene": s.number, "heading": s.heading, "int_ext": s.int_ext, "location": s.location, "time": s.time,
-            "page": s.page, "eighths": s.eighths, "length": format_eighths(s.eighths), "cast": s.cast,
-            "items": s.items, "words": s.words, "languages": s.languages}
+    return {
+        "scene": s.number,
+        "heading": s.heading,
+        "int_ext": s.int_ext,
+        "location": s.location,
+        "time": s.time,
+        "page": s.page,
+        "eighths": s.eighths,
+        "length": format_eighths(s.eighths),
+        "cast": s.cast,
+        "items": s.items,
+        "words": s.words,
+        "languages": s.languages,
+    }
 
 
-CSV_COLUMNS = ("scene", "heading", "int_ext", "location", "time", "page", "length", "cast", "prop", "costume",
-               "vfx", "other")
+CSV_COLUMNS = (
+    "scene",
+    "heading",
+    "int_ext",
+    "location",
+    "time",
+    "page",
+    "length",
+    "cast",
+    "prop",
+    "costume",
+    "vfx",
+    "other",
+)
 
 
 def breakdown_csv(result: dict) -> str:
@@ -215,6 +299,18 @@ def breakdown_csv(result: dict) -> str:
         items = dict(s["items"])
         known = [items.pop(k, []) for k in ("prop", "costume", "vfx")]
         other = [f"{k}: {v}" for k, values in items.items() for v in values]
-        writer.writerow([s["scene"], s["heading"], s["int_ext"] or "", s["location"], s["time"] or "", s["page"],
-                         s["length"], "; ".join(s["cast"]), *("; ".join(k) for k in known), "; ".join(other)])
+        writer.writerow(
+            [
+                s["scene"],
+                s["heading"],
+                s["int_ext"] or "",
+                s["location"],
+                s["time"] or "",
+                s["page"],
+                s["length"],
+                "; ".join(s["cast"]),
+                *("; ".join(k) for k in known),
+                "; ".join(other),
+            ]
+        )
     return buf.getvalue()

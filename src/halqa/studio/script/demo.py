@@ -54,12 +54,21 @@ def studio_step(store: Any, world: Any, console: Any) -> dict:
     scene.write_text(SCENE, encoding="utf-8")
     book = ProposalBook(out)
     proposal = _pending_block(book, scene, Path(result["json"]), pack)
-    console.print(f"[bold]Studio[/]: development pack {result['markdown']} ({len(pack['lines'])} lines citing "
-                  f"{len(pack['figures'])} brief figures); scene {scene} (Darija and French); proposal "
-                  f"{proposal.id} pending: halqa script accept {proposal.id[:8]} --by NAME --studio-dir {out}")
-    return {"pack": result["markdown"], "pack_json": result["json"], "scene": str(scene),
-            "proposal": proposal.id, "proposal_status": proposal.status, "studio_dir": str(out),
-            "generator": proposal.provenance.generator, "figures_cited": [f["id"] for f in pack["figures"]]}
+    console.print(
+        f"[bold]Studio[/]: development pack {result['markdown']} ({len(pack['lines'])} lines citing "
+        f"{len(pack['figures'])} brief figures); scene {scene} (Darija and French); proposal "
+        f"{proposal.id} pending: halqa script accept {proposal.id[:8]} --by NAME --studio-dir {out}"
+    )
+    return {
+        "pack": result["markdown"],
+        "pack_json": result["json"],
+        "scene": str(scene),
+        "proposal": proposal.id,
+        "proposal_status": proposal.status,
+        "studio_dir": str(out),
+        "generator": proposal.provenance.generator,
+        "figures_cited": [f["id"] for f in pack["figures"]],
+    }
 
 
 def _pack_from_insights_brief(demo_dir: Path, out: Path) -> dict | None:
@@ -83,17 +92,27 @@ def _pending_block(book: ProposalBook, scene: Path, pack_json: Path, pack: dict)
     settings = LlmSettings.from_env(max_tokens=200)
     if settings.backend != "none":
         from halqa.studio.script.draft import draft
+
         return draft("continue", settings, book, script_path=scene, pack_path=pack_json)
     genre = next((line for line in pack["lines"] if line["topic"] == "genre"), None)
     if genre:
-        text = (f"= A young singer from Derb Sultan rises with the city's favourite sound "
-                f"({genre['text'].split('**')[1]}), and must decide who owns his song.")
+        text = (
+            f"= A young singer from Derb Sultan rises with the city's favourite sound "
+            f"({genre['text'].split('**')[1]}), and must decide who owns his song."
+        )
     else:
         text = "= A young singer from Derb Sultan rises, and must decide who owns his song."
     fountain = f"{text}\n\nLEILA\nOn va le trouver, ce garçon.\n"
     figures = genre["figures"] if genre else []
-    provenance = Provenance.make(tool="script.draft", generator="halqa.studio.script.demo.template",
-                                 parameters={"task": "continue", "figures": figures, "template": "demo logline"},
-                                 inputs=[InputRef.of_file(scene), InputRef.of_file(pack_json, role="brief")])
-    return book.propose(kind=KIND, subject=str(scene.resolve()), provenance=provenance,
-                        payload={"task": "continue", "fountain": fountain, "after_scene": "1", "figures": figures})
+    provenance = Provenance.make(
+        tool="script.draft",
+        generator="halqa.studio.script.demo.template",
+        parameters={"task": "continue", "figures": figures, "template": "demo logline"},
+        inputs=[InputRef.of_file(scene), InputRef.of_file(pack_json, role="brief")],
+    )
+    return book.propose(
+        kind=KIND,
+        subject=str(scene.resolve()),
+        provenance=provenance,
+        payload={"task": "continue", "fountain": fountain, "after_scene": "1", "figures": figures},
+    )

@@ -31,18 +31,24 @@ from halqa.studio.script.model import ACTION, HEADING, Element, Script
 
 KIND = "script.block"
 TASKS = ("continue", "alternatives", "tighten", "adapt", "logline")
-ADAPT_TARGETS = {"fr": "French", "ary": "Moroccan Darija written in Arabic script",
-                 "ary-Latn": "Moroccan Darija written in Latin letters (Arabizi)"}
+ADAPT_TARGETS = {
+    "fr": "French",
+    "ary": "Moroccan Darija written in Arabic script",
+    "ary-Latn": "Moroccan Darija written in Latin letters (Arabizi)",
+}
 _START_RE = re.compile(r"\[\[halqa-generated proposal=(\w+)(?: by=([^\]]*))?\]\]")
 _END_RE = re.compile(r"\[\[halqa-end proposal=(\w+)\]\]")
-SYSTEM = ("You are a screenwriting assistant for Moroccan writers. Answer with Fountain screenplay markup only: "
-          "no commentary, no code fences, no title page. Character cues in capitals (or starting with @ for "
-          "names in Arabic script), dialogue under the cue. Keep each character's language and script: Darija in "
-          "Arabic script stays in Arabic script, Darija in Latin letters stays Latin, French stays French, "
-          "Tamazight stays in Tifinagh.")
+SYSTEM = (
+    "You are a screenwriting assistant for Moroccan writers. Answer with Fountain screenplay markup only: "
+    "no commentary, no code fences, no title page. Character cues in capitals (or starting with @ for "
+    "names in Arabic script), dialogue under the cue. Keep each character's language and script: Darija in "
+    "Arabic script stays in Arabic script, Darija in Latin letters stays Latin, French stays French, "
+    "Tamazight stays in Tifinagh."
+)
 
 
 # ---------------------------------------------------------------- prompts
+
 
 def _scene_bounds(script: Script, number: str | None) -> tuple[int, int]:
     """Element range of scene ``number`` (its printed number or 1-based order); the last when None."""
@@ -61,28 +67,43 @@ def _scene_bounds(script: Script, number: str | None) -> tuple[int, int]:
 
 
 def _scene_text(script: Script, bounds: tuple[int, int]) -> str:
-    return write_fountain(Script(elements=script.elements[bounds[0]:bounds[1]]))
+    return write_fountain(Script(elements=script.elements[bounds[0] : bounds[1]]))
 
 
-def build_prompt(task: str, script: Script | None, *, scene: str | None = None, line: str | None = None,
-                 to: str | None = None, pack: dict | None = None) -> tuple[str, dict]:
+def build_prompt(
+    task: str,
+    script: Script | None,
+    *,
+    scene: str | None = None,
+    line: str | None = None,
+    to: str | None = None,
+    pack: dict | None = None,
+) -> tuple[str, dict]:
     """The user message for ``task`` and what it was anchored to."""
     if task not in TASKS:
         raise ConfigError(f"task {task!r}: expected one of {', '.join(TASKS)}")
     figures = _pack_lines(pack)
-    grounding = ("\n\nThe audience figures this draft must respect (cite none, invent none):\n" + figures) \
-        if figures else ""
+    grounding = (
+        ("\n\nThe audience figures this draft must respect (cite none, invent none):\n" + figures)
+        if figures
+        else ""
+    )
     if task == "logline":
         if not pack:
             raise ConfigError("logline needs --pack PACK.json (from `halqa script develop`)")
-        return ("Write three loglines for a screen project grounded in these figures. Write each as a Fountain "
-                f"synopsis line starting with '= '.{grounding}"), {"after_scene": None}
+        return (
+            "Write three loglines for a screen project grounded in these figures. Write each as a Fountain "
+            f"synopsis line starting with '= '.{grounding}"
+        ), {"after_scene": None}
     if script is None:
         raise ConfigError(f"task {task} needs a script file")
     bounds = _scene_bounds(script, scene)
     context = _scene_text(script, bounds)
-    anchor = {"after_scene": script.elements[bounds[0]].scene_number or scene if bounds[0] < len(script.elements)
-              and script.elements[bounds[0]].kind == HEADING else scene}
+    anchor = {
+        "after_scene": script.elements[bounds[0]].scene_number or scene
+        if bounds[0] < len(script.elements) and script.elements[bounds[0]].kind == HEADING
+        else scene
+    }
     if task == "continue":
         ask = "Continue this scene with its next few beats (action and dialogue)."
     elif task == "tighten":
@@ -90,23 +111,30 @@ def build_prompt(task: str, script: Script | None, *, scene: str | None = None, 
     elif task == "alternatives":
         if not line:
             raise ConfigError("alternatives needs --line TEXT (the line to rework)")
-        ask = (f"Write three alternative versions of this line, each under the same character cue: {line!r}. "
-               "Keep the speaker's voice and language.")
+        ask = (
+            f"Write three alternative versions of this line, each under the same character cue: {line!r}. "
+            "Keep the speaker's voice and language."
+        )
     else:
         if to not in ADAPT_TARGETS:
             raise ConfigError(f"--to {to}: expected one of {', '.join(ADAPT_TARGETS)}")
-        ask = (f"Adapt the dialogue of this scene into {ADAPT_TARGETS[to]}, keeping each character's voice; "
-               "keep the action lines as they are.")
+        ask = (
+            f"Adapt the dialogue of this scene into {ADAPT_TARGETS[to]}, keeping each character's voice; "
+            "keep the action lines as they are."
+        )
     return f"{ask}\n\nThe scene:\n\n{context}{grounding}", anchor
 
 
 def _pack_lines(pack: dict | None) -> str:
     if not pack:
         return ""
-    return "\n".join(f"- {line['text']} ({', '.join(line['figures'])})" for line in pack.get("lines", []))
+    return "\n".join(
+        f"- {line['text']} ({', '.join(line['figures'])})" for line in pack.get("lines", [])
+    )
 
 
 # ---------------------------------------------------------------- validation
+
 
 def clean_answer(text: str) -> str:
     """The answer without code fences or a leading "Here is..." line some models add."""
@@ -137,10 +165,21 @@ def check_block(text: str) -> tuple[Script | None, str | None]:
 
 # ---------------------------------------------------------------- drafting
 
-def draft(task: str, settings: LlmSettings, book: ProposalBook, *, script_path: Path | None = None,
-          scene: str | None = None, line: str | None = None, to: str | None = None,
-          pack_path: Path | None = None, on_token: Callable[[str], None] | None = None,
-          grammar: bool | None = None, owner: str | None = None) -> Proposal:
+
+def draft(
+    task: str,
+    settings: LlmSettings,
+    book: ProposalBook,
+    *,
+    script_path: Path | None = None,
+    scene: str | None = None,
+    line: str | None = None,
+    to: str | None = None,
+    pack_path: Path | None = None,
+    on_token: Callable[[str], None] | None = None,
+    grammar: bool | None = None,
+    owner: str | None = None,
+) -> Proposal:
     """Ask the model, validate (one repair round), store a pending proposal; returns it.
 
     ``grammar`` constrains decoding to Fountain with a GBNF grammar; by default it is on for a
@@ -157,34 +196,66 @@ def draft(task: str, settings: LlmSettings, book: ProposalBook, *, script_path: 
     repaired = False
     if block is None:
         repaired = True
-        messages += [{"role": "assistant", "content": answer},
-                     {"role": "user", "content": f"That is not usable Fountain: {reason}. Answer again with "
-                                                 "Fountain markup only."}]
+        messages += [
+            {"role": "assistant", "content": answer},
+            {
+                "role": "user",
+                "content": f"That is not usable Fountain: {reason}. Answer again with "
+                "Fountain markup only.",
+            },
+        ]
         answer = stream_chat(settings, messages, on_token=on_token, grammar=constraint)
         block, reason = check_block(answer)
         if block is None:
-            raise UserError(f"the model's answer is not usable Fountain after one repair round ({reason}); "
-                            "nothing was stored")
+            raise UserError(
+                f"the model's answer is not usable Fountain after one repair round ({reason}); "
+                "nothing was stored"
+            )
     figures = sorted({fid for line_ in (pack or {}).get("lines", []) for fid in line_["figures"]})
     inputs = [InputRef.of_file(script_path, role="source")] if script_path else []
     if pack_path:
         inputs.append(InputRef.of_file(pack_path, role="brief"))
-    parameters = {"task": task, "temperature": settings.temperature, "max_tokens": settings.max_tokens,
-                  "seed": settings.seed, "scene": scene, "to": to, "repaired": repaired, "figures": figures,
-                  "grammar": "fountain-gbnf" if constraint else None}
-    provenance = Provenance.make(tool="script.draft", generator="halqa.studio.script.draft", model=model_label(settings),
-                                 backend=backend_label(settings), parameters=parameters, inputs=inputs,
-                                 prompt="\n\n".join(m["content"] for m in messages))
-    subject = str(Path(script_path).resolve()) if script_path else f"pack:{Path(pack_path).resolve()}"
-    payload = {"task": task, "fountain": write_fountain(block), "after_scene": anchor["after_scene"],
-               "figures": figures, "line": line}
-    return book.propose(kind=KIND, subject=subject, payload=payload, provenance=provenance, owner=owner)
+    parameters = {
+        "task": task,
+        "temperature": settings.temperature,
+        "max_tokens": settings.max_tokens,
+        "seed": settings.seed,
+        "scene": scene,
+        "to": to,
+        "repaired": repaired,
+        "figures": figures,
+        "grammar": "fountain-gbnf" if constraint else None,
+    }
+    provenance = Provenance.make(
+        tool="script.draft",
+        generator="halqa.studio.script.draft",
+        model=model_label(settings),
+        backend=backend_label(settings),
+        parameters=parameters,
+        inputs=inputs,
+        prompt="\n\n".join(m["content"] for m in messages),
+    )
+    subject = (
+        str(Path(script_path).resolve()) if script_path else f"pack:{Path(pack_path).resolve()}"
+    )
+    payload = {
+        "task": task,
+        "fountain": write_fountain(block),
+        "after_scene": anchor["after_scene"],
+        "figures": figures,
+        "line": line,
+    }
+    return book.propose(
+        kind=KIND, subject=subject, payload=payload, provenance=provenance, owner=owner
+    )
 
 
 # ---------------------------------------------------------------- decisions
 
-def accept_block(book: ProposalBook, pid: str, *, by: str, note: str | None = None,
-                 key_id: str | None = None) -> dict:
+
+def accept_block(
+    book: ProposalBook, pid: str, *, by: str, note: str | None = None, key_id: str | None = None
+) -> dict:
     """Accept a proposal and insert its block into the script, between marker notes."""
     proposal = book.get(pid)
     if proposal.kind != KIND:
@@ -194,16 +265,26 @@ def accept_block(book: ProposalBook, pid: str, *, by: str, note: str | None = No
         return {"proposal": decided.id, "status": decided.status, "inserted": None}
     path = Path(proposal.subject)
     script = read_fountain(path)
-    already = any(m.group(1) == proposal.id for e in script.elements for m in _START_RE.finditer(e.text))
+    already = any(
+        m.group(1) == proposal.id for e in script.elements for m in _START_RE.finditer(e.text)
+    )
     decided = book.accept(proposal.id, by=by, note=note, key_id=key_id)
     if not already:
         block = parse_fountain(proposal.payload["fountain"]).elements
         where = _scene_end(script, proposal.payload.get("after_scene"))
-        marked = [Element(ACTION, f"[[halqa-generated proposal={proposal.id} by={by.strip()}]]"), *block,
-                  Element(ACTION, f"[[halqa-end proposal={proposal.id}]]")]
+        marked = [
+            Element(ACTION, f"[[halqa-generated proposal={proposal.id} by={by.strip()}]]"),
+            *block,
+            Element(ACTION, f"[[halqa-end proposal={proposal.id}]]"),
+        ]
         script.elements[where:where] = marked
         path.write_text(normalise_fountain(script), encoding="utf-8")
-    return {"proposal": decided.id, "status": decided.status, "inserted": str(path), "already_in_file": already}
+    return {
+        "proposal": decided.id,
+        "status": decided.status,
+        "inserted": str(path),
+        "already_in_file": already,
+    }
 
 
 def _scene_end(script: Script, scene: str | None) -> int:
@@ -239,19 +320,31 @@ def provenance_report(path: Path, book: ProposalBook | None = None) -> dict:
         else:
             human += 1
     total = generated + human
-    pending = [p.id for p in book.list(subject=str(path.resolve()), status="pending")] if book else []
+    pending = (
+        [p.id for p in book.list(subject=str(path.resolve()), status="pending")] if book else []
+    )
     details = []
     if book:
         for b in blocks:
             try:
                 p = book.get(b["proposal"])
-                b |= {"model": p.provenance.model, "backend": p.provenance.backend,
-                      "generator": p.provenance.generator,
-                      "task": p.provenance.parameters.get("task"), "prompt_sha256": p.provenance.prompt_sha256,
-                      "created_at": str(p.provenance.created_at)}
+                b |= {
+                    "model": p.provenance.model,
+                    "backend": p.provenance.backend,
+                    "generator": p.provenance.generator,
+                    "task": p.provenance.parameters.get("task"),
+                    "prompt_sha256": p.provenance.prompt_sha256,
+                    "created_at": str(p.provenance.created_at),
+                }
             except NotFoundError:
                 b["missing_proposal"] = True
             details.append(b)
-    return {"file": str(path), "lines": total, "generated_lines": generated, "human_lines": human,
-            "generated_share": round(generated / total, 3) if total else 0.0,
-            "generated_blocks": details or blocks, "pending": pending}
+    return {
+        "file": str(path),
+        "lines": total,
+        "generated_lines": generated,
+        "human_lines": human,
+        "generated_share": round(generated / total, 3) if total else 0.0,
+        "generated_blocks": details or blocks,
+        "pending": pending,
+    }

@@ -15,10 +15,12 @@ import re
 from dataclasses import dataclass
 
 _ESCAPES = {"\\*": "\x00A", "\\_": "\x00U"}
-_RULES = ((re.compile(r"\*\*\*(\S.*?\S|\S)\*\*\*"), r"<b><i>\1</i></b>"),
-          (re.compile(r"\*\*(\S.*?\S|\S)\*\*"), r"<b>\1</b>"),
-          (re.compile(r"\*(\S.*?\S|\S)\*"), r"<i>\1</i>"),
-          (re.compile(r"_(\S.*?\S|\S)_"), r"<u>\1</u>"))
+_RULES = (
+    (re.compile(r"\*\*\*(\S.*?\S|\S)\*\*\*"), r"<b><i>\1</i></b>"),
+    (re.compile(r"\*\*(\S.*?\S|\S)\*\*"), r"<b>\1</b>"),
+    (re.compile(r"\*(\S.*?\S|\S)\*"), r"<i>\1</i>"),
+    (re.compile(r"_(\S.*?\S|\S)_"), r"<u>\1</u>"),
+)
 _TAG_RE = re.compile(r"(</?[biu]>)")
 
 
@@ -32,7 +34,11 @@ class Run:
     @property
     def style(self) -> str:
         """fpdf2's style letters ("B", "I", "U")."""
-        return ("B" if self.bold else "") + ("I" if self.italic else "") + ("U" if self.underline else "")
+        return (
+            ("B" if self.bold else "")
+            + ("I" if self.italic else "")
+            + ("U" if self.underline else "")
+        )
 
 
 def emphasis_html(text: str) -> str:

@@ -32,17 +32,38 @@ from halqa.studio.script.model import (
     TitleField,
 )
 
-_EXPORT_TYPE = {HEADING: "Scene Heading", ACTION: "Action", CHARACTER: "Character", PARENTHETICAL: "Parenthetical",
-                DIALOGUE: "Dialogue", TRANSITION: "Transition", LYRIC: "Lyrics"}
-_IMPORT_KIND = {"Scene Heading": HEADING, "Shot": HEADING, "Action": ACTION, "General": ACTION,
-                "Character": CHARACTER, "Parenthetical": PARENTHETICAL, "Dialogue": DIALOGUE,
-                "Transition": TRANSITION, "Lyrics": LYRIC, "New Act": SECTION, "End of Act": ACTION,
-                "Outline 1": SECTION, "Outline 2": SECTION, "Outline 3": SECTION, "Outline 4": SECTION,
-                "Outline Body": SYNOPSIS}
+_EXPORT_TYPE = {
+    HEADING: "Scene Heading",
+    ACTION: "Action",
+    CHARACTER: "Character",
+    PARENTHETICAL: "Parenthetical",
+    DIALOGUE: "Dialogue",
+    TRANSITION: "Transition",
+    LYRIC: "Lyrics",
+}
+_IMPORT_KIND = {
+    "Scene Heading": HEADING,
+    "Shot": HEADING,
+    "Action": ACTION,
+    "General": ACTION,
+    "Character": CHARACTER,
+    "Parenthetical": PARENTHETICAL,
+    "Dialogue": DIALOGUE,
+    "Transition": TRANSITION,
+    "Lyrics": LYRIC,
+    "New Act": SECTION,
+    "End of Act": ACTION,
+    "Outline 1": SECTION,
+    "Outline 2": SECTION,
+    "Outline 3": SECTION,
+    "Outline 4": SECTION,
+    "Outline Body": SYNOPSIS,
+}
 _CENTERED_TITLE_KEYS = ("Title", "Credit", "Author", "Source")
 
 
 # ---------------------------------------------------------------- export
+
 
 def write_fdx(script: Script) -> bytes:
     """FDX bytes (UTF-8, with declaration) for ``script``."""
@@ -76,7 +97,9 @@ def write_fdx(script: Script) -> bytes:
     if script.title:
         _title_page(root, script.title)
     ET.indent(root, space="  ")
-    return b'<?xml version="1.0" encoding="UTF-8" standalone="no" ?>\n' + ET.tostring(root, encoding="utf-8")
+    return b'<?xml version="1.0" encoding="UTF-8" standalone="no" ?>\n' + ET.tostring(
+        root, encoding="utf-8"
+    )
 
 
 def _speech_end(elements: list[Element], start: int) -> int:
@@ -118,8 +141,11 @@ def _styled_text(p: ET.Element, text: str) -> None:
         if run is None:
             _text(p, "")
             continue
-        style = "+".join(s for s, on in (("Bold", run.bold), ("Italic", run.italic), ("Underline", run.underline))
-                         if on)
+        style = "+".join(
+            s
+            for s, on in (("Bold", run.bold), ("Italic", run.italic), ("Underline", run.underline))
+            if on
+        )
         _text(p, run.text, style)
 
 
@@ -133,6 +159,7 @@ def _title_page(root: ET.Element, fields: list[TitleField]) -> None:
 
 
 # ---------------------------------------------------------------- import
+
 
 def read_fdx(path: str | Path) -> Script:
     path = Path(path)
@@ -150,12 +177,16 @@ def parse_fdx(data: bytes, *, source: str = "<fdx>") -> Script:
         root = SafeET.fromstring(data)
     except ET.ParseError as exc:
         line, col = exc.position
-        raise DataError(f"{source}: line {line}, column {col}: not well-formed XML, so not an FDX file "
-                        f"({exc.msg if hasattr(exc, 'msg') else exc})") from exc
+        raise DataError(
+            f"{source}: line {line}, column {col}: not well-formed XML, so not an FDX file "
+            f"({exc.msg if hasattr(exc, 'msg') else exc})"
+        ) from exc
     except Exception as exc:  # defusedxml refuses entity tricks with its own exception types
         raise DataError(f"{source}: refused XML ({type(exc).__name__}: {exc})") from exc
     if root.tag != "FinalDraft":
-        raise DataError(f"{source}: root element is <{root.tag}>, expected <FinalDraft> (not an FDX file)")
+        raise DataError(
+            f"{source}: root element is <{root.tag}>, expected <FinalDraft> (not an FDX file)"
+        )
     content = root.find("Content")
     if content is None:
         raise DataError(f"{source}: <FinalDraft> has no <Content> element")
@@ -233,7 +264,9 @@ def _fountain_text(p: ET.Element) -> str:
 def _read_title_page(page: ET.Element | None) -> list[TitleField]:
     if page is None or page.find("Content") is None:
         return []
-    paragraphs = [(p.get("halqaKey"), _fountain_text(p)) for p in page.find("Content").findall("Paragraph")]
+    paragraphs = [
+        (p.get("halqaKey"), _fountain_text(p)) for p in page.find("Content").findall("Paragraph")
+    ]
     paragraphs = [(k, t) for k, t in paragraphs if t.strip()]
     if all(k for k, _ in paragraphs):
         return [TitleField(k, t) for k, t in paragraphs]

@@ -25,7 +25,9 @@ try:
     from screenplay_tools.screenplay import ElementType
     from screenplay_tools.screenplay import Script as _LibraryScript
 except ImportError as exc:  # the optional part is not installed
-    raise BackendUnavailableError("the screenplay assistant needs its extra: pip install 'halqa[script]'") from exc
+    raise BackendUnavailableError(
+        "the screenplay assistant needs its extra: pip install 'halqa[script]'"
+    ) from exc
 
 from halqa.studio.script.model import (
     ACTION,
@@ -47,18 +49,28 @@ from halqa.studio.script.model import (
 )
 
 # Arabic scene keywords: interior, exterior and both orders of the combined heading.
-ARABIC_HEADING_RE = re.compile(r"^\s*(داخلي\s*/\s*خارجي|خارجي\s*/\s*داخلي|داخلي|خارجي)(\s*[.\-–—:،]|\s)")
-LATIN_HEADING_RE = re.compile(r"^\s*((INT|EXT|EST|INT\.\/EXT|INT\/EXT|I\/E)(\.|\s))|(FADE IN:\s*)", re.IGNORECASE)
+ARABIC_HEADING_RE = re.compile(
+    r"^\s*(داخلي\s*/\s*خارجي|خارجي\s*/\s*داخلي|داخلي|خارجي)(\s*[.\-–—:،]|\s)"
+)
+LATIN_HEADING_RE = re.compile(
+    r"^\s*((INT|EXT|EST|INT\.\/EXT|INT\/EXT|I\/E)(\.|\s))|(FADE IN:\s*)", re.IGNORECASE
+)
 TRANSITION_RE = re.compile(r"^\s*(?:[A-Z\s]+TO:)\s*$")
 # Arabic transitions end with "إلى:" ("to:"), e.g. "قطع إلى:" (cut to).
 ARABIC_TRANSITION_RE = re.compile(r"^\s*[\u0600-\u06FF\s]+إلى\s*:\s*$")
 CUE_RE = re.compile(r"^[A-Z][^a-z]*$")
 
 _KIND_OF = {
-    ElementType.HEADING: HEADING, ElementType.ACTION: ACTION, ElementType.CHARACTER: CHARACTER,
-    ElementType.PARENTHETICAL: PARENTHETICAL, ElementType.DIALOGUE: DIALOGUE,
-    ElementType.TRANSITION: TRANSITION, ElementType.LYRIC: LYRIC, ElementType.PAGEBREAK: PAGE_BREAK,
-    ElementType.SECTION: SECTION, ElementType.SYNOPSIS: SYNOPSIS,
+    ElementType.HEADING: HEADING,
+    ElementType.ACTION: ACTION,
+    ElementType.CHARACTER: CHARACTER,
+    ElementType.PARENTHETICAL: PARENTHETICAL,
+    ElementType.DIALOGUE: DIALOGUE,
+    ElementType.TRANSITION: TRANSITION,
+    ElementType.LYRIC: LYRIC,
+    ElementType.PAGEBREAK: PAGE_BREAK,
+    ElementType.SECTION: SECTION,
+    ElementType.SYNOPSIS: SYNOPSIS,
 }
 
 
@@ -79,18 +91,26 @@ class _Parser(_LibraryParser):
             return True
         if ARABIC_TRANSITION_RE.match(self._line) and not self._lastLine.strip():
             from screenplay_tools.screenplay import Transition
-            self._pending.append({"type": ElementType.TRANSITION, "element": Transition(self._lineTrim),
-                                  "backup": self._create_action(self._lineTrim)})
+
+            self._pending.append(
+                {
+                    "type": ElementType.TRANSITION,
+                    "element": Transition(self._lineTrim),
+                    "backup": self._create_action(self._lineTrim),
+                }
+            )
             return True
         return False
 
 
 def _heading(text: str, number: str | None):
     from screenplay_tools.screenplay import SceneHeading
+
     return SceneHeading(text=text, scene_number=number, forced=False)
 
 
 # ---------------------------------------------------------------- reading
+
 
 def read_fountain(path: str | Path) -> Script:
     """Parse a Fountain file; errors name the file and the line."""
@@ -113,7 +133,14 @@ def _check_language(script: Script, text: str, source: str) -> None:
     code = script.title_value("Language")
     if code is None:
         return
-    line = next((i + 1 for i, raw in enumerate(text.splitlines()) if raw.strip().lower().startswith("language:")), 1)
+    line = next(
+        (
+            i + 1
+            for i, raw in enumerate(text.splitlines())
+            if raw.strip().lower().startswith("language:")
+        ),
+        1,
+    )
     try:
         normalise_language(code.strip(), where=f"{source}: line {line}: title page Language")
     except ConfigError as exc:
@@ -124,18 +151,28 @@ def decode_text(data: bytes, source: str) -> str:
     """UTF-8 text of a screenplay file, refusing binary data with the line where it starts."""
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise DataError(f"{source}: line {line}: binary data (NUL byte); expected a UTF-8 text file")
+        raise DataError(
+            f"{source}: line {line}: binary data (NUL byte); expected a UTF-8 text file"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise DataError(f"{source}: line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
-                        "save the script as UTF-8") from exc
+        raise DataError(
+            f"{source}: line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+            "save the script as UTF-8"
+        ) from exc
     return text
 
 
-def parse_fountain(text: str, *, source: str = "<text>", merge_actions: bool = True,
-                   merge_dialogue: bool = True, use_tags: bool = False) -> Script:
+def parse_fountain(
+    text: str,
+    *,
+    source: str = "<text>",
+    merge_actions: bool = True,
+    merge_dialogue: bool = True,
+    use_tags: bool = False,
+) -> Script:
     """Parse Fountain text into halqa's model.
 
     ``merge_*`` and ``use_tags`` exist for the conformance suite (fountain-tools' options);
@@ -145,7 +182,11 @@ def parse_fountain(text: str, *, source: str = "<text>", merge_actions: bool = T
         raise DataError(f"{source}: empty file, nothing to parse")
     _check_boneyards(text, source)
     parser = _Parser()
-    parser.mergeActions, parser.mergeDialogue, parser.useTags = merge_actions, merge_dialogue, use_tags
+    parser.mergeActions, parser.mergeDialogue, parser.useTags = (
+        merge_actions,
+        merge_dialogue,
+        use_tags,
+    )
     parser.add_text(text)
     return _from_library(parser.script)
 
@@ -164,8 +205,10 @@ def _check_boneyards(text: str, source: str) -> None:
             break
         pos = end + 2
     line = text[:depth_open_at].count("\n") + 1
-    raise DataError(f"{source}: line {line}: boneyard '/*' is never closed with '*/' "
-                    "(everything after it would be hidden)")
+    raise DataError(
+        f"{source}: line {line}: boneyard '/*' is never closed with '*/' "
+        "(everything after it would be hidden)"
+    )
 
 
 def _restore_inline(raw: str, lib: _LibraryScript) -> str:
@@ -180,13 +223,19 @@ def _title_value(raw: str) -> str:
 
 
 def _from_library(lib: _LibraryScript) -> Script:
-    title = [TitleField(e.key, _title_value(_restore_inline(e.text_raw, lib))) for e in lib.titleEntries]
+    title = [
+        TitleField(e.key, _title_value(_restore_inline(e.text_raw, lib))) for e in lib.titleEntries
+    ]
     elements = []
     for item in lib.elements:
         kind = _KIND_OF[item.type]
         el = Element(kind, tags=list(item.tags))
         if kind == CHARACTER:
-            el.text, el.extension, el.dual = _restore_inline(item.name, lib), item.extension, item.is_dual_dialogue
+            el.text, el.extension, el.dual = (
+                _restore_inline(item.name, lib),
+                item.extension,
+                item.is_dual_dialogue,
+            )
         else:
             el.text = _restore_inline(item.text_raw, lib)
         el.forced = bool(getattr(item, "forced", False))
@@ -200,6 +249,7 @@ def _from_library(lib: _LibraryScript) -> Script:
 
 
 # ---------------------------------------------------------------- writing
+
 
 def write_fountain(script: Script) -> str:
     """The normalised Fountain text of ``script`` (ends with one newline)."""
@@ -269,15 +319,19 @@ def _write_action(el: Element) -> str:
         return f">{el.text}<"
     lines = el.text.split("\n")
     hidden = _lines_inside_marks(lines)
-    out = [("!" if _misread_as_other(lines, i) and i not in hidden else "") + line
-           for i, line in enumerate(lines)]
+    out = [
+        ("!" if _misread_as_other(lines, i) and i not in hidden else "") + line
+        for i, line in enumerate(lines)
+    ]
     if el.forced and not out[0].startswith("!"):
         out[0] = "!" + out[0]
     return "\n".join(out)
 
 
 _CUE_LINE_RE = re.compile(r"^([A-Z][^a-z]*?)\s*(?:\(.*\))?(?:\s*\^\s*)?$")
-_CUE_DECODE_RE = re.compile(r"^([^(\^]+?)\s*(?:\((.*)\))?(?:\s*\^\s*)?$")  # the library's second check
+_CUE_DECODE_RE = re.compile(
+    r"^([^(\^]+?)\s*(?:\((.*)\))?(?:\s*\^\s*)?$"
+)  # the library's second check
 _CONTD_RE = re.compile(r"\(\s*CONT[’']D\s*\)", re.IGNORECASE)
 
 
@@ -292,10 +346,18 @@ def _misread_as_other(lines: list[str], i: int) -> bool:
         return True
     if LATIN_HEADING_RE.match(line) or ARABIC_HEADING_RE.match(line):
         return True
-    if after_blank and before_blank and (TRANSITION_RE.match(line) or ARABIC_TRANSITION_RE.match(line)):
+    if (
+        after_blank
+        and before_blank
+        and (TRANSITION_RE.match(line) or ARABIC_TRANSITION_RE.match(line))
+    ):
         return True
     cue = _CONTD_RE.sub("", line).strip()
-    return after_blank and not before_blank and bool(_CUE_LINE_RE.match(cue) and _CUE_DECODE_RE.match(cue))
+    return (
+        after_blank
+        and not before_blank
+        and bool(_CUE_LINE_RE.match(cue) and _CUE_DECODE_RE.match(cue))
+    )
 
 
 def _lines_inside_marks(lines: list[str]) -> set[int]:
@@ -343,9 +405,18 @@ _WRITERS = {
 
 # ---------------------------------------------------------------- conformance dump
 
-_DUMP_TYPE = {HEADING: "HEADING", ACTION: "ACTION", CHARACTER: "CHARACTER", PARENTHETICAL: "PARENTHETICAL",
-              DIALOGUE: "DIALOGUE", TRANSITION: "TRANSITION", LYRIC: "LYRIC", PAGE_BREAK: "PAGEBREAK",
-              SECTION: "SECTION", SYNOPSIS: "SYNOPSIS"}
+_DUMP_TYPE = {
+    HEADING: "HEADING",
+    ACTION: "ACTION",
+    CHARACTER: "CHARACTER",
+    PARENTHETICAL: "PARENTHETICAL",
+    DIALOGUE: "DIALOGUE",
+    TRANSITION: "TRANSITION",
+    LYRIC: "LYRIC",
+    PAGE_BREAK: "PAGEBREAK",
+    SECTION: "SECTION",
+    SYNOPSIS: "SYNOPSIS",
+}
 
 
 _PLACEHOLDER_RE = re.compile(r"\[\[\d+\]\]|/\*\d+\*/")
@@ -386,8 +457,11 @@ def conformance_dump(script: Script) -> str:
             bare = _PLACEHOLDER_RE.sub("", text)  # the fixtures print headings without note marks
             line = f'{kind}:"{bare}"' + (f" ({el.scene_number})" if el.scene_number else "")
         elif el.kind == CHARACTER:
-            line = f'{kind}:"{text}"' + (f' "({el.extension})"' if el.extension else "") + (
-                " (Dual)" if el.dual else "")
+            line = (
+                f'{kind}:"{text}"'
+                + (f' "({el.extension})"' if el.extension else "")
+                + (" (Dual)" if el.dual else "")
+            )
         elif el.kind == SECTION:
             line = f'{kind}:"{text}" ({el.level})'
         else:

@@ -39,16 +39,25 @@ def render_html(script: Script) -> str:
             end = _speech_end(elements, i)
             if end < len(elements) and elements[end].kind == CHARACTER and elements[end].dual:
                 second = _speech_end(elements, end)
-                body.append('<div class="dual"><div>' + "".join(_block(e) for e in elements[i:end]) +
-                            '</div><div>' + "".join(_block(e) for e in elements[end:second]) + "</div></div>")
+                body.append(
+                    '<div class="dual"><div>'
+                    + "".join(_block(e) for e in elements[i:end])
+                    + "</div><div>"
+                    + "".join(_block(e) for e in elements[end:second])
+                    + "</div></div>"
+                )
                 i = second
                 continue
         body.append(_block(el))
         i += 1
     title = html.escape((script.title_value("Title") or "screenplay").split("\n")[0])
     lang_attr = f' lang="{html.escape(lang.strip())}"' if lang.strip() else ""
-    return (f"<!doctype html>\n<html{lang_attr}><head><meta charset=\"utf-8\"><title>{title}</title>"
-            f"<style>{_CSS}</style></head><body>\n" + "\n".join(b for b in body if b) + "\n</body></html>\n")
+    return (
+        f'<!doctype html>\n<html{lang_attr}><head><meta charset="utf-8"><title>{title}</title>'
+        f"<style>{_CSS}</style></head><body>\n"
+        + "\n".join(b for b in body if b)
+        + "\n</body></html>\n"
+    )
 
 
 def write_html(script: Script, out: str | Path) -> str:
@@ -66,8 +75,11 @@ def _speech_end(elements, start: int) -> int:
 
 
 def _title(script: Script) -> str:
-    rows = [f'<p dir="auto" class="title-{html.escape(f.key.lower().replace(" ", "-"))}">'
-            f'{emphasis_html(f.value)}</p>' for f in script.title]
+    rows = [
+        f'<p dir="auto" class="title-{html.escape(f.key.lower().replace(" ", "-"))}">'
+        f"{emphasis_html(f.value)}</p>"
+        for f in script.title
+    ]
     return '<header class="title-page">' + "".join(rows) + "</header>"
 
 
@@ -82,6 +94,9 @@ def _block(el) -> str:
     elif el.kind == PARENTHETICAL:
         text = f"({el.plain.strip()})"
     classes = el.kind + (" centered" if el.centered else "")
-    number = (f'<span class="scene-number">{html.escape(el.scene_number)}</span>'
-              if el.kind == "heading" and el.scene_number else "")
+    number = (
+        f'<span class="scene-number">{html.escape(el.scene_number)}</span>'
+        if el.kind == "heading" and el.scene_number
+        else ""
+    )
     return f'<p dir="auto" class="{classes}">{number}{emphasis_html(text)}</p>'

@@ -36,22 +36,160 @@ LANGUAGES = {
     "und-Latn": "Latin script, language not decided",
 }
 # Codes a writer may give (title page ``Language:``, ``--language``), mapped to the label above.
-LANGUAGE_CODES = {"ary": "ary-Arab", "ary-Arab": "ary-Arab", "ary-Latn": "ary-Latn", "arb": "arb-Arab",
-                  "ar": "ara-Arab", "ara": "ara-Arab", "fr": "fra-Latn", "fra": "fra-Latn", "en": "eng-Latn",
-                  "eng": "eng-Latn", "zgh": "zgh-Tfng", "tzm": "zgh-Tfng", "shi": "zgh-Tfng", "rif": "zgh-Tfng",
-                  "ber": "zgh-Tfng"}
+LANGUAGE_CODES = {
+    "ary": "ary-Arab",
+    "ary-Arab": "ary-Arab",
+    "ary-Latn": "ary-Latn",
+    "arb": "arb-Arab",
+    "ar": "ara-Arab",
+    "ara": "ara-Arab",
+    "fr": "fra-Latn",
+    "fra": "fra-Latn",
+    "en": "eng-Latn",
+    "eng": "eng-Latn",
+    "zgh": "zgh-Tfng",
+    "tzm": "zgh-Tfng",
+    "shi": "zgh-Tfng",
+    "rif": "zgh-Tfng",
+    "ber": "zgh-Tfng",
+}
 RTL_LANGUAGES = {"ary-Arab", "arb-Arab", "ara-Arab"}
 
 # Frequent words that only Darija uses (Arabic script): question words, negation, aspect, "of".
-DARIJA_MARKERS = frozenset(["واش", "شنو", "شنوا", "علاش", "فين", "فاين", "كيفاش", "إمتى", "امتى", "شكون", "بغيت", "بغيتي", "بغا", "بغات", "كنبغي", "كيبغي", "ديال", "ديالي", "ديالك", "ديالو", "دابا", "كاين", "كاينة", "كاينين", "ماكاينش", "بزاف", "مزيان", "مزيانة", "غادي", "غادية", "غانمشي", "راه", "راهي", "راني", "هادشي", "هادا", "هادي", "واخا", "صافي", "والو", "حتى", "شي", "شحال", "خويا", "ختي", "بنتي", "ولدي", "نتا", "نتي", "حنا", "نتوما", "هوما", "ماشي", "مابغيتش", "عافاك", "الله", "يرحم", "زعما", "كنت", "كنقول", "كيقول", "كتقول", "قلتليك", "سير", "جي", "جيب", "خاصك", "خاصني", "خصني", "عندي", "عندك", "مالك", "مالكي", "كندير", "كيدير", "أتاي", "اتاي"])
+DARIJA_MARKERS = frozenset(
+    [
+        "واش",
+        "شنو",
+        "شنوا",
+        "علاش",
+        "فين",
+        "فاين",
+        "كيفاش",
+        "إمتى",
+        "امتى",
+        "شكون",
+        "بغيت",
+        "بغيتي",
+        "بغا",
+        "بغات",
+        "كنبغي",
+        "كيبغي",
+        "ديال",
+        "ديالي",
+        "ديالك",
+        "ديالو",
+        "دابا",
+        "كاين",
+        "كاينة",
+        "كاينين",
+        "ماكاينش",
+        "بزاف",
+        "مزيان",
+        "مزيانة",
+        "غادي",
+        "غادية",
+        "غانمشي",
+        "راه",
+        "راهي",
+        "راني",
+        "هادشي",
+        "هادا",
+        "هادي",
+        "واخا",
+        "صافي",
+        "والو",
+        "حتى",
+        "شي",
+        "شحال",
+        "خويا",
+        "ختي",
+        "بنتي",
+        "ولدي",
+        "نتا",
+        "نتي",
+        "حنا",
+        "نتوما",
+        "هوما",
+        "ماشي",
+        "مابغيتش",
+        "عافاك",
+        "الله",
+        "يرحم",
+        "زعما",
+        "كنت",
+        "كنقول",
+        "كيقول",
+        "كتقول",
+        "قلتليك",
+        "سير",
+        "جي",
+        "جيب",
+        "خاصك",
+        "خاصني",
+        "خصني",
+        "عندي",
+        "عندك",
+        "مالك",
+        "مالكي",
+        "كندير",
+        "كيدير",
+        "أتاي",
+        "اتاي",
+    ]
+)
 # Words that mark Modern Standard Arabic where Darija would use another word.
-MSA_MARKERS = frozenset(["ماذا", "لماذا", "أين", "كيف", "متى", "الذي", "التي", "الذين", "هذا", "هذه", "ذلك", "تلك", "سوف", "ليس", "ليست", "لست", "لن", "لم", "إن", "إنه", "إنها", "أنا", "أنت", "أنتِ", "نحن", "هم", "جدا", "الآن", "حيث", "لكن", "لأن", "يجب", "يمكن", "أريد", "تريد", "أيضا", "قد", "كان", "كانت", "هل"])
+MSA_MARKERS = frozenset(
+    [
+        "ماذا",
+        "لماذا",
+        "أين",
+        "كيف",
+        "متى",
+        "الذي",
+        "التي",
+        "الذين",
+        "هذا",
+        "هذه",
+        "ذلك",
+        "تلك",
+        "سوف",
+        "ليس",
+        "ليست",
+        "لست",
+        "لن",
+        "لم",
+        "إن",
+        "إنه",
+        "إنها",
+        "أنا",
+        "أنت",
+        "أنتِ",
+        "نحن",
+        "هم",
+        "جدا",
+        "الآن",
+        "حيث",
+        "لكن",
+        "لأن",
+        "يجب",
+        "يمكن",
+        "أريد",
+        "تريد",
+        "أيضا",
+        "قد",
+        "كان",
+        "كانت",
+        "هل",
+    ]
+)
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _ARABIC_RE = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 _TIFINAGH_RE = re.compile(r"[\u2D30-\u2D7F]")
 _LATIN_RE = re.compile(r"[A-Za-z\u00C0-\u024F]")
-_ARABIC_MARKS_RE = re.compile(r"[\u064B-\u065F\u0670\u0640]")  # harakat and tatweel, ignored for lookup
+_ARABIC_MARKS_RE = re.compile(
+    r"[\u064B-\u065F\u0670\u0640]"
+)  # harakat and tatweel, ignored for lookup
 
 
 @dataclass(frozen=True)
@@ -66,8 +204,10 @@ def normalise_language(code: str, *, where: str = "language") -> str:
     """A writer's language code as halqa's label; an unknown code names what is accepted."""
     label = LANGUAGE_CODES.get(code) or (code if code in LANGUAGES else None)
     if label is None:
-        raise ConfigError(f"{where}: unknown language code {code!r} (accepted: "
-                          f"{', '.join(sorted(LANGUAGE_CODES))})")
+        raise ConfigError(
+            f"{where}: unknown language code {code!r} (accepted: "
+            f"{', '.join(sorted(LANGUAGE_CODES))})"
+        )
     return label
 
 
@@ -129,9 +269,17 @@ def _arabizi_word(word: str) -> tuple[str, str] | None:
     looked up once: most of a breakdown's time was this call)."""
     import arabizi
 
-    tokens = [t for t in arabizi.detect(word) if t.script.value in _ARABIZI_LABEL or t.script.value == "unknown"]
+    tokens = [
+        t
+        for t in arabizi.detect(word)
+        if t.script.value in _ARABIZI_LABEL or t.script.value == "unknown"
+    ]
     value = tokens[0].script.value if tokens else "unknown"
-    return (_ARABIZI_LABEL[value], f"arabizi: {tokens[0].evidence}") if value in _ARABIZI_LABEL else None
+    return (
+        (_ARABIZI_LABEL[value], f"arabizi: {tokens[0].evidence}")
+        if value in _ARABIZI_LABEL
+        else None
+    )
 
 
 def _latin_labels(words: list[str]) -> list[tuple[str, str]]:

@@ -45,11 +45,22 @@ LINES_PER_PAGE = {"letter": 54, "a4": 57}
 # Draft PDFs, see bench/script.py): 61 characters of action (a 6" column that takes one more),
 # 26 of parenthetical, 35 of dialogue; dual dialogue columns of 29.
 GEOMETRY = {
-    HEADING: (1.5, 61), ACTION: (1.5, 61), SECTION: (1.5, 61), SYNOPSIS: (1.5, 61),
-    CHARACTER: (3.7, 38), PARENTHETICAL: (3.1, 26), DIALOGUE: (2.5, 35), LYRIC: (2.5, 35),
+    HEADING: (1.5, 61),
+    ACTION: (1.5, 61),
+    SECTION: (1.5, 61),
+    SYNOPSIS: (1.5, 61),
+    CHARACTER: (3.7, 38),
+    PARENTHETICAL: (3.1, 26),
+    DIALOGUE: (2.5, 35),
+    LYRIC: (2.5, 35),
     TRANSITION: (1.5, 61),
 }
-DUAL_GEOMETRY = {CHARACTER: (2.5, 20), PARENTHETICAL: (2.0, 24), DIALOGUE: (1.5, 29), LYRIC: (1.5, 29)}
+DUAL_GEOMETRY = {
+    CHARACTER: (2.5, 20),
+    PARENTHETICAL: (2.0, 24),
+    DIALOGUE: (1.5, 29),
+    LYRIC: (1.5, 29),
+}
 DUAL_RIGHT_OFFSET = 3.1  # inches between the two columns of dual dialogue (1.5"-4.4" and 4.6"-7.5")
 MIN_SPLIT_LINES = 2
 _SENTENCE_END_RE = re.compile(r"[.!?؟…][\"'”»)]*$")
@@ -105,10 +116,13 @@ def format_eighths(eighths: int) -> str:
 
 def runtime_estimate(layout: Layout) -> dict:
     """Minutes from the page-a-minute rule, with what that rule is worth."""
-    return {"minutes": layout.page_count, "rule": "one page per minute",
-            "caveat": "weak predictor: across 761 screenplays it barely works in aggregate and is not "
-                      "predictive for any single film (Stephen Follows, via johnaugust.com, 2020); "
-                      "use page count as a layout measure, not a running time"}
+    return {
+        "minutes": layout.page_count,
+        "rule": "one page per minute",
+        "caveat": "weak predictor: across 761 screenplays it barely works in aggregate and is not "
+        "predictive for any single film (Stephen Follows, via johnaugust.com, 2020); "
+        "use page count as a layout measure, not a running time",
+    }
 
 
 # ---------------------------------------------------------------- wrapping
@@ -120,8 +134,10 @@ def wrap_runs(styled: list[Run], width: int) -> list[list[Run]]:
     """Greedy word wrap of styled runs to ``width`` characters; newlines start new lines."""
     if len({r.style for r in styled}) == 1:  # one style (most lines): wrap the plain text
         first = styled[0]
-        return [[Run(text, first.bold, first.italic, first.underline)] if text else []
-                for text in _wrap_plain("".join(r.text for r in styled), width)]
+        return [
+            [Run(text, first.bold, first.italic, first.underline)] if text else []
+            for text in _wrap_plain("".join(r.text for r in styled), width)
+        ]
     lines: list[list[Run]] = [[]]
     used = 0
     for run in styled:
@@ -195,6 +211,7 @@ def _trim(line: list[Run]) -> None:
 
 # ---------------------------------------------------------------- blocks
 
+
 @dataclass
 class _Block:
     """Lines that pagination moves together or splits by its rules."""
@@ -217,8 +234,9 @@ def _rows(lines: list[Line]) -> int:
     return max(left, right)
 
 
-def _element_lines(el: Element, index: int, scene: int | None, geometry: dict, column: int = 0,
-                   offset: float = 0.0) -> list[Line]:
+def _element_lines(
+    el: Element, index: int, scene: int | None, geometry: dict, column: int = 0, offset: float = 0.0
+) -> list[Line]:
     left, width = geometry.get(el.kind, GEOMETRY.get(el.kind, (1.5, 60)))
     text = el.plain
     if el.kind == CHARACTER:
@@ -230,7 +248,10 @@ def _element_lines(el: Element, index: int, scene: int | None, geometry: dict, c
         text = el.plain.upper() if el.plain.isascii() else el.plain
     styled = runs(text.strip("\n") if el.kind != ACTION else text)
     if el.kind in (HEADING, CHARACTER):
-        styled = [Run(r.text, True if not r.text.isascii() else r.bold, r.italic, r.underline) for r in styled]
+        styled = [
+            Run(r.text, True if not r.text.isascii() else r.bold, r.italic, r.underline)
+            for r in styled
+        ]
     align = "right" if el.kind == TRANSITION else ("center" if el.centered else "left")
     wrapped = wrap_runs(styled, width) if styled else [[]]
     return [Line(el.kind, w, left + offset, width, index, scene, align, column) for w in wrapped]
@@ -280,8 +301,15 @@ def build_blocks(script: Script) -> list[_Block | str]:
         if el.kind == ACTION and not el.plain.strip() and not el.centered:
             i += 1
             continue
-        blocks.append(_Block(el.kind, _element_lines(el, i, scene, GEOMETRY), _space_before(el, not blocks),
-                             i, scene))
+        blocks.append(
+            _Block(
+                el.kind,
+                _element_lines(el, i, scene, GEOMETRY),
+                _space_before(el, not blocks),
+                i,
+                scene,
+            )
+        )
         i += 1
     return blocks
 
@@ -293,39 +321,56 @@ def _speech_end(elements: list[Element], start: int) -> int:
     return end
 
 
-def _speech_block(elements: list[Element], start: int, end: int, scene: int | None, first: bool) -> _Block:
+def _speech_block(
+    elements: list[Element], start: int, end: int, scene: int | None, first: bool
+) -> _Block:
     lines: list[Line] = []
     for j in range(start, end):
         lines += _element_lines(elements[j], j, scene, GEOMETRY)
     cue = elements[start]
-    return _Block(CHARACTER, lines, _space_before(cue, first), start, scene,
-                  cue=_contd_free(cue.text + (f" ({cue.extension})" if cue.extension else "")))
+    return _Block(
+        CHARACTER,
+        lines,
+        _space_before(cue, first),
+        start,
+        scene,
+        cue=_contd_free(cue.text + (f" ({cue.extension})" if cue.extension else "")),
+    )
 
 
 def _sentence_break_after(lines: list[Line], k: int) -> bool:
     """May a speech break after line ``k``? Only where a dialogue sentence ends and more follows."""
-    return (lines[k].kind == DIALOGUE and k + 1 < len(lines) and lines[k + 1].kind == DIALOGUE
-            and bool(_SENTENCE_END_RE.search(lines[k].text.rstrip())))
+    return (
+        lines[k].kind == DIALOGUE
+        and k + 1 < len(lines)
+        and lines[k + 1].kind == DIALOGUE
+        and bool(_SENTENCE_END_RE.search(lines[k].text.rstrip()))
+    )
 
 
-def _dual_block(elements: list[Element], start: int, middle: int, end: int, scene: int | None,
-                first: bool) -> _Block:
+def _dual_block(
+    elements: list[Element], start: int, middle: int, end: int, scene: int | None, first: bool
+) -> _Block:
     lines: list[Line] = []
     for column, (a, b) in enumerate(((start, middle), (middle, end))):
         offset = column * DUAL_RIGHT_OFFSET
         for j in range(a, b):
-            lines += [line.__class__(**{**line.__dict__, "dual": True})
-                      for line in _element_lines(elements[j], j, scene, DUAL_GEOMETRY, column, offset)]
+            lines += [
+                line.__class__(**{**line.__dict__, "dual": True})
+                for line in _element_lines(elements[j], j, scene, DUAL_GEOMETRY, column, offset)
+            ]
     return _Block("dual", lines, _space_before(elements[start], first), start, scene)
 
 
 # ---------------------------------------------------------------- pagination
+
 
 def paginate(script: Script, paper: str = "letter") -> Layout:
     """Lay the script out on pages; the PDF draws exactly these pages."""
     paper = paper.lower()
     if paper not in PAGE_SIZES:
         from halqa.errors import ConfigError
+
         raise ConfigError(f"--paper {paper}: expected one of {', '.join(PAGE_SIZES)}")
     capacity = LINES_PER_PAGE[paper]
     pages = [Page(1)]
@@ -336,13 +381,18 @@ def paginate(script: Script, paper: str = "letter") -> Layout:
             if pages[-1].rows:
                 pages.append(Page(len(pages) + 1))
             continue
-        following = next((b for b in blocks[index + 1:] if b != "break"), None)
+        following = next((b for b in blocks[index + 1 :] if b != "break"), None)
         _place(block, following, pages, capacity, scene_lines)
     return Layout(pages, paper, capacity, scene_lines)
 
 
-def _place(block: _Block, following: _Block | None, pages: list[Page], capacity: int,
-           scene_lines: dict[int, int]) -> None:
+def _place(
+    block: _Block,
+    following: _Block | None,
+    pages: list[Page],
+    capacity: int,
+    scene_lines: dict[int, int],
+) -> None:
     page = pages[-1]
     space = block.space_before if page.rows else 0
     free = capacity - page.rows - space
@@ -382,20 +432,32 @@ def _split_speech(block: _Block, free: int) -> tuple[list[Line], list[Line]]:
     lines = block.lines
     cut = None
     for k in range(len(lines) - 1):
-        head_dialogue = sum(1 for line in lines[:k + 1] if line.kind == DIALOGUE)
-        if (k + 1 <= free and head_dialogue >= MIN_SPLIT_LINES and len(lines) - k - 1 >= MIN_SPLIT_LINES
-                and _sentence_break_after(lines, k)):
+        head_dialogue = sum(1 for line in lines[: k + 1] if line.kind == DIALOGUE)
+        if (
+            k + 1 <= free
+            and head_dialogue >= MIN_SPLIT_LINES
+            and len(lines) - k - 1 >= MIN_SPLIT_LINES
+            and _sentence_break_after(lines, k)
+        ):
             cut = k + 1
     if cut is None:
         return [], []
     cue_line = lines[0]
     more = Line(CHARACTER, [Run("(MORE)")], cue_line.left, cue_line.width, None, block.scene)
-    contd = Line(CHARACTER, [Run(f"{block.cue} (CONT'D)", bold=not block.cue.isascii())], cue_line.left,
-                 cue_line.width, None, block.scene)
+    contd = Line(
+        CHARACTER,
+        [Run(f"{block.cue} (CONT'D)", bold=not block.cue.isascii())],
+        cue_line.left,
+        cue_line.width,
+        None,
+        block.scene,
+    )
     return lines[:cut] + [more], [contd] + lines[cut:]
 
 
-def _put(page: Page, lines: list[Line], space: int, scene_lines: dict[int, int], scene: int | None) -> None:
+def _put(
+    page: Page, lines: list[Line], space: int, scene_lines: dict[int, int], scene: int | None
+) -> None:
     page.rows += space
     start = page.rows
     rows = {0: start, 1: start}

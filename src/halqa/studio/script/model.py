@@ -22,7 +22,18 @@ PAGE_BREAK = "page_break"
 SECTION = "section"
 SYNOPSIS = "synopsis"
 
-KINDS = (HEADING, ACTION, CHARACTER, PARENTHETICAL, DIALOGUE, TRANSITION, LYRIC, PAGE_BREAK, SECTION, SYNOPSIS)
+KINDS = (
+    HEADING,
+    ACTION,
+    CHARACTER,
+    PARENTHETICAL,
+    DIALOGUE,
+    TRANSITION,
+    LYRIC,
+    PAGE_BREAK,
+    SECTION,
+    SYNOPSIS,
+)
 # Elements that belong to a speech (a cue and what hangs under it).
 SPEECH_KINDS = (CHARACTER, PARENTHETICAL, DIALOGUE)
 
@@ -50,7 +61,9 @@ class Element:
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
-            raise ValueError(f"unknown element kind {self.kind!r} (expected one of {', '.join(KINDS)})")
+            raise ValueError(
+                f"unknown element kind {self.kind!r} (expected one of {', '.join(KINDS)})"
+            )
 
     @property
     def plain(self) -> str:
@@ -96,7 +109,15 @@ class Script:
         body = []
         for e in self.elements:
             item = {"kind": e.kind, "text": e.text}
-            for name in ("scene_number", "extension", "dual", "forced", "centered", "level", "tags"):
+            for name in (
+                "scene_number",
+                "extension",
+                "dual",
+                "forced",
+                "centered",
+                "level",
+                "tags",
+            ):
                 value = getattr(e, name)
                 if value != getattr(defaults, name):
                     item[name] = value
@@ -105,5 +126,7 @@ class Script:
 
     @classmethod
     def from_dict(cls, data: dict) -> Script:
-        return cls(title=[TitleField(**f) for f in data.get("title", [])],
-                   elements=[Element(**e) for e in data.get("elements", [])])
+        return cls(
+            title=[TitleField(**f) for f in data.get("title", [])],
+            elements=[Element(**e) for e in data.get("elements", [])],
+        )

@@ -55,8 +55,10 @@ SPEECH_KINDS = (CHARACTER, PARENTHETICAL, DIALOGUE, LYRIC)
 # scripts (Hebrew to Mongolian, Tifinagh, ...), bidi controls, presentation forms. A line without
 # any (Latin in a monospace font: no ligatures, no kerning) is drawn without shaping, which is
 # most of fpdf2's time on a long script.
-_COMPLEX_RE = re.compile("[\u0300-\u036f\u0483-\u0489\u0590-\u1cff\u1dc0-\u1dff\u200c-\u200f"
-                         "\u202a-\u202e\u2066-\u2069\u20d0-\u20ff\u2d30-\u2d7f\u2e80-\U0010ffff]")
+_COMPLEX_RE = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u0590-\u1cff\u1dc0-\u1dff\u200c-\u200f"
+    "\u202a-\u202e\u2066-\u2069\u20d0-\u20ff\u2d30-\u2d7f\u2e80-\U0010ffff]"
+)
 DIALOGUE_COLUMN = (2.5, 6.0)  # inches from the binding side
 
 
@@ -71,8 +73,14 @@ def direction(text: str) -> str:
     return "ltr"
 
 
-def render_pdf(script: Script, out: str | Path, *, paper: str = "letter", page_direction: str | None = None,
-               layout: Layout | None = None) -> dict:
+def render_pdf(
+    script: Script,
+    out: str | Path,
+    *,
+    paper: str = "letter",
+    page_direction: str | None = None,
+    layout: Layout | None = None,
+) -> dict:
     """Write the PDF; returns its path, page count and the direction used for the page."""
     from fpdf import FPDF
 
@@ -81,7 +89,8 @@ def render_pdf(script: Script, out: str | Path, *, paper: str = "letter", page_d
     layout = layout or paginate(script, paper)
     if page_direction is None:
         page_direction = _declared_direction(script) or main_direction(
-            [e.plain for e in script.elements if e.kind in (DIALOGUE, "action")])
+            [e.plain for e in script.elements if e.kind in (DIALOGUE, "action")]
+        )
     width, height = PAGE_SIZES[layout.paper]
     pdf = FPDF(unit="in", format=(width, height))
     pdf.set_auto_page_break(False)
@@ -103,7 +112,12 @@ def render_pdf(script: Script, out: str | Path, *, paper: str = "letter", page_d
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(out))
-    return {"pdf": str(out), "pages": layout.page_count, "paper": layout.paper, "direction": page_direction}
+    return {
+        "pdf": str(out),
+        "pages": layout.page_count,
+        "paper": layout.paper,
+        "direction": page_direction,
+    }
 
 
 def _declared_direction(script: Script) -> str | None:
@@ -112,14 +126,20 @@ def _declared_direction(script: Script) -> str | None:
     code = script.title_value("Language")
     if not code:
         return None
-    return "rtl" if normalise_language(code.strip(), where="title page Language") in RTL_LANGUAGES else "ltr"
+    return (
+        "rtl"
+        if normalise_language(code.strip(), where="title page Language") in RTL_LANGUAGES
+        else "ltr"
+    )
 
 
 def _add_fonts(pdf) -> None:
     missing = [rel for rel in FONTS.values() if not (FONT_ROOT / rel).exists()]
     if missing:
-        raise BackendUnavailableError(f"PDF fonts not found ({', '.join(missing)} under {FONT_ROOT}); "
-                                      f"install the Debian packages: apt-get install {FONT_PACKAGES}")
+        raise BackendUnavailableError(
+            f"PDF fonts not found ({', '.join(missing)} under {FONT_ROOT}); "
+            f"install the Debian packages: apt-get install {FONT_PACKAGES}"
+        )
     for (family, style), rel in FONTS.items():
         pdf.add_font(family, style, str(FONT_ROOT / rel))
 
@@ -149,7 +169,9 @@ def _markdown(runs: list[Run]) -> str:
     return "".join(out)
 
 
-def _box(line: Line, page_width: float, page_direction: str, line_direction: str) -> tuple[float, float, str]:
+def _box(
+    line: Line, page_width: float, page_direction: str, line_direction: str
+) -> tuple[float, float, str]:
     """(x, width, align) of a line's box, mirrored for right-to-left pages and blocks."""
     char = 0.1
     left, width = line.left, line.width * char
@@ -193,7 +215,9 @@ def _shaping(pdf, text: str) -> None:
         pdf._halqa_fallback = fallback
 
 
-def _draw_line(pdf, line: Line, page_width: float, page_direction: str, scene_numbers: dict[int, str]) -> None:
+def _draw_line(
+    pdf, line: Line, page_width: float, page_direction: str, scene_numbers: dict[int, str]
+) -> None:
     plain = line.text
     if not plain.strip():
         return
@@ -205,7 +229,13 @@ def _draw_line(pdf, line: Line, page_width: float, page_direction: str, scene_nu
     pdf.set_font("mono", "", 12)
     pdf.set_xy(x, y)
     # markup only where a run is styled: plain text keeps its "--" and "**" as written
-    pdf.cell(w=width, h=LINE_HEIGHT, text=_markdown(line.runs) if styled else plain, align=align, markdown=styled)
+    pdf.cell(
+        w=width,
+        h=LINE_HEIGHT,
+        text=_markdown(line.runs) if styled else plain,
+        align=align,
+        markdown=styled,
+    )
     if line.kind == "heading" and line.element in scene_numbers:
         number = scene_numbers[line.element]
         pdf.set_xy(0.75, y)

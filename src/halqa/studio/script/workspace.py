@@ -29,7 +29,9 @@ from halqa.studio.script.model import Script
 
 NAME_RE = re.compile(r"^[\w][\w.\-]{0,80}\.(fountain|spmd|fdx)$")
 MAX_SCRIPT_BYTES = 8 * 2**20
-_EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="halqa-script")  # one model call at a time
+_EXECUTOR = ThreadPoolExecutor(
+    max_workers=1, thread_name_prefix="halqa-script"
+)  # one model call at a time
 _STREAM_EVERY_S = 0.25  # how often the streamed text is written to the job record
 
 
@@ -38,7 +40,9 @@ def parse_upload(data: bytes | str, name: str) -> Script:
     from halqa.studio.script.fdx import parse_fdx
     from halqa.studio.script.fountain import decode_text, parse_fountain
 
-    if isinstance(data, str):  # text from a JSON body: a lone surrogate is not UTF-8 (named by decode_text)
+    if isinstance(
+        data, str
+    ):  # text from a JSON body: a lone surrogate is not UTF-8 (named by decode_text)
         data = data.encode("utf-8", "surrogatepass")
     if len(data) > MAX_SCRIPT_BYTES:
         raise UserError(f"{name}: larger than {MAX_SCRIPT_BYTES // 2**20} MiB")
@@ -59,8 +63,10 @@ class Workspace:
 
     def path(self, name: str, *, exists: bool = True) -> Path:
         if not NAME_RE.match(name):
-            raise UserError(f"{name!r}: a script name is letters, digits, '.', '-' or '_' ending in "
-                            ".fountain, .spmd or .fdx")
+            raise UserError(
+                f"{name!r}: a script name is letters, digits, '.', '-' or '_' ending in "
+                ".fountain, .spmd or .fdx"
+            )
         path = self.folder / name
         if exists and not path.is_file():
             raise NotFoundError(f"no script {name} for this key")
@@ -83,20 +89,33 @@ class Workspace:
     def describe(self, name: str) -> dict[str, Any]:
         path = self.path(name)
         book = ProposalBook(self.root)
-        pending = len(book.list(subject=str(path.resolve()), status="pending")) if book.folder.exists() else 0
-        return {"name": name, "bytes": path.stat().st_size, "pending": pending,
-                "modified": datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")}
+        pending = (
+            len(book.list(subject=str(path.resolve()), status="pending"))
+            if book.folder.exists()
+            else 0
+        )
+        return {
+            "name": name,
+            "bytes": path.stat().st_size,
+            "pending": pending,
+            "modified": datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(
+                timespec="seconds"
+            ),
+        }
 
     def names(self) -> list[dict[str, Any]]:
         if not self.folder.exists():
             return []
-        return [self.describe(p.name) for p in sorted(self.folder.iterdir()) if NAME_RE.match(p.name)]
+        return [
+            self.describe(p.name) for p in sorted(self.folder.iterdir()) if NAME_RE.match(p.name)
+        ]
 
     def text(self, name: str) -> str:
         return self.path(name).read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------- draft jobs
+
 
 def _jobs_folder(root: Path) -> Path:
     return root / "script" / "jobs"
@@ -121,7 +140,8 @@ def server_settings(**overrides: Any) -> LlmSettings:
         raise BackendUnavailableError(
             "the service has no language model: start `halqa serve` with HALQA_LLM_BASE_URL=http://127.0.0.1:11434/v1 "
             "and HALQA_LLM_MODEL=NAME (any OpenAI-compatible server: Ollama, llama.cpp, vLLM, LM Studio), "
-            "or HALQA_LLM_GGUF=FILE")
+            "or HALQA_LLM_GGUF=FILE"
+        )
     return settings
 
 
@@ -134,19 +154,35 @@ def submit_draft(workspace: Workspace, name: str, params: dict[str, Any]) -> dic
     path = workspace.path(name)
     if params.get("grammar") is None and os.environ.get("HALQA_LLM_GRAMMAR"):
         # the operator knows whether the server takes a GBNF grammar (llama.cpp's do, hosted APIs may not)
-        params = params | {"grammar": os.environ["HALQA_LLM_GRAMMAR"].lower() in ("1", "true", "yes", "on")}
-    settings = server_settings(temperature=params.get("temperature"), max_tokens=params.get("max_tokens"),
-                               seed=params.get("seed"))
-    record = {"id": uuid.uuid4().hex[:16], "kind": "script.draft", "owner": workspace.key_id, "script": name,
-              "status": "queued", "params": params, "text": "", "created_at": _now(), "proposal": None,
-              "error": None}
+        params = params | {
+            "grammar": os.environ["HALQA_LLM_GRAMMAR"].lower() in ("1", "true", "yes", "on")
+        }
+    settings = server_settings(
+        temperature=params.get("temperature"),
+        max_tokens=params.get("max_tokens"),
+        seed=params.get("seed"),
+    )
+    record = {
+        "id": uuid.uuid4().hex[:16],
+        "kind": "script.draft",
+        "owner": workspace.key_id,
+        "script": name,
+        "status": "queued",
+        "params": params,
+        "text": "",
+        "created_at": _now(),
+        "proposal": None,
+        "error": None,
+    }
     folder = _jobs_folder(workspace.root)
     _write(folder, record)
     _EXECUTOR.submit(_run, folder, record, workspace, path, settings)
     return record
 
 
-def _run(folder: Path, record: dict[str, Any], workspace: Workspace, path: Path, settings: LlmSettings) -> None:
+def _run(
+    folder: Path, record: dict[str, Any], workspace: Workspace, path: Path, settings: LlmSettings
+) -> None:
     from halqa.studio.common.decisions import describe
     from halqa.studio.script.draft import draft
 
@@ -162,9 +198,18 @@ def _run(folder: Path, record: dict[str, Any], workspace: Workspace, path: Path,
     _write(folder, record)
     p = record["params"]
     try:
-        proposal = draft(p["task"], settings, ProposalBook(workspace.root), script_path=path, scene=p.get("scene"),
-                         line=p.get("line"), to=p.get("to"), on_token=streamed, grammar=p.get("grammar"),
-                         owner=workspace.key_id)
+        proposal = draft(
+            p["task"],
+            settings,
+            ProposalBook(workspace.root),
+            script_path=path,
+            scene=p.get("scene"),
+            line=p.get("line"),
+            to=p.get("to"),
+            on_token=streamed,
+            grammar=p.get("grammar"),
+            owner=workspace.key_id,
+        )
         record |= {"status": "done", "proposal": describe(proposal)}
     except UserError as exc:
         record |= {"status": "failed", "error": str(exc)}

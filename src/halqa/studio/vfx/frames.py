@@ -15,8 +15,8 @@ import numpy as np
 from halqa.errors import DataError
 from halqa.studio.vfx.media import IMAGE_SUFFIXES, probe
 
-EIGHT_BIT_ONLY = {".jpg", ".jpeg", ".bmp", ".webp"}   # 16-bit and alpha need PNG or TIFF
-FrameFn = Callable[[np.ndarray], np.ndarray]   # uint8 RGB (H, W, 3) -> uint8 RGB (H, W, 3)
+EIGHT_BIT_ONLY = {".jpg", ".jpeg", ".bmp", ".webp"}  # 16-bit and alpha need PNG or TIFF
+FrameFn = Callable[[np.ndarray], np.ndarray]  # uint8 RGB (H, W, 3) -> uint8 RGB (H, W, 3)
 
 
 def is_image(path: Path) -> bool:
@@ -42,29 +42,43 @@ def to_uint(rgb: np.ndarray, bits: int) -> np.ndarray:
     return (np.clip(rgb, 0.0, 1.0) * top + 0.5).astype(np.uint16 if bits == 16 else np.uint8)
 
 
-def write_image(path: Path, rgb: np.ndarray, bits: int = 8, alpha: np.ndarray | None = None) -> Path:
+def write_image(
+    path: Path, rgb: np.ndarray, bits: int = 8, alpha: np.ndarray | None = None
+) -> Path:
     """Write RGB (float 0..1, or uint8/uint16 as is) with an optional alpha to PNG/JPEG/TIFF."""
     import cv2
 
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() in EIGHT_BIT_ONLY:
         if alpha is not None:
-            raise DataError(f"{path}: {path.suffix} has no alpha channel; write the matte to .png or .tiff")
+            raise DataError(
+                f"{path}: {path.suffix} has no alpha channel; write the matte to .png or .tiff"
+            )
         bits = 8
         if rgb.dtype == np.uint16:
             rgb = rgb / 65535.0
     pixels = rgb if rgb.dtype in (np.uint8, np.uint16) else to_uint(rgb, bits)
     bgr = pixels[..., ::-1]
     if alpha is not None:
-        a = alpha if alpha.dtype == pixels.dtype else to_uint(alpha, 16 if pixels.dtype == np.uint16 else 8)
+        a = (
+            alpha
+            if alpha.dtype == pixels.dtype
+            else to_uint(alpha, 16 if pixels.dtype == np.uint16 else 8)
+        )
         bgr = np.concatenate([bgr, a[..., None]], axis=2)
     if not cv2.imwrite(str(path), np.ascontiguousarray(bgr)):
         raise DataError(f"{path}: cannot write an image with this extension")
     return path
 
 
-def map_video(src: Path, dst: Path, fn: FrameFn, *, on_progress: Callable[[float], None] | None = None,
-              crf: int = 18) -> Path:
+def map_video(
+    src: Path,
+    dst: Path,
+    fn: FrameFn,
+    *,
+    on_progress: Callable[[float], None] | None = None,
+    crf: int = 18,
+) -> Path:
     """Apply ``fn`` to every frame of ``src`` and write ``dst`` (H.264 + the source's audio, copied)."""
     import av
 
@@ -80,7 +94,9 @@ def map_video(src: Path, dst: Path, fn: FrameFn, *, on_progress: Callable[[float
         vout.width, vout.height = (info.width // 2) * 2, (info.height // 2) * 2
         vout.pix_fmt = "yuv420p"
         vout.options = {"crf": str(crf), "preset": "veryfast"}
-        vout.thread_type = "FRAME"   # x264's frame threads, as the ffmpeg CLI uses (PyAV's default is slices)
+        vout.thread_type = (
+            "FRAME"  # x264's frame threads, as the ffmpeg CLI uses (PyAV's default is slices)
+        )
         audio_in = source.streams.audio[0] if source.streams.audio else None
         audio_out = target.add_stream_from_template(audio_in) if audio_in is not None else None
         streams = [vin] + ([audio_in] if audio_in is not None else [])
@@ -164,11 +180,27 @@ def still_of(src: Path, dst: Path, *, at: float | None = None, signer=None) -> d
         return {"source": str(src), "output": str(src), "at": None, "credentials": None}
     moment = info.duration / 2 if at is None else at
     if not 0 <= moment < info.duration:
-        raise DataError(f"a frame at {moment:g} s is outside {src.name} (0 to {info.duration:.3f} s)")
+        raise DataError(
+            f"a frame at {moment:g} s is outside {src.name} (0 to {info.duration:.3f} s)"
+        )
     dst.parent.mkdir(parents=True, exist_ok=True)
-    run_ffmpeg(["-ss", f"{moment:.6f}", "-i", str(src), "-map", "0:v:0", "-frames:v", "1", str(dst)],
-               what=f"frame of {src.name}")
-    credentials = stamp(dst, tool="vfx.frame", parameters={"at": round(moment, 6)},
-                        actions=[action("c2pa.converted", f"frame at {moment:.3f} s of {src.name}",
-                                        at=round(moment, 6))], parents=[src], signer=signer)
-    return {"source": str(src), "output": str(dst), "at": round(moment, 6), "credentials": credentials}
+    run_ffmpeg(
+        ["-ss", f"{moment:.6f}", "-i", str(src), "-map", "0:v:0", "-frames:v", "1", str(dst)],
+        what=f"frame of {src.name}",
+    )
+    credentials = stamp(
+        dst,
+        tool="vfx.frame",
+        parameters={"at": round(moment, 6)},
+        actions=[
+            action("c2pa.converted", f"frame at {moment:.3f} s of {src.name}", at=round(moment, 6))
+        ],
+        parents=[src],
+        signer=signer,
+    )
+    return {
+        "source": str(src),
+        "output": str(dst),
+        "at": round(moment, 6),
+        "credentials": credentials,
+    }

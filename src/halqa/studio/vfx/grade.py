@@ -26,9 +26,16 @@ class Uint8Grader:
         import PyOpenColorIO as ocio
 
         ocio.ClearAllCaches()
-        transform = ocio.FileTransform(src=str(Path(cube).resolve()), interpolation=ocio.INTERP_TETRAHEDRAL)
-        self._cpu = ocio.Config.CreateRaw().getProcessor(transform).getOptimizedCPUProcessor(
-            ocio.BIT_DEPTH_UINT8, ocio.BIT_DEPTH_UINT8, ocio.OPTIMIZATION_DEFAULT)
+        transform = ocio.FileTransform(
+            src=str(Path(cube).resolve()), interpolation=ocio.INTERP_TETRAHEDRAL
+        )
+        self._cpu = (
+            ocio.Config.CreateRaw()
+            .getProcessor(transform)
+            .getOptimizedCPUProcessor(
+                ocio.BIT_DEPTH_UINT8, ocio.BIT_DEPTH_UINT8, ocio.OPTIMIZATION_DEFAULT
+            )
+        )
 
     def __call__(self, rgb: np.ndarray) -> np.ndarray:
         out = np.ascontiguousarray(rgb, dtype=np.uint8).copy()
@@ -45,8 +52,15 @@ def effective_cube(lut: str | Path, intensity: float, workdir: Path) -> Path:
     return write_cube(with_intensity(read_cube(path), intensity), workdir / "mixed.cube")
 
 
-def grade(src: Path, lut: str | Path, dst: Path, *, intensity: float = 1.0,
-          on_progress: Callable[[float], None] | None = None, signer=None) -> dict:
+def grade(
+    src: Path,
+    lut: str | Path,
+    dst: Path,
+    *,
+    intensity: float = 1.0,
+    on_progress: Callable[[float], None] | None = None,
+    signer=None,
+) -> dict:
     """Grade ``src`` (still or clip) into ``dst`` with content credentials; returns what was done."""
     src, dst = Path(src), Path(dst)
     with tempfile.TemporaryDirectory(prefix="halqa-grade-") as tmp:
@@ -57,9 +71,27 @@ def grade(src: Path, lut: str | Path, dst: Path, *, intensity: float = 1.0,
         else:
             map_video(src, dst, Uint8Grader(cube), on_progress=on_progress)
     cube = resolve_lut(lut)
-    credentials = stamp(dst, tool="vfx.grade", parameters={"lut": cube.stem, "intensity": intensity},
-                        actions=[action("c2pa.color_adjustments", f"graded with the LUT {cube.name}",
-                                        lut=cube.name, intensity=intensity)],
-                        parents=[src], references=[cube], signer=signer, human=True)
-    return {"source": str(src), "output": str(dst), "lut": str(cube), "intensity": intensity,
-            "credentials": credentials}
+    credentials = stamp(
+        dst,
+        tool="vfx.grade",
+        parameters={"lut": cube.stem, "intensity": intensity},
+        actions=[
+            action(
+                "c2pa.color_adjustments",
+                f"graded with the LUT {cube.name}",
+                lut=cube.name,
+                intensity=intensity,
+            )
+        ],
+        parents=[src],
+        references=[cube],
+        signer=signer,
+        human=True,
+    )
+    return {
+        "source": str(src),
+        "output": str(dst),
+        "lut": str(cube),
+        "intensity": intensity,
+        "credentials": credentials,
+    }

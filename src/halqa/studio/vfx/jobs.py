@@ -81,36 +81,64 @@ def _run(studio: Path, job: dict[str, Any]) -> dict[str, Any]:
         from halqa.studio.vfx.grade import grade
 
         out = media_path(studio, out_name + src.suffix, exists=False)
-        return grade(src, request.get("lut") or "sahara-gold", out, intensity=request.get("intensity", 1.0),
-                     on_progress=progress)
+        return grade(
+            src,
+            request.get("lut") or "sahara-gold",
+            out,
+            intensity=request.get("intensity", 1.0),
+            on_progress=progress,
+        )
     if kind == "match":
         from halqa.studio.vfx.match import match
 
         reference = media_path(studio, request["reference"])
-        return match(reference, src, media_path(studio, out_name + ".cube", exists=False),
-                     strength=request.get("intensity", 1.0))
+        return match(
+            reference,
+            src,
+            media_path(studio, out_name + ".cube", exists=False),
+            strength=request.get("intensity", 1.0),
+        )
     if kind == "key":
         from halqa.studio.vfx.key import key
 
-        background = media_path(studio, request["background"]) if request.get("background") else None
+        background = (
+            media_path(studio, request["background"]) if request.get("background") else None
+        )
         suffix = src.suffix if background or src.suffix.lower() not in (".jpg", ".jpeg") else ".png"
-        return key(src, media_path(studio, out_name + suffix, exists=False), background=background,
-                   on_progress=progress)
-    if kind == "frame":   # a still of a clip, to compare looks on (the dashboard's previews)
+        return key(
+            src,
+            media_path(studio, out_name + suffix, exists=False),
+            background=background,
+            on_progress=progress,
+        )
+    if kind == "frame":  # a still of a clip, to compare looks on (the dashboard's previews)
         from halqa.studio.vfx.frames import still_of
 
-        return still_of(src, media_path(studio, out_name + ".png", exists=False), at=request.get("at"))
+        return still_of(
+            src, media_path(studio, out_name + ".png", exists=False), at=request.get("at")
+        )
     if kind == "scenes":
         from halqa.studio.vfx.shots import shots
 
         info, found = shots(src, on_progress=progress)
-        return {"source": request["source"], "fps": float(info.fps), "shots": [s.as_dict() for s in found]}
+        return {
+            "source": request["source"],
+            "fps": float(info.fps),
+            "shots": [s.as_dict() for s in found],
+        }
     from halqa.studio.vfx.trailer import trailer
 
     music = media_path(studio, request["music"]) if request.get("music") else None
-    return trailer(src, media_path(studio, out_name + ".mp4", exists=False), length=request.get("length", 60.0),
-                   title=request.get("title") or (), music=music, studio=studio, owner=job.get("owner"),
-                   on_progress=lambda stage, x: progress(0.3 * x if stage == "shots" else 0.3 + 0.7 * x))
+    return trailer(
+        src,
+        media_path(studio, out_name + ".mp4", exists=False),
+        length=request.get("length", 60.0),
+        title=request.get("title") or (),
+        music=music,
+        studio=studio,
+        owner=job.get("owner"),
+        on_progress=lambda stage, x: progress(0.3 * x if stage == "shots" else 0.3 + 0.7 * x),
+    )
 
 
 def _work(studio: Path, job: dict[str, Any]) -> None:
@@ -120,7 +148,11 @@ def _work(studio: Path, job: dict[str, Any]) -> None:
         result = _run(studio, job)
         job = job | {"status": "done", "progress": 1.0, "result": result}
     except Exception as exc:  # noqa: BLE001 - the job reports any failure; the worker thread survives it
-        job = job | {"status": "failed", "error": str(exc) or type(exc).__name__, "error_type": type(exc).__name__}
+        job = job | {
+            "status": "failed",
+            "error": str(exc) or type(exc).__name__,
+            "error_type": type(exc).__name__,
+        }
     job["finished_at"] = datetime.now(UTC).isoformat()
     _save(studio, job)
 
@@ -131,8 +163,16 @@ def submit(studio: Path, request: dict[str, Any], owner: str | None = None) -> d
     if request.get("kind") not in KINDS:
         raise ConfigError(f"kind must be one of {', '.join(KINDS)}")
     media_path(studio, request["source"])
-    job = {"id": secrets.token_hex(8), "request": request, "status": "queued", "progress": 0.0,
-           "created_at": datetime.now(UTC).isoformat(), "result": None, "error": None, "owner": owner}
+    job = {
+        "id": secrets.token_hex(8),
+        "request": request,
+        "status": "queued",
+        "progress": 0.0,
+        "created_at": datetime.now(UTC).isoformat(),
+        "result": None,
+        "error": None,
+        "owner": owner,
+    }
     with _lock:
         _save(studio, job)
         _pool.submit(_work, studio, job)

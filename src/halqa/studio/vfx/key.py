@@ -25,16 +25,18 @@ SCREENS = {"green": 1, "blue": 2}
 @dataclass(frozen=True)
 class KeySettings:
     screen: str = "green"
-    low: float = 0.25       # below this fraction of the screen's colour difference: fully foreground
-    high: float = 0.55      # above it: fully background
-    softness: float = 1.0   # Gaussian blur of the matte, in pixels (0 = hard edge)
-    spill: float = 1.0      # 0 = leave the screen colour's spill, 1 = remove it fully
+    low: float = 0.25  # below this fraction of the screen's colour difference: fully foreground
+    high: float = 0.55  # above it: fully background
+    softness: float = 1.0  # Gaussian blur of the matte, in pixels (0 = hard edge)
+    spill: float = 1.0  # 0 = leave the screen colour's spill, 1 = remove it fully
 
     def __post_init__(self) -> None:
         if self.screen not in SCREENS:
             raise ConfigError(f"--screen must be one of {', '.join(SCREENS)}, got {self.screen!r}")
         if not 0.0 <= self.low < self.high <= 1.5:
-            raise ConfigError(f"--low/--high need 0 ≤ low < high ≤ 1.5, got {self.low}, {self.high}")
+            raise ConfigError(
+                f"--low/--high need 0 ≤ low < high ≤ 1.5, got {self.low}, {self.high}"
+            )
 
 
 def _difference(rgb: np.ndarray, channel: int) -> np.ndarray:
@@ -44,12 +46,20 @@ def _difference(rgb: np.ndarray, channel: int) -> np.ndarray:
 
 def screen_strength(rgb: np.ndarray, channel: int) -> float:
     """The screen's colour difference, from the image border (where the screen almost always is)."""
-    border = np.concatenate([rgb[:4].reshape(-1, 3), rgb[-4:].reshape(-1, 3),
-                             rgb[:, :4].reshape(-1, 3), rgb[:, -4:].reshape(-1, 3)])
+    border = np.concatenate(
+        [
+            rgb[:4].reshape(-1, 3),
+            rgb[-4:].reshape(-1, 3),
+            rgb[:, :4].reshape(-1, 3),
+            rgb[:, -4:].reshape(-1, 3),
+        ]
+    )
     strength = float(np.median(_difference(border, channel)))
     if strength <= 0.05:
-        raise DataError("the image border is not a green/blue screen (its colour difference is "
-                        f"{strength:.3f}); pick the other --screen, or use --grabcut for a still")
+        raise DataError(
+            "the image border is not a green/blue screen (its colour difference is "
+            f"{strength:.3f}); pick the other --screen, or use --grabcut for a still"
+        )
     return strength
 
 
@@ -61,7 +71,7 @@ def matte(rgb: np.ndarray, settings: KeySettings, strength: float | None = None)
     strength = strength or screen_strength(rgb, channel)
     d = _difference(rgb, channel) / strength
     t = np.clip((d - settings.low) / (settings.high - settings.low), 0.0, 1.0)
-    alpha = 1.0 - t * t * (3.0 - 2.0 * t)            # smoothstep: no hard step inside the ramp
+    alpha = 1.0 - t * t * (3.0 - 2.0 * t)  # smoothstep: no hard step inside the ramp
     if settings.softness > 0:
         alpha = cv2.GaussianBlur(alpha.astype(np.float32), (0, 0), settings.softness)
     return alpha.astype(np.float32)
@@ -91,31 +101,46 @@ def fit(image: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     if image.shape[:2] == (h, w):
         return image
     scale = max(h / image.shape[0], w / image.shape[1])
-    resized = cv2.resize(image, (max(w, round(image.shape[1] * scale)), max(h, round(image.shape[0] * scale))),
-                         interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
+    resized = cv2.resize(
+        image,
+        (max(w, round(image.shape[1] * scale)), max(h, round(image.shape[0] * scale))),
+        interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR,
+    )
     top, left = (resized.shape[0] - h) // 2, (resized.shape[1] - w) // 2
-    return resized[top:top + h, left:left + w]
+    return resized[top : top + h, left : left + w]
 
 
-def key_frame(rgb: np.ndarray, settings: KeySettings, bg: np.ndarray | None,
-              strength: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+def key_frame(
+    rgb: np.ndarray, settings: KeySettings, bg: np.ndarray | None, strength: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """(despilled foreground or composite, alpha) for one float RGB frame."""
     alpha = matte(rgb, settings, strength)
     fg = suppress_spill(rgb, settings)
     return (composite(fg, alpha, bg) if bg is not None else fg), alpha
 
 
-def grabcut_matte(rgb: np.ndarray, rect: tuple[int, int, int, int], iterations: int = 5) -> np.ndarray:
+def grabcut_matte(
+    rgb: np.ndarray, rect: tuple[int, int, int, int], iterations: int = 5
+) -> np.ndarray:
     """Foreground alpha of a still without a screen: OpenCV GrabCut seeded by a box (x, y, w, h)."""
     import cv2
 
     x, y, w, h = rect
     if w <= 0 or h <= 0 or x < 0 or y < 0 or x + w > rgb.shape[1] or y + h > rgb.shape[0]:
-        raise ConfigError(f"--rect {x},{y},{w},{h} is not inside the {rgb.shape[1]}x{rgb.shape[0]} image")
+        raise ConfigError(
+            f"--rect {x},{y},{w},{h} is not inside the {rgb.shape[1]}x{rgb.shape[0]} image"
+        )
     image = (np.clip(rgb, 0, 1) * 255).astype(np.uint8)[..., ::-1].copy()
     mask = np.zeros(image.shape[:2], np.uint8)
-    cv2.grabCut(image, mask, rect, np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64),
-                iterations, cv2.GC_INIT_WITH_RECT)
+    cv2.grabCut(
+        image,
+        mask,
+        rect,
+        np.zeros((1, 65), np.float64),
+        np.zeros((1, 65), np.float64),
+        iterations,
+        cv2.GC_INIT_WITH_RECT,
+    )
     return np.isin(mask, (cv2.GC_FGD, cv2.GC_PR_FGD)).astype(np.float32)
 
 
@@ -136,9 +161,16 @@ def _background_frames(background: Path | None) -> Iterator[np.ndarray | None]:
                 yield frame.to_ndarray(format="rgb24") / 255.0
 
 
-def key(src: Path, dst: Path, *, background: Path | None = None, settings: KeySettings = KeySettings(),
-        rect: tuple[int, int, int, int] | None = None,
-        on_progress: Callable[[float], None] | None = None, signer=None) -> dict:
+def key(
+    src: Path,
+    dst: Path,
+    *,
+    background: Path | None = None,
+    settings: KeySettings = KeySettings(),
+    rect: tuple[int, int, int, int] | None = None,
+    on_progress: Callable[[float], None] | None = None,
+    signer=None,
+) -> dict:
     """Key ``src`` (still or clip) over ``background`` (still or clip) or to a PNG with alpha."""
     src, dst = Path(src), Path(dst)
     backgrounds = _background_frames(Path(background) if background else None)
@@ -153,15 +185,19 @@ def key(src: Path, dst: Path, *, background: Path | None = None, settings: KeySe
         coverage = float(alpha.mean())
     else:
         if rect is not None:
-            raise ConfigError("--rect (GrabCut) is for stills; key a clip against a green or blue screen")
+            raise ConfigError(
+                "--rect (GrabCut) is for stills; key a clip against a green or blue screen"
+            )
         if background is None:
-            raise ConfigError(f"{src}: a clip needs --background (a still or a clip) to composite over")
+            raise ConfigError(
+                f"{src}: a clip needs --background (a still or a clip) to composite over"
+            )
         strength: list[float] = []
         coverages: list[float] = []
 
         def per_frame(frame: np.ndarray) -> np.ndarray:
             rgb = frame / 255.0
-            if not strength:   # measured once: a screen's colour does not change between frames
+            if not strength:  # measured once: a screen's colour does not change between frames
                 strength.append(screen_strength(rgb, SCREENS[settings.screen]))
             out, alpha = key_frame(rgb, settings, next(backgrounds), strength[0])
             coverages.append(float(alpha.mean()))
@@ -170,11 +206,32 @@ def key(src: Path, dst: Path, *, background: Path | None = None, settings: KeySe
         map_video(src, dst, per_frame, on_progress=on_progress)
         coverage = float(np.mean(coverages)) if coverages else 0.0
     method = "grabcut" if rect else f"{settings.screen}-screen"
-    credentials = stamp(dst, tool="vfx.key", parameters={"method": method, "low": settings.low,
-                                                         "high": settings.high, "softness": settings.softness},
-                        actions=[action("c2pa.edited", f"keyed ({method})" +
-                                        (f" over {Path(background).name}" if background else ""), method=method)],
-                        parents=[src], components=[Path(background)] if background else [],
-                        signer=signer, human=True)
-    return {"source": str(src), "output": str(dst), "background": str(background) if background else None,
-            "method": method, "foreground_fraction": round(coverage, 4), "credentials": credentials}
+    credentials = stamp(
+        dst,
+        tool="vfx.key",
+        parameters={
+            "method": method,
+            "low": settings.low,
+            "high": settings.high,
+            "softness": settings.softness,
+        },
+        actions=[
+            action(
+                "c2pa.edited",
+                f"keyed ({method})" + (f" over {Path(background).name}" if background else ""),
+                method=method,
+            )
+        ],
+        parents=[src],
+        components=[Path(background)] if background else [],
+        signer=signer,
+        human=True,
+    )
+    return {
+        "source": str(src),
+        "output": str(dst),
+        "background": str(background) if background else None,
+        "method": method,
+        "foreground_fraction": round(coverage, 4),
+        "credentials": credentials,
+    }

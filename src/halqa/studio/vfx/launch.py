@@ -28,7 +28,11 @@ def _pack(studio: Path) -> dict[str, Any]:
 
 
 def _items(pack: dict[str, Any], topic: str) -> list[str]:
-    return [line["item"] for line in pack.get("lines", []) if line.get("topic") == topic and line.get("item")]
+    return [
+        line["item"]
+        for line in pack.get("lines", [])
+        if line.get("topic") == topic and line.get("item")
+    ]
 
 
 def _scene(studio: Path):
@@ -42,7 +46,9 @@ def _quote(script: Any) -> str | None:
     """The scene's first line of Arabic-script dialogue: the trailer card's tagline."""
     for el in script.elements if script is not None else ():
         text = getattr(el, "text", "") or ""
-        if getattr(el, "kind", "") == "dialogue" and any("ARABIC" in unicodedata.name(c, "") for c in text):
+        if getattr(el, "kind", "") == "dialogue" and any(
+            "ARABIC" in unicodedata.name(c, "") for c in text
+        ):
             return text.strip()
     return None
 
@@ -78,26 +84,38 @@ def new_title(studio: Path) -> dict[str, Any]:
     script, scene = _scene(studio)
     name = (script.title_value("Title") if script is not None else None) or "Untitled"
     language = (script.title_value("Language") if script is not None else None) or next(
-        iter(_items(pack, "language")), "ary")
+        iter(_items(pack, "language")), "ary"
+    )
     segment = segment_of(pack)
     formats = [f for f in _items(pack, "format") if f in ("film", "series")]
-    title = {"title_id": f"studio-{_slug(name)}", "name": name, "kind": formats[0] if formats else "film",
-             "genres": _items(pack, "genre") or [FALLBACK_GENRE], "themes": _items(pack, "theme"),
-             "language": language, "names": {"ary-Latn": name, "zgh-Tfng": to_tifinagh(name)},
-             "country": "MA"}
+    title = {
+        "title_id": f"studio-{_slug(name)}",
+        "name": name,
+        "kind": formats[0] if formats else "film",
+        "genres": _items(pack, "genre") or [FALLBACK_GENRE],
+        "themes": _items(pack, "theme"),
+        "language": language,
+        "names": {"ary-Latn": name, "zgh-Tfng": to_tifinagh(name)},
+        "country": "MA",
+    }
     if segment.get("region"):
         title["region"] = segment["region"]
     logline = _logline(studio)
     if logline:
         title["synopsis"] = logline
-    meta = {"segment": segment, "scene": str(scene) if scene else None,
-            "pack": str(studio / "development-pack.json") if pack.get("lines") else None,
-            "tagline": _quote(script)}
+    meta = {
+        "segment": segment,
+        "scene": str(scene) if scene else None,
+        "pack": str(studio / "development-pack.json") if pack.get("lines") else None,
+        "tagline": _quote(script),
+    }
     folder = studio / "vfx"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / TITLE_FILE
     path.write_text(json.dumps(title, ensure_ascii=False, indent=1), encoding="utf-8")
-    (folder / "new-title.sources.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    (folder / "new-title.sources.json").write_text(
+        json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     return {"title": title, "file": str(path), **meta}
 
 
@@ -114,13 +132,24 @@ def segment_shares(data: Any, chosen: Any, segment: dict[str, str]) -> dict[str,
 
     usable = {k: v for k, v in segment.items() if k in ("age_band", "region", "gender")}
     if not usable:
-        return {"segment": segment, "checked": {}, "audience_share": None, "population_share": None, "ratio": None}
+        return {
+            "segment": segment,
+            "checked": {},
+            "audience_share": None,
+            "population_share": None,
+            "ratio": None,
+        }
     inside = np.ones(data.n_members, dtype=bool)
     for key, value in usable.items():
         inside &= np.array([str(v) == value for v in data.members[key]])
     share, base = float(inside[chosen].mean()), float(inside.mean())
-    return {"segment": segment, "checked": usable, "audience_share": round(share, 4),
-            "population_share": round(base, 4), "ratio": round(share / base, 2) if base else None}
+    return {
+        "segment": segment,
+        "checked": usable,
+        "audience_share": round(share, 4),
+        "population_share": round(base, 4),
+        "ratio": round(share / base, 2) if base else None,
+    }
 
 
 def launch_step(store: Any, world: Any, console: Any) -> dict[str, Any]:
@@ -134,7 +163,9 @@ def launch_step(store: Any, world: Any, console: Any) -> dict[str, Any]:
 
     studio = Path(world.out_dir) / "studio"
     path, described = studio / "vfx" / TITLE_FILE, studio / "vfx" / "new-title.sources.json"
-    if not (path.is_file() and described.is_file()):   # no trailer step ran: describe the title from the files now
+    if not (
+        path.is_file() and described.is_file()
+    ):  # no trailer step ran: describe the title from the files now
         new_title(studio)
     sources = json.loads(described.read_text(encoding="utf-8"))
     title = load_title(path, genres=store.genre_ids(), themes=store.theme_ids())
@@ -148,27 +179,52 @@ def launch_step(store: Any, world: Any, console: Any) -> dict[str, Any]:
     trailers = ProposalBook(studio).list(kind="vfx.trailer")
     trailer = trailers[-1] if trailers else None
     command = f"halqa target --title {path} --top {top} --db {store.path}"
-    table = Table(title=f"Launch: the audience of {title.name} ({', '.join(title.genres)}, {title.kind}, "
-                        f"{title.language})")
+    table = Table(
+        title=f"Launch: the audience of {title.name} ({', '.join(title.genres)}, {title.kind}, "
+        f"{title.language})"
+    )
     table.add_column("artefact")
     table.add_column("provenance")
-    table.add_row(str(path), f"titles row from {Path(sources['pack']).name if sources.get('pack') else 'no pack'} "
-                             f"(segment {' '.join(f'{k}={v}' for k, v in shares['segment'].items()) or 'everyone'}) "
-                             f"and {Path(sources['scene']).name if sources.get('scene') else 'no scene'}")
+    table.add_row(
+        str(path),
+        f"titles row from {Path(sources['pack']).name if sources.get('pack') else 'no pack'} "
+        f"(segment {' '.join(f'{k}={v}' for k, v in shares['segment'].items()) or 'everyone'}) "
+        f"and {Path(sources['scene']).name if sources.get('scene') else 'no scene'}",
+    )
     if trailer is not None:
-        table.add_row(str(trailer.payload.get("files", {}).get("mp4")), f"its trailer, proposal {trailer.id} "
-                                                                         f"{trailer.status}")
-    share_text = ("no segment to compare" if shares["ratio"] is None else
-                  f"{shares['audience_share']:.0%} of the audience in the brief's segment vs "
-                  f"{shares['population_share']:.0%} of everyone (×{shares['ratio']:g})")
-    table.add_row(str(audience), f"{len(result.audience):,} of {result.candidates:,} marketing-consented members "
-                                 f"by the saved targeter ({models['model_file']}); {share_text}")
+        table.add_row(
+            str(trailer.payload.get("files", {}).get("mp4")),
+            f"its trailer, proposal {trailer.id} {trailer.status}",
+        )
+    share_text = (
+        "no segment to compare"
+        if shares["ratio"] is None
+        else f"{shares['audience_share']:.0%} of the audience in the brief's segment vs "
+        f"{shares['population_share']:.0%} of everyone (×{shares['ratio']:g})"
+    )
+    table.add_row(
+        str(audience),
+        f"{len(result.audience):,} of {result.candidates:,} marketing-consented members "
+        f"by the saved targeter ({models['model_file']}); {share_text}",
+    )
     console.print(table)
     console.print(f"the same list again: [bold]{command}[/]", highlight=False)
-    return {"title": title.name, "title_id": title.title_id, "title_file": str(path), "sources": sources,
-            "trailer": trailer.payload.get("files", {}).get("mp4") if trailer else None,
-            "trailer_proposal": trailer.id if trailer else None, "audience_file": str(audience),
-            "size": len(result.audience), "candidates": result.candidates, "segment_share": shares,
-            "models": models, "command": command, "breakdown": result.breakdown,
-            "example_reasons": result.audience["reasons"].head(3).tolist(),
-            "checks": {"brief_segment_over_represented": bool(shares["ratio"] and shares["ratio"] > 1.0)}}
+    return {
+        "title": title.name,
+        "title_id": title.title_id,
+        "title_file": str(path),
+        "sources": sources,
+        "trailer": trailer.payload.get("files", {}).get("mp4") if trailer else None,
+        "trailer_proposal": trailer.id if trailer else None,
+        "audience_file": str(audience),
+        "size": len(result.audience),
+        "candidates": result.candidates,
+        "segment_share": shares,
+        "models": models,
+        "command": command,
+        "breakdown": result.breakdown,
+        "example_reasons": result.audience["reasons"].head(3).tolist(),
+        "checks": {
+            "brief_segment_over_represented": bool(shares["ratio"] and shares["ratio"] > 1.0)
+        },
+    }

@@ -104,6 +104,8 @@ def resolve_lut(name_or_path: str | Path) -> Path:
         return look_path(str(name_or_path))
     path = Path(name_or_path)
     if not path.is_file():
-        raise NotFoundError(f"{path}: no such .cube file and no shipped look of that name "
-                            f"(shipped: {', '.join(LOOKS)})")
+        raise NotFoundError(
+            f"{path}: no such .cube file and no shipped look of that name "
+            f"(shipped: {', '.join(LOOKS)})"
+        )
     return path

@@ -16,8 +16,8 @@ import numpy as np
 
 from halqa.errors import DataError
 
-LookFunction = Callable[[np.ndarray], np.ndarray]   # RGB in [0, 1], shape (..., 3) -> same shape
-DEFAULT_SIZE = 33                                   # Resolve's and Premiere's usual 3D size
+LookFunction = Callable[[np.ndarray], np.ndarray]  # RGB in [0, 1], shape (..., 3) -> same shape
+DEFAULT_SIZE = 33  # Resolve's and Premiere's usual 3D size
 _SIZE_LINE = re.compile(r"^\s*(LUT_1D_SIZE|LUT_3D_SIZE)\b(.*)$")
 _MAX_SIZE = {"LUT_1D_SIZE": 65536, "LUT_3D_SIZE": 129}
 
@@ -41,13 +41,21 @@ def check_cube(path: Path) -> tuple[str, int]:
         match = _SIZE_LINE.match(stripped)
         if match:
             key, value = match.group(1), match.group(2).split()
-            if len(value) != 1 or not value[0].isdigit() or not 2 <= int(value[0]) <= _MAX_SIZE[key]:
-                raise DataError(f"{path}:{number}: {key} needs one whole number from 2 to "
-                                f"{_MAX_SIZE[key]}, got {match.group(2).strip()!r}")
+            if (
+                len(value) != 1
+                or not value[0].isdigit()
+                or not 2 <= int(value[0]) <= _MAX_SIZE[key]
+            ):
+                raise DataError(
+                    f"{path}:{number}: {key} needs one whole number from 2 to "
+                    f"{_MAX_SIZE[key]}, got {match.group(2).strip()!r}"
+                )
             sizes[key] = int(value[0])
         elif stripped[0].isdigit() or stripped[0] in "-+.":
             if len(stripped.split()) != 3:
-                raise DataError(f"{path}:{number}: a LUT row needs 3 numbers (R G B), got {stripped!r}")
+                raise DataError(
+                    f"{path}:{number}: a LUT row needs 3 numbers (R G B), got {stripped!r}"
+                )
             rows += 1
     if not sizes:
         raise DataError(f"{path}: no LUT_1D_SIZE or LUT_3D_SIZE line: not a .cube LUT")
@@ -117,7 +125,9 @@ class LutApplier:
 
         check_cube(cube)
         ocio.ClearAllCaches()  # OCIO caches files by path: a re-written .cube must be read again
-        transform = ocio.FileTransform(src=str(Path(cube).resolve()), interpolation=ocio.INTERP_TETRAHEDRAL)
+        transform = ocio.FileTransform(
+            src=str(Path(cube).resolve()), interpolation=ocio.INTERP_TETRAHEDRAL
+        )
         self._cpu = ocio.Config.CreateRaw().getProcessor(transform).getDefaultCPUProcessor()
 
     def apply(self, rgb: np.ndarray) -> np.ndarray:

@@ -20,7 +20,7 @@ from halqa.studio.vfx.frames import is_image, read_image
 from halqa.studio.vfx.lut import DEFAULT_SIZE, sample_look, write_cube
 from halqa.studio.vfx.media import probe, tool
 
-_MIN_SPREAD = 1e-3   # a flat channel (a grey card) would divide by ~0
+_MIN_SPREAD = 1e-3  # a flat channel (a grey card) would divide by ~0
 
 
 def to_oklab(rgb: np.ndarray) -> np.ndarray:
@@ -37,7 +37,7 @@ def from_oklab(lab: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class ColourStats:
-    mean: np.ndarray    # Oklab L, a, b
+    mean: np.ndarray  # Oklab L, a, b
     std: np.ndarray
 
     @classmethod
@@ -46,7 +46,10 @@ class ColourStats:
         return cls(lab.mean(axis=0), np.maximum(lab.std(axis=0), _MIN_SPREAD))
 
     def as_dict(self) -> dict:
-        return {"mean": [round(float(v), 5) for v in self.mean], "std": [round(float(v), 5) for v in self.std]}
+        return {
+            "mean": [round(float(v), 5) for v in self.mean],
+            "std": [round(float(v), 5) for v in self.std],
+        }
 
 
 def sample_pixels(path: Path, frames: int = 12, width: int = 160) -> np.ndarray:
@@ -58,9 +61,27 @@ def sample_pixels(path: Path, frames: int = 12, width: int = 160) -> np.ndarray:
     info = probe(path)
     rate = frames / max(info.duration, 1e-3)
     height = max(2, round(info.height * width / info.width / 2) * 2)
-    raw = subprocess.run([tool("ffmpeg"), "-v", "error", "-nostdin", "-i", str(path), "-vf",
-                          f"fps={rate:.6f},scale={width}:{height}", "-frames:v", str(frames),
-                          "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], capture_output=True, check=False).stdout
+    raw = subprocess.run(
+        [
+            tool("ffmpeg"),
+            "-v",
+            "error",
+            "-nostdin",
+            "-i",
+            str(path),
+            "-vf",
+            f"fps={rate:.6f},scale={width}:{height}",
+            "-frames:v",
+            str(frames),
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "-",
+        ],
+        capture_output=True,
+        check=False,
+    ).stdout
     if not raw:
         raise DataError(f"{path}: no frames could be decoded")
     return np.frombuffer(raw, np.uint8).reshape(-1, 3) / 255.0
@@ -68,14 +89,18 @@ def sample_pixels(path: Path, frames: int = 12, width: int = 160) -> np.ndarray:
 
 def transfer(source: ColourStats, reference: ColourStats, strength: float = 1.0):
     """The look function RGB -> RGB that moves ``source``'s Oklab statistics onto ``reference``'s."""
+
     def look(rgb: np.ndarray) -> np.ndarray:
         lab = to_oklab(rgb)
         moved = (lab - source.mean) / source.std * reference.std + reference.mean
         return from_oklab(lab + strength * (moved - lab))
+
     return look
 
 
-def match(reference: Path, clip: Path, cube: Path, *, strength: float = 1.0, size: int = DEFAULT_SIZE) -> dict:
+def match(
+    reference: Path, clip: Path, cube: Path, *, strength: float = 1.0, size: int = DEFAULT_SIZE
+) -> dict:
     """Bake the transfer from ``clip`` to ``reference`` into ``cube``; returns both statistics."""
     if not 0.0 <= strength <= 1.0:
         raise DataError(f"--strength must be between 0 and 1, got {strength}")
@@ -83,5 +108,12 @@ def match(reference: Path, clip: Path, cube: Path, *, strength: float = 1.0, siz
     src = ColourStats.of(sample_pixels(Path(clip)))
     lut = sample_look(transfer(src, ref, strength), size=size, name=f"match {Path(reference).name}")
     write_cube(lut, Path(cube))
-    return {"reference": str(reference), "clip": str(clip), "cube": str(cube), "size": size,
-            "strength": strength, "reference_stats": ref.as_dict(), "clip_stats": src.as_dict()}
+    return {
+        "reference": str(reference),
+        "clip": str(clip),
+        "cube": str(cube),
+        "size": size,
+        "strength": strength,
+        "reference_stats": ref.as_dict(),
+        "clip_stats": src.as_dict(),
+    }

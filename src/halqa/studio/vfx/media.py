@@ -23,18 +23,20 @@ def tool(name: str) -> str:
     """Path of ``ffmpeg``/``ffprobe``; a clear error when Debian's ffmpeg is not installed."""
     found = shutil.which(name)
     if not found:
-        raise BackendUnavailableError(f"{name} not found: install Debian's ffmpeg (apt-get install ffmpeg)")
+        raise BackendUnavailableError(
+            f"{name} not found: install Debian's ffmpeg (apt-get install ffmpeg)"
+        )
     return found
 
 
 @dataclass(frozen=True)
 class MediaInfo:
     path: Path
-    duration: float          # seconds (0 for a still)
+    duration: float  # seconds (0 for a still)
     width: int
     height: int
-    fps: Fraction            # 0 for a still
-    frames: int              # estimated from duration x fps for video
+    fps: Fraction  # 0 for a still
+    frames: int  # estimated from duration x fps for video
     has_audio: bool
     video_codec: str
     audio_codec: str | None
@@ -44,9 +46,17 @@ class MediaInfo:
         return self.fps == 0
 
     def as_dict(self) -> dict:
-        return {"path": str(self.path), "duration": round(self.duration, 4), "width": self.width,
-                "height": self.height, "fps": float(self.fps), "frames": self.frames,
-                "has_audio": self.has_audio, "video_codec": self.video_codec, "audio_codec": self.audio_codec}
+        return {
+            "path": str(self.path),
+            "duration": round(self.duration, 4),
+            "width": self.width,
+            "height": self.height,
+            "fps": float(self.fps),
+            "frames": self.frames,
+            "has_audio": self.has_audio,
+            "video_codec": self.video_codec,
+            "audio_codec": self.audio_codec,
+        }
 
 
 def rate_text(fps: float | Fraction) -> str:
@@ -68,8 +78,21 @@ def _ffprobe(path: Path) -> dict:
     """ffprobe's JSON for a file (format and streams); empty when ffprobe cannot read it."""
     if not path.is_file():
         raise UserError(f"{path}: no such file")
-    proc = subprocess.run([tool("ffprobe"), "-v", "error", "-print_format", "json", "-show_format",
-                           "-show_streams", str(path)], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [
+            tool("ffprobe"),
+            "-v",
+            "error",
+            "-print_format",
+            "json",
+            "-show_format",
+            "-show_streams",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return json.loads(proc.stdout or "{}") if proc.returncode == 0 else {}
 
 
@@ -82,16 +105,30 @@ def probe(path: Path | str) -> MediaInfo:
     if video is None or "format" not in info:
         raise DataError(f"{path}: not a readable image or video (ffprobe found no video stream)")
     audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
-    still = path.suffix.lower() in IMAGE_SUFFIXES or info["format"].get("format_name", "").endswith("_pipe")
-    fps = Fraction(0) if still else _rate(video.get("avg_frame_rate")) or _rate(video.get("r_frame_rate"))
+    still = path.suffix.lower() in IMAGE_SUFFIXES or info["format"].get("format_name", "").endswith(
+        "_pipe"
+    )
+    fps = (
+        Fraction(0)
+        if still
+        else _rate(video.get("avg_frame_rate")) or _rate(video.get("r_frame_rate"))
+    )
     if not still and not fps:
         raise DataError(f"{path}: the video stream has no frame rate")
     duration = 0.0 if still else float(info["format"].get("duration") or video.get("duration") or 0)
     nb = video.get("nb_frames")
     frames = 1 if still else int(nb) if nb and nb.isdigit() else round(duration * fps)
-    return MediaInfo(path=path, duration=duration, width=int(video["width"]), height=int(video["height"]),
-                     fps=fps, frames=frames, has_audio=audio is not None,
-                     video_codec=video.get("codec_name", ""), audio_codec=audio.get("codec_name") if audio else None)
+    return MediaInfo(
+        path=path,
+        duration=duration,
+        width=int(video["width"]),
+        height=int(video["height"]),
+        fps=fps,
+        frames=frames,
+        has_audio=audio is not None,
+        video_codec=video.get("codec_name", ""),
+        audio_codec=audio.get("codec_name") if audio else None,
+    )
 
 
 def probe_audio(path: Path | str) -> float:
@@ -103,8 +140,13 @@ def probe_audio(path: Path | str) -> float:
     return float(info.get("format", {}).get("duration") or 0)
 
 
-def run_ffmpeg(args: Sequence[str], *, total_seconds: float | None = None,
-               on_progress: Callable[[float], None] | None = None, what: str = "ffmpeg") -> None:
+def run_ffmpeg(
+    args: Sequence[str],
+    *,
+    total_seconds: float | None = None,
+    on_progress: Callable[[float], None] | None = None,
+    what: str = "ffmpeg",
+) -> None:
     """Run ``ffmpeg args`` quietly; report progress (0..1) from ``-progress``; one-line error on failure."""
     cmd = [tool("ffmpeg"), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
     if on_progress and total_seconds:
@@ -118,6 +160,8 @@ def run_ffmpeg(args: Sequence[str], *, total_seconds: float | None = None,
         _, err = proc.communicate()
     if proc.returncode != 0:
         last = (err or "").strip().splitlines()
-        raise DataError(f"{what} failed: {last[-1] if last else 'exit code ' + str(proc.returncode)}")
+        raise DataError(
+            f"{what} failed: {last[-1] if last else 'exit code ' + str(proc.returncode)}"
+        )
     if on_progress:
         on_progress(1.0)

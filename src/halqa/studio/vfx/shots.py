@@ -31,13 +31,13 @@ _AUDIO_RATE = 8000
 @dataclass(frozen=True)
 class Shot:
     index: int
-    start_frame: int      # first frame of the shot
-    end_frame: int        # one past its last frame
-    start: float          # seconds
+    start_frame: int  # first frame of the shot
+    end_frame: int  # one past its last frame
+    start: float  # seconds
     end: float
-    brightness: float     # mean luma, 0..1
-    motion: float         # mean absolute frame difference, 0..1
-    audio_db: float       # RMS level in dBFS (-90 for silence or no audio)
+    brightness: float  # mean luma, 0..1
+    motion: float  # mean absolute frame difference, 0..1
+    audio_db: float  # RMS level in dBFS (-90 for silence or no audio)
 
     @property
     def frames(self) -> int:
@@ -65,8 +65,13 @@ def _detection_size(info: MediaInfo) -> tuple[int, int]:
     return max(1, round(info.width / factor)), max(1, round(info.height / factor))
 
 
-def _analyse(info: MediaInfo, *, threshold: float = 3.0, min_scene_len: int = 15,
-             on_progress: Callable[[float], None] | None = None) -> tuple[list[int], np.ndarray, np.ndarray]:
+def _analyse(
+    info: MediaInfo,
+    *,
+    threshold: float = 3.0,
+    min_scene_len: int = 15,
+    on_progress: Callable[[float], None] | None = None,
+) -> tuple[list[int], np.ndarray, np.ndarray]:
     """One decode for both jobs: ffmpeg scales each frame to the size PySceneDetect would detect on,
     the adaptive detector reads it, and a 64-pixel grey copy keeps brightness and motion.
 
@@ -81,8 +86,23 @@ def _analyse(info: MediaInfo, *, threshold: float = 3.0, min_scene_len: int = 15
     grey_size = (_FEATURE_WIDTH, max(2, round(info.height * _FEATURE_WIDTH / info.width / 2) * 2))
     detector = AdaptiveDetector(adaptive_threshold=threshold, min_scene_len=min_scene_len)
     fps, frame_bytes = float(info.fps), width * height * 3
-    cmd = [tool("ffmpeg"), "-v", "error", "-nostdin", "-i", str(info.path), "-map", "0:v:0", "-vf",
-           f"scale={width}:{height}:flags=bilinear", "-f", "rawvideo", "-pix_fmt", "bgr24", "-"]
+    cmd = [
+        tool("ffmpeg"),
+        "-v",
+        "error",
+        "-nostdin",
+        "-i",
+        str(info.path),
+        "-map",
+        "0:v:0",
+        "-vf",
+        f"scale={width}:{height}:flags=bilinear",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "bgr24",
+        "-",
+    ]
     cuts: list[int] = []
     brightness: list[float] = []
     motion: list[float] = []
@@ -95,16 +115,22 @@ def _analyse(info: MediaInfo, *, threshold: float = 3.0, min_scene_len: int = 15
                 break
             frame = np.frombuffer(raw, np.uint8).reshape(height, width, 3)
             cuts += [c.frame_num for c in detector.process_frame(FrameTimecode(index, fps), frame)]
-            grey = cv2.resize(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), grey_size, interpolation=cv2.INTER_AREA)
+            grey = cv2.resize(
+                cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), grey_size, interpolation=cv2.INTER_AREA
+            )
             brightness.append(float(grey.mean()) / 255.0)
-            motion.append(float(cv2.absdiff(grey, previous).mean()) / 255.0 if previous is not None else 0.0)
+            motion.append(
+                float(cv2.absdiff(grey, previous).mean()) / 255.0 if previous is not None else 0.0
+            )
             previous = grey
             if on_progress and info.frames and index % 250 == 0:
                 on_progress(min(0.99, index / info.frames))
         err = proc.stderr.read() if proc.stderr else b""
     if not brightness:
         lines = err.decode(errors="replace").strip().splitlines()
-        raise DataError(f"{info.path}: shot detection could not read the video ({lines[-1] if lines else 'no frames'})")
+        raise DataError(
+            f"{info.path}: shot detection could not read the video ({lines[-1] if lines else 'no frames'})"
+        )
     total = len(brightness)
     cuts += [c.frame_num for c in detector.post_process(FrameTimecode(total, fps))]
     return sorted({c for c in cuts if 0 < c < total}), np.array(brightness), np.array(motion)
@@ -113,14 +139,33 @@ def _analyse(info: MediaInfo, *, threshold: float = 3.0, min_scene_len: int = 15
 def _audio_samples(info: MediaInfo) -> np.ndarray:
     if not info.has_audio:
         return np.zeros(0, np.float32)
-    raw = subprocess.run([tool("ffmpeg"), "-v", "error", "-nostdin", "-i", str(info.path), "-map", "0:a:0",
-                          "-ac", "1", "-ar", str(_AUDIO_RATE), "-f", "s16le", "-"],
-                         capture_output=True, check=False).stdout
+    raw = subprocess.run(
+        [
+            tool("ffmpeg"),
+            "-v",
+            "error",
+            "-nostdin",
+            "-i",
+            str(info.path),
+            "-map",
+            "0:a:0",
+            "-ac",
+            "1",
+            "-ar",
+            str(_AUDIO_RATE),
+            "-f",
+            "s16le",
+            "-",
+        ],
+        capture_output=True,
+        check=False,
+    ).stdout
     return np.frombuffer(raw, np.int16).astype(np.float32) / 32768.0
 
 
-def shots(path: Path, *, threshold: float = 3.0,
-          on_progress: Callable[[float], None] | None = None) -> tuple[MediaInfo, list[Shot]]:
+def shots(
+    path: Path, *, threshold: float = 3.0, on_progress: Callable[[float], None] | None = None
+) -> tuple[MediaInfo, list[Shot]]:
     """The shots of a clip with their features, in order."""
     info = probe(path)
     if info.is_still:
@@ -134,12 +179,20 @@ def shots(path: Path, *, threshold: float = 3.0,
     for a, b in itertools.pairwise(bounds):
         if b <= a:
             continue
-        chunk = audio[int(a / fps * _AUDIO_RATE): int(b / fps * _AUDIO_RATE)]
-        rms = float(np.sqrt(np.mean(chunk ** 2))) if chunk.size else 0.0
-        found.append(Shot(index=len(found), start_frame=a, end_frame=b, start=a / fps, end=b / fps,
-                          brightness=float(brightness[a:b].mean()),
-                          motion=float(diffs[a + 1:b].mean()) if b - a > 1 else 0.0,
-                          audio_db=max(-90.0, 20 * np.log10(rms)) if rms > 0 else -90.0))
+        chunk = audio[int(a / fps * _AUDIO_RATE) : int(b / fps * _AUDIO_RATE)]
+        rms = float(np.sqrt(np.mean(chunk**2))) if chunk.size else 0.0
+        found.append(
+            Shot(
+                index=len(found),
+                start_frame=a,
+                end_frame=b,
+                start=a / fps,
+                end=b / fps,
+                brightness=float(brightness[a:b].mean()),
+                motion=float(diffs[a + 1 : b].mean()) if b - a > 1 else 0.0,
+                audio_db=max(-90.0, 20 * np.log10(rms)) if rms > 0 else -90.0,
+            )
+        )
     if on_progress:
         on_progress(1.0)
     return info, found

@@ -29,17 +29,17 @@ from halqa.studio.vfx.text import FONT_FAMILIES, script_of
 RLM = "\u200f"
 FORMATS = {".srt": "srt", ".vtt": "vtt", ".ass": "ass", ".ssa": "ssa"}
 MAX_CPS = {"latin": 17.0, "arabic": 15.0, "tifinagh": 12.0}
-MIN_DURATION = 0.833     # seconds: 20 frames at 24 fps, a common broadcast minimum
-MAX_LINE = 42            # characters per line (Netflix, Amara)
+MIN_DURATION = 0.833  # seconds: 20 frames at 24 fps, a common broadcast minimum
+MAX_LINE = 42  # characters per line (Netflix, Amara)
 _TAGS = re.compile(r"\{[^}]*\}")
 
 
 @dataclass(frozen=True)
 class Issue:
-    cue: int             # 1-based, in file order
-    line: int | None     # line of the cue's timing in the file, when known
-    kind: str            # overlap | too-short | too-fast | too-long-line
-    severity: str        # error | warning
+    cue: int  # 1-based, in file order
+    line: int | None  # line of the cue's timing in the file, when known
+    kind: str  # overlap | too-short | too-fast | too-long-line
+    severity: str  # error | warning
     message: str
 
 
@@ -63,7 +63,7 @@ def load(path: Path):
         raise DataError(f"{path}: no such file") from None
     except UnicodeDecodeError as exc:
         raise DataError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except (Pysubs2Error, ValueError, KeyError, IndexError) as exc:   # malformed cues or headers
+    except (Pysubs2Error, ValueError, KeyError, IndexError) as exc:  # malformed cues or headers
         raise DataError(f"{path}: not a readable {fmt.upper()} file ({exc})") from None
     for event in subs:
         event.text = event.text.replace("\\N" + RLM, "\\N").removeprefix(RLM)
@@ -80,12 +80,21 @@ def timing_lines(path: Path) -> list[int]:
     """The file line of each cue's timing (``-->`` or ``Dialogue:``), in order, for error messages."""
     marker = "Dialogue:" if _format_of(path) in ("ass", "ssa") else "-->"
     lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
-    return [n for n, line in enumerate(lines, 1) if marker in line and
-            (marker == "-->" or line.startswith(marker))]
+    return [
+        n
+        for n, line in enumerate(lines, 1)
+        if marker in line and (marker == "-->" or line.startswith(marker))
+    ]
 
 
-def check(subs, path: Path | None = None, *, max_cps: float | None = None,
-          min_duration: float = MIN_DURATION, max_line: int = MAX_LINE) -> list[Issue]:
+def check(
+    subs,
+    path: Path | None = None,
+    *,
+    max_cps: float | None = None,
+    min_duration: float = MIN_DURATION,
+    max_line: int = MAX_LINE,
+) -> list[Issue]:
     """Overlaps within a style (one track), too-short cues, too-fast reading, too-long lines."""
     where = timing_lines(path) if path else []
     issues: list[Issue] = []
@@ -98,26 +107,56 @@ def check(subs, path: Path | None = None, *, max_cps: float | None = None,
         seconds = (event.end - event.start) / 1000
         previous = last_by_style.get(event.style)
         if previous and event.start < previous[1]:
-            issues.append(Issue(cue, line, "overlap", "error",
-                                f"cue {cue} starts at {_clock(event.start)} before cue {previous[0]} ends "
-                                f"({_clock(previous[1])})"))
+            issues.append(
+                Issue(
+                    cue,
+                    line,
+                    "overlap",
+                    "error",
+                    f"cue {cue} starts at {_clock(event.start)} before cue {previous[0]} ends "
+                    f"({_clock(previous[1])})",
+                )
+            )
         last_by_style[event.style] = (cue, max(event.end, previous[1] if previous else 0))
         if seconds <= 0:
-            issues.append(Issue(cue, line, "too-short", "error", f"cue {cue} ends before it starts"))
+            issues.append(
+                Issue(cue, line, "too-short", "error", f"cue {cue} ends before it starts")
+            )
             continue
         if seconds < min_duration:
-            issues.append(Issue(cue, line, "too-short", "warning",
-                                f"cue {cue} lasts {seconds:.2f} s (< {min_duration} s)"))
+            issues.append(
+                Issue(
+                    cue,
+                    line,
+                    "too-short",
+                    "warning",
+                    f"cue {cue} lasts {seconds:.2f} s (< {min_duration} s)",
+                )
+            )
         script = script_of(text)
         limit = max_cps or MAX_CPS[script]
         cps = len(text.replace("\n", "")) / seconds
         if cps > limit:
-            issues.append(Issue(cue, line, "too-fast", "warning",
-                                f"cue {cue} needs {cps:.1f} characters/s ({script} limit {limit:g})"))
+            issues.append(
+                Issue(
+                    cue,
+                    line,
+                    "too-fast",
+                    "warning",
+                    f"cue {cue} needs {cps:.1f} characters/s ({script} limit {limit:g})",
+                )
+            )
         longest = max((len(x) for x in text.split("\n")), default=0)
         if longest > max_line:
-            issues.append(Issue(cue, line, "too-long-line", "warning",
-                                f"cue {cue} has a {longest}-character line (> {max_line})"))
+            issues.append(
+                Issue(
+                    cue,
+                    line,
+                    "too-long-line",
+                    "warning",
+                    f"cue {cue} has a {longest}-character line (> {max_line})",
+                )
+            )
     return issues
 
 
@@ -127,8 +166,11 @@ def require_no_errors(subs, path: Path) -> None:
     if errors:
         first = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise DataError(f"{path}:{first.line}: {first.message}{more}" if first.line else
-                        f"{path}: {first.message}{more}")
+        raise DataError(
+            f"{path}:{first.line}: {first.message}{more}"
+            if first.line
+            else f"{path}: {first.message}{more}"
+        )
 
 
 def _clock(ms: int) -> str:
@@ -151,11 +193,13 @@ def save(subs, path: Path) -> Path:
     """Write SRT/VTT (with an RLM leading each Arabic line) or ASS (with ``Encoding=-1``)."""
     path = Path(path)
     fmt = _format_of(path)
-    out = copy.deepcopy(subs)   # the caller's cues keep their text (no marks added)
+    out = copy.deepcopy(subs)  # the caller's cues keep their text (no marks added)
     if fmt in ("srt", "vtt"):
         for event in out:
-            event.text = "\\N".join(RLM + ln if script_of(plain(ln)) == "arabic" else ln
-                                    for ln in event.text.split("\\N"))
+            event.text = "\\N".join(
+                RLM + ln if script_of(plain(ln)) == "arabic" else ln
+                for ln in event.text.split("\\N")
+            )
     else:
         style_for_direction(out)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -170,10 +214,17 @@ def bilingual(first, second, *, first_name: str = "Darija", second_name: str = "
     merged = pysubs2.SSAFile()
     merged.info["PlayResX"], merged.info["PlayResY"] = "1920", "1080"
     for name, track, margin, size in ((first_name, first, 130, 58), (second_name, second, 50, 48)):
-        style = pysubs2.SSAStyle(fontsize=size, marginv=margin, alignment=pysubs2.Alignment.BOTTOM_CENTER,
-                                 outline=2.5, shadow=0.5, encoding=-1,
-                                 fontname=FONT_FAMILIES["arabic" if any(
-                                     script_of(plain(e.text)) == "arabic" for e in track) else "latin"])
+        style = pysubs2.SSAStyle(
+            fontsize=size,
+            marginv=margin,
+            alignment=pysubs2.Alignment.BOTTOM_CENTER,
+            outline=2.5,
+            shadow=0.5,
+            encoding=-1,
+            fontname=FONT_FAMILIES[
+                "arabic" if any(script_of(plain(e.text)) == "arabic" for e in track) else "latin"
+            ],
+        )
         merged.styles[name] = style
         for event in track:
             cue = event.copy()
@@ -193,12 +244,24 @@ def convert(src: Path, dst: Path, *, second: Path | None = None) -> dict:
         subs = bilingual(subs, other)
     save(subs, dst)
     issues = check(subs)
-    return {"source": str(src), "second": str(second) if second else None, "output": str(dst),
-            "cues": len(subs), "issues": [asdict(i) for i in issues]}
+    return {
+        "source": str(src),
+        "second": str(second) if second else None,
+        "output": str(dst),
+        "cues": len(subs),
+        "issues": [asdict(i) for i in issues],
+    }
 
 
-def burn(video: Path, subtitle: Path, out: Path, *, second: Path | None = None,
-         on_progress: Callable[[float], None] | None = None, signer=None) -> dict:
+def burn(
+    video: Path,
+    subtitle: Path,
+    out: Path,
+    *,
+    second: Path | None = None,
+    on_progress: Callable[[float], None] | None = None,
+    signer=None,
+) -> dict:
     """Burn subtitles into a clip through ffmpeg/libass with Noto fonts and the right direction."""
     video, subtitle, out = Path(video), Path(subtitle), Path(out)
     info = probe(video)
@@ -211,14 +274,48 @@ def burn(video: Path, subtitle: Path, out: Path, *, second: Path | None = None,
         require_no_errors(other, second)
         subs = bilingual(subs, other)
     with tempfile.TemporaryDirectory(prefix="halqa-burn-") as tmp:
-        ass = save(subs, Path(tmp) / "subs.ass")   # a plain path: no escaping inside the filter graph
+        ass = save(
+            subs, Path(tmp) / "subs.ass"
+        )  # a plain path: no escaping inside the filter graph
         audio = ["-c:a", "copy"] if info.has_audio else []
-        run_ffmpeg(["-i", str(video), "-vf", f"subtitles=filename={ass}", "-c:v", "libx264", "-preset",
-                    "veryfast", "-crf", "18", "-pix_fmt", "yuv420p", *audio, str(out)],
-                   total_seconds=info.duration, on_progress=on_progress, what=f"burning {subtitle.name}")
+        run_ffmpeg(
+            [
+                "-i",
+                str(video),
+                "-vf",
+                f"subtitles=filename={ass}",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "veryfast",
+                "-crf",
+                "18",
+                "-pix_fmt",
+                "yuv420p",
+                *audio,
+                str(out),
+            ],
+            total_seconds=info.duration,
+            on_progress=on_progress,
+            what=f"burning {subtitle.name}",
+        )
     inputs = [subtitle] + ([second] if second else [])
-    credentials = stamp(out, tool="vfx.burn", parameters={"subtitles": [p.name for p in inputs]},
-                        actions=[action("c2pa.edited", "subtitles burned in: " + ", ".join(p.name for p in inputs))],
-                        parents=[video], references=inputs, signer=signer, human=True)
-    return {"video": str(video), "subtitles": [str(p) for p in inputs], "output": str(out), "cues": len(subs),
-            "credentials": credentials}
+    credentials = stamp(
+        out,
+        tool="vfx.burn",
+        parameters={"subtitles": [p.name for p in inputs]},
+        actions=[
+            action("c2pa.edited", "subtitles burned in: " + ", ".join(p.name for p in inputs))
+        ],
+        parents=[video],
+        references=inputs,
+        signer=signer,
+        human=True,
+    )
+    return {
+        "video": str(video),
+        "subtitles": [str(p) for p in inputs],
+        "output": str(out),
+        "cues": len(subs),
+        "credentials": credentials,
+    }

@@ -19,15 +19,23 @@ from halqa.errors import BackendUnavailableError, ConfigError
 
 # A line in one script gets that script's Noto face; a line mixing scripts gets DejaVu Sans,
 # the one installed face that covers Arabic, Tifinagh and Latin (raqm shapes it all the same).
-FONT_FAMILIES = {"arabic": "Noto Sans Arabic", "tifinagh": "Noto Sans Tifinagh", "latin": "Noto Sans",
-                 "mixed": "DejaVu Sans"}
+FONT_FAMILIES = {
+    "arabic": "Noto Sans Arabic",
+    "tifinagh": "Noto Sans Tifinagh",
+    "latin": "Noto Sans",
+    "mixed": "DejaVu Sans",
+}
 LANGUAGES = {"arabic": "ar", "tifinagh": "zgh", "latin": "fr"}
 
 
 def _letter_script(char: str) -> str | None:
     code = ord(char)
-    if 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0xFB50 <= code <= 0xFDFF \
-            or 0xFE70 <= code <= 0xFEFF:
+    if (
+        0x0600 <= code <= 0x06FF
+        or 0x0750 <= code <= 0x077F
+        or 0xFB50 <= code <= 0xFDFF
+        or 0xFE70 <= code <= 0xFEFF
+    ):
         return "arabic"
     if 0x2D30 <= code <= 0x2D7F:
         return "tifinagh"
@@ -55,12 +63,18 @@ def font_file(script: str, bold: bool = False) -> str:
     family = FONT_FAMILIES[script]
     if not shutil.which("fc-match"):
         raise BackendUnavailableError("fc-match not found: install fontconfig and fonts-noto-core")
-    found = subprocess.run(["fc-match", "-f", "%{file}|%{family}", f"{family}:{'bold' if bold else 'regular'}"],
-                           capture_output=True, text=True, check=False).stdout
+    found = subprocess.run(
+        ["fc-match", "-f", "%{file}|%{family}", f"{family}:{'bold' if bold else 'regular'}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
     path, _, got = found.partition("|")
     if family.lower() not in got.lower():
-        raise BackendUnavailableError(f"font {family!r} not installed (apt-get install fonts-noto-core); "
-                                      f"fontconfig offered {got or 'nothing'}")
+        raise BackendUnavailableError(
+            f"font {family!r} not installed (apt-get install fonts-noto-core); "
+            f"fontconfig offered {got or 'nothing'}"
+        )
     return path
 
 
@@ -68,8 +82,10 @@ def check_raqm() -> None:
     from PIL import features
 
     if not features.check("raqm"):
-        raise BackendUnavailableError("Pillow has no raqm layout (Arabic would be drawn unshaped, left to "
-                                      "right): install Debian's libfribidi0, which Pillow's raqm loads")
+        raise BackendUnavailableError(
+            "Pillow has no raqm layout (Arabic would be drawn unshaped, left to "
+            "right): install Debian's libfribidi0, which Pillow's raqm loads"
+        )
 
 
 @functools.lru_cache(maxsize=64)
@@ -80,13 +96,28 @@ def font(script: str, size: int, bold: bool = False):
     return ImageFont.truetype(font_file(script, bold), size, layout_engine=ImageFont.Layout.RAQM)
 
 
-def draw_line(draw, xy: tuple[float, float], text: str, size: int, *, fill=(255, 255, 255, 255),
-              anchor: str = "mm", bold: bool = False) -> None:
+def draw_line(
+    draw,
+    xy: tuple[float, float],
+    text: str,
+    size: int,
+    *,
+    fill=(255, 255, 255, 255),
+    anchor: str = "mm",
+    bold: bool = False,
+) -> None:
     """One line at ``xy`` in its script's font, shaped and in its own direction."""
     script = script_of(text)
     face = font("mixed" if len(scripts_in(text)) > 1 else script, size, bold)
-    draw.text(xy, text, font=face, fill=fill, anchor=anchor,
-              direction="rtl" if script == "arabic" else "ltr", language=LANGUAGES[script])
+    draw.text(
+        xy,
+        text,
+        font=face,
+        fill=fill,
+        anchor=anchor,
+        direction="rtl" if script == "arabic" else "ltr",
+        language=LANGUAGES[script],
+    )
 
 
 @dataclass(frozen=True)
@@ -96,7 +127,9 @@ class Canvas:
 
     def __post_init__(self) -> None:
         if not (16 <= self.width <= 8192 and 16 <= self.height <= 8192):
-            raise ConfigError(f"--size {self.width}x{self.height}: each side must be 16..8192 pixels")
+            raise ConfigError(
+                f"--size {self.width}x{self.height}: each side must be 16..8192 pixels"
+            )
 
     @property
     def unit(self) -> float:
@@ -117,7 +150,9 @@ def title_card(lines: Sequence[str], canvas: Canvas = Canvas(), *, background=(1
     y = (canvas.height - total) / 2
     for line, size in zip(lines, sizes):
         y += size * 0.65
-        draw_line(draw, (canvas.width / 2, y), line, size, fill=(245, 232, 210), bold=size == sizes[0])
+        draw_line(
+            draw, (canvas.width / 2, y), line, size, fill=(245, 232, 210), bold=size == sizes[0]
+        )
         y += size * 0.65 + gap
     return image
 
@@ -134,13 +169,29 @@ def lower_third(name: str, role: str = "", canvas: Canvas = Canvas()):
     margin, bottom = round(90 * u), canvas.height - round(110 * u)
     left = canvas.width - margin - bar_w if rtl else margin
     draw.rectangle((left, bottom - bar_h, left + bar_w, bottom), fill=(10, 10, 10, 180))
-    draw.rectangle((left + (bar_w - round(10 * u) if rtl else 0), bottom - bar_h,
-                    left + (bar_w if rtl else round(10 * u)), bottom), fill=(214, 160, 60, 255))
+    draw.rectangle(
+        (
+            left + (bar_w - round(10 * u) if rtl else 0),
+            bottom - bar_h,
+            left + (bar_w if rtl else round(10 * u)),
+            bottom,
+        ),
+        fill=(214, 160, 60, 255),
+    )
     x = left + bar_w - round(36 * u) if rtl else left + round(36 * u)
     anchor = "rm" if rtl else "lm"
-    draw_line(draw, (x, bottom - bar_h + round(50 * u)), name, round(52 * u), anchor=anchor, bold=True)
+    draw_line(
+        draw, (x, bottom - bar_h + round(50 * u)), name, round(52 * u), anchor=anchor, bold=True
+    )
     if role:
-        draw_line(draw, (x, bottom - round(40 * u)), role, round(36 * u), anchor=anchor, fill=(220, 220, 220, 255))
+        draw_line(
+            draw,
+            (x, bottom - round(40 * u)),
+            role,
+            round(36 * u),
+            anchor=anchor,
+            fill=(220, 220, 220, 255),
+        )
     return image
 
 
