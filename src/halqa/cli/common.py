@@ -81,3 +81,20 @@ def print_json(obj: Any) -> None:
     """One JSON object on stdout; Arabic and Tifinagh stay as they are (no \\u escapes)."""
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
     sys.stdout.flush()
+
+
+def deprecated_alias(root: typer.Typer, old_name: str, new_spelling: str, command: F) -> None:
+    """Keep ``halqa OLD`` working for one release: hidden from --help, warns on stderr, then runs
+    the same command as ``halqa NEW SPELLING`` (so scripts written against the old name go on)."""
+
+    @functools.wraps(command)
+    def warned(*args: Any, **kwargs: Any) -> Any:
+        err_console.print(
+            f"[yellow]warning:[/] `halqa {old_name}` is deprecated and will be removed in the next "
+            f"release; use `halqa {new_spelling}`.",
+            markup=True,
+            highlight=False,
+        )
+        return command(*args, **kwargs)
+
+    root.command(old_name, hidden=True, help=f"Deprecated: use `halqa {new_spelling}`.")(warned)

@@ -9,14 +9,22 @@ Nothing here imports pyspark; only a SparkStore does, and only when Spark is ask
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from halqa.engines import duckdb, spark
 from halqa.engines.base import QueryDef
 
+if TYPE_CHECKING:
+    from halqa.catalog import Store
+    from halqa.engines.spark_store import SparkStore
+
+# What analytics accept as "the store": the embedded DuckDB store (or a lake opened on DuckDB) or
+# a Spark session over a lake. Annotate with this, never with Any.
+AnalyticsStore: TypeAlias = "Store | SparkStore"
+
 ENGINES = ("duckdb", "spark")
 
-__all__ = ["ENGINES", "QueryDef", "duckdb", "engine_of", "run", "spark", "stage", "unstage"]
+__all__ = ["ENGINES", "AnalyticsStore", "QueryDef", "duckdb", "engine_of", "run", "spark", "stage", "unstage"]
 
 
 def engine_of(store: Any) -> Any:
