@@ -9,7 +9,7 @@ without zone, or unix seconds (below 1e11) or milliseconds.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -164,6 +164,14 @@ class KeyOut(BaseModel):
     key: str | None = Field(default=None, description="the plain key; shown once, at creation")
 
 
-class Page(BaseModel):
-    total: int
-    items: list[dict[str, Any]]
+ItemT = TypeVar("ItemT")
+
+
+class Page(BaseModel, Generic[ItemT]):
+    """The one shape of every list endpoint: ``Page[TitleOut]``, ``Page[MemberOut]``, ..."""
+
+    items: list[ItemT]
+    total: int = Field(description="how many items match, over all pages")
+    limit: int = Field(description="the most items one page holds")
+    offset: int = Field(description="how many matching items come before this page")
+

@@ -19,7 +19,7 @@ Limit = Annotated[int, Query(ge=1, le=1000)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
 
-@router.get("/v1/titles", response_model=Page, summary="List or search titles")
+@router.get("/v1/titles", response_model=Page[dict[str, Any]], summary="List or search titles")
 def list_titles(
     backend: Backend,
     _: Anyone,
@@ -30,7 +30,8 @@ def list_titles(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    return backend.list_titles(q, kind, limit, offset)
+    found = backend.list_titles(q, kind, limit, offset)
+    return {**found, "limit": limit, "offset": offset}
 
 
 @router.get("/v1/titles/{title_id}", summary="One title, names in every script as stored")
@@ -48,7 +49,9 @@ def upsert_titles(
 
 
 @router.get(
-    "/v1/members", response_model=Page, summary="List members (member-level: admin and analyst)"
+    "/v1/members",
+    response_model=Page[dict[str, Any]],
+    summary="List members (member-level: admin and analyst)",
 )
 def list_members(
     backend: Backend,
@@ -58,7 +61,8 @@ def list_members(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    return backend.list_members(region, age_band, limit, offset)
+    found = backend.list_members(region, age_band, limit, offset)
+    return {**found, "limit": limit, "offset": offset}
 
 
 @router.get("/v1/members/{member_id}", summary="One member (member-level: admin and analyst)")
