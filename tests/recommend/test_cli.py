@@ -143,12 +143,20 @@ def test_evaluate_json_reports_every_metric_and_the_local_cost(world_store, stor
         (("recommend", "--member", "m0", "--filter", "mood"), "unknown filter 'mood'"),
         (
             ("recommend", "--member", "m0", "--local-share", "2"),
-            "local-share must be between 0 and 1",
+            "the 'local_share' parameter of the re-ranker must be less than or equal to 1",
         ),
         (("recommend", "--all"), "add --out"),
         (("similar", "--title-id", "nope"), "unknown title 'nope'"),
         (("train", "--model", "magic"), "unknown model 'magic'"),
         (("train", "--param", "factors"), "write it as name=value"),
+        (
+            ("train", "--model", "als", "--param", "factors=0"),
+            "the 'factors' parameter of als must be greater than 0; got 0",
+        ),
+        (
+            ("train", "--model", "als", "--param", "factor=64"),
+            "als: unknown parameter 'factor' (accepted: factors, regularization",
+        ),
         (("evaluate", "--split", "sideways"), "unknown split 'sideways'"),
     ],
 )

@@ -101,7 +101,7 @@ def test_unfitted_model_and_bad_parameters():
     with pytest.raises(ConfigError, match="unknown parameter 'factor'.*factors"):
         make_model("als", factor=3)
     with pytest.raises(
-        ConfigError, match="'factors' parameter of als must be a positive integer; got 0"
+        ConfigError, match="the 'factors' parameter of als must be greater than 0; got 0"
     ):
         make_model("als", factors=0)
     with pytest.raises(ConfigError, match="unknown model 'eas'.*did you mean 'ease'"):

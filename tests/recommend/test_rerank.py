@@ -87,9 +87,15 @@ def test_diversity_spreads_genres(hybrid, dataset):
 
 
 def test_bad_settings_are_refused():
-    with pytest.raises(ConfigError, match="local-share must be between 0 and 1; got 1.5"):
+    with pytest.raises(
+        ConfigError,
+        match="the .local_share. parameter of the re-ranker must be less than or equal to 1; got 1.5",
+    ):
         LocalTalentReranker(local_share=1.5)
-    with pytest.raises(ConfigError, match="creator cap must be at least 1"):
+    with pytest.raises(
+        ConfigError,
+        match="the .creator_cap. parameter of the re-ranker must be greater than or equal to 1; got 0",
+    ):
         LocalTalentReranker(creator_cap=0)
 
 

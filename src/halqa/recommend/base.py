@@ -1,6 +1,6 @@
 """The one interface every halqa recommender follows.
 
-A model is a typed frozen config plus ``fit(dataset) -> self``; it knows how to score titles for
+A model is a typed config (a :class:`halqa.config.Config`) plus ``fit(dataset) -> self``; it knows how to score titles for
 a batch of members (``_score``) and titles against titles (``_similar``). Everything else —
 excluding what was seen, filters, re-rankers, explanations, id mapping, output format, fold-in,
 save/load — is done here once, for every model.
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pickle
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -18,25 +17,18 @@ import numpy as np
 import scipy.sparse as sp
 
 from halqa import __version__
-from halqa.errors import ConfigError, NotFittedError, UserError
+from halqa.config import Config
+from halqa.errors import NotFittedError, UserError
 from halqa.recommend.dataset import Dataset
 
-MODEL_FORMAT = 1  # bump when a saved model from an older halqa can no longer be read
+# Bump when a saved model from an older halqa can no longer be read. 2: configs are pydantic
+# models (halqa.config.Config) and the dataset lives in the halqa.recommend.dataset package.
+MODEL_FORMAT = 2
 _MAGIC = "halqa-recommender"
 
 
-@dataclass(frozen=True)
-class ModelConfig:
-    """Base of every model's hyper-parameters; subclasses add fields and ``check``."""
-
-    def check(self) -> None:
-        """Raise ConfigError for a value outside what the model accepts."""
-
-
-def require(ok: bool, model: str, name: str, rule: str, got: Any) -> None:
-    """sklearn-style parameter check: "The 'factors' parameter of als must be ... Got 0 instead."."""
-    if not ok:
-        raise ConfigError(f"the '{name}' parameter of {model} must be {rule}; got {got!r}")
+class ModelConfig(Config):
+    """Base of every model's hyper-parameters; subclasses declare fields and their constraints."""
 
 
 class Recommender(ABC):
@@ -50,20 +42,12 @@ class Recommender(ABC):
     dataset_: Dataset | None
 
     def __init__(self, config: ModelConfig | None = None, **params: Any) -> None:
-        base = config if config is not None else self.Config()
-        accepted = [f.name for f in fields(self.Config)]
-        unknown = [p for p in params if p not in accepted]
-        if unknown:
-            raise ConfigError(
-                f"{self.name}: unknown parameter '{unknown[0]}' "
-                f"(accepted: {', '.join(accepted) or 'none'})"
-            )
-        self.config = replace(base, **params)
-        self.config.check()
+        """``config`` (or the defaults) with ``params`` applied; a bad one is one ConfigError line."""
+        self.config = self.Config.build(self.name, config, **params)
         self.dataset_ = None
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.config})"
+        return f"{type(self).__name__}({self.config!r})"
 
     # -- fitting -------------------------------------------------------------------------------
     def fit(self, dataset: Dataset) -> Recommender:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,10 @@ import pandas as pd
 from halqa.errors import ConfigError, UserError
 from halqa.recommend import metrics
 from halqa.recommend.dataset import Dataset
+from halqa.recommend.flags import emerging_flags, local_flags, new_flags, title_creators
+
+if TYPE_CHECKING:
+    from halqa.recommend.rerank import LocalTalentReranker
 
 SPLITS = ("member", "global")
 
@@ -159,56 +163,6 @@ def dense_recommend(model: Any, members: np.ndarray, k: int, **options: Any) -> 
     )
 
 
-def local_flags(dataset: Dataset) -> np.ndarray:
-    """True for titles with at least one Moroccan creator (creator country MA, else title country MA)."""
-    moroccan = set(dataset.creators.index[dataset.creators["country"].astype(str) == "MA"])
-    tf = dataset.title_features
-    if tf.empty:
-        return np.zeros(dataset.n_titles, dtype=bool)
-    by_creator = np.array(
-        [bool(c) and any(x in moroccan for x in c) for c in tf["creator_ids"]], dtype=bool
-    )
-    return by_creator
-
-
-def emerging_flags(dataset: Dataset, within_years: int = 3) -> np.ndarray:
-    """True for titles with a creator whose debut is within ``within_years`` of the latest event."""
-    cr = dataset.creators
-    if cr.empty or dataset.title_features.empty:
-        return np.zeros(dataset.n_titles, dtype=bool)
-    year = pd.Timestamp(
-        int(dataset.events["ts"].max()) if len(dataset.events) else 0, unit="s"
-    ).year
-    debut = pd.to_numeric(cr["debut_year"], errors="coerce")
-    emerging = set(cr.index[(debut >= year - within_years).fillna(False).to_numpy()])
-    return np.array(
-        [bool(c) and any(x in emerging for x in c) for c in dataset.title_features["creator_ids"]],
-        dtype=bool,
-    )
-
-
-def new_flags(dataset: Dataset, within_days: float = 60.0) -> np.ndarray:
-    """True for titles added (or, with no added date, released) within ``within_days`` of the newest
-    event: by their dates only, so an old title nobody watched is not new."""
-    tf = dataset.title_features
-    if tf.empty or not len(dataset.events):
-        return np.zeros(dataset.n_titles, dtype=bool)
-    when = pd.to_datetime(tf["added_at"], errors="coerce", utc=True).fillna(
-        pd.to_datetime(tf["release_date"], errors="coerce", utc=True)
-    )
-    cutoff = pd.Timestamp(int(dataset.events["ts"].max()), unit="s", tz="UTC") - pd.Timedelta(
-        days=within_days
-    )
-    return (when >= cutoff).fillna(False).to_numpy(dtype=bool)
-
-
-def title_creators(dataset: Dataset) -> list[list[str]]:
-    tf = dataset.title_features
-    if tf.empty:
-        return [[] for _ in range(dataset.n_titles)]
-    return [list(c) if c is not None else [] for c in tf["creator_ids"]]
-
-
 def creator_exposure(
     titles: np.ndarray, creators_of: list[list[str]], dataset: Dataset, *, moroccan_only: bool
 ) -> np.ndarray:
@@ -227,7 +181,7 @@ def rerank_cost(
     model: Any,
     split_: Split,
     dataset: Dataset,
-    reranker: Any,
+    reranker: LocalTalentReranker,
     *,
     k: int = 10,
     members: np.ndarray | None = None,
@@ -241,15 +195,14 @@ def rerank_cost(
     truth = split_.truth[split_.truth["member"].isin(members)]
     judged = Split(split_.train, truth)
     plain = dense_recommend(model, members, k)
-    if hasattr(reranker, "reset_exposure"):
-        reranker.reset_exposure()
+    reranker.reset_exposure()
     ranked = dense_recommend(model, members, k, rerank=reranker)
     before, after = score_lists(plain, judged, dataset, k), score_lists(ranked, judged, dataset, k)
     local, emerging = (
         local_flags(dataset),
-        emerging_flags(dataset, getattr(reranker, "emerging_years", 3)),
+        emerging_flags(dataset, reranker.config.emerging_years),
     )
-    new = new_flags(dataset, getattr(reranker, "new_days", 60.0))
+    new = new_flags(dataset, reranker.config.new_days)
     per_list = ranked.assign(
         local=local[ranked["title"]], emerging=emerging[ranked["title"]], new=new[ranked["title"]]
     ).groupby("member")

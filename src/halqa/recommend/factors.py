@@ -9,46 +9,33 @@ title factors (implicit's ``recalculate_user`` for ALS; the same closed form for
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from pydantic import Field
 from threadpoolctl import threadpool_limits
 
-from halqa.recommend.base import ModelConfig, Recommender, require
+from halqa.recommend.base import ModelConfig, Recommender
 from halqa.recommend.dataset import Dataset
 
 
-@dataclass(frozen=True)
 class ALSConfig(ModelConfig):
-    factors: int = 64
-    regularization: float = 0.05
-    alpha: float = 2.0
-    iterations: int = 15
-    threads: int = 0  # 0 = every core
+    factors: int = Field(64, gt=0)
+    regularization: float = Field(0.05, ge=0)
+    alpha: float = Field(2.0, gt=0)
+    iterations: int = Field(15, gt=0)
+    threads: int = Field(0, ge=0)  # 0 = every core
     seed: int = 42
 
-    def check(self) -> None:
-        require(self.factors > 0, "als", "factors", "a positive integer", self.factors)
-        require(self.regularization >= 0, "als", "regularization", ">= 0", self.regularization)
-        require(self.alpha > 0, "als", "alpha", "> 0", self.alpha)
-        require(self.iterations > 0, "als", "iterations", "a positive integer", self.iterations)
 
-
-@dataclass(frozen=True)
 class BPRConfig(ModelConfig):
-    factors: int = 64
-    learning_rate: float = 0.05
+    factors: int = Field(64, gt=0)
+    learning_rate: float = Field(0.05, gt=0)
     regularization: float = 0.01
-    iterations: int = 100
-    threads: int = 0
+    iterations: int = Field(100, gt=0)
+    threads: int = Field(0, ge=0)  # 0 = every core
     seed: int = 42
-
-    def check(self) -> None:
-        require(self.factors > 0, "bpr", "factors", "a positive integer", self.factors)
-        require(self.learning_rate > 0, "bpr", "learning_rate", "> 0", self.learning_rate)
-        require(self.iterations > 0, "bpr", "iterations", "a positive integer", self.iterations)
 
 
 class _FactorModel(Recommender):

@@ -12,13 +12,13 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from pydantic import Field
 
-from halqa.recommend.base import ModelConfig, Recommender, require
+from halqa.recommend.base import ModelConfig, Recommender
 from halqa.recommend.dataset import Dataset
 from halqa.recommend.features import member_features, title_features
 from halqa.recommend.neighbours import EASE
@@ -27,18 +27,8 @@ from halqa.recommend.sequence import Transitions
 from halqa.recommend.similarity import row_normalise
 
 
-@dataclass(frozen=True)
 class ContentConfig(ModelConfig):
-    recency_half_life: float = 20.0
-
-    def check(self) -> None:
-        require(
-            self.recency_half_life > 0,
-            "content",
-            "recency_half_life",
-            "> 0",
-            self.recency_half_life,
-        )
+    recency_half_life: float = Field(20.0, gt=0)
 
 
 class Content(Recommender):
@@ -66,24 +56,10 @@ class Content(Recommender):
         return np.asarray((self.features_[title_idx] @ self.features_.T).todense())
 
 
-@dataclass(frozen=True)
 class DemographicConfig(ModelConfig):
-    regularization: float = 200.0
-    member_weight_power: float = (
-        1.0  # each member's titles count 1/n^power: heavy users don't dominate
-    )
-
-    def check(self) -> None:
-        require(
-            self.regularization > 0, "demographic", "regularization", "> 0", self.regularization
-        )
-        require(
-            self.member_weight_power >= 0,
-            "demographic",
-            "member_weight_power",
-            ">= 0",
-            self.member_weight_power,
-        )
+    regularization: float = Field(200.0, gt=0)
+    # each member's titles count 1/n^power: heavy users don't dominate
+    member_weight_power: float = Field(1.0, ge=0)
 
 
 class Demographic(Recommender):
@@ -125,46 +101,22 @@ class Demographic(Recommender):
         """Nothing to refit: features are read from the dataset at scoring time."""
 
 
-@dataclass(frozen=True)
 class HybridConfig(ModelConfig):
     # Defaults are a middle ground that holds on MovieLens, the demo world and a play-count music
     # catalogue; `halqa train` tunes them on the store's own validation splits within a time budget
-    # (halqa.recommend.tuning), so what a store needs wins over what these guess.
-    ease_regularization: float = 250.0
+    # (halqa.recommend.tuning), so what a store needs wins over what these guess. The parts' own
+    # settings (window, half-lives) are checked again by the part they configure.
+    ease_regularization: float = Field(250.0, gt=0)
     ease_binary: bool = True  # False: EASE learns from confidence (play counts, listening time)
-    recency_half_life: float | None = None  # None: every past title counts the same
-    transitions_weight: float = 1.0
-    transitions_window: int = 10
-    transitions_half_life: float = 5.0
-    trending_weight: float = 0.25  # popularity around each member's own last activity
-    trending_half_life_days: float = 14.0
-    content_weight: float = 0.05
-    demographic_weight: float = 1.0
-    history_pivot: float = 5.0  # demographics count fully with no events, half at this many titles
-
-    def check(self) -> None:
-        for name in (
-            "transitions_weight",
-            "trending_weight",
-            "content_weight",
-            "demographic_weight",
-        ):
-            require(getattr(self, name) >= 0, "hybrid", name, ">= 0", getattr(self, name))
-        require(self.history_pivot > 0, "hybrid", "history_pivot", "> 0", self.history_pivot)
-        require(
-            self.ease_regularization > 0,
-            "hybrid",
-            "ease_regularization",
-            "> 0",
-            self.ease_regularization,
-        )
-        require(
-            self.trending_half_life_days > 0,
-            "hybrid",
-            "trending_half_life_days",
-            "> 0",
-            self.trending_half_life_days,
-        )
+    recency_half_life: float | None = Field(None, gt=0)  # None: every past title counts the same
+    transitions_weight: float = Field(1.0, ge=0)
+    transitions_window: int = Field(10, gt=0)
+    transitions_half_life: float = Field(5.0, gt=0)
+    trending_weight: float = Field(0.25, ge=0)  # popularity around each member's last activity
+    trending_half_life_days: float = Field(14.0, gt=0)
+    content_weight: float = Field(0.05, ge=0)
+    demographic_weight: float = Field(1.0, ge=0)
+    history_pivot: float = Field(5.0, gt=0)  # demographics count fully with no events, half here
 
 
 # Each part of the blend: the weight that scales it (None: always 1) and how to build it from a
@@ -257,8 +209,7 @@ class Hybrid(Recommender):
         """A fitted copy with other settings; only parts whose own settings changed are refitted
         (re-weighting is free)."""
         other = copy.copy(self)
-        other.config = replace(self.config, **params)
-        other.config.check()
+        other.config = self.config.replace(self.name, **params)
         other._fit_parts(self.dataset, previous=self)
         return other
 

@@ -7,37 +7,27 @@ member's row is the only state (fold-in is free).
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
+from pydantic import Field
 from scipy.linalg.lapack import get_lapack_funcs
 from threadpoolctl import threadpool_limits
 
-from halqa.recommend.base import ModelConfig, Recommender, require
+from halqa.recommend.base import ModelConfig, Recommender
 from halqa.recommend.dataset import Dataset
 
 
-@dataclass(frozen=True)
 class EASEConfig(ModelConfig):
-    regularization: float = 250.0
+    regularization: float = Field(250.0, gt=0)
     binary: bool = True  # fit on 0/1 interactions
-    recency_half_life: float | None = None  # score from a profile where recent events weigh more
+    # score from a profile where recent events weigh more (half-life in events; None: off)
+    recency_half_life: float | None = Field(None, gt=0)
     # The n² weights and n³ inverse are the cost: beyond this many titles EASE learns the most
     # watched ones (a title with one or two members has almost no co-occurrence to learn from;
     # the long tail of a music catalogue is exactly that). 8,000 titles: 256 MB, ~10 s.
-    max_titles: int = 8_000
-
-    def check(self) -> None:
-        require(self.regularization > 0, "ease", "regularization", "> 0", self.regularization)
-        require(self.max_titles > 0, "ease", "max_titles", "a positive integer", self.max_titles)
-        require(
-            self.recency_half_life is None or self.recency_half_life > 0,
-            "ease",
-            "recency_half_life",
-            "> 0 (events) or None",
-            self.recency_half_life,
-        )
+    max_titles: int = Field(8_000, gt=0)
 
 
 def _spd_inverse(gram: np.ndarray) -> np.ndarray:
@@ -113,24 +103,11 @@ class EASE(Recommender):
         return out
 
 
-@dataclass(frozen=True)
 class ItemKNNConfig(ModelConfig):
-    similarity: str = "cosine"  # cosine or bm25
-    neighbours: int = 100
+    similarity: Literal["cosine", "bm25"] = "cosine"
+    neighbours: int = Field(100, gt=0)
     k1: float = 1.2
     b: float = 0.75
-
-    def check(self) -> None:
-        require(
-            self.similarity in ("cosine", "bm25"),
-            "item-knn",
-            "similarity",
-            "'cosine' or 'bm25'",
-            self.similarity,
-        )
-        require(
-            self.neighbours > 0, "item-knn", "neighbours", "a positive integer", self.neighbours
-        )
 
 
 class ItemKNN(Recommender):

@@ -7,23 +7,20 @@ a temporal split holds out (and what a returning member is most likely to pick u
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
+from pydantic import Field, field_validator
 
-from halqa.recommend.base import ModelConfig, Recommender, require
+from halqa.recommend.base import ModelConfig, Recommender
 from halqa.recommend.dataset import Dataset
 
 DAY = 86_400
 
 
-@dataclass(frozen=True)
 class PopularConfig(ModelConfig):
-    by: str = "members"  # members: distinct members per title; weight: summed confidence
-
-    def check(self) -> None:
-        require(self.by in ("members", "weight"), "popular", "by", "'members' or 'weight'", self.by)
+    by: Literal["members", "weight"] = "members"  # distinct members per title, or summed confidence
 
 
 class MostPopular(Recommender):
@@ -40,14 +37,19 @@ class MostPopular(Recommender):
         return np.tile(self.popularity_, (len(member_idx), 1))
 
 
-@dataclass(frozen=True)
 class SegmentConfig(ModelConfig):
     by: tuple[str, ...] = ("gender", "age_band")
-    shrinkage: float = 10.0  # pseudo-members pulling small segments towards global popularity
+    shrinkage: float = Field(
+        10.0, ge=0
+    )  # pseudo-members pulling small segments to global popularity
 
-    def check(self) -> None:
-        require(len(self.by) > 0, "segment-popular", "by", "at least one member feature", self.by)
-        require(self.shrinkage >= 0, "segment-popular", "shrinkage", ">= 0", self.shrinkage)
+    @field_validator("by")
+    @classmethod
+    def _some_feature(cls, by: tuple[str, ...]) -> tuple[str, ...]:
+        # a field constraint (min_length) would word this as pydantic's "Tuple should have ..."
+        if not by:
+            raise ValueError("at least one member feature")
+        return by
 
 
 class SegmentPopular(Recommender):
@@ -81,19 +83,11 @@ class SegmentPopular(Recommender):
         return np.vstack([self.segments_.get(k, self.global_) for k in keys])
 
 
-@dataclass(frozen=True)
 class TrendingConfig(ModelConfig):
-    half_life_days: float = 7.0
+    half_life_days: float = Field(7.0, gt=0)
     around_member: bool = False  # clock = each member's last activity instead of the newest event
-    future_weight: float = 1.0  # with around_member: weight of events after the member's clock
-    by: str = "members"
-
-    def check(self) -> None:
-        require(self.half_life_days > 0, "trending", "half_life_days", "> 0", self.half_life_days)
-        require(self.future_weight >= 0, "trending", "future_weight", ">= 0", self.future_weight)
-        require(
-            self.by in ("members", "weight"), "trending", "by", "'members' or 'weight'", self.by
-        )
+    future_weight: float = Field(1.0, ge=0)  # with around_member: weight of events after the clock
+    by: Literal["members", "weight"] = "members"
 
 
 class Trending(Recommender):

@@ -22,68 +22,72 @@ across models. What the constraints cost is measured by ``halqa evaluate --local
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from pydantic import Field
 
-from halqa.errors import ConfigError
+from halqa.config import Config
 from halqa.recommend.dataset import Dataset
+from halqa.recommend.flags import emerging_flags, local_flags, new_flags, title_creators
 
 
-@dataclass
+class RerankConfig(Config):
+    """The re-ranker's knobs (see the module docstring); shares are of the k slots."""
+
+    local_share: float = Field(0.4, ge=0, le=1)
+    emerging_share: float = Field(0.0, ge=0, le=1)
+    emerging_years: int = Field(3, ge=0)
+    new_share: float = Field(0.0, ge=0, le=1)
+    new_days: float = Field(60.0, ge=0)
+    creator_cap: int | None = Field(2, ge=1)  # None: no cap
+    exposure_weight: float = Field(0.3, ge=0)
+    diversity: float = Field(0.0, ge=0, le=1)
+    pool_factor: int = Field(10, gt=0)
+
+
 class LocalTalentReranker:
-    local_share: float = 0.4
-    emerging_share: float = 0.0
-    emerging_years: int = 3
-    new_share: float = 0.0
-    new_days: float = 60.0
-    creator_cap: int | None = 2
-    exposure_weight: float = 0.3
-    diversity: float = 0.0
-    pool_factor: int = 10
-    _exposure: np.ndarray | None = field(
-        default=None, init=False, repr=False
-    )  # slots per creator this run
-    _cat: _Catalogue | None = field(default=None, init=False, repr=False)
+    """Fills a member's k slots under :class:`RerankConfig`; remembers creator exposure per run.
 
-    def __post_init__(self) -> None:
-        for name in ("local_share", "emerging_share", "new_share", "diversity"):
-            value = getattr(self, name)
-            if not 0 <= value <= 1:
-                raise ConfigError(f"{name.replace('_', '-')} must be between 0 and 1; got {value}")
-        if self.creator_cap is not None and self.creator_cap < 1:
-            raise ConfigError(f"creator cap must be at least 1; got {self.creator_cap}")
-        if self.emerging_years < 0:
-            raise ConfigError(f"emerging years must be >= 0; got {self.emerging_years}")
-        if self.new_days < 0:
-            raise ConfigError(f"new days must be >= 0; got {self.new_days}")
+    ``LocalTalentReranker(local_share=0.4)`` or ``LocalTalentReranker(config)``: the settings are
+    validated once, here; the exposure counts are the only state, and they change as lists are made.
+    """
+
+    def __init__(self, config: RerankConfig | None = None, **params: Any) -> None:
+        self.config = RerankConfig.build("the re-ranker", config, **params)
+        self._exposure: np.ndarray = np.zeros(1, dtype=np.int64)  # slots per creator this run
+        self._cat: _Catalogue | None = None
+
+    def __repr__(self) -> str:
+        return f"LocalTalentReranker({self.config!r})"
 
     # -- what ranking.py calls -----------------------------------------------------------------
     def pool_size(self, k: int) -> int:
-        return max(k * self.pool_factor, 100)
+        return max(k * self.config.pool_factor, 100)
 
     def must_consider(self, dataset: Dataset) -> np.ndarray:
         """Titles the pool must reach beyond the top scores, so quotas can always be met."""
         cat = self._catalogue(dataset)
         return (
-            (cat.local & (self.local_share > 0))
-            | (cat.emerging & (self.emerging_share > 0))
-            | (cat.new & (self.new_share > 0))
+            (cat.local & (self.config.local_share > 0))
+            | (cat.emerging & (self.config.emerging_share > 0))
+            | (cat.new & (self.config.new_share > 0))
         )
 
     def select(
         self, dataset: Dataset, member: int, titles: np.ndarray, scores: np.ndarray, k: int
     ) -> tuple[np.ndarray, np.ndarray]:
-        cat = self._catalogue(dataset)
+        c, cat = self.config, self._catalogue(dataset)
         n = min(k, len(titles))
         relevance = _rescale(scores)
         is_local, is_emerging, is_new = cat.local[titles], cat.emerging[titles], cat.new[titles]
         creator = cat.creator[titles]  # main creator index, -1 when unknown
-        genres = cat.genres[titles] if self.diversity > 0 else None
-        owed_local = math.ceil(self.local_share * n)
-        owed_emerging = math.ceil(self.emerging_share * n)
-        owed_new = math.ceil(self.new_share * n)
+        genres = cat.genres[titles] if c.diversity > 0 else None
+        owed_local = math.ceil(c.local_share * n)
+        owed_emerging = math.ceil(c.emerging_share * n)
+        owed_new = math.ceil(c.new_share * n)
         # One spare slot so that indexing with max(creator, 0) works in a catalogue without creators.
         per_creator = np.zeros(len(cat.creator_ids) + 1, dtype=np.int64)
         open_ = np.ones(len(titles), dtype=bool)
@@ -92,8 +96,8 @@ class LocalTalentReranker:
         for slot in range(n):
             left = n - slot
             eligible = open_.copy()
-            if self.creator_cap is not None:
-                eligible &= (creator < 0) | (per_creator[np.maximum(creator, 0)] < self.creator_cap)
+            if c.creator_cap is not None:
+                eligible &= (creator < 0) | (per_creator[np.maximum(creator, 0)] < c.creator_cap)
             if owed_local >= left and (eligible & is_local).any():
                 eligible &= is_local
             if owed_emerging >= left and (eligible & is_emerging).any():
@@ -102,7 +106,7 @@ class LocalTalentReranker:
                 eligible &= is_new
             if not eligible.any():
                 eligible = open_
-            value = relevance - self._exposure_penalty(creator) - self.diversity * overlap
+            value = relevance - self._exposure_penalty(creator) - c.diversity * overlap
             best = int(np.flatnonzero(eligible)[np.argmax(value[eligible])])
             open_[best] = False
             picked.append(best)
@@ -124,18 +128,18 @@ class LocalTalentReranker:
     # -- pieces --------------------------------------------------------------------------------
     def _exposure_penalty(self, creator: np.ndarray) -> np.ndarray:
         """Discount for creators already shown a lot in this run (relative to the mean creator)."""
-        if self.exposure_weight == 0 or self._exposure is None or not self._exposure.any():
+        if self.config.exposure_weight == 0 or not self._exposure.any():
             return np.zeros(len(creator))
         shown = np.where(creator >= 0, self._exposure[np.maximum(creator, 0)], 0).astype(np.float64)
         mean = self._exposure.sum() / max(int((self._exposure > 0).sum()), 1)
-        return self.exposure_weight * shown / (shown + mean + 1.0)
+        return self.config.exposure_weight * shown / (shown + mean + 1.0)
 
     def _catalogue(self, dataset: Dataset) -> _Catalogue:
         """Per-title flags, main creator and genres, computed once per dataset version (kept in the
         dataset's cache, so a re-ranker made per request does not rebuild them)."""
         cat = dataset.cached(
-            ("events", "rerank-catalogue", self.emerging_years, self.new_days),
-            lambda: _Catalogue.build(dataset, self.emerging_years, self.new_days),
+            ("events", "rerank-catalogue", self.config.emerging_years, self.config.new_days),
+            lambda: _Catalogue.build(dataset, self.config.emerging_years, self.config.new_days),
         )
         if cat is not self._cat:
             self._cat = cat
@@ -143,8 +147,7 @@ class LocalTalentReranker:
         return cat
 
     def reset_exposure(self) -> None:
-        if self._exposure is not None:
-            self._exposure[:] = 0
+        self._exposure[:] = 0
 
 
 @dataclass(frozen=True)
@@ -158,8 +161,6 @@ class _Catalogue:
 
     @classmethod
     def build(cls, dataset: Dataset, emerging_years: int, new_days: float) -> _Catalogue:
-        from halqa.recommend.evaluate import emerging_flags, local_flags, new_flags, title_creators
-
         creators_of = title_creators(dataset)
         ids = sorted({c for cs in creators_of for c in cs})
         index = {c: i for i, c in enumerate(ids)}

@@ -8,33 +8,20 @@ position from the latest one, so a new event moves the next list at once (no sta
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import scipy.sparse as sp
+from pydantic import Field
 
-from halqa.recommend.base import ModelConfig, Recommender, require
+from halqa.recommend.base import ModelConfig, Recommender
 from halqa.recommend.dataset import Dataset
 
 _DENSE_UP_TO = 8_000  # titles: 8k × 8k float32 = 256 MB, the same order as EASE's weights
 
 
-@dataclass(frozen=True)
 class TransitionsConfig(ModelConfig):
-    window: int = 10
-    backward: float = 0.5
-    recency_half_life: float = 5.0  # in events, from the member's latest
-
-    def check(self) -> None:
-        require(self.window > 0, "transitions", "window", "a positive integer", self.window)
-        require(self.backward >= 0, "transitions", "backward", ">= 0", self.backward)
-        require(
-            self.recency_half_life > 0,
-            "transitions",
-            "recency_half_life",
-            "> 0",
-            self.recency_half_life,
-        )
+    window: int = Field(10, gt=0)
+    backward: float = Field(0.5, ge=0)
+    recency_half_life: float = Field(5.0, gt=0)  # in events, from the member's latest
 
 
 class Transitions(Recommender):

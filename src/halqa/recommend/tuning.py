@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -235,7 +235,7 @@ def _part_in_blend(name: str, axis: str, params: Mapping[str, Any]) -> bool:
         return True
     from halqa.recommend.hybrid import HybridConfig
 
-    return params.get(weight, getattr(HybridConfig, weight)) != 0
+    return params.get(weight, HybridConfig.model_fields[weight].default) != 0
 
 
 @dataclass
@@ -326,8 +326,7 @@ class _HybridJudge:
     def score(self, params: dict[str, Any]) -> list[float]:
         from halqa.recommend.hybrid import blend
 
-        c = replace(self.base, **params)
-        c.check()
+        c = self.base.replace("hybrid", **params)
         scores, used = [], set()
         for i, j in enumerate(self.judged):
             parts, keys = self._parts(c, i)
