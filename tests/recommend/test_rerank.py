@@ -94,7 +94,7 @@ def test_bad_settings_are_refused():
         LocalTalentReranker(local_share=1.5)
     with pytest.raises(
         ConfigError,
-        match="the .creator_cap. parameter of the re-ranker must be greater than or equal to 1; got 0",
+        match="the .creator_cap. parameter of the re-ranker must be greater than 0; got 0",
     ):
         LocalTalentReranker(creator_cap=0)
 

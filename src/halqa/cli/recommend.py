@@ -5,11 +5,12 @@ Thin: options in, ``halqa.recommend`` does the work, a table or one JSON object 
 
 from __future__ import annotations
 
-import copy
 import json
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -25,6 +26,11 @@ from halqa.cli.common import (
 )
 from halqa.cli.spark import EngineOption, LakeOption, SparkMasterOption, resolve_engine
 from halqa.errors import UserError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from halqa.recommend import Recommender
 
 ModelPathOption = Annotated[
     Path | None,
@@ -106,7 +112,7 @@ def train(
 ) -> None:
     """Fit a recommender on the store's consented events (tuned on its own validation splits) and save it."""
     from halqa.recommend import Dataset, make_model
-    from halqa.recommend.tuning import MODEL_AXES
+    from halqa.recommend.training import train as fit
 
     params = _params(param)
     if resolve_engine(engine) == "spark":  # ALS on Spark MLlib, saved in the same model format
@@ -118,75 +124,45 @@ def train(
             f"→ {summary['model_file']}"
         )
         return
-    recommender = make_model(model, **params)
+    recommender = make_model(model, **params)  # a bad --model or --param fails before any work
     with open_store(db, read_only=True) as store:
         dataset = Dataset.from_store(store)
         path = out or default_model_path(store.path)
-    if len(dataset.events) == 0:
-        raise UserError(
-            "no consented events in the store to train on (ingest events first, or run `halqa demo`)"
+    with _training_progress(model, len(dataset.events), budget if tune else 0.0) as progress:
+        trained = fit(
+            recommender,
+            dataset,
+            params,
+            tuned=tune,
+            budget_s=budget,
+            sample=tune_sample,
+            progress=progress,
         )
-    started = time.perf_counter()
-    axes = {
-        axis: values for axis, values in MODEL_AXES.get(model, {}).items() if axis not in params
-    }
-    tuned = (
-        _tune(model, dataset, axes, params, budget, tune_sample)
-        if tune and axes and budget > 0
-        else None
-    )
-    if tuned is not None:
-        recommender = make_model(model, **tuned.params)
-    with err_console.status(f"training {model} on {len(dataset.events):,} events"):
-        recommender.fit(dataset)
-    seconds = time.perf_counter() - started
-    recommender.save(path)
-    summary = {
-        "model": model,
-        "config": recommender.config.__dict__,
-        "members": dataset.n_members,
-        "titles": dataset.n_titles,
-        "events": len(dataset.events),
-        "fit_seconds": round(seconds, 2),
-        "model_file": str(path),
-    }
-    if tuned is not None:
-        summary["tuning"] = {
-            "params": tuned.params,
-            "validation_ndcg@10": round(tuned.ndcg, 4),
-            "trials": len(tuned.trials),
-            "validation_splits": tuned.splits,
-            "seconds": round(tuned.seconds, 1),
-            "stopped_by_budget": tuned.stopped_by_budget,
-        }
+    trained.model.save(path)
+    summary = trained.summary(model, str(path))
     record_run(path, "training", summary)  # what the dashboard's model status shows
     if as_json:
         print_json(summary)
-    else:
+        return
+    console.print(
+        f"trained [bold]{model}[/] on {summary['events']:,} events "
+        f"({summary['members']:,} members, {summary['titles']:,} titles) "
+        f"in {trained.seconds:.1f}s → {path}"
+    )
+    if (tuned := trained.tuning) is not None:
         console.print(
-            f"trained [bold]{model}[/] on {summary['events']:,} events "
-            f"({summary['members']:,} members, {summary['titles']:,} titles) in {seconds:.1f}s "
-            f"→ {path}"
+            f"tuned on {' + '.join(tuned.splits)} validation split(s): {len(tuned.trials)} trials, "
+            f"validation NDCG@10 {tuned.ndcg:.4f}, settings {tuned.params or 'the defaults'}"
         )
-        if tuned is not None:
-            console.print(
-                f"tuned on {' + '.join(tuned.splits)} validation split(s): {len(tuned.trials)} trials, "
-                f"validation NDCG@10 {tuned.ndcg:.4f}, settings {tuned.params or 'the defaults'}"
-            )
 
 
-def _tune(
-    model: str,
-    dataset: Any,
-    axes: dict[str, Any],
-    params: dict[str, Any],
-    budget: float,
-    sample: int,
-) -> Any:
-    """Coordinate search within ``budget`` seconds, with a progress bar over the budget on stderr."""
+@contextmanager
+def _training_progress(
+    model: str, events: int, budget: float
+) -> Iterator[Callable[[dict[str, Any], float], None]]:
+    """A progress bar over the tuning budget on stderr (a spinner once tuning is over, or when
+    there is none); yields the callback the tuner reports each trial to."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from halqa.recommend.tuning import tune
 
     with Progress(
         TextColumn("{task.description}"),
@@ -195,7 +171,9 @@ def _tune(
         console=err_console,
         transient=True,
     ) as bar:
-        task = bar.add_task(f"tuning {model} (budget {budget:g}s)", total=budget)
+        fitting = f"training {model} on {events:,} events"
+        task = bar.add_task(fitting if budget <= 0 else f"tuning {model} (budget {budget:g}s)")
+        bar.update(task, total=budget if budget > 0 else None)
         started = time.perf_counter()
         best = [-1.0]
 
@@ -204,75 +182,18 @@ def _tune(
             bar.update(
                 task,
                 completed=min(budget, time.perf_counter() - started),
-                description=f"tuning {model}: validation NDCG@10 {best[0]:.4f}",
+                description=f"tuning {model}: validation NDCG@10 {best[0]:.4f} (then {fitting})",
             )
 
-        result = tune(
-            model, dataset, axes, sample=sample, start=params, budget_s=budget, progress=show
-        )
-        bar.update(task, completed=budget)
-    return result
+        yield show
 
 
-def _load(db: Path | None, model_file: Path | None) -> tuple[Any, str]:
+def _load(db: Path | None, model_file: Path | None) -> tuple[Recommender, str]:
     from halqa.catalog import resolve_db_path
     from halqa.recommend.saved import load_saved
 
     db_path = str(resolve_db_path(db))
     return load_saved(model_file or default_model_path(db_path)), db_path
-
-
-def _catch_up(model: Any, store: Any, members: list[str]) -> None:
-    """Fold in what the store has learnt about these members since the model was trained
-    (the same catch-up `halqa serve` does at start, so both serve the same lists)."""
-    from halqa.errors import NotFoundError
-    from halqa.recommend.saved import catch_up
-
-    ds = model.dataset
-    placeholders = ", ".join("?" for _ in members)
-    known = {
-        r[0]
-        for r in store.rows(
-            f"SELECT member_id FROM members WHERE member_id IN ({placeholders})", members
-        )
-    }
-    consented = {
-        r[0]
-        for r in store.rows(
-            f"SELECT member_id FROM members_personalisation WHERE member_id IN ({placeholders})",
-            members,
-        )
-    }
-    for member in members:
-        if member not in known and member not in ds.members:
-            raise NotFoundError(f"unknown member '{member}'")
-        if member not in consented and member in known:
-            raise UserError(f"member '{member}' has not consented to personalised recommendations")
-    catch_up(model, store, members)
-
-
-def _reranker(
-    local_share: float,
-    emerging_share: float,
-    emerging_years: int,
-    creator_cap: int | None,
-    diversity: float,
-    new_share: float = 0.0,
-    new_days: float = 60.0,
-) -> Any:
-    if not (local_share or emerging_share or diversity or creator_cap or new_share):
-        return None
-    from halqa.recommend import LocalTalentReranker
-
-    return LocalTalentReranker(
-        local_share=local_share,
-        emerging_share=emerging_share,
-        emerging_years=emerging_years,
-        creator_cap=creator_cap,
-        diversity=diversity,
-        new_share=new_share,
-        new_days=new_days,
-    )
 
 
 @user_errors
@@ -349,18 +270,27 @@ def recommend(
             bool(local_share or emerging_share or creator_cap or diversity or filter_),
         )
         return
-    model, db_path = _load(db, model_file)
-    if member:
-        with open_store(db_path, read_only=True) as store:
-            _catch_up(model, store, list(member))
-    rerank = _reranker(
-        local_share, emerging_share, emerging_years, creator_cap, diversity, new_share, new_days
+    from halqa.recommend.rerank import reranker_for
+    from halqa.recommend.saved import catch_up_members
+
+    rerank = reranker_for(  # bad settings fail before the model is read
+        local_share=local_share,
+        emerging_share=emerging_share,
+        emerging_years=emerging_years,
+        creator_cap=creator_cap,
+        diversity=diversity,
+        new_share=new_share,
+        new_days=new_days,
     )
+    model, db_path = _load(db, model_file)
+    if member:  # what the store learnt since training, the same catch-up `halqa serve` does
+        with open_store(Path(db_path), read_only=True) as store:
+            catch_up_members(model, store, member)
     with err_console.status(
         f"ranking {'every member' if all_members else 'the members asked for'} (top {k})"
     ):
         recs = model.recommend(
-            None if all_members else list(member),
+            None if all_members else list(member or []),
             k,
             rerank=rerank,
             filters=filter_ or None,
@@ -409,7 +339,7 @@ def _recommend_all_on_spark(
     )
 
 
-def _print_lists(recs: Any, model: Any) -> None:
+def _print_lists(recs: pd.DataFrame, model: Recommender) -> None:
     names = dict(
         zip(model.dataset.titles.external, model.dataset.title_names(range(model.dataset.n_titles)))
     )
@@ -485,7 +415,7 @@ def evaluate(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from halqa.recommend import Dataset, make_model
-    from halqa.recommend.evaluate import SPLITS
+    from halqa.recommend.evaluate import SPLITS, compare
     from halqa.recommend.evaluate import split as make_split
     from halqa.recommend.ranking import check_k
 
@@ -518,8 +448,16 @@ def evaluate(
             for name in names:
                 bar.update(task, description=f"{how} split: {name}")
                 results.update(
-                    _evaluate_one(
-                        name, models[name], s, dataset, how, k, local_share, new_share, new_days
+                    compare(
+                        name,
+                        models[name],
+                        s,
+                        dataset,
+                        how,
+                        k=k,
+                        local_share=local_share,
+                        new_share=new_share,
+                        new_days=new_days,
                     )
                 )
                 bar.advance(task)
@@ -563,67 +501,6 @@ def _print_metrics(results: dict[str, Any], k: int) -> None:
                 f"{row['new_share_plain']:.2%} -> {row['new_share_reranked']:.2%} "
                 f"({row['new_titles_shown']} of {row['new_titles']} new titles shown)"
             )
-
-
-def _evaluate_one(
-    name: str,
-    model: Any,
-    split: Any,
-    dataset: Any,
-    how: str,
-    k: int,
-    local_share: float | None,
-    new_share: float = 0.0,
-    new_days: float = 60.0,
-) -> dict[str, Any]:
-    """Fit one model on a split's training part and score its lists (and the re-ranked ones)."""
-    from halqa.recommend import LocalTalentReranker
-    from halqa.recommend.evaluate import dense_recommend, rerank_cost, score_lists
-
-    fitted = copy.deepcopy(model).fit(split.train)  # a fresh copy of the unfitted model, per split
-    if not local_share and not new_share:
-        return {
-            f"{how}/{name}": score_lists(
-                dense_recommend(fitted, split.members, k), split, dataset, k
-            )
-        }
-    out: dict[str, Any] = {}
-    if local_share:
-        cost = rerank_cost(
-            fitted, split, dataset, LocalTalentReranker(local_share=local_share), k=k
-        )
-        out[f"{how}/{name}"] = cost["plain"]
-        out[f"{how}/{name}+local{local_share:g}"] = {
-            **cost["reranked"],
-            "ndcg_drop_pct": cost["ndcg_drop_pct"],
-            "min_local_share_per_list": cost["min_local_share_per_list"],
-        }
-    if new_share:
-        # only the new-title slots: no creator cap or exposure spreading, so the cost is the policy's own
-        policy = LocalTalentReranker(
-            local_share=0.0,
-            new_share=new_share,
-            new_days=new_days,
-            creator_cap=None,
-            exposure_weight=0.0,
-        )
-        cost = rerank_cost(fitted, split, dataset, policy, k=k)
-        out[f"{how}/{name}"] = cost["plain"]
-        out[f"{how}/{name}+new{new_share:g}"] = {
-            **cost["reranked"],
-            "ndcg_drop_pct": cost["ndcg_drop_pct"],
-            **{
-                key: cost[key]
-                for key in (
-                    "min_new_share_per_list",
-                    "new_share_plain",
-                    "new_share_reranked",
-                    "new_titles_shown",
-                    "new_titles",
-                )
-            },
-        }
-    return out
 
 
 def record_run(model_path: str | Path, kind: str, summary: dict[str, Any]) -> None:

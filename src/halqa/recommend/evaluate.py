@@ -11,6 +11,7 @@ scores exactly the same dense indices the held-out part uses.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ from halqa.recommend.dataset import Dataset
 from halqa.recommend.flags import emerging_flags, local_flags, new_flags, title_creators
 
 if TYPE_CHECKING:
+    from halqa.recommend.base import Recommender
     from halqa.recommend.rerank import LocalTalentReranker
 
 SPLITS = ("member", "global")
@@ -221,3 +223,62 @@ def rerank_cost(
         "new_titles": int(new.sum()),
         "lists": int(ranked["member"].nunique()),
     }
+
+
+def compare(
+    name: str,
+    model: Recommender,
+    split_: Split,
+    dataset: Dataset,
+    how: str,
+    *,
+    k: int = 10,
+    local_share: float = 0.0,
+    new_share: float = 0.0,
+    new_days: float = 60.0,
+) -> dict[str, dict[str, Any]]:
+    """Fit a fresh copy of the unfitted ``model`` on the split's training part and score its lists,
+    keyed ``"<how>/<name>"``; with ``local_share`` or ``new_share`` also the re-ranked lists and
+    what they cost (``"<how>/<name>+local0.4"``, ``"<how>/<name>+new0.2"``)."""
+    from halqa.recommend.rerank import LocalTalentReranker
+
+    fitted = copy.deepcopy(model).fit(split_.train)
+    key = f"{how}/{name}"
+    if not local_share and not new_share:
+        return {key: score_lists(dense_recommend(fitted, split_.members, k), split_, dataset, k)}
+    out: dict[str, dict[str, Any]] = {}
+    if local_share:
+        cost = rerank_cost(
+            fitted, split_, dataset, LocalTalentReranker(local_share=local_share), k=k
+        )
+        out[key] = cost["plain"]
+        out[f"{key}+local{local_share:g}"] = {
+            **cost["reranked"],
+            **{c: cost[c] for c in ("ndcg_drop_pct", "min_local_share_per_list")},
+        }
+    if new_share:
+        # only the new-title slots: no creator cap or exposure spreading, so the cost is the policy's own
+        policy = LocalTalentReranker(
+            local_share=0.0,
+            new_share=new_share,
+            new_days=new_days,
+            creator_cap=None,
+            exposure_weight=0.0,
+        )
+        cost = rerank_cost(fitted, split_, dataset, policy, k=k)
+        out[key] = cost["plain"]
+        out[f"{key}+new{new_share:g}"] = {
+            **cost["reranked"],
+            **{c: cost[c] for c in _NEW_SHARE_COSTS},
+        }
+    return out
+
+
+_NEW_SHARE_COSTS = (
+    "ndcg_drop_pct",
+    "min_new_share_per_list",
+    "new_share_plain",
+    "new_share_reranked",
+    "new_titles_shown",
+    "new_titles",
+)

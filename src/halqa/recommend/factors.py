@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from pydantic import Field
+from pydantic import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
 from threadpoolctl import threadpool_limits
 
 from halqa.recommend.base import ModelConfig, Recommender
@@ -21,20 +21,20 @@ from halqa.recommend.dataset import Dataset
 
 
 class ALSConfig(ModelConfig):
-    factors: int = Field(64, gt=0)
-    regularization: float = Field(0.05, ge=0)
-    alpha: float = Field(2.0, gt=0)
-    iterations: int = Field(15, gt=0)
-    threads: int = Field(0, ge=0)  # 0 = every core
+    factors: PositiveInt = 64
+    regularization: NonNegativeFloat = 0.05
+    alpha: PositiveFloat = 2.0
+    iterations: PositiveInt = 15
+    threads: NonNegativeInt = 0  # 0 = every core
     seed: int = 42
 
 
 class BPRConfig(ModelConfig):
-    factors: int = Field(64, gt=0)
-    learning_rate: float = Field(0.05, gt=0)
+    factors: PositiveInt = 64
+    learning_rate: PositiveFloat = 0.05
     regularization: float = 0.01
-    iterations: int = Field(100, gt=0)
-    threads: int = Field(0, ge=0)  # 0 = every core
+    iterations: PositiveInt = 100
+    threads: NonNegativeInt = 0  # 0 = every core
     seed: int = 42
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from pydantic import Field
+from pydantic import NonNegativeFloat, PositiveFloat, PositiveInt
 
 from halqa.recommend.base import ModelConfig, Recommender
 from halqa.recommend.dataset import Dataset
@@ -28,7 +28,7 @@ from halqa.recommend.similarity import row_normalise
 
 
 class ContentConfig(ModelConfig):
-    recency_half_life: float = Field(20.0, gt=0)
+    recency_half_life: PositiveFloat = 20.0
 
 
 class Content(Recommender):
@@ -57,9 +57,9 @@ class Content(Recommender):
 
 
 class DemographicConfig(ModelConfig):
-    regularization: float = Field(200.0, gt=0)
+    regularization: PositiveFloat = 200.0
     # each member's titles count 1/n^power: heavy users don't dominate
-    member_weight_power: float = Field(1.0, ge=0)
+    member_weight_power: NonNegativeFloat = 1.0
 
 
 class Demographic(Recommender):
@@ -106,17 +106,17 @@ class HybridConfig(ModelConfig):
     # catalogue; `halqa train` tunes them on the store's own validation splits within a time budget
     # (halqa.recommend.tuning), so what a store needs wins over what these guess. The parts' own
     # settings (window, half-lives) are checked again by the part they configure.
-    ease_regularization: float = Field(250.0, gt=0)
+    ease_regularization: PositiveFloat = 250.0
     ease_binary: bool = True  # False: EASE learns from confidence (play counts, listening time)
-    recency_half_life: float | None = Field(None, gt=0)  # None: every past title counts the same
-    transitions_weight: float = Field(1.0, ge=0)
-    transitions_window: int = Field(10, gt=0)
-    transitions_half_life: float = Field(5.0, gt=0)
-    trending_weight: float = Field(0.25, ge=0)  # popularity around each member's last activity
-    trending_half_life_days: float = Field(14.0, gt=0)
-    content_weight: float = Field(0.05, ge=0)
-    demographic_weight: float = Field(1.0, ge=0)
-    history_pivot: float = Field(5.0, gt=0)  # demographics count fully with no events, half here
+    recency_half_life: PositiveFloat | None = None  # None: every past title counts the same
+    transitions_weight: NonNegativeFloat = 1.0
+    transitions_window: PositiveInt = 10
+    transitions_half_life: PositiveFloat = 5.0
+    trending_weight: NonNegativeFloat = 0.25  # popularity around each member's last activity
+    trending_half_life_days: PositiveFloat = 14.0
+    content_weight: NonNegativeFloat = 0.05
+    demographic_weight: NonNegativeFloat = 1.0
+    history_pivot: PositiveFloat = 5.0  # demographics count fully with no events, half here
 
 
 # Each part of the blend: the weight that scales it (None: always 1) and how to build it from a

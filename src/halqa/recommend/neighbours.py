@@ -11,7 +11,7 @@ from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
-from pydantic import Field
+from pydantic import PositiveFloat, PositiveInt
 from scipy.linalg.lapack import get_lapack_funcs
 from threadpoolctl import threadpool_limits
 
@@ -20,14 +20,14 @@ from halqa.recommend.dataset import Dataset
 
 
 class EASEConfig(ModelConfig):
-    regularization: float = Field(250.0, gt=0)
+    regularization: PositiveFloat = 250.0
     binary: bool = True  # fit on 0/1 interactions
     # score from a profile where recent events weigh more (half-life in events; None: off)
-    recency_half_life: float | None = Field(None, gt=0)
+    recency_half_life: PositiveFloat | None = None
     # The n² weights and n³ inverse are the cost: beyond this many titles EASE learns the most
     # watched ones (a title with one or two members has almost no co-occurrence to learn from;
     # the long tail of a music catalogue is exactly that). 8,000 titles: 256 MB, ~10 s.
-    max_titles: int = Field(8_000, gt=0)
+    max_titles: PositiveInt = 8_000
 
 
 def _spd_inverse(gram: np.ndarray) -> np.ndarray:
@@ -105,7 +105,7 @@ class EASE(Recommender):
 
 class ItemKNNConfig(ModelConfig):
     similarity: Literal["cosine", "bm25"] = "cosine"
-    neighbours: int = Field(100, gt=0)
+    neighbours: PositiveInt = 100
     k1: float = 1.2
     b: float = 0.75
 

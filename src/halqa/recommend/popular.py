@@ -11,7 +11,7 @@ from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
-from pydantic import Field, field_validator
+from pydantic import NonNegativeFloat, PositiveFloat, field_validator
 
 from halqa.recommend.base import ModelConfig, Recommender
 from halqa.recommend.dataset import Dataset
@@ -39,9 +39,7 @@ class MostPopular(Recommender):
 
 class SegmentConfig(ModelConfig):
     by: tuple[str, ...] = ("gender", "age_band")
-    shrinkage: float = Field(
-        10.0, ge=0
-    )  # pseudo-members pulling small segments to global popularity
+    shrinkage: NonNegativeFloat = 10.0  # pseudo-members: small segments lean global
 
     @field_validator("by")
     @classmethod
@@ -84,9 +82,10 @@ class SegmentPopular(Recommender):
 
 
 class TrendingConfig(ModelConfig):
-    half_life_days: float = Field(7.0, gt=0)
+    half_life_days: PositiveFloat = 7.0
     around_member: bool = False  # clock = each member's last activity instead of the newest event
-    future_weight: float = Field(1.0, ge=0)  # with around_member: weight of events after the clock
+    # with around_member: the weight of events after the member's clock
+    future_weight: NonNegativeFloat = 1.0
     by: Literal["members", "weight"] = "members"
 
 

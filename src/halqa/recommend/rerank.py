@@ -23,29 +23,31 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import scipy.sparse as sp
-from pydantic import Field
+from pydantic import Field, NonNegativeFloat, NonNegativeInt, PositiveInt
 
 from halqa.config import Config
 from halqa.recommend.dataset import Dataset
 from halqa.recommend.flags import emerging_flags, local_flags, new_flags, title_creators
 
+Share = Annotated[float, Field(ge=0, le=1)]  # of the k slots
+
 
 class RerankConfig(Config):
     """The re-ranker's knobs (see the module docstring); shares are of the k slots."""
 
-    local_share: float = Field(0.4, ge=0, le=1)
-    emerging_share: float = Field(0.0, ge=0, le=1)
-    emerging_years: int = Field(3, ge=0)
-    new_share: float = Field(0.0, ge=0, le=1)
-    new_days: float = Field(60.0, ge=0)
-    creator_cap: int | None = Field(2, ge=1)  # None: no cap
-    exposure_weight: float = Field(0.3, ge=0)
-    diversity: float = Field(0.0, ge=0, le=1)
-    pool_factor: int = Field(10, gt=0)
+    local_share: Share = 0.4
+    emerging_share: Share = 0.0
+    emerging_years: NonNegativeInt = 3
+    new_share: Share = 0.0
+    new_days: NonNegativeFloat = 60.0
+    creator_cap: PositiveInt | None = 2  # None: no cap
+    exposure_weight: NonNegativeFloat = 0.3
+    diversity: Share = 0.0
+    pool_factor: PositiveInt = 10
 
 
 class LocalTalentReranker:
@@ -148,6 +150,32 @@ class LocalTalentReranker:
 
     def reset_exposure(self) -> None:
         self._exposure[:] = 0
+
+
+def reranker_for(
+    *,
+    local_share: float = 0.0,
+    emerging_share: float = 0.0,
+    emerging_years: int = 3,
+    creator_cap: int | None = None,
+    diversity: float = 0.0,
+    new_share: float = 0.0,
+    new_days: float = 60.0,
+) -> LocalTalentReranker | None:
+    """The re-ranker a request asks for, or None when it asks for none of its rules (no quota,
+    cap or diversity): then the lists are the model's own order. ``halqa recommend`` and the
+    service ask with these options; their defaults re-rank nothing."""
+    if not (local_share or emerging_share or diversity or creator_cap or new_share):
+        return None
+    return LocalTalentReranker(
+        local_share=local_share,
+        emerging_share=emerging_share,
+        emerging_years=emerging_years,
+        creator_cap=creator_cap,
+        diversity=diversity,
+        new_share=new_share,
+        new_days=new_days,
+    )
 
 
 @dataclass(frozen=True)

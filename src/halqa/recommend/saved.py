@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from halqa.errors import UserError
+from halqa.errors import NotFoundError, UserError
+
+if TYPE_CHECKING:
+    from halqa.catalog import Store
+    from halqa.recommend.base import Recommender
 
 
 def default_model_path(db_path: str | Path) -> Path:
@@ -18,7 +22,7 @@ def default_model_path(db_path: str | Path) -> Path:
     return Path(f"{db_path}.models") / "recommender.pkl"
 
 
-def load_saved(path: str | Path) -> Any:
+def load_saved(path: str | Path) -> Recommender:
     """The saved model at ``path``, or a UserError that says how to make one."""
     from halqa.recommend.base import Recommender
 
@@ -27,7 +31,7 @@ def load_saved(path: str | Path) -> Any:
     return Recommender.load(path)
 
 
-def catch_up(model: Any, store: Any, members: Sequence[str] | None = None) -> int:
+def catch_up(model: Recommender, store: Store, members: Sequence[str] | None = None) -> int:
     """Fold in what the store learnt since the model was trained: personalisation-consented
     members it does not know (their demographics) and their events after the model's newest.
 
@@ -35,7 +39,7 @@ def catch_up(model: Any, store: Any, members: Sequence[str] | None = None) -> in
     """
     ds = model.dataset
     since = int(ds.events["ts"].max()) if len(ds.events) else 0
-    where, params = "", []
+    where, params = "", list[str]()
     if members is not None:
         if not members:
             return 0
@@ -53,6 +57,34 @@ def catch_up(model: Any, store: Any, members: Sequence[str] | None = None) -> in
     if len(fresh):
         model.add_events(fresh)
     return len(fresh)
+
+
+def catch_up_members(model: Recommender, store: Store, members: Sequence[str]) -> int:
+    """Check that each member may get lists, then :func:`catch_up` on them.
+
+    A member neither the model nor the store knows is a NotFoundError; one the store knows who has
+    not consented to personalisation is a UserError (a member the model learnt who has since left
+    the store keeps the lists the model has). Returns how many events were folded in.
+    """
+    members = list(members)
+    if not members:
+        return 0
+    placeholders = ", ".join("?" for _ in members)
+    known = _member_ids(store, f"members WHERE member_id IN ({placeholders})", members)
+    consented = _member_ids(
+        store, f"members_personalisation WHERE member_id IN ({placeholders})", members
+    )
+    learnt = model.dataset.members
+    for member in members:
+        if member not in known and member not in learnt:
+            raise NotFoundError(f"unknown member '{member}'")
+        if member in known and member not in consented:
+            raise UserError(f"member '{member}' has not consented to personalised recommendations")
+    return catch_up(model, store, members)
+
+
+def _member_ids(store: Store, source: str, params: list[str]) -> set[str]:
+    return {str(row[0]) for row in store.rows(f"SELECT member_id FROM {source}", params)}
 
 
 def record_run(model_path: str | Path, kind: str, summary: dict[str, Any]) -> Path:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from pydantic import Field
+from pydantic import NonNegativeFloat, PositiveFloat, PositiveInt
 
 from halqa.recommend.base import ModelConfig, Recommender
 from halqa.recommend.dataset import Dataset
@@ -19,9 +19,9 @@ _DENSE_UP_TO = 8_000  # titles: 8k × 8k float32 = 256 MB, the same order as EAS
 
 
 class TransitionsConfig(ModelConfig):
-    window: int = Field(10, gt=0)
-    backward: float = Field(0.5, ge=0)
-    recency_half_life: float = Field(5.0, gt=0)  # in events, from the member's latest
+    window: PositiveInt = 10
+    backward: NonNegativeFloat = 0.5
+    recency_half_life: PositiveFloat = 5.0  # in events, from the member's latest
 
 
 class Transitions(Recommender):
