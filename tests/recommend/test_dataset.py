@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from halqa.errors import DataError, NotFoundError
+from halqa.errors import ConfigError, DataError, NotFoundError
 from halqa.recommend import Dataset, EventWeights, IdMap
 
 
@@ -40,6 +40,16 @@ def test_event_weights_rank_complete_over_play_over_skip():
     assert set(binary.data) == {1.0}
     custom = Dataset.from_frame(ev, weights={"skip": 0.0}).matrix()[0].toarray().ravel()
     assert custom[ds.title_index(["skipped"])[0]] == 0.0
+
+
+def test_event_weights_are_a_config_that_refuses_what_is_not_a_number():
+    weights = EventWeights.parse({"like": 5})
+    assert weights.weights["like"] == 5.0 and weights.weights["play"] == 1.0  # defaults kept
+    assert EventWeights.model_validate_json(weights.model_dump_json()) == weights
+    with pytest.raises(ConfigError, match="'weights.like' parameter of event weights"):
+        EventWeights.parse({"like": "lots"})
+    with pytest.raises(ConfigError, match="'rating_scale' parameter .* greater than 0; got 0"):
+        EventWeights.build("event weights", rating_scale=0)
 
 
 def test_dislike_removes_preference_but_counts_as_seen():

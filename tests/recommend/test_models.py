@@ -159,3 +159,29 @@ def test_ease_cholesky_inverse_matches_the_general_inverse():
         [[1.0, 2.0], [2.0, 1.0]]
     )  # symmetric, not positive definite: general inverse
     assert np.allclose(_spd_inverse(indefinite), np.linalg.inv(indefinite))
+
+
+def test_configs_round_trip_through_json_and_a_model_file_says_its_format(fitted, tmp_path):
+    config = fitted.config
+    assert type(config).model_validate_json(config.model_dump_json()) == config
+    assert make_model(fitted.name, config=config).config == config
+    from halqa import __version__
+    from halqa.recommend import MODEL_FORMAT
+
+    old = tmp_path / "format1.pkl"  # this halqa, the format whose configs were dataclasses
+    with open(old, "wb") as fh:
+        header = {"magic": "halqa-recommender", "format": 1, "halqa": __version__}
+        pickle.dump({**header, "model": fitted.name}, fh)
+    with pytest.raises(UserError, match=rf"\(format 1\).*\(format {MODEL_FORMAT}\).*retrain"):
+        type(fitted).load(old)
+
+
+def test_every_package_export_resolves_to_its_module_object():
+    import importlib
+
+    import halqa.recommend as api
+
+    for name in api.__all__:
+        module, _, attribute = api._EXPORTS[name].partition(":")
+        assert getattr(api, name) is getattr(importlib.import_module(module), attribute or name)
+    assert api.Dataset.from_store.__qualname__ == "Dataset.from_store"
