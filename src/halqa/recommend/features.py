@@ -38,9 +38,10 @@ class FeatureSpace:
 
 
 def title_features(dataset: Dataset) -> FeatureSpace:
+    """Title one-hots weighted by ``TITLE_GROUPS`` and IDF, rows L2-normalised."""
     tf = dataset.title_features
-    tokens = [[] for _ in range(dataset.n_titles)]
-    weights = [[] for _ in range(dataset.n_titles)]
+    tokens: list[list[str]] = [[] for _ in range(dataset.n_titles)]
+    weights: list[list[float]] = [[] for _ in range(dataset.n_titles)]
     if not tf.empty:
         for group, w in TITLE_GROUPS.items():
             for i, value in enumerate(tf[group].to_numpy()):
@@ -60,7 +61,10 @@ def member_features(dataset: Dataset, vocabulary: list[str] | None = None) -> Fe
     mf = dataset.member_features
     tokens: list[list[str]] = [["bias"] for _ in range(dataset.n_members)]
     if not mf.empty:
-        cross = [f"{a}|{g}" if a and g else None for a, g in zip(mf["age_band"], mf["gender"])]
+        cross = [
+            f"{a}|{g}" if a and g else None
+            for a, g in zip(mf["age_band"], mf["gender"], strict=True)
+        ]
         columns = {**{c: mf[c].to_numpy() for c in mf.columns}, "age_gender": cross}
         for group in MEMBER_GROUPS:
             for i, value in enumerate(columns.get(group, [])):
@@ -81,18 +85,39 @@ def _values(value: object, *, base_language: bool) -> Iterable[str]:
 def _one_hot(
     tokens: list[list[str]], weights: list[list[float]] | None, vocabulary: list[str] | None = None
 ) -> FeatureSpace:
-    names = vocabulary if vocabulary is not None else sorted({t for row in tokens for t in row})
-    column = {name: j for j, name in enumerate(names)}
-    rows, cols, vals = [], [], []
-    for i, row in enumerate(tokens):
-        for j, token in enumerate(row):
-            if token in column:
-                rows.append(i)
-                cols.append(column[token])
-                vals.append(weights[i][j] if weights is not None else 1.0)
-    matrix = sp.csr_matrix((vals, (rows, cols)), shape=(len(tokens), len(names)), dtype=np.float64)
+    """Rows × token columns (sorted, or ``vocabulary``'s order), each token's weight summed.
+
+    A row holds several tokens (a title's genres), so each (row, token) pair is one-hot encoded
+    by scikit-learn's ``OneHotEncoder`` and a sparse row-membership matrix sums the pairs back
+    into their rows; tokens outside ``vocabulary`` are ignored.
+    """
+    rows = np.repeat(np.arange(len(tokens)), [len(row) for row in tokens])
+    flat = np.array([token for row in tokens for token in row], dtype=object)
+    values = (
+        np.array([w for row in weights for w in row], dtype=np.float64)
+        if weights is not None
+        else np.ones(len(flat))
+    )
+    # imported here: scikit-learn takes longer to import than the rest of a model (a second or
+    # more), and commands that load the models without building features need not pay for it
+    from sklearn.preprocessing import OneHotEncoder
+
+    if not len(flat):  # no token at all: the encoder cannot fit on zero rows
+        names = list(vocabulary or [])
+        return FeatureSpace(sp.csr_matrix((len(tokens), len(names)), dtype=np.float64), names)
+    encoder = OneHotEncoder(
+        categories="auto" if vocabulary is None else [np.array(vocabulary, dtype=object)],
+        handle_unknown="ignore",
+        sparse_output=True,
+        dtype=np.float64,
+    )
+    pairs = encoder.fit_transform(flat.reshape(-1, 1))
+    membership = sp.csr_matrix(
+        (values, (rows, np.arange(len(flat)))), shape=(len(tokens), len(flat))
+    )
+    matrix = sp.csr_matrix(membership @ pairs)
     matrix.sum_duplicates()
-    return FeatureSpace(matrix, list(names))
+    return FeatureSpace(matrix, [str(name) for name in encoder.categories_[0]])
 
 
 def _l2_rows(matrix: sp.spmatrix) -> sp.csr_matrix:
