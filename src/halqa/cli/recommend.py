@@ -327,13 +327,13 @@ def _recommend_all_on_spark(
 ) -> None:
     from halqa.cli.spark import _default_model_path, recommend_all_on_spark
 
-    if not all_members or reranked:
+    if not all_members or reranked or out is None:  # --all comes with --out (checked before)
         raise UserError(
             "--engine spark computes plain lists for --all (no --member, re-rankers or --filter)"
         )
     path = model_file or _default_model_path(db, lake)
     model, _ = _load(db, path)
-    summary = recommend_all_on_spark(model, out, k, lang, db, lake, master)  # type: ignore[arg-type]
+    summary = recommend_all_on_spark(model, out, k, lang, db, lake, master)
     print_json(summary) if as_json else console.print(
         f"wrote {summary['rows']:,} picks for {summary['members']:,} members to {out} (Spark)"
     )

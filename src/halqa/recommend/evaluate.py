@@ -135,7 +135,7 @@ def score_lists(recs: pd.DataFrame, split_: Split, dataset: Dataset, k: int) -> 
 
 
 def evaluate(
-    make_model: Callable[[], Any],
+    make_model: Callable[[], Recommender],
     dataset: Dataset,
     *,
     k: int = 10,
@@ -150,7 +150,9 @@ def evaluate(
     return score_lists(recs, s, dataset, k)
 
 
-def dense_recommend(model: Any, members: np.ndarray, k: int, **options: Any) -> pd.DataFrame:
+def dense_recommend(
+    model: Recommender, members: np.ndarray, k: int, **options: Any
+) -> pd.DataFrame:
     """``model.recommend`` for dense member indices, returned with dense ``member, title, rank``."""
     ds = model.dataset
     options.setdefault("explain", False)
@@ -180,7 +182,7 @@ def creator_exposure(
 
 
 def rerank_cost(
-    model: Any,
+    model: Recommender,
     split_: Split,
     dataset: Dataset,
     reranker: LocalTalentReranker,

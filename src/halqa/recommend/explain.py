@@ -9,6 +9,7 @@ behind it), then plain popularity. Titles and names are inserted byte-exact (Ara
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -81,6 +82,20 @@ _NEW_WITHIN_DAYS = 365
 _DENSE_COOCCURRENCE_UP_TO = 8_000  # titles (8k² float32 = 256 MB)
 
 
+@dataclass(frozen=True)
+class _History:
+    """What a member's reasons are drawn from: their top titles (by confidence), those titles'
+    creators and leading genres, everything they played, and the picks being explained with the
+    co-occurrence of each past title (rows) and pick (columns)."""
+
+    titles: np.ndarray
+    creators: set[str]
+    genres: list[str]
+    played: set[int]
+    picks: np.ndarray
+    sims: np.ndarray
+
+
 class Explainer:
     """Builds reasons for (member, picks) from one dataset; cheap to reuse across members.
 
@@ -144,9 +159,7 @@ class Explainer:
         """One reason per pick. ``promoted``: put in the list by the Moroccan-creators quota;
         ``moved``: ranked above a pick the model scored higher (a re-ranker placed it), said so
         because the scores shown beside the list are then not in rank order."""
-        history = self._history(member)
-        history["sims"] = self._cooccurrence(history["titles"], np.asarray(picks, dtype=np.int64))
-        history["picks"] = np.asarray(picks, dtype=np.int64)
+        history = self._history(member, np.asarray(picks, dtype=np.int64))
         out = []
         for j, title in enumerate(picks):
             reason = (
@@ -161,7 +174,7 @@ class Explainer:
             )
             # "to discover" only for a creator the member does not already follow (else the reason
             # above names them already, and the talent is not new to them)
-            if local and local[0] not in history["creators"]:
+            if local and local[0] not in history.creators:
                 reason = f"{self.t['local'].format(creator=local[1])} · {reason}"
             if moved is not None and moved[j]:
                 reason = f"{reason} · {self.t['moved_local' if local else 'moved']}"
@@ -169,38 +182,35 @@ class Explainer:
         return out
 
     # -- the member's side ---------------------------------------------------------------------
-    def _history(self, member: int) -> dict[str, object]:
+    def _history(self, member: int, picks: np.ndarray) -> _History:
         m = self.ds.matrix()
         if member >= m.shape[0]:
-            return {
-                "titles": np.array([], dtype=np.int64),
-                "creators": set(),
-                "genres": [],
-                "played": set(),
-            }
+            empty = np.array([], dtype=np.int64)
+            return _History(empty, set(), [], set(), picks, self._cooccurrence(empty, picks))
         row = m[member]
         order = np.argsort(-row.data)[:50]
         titles = row.indices[order]
-        played = set(row.indices.tolist())
         creators: set[str] = set()
         genres: Counter[str] = Counter()
         for t in titles:
             creators.update(self._list("creator_ids", int(t)))
             genres.update(self._list("genres", int(t)))
-        return {
-            "titles": titles,
-            "creators": creators,
-            "genres": [g for g, _ in genres.most_common(3)],
-            "played": played,
-        }
+        return _History(
+            titles=titles,
+            creators=creators,
+            genres=[g for g, _ in genres.most_common(3)],
+            played=set(row.indices.tolist()),
+            picks=picks,
+            sims=self._cooccurrence(titles, picks),
+        )
 
     # -- reasons, most specific first ----------------------------------------------------------
-    def _creator_reason(self, history: dict, title: int) -> str | None:
-        shared = [c for c in self._list("creator_ids", title) if c in history["creators"]]
+    def _creator_reason(self, history: _History, title: int) -> str | None:
+        shared = [c for c in self._list("creator_ids", title) if c in history.creators]
         if not shared:
             return None
         name = self._creator_name(shared[0])
-        if title in history["played"]:  # music is recommended again: never call it new
+        if title in history.played:  # music is recommended again: never call it new
             return self.t["again_from"].format(creator=name)
         if self._is_new(title):
             return self.t["new_from"].format(creator=name)
@@ -224,12 +234,12 @@ class Explainer:
         )
         return sims
 
-    def _cowatch_reason(self, history: dict, j: int) -> str | None:
-        past = history["titles"]
+    def _cowatch_reason(self, history: _History, j: int) -> str | None:
+        past = history.titles
         if len(past) == 0:
             return None
-        sims = history["sims"][:, j].copy()
-        sims[self._names[past] == self._names[history["picks"][j]]] = (
+        sims = history.sims[:, j].copy()
+        sims[self._names[past] == self._names[history.picks[j]]] = (
             0.0  # never "because you watched X" for X
         )
         best = int(np.argmax(sims))
@@ -239,9 +249,9 @@ class Explainer:
         key = "listened" if self._kind(source) in taxonomy.MUSIC_KINDS else "watched"
         return self.t[key].format(title=self._names[source])
 
-    def _genre_reason(self, history: dict, title: int) -> str | None:
+    def _genre_reason(self, history: _History, title: int) -> str | None:
         for genre in self._list("genres", title):
-            if genre in history["genres"]:
+            if genre in history.genres:
                 return self.t["genre"].format(genre=self._genre_label(genre))
         return None
 

@@ -142,7 +142,7 @@ def fit_implicit_als(
     iterations: int,
     threads: int = 0,
     seed: int = 42,
-) -> Any:
+) -> Any:  # implicit ships no types: its model is Any
     """implicit's CPU ALS fitted on a member × title matrix; returns the fitted implicit model.
 
     BLAS is held to one thread, as implicit advises (its threads and BLAS threads fight), which

@@ -72,7 +72,7 @@ def share(recommended_titles: Sequence, flag: np.ndarray) -> float:
     )
 
 
-def gini(exposure: Sequence[float]) -> float:
+def gini(exposure: Sequence[float] | np.ndarray) -> float:
     """Gini coefficient of exposure counts: 0 = spread evenly, → 1 = all on one.
 
     Includes zero-exposure entries, so pass one count per creator of the pool being judged.

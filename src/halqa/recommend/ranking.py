@@ -7,7 +7,7 @@ is written once. Work goes in batches of members to keep memory at batch × titl
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -17,6 +17,10 @@ from halqa.errors import ConfigError
 from halqa.recommend.dataset import Dataset
 from halqa.recommend.filters import allowed, parse_filters
 from halqa.recommend.frames import from_pandas, to_pandas
+
+if TYPE_CHECKING:
+    from halqa.recommend.base import Recommender
+    from halqa.recommend.explain import Explainer
 
 RECOMMENDATION_COLUMNS = ("member_id", "title_id", "rank", "score", "reason")
 
@@ -53,7 +57,7 @@ def member_ids(dataset: Dataset, members: Any) -> np.ndarray:
 
 
 def recommend(
-    model: Any,
+    model: Recommender,
     members: Any = None,
     k: int = 10,
     *,
@@ -73,10 +77,10 @@ def recommend(
     ``rerank``: e.g. :class:`halqa.recommend.LocalTalentReranker`.
     """
     k = check_k(k)
-    ds: Dataset = model.dataset
+    ds = model.dataset
     spec = parse_filters(filters)
     idx = member_ids(ds, members)
-    explainer = None
+    explainer: Explainer | None = None
     if explain:
         from halqa.recommend.explain import Explainer
 
@@ -85,7 +89,7 @@ def recommend(
     pool = rerank.pool_size(k) if rerank is not None else k
     reach = (
         np.asarray(rerank.must_consider(ds))
-        if hasattr(rerank, "must_consider")
+        if rerank is not None and hasattr(rerank, "must_consider")
         else np.asarray(False)
     )
     parts = []
@@ -93,16 +97,21 @@ def recommend(
         batch = idx[start : start + batch_size]
         scores = _masked_scores(model, ds, batch, spec, repeatable)
         top = _top(scores, min(pool, ds.n_titles))
+        candidates: np.ndarray | list[np.ndarray] = top
         if reach.any():  # quotas need their best titles in the pool even when they score low
             extra = _top(np.where(reach[None, :], scores, -np.inf), min(pool, ds.n_titles))
-            top = _merge(top, extra, scores)
-        parts.append(_lists(ds, batch, top, scores, k, rerank, explainer))
+            candidates = _merge(top, extra, scores)
+        parts.append(_lists(ds, batch, candidates, scores, k, rerank, explainer))
     frame = pd.concat(parts, ignore_index=True) if parts else _empty()
     return from_pandas(frame, format)
 
 
 def _masked_scores(
-    model: Any, ds: Dataset, batch: np.ndarray, spec: dict, repeatable: np.ndarray | None
+    model: Recommender,
+    ds: Dataset,
+    batch: np.ndarray,
+    spec: dict[str, Any],
+    repeatable: np.ndarray | None,
 ) -> np.ndarray:
     scores = model.score(batch)
     if repeatable is not None:
@@ -151,15 +160,19 @@ def _merge(top: np.ndarray, extra: np.ndarray, scores: np.ndarray) -> list[np.nd
 def _lists(
     ds: Dataset,
     batch: np.ndarray,
-    top: Any,
+    top: np.ndarray | list[np.ndarray],
     scores: np.ndarray,
     k: int,
     rerank: Reranker | None,
-    explainer: Any,
+    explainer: Explainer | None,
 ) -> pd.DataFrame:
     if rerank is None and explainer is None and isinstance(top, np.ndarray):
         return _plain_lists(ds, batch, top[:, :k], scores)
-    members, titles, ranks, values, reasons = [], [], [], [], []
+    members: list[int] = []
+    titles: list[int] = []
+    ranks: list[int] = []
+    values: list[float] = []
+    reasons: list[str] = []
     for row, member in enumerate(batch):
         cand = top[row]
         cand_scores = scores[row, cand]
@@ -238,10 +251,10 @@ def _empty() -> pd.DataFrame:
     )
 
 
-def similar(model: Any, titles: Any, k: int = 10, *, format: str = "pandas") -> Any:
+def similar(model: Recommender, titles: Any, k: int = 10, *, format: str = "pandas") -> Any:
     """Top-``k`` most similar titles to each of ``titles``: ``title_id, similar_title_id, rank, score``."""
     k = check_k(k)
-    ds: Dataset = model.dataset
+    ds = model.dataset
     if isinstance(titles, (str, int, np.integer)):
         titles = [titles]
     query = ds.title_index(list(titles))

@@ -71,4 +71,6 @@ class Transitions(Recommender):
 
 
 def _dense(matrix: np.ndarray | sp.spmatrix) -> np.ndarray:
-    return matrix.toarray() if sp.issparse(matrix) else np.asarray(matrix)
+    if isinstance(matrix, np.ndarray):  # transitions are dense up to _DENSE_UP_TO titles
+        return np.asarray(matrix)
+    return np.asarray(matrix.toarray())

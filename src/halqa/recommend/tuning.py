@@ -42,8 +42,10 @@ from halqa.recommend.evaluate import (
     member_split,
     random_member_split,
 )
+from halqa.recommend.hybrid import PART_WEIGHTS, HybridConfig, blend, make_part, part_scores
 from halqa.recommend.metrics import ranking_metrics
 from halqa.recommend.models import make_model
+from halqa.recommend.ranking import default_hidden, top_indices
 
 # In the order of what they change on the catalogues measured (bench/recommend.py), so a short
 # budget spends itself well: EASE's input and regularisation (what a sparse play-count catalogue
@@ -233,8 +235,6 @@ def _part_in_blend(name: str, axis: str, params: Mapping[str, Any]) -> bool:
     weight = PART_OF_AXIS.get(axis) if name == "hybrid" else None
     if weight is None:
         return True
-    from halqa.recommend.hybrid import HybridConfig
-
     return params.get(weight, HybridConfig.model_fields[weight].default) != 0
 
 
@@ -286,8 +286,6 @@ class _HybridJudge:
     def __init__(
         self, name: str, splits: dict[str, Split], k: int, sample: int | None, seed: int
     ) -> None:
-        from halqa.recommend.hybrid import HybridConfig
-
         self.k = k
         self.judged = [_Judged.of(s, sample, seed) for s in splits.values()]
         self.base = HybridConfig()
@@ -303,13 +301,9 @@ class _HybridJudge:
     def _hidden(j: _Judged) -> tuple[np.ndarray, np.ndarray]:
         """(row, column) of every title each judged member already had: validation judges
         discovery (the held-out titles are ones the member had not met), music included."""
-        from halqa.recommend.ranking import default_hidden
-
         return default_hidden(j.split.train, j.members, repeat_kinds=())
 
-    def _parts(self, c: Any, i: int) -> tuple[dict[str, np.ndarray], set[tuple]]:
-        from halqa.recommend.hybrid import PART_WEIGHTS, make_part, part_scores
-
+    def _parts(self, c: HybridConfig, i: int) -> tuple[dict[str, np.ndarray], set[tuple]]:
         parts, used = {}, set()
         for name, weight_name in PART_WEIGHTS.items():
             if weight_name is not None and getattr(c, weight_name) == 0:
@@ -324,8 +318,6 @@ class _HybridJudge:
         return parts, used
 
     def score(self, params: dict[str, Any]) -> list[float]:
-        from halqa.recommend.hybrid import blend
-
         c = self.base.replace("hybrid", **params)
         scores, used = [], set()
         for i, j in enumerate(self.judged):
@@ -348,8 +340,6 @@ class _HybridJudge:
 
 def _top_k(scores: np.ndarray, members: np.ndarray, k: int) -> pd.DataFrame:
     """Long table ``member, title, rank`` of each row's best k (ties: lower title index first)."""
-    from halqa.recommend.ranking import top_indices
-
     top = top_indices(scores, min(k, scores.shape[1]))
     values = np.take_along_axis(scores, top, axis=1)
     keep = np.isfinite(values)
