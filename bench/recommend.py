@@ -64,6 +64,7 @@ def halqa(*args: str) -> dict[str, Any]:
     """Run the `halqa` CLI as a user would; returns its one JSON object."""
     out = subprocess.run(
         [sys.executable, "-m", "halqa.cli.main", *args, "--json"],
+        check=False,  # a failure is reported just below, with the CLI's own words
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": str(REPO / "src")},
