@@ -113,6 +113,7 @@ def train(
     """Fit a recommender on the store's consented events (tuned on its own validation splits) and save it."""
     from halqa.recommend import Dataset, make_model
     from halqa.recommend.training import train as fit
+    from halqa.recommend.training import tuning_axes
 
     params = _params(param)
     if resolve_engine(engine) == "spark":  # ALS on Spark MLlib, saved in the same model format
@@ -128,7 +129,8 @@ def train(
     with open_store(db, read_only=True) as store:
         dataset = Dataset.from_store(store)
         path = out or default_model_path(store.path)
-    with _training_progress(model, len(dataset.events), budget if tune else 0.0) as progress:
+    tuning_budget = budget if tune and tuning_axes(model, params) else 0.0
+    with _training_progress(model, len(dataset.events), tuning_budget) as progress:
         trained = fit(
             recommender,
             dataset,
@@ -160,8 +162,8 @@ def train(
 def _training_progress(
     model: str, events: int, budget: float
 ) -> Iterator[Callable[[dict[str, Any], float], None]]:
-    """A progress bar over the tuning budget on stderr (a spinner once tuning is over, or when
-    there is none); yields the callback the tuner reports each trial to."""
+    """A progress bar on stderr, over the tuning budget (or pulsing while a model is only fitted);
+    yields the callback the tuner reports each trial to."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
