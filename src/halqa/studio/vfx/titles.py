@@ -172,7 +172,7 @@ def make_title(
     out.parent.mkdir(parents=True, exist_ok=True)
     if over is not None:
         info = probe(over)
-        canvas = Canvas(info.width, info.height)
+        canvas = Canvas(width=info.width, height=info.height)
     canvas = canvas or Canvas()
     if kind == "card":
         image = title_card(lines, canvas)

@@ -122,10 +122,10 @@ def _fill_act(
 def _cards(
     lines: Sequence[str], info: MediaInfo, workdir: Path, pieces: list[Piece], fps: float
 ) -> dict[str, Path]:
-    canvas = Canvas((info.width // 2) * 2, (info.height // 2) * 2)
-    cards = {}
+    canvas = Canvas(width=(info.width // 2) * 2, height=(info.height // 2) * 2)
+    cards: dict[str, Path] = {}
     for piece in pieces:
-        if piece.kind != "card":
+        if piece.card is None:  # a shot
             continue
         text = list(lines) if piece.card == "title" else [lines[0], "قريبا · ⴷⵖⵢⴰ · Bientôt"]
         still = workdir / f"{piece.card}.png"
@@ -157,7 +157,7 @@ def render(
     graph: list[str] = []
     for i, p in enumerate(pieces):
         seconds = p.frames / fps
-        if p.kind == "shot":
+        if p.card is None:  # a shot (cards name their card)
             args += [
                 "-ss",
                 f"{p.source_start / fps:.6f}",
@@ -253,7 +253,7 @@ def timeline(
     video = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
     sound = otio.schema.Track(name="A1", kind=otio.schema.TrackKind.Audio)
     for i, p in enumerate(pieces):
-        if p.kind == "shot":
+        if p.card is None:  # a shot (cards name their card)
             meta = {"halqa": {"act": p.act, "shot": p.shot}}
             video.append(
                 otio.schema.Clip(
