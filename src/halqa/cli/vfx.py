@@ -218,7 +218,7 @@ def title_cmd(
             fade=fade,
             over=over,
             start=start,
-            canvas=Canvas.build("--size", width=width, height=height),
+            canvas=Canvas.build("vfx title --size", width=width, height=height),
             on_progress=update,
         )
     _show(report, as_json, f"{kind} → {out.name}")
