@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from pydantic import Field, ValidationInfo, field_validator
@@ -20,6 +20,9 @@ from halqa.config import Config
 from halqa.errors import ConfigError, DataError
 from halqa.studio.vfx.frames import is_image, map_video, read_image, write_image
 from halqa.studio.vfx.stamp import action, stamp
+
+if TYPE_CHECKING:
+    from halqa.studio.common import ContentSigner
 
 SCREENS = {"green": 1, "blue": 2}
 
@@ -177,7 +180,7 @@ def key(
     settings: KeySettings = DEFAULT_KEY,
     rect: tuple[int, int, int, int] | None = None,
     on_progress: Callable[[float], None] | None = None,
-    signer=None,
+    signer: ContentSigner | None = None,
 ) -> dict:
     """Key ``src`` (still or clip) over ``background`` (still or clip) or to a PNG with alpha."""
     src, dst = Path(src), Path(dst)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,6 +24,9 @@ from halqa.studio.vfx.shots import Shot, shots
 from halqa.studio.vfx.stamp import action, stamp
 from halqa.studio.vfx.text import Canvas, title_card
 from halqa.studio.vfx.titles import ENCODE, card_clip
+
+if TYPE_CHECKING:
+    from halqa.studio.common import ContentSigner
 
 ACTS = (
     ("setup", 0.40, 3.0),
@@ -335,7 +339,7 @@ def trailer(
     music: Path | None = None,
     studio: Path | None = None,
     on_progress: Callable[[str, float], None] | None = None,
-    signer=None,
+    signer: ContentSigner | None = None,
     owner: str | None = None,
 ) -> dict:
     """Cut, render and export a trailer of ``film``; record it as a pending proposal."""
