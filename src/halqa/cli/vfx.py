@@ -169,18 +169,17 @@ def key_cmd(
     box = None
     if rect is not None:
         try:
-            box = tuple(int(v) for v in rect.split(","))
-        except ValueError:
-            box = ()
-        if len(box) != 4:
-            raise ConfigError(f"--rect {rect!r}: write x,y,w,h in pixels")
+            x, y, w, h = (int(v) for v in rect.split(","))
+        except ValueError:  # not four integers
+            raise ConfigError(f"--rect {rect!r}: write x,y,w,h in pixels") from None
+        box = (x, y, w, h)
     with progress(f"keying {src.name}") as update:
         report = key(
             src,
             out,
             background=background,
             rect=box,
-            settings=KeySettings(screen=screen, softness=softness, spill=spill),
+            settings=KeySettings.build("vfx key", screen=screen, softness=softness, spill=spill),
             on_progress=update,
         )
     _show(report, as_json, f"keyed {src.name}")
@@ -219,7 +218,7 @@ def title_cmd(
             fade=fade,
             over=over,
             start=start,
-            canvas=Canvas(width, height),
+            canvas=Canvas.build("vfx title --size", width=width, height=height),
             on_progress=update,
         )
     _show(report, as_json, f"{kind} → {out.name}")

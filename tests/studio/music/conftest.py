@@ -53,8 +53,8 @@ def write_motif(
     track.append(mido.Message("program_change", program=program, time=0))
     events = []
     for start, length, pitch in notes:
-        key = int(round(pitch))
-        bend = int(round((pitch - key) * 4096))
+        key = round(pitch)
+        bend = round((pitch - key) * 4096)
         events.append((int(start * 480), 1, mido.Message("pitchwheel", pitch=bend)))
         events.append((int(start * 480), 2, mido.Message("note_on", note=key, velocity=90)))
         events.append(

@@ -96,10 +96,16 @@ def test_seconds_and_tempo_set_the_length():
 @pytest.mark.parametrize(
     "kwargs,match",
     [
-        ({"tempo": 0}, "--tempo 0"),
-        ({"bars": 10_000}, "--bars 10000"),
-        ({"bars": 0}, "--bars 0"),
-        ({"seconds": -1}, "--seconds"),
+        (
+            {"tempo": 0},
+            "the 'tempo' parameter of music compose must be greater than or equal to 20",
+        ),
+        (
+            {"bars": 10_000},
+            "the 'bars' parameter of music compose must be less than or equal to 512",
+        ),
+        ({"bars": 0}, "the 'bars' parameter of music compose must be greater than or equal to 1"),
+        ({"seconds": -1}, "the 'seconds' parameter of music compose must be greater than 0"),
     ],
 )
 def test_bad_requests_name_the_option(kwargs, match):
@@ -121,7 +127,7 @@ def test_decoder_obeys_constraints_for_many_seeds():
             start=0,
             length=12,
             context=context,
-            constraints=Constraints(frozenset({0}), -2, 9, leap=4),
+            constraints=Constraints(cadence=frozenset({0}), low=-2, high=9, leap=4),
         )
         assert sum(n for _, n in notes) == 12
         assert notes[-1][0] % mode.size == 0

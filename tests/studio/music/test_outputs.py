@@ -106,8 +106,8 @@ def test_no_audio_still_writes_midi_and_musicxml(studio):
     "args,message",
     [
         (["compose", "--style", "rast", "--mode", "zanjaran"], "unknown mode or maqam 'zanjaran'"),
-        (["compose", "--tempo", "0"], "--tempo 0"),
-        (["compose", "--bars", "10000"], "--bars 10000"),
+        (["compose", "--tempo", "0"], "'tempo' parameter of music compose"),
+        (["compose", "--bars", "10000"], "'bars' parameter of music compose"),
         (["compose", "--style", "polka"], "unknown style 'polka'"),
         (["analyse", "NOTMIDI"], "not a MIDI file"),
         (["continue", "NOTMIDI"], "not a MIDI file"),

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from halqa.studio.music.analysis import detect_mode, mode_consistency
+from halqa.studio.music.analysis import (
+    detect_mode,
+    mode_consistency,
+    mode_scale_consistency,
+    muspy_misfit,
+    symbolic_metrics,
+)
 from halqa.studio.music.compose import compose
 from halqa.studio.music.piece import Note
 from halqa.studio.music.theory import MODES, Scale
@@ -47,3 +53,26 @@ def test_held_notes_rest_on_stable_degrees_and_the_tonic_weighs_most(style):
             if n.length >= 2.0:  # a half note or longer (LONG_NOTE eighths)
                 assert degree in stable, (style, seed, n)
         assert max(weight, key=weight.get) == 0, (style, seed, weight)
+
+
+def test_muspy_marks_down_the_degree_that_makes_saba_and_the_in_mode_measure_does_not():
+    """Saba's diminished fourth (G flat over D) is in no major or natural-minor scale: MusPy's scale
+    consistency drops by the share of notes on it, the same formula in the mode stays at 1."""
+    saba = MODES["saba"]
+    scale = Scale(saba, 62.0)
+    assert muspy_misfit(saba, 62.0) == {"scale": "F major", "outside_degrees": [3]}
+    plain = _melody(scale, [0, 1, 2, 0, 2, 1, 0, 0])  # never sounds the fourth
+    saba_like = _melody(scale, [0, 1, 2, 3, 2, 3, 1, 0])  # dwells on it, as Saba does
+    assert symbolic_metrics(plain, 4.0)["scale_consistency"] == 1.0
+    assert symbolic_metrics(saba_like, 4.0)["scale_consistency"] == pytest.approx(0.75)
+    assert mode_scale_consistency(plain, saba) == mode_scale_consistency(saba_like, saba) == 1.0
+    # a note outside the mode (a plain E, not E half-flat) counts against it
+    assert mode_scale_consistency([*plain, Note(8.0, 1.0, 64.0)], saba) == pytest.approx(
+        8 / 9, abs=1e-4
+    )
+
+
+def test_modes_that_fit_a_major_or_minor_scale_have_no_misfit():
+    for name in ("rast", "bayati", "kurd", "ajam", "gnawa"):
+        mode = MODES[name]
+        assert muspy_misfit(mode, 62.0)["outside_degrees"] == [], name

@@ -3,7 +3,7 @@ form of whatever parses is a fixed point; layout and breakdown never fail on it.
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from halqa.errors import DataError
@@ -49,6 +49,9 @@ SCRIPTS = st.lists(PIECES, min_size=1, max_size=30).map("\n".join)
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(SCRIPTS)
+# two-space lines in a speech: the parser reads each further one as two breaks (found by hypothesis)
+@example("@يوسف\n  \nINT. HOUSE - DAY")
+@example("BOB\nyes\n  \n  \n  \nno\n  \n  ")
 def test_normalised_form_is_a_fixed_point(text: str) -> None:
     try:
         first = parse_fountain(text)

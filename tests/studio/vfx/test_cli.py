@@ -149,3 +149,23 @@ def test_bad_inputs_are_one_line(tmp_path: Path, small_clip: Path) -> None:
         "--length",
     )
     one_error_line(run("look", "tangier-teal"), "tangier-teal")
+
+
+def test_bad_key_and_title_settings_name_the_parameter(tmp_path: Path) -> None:
+    """The settings are configs: one line naming the parameter, its rule and the value given."""
+    card = tmp_path / "card.png"
+    one_error_line(
+        run("title", "مرحبا", "--out", str(card), "--size", "8x360"),
+        "the 'width' parameter of vfx title --size must be greater than or equal to 16; got 8",
+    )
+    assert not card.exists()
+    still = tmp_path / "still.png"
+    assert run("title", "مرحبا", "--out", str(still), "--size", "64x36").exit_code == 0
+    one_error_line(
+        run("key", str(still), "--out", str(tmp_path / "k.png"), "--spill", "2"),
+        "the 'spill' parameter of vfx key must be less than or equal to 1; got 2",
+    )
+    one_error_line(
+        run("key", str(still), "--out", str(tmp_path / "k.png"), "--rect", "1,2,3"),
+        "--rect '1,2,3': write x,y,w,h in pixels",
+    )

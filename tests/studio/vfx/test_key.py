@@ -149,5 +149,7 @@ def test_a_matte_needs_a_format_with_alpha(tmp_path: Path) -> None:
 def test_a_frame_that_is_not_a_screen_says_so() -> None:
     with pytest.raises(DataError, match="not a green/blue screen"):
         matte(np.full((50, 50, 3), 0.5), KeySettings())
-    with pytest.raises(ConfigError, match="--screen"):
-        KeySettings(screen="red")
+    with pytest.raises(ConfigError, match="the 'screen' parameter of vfx key must be 'green' or"):
+        KeySettings.build("vfx key", screen="red")
+    with pytest.raises(ConfigError, match="'high' parameter of vfx key must be greater than low"):
+        KeySettings.build("vfx key", low=0.5, high=0.4)

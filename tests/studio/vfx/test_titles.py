@@ -17,7 +17,7 @@ from .conftest import credentials_of
 
 ARABIC = "مرحبا بكم في المغرب"
 TIFINAGH = "ⴰⵣⵓⵍ ⴼⵍⵍⴰⵡⵏ"
-CANVAS = Canvas(640, 360)
+CANVAS = Canvas(width=640, height=360)
 
 
 def ink(image: Image.Image) -> np.ndarray:

@@ -10,9 +10,9 @@
     { id: "audience", section: "page-audience", needs: "/v1/audience/target", roles: ["admin", "analyst"], load: loadAudience },
     { id: "campaigns", section: "page-campaigns", needs: "/v1/campaigns", roles: ["admin", "analyst"], load: loadCampaigns },
     { id: "data", section: "page-data", needs: "/v1/data", roles: ["admin", "analyst"], load: loadData },
-    { id: "music", section: "page-music", needs: "/v1/music/styles", roles: ["admin", "analyst", "creator"], load: () => window.HALQA_MUSIC.load({ api, t, report, key: () => state.key }) },
-    { id: "script", section: "page-script", needs: "/v1/script/parse", roles: ["admin", "analyst", "creator"], load: () => window.HALQA_SCRIPT.load({ t, report, key: () => state.key }) },
-    { id: "vfx", section: "page-vfx", needs: "/v1/vfx/looks", roles: ["admin", "analyst", "creator"], load: () => window.HALQA_VFX.load({ api, t, report, key: () => state.key }) },
+    { id: "music", section: "page-music", needs: "/v1/music/styles", roles: ["admin", "analyst", "creator"], load: () => window.HALQA_MUSIC.load({ api, t, report }) },
+    { id: "script", section: "page-script", needs: "/v1/script/parse", roles: ["admin", "analyst", "creator"], load: () => window.HALQA_SCRIPT.load({ api, t, report }) },
+    { id: "vfx", section: "page-vfx", needs: "/v1/vfx/looks", roles: ["admin", "analyst", "creator"], load: () => window.HALQA_VFX.load({ api, t, report }) },
     // explore.js: a title's or creator's page (reached from names, no tab of its own) and the model's status
     { id: "profile", section: "page-profile", needs: "/v1/titles/{title_id}/profile", roles: ["admin", "analyst", "creator"], load: () => window.HALQA_EXPLORE.loadProfile(context()), tabless: true },
     { id: "model", section: "page-model", needs: "/v1/recommender", roles: ["admin", "analyst", "creator"], load: () => window.HALQA_EXPLORE.loadModel(context()) },
@@ -77,14 +77,26 @@
     finally { if (button) button.disabled = false; if (section) section.removeAttribute("aria-busy"); }
   }
 
-  async function api(path, params) {
+  // The one way every page calls the API: a GET with query params, or with `init` a write
+  // ({method, json} sends JSON; {method, body, type} sends raw content such as an upload) and an
+  // answer other than JSON ({as: "text"} or {as: "blob"}).
+  async function api(path, params, init = {}) {
     const url = new URL(path, location.origin);
     for (const [k, v] of params || []) if (v !== "" && v !== null && v !== undefined) url.searchParams.append(k, v);
+    const headers = { "X-API-Key": state.key };
+    let body = init.body;
+    if (init.json !== undefined) { body = JSON.stringify(init.json); headers["Content-Type"] = "application/json"; }
+    else if (init.type) headers["Content-Type"] = init.type;
     return tracked((async () => {
-      const response = await fetch(url, { headers: { "X-API-Key": state.key } });
-      const body = await response.json().catch(() => ({}));
-      if (!response.ok) throw Object.assign(new Error(body.detail || response.statusText), { status: response.status });
-      return body;
+      const response = await fetch(url, { method: init.method || "GET", headers, body });
+      if (!response.ok) {
+        const data = await response.json().catch(() => ({}));
+        const detail = typeof data.detail === "string" ? data.detail : response.statusText;
+        throw Object.assign(new Error(detail), { status: response.status });
+      }
+      if (init.as === "text") return response.text();
+      if (init.as === "blob") return response.blob();
+      return response.json().catch(() => ({}));
     })());
   }
 
@@ -472,15 +484,7 @@
     HalqaCharts.interval($("campaign-lift-chart"), l.absolute_lift, l.absolute_ci, state.lang === "ar");
   }
 
-  async function post(path, body) {
-    return tracked((async () => {
-      const response = await fetch(new URL(path, location.origin), { method: "POST",
-        headers: { "X-API-Key": state.key, "Content-Type": "application/json" }, body: JSON.stringify(body) });
-      const data = await response.json().catch(() => ({}));
-      if (!response.ok) throw new Error(data.detail || response.statusText);
-      return data;
-    })());
-  }
+  const post = (path, body) => api(path, null, { method: "POST", json: body });
 
   // -- Data -------------------------------------------------------------------------------------
   async function loadData() {

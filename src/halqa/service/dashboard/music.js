@@ -1,23 +1,22 @@
 // halqa dashboard, Music page: compose through /v1/music (a job), listen, piano roll, downloads,
 // accept or reject. Loaded before app.js, which lists the page and calls HALQA_MUSIC.load(ctx).
 (function () {
-  Object.assign(window.HALQA_I18N.en, {
-    music: "Music", m_style: "Style", m_mode: "Mode", m_tempo: "Tempo", m_bars: "Bars", m_seed: "Seed",
-    m_compose: "Compose", m_working: "Composing… {steps}", m_failed: "The composition failed: {error}",
-    m_download: "Download", m_accept: "Accept", m_reject: "Reject", m_status: "Proposal {id}: {status}",
-    m_default: "(style's default)", m_roll: "Piano roll",
-  });
-  Object.assign(window.HALQA_I18N.fr, {
-    music: "Musique", m_style: "Style", m_mode: "Mode", m_tempo: "Tempo", m_bars: "Mesures", m_seed: "Graine",
-    m_compose: "Composer", m_working: "Composition… {steps}", m_failed: "La composition a échoué : {error}",
-    m_download: "Télécharger", m_accept: "Accepter", m_reject: "Refuser", m_status: "Proposition {id} : {status}",
-    m_default: "(celui du style)", m_roll: "Rouleau de piano",
-  });
-  Object.assign(window.HALQA_I18N.ar, {
-    music: "موسيقى", m_style: "الأسلوب", m_mode: "المقام", m_tempo: "الإيقاع", m_bars: "المازورات", m_seed: "البذرة",
-    m_compose: "ألِّف", m_working: "جارٍ التأليف… {steps}", m_failed: "فشل التأليف: {error}",
-    m_download: "تنزيل", m_accept: "قبول", m_reject: "رفض", m_status: "الاقتراح {id}: {status}",
-    m_default: "(مقام الأسلوب)", m_roll: "لفافة البيانو",
+  window.HALQA_I18N.add({
+    music: { en: "Music", fr: "Musique", ar: "موسيقى" },
+    m_style: { en: "Style", fr: "Style", ar: "الأسلوب" },
+    m_mode: { en: "Mode", fr: "Mode", ar: "المقام" },
+    m_tempo: { en: "Tempo", fr: "Tempo", ar: "الإيقاع" },
+    m_bars: { en: "Bars", fr: "Mesures", ar: "المازورات" },
+    m_seed: { en: "Seed", fr: "Graine", ar: "البذرة" },
+    m_compose: { en: "Compose", fr: "Composer", ar: "ألِّف" },
+    m_working: { en: "Composing… {steps}", fr: "Composition… {steps}", ar: "جارٍ التأليف… {steps}" },
+    m_failed: { en: "The composition failed: {error}", fr: "La composition a échoué : {error}", ar: "فشل التأليف: {error}" },
+    m_download: { en: "Download", fr: "Télécharger", ar: "تنزيل" },
+    m_accept: { en: "Accept", fr: "Accepter", ar: "قبول" },
+    m_reject: { en: "Reject", fr: "Refuser", ar: "رفض" },
+    m_status: { en: "Proposal {id}: {status}", fr: "Proposition {id} : {status}", ar: "الاقتراح {id}: {status}" },
+    m_default: { en: "(style's default)", fr: "(celui du style)", ar: "(مقام الأسلوب)" },
+    m_roll: { en: "Piano roll", fr: "Rouleau de piano", ar: "لفافة البيانو" },
   });
 
   const $ = (id) => document.getElementById(id);
@@ -25,20 +24,12 @@
   let styles = null;
   const blobs = [];
 
-  async function call(method, path, body) {
-    const response = await fetch(path, {
-      method, headers: { "X-API-Key": ctx.key(), "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.detail || response.statusText);
-    return data;
-  }
+  // Requests go through app.js's one helper (ctx.api); media need the key header, so they are
+  // fetched as blobs and shown through object URLs.
+  const post = (path, body) => ctx.api(path, null, { method: "POST", json: body });
 
   async function blobUrl(path) {
-    const response = await fetch(path, { headers: { "X-API-Key": ctx.key() } });
-    if (!response.ok) throw new Error(response.statusText);
-    const url = URL.createObjectURL(await response.blob());
+    const url = URL.createObjectURL(await ctx.api(path, null, { as: "blob" }));
     blobs.push(url);
     return url;
   }
@@ -62,11 +53,11 @@
     if (form.get("mode")) body.mode = form.get("mode");
     if (form.get("tempo")) body.tempo = Number(form.get("tempo"));
     $("music-result").hidden = true;
-    let job = await call("POST", "/v1/music/compose", body);
+    let job = await post("/v1/music/compose", body);
     while (job.status === "queued" || job.status === "running") {
       $("music-progress").textContent = ctx.t("m_working", { steps: job.progress.map((p) => p.step).join(" · ") });
       await new Promise((r) => setTimeout(r, 400));
-      job = await call("GET", `/v1/music/jobs/${job.id}`);
+      job = await ctx.api(`/v1/music/jobs/${job.id}`);
     }
     $("music-progress").textContent = "";
     if (job.status !== "done") throw new Error(ctx.t("m_failed", { error: job.error }));
@@ -96,12 +87,12 @@
       };
       links.append(a, " ");
     }
-    drawRoll(await call("GET", `/v1/music/jobs/${job.id}/notes`));
+    drawRoll(await ctx.api(`/v1/music/jobs/${job.id}/notes`));
     const proposal = job.result.proposal;
     const status = $("music-decision");
     status.textContent = ctx.t("m_status", { id: proposal.id, status: proposal.status });
     const decide = async (verb) => {
-      const decided = await call("POST", `/v1/music/proposals/${proposal.id}/${verb}`, {});
+      const decided = await post(`/v1/music/proposals/${proposal.id}/${verb}`, {});
       status.textContent = ctx.t("m_status", { id: decided.id, status: decided.status });
     };
     $("music-accept").onclick = () => decide("accept").catch(ctx.report);

@@ -2,81 +2,82 @@
 // direction), breakdown tables, beat map, drafts with the server's model as proposals to accept or
 // reject. Loaded before app.js, which lists the page and calls HALQA_SCRIPT.load(ctx).
 (function () {
-  const BEATS = ["Opening Image", "Theme Stated", "Set-Up", "Catalyst", "Debate", "Break into Two", "B Story",
-    "Fun and Games", "Midpoint", "Bad Guys Close In", "All Is Lost", "Dark Night of the Soul", "Break into Three",
-    "Finale", "Final Image"];
+  window.HALQA_I18N.add({
+    script: { en: "Script", fr: "Scénario", ar: "سيناريو" },
+    s_paste: { en: "Paste a Fountain or Final Draft (FDX) script, or open a file.", fr: "Collez un scénario Fountain ou Final Draft (FDX), ou ouvrez un fichier.", ar: "الصق سيناريو بصيغة Fountain أو Final Draft (FDX)، أو افتح ملفاً." },
+    s_file: { en: "File", fr: "Fichier", ar: "ملف" },
+    s_paper: { en: "Paper", fr: "Papier", ar: "الورق" },
+    s_letter: { en: "US Letter", fr: "US Letter", ar: "ليتر أمريكي" },
+    s_a4: { en: "A4", fr: "A4", ar: "A4" },
+    s_run: { en: "Analyse", fr: "Analyser", ar: "حلّل" },
+    s_preview: { en: "Preview", fr: "Aperçu", ar: "معاينة" },
+    s_scenes: { en: "Scenes", fr: "Scènes", ar: "المشاهد" },
+    s_characters: { en: "Characters", fr: "Personnages", ar: "الشخصيات" },
+    s_scene: { en: "Scene", fr: "Scène", ar: "المشهد" },
+    s_heading: { en: "Heading", fr: "En-tête", ar: "العنوان" },
+    s_length: { en: "Length (pages)", fr: "Durée (pages)", ar: "الطول (صفحات)" },
+    s_cast: { en: "Cast", fr: "Distribution", ar: "الممثلون" },
+    s_items: { en: "Props, costumes, VFX", fr: "Accessoires, costumes, VFX", ar: "الإكسسوارات والأزياء والمؤثرات" },
+    s_name: { en: "Name", fr: "Nom", ar: "الاسم" },
+    s_lines: { en: "Lines", fr: "Répliques", ar: "الأسطر" },
+    s_words: { en: "Words", fr: "Mots", ar: "الكلمات" },
+    s_languages: { en: "Languages", fr: "Langues", ar: "اللغات" },
+    s_pages: { en: "{pages} pages; about {minutes} minutes at a page a minute (a weak predictor for any one film)", fr: "{pages} pages ; environ {minutes} minutes à une page par minute (un indicateur faible pour un film donné)", ar: "{pages} صفحات؛ حوالي {minutes} دقيقة بحساب صفحة في الدقيقة (مؤشر ضعيف لأي فيلم بعينه)" },
+    s_beats: { en: "Beat map", fr: "Carte des temps forts", ar: "خريطة المحطات" },
+    s_beat: { en: "Beat", fr: "Temps fort", ar: "المحطة" },
+    s_target: { en: "Target pages", fr: "Pages visées", ar: "الصفحات المستهدفة" },
+    s_page: { en: "Page", fr: "Page", ar: "الصفحة" },
+    s_status: { en: "Status", fr: "État", ar: "الحالة" },
+    s_on_target: { en: "on target", fr: "dans la cible", ar: "في موضعها" },
+    s_early: { en: "early", fr: "en avance", ar: "مبكرة" },
+    s_late: { en: "late", fr: "en retard", ar: "متأخرة" },
+    s_missing: { en: "missing", fr: "absent", ar: "غائبة" },
+    s_acts: { en: "Act {act}: pages {start}–{end} ({pages} pages)", fr: "Acte {act} : pages {start}–{end} ({pages} pages)", ar: "الفصل {act}: الصفحات {start}–{end} ({pages} صفحات)" },
+    s_download: { en: "Download", fr: "Télécharger", ar: "تنزيل" },
+    s_drafting_title: { en: "Drafting", fr: "Rédaction", ar: "الكتابة" },
+    s_save_as: { en: "Save as", fr: "Enregistrer sous", ar: "احفظ باسم" },
+    s_task: { en: "Task", fr: "Tâche", ar: "المهمة" },
+    s_draft: { en: "Draft", fr: "Rédiger", ar: "اكتب مسودة" },
+    s_task_continue: { en: "Continue the last scene", fr: "Continuer la dernière scène", ar: "أكمل المشهد الأخير" },
+    s_task_tighten: { en: "Tighten the last scene", fr: "Resserrer la dernière scène", ar: "شدّ المشهد الأخير" },
+    s_task_adapt_fr: { en: "Adapt the dialogue to French", fr: "Adapter les dialogues en français", ar: "كيّف الحوار إلى الفرنسية" },
+    s_task_adapt_ary: { en: "Adapt the dialogue to Darija", fr: "Adapter les dialogues en darija", ar: "كيّف الحوار إلى الدارجة" },
+    s_drafting: { en: "Drafting…", fr: "Rédaction…", ar: "جارٍ الكتابة…" },
+    s_failed: { en: "The draft failed: {error}", fr: "La rédaction a échoué : {error}", ar: "فشلت الكتابة: {error}" },
+    s_proposals: { en: "Proposals", fr: "Propositions", ar: "الاقتراحات" },
+    s_none: { en: "No proposals yet.", fr: "Aucune proposition pour l'instant.", ar: "لا اقتراحات بعد." },
+    s_accept: { en: "Accept", fr: "Accepter", ar: "قبول" },
+    s_reject: { en: "Reject", fr: "Refuser", ar: "رفض" },
+    s_pending: { en: "pending", fr: "en attente", ar: "قيد الانتظار" },
+    s_accepted: { en: "accepted", fr: "acceptée", ar: "مقبول" },
+    s_rejected: { en: "rejected", fr: "refusée", ar: "مرفوض" },
+    s_rule: { en: "Nothing generated enters the script until a person accepts it.", fr: "Rien de généré n'entre dans le scénario avant qu'une personne l'accepte.", ar: "لا يدخل أي نص مولَّد إلى السيناريو حتى يقبله شخص." },
+    "sl_ary-Arab": { en: "Darija (Arabic script)", fr: "Darija (écriture arabe)", ar: "الدارجة (بالحرف العربي)" },
+    "sl_ary-Latn": { en: "Darija (Arabizi)", fr: "Darija (arabizi)", ar: "الدارجة (بالحرف اللاتيني)" },
+    "sl_arb-Arab": { en: "Standard Arabic", fr: "Arabe standard", ar: "العربية الفصحى" },
+    "sl_ara-Arab": { en: "Arabic", fr: "Arabe", ar: "العربية" },
+    "sl_fra-Latn": { en: "French", fr: "Français", ar: "الفرنسية" },
+    "sl_eng-Latn": { en: "English", fr: "Anglais", ar: "الإنجليزية" },
+    "sl_zgh-Tfng": { en: "Tamazight (Tifinagh)", fr: "Tamazight (tifinagh)", ar: "الأمازيغية (تيفيناغ)" },
+    "sl_und-Latn": { en: "Latin script", fr: "Écriture latine", ar: "حرف لاتيني" },
+    sb_openingimage: { en: "Opening Image", fr: "Image d'ouverture", ar: "الصورة الافتتاحية" },
+    sb_themestated: { en: "Theme Stated", fr: "Thème énoncé", ar: "طرح الموضوع" },
+    sb_setup: { en: "Set-Up", fr: "Mise en place", ar: "التمهيد" },
+    sb_catalyst: { en: "Catalyst", fr: "Élément déclencheur", ar: "الحدث المحفّز" },
+    sb_debate: { en: "Debate", fr: "Hésitation", ar: "التردد" },
+    sb_breakintotwo: { en: "Break into Two", fr: "Passage à l'acte deux", ar: "الانتقال إلى الفصل الثاني" },
+    sb_bstory: { en: "B Story", fr: "Intrigue secondaire", ar: "الحبكة الثانوية" },
+    sb_funandgames: { en: "Fun and Games", fr: "Promesse du concept", ar: "المتعة واللعب" },
+    sb_midpoint: { en: "Midpoint", fr: "Point médian", ar: "نقطة المنتصف" },
+    sb_badguysclosein: { en: "Bad Guys Close In", fr: "Les méchants se rapprochent", ar: "اقتراب الخصوم" },
+    sb_allislost: { en: "All Is Lost", fr: "Tout est perdu", ar: "ضياع كل شيء" },
+    sb_darknightofthesoul: { en: "Dark Night of the Soul", fr: "Nuit noire de l'âme", ar: "ليلة الروح المظلمة" },
+    sb_breakintothree: { en: "Break into Three", fr: "Passage à l'acte trois", ar: "الانتقال إلى الفصل الثالث" },
+    sb_finale: { en: "Finale", fr: "Final", ar: "الخاتمة" },
+    sb_finalimage: { en: "Final Image", fr: "Image finale", ar: "الصورة الختامية" },
+  });
+  // The API names a beat in English; its key is the name's letters ("Set-Up" -> sb_setup).
   const beatKey = (name) => "sb_" + name.toLowerCase().replace(/[^a-z]/g, "");
-  const table = (lang, strings, beats) => {
-    Object.assign(window.HALQA_I18N[lang], strings);
-    BEATS.forEach((b, i) => { window.HALQA_I18N[lang][beatKey(b)] = beats[i]; });
-  };
-  table("en", {
-    script: "Script", s_paste: "Paste a Fountain or Final Draft (FDX) script, or open a file.", s_file: "File",
-    s_paper: "Paper", s_letter: "US Letter", s_a4: "A4", s_run: "Analyse", s_preview: "Preview", s_scenes: "Scenes", s_characters: "Characters",
-    s_scene: "Scene", s_heading: "Heading", s_length: "Length (pages)", s_cast: "Cast", s_items: "Props, costumes, VFX",
-    s_name: "Name", s_lines: "Lines", s_words: "Words", s_languages: "Languages",
-    s_pages: "{pages} pages; about {minutes} minutes at a page a minute (a weak predictor for any one film)",
-    s_beats: "Beat map", s_beat: "Beat", s_target: "Target pages", s_page: "Page", s_status: "Status",
-    s_on_target: "on target", s_early: "early", s_late: "late", s_missing: "missing",
-    s_acts: "Act {act}: pages {start}–{end} ({pages} pages)", s_download: "Download",
-    s_drafting_title: "Drafting", s_save_as: "Save as", s_task: "Task", s_draft: "Draft",
-    s_task_continue: "Continue the last scene", s_task_tighten: "Tighten the last scene",
-    s_task_adapt_fr: "Adapt the dialogue to French", s_task_adapt_ary: "Adapt the dialogue to Darija",
-    s_drafting: "Drafting…", s_failed: "The draft failed: {error}", s_proposals: "Proposals",
-    s_none: "No proposals yet.", s_accept: "Accept", s_reject: "Reject", s_pending: "pending",
-    s_accepted: "accepted", s_rejected: "rejected",
-    s_rule: "Nothing generated enters the script until a person accepts it.",
-    "sl_ary-Arab": "Darija (Arabic script)", "sl_ary-Latn": "Darija (Arabizi)", "sl_arb-Arab": "Standard Arabic",
-    "sl_ara-Arab": "Arabic", "sl_fra-Latn": "French", "sl_eng-Latn": "English", "sl_zgh-Tfng": "Tamazight (Tifinagh)",
-    "sl_und-Latn": "Latin script",
-  }, BEATS);
-  table("fr", {
-    script: "Scénario", s_paste: "Collez un scénario Fountain ou Final Draft (FDX), ou ouvrez un fichier.",
-    s_file: "Fichier", s_paper: "Papier", s_letter: "US Letter", s_a4: "A4", s_run: "Analyser", s_preview: "Aperçu", s_scenes: "Scènes",
-    s_characters: "Personnages", s_scene: "Scène", s_heading: "En-tête", s_length: "Durée (pages)",
-    s_cast: "Distribution", s_items: "Accessoires, costumes, VFX", s_name: "Nom", s_lines: "Répliques",
-    s_words: "Mots", s_languages: "Langues",
-    s_pages: "{pages} pages ; environ {minutes} minutes à une page par minute (un indicateur faible pour un film donné)",
-    s_beats: "Carte des temps forts", s_beat: "Temps fort", s_target: "Pages visées", s_page: "Page",
-    s_status: "État", s_on_target: "dans la cible", s_early: "en avance", s_late: "en retard", s_missing: "absent",
-    s_acts: "Acte {act} : pages {start}–{end} ({pages} pages)", s_download: "Télécharger",
-    s_drafting_title: "Rédaction", s_save_as: "Enregistrer sous", s_task: "Tâche", s_draft: "Rédiger",
-    s_task_continue: "Continuer la dernière scène", s_task_tighten: "Resserrer la dernière scène",
-    s_task_adapt_fr: "Adapter les dialogues en français", s_task_adapt_ary: "Adapter les dialogues en darija",
-    s_drafting: "Rédaction…", s_failed: "La rédaction a échoué : {error}", s_proposals: "Propositions",
-    s_none: "Aucune proposition pour l'instant.", s_accept: "Accepter", s_reject: "Refuser",
-    s_pending: "en attente", s_accepted: "acceptée", s_rejected: "refusée",
-    s_rule: "Rien de généré n'entre dans le scénario avant qu'une personne l'accepte.",
-    "sl_ary-Arab": "Darija (écriture arabe)", "sl_ary-Latn": "Darija (arabizi)", "sl_arb-Arab": "Arabe standard",
-    "sl_ara-Arab": "Arabe", "sl_fra-Latn": "Français", "sl_eng-Latn": "Anglais", "sl_zgh-Tfng": "Tamazight (tifinagh)",
-    "sl_und-Latn": "Écriture latine",
-  }, ["Image d'ouverture", "Thème énoncé", "Mise en place", "Élément déclencheur", "Hésitation",
-    "Passage à l'acte deux", "Intrigue secondaire", "Promesse du concept", "Point médian",
-    "Les méchants se rapprochent", "Tout est perdu", "Nuit noire de l'âme", "Passage à l'acte trois", "Final",
-    "Image finale"]);
-  table("ar", {
-    script: "سيناريو", s_paste: "الصق سيناريو بصيغة Fountain أو Final Draft (FDX)، أو افتح ملفاً.", s_file: "ملف",
-    s_paper: "الورق", s_letter: "ليتر أمريكي", s_a4: "A4", s_run: "حلّل", s_preview: "معاينة", s_scenes: "المشاهد", s_characters: "الشخصيات",
-    s_scene: "المشهد", s_heading: "العنوان", s_length: "الطول (صفحات)", s_cast: "الممثلون",
-    s_items: "الإكسسوارات والأزياء والمؤثرات", s_name: "الاسم", s_lines: "الأسطر", s_words: "الكلمات",
-    s_languages: "اللغات",
-    s_pages: "{pages} صفحات؛ حوالي {minutes} دقيقة بحساب صفحة في الدقيقة (مؤشر ضعيف لأي فيلم بعينه)",
-    s_beats: "خريطة المحطات", s_beat: "المحطة", s_target: "الصفحات المستهدفة", s_page: "الصفحة", s_status: "الحالة",
-    s_on_target: "في موضعها", s_early: "مبكرة", s_late: "متأخرة", s_missing: "غائبة",
-    s_acts: "الفصل {act}: الصفحات {start}–{end} ({pages} صفحات)", s_download: "تنزيل",
-    s_drafting_title: "الكتابة", s_save_as: "احفظ باسم", s_task: "المهمة", s_draft: "اكتب مسودة",
-    s_task_continue: "أكمل المشهد الأخير", s_task_tighten: "شدّ المشهد الأخير",
-    s_task_adapt_fr: "كيّف الحوار إلى الفرنسية", s_task_adapt_ary: "كيّف الحوار إلى الدارجة",
-    s_drafting: "جارٍ الكتابة…", s_failed: "فشلت الكتابة: {error}", s_proposals: "الاقتراحات",
-    s_none: "لا اقتراحات بعد.", s_accept: "قبول", s_reject: "رفض", s_pending: "قيد الانتظار",
-    s_accepted: "مقبول", s_rejected: "مرفوض",
-    s_rule: "لا يدخل أي نص مولَّد إلى السيناريو حتى يقبله شخص.",
-    "sl_ary-Arab": "الدارجة (بالحرف العربي)", "sl_ary-Latn": "الدارجة (بالحرف اللاتيني)",
-    "sl_arb-Arab": "العربية الفصحى", "sl_ara-Arab": "العربية", "sl_fra-Latn": "الفرنسية", "sl_eng-Latn": "الإنجليزية",
-    "sl_zgh-Tfng": "الأمازيغية (تيفيناغ)", "sl_und-Latn": "حرف لاتيني",
-  }, ["الصورة الافتتاحية", "طرح الموضوع", "التمهيد", "الحدث المحفّز", "التردد", "الانتقال إلى الفصل الثاني",
-    "الحبكة الثانوية", "المتعة واللعب", "نقطة المنتصف", "اقتراب الخصوم", "ضياع كل شيء", "ليلة الروح المظلمة",
-    "الانتقال إلى الفصل الثالث", "الخاتمة", "الصورة الختامية"]);
 
   const TASKS = { continue: { task: "continue" }, tighten: { task: "tighten" },
     adapt_fr: { task: "adapt", to: "fr" }, adapt_ary: { task: "adapt", to: "ary" } };
@@ -87,18 +88,8 @@
   let format = "fountain";
   let last = null;  // the last analysis, redrawn when the language changes
 
-  async function call(method, path, body, raw) {
-    const response = await fetch(path, {
-      method, headers: { "X-API-Key": ctx.key(), "Content-Type": raw ? "text/plain; charset=utf-8" : "application/json" },
-      body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
-    });
-    if (!response.ok) {
-      const data = await response.json().catch(() => ({}));
-      throw new Error(data.detail || response.statusText);
-    }
-    return response;
-  }
-  const json = async (...args) => (await call(...args)).json();
+  // Requests go through app.js's one helper (ctx.api); `as` asks for a text or blob answer.
+  const post = (path, body, as) => ctx.api(path, null, { method: "POST", json: body, as });
   const bdi = (text) => { const n = document.createElement("bdi"); n.textContent = text; return n; };
   const num = (v) => { const n = document.createElement("span"); n.className = "num"; n.textContent = v; return n; };
   // "Darija (Arabic script) 12, French 5": each label its own text node (translated), counts as numbers
@@ -154,8 +145,8 @@
   async function analyse() {
     ctx.report();
     const [html, breakdown, beats] = await Promise.all([
-      call("POST", "/v1/script/export", { ...body(), to: "html" }).then((r) => r.text()),
-      json("POST", "/v1/script/breakdown", body()), json("POST", "/v1/script/beats", body())]);
+      post("/v1/script/export", { ...body(), to: "html" }, "text"),
+      post("/v1/script/breakdown", body()), post("/v1/script/beats", body())]);
     last = { html, breakdown, beats };
     render(last);
   }
@@ -206,9 +197,9 @@
   }
 
   async function download(to) {
-    const response = await call("POST", "/v1/script/export", { ...body(), to });
+    const file = await post("/v1/script/export", { ...body(), to }, "blob");
     const link = document.createElement("a");
-    link.href = URL.createObjectURL(await response.blob());
+    link.href = URL.createObjectURL(file);
     link.download = ($("script-name").value || "script.fountain").replace(/\.\w+$/, "") + "." + to;
     link.click();
     setTimeout(() => URL.revokeObjectURL(link.href), 10000);
@@ -216,17 +207,17 @@
 
   async function draft() {
     ctx.report();
-    const saved = await json("PUT", `/v1/script/scripts/${encodeURIComponent($("script-name").value)}`,
-      $("script-text").value, true);
+    const saved = await ctx.api(`/v1/script/scripts/${encodeURIComponent($("script-name").value)}`, null,
+      { method: "PUT", body: $("script-text").value, type: "text/plain; charset=utf-8" });
     $("script-name").value = saved.name;
-    let job = await json("POST", `/v1/script/scripts/${encodeURIComponent(saved.name)}/draft`,
+    let job = await post(`/v1/script/scripts/${encodeURIComponent(saved.name)}/draft`,
       { ...TASKS[$("script-task").value], max_tokens: DRAFT_TOKENS });
     $("script-stream").hidden = false;
     while (job.status === "queued" || job.status === "running") {
       $("script-progress").textContent = ctx.t("s_drafting");
       $("script-stream-text").textContent = job.text;
       await new Promise((r) => setTimeout(r, 400));
-      job = await json("GET", `/v1/script/jobs/${job.id}`);
+      job = await ctx.api(`/v1/script/jobs/${job.id}`);
     }
     $("script-progress").textContent = "";
     $("script-stream-text").textContent = job.text;
@@ -235,7 +226,7 @@
   }
 
   async function showProposals() {
-    const { proposals } = await json("GET", "/v1/studio/proposals?kind=script");
+    const { proposals } = await ctx.api("/v1/studio/proposals", [["kind", "script"]]);
     const list = $("script-proposals");
     list.replaceChildren();
     $("script-no-proposals").hidden = proposals.length > 0;
@@ -267,9 +258,9 @@
   }
 
   async function decide(proposal, verb) {
-    const decided = await json("POST", `/v1/studio/proposals/${proposal.id}/${verb}`, {});
+    const decided = await post(`/v1/studio/proposals/${proposal.id}/${verb}`, {});
     if (decided.inserted && $("script-name").value) {  // the block is in the stored script now: show it
-      const stored = await json("GET", `/v1/script/scripts/${encodeURIComponent($("script-name").value)}`);
+      const stored = await ctx.api(`/v1/script/scripts/${encodeURIComponent($("script-name").value)}`);
       $("script-text").value = stored.fountain;
       format = "fountain";
       await analyse();

@@ -1,55 +1,60 @@
 // halqa dashboard, Visual effects page: upload a still or a clip, compare the shipped looks on it side by
 // side (each a grade job on a still; a clip's middle frame is grabbed first), download a look's .cube, grade
 // the clip, list its shots, cut a trailer and see its timeline, then accept or reject the cut.
-// Loaded before app.js, which lists the page and calls HALQA_VFX.load(ctx). Every string is in the tables below.
+// Loaded before app.js, which lists the page and calls HALQA_VFX.load(ctx). Every string is registered below (HALQA_I18N.add: one entry per key, en/fr/ar side by side).
 (function () {
-  Object.assign(window.HALQA_I18N.en, {
-    vfx: "Visual effects", v_file: "Still or clip", v_upload: "Upload and compare looks", v_intensity: "Intensity",
-    v_looks: "Looks side by side", v_original: "Original", v_cube: "Download the .cube", v_grade_clip: "Grade the clip with this look",
-    v_graded: "Graded clip", v_shots: "Shots", v_find_shots: "Find the shots", v_shot: "Shot", v_start: "Start (s)",
-    v_end: "End (s)", v_seconds: "Seconds", v_brightness: "Brightness", v_motion: "Motion", v_audio: "Sound (dB)",
-    v_trailer: "Trailer", v_length: "Length (seconds)", v_title_lines: "Title card (one line each)",
-    v_cut: "Cut a trailer", v_timeline: "Timeline", v_act: "Part", v_from: "From (s)", v_download: "Download",
-    v_by: "Your name", v_accept: "Accept", v_reject: "Reject", v_status: "Proposal {id}: {status}",
-    v_working: "Working… {what} {pct}", v_failed: "The job failed: {error}", v_uploading: "Uploading…",
-    v_shots_found: "{n} shots", v_need_name: "Give your name to accept or reject the cut.",
-    v_job_grade: "grading", v_job_frame: "taking a frame", v_job_scenes: "finding shots", v_job_trailer: "cutting the trailer",
-    "status_pending": "pending", "status_accepted": "accepted", "status_rejected": "rejected",
-    act_setup: "Setup", act_build: "Build", act_climax: "Climax", act_title: "Title card", act_end: "End card",
-    "look_marrakech-warm": "Marrakech warm", "look_chefchaouen-blue": "Chefchaouen blue", "look_sahara-gold": "Sahara gold",
-    "look_casablanca-night": "Casablanca night",
-  });
-  Object.assign(window.HALQA_I18N.fr, {
-    vfx: "Effets visuels", v_file: "Image ou clip", v_upload: "Envoyer et comparer les looks", v_intensity: "Intensité",
-    v_looks: "Looks côte à côte", v_original: "Original", v_cube: "Télécharger le .cube", v_grade_clip: "Étalonner le clip avec ce look",
-    v_graded: "Clip étalonné", v_shots: "Plans", v_find_shots: "Trouver les plans", v_shot: "Plan", v_start: "Début (s)",
-    v_end: "Fin (s)", v_seconds: "Secondes", v_brightness: "Luminosité", v_motion: "Mouvement", v_audio: "Son (dB)",
-    v_trailer: "Bande-annonce", v_length: "Durée (secondes)", v_title_lines: "Carton titre (une ligne chacune)",
-    v_cut: "Monter une bande-annonce", v_timeline: "Timeline", v_act: "Partie", v_from: "Depuis (s)", v_download: "Télécharger",
-    v_by: "Votre nom", v_accept: "Accepter", v_reject: "Refuser", v_status: "Proposition {id} : {status}",
-    v_working: "En cours… {what} {pct}", v_failed: "La tâche a échoué : {error}", v_uploading: "Envoi…",
-    v_shots_found: "{n} plans", v_need_name: "Indiquez votre nom pour accepter ou refuser le montage.",
-    v_job_grade: "étalonnage", v_job_frame: "extraction d'une image", v_job_scenes: "recherche des plans", v_job_trailer: "montage de la bande-annonce",
-    "status_pending": "en attente", "status_accepted": "acceptée", "status_rejected": "refusée",
-    act_setup: "Exposition", act_build: "Montée", act_climax: "Apogée", act_title: "Carton titre", act_end: "Carton final",
-    "look_marrakech-warm": "Marrakech chaud", "look_chefchaouen-blue": "Bleu de Chefchaouen", "look_sahara-gold": "Or du Sahara",
-    "look_casablanca-night": "Nuit de Casablanca",
-  });
-  Object.assign(window.HALQA_I18N.ar, {
-    vfx: "المؤثرات البصرية", v_file: "صورة أو مقطع", v_upload: "ارفع وقارن المظاهر", v_intensity: "الشدة",
-    v_looks: "المظاهر جنبا إلى جنب", v_original: "الأصل", v_cube: "نزّل ملف cube", v_grade_clip: "لوّن المقطع بهذا المظهر",
-    v_graded: "المقطع الملوّن", v_shots: "اللقطات", v_find_shots: "ابحث عن اللقطات", v_shot: "اللقطة", v_start: "البداية (ث)",
-    v_end: "النهاية (ث)", v_seconds: "الثواني", v_brightness: "السطوع", v_motion: "الحركة", v_audio: "الصوت (dB)",
-    v_trailer: "الإعلان", v_length: "المدة (بالثواني)", v_title_lines: "بطاقة العنوان (سطر لكل واحد)",
-    v_cut: "اصنع إعلانا", v_timeline: "الخط الزمني", v_act: "الجزء", v_from: "من (ث)", v_download: "تنزيل",
-    v_by: "اسمك", v_accept: "قبول", v_reject: "رفض", v_status: "الاقتراح {id}: {status}",
-    v_working: "جارٍ العمل… {what} {pct}", v_failed: "فشلت المهمة: {error}", v_uploading: "جارٍ الرفع…",
-    v_shots_found: "{n} لقطات", v_need_name: "اكتب اسمك لقبول المونتاج أو رفضه.",
-    v_job_grade: "التلوين", v_job_frame: "أخذ صورة", v_job_scenes: "البحث عن اللقطات", v_job_trailer: "مونتاج الإعلان",
-    "status_pending": "قيد الانتظار", "status_accepted": "مقبول", "status_rejected": "مرفوض",
-    act_setup: "التمهيد", act_build: "التصاعد", act_climax: "الذروة", act_title: "بطاقة العنوان", act_end: "بطاقة الختام",
-    "look_marrakech-warm": "مراكش الدافئة", "look_chefchaouen-blue": "أزرق شفشاون", "look_sahara-gold": "ذهب الصحراء",
-    "look_casablanca-night": "ليل الدار البيضاء",
+  window.HALQA_I18N.add({
+    vfx: { en: "Visual effects", fr: "Effets visuels", ar: "المؤثرات البصرية" },
+    v_file: { en: "Still or clip", fr: "Image ou clip", ar: "صورة أو مقطع" },
+    v_upload: { en: "Upload and compare looks", fr: "Envoyer et comparer les looks", ar: "ارفع وقارن المظاهر" },
+    v_intensity: { en: "Intensity", fr: "Intensité", ar: "الشدة" },
+    v_looks: { en: "Looks side by side", fr: "Looks côte à côte", ar: "المظاهر جنبا إلى جنب" },
+    v_original: { en: "Original", fr: "Original", ar: "الأصل" },
+    v_cube: { en: "Download the .cube", fr: "Télécharger le .cube", ar: "نزّل ملف cube" },
+    v_grade_clip: { en: "Grade the clip with this look", fr: "Étalonner le clip avec ce look", ar: "لوّن المقطع بهذا المظهر" },
+    v_graded: { en: "Graded clip", fr: "Clip étalonné", ar: "المقطع الملوّن" },
+    v_shots: { en: "Shots", fr: "Plans", ar: "اللقطات" },
+    v_find_shots: { en: "Find the shots", fr: "Trouver les plans", ar: "ابحث عن اللقطات" },
+    v_shot: { en: "Shot", fr: "Plan", ar: "اللقطة" },
+    v_start: { en: "Start (s)", fr: "Début (s)", ar: "البداية (ث)" },
+    v_end: { en: "End (s)", fr: "Fin (s)", ar: "النهاية (ث)" },
+    v_seconds: { en: "Seconds", fr: "Secondes", ar: "الثواني" },
+    v_brightness: { en: "Brightness", fr: "Luminosité", ar: "السطوع" },
+    v_motion: { en: "Motion", fr: "Mouvement", ar: "الحركة" },
+    v_audio: { en: "Sound (dB)", fr: "Son (dB)", ar: "الصوت (dB)" },
+    v_trailer: { en: "Trailer", fr: "Bande-annonce", ar: "الإعلان" },
+    v_length: { en: "Length (seconds)", fr: "Durée (secondes)", ar: "المدة (بالثواني)" },
+    v_title_lines: { en: "Title card (one line each)", fr: "Carton titre (une ligne chacune)", ar: "بطاقة العنوان (سطر لكل واحد)" },
+    v_cut: { en: "Cut a trailer", fr: "Monter une bande-annonce", ar: "اصنع إعلانا" },
+    v_timeline: { en: "Timeline", fr: "Timeline", ar: "الخط الزمني" },
+    v_act: { en: "Part", fr: "Partie", ar: "الجزء" },
+    v_from: { en: "From (s)", fr: "Depuis (s)", ar: "من (ث)" },
+    v_download: { en: "Download", fr: "Télécharger", ar: "تنزيل" },
+    v_by: { en: "Your name", fr: "Votre nom", ar: "اسمك" },
+    v_accept: { en: "Accept", fr: "Accepter", ar: "قبول" },
+    v_reject: { en: "Reject", fr: "Refuser", ar: "رفض" },
+    v_status: { en: "Proposal {id}: {status}", fr: "Proposition {id} : {status}", ar: "الاقتراح {id}: {status}" },
+    v_working: { en: "Working… {what} {pct}", fr: "En cours… {what} {pct}", ar: "جارٍ العمل… {what} {pct}" },
+    v_failed: { en: "The job failed: {error}", fr: "La tâche a échoué : {error}", ar: "فشلت المهمة: {error}" },
+    v_uploading: { en: "Uploading…", fr: "Envoi…", ar: "جارٍ الرفع…" },
+    v_shots_found: { en: "{n} shots", fr: "{n} plans", ar: "{n} لقطات" },
+    v_need_name: { en: "Give your name to accept or reject the cut.", fr: "Indiquez votre nom pour accepter ou refuser le montage.", ar: "اكتب اسمك لقبول المونتاج أو رفضه." },
+    v_job_grade: { en: "grading", fr: "étalonnage", ar: "التلوين" },
+    v_job_frame: { en: "taking a frame", fr: "extraction d'une image", ar: "أخذ صورة" },
+    v_job_scenes: { en: "finding shots", fr: "recherche des plans", ar: "البحث عن اللقطات" },
+    v_job_trailer: { en: "cutting the trailer", fr: "montage de la bande-annonce", ar: "مونتاج الإعلان" },
+    status_pending: { en: "pending", fr: "en attente", ar: "قيد الانتظار" },
+    status_accepted: { en: "accepted", fr: "acceptée", ar: "مقبول" },
+    status_rejected: { en: "rejected", fr: "refusée", ar: "مرفوض" },
+    act_setup: { en: "Setup", fr: "Exposition", ar: "التمهيد" },
+    act_build: { en: "Build", fr: "Montée", ar: "التصاعد" },
+    act_climax: { en: "Climax", fr: "Apogée", ar: "الذروة" },
+    act_title: { en: "Title card", fr: "Carton titre", ar: "بطاقة العنوان" },
+    act_end: { en: "End card", fr: "Carton final", ar: "بطاقة الختام" },
+    "look_marrakech-warm": { en: "Marrakech warm", fr: "Marrakech chaud", ar: "مراكش الدافئة" },
+    "look_chefchaouen-blue": { en: "Chefchaouen blue", fr: "Bleu de Chefchaouen", ar: "أزرق شفشاون" },
+    "look_sahara-gold": { en: "Sahara gold", fr: "Or du Sahara", ar: "ذهب الصحراء" },
+    "look_casablanca-night": { en: "Casablanca night", fr: "Nuit de Casablanca", ar: "ليل الدار البيضاء" },
   });
 
   const $ = (id) => document.getElementById(id);
@@ -74,21 +79,13 @@
     return n;
   }
 
-  async function call(method, path, body, raw) {
-    const headers = { "X-API-Key": ctx.key() };
-    if (!raw) headers["Content-Type"] = "application/json";
-    const response = await fetch(path, { method, headers, body: raw || (body === undefined ? undefined : JSON.stringify(body)) });
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(typeof data.detail === "string" ? data.detail : response.statusText);
-    return data;
-  }
+  // Requests go through app.js's one helper (ctx.api).
+  const post = (path, body) => ctx.api(path, null, { method: "POST", json: body });
 
   // Media need the key header, so they are fetched and shown through object URLs (one per file).
   async function mediaUrl(path) {
     if (blobs.has(path)) return blobs.get(path);
-    const response = await fetch(path, { headers: { "X-API-Key": ctx.key() } });
-    if (!response.ok) throw new Error(response.statusText);
-    const url = URL.createObjectURL(await response.blob());
+    const url = URL.createObjectURL(await ctx.api(path, null, { as: "blob" }));
     blobs.set(path, url);
     return url;
   }
@@ -109,11 +106,11 @@
   }
 
   async function runJob(request) {
-    let job = await call("POST", "/v1/vfx/jobs", request);
+    let job = await post("/v1/vfx/jobs", request);
     while (job.status === "queued" || job.status === "running") {
       $("vfx-progress").textContent = t("v_working", { what: t(`v_job_${request.kind}`), pct: `${Math.round(100 * (job.progress || 0))}%` });
       await new Promise((r) => setTimeout(r, 400));
-      job = await call("GET", `/v1/vfx/jobs/${job.id}`);
+      job = await ctx.api(`/v1/vfx/jobs/${job.id}`);
     }
     $("vfx-progress").textContent = "";
     if (job.status !== "done") throw new Error(t("v_failed", { error: job.error }));
@@ -153,7 +150,7 @@
     if (!file) return;
     const name = mediaName(file);
     $("vfx-progress").textContent = t("v_uploading");
-    await call("PUT", `/v1/vfx/media/${name}`, undefined, file);
+    await ctx.api(`/v1/vfx/media/${name}`, null, { method: "PUT", body: file });
     Object.assign(shown, { source: name, clip: !IMAGE.test(name), previews: {}, graded: null, shots: null, trailer: null });
     $("vfx-clip-panel").hidden = !shown.clip;
     $("vfx-trailer").hidden = true;
@@ -308,7 +305,7 @@
     ctx.report();
     const by = String(new FormData($("vfx-decide")).get("by") || "").trim();
     if (!by) throw new Error(t("v_need_name"));
-    const decided = await call("POST", `/v1/vfx/proposals/${shown.trailer.proposal}/${verb}`, { by });
+    const decided = await post(`/v1/vfx/proposals/${shown.trailer.proposal}/${verb}`, { by });
     shown.trailer.status = decided.status;
     showDecision(decided.id, decided.status);
   }

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 from halqa.errors import NotFoundError, UserError
-from halqa.studio.common.proposals import Proposal, ProposalBook
+from halqa.studio.common.proposals import Proposal, ProposalBook, Status
 
 DOMAINS = ("script", "music", "vfx")
-STATUSES = ("pending", "accepted", "rejected")
+STATUSES: tuple[Status, ...] = get_args(Status)
 # kind -> (public module, function(book, pid, *, by, note, key_id) -> dict of what accepting did)
 _ON_ACCEPT = {"script.block": ("halqa.studio.script", "accept_block")}
 _SEE_ALL_ROLES = frozenset({"admin", "analyst"})
@@ -67,13 +67,14 @@ def list_proposals(
     caller: Caller | None = None,
 ) -> list[dict[str, Any]]:
     """Proposals the caller may see, oldest first."""
-    if status is not None and status not in STATUSES:
+    wanted = next((known for known in STATUSES if known == status), None)
+    if status is not None and wanted is None:
         raise UserError(f"unknown status {status!r}: use one of {', '.join(STATUSES)}")
     found = (
-        book.list(kind=kind_pattern(kind), status=status, subject=subject)
+        book.list(kind=kind_pattern(kind), status=wanted, subject=subject)
         if book.folder.exists()
         else []
-    )  # type: ignore[arg-type]
+    )
     return [describe(p) for p in found if may_see(p, caller)]
 
 

@@ -13,15 +13,15 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
-from halqa.errors import ConfigError
+from halqa.config import Config
 
 _ENV_PREFIX = "HALQA_LLM_"
 
 
-class LlmSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class LlmSettings(Config):
+    """The writer's model settings: a :class:`~halqa.config.Config` (frozen, unknown fields refused)."""
 
     base_url: str | None = Field(
         default=None, description="OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1"
@@ -36,11 +36,14 @@ class LlmSettings(BaseModel):
     seed: int | None = None
     timeout_s: float = Field(default=120.0, gt=0)
 
-    @model_validator(mode="after")
-    def _one_backend(self) -> LlmSettings:
-        if self.base_url and self.gguf_path:
-            raise ValueError("give either a server (base_url) or a local GGUF file, not both")
-        return self
+    @field_validator("gguf_path")
+    @classmethod
+    def _one_backend(cls, gguf_path: Path | None, info: ValidationInfo) -> Path | None:
+        # base_url is declared first, so it is already validated here; the rule spans two fields
+        # and no field constraint can say it.
+        if gguf_path is not None and info.data.get("base_url"):
+            raise ValueError("None when base_url is set (a server or a local GGUF file, not both)")
+        return gguf_path
 
     @property
     def backend(self) -> Literal["openai", "gguf", "none"]:
@@ -61,9 +64,6 @@ class LlmSettings(BaseModel):
             "model": os.environ.get(_ENV_PREFIX + "MODEL"),
             "gguf_path": os.environ.get(_ENV_PREFIX + "GGUF"),
         }
-        values = {k: v for k, v in env.items() if v}
+        values: dict[str, object] = {k: v for k, v in env.items() if v}
         values.update({k: v for k, v in overrides.items() if v is not None})
-        try:
-            return cls(**values)  # type: ignore[arg-type]
-        except ValueError as exc:
-            raise ConfigError(f"language model settings: {exc}") from exc
+        return cls.build("the language model settings", None, **values)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -53,12 +53,12 @@ QUARTER_NAMES = (
 
 
 def quarter_class(pitch: float) -> int:
-    return int(round(pitch * 2)) % 24
+    return round(pitch * 2) % 24
 
 
 def histogram(notes: Sequence[Note]) -> dict[str, float]:
     """Duration-weighted share per quarter-tone pitch class (only the classes that occur)."""
-    weights: Counter[int] = Counter()
+    weights: defaultdict[int, float] = defaultdict(float)  # quarter-tone class -> beats held
     for n in notes:
         weights[quarter_class(n.pitch)] += n.length
     total = sum(weights.values()) or 1.0
@@ -227,9 +227,9 @@ def _muspy_music(notes: Sequence[Note], resolution: int = 12):
     track = muspy.Track(
         notes=[
             muspy.Note(
-                time=int(round(n.start * resolution)),
-                pitch=int(round(n.pitch)),
-                duration=max(1, int(round(n.length * resolution))),
+                time=round(n.start * resolution),
+                pitch=round(n.pitch),
+                duration=max(1, round(n.length * resolution)),
                 velocity=n.velocity,
             )
             for n in notes
@@ -245,13 +245,53 @@ def symbolic_metrics(notes: Sequence[Note], bar_beats: float) -> dict[str, float
     if not notes:
         return {"pitch_class_entropy": 0.0, "scale_consistency": 0.0, "groove_consistency": 0.0}
     music = _muspy_music(notes)
-    measure = int(round(bar_beats * music.resolution))
+    measure = round(bar_beats * music.resolution)
     return {
         "pitch_class_entropy": round(float(muspy.pitch_class_entropy(music)), 4),
         "scale_consistency": round(float(muspy.scale_consistency(music)), 4),
         "groove_consistency": round(float(muspy.groove_consistency(music, measure)), 4),
         "quarter_tone_entropy": round(_entropy(Counter(quarter_class(n.pitch) for n in notes)), 4),
     }
+
+
+# MusPy's scale consistency tests these two 12-TET scales on every root (muspy.metrics._get_scale).
+_MUSPY_SCALES = {"major": (0, 2, 4, 5, 7, 9, 11), "minor": (0, 2, 3, 5, 7, 8, 10)}
+
+
+def muspy_misfit(mode: Mode, tonic: float) -> dict[str, Any]:
+    """Why MusPy's scale consistency cannot reach 1.0 in ``mode``: the major or natural-minor scale
+    that holds most of the mode's degrees once each is rounded to 12-TET (as MusPy's integer
+    pitches are), and the degrees (0-based) it leaves out. A melody in the mode scores 1 minus its
+    share of notes on those degrees against that scale (another scale may fit a melody that avoids
+    other degrees better): the more it sounds the degrees that make the maqam, the lower it scores."""
+    rounded = {
+        d: {round(tonic + q / 2) % 12 for q in (up, down)}
+        for d, (up, down) in enumerate(
+            zip(mode.quarter_positions(), mode.quarter_positions(descending=True), strict=True)
+        )
+    }
+    best: tuple[int, str, int] = (-1, "", 0)
+    for name, steps in _MUSPY_SCALES.items():
+        for root in range(12):
+            scale = {(root + s) % 12 for s in steps}
+            held = sum(classes <= scale for classes in rounded.values())
+            best = max(best, (held, name, root), key=lambda b: b[0])
+    _, name, root = best
+    scale = {(root + s) % 12 for s in _MUSPY_SCALES[name]}
+    outside = [d for d, classes in rounded.items() if not classes <= scale]
+    return {"scale": f"{QUARTER_NAMES[2 * root]} {name}", "outside_degrees": outside}
+
+
+def mode_scale_consistency(notes: Sequence[Note], mode: Mode) -> float:
+    """MusPy's scale consistency with the requested mode as the scale: the largest share of notes
+    (by count, as MusPy counts) inside the mode's quarter-tone pitch set over its 24 quarter-tone
+    transpositions. The fair counterpart for a maqam, which MusPy's 12-TET scales cannot hold."""
+    if not notes:
+        return 0.0
+    classes = Counter(quarter_class(n.pitch) for n in notes)
+    positions = mode.pitch_set()
+    best = max(sum(classes[(root + q) % 24] for q in positions) for root in range(24))
+    return round(best / len(notes), 4)
 
 
 def _entropy(counts: Counter) -> float:

@@ -98,7 +98,7 @@ def style_from_brief(path: Path) -> str:
     )
 
 
-def _genres_in(data: Any) -> list[str]:
+def _genres_in(data: object) -> list[str]:  # parsed JSON of any of three shapes
     if isinstance(data, dict) and isinstance(data.get("genre"), str):
         return [data["genre"]]
     if isinstance(data, dict) and isinstance(data.get("rising"), list):

@@ -77,7 +77,7 @@ def render_midi(
     pending = 0.0
     for msg in mido.MidiFile(str(midi_path)):
         pending += msg.time
-        frames = int(round(pending * sample_rate))
+        frames = round(pending * sample_rate)
         if frames:
             chunks.append(synth.get_samples(frames))
             pending -= frames / sample_rate

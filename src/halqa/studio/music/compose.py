@@ -14,8 +14,9 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+from pydantic import Field
 
-from halqa.errors import ConfigError
+from halqa.config import Config
 from halqa.studio.music.melody import Constraints, Grid, decode_phrase, shipped_model
 from halqa.studio.music.model import MelodyModel, Token
 from halqa.studio.music.piece import Note, Piece, Section, Track
@@ -29,18 +30,17 @@ TEMPO_LIMITS = (20, 300)
 PROGRESSIONS = {"hijaz_12": (0, 6, 1, 0), "aeolian": (0, 5, 2, 6)}
 
 
+class ComposeLimits(Config):
+    """The length and tempo a composition may ask for (None: the style's or the caller's default)."""
+
+    bars: int | None = Field(default=None, ge=1, le=MAX_BARS)
+    seconds: float | None = Field(default=None, gt=0, le=1800)  # at most 30 minutes
+    tempo: float | None = Field(default=None, ge=TEMPO_LIMITS[0], le=TEMPO_LIMITS[1])  # per minute
+
+
 def check_request(bars: int | None, seconds: float | None, tempo: float | None) -> None:
-    if tempo is not None and not TEMPO_LIMITS[0] <= tempo <= TEMPO_LIMITS[1]:
-        raise ConfigError(
-            f"--tempo {tempo:g}: must be between {TEMPO_LIMITS[0]} and {TEMPO_LIMITS[1]} "
-            "quarter notes per minute"
-        )
-    if bars is not None and not 1 <= bars <= MAX_BARS:
-        raise ConfigError(f"--bars {bars}: must be between 1 and {MAX_BARS}")
-    if seconds is not None and not 0 < seconds <= 1800:
-        raise ConfigError(
-            f"--seconds {seconds:g}: must be more than 0 and at most 1800 (30 minutes)"
-        )
+    """ConfigError (one line naming the option) unless :class:`ComposeLimits` holds the request."""
+    ComposeLimits.build("music compose", bars=bars, seconds=seconds, tempo=tempo)
 
 
 def compose(
@@ -143,9 +143,9 @@ def compose_melody(
                 )
                 register = 2 if section.name == "chorus" else 0
                 constraints = Constraints(
-                    frozenset(cadence),
-                    -2 + register,
-                    mode.size + 2 + register,
+                    cadence=frozenset(cadence),
+                    low=-2 + register,
+                    high=mode.size + 2 + register,
                     leap=3 if mode.size <= 5 else 4,
                     rhythm_bias=rhythm_bias,
                 )

@@ -76,14 +76,17 @@ _PENTA = """
 """
 
 
+def _note(token: str) -> tuple[int, int]:
+    """``degree:length`` (length in eighths) as a pair of ints."""
+    degree, length = token.split(":")
+    return int(degree), int(length)
+
+
 def _parse(block: str, family: str, meter: str | None, scale_size: int) -> list[Phrase]:
     phrases = []
     for i, line in enumerate(ln for ln in block.strip().splitlines() if ln.strip()):
         m, body = (meter, line) if meter else line.split(" ", 1)
-        bars = [
-            [tuple(int(x) for x in tok.split(":")) for tok in bar.split()]
-            for bar in body.split("|")
-        ]
+        bars = [[_note(tok) for tok in bar.split()] for bar in body.split("|")]
         for b, bar in enumerate(bars):
             if sum(d for _, d in bar) != EIGHTHS_PER_BAR[m]:
                 raise ValueError(

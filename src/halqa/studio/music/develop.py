@@ -99,9 +99,9 @@ def continue_motif(
         n = min(phrase_len, end - at)
         cadence = {0} if at + n >= end else set(scale.mode.cadences)
         constraints = Constraints(
-            frozenset(cadence),
-            low,
-            high,
+            cadence=frozenset(cadence),
+            low=low,
+            high=high,
             leap=3 if scale.mode.size <= 5 else 4,
             rhythm_bias=rhythm_bias,
         )

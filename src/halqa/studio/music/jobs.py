@@ -65,7 +65,7 @@ def submit_compose(
     )
     resolve_style(params["style"], params.get("mode"))
     folder = jobs_folder(root)
-    record = {
+    record: dict[str, Any] = {
         "id": uuid.uuid4().hex[:12],
         "kind": "music.compose",
         "status": "queued",

@@ -16,7 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from pydantic import Field
 
+from halqa.config import Config
 from halqa.studio.music.corpus import EIGHTHS_PER_BAR, PHRASES, Phrase
 from halqa.studio.music.model import MelodyModel, Token, metric_class, tokens_of
 from halqa.studio.music.rhythms import Rhythm
@@ -65,17 +67,17 @@ def shipped_model(
     return MelodyModel(order).fit(training_sequences(phrases, scale_size))
 
 
-@dataclass(frozen=True)
-class Constraints:
-    cadence: frozenset[int]  # degrees (any octave) the phrase may end on
+class Constraints(Config):
+    """What one phrase's decoding must keep to (built per phrase by compose and develop)."""
+
+    cadence: frozenset[int] = Field(min_length=1)  # degrees (any octave) the phrase may end on
     low: int  # lowest and highest degree allowed (register)
     high: int
-    leap: int  # largest step between two notes, in degrees
-    rhythm_bias: float = 3.0  # weight multiplier for a next onset on a stroke or beat
-    temperature: float = 1.0
-    tonic_bias: float = (
-        5.0  # weight multiplier for the tonic on a beat, and anywhere after a bar without it
-    )
+    leap: int = Field(ge=1)  # largest step between two notes, in degrees
+    rhythm_bias: float = Field(default=3.0, gt=0)  # weight for a next onset on a stroke or beat
+    temperature: float = Field(default=1.0, gt=0)
+    # weight multiplier for the tonic on a beat, and anywhere after a bar without it
+    tonic_bias: float = Field(default=5.0, gt=0)
 
 
 def decode_phrase(

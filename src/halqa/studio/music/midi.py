@@ -40,8 +40,8 @@ ROLES = ("melody", "melody2", "bass", "drone", "harmony", "percussion")
 
 def split_pitch(pitch: float) -> tuple[int, int]:
     """(MIDI key, pitch-bend value) for a fractional pitch; 63.5 -> (64, -2048)."""
-    key = int(round(pitch))
-    bend = int(round((pitch - key) / BEND_RANGE * 8192))
+    key = round(pitch)
+    bend = round((pitch - key) / BEND_RANGE * 8192)
     return key, max(-8192, min(8191, bend))
 
 
@@ -84,7 +84,7 @@ def mts_retune(key: int, pitch: float) -> mido.Message:
     """MIDI Tuning Standard single-note tuning change (real time): ``key`` sounds at fractional ``pitch``.
     The frequency is a semitone (xx) and a 14-bit fraction of it (yy zz, units of 100/16384 cents)."""
     semitone = int(pitch // 1)
-    fraction = min(16383, int(round((pitch - semitone) * 16384)))
+    fraction = min(16383, round((pitch - semitone) * 16384))
     return mido.Message(
         "sysex",
         data=(*MTS_HEADER, MTS_TUNING_PROGRAM, 1, key, semitone, fraction >> 7, fraction & 0x7F),

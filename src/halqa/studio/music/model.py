@@ -11,9 +11,11 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
+from pydantic import Field
+
+from halqa.config import Config
 
 Token = tuple[
     int, int, int
@@ -36,16 +38,26 @@ def tokens_of(
     return out
 
 
-@dataclass
-class MelodyModel:
-    order: int = 3
+class MelodyConfig(Config):
+    """The model's one hyper-parameter: how many preceding tokens a context holds (0 = none)."""
 
-    def __post_init__(self) -> None:
+    order: int = Field(default=3, ge=0)
+
+
+class MelodyModel:
+    """Context counts learnt by :meth:`fit`; ``order`` is validated by :class:`MelodyConfig`."""
+
+    def __init__(self, order: int = 3) -> None:
+        self.config = MelodyConfig.build("the melody model", order=order)
         self.counts: dict[tuple[Token, ...], Counter[Token]] = defaultdict(Counter)
         self.vocab: list[Token] = []
         self.index: dict[Token, int] = {}
         self.sequences = 0
         self._memo: dict[tuple[Token, ...], np.ndarray] = {}  # distributions by (trimmed) context
+
+    @property
+    def order(self) -> int:
+        return self.config.order
 
     def fit(self, sequences: Iterable[Sequence[Token]]) -> MelodyModel:
         for seq in sequences:

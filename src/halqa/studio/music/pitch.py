@@ -148,7 +148,7 @@ def _refine(frame_mag: np.ndarray, f0: float, bin_hz: float) -> float:
     """The fundamental from the spectral peaks near its first three harmonics (amplitude-weighted)."""
     total, weight = 0.0, 0.0
     for h in (1, 2, 3):
-        k = int(round(f0 * h / bin_hz))
+        k = round(f0 * h / bin_hz)
         if k < 3 or k + 3 >= len(frame_mag):
             continue
         k = k - 2 + int(np.argmax(frame_mag[k - 2 : k + 3]))  # the peak within two bins
@@ -180,7 +180,8 @@ def sustained_notes(
     ``tracker``: "melody" (``melody_f0``: the predominant line of a mix) or "yin" (one line)."""
     f0, times = (melody_f0 if tracker == "melody" else yin)(signal, sample_rate)
     hop = times[1] - times[0] if len(times) > 1 else 0.01
-    notes, run = [], []
+    notes: list[dict] = []
+    run: list[tuple[float, float]] = []  # (time, fractional MIDI pitch) of the stretch being held
 
     def close() -> None:
         if len(run) * hop >= min_seconds:
@@ -190,7 +191,7 @@ def sustained_notes(
                     "start": round(float(run[0][0]), 3),
                     "seconds": round(float(len(run) * hop), 3),
                     "pitch": round(midi, 3),
-                    "nearest": int(round(midi)),
+                    "nearest": round(midi),
                     "cents_from_12tet": round((midi - round(midi)) * 100, 1),
                 }
             )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from halqa.errors import ConfigError
@@ -118,18 +119,19 @@ def quarter_to_cents(position: int, microtonal: bool, tuning: str = DEFAULT_TUNI
 
 
 def _m(
-    name,
-    family,
-    tonic,
-    up,
-    down=None,
-    ajnas=(),
-    cadences=(0,),
-    dominant=4,
-    weights=None,
-    source="",
-    assumption="",
+    name: str,
+    family: str,
+    tonic: str,
+    up: Sequence[int],
+    down: Sequence[int] | None = None,
+    ajnas: Sequence[tuple[str, int]] = (),
+    cadences: Sequence[int] = (0,),
+    dominant: int = 4,
+    weights: Sequence[float] | None = None,
+    source: str = "",
+    assumption: str = "",
 ) -> Mode:
+    """A catalogue entry from lists (the tables below are easier to read without tuple()s)."""
     return Mode(
         name,
         family,

@@ -1,8 +1,16 @@
 """The screenplay assistant: Fountain and FDX, breakdowns, language mix, PDF and HTML."""
 
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
 from halqa.studio.script.fdx import parse_fdx, read_fdx, write_fdx
 from halqa.studio.script.fountain import parse_fountain, read_fountain, write_fountain
 from halqa.studio.script.model import Element, Script, TitleField
+
+if TYPE_CHECKING:
+    from halqa.studio.common import ProposalBook
 
 __all__ = [
     "Element",
@@ -19,7 +27,7 @@ __all__ = [
 ]
 
 
-def load_script(path) -> Script:
+def load_script(path: str | os.PathLike[str]) -> Script:
     """A Fountain or FDX file (by its extension; anything but .fdx is read as Fountain)."""
     from pathlib import Path
 
@@ -32,7 +40,12 @@ def load_script(path) -> Script:
 
 
 def accept_block(
-    book, pid: str, *, by: str, note: str | None = None, key_id: str | None = None
+    book: ProposalBook,
+    pid: str,
+    *,
+    by: str,
+    note: str | None = None,
+    key_id: str | None = None,
 ) -> dict:
     """Accept a drafted block and insert it into its script (what accepting a ``script.block`` does)."""
     from halqa.studio.script.draft import accept_block as insert

@@ -51,17 +51,17 @@ _BEAT_KEYS = {_key(name): name for name, _, _ in SAVE_THE_CAT} | {
 
 def element_pages(layout: Layout, count: int) -> list[int]:
     """Page of each element; unprinted ones (sections, notes) take the next printed element's page."""
-    pages: list[int | None] = [None] * count
+    printed: dict[int, int] = {}
     for page in layout.pages:
         for line in page.lines:
-            if line.element is not None and pages[line.element] is None:
-                pages[line.element] = page.number
+            if line.element is not None:
+                printed.setdefault(line.element, page.number)
+    pages = [0] * count
     following = layout.page_count
     for i in range(count - 1, -1, -1):
-        if pages[i] is None:
-            pages[i] = following
-        following = pages[i]
-    return pages  # type: ignore[return-value]
+        following = printed.get(i, following)
+        pages[i] = following
+    return pages
 
 
 def beat_sheet(script: Script, *, paper: str = "letter", layout: Layout | None = None) -> dict:
@@ -109,14 +109,13 @@ def _beat(name: str, start: int, end: int, scale: float, page: int | None) -> di
 
 def _acts(marked: dict[int, int], found: dict[str, int], total: int, scale: float) -> list[dict]:
     """Act starts from ``# Act`` sections, else from the two breaks, else the targets themselves."""
-    starts = {
-        1: 1,
+    given = {
         2: marked.get(2) or found.get("Break into Two"),
         3: marked.get(3) or found.get("Break into Three"),
     }
-    source = {n: "section" if n in marked else ("beat" if starts[n] else "target") for n in (2, 3)}
-    starts[2] = starts[2] or max(1, round(25 * scale))
-    starts[3] = starts[3] or max(starts[2], round(85 * scale))
+    source = {n: "section" if n in marked else ("beat" if given[n] else "target") for n in (2, 3)}
+    starts = {1: 1, 2: given[2] or max(1, round(25 * scale))}
+    starts[3] = given[3] or max(starts[2], round(85 * scale))
     ends = {1: starts[2] - 1, 2: starts[3] - 1, 3: total}
     return [
         {

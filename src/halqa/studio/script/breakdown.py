@@ -239,7 +239,7 @@ def breakdown(script: Script, *, paper: str = "letter") -> dict:
     layout = paginate(script, paper)
     scene_list = scenes(script, layout)
     chars = characters(script, scene_list)
-    total = Counter()
+    total: Counter[str] = Counter()
     for s in scene_list:
         total.update(s.languages)
     return {

@@ -8,9 +8,13 @@ has no figure for a topic the pack says so instead of filling the gap.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from halqa.catalog import Store
 
 
 def _by(figures: list[dict], **match: str) -> list[dict]:
@@ -68,7 +72,7 @@ def _genre_lines(figures: list[dict]) -> list[dict]:
 
 def _ranked_dimension(figures: list[dict], by: str, topic: str, limit: int) -> list[dict]:
     lines = []
-    seen = set()
+    seen: set[str] = set()
     for f in _by(figures, report="trends", by=by, list="lift") + _by(
         figures, report="trends", by=by, list="rising"
     ):
@@ -226,12 +230,12 @@ def write_pack(pack: dict, out: str | Path, *, title: str) -> dict:
 
 
 def develop(
-    store: Any,
+    store: Store,
     segment: list[str] | None,
     out: str | Path,
     *,
     window: str = "28d",
-    as_of: Any = None,
+    as_of: str | dt.date | None = None,
     k: int = 10,
 ) -> dict:
     """Write the brief (beside ``out``) and the pack built from its figures."""

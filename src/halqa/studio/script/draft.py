@@ -235,9 +235,7 @@ def draft(
         inputs=inputs,
         prompt="\n\n".join(m["content"] for m in messages),
     )
-    subject = (
-        str(Path(script_path).resolve()) if script_path else f"pack:{Path(pack_path).resolve()}"
-    )
+    subject = _subject(script_path, pack_path)
     payload = {
         "task": task,
         "fountain": write_fountain(block),
@@ -296,27 +294,38 @@ def _scene_end(script: Script, scene: str | None) -> int:
         return len(script.elements)
 
 
+def _subject(script_path: Path | None, pack_path: Path | None) -> str:
+    """What a draft is about: the script file, else the brief pack it was written from."""
+    if script_path:
+        return str(Path(script_path).resolve())
+    if pack_path:
+        return f"pack:{Path(pack_path).resolve()}"
+    raise UserError("a draft needs a script file or a brief pack to work from")
+
+
 def provenance_report(path: Path, book: ProposalBook | None = None) -> dict:
     """Share of generated and human lines in the script file (by its marker notes), and the
     proposals still waiting for a decision."""
     script = read_fountain(path)
     body = write_fountain(Script(elements=script.elements)).split("\n")
-    generated, human, inside, blocks = 0, 0, None, []
+    generated, human, block_lines = 0, 0, 0
+    blocks: list[dict[str, object]] = []
+    inside: dict[str, object] | None = None  # the marked block being read
     for text in body:
         start, end = _START_RE.search(text), _END_RE.search(text)
         if start:
-            inside = {"proposal": start.group(1), "accepted_by": start.group(2), "lines": 0}
+            inside, block_lines = {"proposal": start.group(1), "accepted_by": start.group(2)}, 0
             continue
         if end:
             if inside:
-                blocks.append(inside)
+                blocks.append(inside | {"lines": block_lines})
             inside = None
             continue
         if not text.strip():
             continue
         if inside is not None:
             generated += 1
-            inside["lines"] += 1
+            block_lines += 1
         else:
             human += 1
     total = generated + human
@@ -327,7 +336,7 @@ def provenance_report(path: Path, book: ProposalBook | None = None) -> dict:
     if book:
         for b in blocks:
             try:
-                p = book.get(b["proposal"])
+                p = book.get(str(b["proposal"]))
                 b |= {
                     "model": p.provenance.model,
                     "backend": p.provenance.backend,

@@ -137,10 +137,10 @@ def _text(p: ET.Element, text: str, style: str = "") -> None:
 
 
 def _styled_text(p: ET.Element, text: str) -> None:
-    for run in runs(text) or [None]:
-        if run is None:
-            _text(p, "")
-            continue
+    styled = runs(text)
+    if not styled:  # an empty paragraph still carries one (empty) Text node
+        _text(p, "")
+    for run in styled:
         style = "+".join(
             s
             for s, on in (("Bold", run.bold), ("Italic", run.italic), ("Underline", run.underline))
@@ -262,14 +262,14 @@ def _fountain_text(p: ET.Element) -> str:
 
 
 def _read_title_page(page: ET.Element | None) -> list[TitleField]:
-    if page is None or page.find("Content") is None:
+    content = page.find("Content") if page is not None else None
+    if content is None:
         return []
-    paragraphs = [
-        (p.get("halqaKey"), _fountain_text(p)) for p in page.find("Content").findall("Paragraph")
-    ]
+    paragraphs = [(p.get("halqaKey"), _fountain_text(p)) for p in content.findall("Paragraph")]
     paragraphs = [(k, t) for k, t in paragraphs if t.strip()]
-    if all(k for k, _ in paragraphs):
-        return [TitleField(k, t) for k, t in paragraphs]
+    keyed = [(k, t) for k, t in paragraphs if k]
+    if len(keyed) == len(paragraphs):
+        return [TitleField(k, t) for k, t in keyed]
     # Another program's title page is free text: the first line is the title, the rest kept as notes.
     fields = [TitleField("Title", paragraphs[0][1])] if paragraphs else []
     if len(paragraphs) > 1:

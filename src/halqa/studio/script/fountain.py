@@ -222,6 +222,16 @@ def _title_value(raw: str) -> str:
     return "\n".join(lines[1:] if len(lines) > 1 and not lines[0] else lines)
 
 
+_BLANK_RUN_RE = re.compile(r"\n{3,}")
+
+
+def _speech_text(text: str) -> str:
+    """A speech keeps at most one blank line between its lines and none at its end: the library
+    reads each further two-space line of a run as two line breaks, so longer runs would grow on
+    every round trip and the normalised form would never be a fixed point."""
+    return _BLANK_RUN_RE.sub("\n\n", text).rstrip("\n")
+
+
 def _from_library(lib: _LibraryScript) -> Script:
     title = [
         TitleField(e.key, _title_value(_restore_inline(e.text_raw, lib))) for e in lib.titleEntries
@@ -238,6 +248,8 @@ def _from_library(lib: _LibraryScript) -> Script:
             )
         else:
             el.text = _restore_inline(item.text_raw, lib)
+        if kind == DIALOGUE:
+            el.text = _speech_text(el.text)
         el.forced = bool(getattr(item, "forced", False))
         el.centered = bool(getattr(item, "centered", False))
         el.scene_number = getattr(item, "scene_number", None)

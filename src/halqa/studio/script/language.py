@@ -223,8 +223,7 @@ def script_of(word: str) -> str | None:
 
 def label_words(text: str) -> list[Word]:
     """Every word of ``text`` with its script and language (numbers and punctuation skipped)."""
-    words = [(w, script_of(w)) for w in _WORD_RE.findall(text)]
-    words = [(w, s) for w, s in words if s]
+    words = [(w, s) for w in _WORD_RE.findall(text) if (s := script_of(w))]
     arabic_variety = _arabic_variety([w for w, s in words if s == "Arab"])
     latin = _latin_labels([w for w, s in words if s == "Latn"])
     out, li = [], 0

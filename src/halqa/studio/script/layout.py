@@ -222,10 +222,10 @@ class _Block:
     element: int
     scene: int | None
     cue: str | None = None  # speeches: the cue, for (CONT'D)
-    rows: int = 0
 
-    def __post_init__(self) -> None:
-        self.rows = _rows(self.lines)
+    @property
+    def rows(self) -> int:
+        return _rows(self.lines)
 
 
 def _rows(lines: list[Line]) -> int:
@@ -377,11 +377,11 @@ def paginate(script: Script, paper: str = "letter") -> Layout:
     scene_lines: dict[int, int] = {}
     blocks = build_blocks(script)
     for index, block in enumerate(blocks):
-        if block == "break":
+        if isinstance(block, str):  # "break"
             if pages[-1].rows:
                 pages.append(Page(len(pages) + 1))
             continue
-        following = next((b for b in blocks[index + 1 :] if b != "break"), None)
+        following = next((b for b in blocks[index + 1 :] if isinstance(b, _Block)), None)
         _place(block, following, pages, capacity, scene_lines)
     return Layout(pages, paper, capacity, scene_lines)
 
@@ -440,7 +440,7 @@ def _split_speech(block: _Block, free: int) -> tuple[list[Line], list[Line]]:
             and _sentence_break_after(lines, k)
         ):
             cut = k + 1
-    if cut is None:
+    if cut is None or block.cue is None:  # speech blocks always carry their cue
         return [], []
     cue_line = lines[0]
     more = Line(CHARACTER, [Run("(MORE)")], cue_line.left, cue_line.width, None, block.scene)

@@ -12,9 +12,16 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from halqa.errors import BackendUnavailableError, UserError
 from halqa.studio.common import LlmSettings
+
+if TYPE_CHECKING:
+    from llama_cpp.llama_types import (
+        ChatCompletionRequestMessage,
+        CreateChatCompletionStreamResponse,
+    )
 
 HOW_TO_CONNECT = (
     "connect a language model: --base-url http://127.0.0.1:11434/v1 --model NAME for any "
@@ -52,13 +59,13 @@ def stream_chat(
 ) -> str:
     """The model's whole answer, streamed token by token to ``on_token``; ``grammar`` (GBNF)
     constrains decoding on backends that take one (llama.cpp's server and llama-cpp-python)."""
-    if settings.backend == "none":
+    # the same order as LlmSettings.backend: a server first, then a local file
+    if settings.base_url:
+        chunks = _openai_stream(settings, settings.base_url, messages, grammar)
+    elif settings.gguf_path:
+        chunks = _gguf_stream(settings, settings.gguf_path, messages, grammar)
+    else:
         raise BackendUnavailableError(f"no language model configured: {HOW_TO_CONNECT}")
-    chunks = (
-        _openai_stream(settings, messages, grammar)
-        if settings.backend == "openai"
-        else _gguf_stream(settings, messages, grammar)
-    )
     out = []
     for piece in chunks:
         out.append(piece)
@@ -68,21 +75,21 @@ def stream_chat(
 
 
 def backend_label(settings: LlmSettings) -> str:
-    if settings.backend == "openai":
+    if settings.base_url:
         return f"openai-compatible:{settings.base_url}"
-    if settings.backend == "gguf":
+    if settings.gguf_path:
         return f"llama-cpp-python:{resolve_gguf(settings.gguf_path)}"
     return "none"
 
 
 def model_label(settings: LlmSettings) -> str | None:
     """The model's name for provenance: the server's name, else the GGUF file's stem."""
-    if settings.model or settings.backend != "gguf":
+    if settings.model or settings.base_url or settings.gguf_path is None:
         return settings.model
     return resolve_gguf(settings.gguf_path).stem
 
 
-def resolve_gguf(path) -> Path:
+def resolve_gguf(path: str | Path) -> Path:
     """A GGUF path, or a shipped model's name (``smollm2``) resolved to the file its wheel installed
     (found without importing the wheel's package, which would import its own plugin host)."""
     from importlib.util import find_spec
@@ -100,11 +107,13 @@ def resolve_gguf(path) -> Path:
     return Path(spec.submodule_search_locations[0]) / filename
 
 
-def _openai_stream(settings: LlmSettings, messages: Messages, grammar: str | None) -> Iterator[str]:
+def _openai_stream(
+    settings: LlmSettings, base_url: str, messages: Messages, grammar: str | None
+) -> Iterator[str]:
     import httpx
 
-    url = settings.base_url.rstrip("/") + "/chat/completions"
-    body = {
+    url = base_url.rstrip("/") + "/chat/completions"
+    body: dict[str, object] = {
         "model": settings.model or "default",
         "messages": messages,
         "stream": True,
@@ -158,15 +167,17 @@ def _sse_deltas(lines: Iterator[str]) -> Iterator[str]:
                 yield piece
 
 
-def _gguf_stream(settings: LlmSettings, messages: Messages, grammar: str | None) -> Iterator[str]:
+def _gguf_stream(
+    settings: LlmSettings, gguf: Path, messages: Messages, grammar: str | None
+) -> Iterator[str]:
     try:
         from llama_cpp import Llama, LlamaGrammar
     except ImportError as exc:
         raise BackendUnavailableError(
             "a local GGUF model needs llama-cpp-python: pip install 'halqa[studio-llm]'"
         ) from exc
-    path = resolve_gguf(settings.gguf_path) if settings.gguf_path else None
-    if not path or not path.exists():
+    path = resolve_gguf(gguf)
+    if not path.exists():
         raise BackendUnavailableError(f"GGUF file {path} not found (halqa never downloads a model)")
     model = Llama(
         model_path=str(path),
@@ -175,13 +186,29 @@ def _gguf_stream(settings: LlmSettings, messages: Messages, grammar: str | None)
         verbose=False,
     )
     constraint = LlamaGrammar.from_string(grammar, verbose=False) if grammar else None
-    for event in model.create_chat_completion(
-        messages=messages,
+    events = model.create_chat_completion(
+        messages=_llama_messages(messages),
         stream=True,
         temperature=settings.temperature,
         max_tokens=settings.max_tokens,
         grammar=constraint,
-    ):
-        piece = event["choices"][0]["delta"].get("content")
-        if piece:
+    )
+    # llama-cpp declares one return type for both modes; stream=True returns the chunk iterator.
+    for event in cast("Iterator[CreateChatCompletionStreamResponse]", events):
+        piece = event["choices"][0]["delta"].get("content")  # the empty delta has no content
+        if isinstance(piece, str) and piece:
             yield piece
+
+
+def _llama_messages(messages: Messages) -> list[ChatCompletionRequestMessage]:
+    """halqa's ``{role, content}`` messages as llama-cpp's typed ones (halqa sends these three roles)."""
+    typed: list[ChatCompletionRequestMessage] = []
+    for message in messages:
+        role, content = message["role"], message["content"]
+        if role == "system":
+            typed.append({"role": "system", "content": content})
+        elif role == "assistant":
+            typed.append({"role": "assistant", "content": content})
+        else:
+            typed.append({"role": "user", "content": content})
+    return typed

@@ -133,7 +133,7 @@ def _write(folder: Path, record: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
-def server_settings(**overrides: Any) -> LlmSettings:
+def server_settings(**overrides: object) -> LlmSettings:
     """The server's language model with the request's sampling choices; refuses at once when none is set."""
     settings = LlmSettings.from_env(**overrides)
     if settings.backend == "none":

@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from halqa.errors import DataError
 from halqa.studio.vfx.media import IMAGE_SUFFIXES, probe
+
+if TYPE_CHECKING:
+    from halqa.studio.common import ContentSigner
 
 EIGHT_BIT_ONLY = {".jpg", ".jpeg", ".bmp", ".webp"}  # 16-bit and alpha need PNG or TIFF
 FrameFn = Callable[[np.ndarray], np.ndarray]  # uint8 RGB (H, W, 3) -> uint8 RGB (H, W, 3)
@@ -167,7 +171,9 @@ def _prefetched(source, streams, audio_in, size: tuple[int, int], depth: int = 4
         thread.join()
 
 
-def still_of(src: Path, dst: Path, *, at: float | None = None, signer=None) -> dict:
+def still_of(
+    src: Path, dst: Path, *, at: float | None = None, signer: ContentSigner | None = None
+) -> dict:
     """One frame of a clip as a PNG (the middle one by default): what looks are compared on.
 
     A still given as ``src`` is returned as it is (nothing written)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -17,6 +18,9 @@ from halqa.studio.vfx.frames import is_image, map_video, read_image, write_image
 from halqa.studio.vfx.looks import resolve_lut
 from halqa.studio.vfx.lut import LutApplier, read_cube, with_intensity, write_cube
 from halqa.studio.vfx.stamp import action, stamp
+
+if TYPE_CHECKING:
+    from halqa.studio.common import ContentSigner
 
 
 class Uint8Grader:
@@ -59,7 +63,7 @@ def grade(
     *,
     intensity: float = 1.0,
     on_progress: Callable[[float], None] | None = None,
-    signer=None,
+    signer: ContentSigner | None = None,
 ) -> dict:
     """Grade ``src`` (still or clip) into ``dst`` with content credentials; returns what was done."""
     src, dst = Path(src), Path(dst)

@@ -10,33 +10,44 @@ segmentation model ships inside an installable wheel here (mediapipe's wheel has
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+from pydantic import Field, ValidationInfo, field_validator
 
+from halqa.config import Config
 from halqa.errors import ConfigError, DataError
 from halqa.studio.vfx.frames import is_image, map_video, read_image, write_image
 from halqa.studio.vfx.stamp import action, stamp
 
+if TYPE_CHECKING:
+    from halqa.studio.common import ContentSigner
+
 SCREENS = {"green": 1, "blue": 2}
 
 
-@dataclass(frozen=True)
-class KeySettings:
-    screen: str = "green"
-    low: float = 0.25  # below this fraction of the screen's colour difference: fully foreground
-    high: float = 0.55  # above it: fully background
-    softness: float = 1.0  # Gaussian blur of the matte, in pixels (0 = hard edge)
-    spill: float = 1.0  # 0 = leave the screen colour's spill, 1 = remove it fully
+class KeySettings(Config):
+    """How a screen is keyed; build it with ``KeySettings.build("vfx key", ...)`` for one-line errors."""
 
-    def __post_init__(self) -> None:
-        if self.screen not in SCREENS:
-            raise ConfigError(f"--screen must be one of {', '.join(SCREENS)}, got {self.screen!r}")
-        if not 0.0 <= self.low < self.high <= 1.5:
-            raise ConfigError(
-                f"--low/--high need 0 ≤ low < high ≤ 1.5, got {self.low}, {self.high}"
-            )
+    screen: Literal["green", "blue"] = "green"  # the keys of SCREENS
+    # below this fraction of the screen's colour difference: fully foreground
+    low: float = Field(default=0.25, ge=0.0)
+    high: float = Field(default=0.55, le=1.5)  # above it: fully background
+    softness: float = Field(default=1.0, ge=0.0)  # Gaussian blur of the matte, pixels (0 = hard)
+    spill: float = Field(default=1.0, ge=0.0, le=1.0)  # 0 = leave the spill, 1 = remove it fully
+
+    @field_validator("high")
+    @classmethod
+    def _above_low(cls, high: float, info: ValidationInfo) -> float:
+        # a rule between two fields, which no field constraint can say; low is validated first
+        low = info.data.get("low")
+        if low is not None and high <= low:
+            raise ValueError(f"greater than low ({low:g})")
+        return high
+
+
+DEFAULT_KEY = KeySettings()  # frozen, so one shared default is safe
 
 
 def _difference(rgb: np.ndarray, channel: int) -> np.ndarray:
@@ -71,7 +82,7 @@ def matte(rgb: np.ndarray, settings: KeySettings, strength: float | None = None)
     strength = strength or screen_strength(rgb, channel)
     d = _difference(rgb, channel) / strength
     t = np.clip((d - settings.low) / (settings.high - settings.low), 0.0, 1.0)
-    alpha = 1.0 - t * t * (3.0 - 2.0 * t)  # smoothstep: no hard step inside the ramp
+    alpha: np.ndarray = 1.0 - t * t * (3.0 - 2.0 * t)  # smoothstep: no hard step inside the ramp
     if settings.softness > 0:
         alpha = cv2.GaussianBlur(alpha.astype(np.float32), (0, 0), settings.softness)
     return alpha.astype(np.float32)
@@ -166,10 +177,10 @@ def key(
     dst: Path,
     *,
     background: Path | None = None,
-    settings: KeySettings = KeySettings(),
+    settings: KeySettings = DEFAULT_KEY,
     rect: tuple[int, int, int, int] | None = None,
     on_progress: Callable[[float], None] | None = None,
-    signer=None,
+    signer: ContentSigner | None = None,
 ) -> dict:
     """Key ``src`` (still or clip) over ``background`` (still or clip) or to a PNG with alpha."""
     src, dst = Path(src), Path(dst)
@@ -178,7 +189,8 @@ def key(
         rgb, bits = read_image(src)
         if rect is not None:
             alpha, fg = grabcut_matte(rgb, rect), rgb
-            out = composite(fg, alpha, next(backgrounds)) if background else fg
+            bg = next(backgrounds)  # None exactly when no background was given
+            out = composite(fg, alpha, bg) if bg is not None else fg
         else:
             out, alpha = key_frame(rgb, settings, next(backgrounds))
         write_image(dst, out, bits, alpha=None if background else alpha)

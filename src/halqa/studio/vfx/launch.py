@@ -16,7 +16,16 @@ import json
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    from rich.console import Console
+
+    from halqa.audience.data import TargetingData
+    from halqa.catalog import Store
+    from halqa.demo.world import World
+    from halqa.studio.script.model import Script
 
 TITLE_FILE = "new-title.json"
 FALLBACK_GENRE = "drama"  # only when the pack cites no genre (the brief had too few members)
@@ -35,21 +44,18 @@ def _items(pack: dict[str, Any], topic: str) -> list[str]:
     ]
 
 
-def _scene(studio: Path):
+def _scene(studio: Path) -> tuple[Script | None, Path | None]:
     from halqa.studio.script.fountain import read_fountain
 
     scenes = sorted(studio.glob("*.fountain"), key=lambda p: p.stat().st_mtime)
     return (read_fountain(scenes[-1]), scenes[-1]) if scenes else (None, None)
 
 
-def _quote(script: Any) -> str | None:
+def _quote(script: Script | None) -> str | None:
     """The scene's first line of Arabic-script dialogue: the trailer card's tagline."""
     for el in script.elements if script is not None else ():
-        text = getattr(el, "text", "") or ""
-        if getattr(el, "kind", "") == "dialogue" and any(
-            "ARABIC" in unicodedata.name(c, "") for c in text
-        ):
-            return text.strip()
+        if el.kind == "dialogue" and any("ARABIC" in unicodedata.name(c, "") for c in el.text):
+            return el.text.strip()
     return None
 
 
@@ -126,7 +132,9 @@ def card_lines(made: dict[str, Any]) -> list[str]:
     return lines + [made["tagline"]] if made.get("tagline") else lines
 
 
-def segment_shares(data: Any, chosen: Any, segment: dict[str, str]) -> dict[str, Any]:
+def segment_shares(
+    data: TargetingData, chosen: np.ndarray, segment: dict[str, str]
+) -> dict[str, Any]:
     """Share of the brief's segment among the chosen members and among every candidate."""
     import numpy as np
 
@@ -152,7 +160,7 @@ def segment_shares(data: Any, chosen: Any, segment: dict[str, str]) -> dict[str,
     }
 
 
-def launch_step(store: Any, world: Any, console: Any) -> dict[str, Any]:
+def launch_step(store: Store, world: World, console: Console) -> dict[str, Any]:
     """Target the trailer's new title with the saved targeter (as ``halqa target --title`` would)."""
     import numpy as np
     from rich.table import Table

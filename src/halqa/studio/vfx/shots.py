@@ -175,7 +175,7 @@ def shots(
     audio = _audio_samples(info)
     fps = float(info.fps)
     bounds = [0, *[c for c in cuts if 0 < c < total], total]
-    found = []
+    found: list[Shot] = []
     for a, b in itertools.pairwise(bounds):
         if b <= a:
             continue

@@ -20,11 +20,15 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from halqa.errors import ConfigError, DataError
 from halqa.studio.vfx.media import probe, run_ffmpeg
 from halqa.studio.vfx.stamp import action, stamp
 from halqa.studio.vfx.text import FONT_FAMILIES, script_of
+
+if TYPE_CHECKING:
+    from halqa.studio.common import ContentSigner
 
 RLM = "\u200f"
 FORMATS = {".srt": "srt", ".vtt": "vtt", ".ass": "ass", ".ssa": "ssa"}
@@ -260,7 +264,7 @@ def burn(
     *,
     second: Path | None = None,
     on_progress: Callable[[float], None] | None = None,
-    signer=None,
+    signer: ContentSigner | None = None,
 ) -> dict:
     """Burn subtitles into a clip through ffmpeg/libass with Noto fonts and the right direction."""
     video, subtitle, out = Path(video), Path(subtitle), Path(out)

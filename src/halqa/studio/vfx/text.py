@@ -13,8 +13,10 @@ import shutil
 import subprocess
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from pydantic import Field
+
+from halqa.config import Config
 from halqa.errors import BackendUnavailableError, ConfigError
 
 # A line in one script gets that script's Noto face; a line mixing scripts gets DejaVu Sans,
@@ -120,23 +122,21 @@ def draw_line(
     )
 
 
-@dataclass(frozen=True)
-class Canvas:
-    width: int = 1920
-    height: int = 1080
+class Canvas(Config):
+    """The frame size titles are drawn for, in pixels."""
 
-    def __post_init__(self) -> None:
-        if not (16 <= self.width <= 8192 and 16 <= self.height <= 8192):
-            raise ConfigError(
-                f"--size {self.width}x{self.height}: each side must be 16..8192 pixels"
-            )
+    width: int = Field(default=1920, ge=16, le=8192)
+    height: int = Field(default=1080, ge=16, le=8192)
 
     @property
     def unit(self) -> float:
         return self.height / 1080
 
 
-def title_card(lines: Sequence[str], canvas: Canvas = Canvas(), *, background=(12, 10, 8)):
+FULL_HD = Canvas()  # the default frame (a frozen config, so one shared instance is safe)
+
+
+def title_card(lines: Sequence[str], canvas: Canvas = FULL_HD, *, background=(12, 10, 8)):
     """A full-frame card, lines centred; the first line is the title, the rest smaller."""
     from PIL import Image, ImageDraw
 
@@ -157,7 +157,7 @@ def title_card(lines: Sequence[str], canvas: Canvas = Canvas(), *, background=(1
     return image
 
 
-def lower_third(name: str, role: str = "", canvas: Canvas = Canvas()):
+def lower_third(name: str, role: str = "", canvas: Canvas = FULL_HD):
     """Transparent frame with a name bar, on the left for Latin/Tifinagh, on the right for Arabic."""
     from PIL import Image, ImageDraw
 
@@ -195,7 +195,7 @@ def lower_third(name: str, role: str = "", canvas: Canvas = Canvas()):
     return image
 
 
-def credits_roll(entries: Sequence[tuple[str, str]], canvas: Canvas = Canvas()):
+def credits_roll(entries: Sequence[tuple[str, str]], canvas: Canvas = FULL_HD):
     """A tall transparent image of ``(role, names)`` rows, to scroll up over black or a clip."""
     from PIL import Image, ImageDraw
 

@@ -10,12 +10,16 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from halqa.errors import ConfigError
 from halqa.studio.vfx.frames import is_image
 from halqa.studio.vfx.media import probe, rate_text, run_ffmpeg
 from halqa.studio.vfx.stamp import action, stamp
 from halqa.studio.vfx.text import Canvas, credits_roll, lower_third, title_card
+
+if TYPE_CHECKING:
+    from halqa.studio.common import ContentSigner
 
 KINDS = ("card", "lower-third", "credits")
 ENCODE = [
@@ -163,7 +167,7 @@ def make_title(
     start: float = 0.0,
     canvas: Canvas | None = None,
     on_progress: Callable[[float], None] | None = None,
-    signer=None,
+    signer: ContentSigner | None = None,
 ) -> dict:
     """Render a card, a lower third or end credits to a PNG or an MP4 (alone or ``over`` a clip)."""
     if kind not in KINDS:
@@ -172,7 +176,7 @@ def make_title(
     out.parent.mkdir(parents=True, exist_ok=True)
     if over is not None:
         info = probe(over)
-        canvas = Canvas(info.width, info.height)
+        canvas = Canvas(width=info.width, height=info.height)
     canvas = canvas or Canvas()
     if kind == "card":
         image = title_card(lines, canvas)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,6 +24,9 @@ from halqa.studio.vfx.shots import Shot, shots
 from halqa.studio.vfx.stamp import action, stamp
 from halqa.studio.vfx.text import Canvas, title_card
 from halqa.studio.vfx.titles import ENCODE, card_clip
+
+if TYPE_CHECKING:
+    from halqa.studio.common import ContentSigner
 
 ACTS = (
     ("setup", 0.40, 3.0),
@@ -122,10 +126,10 @@ def _fill_act(
 def _cards(
     lines: Sequence[str], info: MediaInfo, workdir: Path, pieces: list[Piece], fps: float
 ) -> dict[str, Path]:
-    canvas = Canvas((info.width // 2) * 2, (info.height // 2) * 2)
-    cards = {}
+    canvas = Canvas(width=(info.width // 2) * 2, height=(info.height // 2) * 2)
+    cards: dict[str, Path] = {}
     for piece in pieces:
-        if piece.kind != "card":
+        if piece.card is None:  # a shot
             continue
         text = list(lines) if piece.card == "title" else [lines[0], "قريبا · ⴷⵖⵢⴰ · Bientôt"]
         still = workdir / f"{piece.card}.png"
@@ -157,7 +161,7 @@ def render(
     graph: list[str] = []
     for i, p in enumerate(pieces):
         seconds = p.frames / fps
-        if p.kind == "shot":
+        if p.card is None:  # a shot (cards name their card)
             args += [
                 "-ss",
                 f"{p.source_start / fps:.6f}",
@@ -253,7 +257,7 @@ def timeline(
     video = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
     sound = otio.schema.Track(name="A1", kind=otio.schema.TrackKind.Audio)
     for i, p in enumerate(pieces):
-        if p.kind == "shot":
+        if p.card is None:  # a shot (cards name their card)
             meta = {"halqa": {"act": p.act, "shot": p.shot}}
             video.append(
                 otio.schema.Clip(
@@ -335,7 +339,7 @@ def trailer(
     music: Path | None = None,
     studio: Path | None = None,
     on_progress: Callable[[str, float], None] | None = None,
-    signer=None,
+    signer: ContentSigner | None = None,
     owner: str | None = None,
 ) -> dict:
     """Cut, render and export a trailer of ``film``; record it as a pending proposal."""
