@@ -204,7 +204,7 @@ def _item4(server: Server, service: str, analyst: str) -> None:
     kept = all(after[f] == before[f] for f in ("age_band", "region", "gender")) and before["age_band"]
     grant = server.fresh("PATCH", "/v1/members/m004", service,
                          json={"consent_marketing": True, "consent_at": "2026-10-01T12:00:00Z"})
-    history = server.fresh("GET", "/v1/members/m010/consents", analyst).json()
+    history = server.fresh("GET", "/v1/members/m010/consents", analyst).json()["items"]
     audited = [(h["purpose"], h["old_value"], h["new_value"], h["role"]) for h in history]
     record("4 partial member updates, consent grant by role, audit",
            patched.status_code == 200 and kept and grant.status_code == 403

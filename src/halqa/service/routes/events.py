@@ -12,7 +12,7 @@ from halqa.service import metrics
 from halqa.service.deps import Backend, require
 from halqa.service.schemas import EventBatchIn, EventIn, EventResult
 
-router = APIRouter(tags=["events"])
+router = APIRouter(prefix="/v1", tags=["events"])
 Poster = Annotated[Any, Depends(require("service"))]
 
 
@@ -43,7 +43,7 @@ async def _store(backend: Any, events: list[EventIn]) -> dict[str, Any]:
 
 
 @router.post(
-    "/v1/events",
+    "/events",
     response_model=EventResult,
     status_code=201,
     responses={422: {"description": "invalid event, or unknown member_id/title_id"}},
@@ -57,7 +57,7 @@ async def post_event(event: EventIn, backend: Backend, _: Poster) -> dict[str, A
 
 
 @router.post(
-    "/v1/events/batch",
+    "/events/batch",
     response_model=EventResult,
     summary="Post up to 10,000 events; good rows are kept, bad ones quarantined and reported",
 )

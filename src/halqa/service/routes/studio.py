@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from halqa.service.deps import Insights
 from halqa.service.keys import Principal
 
-router = APIRouter(tags=["studio"])
+router = APIRouter(prefix="/v1", tags=["studio"])
 ProposalId = Annotated[
     str, PathParam(pattern=r"^[0-9a-f]{4,64}$", description="A proposal id or a unique prefix.")
 ]
@@ -70,13 +70,13 @@ def decide_for(
 
 
 @router.get(
-    "/v1/studio/proposals", summary="Proposals this key may see (script, music, vfx), oldest first"
+    "/studio/proposals", summary="Proposals this key may see (script, music, vfx), oldest first"
 )
 def proposals(who: Insights, kind: Kind = None, status: Status | None = None) -> dict[str, Any]:
     return list_for(kind, status, who)
 
 
-@router.get("/v1/studio/proposals/{pid}", summary="One proposal with its payload and provenance")
+@router.get("/studio/proposals/{pid}", summary="One proposal with its payload and provenance")
 def proposal(pid: ProposalId, who: Insights) -> dict[str, Any]:
     from halqa.studio.common.decisions import describe, get_proposal
 
@@ -84,15 +84,13 @@ def proposal(pid: ProposalId, who: Insights) -> dict[str, Any]:
 
 
 @router.post(
-    "/v1/studio/proposals/{pid}/accept",
-    summary="Accept (final); a script block is inserted into its script",
+    "/studio/proposals/{pid}/accept",
+    summary="Accept (final); a script block goes into its script",
 )
 def accept(pid: ProposalId, body: DecisionBody, who: Insights) -> dict[str, Any]:
     return decide_for(None, pid, True, body, who)
 
 
-@router.post(
-    "/v1/studio/proposals/{pid}/reject", summary="Reject (final): it never enters the work"
-)
+@router.post("/studio/proposals/{pid}/reject", summary="Reject (final): it never enters the work")
 def reject(pid: ProposalId, body: DecisionBody, who: Insights) -> dict[str, Any]:
     return decide_for(None, pid, False, body, who)
