@@ -16,6 +16,7 @@ def _trends_json(world_path, by):
     result = runner.invoke(
         app,
         [
+            "insights",
             "trends",
             "--db",
             str(world_path),
@@ -36,6 +37,7 @@ def test_brief_figures_match_trends_output_and_charts_are_images(world_path, tmp
     result = runner.invoke(
         app,
         [
+            "insights",
             "brief",
             "--db",
             str(world_path),
@@ -102,6 +104,7 @@ def test_brief_of_a_suppressed_segment_has_no_numbers(world_path, tmp_path):
     result = runner.invoke(
         app,
         [
+            "insights",
             "brief",
             "--db",
             str(world_path),
