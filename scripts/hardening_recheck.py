@@ -399,11 +399,11 @@ def _items_14_to_17(db: Path, work: Path) -> None:
     write_csv(future, ["member_id", "title_id", "event_type", "ts"],
               [["m001", "t-ar-1", "play", "2190-01-01T00:00:00"], ["m001", "t-ar-1", "play", 1_790_001_000]])
     result, report = _ingest(db, future, "--quarantine-dir", str(work / "q"))
-    trends = halqa("trends", "--db", str(db), "--json")
+    trends = halqa("insights", "trends", "--db", str(db), "--json")
     top = json.loads(trends.stdout) if trends.returncode == 0 else {}
     record("14 one plausible-timestamp rule; windows anchored on the data",
            _counts(report) == (1, 1) and bool(_nonempty(top)),
-           f"event dated 2190: accepted, rejected = {_counts(report)}; default `halqa trends` window "
+           f"event dated 2190: accepted, rejected = {_counts(report)}; default `halqa insights trends` window "
            f"non-empty: {bool(_nonempty(top))}")
 
     ids = work / "pii-members.csv"

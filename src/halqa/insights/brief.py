@@ -122,7 +122,7 @@ def write_brief(
     }
 
 
-def _intro(main: dict, window: Any) -> list[str]:
+def _intro(main: dict, window: str | int | None) -> list[str]:
     w = main["window"]
     base = main["baseline"]["note"] if main["baseline"] else "no baseline (all-time window)"
     return [

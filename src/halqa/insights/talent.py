@@ -28,6 +28,7 @@ from halqa.insights.trends import DEFAULT_ALPHA
 
 if TYPE_CHECKING:
     from halqa.engines import AnalyticsStore
+    from halqa.insights.calendar import Period
 
 DEFAULT_EMERGING_YEARS = 5
 DEFAULT_MIN_AUDIENCE = 20
@@ -83,7 +84,7 @@ def rising_talent(
 def _rising_for(
     store: AnalyticsStore,
     params: dict,
-    period: Any,
+    period: Period,
     info: dict,
     *,
     top: int,

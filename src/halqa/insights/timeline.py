@@ -73,7 +73,7 @@ def _monday(week: Any) -> dt.datetime:
     return pd.Timestamp(week).to_pydatetime()
 
 
-def _most_played(cells: Any, top: int) -> list[str]:
+def _most_played(cells: pd.DataFrame, top: int) -> list[str]:
     """The ``top`` items by plays over the window, ties by name."""
     totals = cells.groupby("item")["plays"].sum()
     return sorted(totals.index, key=lambda item: (-int(totals[item]), item))[:top]

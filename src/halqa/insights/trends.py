@@ -25,6 +25,7 @@ from halqa.insights.segment import DEFAULT_K, Segment
 
 if TYPE_CHECKING:
     from halqa.engines import AnalyticsStore
+    from halqa.insights.calendar import Period
 
 DEFAULT_MIN_SUPPORT = 20
 DEFAULT_ALPHA = 0.05
@@ -325,7 +326,7 @@ def _no_seasonal_data(base: Baseline) -> Baseline:
 def _season_attribution(
     store: AnalyticsStore,
     base: Baseline,
-    recent: Any,
+    recent: Period,
     params: dict,
     totals: dict,
     rising: pd.DataFrame,

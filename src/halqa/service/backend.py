@@ -14,6 +14,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 import duckdb
@@ -240,7 +241,7 @@ class Backend(DomainCalls):
     def consent_history(self, member_id: str) -> list[dict[str, Any]]:
         return jsonable(browse.consent_history(self.reader(), member_id))
 
-    def withdrawn_marketing(self, member_ids: Any) -> set[str]:
+    def withdrawn_marketing(self, member_ids: Iterable[object]) -> set[str]:
         """Which of ``member_ids`` (the targeter's, consented when it was fitted) no longer have
         marketing consent. Asked on every audience request; cached until a consent changes."""
         generation = self.generations.get(CONSENT)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Iterable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -56,7 +57,7 @@ class DomainCalls:
         writer: EventWriter
 
         def reader(self) -> Store: ...
-        def withdrawn_marketing(self, member_ids: Any) -> set[str]: ...
+        def withdrawn_marketing(self, member_ids: Iterable[object]) -> set[str]: ...
 
     # -- recommendations ----------------------------------------------------------------------
     def _recs(self) -> RecommendationService:

@@ -453,7 +453,7 @@ class LabelsOut(Out):
     regions: list[Label]
     age_bands: list[str]
     kinds: list[str]
-    languages: Any = Field(description="the interface's language tags and their names")
+    languages: dict[str, str] = Field(description="the interface's language tags and their names")
 
 
 class ProfileOut(Out):
@@ -465,7 +465,7 @@ class ProfileOut(Out):
     k: int
     window: WindowOut
     audience: dict[str, Counts]
-    timeline: dict[str, list[Any]]
+    timeline: dict[str, list[str | int | bool | None]]
     fans_also_like: dict[str, Any]
 
 

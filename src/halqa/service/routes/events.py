@@ -10,10 +10,11 @@ from starlette.concurrency import run_in_threadpool
 
 from halqa.service import metrics
 from halqa.service.deps import Backend, require
+from halqa.service.keys import Principal
 from halqa.service.schemas import EventBatchIn, EventIn, EventResult
 
 router = APIRouter(prefix="/v1", tags=["events"])
-Poster = Annotated[Any, Depends(require("service"))]
+Poster = Annotated[Principal, Depends(require("service"))]
 
 
 async def _outcomes(backend: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi import Path as PathParam
@@ -21,6 +21,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from halqa.service.deps import Insights
 from halqa.service.keys import Principal
 from halqa.service.schemas import file_responses
+
+if TYPE_CHECKING:  # the studio's modules load when a route runs
+    from halqa.studio.script.model import Script
+    from halqa.studio.script.workspace import Workspace
 
 router = APIRouter(prefix="/v1", tags=["script"])
 ScriptName = Annotated[
@@ -74,13 +78,13 @@ class DraftRequest(BaseModel):
     )
 
 
-def _script(body: ScriptText) -> Any:
+def _script(body: ScriptText) -> Script:
     from halqa.studio.script.workspace import parse_upload
 
     return parse_upload(body.text, "request." + body.format)
 
 
-def _workspace(who: Principal) -> Any:
+def _workspace(who: Principal) -> Workspace:
     from halqa.studio.script.workspace import Workspace
 
     return Workspace(who.key_id)
