@@ -204,7 +204,7 @@ def _item4(server: Server, service: str, analyst: str) -> None:
     kept = all(after[f] == before[f] for f in ("age_band", "region", "gender")) and before["age_band"]
     grant = server.fresh("PATCH", "/v1/members/m004", service,
                          json={"consent_marketing": True, "consent_at": "2026-10-01T12:00:00Z"})
-    history = server.fresh("GET", "/v1/members/m010/consents", analyst).json()
+    history = server.fresh("GET", "/v1/members/m010/consents", analyst).json()["items"]
     audited = [(h["purpose"], h["old_value"], h["new_value"], h["role"]) for h in history]
     record("4 partial member updates, consent grant by role, audit",
            patched.status_code == 200 and kept and grant.status_code == 403
@@ -399,11 +399,11 @@ def _items_14_to_17(db: Path, work: Path) -> None:
     write_csv(future, ["member_id", "title_id", "event_type", "ts"],
               [["m001", "t-ar-1", "play", "2190-01-01T00:00:00"], ["m001", "t-ar-1", "play", 1_790_001_000]])
     result, report = _ingest(db, future, "--quarantine-dir", str(work / "q"))
-    trends = halqa("trends", "--db", str(db), "--json")
+    trends = halqa("insights", "trends", "--db", str(db), "--json")
     top = json.loads(trends.stdout) if trends.returncode == 0 else {}
     record("14 one plausible-timestamp rule; windows anchored on the data",
            _counts(report) == (1, 1) and bool(_nonempty(top)),
-           f"event dated 2190: accepted, rejected = {_counts(report)}; default `halqa trends` window "
+           f"event dated 2190: accepted, rejected = {_counts(report)}; default `halqa insights trends` window "
            f"non-empty: {bool(_nonempty(top))}")
 
     ids = work / "pii-members.csv"

@@ -50,8 +50,7 @@ def test_the_tour_reads_as_expected():
     }
     assert {
         "stats",
-        "trends",
-        "brief",
+        "insights",  # insights trends, insights brief
         "train",
         "recommend",
         "target",

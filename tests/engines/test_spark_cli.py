@@ -45,6 +45,7 @@ def test_without_pyspark_the_spark_engine_says_what_to_install(small_store, monk
     result = CliRunner().invoke(
         app,
         [
+            "insights",
             "trends",
             "--db",
             str(small_store),
@@ -63,7 +64,7 @@ def test_without_java_the_spark_engine_says_what_to_install(small_store, monkeyp
     monkeypatch.delenv("JAVA_HOME", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))  # no java on it
     for args in (
-        ["trends", "--db", str(small_store)],
+        ["insights", "trends", "--db", str(small_store)],
         ["train", "--model", "als", "--db", str(small_store)],
     ):
         result = CliRunner().invoke(app, [*args, "--engine", "spark", "--spark-master", "local[1]"])
@@ -75,7 +76,7 @@ def test_without_java_the_spark_engine_says_what_to_install(small_store, monkeyp
 def test_unknown_engine_is_refused(small_store, monkeypatch):
     monkeypatch.setenv("HALQA_ENGINE", "pandas")
     assert "duckdb, spark" in _one_line_error(
-        CliRunner().invoke(app, ["trends", "--db", str(small_store)])
+        CliRunner().invoke(app, ["insights", "trends", "--db", str(small_store)])
     )
 
 
@@ -131,7 +132,7 @@ def test_duckdb_reads_the_lake_for_trends(small_store, tmp_path):
     out = tmp_path / "lake"
     runner = CliRunner()
     assert runner.invoke(app, ["export", "lake", str(out), "--db", str(small_store)]).exit_code == 0
-    base = ["trends", "--window", "all", "--k", "2", "--json"]
+    base = ["insights", "trends", "--window", "all", "--min-group", "2", "--json"]
     from_store = runner.invoke(app, [*base, "--db", str(small_store)])
     from_lake = runner.invoke(app, [*base, "--lake", str(out)])
     assert from_store.exit_code == 0, from_store.output

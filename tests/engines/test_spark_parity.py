@@ -172,7 +172,17 @@ def test_lake_on_duckdb_reads_what_the_store_holds(tiny_world):
 def test_trends_json_is_the_same_on_the_cluster(spark_master, spark, tiny_world):
     db, lake_dir = tiny_world
     runner = CliRunner()
-    base = ["trends", "--db", str(db), "--segment", "age_band=18-24", "--window", "8w", "--json"]
+    base = [
+        "insights",
+        "trends",
+        "--db",
+        str(db),
+        "--segment",
+        "age_band=18-24",
+        "--window",
+        "8w",
+        "--json",
+    ]
     duck = runner.invoke(app, base)
     on_cluster = runner.invoke(app, [*base, "--engine", "spark", "--spark-master", spark_master])
     from_lake = runner.invoke(

@@ -12,7 +12,7 @@ from halqa.catalog import rules as contract
 from halqa.errors import UserError
 from halqa.ingest import ingest_files
 from halqa.insights.common import resolve_as_of
-from halqa.service.backend import _upsert_titles
+from halqa.catalog.browse import upsert_titles as _upsert_titles
 from tests.ingest.conftest import write_csv
 
 

@@ -1,5 +1,6 @@
 import json
 import re
+from pathlib import Path
 
 from PIL import Image
 from typer.testing import CliRunner
@@ -16,6 +17,7 @@ def _trends_json(world_path, by):
     result = runner.invoke(
         app,
         [
+            "insights",
             "trends",
             "--db",
             str(world_path),
@@ -36,6 +38,7 @@ def test_brief_figures_match_trends_output_and_charts_are_images(world_path, tmp
     result = runner.invoke(
         app,
         [
+            "insights",
             "brief",
             "--db",
             str(world_path),
@@ -92,7 +95,7 @@ def test_brief_figures_match_trends_output_and_charts_are_images(world_path, tmp
             assert img.format == "PNG" and img.size[0] > 300
             img.verify()
         assert f"]({out.stem}_files/{path.rsplit('/', 1)[1]})" in text
-    page = open(summary["html"], encoding="utf-8").read()
+    page = Path(summary["html"]).read_text(encoding="utf-8")
     assert "<script>" in page and "data-chart" in page
     assert not re.search(r"""(src|href)=["']https?://""", page)  # self-contained: nothing fetched
 
@@ -102,6 +105,7 @@ def test_brief_of_a_suppressed_segment_has_no_numbers(world_path, tmp_path):
     result = runner.invoke(
         app,
         [
+            "insights",
             "brief",
             "--db",
             str(world_path),

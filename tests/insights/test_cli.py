@@ -22,6 +22,7 @@ def test_trends_json_is_one_object_and_matches_the_api(world_path, world_store):
 
     out = _json(
         [
+            "insights",
             "trends",
             "--db",
             str(world_path),
@@ -53,6 +54,7 @@ def test_trends_keeps_arabic_names_unescaped(world_path):
     result = runner.invoke(
         app,
         [
+            "insights",
             "trends",
             "--db",
             str(world_path),
@@ -62,7 +64,7 @@ def test_trends_keeps_arabic_names_unescaped(world_path):
             str(world.RISING_AS_OF),
             "--window",
             "all",
-            "--k",
+            "--min-group",
             "3",
             "--top",
             "50",
@@ -74,7 +76,9 @@ def test_trends_keeps_arabic_names_unescaped(world_path):
 
 
 def test_bad_segment_is_one_line_and_exit_2(world_path):
-    result = runner.invoke(app, ["trends", "--db", str(world_path), "--segment", "region=atlantis"])
+    result = runner.invoke(
+        app, ["insights", "trends", "--db", str(world_path), "--segment", "region=atlantis"]
+    )
     assert result.exit_code == 2
     assert "atlantis" in result.output and "Traceback" not in result.output
 
@@ -84,7 +88,7 @@ def test_insights_subcommands_print_json(world_path):
     assert _json(
         [
             "insights",
-            "lift",
+            "over-index",
             "--db",
             str(world_path),
             "-s",
@@ -127,3 +131,27 @@ def test_insights_subcommands_print_json(world_path):
     assert "EXPLODE" in spark["sql"] and spark["dialect"] == "spark"
     result = runner.invoke(app, ["insights", "sql", "nope"])
     assert result.exit_code == 2
+
+
+def test_old_spellings_warn_and_answer_the_same_json(world_path):
+    """`halqa trends`, `halqa insights lift` and `--k` still work for one release: same JSON on
+    stdout, one warning on stderr naming the new spelling."""
+    common = ["--db", str(world_path), "-s", "age_band=18-24", "--as-of", str(world.RISING_AS_OF)]
+    pairs = [
+        (["trends", *common, "--json"], ["insights", "trends", *common, "--json"]),
+        (["insights", "lift", *common, "--json"], ["insights", "over-index", *common, "--json"]),
+        (
+            ["insights", "trends", *common, "--k", "3", "--json"],
+            ["insights", "trends", *common, "--min-group", "3", "--json"],
+        ),
+    ]
+    for old, new in pairs:
+        was, now = runner.invoke(app, old), runner.invoke(app, new)
+        assert was.exit_code == now.exit_code == 0, was.output
+        assert was.stdout == now.stdout and json.loads(now.stdout)
+        assert now.stderr == ""
+        assert "deprecated" in was.stderr
+    assert "`halqa insights lift` is deprecated" in runner.invoke(app, pairs[1][0]).stderr
+    assert json.loads(runner.invoke(app, pairs[2][1]).stdout)["k"] == 3
+    listed = runner.invoke(app, ["insights", "--help"]).stdout
+    assert "over-index" in listed and " lift " not in listed

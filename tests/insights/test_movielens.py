@@ -79,6 +79,7 @@ def test_cli_genre_lifts_match_an_independent_computation(ml_path, movielens_dir
     result = CliRunner().invoke(
         app,
         [
+            "insights",
             "trends",
             "--db",
             str(ml_path),

@@ -120,7 +120,7 @@ def test_events_single_batch_duplicates_and_unknown_ids(served: Served) -> None:
     ]
     assert batch["outcomes"][2]["field"] == "title_id"
     with served.client("analyst") as client:
-        events = client.get("/v1/members/m002/events", params={"limit": 500}).json()
+        events = client.get("/v1/members/m002/events", params={"limit": 500}).json()["items"]
         data = client.get("/v1/data").json()
     stored = [
         e for e in events if e["title_id"] == "t-ar-1" and e["ts"].startswith("2026-11-20T09:00")

@@ -50,7 +50,7 @@ def test_export_then_measure_lift(served: Served) -> None:
             "/v1/audience/export", json={"campaign": "launch-test", "title": NEW_TRACK}
         )
         assert again.status_code == 400 and "already exists" in again.json()["detail"]
-        campaigns = client.get("/v1/campaigns").json()
+        campaigns = client.get("/v1/campaigns").json()["items"]
         assert "launch-test" in [c["campaign"] for c in campaigns]
         lift = client.get("/v1/campaigns/launch-test/lift")
     assert lift.status_code == 200, lift.text

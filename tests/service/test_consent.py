@@ -102,7 +102,7 @@ def test_granting_needs_its_date_and_is_audited(served_two: Served) -> None:
         admin_key = admin.get("/v1/whoami").json()["key_id"]
     _withdraw(served_two, "m008", "marketing")
     with served_two.client("analyst") as analyst:
-        history = analyst.get("/v1/members/m008/consents").json()
+        history = analyst.get("/v1/members/m008/consents").json()["items"]
     assert [(h["purpose"], h["old_value"], h["new_value"], h["role"]) for h in history] == [
         ("marketing", False, True, "admin"),
         ("marketing", True, False, "service"),

@@ -136,7 +136,7 @@ def test_ramadan_is_shaded_on_the_weekly_chart(page, served: Served, ramadan_pla
     shown = (
         served.client("analyst")
         .get("/v1/seasons", params={"start": "2026-01-01", "end": "2026-12-31"})
-        .json()
+        .json()["items"]
     )
     ramadan = next(s for s in shown if s["name"] == "ramadan")
     assert (

@@ -56,7 +56,7 @@ def test_profiles_search_and_seasons(served: Served) -> None:
         assert [t["id"] for t in found["titles"]] == ["t-ary-1"] and "members" not in found
         seasons = client.get(
             "/v1/seasons", params={"start": "2026-01-01", "end": "2026-04-01"}
-        ).json()
+        ).json()["items"]
         assert [s["name"] for s in seasons] == ["ramadan", "eid-al-fitr"]
         assert (
             client.get(

@@ -83,14 +83,18 @@ def print_json(obj: Any) -> None:
     sys.stdout.flush()
 
 
-def deprecated_alias(root: typer.Typer, old_name: str, new_spelling: str, command: F) -> None:
+def deprecated_alias(
+    root: typer.Typer, old_name: str, new_spelling: str, command: F, *, group: str = ""
+) -> None:
     """Keep ``halqa OLD`` working for one release: hidden from --help, warns on stderr, then runs
-    the same command as ``halqa NEW SPELLING`` (so scripts written against the old name go on)."""
+    the same command as ``halqa NEW SPELLING`` (so scripts written against the old name go on).
+    ``group`` names the command group ``root`` is (``insights`` for ``halqa insights OLD``)."""
+    old_spelling = f"{group} {old_name}".strip()
 
     @functools.wraps(command)
     def warned(*args: Any, **kwargs: Any) -> Any:
         err_console.print(
-            f"[yellow]warning:[/] `halqa {old_name}` is deprecated and will be removed in the next "
+            f"[yellow]warning:[/] `halqa {old_spelling}` is deprecated and will be removed in the next "
             f"release; use `halqa {new_spelling}`.",
             markup=True,
             highlight=False,

@@ -1,4 +1,6 @@
-"""`halqa trends`, `halqa brief` and `halqa insights ...`: audience insights from the command line."""
+"""`halqa insights trends|brief|over-index|talent|fans|engagement|sql`: audience insights from the
+command line. `halqa trends`, `halqa brief`, `halqa insights lift` and `--k` are the deprecated
+spellings of `insights trends`, `insights brief`, `insights over-index` and `--min-group`."""
 
 from __future__ import annotations
 
@@ -8,7 +10,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from halqa.cli.common import DbOption, JsonOption, console, err_console, print_json, user_errors
+from halqa.cli.common import (
+    DbOption,
+    JsonOption,
+    console,
+    deprecated_alias,
+    err_console,
+    print_json,
+    user_errors,
+)
 from halqa.cli.spark import EngineOption, LakeOption, SparkMasterOption, open_source
 
 SegmentOption = Annotated[
@@ -26,23 +36,42 @@ AsOfOption = Annotated[
         "--as-of", help="Day after the window (YYYY-MM-DD); default: the day after the last event."
     ),
 ]
-KOption = Annotated[
-    int, typer.Option("--k", help="Suppress any cell with fewer members than this.")
+MinGroupOption = Annotated[
+    int, typer.Option("--min-group", help="Suppress any group (cell) of fewer members than this.")
+]
+# `--k` meant the same before `-k` became the list length across the CLI: kept for one release.
+OldKOption = Annotated[
+    int | None, typer.Option("--k", hidden=True, help="Deprecated: use --min-group.")
 ]
 TopOption = Annotated[int, typer.Option("--top", help="Rows per list.")]
 
 app = typer.Typer(
-    help="Audience insights: lift, rising local talent, fans also like, engagement.",
+    help="Audience insights: trends, briefs, over-indexing, rising local talent, fans also like, "
+    "engagement.",
     no_args_is_help=True,
 )
 
 
 def attach(root: typer.Typer) -> None:
-    root.command("trends")(trends_cmd)
-    root.command("brief")(brief_cmd)
+    deprecated_alias(root, "trends", "insights trends", trends_cmd)
+    deprecated_alias(root, "brief", "insights brief", brief_cmd)
     root.add_typer(app, name="insights")
 
 
+def _min_group(min_group: int, k: int | None) -> int:
+    """``--min-group``, or the deprecated ``--k`` (with a warning) when that was given."""
+    if k is None:
+        return min_group
+    err_console.print(
+        "[yellow]warning:[/] `--k` is deprecated and will be removed in the next release; "
+        "use `--min-group`.",
+        markup=True,
+        highlight=False,
+    )
+    return k
+
+
+@app.command("trends")
 @user_errors
 def trends_cmd(
     segment: SegmentOption = None,
@@ -52,7 +81,8 @@ def trends_cmd(
         str, typer.Option("--by", help="genre, theme, title, creator, language or kind.")
     ] = "genre",
     top: TopOption = 10,
-    k: KOption = 10,
+    min_group: MinGroupOption = 10,
+    k: OldKOption = None,
     min_support: Annotated[
         int, typer.Option("--min-support", help="Fewest events for an item to count as rising.")
     ] = 20,
@@ -83,7 +113,7 @@ def trends_cmd(
             window=window,
             as_of=as_of,
             top=top,
-            k=k,
+            k=_min_group(min_group, k),
             min_support=min_support,
             alpha=alpha,
             seasonal=not no_season,
@@ -94,6 +124,7 @@ def trends_cmd(
     _print_trends(report)
 
 
+@app.command("brief")
 @user_errors
 def brief_cmd(
     out: Annotated[
@@ -102,7 +133,8 @@ def brief_cmd(
     segment: SegmentOption = None,
     window: WindowOption = "28d",
     as_of: AsOfOption = None,
-    k: KOption = 10,
+    min_group: MinGroupOption = 10,
+    k: OldKOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
     engine: EngineOption = None,
@@ -113,7 +145,9 @@ def brief_cmd(
     from halqa.insights.brief import write_brief
 
     with open_source(db, lake, engine, spark_master) as store:
-        result = write_brief(store, segment, out, window=window, as_of=as_of, k=k)
+        result = write_brief(
+            store, segment, out, window=window, as_of=as_of, k=_min_group(min_group, k)
+        )
     if as_json:
         print_json(result)
     else:
@@ -123,16 +157,17 @@ def brief_cmd(
         )
 
 
-@app.command("lift")
+@app.command("over-index")
 @user_errors
-def lift_cmd(
+def over_index_cmd(
     segment: SegmentOption = None,
     window: WindowOption = "28d",
     as_of: AsOfOption = None,
     by: Annotated[
         str, typer.Option("--by", help="genre, theme, language, kind or length.")
     ] = "genre",
-    k: KOption = 10,
+    min_group: MinGroupOption = 10,
+    k: OldKOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
     engine: EngineOption = None,
@@ -143,7 +178,9 @@ def lift_cmd(
     from halqa.insights import segment_lift
 
     with open_source(db, lake, engine, spark_master) as store:
-        result = segment_lift(store, segment, by=by, window=window, as_of=as_of, k=k)
+        result = segment_lift(
+            store, segment, by=by, window=window, as_of=as_of, k=_min_group(min_group, k)
+        )
     _emit(
         result,
         as_json,
@@ -160,6 +197,10 @@ def lift_cmd(
     )
 
 
+# `halqa audience lift` (a campaign's lift) is the one `lift`.
+deprecated_alias(app, "lift", "insights over-index", over_index_cmd, group="insights")
+
+
 @app.command("talent")
 @user_errors
 def talent_cmd(
@@ -170,7 +211,8 @@ def talent_cmd(
         typer.Option("--emerging-years", help="Debut within this many years counts as emerging."),
     ] = 5,
     top: TopOption = 10,
-    k: KOption = 10,
+    min_group: MinGroupOption = 10,
+    k: OldKOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
     engine: EngineOption = None,
@@ -182,7 +224,12 @@ def talent_cmd(
 
     with open_source(db, lake, engine, spark_master) as store:
         result = rising_talent(
-            store, window=window, as_of=as_of, emerging_years=emerging_years, top=top, k=k
+            store,
+            window=window,
+            as_of=as_of,
+            emerging_years=emerging_years,
+            top=top,
+            k=_min_group(min_group, k),
         )
     if as_json:
         print_json(result)
@@ -212,7 +259,8 @@ def fans_cmd(
     window: WindowOption = "365d",
     as_of: AsOfOption = None,
     top: TopOption = 10,
-    k: KOption = 10,
+    min_group: MinGroupOption = 10,
+    k: OldKOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
     engine: EngineOption = None,
@@ -230,7 +278,7 @@ def fans_cmd(
             window=window,
             as_of=as_of,
             top=top,
-            k=k,
+            k=_min_group(min_group, k),
         )
     _emit(
         result, as_json, ("rank", "item", "name", "overlap", "audience", "lift", "score", "jaccard")
@@ -246,7 +294,8 @@ def engagement_cmd(
     by: Annotated[
         str, typer.Option("--by", help="genre, kind, theme, language or length.")
     ] = "genre",
-    k: KOption = 10,
+    min_group: MinGroupOption = 10,
+    k: OldKOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
     engine: EngineOption = None,
@@ -257,7 +306,9 @@ def engagement_cmd(
     from halqa.insights import engagement
 
     with open_source(db, lake, engine, spark_master) as store:
-        result = engagement(store, segment, by=by, window=window, as_of=as_of, k=k)
+        result = engagement(
+            store, segment, by=by, window=window, as_of=as_of, k=_min_group(min_group, k)
+        )
     _emit(
         result, as_json, ("item", "members", "pairs", "completion_rate", "repeat_rate", "retention")
     )

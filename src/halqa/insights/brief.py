@@ -13,13 +13,16 @@ import datetime as dt
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from halqa import engines as engine
 from halqa.insights import charts, common, queries
 from halqa.insights.engagement import demand_supply, engagement
 from halqa.insights.segment import DEFAULT_K, Segment
 from halqa.insights.trends import trends
+
+if TYPE_CHECKING:
+    from halqa.engines import AnalyticsStore
 
 TREND_DIMENSIONS = ("genre", "theme", "language", "title")
 
@@ -37,7 +40,7 @@ class Figures:
 
 
 def write_brief(
-    store: Any,
+    store: AnalyticsStore,
     segment: Segment | list[str] | dict | None,
     out: str | Path,
     *,
@@ -86,8 +89,10 @@ def write_brief(
     lines += [f"![{c.title}]({files.name}/{p.name})" for c, p in zip(chart_list, pngs)]
     lines += [
         "",
-        f"Interactive versions (hover for values and intervals): [{files.name}/charts.html]"
-        f"({files.name}/charts.html)",
+        (
+            f"Interactive versions (hover for values and intervals): [{files.name}/charts.html]"
+            f"({files.name}/charts.html)"
+        ),
         "",
     ]
     lines += _figure_table(figures)
@@ -117,18 +122,22 @@ def write_brief(
     }
 
 
-def _intro(main: dict, window: Any) -> list[str]:
+def _intro(main: dict, window: str | int | None) -> list[str]:
     w = main["window"]
     base = main["baseline"]["note"] if main["baseline"] else "no baseline (all-time window)"
     return [
         f"Window: {w['start']} to {w['end']} (end excluded), {window}. Baseline: {base}.",
-        f"Members without analytics consent are excluded; any cell with fewer than {main['k']} members "
-        "is suppressed. Each [F#] refers to the Figures table at the end.",
+        (
+            "Members without analytics consent are excluded; any cell with fewer than "
+            f"{main['k']} members is suppressed. Each [F#] refers to the Figures table at the end."
+        ),
         "",
     ]
 
 
-def _audience(store: Any, seg: Segment, main: dict, figures: Figures, k: int) -> list[str]:
+def _audience(
+    store: AnalyticsStore, seg: Segment, main: dict, figures: Figures, k: int
+) -> list[str]:
     t = main["totals"]
     ref = figures.add(
         {"report": "trends", "by": "genre", "field": "totals"},
@@ -138,8 +147,10 @@ def _audience(store: Any, seg: Segment, main: dict, figures: Figures, k: int) ->
     lines = [
         "## Who this audience is",
         "",
-        f"- {t['segment_members']} members with analytics consent; {t['active_members']} of them active in "
-        f"the window, with {t['events']} plays {ref}.",
+        (
+            f"- {t['segment_members']} members with analytics consent; {t['active_members']} of "
+            f"them active in the window, with {t['events']} plays {ref}."
+        ),
     ]
     profile = engine.run(store, queries.segment_profile(), seg.params())
     for dim in ("age_band", "gender", "region"):

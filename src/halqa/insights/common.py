@@ -5,11 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
+from halqa import engines
 from halqa.catalog.rules import latest_timestamp
 from halqa.errors import ConfigError
+from halqa.insights import queries
 from halqa.insights.calendar import Period
+
+if TYPE_CHECKING:
+    from halqa.engines import AnalyticsStore
 
 ALL_TIME_START = dt.date(1970, 1, 1)
 _WINDOW = re.compile(r"^(\d+)\s*([dwm]?)$")
@@ -37,14 +44,14 @@ def parse_window(text: str | int | None) -> int | None:
 
 def parse_date(text: str | dt.date | None, name: str = "as-of") -> dt.date | None:
     if text is None or isinstance(text, dt.date):
-        return text  # type: ignore[return-value]
+        return text
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
         raise ConfigError(f"{name} date '{text}' is not YYYY-MM-DD") from None
 
 
-def resolve_as_of(store: Any, as_of: str | dt.date | None) -> dt.date:
+def resolve_as_of(store: AnalyticsStore, as_of: str | dt.date | None) -> dt.date:
     """The day after the window ends: given, or the day after the last consented event.
 
     Only plausible events anchor it (the row contract's horizon, ``halqa.catalog.rules``): one
@@ -58,6 +65,24 @@ def resolve_as_of(store: Any, as_of: str | dt.date | None) -> dt.date:
             f"{store.path}: no events with analytics consent yet (ingest events first)"
         )
     return last.date() + dt.timedelta(days=1)
+
+
+def event_span(
+    store: AnalyticsStore, as_of: str | dt.date | None
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """First and last consented event, of those before ``as_of`` when given (None, None: no events)."""
+    day = parse_date(as_of)
+    before = None if day is None else dt.datetime(day.year, day.month, day.day)
+    span = engines.run(store, queries.event_span(), {"before": before})
+    first, last = (span.iloc[0][c] if len(span) else None for c in ("first_ts", "last_ts"))
+    return instant(first), instant(last)
+
+
+def instant(value: Any) -> dt.datetime | None:
+    """A timestamp an engine returned (pandas or Python, NULL as NaT/None) as a naive UTC datetime."""
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).to_pydatetime()
 
 
 def window_period(days: int | None, as_of: dt.date) -> Period:
@@ -98,7 +123,7 @@ def pval(value: Any) -> float | None:
     return float(f"{float(value):.3g}")
 
 
-def labels(store: Any, by: str) -> dict[str, str]:
+def labels(store: AnalyticsStore, by: str) -> dict[str, str]:
     """Display names of items: title and creator names as written, genre/theme English labels."""
     if by == "title":
         return dict(store.rows("SELECT title_id, name FROM titles"))

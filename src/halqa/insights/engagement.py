@@ -10,7 +10,7 @@ again in the window / members active in the baseline. Cells under k members are 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,11 +21,14 @@ from halqa.insights.calendar import choose_baseline
 from halqa.insights.segment import DEFAULT_K, Segment
 from halqa.insights.trends import segment_too_small
 
+if TYPE_CHECKING:
+    from halqa.engines import AnalyticsStore
+
 GAP_RATIO = 1.5  # demand per title at least this many times the segment's median
 
 
 def engagement(
-    store: Any,
+    store: AnalyticsStore,
     segment: Segment | list[str] | dict | None = None,
     *,
     by: str = "genre",
@@ -80,7 +83,7 @@ def engagement(
 
 
 def demand_supply(
-    store: Any,
+    store: AnalyticsStore,
     segment: Segment | list[str] | dict | None = None,
     *,
     by: str = "genre",

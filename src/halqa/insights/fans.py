@@ -9,18 +9,21 @@ don't either. Overlaps under k members are suppressed.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from halqa import engines as engine
 from halqa.errors import ConfigError, NotFoundError
 from halqa.insights import common, queries, stats
 from halqa.insights.segment import DEFAULT_K
 
+if TYPE_CHECKING:
+    from halqa.engines import AnalyticsStore
+
 DEFAULT_PRIOR = 5.0
 
 
 def fans_also_like(
-    store: Any,
+    store: AnalyticsStore,
     target: str,
     *,
     entity: str = "title",

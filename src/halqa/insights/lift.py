@@ -10,16 +10,19 @@ so read narrow intervals on heavy items with that in mind.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from halqa import engines as engine
 from halqa.errors import ConfigError
 from halqa.insights import common, queries, stats
 from halqa.insights.segment import DEFAULT_K, Segment
 
+if TYPE_CHECKING:
+    from halqa.engines import AnalyticsStore
+
 
 def segment_lift(
-    store: Any,
+    store: AnalyticsStore,
     segment: Segment | list[str] | dict | None,
     *,
     by: str = "genre",

@@ -8,7 +8,7 @@ fewer than k members suppressed, windows ending at the day after the last event 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -18,6 +18,9 @@ from halqa.errors import ConfigError, NotFoundError
 from halqa.insights import common, queries
 from halqa.insights.fans import fans_also_like
 from halqa.insights.segment import DEFAULT_K
+
+if TYPE_CHECKING:
+    from halqa.engines import AnalyticsStore
 
 ENTITIES = {"title": ("titles", "title_id"), "creator": ("creators", "creator_id")}
 BREAKDOWN = ("age_band", "gender", "region")
@@ -58,7 +61,7 @@ fans AS (SELECT DISTINCT member_id FROM ev)
 
 
 def profile(
-    store: Any,
+    store: AnalyticsStore,
     entity: str,
     target: str,
     *,
@@ -99,7 +102,7 @@ def profile(
     }
 
 
-def _describe(store: Any, entity: str, target: str) -> dict[str, Any]:
+def _describe(store: AnalyticsStore, entity: str, target: str) -> dict[str, Any]:
     if entity == "title":
         rows = store.rows(
             "SELECT name, kind, genres, original_language, release_date, creator_ids FROM titles "
@@ -170,7 +173,7 @@ def _timeline(weekly: Any, start: dt.date, end: dt.date, k: int) -> dict[str, An
     return {"weeks": weeks, "plays": plays, "partial": partial}
 
 
-def search(store: Any, q: str, *, limit: int = 10) -> dict[str, list[dict[str, Any]]]:
+def search(store: AnalyticsStore, q: str, *, limit: int = 10) -> dict[str, list[dict[str, Any]]]:
     """Titles and creators whose name or id contains ``q`` (case-insensitive, any script)."""
     text = q.strip()
     if not text:

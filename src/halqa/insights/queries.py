@@ -6,7 +6,8 @@ check that every definition in ``DEFINITIONS`` transpiles and parses back as Spa
 Queries read consented data only: ``events_analytics`` and ``members_analytics``.
 
 Parameters: ``$seg_<key>`` (segment, NULL = open), ``$cur_start``/``$cur_end`` (window),
-``$base_start``/``$base_end`` (baseline), ``$target`` (fans-also-like), ``$region`` (supply).
+``$base_start``/``$base_end`` (baseline), ``$target`` (fans-also-like), ``$region`` (supply),
+``$before`` (the as-of day of a window that ends at the last event).
 """
 
 from __future__ import annotations
@@ -295,6 +296,63 @@ def titles_named() -> QueryDef:
     )
 
 
+# The dashboard's Trends page: windows that end at the last event, inclusive (``$cur_start`` is
+# exclusive), so a window of N weeks reaches back N weeks from the last event's time of day.
+_UP_TO_LAST = "(e.ts > $cur_start AND e.ts <= $cur_end)"
+TIMELINE_CHOICES = ("genre", "language", "kind")
+
+
+def event_span() -> QueryDef:
+    return QueryDef(
+        "event_span",
+        """SELECT min(e.ts) AS first_ts, max(e.ts) AS last_ts FROM events_analytics e
+WHERE $before IS NULL OR e.ts < CAST($before AS TIMESTAMP)""",
+        "First and last consented event (before $before when set): where windows end.",
+    )
+
+
+def timeline_cells(by: str) -> QueryDef:
+    join, item = ITEMS[by]
+    return QueryDef(
+        f"timeline_cells_{by}",
+        f"""WITH {SEGMENT_CTE}
+SELECT date_trunc('week', e.ts) AS week, {item} AS item,
+  count(*) AS plays, count(DISTINCT e.member_id) AS members
+FROM events_analytics e JOIN seg ON seg.member_id = e.member_id
+  JOIN titles t ON t.title_id = e.title_id {join}
+WHERE {_UP_TO_LAST}
+GROUP BY 1, 2""",
+        f"Per week and {by}: the segment's events and distinct members (NULL item included).",
+    )
+
+
+def region_counts() -> QueryDef:
+    return QueryDef(
+        "region_counts",
+        f"""WITH {SEGMENT_CTE},
+ev AS (
+  SELECT m.region, e.member_id, t.genres
+  FROM events_analytics e JOIN seg ON seg.member_id = e.member_id
+    JOIN members_analytics m ON m.member_id = e.member_id JOIN titles t ON t.title_id = e.title_id
+  WHERE {_UP_TO_LAST} AND m.region IS NOT NULL
+),
+per_region AS (
+  SELECT region, count(*) AS plays, count(DISTINCT member_id) AS members FROM ev GROUP BY region
+),
+per_genre AS (
+  SELECT ev.region, x.item AS genre, count(*) AS plays
+  FROM ev CROSS JOIN UNNEST(ev.genres) AS x(item) WHERE x.item IS NOT NULL GROUP BY 1, 2
+),
+ranked AS (
+  SELECT region, genre, row_number() OVER (PARTITION BY region ORDER BY plays DESC, genre) AS n
+  FROM per_genre
+)
+SELECT r.region, r.plays, r.members, g.genre AS top_genre
+FROM per_region r LEFT JOIN ranked g ON g.region = r.region AND g.n = 1""",
+        "Per region: the segment's events, distinct members and most played genre.",
+    )
+
+
 def all_definitions() -> dict[str, QueryDef]:
     """Every definition, by name (what the Spark transpilation test walks through)."""
     defs = [
@@ -307,12 +365,15 @@ def all_definitions() -> dict[str, QueryDef]:
         creator_window_audience(),
         creators(),
         titles_named(),
+        event_span(),
+        region_counts(),
     ]
     defs += [item_counts(by) for by in ITEMS]
     defs += [lift_counts(by) for by in ITEMS]
     defs += [engagement(by) for by in ITEMS]
     defs += [supply(by) for by in ITEMS]
     defs += [fans_overlap(entity) for entity in ("title", "creator")]
+    defs += [timeline_cells(by) for by in TIMELINE_CHOICES]
     return {d.name: d for d in defs}
 
 

@@ -16,7 +16,7 @@ window cannot tell a steady rise of a few percent a month from noise.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -26,13 +26,17 @@ from halqa.insights import common, queries, stats
 from halqa.insights.segment import DEFAULT_K, Segment
 from halqa.insights.trends import DEFAULT_ALPHA
 
+if TYPE_CHECKING:
+    from halqa.engines import AnalyticsStore
+    from halqa.insights.calendar import Period
+
 DEFAULT_EMERGING_YEARS = 5
 DEFAULT_MIN_AUDIENCE = 20
 WEEKS_PER_MONTH = 30.44 / 7
 
 
 def rising_talent(
-    store: Any,
+    store: AnalyticsStore,
     *,
     window: str | int | None = "364d",
     as_of: str | dt.date | None = None,
@@ -51,7 +55,7 @@ def rising_talent(
     since = end.year - emerging_years
     local = creators[(creators["country"] == "MA") & (creators["debut_year"].fillna(0) >= since)]
     info = {r.creator_id: r for r in local.itertuples(index=False)}
-    out = {
+    out: dict[str, Any] = {
         "as_of": str(end),
         "window": {"start": str(period.start), "end": str(period.end), "weeks": period.days // 7},
         "method": "Poisson trend of weekly distinct audience, exposure = weekly active members",
@@ -78,9 +82,9 @@ def rising_talent(
 
 
 def _rising_for(
-    store: Any,
+    store: AnalyticsStore,
     params: dict,
-    period: Any,
+    period: Period,
     info: dict,
     *,
     top: int,

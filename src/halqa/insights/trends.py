@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -23,12 +23,16 @@ from halqa.insights import common, queries, stats
 from halqa.insights.calendar import Baseline, choose_baseline, previous_period
 from halqa.insights.segment import DEFAULT_K, Segment
 
+if TYPE_CHECKING:
+    from halqa.engines import AnalyticsStore
+    from halqa.insights.calendar import Period
+
 DEFAULT_MIN_SUPPORT = 20
 DEFAULT_ALPHA = 0.05
 
 
 def trends(
-    store: Any,
+    store: AnalyticsStore,
     segment: Segment | list[str] | dict | None = None,
     *,
     by: str = "genre",
@@ -62,7 +66,7 @@ def trends(
 
 
 def trends_by(
-    store: Any,
+    store: AnalyticsStore,
     segment: Segment | list[str] | dict | None = None,
     *,
     by: tuple[str, ...] = ("genre",),
@@ -175,7 +179,7 @@ def trends_by(
 
 
 @contextmanager
-def staged_events(store: Any, params: dict) -> Iterator[None]:
+def staged_events(store: AnalyticsStore, params: dict) -> Iterator[None]:
     """The segment's events in window and baseline, staged for the per-item queries."""
     engine.stage(store, queries.STAGED_EVENTS, queries.segment_events(), params)
     try:
@@ -275,7 +279,7 @@ def _rising_rows(rising: pd.DataFrame, top: int, names: dict) -> list[dict]:
     return rows
 
 
-def _totals(store: Any, params: dict, *, baseline_members: bool = False) -> dict:
+def _totals(store: AnalyticsStore, params: dict, *, baseline_members: bool = False) -> dict:
     size = engine.run(store, queries.segment_size(), params).iloc[0]
     row = engine.run(store, queries.segment_totals(baseline_members=baseline_members), params).iloc[
         0
@@ -287,13 +291,13 @@ def _totals(store: Any, params: dict, *, baseline_members: bool = False) -> dict
     return out
 
 
-def segment_too_small(store: Any, params: dict, k: int) -> str | None:
+def segment_too_small(store: AnalyticsStore, params: dict, k: int) -> str | None:
     """Why a segment must be suppressed in this window (None when it may be reported)."""
     with staged_events(store, params):
         return _too_small(_totals(store, params), k)
 
 
-def segment_exposures(store: Any, params: dict) -> dict:
+def segment_exposures(store: AnalyticsStore, params: dict) -> dict:
     """Segment size, events and distinct active members in the window and the baseline
     (the segment's events must be staged: see ``staged_events``)."""
     return _totals(store, params, baseline_members=True)
@@ -320,9 +324,9 @@ def _no_seasonal_data(base: Baseline) -> Baseline:
 
 
 def _season_attribution(
-    store: Any,
+    store: AnalyticsStore,
     base: Baseline,
-    recent: Any,
+    recent: Period,
     params: dict,
     totals: dict,
     rising: pd.DataFrame,

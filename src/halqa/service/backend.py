@@ -7,19 +7,21 @@ or through ``halqa.service.remote`` from several HTTP worker processes.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
-from halqa.catalog import Store
+import duckdb
+
+from halqa.catalog import Store, browse
 from halqa.catalog.consent import Actor, apply_member_updates
-from halqa.catalog.rules import parent_cycles_sql
-from halqa.catalog.schema import MEMBERS, TITLES
-from halqa.errors import NotFoundError, UserError
+from halqa.errors import UserError
 from halqa.service import keys as keyring
 from halqa.service.counters import CONSENT, KEYS, Generations
 from halqa.service.domains import DomainCalls
@@ -28,7 +30,6 @@ from halqa.service.settings import Settings
 from halqa.service.writer import EventWriter
 
 log = logging.getLogger("halqa.service")
-_PUBLIC_MEMBER_COLUMNS = tuple(c for c in MEMBERS.column_names)
 
 
 class Backend(DomainCalls):
@@ -50,7 +51,8 @@ class Backend(DomainCalls):
         )
         self.started_at = time.time()
         self._health_lock = threading.Lock()
-        self._health_at, self._health_problem = None, None
+        self._health_at: float | None = None
+        self._health_problem: str | None = None
         self.recs, self.recs_error = None, None
         if settings.recommend:
             self._load_recommender()
@@ -94,10 +96,8 @@ class Backend(DomainCalls):
         if self.recs is not None:
             self.recs.close()
         for reader in self._readers:
-            try:
+            with contextlib.suppress(duckdb.Error):  # a cursor whose thread already closed it
                 reader.close()
-            except Exception:
-                pass
         self.store.close()
         self.generations.close()
 
@@ -111,11 +111,6 @@ class Backend(DomainCalls):
             with self._readers_lock:
                 self._readers.append(store)
         return store
-
-    def _records(self, query: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-        relation = self.reader().con.execute(query, params or [])
-        names = [d[0] for d in relation.description]
-        return [dict(zip(names, jsonable(list(row)))) for row in relation.fetchall()]
 
     # -- keys ---------------------------------------------------------------------------------
     def key_entries(self) -> dict[str, tuple[str, str, str, str]]:
@@ -184,7 +179,7 @@ class Backend(DomainCalls):
                 problem = None
             except UserError as exc:
                 problem = str(exc)
-            except Exception as exc:  # anything else the store says is a failed check too
+            except (duckdb.Error, OSError) as exc:  # anything else the store says fails it too
                 problem = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
             if problem is not None:
                 log.error("store check failed: %s", problem)
@@ -198,98 +193,36 @@ class Backend(DomainCalls):
         directory = self.settings.control_dir or tempfile.gettempdir()
         name = f"halqa_snapshot_{uuid.uuid4().hex[:12]}"
         path = os.path.join(directory, name + ".duckdb")
-        cursor = self.store.con.cursor()
-        try:
-            source = cursor.execute("SELECT current_database()").fetchall()[0][0]
-            cursor.execute(f"ATTACH '{path}' AS {name}").fetchall()
-            try:
-                cursor.execute(f'COPY FROM DATABASE "{source}" TO {name}').fetchall()
-            finally:
-                cursor.execute(f"DETACH {name}").fetchall()
-        except BaseException:
-            for leftover in (path, path + ".wal"):
-                if os.path.exists(leftover):
-                    os.remove(leftover)
-            raise
-        finally:
-            cursor.close()
-        os.chmod(path, 0o600)
+        browse.snapshot(self.store, path)
         return path
 
     def data_overview(self, limit: int = 20) -> dict[str, Any]:
-        store = self.reader()
-        return {
-            "counts": store.counts(),
-            "ingests": self._records(
-                "SELECT * FROM ingests ORDER BY started_at DESC, ingest_id DESC LIMIT ?", [limit]
-            ),
-            "quarantine": self._records(
-                "SELECT q.ingest_id, q.target, q.file, q.line, q.field, q.reason, q.raw FROM quarantine q "
-                "ORDER BY q.ingest_id DESC, q.line DESC LIMIT ?",
-                [limit],
-            ),
-            "quarantine_by_reason": self._records(
-                "SELECT target, field, count(*) AS rows FROM quarantine GROUP BY ALL ORDER BY rows DESC LIMIT ?",
-                [limit],
-            ),
-        }
+        return jsonable(browse.data_overview(self.reader(), limit))
 
     # -- catalogue ----------------------------------------------------------------------------
     def get_title(self, title_id: str) -> dict[str, Any]:
-        rows = self._records("SELECT * FROM titles WHERE title_id = ?", [title_id])
-        if not rows:
-            raise NotFoundError(f"no title with title_id '{title_id}'")
-        return rows[0]
+        return jsonable(browse.get_title(self.reader(), title_id))
 
     def list_titles(
         self, q: str | None, kind: str | None, limit: int, offset: int
     ) -> dict[str, Any]:
-        where, params = ["true"], []
-        if q:
-            where.append("(strpos(lower(name), lower(?)) > 0 OR title_id = ?)")
-            params += [q, q]
-        if kind:
-            where.append("kind = ?")
-            params.append(kind)
-        clause = " AND ".join(where)
-        total = self.reader().scalar(f"SELECT count(*) FROM titles WHERE {clause}", params)
-        items = self._records(
-            f"SELECT * FROM titles WHERE {clause} ORDER BY title_id LIMIT ? OFFSET ?",
-            params + [limit, offset],
-        )
-        return {"total": int(total), "items": items}
+        total, items = browse.list_titles(self.reader(), q, kind, limit, offset)
+        return {"total": total, "items": jsonable(items)}
 
     def upsert_titles(self, rows: list[dict[str, Any]]) -> int:
-        n = self.writer.call(lambda s: _upsert_titles(s, rows)).result()
+        n = self.writer.call(lambda s: browse.upsert_titles(s, rows)).result()
         if self.recs is not None:
             self.recs.titles_changed(rows)
         return n
 
     def get_member(self, member_id: str) -> dict[str, Any]:
-        rows = self._records("SELECT * FROM members WHERE member_id = ?", [member_id])
-        if not rows:
-            raise NotFoundError(f"no member with member_id '{member_id}'")
-        member = rows[0]
-        member["events"] = int(
-            self.reader().scalar("SELECT count(*) FROM events WHERE member_id = ?", [member_id])
-        )
-        return member
+        return jsonable(browse.get_member(self.reader(), member_id))
 
     def list_members(
         self, region: str | None, age_band: str | None, limit: int, offset: int
     ) -> dict[str, Any]:
-        where, params = ["true"], []
-        for column, value in (("region", region), ("age_band", age_band)):
-            if value:
-                where.append(f"{column} = ?")
-                params.append(value)
-        clause = " AND ".join(where)
-        total = self.reader().scalar(f"SELECT count(*) FROM members WHERE {clause}", params)
-        items = self._records(
-            f"SELECT * FROM members WHERE {clause} ORDER BY member_id LIMIT ? OFFSET ?",
-            params + [limit, offset],
-        )
-        return {"total": int(total), "items": items}
+        total, items = browse.list_members(self.reader(), region, age_band, limit, offset)
+        return {"total": total, "items": jsonable(items)}
 
     def upsert_members(self, rows: list[dict[str, Any]], actor: Actor | None = None) -> int:
         """Merge member updates (only the fields sent change; consent rules in catalog/consent.py)."""
@@ -306,36 +239,16 @@ class Backend(DomainCalls):
         return len(rows)
 
     def consent_history(self, member_id: str) -> list[dict[str, Any]]:
-        self.get_member(member_id)
-        return self._records(
-            "SELECT changed_at, purpose, old_value, new_value, consent_at, key_id, role, source "
-            "FROM consent_audit WHERE member_id = ? ORDER BY changed_at, purpose",
-            [member_id],
-        )
+        return jsonable(browse.consent_history(self.reader(), member_id))
 
-    def withdrawn_marketing(self, member_ids: Any) -> set[str]:
+    def withdrawn_marketing(self, member_ids: Iterable[object]) -> set[str]:
         """Which of ``member_ids`` (the targeter's, consented when it was fitted) no longer have
         marketing consent. Asked on every audience request; cached until a consent changes."""
         generation = self.generations.get(CONSENT)
         cached = getattr(self, "_withdrawn_cache", None)
         if cached is not None and cached[0] == generation and cached[1] is member_ids:
             return cached[2]
-        import pyarrow as pa
-
-        cursor = self.store.con.cursor()
-        try:
-            cursor.register(
-                "halqa_fitted_members",
-                pa.table({"member_id": pa.array(list(map(str, member_ids)))}),
-            )
-            withdrawn = {
-                r[0]
-                for r in cursor.execute(
-                    "SELECT f.member_id FROM halqa_fitted_members f ANTI JOIN members_marketing m USING (member_id)"
-                ).fetchall()
-            }
-        finally:
-            cursor.close()
+        withdrawn = browse.lacking_marketing_consent(self.store, member_ids)
         self._withdrawn_cache = (generation, member_ids, withdrawn)
         return withdrawn
 
@@ -344,55 +257,7 @@ class Backend(DomainCalls):
         """Store validated events; blocks until committed and folded in. One outcome per row."""
         return self.writer.post_events(rows).result()
 
-    def member_events(self, member_id: str, limit: int) -> list[dict[str, Any]]:
-        return self._records(
-            "SELECT * EXCLUDE (ingest_id) FROM events WHERE member_id = ? ORDER BY ts DESC LIMIT ?",
-            [member_id, limit],
-        )
-
-
-def _map(value: dict[str, str] | None) -> list[dict[str, str]] | None:
-    return None if value is None else [{"k": k, "v": v} for k, v in value.items()]
-
-
-def _upsert_titles(store: Store, rows: list[dict[str, Any]]) -> int:
-    """Insert or replace titles after checking genres and themes against the store's taxonomy."""
-    genres, themes = store.genre_ids(), store.theme_ids()
-    for i, row in enumerate(rows):
-        for field, known in (("genres", genres), ("themes", themes)):
-            for term in row.get(field) or []:
-                if term not in known:
-                    from halqa.catalog.taxonomy import suggest
-
-                    raise UserError(
-                        f"titles[{i}].{field}: unknown id '{term}'{suggest(term, sorted(known))} "
-                        f"(add it with `halqa taxonomy add`)"
-                    )
-    columns = [
-        c for c in TITLES.column_names if c != "auto_created"
-    ]  # a posted title is never a placeholder
-    values = ", ".join(
-        "map_from_entries(?::STRUCT(k VARCHAR, v VARCHAR)[])" if c in ("names", "synopses") else "?"
-        for c in columns
-    )
-    store.con.executemany(
-        f"INSERT OR REPLACE INTO titles ({', '.join(columns)}, auto_created) VALUES ({values}, false)",
-        [
-            [_map(r.get(c)) if c in ("names", "synopses") else r.get(c) for c in columns]
-            for r in rows
-        ],
-    )
-    _refuse_parent_cycles(store, rows)
-    return len(rows)
-
-
-def _refuse_parent_cycles(store: Store, rows: list[dict[str, Any]]) -> None:
-    """The rule ``halqa ingest`` applies too (halqa.catalog.rules): raising rolls the upsert back."""
-    ids = [r["title_id"] for r in rows if r.get("parent_id")]
-    if not ids:
-        return
-    edges = "SELECT title_id, parent_id FROM titles WHERE parent_id IS NOT NULL"
-    found = dict(store.rows(parent_cycles_sql(edges, "SELECT unnest(?::VARCHAR[])"), [ids]))
-    for i, row in enumerate(rows):
-        if row["title_id"] in found:
-            raise UserError(f"titles[{i}].parent_id: {found[row['title_id']]}")
+    def member_events(self, member_id: str, limit: int, offset: int = 0) -> dict[str, Any]:
+        """A page of the member's events, newest first (404 for an unknown member)."""
+        total, items = browse.member_events(self.reader(), member_id, limit, offset)
+        return {"total": total, "items": jsonable(items)}

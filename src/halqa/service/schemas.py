@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
+from fastapi import Query
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -144,6 +145,10 @@ class MemberIn(Strict):
     joined_at: Annotated[datetime | None, _ruled(contract.MEMBERS["joined_at"])] = None
 
 
+class HealthOut(BaseModel):
+    status: Literal["ok", "damaged"]
+
+
 class UpsertResult(BaseModel):
     upserted: int
 
@@ -165,6 +170,9 @@ class KeyOut(BaseModel):
 
 
 ItemT = TypeVar("ItemT")
+# The paging parameters of every list endpoint.
+Limit = Annotated[int, Query(ge=1, le=1000, description="the most items to answer")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="how many matching items to skip")]
 
 
 class Page(BaseModel, Generic[ItemT]):
@@ -175,3 +183,353 @@ class Page(BaseModel, Generic[ItemT]):
     limit: int = Field(description="the most items one page holds")
     offset: int = Field(description="how many matching items come before this page")
 
+
+def file_responses(*media_types: str) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI ``responses`` of an endpoint that answers a file: bytes of these media types."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {200: {"content": {media: binary for media in media_types}}}
+
+
+def page_of(items: list[Any], limit: int, offset: int) -> dict[str, Any]:
+    """A ``Page`` of a list the backend answers whole (a short one: keys, campaigns, seasons)."""
+    return {
+        "items": items[offset : offset + limit],
+        "total": len(items),
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+# -- what the API answers -----------------------------------------------------------------------
+# Rows come from the store as JSON (halqa.service.jsonable): timestamps and dates as ISO-8601 text,
+# maps as objects. A column the store has and a model does not name still passes through (extra
+# "allow"); tests/service/test_openapi.py checks every model names every column of its table.
+IsoTime = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
+IsoDate = Annotated[str, Field(json_schema_extra={"format": "date"})]
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class TitleOut(Out):
+    """A title as stored; names and synopses by language, byte-exact."""
+
+    title_id: str
+    kind: str
+    parent_id: str | None = None
+    name: str
+    original_language: str | None = None
+    names: dict[str, str] | None = None
+    synopses: dict[str, str] | None = None
+    genres: list[str] | None = None
+    themes: list[str] | None = None
+    release_date: IsoDate | None = None
+    duration_s: int | None = None
+    age_rating: str | None = None
+    country: str | None = None
+    region: str | None = None
+    creator_ids: list[str] | None = None
+    available_regions: list[str] | None = None
+    added_at: IsoTime | None = None
+    auto_created: bool | None = Field(
+        default=None, description="a placeholder made for an event of an unknown title"
+    )
+
+
+class MemberOut(Out):
+    """A member as stored (pseudonymous); ``events`` only on a single member's answer."""
+
+    member_id: str
+    age_band: str | None = None
+    gender: str | None = None
+    country: str | None = None
+    region: str | None = None
+    city: str | None = None
+    languages: list[str] | None = None
+    occupation: str | None = None
+    consent_analytics: bool | None = None
+    consent_personalisation: bool | None = None
+    consent_marketing: bool | None = None
+    consent_at: IsoTime | None = None
+    joined_at: IsoTime | None = None
+    auto_created: bool | None = None
+    events: int | None = Field(default=None, description="how many events the member has")
+
+
+class EventOut(Out):
+    member_id: str
+    title_id: str
+    event_type: str
+    ts: IsoTime
+    value: float | None = None
+    device: str | None = None
+    source: str | None = None
+
+
+class ConsentChangeOut(Out):
+    changed_at: IsoTime
+    purpose: str
+    old_value: bool | None = None
+    new_value: bool | None = None
+    consent_at: IsoTime | None = None
+    key_id: str | None = None
+    role: str | None = None
+    source: str | None = None
+
+
+class KeyInfo(Out):
+    """A key as listed: never its secret."""
+
+    key_id: str
+    name: str | None = None
+    role: str
+    created_at: IsoTime
+    revoked_at: IsoTime | None = None
+
+
+class SeasonOut(Out):
+    """A season to shade on a time chart: from ``start`` to the day before ``end``."""
+
+    name: str
+    calendar: Literal["hijri", "gregorian"]
+    start: IsoDate
+    end: IsoDate
+
+
+class CampaignOut(Out):
+    campaign: str
+    created_at: IsoTime
+    title_id: str | None = None
+    source: str | None = None
+    holdout_share: float | None = None
+    exposed: int | None = None
+    holdout: int | None = None
+    hashed: bool | None = None
+
+
+# -- insights: aggregates only; a cell under k members is null, a segment under k "suppressed" ----
+# Numbers are int when whole (halqa.insights.common.num): ``int | float`` keeps them so.
+Number = int | float
+Counts = dict[str, int | None]
+
+
+class WindowOut(Out):
+    start: IsoDate | IsoTime | None = None
+    end: IsoDate | IsoTime | None = None
+    days: int | None = None
+    weeks: int | None = None
+
+
+class LiftRow(Out):
+    item: str
+    name: str | None = None
+    segment_count: int
+    segment_share: Number | None = None
+    others_share: Number | None = None
+    lift: Number | None = None
+    lift_low: Number | None = None
+    lift_high: Number | None = None
+    over_indexes: bool
+    segment_members: int | None = None
+
+
+class TrendRow(Out):
+    rank: int
+    item: str
+    name: str | None = None
+    count: int
+    share: Number | None = None
+    members: int | None = None
+    baseline: int | None = None
+    growth: Number | None = None
+    growth_low: Number | None = None
+    growth_high: Number | None = None
+    rising: bool | None = None
+
+
+class TrendsOut(Out):
+    """Top and rising items of a segment, the baseline they are measured against, its lift."""
+
+    segment: dict[str, str]
+    segment_label: str
+    as_of: IsoDate
+    window: WindowOut
+    k: int
+    suppressed: bool
+    reason: str | None = None
+    by: str | None = None
+    baseline: dict[str, Any] | None = None
+    totals: dict[str, int | None] | None = None
+    top: list[TrendRow] = []
+    rising: list[dict[str, Any]] = Field(
+        default=[], description="items growing significantly against the baseline"
+    )
+    season: dict[str, Any] | None = None
+    lift: list[LiftRow] = []
+
+
+class LiftOut(Out):
+    """What a segment over-indexes on against everyone else (Katz 95% interval)."""
+
+    segment: dict[str, str]
+    by: str
+    window: WindowOut
+    k: int
+    segment_total: int | None = None
+    others_total: int | None = None
+    suppressed: bool
+    reason: str | None = None
+    rows: list[LiftRow]
+
+
+class TalentBlock(Out):
+    suppressed: bool
+    reason: str | None = None
+    active_members_per_week: dict[str, Number | None] | None = None
+    tested: int | None = None
+    rows: list[dict[str, Any]]
+
+
+class TalentOut(Out):
+    """Rising Moroccan emerging creators, overall and per region (rows under k suppressed)."""
+
+    as_of: IsoDate
+    window: WindowOut
+    method: str
+    emerging_years: int
+    k: int
+    local_creators: int
+    overall: TalentBlock
+    regions: dict[str, TalentBlock]
+
+
+class TimelineSeries(Out):
+    item: str
+    plays: list[int | None] = Field(description="one per week; null: under k members")
+
+
+class TimelineOut(Out):
+    """Weekly plays of a segment's biggest items; ``partial`` flags weeks cut by the window."""
+
+    segment: dict[str, str]
+    by: str
+    k: int
+    weeks: list[IsoDate] = Field(description="the Monday of each week")
+    partial: list[bool]
+    window: WindowOut
+    series: list[TimelineSeries]
+
+
+class RegionRow(Out):
+    region: str
+    plays: int | None = None
+    members: int | None = None
+    top_genre: str | None = None
+    suppressed: bool
+
+
+class RegionsOut(Out):
+    """Plays, members and leading genre per region (a region under k members shows none)."""
+
+    segment: dict[str, str]
+    k: int
+    window_days: int
+    rows: list[RegionRow]
+
+
+class Label(Out):
+    id: str
+    en: str | None = None
+    fr: str | None = None
+    ar: str | None = None
+
+
+class LabelsOut(Out):
+    """Genre, theme and region labels in English, French and Arabic, and the filters' vocabularies."""
+
+    genres: list[Label]
+    themes: list[Label]
+    regions: list[Label]
+    age_bands: list[str]
+    kinds: list[str]
+    languages: dict[str, str] = Field(description="the interface's language tags and their names")
+
+
+class ProfileOut(Out):
+    """One title or creator: who plays it (k-suppressed), its weekly plays, what its fans also like."""
+
+    entity: Literal["title", "creator"]
+    id: str
+    name: str | None = None
+    k: int
+    window: WindowOut
+    audience: dict[str, Counts]
+    timeline: dict[str, list[str | int | bool | None]]
+    fans_also_like: dict[str, Any]
+
+
+class SearchOut(Out):
+    """Titles and creators whose name or id holds the text (no member is ever searched)."""
+
+    titles: list[dict[str, Any]]
+    creators: list[dict[str, Any]]
+
+
+# -- audience (member-level rows: admin and analyst) and the service itself ----------------------
+# These answers come whole from halqa.audience; the models name what a client may rely on.
+class TargetOut(Out):
+    """A new title's audience: its size, a k-suppressed breakdown and the first member rows."""
+
+    title: str | None = None
+    title_id: str | None = None
+    size: int
+    candidates: int | None = None
+    already_reached: int | None = None
+    breakdown: dict[str, Any] | None = None
+    method: dict[str, Any] | None = None
+    members: list[dict[str, Any]]
+
+
+class ExportOut(Out):
+    """A recorded campaign: who was exposed, who was held back, who was dropped for consent."""
+
+    campaign: str
+    exposed: int | None = None
+    holdout: int | None = None
+    breakdown: dict[str, Any] | None = None
+    first_exported: list[dict[str, Any]] = []
+
+
+class LookalikeOut(Out):
+    """Members most like a seed audience (the seed's own members excluded)."""
+
+    members: list[dict[str, Any]]
+
+
+class CampaignLiftOut(Out):
+    """Conversion of exposed vs holdout members and the lift, with intervals."""
+
+    campaign: str | None = None
+    groups: dict[str, Any]
+    lift: dict[str, Any] | None = None
+
+
+class WhoAmIOut(BaseModel):
+    key_id: str
+    name: str
+    role: str
+
+
+class HealthDetailsOut(Out):
+    """Everything an operator wants about one server (admin only: it names the store's path)."""
+
+    version: str
+    status: Literal["ok", "damaged"]
+    problem: str | None = None
+    store: str
+    schema_version: int | None = None
+    recommendations: dict[str, Any]
+    uptime_s: float
+    write_queue: int
+    writer: dict[str, Any]

@@ -432,7 +432,7 @@
   // -- Campaigns --------------------------------------------------------------------------------
   async function loadCampaigns() {
     report();
-    const list = await api("/v1/campaigns");
+    const list = (await api("/v1/campaigns")).items;  // a Page: the newest campaigns first
     fillTable($("campaigns-list"), [t("campaign"), t("created"), t("title"), t("exposed"), t("holdout")],
       list.map((c) => [bdi(c.campaign), bdi(fmtDate(c.created_at)),
         c.title_id ? window.HALQA_EXPLORE.link(context(), "title", c.title_id, c.title_id) : bdi("–"), num(c.exposed), num(c.holdout)]));
@@ -589,7 +589,7 @@
     if (weeks.length && state.paths["/v1/seasons"]) {
       const end = new Date(`${weeks[weeks.length - 1]}T00:00:00Z`);
       end.setUTCDate(end.getUTCDate() + 7);
-      seasons = (await api("/v1/seasons", [["start", weeks[0]], ["end", end.toISOString().slice(0, 10)]]))
+      seasons = (await api("/v1/seasons", [["start", weeks[0]], ["end", end.toISOString().slice(0, 10)]])).items
         .map((x) => ({ ...x, label: t(`season_${x.name}`) }));
     }
     if (isCurrent && !isCurrent()) return;  // newer pickers drew their own chart meanwhile

@@ -12,8 +12,19 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 
 from halqa.catalog import rules as contract
 from halqa.service.deps import Analyst, Backend
+from halqa.service.schemas import (
+    CampaignLiftOut,
+    CampaignOut,
+    ExportOut,
+    Limit,
+    LookalikeOut,
+    Offset,
+    Page,
+    TargetOut,
+    page_of,
+)
 
-router = APIRouter(tags=["audience"])
+router = APIRouter(prefix="/v1", tags=["audience"])
 Campaign = Annotated[str, StringConstraints(pattern=r"^[\w][\w.\-]{0,79}$")]
 
 
@@ -68,7 +79,10 @@ class LookalikeIn(BaseModel):
 
 
 @router.post(
-    "/v1/audience/target", summary="Audience of a new title from metadata: size, breakdown, members"
+    "/audience/target",
+    response_model=TargetOut,
+    response_model_exclude_unset=True,
+    summary="Audience of a new title from metadata: size, breakdown, members",
 )
 def target(
     title: NewTitleIn,
@@ -81,7 +95,9 @@ def target(
 
 
 @router.post(
-    "/v1/audience/export",
+    "/audience/export",
+    response_model=ExportOut,
+    response_model_exclude_unset=True,
     status_code=201,
     summary="Record a campaign: marketing consent only, a random holdout kept back for measurement",
 )
@@ -92,18 +108,32 @@ def export(body: Annotated[ExportIn, Body()], backend: Backend, _: Analyst) -> d
     return backend.export_campaign(title, body.campaign, body.top, body.holdout, body.hash_salt)
 
 
-@router.post("/v1/audience/lookalike", summary="Grow a seed audience with the most similar members")
+@router.post(
+    "/audience/lookalike",
+    response_model=LookalikeOut,
+    response_model_exclude_unset=True,
+    summary="Grow a seed audience with the most similar members",
+)
 def lookalike(body: LookalikeIn, backend: Backend, _: Analyst) -> dict[str, Any]:
     return backend.lookalike(body.seed, body.size)
 
 
-@router.get("/v1/campaigns", summary="Campaigns recorded by exports")
-def campaigns(backend: Backend, _: Analyst) -> list[dict[str, Any]]:
-    return backend.campaigns()
+@router.get(
+    "/campaigns",
+    response_model=Page[CampaignOut],
+    summary="Campaigns recorded by exports, newest first",
+)
+def campaigns(
+    backend: Backend, _: Analyst, limit: Limit = 1000, offset: Offset = 0
+) -> dict[str, Any]:
+    return page_of(backend.campaigns(), limit, offset)
 
 
 @router.get(
-    "/v1/campaigns/{campaign}/lift", summary="Conversion of exposed vs holdout, lift with intervals"
+    "/campaigns/{campaign}/lift",
+    response_model=CampaignLiftOut,
+    response_model_exclude_unset=True,
+    summary="Conversion of exposed vs holdout, lift with intervals",
 )
 def lift(
     campaign: Annotated[str, Path(pattern=r"^[\w][\w.\-]{0,79}$")],

@@ -11,15 +11,25 @@ from pydantic import ValidationError
 from halqa.catalog.consent import Actor
 from halqa.service.deps import Admin, Analyst, Anyone, Backend, require
 from halqa.service.keys import Principal
-from halqa.service.schemas import MemberIn, Page, TitleIn, UpsertResult
+from halqa.service.schemas import (
+    ConsentChangeOut,
+    EventOut,
+    Limit,
+    MemberIn,
+    MemberOut,
+    Offset,
+    Page,
+    TitleIn,
+    TitleOut,
+    UpsertResult,
+    page_of,
+)
 
-router = APIRouter(tags=["catalogue"])
+router = APIRouter(prefix="/v1", tags=["catalogue"])
 IdPath = Annotated[str, Path(min_length=1, max_length=200)]
-Limit = Annotated[int, Query(ge=1, le=1000)]
-Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
 
-@router.get("/v1/titles", response_model=Page[dict[str, Any]], summary="List or search titles")
+@router.get("/titles", response_model=Page[TitleOut], summary="List or search titles")
 def list_titles(
     backend: Backend,
     _: Anyone,
@@ -34,12 +44,18 @@ def list_titles(
     return {**found, "limit": limit, "offset": offset}
 
 
-@router.get("/v1/titles/{title_id}", summary="One title, names in every script as stored")
+# Ids may hold "/" (``{...:path}``); a sub-resource is declared before its parent so that
+# ``/members/a/b/events`` is the events of member "a/b", not the member "a/b/events".
+@router.get(
+    "/titles/{title_id:path}",
+    response_model=TitleOut,
+    summary="One title, names in every script as stored",
+)
 def get_title(title_id: IdPath, backend: Backend, _: Anyone) -> dict[str, Any]:
     return backend.get_title(title_id)
 
 
-@router.put("/v1/titles", response_model=UpsertResult, summary="Insert or replace titles (admin)")
+@router.put("/titles", response_model=UpsertResult, summary="Add or replace titles (admin)")
 def upsert_titles(
     titles: Annotated[list[TitleIn], Body(min_length=1, max_length=5000)],
     backend: Backend,
@@ -49,8 +65,8 @@ def upsert_titles(
 
 
 @router.get(
-    "/v1/members",
-    response_model=Page[dict[str, Any]],
+    "/members",
+    response_model=Page[MemberOut],
     summary="List members (member-level: admin and analyst)",
 )
 def list_members(
@@ -65,27 +81,36 @@ def list_members(
     return {**found, "limit": limit, "offset": offset}
 
 
-@router.get("/v1/members/{member_id}", summary="One member (member-level: admin and analyst)")
-def get_member(member_id: IdPath, backend: Backend, _: Analyst) -> dict[str, Any]:
-    return backend.get_member(member_id)
-
-
 @router.get(
-    "/v1/members/{member_id}/events", summary="A member's latest events (admin and analyst)"
+    "/members/{member_id:path}/events",
+    response_model=Page[EventOut],
+    summary="A member's events, newest first (admin and analyst)",
 )
 def member_events(
-    member_id: IdPath, backend: Backend, _: Analyst, limit: Limit = 50
-) -> list[dict[str, Any]]:
-    backend.get_member(member_id)
-    return backend.member_events(member_id, limit)
+    member_id: IdPath, backend: Backend, _: Analyst, limit: Limit = 50, offset: Offset = 0
+) -> dict[str, Any]:
+    found = backend.member_events(member_id, limit, offset)
+    return {**found, "limit": limit, "offset": offset}
 
 
 @router.get(
-    "/v1/members/{member_id}/consents",
+    "/members/{member_id:path}/consents",
+    response_model=Page[ConsentChangeOut],
     summary="A member's consent changes: who, when, old -> new (admin and analyst)",
 )
-def consent_history(member_id: IdPath, backend: Backend, _: Analyst) -> list[dict[str, Any]]:
-    return backend.consent_history(member_id)
+def consent_history(
+    member_id: IdPath, backend: Backend, _: Analyst, limit: Limit = 1000, offset: Offset = 0
+) -> dict[str, Any]:
+    return page_of(backend.consent_history(member_id), limit, offset)
+
+
+@router.get(
+    "/members/{member_id:path}",
+    response_model=MemberOut,
+    summary="One member (member-level: admin and analyst)",
+)
+def get_member(member_id: IdPath, backend: Backend, _: Analyst) -> dict[str, Any]:
+    return backend.get_member(member_id)
 
 
 MemberWriter = Annotated[Principal, Depends(require("service"))]
@@ -98,9 +123,9 @@ MEMBER_RULES = (
 
 
 @router.put(
-    "/v1/members",
+    "/members",
     response_model=UpsertResult,
-    summary="Insert or update members (admin, service)",
+    summary="Add or update members (admin, service)",
     description=MEMBER_RULES,
     responses={403: {"description": "role may not grant consent"}},
 )
@@ -114,7 +139,7 @@ def upsert_members(
 
 
 @router.patch(
-    "/v1/members/{member_id}",
+    "/members/{member_id:path}",
     response_model=UpsertResult,
     summary="Update some fields of a member (admin, service)",
     description=MEMBER_RULES,

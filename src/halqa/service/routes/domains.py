@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from fastapi import APIRouter
 
 
-def available_routers() -> list[Any]:
+def available_routers() -> list[APIRouter]:
     from halqa.service.domains import audience_api, insights_api
     from halqa.service.recs import recommend_api
 
-    routers = []
+    routers: list[APIRouter] = []
     if recommend_api() is not None:
         from halqa.service.routes import recommend
 
@@ -34,7 +34,7 @@ def available_routers() -> list[Any]:
     return routers
 
 
-def _studio_routers() -> list[Any]:
+def _studio_routers() -> list[APIRouter]:
     """The studio's proposals (every part) and the screenplay assistant (its extra: screenplay-tools)."""
     from importlib.util import find_spec
 

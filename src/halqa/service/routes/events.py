@@ -10,10 +10,11 @@ from starlette.concurrency import run_in_threadpool
 
 from halqa.service import metrics
 from halqa.service.deps import Backend, require
+from halqa.service.keys import Principal
 from halqa.service.schemas import EventBatchIn, EventIn, EventResult
 
-router = APIRouter(tags=["events"])
-Poster = Annotated[Any, Depends(require("service"))]
+router = APIRouter(prefix="/v1", tags=["events"])
+Poster = Annotated[Principal, Depends(require("service"))]
 
 
 async def _outcomes(backend: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -43,7 +44,7 @@ async def _store(backend: Any, events: list[EventIn]) -> dict[str, Any]:
 
 
 @router.post(
-    "/v1/events",
+    "/events",
     response_model=EventResult,
     status_code=201,
     responses={422: {"description": "invalid event, or unknown member_id/title_id"}},
@@ -57,7 +58,7 @@ async def post_event(event: EventIn, backend: Backend, _: Poster) -> dict[str, A
 
 
 @router.post(
-    "/v1/events/batch",
+    "/events/batch",
     response_model=EventResult,
     summary="Post up to 10,000 events; good rows are kept, bad ones quarantined and reported",
 )

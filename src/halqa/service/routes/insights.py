@@ -10,13 +10,30 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 
+from halqa.errors import UserError
 from halqa.service.deps import Backend, Insights
+from halqa.service.schemas import (
+    LabelsOut,
+    LiftOut,
+    Limit,
+    Offset,
+    Page,
+    ProfileOut,
+    RegionsOut,
+    SearchOut,
+    SeasonOut,
+    TalentOut,
+    TimelineOut,
+    TrendsOut,
+    page_of,
+)
 
-router = APIRouter(tags=["insights"])
+router = APIRouter(prefix="/v1", tags=["insights"])
 SegmentQuery = Annotated[
     list[Annotated[str, Query(max_length=80)]],
     Query(
         alias="segment",
+        default_factory=list,  # no segment: everyone with analytics consent
         max_length=7,
         description="key=value, repeatable: age_band=18-24, region=souss-massa, ...",
     ),
@@ -32,11 +49,16 @@ AsOf = Annotated[
 By = Literal["genre", "theme", "title", "creator", "language", "kind"]
 
 
-@router.get("/v1/trends", summary="Top and rising items of a segment, with evidence")
+@router.get(
+    "/trends",
+    response_model=TrendsOut,
+    response_model_exclude_unset=True,
+    summary="Top and rising items of a segment, with evidence",
+)
 def trends(
     backend: Backend,
     _: Insights,
-    segment: SegmentQuery = [],
+    segment: SegmentQuery,
     by: By = "genre",
     window: Window = "28d",
     top: Annotated[int, Query(ge=1, le=50)] = 10,
@@ -45,11 +67,16 @@ def trends(
     return backend.trends(segment, by, window, top, _iso(as_of))
 
 
-@router.get("/v1/trends/lift", summary="What over-indexes in a segment against everyone else")
+@router.get(
+    "/trends/lift",
+    response_model=LiftOut,
+    response_model_exclude_unset=True,
+    summary="What over-indexes in a segment against everyone else",
+)
 def lift(
     backend: Backend,
     _: Insights,
-    segment: SegmentQuery = [],
+    segment: SegmentQuery,
     by: Literal["genre", "theme", "language", "kind"] = "genre",
     window: Window = "28d",
 ) -> dict[str, Any]:
@@ -57,7 +84,10 @@ def lift(
 
 
 @router.get(
-    "/v1/trends/talent", summary="Rising Moroccan and emerging creators, overall and per region"
+    "/trends/talent",
+    response_model=TalentOut,
+    response_model_exclude_unset=True,
+    summary="Rising Moroccan and emerging creators, overall and per region",
 )
 def talent(
     backend: Backend,
@@ -68,11 +98,16 @@ def talent(
     return backend.rising_talent(window, top)
 
 
-@router.get("/v1/trends/timeline", summary="Weekly plays of the segment's biggest items")
+@router.get(
+    "/trends/timeline",
+    response_model=TimelineOut,
+    response_model_exclude_unset=True,
+    summary="Weekly plays of the segment's biggest items",
+)
 def timeline(
     backend: Backend,
     _: Insights,
-    segment: SegmentQuery = [],
+    segment: SegmentQuery,
     by: Literal["genre", "language", "kind"] = "genre",
     weeks: Annotated[int, Query(ge=1, le=260)] = 26,
     top: Annotated[int, Query(ge=1, le=12)] = 6,
@@ -81,18 +116,28 @@ def timeline(
     return backend.timeline(segment, by, weeks, top, _iso(as_of))
 
 
-@router.get("/v1/trends/regions", summary="Plays, members and leading genre per region")
+@router.get(
+    "/trends/regions",
+    response_model=RegionsOut,
+    response_model_exclude_unset=True,
+    summary="Plays, members and leading genre per region",
+)
 def regions(
     backend: Backend,
     _: Insights,
-    segment: SegmentQuery = [],
+    segment: SegmentQuery,
     days: Annotated[int, Query(ge=1, le=3650)] = 90,
     as_of: AsOf = None,
 ) -> dict[str, Any]:
     return backend.regions(segment, days, _iso(as_of))
 
 
-@router.get("/v1/labels", summary="Genre, theme, region labels in English, French and Arabic")
+@router.get(
+    "/labels",
+    response_model=LabelsOut,
+    response_model_exclude_unset=True,
+    summary="Genre, theme, region labels in English, French and Arabic",
+)
 def labels(backend: Backend, _: Insights) -> dict[str, Any]:
     return backend.labels()
 
@@ -102,7 +147,10 @@ EntityId = Annotated[str, Path(min_length=1, max_length=200)]
 
 
 @router.get(
-    "/v1/titles/{title_id}/profile", summary="One title: its audience, weekly plays, fans also like"
+    "/titles/{title_id:path}/profile",
+    response_model=ProfileOut,
+    response_model_exclude_unset=True,
+    summary="One title: its audience, weekly plays, fans also like",
 )
 def title_profile(
     title_id: EntityId, backend: Backend, _: Insights, weeks: Weeks = 26, as_of: AsOf = None
@@ -111,7 +159,9 @@ def title_profile(
 
 
 @router.get(
-    "/v1/creators/{creator_id}/profile",
+    "/creators/{creator_id:path}/profile",
+    response_model=ProfileOut,
+    response_model_exclude_unset=True,
     summary="One creator: their audience, weekly plays, fans also like",
 )
 def creator_profile(
@@ -120,7 +170,12 @@ def creator_profile(
     return backend.profile("creator", creator_id, weeks, _iso(as_of))
 
 
-@router.get("/v1/search", summary="Titles and creators whose name or id contains the text")
+@router.get(
+    "/search",
+    response_model=SearchOut,
+    response_model_exclude_unset=True,
+    summary="Titles and creators whose name or id contains the text",
+)
 def search(
     backend: Backend,
     _: Insights,
@@ -131,15 +186,21 @@ def search(
 
 
 @router.get(
-    "/v1/seasons",
+    "/seasons",
+    response_model=Page[SeasonOut],
     summary="Ramadan, the Eids (Hijri calendar) and Gregorian seasons between two dates",
 )
-def seasons(backend: Backend, _: Insights, start: date, end: date) -> list[dict[str, Any]]:
+def seasons(
+    backend: Backend,
+    _: Insights,
+    start: date,
+    end: date,
+    limit: Limit = 1000,
+    offset: Offset = 0,
+) -> dict[str, Any]:
     if (end - start).days > 3660:
-        from halqa.errors import UserError
-
         raise UserError(f"seasons: at most ten years at a time (asked {start} to {end})")
-    return backend.seasons(start.isoformat(), end.isoformat())
+    return page_of(backend.seasons(start.isoformat(), end.isoformat()), limit, offset)
 
 
 def _iso(day: date | None) -> str | None:

@@ -16,9 +16,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from halqa.service.deps import Insights
 from halqa.service.routes.studio import DecisionBody
+from halqa.service.schemas import file_responses
 
-router = APIRouter(tags=["music"])
+router = APIRouter(prefix="/v1", tags=["music"])
 JobId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{12}$")]
+OUTPUT_MEDIA = {  # a composition's files, by suffix
+    ".mid": "audio/midi",
+    ".musicxml": "application/vnd.recordare.musicxml+xml",
+    ".wav": "audio/wav",
+    ".mp3": "audio/mpeg",
+    ".ogg": "audio/ogg",
+}
 
 
 class ComposeRequest(BaseModel):
@@ -45,7 +53,7 @@ class ComposeRequest(BaseModel):
 
 
 @router.get(
-    "/v1/music/styles", summary="Styles, modes (cents, ajnas, cadences) and rhythms, with sources"
+    "/music/styles", summary="Styles, modes (cents, ajnas, cadences) and rhythms, with sources"
 )
 def styles(_: Insights) -> dict[str, Any]:
     from halqa.studio.music.api import catalogue
@@ -54,7 +62,7 @@ def styles(_: Insights) -> dict[str, Any]:
 
 
 @router.post(
-    "/v1/music/compose",
+    "/music/compose",
     status_code=202,
     summary="Compose a piece (a job: poll /v1/music/jobs/{id})",
 )
@@ -66,7 +74,7 @@ def compose(request: ComposeRequest, who: Insights) -> dict[str, Any]:
 
 
 @router.get(
-    "/v1/music/jobs/{job_id}", summary="A composition job: status, steps done, files and proposal"
+    "/music/jobs/{job_id}", summary="A composition job: status, steps done, files and proposal"
 )
 def job(job_id: JobId, _: Insights) -> dict[str, Any]:
     from halqa.studio.music.jobs import get_job
@@ -75,8 +83,10 @@ def job(job_id: JobId, _: Insights) -> dict[str, Any]:
 
 
 @router.get(
-    "/v1/music/jobs/{job_id}/files/{kind:path}",
+    "/music/jobs/{job_id}/files/{kind:path}",
     summary="One output: midi, musicxml, wav or stems/<track>",
+    response_class=FileResponse,
+    responses=file_responses(*OUTPUT_MEDIA.values(), "application/octet-stream"),
 )
 def job_file(
     job_id: JobId,
@@ -86,18 +96,12 @@ def job_file(
     from halqa.studio.music.jobs import job_file as path_of
 
     path = path_of(job_id, kind)
-    media = {
-        ".mid": "audio/midi",
-        ".musicxml": "application/vnd.recordare.musicxml+xml",
-        ".wav": "audio/wav",
-        ".mp3": "audio/mpeg",
-        ".ogg": "audio/ogg",
-    }.get(path.suffix, "application/octet-stream")
+    media = OUTPUT_MEDIA.get(path.suffix, "application/octet-stream")
     return FileResponse(path, media_type=media, filename=path.name)
 
 
 @router.get(
-    "/v1/music/jobs/{job_id}/notes",
+    "/music/jobs/{job_id}/notes",
     summary="The finished piece's notes per track (for a piano roll)",
 )
 def job_notes(job_id: JobId, _: Insights) -> dict[str, Any]:
@@ -107,7 +111,7 @@ def job_notes(job_id: JobId, _: Insights) -> dict[str, Any]:
 
 
 @router.get(
-    "/v1/music/proposals",
+    "/music/proposals",
     summary="Generated pieces and their status (as /v1/studio/proposals?kind=music)",
 )
 def proposals(
@@ -118,7 +122,7 @@ def proposals(
     return list_for("music", status, who)
 
 
-@router.post("/v1/music/proposals/{proposal_id}/accept", summary="Accept a generated piece (final)")
+@router.post("/music/proposals/{proposal_id}/accept", summary="Accept a generated piece (final)")
 def accept(
     proposal_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{4,64}$")],
     decision: DecisionBody,
@@ -129,7 +133,7 @@ def accept(
     return decide_for("music", proposal_id, True, decision, who)
 
 
-@router.post("/v1/music/proposals/{proposal_id}/reject", summary="Reject a generated piece (final)")
+@router.post("/music/proposals/{proposal_id}/reject", summary="Reject a generated piece (final)")
 def reject(
     proposal_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{4,64}$")],
     decision: DecisionBody,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi import Path as PathParam
@@ -20,8 +20,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from halqa.service.deps import Insights
 from halqa.service.keys import Principal
+from halqa.service.schemas import file_responses
 
-router = APIRouter(tags=["script"])
+if TYPE_CHECKING:  # the studio's modules load when a route runs
+    from halqa.studio.script.model import Script
+    from halqa.studio.script.workspace import Workspace
+
+router = APIRouter(prefix="/v1", tags=["script"])
 ScriptName = Annotated[
     str,
     PathParam(
@@ -73,24 +78,24 @@ class DraftRequest(BaseModel):
     )
 
 
-def _script(body: ScriptText) -> Any:
+def _script(body: ScriptText) -> Script:
     from halqa.studio.script.workspace import parse_upload
 
     return parse_upload(body.text, "request." + body.format)
 
 
-def _workspace(who: Principal) -> Any:
+def _workspace(who: Principal) -> Workspace:
     from halqa.studio.script.workspace import Workspace
 
     return Workspace(who.key_id)
 
 
-@router.post("/v1/script/parse", summary="The script's elements (the document model)")
+@router.post("/script/parse", summary="The script's elements (the document model)")
 def parse(body: ScriptText, _: Insights) -> dict[str, Any]:
     return _script(body).to_dict()
 
 
-@router.post("/v1/script/format", summary="The script normalised as Fountain (lossless)")
+@router.post("/script/format", summary="The script normalised as Fountain (lossless)")
 def format_(body: ScriptText, _: Insights) -> dict[str, Any]:
     from halqa.studio.script import write_fountain
 
@@ -98,10 +103,10 @@ def format_(body: ScriptText, _: Insights) -> dict[str, Any]:
 
 
 @router.post(
-    "/v1/script/export",
+    "/script/export",
     summary="Industry-layout PDF, HTML (dir=auto per block), FDX or Fountain",
     response_class=Response,
-    responses={200: {"content": {m.split(";")[0]: {} for m in MEDIA.values()}}},
+    responses=file_responses(*(m.split(";")[0] for m in MEDIA.values())),
 )
 def export(body: ExportRequest, _: Insights) -> Response:
     from halqa.studio.script import write_fdx
@@ -127,7 +132,7 @@ def export(body: ExportRequest, _: Insights) -> Response:
 
 
 @router.post(
-    "/v1/script/breakdown",
+    "/script/breakdown",
     summary="Scenes, characters, locations, tagged items, stripboard, language mix",
 )
 def breakdown(body: ScriptText, _: Insights) -> dict[str, Any]:
@@ -137,7 +142,7 @@ def breakdown(body: ScriptText, _: Insights) -> dict[str, Any]:
 
 
 @router.post(
-    "/v1/script/beats", summary="Three acts and the 15 Save the Cat beats placed on the draft"
+    "/script/beats", summary="Three acts and the 15 Save the Cat beats placed on the draft"
 )
 def beats(body: ScriptText, _: Insights) -> dict[str, Any]:
     from halqa.studio.script.beats import beat_sheet
@@ -145,13 +150,13 @@ def beats(body: ScriptText, _: Insights) -> dict[str, Any]:
     return beat_sheet(_script(body), paper=body.paper)
 
 
-@router.get("/v1/script/scripts", summary="This key's scripts")
+@router.get("/script/scripts", summary="This key's scripts")
 def scripts(who: Insights) -> dict[str, Any]:
     return {"scripts": _workspace(who).names()}
 
 
 @router.put(
-    "/v1/script/scripts/{name}",
+    "/script/scripts/{name}",
     status_code=201,
     summary="Store a script for this key (raw Fountain or FDX)",
 )
@@ -166,14 +171,14 @@ async def upload(name: ScriptName, request: Request, who: Insights) -> dict[str,
     return _workspace(who).save(name, bytes(data))
 
 
-@router.get("/v1/script/scripts/{name}", summary="One of this key's scripts, as Fountain")
+@router.get("/script/scripts/{name}", summary="One of this key's scripts, as Fountain")
 def read(name: ScriptName, who: Insights) -> dict[str, Any]:
     workspace = _workspace(who)
     return workspace.describe(name) | {"fountain": workspace.text(name)}
 
 
 @router.post(
-    "/v1/script/scripts/{name}/draft",
+    "/script/scripts/{name}/draft",
     status_code=202,
     summary="Draft with the server's language model (a job: poll /v1/script/jobs/{id})",
 )
@@ -186,7 +191,7 @@ def draft(name: ScriptName, body: DraftRequest, who: Insights) -> dict[str, Any]
 
 
 @router.get(
-    "/v1/script/jobs/{job_id}",
+    "/script/jobs/{job_id}",
     summary="A draft job: status, text streamed so far, the pending proposal",
 )
 def job(job_id: JobId, who: Insights) -> dict[str, Any]:

@@ -8,7 +8,7 @@ records the key that made it.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi import Path as PathParam
@@ -17,7 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from halqa.service.deps import Insights
 from halqa.service.keys import Principal
 
-router = APIRouter(tags=["studio"])
+if TYPE_CHECKING:  # the studio package costs 0.3 s to import: only when a route runs
+    from halqa.studio.common import ProposalBook
+    from halqa.studio.common.decisions import Caller
+
+router = APIRouter(prefix="/v1", tags=["studio"])
 ProposalId = Annotated[
     str, PathParam(pattern=r"^[0-9a-f]{4,64}$", description="A proposal id or a unique prefix.")
 ]
@@ -39,13 +43,13 @@ class DecisionBody(BaseModel):
     note: str | None = Field(None, max_length=2000, description="Why (kept with the decision).")
 
 
-def _caller(principal: Principal) -> Any:
+def _caller(principal: Principal) -> Caller:
     from halqa.studio.common.decisions import Caller
 
     return Caller(principal.key_id, principal.name, principal.role)
 
 
-def _book() -> Any:
+def _book() -> ProposalBook:
     from halqa.studio.common import ProposalBook
 
     return ProposalBook()
@@ -70,13 +74,13 @@ def decide_for(
 
 
 @router.get(
-    "/v1/studio/proposals", summary="Proposals this key may see (script, music, vfx), oldest first"
+    "/studio/proposals", summary="Proposals this key may see (script, music, vfx), oldest first"
 )
 def proposals(who: Insights, kind: Kind = None, status: Status | None = None) -> dict[str, Any]:
     return list_for(kind, status, who)
 
 
-@router.get("/v1/studio/proposals/{pid}", summary="One proposal with its payload and provenance")
+@router.get("/studio/proposals/{pid}", summary="One proposal with its payload and provenance")
 def proposal(pid: ProposalId, who: Insights) -> dict[str, Any]:
     from halqa.studio.common.decisions import describe, get_proposal
 
@@ -84,15 +88,13 @@ def proposal(pid: ProposalId, who: Insights) -> dict[str, Any]:
 
 
 @router.post(
-    "/v1/studio/proposals/{pid}/accept",
-    summary="Accept (final); a script block is inserted into its script",
+    "/studio/proposals/{pid}/accept",
+    summary="Accept (final); a script block goes into its script",
 )
 def accept(pid: ProposalId, body: DecisionBody, who: Insights) -> dict[str, Any]:
     return decide_for(None, pid, True, body, who)
 
 
-@router.post(
-    "/v1/studio/proposals/{pid}/reject", summary="Reject (final): it never enters the work"
-)
+@router.post("/studio/proposals/{pid}/reject", summary="Reject (final): it never enters the work")
 def reject(pid: ProposalId, body: DecisionBody, who: Insights) -> dict[str, Any]:
     return decide_for(None, pid, False, body, who)

@@ -17,8 +17,9 @@ from pydantic import BaseModel, Field
 
 from halqa.service.deps import Insights
 from halqa.service.routes.studio import DecisionBody
+from halqa.service.schemas import file_responses
 
-router = APIRouter(tags=["vfx"])
+router = APIRouter(prefix="/v1", tags=["vfx"])
 MediaName = Annotated[str, PathParam(pattern=r"^[\w][\w.\-]{0,119}$")]
 MAX_UPLOAD = 4 * 2**30
 
@@ -63,7 +64,7 @@ class JobRequest(BaseModel):
     )
 
 
-@router.get("/v1/vfx/looks", summary="The shipped colour looks")
+@router.get("/vfx/looks", summary="The shipped colour looks")
 def looks(_: Insights) -> dict[str, Any]:
     from halqa.studio.vfx.looks import LOOKS
 
@@ -76,9 +77,10 @@ def looks(_: Insights) -> dict[str, Any]:
 
 
 @router.get(
-    "/v1/vfx/looks/{name}.cube",
+    "/vfx/looks/{name}.cube",
     summary="A look as a .cube (Resolve, Premiere)",
     response_class=FileResponse,
+    responses=file_responses("text/plain"),
 )
 def look_cube(
     name: Annotated[str, PathParam(pattern=r"^[a-z\-]{1,40}$")], _: Insights
@@ -89,7 +91,7 @@ def look_cube(
 
 
 @router.put(
-    "/v1/vfx/media/{name}",
+    "/vfx/media/{name}",
     summary="Upload a still, clip, LUT or music file (raw body)",
     status_code=201,
 )
@@ -112,9 +114,10 @@ async def upload(name: MediaName, request: Request, _: Insights) -> dict[str, An
 
 
 @router.get(
-    "/v1/vfx/media/{name}",
+    "/vfx/media/{name}",
     summary="Download a media file (an upload or a job's output)",
     response_class=FileResponse,
+    responses=file_responses("application/octet-stream"),
 )
 def download(name: MediaName, _: Insights) -> FileResponse:
     from halqa.studio.vfx.jobs import media_path
@@ -123,7 +126,7 @@ def download(name: MediaName, _: Insights) -> FileResponse:
 
 
 @router.post(
-    "/v1/vfx/jobs",
+    "/vfx/jobs",
     summary="Start grading, matching, keying, shot detection, a trailer or a frame grab",
     status_code=202,
 )
@@ -134,7 +137,7 @@ def start_job(body: JobRequest, who: Insights) -> dict[str, Any]:
     return submit(_studio(), body.model_dump(), owner=who.key_id)
 
 
-@router.get("/v1/vfx/jobs/{job_id}", summary="A job's status, progress (0..1) and result")
+@router.get("/vfx/jobs/{job_id}", summary="A job's status, progress (0..1) and result")
 def job(
     job_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$")], _: Insights
 ) -> dict[str, Any]:
@@ -144,7 +147,7 @@ def job(
 
 
 @router.get(
-    "/v1/vfx/proposals", summary="Proposed cuts, oldest first (as /v1/studio/proposals?kind=vfx)"
+    "/vfx/proposals", summary="Proposed cuts, oldest first (as /v1/studio/proposals?kind=vfx)"
 )
 def proposals(
     who: Insights, status: Literal["pending", "accepted", "rejected"] | None = None
@@ -154,7 +157,7 @@ def proposals(
     return list_for("vfx", status, who)
 
 
-@router.post("/v1/vfx/proposals/{pid}/{decision}", summary="Accept or reject a proposed cut")
+@router.post("/vfx/proposals/{pid}/{decision}", summary="Accept or reject a proposed cut")
 def decide(
     pid: Annotated[str, PathParam(pattern=r"^[0-9a-f]{4,16}$")],
     decision: Literal["accept", "reject"],
