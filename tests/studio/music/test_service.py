@@ -55,7 +55,7 @@ def test_compose_job_reports_progress_files_and_a_proposal(served):
     with served.client(
         "other-creator"
     ) as other:  # the piece is the asking key's: another creator never sees it
-        assert pid not in [p["id"] for p in other.get("/v1/studio/proposals").json()["proposals"]]
+        assert pid not in [p["id"] for p in other.get("/v1/studio/proposals").json()["items"]]
         assert other.post(f"/v1/music/proposals/{pid}/accept", json={}).status_code == 404
     with served.client("creator") as client:
         decided = client.post(

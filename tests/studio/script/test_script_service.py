@@ -127,10 +127,10 @@ def test_a_key_drafts_on_its_own_script_and_decides_its_own_proposal(
     ):
         stored = mine.put("/v1/script/scripts/dar.fountain", content=original)
         assert stored.status_code == 201 and stored.json()["name"] == "dar.fountain"
-        assert [s["name"] for s in mine.get("/v1/script/scripts").json()["scripts"]] == [
+        assert [s["name"] for s in mine.get("/v1/script/scripts").json()["items"]] == [
             "dar.fountain"
         ]
-        assert theirs.get("/v1/script/scripts").json()["scripts"] == []
+        assert theirs.get("/v1/script/scripts").json()["items"] == []
         assert theirs.get("/v1/script/scripts/dar.fountain").status_code == 404
         before = mine.get("/v1/script/scripts/dar.fountain").json()["fountain"]
 
@@ -157,14 +157,12 @@ def test_a_key_drafts_on_its_own_script_and_decides_its_own_proposal(
         pid = proposal["id"]
         assert pid in [
             p["id"]
-            for p in mine.get("/v1/studio/proposals", params={"kind": "script"}).json()["proposals"]
+            for p in mine.get("/v1/studio/proposals", params={"kind": "script"}).json()["items"]
         ]
-        assert pid not in [p["id"] for p in theirs.get("/v1/studio/proposals").json()["proposals"]]
-        assert pid in [p["id"] for p in analyst.get("/v1/studio/proposals").json()["proposals"]]
+        assert pid not in [p["id"] for p in theirs.get("/v1/studio/proposals").json()["items"]]
+        assert pid in [p["id"] for p in analyst.get("/v1/studio/proposals").json()["items"]]
         assert theirs.post(f"/v1/studio/proposals/{pid}/accept", json={}).status_code == 404
-        assert (
-            mine.get("/v1/music/proposals").json()["proposals"] == []
-        )  # the alias keeps to its kind
+        assert mine.get("/v1/music/proposals").json()["items"] == []  # the alias keeps to its kind
 
         accepted = mine.post(
             f"/v1/studio/proposals/{pid[:8]}/accept", json={"note": "keep the rhythm"}

@@ -130,7 +130,7 @@ def test_looks_shots_trailer_and_decision_in_three_languages(
     accepted = httpx.get(
         f"{url}/v1/vfx/proposals", params={"status": "accepted"}, headers={"X-API-Key": key}
     ).json()
-    assert [p["decision"]["by"] for p in accepted["proposals"]].count("أمينة") == 1
+    assert [p["decision"]["by"] for p in accepted["items"]].count("أمينة") == 1
 
     page.set_viewport_size({"width": 390, "height": 860})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -71,14 +71,14 @@ def test_upload_grade_and_trailer_jobs(server: httpx.Client, shots_clip) -> None
         ).json()["id"],
     )
     assert cut["status"] == "done", cut
-    pending = server.get("/v1/vfx/proposals", params={"status": "pending"}).json()["proposals"]
+    pending = server.get("/v1/vfx/proposals", params={"status": "pending"}).json()["items"]
     assert cut["result"]["proposal"] in [p["id"] for p in pending]
     with httpx.Client(
         base_url=server.base_url, headers={"X-API-Key": OTHER_CREATOR["key"]}
     ) as other:
         # the cut is the asking key's proposal: another creator neither sees nor decides it
         assert cut["result"]["proposal"] not in [
-            p["id"] for p in other.get("/v1/vfx/proposals").json()["proposals"]
+            p["id"] for p in other.get("/v1/vfx/proposals").json()["items"]
         ]
         assert (
             other.post(f"/v1/vfx/proposals/{cut['result']['proposal']}/accept", json={}).status_code

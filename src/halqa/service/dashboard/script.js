@@ -226,7 +226,7 @@
   }
 
   async function showProposals() {
-    const { proposals } = await ctx.api("/v1/studio/proposals", [["kind", "script"]]);
+    const { items: proposals } = await ctx.api("/v1/studio/proposals", [["kind", "script"]]);
     const list = $("script-proposals");
     list.replaceChildren();
     $("script-no-proposals").hidden = proposals.length > 0;

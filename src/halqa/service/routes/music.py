@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from halqa.service.deps import Insights
 from halqa.service.routes.studio import DecisionBody
-from halqa.service.schemas import file_responses
+from halqa.service.schemas import Limit, Offset, Page, file_responses
 
 router = APIRouter(prefix="/v1", tags=["music"])
 JobId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{12}$")]
@@ -112,14 +112,18 @@ def job_notes(job_id: JobId, _: Insights) -> dict[str, Any]:
 
 @router.get(
     "/music/proposals",
+    response_model=Page[dict[str, Any]],
     summary="Generated pieces and their status (as /v1/studio/proposals?kind=music)",
 )
 def proposals(
-    who: Insights, status: Literal["pending", "accepted", "rejected"] | None = None
+    who: Insights,
+    status: Literal["pending", "accepted", "rejected"] | None = None,
+    limit: Limit = 1000,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     from halqa.service.routes.studio import list_for
 
-    return list_for("music", status, who)
+    return list_for("music", status, who, limit, offset)
 
 
 @router.post("/music/proposals/{proposal_id}/accept", summary="Accept a generated piece (final)")

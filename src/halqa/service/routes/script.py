@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from halqa.service.deps import Insights
 from halqa.service.keys import Principal
-from halqa.service.schemas import file_responses
+from halqa.service.schemas import Limit, Offset, Page, file_responses
 
 if TYPE_CHECKING:  # the studio's modules load when a route runs
     from halqa.studio.script.model import Script
@@ -150,9 +150,11 @@ def beats(body: ScriptText, _: Insights) -> dict[str, Any]:
     return beat_sheet(_script(body), paper=body.paper)
 
 
-@router.get("/script/scripts", summary="This key's scripts")
-def scripts(who: Insights) -> dict[str, Any]:
-    return {"scripts": _workspace(who).names()}
+@router.get("/script/scripts", response_model=Page[dict[str, Any]], summary="This key's scripts")
+def scripts(who: Insights, limit: Limit = 1000, offset: Offset = 0) -> dict[str, Any]:
+    found = _workspace(who).names()
+    items = found[offset : offset + limit]
+    return {"items": items, "total": len(found), "limit": limit, "offset": offset}
 
 
 @router.put(

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from halqa.service.deps import Insights
 from halqa.service.keys import Principal
+from halqa.service.schemas import Limit, Offset, Page
 
 if TYPE_CHECKING:  # the studio package costs 0.3 s to import: only when a route runs
     from halqa.studio.common import ProposalBook
@@ -55,12 +56,15 @@ def _book() -> ProposalBook:
     return ProposalBook()
 
 
-def list_for(kind: str | None, status: str | None, principal: Principal) -> dict[str, Any]:
+def list_for(
+    kind: str | None, status: str | None, principal: Principal, limit: int, offset: int
+) -> dict[str, Any]:
+    """One page of the proposals ``principal`` may see (the shape of every list: ``Page``)."""
     from halqa.studio.common.decisions import list_proposals
 
-    return {
-        "proposals": list_proposals(_book(), kind=kind, status=status, caller=_caller(principal))
-    }
+    found = list_proposals(_book(), kind=kind, status=status, caller=_caller(principal))
+    items = found[offset : offset + limit]
+    return {"items": items, "total": len(found), "limit": limit, "offset": offset}
 
 
 def decide_for(
@@ -74,10 +78,18 @@ def decide_for(
 
 
 @router.get(
-    "/studio/proposals", summary="Proposals this key may see (script, music, vfx), oldest first"
+    "/studio/proposals",
+    response_model=Page[dict[str, Any]],
+    summary="Proposals this key may see (script, music, vfx), oldest first",
 )
-def proposals(who: Insights, kind: Kind = None, status: Status | None = None) -> dict[str, Any]:
-    return list_for(kind, status, who)
+def proposals(
+    who: Insights,
+    kind: Kind = None,
+    status: Status | None = None,
+    limit: Limit = 1000,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    return list_for(kind, status, who, limit, offset)
 
 
 @router.get("/studio/proposals/{pid}", summary="One proposal with its payload and provenance")

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from halqa.service.deps import Insights
 from halqa.service.routes.studio import DecisionBody
-from halqa.service.schemas import file_responses
+from halqa.service.schemas import Limit, Offset, Page, file_responses
 
 router = APIRouter(prefix="/v1", tags=["vfx"])
 MediaName = Annotated[str, PathParam(pattern=r"^[\w][\w.\-]{0,119}$")]
@@ -147,14 +147,19 @@ def job(
 
 
 @router.get(
-    "/vfx/proposals", summary="Proposed cuts, oldest first (as /v1/studio/proposals?kind=vfx)"
+    "/vfx/proposals",
+    response_model=Page[dict[str, Any]],
+    summary="Proposed cuts, oldest first (as /v1/studio/proposals?kind=vfx)",
 )
 def proposals(
-    who: Insights, status: Literal["pending", "accepted", "rejected"] | None = None
+    who: Insights,
+    status: Literal["pending", "accepted", "rejected"] | None = None,
+    limit: Limit = 1000,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     from halqa.service.routes.studio import list_for
 
-    return list_for("vfx", status, who)
+    return list_for("vfx", status, who, limit, offset)
 
 
 @router.post("/vfx/proposals/{pid}/{decision}", summary="Accept or reject a proposed cut")
