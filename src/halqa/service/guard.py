@@ -20,6 +20,8 @@ from typing import Any
 
 import orjson
 
+from halqa.service.deps import INVALID_KEY, MISSING_KEY, header_token
+
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -48,18 +50,11 @@ class RequestGuard:
         """401 without a valid key (checked first: strangers learn nothing else), then 413 over the cap."""
         state = getattr(getattr(scope.get("app"), "state", None), "halqa", None)
         if state is not None:
-            token = _token(headers)
+            token = header_token(scope.get("headers", ()))
             if not token:
-                return (
-                    401,
-                    (
-                        "missing API key: send 'X-API-Key: hq_...' or 'Authorization: Bearer hq_...' "
-                        "(create one with `halqa keys create --role analyst`)"
-                    ),
-                    [(b"www-authenticate", b"Bearer")],
-                )
+                return 401, MISSING_KEY, [(b"www-authenticate", b"Bearer")]
             if state.verify(token) is None:
-                return 401, "invalid or revoked API key", [(b"www-authenticate", b"Bearer")]
+                return 401, INVALID_KEY, [(b"www-authenticate", b"Bearer")]
         length = headers.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
             return 413, self._too_large(), []
@@ -99,16 +94,6 @@ class RequestGuard:
             await send(message)
 
         await self.app(scope, counting_receive, watching_send)
-
-
-def _token(headers: dict[bytes, bytes]) -> str | None:
-    key = headers.get(b"x-api-key")
-    if key:
-        return key.decode("latin-1")
-    auth = headers.get(b"authorization", b"")
-    if auth[:7].lower() == b"bearer ":
-        return auth[7:].decode("latin-1").strip()
-    return None
 
 
 async def _answer(send: Any, status: int, detail: str, extra: list) -> None:
