@@ -10,8 +10,9 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from halqa.catalog.api_keys import Principal
 from halqa.service.counters import KEYS, Generations
-from halqa.service.keys import KeyRing, Principal
+from halqa.service.keys import KeyRing
 from halqa.service.ratelimit import RateLimiter, retry_after
 from halqa.service.settings import Settings
 

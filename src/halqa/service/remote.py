@@ -10,12 +10,15 @@ limits and JSON; the store process does the queries, the models and the writes.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
 from multiprocessing.connection import Connection
 from multiprocessing.managers import BaseManager
 from typing import Any
+
+log = logging.getLogger("halqa.service.remote")
 
 # Methods of Backend that worker processes may call (nothing that hands out a cursor).
 REMOTE_METHODS = (
@@ -73,6 +76,7 @@ def run_store_process(env: dict[str, str], address: str, authkey: bytes, ready: 
     try:
         backend = Backend(Settings())
     except Exception as exc:  # told to the parent, which prints it as one line
+        log.debug("the store process could not open the backend", exc_info=True)
         ready.send(("error", str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
         return
     _Manager.register("backend", callable=lambda: backend, exposed=REMOTE_METHODS)

@@ -15,9 +15,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from halqa.catalog.api_keys import Principal
 from halqa.service.deps import SERVICE_ROLES, Analyst, Anyone, Backend, ServiceState, require
 from halqa.service.edge_cache import list_body, list_key
-from halqa.service.keys import Principal
 
 router = APIRouter(prefix="/v1", tags=["recommendations"])
 IdPath = Annotated[str, Path(min_length=1, max_length=200)]
