@@ -116,7 +116,9 @@ def serve(
         f"halqa serving {path} on http://{host}:{port}/ (dashboard: /dashboard/, API docs: /docs)",
         highlight=False,
     )
-    if model.exists():
+    if not settings.recommend:
+        console.print("recommendations are off (HALQA_SERVICE_RECOMMEND=false)", highlight=False)
+    elif model.exists():
         console.print(f"recommendations from {model}", highlight=False)
     else:
         err_console.print(

@@ -63,11 +63,13 @@ class EventWriter:
         batch_max: int = 20_000,
         linger_s: float = 0.002,
         on_commit: list[Callable[[list[dict[str, Any]]], None]] | None = None,
+        on_damage: Callable[[], None] | None = None,
     ) -> None:
         self.store = store  # a Store on the writer's own cursor
         self.batch_max = batch_max
         self.linger_s = linger_s
         self.on_commit = on_commit if on_commit is not None else []
+        self.on_damage = on_damage  # told at once when a write meets a damaged store (/health)
         self._queue: queue.Queue = queue.Queue()
         self._thread = threading.Thread(target=self._loop, name="halqa-writer", daemon=True)
         self._ingest_id: int | None = None
@@ -158,6 +160,8 @@ class EventWriter:
         except BaseException as exc:
             if is_store_damage(exc):  # one line, not a trace per batch (the request answers 503)
                 log_damage(log, exc)
+                if self.on_damage is not None:
+                    self.on_damage()
             else:
                 log.exception("event batch of %d rows failed", len(rows))
             if not self._ingest_committed:
