@@ -101,6 +101,7 @@ def _cached_answer(scope: dict) -> bytes | None:
     return list_body(member_id, query.k, query.wanted(), query.local_share, items)
 
 
+@lru_cache(maxsize=4096)  # apps ask with the same few query strings: parse and validate once
 def _query(query_string: bytes, model: type[ListQuery] = ListQuery) -> ListQuery | None:
     """The parameters as ``model`` validates them, or None unless plainly spelled and valid.
 

@@ -29,6 +29,8 @@ LIST_ACCESS = require(*SERVICE_ROLES)  # who may read member lists
 class ListQuery(BaseModel):
     """The query parameters of a member's list."""
 
+    model_config = ConfigDict(frozen=True)  # the hot path keeps validated ones for reuse
+
     k: int = Field(default=10, ge=1, le=100)
     filters: list[Filter] = Field(
         default_factory=list,
@@ -119,11 +121,13 @@ class MemberPick(BaseModel):
 def list_at_hand(state: ServiceState, member_id: str, query: ListQuery) -> Any:
     """The finished list when it costs no scoring and no call to another process, else None:
     this worker's copy (``--workers N``) or, in one process, the model's own response cache."""
-    key = list_key(member_id, query.k, query.wanted(), query.local_share, query.lang)
+    wanted = query.wanted()
     if state.edge_cache is not None:
-        return state.edge_cache.get(key)
+        return state.edge_cache.get(
+            list_key(member_id, query.k, wanted, query.local_share, query.lang)
+        )
     return state.backend.cached_recommendation(
-        member_id, query.k, query.wanted(), query.local_share, query.lang
+        member_id, query.k, wanted, query.local_share, query.lang
     )
 
 
