@@ -143,7 +143,7 @@ def close_api_ingest(store: Store, ingest_id: int) -> None:
 
 
 @contextmanager
-def _registered(con: Any, name: str, table: pa.Table) -> Iterator[None]:
+def _registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[None]:
     """``table`` as the view ``name`` for the block. When the block failed, the transaction is
     aborted and DuckDB refuses the unregister too: that refusal must not hide the block's error
     (a damaged store would be reported as "transaction is aborted"). The next register replaces it."""

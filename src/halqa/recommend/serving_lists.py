@@ -7,10 +7,15 @@ frames. Here the frames become the rows the API answers.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from halqa.catalog import Store
 from halqa.errors import ConfigError, NotFoundError
+
+if TYPE_CHECKING:
+    from halqa.recommend.base import Recommender
+    from halqa.recommend.dataset import Dataset
+    from halqa.recommend.rerank import LocalTalentReranker
 
 Rows = list[dict[str, Any]]
 
@@ -21,7 +26,12 @@ def consented_members(store: Store) -> set[str]:
 
 
 def member_list(
-    model: Any, member_id: str, k: int, filters: list[str], local_share: float | None, lang: str
+    model: Recommender,
+    member_id: str,
+    k: int,
+    filters: list[str],
+    local_share: float | None,
+    lang: str,
 ) -> Rows:
     """The member's top ``k`` with reasons in ``lang``; ``local_share`` of the slots for
     Moroccan creators (the local-talent re-ranker)."""
@@ -51,7 +61,7 @@ def member_list(
     ]
 
 
-def similar_titles(model: Any, title_id: str, k: int) -> Rows:
+def similar_titles(model: Recommender, title_id: str, k: int) -> Rows:
     """The ``k`` titles most like ``title_id``, with their names."""
     if title_id not in model.dataset.titles:
         raise NotFoundError(f"no title '{title_id}' in the recommendation model")
@@ -69,7 +79,7 @@ def reranker_available() -> bool:
     return hasattr(api, "LocalTalentReranker")
 
 
-def _reranker(local_share: float) -> Any:
+def _reranker(local_share: float) -> LocalTalentReranker:
     if not reranker_available():
         raise ConfigError(
             "local_share needs halqa.recommend's local-talent re-ranker, not installed"
@@ -79,7 +89,7 @@ def _reranker(local_share: float) -> Any:
     return LocalTalentReranker(local_share=local_share)
 
 
-def _local_flags(ds: Any) -> Any:
+def _local_flags(ds: Dataset) -> Any:  # a numpy bool array
     """Titles with a Moroccan creator, as the local-talent re-ranker counts them (the dashboard
     marks them, so the share slider's effect can be seen)."""
     from halqa.recommend.evaluate import local_flags

@@ -25,6 +25,7 @@ from typing import Annotated, Any, get_args, get_origin, get_type_hints
 from urllib.parse import parse_qsl
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from halqa.errors import UserError
 from halqa.service.deps import Access, ServiceState, header_token
@@ -50,10 +51,10 @@ _HEADERS = [(b"content-type", b"application/json")]
 
 
 class CachedListHotPath:
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = (
             _cached_answer(scope) if scope["type"] == "http" and scope["method"] == "GET" else None
         )
@@ -72,7 +73,7 @@ class CachedListHotPath:
         await send({"type": "http.response.body", "body": body})
 
 
-def _cached_answer(scope: dict) -> bytes | None:
+def _cached_answer(scope: Scope) -> bytes | None:
     """The response body when this request can be answered from the cache, else None."""
     path = scope["path"]
     if not path.startswith(PREFIX):

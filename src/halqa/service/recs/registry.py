@@ -12,10 +12,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING
 
 from halqa.catalog import Store
 from halqa.errors import UserError
+
+if TYPE_CHECKING:
+    from halqa.recommend.base import Recommender
 
 # Models whose lists depend on everyone's events (not only the member's own): a fold-in
 # changes every member's list.
@@ -34,7 +37,7 @@ def recommend_api() -> ModuleType | None:
 
 @dataclass(frozen=True)
 class LoadedModel:
-    model: Any  # a halqa.recommend Recommender (loaded by pickle: any of its subclasses)
+    model: Recommender  # loaded by pickle: any of its subclasses
     path: str
     caught_up_events: int
     seconds: float  # loading + catching up: nothing is fitted

@@ -24,6 +24,7 @@ IdPath = Annotated[str, Path(min_length=1, max_length=200)]
 Filter = Literal["region", "age_rating", "language"]
 LIST_PATH = "/recommendations/{member_id}"  # under the router's prefix
 LIST_ACCESS = require(*SERVICE_ROLES)  # who may read member lists
+Rows = list[dict[str, Any]]  # a list as JSON-ready picks
 
 
 class ListQuery(BaseModel):
@@ -118,7 +119,7 @@ class MemberPick(BaseModel):
     events: int
 
 
-def list_at_hand(state: ServiceState, member_id: str, query: ListQuery) -> Any:
+def list_at_hand(state: ServiceState, member_id: str, query: ListQuery) -> Rows | None:
     """The finished list when it costs no scoring and no call to another process, else None:
     this worker's copy (``--workers N``) or, in one process, the model's own response cache."""
     wanted = query.wanted()
@@ -153,7 +154,7 @@ async def recommendations(
     )
 
 
-async def _fetch(state: ServiceState, member_id: str, query: ListQuery) -> Any:
+async def _fetch(state: ServiceState, member_id: str, query: ListQuery) -> Rows:
     """A list not at hand: the store process's cache (``--workers N``), else computed.
 
     A cached list costs a dict look-up and stays on the event loop; only scoring, re-ranking
