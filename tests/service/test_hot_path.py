@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from halqa.service.hot_path import _params
+from halqa.service.hot_path import _query
 from tests.service.conftest import Served
 
 QUERY = "k=5&filter=region&filter=language&filter=region&local_share=0.4&lang=ar"
@@ -66,6 +66,11 @@ def test_the_hot_path_never_answers_for_a_bad_key_a_creator_or_a_bad_parameter(
             == 422
         )
     assert _hot(served.url) == hot_before
+
+
+def _params(query_string: bytes) -> tuple | None:
+    query = _query(query_string)
+    return None if query is None else (query.k, query.wanted(), query.local_share, query.lang)
 
 
 def test_parameters_the_hot_path_accepts_are_only_plainly_valid_ones() -> None:

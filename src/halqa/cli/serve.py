@@ -116,7 +116,9 @@ def serve(
         f"halqa serving {path} on http://{host}:{port}/ (dashboard: /dashboard/, API docs: /docs)",
         highlight=False,
     )
-    if model.exists():
+    if not settings.recommend:
+        console.print("recommendations are off (HALQA_SERVICE_RECOMMEND=false)", highlight=False)
+    elif model.exists():
         console.print(f"recommendations from {model}", highlight=False)
     else:
         err_console.print(
@@ -136,7 +138,7 @@ def keys_create(
     as_json: JsonOption = False,
 ) -> None:
     """Create a key; the plain key is printed once and only its hash is stored."""
-    from halqa.service.keys import ROLES, create_key
+    from halqa.catalog.api_keys import ROLES, create_key
 
     if role not in ROLES:
         raise ConfigError(f"unknown role '{role}': use one of {', '.join(ROLES)}")
@@ -167,7 +169,7 @@ def keys_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List keys (ids, names, roles; never the secrets)."""
     from rich.table import Table
 
-    from halqa.service.keys import list_keys
+    from halqa.catalog.api_keys import list_keys
 
     server = _server(db)
     if server is not None:
@@ -196,7 +198,7 @@ def keys_revoke(
     as_json: JsonOption = False,
 ) -> None:
     """Revoke a key; a running server refuses it on every worker by the time this returns."""
-    from halqa.service.keys import revoke_key
+    from halqa.catalog.api_keys import revoke_key
 
     server = _server(db)
     if server is not None:

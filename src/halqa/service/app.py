@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -116,29 +116,27 @@ def _start_state(settings: Settings, backend: Any) -> ServiceState:
     return ServiceState(settings, Backend(settings), owns_backend=True)
 
 
-def _open_control(settings: Settings, state: ServiceState) -> Any:
+def _open_control(settings: Settings, state: ServiceState) -> Callable[[], None] | None:
     """With one worker, let `halqa keys` and read commands reach this process (see control.py);
     returns what undoes it. With N workers the store process's socket serves that purpose."""
     if not settings.control_dir or not state.owns_backend:
         return None
     import secrets
 
-    from halqa.service import control
-    from halqa.service.remote import serve_in_thread
+    from halqa.service import control, remote
 
     address, authkey = str(Path(settings.control_dir) / "control.sock"), secrets.token_bytes(32)
-    server = serve_in_thread(state.backend, address, authkey)
+    server = remote.serve_in_thread(state.backend, address, authkey)
     control.publish(settings.db, address, authkey)
 
     def close() -> None:
         control.withdraw(settings.db)
-        server.stop_event.set()
-        server.listener.close()  # removes the socket now, while the run directory still exists
+        remote.close(server)  # removes the socket now, while the run directory still exists
 
     return close
 
 
-def _routers() -> list[Any]:
+def _routers() -> list[APIRouter]:
     from halqa.service.routes import admin, catalog, domains, events, system
 
     # Starlette tries routes in order: the hot ones (lists, events) first. No path of one router
@@ -152,8 +150,12 @@ def _routers() -> list[Any]:
     ]
 
 
-def _store_damaged(exc: BaseException) -> JSONResponse:
+def _store_damaged(request: Request, exc: BaseException) -> JSONResponse:
     log_damage(log, exc)
+    state: ServiceState | None = getattr(request.app.state, "halqa", None)
+    if state is not None:  # so /health says so now, not at its next scheduled check
+        with suppress(OSError, EOFError):  # the store process itself may be what failed
+            state.backend.store_damage_seen()
     return JSONResponse({"detail": DAMAGED_DETAIL}, status_code=503)
 
 
@@ -178,15 +180,15 @@ def _add_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": str(exc)}, status_code=403)
 
     @app.exception_handler(UserError)
-    async def user_error(_: Request, exc: UserError) -> JSONResponse:
+    async def user_error(request: Request, exc: UserError) -> JSONResponse:
         if is_store_damage(exc):  # StoreDamaged, or a UserError raised while reading a bad block
-            return _store_damaged(exc)
+            return _store_damaged(request, exc)
         return JSONResponse({"detail": str(exc)}, status_code=400)
 
-    async def store_error(_: Request, exc: Exception) -> JSONResponse:
+    async def store_error(request: Request, exc: Exception) -> JSONResponse:
         # Handled here, not by the catch-all below: Starlette re-raises what reaches that one, and
         # uvicorn then logs its trace, which a damaged store would repeat on every request.
-        return _store_damaged(exc) if is_store_damage(exc) else _internal_error(exc)
+        return _store_damaged(request, exc) if is_store_damage(exc) else _internal_error(exc)
 
     from multiprocessing.managers import RemoteError
 
@@ -196,8 +198,8 @@ def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RemoteError, store_error)  # the store process's error, as text
 
     @app.exception_handler(Exception)
-    async def internal(_: Request, exc: Exception) -> JSONResponse:
-        return _store_damaged(exc) if is_store_damage(exc) else _internal_error(exc)
+    async def internal(request: Request, exc: Exception) -> JSONResponse:
+        return _store_damaged(request, exc) if is_store_damage(exc) else _internal_error(exc)
 
 
 def _internal_error(exc: BaseException) -> JSONResponse:

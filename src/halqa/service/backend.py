@@ -48,6 +48,7 @@ class Backend(DomainCalls):
             Store(self.store.con.cursor(), self.store.path),
             batch_max=settings.writer_batch_max,
             linger_s=settings.writer_linger_ms / 1000,
+            on_damage=self.store_damage_seen,
         )
         self.started_at = time.time()
         self._health_lock = threading.Lock()
@@ -166,8 +167,10 @@ class Backend(DomainCalls):
 
         now = time.monotonic()
         with self._health_lock:
+            gone = self.store.path != ":memory:" and not os.path.exists(self.store.path)
             if (
                 not force
+                and not gone  # checked on every call: it costs no scan
                 and self._health_at is not None
                 and now - self._health_at < self.settings.health_check_s
             ):
@@ -185,6 +188,11 @@ class Backend(DomainCalls):
                 log.error("store check failed: %s", problem)
             self._health_at, self._health_problem = now, problem
             return problem
+
+    def store_damage_seen(self) -> None:
+        """A request or the writer met a damaged store: the next ``/health`` checks it now."""
+        with self._health_lock:
+            self._health_at = None
 
     def snapshot(self) -> str:
         """A consistent copy of the store for a CLI read command (see ``halqa.service.control``).

@@ -65,7 +65,9 @@ def describe(record: dict) -> str:
 class SnapshotStore(Store):
     """A read-only store over a snapshot file, deleted when closed; ``path`` names the real store."""
 
-    snapshot_path: str = ""
+    def __init__(self, opened: Store, db: str | os.PathLike[str], snapshot_path: str) -> None:
+        super().__init__(opened.con, str(db))
+        self.snapshot_path = snapshot_path
 
     def close(self) -> None:
         super().close()
@@ -77,9 +79,8 @@ def open_snapshot(db: str | os.PathLike[str], backend: Any) -> SnapshotStore:
     """Ask the running server for a consistent copy of ``db`` and open it read-only."""
     copy = backend.snapshot()
     try:
-        store = SnapshotStore.open(copy, read_only=True)
+        opened = Store.open(copy, read_only=True)  # checked as any store is
     except BaseException:
         Path(copy).unlink(missing_ok=True)
         raise
-    store.snapshot_path, store.path = copy, str(db)
-    return store
+    return SnapshotStore(opened, db, copy)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from halqa.catalog.api_keys import Principal
 from halqa.service.counters import KEYS, Generations
-from halqa.service.keys import KeyRing, Principal
+from halqa.service.keys import KeyRing
 from halqa.service.ratelimit import RateLimiter, retry_after
 from halqa.service.settings import Settings
 
@@ -103,29 +104,54 @@ async def get_backend(request: Request) -> Any:
 Backend = Annotated[Any, Depends(get_backend)]
 
 
-def require(*roles: str) -> Callable[..., Any]:
-    """A dependency that admits admin and the listed roles, and spends one rate-limit token."""
-    allowed = frozenset(roles) | {"admin"}
+MISSING_KEY = (
+    "missing API key: send 'X-API-Key: hq_...' or 'Authorization: Bearer hq_...' "
+    "(create one with `halqa keys create --role analyst`)"
+)
+INVALID_KEY = "invalid or revoked API key"
 
-    async def dependency(
+
+def header_token(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
+    """The API key of a raw ASGI request, read as the route's security schemes read it:
+    ``X-API-Key`` first, else an ``Authorization: Bearer`` token (for the layers before FastAPI)."""
+    bearer_token = None
+    for name, value in headers:
+        if name == b"x-api-key" and value:
+            return value.decode("latin-1")
+        if name == b"authorization" and value[:7].lower() == b"bearer ":
+            bearer_token = value[7:].decode("latin-1").strip() or None
+    return bearer_token
+
+
+class Access:
+    """A route's access rule: a valid key whose role is admin or one of ``roles``; every request
+    it admits spends one of the key's rate-limit tokens.
+
+    The FastAPI dependency (``__call__``) and the cached-list hot path both ask this object, so
+    the key check, the role table and the limiter are one thing however a request is answered.
+    """
+
+    def __init__(self, *roles: str) -> None:
+        self.roles = frozenset(roles) | {"admin"}
+
+    def admits(self, state: ServiceState, token: str | None) -> Principal | None:
+        """The caller when the key is valid and its role may use the route, else None."""
+        principal = state.verify(token) if token else None
+        return principal if principal is not None and principal.role in self.roles else None
+
+    async def __call__(
+        self,
         request: Request,
         api_key: Annotated[str | None, Security(api_key_header)] = None,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None,
     ) -> Principal:
         token = api_key or (credentials.credentials if credentials else None)
         if not token:
-            raise HTTPException(
-                401,
-                "missing API key: send 'X-API-Key: hq_...' or 'Authorization: Bearer hq_...' "
-                "(create one with `halqa keys create --role analyst`)",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
+            raise HTTPException(401, MISSING_KEY, headers={"WWW-Authenticate": "Bearer"})
         state: ServiceState = request.app.state.halqa
         principal = state.verify(token)
         if principal is None:
-            raise HTTPException(
-                401, "invalid or revoked API key", headers={"WWW-Authenticate": "Bearer"}
-            )
+            raise HTTPException(401, INVALID_KEY, headers={"WWW-Authenticate": "Bearer"})
         wait = state.limiter.take(principal.key_id)
         if wait:
             raise HTTPException(
@@ -134,15 +160,18 @@ def require(*roles: str) -> Callable[..., Any]:
                 f"{principal.key_id} exceeded; retry in {wait:.2f}s",
                 headers={"Retry-After": retry_after(wait)},
             )
-        if principal.role not in allowed:
+        if principal.role not in self.roles:
             raise HTTPException(
                 403,
                 f"role '{principal.role}' may not use {request.url.path}: "
-                f"it needs one of {', '.join(sorted(allowed))}",
+                f"it needs one of {', '.join(sorted(self.roles))}",
             )
         return principal
 
-    return dependency
+
+def require(*roles: str) -> Access:
+    """A dependency that admits admin and the listed roles, and spends one rate-limit token."""
+    return Access(*roles)
 
 
 Admin = Annotated[Principal, Depends(require())]

@@ -16,19 +16,20 @@ themselves, and the public ones (``/health``, ``/docs``, the dashboard) need non
 
 from __future__ import annotations
 
-from typing import Any
-
 import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from halqa.service.deps import INVALID_KEY, MISSING_KEY, header_token
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class RequestGuard:
-    def __init__(self, app: Any, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
             await self.app(scope, receive, send)
             return
@@ -44,22 +45,15 @@ class RequestGuard:
             return
         await self._counted(scope, receive, send)
 
-    def _refusal(self, scope: dict, headers: dict[bytes, bytes]) -> tuple[int, str, list] | None:
+    def _refusal(self, scope: Scope, headers: dict[bytes, bytes]) -> tuple[int, str, list] | None:
         """401 without a valid key (checked first: strangers learn nothing else), then 413 over the cap."""
         state = getattr(getattr(scope.get("app"), "state", None), "halqa", None)
         if state is not None:
-            token = _token(headers)
+            token = header_token(scope.get("headers", ()))
             if not token:
-                return (
-                    401,
-                    (
-                        "missing API key: send 'X-API-Key: hq_...' or 'Authorization: Bearer hq_...' "
-                        "(create one with `halqa keys create --role analyst`)"
-                    ),
-                    [(b"www-authenticate", b"Bearer")],
-                )
+                return 401, MISSING_KEY, [(b"www-authenticate", b"Bearer")]
             if state.verify(token) is None:
-                return 401, "invalid or revoked API key", [(b"www-authenticate", b"Bearer")]
+                return 401, INVALID_KEY, [(b"www-authenticate", b"Bearer")]
         length = headers.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
             return 413, self._too_large(), []
@@ -71,12 +65,12 @@ class RequestGuard:
             "HALQA_SERVICE_MAX_BODY_BYTES); send smaller batches"
         )
 
-    async def _counted(self, scope: dict, receive: Any, send: Any) -> None:
+    async def _counted(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass a body of unknown length through; past the cap, answer 413 and tell the app the client left."""
         seen = 0
         started = refused = False
 
-        async def counting_receive() -> dict:
+        async def counting_receive() -> Message:
             nonlocal seen, refused
             if refused:
                 return {"type": "http.disconnect"}
@@ -90,7 +84,7 @@ class RequestGuard:
                     return {"type": "http.disconnect"}
             return message
 
-        async def watching_send(message: dict) -> None:
+        async def watching_send(message: Message) -> None:
             nonlocal started
             if refused:
                 return  # the 413 is the answer; whatever the app makes of the cut-off body is dropped
@@ -101,17 +95,7 @@ class RequestGuard:
         await self.app(scope, counting_receive, watching_send)
 
 
-def _token(headers: dict[bytes, bytes]) -> str | None:
-    key = headers.get(b"x-api-key")
-    if key:
-        return key.decode("latin-1")
-    auth = headers.get(b"authorization", b"")
-    if auth[:7].lower() == b"bearer ":
-        return auth[7:].decode("latin-1").strip()
-    return None
-
-
-async def _answer(send: Any, status: int, detail: str, extra: list) -> None:
+async def _answer(send: Send, status: int, detail: str, extra: list) -> None:
     body = orjson.dumps({"detail": detail})
     # Connection: close, so the client does not go on sending a body nobody will read.
     await send(

@@ -1,110 +1,55 @@
-"""API keys with roles, stored hashed in the ``service_keys`` table.
+"""The service's key ring: the active API keys held in memory, so a check costs one hash.
 
-A key is ``hq_<key_id>.<secret>``: ``key_id`` finds the row, the 256-bit random
-secret is checked against ``sha256(salt || secret)``. Because the secret is
-random (not a password a person chose), a fast salted hash is as strong as a
-slow KDF and keeps authentication off the latency budget. The plain key is
-shown once, at creation, and never stored.
+The keys themselves (the table, creating, revoking, listing) are the catalogue's:
+``halqa.catalog.api_keys``. Its names are re-exported here because ``halqa.service.keys`` is
+where callers (the tests, the studio's services, ``halqa.service``) have imported them from.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import secrets
 import threading
-from dataclasses import dataclass
-from datetime import UTC, datetime
 
-from halqa.catalog import Store, schema
-from halqa.errors import NotFoundError, UserError
+from halqa.catalog import Store
+from halqa.catalog.api_keys import (
+    ROLE_DOCS,
+    ROLES,
+    KeyEntries,
+    Principal,
+    active_entries,
+    create_key,
+    digest,
+    ensure_table,
+    list_keys,
+    revoke_key,
+    set_role,
+)
 
-ROLES = ("admin", "analyst", "creator", "service")
-ROLE_DOCS = {
-    "admin": "everything, including keys and catalogue writes",
-    "analyst": "read everything, insights, audiences, exports, recommendations",
-    "creator": "aggregated insights and the catalogue only; never member-level data",
-    "service": "recommendations, similar titles, catalogue reads and posting events",
-}
-
-KEYS_DDL = schema.SERVICE_KEYS_SQL  # owned by the store schema (version 2)
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling: the key's id, name and role."""
-
-    key_id: str
-    name: str
-    role: str
-
-
-def ensure_table(store: Store) -> None:
-    store.run(KEYS_DDL)
-
-
-def _hash(salt: str, secret: str) -> str:
-    return hashlib.sha256(bytes.fromhex(salt) + secret.encode()).hexdigest()
-
-
-def create_key(store: Store, role: str, name: str = "") -> tuple[Principal, str]:
-    """Store a new key for ``role``; returns it with the plain token (shown only now)."""
-    if role not in ROLES:
-        raise UserError(f"unknown role '{role}': use one of {', '.join(ROLES)}")
-    ensure_table(store)
-    key_id, secret, salt = secrets.token_hex(6), secrets.token_urlsafe(32), secrets.token_hex(16)
-    store.run(
-        "INSERT INTO service_keys VALUES (?, ?, ?, ?, ?, ?, NULL)",
-        [key_id, name, role, salt, _hash(salt, secret), datetime.now(UTC).replace(tzinfo=None)],
-    )
-    return Principal(key_id, name, role), f"hq_{key_id}.{secret}"
-
-
-def revoke_key(store: Store, key_id: str) -> None:
-    ensure_table(store)
-    if not store.scalar(
-        "SELECT count(*) FROM service_keys WHERE key_id = ? AND revoked_at IS NULL", [key_id]
-    ):
-        raise NotFoundError(f"no active key with id '{key_id}'")
-    store.run("UPDATE service_keys SET revoked_at = now()::TIMESTAMP WHERE key_id = ?", [key_id])
-
-
-def set_role(store: Store, key_id: str, role: str) -> None:
-    """Give an active key another role (its secret stays the same)."""
-    if role not in ROLES:
-        raise UserError(f"unknown role '{role}': use one of {', '.join(ROLES)}")
-    ensure_table(store)
-    if not store.scalar(
-        "SELECT count(*) FROM service_keys WHERE key_id = ? AND revoked_at IS NULL", [key_id]
-    ):
-        raise NotFoundError(f"no active key with id '{key_id}'")
-    store.run("UPDATE service_keys SET role = ? WHERE key_id = ?", [role, key_id])
-
-
-def list_keys(store: Store) -> list[dict]:
-    ensure_table(store)
-    rows = store.rows(
-        "SELECT key_id, name, role, created_at, revoked_at FROM service_keys ORDER BY created_at"
-    )
-    return [dict(zip(("key_id", "name", "role", "created_at", "revoked_at"), r)) for r in rows]
+__all__ = [
+    "ROLES",
+    "ROLE_DOCS",
+    "KeyRing",
+    "Principal",
+    "create_key",
+    "ensure_table",
+    "list_keys",
+    "revoke_key",
+    "set_role",
+]
 
 
 class KeyRing:
     """The active keys held in memory, so checking a key costs one hash and no query."""
 
-    def __init__(self, entries: dict[str, tuple[str, str, str, str]] | None = None) -> None:
+    def __init__(self, entries: KeyEntries | None = None) -> None:
         self._entries = entries or {}
         self._lock = threading.Lock()
 
     @staticmethod
-    def load_entries(store: Store) -> dict[str, tuple[str, str, str, str]]:
-        ensure_table(store)
-        rows = store.rows(
-            "SELECT key_id, name, role, salt, hash FROM service_keys WHERE revoked_at IS NULL"
-        )
-        return {r[0]: (r[1] or "", r[2], r[3], r[4]) for r in rows}
+    def load_entries(store: Store) -> KeyEntries:
+        return active_entries(store)
 
-    def replace(self, entries: dict[str, tuple[str, str, str, str]]) -> None:
+    def replace(self, entries: KeyEntries) -> None:
         with self._lock:
             self._entries = dict(entries)
 
@@ -116,7 +61,7 @@ class KeyRing:
         entry = self._entries.get(key_id)
         if entry is None:
             return None
-        name, role, salt, digest = entry
-        if not hmac.compare_digest(_hash(salt, secret), digest):
+        name, role, salt, stored = entry
+        if not hmac.compare_digest(digest(salt, secret), stored):
             return None
         return Principal(key_id, name, role)

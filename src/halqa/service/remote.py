@@ -10,12 +10,15 @@ limits and JSON; the store process does the queries, the models and the writes.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
 from multiprocessing.connection import Connection
-from multiprocessing.managers import BaseManager
+from multiprocessing.managers import BaseManager, Server
 from typing import Any
+
+log = logging.getLogger("halqa.service.remote")
 
 # Methods of Backend that worker processes may call (nothing that hands out a cursor).
 REMOTE_METHODS = (
@@ -27,6 +30,7 @@ REMOTE_METHODS = (
     "list_keys",
     "health",
     "health_details",
+    "store_damage_seen",
     "snapshot",
     "data_overview",
     "consent_history",
@@ -73,12 +77,13 @@ def run_store_process(env: dict[str, str], address: str, authkey: bytes, ready: 
     try:
         backend = Backend(Settings())
     except Exception as exc:  # told to the parent, which prints it as one line
+        log.debug("the store process could not open the backend", exc_info=True)
         ready.send(("error", str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
         return
     _Manager.register("backend", callable=lambda: backend, exposed=REMOTE_METHODS)
     server = _Manager(address=address, authkey=authkey).get_server()
-    signal.signal(signal.SIGTERM, lambda *_: server.stop_event.set())
-    signal.signal(signal.SIGINT, lambda *_: server.stop_event.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop(server))
+    signal.signal(signal.SIGINT, lambda *_: stop(server))
     ready.send(("ok", address))
     try:
         server.serve_forever()
@@ -89,9 +94,9 @@ def run_store_process(env: dict[str, str], address: str, authkey: bytes, ready: 
         sys.exit(0)
 
 
-def serve_in_thread(backend: Any, address: str, authkey: bytes) -> Any:
+def serve_in_thread(backend: Any, address: str, authkey: bytes) -> Server:
     """Serve ``backend`` on ``address`` from a daemon thread of this process (one-worker servers,
-    so `halqa keys` and read commands can reach them); returns the server (``stop_event`` stops it)."""
+    so `halqa keys` and read commands can reach them); returns the server (``stop`` stops it)."""
     import threading
 
     _Manager.register("backend", callable=lambda: backend, exposed=REMOTE_METHODS)
@@ -101,9 +106,26 @@ def serve_in_thread(backend: Any, address: str, authkey: bytes) -> Any:
     return server
 
 
+def stop(server: Server) -> None:
+    """End ``serve_forever``. Its stop event exists only once it runs (multiprocessing creates it
+    there, and typeshed does not declare it): a server not yet serving has nothing to stop."""
+    event = getattr(server, "stop_event", None)
+    if event is not None:
+        event.set()
+
+
+def close(server: Server) -> None:
+    """Stop ``server`` and remove its socket now (``Server.listener``, which typeshed omits)."""
+    stop(server)
+    listener = getattr(server, "listener", None)
+    if listener is not None:
+        listener.close()
+
+
 def connect(address: str, authkey_hex: str) -> Any:
     """A proxy to the store process's backend; safe to use from many threads."""
     _Manager.register("backend")
     manager = _Manager(address=address, authkey=bytes.fromhex(authkey_hex))
     manager.connect()
-    return manager.backend()
+    # BaseManager.register adds the method at run time; typeshed cannot declare it.
+    return manager.backend()  # type: ignore[attr-defined]

@@ -177,7 +177,7 @@ def serve_dashboard(
     the dashboard keeps it in the tab's session storage.
     """
     from halqa.catalog import Store
-    from halqa.service.keys import create_key
+    from halqa.catalog.api_keys import create_key
 
     with Store.open(db_path) as store:
         _, token = create_key(store, "analyst", "dashboard")

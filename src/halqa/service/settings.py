@@ -17,7 +17,7 @@ from halqa.catalog import resolve_db_path
 class Settings(BaseSettings):
     """Everything the app factory needs; every field has a safe default."""
 
-    model_config = SettingsConfigDict(env_prefix="HALQA_SERVICE_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="HALQA_SERVICE_", extra="forbid")
 
     db: Path = Field(
         default_factory=resolve_db_path,

@@ -14,40 +14,21 @@ visible". Readers use their own cursors and never wait for the writer.
 
 from __future__ import annotations
 
-import json
 import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future
-from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
 from typing import Any
-
-import duckdb
-import pyarrow as pa
 
 from halqa.catalog import Store
 from halqa.catalog.rules import unknown_reference
+from halqa.ingest import live
 from halqa.service.faults import is_store_damage, log_damage
 
 log = logging.getLogger("halqa.service.writer")
 
-EVENT_KEY = ("member_id", "title_id", "event_type", "ts")
-EVENT_FIELDS = ("member_id", "title_id", "event_type", "ts", "value", "device", "source")
-_SCHEMA = pa.schema(
-    [
-        ("seq", pa.int64()),
-        ("member_id", pa.string()),
-        ("title_id", pa.string()),
-        ("event_type", pa.string()),
-        ("ts", pa.timestamp("us")),
-        ("value", pa.float64()),
-        ("device", pa.string()),
-        ("source", pa.string()),
-    ]
-)
 _STOP = object()
 _API_FIX = {"member_id": "PUT it to /v1/members first", "title_id": "PUT it to /v1/titles first"}
 # Member and title ids confirmed to exist; a batch whose ids are all known skips the look-up.
@@ -82,11 +63,13 @@ class EventWriter:
         batch_max: int = 20_000,
         linger_s: float = 0.002,
         on_commit: list[Callable[[list[dict[str, Any]]], None]] | None = None,
+        on_damage: Callable[[], None] | None = None,
     ) -> None:
         self.store = store  # a Store on the writer's own cursor
         self.batch_max = batch_max
         self.linger_s = linger_s
         self.on_commit = on_commit if on_commit is not None else []
+        self.on_damage = on_damage  # told at once when a write meets a damaged store (/health)
         self._queue: queue.Queue = queue.Queue()
         self._thread = threading.Thread(target=self._loop, name="halqa-writer", daemon=True)
         self._ingest_id: int | None = None
@@ -163,7 +146,8 @@ class EventWriter:
                     result = job.fn(self.store)
             else:
                 result = job.fn(self.store)
-        except BaseException as exc:  # handed to the caller, who decides what it means
+        except Exception as exc:  # handed to the caller, who decides what it means
+            log.debug("writer call failed; its caller gets the error", exc_info=True)
             job.future.set_exception(exc)
         else:
             job.future.set_result(result)
@@ -176,6 +160,8 @@ class EventWriter:
         except BaseException as exc:
             if is_store_damage(exc):  # one line, not a trace per batch (the request answers 503)
                 log_damage(log, exc)
+                if self.on_damage is not None:
+                    self.on_damage()
             else:
                 log.exception("event batch of %d rows failed", len(rows))
             if not self._ingest_committed:
@@ -201,28 +187,16 @@ class EventWriter:
     def _commit(
         self, rows: list[dict[str, Any]]
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        con = self.store.con
-        table = pa.Table.from_pylist(
-            [{"seq": i, **{f: r.get(f) for f in EVENT_FIELDS}} for i, r in enumerate(rows)],
-            schema=_SCHEMA,
-        )
-        with _registered(con, "halqa_incoming", table):
+        table = live.incoming_table(rows)
+        with live.incoming(self.store, table):
             unknown = self._unknown(rows)
-            lo = min(r["ts"] for r in rows)
-            hi = max(r["ts"] for r in rows)
-            # The ts range lets DuckDB skip row groups by their min/max: live events are recent.
-            existing = set(
-                self.store.rows(
-                    "SELECT member_id, title_id, event_type, ts FROM events WHERE ts BETWEEN ? AND ? "
-                    "AND member_id IN (SELECT DISTINCT member_id FROM halqa_incoming)",
-                    [lo, hi],
-                )
-            )
+            existing = live.stored_keys(self.store, rows)
         bad = {seq: (no_member, no_title) for seq, no_member, no_title in unknown}
         self._remember_known([r for i, r in enumerate(rows) if i not in bad])
-        outcomes, accepted, quarantined, keep = [], [], [], []
+        outcomes, accepted, keep = [], [], []
+        quarantined: list[live.Reject] = []
         for i, row in enumerate(rows):
-            key = tuple(row[f] for f in EVENT_KEY)
+            key = tuple(row[f] for f in live.EVENT_KEY)
             if i in bad:
                 field = "member_id" if bad[i][0] else "title_id"
                 reason = unknown_reference(field, row[field], _API_FIX[field])
@@ -237,20 +211,16 @@ class EventWriter:
                 keep.append(i)
         ingest_id = self._ingest_row()
         if accepted:
-            out = table.take(keep).drop_columns(["seq"])  # the rows already converted, not again
-            with _registered(con, "halqa_accepted", out):
-                self.store.run(
-                    "INSERT INTO events SELECT member_id, title_id, event_type, ts, value, device, "
-                    "source, ? FROM halqa_accepted",
-                    [ingest_id],
-                )
+            live.insert_events(self.store, table.take(keep), ingest_id)  # converted once
         if quarantined:
-            self._quarantine(ingest_id, quarantined)
+            live.quarantine_rejects(self.store, ingest_id, quarantined)
         n_dup = len(rows) - len(accepted) - len(quarantined)
-        self.store.run(
-            "UPDATE ingests SET accepted = accepted + ?, rejected = rejected + ?, "
-            "duplicates = duplicates + ?, finished_at = now()::TIMESTAMP WHERE ingest_id = ?",
-            [len(accepted), len(quarantined), n_dup, ingest_id],
+        live.count_batch(
+            self.store,
+            ingest_id,
+            accepted=len(accepted),
+            rejected=len(quarantined),
+            duplicates=n_dup,
         )
         for name, n in (
             ("accepted", len(accepted)),
@@ -261,35 +231,6 @@ class EventWriter:
         self.stats["batches"] += 1
         return outcomes, accepted
 
-    def _quarantine(
-        self, ingest_id: int, rejected: list[tuple[int, str, str, dict[str, Any]]]
-    ) -> None:
-        """Quarantine each rejected event once, however often it is posted (the rule of
-        ``halqa ingest``, where a re-run's bad rows replace the last run's): an event already in
-        quarantine from the API with the same field and reason is not added again. ``line`` is
-        its position in the first request that brought it."""
-        first: dict[tuple[str, str, str], int] = {}
-        for line, field, reason, row in rejected:
-            first.setdefault(
-                (field, reason, json.dumps(row, default=str, ensure_ascii=False)), line
-            )
-        stored = set(
-            self.store.rows(
-                "SELECT field, reason, raw FROM quarantine WHERE target = 'events' AND file = 'api' "
-                "AND raw IN (SELECT unnest(?::VARCHAR[]))",
-                [[raw for _, _, raw in first]],
-            )
-        )
-        new = [
-            (ingest_id, line, field, reason, raw)
-            for (field, reason, raw), line in first.items()
-            if (field, reason, raw) not in stored
-        ]
-        if new:
-            self.store.con.executemany(
-                "INSERT INTO quarantine VALUES (?, 'events', 'api', ?, ?, ?, ?)", new
-            )
-
     def _unknown(self, rows: list[dict[str, Any]]) -> list[tuple[int, bool, bool]]:
         """(position, member unknown, title unknown) of the rows naming a missing member or title."""
         known = self._known
@@ -298,11 +239,7 @@ class EventWriter:
             for r in rows
         ):
             return []
-        return self.store.rows(
-            "SELECT b.seq, m.member_id IS NULL, t.title_id IS NULL FROM halqa_incoming b "
-            "LEFT JOIN members m ON m.member_id = b.member_id LEFT JOIN titles t ON t.title_id = b.title_id "
-            "WHERE m.member_id IS NULL OR t.title_id IS NULL"
-        )
+        return live.unknown_references(self.store)
 
     def _remember_known(self, rows: list[dict[str, Any]]) -> None:
         for field, ids in self._known.items():
@@ -317,35 +254,12 @@ class EventWriter:
     def _ingest_row(self) -> int:
         """One ``ingests`` row per server run records what the API stored (the Data page shows it)."""
         if self._ingest_id is None:
-            self._ingest_id = self.store.next_ingest_id()
-            self.store.run(
-                "INSERT INTO ingests VALUES (?, 'events', 'api', NULL, ?, NULL, 0, 0, 0, 0, 'running')",
-                [self._ingest_id, datetime.now(UTC).replace(tzinfo=None)],
-            )
+            self._ingest_id = live.open_api_ingest(self.store)
         return self._ingest_id
 
     def _finish(self) -> None:
         if self._ingest_id is not None:
             try:
-                self.store.run(
-                    "UPDATE ingests SET status = 'done', finished_at = now()::TIMESTAMP "
-                    "WHERE ingest_id = ?",
-                    [self._ingest_id],
-                )
-            except Exception:
+                live.close_api_ingest(self.store, self._ingest_id)
+            except Exception:  # at shutdown: logged, the events themselves are committed
                 log.exception("could not close the API ingest row")
-
-
-@contextmanager
-def _registered(con: Any, name: str, table: pa.Table) -> Iterator[None]:
-    """``table`` as the view ``name`` for the block. When the block failed, the transaction is
-    aborted and DuckDB refuses the unregister too: that refusal must not hide the block's error
-    (a damaged store would be reported as "transaction is aborted"). The next register replaces it."""
-    con.register(name, table)
-    try:
-        yield
-    except BaseException:
-        with suppress(duckdb.Error):
-            con.unregister(name)
-        raise
-    con.unregister(name)
