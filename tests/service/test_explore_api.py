@@ -70,7 +70,7 @@ def test_lists_mark_local_titles_and_the_model_says_what_it_is(served: Served) -
     with served.client("analyst") as client:
         info = client.get("/v1/recommender").json()
         assert info["status"]["trained_at"] and info["status"]["evaluation"] is None
-        member = client.get("/v1/recommendations-members", params={"limit": 1}).json()[0][
+        member = client.get("/v1/recommender/members", params={"limit": 1}).json()["items"][0][
             "member_id"
         ]
         items = client.get(
@@ -83,3 +83,13 @@ def test_lists_mark_local_titles_and_the_model_says_what_it_is(served: Served) -
     assert [i["placed"] for i in items] == [
         any(s > scores[j] for s in scores[j + 1 :]) for j in range(len(scores))
     ]
+
+
+def test_the_member_picker_pages_and_its_old_spelling_still_answers(served: Served) -> None:
+    with served.client("analyst") as client:
+        first = client.get("/v1/recommender/members", params={"limit": 2}).json()
+        second = client.get("/v1/recommender/members", params={"limit": 2, "offset": 2}).json()
+        old = client.get("/v1/recommendations-members", params={"limit": 4}).json()
+    assert (first["limit"], first["offset"], second["offset"]) == (2, 0, 2)
+    assert first["total"] == second["total"] >= 4
+    assert old == first["items"] + second["items"]

@@ -23,6 +23,7 @@ MEMBER_LEVEL = [
     ),
     ("GET", "/v1/recommendations/m001", None),
     ("GET", "/v1/recommendations-members", None),
+    ("GET", "/v1/recommender/members", None),
     (
         "POST",
         "/v1/audience/target",

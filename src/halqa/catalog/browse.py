@@ -144,18 +144,23 @@ def consent_history(store: Store, member_id: str) -> list[Row]:
     )
 
 
-def member_picker(store: Store, q: str | None, limit: int) -> list[Row]:
-    """Members who may receive recommendations, most active first (the dashboard's picker)."""
+def member_picker(
+    store: Store, q: str | None, limit: int, offset: int = 0
+) -> tuple[int, list[Row]]:
+    """(how many members may receive recommendations and match ``q``, this page of them, most
+    active first): the dashboard's picker."""
     where, params = "", []
     if q:
         where, params = "WHERE strpos(m.member_id, ?) > 0", [q]
-    return records(
+    total = store.scalar(f"SELECT count(*) FROM members_personalisation m {where}", params)
+    items = records(
         store,
         "SELECT m.member_id, m.age_band, m.gender, m.region, m.languages, count(e.member_id) AS events "
         f"FROM members_personalisation m LEFT JOIN events e USING (member_id) {where} "
-        "GROUP BY ALL ORDER BY events DESC, m.member_id LIMIT ?",
-        [*params, limit],
+        "GROUP BY ALL ORDER BY events DESC, m.member_id LIMIT ? OFFSET ?",
+        [*params, limit, offset],
     )
+    return int(total or 0), items
 
 
 def lacking_marketing_consent(store: Store, member_ids: Iterable[object]) -> set[str]:

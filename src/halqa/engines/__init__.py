@@ -24,7 +24,17 @@ AnalyticsStore: TypeAlias = "Store | SparkStore"
 
 ENGINES = ("duckdb", "spark")
 
-__all__ = ["ENGINES", "AnalyticsStore", "QueryDef", "duckdb", "engine_of", "run", "spark", "stage", "unstage"]
+__all__ = [
+    "ENGINES",
+    "AnalyticsStore",
+    "QueryDef",
+    "duckdb",
+    "engine_of",
+    "run",
+    "spark",
+    "stage",
+    "unstage",
+]
 
 
 def engine_of(store: Any) -> Any:

@@ -92,7 +92,7 @@ def _reranker(local_share: float) -> LocalTalentReranker:
 def _local_flags(ds: Dataset) -> Any:  # a numpy bool array
     """Titles with a Moroccan creator, as the local-talent re-ranker counts them (the dashboard
     marks them, so the share slider's effect can be seen)."""
-    from halqa.recommend.evaluate import local_flags
+    from halqa.recommend.flags import local_flags
 
     return ds.cached(("titles", "service", "local"), lambda: local_flags(ds))
 

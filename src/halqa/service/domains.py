@@ -89,9 +89,10 @@ class DomainCalls:
     def similar(self, title_id: str, k: int) -> list[dict[str, Any]]:
         return self._recs().similar(title_id, k)
 
-    def member_picker(self, q: str | None, limit: int) -> list[dict[str, Any]]:
-        """Members who may receive recommendations, most active first (for the dashboard)."""
-        return jsonable(browse.member_picker(self.reader(), q, limit))
+    def member_picker(self, q: str | None, limit: int, offset: int = 0) -> dict[str, Any]:
+        """A page of the members who may receive recommendations, most active first."""
+        total, items = browse.member_picker(self.reader(), q, limit, offset)
+        return {"items": jsonable(items), "total": total, "limit": limit, "offset": offset}
 
     # -- insights -----------------------------------------------------------------------------
     def _insights(self) -> ModuleType:

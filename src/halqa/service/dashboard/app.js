@@ -282,7 +282,7 @@
   async function loadRecsPage() {
     report();
     if (!membersLoaded) {
-      const [members, info] = await Promise.all([api("/v1/recommendations-members", [["limit", 200]]), api("/v1/recommender")]);
+      const [members, info] = await Promise.all([api("/v1/recommender/members", [["limit", 200]]).then((page) => page.items), api("/v1/recommender")]);
       setMembers(members);
       $("local-share-control").hidden = !info.local_share;
       membersLoaded = true;
@@ -290,7 +290,7 @@
     // A member named in the fragment (from the search box): found wherever they rank by activity.
     const wanted = new URLSearchParams(location.hash.slice(1)).get("member");
     if (wanted && wanted !== $("recs-member").value) {
-      const found = await api("/v1/recommendations-members", [["q", wanted], ["limit", 50]]);
+      const found = (await api("/v1/recommender/members", [["q", wanted], ["limit", 50]])).items;
       if (found.some((m) => m.member_id === wanted)) setMembers(found, wanted);
     }
     await loadRecs();
@@ -311,7 +311,7 @@
     const q = $("recs-search").value.trim();
     searchTimer = setTimeout(async () => {
       if (!q) return;
-      const found = await api("/v1/recommendations-members", [["q", q], ["limit", 50]]);
+      const found = (await api("/v1/recommender/members", [["q", q], ["limit", 50]])).items;
       const exact = found.find((m) => m.member_id === q);
       setMembers(found, exact ? q : found.length ? found[0].member_id : null);
       if (found.length) await loadRecs();
@@ -580,7 +580,7 @@
   function context() {
     return { api, t, report, busy, bdi, span, num, fillTable, label, kindLabel, languageLabel, fmtNum, fmtDate,
       timeChart, lang: state.lang,
-      canSee: (path) => !!state.paths[path] && (path !== "/v1/recommendations-members" || ["admin", "analyst"].includes(state.role)) };
+      canSee: (path) => !!state.paths[path] && (path !== "/v1/recommender/members" || ["admin", "analyst"].includes(state.role)) };
   }
 
   // A weekly chart with the seasons of its weeks shaded (the Hijri calendar of halqa.insights, /v1/seasons).

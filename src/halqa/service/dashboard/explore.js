@@ -143,7 +143,7 @@
     const mine = ++searchRequest;
     const [found, members] = await Promise.all([
       ctx.api("/v1/search", [["q", q], ["limit", 8]]),
-      ctx.canSee("/v1/recommendations-members") ? ctx.api("/v1/recommendations-members", [["q", q], ["limit", 5]]) : [],
+      ctx.canSee("/v1/recommender/members") ? ctx.api("/v1/recommender/members", [["q", q], ["limit", 5]]).then((page) => page.items) : [],
     ]);
     if (mine !== searchRequest) return;
     const list = $("search-results");

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from halqa.catalog.api_keys import Principal
 from halqa.service.deps import SERVICE_ROLES, Analyst, Anyone, Backend, ServiceState, require
 from halqa.service.edge_cache import list_body, list_key
+from halqa.service.schemas import Limit, Offset, Page
 
 router = APIRouter(prefix="/v1", tags=["recommendations"])
 IdPath = Annotated[str, Path(min_length=1, max_length=200)]
@@ -193,15 +194,32 @@ def recommender(backend: Backend, _: Anyone) -> dict[str, Any]:
     return dict(backend.recs_info())
 
 
+PickerQuery = Annotated[
+    str | None, Query(max_length=100, description="text in the member's pseudonymous id")
+]
+
+
 @router.get(
-    "/recommendations-members",
-    summary="Members who may receive lists, most active first (dashboard picker)",
-    response_model=list[MemberPick],
+    "/recommender/members",
+    summary="Members who may receive lists, most active first (the dashboard's picker)",
+    response_model=Page[MemberPick],
 )
 def members(
+    backend: Backend, _: Analyst, q: PickerQuery = None, limit: Limit = 50, offset: Offset = 0
+) -> dict[str, Any]:
+    return dict(backend.member_picker(q, limit, offset))
+
+
+@router.get(
+    "/recommendations-members",
+    summary="Deprecated: use /v1/recommender/members (this answers its items as a bare array)",
+    response_model=list[MemberPick],
+    deprecated=True,
+)
+def members_deprecated(
     backend: Backend,
     _: Analyst,
-    q: Annotated[str | None, Query(max_length=100)] = None,
+    q: PickerQuery = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[dict[str, Any]]:
-    return list(backend.member_picker(q, limit))
+    return list(backend.member_picker(q, limit)["items"])
