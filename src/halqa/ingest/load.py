@@ -31,7 +31,7 @@ except ImportError:  # pragma: no cover
 from halqa.catalog import CONSENT_PURPOSES, ENTITY_TABLES
 from halqa.catalog.consent import audit_loaded_consents
 from halqa.catalog.store import Store
-from halqa.ingest.rules import Plan
+from halqa.ingest.plan import Plan
 from halqa.ingest.sources import Source
 from halqa.ingest.sql import ident, lit
 from halqa.ingest.stage import STAGE, validated_sql

@@ -2,7 +2,7 @@
 column into a typed, normalised value (NULL when it cannot).
 
 They run inside DuckDB over whole files, never row by row in Python. The
-validators in ``rules.py`` compare the parsed value with the raw text to decide
+validators in ``columns.py`` compare the parsed value with the raw text to decide
 whether a row is rejected. ``parse_values`` runs any of them on Python values,
 which is how the property tests exercise the very SQL the ingest uses.
 """
