@@ -20,13 +20,14 @@ Decisions where the paths used to differ (see ``docs/data-model.md``):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import os
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any
@@ -202,7 +203,8 @@ class Rule:
     expected: str = ""
     required: bool = False
     choices: tuple[str, ...] = ()
-    aliases: Mapping[str, str] = field(default_factory=dict)
+    # dataclasses.field in full: the class has a field named ``field``
+    aliases: Mapping[str, str] = dataclasses.field(default_factory=dict)
     fold: str = "lower"
     low: float | None = None
     high: float | None = None

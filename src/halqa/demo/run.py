@@ -15,13 +15,16 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
 from halqa.catalog import Store
 from halqa.demo.world import Progress, World, generate_world
 from halqa.errors import ConfigError
+
+if TYPE_CHECKING:
+    from halqa.ingest.api import Progress as IngestProgress
 
 # One line per step, in the order they run; each lives in halqa.demo.steps and calls the
 # domains' public API, so the domains themselves know nothing of the demo.
@@ -39,7 +42,9 @@ DEMO_STEPS: tuple[str, ...] = (
 INGEST_ORDER = ("creators", "titles", "members", "events")
 
 
-def build_store(world: World, db: Path, *, fresh: bool, progress: Any = None) -> dict[str, Any]:
+def build_store(
+    world: World, db: Path, *, fresh: bool, progress: IngestProgress | None = None
+) -> dict[str, Any]:
     """Ingest the world's files into ``db`` through ``halqa.ingest`` (idempotent); returns reports."""
     from halqa.ingest import ingest_files
 
@@ -105,7 +110,7 @@ def run_steps(
         try:
             result = dict(resolve_step(name)(store, world, console) or {})
             result.setdefault("status", "ok")
-        except Exception as exc:  # a broken step must not hide what the others found
+        except Exception as exc:  # noqa: BLE001 - a broken step must not hide what the others found
             console.print(
                 f"[bold red]step {name} failed:[/] {type(exc).__name__}: {exc}", highlight=False
             )
@@ -127,7 +132,7 @@ def run_demo(
     days: int = 730,
     console: Console | None = None,
     progress: Progress | None = None,
-    ingest_progress: Any = None,
+    ingest_progress: IngestProgress | None = None,
     steps: tuple[str, ...] = DEMO_STEPS,
 ) -> dict[str, Any]:
     """Generate, ingest and run the steps; returns the summary ``halqa demo --json`` prints."""

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Self, TypeAlias
 
 import duckdb
 
@@ -24,9 +24,13 @@ from halqa.ingest.report import FileReport, IngestReport
 from halqa.ingest.sources import Source, canonical_columns, open_source
 from halqa.ingest.sql import lit
 
+if TYPE_CHECKING:
+    from rich.progress import Progress as RichProgress
+
 TARGETS = ("titles", "creators", "members", "events")
 DEFAULT_MEMORY_LIMIT = "1GB"
-Progress = Callable[[str, int], Any] | Any
+# Told (message, rows so far) as a run goes: a callable, or a rich progress bar it adds a task to.
+Progress: TypeAlias = "Callable[[str, int], object] | RichProgress"
 
 
 def ingest_files(
@@ -371,30 +375,30 @@ def _ingest_settings(store: Store, memory_limit: str) -> Iterator[None]:
         for n, v in before.items():
             # DuckDB refuses to move its temp directory once used; the others go back as they were.
             if n != "temp_directory" and v is not None and v != "":
-                store.run(f"SET {n} = {lit(v) if isinstance(v, str) else lit(v)}")
+                store.run(f"SET {n} = {lit(v)}")
 
 
-def _progress(progress: Progress | None) -> Callable[[str, int], None]:
+def _progress(progress: Progress | None) -> Callable[[str, int], object]:
     """A callable(message, rows) from None, a callable, or a ``rich.progress.Progress``."""
     if progress is None:
         return lambda message, rows: None
-    if hasattr(progress, "add_task"):
-        task = progress.add_task("ingest", total=None)
-        return lambda message, rows: progress.update(task, description=message, completed=rows)
-    return progress
+    if callable(progress):
+        return progress
+    bar, task = progress, progress.add_task("ingest", total=None)
+    return lambda message, rows: bar.update(task, description=message, completed=rows)
 
 
 class _QueryProgress:
     """Reports the running query's percentage (DuckDB's ``query_progress``) every 0.25 s."""
 
     def __init__(
-        self, store: Store, tell: Callable[[str, int], Any] | None, label: str, rows: int
+        self, store: Store, tell: Callable[[str, int], object] | None, label: str, rows: int
     ) -> None:
         self._store, self._tell, self._label, self._rows = store, tell, label, rows
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> _QueryProgress:
+    def __enter__(self) -> Self:
         if self._tell is not None:
             self._thread.start()
         return self

@@ -48,12 +48,12 @@ def simple(
     pl.present.append(col)
     # The parsed value is tested first: a good row leaves each check after one NULL test.
     if required:
-        pl.check(
+        pl.reject_when(
             col,
             f"({value} IS NULL AND nullif(trim({raw}), '') IS NULL)",
             lit("required value missing"),
         )
-    pl.check(
+    pl.reject_when(
         col,
         f"({value} IS NULL AND nullif(trim({raw}), '') IS NOT NULL)",
         f"{shown(raw)} || {lit(' is not ' + expected)}",
@@ -82,19 +82,19 @@ def by_rule(pl: Plan, has: set[str], rule: contract.Rule) -> None:
         return
     value, raw = pl.values[col], ident(col)
     if rule.kind == "integer" and rule.low is not None:
-        pl.check(
+        pl.reject_when(
             col,
             f"{value} NOT BETWEEN {rule.low:.0f} AND {rule.high:.0f}",
             f"{shown(raw)} || {lit(' is not ' + rule.expected)}",
         )
     if rule.kind == "number":
-        pl.check(
+        pl.reject_when(
             col,
             f"abs({value}) > {contract.VALUE_LIMIT}",
             f"{shown(raw)} || {lit(' is not ' + rule.expected)}",
         )
     if rule.kind == "text" and rule.max_length is not None:
-        pl.check(
+        pl.reject_when(
             col,
             f"length({value}) > {rule.max_length}",
             f"'text of ' || length({value}) || {lit(f' characters is longer than {rule.max_length}')}",
@@ -112,7 +112,7 @@ def _timestamp(pl: Plan, has: set[str], rule: contract.Rule) -> None:
         pl, has, col, lambda x: p.timestamp(x, ident(helper)), rule.expected, required=rule.required
     )
     value = pl.values[col]
-    pl.check(
+    pl.reject_when(
         col,
         f"({value} IS NOT NULL AND NOT {p.in_range(value)})",
         f"{shown(ident(col))} || {lit(' is not ' + contract.timestamp_expected())}",
@@ -128,10 +128,10 @@ def _id(pl: Plan, has: set[str], rule: contract.Rule) -> None:
     pl.present.append(col)
     if rule.required:
         # Only values starting with a blank or control character (< '!') pay for the trim.
-        pl.check(
+        pl.reject_when(
             col, f"({v} IS NULL OR ({v} < '!' AND trim({v}) = ''))", lit("required value missing")
         )
-    pl.check(
+    pl.reject_when(
         col,
         f"({v} IS NOT NULL AND NOT regexp_full_match({v}, {lit(contract.ID_PATTERN)}))",
         f"{shown(v)} || {lit(' is not ' + rule.expected)}",
@@ -142,7 +142,7 @@ def _id(pl: Plan, has: set[str], rule: contract.Rule) -> None:
             f"(regexp_full_match({v}, {lit(contract.PHONE_PATTERN)}) AND "
             f"length(regexp_replace({v}, '[^0-9]', '', 'g')) BETWEEN {low} AND {high})"
         )
-        pl.check(
+        pl.reject_when(
             col,
             f"({v} IS NOT NULL AND (contains({v}, '@') OR {phone}))",
             f"{shown(v)} || {lit(' looks like an e-mail address or a phone number; use a pseudonymous member id')}",
@@ -164,7 +164,7 @@ def terms(pl: Plan, has: set[str], col: str, known: tuple[str, ...], noun: str) 
     pl.present.append(col)
     list_shape(pl, col, raw)
     unknown = f"list_filter({value}, lambda e: NOT list_contains({str_list(known)}, e))"
-    pl.check(
+    pl.reject_when(
         col,
         f"len({unknown}) > 0",
         f"{lit('unknown ' + noun + ' ')} || {shown(unknown + '[1]')} || "
@@ -174,7 +174,7 @@ def terms(pl: Plan, has: set[str], col: str, known: tuple[str, ...], noun: str) 
 
 
 def list_shape(pl: Plan, col: str, raw: str) -> None:
-    pl.check(
+    pl.reject_when(
         col,
         f"(nullif(trim({raw}), '') IS NOT NULL AND {p.string_list(raw)} IS NULL)",
         f"{shown(raw)} || {lit(' is not a list (use a|b|c or a JSON array)')}",
@@ -193,7 +193,9 @@ def list_of(pl: Plan, has: set[str], col: str, rule: contract.Rule) -> None:
     pl.present.append(col)
     list_shape(pl, col, raw)
     bad = f"list_filter({items}, lambda e: {parse('e')} IS NULL)"
-    pl.check(col, f"len({bad}) > 0", f"{shown(bad + '[1]')} || {lit(' is not ' + rule.expected)}")
+    pl.reject_when(
+        col, f"len({bad}) > 0", f"{shown(bad + '[1]')} || {lit(' is not ' + rule.expected)}"
+    )
 
 
 def id_list(pl: Plan, has: set[str], col: str) -> None:

@@ -39,7 +39,8 @@ class Plan:
     # Helper columns computed in a layer before the values (a timestamp's numeric reading).
     pre: dict[str, str] = field(default_factory=dict)
 
-    def check(self, field_name: str, bad_sql: str, reason_sql: str) -> None:
+    def reject_when(self, field_name: str, bad_sql: str, reason_sql: str) -> None:
+        """Refuse a row where ``bad_sql`` holds, for ``reason_sql`` (SQL text quoting the value)."""
         self.checks.append((field_name, bad_sql, reason_sql))
 
 

@@ -20,7 +20,7 @@ def referential_checks(pl: Plan, ctx: Context) -> None:
         for col, table in (("member_id", "members"), ("title_id", "titles")):
             v = pl.values[col]
             # The wording of contract.unknown_reference, which the API's writer uses too.
-            pl.check(
+            pl.reject_when(
                 col,
                 f"({v} IS NOT NULL AND {v} NOT IN (SELECT {col} FROM {table}))",
                 f"{lit('unknown ' + col.removesuffix('_id') + ' ')} || {shown(v)} || "
@@ -28,7 +28,7 @@ def referential_checks(pl: Plan, ctx: Context) -> None:
             )
     if pl.target == "titles" and "parent_id" in pl.values:
         v = pl.values["parent_id"]
-        pl.check(
+        pl.reject_when(
             "parent_id",
             f"({v} IS NOT NULL AND {v} NOT IN (SELECT title_id FROM titles) "
             f"AND {v} NOT IN (SELECT trim(title_id) FROM _src WHERE title_id IS NOT NULL))",
@@ -38,7 +38,7 @@ def referential_checks(pl: Plan, ctx: Context) -> None:
             _parent_kind_check(pl, v, pl.values["kind"])
         # The temp table of titles whose parents lead back to them (stage.find_parent_cycles).
         title = pl.values["title_id"]
-        pl.check(
+        pl.reject_when(
             "parent_id",
             f"({v} IS NOT NULL AND {title} IN (SELECT title_id FROM _halqa_cycles))",
             f"(SELECT any_value(reason) FROM _halqa_cycles c WHERE c.title_id = {title})",
@@ -48,7 +48,7 @@ def referential_checks(pl: Plan, ctx: Context) -> None:
         # A lambda cannot hold a subquery: the known ids are one list, computed once in the helper layer.
         pl.pre["__known_creators"] = "(SELECT coalesce(list(creator_id), []) FROM creators)"
         unknown = f'list_filter({ids}, lambda e: NOT list_contains("__known_creators", e))'
-        pl.check(
+        pl.reject_when(
             "creator_ids",
             f"len({unknown}) > 0",
             f"'unknown creator ' || {shown(unknown + '[1]')} || ' (ingest creators first, or use --create-missing)'",
@@ -69,7 +69,7 @@ def _parent_kind_check(pl: Plan, parent: str, kind: str) -> None:
     rule = "; ".join(
         f"{child} -> {' or '.join(parents)}" for child, parents in taxonomy.PARENT_KINDS.items()
     )
-    pl.check(
+    pl.reject_when(
         "parent_id",
         f"({parent} IS NOT NULL AND {kind} IN ({', '.join(map(lit, taxonomy.PARENT_KINDS))}) "
         f"AND NOT coalesce(CASE {kind} {allowed} END, true))",

@@ -47,7 +47,7 @@ def _titles(pl: Plan, has: set[str], ctx: Context) -> None:
     by_rules(pl, has, contract.TITLES, "title_id", "kind", "parent_id", "name", "original_language")
     if "names" in has:
         raw = ident("names")
-        pl.check(
+        pl.reject_when(
             "names",
             f"(nullif(trim({raw}), '') IS NOT NULL AND {p.string_map(raw)} IS NULL)",
             f"{shown(raw)} || {lit(' is not a JSON object of language -> text')}",
@@ -61,7 +61,7 @@ def _titles(pl: Plan, has: set[str], ctx: Context) -> None:
     list_of(pl, has, "available_regions", contract.REGION)
     by_rule(pl, has, contract.TITLES["added_at"])
     if "parent_id" in has:
-        pl.check(
+        pl.reject_when(
             "parent_id",
             f"{pl.values['parent_id']} = {pl.values['title_id']}",
             lit(contract.SELF_PARENT),
@@ -106,7 +106,7 @@ def _events(pl: Plan, has: set[str], ctx: Context) -> None:
             pl.values[col] = p.identifier(ident(col))
             pl.present.append(col)
             rule = contract.EVENTS[col]
-            pl.check(
+            pl.reject_when(
                 col,
                 f"length({pl.values[col]}) > {rule.max_length}",
                 f"'text of ' || length({pl.values[col]}) || {lit(f' characters is longer than {rule.max_length}')}",

@@ -143,7 +143,9 @@ def demo_step(store: Store, world: World, console: Console) -> dict[str, Any]:
 
 def _check(found: dict[str, Any], planted: dict[str, Any]) -> dict[str, Any]:
     """Which planted dynamics the insights recovered (read only after computing them)."""
-    checks = {"rising_genre_in_top3": planted["rising"]["genre"] in found["top_rising"]}
+    checks: dict[str, Any] = {
+        "rising_genre_in_top3": planted["rising"]["genre"] in found["top_rising"]
+    }
     planted_segment = sorted(f"{k}={v}" for k, v in planted["rising"].get("segment", {}).items())
     checks["planted_segment_found_first"] = (
         sorted(found.get("segment_filters", [])) == planted_segment

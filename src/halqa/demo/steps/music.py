@@ -93,18 +93,26 @@ def music_step(store: Store, world: World, console: Console) -> dict[str, Any]:
     }
     studio = world.out_dir / "studio"
     name = f"demo-{style}"
-    kwargs = {
-        "provenance": make_provenance(piece, "music.compose"),
-        "studio_root": studio,
-        "sample_rate": SAMPLE_RATE,
-    }
+    provenance = make_provenance(piece, "music.compose")
+
+    def write(audio: bool) -> dict[str, Any]:
+        return write_piece(
+            piece,
+            studio / "music" / name,
+            name,
+            provenance=provenance,
+            studio_root=studio,
+            sample_rate=SAMPLE_RATE,
+            audio=audio,
+        )
+
     try:
-        result = write_piece(piece, studio / "music" / name, name, **kwargs)
+        result = write(audio=True)
         where = f"{result['files']['wav']} ({result['loudness_lufs']} LUFS)"
     except (
         BackendUnavailableError
     ) as exc:  # no FluidSynth here: the score and MIDI are still worth having
-        result = write_piece(piece, studio / "music" / name, name, audio=False, **kwargs)
+        result = write(audio=False)
         result["audio_skipped"] = str(exc)
         where = f"{result['files']['midi']} (no audio: {exc})"
     from_trends = any(g == style or GENRE_STYLES.get(g) == style for g in rising)

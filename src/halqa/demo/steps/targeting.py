@@ -49,7 +49,7 @@ def ramadan_series_watchers(store: Store) -> set[str]:
     }
 
 
-def segment_lift(chosen: np.ndarray, everyone: np.ndarray) -> dict[str, float]:
+def segment_lift(chosen: np.ndarray, everyone: np.ndarray) -> dict[str, float | None]:
     """Share of a segment in the audience, in the population, and their ratio."""
     share, base = float(chosen.mean()), float(everyone.mean())
     return {
