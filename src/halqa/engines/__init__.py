@@ -3,7 +3,7 @@
 Analytics (``halqa.insights``) write each query once, as a ``QueryDef`` (DuckDB SQL with
 ``$name`` parameters) and call ``run``/``stage``/``unstage`` here with whatever store they were
 given: a ``halqa.catalog.Store`` (or a lake opened on DuckDB) runs it on DuckDB, a
-``SparkStore`` (``store.engine == "spark"``) runs its sqlglot transpilation on Spark SQL.
+``SparkStore`` runs its sqlglot transpilation on Spark SQL.
 Nothing here imports pyspark; only a SparkStore does, and only when Spark is asked for.
 """
 
