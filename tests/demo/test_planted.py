@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from datetime import date, timedelta
 
@@ -146,7 +147,7 @@ def test_emerging_moroccan_artists_grow_month_over_month(con, planted):
     assert len(listeners) >= 6
     first, last = listeners[:3], listeners[-3:]
     assert sum(last) > 2 * sum(first)
-    growing = sum(b > a for a, b in zip(listeners, listeners[1:]))
+    growing = sum(b > a for a, b in itertools.pairwise(listeners))
     assert growing >= 0.6 * (len(listeners) - 1)
 
 

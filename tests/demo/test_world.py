@@ -117,7 +117,7 @@ def test_audience_shape_follows_the_brief(con):
         "SELECT avg(regexp_matches(languages, 'zgh|shi')::INT) FROM members "
         "WHERE region = 'casablanca-settat'"
     ).fetchall()[0][0]
-    assert souss_amazigh > 0.45 > 0.15 > casa_amazigh
+    assert souss_amazigh > 0.45 and casa_amazigh < 0.15
     cities = {r.id: set(r.cities) for r in taxonomy.REGIONS}
     for region, city in con.sql("SELECT DISTINCT region, city FROM members").fetchall():
         assert city in cities[region]
@@ -204,8 +204,14 @@ def test_new_releases_are_new_and_load_as_target_titles(world, con, planted):
     assert set(amazigh) <= canonical and set(ramadan) <= canonical
     assert planted["new_releases"]["amazigh_music"]["title"] == amazigh
     for path in world.new_releases.values():
-        title = load_title(path)  # what `halqa target --title FILE` reads
-        assert title is not None
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        title = load_title(path)  # what `halqa target --title FILE` reads, validated
+        assert (title.title_id, title.name, title.genres, title.language) == (
+            raw["title_id"],
+            raw["name"],
+            raw["genres"],
+            raw["language"],
+        )
 
 
 @pytest.mark.parametrize("bad", [{"members": 10}, {"events": 10}, {"titles": 5}, {"seed": -1}])

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from halqa.catalog.schema import CONSENT_PURPOSES, MEMBERS
+from halqa.catalog.store import Store
 from halqa.errors import UserError
 
 COLUMNS = tuple(c for c in MEMBERS.column_names if c != "auto_created")
@@ -51,7 +52,7 @@ class MemberChanges:
 
 
 def apply_member_updates(
-    store: Any,
+    store: Store,
     updates: list[dict[str, Any]],
     actor: Actor,
     grant_roles: tuple[str, ...] | list[str],
@@ -79,7 +80,7 @@ def apply_member_updates(
     return MemberChanges(rows, {a[1] for a in audit}, audit)
 
 
-def _stored(store: Any, ids: list[str]) -> dict[str, dict[str, Any]]:
+def _stored(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
     rows = store.rows(
         f"SELECT {', '.join(COLUMNS)} FROM members WHERE member_id IN (SELECT unnest(?::VARCHAR[]))",
         [ids],
@@ -143,7 +144,7 @@ def _consent_changes(
     ]
 
 
-def audit_loaded_consents(store: Any, staged: str, ingest_id: int) -> int:
+def audit_loaded_consents(store: Store, staged: str, ingest_id: int) -> int:
     """Write to ``consent_audit`` the consent flags that the members staged in ``staged`` (about to
     be upserted by ``halqa ingest``, one row per member) change; returns how many rows it wrote.
 

@@ -20,13 +20,14 @@ Decisions where the paths used to differ (see ``docs/data-model.md``):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import os
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any
@@ -175,13 +176,13 @@ def timestamp_expected() -> str:
     )
 
 
-def shown(raw: Any) -> str:
+def shown(raw: object) -> str:
     """A value quoted in a reason: cut to 80 characters, line breaks as spaces (one line)."""
     text = raw if isinstance(raw, str) else _text_of(raw)
     return "'" + text.replace("\n", " ").replace("\r", " ")[:80] + "'"
 
 
-def _text_of(value: Any) -> str:
+def _text_of(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
@@ -202,22 +203,23 @@ class Rule:
     expected: str = ""
     required: bool = False
     choices: tuple[str, ...] = ()
-    aliases: Mapping[str, str] = field(default_factory=dict)
+    # dataclasses.field in full: the class has a field named ``field``
+    aliases: Mapping[str, str] = dataclasses.field(default_factory=dict)
     fold: str = "lower"
     low: float | None = None
     high: float | None = None
     max_length: int | None = None
     pseudonymous: bool = False
 
-    def reason(self, raw: Any) -> str:
+    def reason(self, raw: object) -> str:
         if self.kind == "timestamp":
             return f"{shown(raw)} is not {timestamp_expected()}"
         return f"{shown(raw)} is not {self.expected}"
 
-    def parse(self, value: Any) -> Any:
+    def parse(self, value: object) -> Any:
         """The normalised value, None for a missing one; ``RuleError`` with the reason otherwise."""
         kind = type(value)  # exact types first: this runs for every field of every posted event
-        if value is None or kind is str and not value.strip(" "):
+        if value is None or type(value) is str and not value.strip(" "):
             if self.required:
                 raise RuleError("required value missing")
             if (
@@ -231,13 +233,13 @@ class Rule:
             )  # JSON objects and lists are no scalars
         return _PARSERS[self.kind](self, value)
 
-    def validator(self) -> Callable[[Any], Any]:
+    def validator(self) -> Callable[[object], Any]:
         """``parse`` as a pydantic ``BeforeValidator`` (its ``ValueError`` becomes a 422 naming the field)."""
         return self.parse
 
 
 # -- the Python twins of halqa.ingest.parsers ------------------------------------------------------
-def _id(rule: Rule, value: Any) -> str:
+def _id(rule: Rule, value: object) -> str:
     if not isinstance(value, str):
         value = _text_of(value)
     if not _ID_RE.fullmatch(value):
@@ -260,7 +262,7 @@ def not_pseudonymous(value: str) -> bool:
     return PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]
 
 
-def _text(rule: Rule, value: Any) -> str:
+def _text(rule: Rule, value: object) -> str:
     if not isinstance(value, str):
         raise RuleError(f"{shown(value)} is not {rule.expected}")
     if rule.max_length is not None and len(value) > rule.max_length:
@@ -268,7 +270,7 @@ def _text(rule: Rule, value: Any) -> str:
     return value
 
 
-def _enum(rule: Rule, value: Any) -> str:
+def _enum(rule: Rule, value: object) -> str:
     text = value if isinstance(value, str) else _text_of(value)
     if text in rule.choices:
         return text
@@ -279,7 +281,7 @@ def _enum(rule: Rule, value: Any) -> str:
     raise RuleError(f"{shown(text)} is not {rule.expected}")
 
 
-def _integer(rule: Rule, value: Any) -> int:
+def _integer(rule: Rule, value: object) -> int:
     if isinstance(value, bool):
         raise RuleError(f"{shown(value)} is not {rule.expected}")
     if isinstance(value, float):
@@ -297,7 +299,7 @@ def _integer(rule: Rule, value: Any) -> int:
     return number
 
 
-def _number(rule: Rule, value: Any) -> float:
+def _number(rule: Rule, value: object) -> float:
     if isinstance(value, bool):
         raise RuleError(f"{shown(value)} is not {rule.expected}")
     number = _as_number(value)
@@ -306,7 +308,7 @@ def _number(rule: Rule, value: Any) -> float:
     return number
 
 
-def _as_number(value: Any) -> float | None:
+def _as_number(value: object) -> float | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     if isinstance(value, str) and _NUMBER.fullmatch(value.strip(" ")):
@@ -314,7 +316,7 @@ def _as_number(value: Any) -> float | None:
     return None
 
 
-def _boolean(rule: Rule, value: Any) -> bool:
+def _boolean(rule: Rule, value: object) -> bool:
     if isinstance(value, bool):
         return value
     text = _text_of(value).strip(" ").lower()
@@ -325,7 +327,7 @@ def _boolean(rule: Rule, value: Any) -> bool:
     raise RuleError(f"{shown(value)} is not {rule.expected}")
 
 
-def _timestamp(rule: Rule, value: Any) -> dt.datetime:
+def _timestamp(rule: Rule, value: object) -> dt.datetime:
     parsed = _timestamp_value(value)
     if parsed is None:
         raise RuleError(f"{shown(value)} is not {rule.expected}")
@@ -334,7 +336,7 @@ def _timestamp(rule: Rule, value: Any) -> dt.datetime:
     return parsed
 
 
-def _timestamp_value(value: Any) -> dt.datetime | None:
+def _timestamp_value(value: object) -> dt.datetime | None:
     """Unix seconds or milliseconds, or ISO-8601 with or without zone, to a naive UTC datetime."""
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
@@ -385,7 +387,7 @@ def _from_unix(number: int) -> dt.datetime | None:
         return None
 
 
-def _date(rule: Rule, value: Any) -> dt.date:
+def _date(rule: Rule, value: object) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -406,14 +408,14 @@ def _date(rule: Rule, value: Any) -> dt.date:
     raise RuleError(f"{shown(value)} is not {rule.expected}")
 
 
-def _language(rule: Rule, value: Any) -> str:
+def _language(rule: Rule, value: object) -> str:
     tag = taxonomy.normalise_language(value) if isinstance(value, str) else None
     if tag is None:
         raise RuleError(f"{shown(value)} is not {rule.expected}")
     return tag
 
 
-def _region(rule: Rule, value: Any) -> str:
+def _region(rule: Rule, value: object) -> str:
     region = taxonomy.normalise_region(value) if isinstance(value, str) else None
     if region is None:
         region = taxonomy.normalise_region(_text_of(value)) if isinstance(value, int) else None
@@ -422,7 +424,7 @@ def _region(rule: Rule, value: Any) -> str:
     return region
 
 
-def _country(rule: Rule, value: Any) -> str:
+def _country(rule: Rule, value: object) -> str:
     text = _text_of(value).strip(" ") if not isinstance(value, str) else value.strip(" ")
     if _COUNTRY.fullmatch(text.upper()):
         return text.upper()
@@ -431,7 +433,7 @@ def _country(rule: Rule, value: Any) -> str:
     raise RuleError(f"{shown(value)} is not {rule.expected}")
 
 
-def _age_band(rule: Rule, value: Any) -> str:
+def _age_band(rule: Rule, value: object) -> str:
     text = (value if isinstance(value, str) else _text_of(value)).replace(" ", "")
     if text in taxonomy.AGE_BANDS:
         return text
@@ -440,7 +442,7 @@ def _age_band(rule: Rule, value: Any) -> str:
     raise RuleError(f"{shown(value)} is not {rule.expected}")
 
 
-_PARSERS: dict[str, Callable[[Rule, Any], Any]] = {
+_PARSERS: dict[str, Callable[[Rule, object], Any]] = {
     "id": _id,
     "text": _text,
     "enum": _enum,

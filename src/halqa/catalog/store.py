@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import duckdb
 
@@ -75,7 +75,9 @@ class Store:
             )
         if target != ":memory:":
             Path(target).parent.mkdir(parents=True, exist_ok=True)
-        config = {"memory_limit": memory_limit} if memory_limit else {}
+        config: dict[str, str | bool | int | float | list[str]] = (
+            {"memory_limit": memory_limit} if memory_limit else {}
+        )
         try:
             con = duckdb.connect(target, read_only=read_only, config=config)
         except duckdb.Error as exc:
@@ -95,7 +97,7 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -250,6 +252,11 @@ class Store:
     def theme_ids(self) -> set[str]:
         return {r[0] for r in self.rows("SELECT theme_id FROM themes")}
 
+    def terms(self, vocabulary: str) -> list[dict[str, Any]]:
+        """Every genre or theme the store knows (id, domain, labels), by domain then id."""
+        _check_vocabulary(vocabulary)
+        return self.df(f"SELECT * FROM {vocabulary} ORDER BY domain, 1").to_dict("records")
+
     def add_term(
         self,
         vocabulary: str,
@@ -260,8 +267,7 @@ class Store:
         label_ar: str = "",
     ) -> None:
         """Add a genre or theme the seed taxonomy lacks (the taxonomy is open)."""
-        if vocabulary not in ("genres", "themes"):
-            raise UserError(f"unknown vocabulary '{vocabulary}': use genres or themes")
+        _check_vocabulary(vocabulary)
         key = "genre_id" if vocabulary == "genres" else "theme_id"
         term = taxonomy.slug(term_id)
         if not term:
@@ -315,6 +321,11 @@ class Store:
             return f"INSERT INTO {name} SELECT * FROM {source} EXCEPT ALL SELECT * FROM {name}"
         # BY NAME: an export made before a column was added still imports (the column takes its default).
         return f"INSERT OR REPLACE INTO {name} BY NAME SELECT * FROM {source}"
+
+
+def _check_vocabulary(vocabulary: str) -> None:
+    if vocabulary not in ("genres", "themes"):
+        raise UserError(f"unknown vocabulary '{vocabulary}': use genres or themes")
 
 
 def _sql_str(value: object) -> str:

@@ -77,7 +77,7 @@ def open_store(db: Path | None, *, read_only: bool = False) -> Store:
     return control.open_snapshot(path, backend)
 
 
-def print_json(obj: Any) -> None:
+def print_json(obj: object) -> None:
     """One JSON object on stdout; Arabic and Tifinagh stay as they are (no \\u escapes)."""
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
     sys.stdout.flush()

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from halqa.catalog.coverage import coverage
 from halqa.cli.common import DbOption, JsonOption, console, open_store, print_json, user_errors
-from halqa.errors import UserError
 
 app = typer.Typer(help="Move whole tables in and out of the store.", no_args_is_help=True)
 taxonomy_app = typer.Typer(help="Genres and themes: list them, add your own.", no_args_is_help=True)
@@ -20,7 +20,7 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Row counts per table, and what the audience and catalogue look like."""
     with open_store(db, read_only=True) as store:
         counts = store.counts()
-        detail = _detail(store)
+        detail = coverage(store)
     if as_json:
         print_json({"db": str(store.path), "counts": counts, **detail})
         return
@@ -32,37 +32,6 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
     console.print(table)
     for label, values in detail.items():
         console.print(f"[bold]{label}[/]: " + ", ".join(f"{k}={v:,}" for k, v in values.items()))
-
-
-def _detail(store) -> dict[str, dict[str, int]]:
-    """Coverage of the columns that later features lean on (demographics, genres, consent)."""
-    members = store.rows("""SELECT count(age_band), count(gender), count(region), count(occupation),
-        count(*) FILTER (consent_analytics), count(*) FILTER (consent_personalisation),
-        count(*) FILTER (consent_marketing) FROM members""")[0]
-    titles = store.rows("""SELECT count(*) FILTER (len(genres) > 0), count(release_date),
-        count(*) FILTER (len(creator_ids) > 0), count(DISTINCT kind) FROM titles""")[0]
-    events = store.rows(
-        "SELECT count(DISTINCT event_type), count(DISTINCT member_id), "
-        "count(DISTINCT title_id) FROM events"
-    )[0]
-    return {
-        "members": dict(
-            zip(
-                (
-                    "with_age_band",
-                    "with_gender",
-                    "with_region",
-                    "with_occupation",
-                    "consent_analytics",
-                    "consent_personalisation",
-                    "consent_marketing",
-                ),
-                members,
-            )
-        ),
-        "titles": dict(zip(("with_genres", "with_release_date", "with_creators", "kinds"), titles)),
-        "events": dict(zip(("event_types", "active_members", "titles_with_events"), events)),
-    }
 
 
 @app.command("parquet")
@@ -89,10 +58,8 @@ def taxonomy_list(
     as_json: JsonOption = False,
 ) -> None:
     """List the genres or themes the store knows."""
-    if vocabulary not in ("genres", "themes"):
-        raise UserError(f"unknown vocabulary '{vocabulary}': use genres or themes")
     with open_store(db) as store:
-        rows = store.df(f"SELECT * FROM {vocabulary} ORDER BY domain, 1").to_dict("records")
+        rows = store.terms(vocabulary)
     if as_json:
         print_json({vocabulary: rows})
         return

@@ -62,7 +62,14 @@ def demo(
 ) -> None:
     """Generate the demo world (Hijri Ramadans, Gnaoua festival, a rising genre, emerging artists),
     ingest it, and print what each part of halqa finds in it."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskID,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from halqa.demo.run import run_demo, select_steps
 
@@ -76,7 +83,7 @@ def demo(
         console=err_console,
         transient=True,
     ) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from types import TracebackType
+from typing import Annotated, Any, Self
 
 import typer
 
@@ -195,7 +196,7 @@ def import_parquet(
 class _progress_bar:
     """A Rich spinner on stderr that ``ingest_files`` updates (message, rows so far)."""
 
-    def __enter__(self) -> Any:
+    def __enter__(self) -> Self:
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         self._bar = Progress(
@@ -212,8 +213,13 @@ class _progress_bar:
     def __call__(self, message: str, rows: int) -> None:
         self._bar.update(self._task, description=f"{message} ({rows:,} rows so far)")
 
-    def __exit__(self, *exc: object) -> None:
-        self._bar.__exit__(*exc)
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._bar.__exit__(kind, error, traceback)
 
 
 def _show(result: dict[str, Any], as_json: bool) -> None:

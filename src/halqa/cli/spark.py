@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -28,6 +28,9 @@ from halqa.cli.common import (
     user_errors,
 )
 from halqa.errors import ConfigError
+
+if TYPE_CHECKING:
+    from halqa.engines import AnalyticsStore
 
 EngineOption = Annotated[
     str | None,
@@ -80,7 +83,7 @@ def resolve_engine(engine: str | None) -> str:
 @contextmanager
 def open_source(
     db: Path | None, lake: Path | None = None, engine: str | None = None, master: str | None = None
-) -> Iterator[Any]:
+) -> Iterator[AnalyticsStore]:
     """What the analytics read: the store or a lake, on DuckDB or on Spark.
 
     Spark without ``--lake`` reads the store through a lake exported to a temporary folder

@@ -169,7 +169,7 @@ class _Builder:
     def language_for(self, genre: str, country: str) -> str:
         rng = self.rng
         if country != "MA":
-            return dict(FOREIGN)[country] if country in dict(FOREIGN) else "en"
+            return dict(FOREIGN).get(country, "en")
         if genre in AMAZIGH_LANGUAGE_GENRES:
             return "zgh" if rng.random() < 0.9 else "ary"
         if genre in ("rap", "trap"):

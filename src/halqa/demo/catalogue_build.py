@@ -299,7 +299,7 @@ def _music(b: _Builder, budget: int) -> None:
         remaining = int(size)
         while remaining > 0:
             if remaining >= 5 and b.rng.random() < 0.7:
-                n = int(min(remaining, b.rng.integers(6, 13)))
+                n = min(remaining, int(b.rng.integers(6, 13)))
                 _album(b, artist, genre, b.back_catalogue_date(), n)
             else:
                 n = 1

@@ -12,9 +12,10 @@ service logs (play/listen/view, complete, skip, like, share, add_to_list, rate).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TypedDict
 
 import numpy as np
 import pyarrow as pa
@@ -25,13 +26,32 @@ from halqa.demo.calendar import HOUR_PROFILES, Timeline
 from halqa.demo.catalogue import GENRES, LANG_CLASSES, Catalogue
 from halqa.demo.people import SPOKEN, Members
 
-RISING = {
+
+class Rising(TypedDict):
+    """The planted riser: a genre whose odds grow to ``multiplier_at_end`` in one segment."""
+
+    genre: str
+    age_band: str
+    region: str
+    multiplier_at_end: float
+
+
+class Festival(TypedDict):
+    """The planted festival: its genre's plays multiplied, most in its own region."""
+
+    genre: str
+    region: str
+    boost_nationwide: float
+    boost_region: float
+
+
+RISING: Rising = {
     "genre": "trap",
     "age_band": "18-24",
     "region": "casablanca-settat",
     "multiplier_at_end": 5.0,
 }
-FESTIVAL = {
+FESTIVAL: Festival = {
     "genre": "gnawa",
     "region": "marrakech-safi",
     "boost_nationwide": 5.0,
@@ -132,7 +152,7 @@ def member_genre_taste(rng: np.random.Generator, members: Members) -> np.ndarray
     col = {g: i for i, g in enumerate(GENRES)}
     frame = members.frame
 
-    def add(mask: np.ndarray, effects: dict[str, float]) -> None:
+    def add(mask: np.ndarray | np.bool_, effects: Mapping[str, float]) -> None:
         for genre, effect in effects.items():
             taste[mask, col[genre]] += effect
 
@@ -283,15 +303,15 @@ class EventModel:
         """Draw member, unit, episode and UTC second for each play of the given days."""
         rng, m = self.rng, self.members
         days_list, members_list = [], []
-        for day, count in day_counts.items():
-            weights = np.where(m.joined_day <= day, m.activity, 0.0)
+        for day_number, count in day_counts.items():
+            weights = np.where(m.joined_day <= day_number, m.activity, 0.0)
             cum = np.cumsum(weights)
             members_list.append(
                 np.minimum(
                     np.searchsorted(cum, rng.random(count) * cum[-1], side="right"), len(cum) - 1
                 )
             )
-            days_list.append(np.full(count, day))
+            days_list.append(np.full(count, day_number))
         member = np.concatenate(members_list)
         day = np.concatenate(days_list)
         ramadan = self.tl.ramadan_day[day]

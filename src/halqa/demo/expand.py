@@ -86,7 +86,10 @@ def plays_to_events(
     device = np.where(music, _pick(rng, MUSIC_DEVICES, n) + 100, _pick(rng, SCREEN_DEVICES, n))
     source = _pick(rng, SOURCES, n)
 
-    parts = [(np.arange(n), primary, ts, seconds)]
+    # (rows, event type: one for all or one per row, timestamps, values)
+    parts: list[tuple[np.ndarray, np.ndarray | int, np.ndarray, np.ndarray]] = [
+        (np.arange(n), primary, ts, seconds)
+    ]
     complete = ratio >= np.where(music, 0.95, 0.9)
     parts.append(
         (np.flatnonzero(complete), EVENT_TYPES.index("complete"), ts + seconds, np.round(ratio, 3))
@@ -106,7 +109,7 @@ def plays_to_events(
 
     play = np.concatenate([p[0] for p in parts])
     etype = np.concatenate(
-        [np.full(len(p[0]), p[1]) if np.isscalar(p[1]) else p[1][p[0]] for p in parts]
+        [np.full(len(p[0]), p[1]) if isinstance(p[1], int) else p[1][p[0]] for p in parts]
     )
     when = np.concatenate([p[2][p[0]] for p in parts])
     value = np.concatenate([p[3][p[0]] for p in parts]).astype(float)
@@ -142,7 +145,7 @@ def take_exactly(
     """Keep whole plays in random order until ``target`` events (None when there are too few)."""
     if len(rows["play"]) < target:
         return None
-    plays, first_row, counts = np.unique(rows["play"], return_index=True, return_counts=True)
+    plays, counts = np.unique(rows["play"], return_counts=True)
     order = rng.permutation(len(plays))
     cum = np.cumsum(counts[order])
     cut = int(np.searchsorted(cum, target))  # plays order[:cut] fit, order[cut] is partly kept

@@ -48,19 +48,18 @@ def title_name(rng: np.random.Generator, language: str) -> tuple[str, dict[str, 
             "en": f"{noun[2]} {place[2]}",
         }
     if language == "zgh":
-        word = vocab.TAMAZIGHT_WORDS[rng.integers(len(vocab.TAMAZIGHT_WORDS))]
-        latin, fr, en = word
+        latin, fr, en = vocab.TAMAZIGHT_WORDS[rng.integers(len(vocab.TAMAZIGHT_WORDS))]
         if rng.random() < 0.3:
-            other = vocab.TAMAZIGHT_WORDS[rng.integers(len(vocab.TAMAZIGHT_WORDS))]
+            joined = vocab.TAMAZIGHT_WORDS[rng.integers(len(vocab.TAMAZIGHT_WORDS))]
             latin, fr, en = (
-                f"{latin} d {other[0]}",
-                f"{fr} et {other[1].lower()}",
-                f"{en} and {other[2]}",
+                f"{latin} d {joined[0]}",
+                f"{fr} et {joined[1].lower()}",
+                f"{en} and {joined[2]}",
             )
         return vocab.to_tifinagh(latin), {"zgh-Latn": latin.capitalize(), "fr": fr, "en": en}
     if language == "fr":
-        noun = vocab.FRENCH_NOUNS[rng.integers(len(vocab.FRENCH_NOUNS))]
-        return f"{noun} {vocab.FRENCH_PLACES[rng.integers(len(vocab.FRENCH_PLACES))]}", {}
+        french = vocab.FRENCH_NOUNS[rng.integers(len(vocab.FRENCH_NOUNS))]
+        return f"{french} {vocab.FRENCH_PLACES[rng.integers(len(vocab.FRENCH_PLACES))]}", {}
     if language == "es":
         return _SPANISH[rng.integers(len(_SPANISH))], {}
     adj = vocab.ENGLISH_ADJS[rng.integers(len(vocab.ENGLISH_ADJS))]
@@ -110,9 +109,9 @@ def person_name(rng: np.random.Generator, amazigh: bool) -> tuple[str, dict[str,
             "ar": f"{first[2]} {last[2]}",
             "zgh": vocab.to_tifinagh(f"{first[0]} {last[0]}"),
         }
-    first = vocab.FIRST_NAMES[rng.integers(len(vocab.FIRST_NAMES))]
-    last = vocab.LAST_NAMES[rng.integers(len(vocab.LAST_NAMES))]
-    return f"{first[0]} {last[0]}", {"ar": f"{first[1]} {last[1]}"}
+    given = vocab.FIRST_NAMES[rng.integers(len(vocab.FIRST_NAMES))]
+    family = vocab.LAST_NAMES[rng.integers(len(vocab.LAST_NAMES))]
+    return f"{given[0]} {family[0]}", {"ar": f"{given[1]} {family[1]}"}
 
 
 def stage_name(rng: np.random.Generator) -> str:

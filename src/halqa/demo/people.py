@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -26,7 +27,7 @@ class Members:
     music_share: np.ndarray  # share of plays that are music
 
 
-def _choice(rng: np.random.Generator, weights: dict[str, float], n: int) -> np.ndarray:
+def _choice(rng: np.random.Generator, weights: Mapping[str, float], n: int) -> np.ndarray:
     keys = list(weights)
     p = np.array([weights[k] for k in keys], float)
     return np.array(keys, dtype=object)[rng.choice(len(keys), size=n, p=p / p.sum())]

@@ -15,31 +15,36 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.table import Table
 
 from halqa.catalog import Store
 from halqa.demo.world import Progress, World, generate_world
 from halqa.errors import ConfigError
 
-# Each part of halqa adds its step here, one line each, in the order they should run.
+if TYPE_CHECKING:
+    from halqa.ingest.api import Progress as IngestProgress
+
+# One line per step, in the order they run; each lives in halqa.demo.steps and calls the
+# domains' public API, so the domains themselves know nothing of the demo.
 DEMO_STEPS: tuple[str, ...] = (
-    "halqa.demo.run:generation_summary",
-    "halqa.demo.run:ingestion_summary",
-    "halqa.insights.demo:demo_step",
-    "halqa.audience.demo:targeting_step",
-    "halqa.recommend.demo:recommendations",
-    "halqa.studio.script.demo:studio_step",
-    "halqa.studio.music.demo:music_step",
-    "halqa.studio.vfx.demo:trailer_step",  # after music: its bed is the piece the music step wrote
+    "halqa.demo.steps.generation:generation_summary",
+    "halqa.demo.steps.ingestion:ingestion_summary",
+    "halqa.demo.steps.insights:demo_step",
+    "halqa.demo.steps.targeting:targeting_step",
+    "halqa.demo.steps.recommendations:recommendations",
+    "halqa.demo.steps.script:studio_step",
+    "halqa.demo.steps.music:music_step",
+    "halqa.demo.steps.trailer:trailer_step",  # after music: its bed is the piece the music step wrote
     "halqa.studio.vfx.launch:launch_step",  # after the trailer: targets the new title the studio made
 )
 INGEST_ORDER = ("creators", "titles", "members", "events")
 
 
-def build_store(world: World, db: Path, *, fresh: bool, progress: Any = None) -> dict[str, Any]:
+def build_store(
+    world: World, db: Path, *, fresh: bool, progress: IngestProgress | None = None
+) -> dict[str, Any]:
     """Ingest the world's files into ``db`` through ``halqa.ingest`` (idempotent); returns reports."""
     from halqa.ingest import ingest_files
 
@@ -105,7 +110,7 @@ def run_steps(
         try:
             result = dict(resolve_step(name)(store, world, console) or {})
             result.setdefault("status", "ok")
-        except Exception as exc:  # a broken step must not hide what the others found
+        except Exception as exc:  # noqa: BLE001 - a broken step must not hide what the others found
             console.print(
                 f"[bold red]step {name} failed:[/] {type(exc).__name__}: {exc}", highlight=False
             )
@@ -127,7 +132,7 @@ def run_demo(
     days: int = 730,
     console: Console | None = None,
     progress: Progress | None = None,
-    ingest_progress: Any = None,
+    ingest_progress: IngestProgress | None = None,
     steps: tuple[str, ...] = DEMO_STEPS,
 ) -> dict[str, Any]:
     """Generate, ingest and run the steps; returns the summary ``halqa demo --json`` prints."""
@@ -169,88 +174,4 @@ def run_demo(
         "ingest": ingest,
         "steps": results,
         "failed_steps": [k for k, v in results.items() if v.get("status") == "failed"],
-    }
-
-
-# -- this part's own steps ---------------------------------------------------------------------
-def generation_summary(store: Store, world: World, console: Console) -> dict[str, Any]:
-    """What was generated and what was planted in it."""
-    planted = world.planted
-    scale = planted["scale"]
-    rising = planted["rising"]
-    table = Table(title=f"Demo world (seed {planted['seed']}, {scale['start']} → {scale['end']})")
-    table.add_column("planted dynamic")
-    table.add_column("details")
-    table.add_row(
-        "rising genre",
-        f"{rising['genre']} among {rising['age_band']} in {rising['region']} "
-        f"from {rising['start']} (×{rising['multiplier_at_end']:g} at the end)",
-    )
-    for period in planted["ramadan"]["periods"]:
-        series = planted["ramadan"]["series"].get(str(period["hijri_year"]), [])
-        table.add_row(
-            f"Ramadan {period['hijri_year']}",
-            f"{period['start']} → {period['end']}: {len(series)} new series",
-        )
-    for fest in planted["festivals"]:
-        table.add_row(
-            "festival", f"{fest['name']} {fest['start']} → {fest['end']} ({fest['genre']})"
-        )
-    names = ", ".join(f"{a['name']} ({a['genre']})" for a in planted["emerging_artists"])
-    table.add_row("emerging artists", names)
-    table.add_row(
-        "new releases",
-        ", ".join(f"{r['title']['name']} ({r['file']})" for r in planted["new_releases"].values()),
-    )
-    console.print(table)
-    sizes = {p.name: p.stat().st_size for p in (world.titles, world.creators, world.members)}
-    sizes["events"] = sum(p.stat().st_size for p in world.events)
-    return {
-        "out_dir": str(world.out_dir),
-        "scale": scale,
-        "event_parts": len(world.events),
-        "bytes": sizes,
-        "rising": {k: rising[k] for k in ("genre", "age_band", "region", "start")},
-        "ramadan_series": planted["ramadan"]["series"],
-        "emerging_artists": [a["creator_id"] for a in planted["emerging_artists"]],
-        "festivals": [
-            {k: f[k] for k in ("name", "start", "end", "genre")} for f in planted["festivals"]
-        ],
-    }
-
-
-def ingestion_summary(store: Store, world: World, console: Console) -> dict[str, Any]:
-    """Row counts in the store and what the ingest runs accepted, rejected and skipped."""
-    counts = store.counts()
-    runs = store.rows(
-        "SELECT target, sum(accepted), sum(rejected), sum(duplicates), count(*) FROM ingests "
-        "WHERE status = 'done' GROUP BY target ORDER BY target"
-    )
-    consent = store.rows(
-        "SELECT count(*) FILTER (consent_analytics), count(*) FILTER (consent_personalisation), "
-        "count(*) FILTER (consent_marketing), count(*) FROM members"
-    )[0]
-    table = Table(title=f"Store {store.path}")
-    for col in ("table", "rows"):
-        table.add_column(col, justify="right" if col == "rows" else "left")
-    for name in ("creators", "titles", "members", "events", "quarantine"):
-        table.add_row(name, f"{counts[name]:,}")
-    console.print(table)
-    return {
-        "counts": counts,
-        "ingests": {
-            t: {
-                "accepted": int(a or 0),
-                "rejected": int(r or 0),
-                "duplicates": int(d or 0),
-                "runs": n,
-            }
-            for t, a, r, d, n in runs
-        },
-        "consent": {
-            "analytics": consent[0],
-            "personalisation": consent[1],
-            "marketing": consent[2],
-            "members": consent[3],
-        },
     }

@@ -4,7 +4,9 @@ engine runs. DuckDB runs it as written; Spark runs its sqlglot transpilation."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -16,11 +18,12 @@ class QueryDef:
     name: str
     sql: str
     doc: str = ""
-    params: tuple[str, ...] = field(init=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "params", tuple(dict.fromkeys(_PARAM.findall(self.sql))))
+    @cached_property
+    def params(self) -> tuple[str, ...]:
+        """The ``$name`` parameters the SQL names, in order of first use."""
+        return tuple(dict.fromkeys(_PARAM.findall(self.sql)))
 
-    def bind(self, values: dict) -> dict:
+    def bind(self, values: dict[str, Any]) -> dict[str, Any]:
         """The parameters this query names, taken from ``values`` (missing ones are NULL)."""
         return {name: values.get(name) for name in self.params}

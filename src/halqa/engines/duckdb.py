@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from halqa.engines.base import QueryDef
 
+if TYPE_CHECKING:
+    from halqa.catalog import Store
 
-def run(store: Any, query: QueryDef, params: dict | None = None, *, format: str = "pandas") -> Any:
+
+def run(
+    store: Store, query: QueryDef, params: dict[str, Any] | None = None, *, format: str = "pandas"
+) -> Any:
     """Run ``query`` on ``store`` (a ``halqa.catalog.Store``) with its parameters from ``params``.
 
     Returns a pandas DataFrame, or a ``pyarrow.Table`` with ``format="arrow"``.
@@ -18,11 +23,11 @@ def run(store: Any, query: QueryDef, params: dict | None = None, *, format: str 
     return store.df(query.sql, bound)
 
 
-def stage(store: Any, name: str, query: QueryDef, params: dict | None = None) -> None:
+def stage(store: Store, name: str, query: QueryDef, params: dict[str, Any] | None = None) -> None:
     """Keep the result of ``query`` as temporary table ``name`` (this connection only) so that
     later definitions can read it; works on read-only stores too."""
     store.run(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {query.sql}', query.bind(params or {}))
 
 
-def unstage(store: Any, name: str) -> None:
+def unstage(store: Store, name: str) -> None:
     store.run(f'DROP TABLE IF EXISTS temp."{name}"')

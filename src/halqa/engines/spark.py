@@ -15,10 +15,19 @@ import sys
 import warnings
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from halqa.engines.base import QueryDef
 from halqa.errors import BackendUnavailableError
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession  # untyped: Any to mypy
+
+    from halqa.engines.spark_store import SparkStore
+
+# What Spark runs a definition on: a SparkStore, or a bare SparkSession whose catalogue holds
+# the halqa tables and consent views.
+SparkTarget: TypeAlias = "SparkStore | SparkSession"
 
 
 @lru_cache(maxsize=512)
@@ -64,11 +73,19 @@ def to_pandas(frame: Any) -> Any:
         return frame.toPandas()
 
 
-def _session_of(target: Any) -> Any:
-    return getattr(target, "session", target)
+def _session_of(target: SparkTarget) -> SparkSession:
+    from halqa.engines.spark_store import SparkStore  # it imports this module
+
+    return target.session if isinstance(target, SparkStore) else target
 
 
-def run(target: Any, query: QueryDef, params: dict | None = None, *, format: str = "pandas") -> Any:
+def run(
+    target: SparkTarget,
+    query: QueryDef,
+    params: dict[str, Any] | None = None,
+    *,
+    format: str = "pandas",
+) -> Any:
     """Run ``query`` on a SparkStore (or SparkSession); a pandas DataFrame (``format="arrow"``:
     a ``pyarrow.Table``)."""
     frame = _session_of(target).sql(to_spark_sql(query), args=spark_args(query.bind(params or {})))
@@ -79,13 +96,15 @@ def run(target: Any, query: QueryDef, params: dict | None = None, *, format: str
     return to_pandas(frame)
 
 
-def stage(target: Any, name: str, query: QueryDef, params: dict | None = None) -> None:
+def stage(
+    target: SparkTarget, name: str, query: QueryDef, params: dict[str, Any] | None = None
+) -> None:
     """Keep the result of ``query`` as a cached temporary view ``name`` (the DuckDB temp table's twin)."""
     frame = _session_of(target).sql(to_spark_sql(query), args=spark_args(query.bind(params or {})))
     frame.cache().createOrReplaceTempView(name)
 
 
-def unstage(target: Any, name: str) -> None:
+def unstage(target: SparkTarget, name: str) -> None:
     session = _session_of(target)
     if session.catalog.tableExists(name):
         session.table(name).unpersist()

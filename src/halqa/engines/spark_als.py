@@ -19,7 +19,7 @@ personalisation now (``members_personalisation``) get a list.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -33,8 +33,12 @@ from halqa.recommend import (
     ALSConfig,
     Dataset,
     EventWeights,
+    Recommender,
     reason_templates,
 )
+
+if TYPE_CHECKING:
+    from halqa.engines.spark_store import SparkStore
 
 MEMBER_IDS = "_halqa_member_ids"
 TITLE_IDS = "_halqa_title_ids"
@@ -60,7 +64,7 @@ def weight_sql(weights: EventWeights, event: str = "e") -> str:
     return base
 
 
-def register_ids(store: Any, dataset: Dataset) -> None:
+def register_ids(store: SparkStore, dataset: Dataset) -> None:
     """The dataset's dense member and title codes as Spark views (what joins map ids onto)."""
     session = store.session
     store.temp_view(
@@ -87,7 +91,7 @@ def register_ids(store: Any, dataset: Dataset) -> None:
     )
 
 
-def confidence_frame(store: Any, dataset: Dataset) -> Any:
+def confidence_frame(store: SparkStore, dataset: Dataset) -> Any:
     """(member_idx, title_idx, weight) summed on Spark from the consented events of the lake."""
     register_ids(store, dataset)
     weights = dataset.weights
@@ -172,7 +176,7 @@ def als_from_factors(
     return model
 
 
-def train(store: Any, dataset: Dataset, config: ALSConfig | None = None) -> ALS:
+def train(store: SparkStore, dataset: Dataset, config: ALSConfig | None = None) -> ALS:
     """ALS fitted on the cluster from the lake's consented events; a halqa ``ALS`` model."""
     config = config or ALSConfig()
     if dataset.n_titles == 0:
@@ -206,7 +210,7 @@ class SparkALS(ALS):
 
 # -- every member's list -----------------------------------------------------------------------
 def recommend_all(
-    store: Any, model: Any, out: str | Path, *, k: int = 10, lang: str = "en"
+    store: SparkStore, model: Recommender, out: str | Path, *, k: int = 10, lang: str = "en"
 ) -> dict:
     """Top ``k`` for every consenting member, written by Spark as Parquet (``member_id, title_id,
     rank, score, reason``); returns rows and members written."""

@@ -8,7 +8,7 @@ views are recreated from the schema's definitions, so every query reads what it 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from halqa.engines import lake
 from halqa.engines import spark as spark_engine
@@ -95,7 +95,7 @@ class SparkStore:
             self.session.catalog.dropTempView(name)
         self.views.clear()
 
-    def __enter__(self) -> SparkStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

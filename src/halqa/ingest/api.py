@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Self, TypeAlias
 
 import duckdb
 
@@ -18,14 +18,19 @@ from halqa.catalog import CONSENT_PURPOSES, taxonomy
 from halqa.catalog.csvsafe import sql_safe
 from halqa.catalog.store import Store
 from halqa.errors import ConfigError, DataError
-from halqa.ingest import load, rules, sources, stage
+from halqa.ingest import load, references, sources, stage, suggest, targets
+from halqa.ingest.plan import Context, Plan
 from halqa.ingest.report import FileReport, IngestReport
 from halqa.ingest.sources import Source, canonical_columns, open_source
 from halqa.ingest.sql import lit
 
+if TYPE_CHECKING:
+    from rich.progress import Progress as RichProgress
+
 TARGETS = ("titles", "creators", "members", "events")
 DEFAULT_MEMORY_LIMIT = "1GB"
-Progress = Callable[[str, int], Any] | Any
+# Told (message, rows so far) as a run goes: a callable, or a rich progress bar it adds a task to.
+Progress: TypeAlias = "Callable[[str, int], object] | RichProgress"
 
 
 def ingest_files(
@@ -93,7 +98,7 @@ def _opened(
     source = open_source(store.con, path, fmt, encoding=encoding)
     try:
         columns = canonical_columns(source, target, mapping)
-        rules.plan(target, list(columns), rules.Context((), ()))  # checks required columns now
+        targets.plan(target, list(columns), Context((), ()))  # checks required columns now
     except DataError as exc:
         for temp in source.temp_files:
             temp.unlink(missing_ok=True)
@@ -129,17 +134,18 @@ def ingest_sources(
     tell = _progress(progress)
     with _ingest_settings(store, memory_limit):
         store.run("UPDATE ingests SET status = 'interrupted' WHERE status = 'running'")
+        suggest.register(store.con)  # the unknown-term checks' "did you mean"
         for source, columns in sources:
             if add_terms:
                 _add_terms(store, target, source, columns)
-            ctx = rules.Context(
+            ctx = Context(
                 tuple(sorted(store.genre_ids())),
                 tuple(sorted(store.theme_ids())),
                 create_missing,
                 consent,
             )
-            plan = rules.plan(target, list(columns), ctx)
-            rules.referential_checks(plan, ctx)
+            plan = targets.plan(target, list(columns), ctx)
+            references.referential_checks(plan, ctx)
             tell(f"{target}: reading {source.path.name}", report.rows)
             with _QueryProgress(
                 store,
@@ -154,7 +160,7 @@ def ingest_sources(
 
 
 def _ingest_one(
-    store: Store, plan: rules.Plan, source: Source, columns: dict[str, str], ctx: rules.Context
+    store: Store, plan: Plan, source: Source, columns: dict[str, str], ctx: Context
 ) -> FileReport:
     try:
         return _ingest_file(store, plan, source, columns, ctx)
@@ -164,7 +170,7 @@ def _ingest_one(
 
 
 def _ingest_file(
-    store: Store, plan: rules.Plan, source: Source, columns: dict[str, str], ctx: rules.Context
+    store: Store, plan: Plan, source: Source, columns: dict[str, str], ctx: Context
 ) -> FileReport:
     started = time.perf_counter()
     ingest_id = store.next_ingest_id()
@@ -210,10 +216,10 @@ def _ingest_file(
 
 def _load_file(
     store: Store,
-    plan: rules.Plan,
+    plan: Plan,
     source: Source,
     columns: dict[str, str],
-    ctx: rules.Context,
+    ctx: Context,
     rep: FileReport,
     digest: _Checksum,
 ) -> None:
@@ -250,7 +256,6 @@ def _load_file(
             bad,
             quoted_breaks=digest.more_lines_than(source.header_lines + records),
         )
-        _suggest_terms(store, ingest_id)
         stage.forget_repeated_rejects(store, plan.target, str(source.path), ingest_id)
         rep.rows, rep.rejected = records, bad + len(structural)
         if ctx.create_missing:
@@ -291,7 +296,7 @@ def _add_terms(store: Store, target: str, source: Source, columns: dict[str, str
     from halqa.ingest import parsers
     from halqa.ingest.sql import ident
 
-    for col, vocabulary in rules.term_columns(target).items():
+    for col, vocabulary in targets.term_columns(target).items():
         if col not in columns:
             continue
         value = (
@@ -303,28 +308,6 @@ def _add_terms(store: Store, target: str, source: Source, columns: dict[str, str
         for (term,) in found:
             if term and term not in known:
                 store.add_term(vocabulary, term)
-
-
-def _suggest_terms(store: Store, ingest_id: int) -> None:
-    """Add "did you mean" to the reasons of unknown genres and themes (few distinct terms per file)."""
-    rows = store.rows(
-        "SELECT DISTINCT field, reason FROM quarantine WHERE ingest_id = ? AND field IN "
-        "('genres', 'themes')",
-        [ingest_id],
-    )
-    for field, reason in rows:
-        term = rules.unknown_term(reason)
-        if term is None:
-            continue
-        choices = tuple(store.genre_ids() if field == "genres" else store.theme_ids())
-        hint = taxonomy.suggest(term, sorted(choices))
-        if hint:
-            quoted = f"'{term}'"
-            store.run(
-                "UPDATE quarantine SET reason = replace(reason, ?, ?) WHERE ingest_id = ? AND field = ? "
-                "AND reason = ?",
-                [quoted, quoted + hint, ingest_id, field, reason],
-            )
 
 
 def _write_quarantine(
@@ -392,30 +375,30 @@ def _ingest_settings(store: Store, memory_limit: str) -> Iterator[None]:
         for n, v in before.items():
             # DuckDB refuses to move its temp directory once used; the others go back as they were.
             if n != "temp_directory" and v is not None and v != "":
-                store.run(f"SET {n} = {lit(v) if isinstance(v, str) else lit(v)}")
+                store.run(f"SET {n} = {lit(v)}")
 
 
-def _progress(progress: Progress | None) -> Callable[[str, int], None]:
+def _progress(progress: Progress | None) -> Callable[[str, int], object]:
     """A callable(message, rows) from None, a callable, or a ``rich.progress.Progress``."""
     if progress is None:
         return lambda message, rows: None
-    if hasattr(progress, "add_task"):
-        task = progress.add_task("ingest", total=None)
-        return lambda message, rows: progress.update(task, description=message, completed=rows)
-    return progress
+    if callable(progress):
+        return progress
+    bar, task = progress, progress.add_task("ingest", total=None)
+    return lambda message, rows: bar.update(task, description=message, completed=rows)
 
 
 class _QueryProgress:
     """Reports the running query's percentage (DuckDB's ``query_progress``) every 0.25 s."""
 
     def __init__(
-        self, store: Store, tell: Callable[[str, int], Any] | None, label: str, rows: int
+        self, store: Store, tell: Callable[[str, int], object] | None, label: str, rows: int
     ) -> None:
         self._store, self._tell, self._label, self._rows = store, tell, label, rows
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> _QueryProgress:
+    def __enter__(self) -> Self:
         if self._tell is not None:
             self._thread.start()
         return self

@@ -20,18 +20,13 @@ import threading
 from typing import Any
 
 import duckdb
-
-try:  # the DuckDB 2 name of the types module, then the 1.x one
-    from duckdb.sqltypes import BOOLEAN as _BOOLEAN
-    from duckdb.sqltypes import VARCHAR as _VARCHAR
-except ImportError:  # pragma: no cover
-    from duckdb.typing import BOOLEAN as _BOOLEAN
-    from duckdb.typing import VARCHAR as _VARCHAR
+from duckdb.func import PythonUDFType
+from duckdb.sqltypes import BOOLEAN, VARCHAR  # duckdb 2 (pyproject pins >=2): 1.x's duckdb.typing
 
 from halqa.catalog import CONSENT_PURPOSES, ENTITY_TABLES
 from halqa.catalog.consent import audit_loaded_consents
 from halqa.catalog.store import Store
-from halqa.ingest.rules import Plan
+from halqa.ingest.plan import Plan
 from halqa.ingest.sources import Source
 from halqa.ingest.sql import ident, lit
 from halqa.ingest.stage import STAGE, validated_sql
@@ -112,7 +107,9 @@ def insert_events(
     # Unique per call: when an insert fails inside a transaction the function cannot be removed,
     # and the repair pass then loads the same ingest again on the same connection.
     name = f"_halqa_bad_{ingest_id}_{next(_FUNCTION_IDS)}"
-    store.con.create_function(name, counter, [_VARCHAR], _BOOLEAN, type="arrow", side_effects=True)
+    store.con.create_function(
+        name, counter, [VARCHAR], BOOLEAN, type=PythonUDFType.ARROW, side_effects=True
+    )
     try:
         cols = ", ".join(c.name for c in ENTITY_TABLES["events"].columns if c.name in plan.values)
         validated = validated_sql(plan, source, columns, numbered=False)
@@ -178,7 +175,6 @@ def load_entities(store: Store, plan: Plan, ingest_id: int) -> tuple[int, int, i
     store.run(f"""CREATE TEMP TABLE _halqa_last AS SELECT {", ".join(map(ident, cols))} FROM {STAGE}
         WHERE _err IS NULL QUALIFY row_number() OVER (PARTITION BY {", ".join(key)} ORDER BY _row DESC) = 1""")
     good = store.scalar(f"SELECT count(*) FROM {STAGE} WHERE _err IS NULL")
-    last = store.scalar("SELECT count(*) FROM _halqa_last")
     on_key = " AND ".join(f"t.{k} = l.{k}" for k in key)
     same = " AND ".join(
         f"t.{ident(c)} IS NOT DISTINCT FROM l.{ident(c)}" for c in cols if c not in plan.derived

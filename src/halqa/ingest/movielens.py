@@ -13,8 +13,10 @@ members receive the consents named by ``consent``.
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
+from types import ModuleType
 
 from halqa.catalog import taxonomy
 from halqa.catalog.store import Store
@@ -122,8 +124,9 @@ def _zip_table(store: Store, users: Path) -> None:
         }
     )
     rows = []
+    zipcodes: ModuleType | None
     try:
-        import zipcodes
+        zipcodes = importlib.import_module("zipcodes")
     except ImportError:  # the city stays empty; the country still follows the code's shape
         zipcodes = None
     for z in zips:

@@ -2,15 +2,18 @@
 column into a typed, normalised value (NULL when it cannot).
 
 They run inside DuckDB over whole files, never row by row in Python. The
-validators in ``rules.py`` compare the parsed value with the raw text to decide
+validators in ``columns.py`` compare the parsed value with the raw text to decide
 whether a row is rejected. ``parse_values`` runs any of them on Python values,
 which is how the property tests exercise the very SQL the ingest uses.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
+
+import duckdb
 
 from halqa.catalog import rules as contract
 from halqa.catalog import taxonomy
@@ -164,7 +167,11 @@ def country(x: str) -> str:
 
 
 def enum(
-    x: str, values: tuple[str, ...], aliases: dict[str, str] | None = None, *, fold: str = "lower"
+    x: str,
+    values: tuple[str, ...],
+    aliases: Mapping[str, str] | None = None,
+    *,
+    fold: str = "lower",
 ) -> str:
     """A controlled value (kind, event type, role...): case folded, aliases applied, else NULL.
 
@@ -190,7 +197,9 @@ def age_band(x: str) -> str:
     return f"(CASE WHEN {t} IN ({bands}) THEN {t} WHEN {years} IS NOT NULL THEN {bucket} END)"
 
 
-def parse_values(con: Any, parser: str, values: list[str | None], *args: Any) -> list[Any]:
+def parse_values(
+    con: duckdb.DuckDBPyConnection, parser: str, values: list[str | None], *args: object
+) -> list[Any]:
     """Run one parser of this module over Python values (tests, debugging)."""
     func = globals()[parser]
     expr = func("v", *args)

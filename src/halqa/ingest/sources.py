@@ -22,7 +22,7 @@ import duckdb
 from halqa.catalog import ENTITY_TABLES
 from halqa.errors import DataError
 from halqa.ingest import textfile
-from halqa.ingest.rules import MULTILINGUAL
+from halqa.ingest.multilingual import MULTILINGUAL
 from halqa.ingest.sql import ident, lit
 
 FORMATS = ("csv", "tsv", "parquet", "jsonl")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from halqa.catalog import rules as contract
 from halqa.catalog.store import Store
-from halqa.ingest.rules import Plan
+from halqa.ingest.plan import Plan
 from halqa.ingest.sources import REJECTS_SCAN, REJECTS_TABLE, Source
 from halqa.ingest.sql import ERR_SEP, ident, lit
 
@@ -95,7 +95,7 @@ CYCLES = "_halqa_cycles"
 def find_parent_cycles(store: Store, source: Source, columns: dict[str, str]) -> None:
     """The temp table of the file's titles whose parents, in the store and the file, lead back to them.
 
-    Built before the stage, so the rule that refuses them (``rules.referential_checks``) is one more
+    Built before the stage, so the rule that refuses them (``references.referential_checks``) is one more
     SQL check, seen alike by the stage and by the numbered pass that quarantines bad rows.
     """
     store.run(f"DROP TABLE IF EXISTS temp.{CYCLES}")

@@ -17,9 +17,10 @@ import io
 import json
 import os
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, Protocol
 
 from halqa.errors import DataError
 
@@ -95,8 +96,8 @@ def _decode_head(sniffed: Sniffed) -> str:
     return sniffed.head.decode(sniffed.text_encoding, errors="replace")
 
 
-def open_binary(path: Path, gzipped: bool) -> io.BufferedIOBase:
-    return gzip.open(path, "rb") if gzipped else open(path, "rb")  # type: ignore[return-value]
+def open_binary(path: Path, gzipped: bool) -> gzip.GzipFile | io.BufferedReader:
+    return gzip.GzipFile(path, "rb") if gzipped else open(path, "rb")
 
 
 def header_line(path: Path, sniffed: Sniffed, encoding: str | None) -> str:
@@ -195,9 +196,8 @@ def repair(path: Path, sniffed: Sniffed, encoding: str | None, kind: str, out: P
     delim = delimiter(header, kind)
     names = split_header(header, delim, kind)
     result = Repaired(out, columns=_unique(names))
-    dialect = {"delimiter": delim, "strict": True}
-    if kind == "tsv":
-        dialect.update(quoting=csv.QUOTE_NONE)
+    # A TSV has no quoting: a quote character is data.
+    quoting: Literal[0, 1, 2, 3] = csv.QUOTE_NONE if kind == "tsv" else csv.QUOTE_MINIMAL
     lines = _Lines(_physical_lines(path, sniffed, enc, result.rejects))
     next(lines.feed(), None)  # the header, read above
     lines.take_record()
@@ -206,7 +206,7 @@ def repair(path: Path, sniffed: Sniffed, encoding: str | None, kind: str, out: P
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow([LINE_COLUMN, *names])
         while not lines.done:
-            reader = csv.reader(lines.feed(), **dialect)
+            reader = csv.reader(lines.feed(), delimiter=delim, strict=True, quoting=quoting)
             try:
                 for record in reader:
                     _write_record(writer, record, lines, len(names), result.rejects)
@@ -216,8 +216,14 @@ def repair(path: Path, sniffed: Sniffed, encoding: str | None, kind: str, out: P
     return result
 
 
+class _RowWriter(Protocol):
+    """What ``csv.writer`` returns (its class is private to ``_csv``)."""
+
+    def writerow(self, row: Iterable[object], /) -> object: ...
+
+
 def _write_record(
-    writer: csv.writer,
+    writer: _RowWriter,
     record: list[str],
     lines: _Lines,
     n_columns: int,
@@ -280,7 +286,7 @@ def _physical_lines(
     """(line number, text) per physical line, without its LF (the CR of a CRLF stays: see ``_Lines.feed``)."""
     with open_binary(path, sniffed.gzipped) as fh:
         if encoding.lower().replace("_", "-") in ("utf-16", "utf-16-le", "utf-16-be"):
-            text = io.TextIOWrapper(fh, encoding=encoding, newline="\n")  # type: ignore[arg-type]
+            text = io.TextIOWrapper(fh, encoding=encoding, newline="\n")
             number = 0
             try:
                 for number, line in enumerate(text, start=1):
@@ -325,10 +331,11 @@ class _Lines:
             if self._replay:
                 item = self._replay.pop()
             else:
-                item = next(self._source, None)
-                if item is None:
+                pulled = next(self._source, None)
+                if pulled is None:
                     self.done = True
                     return
+                item = pulled
             self._current.append(item)
             self._size += len(item[1])
             if self._size > MAX_ROW_BYTES and len(self._current) > 1:

@@ -122,32 +122,3 @@ def test_development_pack_cites_only_brief_figures(insights_store, tmp_path: Pat
     for line in markdown.splitlines():
         if line.startswith("- ") and "no figure" not in line:
             assert re.search(r"\[F\d+\]", line), line
-
-
-def test_demo_studio_step_writes_pack_scene_and_one_pending_block(
-    insights_store, tmp_path: Path, monkeypatch
-) -> None:
-    from types import SimpleNamespace
-
-    from rich.console import Console
-
-    from halqa.studio.common import ProposalBook
-    from halqa.studio.script.demo import studio_step
-    from halqa.studio.script.fountain import read_fountain
-    from halqa.studio.script.language import label_words
-
-    for name in ("HALQA_LLM_BASE_URL", "HALQA_LLM_MODEL", "HALQA_LLM_GGUF"):
-        monkeypatch.delenv(name, raising=False)  # no model configured: the template drafts
-    db, _ = insights_store
-    with Store.open(db, read_only=True) as store, (tmp_path / "log").open("w") as log:
-        out = studio_step(store, SimpleNamespace(out_dir=tmp_path), Console(file=log))
-    scene = read_fountain(out["scene"])
-    languages = {w.language for e in scene.of_kind("dialogue") for w in label_words(e.plain)}
-    assert {"ary-Arab", "fra-Latn"} <= languages
-    pending = ProposalBook(out["studio_dir"]).list(status="pending")
-    assert [p.id for p in pending] == [out["proposal"]]
-    assert (
-        pending[0].provenance.generator == "halqa.studio.script.demo.template"
-        and pending[0].provenance.model is None
-    )
-    assert Path(out["pack"]).exists() and "[F" in Path(out["pack"]).read_text(encoding="utf-8")

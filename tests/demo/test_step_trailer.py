@@ -7,13 +7,13 @@ from types import SimpleNamespace
 
 from rich.console import Console
 
+from halqa.demo.steps.trailer import TARGET, trailer_step
 from halqa.studio.common import read_c2pa
-from halqa.studio.vfx.demo import TARGET, trailer_step
 from halqa.studio.vfx.media import probe
 
 
 def test_trailer_step_cuts_a_titled_trailer_pending_a_person(tmp_path: Path) -> None:
-    from halqa.studio.script.demo import SCENE
+    from halqa.demo.steps.script import SCENE
 
     (tmp_path / "studio").mkdir()
     (tmp_path / "studio" / "scene.fountain").write_text(

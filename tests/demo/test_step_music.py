@@ -8,9 +8,9 @@ import pytest
 from rich.console import Console
 
 from halqa.catalog import Store
+from halqa.demo.steps.music import music_step, rising_style
 from halqa.demo.world import World
 from halqa.studio.common import ProposalBook, read_c2pa
-from halqa.studio.music.demo import music_step, rising_style
 from tests.insights import world as insights_world
 from tests.studio.music.conftest import needs_fluidsynth
 
@@ -42,7 +42,7 @@ def test_music_step_composes_the_style_planted_in_the_segment_it_scans_for(
 ):
     """No insights brief here: the step scans every segment itself and finds the planted riser."""
     monkeypatch.setattr(
-        "halqa.studio.music.demo.SAMPLE_RATE", 16000
+        "halqa.demo.steps.music.SAMPLE_RATE", 16000
     )  # the rate the other tests load
     world = World(
         out_dir=tmp_path,

@@ -12,9 +12,9 @@ FOND = "('souss-massa', 'draa-tafilalet', 'guelmim-oued-noun', 'beni-mellal-khen
 
 @pytest.fixture(scope="module")
 def found(tmp_path_factory):
-    from halqa.audience.demo import target_releases
     from halqa.demo import generate_world
     from halqa.demo.run import build_store
+    from halqa.demo.steps.targeting import target_releases
 
     out = tmp_path_factory.mktemp("demo-audience")
     world = generate_world(out / "world", seed=7, members=2_000, titles=300, events=120_000)
@@ -62,7 +62,7 @@ def test_ramadan_comedy_reaches_ramadan_series_watchers(found):
 def test_the_scan_finds_the_planted_fans_first(found):
     """Each audience's most over-represented segment, found by scanning every region, age band,
     gender, language and genre audience, is one the generator made fond of the release."""
-    from halqa.audience.demo import planted_fans
+    from halqa.demo.steps.targeting import planted_fans
 
     amazigh, ramadan = found["amazigh_music"]["segments"], found["ramadan_series"]["segments"]
     fans = planted_fans(found["planted"], ["amazigh-pop"])

@@ -14,11 +14,16 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from rich.console import Console
+from rich.table import Table
 
 from halqa.audience.breakdown import member_languages
+from halqa.audience.data import TargetingData
 from halqa.audience.saved import fitted_targeter
 from halqa.audience.title import load_title
+from halqa.catalog import Store
 from halqa.catalog.taxonomy import AMAZIGH_LANGUAGES
+from halqa.demo.world import World
 
 AMAZIGH_FOND_REGIONS = (
     "souss-massa",
@@ -29,11 +34,11 @@ AMAZIGH_FOND_REGIONS = (
 AMAZIGH_TAGS = AMAZIGH_LANGUAGES + ("shi",)
 
 
-def speaks_amazigh(languages: Any) -> bool:
+def speaks_amazigh(languages: object) -> bool:
     return any(lang.split("-")[0] in AMAZIGH_TAGS for lang in member_languages(languages))
 
 
-def ramadan_series_watchers(store: Any) -> set[str]:
+def ramadan_series_watchers(store: Store) -> set[str]:
     """Marketing-consented members who met a Ramadan sitcom (series, season or episode)."""
     return {
         r[0]
@@ -44,7 +49,7 @@ def ramadan_series_watchers(store: Any) -> set[str]:
     }
 
 
-def segment_lift(chosen: np.ndarray, everyone: np.ndarray) -> dict[str, float]:
+def segment_lift(chosen: np.ndarray, everyone: np.ndarray) -> dict[str, float | None]:
     """Share of a segment in the audience, in the population, and their ratio."""
     share, base = float(chosen.mean()), float(everyone.mean())
     return {
@@ -58,7 +63,7 @@ SCANNED_COLUMNS = ("region", "age_band", "gender")
 Z = 1.96  # the Wilson bound's 95% two-sided normal quantile
 
 
-def segment_members(store: Any, data: Any) -> dict[str, np.ndarray]:
+def segment_members(store: Store, data: TargetingData) -> dict[str, np.ndarray]:
     """Every nameable segment as a mask over ``data``'s members: ``region=…``, ``age_band=…``,
     ``gender=…``, ``language=…`` and ``watched=<genre>`` (met a title of that genre)."""
     out: dict[str, np.ndarray] = {}
@@ -115,7 +120,7 @@ def scan_segments(
 
 
 def target_releases(
-    store: Any, releases: dict[str, Any], *, top: int | None = None
+    store: Store, releases: dict[str, Any], *, top: int | None = None
 ) -> dict[str, Any]:
     """Target both releases; return each audience's segment shares against the population."""
     # fitted once and saved where `halqa target` looks, so the studio's launch step and the user's
@@ -174,11 +179,9 @@ def planted_fans(planted: dict[str, Any], genres: list[str]) -> set[str]:
     return fans
 
 
-def targeting_step(store: Any, world: Any, console: Any) -> dict[str, Any]:
+def targeting_step(store: Store, world: World, console: Console) -> dict[str, Any]:
     """Demo step: who halqa would target for the two new releases, what their audiences are made of
     (found by scanning every segment), and whether that matches the plan."""
-    from rich.table import Table
-
     found = target_releases(store, dict(world.new_releases))
     table = Table(
         title="Targeting the new releases from metadata only: the most over-represented segments "

@@ -8,23 +8,28 @@ the re-ranker). A sample of members keeps the step to seconds on the full demo w
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from halqa.catalog import Store
+from halqa.demo.world import World
 from halqa.recommend.dataset import Dataset
 from halqa.recommend.evaluate import member_split, rerank_cost
 from halqa.recommend.hybrid import Hybrid
 from halqa.recommend.rerank import LocalTalentReranker
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LOCAL_SHARE = 0.4
 SAMPLE = 3_000
 
 
 def demo_step(
-    store: Any, world: Any, console: Console, *, sample: int = SAMPLE, seed: int = 7
+    store: Store, world: World, console: Console, *, sample: int = SAMPLE, seed: int = 7
 ) -> dict[str, Any]:
     """Train, evaluate, and measure what the local-talent guarantee costs on the demo store."""
     dataset = Dataset.from_store(store)
@@ -67,7 +72,13 @@ def demo_step(
     }
 
 
-def _print(console: Console, plain: dict, ranked: dict, cost: dict, example: Any) -> None:
+def _print(
+    console: Console,
+    plain: dict[str, float],
+    ranked: dict[str, float],
+    cost: dict[str, Any],
+    example: pd.DataFrame,
+) -> None:
     table = Table(
         title=f"Recommendations: hybrid, per-member temporal split ({cost['lists']:,} members judged)"
     )
@@ -105,7 +116,7 @@ def _print(console: Console, plain: dict, ranked: dict, cost: dict, example: Any
         console.print(f"  {r.member_id} #{r.rank} {r.title_id}: {r.reason}", highlight=False)
 
 
-def recommendations(store: Any, world: Any, console: Console) -> dict[str, Any]:
+def recommendations(store: Store, world: World, console: Console) -> dict[str, Any]:
     """The step as registered in ``halqa.demo.run.DEMO_STEPS`` (its name keys ``steps`` in the JSON).
 
     It also saves the hybrid fitted on the whole store where `halqa train` would

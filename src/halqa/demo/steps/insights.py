@@ -11,6 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from rich.console import Console
+
+from halqa.catalog import Store
+from halqa.demo.world import World
 from halqa.insights import common
 from halqa.insights.brief import write_brief
 from halqa.insights.calendar import hijri_season, to_hijri_year
@@ -20,7 +24,7 @@ from halqa.insights.trends import trends
 DEMO_WINDOW = "56d"  # eight weeks against the eight before
 
 
-def scan_segments(store: Any, as_of: dt.date, window: str = DEMO_WINDOW) -> list[dict[str, Any]]:
+def scan_segments(store: Store, as_of: dt.date, window: str = DEMO_WINDOW) -> list[dict[str, Any]]:
     """Every age band × region segment with a significant riser, strongest first: ranked by the
     lower bound of its top riser's growth (a big rise measured on few events ranks low)."""
     bands = [
@@ -53,7 +57,7 @@ def scan_segments(store: Any, as_of: dt.date, window: str = DEMO_WINDOW) -> list
     return sorted(found, key=lambda f: -f["growth_low"])
 
 
-def latest_ramadan_end(store: Any, as_of: dt.date) -> dt.date | None:
+def latest_ramadan_end(store: Store, as_of: dt.date) -> dt.date | None:
     """The day after the last Ramadan fully inside the store's events (None if there is none)."""
     first = store.scalar("SELECT min(ts) FROM events_analytics")
     year = to_hijri_year(as_of)
@@ -67,7 +71,7 @@ def latest_ramadan_end(store: Any, as_of: dt.date) -> dt.date | None:
     return None
 
 
-def demo_step(store: Any, world: Any, console: Any) -> dict:
+def demo_step(store: Store, world: World, console: Console) -> dict[str, Any]:
     """Run the insights on the demo store, print them, check them against planted.json."""
     as_of = common.resolve_as_of(store, None)
     scanned = scan_segments(store, as_of)
@@ -137,9 +141,11 @@ def demo_step(store: Any, world: Any, console: Any) -> dict:
     return out
 
 
-def _check(found: dict, planted: dict) -> dict:
+def _check(found: dict[str, Any], planted: dict[str, Any]) -> dict[str, Any]:
     """Which planted dynamics the insights recovered (read only after computing them)."""
-    checks = {"rising_genre_in_top3": planted["rising"]["genre"] in found["top_rising"]}
+    checks: dict[str, Any] = {
+        "rising_genre_in_top3": planted["rising"]["genre"] in found["top_rising"]
+    }
     planted_segment = sorted(f"{k}={v}" for k, v in planted["rising"].get("segment", {}).items())
     checks["planted_segment_found_first"] = (
         sorted(found.get("segment_filters", [])) == planted_segment

@@ -14,8 +14,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
 from rich.table import Table
 
+from halqa.catalog import Store
+from halqa.demo.world import World
 from halqa.studio.vfx.launch import card_lines, new_title
 from halqa.studio.vfx.synthetic import music_bed, shots_clip
 from halqa.studio.vfx.trailer import trailer
@@ -40,7 +43,7 @@ def _music(studio: Path, folder: Path) -> tuple[Path, str]:
     return music_bed(folder / "pad.wav", 6.0), "generated pad"
 
 
-def trailer_step(store: Any, world: Any, console: Any) -> dict[str, Any]:
+def trailer_step(store: Store, world: World, console: Console) -> dict[str, Any]:
     """Generate rushes, cut a 10-second trailer of the new title (Latin, Tifinagh, Arabic card), print provenance."""
     studio = Path(world.out_dir) / "studio"
     folder = studio / "vfx"

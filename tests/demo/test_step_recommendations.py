@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 def step(tmp_path_factory):
     from halqa.demo import generate_world
     from halqa.demo.run import build_store
-    from halqa.recommend.demo import recommendations
+    from halqa.demo.steps.recommendations import recommendations
 
     out = tmp_path_factory.mktemp("demo-recommend")
     world = generate_world(out / "world", seed=7, members=2_000, titles=300, events=120_000)

@@ -5,7 +5,7 @@ The scene is a fixed, hand-written sample (it shows the format and the language 
 generated). The pending block is drafted by the writer's language model when one is configured
 (``HALQA_LLM_BASE_URL``/``HALQA_LLM_MODEL`` or ``HALQA_LLM_GGUF``); otherwise by a plain template
 that turns the pack's lead genre into a logline, and its provenance says exactly that
-(generator ``halqa.studio.script.demo.template``, no model).
+(generator ``halqa.demo.steps.script.template``, no model).
 """
 
 from __future__ import annotations
@@ -13,6 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
+
+from halqa.catalog import Store
+from halqa.demo.steps.insights import DEMO_WINDOW
+from halqa.demo.world import World
 from halqa.studio.common import InputRef, LlmSettings, ProposalBook, Provenance
 from halqa.studio.script.draft import KIND
 
@@ -39,8 +44,7 @@ C'est ça. Et personne ne le connaît encore.
 """
 
 
-def studio_step(store: Any, world: Any, console: Any) -> dict:
-    from halqa.insights.demo import DEMO_WINDOW
+def studio_step(store: Store, world: World, console: Console) -> dict[str, Any]:
     from halqa.studio.script.develop import develop
 
     out = Path(world.out_dir) / "studio"
@@ -106,7 +110,7 @@ def _pending_block(book: ProposalBook, scene: Path, pack_json: Path, pack: dict)
     figures = genre["figures"] if genre else []
     provenance = Provenance.make(
         tool="script.draft",
-        generator="halqa.studio.script.demo.template",
+        generator="halqa.demo.steps.script.template",
         parameters={"task": "continue", "figures": figures, "template": "demo logline"},
         inputs=[InputRef.of_file(scene), InputRef.of_file(pack_json, role="brief")],
     )

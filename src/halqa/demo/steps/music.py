@@ -7,20 +7,28 @@ genres); when that step did not run, it scans the segments the same way itself.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
+
+from halqa.catalog import Store
+from halqa.demo.steps.insights import DEMO_WINDOW, scan_segments
+from halqa.demo.world import World
 from halqa.errors import BackendUnavailableError
 from halqa.studio.music.styles import GENRE_STYLES, STYLE_ALIASES, STYLES
 
-DEMO_WINDOW = "56d"  # the insights step's window (halqa.insights.demo.DEMO_WINDOW)
 FALLBACK_STYLE = "chaabi"
 SAMPLE_RATE = 44100
 
 
 def rising_style(
-    store: Any, segment: list[str] | None = None, window: str = DEMO_WINDOW, as_of: Any = None
+    store: Store,
+    segment: list[str] | None = None,
+    window: str = DEMO_WINDOW,
+    as_of: dt.date | None = None,
 ) -> tuple[str, list[str]]:
     """The style of the first rising genre of the segment that halqa composes in, and every rising genre."""
     from halqa.insights import trends
@@ -40,7 +48,7 @@ def style_of(genres: list[str]) -> str:
     return FALLBACK_STYLE
 
 
-def discovered_audience(store: Any, demo_dir: Path) -> dict[str, Any]:
+def discovered_audience(store: Store, demo_dir: Path) -> dict[str, Any]:
     """The segment and its rising genres: from the insights step's brief, else by scanning like it does."""
     figures = Path(demo_dir) / "brief_files" / "figures.json"
     if figures.exists():
@@ -58,7 +66,6 @@ def discovered_audience(store: Any, demo_dir: Path) -> dict[str, Any]:
             rising = rising_style(store, filters, DEMO_WINDOW)[1]  # window (56 days), as it printed
         return {"segment": filters, "rising": rising, "source": str(figures)}
     from halqa.insights import common
-    from halqa.insights.demo import scan_segments
 
     scanned = scan_segments(store, common.resolve_as_of(store, None), DEMO_WINDOW)
     if not scanned:
@@ -71,7 +78,7 @@ def discovered_audience(store: Any, demo_dir: Path) -> dict[str, Any]:
     }
 
 
-def music_step(store: Any, world: Any, console: Any) -> dict:
+def music_step(store: Store, world: World, console: Console) -> dict[str, Any]:
     """Compose, render and propose a one-minute piece in the rising style; print where it is."""
     from halqa.studio.music.compose import compose
     from halqa.studio.music.export import make_provenance, write_piece
@@ -86,18 +93,26 @@ def music_step(store: Any, world: Any, console: Any) -> dict:
     }
     studio = world.out_dir / "studio"
     name = f"demo-{style}"
-    kwargs = {
-        "provenance": make_provenance(piece, "music.compose"),
-        "studio_root": studio,
-        "sample_rate": SAMPLE_RATE,
-    }
+    provenance = make_provenance(piece, "music.compose")
+
+    def write(audio: bool) -> dict[str, Any]:
+        return write_piece(
+            piece,
+            studio / "music" / name,
+            name,
+            provenance=provenance,
+            studio_root=studio,
+            sample_rate=SAMPLE_RATE,
+            audio=audio,
+        )
+
     try:
-        result = write_piece(piece, studio / "music" / name, name, **kwargs)
+        result = write(audio=True)
         where = f"{result['files']['wav']} ({result['loudness_lufs']} LUFS)"
     except (
         BackendUnavailableError
     ) as exc:  # no FluidSynth here: the score and MIDI are still worth having
-        result = write_piece(piece, studio / "music" / name, name, audio=False, **kwargs)
+        result = write(audio=False)
         result["audio_skipped"] = str(exc)
         where = f"{result['files']['midi']} (no audio: {exc})"
     from_trends = any(g == style or GENRE_STYLES.get(g) == style for g in rising)
