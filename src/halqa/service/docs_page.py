@@ -34,7 +34,7 @@ def add_docs(app: FastAPI) -> None:
         app.mount(ASSETS, StaticFiles(directory=folder), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
+    async def docs() -> HTMLResponse | PlainTextResponse:
         if folder is None:
             return PlainTextResponse(
                 "The API documentation page needs swagger-ui-py: pip install 'halqa[service]'. "
