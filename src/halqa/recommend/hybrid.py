@@ -105,8 +105,8 @@ class HybridConfig(ModelConfig):
     # Defaults are a middle ground that holds on MovieLens, a synthetic Moroccan catalogue and a
     # play-count music catalogue; `halqa train` tunes them on the store's own validation splits
     # within a time budget (halqa.recommend.tuning), so what a store needs wins over what these
-    # guess. The parts' own
-    # settings (window, half-lives) are checked again by the part they configure.
+    # guess. The parts' own settings (window, half-lives) are checked again by the part they
+    # configure.
     ease_regularization: PositiveFloat = 250.0
     ease_binary: bool = True  # False: EASE learns from confidence (play counts, listening time)
     recency_half_life: PositiveFloat | None = None  # None: every past title counts the same
