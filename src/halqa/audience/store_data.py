@@ -7,14 +7,17 @@ tokens and text, and keeps the member columns that reasons and breakdowns use.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from halqa.audience.data import TargetingData, TitleBatch, build_matrices
-from halqa.audience.features import metadata_tokens
+from halqa.audience.features import Tokens, metadata_tokens
 from halqa.errors import DataError
+
+if TYPE_CHECKING:  # DuckDB is imported by whoever opens the store
+    from halqa.catalog import Store
 
 PURPOSE = "marketing"
 
@@ -44,7 +47,10 @@ def release_seconds(value: Any) -> float:
 
 def title_batch(features: pd.DataFrame) -> TitleBatch:
     """Metadata tokens, text and release time of every row of a titles table."""
-    tokens, texts, release, names = [], [], [], []
+    tokens: list[Tokens] = []
+    texts: list[str] = []
+    release: list[float] = []
+    names: list[str] = []
     for row in features.itertuples(index=False):
         rel = release_seconds(getattr(row, "release_date", None))
         year = float(pd.Timestamp(rel, unit="s").year) if np.isfinite(rel) else None
@@ -82,7 +88,7 @@ def _weight_sql() -> str:
     return f"CASE event_type {cases} ELSE 1.0 END"
 
 
-def load_targeting_data(store: Any) -> TargetingData:
+def load_targeting_data(store: Store) -> TargetingData:
     """Marketing-consented members (with or without events), their events, and every title.
 
     Everything member-side is read through the ``members_marketing`` and

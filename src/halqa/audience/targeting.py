@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from halqa.audience.blend import BlendScorer
 from halqa.audience.breakdown import DEFAULT_K, breakdown, member_languages
@@ -24,6 +25,9 @@ from halqa.audience.features import CharNgramSpace, FeatureSpace
 from halqa.audience.store_data import load_targeting_data
 from halqa.audience.title import NewTitle
 from halqa.errors import ConfigError, NotFoundError
+
+if TYPE_CHECKING:  # DuckDB is imported by whoever opens the store
+    from halqa.catalog import Store
 
 AUDIENCE_COLUMNS = ("member_id", "score", "reasons", "age_band", "region", "languages")
 # Weight of the comparable-titles signal (``like=``) on the blend's logit, in standard deviations
@@ -48,7 +52,7 @@ class TargetResult:
 
     def table(self) -> pd.DataFrame:
         """The audience as written to a file: with a ``title_id`` column when the title's id is known,
-        so ``halqa audience-export`` records which title the campaign promotes (``halqa lift`` needs it)."""
+        so ``halqa audience export`` records which title the campaign promotes (``halqa audience lift`` needs it)."""
         if self.title_id is None:
             return self.audience
         return self.audience.assign(title_id=self.title_id)
@@ -82,14 +86,18 @@ class Targeter:
 
     def __init__(
         self,
-        store: Any = None,
+        store: Store | None = None,
         *,
         data: TargetingData | None = None,
         seed: int = 0,
         k: int = DEFAULT_K,
         creator_names: dict[str, str] | None = None,
     ) -> None:
-        self.data = data if data is not None else load_targeting_data(store)
+        if data is None:
+            if store is None:
+                raise TypeError("Targeter needs a store or its TargetingData")
+            data = load_targeting_data(store)
+        self.data = data
         self.seed, self.k = seed, k
         self._blend: BlendScorer | None = None
         self._spaces: TitleSpaces | None = None
@@ -108,8 +116,9 @@ class Targeter:
         out = copy.copy(self)
         out._spaces = self._title_spaces(self.data)  # saved too: every call's reasons use them
         blend = copy.copy(self._fit(self.data))
-        blend.components = dict.fromkeys(blend.components)
-        out._blend, out.data = blend, None
+        blend.components = {}  # lambdas do not pickle; scoring needs only ``fitted_``
+        out._blend = blend
+        del out.data  # re-read from the store when loaded (``saved.fitted_targeter``)
         return out
 
     def _fit(self, data: TargetingData) -> BlendScorer:
@@ -288,7 +297,7 @@ def _zscore(values: np.ndarray) -> np.ndarray:
     return (values - values.mean()) / std if std > 0 else np.zeros_like(values)
 
 
-def _creator_names(store: Any) -> dict[str, str]:
+def _creator_names(store: Store | None) -> dict[str, str]:
     if store is None:
         return {}
     return {cid: name for cid, name in store.rows("SELECT creator_id, name FROM creators")}
@@ -300,16 +309,16 @@ class TitleSpaces:
     what "watched similar: ..." reasons compare a targeted title with."""
 
     features: FeatureSpace
-    feature_matrix: Any
+    feature_matrix: sp.csr_matrix
     text: CharNgramSpace | None = None
-    text_matrix: Any = None
+    text_matrix: sp.csr_matrix | None = None
 
     @classmethod
     def fit(cls, data: TargetingData) -> TitleSpaces:
         features = FeatureSpace().fit(data.titles.tokens)
         out = cls(features, features.transform(data.titles.tokens).T.tocsr())
         if any(data.titles.texts):
-            out.text = CharNgramSpace(dim=2**16).fit(data.titles.texts)
+            out.text = CharNgramSpace().fit(data.titles.texts)
             out.text_matrix = out.text.transform(data.titles.texts).T.tocsr()
         return out
 
@@ -349,7 +358,7 @@ class Reasons:
     def for_members(self, order: np.ndarray, contrib: np.ndarray) -> list[list[dict[str, Any]]]:
         """Each member's reasons as parts (``key`` + ``params``): the service sends them so the
         dashboard words them in its language; ``reason_text`` gives the English the CLI prints."""
-        names = list(self.blend.components)
+        names = list(self.blend.fitted_)
         return [self._member(int(m), contrib[m], names) for m in order]
 
     def _member(self, m: int, contrib: np.ndarray, names: list[str]) -> list[dict[str, Any]]:
@@ -371,8 +380,8 @@ class Reasons:
 
     def _signal(self, signal: str, m: int, history: np.ndarray) -> dict[str, Any] | None:
         if signal in SIMILAR_SIGNALS and len(history):
-            best = history[np.argsort(-self.similarity[history])[:2]]
-            best = [i for i in best if self.similarity[i] > 0]
+            closest = history[np.argsort(-self.similarity[history])[:2]]
+            best = [i for i in closest if self.similarity[i] > 0]
             return _part("similar", titles=[self.display[i] for i in best]) if best else None
         if signal == "genre-dot":
             return _part("genres", genres=[t[6:] for t in self.tokens if t.startswith("genre:")])
