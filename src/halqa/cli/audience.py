@@ -1,10 +1,13 @@
-"""`halqa target`, `lookalike`, `audience-export`, `lift`, `evaluate-targeting`: audience targeting commands.
+"""`halqa audience target|lookalike|export|lift|evaluate`: audience targeting commands.
 
-Thin wrappers over ``halqa.audience``; heavy imports happen inside the commands.
+Thin wrappers over ``halqa.audience``; heavy imports happen inside the commands. The old
+top-level spellings (`halqa target`, `lookalike`, `audience-export`, `lift`,
+`evaluate-targeting`) stay one release as hidden aliases that warn.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +18,7 @@ from halqa.cli.common import (
     DbOption,
     JsonOption,
     console,
+    deprecated_alias,
     err_console,
     open_store,
     print_json,
@@ -29,11 +33,32 @@ SHOWN = 15
 
 
 def attach(app: typer.Typer) -> None:
-    app.command("target")(target)
-    app.command("lookalike")(lookalike)
-    app.command("audience-export")(audience_export)
-    app.command("lift")(lift)
-    app.command("evaluate-targeting")(evaluate_targeting)
+    group = typer.Typer(
+        help="Target titles, grow lookalikes, export consented audiences, measure campaign lift.",
+        no_args_is_help=True,
+    )
+    commands: dict[str, Callable[..., None]] = {
+        "target": target,
+        "lookalike": lookalike,
+        "export": audience_export,
+        "lift": lift,
+        "evaluate": evaluate_targeting,
+    }
+    for name, command in commands.items():
+        group.command(name)(command)
+    app.add_typer(group, name="audience")
+    for old, new in OLD_SPELLINGS.items():
+        deprecated_alias(app, old, f"audience {new}", commands[new])
+
+
+# The top-level names of before the `audience` group -> the group's command (kept one release).
+OLD_SPELLINGS = {
+    "target": "target",
+    "lookalike": "lookalike",
+    "audience-export": "export",
+    "lift": "lift",
+    "evaluate-targeting": "evaluate",
+}
 
 
 @user_errors
@@ -90,9 +115,9 @@ def target(
         ):
             targeter, fit = fitted_targeter(store, seed=seed)
         result = (
-            targeter.target(meta, top=top, min_score=min_score, like=comps)
-            if title is not None
-            else targeter.target_existing(title_id, top=top, min_score=min_score, like=comps)
+            targeter.target_existing(title_id, top=top, min_score=min_score, like=comps)
+            if title_id is not None
+            else targeter.target(meta, top=top, min_score=min_score, like=comps)
         )
     fit["seconds"] = round(time.perf_counter() - started, 2)
     if out:
@@ -153,7 +178,10 @@ def lookalike(
 @user_errors
 def audience_export(
     audience: Annotated[
-        Path, typer.Argument(help="Audience file from `halqa target --out` or `lookalike --out`.")
+        Path,
+        typer.Argument(
+            help="Audience file from `halqa audience target --out` or `lookalike --out`."
+        ),
     ],
     campaign: Annotated[str, typer.Option("--campaign", help="Name to record the campaign under.")],
     out: Annotated[
@@ -171,7 +199,8 @@ def audience_export(
         ),
     ] = None,
     title_id: Annotated[
-        str | None, typer.Option("--title-id", help="Title the campaign promotes (for `lift`).")
+        str | None,
+        typer.Option("--title-id", help="Title the campaign promotes (for `halqa audience lift`)."),
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the holdout draw.")] = 0,
     db: DbOption = None,
@@ -205,11 +234,11 @@ def audience_export(
     )
     if result.title_id:
         console.print(
-            f"promotes title {result.title_id}: measure it with `halqa lift --campaign {campaign}`"
+            f"promotes title {result.title_id}: measure it with `halqa audience lift --campaign {campaign}`"
         )
     else:
         err_console.print(
-            "[yellow]no title recorded (the file has no title_id column): `halqa lift` will need "
+            "[yellow]no title recorded (the file has no title_id column): `halqa audience lift` will need "
             "--title-id[/]"
         )
 
@@ -217,7 +246,7 @@ def audience_export(
 @user_errors
 def lift(
     campaign: Annotated[
-        str, typer.Option("--campaign", help="Campaign recorded by `halqa audience-export`.")
+        str, typer.Option("--campaign", help="Campaign recorded by `halqa audience export`.")
     ],
     title_id: Annotated[
         str | None, typer.Option("--title-id", help="Title counted as a conversion.")
@@ -305,14 +334,16 @@ def evaluate_targeting(
     """Hide 10% of titles, target each from metadata only, score against who really watched."""
     from halqa.audience.evaluation import evaluate_store
 
-    with open_store(db, read_only=True) as store:
-        with err_console.status("evaluating targeting...") as status:
-            result = evaluate_store(
-                store,
-                seed=seed,
-                min_events=min_events,
-                on_step=lambda s: status.update(f"tuning {s}"),
-            )
+    with (
+        open_store(db, read_only=True) as store,
+        err_console.status("evaluating targeting...") as status,
+    ):
+        result = evaluate_store(
+            store,
+            seed=seed,
+            min_events=min_events,
+            on_step=lambda s: status.update(f"tuning {s}"),
+        )
     if as_json:
         print_json(result)
         return
