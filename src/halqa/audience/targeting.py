@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 
 from halqa.audience.blend import BlendScorer
@@ -23,10 +23,12 @@ from halqa.audience.breakdown import DEFAULT_K, breakdown, member_languages
 from halqa.audience.data import TargetingData, TitleBatch
 from halqa.audience.features import CharNgramSpace, FeatureSpace
 from halqa.audience.store_data import load_targeting_data
-from halqa.audience.title import NewTitle
 from halqa.errors import ConfigError, NotFoundError
 
-if TYPE_CHECKING:  # DuckDB is imported by whoever opens the store
+if TYPE_CHECKING:  # DuckDB is imported by whoever opens the store; pandas only for ``audience``
+    import pandas as pd
+
+    from halqa.audience.title import NewTitle
     from halqa.catalog import Store
 
 AUDIENCE_COLUMNS = ("member_id", "score", "reasons", "age_band", "region", "languages")
@@ -38,8 +40,12 @@ SIMILAR_SIGNALS = ("feature-knn", "content-als", "meta-mf", "profile", "text-knn
 
 @dataclass
 class TargetResult:
+    """A targeted title's audience, best first. ``rows`` are plain dicts (``AUDIENCE_COLUMNS``):
+    the CLI prints them without pandas (a second of every call's start-up); ``audience`` is the
+    same as a DataFrame, made on first use."""
+
     title: str
-    audience: pd.DataFrame
+    rows: list[dict[str, Any]]
     candidates: int
     breakdown: dict
     weights: dict[str, float]
@@ -50,6 +56,12 @@ class TargetResult:
         None  # per audience row: the reasons' key + params
     )
 
+    @cached_property
+    def audience(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(self.rows, columns=list(AUDIENCE_COLUMNS))
+
     def table(self) -> pd.DataFrame:
         """The audience as written to a file: with a ``title_id`` column when the title's id is known,
         so ``halqa audience export`` records which title the campaign promotes (``halqa audience lift`` needs it)."""
@@ -58,11 +70,11 @@ class TargetResult:
         return self.audience.assign(title_id=self.title_id)
 
     def to_dict(self, rows: int | None = None) -> dict:
-        shown = self.audience if rows is None else self.audience.head(rows)
+        shown = self.rows if rows is None else self.rows[:rows]
         return {
             "title": self.title,
             "title_id": self.title_id,
-            "size": len(self.audience),
+            "size": len(self.rows),
             "candidates": self.candidates,
             "already_reached": self.already_reached,
             "breakdown": self.breakdown,
@@ -73,9 +85,9 @@ class TargetResult:
             "members": self._members(shown),
         }
 
-    def _members(self, shown: pd.DataFrame) -> list[dict]:
-        rows = shown.to_dict(orient="records")
-        if self.reason_parts is not None and len(self.reason_parts) == len(self.audience):
+    def _members(self, shown: list[dict[str, Any]]) -> list[dict]:
+        rows = [dict(row) for row in shown]
+        if self.reason_parts is not None and len(self.reason_parts) == len(self.rows):
             for row, parts in zip(rows, self.reason_parts):
                 row["reason_parts"] = parts
         return rows
@@ -244,7 +256,7 @@ class Targeter:
         parts = Reasons(
             data, batch, blend, self.creator_names, comps, spaces=self._title_spaces(data)
         ).for_members(order, contrib)
-        audience = self._frame(data, order, score, [reason_text(p) for p in parts])
+        audience = self._rows(data, order, score, [reason_text(p) for p in parts])
         weights = blend.component_weights | ({"comparable-titles": LIKE_WEIGHT} if comps else {})
         return TargetResult(
             name,
@@ -257,24 +269,22 @@ class Targeter:
         )
 
     @staticmethod
-    def _frame(
+    def _rows(
         data: TargetingData, order: np.ndarray, score: np.ndarray, reasons: list[str]
-    ) -> pd.DataFrame:
-        def column(name: str) -> list:
+    ) -> list[dict[str, Any]]:
+        def column(name: str) -> list[Any]:
             values = data.members.get(name)
             return [None] * len(order) if values is None else [values[i] for i in order]
 
-        return pd.DataFrame(
-            {
-                "member_id": data.member_ids[order],
-                "score": np.round(score[order], 6),
-                "reasons": reasons,
-                "age_band": column("age_band"),
-                "region": column("region"),
-                "languages": ["|".join(member_languages(v)) for v in column("languages")],
-            },
-            columns=list(AUDIENCE_COLUMNS),
+        columns = (
+            [str(m) for m in data.member_ids[order]],
+            np.round(score[order], 6).tolist(),
+            reasons,
+            column("age_band"),
+            column("region"),
+            ["|".join(member_languages(v)) for v in column("languages")],
         )
+        return [dict(zip(AUDIENCE_COLUMNS, row)) for row in zip(*columns)]
 
 
 def comparable_affinity(data: TargetingData, comps: list[int]) -> np.ndarray:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -98,7 +98,6 @@ def target(
     """
     import time
 
-    from halqa.audience import load_title, write_table
     from halqa.audience.saved import fitted_targeter
 
     if (title is None) == (title_id is None):
@@ -109,6 +108,8 @@ def target(
     started = time.perf_counter()
     with open_store(db, read_only=True) as store:
         if title is not None:
+            from halqa.audience import load_title  # its pydantic schema: only for a new title
+
             meta = load_title(title, genres=store.genre_ids(), themes=store.theme_ids())
         with err_console.status(
             "reading the store (the targeting models are fitted once per store state)..."
@@ -121,6 +122,8 @@ def target(
         )
     fit["seconds"] = round(time.perf_counter() - started, 2)
     if out:
+        from halqa.audience import write_table  # pandas: only when a file is written
+
         write_table(result.table(), out)
     if as_json:
         print_json(
@@ -128,12 +131,12 @@ def target(
         )
         return
     console.print(
-        f"[bold]{result.title}[/]: audience of {len(result.audience):,} members "
+        f"[bold]{result.title}[/]: audience of {len(result.rows):,} members "
         f"(out of {result.candidates:,} with marketing consent)"
         + (f", {result.already_reached:,} already reached" if result.already_reached else "")
     )
     _print_breakdown(result.breakdown)
-    _print_members(result.audience, ("member_id", "score", "reasons", "region", "age_band"))
+    _print_members(result.rows, ("member_id", "score", "reasons", "region", "age_band"))
     if out:
         console.print(f"wrote {out}")
 
@@ -172,7 +175,9 @@ def lookalike(
         + ", ".join(f"{k} {v}" for k, v in r["overlap"].items() if k != "members_in_seed")
     )
     _print_breakdown(r["breakdown"]["expansion"])
-    _print_members(result.audience, ("member_id", "similarity", "region", "age_band"))
+    _print_members(
+        result.audience.to_dict(orient="records"), ("member_id", "similarity", "region", "age_band")
+    )
 
 
 @user_errors
@@ -402,17 +407,12 @@ def _print_breakdown(bd: dict) -> None:
             console.print(f"  [bold]{field}[/]: {shown}")
 
 
-def _print_members(frame, columns: tuple[str, ...]) -> None:
-    table = Table(title=f"top {min(SHOWN, len(frame))} of {len(frame):,}")
+def _print_members(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
+    table = Table(title=f"top {min(SHOWN, len(rows))} of {len(rows):,}")
     for col in columns:
         table.add_column(col, overflow="fold")
-    for row in frame.head(SHOWN).itertuples(index=False):
+    for row in rows[:SHOWN]:
         table.add_row(
-            *(
-                f"{getattr(row, c):.3f}"
-                if isinstance(getattr(row, c), float)
-                else str(getattr(row, c))
-                for c in columns
-            )
+            *(f"{row[c]:.3f}" if isinstance(row[c], float) else str(row[c]) for c in columns)
         )
     console.print(table)
