@@ -215,7 +215,17 @@ def test_an_old_spelling_warns_and_answers_what_the_audience_group_answers(old, 
         if writes:
             shutil.copy(db, copy)
         if old == "lift":  # a campaign to measure, recorded the same way in both copies
-            export = ["audience", "export", seed, "--campaign", "c", "--title-id", "t002"]
+            export = [
+                "audience",
+                "export",
+                seed,
+                "--campaign",
+                "c",
+                "--title-id",
+                "t002",
+                "--holdout",
+                0.5,
+            ]
             assert (
                 invoke(*export, "--out", tmp_path / f"{spelling}.csv", "--db", copy).exit_code == 0
             )
