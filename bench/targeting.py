@@ -126,11 +126,13 @@ def time_cli(directory: Path, titles: int, db: str | None = None) -> dict:
             db = str(Path(tmp) / "ml.duckdb")
             halqa("import", "movielens", str(directory), "--consent", "all", "--db", db)
         first_wall, first_cpu, first = halqa(
-            "target", "--title-id", "50", "--top", "100", "--db", db
+            "audience", "target", "--title-id", "50", "--top", "100", "--db", db
         )
         later, later_cpu = [], []
         for title in ("181", "1", "100", "258", "288", "286", "294", "300", "121")[:titles]:
-            wall, cpu, result = halqa("target", "--title-id", title, "--top", "100", "--db", db)
+            wall, cpu, result = halqa(
+                "audience", "target", "--title-id", title, "--top", "100", "--db", db
+            )
             assert not result["models"]["fitted"], (
                 "the store did not change: the saved models must be reused"
             )
@@ -163,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
         help="titles timed through `halqa audience target` after the first call (0: skip the CLI timing)",
     )
     parser.add_argument(
-        "--only-cli", action="store_true", help="only time `halqa audience target` (skip the comparison)"
+        "--only-cli",
+        action="store_true",
+        help="only time `halqa audience target` (skip the comparison)",
     )
     parser.add_argument(
         "--db", help="time `halqa audience target` on this imported store instead of a fresh import"
