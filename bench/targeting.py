@@ -13,7 +13,7 @@ product, feature-kNN, content-to-ALS ridge (baselines) and halqa's stacked blend
 Prints one table, the margin of halqa over the best baseline, time and peak memory.
 
 Then the user path: a store built by ``halqa import movielens DIR --consent all`` and
-``halqa target --title-id ID`` run as a user would, once (the first call fits the targeting
+``halqa audience target --title-id ID`` run as a user would, once (the first call fits the targeting
 models and saves them beside the store) and then for ``--cli-titles`` other titles (each only
 scores, the store being unchanged): the first call's seconds and every later call's.
 """
@@ -96,7 +96,7 @@ def load_movielens(directory: Path) -> TargetingData:
 
 
 def time_cli(directory: Path, titles: int, db: str | None = None) -> dict:
-    """Seconds of ``halqa target --title-id`` on an imported store: the first call, then each next.
+    """Seconds of ``halqa audience target --title-id`` on an imported store: the first call, then each next.
 
     Both wall-clock and CPU seconds (user + system of the child process): on a shared machine
     the wall clock counts the other processes' turns too; the CPU time is what a free core needs.
@@ -109,6 +109,7 @@ def time_cli(directory: Path, titles: int, db: str | None = None) -> dict:
             [sys.executable, "-m", "halqa.cli.main", *args, "--json"],
             capture_output=True,
             text=True,
+            check=False,  # a failed call is reported with its stderr below
             env={**os.environ, "PYTHONPATH": str(REPO / "src")},
         )
         wall = time.perf_counter() - started
@@ -125,11 +126,13 @@ def time_cli(directory: Path, titles: int, db: str | None = None) -> dict:
             db = str(Path(tmp) / "ml.duckdb")
             halqa("import", "movielens", str(directory), "--consent", "all", "--db", db)
         first_wall, first_cpu, first = halqa(
-            "target", "--title-id", "50", "--top", "100", "--db", db
+            "audience", "target", "--title-id", "50", "--top", "100", "--db", db
         )
         later, later_cpu = [], []
         for title in ("181", "1", "100", "258", "288", "286", "294", "300", "121")[:titles]:
-            wall, cpu, result = halqa("target", "--title-id", title, "--top", "100", "--db", db)
+            wall, cpu, result = halqa(
+                "audience", "target", "--title-id", title, "--top", "100", "--db", db
+            )
             assert not result["models"]["fitted"], (
                 "the store did not change: the saved models must be reused"
             )
@@ -159,13 +162,15 @@ def main(argv: list[str] | None = None) -> int:
         "--cli-titles",
         type=int,
         default=5,
-        help="titles timed through `halqa target` after the first call (0: skip the CLI timing)",
+        help="titles timed through `halqa audience target` after the first call (0: skip the CLI timing)",
     )
     parser.add_argument(
-        "--only-cli", action="store_true", help="only time `halqa target` (skip the comparison)"
+        "--only-cli",
+        action="store_true",
+        help="only time `halqa audience target` (skip the comparison)",
     )
     parser.add_argument(
-        "--db", help="time `halqa target` on this imported store instead of a fresh import"
+        "--db", help="time `halqa audience target` on this imported store instead of a fresh import"
     )
     args = parser.parse_args(argv)
     if args.only_cli:
@@ -247,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _cli_line(cli: dict) -> str:
     return (
-        f"`halqa target --title-id` on an imported store: first call {cli['first_call_s']} s wall / "
+        f"`halqa audience target --title-id` on an imported store: first call {cli['first_call_s']} s wall / "
         f"{cli['first_call_cpu_s']} s CPU (fits and saves the models), then per title "
         f"{cli['later_calls_s']} s wall / {cli['later_calls_cpu_s']} s CPU (max {cli['later_max_s']} s wall, "
         f"{cli['later_max_cpu_s']} s CPU)"

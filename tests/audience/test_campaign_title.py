@@ -1,4 +1,4 @@
-"""The export records the title its audience was made for, so `halqa lift --campaign NAME` needs nothing
+"""The export records the title its audience was made for, so `halqa audience lift --campaign NAME` needs nothing
 more (issue 13), and lift explains why fewer members are measured than were exported."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def test_target_export_lift_as_the_readme_writes_them(tmp_path):
     db = tmp_path / "w.duckdb"
     with Store.open(db) as store:
         world = make_world(store, np.random.default_rng(11))
-    # What `halqa target --title new.json --out aud.csv` writes (test_cli.py checks that it does):
+    # What `halqa audience target --title new.json --out aud.csv` writes (test_cli.py checks that it does):
     # the ranked members and the id the new title will have in the catalogue.
     members = world["members"][world["members"].consent_marketing].head(200)
     aud = tmp_path / "aud.csv"
@@ -37,7 +37,8 @@ def test_target_export_lift_as_the_readme_writes_them(tmp_path):
         }
     ).to_csv(aud, index=False)
     res = invoke(
-        "audience-export",
+        "audience",
+        "export",
         aud,
         "--campaign",
         "launch",
@@ -54,7 +55,7 @@ def test_target_export_lift_as_the_readme_writes_them(tmp_path):
     assert exported["title_id"] == "new-zgh-1"
 
     # Before release: the lift runs, and says why nobody converted yet.
-    early = invoke("lift", "--campaign", "launch", "--db", db, "--json")
+    early = invoke("audience", "lift", "--campaign", "launch", "--db", db, "--json")
     assert early.exit_code == 0, early.output
     assert "not in the catalogue yet" in json.loads(early.stdout)["note"]
 
@@ -95,7 +96,7 @@ def test_target_export_lift_as_the_readme_writes_them(tmp_path):
             "UPDATE members SET consent_analytics = false WHERE list_contains(?, member_id)",
             [withdrawn],
         )
-    res = invoke("lift", "--campaign", "launch", "--db", db, "--json")
+    res = invoke("audience", "lift", "--campaign", "launch", "--db", db, "--json")
     assert res.exit_code == 0, res.output
     result = json.loads(res.stdout)
     assert result["title_id"] == "new-zgh-1" and result["title_in_catalogue"]
@@ -110,7 +111,7 @@ def test_target_export_lift_as_the_readme_writes_them(tmp_path):
     assert result["groups"]["holdout"]["converted"] == 0
     # the file held marketing-consented members only, so the export dropped nobody
     assert acc["dropped_at_export_without_marketing_consent"] == 0
-    human = invoke("lift", "--campaign", "launch", "--db", db)
+    human = invoke("audience", "lift", "--campaign", "launch", "--db", db)
     assert human.exit_code == 0 and f"{acc['exposed']['exported']} exported" in human.stdout
     assert "without analytics consent" in human.stdout
 
@@ -122,16 +123,16 @@ def test_a_file_without_a_title_says_what_lift_will_need(tmp_path):
     aud = tmp_path / "ids.csv"
     members[["member_id"]].to_csv(aud, index=False)
     res = invoke(
-        "audience-export", aud, "--campaign", "blind", "--out", tmp_path / "x.csv", "--db", db
+        "audience", "export", aud, "--campaign", "blind", "--out", tmp_path / "x.csv", "--db", db
     )
     assert res.exit_code == 0 and "no title recorded" in res.output
-    res = invoke("lift", "--campaign", "blind", "--db", db)
+    res = invoke("audience", "lift", "--campaign", "blind", "--db", db)
     assert res.exit_code == 2 and "--title-id" in res.output and "Traceback" not in res.output
     mixed = tmp_path / "mixed.csv"
     pd.DataFrame({"member_id": ["m0001", "m0002"], "title_id": ["t001", "t002"]}).to_csv(
         mixed, index=False
     )
     res = invoke(
-        "audience-export", mixed, "--campaign", "mixed", "--out", tmp_path / "y.csv", "--db", db
+        "audience", "export", mixed, "--campaign", "mixed", "--out", tmp_path / "y.csv", "--db", db
     )
     assert res.exit_code == 2 and "names 2 titles" in res.output

@@ -1,9 +1,11 @@
+import pickle
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from halqa.audience.evaluation import precision_at, recall_at, roc_auc
-from halqa.audience.features import CharNgramSpace, FeatureSpace, char_ngrams, metadata_tokens
+from halqa.audience.features import CharNgramSpace, FeatureSpace, metadata_tokens
 
 
 def test_char_ngrams_work_in_every_script():
@@ -15,16 +17,25 @@ def test_char_ngrams_work_in_every_script():
         "lmousalsal dial ramdan",
         "ramdan comedy",
     ]
-    space = CharNgramSpace(dim=2**14).fit(texts)
+    space = CharNgramSpace().fit(texts)
     sims = (space.transform(texts) @ space.transform(texts).T).toarray()
     assert sims[0, 1] > sims[0, 2] and sims[0, 1] > sims[0, 4]  # Tifinagh with Tifinagh
     assert sims[2, 3] > 0.5  # harakat do not hide the match
     assert sims[4, 5] > sims[4, 0]  # Arabizi with Latin
-    assert "ⵎⵓⵔ" in char_ngrams("ⴰⵎⵓⵔ")  # no transliteration
-    # Hashing is stable across processes (CRC32, not Python's salted hash).
-    assert np.array_equal(
-        space.transform(["ⴰⵎⵓⵔ"]).indices,
-        CharNgramSpace(dim=2**14).fit(texts).transform(["ⴰⵎⵓⵔ"]).indices,
+    assert " ⴰⵎⵓ" in space.model.vocabulary_  # no transliteration, words padded with a space
+
+
+def test_a_space_answers_its_fitted_titles_as_its_model_does_and_unseen_ones_after_pickling():
+    texts = ["ⴰⵎⵓⵔ ⵏ ⵓⵙⵓⵙ", "مسلسل رمضان", "ramdan comedy"]
+    space = CharNgramSpace().fit(texts)
+    remembered = space.transform(texts[::-1]).toarray()
+    assert np.allclose(remembered, space.model.transform(texts[::-1]).toarray())
+    loaded = pickle.loads(pickle.dumps(space))
+    assert loaded._model is None  # scikit-learn is not unpickled for titles it already knows
+    assert np.allclose(loaded.transform(texts[::-1]).toarray(), remembered)
+    unseen = loaded.transform(["رمضان كوميدي"])  # not fitted on: the model is unpickled for it
+    assert unseen.nnz > 0 and np.allclose(
+        unseen.toarray(), space.transform(["رمضان كوميدي"]).toarray()
     )
 
 

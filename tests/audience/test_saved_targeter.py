@@ -1,4 +1,4 @@
-"""`halqa target` fits the targeting models once per store state; `--like` adds comparable titles."""
+"""`halqa audience target` fits the targeting models once per store state; `--like` adds comparable titles."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ runner = CliRunner()
 
 
 def _target(db, *args):
-    res = runner.invoke(app, ["target", *map(str, args), "--json", "--db", str(db)])
+    res = runner.invoke(app, ["audience", "target", *map(str, args), "--json", "--db", str(db)])
     assert res.exit_code == 0, res.output
     return json.loads(res.stdout)
 
@@ -77,5 +77,7 @@ def test_like_lifts_the_audience_of_comparable_titles(tmp_path):
     assert share["liked"] > share["plain"]
     assert liked["like"] == comps and liked["method"]["weights"]["comparable-titles"] > 0
     assert any(m["reasons"].startswith("watched comparable:") for m in liked["members"])
-    bad = runner.invoke(app, ["target", "--title-id", "t001", "--like", "nope", "--db", str(db)])
+    bad = runner.invoke(
+        app, ["audience", "target", "--title-id", "t001", "--like", "nope", "--db", str(db)]
+    )
     assert bad.exit_code == 2 and "title 'nope' is not in the store" in bad.output

@@ -53,10 +53,7 @@ def test_the_tour_reads_as_expected():
         "insights",  # insights trends, insights brief
         "train",
         "recommend",
-        "target",
-        "audience-export",
-        "lift",
-        "lookalike",
+        "audience",  # target, export, lift, lookalike
         "serve",
         "ingest",
         "import",

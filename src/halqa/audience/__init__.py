@@ -13,7 +13,7 @@ Example:
 from halqa.audience.breakdown import DEFAULT_K, breakdown, suppressed_counts
 from halqa.audience.lookalike import MIN_SEED, LookalikeResult, lookalike
 
-# The rest is loaded on first use (PEP 562): `halqa target` needs the targeting modules, not the scipy.stats
+# The rest is loaded on first use (PEP 562): `halqa audience target` needs the targeting modules, not the scipy.stats
 # behind lift and evaluation, and every CLI call pays for what this package imports.
 _EXPORTS = {
     "BlendScorer": "halqa.audience.blend",

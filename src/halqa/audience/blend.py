@@ -14,14 +14,16 @@ components are then refitted on all known titles. The learnt weights are kept
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+from pydantic import Field
 
 from halqa.audience.data import TargetingData, TitleBatch
 from halqa.audience.methods import Scorer
+from halqa.config import Config
 
-Factory = Callable[[], Scorer]
+Factory = Callable[[], Scorer[Any]]  # any scorer, whatever its settings
 
 
 def standardise(scores: np.ndarray) -> np.ndarray:
@@ -34,57 +36,65 @@ def standardise(scores: np.ndarray) -> np.ndarray:
 def fit_logistic(
     x: np.ndarray, y: np.ndarray, l2: float, sample_weight: np.ndarray | None = None
 ) -> np.ndarray:
-    """Weights (last one the intercept) of an L2-regularised logistic regression, by L-BFGS."""
-    from scipy.optimize import minimize  # here, not at import: scoring a saved blend never needs it
+    """Weights (last one the intercept) of a logistic regression minimising
+    ``sum(w * log-loss) + l2 * |slopes|²`` (the intercept is not penalised)."""
+    # Here, not at import: scoring a saved blend never needs scikit-learn (a second to import).
+    from sklearn.linear_model import LogisticRegression
 
-    x1 = np.hstack([x, np.ones((len(x), 1))])
-    sw = np.ones(len(y)) if sample_weight is None else sample_weight
-    penalty = np.ones(x1.shape[1])
-    penalty[-1] = 0.0
-
-    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
-        z = x1 @ w
-        p = 0.5 * (1 + np.tanh(0.5 * z))  # a sigmoid that never overflows
-        value = np.sum(sw * (np.logaddexp(0, z) - y * z)) + l2 * np.sum(penalty * w * w)
-        return value, x1.T @ (sw * (p - y)) + 2 * l2 * penalty * w
-
-    return minimize(loss, np.zeros(x1.shape[1]), jac=True, method="L-BFGS-B").x
+    # scikit-learn minimises ``C * sum(w * log-loss) + |slopes|² / 2``: the same optimum for
+    # C = 1 / (2 * l2). A tight tolerance: its default stops before scipy's L-BFGS-B did.
+    model = LogisticRegression(C=1.0 / (2.0 * l2), tol=1e-8, max_iter=1000)
+    model.fit(x, y, sample_weight=sample_weight)
+    return np.append(model.coef_[0], model.intercept_[0])
 
 
-@dataclass
-class BlendScorer(Scorer):
-    """Logistic blend of component scorers, weights learnt on titles hidden from the components."""
-
-    components: dict[str, Factory] = field(default_factory=dict)
-    l2: float = 1.0
-    holdout_share: float = 0.2
-    folds: int = 2
-    min_events: int = 5
+class BlendSettings(Config):
+    l2: float = Field(default=1.0, gt=0)
+    holdout_share: float = Field(default=0.2, gt=0, lt=1)
+    folds: int = Field(default=2, gt=0)
+    min_events: int = Field(default=5, gt=0)
     seed: int = 0
-    max_titles: int = 120  # hidden titles per fold: enough to learn a handful of weights
+    # Hidden titles per fold: enough to learn a handful of weights.
+    max_titles: int = Field(default=120, gt=0)
+    # Components whose scores keep their scale across titles instead of being z-scored.
     raw: frozenset[str] = frozenset({"rare-language-match"})
-    max_negatives: int = (
-        1500  # per title; sampled negatives are re-weighted so the intercept stays right
-    )
+    # Per title; sampled negatives are re-weighted so the intercept stays right.
+    max_negatives: int = Field(default=1500, gt=0)
     # Evaluation averages ROC-AUC over titles, each title counting once whatever its audience;
     # balancing gives each hidden title's positives and negatives half of its weight each, so a
     # blockbuster's thousands of positives do not decide the weights for every title.
     balance_titles: bool = True
+
+
+class BlendScorer(Scorer[BlendSettings]):
+    """Logistic blend of component scorers, weights learnt on titles hidden from the components."""
+
     name = "halqa-blend"
+    config_type = BlendSettings
+
+    def __init__(
+        self,
+        components: dict[str, Factory] | None = None,
+        config: BlendSettings | None = None,
+        **changes: Any,
+    ) -> None:
+        super().__init__(config, **changes)
+        # The factories are code, not settings (a saved blend drops them, keeping ``fitted_``).
+        self.components: dict[str, Factory] = dict(components or {})
 
     def fit(self, data: TargetingData) -> BlendScorer:
-        if int((data.title_counts() >= self.min_events).sum()) < 5:
+        if int((data.title_counts() >= self.config.min_events).sum()) < 5:
             # Too little history to learn weights from: trust every component equally.
             self.weights_ = np.append(np.ones(len(self.components)), 0.0)
         else:
             x, y, w, balance = self._training_rows(data)
-            if self.balance_titles:
-                self.weights_ = fit_logistic(x, y, self.l2 * w.sum() / 1e5, w * balance)
+            if self.config.balance_titles:
+                self.weights_ = fit_logistic(x, y, self.config.l2 * w.sum() / 1e5, w * balance)
                 # Balancing moves the intercept; refit it on the true base rate so that
-                # ``halqa target``'s scores stay probability-like (the ranking does not change).
+                # ``halqa audience target``'s scores stay probability-like (the ranking does not change).
                 self.weights_[-1] = _intercept(x @ self.weights_[:-1], y, w)
             else:
-                self.weights_ = fit_logistic(x, y, self.l2 * w.sum() / 1e5, w)
+                self.weights_ = fit_logistic(x, y, self.config.l2 * w.sum() / 1e5, w)
         self.fitted_ = {name: make().fit(data) for name, make in self.components.items()}
         return self
 
@@ -92,13 +102,15 @@ class BlendScorer(Scorer):
         self, data: TargetingData
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Component features, labels, sampling weights and per-title balancing factors of hidden titles."""
-        rng = np.random.default_rng(self.seed)
-        eligible = np.flatnonzero(data.title_counts() >= self.min_events)
+        rng = np.random.default_rng(self.config.seed)
+        eligible = np.flatnonzero(data.title_counts() >= self.config.min_events)
         n_hidden = min(
-            max(1, int(self.holdout_share * len(eligible))), self.max_titles, len(eligible)
+            max(1, int(self.config.holdout_share * len(eligible))),
+            self.config.max_titles,
+            len(eligible),
         )
         xs, ys, ws, bs = [], [], [], []
-        for _ in range(self.folds):
+        for _ in range(self.config.folds):
             hidden = np.sort(rng.choice(eligible, size=n_hidden, replace=False))
             known = np.setdiff1d(np.arange(data.n_titles), hidden)
             part = data.keep_titles(known)
@@ -107,7 +119,7 @@ class BlendScorer(Scorer):
             for row, title in enumerate(hidden):
                 label = np.zeros(data.n_members)
                 label[data.audience_of(title)] = 1.0
-                keep, weight = _sample_negatives(label, self.max_negatives, rng)
+                keep, weight = _sample_negatives(label, self.config.max_negatives, rng)
                 xs.append(feats[row, keep])
                 ys.append(label[keep])
                 ws.append(weight)
@@ -119,7 +131,7 @@ class BlendScorer(Scorer):
         # should weigh more than a match on the language everyone speaks); the rest are z-scored.
         return np.stack(
             [
-                s.score(batch) if name in self.raw else standardise(s.score(batch))
+                s.score(batch) if name in self.config.raw else standardise(s.score(batch))
                 for name, s in fitted.items()
             ],
             axis=-1,
@@ -134,7 +146,7 @@ class BlendScorer(Scorer):
 
     @property
     def component_weights(self) -> dict[str, float]:
-        return {name: float(w) for name, w in zip(self.components, self.weights_[:-1])}
+        return {name: float(w) for name, w in zip(self.fitted_, self.weights_[:-1])}
 
 
 def _intercept(z: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:

@@ -1,6 +1,6 @@
 """Offline evaluation of targeting: hide titles completely, target them from metadata, score the ranking.
 
-Protocol (the same in ``halqa evaluate-targeting`` and ``bench/targeting.py``):
+Protocol (the same in ``halqa audience evaluate`` and ``bench/targeting.py``):
 titles with at least ``min_events`` events are eligible; a seeded 10% of them is the
 test set and another 10% the validation set. Each method is tuned on the
 validation titles (trained without validation and test titles), then refitted on
@@ -13,22 +13,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.stats import rankdata
+from sklearn.metrics import roc_auc_score
 
 from halqa.audience.data import TargetingData
 from halqa.audience.methods import Scorer
 from halqa.errors import DataError
 
+if TYPE_CHECKING:  # DuckDB is imported by whoever opens the store
+    from halqa.catalog import Store
+
 
 def roc_auc(scores: np.ndarray, positives: np.ndarray) -> float:
     """Probability that a random positive outranks a random negative (ties count half)."""
-    n_pos, n = len(positives), len(scores)
-    if n_pos == 0 or n_pos == n:
+    truth = np.zeros(len(scores), dtype=bool)
+    truth[positives] = True
+    if truth.all() or not truth.any():  # undefined with one class: left out of the mean
         return float("nan")
-    ranks = rankdata(scores)
-    return float((ranks[positives].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * (n - n_pos)))
+    return float(roc_auc_score(truth, scores))
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
@@ -76,8 +81,8 @@ def split_titles(
     """Seeded split of the eligible titles (≥ ``min_events`` members) into test and validation."""
     counts = data.title_counts()
     eligible = np.flatnonzero(counts >= min_events)
-    n_test = int(round(test_share * len(eligible)))
-    n_val = int(round(validation_share * len(eligible)))
+    n_test = round(test_share * len(eligible))
+    n_val = round(validation_share * len(eligible))
     if n_test < 1 or n_val < 1:
         raise DataError(
             f"too few titles with at least {min_events} events to evaluate targeting "
@@ -126,7 +131,7 @@ def tune_and_test(
     for params in spec.grid:
         if on_step:
             on_step(f"{spec.name} {params}")
-        val = run_holdout(lambda: spec.build(**params), data, split.train, split.validation)
+        val = run_holdout(partial(spec.build, **params), data, split.train, split.validation)
         if best is None or val["roc_auc"] > best[0]:
             best = (val["roc_auc"], params, val)
     assert best is not None
@@ -145,9 +150,13 @@ def compare(
 
 
 def evaluate_store(
-    store, *, seed: int = 0, min_events: int = 5, on_step: Callable[[str], None] | None = None
+    store: Store,
+    *,
+    seed: int = 0,
+    min_events: int = 5,
+    on_step: Callable[[str], None] | None = None,
 ) -> dict:
-    """``halqa evaluate-targeting``: the protocol above on a store's marketing-consented data."""
+    """``halqa audience evaluate``: the protocol above on a store's marketing-consented data."""
     from halqa.audience.recipes import store_specs
     from halqa.audience.store_data import load_targeting_data
 

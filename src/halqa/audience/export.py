@@ -1,7 +1,7 @@
 """Exporting an audience for a campaign: marketing consent only, optional salted hashes, a random holdout.
 
 The campaign and who was exposed or held back are recorded in the store
-(``audience_campaigns``, ``audience_exports``) so ``halqa lift`` can measure it
+(``audience_campaigns``, ``audience_exports``) so ``halqa audience lift`` can measure it
 later. The exported file holds the exposed group only; with a salt it holds
 ``sha256(salt:member_id)`` instead of member ids, and the salt itself is never
 stored (only a short fingerprint, to check the same salt is reused).
@@ -13,7 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -22,10 +22,13 @@ from halqa.catalog import schema
 from halqa.catalog.csvsafe import unescape_cell, write_csv
 from halqa.errors import ConfigError, DataError, NotFoundError, UserError
 
+if TYPE_CHECKING:  # DuckDB is imported by whoever opens the store
+    from halqa.catalog import Store
+
 _NAME = re.compile(r"^[\w][\w.\-]{0,79}$")
 
 
-def ensure_tables(store: Any) -> None:
+def ensure_tables(store: Store) -> None:
     """The campaign tables come with schema version 2; a store opened by Store.open has them.
 
     Kept for stores handed over as a bare connection wrapper in tests; the DDL is the schema's.
@@ -87,7 +90,7 @@ def read_member_list(path: str | Path) -> pd.DataFrame:
 
 
 def title_of(members: pd.DataFrame) -> str | None:
-    """The title an audience file was made for (``halqa target --out`` writes a ``title_id`` column)."""
+    """The title an audience file was made for (``halqa audience target --out`` writes a ``title_id`` column)."""
     if "title_id" not in members.columns:
         return None
     ids = members["title_id"].dropna().astype(str).str.strip()
@@ -101,7 +104,7 @@ def title_of(members: pd.DataFrame) -> str | None:
 
 
 def export_audience(
-    store: Any,
+    store: Store,
     members: pd.DataFrame,
     campaign: str,
     *,
@@ -223,7 +226,7 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     return p
 
 
-def campaign(store: Any, name: str) -> dict:
+def campaign(store: Store, name: str) -> dict:
     ensure_tables(store)
     rows = store.df("SELECT * FROM audience_campaigns WHERE campaign = ?", [name])
     if rows.empty:

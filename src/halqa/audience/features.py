@@ -1,24 +1,28 @@
 """Turning title metadata and text into sparse vectors that targeting methods compare.
 
 Metadata becomes weighted tokens (``genre:comedy``, ``lang:zgh``, ``year:1997``...);
-``FeatureSpace`` learns the vocabulary and inverse document frequencies on the
-known titles and maps new titles into the same space (unknown tokens are dropped:
-a genre no known title has cannot say anything about who watches it).
+``FeatureSpace`` learns their vocabulary and inverse document frequencies on the known
+titles (scikit-learn's ``DictVectorizer`` and ``TfidfTransformer``) and maps new titles into
+the same space (unknown tokens are dropped: a genre no known title has cannot say anything
+about who watches it).
 
-Text (names, synopses, tags) becomes hashed character n-grams with TF-IDF weights.
-Character n-grams need no tokenizer, so Arabic script, Tifinagh and Latin Arabizi
-all work the same way; hashing uses CRC32 so vectors are the same in every process.
+Text (names, synopses, tags) becomes character n-grams inside word boundaries with sublinear
+TF-IDF weights (``TfidfVectorizer(analyzer="char_wb")``). Character n-grams need no tokenizer,
+so Arabic script, Tifinagh and Latin Arabizi all work the same way; letters are never
+transliterated.
+
+Both spaces answer for the titles they were fitted on without scikit-learn (see
+:class:`FittedSpace`): scoring a title already in the store must not pay for importing it.
 """
 
 from __future__ import annotations
 
 import math
+import pickle
 import re
 import unicodedata
-import zlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -66,50 +70,6 @@ def metadata_tokens(
     return tokens
 
 
-@dataclass
-class FeatureSpace:
-    """Vocabulary and IDF of metadata tokens, learned on the known titles."""
-
-    use_idf: bool = True
-    vocabulary: dict[str, int] = field(default_factory=dict)
-    idf: np.ndarray = field(default_factory=lambda: np.zeros(0))
-
-    def fit(self, titles: Sequence[Tokens]) -> FeatureSpace:
-        df: dict[str, int] = {}
-        for tokens in titles:
-            for token in {t for t, _ in tokens}:
-                df[token] = df.get(token, 0) + 1
-        self.vocabulary = {t: i for i, t in enumerate(sorted(df))}
-        n = max(len(titles), 1)
-        counts = np.array([df[t] for t in sorted(df)], dtype=float)
-        self.idf = np.log((1 + n) / (1 + counts)) + 1 if self.use_idf else np.ones(len(counts))
-        return self
-
-    def transform(self, titles: Sequence[Tokens], *, normalise: bool = True) -> sp.csr_matrix:
-        rows, cols, vals = [], [], []
-        for r, tokens in enumerate(titles):
-            for token, weight in tokens:
-                j = self.vocabulary.get(token)
-                if j is not None:
-                    rows.append(r)
-                    cols.append(j)
-                    vals.append(weight * self.idf[j])
-        m = sp.csr_matrix(
-            (vals, (rows, cols)), shape=(len(titles), len(self.vocabulary)), dtype=np.float64
-        )
-        m.sum_duplicates()
-        return l2_normalise_rows(m) if normalise else m
-
-    def columns(self, prefix: str) -> np.ndarray:
-        """Indices of the tokens of one family (``"genre:"``...)."""
-        return np.array(
-            sorted(i for t, i in self.vocabulary.items() if t.startswith(prefix)), dtype=np.int64
-        )
-
-    def names(self) -> list[str]:
-        return sorted(self.vocabulary, key=self.vocabulary.__getitem__)
-
-
 def l2_normalise_rows(m: sp.csr_matrix) -> sp.csr_matrix:
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
@@ -123,59 +83,119 @@ def normalise_text(text: str) -> str:
     return _SPACES.sub(" ", folded).strip()
 
 
-def char_ngrams(text: str, sizes: tuple[int, ...] = (2, 3, 4)) -> list[str]:
-    """Character n-grams inside word boundaries (words padded with spaces)."""
-    grams = []
-    for word in normalise_text(text).split(" "):
-        if not word:
-            continue
-        padded = f" {word} "
-        for n in sizes:
-            grams += [padded[i : i + n] for i in range(max(len(padded) - n + 1, 1))]
-    return grams
+class FittedSpace:
+    """A scikit-learn transformer fitted on the known titles, which maps those titles without it.
+
+    Importing scikit-learn costs more than a second (it loads scipy.stats and pandas), more than
+    scoring a title takes, and ``halqa audience target --title-id`` scores a title the space was
+    fitted on. So the space keeps the rows of its fitted titles, and pickles the transformer as
+    bytes that are unpickled (importing scikit-learn) only when a title it has not seen comes.
+    """
+
+    def __init__(self) -> None:
+        self._model: Any = None  # a fitted scikit-learn transformer (scikit-learn has no types)
+        self._pickled: bytes | None = None
+        self._rows: dict[Hashable, int] = {}
+        self._fitted = sp.csr_matrix((0, 0))
+
+    def _remember(self, keys: Sequence[Hashable], matrix: sp.csr_matrix) -> None:
+        self._rows = {key: i for i, key in enumerate(keys)}
+        self._fitted = sp.csr_matrix(matrix)
+
+    def _transform(self, keys: Sequence[Hashable], docs: Sequence[Any]) -> sp.csr_matrix:
+        rows = [self._rows.get(key) for key in keys]
+        if all(row is not None for row in rows):
+            return sp.csr_matrix(self._fitted[rows])
+        return sp.csr_matrix(self.model.transform(docs))
+
+    @property
+    def model(self) -> Any:
+        if self._model is None:
+            if self._pickled is None:
+                raise RuntimeError(f"{type(self).__name__} is not fitted")
+            self._model = pickle.loads(self._pickled)  # our own bytes, from fit()
+        return self._model
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        if self._model is not None:
+            state["_pickled"] = pickle.dumps(self._model, protocol=pickle.HIGHEST_PROTOCOL)
+        state["_model"] = None
+        return state
 
 
-@lru_cache(maxsize=65536)
-def _hashed_ngrams(text: str, sizes: tuple[int, ...], dim: int) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct hashed n-gram columns of one text and their counts (cached: texts recur across folds)."""
-    cols = np.array(
-        [zlib.crc32(g.encode("utf-8")) % dim for g in char_ngrams(text, sizes)], dtype=np.int64
-    )
-    idx, counts = np.unique(cols, return_counts=True)
-    return idx, counts.astype(np.float64)
+class FeatureSpace(FittedSpace):
+    """Vocabulary and IDF of weighted metadata tokens, learned on the known titles."""
 
+    def __init__(self, use_idf: bool = True) -> None:
+        super().__init__()
+        self.use_idf = use_idf
 
-@dataclass
-class CharNgramSpace:
-    """Hashed character n-gram TF-IDF (sublinear tf, L2-normalised rows)."""
+    def fit(self, titles: Sequence[Tokens]) -> FeatureSpace:
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.feature_extraction.text import TfidfTransformer
+        from sklearn.pipeline import make_pipeline
 
-    dim: int = 2**18
-    sizes: tuple[int, ...] = (2, 3, 4)
-    idf: np.ndarray = field(default_factory=lambda: np.zeros(0))
-
-    def _counts(self, texts: Sequence[str]) -> sp.csr_matrix:
-        rows, cols, vals = [], [], []
-        for r, text in enumerate(texts):
-            idx, counts = _hashed_ngrams(text or "", self.sizes, self.dim)
-            rows.append(np.full(len(idx), r))
-            cols.append(idx)
-            vals.append(counts)
-        if not rows:
-            return sp.csr_matrix((0, self.dim))
-        m = sp.csr_matrix(
-            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-            shape=(len(texts), self.dim),
+        # Rows are left unnormalised here: some scorers want the raw weights (transform says).
+        self._model = make_pipeline(
+            DictVectorizer(), TfidfTransformer(norm=None, use_idf=self.use_idf)
         )
-        m.data = 1 + np.log(m.data)
-        return m
+        self._remember(_keys(titles), self._model.fit_transform(_weights(titles)))
+        return self
+
+    def transform(self, titles: Sequence[Tokens], *, normalise: bool = True) -> sp.csr_matrix:
+        m = self._transform(_keys(titles), _weights(titles))
+        return l2_normalise_rows(m) if normalise else m
+
+    @property
+    def vocabulary(self) -> dict[str, int]:
+        """Token -> column."""
+        return dict(self.model[0].vocabulary_)
+
+
+def _keys(titles: Sequence[Tokens]) -> list[Hashable]:
+    return [tuple(tokens) for tokens in titles]
+
+
+def _weights(titles: Sequence[Tokens]) -> list[dict[str, float]]:
+    """Each title's tokens as ``{token: weight}`` (a token given twice adds its weights)."""
+    out = []
+    for tokens in titles:
+        weights: dict[str, float] = {}
+        for token, weight in tokens:
+            weights[token] = weights.get(token, 0.0) + weight
+        out.append(weights)
+    return out
+
+
+class CharNgramSpace(FittedSpace):
+    """Character n-gram TF-IDF (n-grams inside word boundaries, sublinear tf, L2-normalised rows)."""
+
+    def __init__(self, ngram_range: tuple[int, int] = (2, 4)) -> None:
+        super().__init__()
+        self.ngram_range = ngram_range
+        self._empty = False
 
     def fit(self, texts: Sequence[str]) -> CharNgramSpace:
-        counts = self._counts(texts)
-        df = np.bincount(counts.indices, minlength=self.dim)
-        self.idf = np.log((1 + len(texts)) / (1 + df)) + 1
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        docs = [text or "" for text in texts]
+        self._model = TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=self.ngram_range,
+            preprocessor=normalise_text,  # it also lower-cases: Arabic and Tifinagh stay as written
+            lowercase=False,
+            sublinear_tf=True,
+            dtype=np.float64,
+        )
+        # No title has text: every text maps to nothing (scikit-learn refuses an empty vocabulary).
+        self._empty = not any(normalise_text(doc) for doc in docs)
+        if not self._empty:
+            self._remember(docs, self._model.fit_transform(docs))
         return self
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        m = self._counts(texts)
-        m = sp.csr_matrix(m @ sp.diags(self.idf))
-        return l2_normalise_rows(m)
+        docs = [text or "" for text in texts]
+        if self._empty:
+            return sp.csr_matrix((len(docs), 0))
+        return self._transform(docs, docs)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy.stats import norm
@@ -18,6 +18,9 @@ from scipy.stats import norm
 from halqa.audience.breakdown import DEFAULT_K
 from halqa.audience.export import campaign as load_campaign
 from halqa.errors import ConfigError, UserError
+
+if TYPE_CHECKING:  # DuckDB is imported by whoever opens the store
+    from halqa.catalog import Store
 
 CONVERSION_EVENTS = ("play", "view", "listen", "complete", "download", "add_to_list")
 
@@ -122,7 +125,7 @@ def sample_size(
     }
 
 
-def accounting(store: Any, name: str, info: dict) -> dict:
+def accounting(store: Store, name: str, info: dict) -> dict:
     """Why the measured groups are smaller than the exported ones, member by member.
 
     Exported = written to the ad platform (exposed) or kept back (holdout), marketing consent only.
@@ -158,7 +161,7 @@ def accounting(store: Any, name: str, info: dict) -> dict:
 
 
 def measure(
-    store: Any,
+    store: Store,
     name: str,
     *,
     title_id: str | None = None,

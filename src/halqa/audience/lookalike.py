@@ -11,14 +11,17 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from halqa.audience.breakdown import BREAKDOWN_FIELDS, DEFAULT_K, breakdown, shares
 from halqa.audience.data import TargetingData
 from halqa.audience.features import FeatureSpace, l2_normalise_rows
 from halqa.errors import ConfigError, DataError
+
+if TYPE_CHECKING:  # pandas is imported when a lookalike is made, not with halqa.audience
+    import pandas as pd
 
 MIN_SEED = 20
 
@@ -128,6 +131,8 @@ def lookalike(
         },
         "breakdown": {"seed": seed_bd, "expansion": out_bd},
     }
+    import pandas as pd
+
     frame = pd.DataFrame(
         {
             "member_id": data.member_ids[order],

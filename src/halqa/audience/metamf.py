@@ -21,14 +21,16 @@ fixed, a block of members at a time (memory stays bounded).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 
 import numpy as np
 import scipy.sparse as sp
+from pydantic import Field
 
 from halqa.audience.data import TargetingData, TitleBatch
 from halqa.audience.features import FeatureSpace
 from halqa.audience.methods import Scorer
+from halqa.config import Config
 
 
 def _logistic_terms(z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
@@ -42,16 +44,20 @@ def _logistic_terms(z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
     return value, np.where(z >= 0, 1, e) / (1 + e) - y
 
 
-@dataclass
-class MetadataFactorScorer(Scorer):
+class MetadataFactorSettings(Config):
+    factors: int = Field(default=32, gt=0)
+    l2: float = Field(default=10.0, ge=0)
+    # L-BFGS steps: validation AUC moves < 0.001 between 100 and 200.
+    iterations: int = Field(default=100, gt=0)
+    max_cells: int = Field(default=20_000_000, gt=0)  # dense members × titles cells fitted at once
+    seed: int = 0
+
+
+class MetadataFactorScorer(Scorer[MetadataFactorSettings]):
     """Members scored by ``b_m + u_m · (W f_t)``, fitted by L-BFGS on the known titles."""
 
-    factors: int = 32
-    l2: float = 10.0
-    iterations: int = 100  # L-BFGS steps: validation AUC moves < 0.001 between 100 and 200
-    max_cells: int = 20_000_000  # dense members × titles cells fitted at once
-    seed: int = 0
     name = "meta-mf"
+    config_type = MetadataFactorSettings
 
     def fit(self, data: TargetingData) -> MetadataFactorScorer:
         self._space = FeatureSpace(use_idf=False).fit(data.titles.tokens)
@@ -59,10 +65,10 @@ class MetadataFactorScorer(Scorer):
             self._space.transform(data.titles.tokens, normalise=False).toarray().astype(np.float32)
         )
         watched = data.binary()
-        rng = np.random.default_rng(self.seed)
+        rng = np.random.default_rng(self.config.seed)
         sample = np.arange(data.n_members)
-        if data.n_members * data.n_titles > self.max_cells:
-            size = max(self.max_cells // max(data.n_titles, 1), 1)
+        if data.n_members * data.n_titles > self.config.max_cells:
+            size = max(self.config.max_cells // max(data.n_titles, 1), 1)
             sample = np.sort(rng.choice(data.n_members, size=size, replace=False))
         y = _dense(watched[sample])
         bias, users, self._w, title_bias = self._fit_all(y, meta, rng)
@@ -79,7 +85,7 @@ class MetadataFactorScorer(Scorer):
     def _fit_all(self, y: np.ndarray, meta: np.ndarray, rng: np.random.Generator):
         """Every parameter at once: title biases, member biases and factors, the metadata map."""
         n_members, n_titles = y.shape
-        n_meta, k = meta.shape[1], self.factors
+        n_meta, k = meta.shape[1], self.config.factors
         sizes = [n_titles, n_members, n_members * k, n_meta * k]
         cuts = np.cumsum(sizes)[:-1]
         start = np.concatenate(
@@ -94,16 +100,16 @@ class MetadataFactorScorer(Scorer):
             c, b, u, w = unpack(x)
             v = meta @ w
             value, g = _logistic_terms(c[None, :] + b[:, None] + u @ v.T, y)
-            value += self.l2 * float(np.sum(u * u) + np.sum(w * w))
+            value += self.config.l2 * float(np.sum(u * u) + np.sum(w * w))
             grad = [
                 g.sum(axis=0),
                 g.sum(axis=1),
-                (g @ v + 2 * self.l2 * u).ravel(),
-                (meta.T @ (g.T @ u) + 2 * self.l2 * w).ravel(),
+                (g @ v + 2 * self.config.l2 * u).ravel(),
+                (meta.T @ (g.T @ u) + 2 * self.config.l2 * w).ravel(),
             ]
             return value, np.concatenate(grad).astype(np.float64)
 
-        x = _minimize(loss, start, self.iterations)
+        x = _minimize(loss, start, self.config.iterations)
         c, b, u, w = unpack(x)
         return b, u, w, c
 
@@ -116,26 +122,34 @@ class MetadataFactorScorer(Scorer):
         block: int | None = None,
     ):
         """Each member's bias and factors with the titles' side fixed, a block of members at a time."""
-        k = self.factors
-        block = block or max(self.max_cells // max(items.shape[0], 1), 1)
+        k = self.config.factors
+        block = block or max(self.config.max_cells // max(items.shape[0], 1), 1)
         bias = np.zeros(watched.shape[0], dtype=np.float32)
         users = np.zeros((watched.shape[0], k), dtype=np.float32)
         for lo in range(0, watched.shape[0], block):
             y = _dense(watched[lo : lo + block])
             n = len(y)
-
-            def loss(x: np.ndarray) -> tuple[float, np.ndarray]:
-                b, u = x[:n].astype(np.float32), x[n:].reshape(n, k).astype(np.float32)
-                value, g = _logistic_terms(title_bias[None, :] + b[:, None] + u @ items.T, y)
-                value += self.l2 * float(np.sum(u * u))
-                return value, np.concatenate(
-                    [g.sum(axis=1), (g @ items + 2 * self.l2 * u).ravel()]
-                ).astype(np.float64)
-
+            loss = _member_block_loss(y, items, title_bias, self.config.l2)
             start = np.concatenate([np.zeros(n), 0.01 * rng.standard_normal(n * k)])
-            x = _minimize(loss, start, self.iterations)
+            x = _minimize(loss, start, self.config.iterations)
             bias[lo : lo + n], users[lo : lo + n] = x[:n], x[n:].reshape(n, k)
         return bias, users
+
+
+def _member_block_loss(
+    y: np.ndarray, items: np.ndarray, title_bias: np.ndarray, l2: float
+) -> Callable[[np.ndarray], tuple[float, np.ndarray]]:
+    """Loss and gradient in one block's member biases and factors (the titles' side held fixed)."""
+    n, k = len(y), items.shape[1]
+
+    def loss(x: np.ndarray) -> tuple[float, np.ndarray]:
+        b, u = x[:n].astype(np.float32), x[n:].reshape(n, k).astype(np.float32)
+        value, g = _logistic_terms(title_bias[None, :] + b[:, None] + u @ items.T, y)
+        value += l2 * float(np.sum(u * u))
+        grad = np.concatenate([g.sum(axis=1), (g @ items + 2 * l2 * u).ravel()])
+        return value, grad.astype(np.float64)
+
+    return loss
 
 
 def _dense(m: sp.spmatrix) -> np.ndarray:

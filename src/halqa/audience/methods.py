@@ -8,21 +8,35 @@ live here beside halqa's own methods so evaluation compares them on equal terms.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
+from pydantic import Field
 
 from halqa.audience.data import TargetingData, TitleBatch
-from halqa.audience.features import CharNgramSpace, FeatureSpace, l2_normalise_rows
+from halqa.audience.features import CharNgramSpace, FeatureSpace, Tokens, l2_normalise_rows
 from halqa.catalog.taxonomy import AMAZIGH_LANGUAGES
+from halqa.config import Config
+
+C = TypeVar("C", bound=Config)
 
 
-class Scorer:
+class NoSettings(Config):
+    """The settings of a scorer that has none."""
+
+
+class Scorer(Generic[C]):
+    """``Scorer(config)`` or ``Scorer(**settings)``: the settings are a validated, frozen
+    :class:`~halqa.config.Config`; what ``fit`` learns lives on the scorer (``self._...``)."""
+
     name = "scorer"
-    params: dict
+    config_type: type[C]
 
-    def fit(self, data: TargetingData) -> Scorer:
+    def __init__(self, config: C | None = None, **changes: Any) -> None:
+        self.config: C = self.config_type.build(type(self).__name__, config, **changes)
+
+    def fit(self, data: TargetingData) -> Scorer[C]:
         raise NotImplementedError
 
     def score(self, batch: TitleBatch) -> np.ndarray:
@@ -33,25 +47,28 @@ def _dense(m) -> np.ndarray:
     return m.toarray() if sp.issparse(m) else np.asarray(m)
 
 
-@dataclass
-class RandomScorer(Scorer):
+class SeedOnly(Config):
     seed: int = 0
+
+
+class RandomScorer(Scorer[SeedOnly]):
     name = "random"
+    config_type = SeedOnly
 
     def fit(self, data: TargetingData) -> RandomScorer:
         self._n = data.n_members
-        self._rng = np.random.default_rng(self.seed)
+        self._rng = np.random.default_rng(self.config.seed)
         return self
 
     def score(self, batch: TitleBatch) -> np.ndarray:
         return self._rng.random((len(batch), self._n))
 
 
-@dataclass
-class ActivityScorer(Scorer):
+class ActivityScorer(Scorer[NoSettings]):
     """Members who watch many titles watch new ones too: log of titles met."""
 
     name = "activity"
+    config_type = NoSettings
 
     def fit(self, data: TargetingData) -> ActivityScorer:
         self._activity = np.log1p(np.diff(data.interactions.indptr)).astype(np.float64)
@@ -61,37 +78,47 @@ class ActivityScorer(Scorer):
         return np.tile(self._activity, (len(batch), 1))
 
 
-@dataclass
-class GenreProfileScorer(Scorer):
+class GenreProfileSettings(Config):
+    mode: Literal["cosine", "dot"] = "cosine"
+
+
+class GenreProfileScorer(Scorer[GenreProfileSettings]):
     """A member's genre counts against the title's genres: cosine or count-weighted dot product."""
 
-    mode: str = "cosine"
+    config_type = GenreProfileSettings
 
     @property
-    def name(self) -> str:  # type: ignore[override]
-        return f"genre-{self.mode}"
+    def name(self) -> str:  # type: ignore[override]  # a class attribute elsewhere; here it names the mode
+        return f"genre-{self.config.mode}"
 
     def fit(self, data: TargetingData) -> GenreProfileScorer:
-        self._space = FeatureSpace(use_idf=False).fit(
-            [[t for t in tok if t[0].startswith("genre:")] for tok in data.titles.tokens]
-        )
-        genres = self._space.transform(data.titles.tokens, normalise=False)
+        self._space = FeatureSpace(use_idf=False).fit(_genres(data.titles.tokens))
+        genres = self._space.transform(_genres(data.titles.tokens), normalise=False)
         genres.data = np.ones_like(genres.data)
         profile = data.binary() @ genres
-        self._profile = l2_normalise_rows(profile) if self.mode == "cosine" else profile
+        self._profile = l2_normalise_rows(profile) if self.config.mode == "cosine" else profile
         return self
 
     def score(self, batch: TitleBatch) -> np.ndarray:
-        g = self._space.transform(batch.tokens, normalise=self.mode == "cosine")
+        g = self._space.transform(_genres(batch.tokens), normalise=self.config.mode == "cosine")
         return _dense(g @ self._profile.T)
 
 
-@dataclass
-class FeatureKNNScorer(Scorer):
+def _genres(titles: list[Tokens]) -> list[Tokens]:
+    """Only the genre tokens (the space would drop the others; filtering first lets it answer a
+    title it was fitted on from its fitted rows)."""
+    return [[t for t in tokens if t[0].startswith("genre:")] for tokens in titles]
+
+
+class KNNSettings(Config):
+    k: int = Field(default=50, gt=0)  # known titles a new one borrows its audience from
+
+
+class FeatureKNNScorer(Scorer[KNNSettings]):
     """Score members by their history on the k known titles most similar in metadata."""
 
-    k: int = 50
     name = "feature-knn"
+    config_type = KNNSettings
 
     def fit(self, data: TargetingData) -> FeatureKNNScorer:
         self._space = FeatureSpace().fit(data.titles.tokens)
@@ -103,7 +130,7 @@ class FeatureKNNScorer(Scorer):
         return _dense(self._space.transform(batch.tokens) @ self._known.T)
 
     def score(self, batch: TitleBatch) -> np.ndarray:
-        return _knn_scores(self._similar(batch), self._r, self.k)
+        return _knn_scores(self._similar(batch), self._r, self.config.k)
 
 
 def _knn_scores(sims: np.ndarray, r: sp.csr_matrix, k: int) -> np.ndarray:
@@ -114,7 +141,6 @@ def _knn_scores(sims: np.ndarray, r: sp.csr_matrix, k: int) -> np.ndarray:
     return _dense(r @ sims.T).T
 
 
-@dataclass
 class TextKNNScorer(FeatureKNNScorer):
     """Feature-kNN over character n-grams of names, synopses and tags (any script)."""
 
@@ -130,36 +156,40 @@ class TextKNNScorer(FeatureKNNScorer):
         return _dense(self._text.transform(batch.texts) @ self._known.T)
 
 
-@dataclass
-class ContentALSScorer(Scorer):
+class ContentALSSettings(Config):
+    factors: int = Field(default=32, gt=0)
+    regularization: float = Field(default=0.05, ge=0)
+    iterations: int = Field(default=15, gt=0)
+    alpha: float = Field(default=10.0, gt=0)
+    ridge: float = Field(default=1.0, gt=0)  # keeps the metadata -> factors solve well posed
+    seed: int = 0
+
+
+class ContentALSScorer(Scorer[ContentALSSettings]):
     """Content-to-collaborative mapping: ridge from metadata to ALS item factors, members scored in that space."""
 
-    factors: int = 32
-    regularization: float = 0.05
-    iterations: int = 15
-    alpha: float = 10.0
-    ridge: float = 1.0
-    seed: int = 0
     name = "content-als"
+    config_type = ContentALSSettings
 
     def fit(self, data: TargetingData) -> ContentALSScorer:
         from halqa.recommend import fit_implicit_als
 
+        c = self.config
         model = fit_implicit_als(
             data.binary(),
-            factors=self.factors,
-            regularization=self.regularization,
-            iterations=self.iterations,
-            alpha=self.alpha,
+            factors=c.factors,
+            regularization=c.regularization,
+            iterations=c.iterations,
+            alpha=c.alpha,
             threads=1,
-            seed=self.seed,
+            seed=c.seed,
         )
         self._users = np.asarray(model.user_factors)
         items = np.asarray(model.item_factors)
         self._space = FeatureSpace().fit(data.titles.tokens)
         f = _dense(self._space.transform(data.titles.tokens))
         f = np.hstack([f, np.ones((f.shape[0], 1))])  # intercept: the mean title
-        gram = f.T @ f + self.ridge * np.eye(f.shape[1])
+        gram = f.T @ f + c.ridge * np.eye(f.shape[1])
         self._w = np.linalg.solve(gram, f.T @ items)
         return self
 
@@ -169,16 +199,19 @@ class ContentALSScorer(Scorer):
         return (f @ self._w) @ self._users.T
 
 
-@dataclass
-class ProfileScorer(Scorer):
+class ProfileSettings(Config):
+    beta: float = Field(default=0.5, ge=0)  # how much a member's activity tempers the similarity
+
+
+class ProfileScorer(Scorer[ProfileSettings]):
     """Metadata similarity to each member's history, tempered by how active the member is.
 
     The member's profile is the IDF-weighted sum of the metadata of what they met;
     ``score = cos(profile, title) * activity ** beta``.
     """
 
-    beta: float = 0.5
     name = "profile"
+    config_type = ProfileSettings
 
     def fit(self, data: TargetingData) -> ProfileScorer:
         self._space = FeatureSpace().fit(data.titles.tokens)
@@ -189,15 +222,14 @@ class ProfileScorer(Scorer):
 
     def score(self, batch: TitleBatch) -> np.ndarray:
         sims = _dense(self._space.transform(batch.tokens) @ self._profile.T)
-        return sims * (self._activity**self.beta)[None, :]
+        return sims * (self._activity**self.config.beta)[None, :]
 
 
-@dataclass
-class ActiveSinceRelease(Scorer):
+class ActiveSinceRelease(Scorer[NoSettings]):
     """Share of a member's titles last met after the title's release: who was around when it came out."""
 
     name = "active-since-release"
-    _seen: sp.csr_matrix = field(default=None, repr=False)  # type: ignore[assignment]
+    config_type = NoSettings
 
     def fit(self, data: TargetingData) -> ActiveSinceRelease:
         self._seen = data.last_seen.tocsr()
@@ -216,27 +248,29 @@ class ActiveSinceRelease(Scorer):
         return out
 
 
-@dataclass
-class MemberMatchScorer(Scorer):
+class MemberMatchSettings(Config):
+    field: Literal["language", "region"] = "language"
+    # Weight a match by how few members share it: speaking zgh says more than speaking ary.
+    rarity: bool = False
+
+
+class MemberMatchScorer(Scorer[MemberMatchSettings]):
     """Does the member speak the title's language (``field="language"``) or live in its region?
 
     Reads the member side columns of ``TargetingData.members``; all zeros when they are absent.
     """
 
-    field: str = "language"
-    rarity: bool = (
-        False  # weight a match by how few members share it: speaking zgh says more than ary
-    )
+    config_type = MemberMatchSettings
 
     @property
-    def name(self) -> str:  # type: ignore[override]
-        return f"{'rare-' if self.rarity else ''}{self.field}-match"
+    def name(self) -> str:  # type: ignore[override]  # a class attribute elsewhere; here it names the match
+        return f"{'rare-' if self.config.rarity else ''}{self.config.field}-match"
 
     def fit(self, data: TargetingData) -> MemberMatchScorer:
         self._n = data.n_members
-        column = "languages" if self.field == "language" else "region"
-        values = data.members.get(column)
-        values = list(values) if values is not None else [None] * self._n
+        column = "languages" if self.config.field == "language" else "region"
+        column_values = data.members.get(column)
+        values = list(column_values) if column_values is not None else [None] * self._n
         self._members_of: dict[str, np.ndarray] = {}  # value -> boolean mask of members who have it
         for m, have in enumerate(values):
             for value in _values(have):
@@ -248,13 +282,13 @@ class MemberMatchScorer(Scorer):
 
     def score(self, batch: TitleBatch) -> np.ndarray:
         out = self._match(batch)
-        if self.rarity:
+        if self.config.rarity:
             reach = out.mean(axis=1, keepdims=True)  # share of members the title's language reaches
             out = out * (1.0 - reach)
         return out
 
     def _match(self, batch: TitleBatch) -> np.ndarray:
-        prefix = "lang:" if self.field == "language" else "region:"
+        prefix = "lang:" if self.config.field == "language" else "region:"
         out = np.zeros((len(batch), self._n))
         for i, tokens in enumerate(batch.tokens):
             for token, weight in tokens:

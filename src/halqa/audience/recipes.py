@@ -26,8 +26,8 @@ def baseline_specs(seed: int = 0) -> list[MethodSpec]:
     return [
         MethodSpec("random", lambda: RandomScorer(seed=seed)),
         MethodSpec("activity", ActivityScorer),
-        MethodSpec("genre-cosine", lambda: GenreProfileScorer("cosine")),
-        MethodSpec("genre-dot", lambda: GenreProfileScorer("dot")),
+        MethodSpec("genre-cosine", lambda: GenreProfileScorer(mode="cosine")),
+        MethodSpec("genre-dot", lambda: GenreProfileScorer(mode="dot")),
         MethodSpec(
             "feature-knn",
             lambda k: FeatureKNNScorer(k=k),
@@ -61,7 +61,7 @@ def blend_components(
     """halqa's blend: every metadata signal, weights learnt from titles hidden from the components."""
     components = {
         "activity": ActivityScorer,
-        "genre-dot": lambda: GenreProfileScorer("dot"),
+        "genre-dot": lambda: GenreProfileScorer(mode="dot"),
         "profile": lambda: ProfileScorer(beta=0.5),
         "feature-knn": lambda: FeatureKNNScorer(k=knn_k),
         "content-als": lambda: ContentALSScorer(factors=als_factors, ridge=als_ridge, seed=seed),
@@ -73,9 +73,9 @@ def blend_components(
     if release:
         components["active-since-release"] = ActiveSinceRelease
     if members:
-        components["language-match"] = lambda: MemberMatchScorer("language")
-        components["region-match"] = lambda: MemberMatchScorer("region")
-        components["rare-language-match"] = lambda: MemberMatchScorer("language", rarity=True)
+        components["language-match"] = lambda: MemberMatchScorer(field="language")
+        components["region-match"] = lambda: MemberMatchScorer(field="region")
+        components["rare-language-match"] = lambda: MemberMatchScorer(field="language", rarity=True)
     return components
 
 
@@ -92,11 +92,11 @@ def components_for(data: TargetingData, seed: int = 0) -> dict:
 
 
 def store_specs(data: TargetingData, seed: int = 0) -> list[MethodSpec]:
-    """What ``halqa evaluate-targeting`` compares: random, the genre profile and halqa's blend."""
+    """What ``halqa audience evaluate`` compares: random, the genre profile and halqa's blend."""
     components = components_for(data, seed)
     return [
         MethodSpec("random", lambda: RandomScorer(seed=seed)),
-        MethodSpec("genre-profile", lambda: GenreProfileScorer("dot")),
+        MethodSpec("genre-profile", lambda: GenreProfileScorer(mode="dot")),
         MethodSpec("halqa-blend", lambda: BlendScorer(components, l2=10.0, seed=seed)),
     ]
 

@@ -2,7 +2,7 @@
 
 Fitting halqa's blend means refitting every component on held-out folds (tens of seconds to
 minutes on a real store); scoring one title with fitted components takes well under a second.
-So ``halqa target`` fits once and saves the fitted :class:`Targeter` to
+So ``halqa audience target`` fits once and saves the fitted :class:`Targeter` to
 ``<db>.models/targeting.pkl`` with a fingerprint of what it was fitted on (the marketing-consented
 members, their events, every title's metadata). The next call reads the same inputs, and when
 their fingerprint matches it loads the saved models instead of fitting; when the store changed
@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,7 +23,10 @@ from halqa.audience.data import TargetingData
 from halqa.audience.store_data import load_targeting_data
 from halqa.audience.targeting import Targeter
 
-FORMAT = 2  # bump when a saved targeter from an older halqa can no longer be used
+if TYPE_CHECKING:  # DuckDB is imported by whoever opens the store
+    from halqa.catalog import Store
+
+FORMAT = 3  # bump when a saved targeter from an older halqa can no longer be used
 
 
 def targeter_path(db_path: str | Path) -> Path:
@@ -47,7 +50,7 @@ def fingerprint(data: TargetingData, seed: int) -> str:
 
 
 def fitted_targeter(
-    store: Any, *, seed: int = 0, path: str | Path | None = None
+    store: Store, *, seed: int = 0, path: str | Path | None = None
 ) -> tuple[Targeter, dict[str, Any]]:
     """The store's targeter, fitted (and saved) only when the store changed since the last fit.
 

@@ -7,16 +7,26 @@ tokens and text, and keeps the member columns that reasons and breakdowns use.
 
 from __future__ import annotations
 
-from typing import Any
+import calendar
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from halqa.audience.data import TargetingData, TitleBatch, build_matrices
-from halqa.audience.features import metadata_tokens
+from halqa.audience.features import Tokens, metadata_tokens
 from halqa.errors import DataError
 
+if TYPE_CHECKING:  # DuckDB is imported by whoever opens the store
+    from halqa.catalog import Store
+
 PURPOSE = "marketing"
+MEMBER_COLUMNS = ("member_id", "age_band", "region", "languages", "gender")
+TITLE_COLUMNS = (
+    "title_id, kind, name, names, synopses, original_language, genres, themes, region, "
+    "creator_ids, release_date"
+)
 
 
 def as_list(value: Any) -> list[str]:
@@ -36,42 +46,48 @@ def as_text_map(value: Any) -> dict[str, str]:
     return {}
 
 
-def release_seconds(value: Any) -> float:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or pd.isna(value):
+def release_seconds(value: dt.date | None) -> float:
+    """Unix seconds of a release day (midnight UTC), NaN when unknown."""
+    if value is None:
         return float("nan")
-    return float(pd.Timestamp(value).timestamp())
+    return float(calendar.timegm(value.timetuple()))
 
 
-def title_batch(features: pd.DataFrame) -> TitleBatch:
-    """Metadata tokens, text and release time of every row of a titles table."""
-    tokens, texts, release, names = [], [], [], []
-    for row in features.itertuples(index=False):
-        rel = release_seconds(getattr(row, "release_date", None))
-        year = float(pd.Timestamp(rel, unit="s").year) if np.isfinite(rel) else None
-        language = getattr(row, "original_language", None)
+def title_batch(rows: Sequence[tuple[Any, ...]]) -> TitleBatch:
+    """Metadata tokens, text and release time of titles rows (``TITLE_COLUMNS``, in that order)."""
+    tokens: list[Tokens] = []
+    texts: list[str] = []
+    release: list[float] = []
+    names: list[str] = []
+    for row in rows:
+        title_id, kind, name, other_names, synopses, language, genres, themes = row[:8]
+        region, creator_ids, release_date = row[8:]
         tokens.append(
             metadata_tokens(
-                genres=as_list(row.genres),
-                themes=as_list(row.themes),
-                creators=as_list(row.creator_ids),
+                genres=as_list(genres),
+                themes=as_list(themes),
+                creators=as_list(creator_ids),
                 languages=[language] if isinstance(language, str) and language else [],
-                region=row.region if isinstance(row.region, str) else None,
-                kind=row.kind if isinstance(row.kind, str) else None,
-                year=year,
+                region=region if isinstance(region, str) else None,
+                kind=kind if isinstance(kind, str) else None,
+                year=float(release_date.year) if release_date is not None else None,
             )
         )
-        name = row.name if isinstance(row.name, str) else ""
-        extra = list(as_text_map(getattr(row, "names", None)).values())
-        extra += list(as_text_map(getattr(row, "synopses", None)).values())
+        name = name if isinstance(name, str) else ""
+        extra = list(as_text_map(other_names).values())
+        extra += list(as_text_map(synopses).values())
         texts.append(" ".join([name, *extra]).strip())
-        names.append(name or str(row.title_id))
-        release.append(rel)
+        names.append(name or str(title_id))
+        release.append(release_seconds(release_date))
     return TitleBatch(tokens, texts, np.array(release, dtype=float), names)
 
 
-def _clean(frame: pd.DataFrame) -> pd.DataFrame:
-    # NULLs arrive as pd.NA with pandas 3; the code below expects None.
-    return frame.astype(object).where(frame.notna(), None)
+def _objects(values: Sequence[Any]) -> np.ndarray:
+    """A 1-d object array (``np.array`` would make a 2-d one of equally long lists)."""
+    out = np.empty(len(values), dtype=object)
+    for i, value in enumerate(values):
+        out[i] = value
+    return out
 
 
 def _weight_sql() -> str:
@@ -82,47 +98,45 @@ def _weight_sql() -> str:
     return f"CASE event_type {cases} ELSE 1.0 END"
 
 
-def load_targeting_data(store: Any) -> TargetingData:
+def load_targeting_data(store: Store) -> TargetingData:
     """Marketing-consented members (with or without events), their events, and every title.
 
     Everything member-side is read through the ``members_marketing`` and
     ``events_marketing`` views; pairs whose summed event weight is not positive
-    (a dislike outweighing a play) do not count as interest.
+    (a dislike outweighing a play) do not count as interest. Read without pandas: this is
+    every ``halqa audience target`` call's start-up, and pandas alone would cost a second.
     """
-    members = _clean(
-        store.df(
-            f"SELECT member_id, age_band, region, languages, gender "
-            f"FROM members_{PURPOSE} ORDER BY member_id"
-        )
+    members = store.rows(
+        f"SELECT {', '.join(MEMBER_COLUMNS)} FROM members_{PURPOSE} ORDER BY member_id"
     )
-    if members.empty:
+    if not members:
         raise DataError(f"{store.path}: no member has marketing consent; nobody can be targeted")
-    titles = _clean(
-        store.df(
-            "SELECT title_id, kind, name, names, synopses, original_language, genres, themes, "
-            "region, creator_ids, release_date FROM titles ORDER BY title_id"
-        )
-    )
-    pairs = store.df(f"""SELECT member_id, title_id, sum({_weight_sql()}) AS weight,
-                                max(epoch(ts)) AS last_ts
-                         FROM events_{PURPOSE} GROUP BY member_id, title_id HAVING sum({_weight_sql()}) > 0""")
-    member_index = pd.Index(members["member_id"].astype(str))
-    title_index = pd.Index(titles["title_id"].astype(str))
-    m = member_index.get_indexer(pairs["member_id"].astype(str))
-    t = title_index.get_indexer(pairs["title_id"].astype(str))
-    ok = (m >= 0) & (t >= 0)  # events on titles missing from the catalogue carry no metadata
+    titles = store.rows(f"SELECT {TITLE_COLUMNS} FROM titles ORDER BY title_id")
+    # Row positions are numbered in SQL, so the events arrive as integer arrays (via Arrow);
+    # events on titles missing from the catalogue carry no metadata and are left out.
+    pairs = store.arrow(f"""
+        WITH m AS (SELECT member_id, row_number() OVER (ORDER BY member_id) - 1 AS pos
+                   FROM members_{PURPOSE}),
+             t AS (SELECT title_id, row_number() OVER (ORDER BY title_id) - 1 AS pos FROM titles),
+             p AS (SELECT member_id, title_id, sum({_weight_sql()}) AS weight,
+                          max(epoch(ts)) AS last_ts
+                   FROM events_{PURPOSE} GROUP BY member_id, title_id
+                   HAVING sum({_weight_sql()}) > 0)
+        SELECT m.pos AS m, t.pos AS t, p.weight, p.last_ts
+        FROM p JOIN m USING (member_id) JOIN t USING (title_id)""")
     inter, seen = build_matrices(
-        m[ok],
-        t[ok],
-        pairs["weight"].to_numpy(float)[ok],
-        pairs["last_ts"].to_numpy(float)[ok],
-        len(member_index),
-        len(title_index),
+        pairs["m"].to_numpy().astype(np.int64),
+        pairs["t"].to_numpy().astype(np.int64),
+        pairs["weight"].to_numpy().astype(float),
+        pairs["last_ts"].to_numpy().astype(float),
+        len(members),
+        len(titles),
     )
-    side = {col: members[col].to_numpy() for col in ("age_band", "region", "languages", "gender")}
+    columns = list(zip(*members))
+    side = {name: _objects(columns[i]) for i, name in enumerate(MEMBER_COLUMNS) if i}
     return TargetingData(
-        member_index.to_numpy().astype(str),
-        title_index.to_numpy().astype(str),
+        np.array([str(m) for m in columns[0]]),
+        np.array([str(t[0]) for t in titles]),
         inter,
         seen,
         title_batch(titles),

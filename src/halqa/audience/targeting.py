@@ -12,18 +12,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+import scipy.sparse as sp
 
 from halqa.audience.blend import BlendScorer
 from halqa.audience.breakdown import DEFAULT_K, breakdown, member_languages
 from halqa.audience.data import TargetingData, TitleBatch
 from halqa.audience.features import CharNgramSpace, FeatureSpace
 from halqa.audience.store_data import load_targeting_data
-from halqa.audience.title import NewTitle
 from halqa.errors import ConfigError, NotFoundError
+
+if TYPE_CHECKING:  # DuckDB is imported by whoever opens the store; pandas only for ``audience``
+    import pandas as pd
+
+    from halqa.audience.title import NewTitle
+    from halqa.catalog import Store
 
 AUDIENCE_COLUMNS = ("member_id", "score", "reasons", "age_band", "region", "languages")
 # Weight of the comparable-titles signal (``like=``) on the blend's logit, in standard deviations
@@ -34,8 +40,12 @@ SIMILAR_SIGNALS = ("feature-knn", "content-als", "meta-mf", "profile", "text-knn
 
 @dataclass
 class TargetResult:
+    """A targeted title's audience, best first. ``rows`` are plain dicts (``AUDIENCE_COLUMNS``):
+    the CLI prints them without pandas (a second of every call's start-up); ``audience`` is the
+    same as a DataFrame, made on first use."""
+
     title: str
-    audience: pd.DataFrame
+    rows: list[dict[str, Any]]
     candidates: int
     breakdown: dict
     weights: dict[str, float]
@@ -46,19 +56,25 @@ class TargetResult:
         None  # per audience row: the reasons' key + params
     )
 
+    @cached_property
+    def audience(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(self.rows, columns=list(AUDIENCE_COLUMNS))
+
     def table(self) -> pd.DataFrame:
         """The audience as written to a file: with a ``title_id`` column when the title's id is known,
-        so ``halqa audience-export`` records which title the campaign promotes (``halqa lift`` needs it)."""
+        so ``halqa audience export`` records which title the campaign promotes (``halqa audience lift`` needs it)."""
         if self.title_id is None:
             return self.audience
         return self.audience.assign(title_id=self.title_id)
 
     def to_dict(self, rows: int | None = None) -> dict:
-        shown = self.audience if rows is None else self.audience.head(rows)
+        shown = self.rows if rows is None else self.rows[:rows]
         return {
             "title": self.title,
             "title_id": self.title_id,
-            "size": len(self.audience),
+            "size": len(self.rows),
             "candidates": self.candidates,
             "already_reached": self.already_reached,
             "breakdown": self.breakdown,
@@ -69,9 +85,9 @@ class TargetResult:
             "members": self._members(shown),
         }
 
-    def _members(self, shown: pd.DataFrame) -> list[dict]:
-        rows = shown.to_dict(orient="records")
-        if self.reason_parts is not None and len(self.reason_parts) == len(self.audience):
+    def _members(self, shown: list[dict[str, Any]]) -> list[dict]:
+        rows = [dict(row) for row in shown]
+        if self.reason_parts is not None and len(self.reason_parts) == len(self.rows):
             for row, parts in zip(rows, self.reason_parts):
                 row["reason_parts"] = parts
         return rows
@@ -82,14 +98,18 @@ class Targeter:
 
     def __init__(
         self,
-        store: Any = None,
+        store: Store | None = None,
         *,
         data: TargetingData | None = None,
         seed: int = 0,
         k: int = DEFAULT_K,
         creator_names: dict[str, str] | None = None,
     ) -> None:
-        self.data = data if data is not None else load_targeting_data(store)
+        if data is None:
+            if store is None:
+                raise TypeError("Targeter needs a store or its TargetingData")
+            data = load_targeting_data(store)
+        self.data = data
         self.seed, self.k = seed, k
         self._blend: BlendScorer | None = None
         self._spaces: TitleSpaces | None = None
@@ -108,8 +128,9 @@ class Targeter:
         out = copy.copy(self)
         out._spaces = self._title_spaces(self.data)  # saved too: every call's reasons use them
         blend = copy.copy(self._fit(self.data))
-        blend.components = dict.fromkeys(blend.components)
-        out._blend, out.data = blend, None
+        blend.components = {}  # lambdas do not pickle; scoring needs only ``fitted_``
+        out._blend = blend
+        del out.data  # re-read from the store when loaded (``saved.fitted_targeter``)
         return out
 
     def _fit(self, data: TargetingData) -> BlendScorer:
@@ -235,7 +256,7 @@ class Targeter:
         parts = Reasons(
             data, batch, blend, self.creator_names, comps, spaces=self._title_spaces(data)
         ).for_members(order, contrib)
-        audience = self._frame(data, order, score, [reason_text(p) for p in parts])
+        audience = self._rows(data, order, score, [reason_text(p) for p in parts])
         weights = blend.component_weights | ({"comparable-titles": LIKE_WEIGHT} if comps else {})
         return TargetResult(
             name,
@@ -248,24 +269,22 @@ class Targeter:
         )
 
     @staticmethod
-    def _frame(
+    def _rows(
         data: TargetingData, order: np.ndarray, score: np.ndarray, reasons: list[str]
-    ) -> pd.DataFrame:
-        def column(name: str) -> list:
+    ) -> list[dict[str, Any]]:
+        def column(name: str) -> list[Any]:
             values = data.members.get(name)
             return [None] * len(order) if values is None else [values[i] for i in order]
 
-        return pd.DataFrame(
-            {
-                "member_id": data.member_ids[order],
-                "score": np.round(score[order], 6),
-                "reasons": reasons,
-                "age_band": column("age_band"),
-                "region": column("region"),
-                "languages": ["|".join(member_languages(v)) for v in column("languages")],
-            },
-            columns=list(AUDIENCE_COLUMNS),
+        columns = (
+            [str(m) for m in data.member_ids[order]],
+            np.round(score[order], 6).tolist(),
+            reasons,
+            column("age_band"),
+            column("region"),
+            ["|".join(member_languages(v)) for v in column("languages")],
         )
+        return [dict(zip(AUDIENCE_COLUMNS, row)) for row in zip(*columns)]
 
 
 def comparable_affinity(data: TargetingData, comps: list[int]) -> np.ndarray:
@@ -288,7 +307,7 @@ def _zscore(values: np.ndarray) -> np.ndarray:
     return (values - values.mean()) / std if std > 0 else np.zeros_like(values)
 
 
-def _creator_names(store: Any) -> dict[str, str]:
+def _creator_names(store: Store | None) -> dict[str, str]:
     if store is None:
         return {}
     return {cid: name for cid, name in store.rows("SELECT creator_id, name FROM creators")}
@@ -300,16 +319,16 @@ class TitleSpaces:
     what "watched similar: ..." reasons compare a targeted title with."""
 
     features: FeatureSpace
-    feature_matrix: Any
+    feature_matrix: sp.csr_matrix
     text: CharNgramSpace | None = None
-    text_matrix: Any = None
+    text_matrix: sp.csr_matrix | None = None
 
     @classmethod
     def fit(cls, data: TargetingData) -> TitleSpaces:
         features = FeatureSpace().fit(data.titles.tokens)
         out = cls(features, features.transform(data.titles.tokens).T.tocsr())
         if any(data.titles.texts):
-            out.text = CharNgramSpace(dim=2**16).fit(data.titles.texts)
+            out.text = CharNgramSpace().fit(data.titles.texts)
             out.text_matrix = out.text.transform(data.titles.texts).T.tocsr()
         return out
 
@@ -349,7 +368,7 @@ class Reasons:
     def for_members(self, order: np.ndarray, contrib: np.ndarray) -> list[list[dict[str, Any]]]:
         """Each member's reasons as parts (``key`` + ``params``): the service sends them so the
         dashboard words them in its language; ``reason_text`` gives the English the CLI prints."""
-        names = list(self.blend.components)
+        names = list(self.blend.fitted_)
         return [self._member(int(m), contrib[m], names) for m in order]
 
     def _member(self, m: int, contrib: np.ndarray, names: list[str]) -> list[dict[str, Any]]:
@@ -371,8 +390,8 @@ class Reasons:
 
     def _signal(self, signal: str, m: int, history: np.ndarray) -> dict[str, Any] | None:
         if signal in SIMILAR_SIGNALS and len(history):
-            best = history[np.argsort(-self.similarity[history])[:2]]
-            best = [i for i in best if self.similarity[i] > 0]
+            closest = history[np.argsort(-self.similarity[history])[:2]]
+            best = [i for i in closest if self.similarity[i] > 0]
             return _part("similar", titles=[self.display[i] for i in best]) if best else None
         if signal == "genre-dot":
             return _part("genres", genres=[t[6:] for t in self.tokens if t.startswith("genre:")])

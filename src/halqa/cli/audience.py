@@ -1,12 +1,15 @@
-"""`halqa target`, `lookalike`, `audience-export`, `lift`, `evaluate-targeting`: audience targeting commands.
+"""`halqa audience target|lookalike|export|lift|evaluate`: audience targeting commands.
 
-Thin wrappers over ``halqa.audience``; heavy imports happen inside the commands.
+Thin wrappers over ``halqa.audience``; heavy imports happen inside the commands. The old
+top-level spellings (`halqa target`, `lookalike`, `audience-export`, `lift`,
+`evaluate-targeting`) stay one release as hidden aliases that warn.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -15,6 +18,7 @@ from halqa.cli.common import (
     DbOption,
     JsonOption,
     console,
+    deprecated_alias,
     err_console,
     open_store,
     print_json,
@@ -29,11 +33,32 @@ SHOWN = 15
 
 
 def attach(app: typer.Typer) -> None:
-    app.command("target")(target)
-    app.command("lookalike")(lookalike)
-    app.command("audience-export")(audience_export)
-    app.command("lift")(lift)
-    app.command("evaluate-targeting")(evaluate_targeting)
+    group = typer.Typer(
+        help="Target titles, grow lookalikes, export consented audiences, measure campaign lift.",
+        no_args_is_help=True,
+    )
+    commands: dict[str, Callable[..., None]] = {
+        "target": target,
+        "lookalike": lookalike,
+        "export": audience_export,
+        "lift": lift,
+        "evaluate": evaluate_targeting,
+    }
+    for name, command in commands.items():
+        group.command(name)(command)
+    app.add_typer(group, name="audience")
+    for old, new in OLD_SPELLINGS.items():
+        deprecated_alias(app, old, f"audience {new}", commands[new])
+
+
+# The top-level names of before the `audience` group -> the group's command (kept one release).
+OLD_SPELLINGS = {
+    "target": "target",
+    "lookalike": "lookalike",
+    "audience-export": "export",
+    "lift": "lift",
+    "evaluate-targeting": "evaluate",
+}
 
 
 @user_errors
@@ -73,7 +98,6 @@ def target(
     """
     import time
 
-    from halqa.audience import load_title, write_table
     from halqa.audience.saved import fitted_targeter
 
     if (title is None) == (title_id is None):
@@ -84,18 +108,22 @@ def target(
     started = time.perf_counter()
     with open_store(db, read_only=True) as store:
         if title is not None:
+            from halqa.audience import load_title  # its pydantic schema: only for a new title
+
             meta = load_title(title, genres=store.genre_ids(), themes=store.theme_ids())
         with err_console.status(
             "reading the store (the targeting models are fitted once per store state)..."
         ):
             targeter, fit = fitted_targeter(store, seed=seed)
         result = (
-            targeter.target(meta, top=top, min_score=min_score, like=comps)
-            if title is not None
-            else targeter.target_existing(title_id, top=top, min_score=min_score, like=comps)
+            targeter.target_existing(title_id, top=top, min_score=min_score, like=comps)
+            if title_id is not None
+            else targeter.target(meta, top=top, min_score=min_score, like=comps)
         )
     fit["seconds"] = round(time.perf_counter() - started, 2)
     if out:
+        from halqa.audience import write_table  # pandas: only when a file is written
+
         write_table(result.table(), out)
     if as_json:
         print_json(
@@ -103,12 +131,12 @@ def target(
         )
         return
     console.print(
-        f"[bold]{result.title}[/]: audience of {len(result.audience):,} members "
+        f"[bold]{result.title}[/]: audience of {len(result.rows):,} members "
         f"(out of {result.candidates:,} with marketing consent)"
         + (f", {result.already_reached:,} already reached" if result.already_reached else "")
     )
     _print_breakdown(result.breakdown)
-    _print_members(result.audience, ("member_id", "score", "reasons", "region", "age_band"))
+    _print_members(result.rows, ("member_id", "score", "reasons", "region", "age_band"))
     if out:
         console.print(f"wrote {out}")
 
@@ -147,13 +175,18 @@ def lookalike(
         + ", ".join(f"{k} {v}" for k, v in r["overlap"].items() if k != "members_in_seed")
     )
     _print_breakdown(r["breakdown"]["expansion"])
-    _print_members(result.audience, ("member_id", "similarity", "region", "age_band"))
+    _print_members(
+        result.audience.to_dict(orient="records"), ("member_id", "similarity", "region", "age_band")
+    )
 
 
 @user_errors
 def audience_export(
     audience: Annotated[
-        Path, typer.Argument(help="Audience file from `halqa target --out` or `lookalike --out`.")
+        Path,
+        typer.Argument(
+            help="Audience file from `halqa audience target --out` or `lookalike --out`."
+        ),
     ],
     campaign: Annotated[str, typer.Option("--campaign", help="Name to record the campaign under.")],
     out: Annotated[
@@ -171,7 +204,8 @@ def audience_export(
         ),
     ] = None,
     title_id: Annotated[
-        str | None, typer.Option("--title-id", help="Title the campaign promotes (for `lift`).")
+        str | None,
+        typer.Option("--title-id", help="Title the campaign promotes (for `halqa audience lift`)."),
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the holdout draw.")] = 0,
     db: DbOption = None,
@@ -205,11 +239,11 @@ def audience_export(
     )
     if result.title_id:
         console.print(
-            f"promotes title {result.title_id}: measure it with `halqa lift --campaign {campaign}`"
+            f"promotes title {result.title_id}: measure it with `halqa audience lift --campaign {campaign}`"
         )
     else:
         err_console.print(
-            "[yellow]no title recorded (the file has no title_id column): `halqa lift` will need "
+            "[yellow]no title recorded (the file has no title_id column): `halqa audience lift` will need "
             "--title-id[/]"
         )
 
@@ -217,7 +251,7 @@ def audience_export(
 @user_errors
 def lift(
     campaign: Annotated[
-        str, typer.Option("--campaign", help="Campaign recorded by `halqa audience-export`.")
+        str, typer.Option("--campaign", help="Campaign recorded by `halqa audience export`.")
     ],
     title_id: Annotated[
         str | None, typer.Option("--title-id", help="Title counted as a conversion.")
@@ -305,14 +339,16 @@ def evaluate_targeting(
     """Hide 10% of titles, target each from metadata only, score against who really watched."""
     from halqa.audience.evaluation import evaluate_store
 
-    with open_store(db, read_only=True) as store:
-        with err_console.status("evaluating targeting...") as status:
-            result = evaluate_store(
-                store,
-                seed=seed,
-                min_events=min_events,
-                on_step=lambda s: status.update(f"tuning {s}"),
-            )
+    with (
+        open_store(db, read_only=True) as store,
+        err_console.status("evaluating targeting...") as status,
+    ):
+        result = evaluate_store(
+            store,
+            seed=seed,
+            min_events=min_events,
+            on_step=lambda s: status.update(f"tuning {s}"),
+        )
     if as_json:
         print_json(result)
         return
@@ -371,17 +407,12 @@ def _print_breakdown(bd: dict) -> None:
             console.print(f"  [bold]{field}[/]: {shown}")
 
 
-def _print_members(frame, columns: tuple[str, ...]) -> None:
-    table = Table(title=f"top {min(SHOWN, len(frame))} of {len(frame):,}")
+def _print_members(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
+    table = Table(title=f"top {min(SHOWN, len(rows))} of {len(rows):,}")
     for col in columns:
         table.add_column(col, overflow="fold")
-    for row in frame.head(SHOWN).itertuples(index=False):
+    for row in rows[:SHOWN]:
         table.add_row(
-            *(
-                f"{getattr(row, c):.3f}"
-                if isinstance(getattr(row, c), float)
-                else str(getattr(row, c))
-                for c in columns
-            )
+            *(f"{row[c]:.3f}" if isinstance(row[c], float) else str(row[c]) for c in columns)
         )
     console.print(table)
