@@ -263,10 +263,10 @@ def _item7(db: Path, work: Path) -> None:
     halqa("ingest", "events", str(bad), "--db", str(db), "--quarantine-dir", str(work / "q"))
     outs = {"quarantine CSV": work / "q" / "formula-events.csv.rejected.csv"}
     halqa("target", "--title-id", "t-zgh-1", "--out", str(work / "target.csv"), "--db", str(db))
-    outs["halqa target --out"] = work / "target.csv"
+    outs["halqa audience target --out"] = work / "target.csv"
     halqa("audience-export", str(work / "target.csv"), "--campaign", "recheck", "--out", str(work / "export.csv"),
           "--db", str(db))
-    outs["halqa audience-export --out"] = work / "export.csv"
+    outs["halqa audience export --out"] = work / "export.csv"
     halqa("recommend", "--all", "--out", str(work / "recs.csv"), "--db", str(db))
     outs["halqa recommend --all --out"] = work / "recs.csv"
     seen, ok = [], True

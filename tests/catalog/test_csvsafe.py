@@ -83,7 +83,7 @@ def test_sql_safe_escapes_inside_duckdb_copy(tmp_path: Path) -> None:
 
 
 def test_audience_files_are_safe(tmp_path: Path) -> None:
-    """`halqa target --out`, `halqa lookalike --out` and `halqa audience-export --out` all write through it."""
+    """`halqa audience target --out`, `halqa audience lookalike --out` and `halqa audience export --out` all write through it."""
     audience = pd.DataFrame(
         {
             "member_id": ["=cmd|' /C calc'!A0", "m001"],
@@ -95,7 +95,7 @@ def test_audience_files_are_safe(tmp_path: Path) -> None:
 
 
 def test_an_audience_file_halqa_wrote_reads_back_with_its_ids(tmp_path: Path) -> None:
-    """Found by scripts/hardening_recheck.py: `halqa audience-export` fed the file `halqa target --out`
+    """Found by scripts/hardening_recheck.py: `halqa audience export` fed the file `halqa audience target --out`
     wrote dropped members whose ids look like formulas (it read the defused '=... as an unknown id)."""
     from halqa.audience.export import read_member_list
 

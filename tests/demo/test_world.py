@@ -205,7 +205,7 @@ def test_new_releases_are_new_and_load_as_target_titles(world, con, planted):
     assert planted["new_releases"]["amazigh_music"]["title"] == amazigh
     for path in world.new_releases.values():
         raw = json.loads(path.read_text(encoding="utf-8"))
-        title = load_title(path)  # what `halqa target --title FILE` reads, validated
+        title = load_title(path)  # what `halqa audience target --title FILE` reads, validated
         assert (title.title_id, title.name, title.genres, title.language) == (
             raw["title_id"],
             raw["name"],

@@ -60,7 +60,7 @@ def test_brief_figures_match_trends_output_and_charts_are_images(world_path, tmp
     cited = set(re.findall(r"\[(F\d+)\]", prose))
     assert cited and cited == set(table)
 
-    # Every figure drawn from a trends report equals the row `halqa trends --json` prints.
+    # Every figure drawn from a trends report equals the row `halqa insights trends --json` prints.
     reports = {by: _trends_json(world_path, by) for by in ("genre", "theme", "language", "title")}
     checked = 0
     for fig in summary["figures"]:

@@ -1,4 +1,4 @@
-"""`halqa brief` on every age band, region and gender of a small demo world (issue 13: it crashed on half).
+"""`halqa insights brief` on every age band, region and gender of a small demo world (issue 13: it crashed on half).
 
 The world comes from the demo generator, ingested through halqa.ingest, so its segments have the
 demo's shape: length buckets beyond the first few, members with no gender, regions too small to show.

@@ -42,8 +42,8 @@ def baseline_specs(seed: int = 0) -> list[MethodSpec]:
 
 
 # meta-mf fits a dense members × known-titles logistic model: on MovieLens (1.6M cells) it adds
-# ~0.004 ROC-AUC for several times the blend's fitting time; on the demo world (58M cells) it
-# turned a one-minute demo into eight. Stores above this size use the blend without it.
+# ~0.004 ROC-AUC for several times the blend's fitting time; on a 20,000-member store (58M cells) it
+# turned a one-minute targeting run into eight. Stores above this size use the blend without it.
 META_MF_MAX_CELLS = 5_000_000
 
 

@@ -223,10 +223,12 @@ def develop_cmd(
     ],
     segment: Annotated[
         list[str] | None,
-        typer.Option("--segment", "-s", help="key=value, repeatable, as for `halqa brief`."),
+        typer.Option(
+            "--segment", "-s", help="key=value, repeatable, as for `halqa insights brief`."
+        ),
     ] = None,
     window: Annotated[
-        str, typer.Option("--window", help="Window length, as for `halqa brief`.")
+        str, typer.Option("--window", help="Window length, as for `halqa insights brief`.")
     ] = "28d",
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Day after the window (YYYY-MM-DD).")

@@ -37,7 +37,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "halqa.demo.steps.script:studio_step",
     "halqa.demo.steps.music:music_step",
     "halqa.demo.steps.trailer:trailer_step",  # after music: its bed is the piece the music step wrote
-    "halqa.studio.vfx.launch:launch_step",  # after the trailer: targets the new title the studio made
+    "halqa.demo.steps.launch:launch_step",  # after the trailer: targets the new title the studio made
 )
 INGEST_ORDER = ("creators", "titles", "members", "events")
 

@@ -2,7 +2,7 @@
 
 The tour's "bring your own data" commands need files shaped like a partner's export, not like
 halqa's own: a members CSV, a catalogue in JSON Lines, plays gzipped with the partner's column
-names (``user``, ``played_at``), and a seed list of fans for ``halqa lookalike``. They are a
+names (``user``, ``played_at``), and a seed list of fans for ``halqa audience lookalike``. They are a
 slice of the world (the most active members, the films and tracks they played), so ingesting
 them into a fresh store beside the creators gives a small, consistent store.
 """
@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 SAMPLE_MEMBERS = 300
-FANS = 200  # the seed of `halqa lookalike --seed fans.csv`
+FANS = 200  # the seed of `halqa audience lookalike --seed fans.csv`
 STANDALONE_KINDS = ("film", "track", "short", "documentary", "podcast")  # no parent title needed
 
 

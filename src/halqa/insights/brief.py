@@ -3,7 +3,7 @@
 Every claim cites a numbered figure ([F3]); the Figures table at the end gives each
 figure's exact values and the report it comes from (``trends`` by genre/theme/language/title,
 ``engagement``, ``demand_supply``, the segment profile). The same figures are written as
-JSON beside the Markdown, and they are the very values ``halqa trends --json`` prints for the
+JSON beside the Markdown, and they are the very values ``halqa insights trends --json`` prints for the
 same segment, window and as-of date: nothing is computed twice, nothing is invented.
 """
 
@@ -84,7 +84,9 @@ def write_brief(
     for chart in chart_list:  # a PNG travels alone: it says whom and when it describes
         chart.subtitle = f"{seg.label}, {w['start']} to {w['end']} (end excluded)"
     pngs = [charts.write_png(c, files / f"{c.slug}.png") for c in chart_list]
-    page = charts.write_html(chart_list, files / "charts.html", f"halqa brief: {seg.label}")
+    page = charts.write_html(
+        chart_list, files / "charts.html", f"halqa insights brief: {seg.label}"
+    )
     lines += ["## Charts", ""]
     lines += [f"![{c.title}]({files.name}/{p.name})" for c, p in zip(chart_list, pngs)]
     lines += [

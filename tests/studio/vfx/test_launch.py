@@ -3,7 +3,7 @@
 A small demo world runs the insights, script, trailer and launch steps (music is left out: the
 trailer then uses its generated pad). The launch step must target the title the trailer was cut
 for, described from the earlier steps' files (no segment or title of its own), through the saved
-targeter that ``halqa target --title`` then reuses to give the same list.
+targeter that ``halqa audience target --title`` then reuses to give the same list.
 """
 
 from __future__ import annotations
@@ -87,7 +87,18 @@ def test_halqa_target_reuses_the_saved_targeter_and_gives_the_same_list(loop: di
     launch = loop["steps"]["launch_step"]
     top = launch["command"].split("--top ")[1].split()[0]
     result = CliRunner().invoke(
-        app, ["target", "--title", launch["title_file"], "--top", top, "--db", loop["db"], "--json"]
+        app,
+        [
+            "audience",
+            "target",
+            "--title",
+            launch["title_file"],
+            "--top",
+            top,
+            "--db",
+            loop["db"],
+            "--json",
+        ],
     )
     assert result.exit_code == 0, result.output
     again = json.loads(result.stdout)

@@ -29,7 +29,7 @@ Campaign = Annotated[str, StringConstraints(pattern=r"^[\w][\w.\-]{0,79}$")]
 
 
 class NewTitleIn(BaseModel):
-    """Metadata of a title nobody has seen yet (the same fields as `halqa target --title FILE`)."""
+    """Metadata of a title nobody has seen yet (the same fields as `halqa audience target --title FILE`)."""
 
     model_config = ConfigDict(
         extra="allow",
@@ -45,7 +45,7 @@ class NewTitleIn(BaseModel):
         },
     )
 
-    # The rules of a titles row (halqa.catalog.rules): the same verdict as `halqa target --title FILE`.
+    # The rules of a titles row (halqa.catalog.rules): the same verdict as `halqa audience target --title FILE`.
     name: Annotated[str, BeforeValidator(contract.TITLES["name"].parse)]
     kind: Annotated[str, BeforeValidator(contract.TITLES["kind"].parse)]
     genres: list[Annotated[str, StringConstraints(min_length=1, max_length=60)]] = Field(

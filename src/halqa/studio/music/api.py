@@ -76,7 +76,7 @@ def split_tuning(tuning: str) -> tuple[str, str]:
 def style_from_brief(path: Path) -> str:
     """The first rising genre of an insights brief that halqa can compose in.
 
-    Accepts ``halqa trends --json`` output (``rising``), a brief's ``figures.json`` (figures
+    Accepts ``halqa insights trends --json`` output (``rising``), a brief's ``figures.json`` (figures
     of the trends report by genre), or ``{"genre": ...}``.
     """
     try:

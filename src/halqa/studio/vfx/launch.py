@@ -1,12 +1,12 @@
-"""The end of the demo's loop: the studio's new title, described from what the studio made, and its audience.
+"""The studio's new title, described from what the studio made, and how its audience is measured.
 
 ``new_title`` reads the earlier steps' files under ``<demo>/studio`` — the development pack
 (its segment, genres, themes and format, all cited from the insights brief), the scene (its
 title and language, and a line of its dialogue for the trailer's card) and the script's
 pending logline — and writes the title's metadata as one titles row
-(``studio/vfx/new-title.json``), the file ``halqa target --title`` reads. The trailer step cuts
-the trailer under that title; ``launch_step`` then targets it through the saved targeter, the
-same code path as ``halqa target``, and measures how over-represented the brief's segment is
+(``studio/vfx/new-title.json``), the file ``halqa audience target --title`` reads. The trailer step cuts
+the trailer under that title; the demo's launch step (``halqa.demo.steps.launch``) then targets it through the saved targeter, the
+same code path as ``halqa audience target``, and measures how over-represented the brief's segment is
 in the audience it found. Nothing here names a segment, genre or title of its own.
 """
 
@@ -20,11 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
-    from rich.console import Console
 
     from halqa.audience.data import TargetingData
-    from halqa.catalog import Store
-    from halqa.demo.world import World
     from halqa.studio.script.model import Script
 
 TITLE_FILE = "new-title.json"
@@ -157,82 +154,4 @@ def segment_shares(
         "audience_share": round(share, 4),
         "population_share": round(base, 4),
         "ratio": round(share / base, 2) if base else None,
-    }
-
-
-def launch_step(store: Store, world: World, console: Console) -> dict[str, Any]:
-    """Target the trailer's new title with the saved targeter (as ``halqa target --title`` would)."""
-    import numpy as np
-    from rich.table import Table
-
-    from halqa.audience import load_title, write_table
-    from halqa.audience.saved import fitted_targeter
-    from halqa.studio.common import ProposalBook
-
-    studio = Path(world.out_dir) / "studio"
-    path, described = studio / "vfx" / TITLE_FILE, studio / "vfx" / "new-title.sources.json"
-    if not (
-        path.is_file() and described.is_file()
-    ):  # no trailer step ran: describe the title from the files now
-        new_title(studio)
-    sources = json.loads(described.read_text(encoding="utf-8"))
-    title = load_title(path, genres=store.genre_ids(), themes=store.theme_ids())
-    targeter, models = fitted_targeter(store)
-    top = max(50, targeter.data.n_members // 20)
-    result = targeter.target(title, top=top)
-    index = {m: i for i, m in enumerate(targeter.data.member_ids)}
-    chosen = np.array([index[m] for m in result.audience["member_id"]], dtype=int)
-    shares = segment_shares(targeter.data, chosen, sources.get("segment") or {})
-    audience = write_table(result.table(), studio / "vfx" / "new-title-audience.csv")
-    trailers = ProposalBook(studio).list(kind="vfx.trailer")
-    trailer = trailers[-1] if trailers else None
-    command = f"halqa target --title {path} --top {top} --db {store.path}"
-    table = Table(
-        title=f"Launch: the audience of {title.name} ({', '.join(title.genres)}, {title.kind}, "
-        f"{title.language})"
-    )
-    table.add_column("artefact")
-    table.add_column("provenance")
-    table.add_row(
-        str(path),
-        f"titles row from {Path(sources['pack']).name if sources.get('pack') else 'no pack'} "
-        f"(segment {' '.join(f'{k}={v}' for k, v in shares['segment'].items()) or 'everyone'}) "
-        f"and {Path(sources['scene']).name if sources.get('scene') else 'no scene'}",
-    )
-    if trailer is not None:
-        table.add_row(
-            str(trailer.payload.get("files", {}).get("mp4")),
-            f"its trailer, proposal {trailer.id} {trailer.status}",
-        )
-    share_text = (
-        "no segment to compare"
-        if shares["ratio"] is None
-        else f"{shares['audience_share']:.0%} of the audience in the brief's segment vs "
-        f"{shares['population_share']:.0%} of everyone (×{shares['ratio']:g})"
-    )
-    table.add_row(
-        str(audience),
-        f"{len(result.audience):,} of {result.candidates:,} marketing-consented members "
-        f"by the saved targeter ({models['model_file']}); {share_text}",
-    )
-    console.print(table)
-    console.print(f"the same list again: [bold]{command}[/]", highlight=False)
-    return {
-        "title": title.name,
-        "title_id": title.title_id,
-        "title_file": str(path),
-        "sources": sources,
-        "trailer": trailer.payload.get("files", {}).get("mp4") if trailer else None,
-        "trailer_proposal": trailer.id if trailer else None,
-        "audience_file": str(audience),
-        "size": len(result.audience),
-        "candidates": result.candidates,
-        "segment_share": shares,
-        "models": models,
-        "command": command,
-        "breakdown": result.breakdown,
-        "example_reasons": result.audience["reasons"].head(3).tolist(),
-        "checks": {
-            "brief_segment_over_represented": bool(shares["ratio"] and shares["ratio"] > 1.0)
-        },
     }
