@@ -33,7 +33,7 @@ def add_docs(app: FastAPI) -> None:
     if folder is not None:
         app.mount(ASSETS, StaticFiles(directory=folder), name="docs-assets")
 
-    @app.get("/docs", include_in_schema=False)
+    @app.get("/docs", include_in_schema=False, response_model=None)
     async def docs() -> HTMLResponse | PlainTextResponse:
         if folder is None:
             return PlainTextResponse(
