@@ -1,4 +1,5 @@
-"""The end of the demo's loop: the studio's new title, described from what the studio made, and its audience.
+"""The end of the demo's loop: the studio's new title, described from what the studio made, and its
+audience.
 
 ``new_title`` reads the earlier steps' files under ``<demo>/studio`` — the development pack
 (its segment, genres, themes and format, all cited from the insights brief), the scene (its
@@ -83,7 +84,8 @@ def segment_of(pack: dict[str, Any]) -> dict[str, str]:
 
 
 def new_title(studio: Path) -> dict[str, Any]:
-    """The new title as a titles row, built from the studio's files; written to ``studio/vfx/new-title.json``."""
+    """The new title as a titles row, built from the studio's files; written to
+    ``studio/vfx/new-title.json``."""
     from halqa.demo.vocab import to_tifinagh
 
     pack = _pack(studio)
@@ -161,7 +163,8 @@ def segment_shares(
 
 
 def launch_step(store: Store, world: World, console: Console) -> dict[str, Any]:
-    """Target the trailer's new title with the saved targeter (as ``halqa target --title`` would)."""
+    """Target the trailer's new title with the saved targeter
+    (as ``halqa target --title`` would)."""
     import numpy as np
     from rich.table import Table
 
