@@ -40,7 +40,8 @@ def get_title(store: Store, title_id: str) -> Row:
 def list_titles(
     store: Store, q: str | None, kind: str | None, limit: int, offset: int
 ) -> tuple[int, list[Row]]:
-    """(how many titles match, this page of them by title_id): ``q`` is text of the name or the id."""
+    """(how many titles match, this page of them by title_id):
+    ``q`` is text of the name or the id."""
     where, params = ["true"], []
     if q:
         where.append("(strpos(lower(name), lower(?)) > 0 OR title_id = ?)")
@@ -61,7 +62,8 @@ def upsert_titles(store: Store, rows: list[Row]) -> int:
         for c in columns
     )
     store.con.executemany(
-        f"INSERT OR REPLACE INTO titles ({', '.join(columns)}, auto_created) VALUES ({values}, false)",
+        f"INSERT OR REPLACE INTO titles ({', '.join(columns)}, "
+        f"auto_created) VALUES ({values}, false)",
         [[_entries(r.get(c)) if c in _MAPS else r.get(c) for c in columns] for r in rows],
     )
     _refuse_parent_cycles(store, rows)
@@ -155,7 +157,8 @@ def member_picker(
     total = store.scalar(f"SELECT count(*) FROM members_personalisation m {where}", params)
     items = records(
         store,
-        "SELECT m.member_id, m.age_band, m.gender, m.region, m.languages, count(e.member_id) AS events "
+        "SELECT m.member_id, m.age_band, m.gender, m.region, m.languages, "
+        "count(e.member_id) AS events "
         f"FROM members_personalisation m LEFT JOIN events e USING (member_id) {where} "
         "GROUP BY ALL ORDER BY events DESC, m.member_id LIMIT ? OFFSET ?",
         [*params, limit, offset],
@@ -206,13 +209,15 @@ def data_overview(store: Store, limit: int) -> dict[str, Any]:
         ),
         "quarantine": records(
             store,
-            "SELECT q.ingest_id, q.target, q.file, q.line, q.field, q.reason, q.raw FROM quarantine q "
+            "SELECT q.ingest_id, q.target, q.file, q.line, q.field, "
+            "q.reason, q.raw FROM quarantine q "
             "ORDER BY q.ingest_id DESC, q.line DESC LIMIT ?",
             [limit],
         ),
         "quarantine_by_reason": records(
             store,
-            "SELECT target, field, count(*) AS rows FROM quarantine GROUP BY ALL ORDER BY rows DESC LIMIT ?",
+            "SELECT target, field, count(*) AS rows FROM quarantine GROUP BY ALL "
+            "ORDER BY rows DESC LIMIT ?",
             [limit],
         ),
     }

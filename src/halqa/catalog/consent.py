@@ -57,7 +57,8 @@ def apply_member_updates(
     actor: Actor,
     grant_roles: tuple[str, ...] | list[str],
 ) -> MemberChanges:
-    """Merge ``updates`` (each: member_id plus the fields sent) into ``members``; call in a transaction."""
+    """Merge ``updates`` (each: member_id plus the fields sent) into ``members``;
+    call in a transaction."""
     ids = [u["member_id"] for u in updates]
     stored = _stored(store, ids)
     now = datetime.now(UTC).replace(tzinfo=None)
@@ -82,7 +83,8 @@ def apply_member_updates(
 
 def _stored(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
     rows = store.rows(
-        f"SELECT {', '.join(COLUMNS)} FROM members WHERE member_id IN (SELECT unnest(?::VARCHAR[]))",
+        f"SELECT {', '.join(COLUMNS)} FROM members WHERE member_id IN "
+        "(SELECT unnest(?::VARCHAR[]))",
         [ids],
     )
     return {r[0]: dict(zip(COLUMNS, r)) for r in rows}
@@ -122,7 +124,8 @@ def _consent_changes(
         given = update.get("consent_at")
         if given is None:
             raise UserError(
-                f"{where}: granting {', '.join(granted)} needs consent_at, the date the member gave it"
+                f"{where}: granting {', '.join(granted)} needs consent_at, "
+                "the date the member gave it"
             )
         if given > now + CLOCK_SKEW:
             raise UserError(f"{where}: consent_at {given.isoformat()} is in the future")
@@ -163,7 +166,8 @@ def audit_loaded_consents(store: Store, staged: str, ingest_id: int) -> int:
     consent_at = "s.consent_at" if "consent_at" in columns else "m.consent_at"
     rows = store.rows(
         f"""INSERT INTO consent_audit
-        SELECT now()::TIMESTAMP, s.member_id, c.purpose, c.old, c.new, {consent_at}, ?, 'operator', 'ingest'
+        SELECT now()::TIMESTAMP, s.member_id, c.purpose, c.old, c.new, {consent_at}, ?, \
+'operator', 'ingest'
         FROM {staged} s LEFT JOIN members m USING (member_id),
              LATERAL (VALUES {pairs}) c(purpose, old, new)
         WHERE c.old IS DISTINCT FROM c.new""",

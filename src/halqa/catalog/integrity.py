@@ -32,7 +32,8 @@ CORE_TABLES = (
 
 
 def check_store(path: str | os.PathLike[str], *, deep: bool = True) -> int:
-    """The store's schema version; raises ``DataError`` (one line, naming the file) when unusable."""
+    """The store's schema version; raises ``DataError`` (one line,
+    naming the file) when unusable."""
     target = Path(path)
     if not target.exists():
         raise UserError(f"{target}: no halqa store here (run `halqa demo` or `halqa ingest` first)")
@@ -90,7 +91,10 @@ def _why_unopenable(exc: duckdb.Error) -> str:
         return "not a halqa store (not a DuckDB database file)"
     if "Could not set lock" in text:
         return "in use by another process (is `halqa serve` running on it?)"
-    return f"the store is damaged ({text}); restore it from a backup or an export (`halqa export parquet DIR`)"
+    return (
+        f"the store is damaged ({text}); restore it from a backup or an export "
+        "(`halqa export parquet DIR`)"
+    )
 
 
 def _first_line(exc: BaseException) -> str:

@@ -109,8 +109,8 @@ RATING_ALIASES = MappingProxyType(
         "-18": "18+",
     }
 )
-# The shapes of numbers, integers and ISO-8601 times both paths accept (the SQL casts alone would also
-# take 1_000 or 0x10, and Python's parsers ISO week dates: the patterns keep the two the same).
+# The shapes of numbers, integers and ISO-8601 times both paths accept (the SQL casts alone would
+# also take 1_000 or 0x10, and Python's parsers ISO week dates: the patterns keep the two the same).
 NUMBER_PATTERN = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
 INTEGER_PATTERN = r"[+-]?[0-9]{1,18}"
 ISO_PATTERN = (
@@ -133,7 +133,8 @@ class RuleError(ValueError):
 
 
 def horizon_days() -> float:
-    """How far after now a timestamp may lie (clock skew, scheduled releases): ``HALQA_TIMESTAMP_HORIZON_DAYS``."""
+    """How far after now a timestamp may lie (clock skew, scheduled releases):
+    ``HALQA_TIMESTAMP_HORIZON_DAYS``."""
     text = os.environ.get(HORIZON_ENV, "").strip()
     if not text:
         return DEFAULT_HORIZON_DAYS
@@ -234,7 +235,8 @@ class Rule:
         return _PARSERS[self.kind](self, value)
 
     def validator(self) -> Callable[[object], Any]:
-        """``parse`` as a pydantic ``BeforeValidator`` (its ``ValueError`` becomes a 422 naming the field)."""
+        """``parse`` as a pydantic ``BeforeValidator`` (its ``ValueError`` becomes a 422 naming the
+        field)."""
         return self.parse
 
 
@@ -574,7 +576,8 @@ def parent_cycles_sql(edges: str, starts: str, before: str = "") -> str:
             SELECT w.start, e.parent_id, list_append(w.path, e.parent_id), w.depth + 1
             FROM walk w JOIN edges e ON e.title_id = w.node
             WHERE w.node <> w.start AND e.parent_id IS NOT NULL AND w.depth < 32)
-        SELECT start AS title_id, 'parent cycle: ' || array_to_string(any_value(path), ' -> ') AS reason
+        SELECT start AS title_id, 'parent cycle: ' || array_to_string(any_value(path), \
+' -> ') AS reason
         FROM walk WHERE node = start GROUP BY start"""
 
 

@@ -88,7 +88,8 @@ TITLES = Table(
             "auto_created",
             "BOOLEAN DEFAULT false",
             False,
-            "A placeholder made by an events ingest with --create-missing, until the title's own row arrives.",
+            "A placeholder made by an events ingest with --create-missing, "
+            "until the title's own row arrives.",
         ),
     ),
 )
@@ -228,14 +229,19 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             create_table_sql(MEMBERS),
             _events_sql(),
             """CREATE TABLE genres (genre_id VARCHAR PRIMARY KEY, domain VARCHAR NOT NULL,
-             label_en VARCHAR, label_fr VARCHAR, label_ar VARCHAR, builtin BOOLEAN DEFAULT false)""",
+             label_en VARCHAR, label_fr VARCHAR, label_ar VARCHAR, \
+builtin BOOLEAN DEFAULT false)""",
             """CREATE TABLE themes (theme_id VARCHAR PRIMARY KEY, domain VARCHAR NOT NULL,
-             label_en VARCHAR, label_fr VARCHAR, label_ar VARCHAR, builtin BOOLEAN DEFAULT false)""",
+             label_en VARCHAR, label_fr VARCHAR, label_ar VARCHAR, \
+builtin BOOLEAN DEFAULT false)""",
             "CREATE SEQUENCE ingest_seq START 1",
-            """CREATE TABLE ingests (ingest_id BIGINT PRIMARY KEY, target VARCHAR NOT NULL, file VARCHAR NOT NULL,
+            """CREATE TABLE ingests (ingest_id BIGINT PRIMARY KEY, target VARCHAR NOT NULL, \
+file VARCHAR NOT NULL,
              file_sha256 VARCHAR, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP,
-             accepted BIGINT, rejected BIGINT, duplicates BIGINT, created BIGINT, status VARCHAR NOT NULL)""",
-            """CREATE TABLE quarantine (ingest_id BIGINT NOT NULL, target VARCHAR NOT NULL, file VARCHAR NOT NULL,
+             accepted BIGINT, rejected BIGINT, duplicates BIGINT, created BIGINT, \
+status VARCHAR NOT NULL)""",
+            """CREATE TABLE quarantine (ingest_id BIGINT NOT NULL, target VARCHAR NOT NULL, \
+file VARCHAR NOT NULL,
              line BIGINT, field VARCHAR, reason VARCHAR NOT NULL, raw VARCHAR)""",
             # Consent lives in these views so that no path can forget it: analytics
             # read *_analytics, recommenders *_personalisation, exports *_marketing.
@@ -255,10 +261,12 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
 # version 2 the schema owns them (IF NOT EXISTS adopts stores that already have them).
 AUDIENCE_CAMPAIGNS_SQL = """CREATE TABLE IF NOT EXISTS audience_campaigns (
      campaign VARCHAR PRIMARY KEY, created_at TIMESTAMP NOT NULL, title_id VARCHAR, source VARCHAR,
-     holdout_share DOUBLE NOT NULL, seed BIGINT NOT NULL, hashed BOOLEAN NOT NULL, salt_fingerprint VARCHAR,
+     holdout_share DOUBLE NOT NULL, seed BIGINT NOT NULL, hashed BOOLEAN NOT NULL, \
+salt_fingerprint VARCHAR,
      exposed BIGINT NOT NULL, holdout BIGINT NOT NULL, dropped_no_consent BIGINT NOT NULL)"""
 AUDIENCE_EXPORTS_SQL = """CREATE TABLE IF NOT EXISTS audience_exports (
-     campaign VARCHAR NOT NULL, member_id VARCHAR NOT NULL, grp VARCHAR NOT NULL, exported_id VARCHAR NOT NULL,
+     campaign VARCHAR NOT NULL, member_id VARCHAR NOT NULL, grp VARCHAR NOT NULL, \
+exported_id VARCHAR NOT NULL,
      score DOUBLE, PRIMARY KEY (campaign, member_id))"""
 SERVICE_KEYS_SQL = """CREATE TABLE IF NOT EXISTS service_keys (
      key_id VARCHAR PRIMARY KEY, name VARCHAR, role VARCHAR NOT NULL, salt VARCHAR NOT NULL,
@@ -280,8 +288,9 @@ MIGRATIONS += (
         ),
     ),
 )
-# Every change of a member's consent, through the service or `halqa ingest`: who (key and role), when, which
-# purpose, old -> new, and the consent date that came with it (halqa.catalog.consent writes it).
+# Every change of a member's consent, through the service or `halqa ingest`: who (key and role),
+# when, which purpose, old -> new, and the consent date that came with it (halqa.catalog.consent
+# writes it).
 CONSENT_AUDIT_SQL = """CREATE TABLE IF NOT EXISTS consent_audit (
      changed_at TIMESTAMP NOT NULL, member_id VARCHAR NOT NULL, purpose VARCHAR NOT NULL,
      old_value BOOLEAN, new_value BOOLEAN, consent_at TIMESTAMP, key_id VARCHAR, role VARCHAR,

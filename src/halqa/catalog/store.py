@@ -112,7 +112,8 @@ class Store:
         return int(self.scalar("SELECT max(version) FROM schema_version") or 0)
 
     def _check_halqa(self) -> None:
-        """Refuse a DuckDB file that holds tables but was never a halqa store (migrating would write into it)."""
+        """Refuse a DuckDB file that holds tables but was never a halqa store
+        (migrating would write into it)."""
         if self.path == ":memory:" or self.schema_version():
             return
         tables = self.scalar(
@@ -122,7 +123,8 @@ class Store:
         if tables:
             raise DataError(
                 f"{self.path}: not a halqa store (a DuckDB database with {tables} other table"
-                f"{'s' if tables > 1 else ''} and no halqa schema); pass --db with a halqa store file"
+                f"{'s' if tables > 1 else ''} and no halqa schema); "
+                "pass --db with a halqa store file"
             )
 
     def _check_version(self) -> int:
@@ -191,7 +193,8 @@ class Store:
 
     @contextmanager
     def _damage_named(self) -> Iterator[None]:
-        """A damaged block is found only when a query reads it: say so in one line, naming the file."""
+        """A damaged block is found only when a query reads it: say so in one line,
+        naming the file."""
         try:
             yield
         except duckdb.Error as exc:
@@ -206,7 +209,8 @@ class Store:
 
     def next_ingest_id(self) -> int:
         """A fresh ``ingests.ingest_id``: the sequence's next value, or past the largest id present
-        when rows came from ``import_parquet`` (their ids were never handed out by this sequence)."""
+        when rows came from ``import_parquet`` (their ids were never handed out by this
+        sequence)."""
         fresh = int(self.scalar("SELECT nextval('ingest_seq')"))
         top = int(self.scalar("SELECT coalesce(max(ingest_id), 0) FROM ingests"))
         if fresh <= top:  # move the sequence itself past them, so later calls need no catching up
@@ -273,7 +277,8 @@ class Store:
         if not term:
             raise UserError(f"'{term_id}' is not a usable {key}")
         self.run(
-            f"INSERT OR REPLACE INTO {vocabulary} ({key}, domain, label_en, label_fr, label_ar, builtin) "
+            f"INSERT OR REPLACE INTO {vocabulary} ({key}, domain, label_en, "
+            "label_fr, label_ar, builtin) "
             "VALUES (?, ?, ?, ?, ?, false)",
             [term, domain, label_en or term_id, label_fr, label_ar],
         )
@@ -291,7 +296,8 @@ class Store:
         return written
 
     def import_parquet(self, directory: str | os.PathLike[str]) -> dict[str, int]:
-        """Load tables exported by ``export_parquet``; keyed rows are upserted, events de-duplicated."""
+        """Load tables exported by ``export_parquet``; keyed rows are upserted,
+        events de-duplicated."""
         src = Path(directory)
         if not src.is_dir():
             raise UserError(f"{src}: not a directory of Parquet tables")
@@ -311,7 +317,8 @@ class Store:
         if name == "events":
             key = " AND ".join(f"e.{c} = s.{c}" for c in schema.EVENTS.key)
             return (
-                f"INSERT INTO events SELECT s.* FROM (SELECT DISTINCT ON ({', '.join(schema.EVENTS.key)}) * "
+                "INSERT INTO events SELECT s.* FROM (SELECT DISTINCT ON "
+                f"({', '.join(schema.EVENTS.key)}) * "
                 f"FROM {source}) s WHERE NOT EXISTS (SELECT 1 FROM events e WHERE {key})"
             )
         if name in (
@@ -319,7 +326,8 @@ class Store:
             "consent_audit",
         ):  # no key: skip rows already there, a second import adds nothing
             return f"INSERT INTO {name} SELECT * FROM {source} EXCEPT ALL SELECT * FROM {name}"
-        # BY NAME: an export made before a column was added still imports (the column takes its default).
+        # BY NAME: an export made before a column was added still imports (the column takes its
+        # default).
         return f"INSERT OR REPLACE INTO {name} BY NAME SELECT * FROM {source}"
 
 
@@ -350,7 +358,8 @@ def _is_damage(exc: BaseException) -> bool:
 
 def is_store_damage(exc: BaseException) -> bool:
     """Whether ``exc``, or an error it was raised from or during, says the store file is damaged
-    (DuckDB's own errors, ``StoreDamaged``, or either's text carried back from the store process)."""
+    (DuckDB's own errors, ``StoreDamaged``, or either's text carried back from the store
+    process)."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:

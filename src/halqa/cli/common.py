@@ -56,7 +56,8 @@ def fail(message: str, code: int = 2) -> None:
 
 
 def open_store(db: Path | None, *, read_only: bool = False) -> Store:
-    """The store; beside a running `halqa serve`, a read-only snapshot from it (see service/control.py)."""
+    """The store; beside a running `halqa serve`, a read-only snapshot from it
+    (see service/control.py)."""
     from halqa.catalog import Store, resolve_db_path
     from halqa.catalog.serving import control_file
 
@@ -94,7 +95,8 @@ def deprecated_alias(
     @functools.wraps(command)
     def warned(*args: Any, **kwargs: Any) -> Any:
         err_console.print(
-            f"[yellow]warning:[/] `halqa {old_spelling}` is deprecated and will be removed in the next "
+            f"[yellow]warning:[/] `halqa {old_spelling}` is deprecated and "
+            "will be removed in the next "
             f"release; use `halqa {new_spelling}`.",
             markup=True,
             highlight=False,

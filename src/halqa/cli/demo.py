@@ -1,4 +1,5 @@
-"""`halqa demo`: build the seeded Moroccan demo world, load it, and run every part of halqa on it."""
+"""`halqa demo`: build the seeded Moroccan demo world, load it,
+and run every part of halqa on it."""
 
 from __future__ import annotations
 
@@ -107,7 +108,8 @@ def demo(
     else:
         secs = summary["seconds"]
         shown.print(
-            f"[bold]demo ready[/] in {secs['total']:.0f} s (generate {secs['generate']:.0f} s, ingest "
+            f"[bold]demo ready[/] in {secs['total']:.0f} s "
+            f"(generate {secs['generate']:.0f} s, ingest "
             f"{secs['ingest']:.0f} s): store {summary['db']}\n"
             f"try: halqa stats --db {summary['db']}"
         )
@@ -127,7 +129,8 @@ def demo(
 
 
 def _should_serve(serve: bool | None, as_json: bool) -> bool:
-    """Serve when asked; by default only for a person at a terminal (never under --json or in a pipe)."""
+    """Serve when asked; by default only for a person at a terminal
+    (never under --json or in a pipe)."""
     if serve is not None:
         return serve
     return not as_json and sys.stdin.isatty() and sys.stdout.isatty()

@@ -26,7 +26,9 @@ SegmentOption = Annotated[
     typer.Option(
         "--segment",
         "-s",
-        help="key=value, repeatable: age_band, gender, region, country, city, occupation, language.",
+        help=(
+            "key=value, repeatable: age_band, gender, region, country, city, occupation, language."
+        ),
     ),
 ]
 WindowOption = Annotated[str, typer.Option("--window", help="Window length: 28d, 4w, 3m or 'all'.")]

@@ -9,7 +9,10 @@ from halqa.cli import data
 
 app = typer.Typer(
     name="halqa",
-    help="halqa: audience insights, recommendations, targeting and creative tools for Moroccan film, series and music.",
+    help=(
+        "halqa: audience insights, recommendations, "
+        "targeting and creative tools for Moroccan film, series and music."
+    ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,

@@ -1,4 +1,5 @@
-"""`halqa music ...`: compose, continue, accompany, render and analyse music in Moroccan modes and rhythms."""
+"""`halqa music ...`: compose, continue, accompany,
+render and analyse music in Moroccan modes and rhythms."""
 
 from __future__ import annotations
 
@@ -121,7 +122,8 @@ def _report(result: dict, as_json: bool) -> None:
 @app.command("styles")
 @user_errors
 def styles_cmd(as_json: JsonOption = False) -> None:
-    """Styles, modes (cents, ajnas, cadences) and rhythms, each with its source or marked as our assumption."""
+    """Styles, modes (cents, ajnas, cadences) and rhythms,
+    each with its source or marked as our assumption."""
     from halqa.studio.music.api import catalogue
 
     data = catalogue()
@@ -391,7 +393,8 @@ def analyse_cmd(
     if report.get("rhythm"):
         console.print(
             f"onsets on the {report['rhythm']['pattern']} pattern: melody "
-            f"{report['rhythm']['melody_onsets']:.0%}, percussion {report['rhythm']['percussion_onsets']}"
+            f"{report['rhythm']['melody_onsets']:.0%}, percussion "
+            f"{report['rhythm']['percussion_onsets']}"
         )
     if "degrees_cents_from_12tet" in report:
         console.print(

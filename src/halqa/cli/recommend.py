@@ -110,7 +110,8 @@ def train(
     spark_master: SparkMasterOption = None,
     lake: LakeOption = None,
 ) -> None:
-    """Fit a recommender on the store's consented events (tuned on its own validation splits) and save it."""
+    """Fit a recommender on the store's consented events
+    (tuned on its own validation splits) and save it."""
     from halqa.recommend import Dataset, make_model
     from halqa.recommend.training import train as fit
     from halqa.recommend.training import tuning_axes
@@ -121,7 +122,8 @@ def train(
 
         summary = train_on_spark(model, params, out, db, lake, spark_master)
         print_json(summary) if as_json else console.print(
-            f"trained [bold]als[/] on Spark on {summary['events']:,} events in {summary['fit_seconds']:.1f}s "
+            f"trained [bold]als[/] on Spark on {summary['events']:,} events in "
+            f"{summary['fit_seconds']:.1f}s "
             f"→ {summary['model_file']}"
         )
         return
@@ -413,7 +415,8 @@ def evaluate(
     engine: EngineOption = None,
     spark_master: SparkMasterOption = None,
 ) -> None:
-    """Offline evaluation on temporal splits: accuracy, coverage, novelty, local share, exposure Gini."""
+    """Offline evaluation on temporal splits: accuracy, coverage, novelty, local share,
+    exposure Gini."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from halqa.recommend import Dataset, make_model

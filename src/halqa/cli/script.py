@@ -56,7 +56,8 @@ def format_cmd(
 
     if in_place and file.suffix.lower() == ".fdx":
         raise ConfigError(
-            f"--in-place {file}: an FDX file cannot be rewritten as Fountain; use --out NAME.fountain"
+            f"--in-place {file}: "
+            "an FDX file cannot be rewritten as Fountain; use --out NAME.fountain"
         )
     text = write_fountain(load_script(file))
     target = file if in_place else out
@@ -143,7 +144,8 @@ def breakdown_cmd(
     paper: PaperOption = "letter",
     as_json: JsonOption = False,
 ) -> None:
-    """Scenes, characters, locations, tagged props/costumes/VFX, stripboard, language mix, page count."""
+    """Scenes, characters, locations, tagged props/costumes/VFX, stripboard, language mix,
+    page count."""
     from rich.table import Table
 
     from halqa.studio.script import load_script
@@ -248,7 +250,8 @@ def develop_cmd(
     else:
         console.print(
             f"wrote {result['markdown']}: {len(result['pack']['lines'])} lines citing "
-            f"{len(result['pack']['figures'])} figures; no figure for: {', '.join(result['pack']['missing']) or '-'}"
+            f"{len(result['pack']['figures'])} figures; no figure for: "
+            f"{', '.join(result['pack']['missing']) or '-'}"
         )
 
 
@@ -400,7 +403,8 @@ def proposals_cmd(
 def provenance_cmd(
     file: FileArg, studio_dir: StudioOption = None, as_json: JsonOption = False
 ) -> None:
-    """Share of generated and human lines in a script, each accepted block's provenance, pending proposals."""
+    """Share of generated and human lines in a script, each accepted block's provenance,
+    pending proposals."""
     from halqa.cli.studio import provenance_command
 
     provenance_command(file, studio_dir, as_json, script=True)

@@ -133,7 +133,8 @@ def export_lake_cmd(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Write the store as a lake both engines read: events as Parquet by day, other tables as files."""
+    """Write the store as a lake both engines read: events as Parquet by day,
+    other tables as files."""
     from halqa.engines.lake import export_lake
 
     with open_store(db, read_only=True) as store:
@@ -278,7 +279,8 @@ def recommend_all_on_spark(
 
 
 def evaluation_model(name: str, engine: str | None, master: str | None, factory: Any) -> Any:
-    """The model `halqa evaluate` fits: ALS on Spark MLlib with --engine spark, else the usual one."""
+    """The model `halqa evaluate` fits: ALS on Spark MLlib with --engine spark,
+    else the usual one."""
     if resolve_engine(engine) == "spark" and name == "als":
         from halqa.engines.spark_als import SparkALS
 

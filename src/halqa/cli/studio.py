@@ -84,7 +84,8 @@ def decide_command(
         return
     where = f"; inserted into {result['inserted']}" if result.get("inserted") else ""
     console.print(
-        f"proposal {result['id']} ({result['kind']}, {result['subject']}) is {result['status']}{where}",
+        f"proposal {result['id']} ({result['kind']}, {result['subject']}) is "
+        f"{result['status']}{where}",
         markup=False,
         highlight=False,
     )
@@ -112,7 +113,8 @@ def provenance_command(
         p = result["provenance"]
         console.print(
             f"{file}: {'made by a person' if p['human'] else 'generated'} with {p['tool']} "
-            f"({p['generator']}{', model ' + p['model'] if p.get('model') else ''}) at {p['created_at']}; "
+            f"({p['generator']}{', model ' + p['model'] if p.get('model') else ''}) at "
+            f"{p['created_at']}; "
             f"{len(p['inputs'])} inputs",
             markup=False,
             highlight=False,
@@ -156,7 +158,8 @@ def accept_cmd(
     studio_dir: StudioOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Accept a proposal (final); a screenplay block is inserted into its script, marked as generated."""
+    """Accept a proposal (final); a screenplay block is inserted into its script,
+    marked as generated."""
     decide_command(None, proposal, True, by, note, studio_dir, as_json)
 
 

@@ -25,7 +25,10 @@ StudioOption = Annotated[
     Path | None,
     typer.Option(
         "--studio",
-        help="Studio folder (proposals, signing certificate); default $HALQA_STUDIO_DIR or ./halqa-studio.",
+        help=(
+            "Studio folder (proposals, signing certificate); "
+            "default $HALQA_STUDIO_DIR or ./halqa-studio."
+        ),
         show_default=False,
     ),
 ]
@@ -60,7 +63,10 @@ def _show(report: dict, as_json: bool, title: str) -> None:
     table = Table(title=title, show_header=False)
     for key, value in report.items():
         if key == "credentials" and isinstance(value, dict):
-            value = f"C2PA {', '.join(value['actions'])} ({value['validation_state']}); sidecar {value['sidecar']}"
+            value = (
+                f"C2PA {', '.join(value['actions'])} ({value['validation_state']}); "
+                f"sidecar {value['sidecar']}"
+            )
         elif isinstance(value, (list, dict)):
             continue
         table.add_row(key, str(value))
@@ -378,7 +384,8 @@ def trailer_cmd(
     _show(report, False, f"trailer of {film.name}")
     console.print(f"timeline: {', '.join(report['timeline'].values())}")
     console.print(
-        f"proposal {report['proposal']} is pending: [bold]halqa vfx accept {report['proposal']} --by NAME[/]"
+        f"proposal {report['proposal']} is pending: "
+        f"[bold]halqa vfx accept {report['proposal']} --by NAME[/]"
     )
 
 

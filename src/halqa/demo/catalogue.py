@@ -1,4 +1,5 @@
-"""The demo catalogue: creators, films, series with seasons and episodes, albums and tracks, podcasts.
+"""The demo catalogue: creators, films, series with seasons and episodes, albums and tracks,
+podcasts.
 
 Besides the canonical rows, it returns the *units* members actually pick (a film,
 a track, a series whose episode is then chosen) with the hidden parameters the

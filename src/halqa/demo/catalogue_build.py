@@ -60,7 +60,8 @@ def _episodes(
         "country": series["country"],
         "region": series["region"],
     }
-    # Episodes of a later season carry its name ("X - Season 2 - Episode 1"): no two episodes share one.
+    # Episodes of a later season carry its name ("X - Season 2 - Episode 1"): no two episodes share
+    # one.
     base = series["name"] if season["title_id"].endswith("-1") else season["name"]
     for k in range(1, count + 1):
         release = first_day + timedelta(days=k - 1) if daily else first_day

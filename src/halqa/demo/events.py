@@ -259,7 +259,8 @@ class EventModel:
 
     # -- per-day time effects ------------------------------------------------------------------
     def unit_time_effects(self, days: np.ndarray) -> np.ndarray:
-        """(len(days), units) additive log effects: release, recency, Ramadan series, emerging growth."""
+        """(len(days), units) additive log effects: release, recency, Ramadan series,
+        emerging growth."""
         u, d = self.units, days[:, None]
         since = d - u.release_day[None, :]
         effect = np.where(since < 0, -np.inf, 0.0)
@@ -348,14 +349,16 @@ class EventModel:
                 )
                 logits[age[r][:, None] < u.min_age[cands][None, :]] = -np.inf
                 logits[~u.region_ok[region[r]][:, cands]] = -np.inf
-                # a member whose genre has no title yet (all unreleased) falls back to the genre's oldest
+                # a member whose genre has no title yet (all unreleased) falls back to the genre's
+                # oldest
                 dead = ~np.isfinite(logits.max(axis=1))
                 logits[dead, np.argmin(u.release_day[cands])] = 0.0
                 unit[r] = cands[_gumbel_argmax(rng, logits)]
         return unit
 
     def hours(self, music: np.ndarray, day: np.ndarray) -> np.ndarray:
-        """UTC seconds since the window start for each play (local hour profile, Moroccan offset)."""
+        """UTC seconds since the window start for each play (local hour profile,
+        Moroccan offset)."""
         rng = self.rng
         ramadan = self.tl.ramadan_day[day]
         hour = np.empty(len(day), dtype=np.int64)

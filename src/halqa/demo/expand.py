@@ -24,7 +24,8 @@ OVERSUPPLY = 1.25  # draw this many more plays than needed, then keep a random s
 def _episode_titles(
     model: EventModel, unit: np.ndarray, day: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray:
-    """Title index (into model.title_ids) for each play: a series becomes one of its released episodes."""
+    """Title index (into model.title_ids) for each play:
+    a series becomes one of its released episodes."""
     title = unit.copy()
     for series_unit in np.unique(unit[model.units.kind[unit] == "series"]):
         sid = model.units.ids[series_unit]
@@ -129,7 +130,8 @@ def plays_to_events(
 
 
 def dedupe(rows: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Drop rows repeating the natural key (member, title, type, ts): ingest would count them as duplicates."""
+    """Drop rows repeating the natural key (member, title, type, ts):
+    ingest would count them as duplicates."""
     order = np.lexsort((rows["type"], rows["title"], rows["member"], rows["ts"]))
     keys = [rows[k][order] for k in ("ts", "member", "title", "type")]
     same = np.ones(len(order) - 1, dtype=bool) if len(order) > 1 else np.zeros(0, dtype=bool)

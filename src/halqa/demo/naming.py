@@ -79,7 +79,8 @@ def part_name(parent: str, language: str, kind: str, number: int) -> str:
 
 
 def synopses(language: str, genre: str, themes: list[str], region: str | None) -> dict[str, str]:
-    """Short synopses from the genre, themes and region: French and Arabic always, plus the own language."""
+    """Short synopses from the genre, themes and region: French and Arabic always,
+    plus the own language."""
     label = _GENRE_LABELS[genre]
     words = [vocab.THEME_WORDS[t] for t in themes[:2]] or [vocab.THEME_WORDS["heritage"]]
     place = _REGIONS.get(region or "")

@@ -80,7 +80,10 @@ def ramadan_release(cat: Catalogue, tl: Timeline) -> dict:
         "language": "ary",
         "names": {"ary-Latn": "Dar lftour", "fr": "La maison du ftour", "en": "The Iftar House"},
         "synopses": {
-            "fr": "Sitcom du Ramadan : une famille de Casablanca et ses voisins, chaque soir au ftour.",
+            "fr": (
+                "Sitcom du Ramadan : "
+                "une famille de Casablanca et ses voisins, chaque soir au ftour."
+            ),
             "ar": "سيتكوم رمضان: عائلة من الدار البيضاء وجيرانها كل مساء عند الإفطار.",
             "ary": "سيتكوم ديال رمضان على عائلة من كازا وجيرانها، كل عشية ف الفطور.",
         },

@@ -36,8 +36,10 @@ DEMO_STEPS: tuple[str, ...] = (
     "halqa.demo.steps.recommendations:recommendations",
     "halqa.demo.steps.script:studio_step",
     "halqa.demo.steps.music:music_step",
-    "halqa.demo.steps.trailer:trailer_step",  # after music: its bed is the piece the music step wrote
-    "halqa.demo.steps.launch:launch_step",  # after the trailer: targets the new title the studio made
+    # after music: its bed is the piece the music step wrote
+    "halqa.demo.steps.trailer:trailer_step",
+    # after the trailer: targets the new title the studio made
+    "halqa.demo.steps.launch:launch_step",
 )
 INGEST_ORDER = ("creators", "titles", "members", "events")
 
@@ -45,7 +47,8 @@ INGEST_ORDER = ("creators", "titles", "members", "events")
 def build_store(
     world: World, db: Path, *, fresh: bool, progress: IngestProgress | None = None
 ) -> dict[str, Any]:
-    """Ingest the world's files into ``db`` through ``halqa.ingest`` (idempotent); returns reports."""
+    """Ingest the world's files into ``db`` through ``halqa.ingest`` (idempotent);
+    returns reports."""
     from halqa.ingest import ingest_files
 
     if fresh:
@@ -80,7 +83,8 @@ def build_store(
 
 
 def select_steps(names: list[str] | None) -> tuple[str, ...]:
-    """The registered steps named by function (``recommendations``) or in full; all when ``names`` is empty."""
+    """The registered steps named by function (``recommendations``) or in full;
+    all when ``names`` is empty."""
     if not names:
         return DEMO_STEPS
     by_key = {s.rpartition(":")[2]: s for s in DEMO_STEPS} | {s: s for s in DEMO_STEPS}
@@ -102,7 +106,8 @@ def resolve_step(name: str) -> Callable[..., dict[str, Any]]:
 def run_steps(
     store: Store, world: World, console: Console, steps: tuple[str, ...] = DEMO_STEPS
 ) -> dict[str, dict[str, Any]]:
-    """Run each step; a failing step is reported (status failed, its error) and the others still run."""
+    """Run each step; a failing step is reported (status failed,
+    its error) and the others still run."""
     results: dict[str, dict[str, Any]] = {}
     for name in steps:
         key = name.rpartition(":")[2]

@@ -224,7 +224,8 @@ LAST_NAMES = (
     ("Fassi", "الفاسي"),
     ("Sqalli", "السقلي"),
 )
-AMAZIGH_FIRST_NAMES = (  # Latin spelling as written in Tamazight (for Tifinagh) and as usual in Latin
+# Latin spelling as written in Tamazight (for Tifinagh) and as usual in Latin
+AMAZIGH_FIRST_NAMES = (
     ("idir", "Idir", "إيدير"),
     ("tiziri", "Tiziri", "تيزيري"),
     ("yuba", "Yuba", "يوبا"),
@@ -275,7 +276,8 @@ FOREIGN_NAMES = (
     ("FR", "Inès Garnier"),
 )
 
-# Keywords per theme for synopses: theme -> (Darija, Standard Arabic, French, English, Tamazight Latin).
+# Keywords per theme for synopses: theme -> (Darija, Standard Arabic, French, English, Tamazight
+# Latin).
 THEME_WORDS = {
     "migration": ("الحريك", "الهجرة", "l'exil", "migration", "amarg"),
     "youth": ("الشباب", "الشباب", "la jeunesse", "youth", "ilmẓiyn"),

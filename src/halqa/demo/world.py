@@ -249,7 +249,10 @@ def _manifest(
             "segment": {"age_band": RISING["age_band"], "region": RISING["region"]},
             "start": rising_start.isoformat(),
             "end": tl.end.isoformat(),
-            "shape": "genre odds multiplied by 1 + (multiplier_at_end - 1) * t, t from 0 at start to 1 at end",
+            "shape": (
+                "genre odds multiplied by 1 + (multiplier_at_end - 1) * t, "
+                "t from 0 at start to 1 at end"
+            ),
             "segment_members": int(
                 (
                     (people.age_idx == taxonomy.AGE_BANDS.index(RISING["age_band"]))

@@ -34,7 +34,8 @@ def run(
     *,
     format: str = "pandas",
 ) -> Any:
-    """``query`` on ``store``'s engine: a pandas DataFrame, or a ``pyarrow.Table`` (``format="arrow"``)."""
+    """``query`` on ``store``'s engine: a pandas DataFrame, or a ``pyarrow.Table``
+    (``format="arrow"``)."""
     if isinstance(store, SparkStore):
         return spark.run(store, query, params, format=format)
     return duckdb.run(store, query, params, format=format)

@@ -1,4 +1,5 @@
-"""The lake: one Parquet layout that DuckDB and Spark both read, so a store moves to a cluster as is.
+"""The lake: one Parquet layout that DuckDB and Spark both read, so a store moves to a cluster as
+is.
 
 Layout (version 1, see ``docs/scale.md``)::
 
@@ -61,7 +62,8 @@ def export_lake(store: Store, directory: str | Path, *, overwrite: bool = False)
     counts = {}
     for name in TABLES:
         store.run(
-            f"COPY {name} TO '{_sql_str(out / (name + '.parquet'))}' (FORMAT parquet, COMPRESSION zstd)"
+            f"COPY {name} TO '{_sql_str(out / (name + '.parquet'))}' "
+            "(FORMAT parquet, COMPRESSION zstd)"
         )
         counts[name] = int(store.scalar(f"SELECT count(*) FROM {name}"))
     # Sorted by time so row-group statistics let both engines skip what a window does not need.
@@ -115,7 +117,8 @@ def open_duckdb(directory: str | Path) -> Store:
     store = Store(duckdb.connect(":memory:"), str(directory))
     for name in TABLES:
         store.run(
-            f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{_sql_str(table_path(directory, name))}')"
+            f"CREATE VIEW {name} AS SELECT * FROM "
+            f"read_parquet('{_sql_str(table_path(directory, name))}')"
         )
     events = _sql_str(table_path(directory, "events") / "**" / "*.parquet")
     # An empty store has no partition folder at all: fall back to an empty table of the schema.

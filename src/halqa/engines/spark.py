@@ -99,7 +99,8 @@ def run(
 def stage(
     target: SparkTarget, name: str, query: QueryDef, params: dict[str, Any] | None = None
 ) -> None:
-    """Keep the result of ``query`` as a cached temporary view ``name`` (the DuckDB temp table's twin)."""
+    """Keep the result of ``query`` as a cached temporary view ``name``
+    (the DuckDB temp table's twin)."""
     frame = _session_of(target).sql(to_spark_sql(query), args=spark_args(query.bind(params or {})))
     frame.cache().createOrReplaceTempView(name)
 

@@ -242,7 +242,8 @@ def recommend_all(
         FROM _halqa_member_factors f JOIN {MEMBER_IDS} ids ON ids.member_idx = f.member_idx
         JOIN members_personalisation m ON m.member_id = ids.member_id
         LEFT JOIN (SELECT ids.member_idx, collect_set(t.title_idx) AS titles
-                   FROM events_personalisation e JOIN {MEMBER_IDS} ids ON ids.member_id = e.member_id
+                   FROM events_personalisation e JOIN {MEMBER_IDS} ids \
+ON ids.member_id = e.member_id
                    JOIN {TITLE_IDS} t ON t.title_id = e.title_id GROUP BY ids.member_idx) seen
           ON seen.member_idx = f.member_idx""")
     kinds = (

@@ -52,10 +52,10 @@ def ingest_files(
 
     The format is read from the content (then ``fmt``, then the suffix); text is UTF-8 unless it
     starts with a UTF-16 byte-order mark or ``encoding`` says otherwise (``latin-1``, ``cp1252``).
-    Streams (named pipes, ``<(cmd)``) are read once. Every file is one transaction. Good rows are stored, bad rows go to the ``quarantine``
-    table and to one quarantine CSV (in ``quarantine_dir`` or next to the input); a file
-    that cannot be read or lacks a required column raises ``DataError`` before anything
-    is written.
+    Streams (named pipes, ``<(cmd)``) are read once. Every file is one transaction. Good rows are
+    stored, bad rows go to the ``quarantine`` table and to one quarantine CSV (in ``quarantine_dir``
+    or next to the input); a file that cannot be read or lacks a required column raises
+    ``DataError`` before anything is written.
 
     Example:
         >>> report = ingest_files(store, "events", ["plays.csv"], mapping={"ts": "played_at"})
@@ -176,7 +176,8 @@ def _ingest_file(
     ingest_id = store.next_ingest_id()
     # Committed before the work starts, so a run that dies stays visible as 'running'.
     store.run(
-        "INSERT INTO ingests (ingest_id, target, file, started_at, status) VALUES (?, ?, ?, now()::TIMESTAMP, "
+        "INSERT INTO ingests (ingest_id, target, file, started_at, status) VALUES "
+        "(?, ?, ?, now()::TIMESTAMP, "
         "'running')",
         [ingest_id, plan.target, str(source.path)],
     )
@@ -200,7 +201,8 @@ def _ingest_file(
             _load_file(store, plan, source, columns, ctx, rep, digest)
     except Exception as exc:
         store.run(
-            "UPDATE ingests SET status = 'failed', finished_at = now()::TIMESTAMP WHERE ingest_id = ?",
+            "UPDATE ingests SET status = 'failed', "
+            "finished_at = now()::TIMESTAMP WHERE ingest_id = ?",
             [ingest_id],
         )
         if isinstance(
@@ -243,8 +245,8 @@ def _load_file(
             any(reason.startswith(_ROWS_LOST) for _, _, reason, _ in structural)
             or digest.counted_more_lines_than(source.header_lines + records)
         ):
-            # Rows may be lost, or a quoted value spans lines: the repair pass tells a real multi-line
-            # value from rows swallowed between two stray quotes.
+            # Rows may be lost, or a quoted value spans lines: the repair pass tells a real
+            # multi-line value from rows swallowed between two stray quotes.
             raise _NeedsRepair()
         stage.quarantine_bad_rows(
             store,
@@ -266,7 +268,8 @@ def _load_file(
         else:
             rep.accepted, rep.updated, rep.duplicates = load.load_entities(store, plan, ingest_id)
         store.run(
-            """UPDATE ingests SET finished_at = now()::TIMESTAMP, accepted = ?, rejected = ?, duplicates = ?,
+            """UPDATE ingests SET finished_at = now()::TIMESTAMP, accepted = ?, rejected = ?, \
+duplicates = ?,
                      created = ?, status = 'done', file_sha256 = ? WHERE ingest_id = ?""",
             [rep.accepted, rep.rejected, rep.duplicates, rep.created, digest.result(), ingest_id],
         )
@@ -339,8 +342,10 @@ def _write_quarantine(
                 for c in ("file", "line", "field", "reason", "raw")
             )
             store.run(
-                f"COPY (SELECT {safe} FROM quarantine WHERE ingest_id IN ({ids}) "  # spreadsheet-safe
-                f"ORDER BY ingest_id, line) TO {lit(str(path))} (HEADER, DELIMITER ',', FORCE_QUOTE *)"
+                # spreadsheet-safe
+                f"COPY (SELECT {safe} FROM quarantine WHERE ingest_id IN ({ids}) "
+                f"ORDER BY ingest_id, line) TO {lit(str(path))} (HEADER, "
+                "DELIMITER ',', FORCE_QUOTE *)"
             )
             return path
         except OSError:
@@ -352,7 +357,8 @@ def _write_quarantine(
 
 @contextmanager
 def _ingest_settings(store: Store, memory_limit: str) -> Iterator[None]:
-    """Bounded memory (DuckDB spills to its temp directory past the limit), no DuckDB progress bar."""
+    """Bounded memory (DuckDB spills to its temp directory past the limit),
+    no DuckDB progress bar."""
     names = (
         "memory_limit",
         "preserve_insertion_order",
@@ -453,7 +459,8 @@ class _Checksum:
         return self._value
 
     def counted_more_lines_than(self, lines: int) -> bool:
-        """Whether the file was counted and holds more lines than ``lines`` (false when not counted)."""
+        """Whether the file was counted and holds more lines than ``lines``
+        (false when not counted)."""
         self._thread.join()
         return self._lines is not None and self._lines > lines
 

@@ -97,7 +97,8 @@ def by_rule(pl: Plan, has: set[str], rule: contract.Rule) -> None:
         pl.reject_when(
             col,
             f"length({value}) > {rule.max_length}",
-            f"'text of ' || length({value}) || {lit(f' characters is longer than {rule.max_length}')}",
+            f"'text of ' || length({value}) || "
+            f"{lit(f' characters is longer than {rule.max_length}')}",
         )
 
 
@@ -120,7 +121,8 @@ def _timestamp(pl: Plan, has: set[str], rule: contract.Rule) -> None:
 
 
 def _id(pl: Plan, has: set[str], rule: contract.Rule) -> None:
-    """An id: kept exactly as written; blanks or control characters in it, or over 200 characters, refused."""
+    """An id: kept exactly as written; blanks or control characters in it, or over 200 characters,
+    refused."""
     col = rule.field
     if col not in has:
         return
@@ -142,10 +144,11 @@ def _id(pl: Plan, has: set[str], rule: contract.Rule) -> None:
             f"(regexp_full_match({v}, {lit(contract.PHONE_PATTERN)}) AND "
             f"length(regexp_replace({v}, '[^0-9]', '', 'g')) BETWEEN {low} AND {high})"
         )
+        hint = lit(" looks like an e-mail address or a phone number; use a pseudonymous member id")
         pl.reject_when(
             col,
             f"({v} IS NOT NULL AND (contains({v}, '@') OR {phone}))",
-            f"{shown(v)} || {lit(' looks like an e-mail address or a phone number; use a pseudonymous member id')}",
+            f"{shown(v)} || {hint}",
         )
 
 
@@ -164,12 +167,16 @@ def terms(pl: Plan, has: set[str], col: str, known: tuple[str, ...], noun: str) 
     pl.present.append(col)
     list_shape(pl, col, raw)
     unknown = f"list_filter({value}, lambda e: NOT list_contains({str_list(known)}, e))"
+    hint = lit(
+        f" (see `halqa taxonomy list {col}`; "
+        f"add it with `halqa taxonomy add {col} ID` or --add-terms)"
+    )
     pl.reject_when(
         col,
         f"len({unknown}) > 0",
         f"{lit('unknown ' + noun + ' ')} || {shown(unknown + '[1]')} || "
         f"{did_you_mean(unknown + '[1]', str_list(known))} || "
-        f"{lit(f' (see `halqa taxonomy list {col}`; add it with `halqa taxonomy add {col} ID` or --add-terms)')}",
+        f"{hint}",
     )
 
 

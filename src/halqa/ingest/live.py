@@ -146,7 +146,8 @@ def close_api_ingest(store: Store, ingest_id: int) -> None:
 def _registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[None]:
     """``table`` as the view ``name`` for the block. When the block failed, the transaction is
     aborted and DuckDB refuses the unregister too: that refusal must not hide the block's error
-    (a damaged store would be reported as "transaction is aborted"). The next register replaces it."""
+    (a damaged store would be reported as "transaction is aborted"). The next register replaces
+    it."""
     con.register(name, table)
     try:
         yield

@@ -49,7 +49,8 @@ def create_missing(store: Store, plan: Plan, consent: frozenset[str], ingest_id:
                 f"(SELECT member_id FROM members))"
             )
             granted = ", ".join(f"({lit(p)})" for p in CONSENT_PURPOSES if p in consent)
-            store.run(f"""INSERT INTO consent_audit SELECT now()::TIMESTAMP, n.member_id, g.purpose, false, true,
+            store.run(f"""INSERT INTO consent_audit SELECT now()::TIMESTAMP, n.member_id, \
+g.purpose, false, true,
                 now()::TIMESTAMP, {lit(f"ingest:{ingest_id}")}, 'operator', 'ingest'
                 FROM {placeholders} n, (VALUES {granted}) g(purpose)""")
         created += _insert_count(
@@ -59,7 +60,8 @@ def create_missing(store: Store, plan: Plan, consent: frozenset[str], ingest_id:
             SELECT DISTINCT member_id, {consents}, {consent_at}, true FROM {new_events}
             WHERE member_id NOT IN (SELECT member_id FROM members)""",
         )
-        # A placeholder title is a film named by its id with the genre 'unknown' until its row arrives.
+        # A placeholder title is a film named by its id with the genre 'unknown' until its row
+        # arrives.
         created += _insert_count(
             store,
             f"""INSERT INTO titles (title_id, kind, name, genres, auto_created)
@@ -70,7 +72,8 @@ def create_missing(store: Store, plan: Plan, consent: frozenset[str], ingest_id:
         created += _insert_count(
             store,
             f"""INSERT INTO creators (creator_id, name)
-            SELECT DISTINCT c, c FROM (SELECT unnest(creator_ids) AS c FROM {STAGE} WHERE _err IS NULL)
+            SELECT DISTINCT c, c FROM (SELECT unnest(creator_ids) AS c FROM {STAGE} \
+WHERE _err IS NULL)
             WHERE c NOT IN (SELECT creator_id FROM creators)""",
         )
     return created
@@ -102,7 +105,8 @@ _FUNCTION_IDS = itertools.count()
 def insert_events(
     store: Store, plan: Plan, source: Source, columns: dict[str, str], ingest_id: int
 ) -> tuple[int, int, int]:
-    """Stream the file's good events into ``events``; returns (rows read, bad rows, rows inserted)."""
+    """Stream the file's good events into ``events``; returns (rows read, bad rows,
+    rows inserted)."""
     counter = _BadRowCounter()
     # Unique per call: when an insert fails inside a transaction the function cannot be removed,
     # and the repair pass then loads the same ingest again on the same connection.
@@ -148,7 +152,8 @@ def dedupe_events(store: Store, ingest_id: int, had_events: bool) -> int:
                 store,
                 f"""DELETE FROM events e WHERE e.ingest_id = {ingest_id} AND EXISTS (
                 SELECT 1 FROM events o WHERE o.ingest_id IS DISTINCT FROM {ingest_id}
-                AND o.ts BETWEEN {lit(str(lo))}::TIMESTAMP AND {lit(str(hi))}::TIMESTAMP AND {match})""",
+                AND o.ts BETWEEN {lit(str(lo))}::TIMESTAMP AND {lit(str(hi))}::TIMESTAMP \
+AND {match})""",
             )
     store.run("DROP TABLE IF EXISTS temp._halqa_dup")
     store.run(
@@ -159,8 +164,10 @@ def dedupe_events(store: Store, ingest_id: int, had_events: bool) -> int:
         removed += _insert_count(
             store,
             f"""DELETE FROM events WHERE rowid IN (SELECT rid FROM (
-            SELECT rowid AS rid, row_number() OVER (PARTITION BY {key} ORDER BY rowid) AS rn FROM events
-            WHERE ingest_id = {ingest_id} AND hash({key}) IN (SELECT h FROM _halqa_dup)) WHERE rn > 1)""",
+            SELECT rowid AS rid, row_number() OVER (PARTITION BY {key} ORDER BY rowid) AS rn \
+FROM events
+            WHERE ingest_id = {ingest_id} AND hash({key}) IN (SELECT h FROM _halqa_dup)) \
+WHERE rn > 1)""",
         )
     return removed
 
@@ -173,14 +180,16 @@ def load_entities(store: Store, plan: Plan, ingest_id: int) -> tuple[int, int, i
     # The last occurrence of a key in the file wins; earlier ones are duplicates.
     store.run("DROP TABLE IF EXISTS temp._halqa_last")
     store.run(f"""CREATE TEMP TABLE _halqa_last AS SELECT {", ".join(map(ident, cols))} FROM {STAGE}
-        WHERE _err IS NULL QUALIFY row_number() OVER (PARTITION BY {", ".join(key)} ORDER BY _row DESC) = 1""")
+        WHERE _err IS NULL QUALIFY row_number() OVER (PARTITION BY {", ".join(key)} \
+ORDER BY _row DESC) = 1""")
     good = store.scalar(f"SELECT count(*) FROM {STAGE} WHERE _err IS NULL")
     on_key = " AND ".join(f"t.{k} = l.{k}" for k in key)
     same = " AND ".join(
         f"t.{ident(c)} IS NOT DISTINCT FROM l.{ident(c)}" for c in cols if c not in plan.derived
     )
     store.run(
-        f"DELETE FROM _halqa_last l WHERE EXISTS (SELECT 1 FROM {table.name} t WHERE {on_key} AND {same})"
+        f"DELETE FROM _halqa_last l WHERE EXISTS (SELECT 1 FROM {table.name} t "
+        f"WHERE {on_key} AND {same})"
     )
     changed = store.scalar("SELECT count(*) FROM _halqa_last")
     updated = store.scalar(
@@ -203,7 +212,8 @@ def load_entities(store: Store, plan: Plan, ingest_id: int) -> tuple[int, int, i
 
 
 def _updated_value(table: str, col: str, cols: list[str], plan: Plan) -> str:
-    """excluded.col, except a derived column keeps its stored value when the columns it derives from did not change."""
+    """excluded.col, except a derived column keeps its stored value when the columns it derives from
+    did not change."""
     if col not in plan.derived:
         return f"excluded.{ident(col)}"
     sources = [c for c in cols if c.startswith("consent_") and c not in plan.derived]

@@ -41,13 +41,15 @@ def import_movielens(
     folder = Path(directory)
     if not folder.is_dir():
         raise DataError(
-            f"{folder}: not a directory (expected the MovieLens 100K folder with u.data, u.item, u.user)"
+            f"{folder}: not a directory "
+            "(expected the MovieLens 100K folder with u.data, u.item, u.user)"
         )
     missing = [f for f in FILES if not (folder / f).is_file()]
     if missing:
         raise DataError(f"{folder}: not a MovieLens 100K folder (missing {', '.join(missing)})")
     _zip_table(store, folder / "u.user")
-    # The headline counts are the ratings (events), as the issue states them; `totals` adds the rest.
+    # The headline counts are the ratings (events), as the issue states them; `totals` adds the
+    # rest.
     report = IngestReport("movielens", headline="events")
     try:
         for target, source in (
@@ -68,7 +70,8 @@ def import_movielens(
 def _scan(path: Path, columns: dict[str, str], *, delim: str, encoding: str = "utf-8") -> str:
     cols = ", ".join(f"{lit(k)}: {lit(v)}" for k, v in columns.items())
     return (
-        f"read_csv({lit(str(path))}, columns={{{cols}}}, header=false, delim={lit(delim)}, quote='', "
+        f"read_csv({lit(str(path))}, columns={{{cols}}}, header=false, "
+        f"delim={lit(delim)}, quote='', "
         f"escape='', auto_detect=false, encoding={lit(encoding)}, store_rejects=true, "
         f"rejects_table={lit(REJECTS_TABLE)}, rejects_scan={lit(REJECTS_SCAN)})"
     )
@@ -177,7 +180,8 @@ def _items(folder: Path) -> Source:
     ]
     picked = ", ".join(f"CASE WHEN g{i} = '1' THEN {lit(n)} END" for i, n in enumerate(names))
     select = (
-        f"id AS title_id, 'film' AS kind, title AS name, json_object('en', title)::VARCHAR AS names, "
+        "id AS title_id, 'film' AS kind, title AS name, json_object('en', "
+        "title)::VARCHAR AS names, "
         f"released AS release_date, nullif(concat_ws('|', {picked}), '') AS genres"
     )
     return _source(

@@ -16,7 +16,8 @@ MULTILINGUAL = {"name_": "names", "synopsis_": "synopses"}
 
 
 def multilingual_columns(columns: list[str]) -> dict[str, dict[str, str]]:
-    """``name_fr``, ``synopsis_ary_Latn`` -> {"names": {"fr": col}, "synopses": {"ary-Latn": col}}."""
+    """``name_fr``, ``synopsis_ary_Latn`` -> {"names": {"fr": col}, "synopses": {"ary-Latn":
+    col}}."""
     out: dict[str, dict[str, str]] = {"names": {}, "synopses": {}}
     for col in columns:
         for prefix, target in MULTILINGUAL.items():

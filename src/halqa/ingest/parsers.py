@@ -19,7 +19,8 @@ from halqa.catalog import rules as contract
 from halqa.catalog import taxonomy
 from halqa.ingest.sql import case_map, lit
 
-# Numbers at or above this are unix milliseconds (the rule is the row contract's: halqa.catalog.rules).
+# Numbers at or above this are unix milliseconds (the rule is the row contract's:
+# halqa.catalog.rules).
 MS_THRESHOLD = contract.MS_THRESHOLD
 MIN_YEAR = contract.EARLIEST.year
 _BCP47_RE = r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$"
@@ -38,13 +39,19 @@ def identifier(x: str) -> str:
 def integer(x: str) -> str:
     """Digits with an optional sign (the cast alone would also round 1.5 or read 0x10)."""
     t = f"trim({x})"
-    return f"(CASE WHEN regexp_full_match({t}, {lit(contract.INTEGER_PATTERN)}) THEN try_cast({t} AS BIGINT) END)"
+    return (
+        f"(CASE WHEN regexp_full_match({t}, {lit(contract.INTEGER_PATTERN)}) "
+        f"THEN try_cast({t} AS BIGINT) END)"
+    )
 
 
 def number(x: str) -> str:
     """A finite DOUBLE written as a decimal number (inf/nan, 1_000 or 0x10 are not)."""
     t = f"trim({x})"
-    return f"(CASE WHEN regexp_full_match({t}, {lit(contract.NUMBER_PATTERN)}) THEN try_cast({t} AS DOUBLE) END)"
+    return (
+        f"(CASE WHEN regexp_full_match({t}, {lit(contract.NUMBER_PATTERN)}) "
+        f"THEN try_cast({t} AS DOUBLE) END)"
+    )
 
 
 def timestamp_number(x: str) -> str:
@@ -73,14 +80,15 @@ def timestamp(x: str, n: str | None = None) -> str:
     zoned = f"(try_cast({t} AS TIMESTAMPTZ) AT TIME ZONE 'UTC')"
     iso = (
         f"(CASE WHEN NOT regexp_full_match({t}, {lit(contract.ISO_PATTERN)}) THEN NULL "
-        f"WHEN regexp_matches({t}, {lit(contract.ZONE_PATTERN)}) THEN {zoned} ELSE try_cast({t} AS TIMESTAMP) END)"
+        f"WHEN regexp_matches({t}, {lit(contract.ZONE_PATTERN)}) THEN {zoned} "
+        f"ELSE try_cast({t} AS TIMESTAMP) END)"
     )
     return f"(CASE WHEN {n} IS NOT NULL THEN {numeric} ELSE {iso} END)"
 
 
 def in_range(ts: str) -> str:
-    """Whether a parsed timestamp is plausible: from 1900 to the horizon after now (plain comparisons:
-    cheap per row; the horizon is fixed when the SQL is built, i.e. once per file)."""
+    """Whether a parsed timestamp is plausible: from 1900 to the horizon after now (plain
+    comparisons: cheap per row; the horizon is fixed when the SQL is built, i.e. once per file)."""
     now = datetime.now(UTC).replace(tzinfo=None)  # the setting read afresh: once per file
     latest = contract.latest_timestamp(now).isoformat(sep=" ")
     return f"({ts} >= TIMESTAMP '{contract.EARLIEST:%Y-%m-%d}' AND {ts} <= TIMESTAMP '{latest}')"
@@ -89,10 +97,14 @@ def in_range(ts: str) -> str:
 def date(x: str) -> str:
     """ISO dates (and timestamps), 01-Jan-1995 (MovieLens), 31/12/1995 (French), or a bare year."""
     t = f"trim({x})"
-    iso = f"(CASE WHEN regexp_full_match({t}, {lit(contract.ISO_PATTERN)}) THEN try_cast(left({t}, 10) AS DATE) END)"
+    iso = (
+        f"(CASE WHEN regexp_full_match({t}, {lit(contract.ISO_PATTERN)}) "
+        f"THEN try_cast(left({t}, 10) AS DATE) END)"
+    )
     return (
         f"coalesce({iso}, try_strptime({t}, ['%d-%b-%Y', '%d/%m/%Y'])::DATE, "
-        f"CASE WHEN regexp_full_match({t}, '[0-9]{{4}}') THEN make_date(CAST({t} AS INTEGER), 1, 1) END)"
+        f"CASE WHEN regexp_full_match({t}, '[0-9]{{4}}') "
+        f"THEN make_date(CAST({t} AS INTEGER), 1, 1) END)"
     )
 
 
@@ -118,15 +130,24 @@ def string_list(x: str) -> str:
     A value that looks like a JSON array but is not valid JSON gives NULL (and is rejected).
     """
     t = f"trim({x})"
-    as_json = f"(CASE WHEN json_valid({t}) THEN try_cast(from_json({t}, '[\"VARCHAR\"]') AS VARCHAR[]) END)"
+    as_json = (
+        f"(CASE WHEN json_valid({t}) THEN try_cast(from_json({t}, "
+        "'[\"VARCHAR\"]') AS VARCHAR[]) END)"
+    )
     raw = f"(CASE WHEN starts_with({t}, '[') THEN {as_json} ELSE string_split({t}, '|') END)"
-    return f"list_filter(list_transform({raw}, lambda e: trim(e)), lambda e: e IS NOT NULL AND e <> '')"
+    return (
+        f"list_filter(list_transform({raw}, lambda e: trim(e)), lambda e: "
+        "e IS NOT NULL AND e <> '')"
+    )
 
 
 def string_map(x: str) -> str:
     """A JSON object ``{"fr": "...", "ar": "..."}`` to MAP(VARCHAR, VARCHAR)."""
     t = f"trim({x})"
-    return f"(CASE WHEN json_valid({t}) THEN try_cast(json_transform({t}, '\"MAP(VARCHAR, VARCHAR)\"') AS MAP(VARCHAR, VARCHAR)) END)"
+    return (
+        f"(CASE WHEN json_valid({t}) THEN try_cast(json_transform({t}, '\"MAP(VARCHAR, "
+        "VARCHAR)\"') AS MAP(VARCHAR, VARCHAR)) END)"
+    )
 
 
 def term(x: str, aliases: dict[str, str]) -> str:
@@ -190,7 +211,8 @@ def age_band(x: str) -> str:
     )
     bucket = (
         f"(CASE WHEN {years} < 0 OR {years} > 120 THEN NULL WHEN {years} < 18 THEN '<18' "
-        f"WHEN {years} <= 24 THEN '18-24' WHEN {years} <= 34 THEN '25-34' WHEN {years} <= 44 THEN '35-44' "
+        f"WHEN {years} <= 24 THEN '18-24' WHEN {years} <= 34 THEN '25-34' "
+        f"WHEN {years} <= 44 THEN '35-44' "
         f"WHEN {years} <= 54 THEN '45-54' ELSE '55+' END)"
     )
     bands = ", ".join(map(lit, taxonomy.AGE_BANDS))
@@ -206,7 +228,10 @@ def parse_values(
     if (
         parser == "timestamp"
     ):  # as the ingest runs it: numeric reading in a first layer, range checked
-        expr = f"(SELECT CASE WHEN {in_range('ts')} THEN ts END FROM (SELECT {func('v', 'n', *args)} AS ts))"
+        expr = (
+            f"(SELECT CASE WHEN {in_range('ts')} THEN ts END FROM "
+            f"(SELECT {func('v', 'n', *args)} AS ts))"
+        )
     rows = con.execute(
         f"SELECT {expr} FROM (SELECT v, {timestamp_number('v')} AS n, i FROM "
         "(SELECT unnest(?::VARCHAR[]) AS v, generate_subscripts(?::VARCHAR[], 1) AS i)) "

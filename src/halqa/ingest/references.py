@@ -45,18 +45,21 @@ def referential_checks(pl: Plan, ctx: Context) -> None:
         )
     if pl.target == "titles" and "creator_ids" in pl.values and not ctx.create_missing:
         ids = pl.values["creator_ids"]
-        # A lambda cannot hold a subquery: the known ids are one list, computed once in the helper layer.
+        # A lambda cannot hold a subquery: the known ids are one list, computed once in the helper
+        # layer.
         pl.pre["__known_creators"] = "(SELECT coalesce(list(creator_id), []) FROM creators)"
         unknown = f'list_filter({ids}, lambda e: NOT list_contains("__known_creators", e))'
         pl.reject_when(
             "creator_ids",
             f"len({unknown}) > 0",
-            f"'unknown creator ' || {shown(unknown + '[1]')} || ' (ingest creators first, or use --create-missing)'",
+            f"'unknown creator ' || {shown(unknown + '[1]')} || ' (ingest creators first, "
+            "or use --create-missing)'",
         )
 
 
 def _parent_kind_check(pl: Plan, parent: str, kind: str) -> None:
-    """An episode hangs under a series or season, a season under a series, a track under an album."""
+    """An episode hangs under a series or season, a season under a series,
+    a track under an album."""
     file_kind = p.enum("s.kind", taxonomy.KINDS, contract.KIND_ALIASES)
     parent_kind = (
         f"coalesce((SELECT t.kind FROM titles t WHERE t.title_id = {parent}), "

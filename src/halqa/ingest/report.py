@@ -27,7 +27,8 @@ class FileReport:
 
 @dataclass
 class IngestReport:
-    """The outcome of ``ingest_files`` / ``import_movielens``; ``to_dict`` is what ``--json`` prints."""
+    """The outcome of ``ingest_files`` / ``import_movielens``;
+    ``to_dict`` is what ``--json`` prints."""
 
     target: str
     files: list[FileReport] = field(default_factory=list)

@@ -75,7 +75,8 @@ class Source:
 
 
 def detect_format(path: Path, fmt: str | None, content: textfile.Sniffed | None = None) -> str:
-    """``csv``/``tsv``/``parquet``/``jsonl`` from ``fmt``, else the content, else the suffix (``.gz`` allowed)."""
+    """``csv``/``tsv``/``parquet``/``jsonl`` from ``fmt``, else the content, else the suffix
+    (``.gz`` allowed)."""
     if fmt:
         chosen = (
             fmt.lower()
@@ -207,7 +208,8 @@ def _csv(
     if not columns or columns == ["column0"]:
         raise DataError(f"{path}: no header row (the first line must name the columns)")
     scan = (
-        f"read_csv({lit(str(path))}, {opts}, store_rejects=true, rejects_table={lit(REJECTS_TABLE)}, "
+        f"read_csv({lit(str(path))}, {opts}, store_rejects=true, "
+        f"rejects_table={lit(REJECTS_TABLE)}, "
         f"rejects_scan={lit(REJECTS_SCAN)})"
     )
     numbered = f"SELECT row_number() OVER () AS _row, * FROM {scan}"
@@ -219,9 +221,11 @@ def _csv(
     # (A running sum in file order is a streaming window: no sort, the same single pass.)
     text = " || ".join(f"coalesce({ident(c)}, '')" for c in columns)
     breaks = (
-        f"SELECT row_number() OVER () AS _row, * EXCLUDE (_halqa_nl), sum(_halqa_nl) OVER (ROWS BETWEEN "
+        "SELECT row_number() OVER () AS _row, * EXCLUDE (_halqa_nl), "
+        "sum(_halqa_nl) OVER (ROWS BETWEEN "
         f"UNBOUNDED PRECEDING AND CURRENT ROW) - _halqa_nl AS _nl_before FROM "
-        f"(SELECT *, strlen({text}) - strlen(replace({text}, chr(10), '')) AS _halqa_nl FROM {scan})"
+        f"(SELECT *, strlen({text}) - strlen(replace({text}, chr(10), "
+        f"'')) AS _halqa_nl FROM {scan})"
     )
     return Source(
         path,
@@ -251,11 +255,13 @@ def _repaired_csv(
     try:
         repaired = textfile.repair(path, sniffed, encoding, kind, out)
         limit = 2 * textfile.MAX_ROW_BYTES + (1 << 20)
-        # The copy is clean and its shape known: nothing to sniff (a CR kept inside a value would mislead it).
+        # The copy is clean and its shape known: nothing to sniff (a CR kept inside a value would
+        # mislead it).
         names = [textfile.LINE_COLUMN, *repaired.columns]
         struct = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names) + "}"
         opts = (
-            f"columns={struct}, header=true, auto_detect=false, encoding='utf-8', delim=',', quote='\"', "
+            f"columns={struct}, header=true, auto_detect=false, "
+            "encoding='utf-8', delim=',', quote='\"', "
             f"escape='\"', new_line='\\n', max_line_size={limit}, buffer_size={limit}"
         )
         scan = f"read_csv({lit(str(out))}, {opts})"
@@ -361,7 +367,8 @@ def _clean_jsonl(path: Path, sniffed: textfile.Sniffed, encoding: str | None) ->
 
 def _jsonl_scan(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> Source:
     lines = (
-        f"read_csv({lit(str(path))}, columns={{'_json': 'VARCHAR'}}, header=false, delim=chr(0), quote='', "
+        f"read_csv({lit(str(path))}, columns={{'_json': 'VARCHAR'}}, "
+        "header=false, delim=chr(0), quote='', "
         f"escape='', auto_detect=false, encoding='utf-8', max_line_size={textfile.MAX_ROW_BYTES}, "
         f"buffer_size={textfile.MAX_ROW_BYTES + (1 << 20)}, store_rejects=true, "
         f"rejects_table={lit(REJECTS_TABLE)}, rejects_scan={lit(REJECTS_SCAN)})"
@@ -384,7 +391,8 @@ def _jsonl_scan(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> Source
     )
     scan = f"SELECT {pick}, _line_error, _raw FROM (SELECT {extract} FROM {lines})"
     numbered = (
-        f"SELECT _row, {pick}, _line_error, _raw FROM (SELECT row_number() OVER () AS _row, {extract} "
+        f"SELECT _row, {pick}, _line_error, _raw FROM "
+        f"(SELECT row_number() OVER () AS _row, {extract} "
         f"FROM {lines})"
     )
     return Source(path, kind, columns, scan, numbered, header_lines=0)
@@ -393,7 +401,8 @@ def _jsonl_scan(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> Source
 def canonical_columns(
     source: Source, target: str, mapping: dict[str, str] | None
 ) -> dict[str, str]:
-    """canonical column -> source column, from the mapping, exact names, then case-insensitive names."""
+    """canonical column -> source column, from the mapping, exact names,
+    then case-insensitive names."""
     table = ENTITY_TABLES[target]
     known = set(table.column_names) - {"ingest_id", "auto_created"}
     out: dict[str, str] = {}

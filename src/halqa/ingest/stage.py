@@ -93,10 +93,11 @@ CYCLES = "_halqa_cycles"
 
 
 def find_parent_cycles(store: Store, source: Source, columns: dict[str, str]) -> None:
-    """The temp table of the file's titles whose parents, in the store and the file, lead back to them.
+    """The temp table of the file's titles whose parents, in the store and the file, lead back to
+    them.
 
-    Built before the stage, so the rule that refuses them (``references.referential_checks``) is one more
-    SQL check, seen alike by the stage and by the numbered pass that quarantines bad rows.
+    Built before the stage, so the rule that refuses them (``references.referential_checks``) is one
+    more SQL check, seen alike by the stage and by the numbered pass that quarantines bad rows.
     """
     store.run(f"DROP TABLE IF EXISTS temp.{CYCLES}")
     incoming = (
@@ -115,7 +116,8 @@ def find_parent_cycles(store: Store, source: Source, columns: dict[str, str]) ->
 
 
 def build_stage(store: Store, plan: Plan, source: Source, columns: dict[str, str]) -> None:
-    """Create the temp stage table of an entity file (with row numbers: the last occurrence of a key wins)."""
+    """Create the temp stage table of an entity file (with row numbers:
+    the last occurrence of a key wins)."""
     if "parent_id" in plan.values:
         find_parent_cycles(store, source, columns)
     store.run(f"DROP TABLE IF EXISTS temp.{STAGE}")
@@ -123,7 +125,8 @@ def build_stage(store: Store, plan: Plan, source: Source, columns: dict[str, str
 
 
 def structural_rejects(store: Store, source: Source) -> list[tuple[int, str, str, str]]:
-    """Rows DuckDB's reader could not split into columns: (line, field, reason, raw line), one per line.
+    """Rows DuckDB's reader could not split into columns: (line, field, reason, raw line), one per
+    line.
 
     Read right after the file's main scan (the numbered pass of bad rows would record them again).
     """
@@ -170,10 +173,11 @@ def quarantine_bad_rows(
 
 
 def forget_repeated_rejects(store: Store, target: str, file: str, ingest_id: int) -> None:
-    """Re-running a file must not quarantine its bad rows again (idempotent, like the rest of ingest):
-    an older row of the same file, line, field, reason and text gives way to this run's."""
+    """Re-running a file must not quarantine its bad rows again (idempotent, like the rest of
+    ingest): an older row of the same file, line, field, reason and text gives way to this run's."""
     store.run(
-        """DELETE FROM quarantine q WHERE q.ingest_id <> ? AND q.target = ? AND q.file = ? AND EXISTS (
+        """DELETE FROM quarantine q WHERE q.ingest_id <> ? AND q.target = ? AND q.file = ? \
+AND EXISTS (
         SELECT 1 FROM quarantine n WHERE n.ingest_id = ? AND n.target = q.target AND n.file = q.file
         AND n.line IS NOT DISTINCT FROM q.line AND n.field IS NOT DISTINCT FROM q.field
         AND n.reason IS NOT DISTINCT FROM q.reason AND n.raw IS NOT DISTINCT FROM q.raw)""",
@@ -209,7 +213,8 @@ def _quarantine_rows(
     )
     store.run(
         f"""INSERT INTO quarantine
-        SELECT ?, ?, ?, _row + {source.header_lines} + (SELECT count(*) FROM _halqa_shift WHERE t <= _row)
+        SELECT ?, ?, ?, _row + {source.header_lines} + (SELECT count(*) FROM _halqa_shift \
+WHERE t <= _row)
                         {"+ _nl_before" if breaks else ""},
                split_part(_err, {lit(ERR_SEP)}, 1), split_part(_err, {lit(ERR_SEP)}, 2), _raw
         FROM ({bad}) WHERE _err IS NOT NULL""",
@@ -219,6 +224,7 @@ def _quarantine_rows(
 
 
 def _shift_table(structural: list[tuple[int, str, str, str]], header_lines: int) -> list[int]:
-    """For the k-th (1-based) rejected line s_k, data rows from t_k = s_k - header - k + 1 on sit one line lower."""
+    """For the k-th (1-based) rejected line s_k, data rows from t_k = s_k - header - k + 1 on sit
+    one line lower."""
     lines = sorted({s[0] for s in structural if s[0] is not None})
     return [s - header_lines - k + 1 for k, s in enumerate(lines, start=1)]

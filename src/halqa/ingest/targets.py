@@ -109,7 +109,8 @@ def _events(pl: Plan, has: set[str], ctx: Context) -> None:
             pl.reject_when(
                 col,
                 f"length({pl.values[col]}) > {rule.max_length}",
-                f"'text of ' || length({pl.values[col]}) || {lit(f' characters is longer than {rule.max_length}')}",
+                f"'text of ' || length({pl.values[col]}) || "
+                f"{lit(f' characters is longer than {rule.max_length}')}",
             )
 
 

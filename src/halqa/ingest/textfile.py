@@ -1,10 +1,11 @@
-"""What a text input really is, read by its bytes: encoding, header, line endings, and a repair pass.
+"""What a text input really is, read by its bytes: encoding, header, line endings, and a repair
+pass.
 
 DuckDB's CSV reader is fast but gives up on a whole file for one odd byte: a stray CR or a mix of
 LF and CRLF, a row over its line limit, an unterminated quote (which swallows every row after it),
-or UTF-16 text. Clean files (nearly all) go to DuckDB as they are. A file that would trip it is first
-rewritten by ``repair`` into a clean UTF-8 CSV with one leading column holding each record's line
-in the original file: rows the repair cannot split into the header's columns become structural
+or UTF-16 text. Clean files (nearly all) go to DuckDB as they are. A file that would trip it is
+first rewritten by ``repair`` into a clean UTF-8 CSV with one leading column holding each record's
+line in the original file: rows the repair cannot split into the header's columns become structural
 rejects naming their line, and every other row goes on to the same validation as a clean file.
 """
 
@@ -25,8 +26,9 @@ from typing import Literal, Protocol
 from halqa.errors import DataError
 
 LINE_COLUMN = "__halqa_line"
-# The largest record the repair passes on (DuckDB reads the repaired file with a line limit above it);
-# a longer one is rejected whole. A quote still open past this many bytes is taken as unterminated.
+# The largest record the repair passes on (DuckDB reads the repaired file with a line limit above
+# it); a longer one is rejected whole. A quote still open past this many bytes is taken as
+# unterminated.
 MAX_ROW_BYTES = 32 * 1024 * 1024
 SNIFF_BYTES = 1 << 16
 _DELIMITERS = (",", ";", "\t", "|")
@@ -74,13 +76,15 @@ def sniff(path: Path) -> Sniffed:
 
 
 def content_format(sniffed: Sniffed) -> str | None:
-    """``parquet``/``jsonl`` when the bytes say so; raises for formats halqa cannot read; None for text."""
+    """``parquet``/``jsonl`` when the bytes say so; raises for formats halqa cannot read;
+    None for text."""
     head = sniffed.head
     if head.startswith(b"PAR1"):
         return "parquet"
     if head.startswith(b"PK\x03\x04"):
         raise DataError(
-            "is a ZIP archive (an .xlsx workbook is one): save the sheet as CSV UTF-8 and ingest that"
+            "is a ZIP archive (an .xlsx workbook is one): "
+            "save the sheet as CSV UTF-8 and ingest that"
         )
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise DataError("is an old Excel/Office file: save the sheet as CSV UTF-8 and ingest that")
@@ -101,7 +105,8 @@ def open_binary(path: Path, gzipped: bool) -> gzip.GzipFile | io.BufferedReader:
 
 
 def header_line(path: Path, sniffed: Sniffed, encoding: str | None) -> str:
-    """The first line, decoded; a byte that is not in the encoding is named with its line and column."""
+    """The first line, decoded; a byte that is not in the encoding is named with its line and
+    column."""
     enc = encoding or sniffed.text_encoding
     with open_binary(path, sniffed.gzipped) as fh:
         if enc == "utf-16":
@@ -127,7 +132,8 @@ def bad_byte(raw: bytes, exc: UnicodeDecodeError, encoding: str) -> str:
     guess = bytes([byte]).decode("cp1252", errors="replace")
     return (
         f"byte 0x{byte:02X} at column {exc.start + 1} is not {encoding.upper()} "
-        f"(in Latin-1/Windows-1252 it would be {guess!r}); save the file as UTF-8, or pass --encoding latin-1"
+        f"(in Latin-1/Windows-1252 it would be {guess!r}); save the file as UTF-8, "
+        "or pass --encoding latin-1"
     )
 
 
@@ -148,7 +154,8 @@ def split_header(header: str, delim: str, kind: str) -> list[str]:
 
 
 def line_endings_need_repair(path: Path, gzipped: bool) -> bool:
-    """Whether DuckDB would trip on the line endings: a CR that is not part of CRLF, or LF and CRLF mixed."""
+    """Whether DuckDB would trip on the line endings: a CR that is not part of CRLF,
+    or LF and CRLF mixed."""
     if (
         gzipped
     ):  # not counted (a decompressing pass): DuckDB trips on them, and that sends the file here
@@ -174,7 +181,8 @@ class Repaired:
 
 
 def _unique(names: list[str]) -> list[str]:
-    """Header names made unique the way DuckDB does it (a second ``x`` becomes ``x_1``), blanks named."""
+    """Header names made unique the way DuckDB does it (a second ``x`` becomes ``x_1``),
+    blanks named."""
     seen: dict[str, int] = {}
     out = []
     for i, name in enumerate(names):
@@ -190,7 +198,8 @@ def _unique(names: list[str]) -> list[str]:
 
 
 def repair(path: Path, sniffed: Sniffed, encoding: str | None, kind: str, out: Path) -> Repaired:
-    """Rewrite ``path`` as clean UTF-8 CSV (LF, RFC 4180 quoting, a first column with each record's line)."""
+    """Rewrite ``path`` as clean UTF-8 CSV (LF, RFC 4180 quoting,
+    a first column with each record's line)."""
     enc = encoding or sniffed.text_encoding
     header = header_line(path, sniffed, encoding)
     delim = delimiter(header, kind)
@@ -230,8 +239,8 @@ def _write_record(
     rejects: list[tuple[int, str, str, str]],
 ) -> None:
     if lines.spans_lines and (len(record) != n_columns or lines.continuations_are_rows(n_columns)):
-        # A quote opened on the first line and closed by a stray quote lines later: the lines between
-        # are rows of their own, read again.
+        # A quote opened on the first line and closed by a stray quote lines later: the lines
+        # between are rows of their own, read again.
         rejects.append(lines.reject_current(_UNTERMINATED))
         return
     start, raw = lines.take_record()
@@ -245,7 +254,10 @@ def _write_record(
         return
     size = len(raw.encode("utf-8"))
     if size > MAX_ROW_BYTES:
-        reason = f"row of {size / 2**20:.1f} MiB is over the {MAX_ROW_BYTES // 2**20} MiB limit of one row"
+        reason = (
+            f"row of {size / 2**20:.1f} MiB is over the "
+            f"{MAX_ROW_BYTES // 2**20} MiB limit of one row"
+        )
         rejects.append((start, "", reason, raw[:200]))
         return
     writer.writerow([start, *record])  # CRs stay as CR_STAND_IN: DuckDB trips on a CR even quoted
@@ -268,7 +280,8 @@ class _RecordTooLong(Exception):
 
 
 def _split_lines(fh: io.BufferedIOBase, sep: bytes) -> Iterator[bytes]:
-    """The lines of a binary stream split on ``sep`` (LF, or CR for old Mac files), read in chunks."""
+    """The lines of a binary stream split on ``sep`` (LF, or CR for old Mac files),
+    read in chunks."""
     if sep == b"\n":
         yield from fh
         return
@@ -283,7 +296,8 @@ def _split_lines(fh: io.BufferedIOBase, sep: bytes) -> Iterator[bytes]:
 def _physical_lines(
     path: Path, sniffed: Sniffed, encoding: str, rejects: list[tuple[int, str, str, str]]
 ) -> Iterator[tuple[int, str]]:
-    """(line number, text) per physical line, without its LF (the CR of a CRLF stays: see ``_Lines.feed``)."""
+    """(line number, text) per physical line, without its LF (the CR of a CRLF stays:
+    see ``_Lines.feed``)."""
     with open_binary(path, sniffed.gzipped) as fh:
         if encoding.lower().replace("_", "-") in ("utf-16", "utf-16-le", "utf-16-be"):
             text = io.TextIOWrapper(fh, encoding=encoding, newline="\n")
@@ -354,7 +368,8 @@ class _Lines:
     def continuations_are_rows(self, n_columns: int) -> bool:
         """Whether the lines a quote swallowed look like rows of their own: each one (but the last,
         which holds the closing quote) splits into the header's columns. A quoted value that really
-        spans lines (a synopsis) has lines of prose; two stray quotes lines apart have rows between."""
+        spans lines (a synopsis) has lines of prose; two stray quotes lines apart have rows
+        between."""
         inner = [t for _, t in self._current[1:-1]]
         if not inner or n_columns < 2:
             return False
@@ -382,7 +397,8 @@ class _Lines:
 def clean_lines(
     path: Path, sniffed: Sniffed, encoding: str | None, out: Path
 ) -> list[tuple[int, str, str, str]]:
-    """Rewrite a JSON Lines file as UTF-8 with LF endings, line for line (so line numbers stay true).
+    """Rewrite a JSON Lines file as UTF-8 with LF endings, line for line (so line numbers stay
+    true).
 
     A CR left inside a line becomes a space: between JSON tokens that is what it was (white space),
     and inside a string a raw CR was not valid JSON. Lines not in the encoding are returned as
@@ -401,7 +417,8 @@ def clean_lines(
 
 
 def spool(path: Path, folder: Path) -> Path:
-    """Copy a stream (named pipe, ``<(cmd)``, stdin) to a file once, so it can be read more than once."""
+    """Copy a stream (named pipe, ``<(cmd)``, stdin) to a file once,
+    so it can be read more than once."""
     folder.mkdir(parents=True, exist_ok=True)
     suffix = "".join(path.suffixes[-2:]) or ".stream"
     fd, name = _mkstemp(folder, suffix)

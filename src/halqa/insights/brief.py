@@ -221,12 +221,14 @@ def _rising(reports: dict, figures: Figures) -> list[str]:
                 else f"x{r['growth']} (95% CI {r['growth_low']} to {r['growth_high']})"
             )
             lines.append(
-                f"- {by.title()} **{r['name']}**: {r['count']} plays vs {r['baseline']} in the baseline, "
+                f"- {by.title()} **{r['name']}**: "
+                f"{r['count']} plays vs {r['baseline']} in the baseline, "
                 f"{growth} {ref}."
             )
     if len(lines) == 2:
         lines.append(
-            "- Nothing rises significantly in this window (rate-ratio test with minimum support and "
+            "- Nothing rises significantly in this window "
+            "(rate-ratio test with minimum support and "
             "false-discovery control); the top lists above are stable."
         )
     season = reports["genre"]["season"]
@@ -254,7 +256,8 @@ def _rising(reports: dict, figures: Figures) -> list[str]:
             )
             lines.append(
                 f"  - {r['name']} is up x{r['recent_growth']} on the previous weeks but "
-                f"x{r['season_growth']} on the same season last year: the surge is the season's {ref}."
+                f"x{r['season_growth']} on the same season last year: "
+                f"the surge is the season's {ref}."
             )
     return lines + [""]
 
@@ -275,7 +278,8 @@ def _over_index(reports: dict, figures: Figures, seg: Segment) -> list[str]:
                 _row_values(r, keys),
             )
             lines.append(
-                f"- {by.title()} **{r['name']}**: {r['segment_share'] * 100:.1f}% of this segment's plays "
+                f"- {by.title()} **{r['name']}**: "
+                f"{r['segment_share'] * 100:.1f}% of this segment's plays "
                 f"vs {r['others_share'] * 100:.1f}% for everyone else, lift {r['lift']} "
                 f"(95% CI {r['lift_low']} to {r['lift_high']}) {ref}."
             )
@@ -296,8 +300,10 @@ def _demand_supply(supply: dict, figures: Figures) -> list[str]:
             ),
         )
         lines.append(
-            f"- **{r['name']}**: only {r['titles']} titles, {r['pairs_per_title']} member-title pairs per "
-            f"title ({r['demand_ratio']}x the median), completion {r['completion_rate'] * 100:.1f}% {ref}."
+            f"- **{r['name']}**: only {r['titles']} titles, "
+            f"{r['pairs_per_title']} member-title pairs per "
+            f"title ({r['demand_ratio']}x the median), completion "
+            f"{r['completion_rate'] * 100:.1f}% {ref}."
         )
     if not gaps:
         lines.append("- No genre meets the rule in this window.")
@@ -374,7 +380,8 @@ def _directions(reports: dict, supply: dict, eng_length: dict, figures: Figures)
     if rated:
         best = max(rated, key=lambda r: (r["completion_rate"], r["pairs"]))
         lines.append(
-            f"- Length: **{best['name']}** has the best completion ({_pct(best['completion_rate'])}) "
+            f"- Length: **{best['name']}** has the best completion "
+            f"({_pct(best['completion_rate'])}) "
             f"[{cited_lengths[best['item']]}]."
         )
     if len(lines) == 2:

@@ -104,7 +104,8 @@ _PAGE = """<!doctype html>
 <style>
 body{font-family:system-ui,sans-serif;margin:2em;max-width:60em}
 .bar{fill:#2a7f62}.bar:hover{fill:#1b5641}.ci{stroke:#333}.ref{stroke:#b03a2e;stroke-dasharray:4 3}
-#tip{position:fixed;background:#fff;border:1px solid #999;padding:4px 8px;font-size:13px;pointer-events:none;display:none}
+#tip{position:fixed;background:#fff;border:1px solid #999;padding:4px \
+8px;font-size:13px;pointer-events:none;display:none}
 </style></head><body><h1>{title}</h1>
 {sections}
 <div id="tip"></div>
@@ -113,26 +114,34 @@ function draw(div, sorted){
   const spec = JSON.parse(div.dataset.chart); let rows = spec.data.slice();
   if (sorted) rows.sort((a,b)=>b.value-a.value);
   const W=640, L=170, H=24*rows.length+40, top=10;
-  const max = Math.max(...rows.map(r=>r.high!=null&&isFinite(r.high)?r.high:r.value), spec.reference||0)*1.05||1;
+  const max = Math.max(...rows.map(r=>r.high!=null&&isFinite(r.high)?r.high:r.value), \
+spec.reference||0)*1.05||1;
   const x = v => L + (W-L-20)*v/max;
   let s = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">`;
   rows.forEach((r,i)=>{ const y=top+i*24;
-    const tip = `${r.label}: ${r.value}` + (r.low!=null?` (95% CI ${r.low} to ${r.high})`:'') + (r.note?` | ${r.note}`:'');
+    const tip = `${r.label}: ${r.value}` + (r.low!=null?` (95% CI ${r.low} to ${r.high})`:'') \
++ (r.note?` | ${r.note}`:'');
     s += `<text x="${L-6}" y="${y+15}" text-anchor="end" font-size="12">${esc(r.label)}</text>`;
-    s += `<rect class="bar" x="${L}" y="${y+3}" width="${Math.max(x(r.value)-L,1)}" height="16" data-tip="${esc(tip)}"></rect>`;
-    if (r.low!=null && r.high!=null && isFinite(r.high)) s += `<line class="ci" x1="${x(r.low)}" x2="${x(r.high)}" y1="${y+11}" y2="${y+11}"></line>`;
+    s += `<rect class="bar" x="${L}" y="${y+3}" width="${Math.max(x(r.value)-L,1)}" height="16" \
+data-tip="${esc(tip)}"></rect>`;
+    if (r.low!=null && r.high!=null && isFinite(r.high)) s += `<line class="ci" x1="${x(r.low)}" \
+x2="${x(r.high)}" y1="${y+11}" y2="${y+11}"></line>`;
   });
-  if (spec.reference!=null) s += `<line class="ref" x1="${x(spec.reference)}" x2="${x(spec.reference)}" y1="0" y2="${H-30}"></line>`;
+  if (spec.reference!=null) s += `<line class="ref" x1="${x(spec.reference)}" \
+x2="${x(spec.reference)}" y1="0" y2="${H-30}"></line>`;
   s += `<text x="${L}" y="${H-8}" font-size="12">${esc(spec.xlabel)}</text></svg>`;
   div.innerHTML = s;
   div.querySelectorAll('rect').forEach(b=>{
-    b.addEventListener('mousemove',e=>{const t=document.getElementById('tip');t.textContent=b.dataset.tip;
+    b.addEventListener('mousemove',e=>{const \
+t=document.getElementById('tip');t.textContent=b.dataset.tip;
       t.style.display='block';t.style.left=(e.clientX+12)+'px';t.style.top=(e.clientY+12)+'px';});
     b.addEventListener('mouseleave',()=>{document.getElementById('tip').style.display='none';});
   });
 }
-function esc(t){return String(t).replace(/[&<>"]/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));}
-function toggleSort(btn){const div=btn.nextElementSibling;div.sorted=!div.sorted;draw(div,div.sorted);
+function esc(t){return \
+String(t).replace(/[&<>"]/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));}
+function toggleSort(btn){const \
+div=btn.nextElementSibling;div.sorted=!div.sorted;draw(div,div.sorted);
   btn.textContent=div.sorted?'original order':'sort by value';}
 document.querySelectorAll('.chart').forEach(d=>draw(d,false));
 </script></body></html>

@@ -24,7 +24,8 @@ SUPPRESSED_NOTE = "fewer than {k} members: suppressed"
 
 
 def parse_window(text: str | int | None) -> int | None:
-    """``28d``, ``4w``, ``3m`` (30-day months) or a number of days; ``all`` means no limit (None)."""
+    """``28d``, ``4w``, ``3m`` (30-day months) or a number of days; ``all`` means no limit
+    (None)."""
     if text is None:
         return 28
     if isinstance(text, int):
@@ -70,7 +71,8 @@ def resolve_as_of(store: AnalyticsStore, as_of: str | dt.date | None) -> dt.date
 def event_span(
     store: AnalyticsStore, as_of: str | dt.date | None
 ) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """First and last consented event, of those before ``as_of`` when given (None, None: no events)."""
+    """First and last consented event, of those before ``as_of`` when given (None, None:
+    no events)."""
     day = parse_date(as_of)
     before = None if day is None else dt.datetime(day.year, day.month, day.day)
     span = engines.run(store, queries.event_span(), {"before": before})
@@ -79,7 +81,8 @@ def event_span(
 
 
 def instant(value: Any) -> dt.datetime | None:
-    """A timestamp an engine returned (pandas or Python, NULL as NaT/None) as a naive UTC datetime."""
+    """A timestamp an engine returned (pandas or Python,
+    NULL as NaT/None) as a naive UTC datetime."""
     if value is None or pd.isna(value):
         return None
     return pd.Timestamp(value).to_pydatetime()

@@ -33,7 +33,8 @@ def fans_also_like(
     k: int = DEFAULT_K,
     prior: float = DEFAULT_PRIOR,
 ) -> dict:
-    """Titles (``entity="title"``) or creators (``"creator"``) most shared with ``target``'s audience."""
+    """Titles (``entity="title"``) or creators (``"creator"``) most shared with ``target``'s
+    audience."""
     if entity not in ("title", "creator"):
         raise ConfigError(f"fans-also-like works on 'title' or 'creator', not '{entity}'")
     table, key = ("titles", "title_id") if entity == "title" else ("creators", "creator_id")

@@ -30,7 +30,8 @@ def _target_events(entity: str) -> str:
     join, item = queries.ITEMS[entity]
     return f"""ev AS (
   SELECT e.member_id, e.ts FROM events_analytics e JOIN titles t ON t.title_id = e.title_id {join}
-  WHERE e.event_type IN {queries._CONSUMED} AND {item} = $target AND e.ts >= $cur_start AND e.ts < $cur_end
+  WHERE e.event_type IN {queries._CONSUMED} AND {item} = $target AND e.ts >= $cur_start \
+AND e.ts < $cur_end
 )"""
 
 
@@ -70,7 +71,8 @@ def profile(
     k: int = DEFAULT_K,
     fans_top: int = 10,
 ) -> dict[str, Any]:
-    """The page of one title or creator: what it is, its audience, its weekly plays, fans also like."""
+    """The page of one title or creator: what it is, its audience, its weekly plays,
+    fans also like."""
     if entity not in ENTITIES:
         raise ConfigError(f"a profile is of a 'title' or a 'creator', not '{entity}'")
     if not 1 <= weeks <= 260:

@@ -117,7 +117,8 @@ def item_counts(by: str) -> QueryDef:
   count(DISTINCT ev.member_id) FILTER (WHERE NOT ev.cur) AS baseline_members
 FROM {STAGED_EVENTS} ev JOIN titles t ON t.title_id = ev.title_id {join}
 GROUP BY 1""",
-        f"Per {by}: the segment's events and distinct members, window vs baseline (NULL item included).",
+        f"Per {by}: the segment's events and distinct members, "
+        "window vs baseline (NULL item included).",
     )
 
 
@@ -132,7 +133,8 @@ ev AS (
   WHERE e.event_type IN {_CONSUMED} AND {_IN_WINDOW}
 ),
 tot AS (
-  SELECT count(*) FILTER (WHERE in_seg) AS segment_total, count(*) FILTER (WHERE NOT in_seg) AS others_total,
+  SELECT count(*) FILTER (WHERE in_seg) AS segment_total, \
+count(*) FILTER (WHERE NOT in_seg) AS others_total,
     count(DISTINCT member_id) FILTER (WHERE in_seg) AS segment_active,
     count(DISTINCT member_id) FILTER (WHERE NOT in_seg) AS others_active
   FROM ev
@@ -183,7 +185,8 @@ def engagement(by: str) -> QueryDef:
 ev AS (
   SELECT e.member_id, e.title_id, e.event_type, CAST(e.ts AS DATE) AS day, {_IN_WINDOW} AS cur
   FROM events_analytics e JOIN seg ON seg.member_id = e.member_id
-  WHERE ({_IN_WINDOW} OR {_IN_BASELINE}) AND (e.event_type IN {_CONSUMED} OR e.event_type = 'complete')
+  WHERE ({_IN_WINDOW} OR {_IN_BASELINE}) AND (e.event_type IN {_CONSUMED} \
+OR e.event_type = 'complete')
 ),
 pairs AS (
   SELECT member_id, title_id,
@@ -249,7 +252,8 @@ def creator_weekly_audience() -> QueryDef:
         "creator_weekly_audience",
         f"""WITH {SEGMENT_CTE},
 ev AS (
-  SELECT e.member_id, e.title_id, CAST(floor(date_diff('day', CAST($cur_start AS DATE), CAST(e.ts AS DATE)) / 7) AS INTEGER) AS week
+  SELECT e.member_id, e.title_id, CAST(floor(date_diff('day', CAST($cur_start AS DATE), \
+CAST(e.ts AS DATE)) / 7) AS INTEGER) AS week
   FROM events_analytics e JOIN seg ON seg.member_id = e.member_id
   WHERE e.event_type IN {_CONSUMED} AND {_IN_WINDOW}
 ),
@@ -276,7 +280,8 @@ SELECT x.item, count(DISTINCT e.member_id) AS audience
 FROM events_analytics e JOIN seg ON seg.member_id = e.member_id
   JOIN titles t ON t.title_id = e.title_id CROSS JOIN UNNEST(t.creator_ids) AS x(item)
 WHERE e.event_type IN {_CONSUMED} AND {_IN_WINDOW}
-  AND x.item IN (SELECT creator_id FROM creators WHERE country = 'MA' AND debut_year >= $debut_since)
+  AND x.item IN (SELECT creator_id FROM creators WHERE country = 'MA' \
+AND debut_year >= $debut_since)
 GROUP BY x.item""",
         "Distinct audience of each local emerging creator over the whole window.",
     )

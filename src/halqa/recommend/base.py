@@ -1,9 +1,9 @@
 """The one interface every halqa recommender follows.
 
-A model is a typed config (a :class:`halqa.config.Config`) plus ``fit(dataset) -> self``; it knows how to score titles for
-a batch of members (``_score``) and titles against titles (``_similar``). Everything else —
-excluding what was seen, filters, re-rankers, explanations, id mapping, output format, fold-in,
-save/load — is done here once, for every model.
+A model is a typed config (a :class:`halqa.config.Config`) plus ``fit(dataset) -> self``; it knows
+how to score titles for a batch of members (``_score``) and titles against titles (``_similar``).
+Everything else — excluding what was seen, filters, re-rankers, explanations, id mapping, output
+format, fold-in, save/load — is done here once, for every model.
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ class Recommender(ABC):
     dataset_: Dataset | None
 
     def __init__(self, config: ModelConfig | None = None, **params: Any) -> None:
-        """``config`` (or the defaults) with ``params`` applied; a bad one is one ConfigError line."""
+        """``config`` (or the defaults) with ``params`` applied;
+        a bad one is one ConfigError line."""
         self.config = self.Config.build(self.name, config, **params)
         self.dataset_ = None
 
@@ -131,7 +132,8 @@ class Recommender(ABC):
     partial_fit_member = add_events
 
     def add_titles(self, titles: Any) -> Recommender:
-        """Add (or update) titles from metadata alone; content-aware models can score them at once."""
+        """Add (or update) titles from metadata alone; content-aware models can score them at
+        once."""
         self.dataset_ = self.dataset.with_titles(titles)
         self._titles_added()
         return self

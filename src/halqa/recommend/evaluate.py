@@ -170,7 +170,8 @@ def dense_recommend(
 def creator_exposure(
     titles: np.ndarray, creators_of: list[list[str]], dataset: Dataset, *, moroccan_only: bool
 ) -> np.ndarray:
-    """Slots per creator over every creator of the catalogue (zeros included), optionally MA only."""
+    """Slots per creator over every creator of the catalogue (zeros included),
+    optionally MA only."""
     cr = dataset.creators
     pool = list(cr.index[cr["country"].astype(str) == "MA"]) if moroccan_only else list(cr.index)
     counts = dict.fromkeys(pool, 0)
@@ -259,7 +260,8 @@ def compare(
             **{c: cost[c] for c in ("ndcg_drop_pct", "min_local_share_per_list")},
         }
     if new_share:
-        # only the new-title slots: no creator cap or exposure spreading, so the cost is the policy's own
+        # only the new-title slots: no creator cap or exposure spreading, so the cost is the
+        # policy's own
         policy = LocalTalentReranker(
             local_share=0.0,
             new_share=new_share,

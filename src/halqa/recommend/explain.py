@@ -298,7 +298,8 @@ class Explainer:
         )
 
     def _segment_audience(self, title: int) -> dict[tuple, int]:
-        """Distinct members with any event on ``title`` per (age band, region) and per (age band, None).
+        """Distinct members with any event on ``title`` per (age band, region) and per (age band,
+        None).
 
         Counted per title on demand (one column of the seen matrix) and remembered for this
         dataset: a single list needs a few titles, not a group-by over every event."""

@@ -57,7 +57,8 @@ def title_features(dataset: Dataset) -> FeatureSpace:
 
 
 def member_features(dataset: Dataset, vocabulary: list[str] | None = None) -> FeatureSpace:
-    """One-hot member features; with ``vocabulary`` the columns follow it (unknown values dropped)."""
+    """One-hot member features; with ``vocabulary`` the columns follow it
+    (unknown values dropped)."""
     mf = dataset.member_features
     tokens: list[list[str]] = [["bias"] for _ in range(dataset.n_members)]
     if not mf.empty:

@@ -25,7 +25,8 @@ _MINOR_LIMIT = "12+"
 
 
 def parse_filters(filters: Mapping[str, Any] | Iterable[str] | None) -> dict[str, Any]:
-    """``["region", "language"]`` or ``{"age_rating": "12+"}`` → checked dict; unknown names refused."""
+    """``["region", "language"]`` or ``{"age_rating": "12+"}`` → checked dict;
+    unknown names refused."""
     if not filters:
         return {}
     spec = dict(filters) if isinstance(filters, Mapping) else {name: True for name in filters}

@@ -54,5 +54,6 @@ def require_columns(frame: pd.DataFrame, columns: tuple[str, ...], what: str) ->
     if missing:
         raise DataError(
             f"{what}: missing column(s) {', '.join(missing)}; "
-            f"expected at least {', '.join(columns)} (found {', '.join(map(str, frame.columns)) or 'none'})"
+            f"expected at least {', '.join(columns)} (found "
+            f"{', '.join(map(str, frame.columns)) or 'none'})"
         )

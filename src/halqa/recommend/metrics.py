@@ -32,7 +32,8 @@ def hit_rate_at_k(recommended: Sequence, relevant: Collection, k: int) -> float:
 
 
 def ndcg_at_k(recommended: Sequence, relevant: Collection, k: int) -> float:
-    """Binary-gain NDCG: Σ hits 1/log2(rank+1) over the best possible with min(|relevant|, k) hits."""
+    """Binary-gain NDCG: Σ hits 1/log2(rank+1) over the best possible with min(|relevant|,
+    k) hits."""
     if not relevant:
         return 0.0
     hits = _hits(recommended, relevant, k)
@@ -56,7 +57,8 @@ def coverage(recommended_titles: Collection, n_titles: int) -> float:
 
 
 def novelty(recommended_titles: Sequence, popularity: np.ndarray) -> float:
-    """Mean popularity percentile of recommended titles (100 = the most popular; lower = more novel)."""
+    """Mean popularity percentile of recommended titles (100 = the most popular;
+    lower = more novel)."""
     if len(recommended_titles) == 0:
         return 0.0
     pct = pd.Series(popularity).rank(pct=True, method="average").to_numpy() * 100

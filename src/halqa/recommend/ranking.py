@@ -43,7 +43,8 @@ def check_k(k: Any) -> int:
 
 
 def member_ids(dataset: Dataset, members: Any) -> np.ndarray:
-    """Dense indices for ``members`` (ids, Series, or a table with ``member_id``); None = everyone."""
+    """Dense indices for ``members`` (ids, Series, or a table with ``member_id``);
+    None = everyone."""
     if members is None:
         return np.arange(dataset.n_members)
     if isinstance(members, (str, int, np.integer)):
@@ -252,7 +253,8 @@ def _empty() -> pd.DataFrame:
 
 
 def similar(model: Recommender, titles: Any, k: int = 10, *, format: str = "pandas") -> Any:
-    """Top-``k`` most similar titles to each of ``titles``: ``title_id, similar_title_id, rank, score``."""
+    """Top-``k`` most similar titles to each of ``titles``:
+    ``title_id, similar_title_id, rank, score``."""
     k = check_k(k)
     ds = model.dataset
     if isinstance(titles, (str, int, np.integer)):

@@ -90,7 +90,8 @@ class LocalTalentReranker:
         owed_local = math.ceil(c.local_share * n)
         owed_emerging = math.ceil(c.emerging_share * n)
         owed_new = math.ceil(c.new_share * n)
-        # One spare slot so that indexing with max(creator, 0) works in a catalogue without creators.
+        # One spare slot so that indexing with max(creator, 0) works in a catalogue without
+        # creators.
         per_creator = np.zeros(len(cat.creator_ids) + 1, dtype=np.int64)
         open_ = np.ones(len(titles), dtype=bool)
         overlap = np.zeros(len(titles))

@@ -71,7 +71,8 @@ def train(
     splits of ``dataset``, and a model with the best settings is fitted instead."""
     if len(dataset.events) == 0:
         raise UserError(
-            "no consented events in the store to train on (`halqa ingest` or `halqa import` them first)"
+            "no consented events in the store to train on "
+            "(`halqa ingest` or `halqa import` them first)"
         )
     fixed = dict(fixed or {})
     started = time.perf_counter()

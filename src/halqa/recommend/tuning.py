@@ -120,7 +120,8 @@ class TuningResult:
 
 def timestamps_order_events(dataset: Dataset) -> bool:
     """True unless most members' events share one or a few timestamps (the typical member has one
-    time, or fewer distinct times than a tenth of their events): then "the last 20%" means nothing."""
+    time, or fewer distinct times than a tenth of their events): then "the last 20%" means
+    nothing."""
     ev = dataset.events
     per_member = ev.groupby("member_idx")["ts"].agg(["nunique", "size"])
     per_member = per_member[per_member["size"] >= 2]

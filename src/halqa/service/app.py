@@ -1,4 +1,5 @@
-"""The app factory: ``create_app(settings)`` builds the FastAPI app, its routes and the dashboard."""
+"""The app factory: ``create_app(settings)`` builds the FastAPI app,
+its routes and the dashboard."""
 
 from __future__ import annotations
 
@@ -27,14 +28,18 @@ DASHBOARD_DIR = Path(__file__).parent / "dashboard"
 
 DESCRIPTION = """halqa's REST API: recommendations, insights, audiences and the catalogue of a
 Moroccan film, series and music service. Authenticate with an API key
-(`X-API-Key: hq_...` or `Authorization: Bearer hq_...`); a request with a body is refused (401) before
-its body is read when the key is missing or invalid, and with 413 over the body cap. Roles: **admin** (everything),
+(`X-API-Key: hq_...` or `Authorization: Bearer hq_...`); \
+a request with a body is refused (401) before
+its body is read when the key is missing or invalid, and with 413 over the body cap. \
+Roles: **admin** (everything),
 **analyst** (read everything), **creator** (aggregated insights only, never member-level data),
-**service** (recommendations and events). Errors are JSON `{"detail": "..."}` saying what is wrong."""
+**service** (recommendations and events). \
+Errors are JSON `{"detail": "..."}` saying what is wrong."""
 
 
 def create_app(settings: Settings | None = None, backend: Any = None) -> FastAPI:
-    """Build the app. ``backend`` (a ``Backend`` or remote proxy) is opened from settings when omitted."""
+    """Build the app. ``backend`` (a ``Backend`` or remote proxy) is opened from settings when
+    omitted."""
     settings = settings or Settings()
     _publish_studio_root(settings)
 
@@ -93,10 +98,12 @@ def create_app(settings: Settings | None = None, backend: Any = None) -> FastAPI
 
 def _publish_studio_root(settings: Settings) -> None:
     """The studio's code finds its folder in $HALQA_STUDIO_DIR (the CLI's convention), deep inside
-    jobs and proposal books; this process serves one store, so its studio folder is set there once."""
+    jobs and proposal books; this process serves one store, so its studio folder is set there
+    once."""
     import os
 
-    # halqa.studio.common.proposals.STUDIO_DIR_ENV, named here: importing the studio package costs 0.3 s.
+    # halqa.studio.common.proposals.STUDIO_DIR_ENV, named here: importing the studio package costs
+    # 0.3 s.
     os.environ["HALQA_STUDIO_DIR"] = str(settings.studio_root().resolve())
 
 

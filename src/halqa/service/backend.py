@@ -161,8 +161,9 @@ class Backend(DomainCalls):
         }
 
     def _store_problem(self, force: bool = False) -> str | None:
-        """None when the store passes ``check_connection`` (every block read once, checksums checked);
-        the result is kept ``settings.health_check_s`` so a load balancer's polling costs no scan."""
+        """None when the store passes ``check_connection`` (every block read once, checksums
+        checked); the result is kept ``settings.health_check_s`` so a load balancer's polling costs
+        no scan."""
         from halqa.catalog.integrity import check_connection
 
         now = time.monotonic()
@@ -197,7 +198,8 @@ class Backend(DomainCalls):
     def snapshot(self) -> str:
         """A consistent copy of the store for a CLI read command (see ``halqa.service.control``).
 
-        Copied in one read transaction on its own cursor: posted events keep committing meanwhile."""
+        Copied in one read transaction on its own cursor: posted events keep committing
+        meanwhile."""
         directory = self.settings.control_dir or tempfile.gettempdir()
         name = f"halqa_snapshot_{uuid.uuid4().hex[:12]}"
         path = os.path.join(directory, name + ".duckdb")
@@ -233,7 +235,8 @@ class Backend(DomainCalls):
         return {"total": total, "items": jsonable(items)}
 
     def upsert_members(self, rows: list[dict[str, Any]], actor: Actor | None = None) -> int:
-        """Merge member updates (only the fields sent change; consent rules in catalog/consent.py)."""
+        """Merge member updates (only the fields sent change;
+        consent rules in catalog/consent.py)."""
         actor = actor or Actor(None, "admin", "api")
         changes = self.writer.call(
             lambda s: apply_member_updates(s, rows, actor, self.settings.consent_grant_roles)

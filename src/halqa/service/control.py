@@ -63,7 +63,8 @@ def describe(record: dict) -> str:
 
 
 class SnapshotStore(Store):
-    """A read-only store over a snapshot file, deleted when closed; ``path`` names the real store."""
+    """A read-only store over a snapshot file, deleted when closed;
+    ``path`` names the real store."""
 
     def __init__(self, opened: Store, db: str | os.PathLike[str], snapshot_path: str) -> None:
         super().__init__(opened.con, str(db))

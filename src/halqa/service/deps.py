@@ -60,13 +60,15 @@ class ServiceState:
         return local
 
     def verify(self, token: str) -> Principal | None:
-        """The caller's principal, with revokes and role changes from any process already applied."""
+        """The caller's principal, with revokes and role changes from any process already
+        applied."""
         generation = self.generations.get(KEYS)
         if generation != self._keys_seen:
             self._reload(generation)
         principal = self.keyring.verify(token)
         if principal is None and self._may_reload():
-            # A key written straight into the store by another process: reload, at most once a second.
+            # A key written straight into the store by another process: reload, at most once a
+            # second.
             self._reload(self.generations.get(KEYS))
             principal = self.keyring.verify(token)
         return principal

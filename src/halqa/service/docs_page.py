@@ -1,8 +1,10 @@
-"""``/docs``: Swagger UI served from an installed package (swagger-ui-py ships its assets), never a CDN.
+"""``/docs``: Swagger UI served from an installed package (swagger-ui-py ships its assets), never a
+CDN.
 
 FastAPI's own ``/docs`` page loads Swagger UI from a CDN, so it is blank offline. Here the same page
 (FastAPI's ``get_swagger_ui_html``) points at ``/docs-assets/``, a static mount of the package's
-``static`` folder. Without the package ``/docs`` says how to install it; ``/openapi.json`` always works.
+``static`` folder. Without the package ``/docs`` says how to install it; ``/openapi.json`` always
+works.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ ASSETS = "/docs-assets"
 
 
 def swagger_assets() -> Path | None:
-    """The folder holding swagger-ui-bundle.js and swagger-ui.css, or None when swagger-ui-py is absent."""
+    """The folder holding swagger-ui-bundle.js and swagger-ui.css,
+    or None when swagger-ui-py is absent."""
     try:
         import swagger_ui
     except ImportError:

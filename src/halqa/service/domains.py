@@ -134,7 +134,8 @@ class DomainCalls:
     def timeline(
         self, segment: list[str], by: str, weeks: int, top: int, as_of: str | None = None
     ) -> dict[str, Any]:
-        """Weekly plays of the segment's biggest genres (or languages), cells under k members suppressed."""
+        """Weekly plays of the segment's biggest genres (or languages),
+        cells under k members suppressed."""
         api = self._insights()
         return jsonable(
             api.timeline(
@@ -179,7 +180,8 @@ class DomainCalls:
             return self._targeter_obj
 
     def _withdrawn(self, targeter: Targeter) -> set[str]:
-        """Members fitted into the targeter who have withdrawn marketing consent since: never returned."""
+        """Members fitted into the targeter who have withdrawn marketing consent since:
+        never returned."""
         return self.withdrawn_marketing(targeter.data.member_ids)
 
     def _new_title(self, title: dict[str, Any]) -> NewTitle:
@@ -199,7 +201,8 @@ class DomainCalls:
     def export_campaign(
         self, title: dict[str, Any], campaign: str, top: int, holdout: float, hash_salt: str | None
     ) -> dict[str, Any]:
-        """Target, then record the campaign (marketing consent only, random holdout) in the store."""
+        """Target, then record the campaign (marketing consent only,
+        random holdout) in the store."""
         api = self._audience()
         new_title = self._new_title(title)
         targeter = self._targeter()

@@ -24,7 +24,8 @@ def list_key(
 def list_body(
     member_id: str, k: int, filters: list[str], local_share: float | None, items: Any
 ) -> bytes:
-    """The JSON answer for a list (orjson: a tenth of the standard encoder's time on the hot path)."""
+    """The JSON answer for a list (orjson: a tenth of the standard encoder's time on the hot
+    path)."""
     return orjson.dumps(
         {
             "member_id": member_id,
@@ -43,7 +44,8 @@ class EdgeCache:
         self._lock = threading.Lock()
 
     def get(self, key: tuple) -> Any:
-        """The cached value if the member's counter and the epoch did not move since it was stored."""
+        """The cached value if the member's counter and the epoch did not move since it was
+        stored."""
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:

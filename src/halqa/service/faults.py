@@ -28,7 +28,8 @@ _unlogged = 0
 
 
 def log_damage(log: logging.Logger, exc: BaseException, *, clock=time.monotonic) -> bool:
-    """Log one line about ``exc`` unless one was logged in the last minute; returns whether it logged."""
+    """Log one line about ``exc`` unless one was logged in the last minute;
+    returns whether it logged."""
     global _last_logged, _unlogged
     with _lock:
         now = clock()

@@ -46,7 +46,8 @@ class RequestGuard:
         await self._counted(scope, receive, send)
 
     def _refusal(self, scope: Scope, headers: dict[bytes, bytes]) -> tuple[int, str, list] | None:
-        """401 without a valid key (checked first: strangers learn nothing else), then 413 over the cap."""
+        """401 without a valid key (checked first: strangers learn nothing else),
+        then 413 over the cap."""
         state = getattr(getattr(scope.get("app"), "state", None), "halqa", None)
         if state is not None:
             token = header_token(scope.get("headers", ()))
@@ -66,7 +67,8 @@ class RequestGuard:
         )
 
     async def _counted(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Pass a body of unknown length through; past the cap, answer 413 and tell the app the client left."""
+        """Pass a body of unknown length through; past the cap,
+        answer 413 and tell the app the client left."""
         seen = 0
         started = refused = False
 
@@ -87,7 +89,8 @@ class RequestGuard:
         async def watching_send(message: Message) -> None:
             nonlocal started
             if refused:
-                return  # the 413 is the answer; whatever the app makes of the cut-off body is dropped
+                # the 413 is the answer; whatever the app makes of the cut-off body is dropped
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)

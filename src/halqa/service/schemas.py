@@ -55,7 +55,9 @@ class EventIn(Strict):
     member_id: MemberId
     title_id: Id
     event_type: Annotated[str, _ruled(contract.EVENTS["event_type"])] = Field(
-        description="play, view, listen, complete, like, dislike, skip, share, rate, add_to_list, ..."
+        description=(
+            "play, view, listen, complete, like, dislike, skip, share, rate, add_to_list, ..."
+        )
     )
     ts: Timestamp = Field(
         description="ISO-8601 (with or without zone) or unix seconds (< 1e11) or milliseconds; "
@@ -446,7 +448,8 @@ class Label(Out):
 
 
 class LabelsOut(Out):
-    """Genre, theme and region labels in English, French and Arabic, and the filters' vocabularies."""
+    """Genre, theme and region labels in English, French and Arabic,
+    and the filters' vocabularies."""
 
     genres: list[Label]
     themes: list[Label]
@@ -457,7 +460,8 @@ class LabelsOut(Out):
 
 
 class ProfileOut(Out):
-    """One title or creator: who plays it (k-suppressed), its weekly plays, what its fans also like."""
+    """One title or creator: who plays it (k-suppressed), its weekly plays,
+    what its fans also like."""
 
     entity: Literal["title", "creator"]
     id: str

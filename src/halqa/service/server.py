@@ -1,4 +1,5 @@
-"""Running the service: ``serve`` (what `halqa serve` calls) and ``serve_dashboard`` (for `halqa demo`)."""
+"""Running the service: ``serve`` (what `halqa serve` calls) and ``serve_dashboard``
+(for `halqa demo`)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ def serve(
     *,
     check: bool = True,
 ) -> None:
-    """Serve until interrupted. One worker: one process. N workers: N HTTP processes + one store process.
+    """Serve until interrupted. One worker: one process. N workers: N HTTP processes + one store
+    process.
 
     Refuses (one line, ``DataError``) a store that is damaged, not DuckDB or not a halqa store
     (``check=False``: the caller just checked).
@@ -61,8 +63,9 @@ def serve(
 
 
 def _sigterm_unwinds() -> None:
-    """After its graceful shutdown uvicorn re-raises the signal it caught; by default SIGTERM would then
-    kill the process before ``finally`` blocks remove the run directory and the control file."""
+    """After its graceful shutdown uvicorn re-raises the signal it caught; by default SIGTERM would
+    then kill the process before ``finally`` blocks remove the run directory and the control
+    file."""
     import signal
     import threading
 

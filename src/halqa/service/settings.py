@@ -39,13 +39,16 @@ class Settings(BaseSettings):
     control_dir: str | None = (
         None  # where `halqa serve` lets the CLI reach it (halqa.service.control)
     )
-    # Request bodies over this size are refused with 413 before they are read (HALQA_SERVICE_MAX_BODY_BYTES).
+    # Request bodies over this size are refused with 413 before they are read
+    # (HALQA_SERVICE_MAX_BODY_BYTES).
     max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
     # How long an idle kept-alive connection stays open (uvicorn's timeout_keep_alive).
     keep_alive_s: int = Field(default=5, ge=1, le=3600)
-    # /health re-reads the whole store (checksums) at most this often; in between it repeats the last answer.
+    # /health re-reads the whole store (checksums) at most this often; in between it repeats the
+    # last answer.
     health_check_s: float = Field(default=30.0, ge=0)
-    # Roles that may set a member's consent to true (withdrawing is open to every role that may write members).
+    # Roles that may set a member's consent to true (withdrawing is open to every role that may
+    # write members).
     consent_grant_roles: list[str] = Field(default_factory=lambda: ["admin"])
     # Event writer: the most events committed in one transaction, and how long it
     # waits for more to arrive once a first one is queued (group commit).
@@ -59,15 +62,17 @@ class Settings(BaseSettings):
         default=10, ge=1, description="k: aggregates over fewer members are suppressed"
     )
     dashboard: bool = True
-    # The studio folder (music and visual-effects jobs, uploads, proposals). None: $HALQA_STUDIO_DIR,
-    # else `<db>.studio` beside the store, never the working directory (see studio_root).
+    # The studio folder (music and visual-effects jobs, uploads, proposals). None:
+    # $HALQA_STUDIO_DIR, else `<db>.studio` beside the store, never the working directory (see
+    # studio_root).
     studio_dir: Path | None = Field(
         default=None,
         validation_alias=AliasChoices("HALQA_SERVICE_STUDIO_DIR", "HALQA_STUDIO_DIR", "studio_dir"),
     )
 
     def studio_root(self) -> Path:
-        """Where the studio routes read and write: the setting, else ``<db>.studio`` beside the store."""
+        """Where the studio routes read and write: the setting,
+        else ``<db>.studio`` beside the store."""
         return (
             self.studio_dir
             if self.studio_dir is not None

@@ -1,4 +1,5 @@
-"""Shared version counters that let HTTP worker processes cache lists without asking the store process.
+"""Shared version counters that let HTTP worker processes cache lists without asking the store
+process.
 
 With ``--workers N``, a list cached inside a worker is valid only while the member's counter
 and the global epoch are unchanged. The store process bumps a member's counter before it

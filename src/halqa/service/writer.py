@@ -94,7 +94,8 @@ class EventWriter:
         return job.future
 
     def call(self, fn: Callable[[Store], Any], *, transaction: bool = True) -> Future:
-        """Run ``fn(store)`` in the writer thread, inside a transaction unless ``fn`` opens its own."""
+        """Run ``fn(store)`` in the writer thread, inside a transaction unless ``fn`` opens its
+        own."""
         job = _CallJob(fn, transaction)
         self._queue.put(job)
         return job.future
@@ -232,7 +233,8 @@ class EventWriter:
         return outcomes, accepted
 
     def _unknown(self, rows: list[dict[str, Any]]) -> list[tuple[int, bool, bool]]:
-        """(position, member unknown, title unknown) of the rows naming a missing member or title."""
+        """(position, member unknown, title unknown) of the rows naming a missing member or
+        title."""
         known = self._known
         if all(
             r["member_id"] in known["member_id"] and r["title_id"] in known["title_id"]
@@ -252,7 +254,8 @@ class EventWriter:
             ids.clear()
 
     def _ingest_row(self) -> int:
-        """One ``ingests`` row per server run records what the API stored (the Data page shows it)."""
+        """One ``ingests`` row per server run records what the API stored
+        (the Data page shows it)."""
         if self._ingest_id is None:
             self._ingest_id = live.open_api_ingest(self.store)
         return self._ingest_id

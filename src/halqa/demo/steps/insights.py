@@ -114,7 +114,8 @@ def demo_step(store: Store, world: World, console: Console) -> dict[str, Any]:
             "attributed_to_season": attributed,
         }
         console.print(
-            f"[bold]Ramadan window to {ramadan_end}[/]: {season['baseline']['note']}; surge attributed "
+            f"[bold]Ramadan window to {ramadan_end}[/]: "
+            f"{season['baseline']['note']}; surge attributed "
             f"to the season: {', '.join(attributed) or 'none'}"
         )
     talent = rising_talent(store, as_of=as_of, regions=False)
@@ -123,7 +124,8 @@ def demo_step(store: Store, world: World, console: Console) -> dict[str, Any]:
         "[bold]Rising local talent[/]: "
         + (
             ", ".join(
-                f"{r['name']} (weekly audience {r['weekly_audience_first_4']} -> {r['weekly_audience_last_4']}, "
+                f"{r['name']} (weekly audience {r['weekly_audience_first_4']} -> "
+                f"{r['weekly_audience_last_4']}, "
                 f"x{r['monthly_growth']}/month)"
                 for r in talent["overall"]["rows"]
             )

@@ -1,4 +1,5 @@
-"""The demo's music step: a one-minute piece in the genre rising in the segment the insights step found.
+"""The demo's music step: a one-minute piece in the genre rising in the segment the insights step
+found.
 
 Nothing is named in advance: the step reads the brief the insights step wrote
 (``brief_files/figures.json``: the segment it found by scanning and that segment's rising
@@ -30,7 +31,8 @@ def rising_style(
     window: str = DEMO_WINDOW,
     as_of: dt.date | None = None,
 ) -> tuple[str, list[str]]:
-    """The style of the first rising genre of the segment that halqa composes in, and every rising genre."""
+    """The style of the first rising genre of the segment that halqa composes in,
+    and every rising genre."""
     from halqa.insights import trends
 
     report = trends(store, segment or None, by="genre", window=window, as_of=as_of)
@@ -39,7 +41,8 @@ def rising_style(
 
 
 def style_of(genres: list[str]) -> str:
-    """The style of the first genre halqa composes in (a style, a maqam, or a genre mapped to a style)."""
+    """The style of the first genre halqa composes in (a style, a maqam,
+    or a genre mapped to a style)."""
     for genre in genres:
         if genre in STYLES or genre in STYLE_ALIASES:
             return genre
@@ -49,7 +52,8 @@ def style_of(genres: list[str]) -> str:
 
 
 def discovered_audience(store: Store, demo_dir: Path) -> dict[str, Any]:
-    """The segment and its rising genres: from the insights step's brief, else by scanning like it does."""
+    """The segment and its rising genres: from the insights step's brief,
+    else by scanning like it does."""
     figures = Path(demo_dir) / "brief_files" / "figures.json"
     if figures.exists():
         from halqa.studio.music.api import _genres_in
@@ -118,7 +122,9 @@ def music_step(store: Store, world: World, console: Console) -> dict[str, Any]:
     from_trends = any(g == style or GENRE_STYLES.get(g) == style for g in rising)
     console.print(
         f"[bold]Music[/]: {style} ({'the rising genre' if from_trends else 'fallback'} of "
-        f"{', '.join(audience['segment']) or 'the whole audience'}; rising: {', '.join(rising) or 'none'}), {piece.seconds:.0f} s in {piece.mode} at {piece.tempo:g} BPM "
+        f"{', '.join(audience['segment']) or 'the whole audience'}; rising: "
+        f"{', '.join(rising) or 'none'}), {piece.seconds:.0f} s in {piece.mode} at "
+        f"{piece.tempo:g} BPM "
         f"-> {where}; proposal {result['proposal']['id']} pending",
         highlight=False,
     )

@@ -80,7 +80,9 @@ def _print(
     example: pd.DataFrame,
 ) -> None:
     table = Table(
-        title=f"Recommendations: hybrid, per-member temporal split ({cost['lists']:,} members judged)"
+        title=(
+            f"Recommendations: hybrid, per-member temporal split ({cost['lists']:,} members judged)"
+        )
     )
     for col in (
         "lists",
@@ -117,7 +119,8 @@ def _print(
 
 
 def recommendations(store: Store, world: World, console: Console) -> dict[str, Any]:
-    """The step as registered in ``halqa.demo.run.DEMO_STEPS`` (its name keys ``steps`` in the JSON).
+    """The step as registered in ``halqa.demo.run.DEMO_STEPS`` (its name keys ``steps`` in the
+    JSON).
 
     It also saves the hybrid fitted on the whole store where `halqa train` would
     (``<db>.models/recommender.pkl``), so the dashboard `halqa demo` serves at its end, and a

@@ -59,7 +59,8 @@ def studio_step(store: Store, world: World, console: Console) -> dict[str, Any]:
     book = ProposalBook(out)
     proposal = _pending_block(book, scene, Path(result["json"]), pack)
     console.print(
-        f"[bold]Studio[/]: development pack {result['markdown']} ({len(pack['lines'])} lines citing "
+        f"[bold]Studio[/]: development pack {result['markdown']} "
+        f"({len(pack['lines'])} lines citing "
         f"{len(pack['figures'])} brief figures); scene {scene} (Darija and French); proposal "
         f"{proposal.id} pending: halqa script accept {proposal.id[:8]} --by NAME --studio-dir {out}"
     )
@@ -76,7 +77,8 @@ def studio_step(store: Store, world: World, console: Console) -> dict[str, Any]:
 
 
 def _pack_from_insights_brief(demo_dir: Path, out: Path) -> dict | None:
-    """Reuse the brief the insights step wrote, for the segment it wrote it for (its figures, not a copy)."""
+    """Reuse the brief the insights step wrote, for the segment it wrote it for (its figures,
+    not a copy)."""
     import json
 
     from halqa.insights.segment import Segment

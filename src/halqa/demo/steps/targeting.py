@@ -81,7 +81,8 @@ def segment_members(store: Store, data: TargetingData) -> dict[str, np.ndarray]:
     index = {m: i for i, m in enumerate(data.member_ids)}
     watched: dict[str, list[int]] = {}
     for genre, member in store.rows("""SELECT DISTINCT g.genre, e.member_id FROM events_marketing e
-                                       JOIN (SELECT title_id, unnest(genres) AS genre FROM titles) g USING (title_id)"""):
+                                       JOIN (SELECT title_id, unnest(genres) AS genre \
+FROM titles) g USING (title_id)"""):
         if member in index:
             watched.setdefault(genre, []).append(index[member])
     for genre, rows in sorted(watched.items()):

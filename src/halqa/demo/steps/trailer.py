@@ -44,7 +44,8 @@ def _music(studio: Path, folder: Path) -> tuple[Path, str]:
 
 
 def trailer_step(store: Store, world: World, console: Console) -> dict[str, Any]:
-    """Generate rushes, cut a 10-second trailer of the new title (Latin, Tifinagh, Arabic card), print provenance."""
+    """Generate rushes, cut a 10-second trailer of the new title (Latin, Tifinagh, Arabic card),
+    print provenance."""
     studio = Path(world.out_dir) / "studio"
     folder = studio / "vfx"
     film = folder / "rushes.mp4"
@@ -57,7 +58,10 @@ def trailer_step(store: Store, world: World, console: Console) -> dict[str, Any]
     )
     found = [p["source_start"] for p in report["pieces"] if p["kind"] == "shot"]
     table = Table(
-        title=f"Trailer of {lines[0]} ({TARGET:g} s, proposal {report['proposal']} {report['status']})"
+        title=(
+            f"Trailer of {lines[0]} ({TARGET:g} s, "
+            f"proposal {report['proposal']} {report['status']})"
+        )
     )
     table.add_column("artefact")
     table.add_column("provenance")

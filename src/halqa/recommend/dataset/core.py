@@ -71,7 +71,8 @@ class Dataset:
         creators: Any = None,
         weights: EventWeights | Mapping[str, float] | None = None,
     ) -> Dataset:
-        """Build from tables with canonical columns (``member_id, title_id, event_type, ts, value``).
+        """Build from tables with canonical columns
+        (``member_id, title_id, event_type, ts, value``).
 
         ``event_type`` defaults to ``play`` and ``value`` to empty when absent. Titles, members and
         creators are optional side tables keyed by ``title_id`` / ``member_id`` / ``creator_id``.

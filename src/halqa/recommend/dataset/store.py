@@ -82,7 +82,8 @@ def encode_in_duckdb(
         ),
     )
     try:
-        ev = store.arrow(f"""SELECT m.member_idx, t.title_idx, e.event_type, epoch(e.ts)::BIGINT AS ts,
+        ev = store.arrow(f"""SELECT m.member_idx, t.title_idx, e.event_type, \
+epoch(e.ts)::BIGINT AS ts,
                                     e.value::DOUBLE AS value
                              FROM {view} e JOIN _halqa_member_ids m USING (member_id)
                              JOIN _halqa_title_ids t USING (title_id)

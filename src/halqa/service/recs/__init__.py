@@ -1,4 +1,5 @@
-"""Recommendations in the service: the model `halqa train` saved, in memory, folded in as events arrive.
+"""Recommendations in the service: the model `halqa train` saved, in memory, folded in as events
+arrive.
 
 ``RecommendationService`` puts together the parts, each in its module: the loaded model
 (``registry``), who may receive lists (``consent``), the exact response cache (``cache``) and the
@@ -112,7 +113,8 @@ class RecommendationService:
 
     # -- real time ----------------------------------------------------------------------------
     def fold_in(self, rows: Rows) -> None:
-        """Called by the writer after each commit; returns at once (the fold-in thread does the work)."""
+        """Called by the writer after each commit; returns at once
+        (the fold-in thread does the work)."""
         with self._state:
             mine = self.consent.consented(rows)
             if not mine:

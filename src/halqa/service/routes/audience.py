@@ -45,7 +45,8 @@ class NewTitleIn(BaseModel):
         },
     )
 
-    # The rules of a titles row (halqa.catalog.rules): the same verdict as `halqa audience target --title FILE`.
+    # The rules of a titles row (halqa.catalog.rules): the same verdict as
+    # `halqa audience target --title FILE`.
     name: Annotated[str, BeforeValidator(contract.TITLES["name"].parse)]
     kind: Annotated[str, BeforeValidator(contract.TITLES["kind"].parse)]
     genres: list[Annotated[str, StringConstraints(min_length=1, max_length=60)]] = Field(

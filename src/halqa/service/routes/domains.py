@@ -35,7 +35,8 @@ def available_routers() -> list[APIRouter]:
 
 
 def _studio_routers() -> list[APIRouter]:
-    """The studio's proposals (every part) and the screenplay assistant (its extra: screenplay-tools)."""
+    """The studio's proposals (every part) and the screenplay assistant (its extra:
+    screenplay-tools)."""
     from importlib.util import find_spec
 
     from halqa.service.routes import studio
@@ -50,7 +51,8 @@ def _studio_routers() -> list[APIRouter]:
 
 def _music_installed() -> bool:
     """The music extra is installed. Generated media go to the service's studio folder
-    (``Settings.studio_root()``: ``--studio-dir``, else ``<db>.studio``), never its working directory."""
+    (``Settings.studio_root()``: ``--studio-dir``, else ``<db>.studio``), never its working
+    directory."""
     from importlib.util import find_spec
 
     return all(find_spec(m) is not None for m in ("mido", "music21", "fluidsynth", "pyloudnorm"))

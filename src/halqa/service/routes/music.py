@@ -1,4 +1,5 @@
-"""The composition assistant over HTTP (creator, analyst, admin): compose as a job, poll, download, decide.
+"""The composition assistant over HTTP (creator, analyst, admin): compose as a job, poll, download,
+decide.
 
 A composition with audio takes seconds to minutes, so ``POST /v1/music/compose`` answers 202 with a
 job id at once and ``GET /v1/music/jobs/{id}`` reports the steps done so far and, at the end, the

@@ -1,4 +1,5 @@
-"""The studio's proposals over HTTP, for every part (script, music, vfx): list, read, accept, reject.
+"""The studio's proposals over HTTP, for every part (script, music, vfx): list, read, accept,
+reject.
 
 One implementation (``halqa.studio.common.decisions``); ``/v1/music/proposals…`` and
 ``/v1/vfx/proposals…`` call the same functions with their part's kind. A creator key sees and

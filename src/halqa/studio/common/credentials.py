@@ -243,8 +243,9 @@ def _add_ingredient(builder: Any, path: Path, relationship: str) -> None:
             f"ingredient relationship {relationship!r}: use parentOf, componentOf or inputTo"
         )
     with open(path, "rb") as stream:
-        # the label lets an action name this ingredient (``"parameters": {"ingredientIds": [name]}``):
-        # C2PA requires a ``c2pa.opened`` action to point at its parent ingredient
+        # the label lets an action name this ingredient
+        # (``"parameters": {"ingredientIds": [name]}``): C2PA requires a ``c2pa.opened`` action to
+        # point at its parent ingredient
         builder.add_ingredient(
             {"title": path.name, "relationship": relationship, "label": path.name},
             mime_type(path),

@@ -37,12 +37,14 @@ class Caller:
 
 
 def kind_pattern(domain: str | None) -> str | None:
-    """``script`` -> ``script.*``; a full kind (``music.piece``) stays as it is; None: every kind."""
+    """``script`` -> ``script.*``; a full kind (``music.piece``) stays as it is; None:
+    every kind."""
     if domain is None or "." in domain:
         return domain
     if domain not in DOMAINS:
         raise UserError(
-            f"unknown studio part {domain!r}: use one of {', '.join(DOMAINS)} or a kind like script.block"
+            f"unknown studio part {domain!r}: "
+            f"use one of {', '.join(DOMAINS)} or a kind like script.block"
         )
     return f"{domain}.*"
 
@@ -54,7 +56,8 @@ def may_see(proposal: Proposal, caller: Caller | None) -> bool:
 
 
 def describe(proposal: Proposal) -> dict[str, Any]:
-    """A proposal as JSON, with its status spelled out (``proposal`` repeats the id for older readers)."""
+    """A proposal as JSON, with its status spelled out
+    (``proposal`` repeats the id for older readers)."""
     return proposal.model_dump(mode="json") | {"status": proposal.status, "proposal": proposal.id}
 
 
@@ -81,7 +84,8 @@ def list_proposals(
 def get_proposal(
     book: ProposalBook, pid: str, *, kind: str | None = None, caller: Caller | None = None
 ) -> Proposal:
-    """One proposal; another key's (or another part's, with ``kind``) is as absent as a missing one."""
+    """One proposal; another key's (or another part's,
+    with ``kind``) is as absent as a missing one."""
     if not book.folder.exists():
         raise NotFoundError(f"no proposal {pid} in {book.folder}")
     proposal = book.get(pid)

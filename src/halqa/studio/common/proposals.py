@@ -127,7 +127,8 @@ class ProposalBook:
     def list(
         self, *, subject: str | None = None, kind: str | None = None, status: Status | None = None
     ) -> list[Proposal]:
-        """Proposals, oldest first, optionally only one subject, kind (or ``script.*``) or status."""
+        """Proposals, oldest first, optionally only one subject, kind
+        (or ``script.*``) or status."""
         found = [self._load(p.stem) for p in sorted(self.folder.glob("*.json"))]
         keep = [
             p

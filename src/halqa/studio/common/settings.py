@@ -21,7 +21,8 @@ _ENV_PREFIX = "HALQA_LLM_"
 
 
 class LlmSettings(Config):
-    """The writer's model settings: a :class:`~halqa.config.Config` (frozen, unknown fields refused)."""
+    """The writer's model settings: a :class:`~halqa.config.Config` (frozen,
+    unknown fields refused)."""
 
     base_url: str | None = Field(
         default=None, description="OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1"

@@ -74,8 +74,8 @@ def mode_classes(mode: Mode, tonic: float) -> set[int]:
 def _templates(
     names: tuple[str, ...],
 ) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray, int]]]:
-    """Every (mode, tonic) as a row: its pitch-class mask (K x 24), its size, and per profiled mode the
-    (row indices, 24 x size index of its degrees, ...) used for the profile term."""
+    """Every (mode, tonic) as a row: its pitch-class mask (K x 24), its size, and per profiled mode
+    the (row indices, 24 x size index of its degrees, ...) used for the profile term."""
     masks, sizes, profiles = [], [], []
     for m, name in enumerate(names):
         mode = MODES[name]
@@ -101,8 +101,8 @@ def detect_mode(
     final_note: bool = True,
 ) -> list[dict]:
     """Best (mode, tonic) explanations of the notes, with a confidence that sums to 1 over all.
-    ``final_note=False`` drops the bonus for a tonic on the last note (a window cut from a melody does
-    not end on a cadence)."""
+    ``final_note=False`` drops the bonus for a tonic on the last note (a window cut from a melody
+    does not end on a cadence)."""
     if not notes:
         raise DataError("no pitched notes to detect a mode from")
     weights = np.zeros(24)
@@ -150,17 +150,19 @@ def mode_consistency(
     hop_beats: float | None = None,
     min_notes: int = 3,
 ) -> float:
-    """Share of windows heard in this mode on this tonic: ``window_beats`` long, sliding by ``hop_beats``
-    (default a quarter of the window) over the melody, each with at least ``min_notes`` notes; a window
-    is heard so when, among the mode placed on every quarter-tone tonic, the mode finder scores the
-    requested tonic best.
+    """Share of windows heard in this mode on this tonic: ``window_beats`` long, sliding by
+    ``hop_beats`` (default a quarter of the window) over the melody, each with at least
+    ``min_notes`` notes; a window is heard so when, among the mode placed on every quarter-tone
+    tonic, the mode finder scores the requested tonic best.
 
     MusPy's scale consistency (the largest share of notes in any one transposition of the major or
     minor scale) is 1.0 for any melody that never leaves the mode, and knows no quarter tones. This
     keeps its frame -- the transpositions of one scale -- and asks what a listener asks of a mode:
-    the windowed key-finding of Sapp (2005, keyscapes) and the key accuracy of conditional generators
-    (MuseCoco, Lu et al. 2023) with our mode finder (in-mode share, unused degrees, tonic weight; not the final note, since a
-    window's last note is where the window was cut, not a cadence). In-scale notes are not enough: the tonic has to be heard as the tonic in every stretch.
+    the windowed key-finding of Sapp (2005, keyscapes) and the key accuracy of conditional
+    generators (MuseCoco, Lu et al. 2023) with our mode finder (in-mode share, unused degrees, tonic
+    weight; not the final note, since a window's last note is where the window was cut, not a
+    cadence). In-scale notes are not enough: the tonic has to be heard as the tonic in every
+    stretch.
     """
     if not notes:
         return 0.0
@@ -187,7 +189,8 @@ def _tonic_near(tonic_q: int, lowest: float) -> float:
 
 
 def out_of_mode(notes: Sequence[Note], mode: Mode, tonic: float) -> dict[str, float]:
-    """Share of notes outside the mode, and of notes on its declared (descending-form) accidentals."""
+    """Share of notes outside the mode, and of notes on its declared
+    (descending-form) accidentals."""
     if not notes:
         return {"out_of_mode": 0.0, "declared_accidentals": 0.0}
     allowed = mode_classes(mode, tonic)
@@ -202,8 +205,9 @@ def out_of_mode(notes: Sequence[Note], mode: Mode, tonic: float) -> dict[str, fl
 
 
 def onset_agreement(notes: Sequence[Note], rhythm: Rhythm, *, strokes_only: bool = False) -> float:
-    """Share of onsets on the pattern: for percussion (``strokes_only``) any of its strokes; for a melody
-    its accents (strokes other than hi-hats and jingles, which fill every pulse) or the metre's beats."""
+    """Share of onsets on the pattern: for percussion (``strokes_only``) any of its strokes; for a
+    melody its accents (strokes other than hi-hats and jingles, which fill every pulse) or the
+    metre's beats."""
     if not notes:
         return 0.0
     beats = {
@@ -263,7 +267,8 @@ def muspy_misfit(mode: Mode, tonic: float) -> dict[str, Any]:
     that holds most of the mode's degrees once each is rounded to 12-TET (as MusPy's integer
     pitches are), and the degrees (0-based) it leaves out. A melody in the mode scores 1 minus its
     share of notes on those degrees against that scale (another scale may fit a melody that avoids
-    other degrees better): the more it sounds the degrees that make the maqam, the lower it scores."""
+    other degrees better): the more it sounds the degrees that make the maqam, the lower it
+    scores."""
     rounded = {
         d: {round(tonic + q / 2) % 12 for q in (up, down)}
         for d, (up, down) in enumerate(
@@ -348,7 +353,8 @@ def analyse_audio(
     path: Path, *, mode: Mode | None = None, tracker: str = "melody"
 ) -> dict[str, Any]:
     """Mode, histogram and per-degree cents of the sustained notes of a WAV: by default of the
-    predominant melody of a full mix (``pitch.melody_f0``), or with ``tracker="yin"`` of a single line."""
+    predominant melody of a full mix (``pitch.melody_f0``), or with ``tracker="yin"`` of a single
+    line."""
     import soundfile
 
     from halqa.studio.music.pitch import PITCH_TRACKERS, audio_tempo, sustained_notes

@@ -65,8 +65,8 @@ def catalogue() -> dict[str, Any]:
 
 
 def split_tuning(tuning: str) -> tuple[str, str]:
-    """``--tuning``: how quarter tones reach the MIDI and which gamut. ``mts`` / ``bend`` (the default),
-    optionally ``:GAMUT``; a gamut alone (``24-tet``, a Scala file) keeps pitch bend."""
+    """``--tuning``: how quarter tones reach the MIDI and which gamut. ``mts`` / ``bend`` (the
+    default), optionally ``:GAMUT``; a gamut alone (``24-tet``, a Scala file) keeps pitch bend."""
     method, _, gamut = tuning.partition(":")
     if method in ("mts", "bend"):
         return method, gamut or DEFAULT_TUNING
@@ -93,7 +93,8 @@ def style_from_brief(path: Path) -> str:
         if genre in GENRE_STYLES:
             return GENRE_STYLES[genre]
     raise DataError(
-        f"--from-brief {path}: no rising genre halqa composes in (found {candidates[:5] or 'none'}; "
+        f"--from-brief {path}: no rising genre halqa composes in (found "
+        f"{candidates[:5] or 'none'}; "
         f"styles: {', '.join(sorted(STYLES))})"
     )
 
@@ -108,7 +109,8 @@ def _genres_in(data: object) -> list[str]:  # parsed JSON of any of three shapes
         src, values = fig.get("source", {}), fig.get("values", {})
         if src.get("by") != "genre":
             continue
-        # a brief's figures.json: {"source": {"list": "rising", "item": "rap"}, "values": {"rank": 1, ...}}
+        # a brief's figures.json:
+        # {"source": {"list": "rising", "item": "rap"}, "values": {"rank": 1, ...}}
         is_rising = src.get("list") == "rising" or "rising" in str(src.get("field", "")) + str(
             fig.get("label", "")
         )
@@ -144,7 +146,8 @@ def compose_files(
     progress: Progress = None,
     owner: str | None = None,
 ) -> dict[str, Any]:
-    """Compose a piece and write its files; ``owner`` is the API key that asked (its proposal's owner)."""
+    """Compose a piece and write its files; ``owner`` is the API key that asked
+    (its proposal's owner)."""
     from halqa.studio.music.compose import compose
     from halqa.studio.music.develop import model_from_midi
 

@@ -26,12 +26,14 @@ from halqa.studio.music.theory import DEFAULT_TUNING, Mode, Scale, gamut_cents, 
 
 MAX_BARS = 512
 TEMPO_LIMITS = (20, 300)
-# Harmony roots per bar, as degrees of the mode (ours: i-VII-bII-i colours for Hijaz, i-VI-III-VII for minor).
+# Harmony roots per bar, as degrees of the mode (ours: i-VII-bII-i colours for Hijaz, i-VI-III-VII
+# for minor).
 PROGRESSIONS = {"hijaz_12": (0, 6, 1, 0), "aeolian": (0, 5, 2, 6)}
 
 
 class ComposeLimits(Config):
-    """The length and tempo a composition may ask for (None: the style's or the caller's default)."""
+    """The length and tempo a composition may ask for (None:
+    the style's or the caller's default)."""
 
     bars: int | None = Field(default=None, ge=1, le=MAX_BARS)
     seconds: float | None = Field(default=None, gt=0, le=1800)  # at most 30 minutes
@@ -170,7 +172,8 @@ def compose_melody(
 
 def phrase_cadence(mode: Mode, *, ends_section: bool, section: str, last_section: bool) -> set[int]:
     """Where a phrase may end: a phrase inside a section on a half cadence (a cadence degree other
-    than the tonic), a verse or the outro on the tonic, the chorus on any cadence degree (it returns)."""
+    than the tonic), a verse or the outro on the tonic, the chorus on any cadence degree (it
+    returns)."""
     if ends_section and (last_section or section != "chorus"):
         return {0}
     if ends_section:

@@ -111,7 +111,8 @@ def pieces() -> list[str]:
 
 
 def split_by_piece(eval_every: int = 4) -> tuple[list[Phrase], list[Phrase]]:
-    """(train, evaluation): the last piece of each family, and every ``eval_every``-th one, is held out."""
+    """(train, evaluation): the last piece of each family, and every ``eval_every``-th one,
+    is held out."""
     by_family: dict[str, list[str]] = {}
     for name in pieces():
         by_family.setdefault(name.rsplit("-", 1)[0], []).append(name)

@@ -35,7 +35,8 @@ def meter_grid(meter: str) -> Grid:
 
 
 def melody_tokens(notes: Sequence[Note], scale: Scale, grid: Grid) -> list[Token]:
-    """Notes -> (degree, length in eighths, metric class); out-of-mode notes take the nearest degree."""
+    """Notes -> (degree, length in eighths, metric class);
+    out-of-mode notes take the nearest degree."""
     tokens = []
     for n in notes:
         degree = scale.degree_of(n.pitch)

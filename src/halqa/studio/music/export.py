@@ -69,7 +69,8 @@ def write_piece(
     progress: Callable[[str], None] | None = None,
     owner: str | None = None,
 ) -> dict[str, Any]:
-    """Write every output of ``piece`` under ``out_dir``; returns their paths and the proposal id."""
+    """Write every output of ``piece`` under ``out_dir``;
+    returns their paths and the proposal id."""
     from halqa.studio.music.midi import assign_channels, write_midi
     from halqa.studio.music.notation import write_musicxml
 
@@ -89,8 +90,8 @@ def write_piece(
         channels = assign_channels(piece.tracks)
         stems_audio = []
         with tempfile.TemporaryDirectory() as tmp:
-            # the audio is rendered from pitch bend, which every FluidSynth build plays; an MTS file is
-            # for the musician's own synth
+            # the audio is rendered from pitch bend, which every FluidSynth build plays; an MTS file
+            # is for the musician's own synth
             render_from = (
                 files["midi"]
                 if piece.meta.get("midi_tuning") != "mts"
@@ -105,7 +106,9 @@ def write_piece(
                     stems_audio.append(
                         au.render_midi(render_from, sample_rate=sample_rate, channels=set(chans))
                     )
-            else:  # no stems wanted: one render of every channel, a quarter of the synthesis for four tracks
+            else:
+                # no stems wanted: one render of every channel, a quarter of the synthesis for four
+                # tracks
                 step("render")
                 stems_audio.append(au.render_midi(render_from, sample_rate=sample_rate))
         # FluidSynth's voices and reverb are linear, so the mix is the sum of the stems

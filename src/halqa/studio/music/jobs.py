@@ -54,7 +54,8 @@ def get_job(job_id: str, root: Path | None = None) -> dict[str, Any]:
 def submit_compose(
     params: dict[str, Any], root: Path | None = None, owner: str | None = None
 ) -> dict[str, Any]:
-    """Check the request now (bad input is an error, not a failed job), then compose in the background."""
+    """Check the request now (bad input is an error, not a failed job),
+    then compose in the background."""
     from halqa.studio.music.compose import check_request
     from halqa.studio.music.styles import resolve_style
 

@@ -46,7 +46,8 @@ def split_pitch(pitch: float) -> tuple[int, int]:
 
 
 def assign_channels(tracks: list[Track]) -> list[list[int]]:
-    """Channel of every note, per track; notes overlapping with different bends get different channels."""
+    """Channel of every note, per track; notes overlapping with different bends get different
+    channels."""
     free = [c for c in range(16) if c != DRUM_CHANNEL]
     out: list[list[int]] = []
     for track in tracks:
@@ -67,7 +68,8 @@ def assign_channels(tracks: list[Track]) -> list[list[int]]:
             if chosen is None:
                 if not free:
                     raise DataError(
-                        "more than 15 different simultaneous pitch bends: cannot map to MIDI channels"
+                        "more than 15 different simultaneous pitch bends: "
+                        "cannot map to MIDI channels"
                     )
                 chosen = free.pop(0)
                 mine.append(chosen)
@@ -81,8 +83,9 @@ def assign_channels(tracks: list[Track]) -> list[list[int]]:
 
 
 def mts_retune(key: int, pitch: float) -> mido.Message:
-    """MIDI Tuning Standard single-note tuning change (real time): ``key`` sounds at fractional ``pitch``.
-    The frequency is a semitone (xx) and a 14-bit fraction of it (yy zz, units of 100/16384 cents)."""
+    """MIDI Tuning Standard single-note tuning change (real time): ``key`` sounds at fractional
+    ``pitch``. The frequency is a semitone (xx) and a 14-bit fraction of it (yy zz, units of
+    100/16384 cents)."""
     semitone = int(pitch // 1)
     fraction = min(16383, round((pitch - semitone) * 16384))
     return mido.Message(
@@ -104,8 +107,8 @@ def mts_pitch(msg: mido.Message) -> dict[int, float]:
 
 
 def _setup(channel: int, program: int, mts: bool = False) -> list[mido.Message]:
-    """Program and a ±2-semitone bend range (RPN 0, then the null RPN so later CC 6 does nothing); with MTS
-    also the tuning program and bank the single-note changes retune (RPN 3 and 4)."""
+    """Program and a ±2-semitone bend range (RPN 0, then the null RPN so later CC 6 does nothing);
+    with MTS also the tuning program and bank the single-note changes retune (RPN 3 and 4)."""
     cc = [(101, 0), (100, 0), (6, int(BEND_RANGE)), (38, 0), (101, 127), (100, 127)]
     if mts:
         cc = [(101, 0), (100, 3), (6, MTS_TUNING_PROGRAM), (101, 0), (100, 4), (6, 0)] + cc
@@ -117,7 +120,8 @@ def _setup(channel: int, program: int, mts: bool = False) -> list[mido.Message]:
 def write_midi(
     piece: Piece, path: Path, *, provenance: dict | None = None, tracks: list[Track] | None = None
 ) -> Path:
-    """Type-1 MIDI: a conductor track (tempo, metre, provenance text) and one track per instrument."""
+    """Type-1 MIDI: a conductor track (tempo, metre, provenance text) and one track per
+    instrument."""
     tracks = piece.tracks if tracks is None else tracks
     channels = assign_channels(piece.tracks)
     wanted = {id(t) for t in tracks}
@@ -150,8 +154,9 @@ def write_midi(
 
 
 def _track_messages(track: Track, chans: list[int], mts: bool = False) -> mido.MidiTrack:
-    """Setup, then every note; its quarter tone as a pitch bend, or with ``mts`` as a retuning of its key
-    just before it (the key stays the nearest 12-TET one, so a synth without MTS plays it in tune with 12-TET)."""
+    """Setup, then every note; its quarter tone as a pitch bend, or with ``mts`` as a retuning of
+    its key just before it (the key stays the nearest 12-TET one, so a synth without MTS plays it in
+    tune with 12-TET)."""
     events: list[
         tuple[int, int, mido.Message]
     ] = []  # (tick, order, message); offs before ons at a tick
@@ -186,7 +191,8 @@ def _track_messages(track: Track, chans: list[int], mts: bool = False) -> mido.M
 
 
 def read_midi(path: Path) -> Piece:
-    """Any MIDI file -> a Piece (tempo, metre, one Track per MIDI track and channel, bends applied)."""
+    """Any MIDI file -> a Piece (tempo, metre, one Track per MIDI track and channel,
+    bends applied)."""
     path = Path(path)
     try:
         with open(path, "rb") as handle:

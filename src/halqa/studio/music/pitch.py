@@ -72,8 +72,8 @@ def _pick(
     threshold: float,
     sample_rate: int,
 ) -> float:
-    """The first dip of the normalised difference under ``threshold``, refined by a parabola through the
-    raw difference (less biased than through the normalised one)."""
+    """The first dip of the normalised difference under ``threshold``, refined by a parabola through
+    the raw difference (less biased than through the normalised one)."""
     below = np.nonzero(cmnd[tau_min:tau_max] < threshold)[0]
     if not len(below):
         return 0.0
@@ -102,7 +102,8 @@ def melody_f0(
     decay: float = 0.8,
     voicing: float = 0.25,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(f0 in Hz per frame of the predominant melody, 0 where none; frame times) of a mix or a line."""
+    """(f0 in Hz per frame of the predominant melody, 0 where none;
+    frame times) of a mix or a line."""
     from scipy.ndimage import median_filter
 
     signal = np.asarray(signal, dtype=np.float32)
@@ -145,7 +146,8 @@ def melody_f0(
 
 
 def _refine(frame_mag: np.ndarray, f0: float, bin_hz: float) -> float:
-    """The fundamental from the spectral peaks near its first three harmonics (amplitude-weighted)."""
+    """The fundamental from the spectral peaks near its first three harmonics
+    (amplitude-weighted)."""
     total, weight = 0.0, 0.0
     for h in (1, 2, 3):
         k = round(f0 * h / bin_hz)
@@ -175,8 +177,8 @@ def sustained_notes(
     tolerance_cents: float = 30.0,
     tracker: str = "yin",
 ) -> list[dict]:
-    """Stretches where the pitch holds within ``tolerance_cents`` for ``min_seconds``: onset, length,
-    median pitch (MIDI, fractional) and its distance in cents from the nearest 12-TET note.
+    """Stretches where the pitch holds within ``tolerance_cents`` for ``min_seconds``: onset,
+    length, median pitch (MIDI, fractional) and its distance in cents from the nearest 12-TET note.
     ``tracker``: "melody" (``melody_f0``: the predominant line of a mix) or "yin" (one line)."""
     f0, times = (melody_f0 if tracker == "melody" else yin)(signal, sample_rate)
     hop = times[1] - times[0] if len(times) > 1 else 0.01

@@ -116,7 +116,9 @@ RHYTHMS: dict[str, Rhythm] = {
             "6/8",
             (0, 3),
             (100, 120, 140),
-            source="morocco-domain.md §2.4: two bars of 6/8, low on pulses 5 and 10, high on 3 and 8",
+            source=(
+                "morocco-domain.md §2.4: two bars of 6/8, low on pulses 5 and 10, high on 3 and 8"
+            ),
             assumption="tempo: chaabi BPM NOT FOUND; 100-140 is ours",
         ),
         # Andalusi mizan: meters as notated (oudipedia; AAM time signatures), tempi from the marks.
@@ -175,8 +177,8 @@ RHYTHMS: dict[str, Rhythm] = {
             source="oudipedia: quddam 3/4 or 6/8; " + MIZAN_TEMPO,
             assumption=NO_STROKE_SOURCE,
         ),
-        # Gnawa: qraqeb in ternary cycles (sourced: cyclical, interlocking, ternary/duple interplay);
-        # the exact clack pattern and the clap are ours.
+        # Gnawa: qraqeb in ternary cycles (sourced: cyclical, interlocking, ternary/duple
+        # interplay); the exact clack pattern and the clap are ours.
         Rhythm(
             "gnawa",
             ("Q.QQ.QQ.QQ.Q", "C.....C....."),

@@ -84,7 +84,8 @@ def tonic_midi(note: str) -> float:
     m = re.fullmatch(r"([A-Ga-g])(#|b|`|~|)(-?\d)", note.strip())
     if not m:
         raise ConfigError(
-            f"tonic {note!r}: expected a note name with octave such as C4, E`4 (half-flat), Bb3, F#4"
+            f"tonic {note!r}: expected a note name with octave such as C4, "
+            "E`4 (half-flat), Bb3, F#4"
         )
     letter, acc, octave = m.groups()
     alter = {"#": 1.0, "b": -1.0, "`": -0.5, "~": 0.5, "": 0.0}[acc]
@@ -93,7 +94,8 @@ def tonic_midi(note: str) -> float:
 
 @functools.lru_cache(maxsize=8)
 def gamut_cents(tuning: str = DEFAULT_TUNING) -> tuple[float, ...]:
-    """The 24 quarter-tone positions in cents: read from a music21 Scala file, or equal for '24-tet'."""
+    """The 24 quarter-tone positions in cents: read from a music21 Scala file,
+    or equal for '24-tet'."""
     if tuning == "24-tet":
         return tuple(50.0 * k for k in range(24))
     from music21.scale import scala
@@ -147,8 +149,14 @@ def _m(
     )
 
 
-MAQAMWORLD = "morocco-domain.md §2.2 (MaqamWorld spelling via microtonaltheory.com/maqamworld-data; r/MaqamMakam)"
-AAM = "studio-anchors.md §4: pitch-class profiles of 157 MTG Arab-Andalusian transcriptions (share of notes)"
+MAQAMWORLD = (
+    "morocco-domain.md §2.2 "
+    "(MaqamWorld spelling via microtonaltheory.com/maqamworld-data; r/MaqamMakam)"
+)
+AAM = (
+    "studio-anchors.md §4: "
+    "pitch-class profiles of 157 MTG Arab-Andalusian transcriptions (share of notes)"
+)
 
 MODES: dict[str, Mode] = {
     m.name: m
@@ -164,7 +172,10 @@ MODES: dict[str, Mode] = {
             cadences=(0, 4, 2),
             dominant=4,
             source=MAQAMWORLD,
-            assumption="descending form with B flat (Nahawand on G) is the common practice, not in the table",
+            assumption=(
+                "descending form with B flat "
+                "(Nahawand on G) is the common practice, not in the table"
+            ),
         ),
         _m(
             "bayati",
@@ -209,7 +220,10 @@ MODES: dict[str, Mode] = {
             cadences=(0, 3),
             dominant=3,
             source=MAQAMWORLD,
-            assumption="ascending with the Rast ending, descending with the Nahawand ending (both in the table)",
+            assumption=(
+                "ascending with the Rast ending, "
+                "descending with the Nahawand ending (both in the table)"
+            ),
         ),
         _m(
             "saba",
@@ -271,7 +285,10 @@ MODES: dict[str, Mode] = {
                 dominant=dom,
                 weights=w,
                 source=AAM,
-                assumption="tonic = most frequent pitch class of the profile (the finalis is not in the data)",
+                assumption=(
+                    "tonic = most frequent pitch class of the profile "
+                    "(the finalis is not in the data)"
+                ),
             )
             for name, tonic, up, down, dom, w in (
                 (
@@ -339,7 +356,8 @@ MODES: dict[str, Mode] = {
                     3,
                     (0.25, 0.15, 0.16, 0.10, 0.14, 0.15),
                 ),
-                # E flat (.03) is kept as the descending form's accidental (direction is our reading).
+                # E flat (.03) is kept as the descending form's accidental (direction is our
+                # reading).
                 (
                     "hijaz_al_kabir",
                     "G4",
@@ -360,7 +378,9 @@ MODES: dict[str, Mode] = {
             (),
             cadences=(0, 2),
             dominant=2,
-            source="studio-anchors.md §4: one author hears the guembri as D E G A C ([0, 2, 5, 7, 10])",
+            source=(
+                "studio-anchors.md §4: one author hears the guembri as D E G A C ([0, 2, 5, 7, 10])"
+            ),
             assumption="one listener's etic hearing, not an established scale",
         ),
         _m(
@@ -373,7 +393,9 @@ MODES: dict[str, Mode] = {
             cadences=(0, 3),
             dominant=3,
             source="morocco-domain.md §2.3: Berber music includes pentatonic music",
-            assumption="the interval set [0, 3, 5, 7, 10] is an engineering default, no source gives it",
+            assumption=(
+                "the interval set [0, 3, 5, 7, 10] is an engineering default, no source gives it"
+            ),
         ),
         _m(
             "hassani",
@@ -397,7 +419,9 @@ MODES: dict[str, Mode] = {
             cadences=(0, 3),
             dominant=3,
             source="Hijaz with the Nahawand ending (domain note §2.2) in 12-TET",
-            assumption="12-TET Hijaz as the default colour of chaabi and rai keyboards is our choice",
+            assumption=(
+                "12-TET Hijaz as the default colour of chaabi and rai keyboards is our choice"
+            ),
         ),
         _m(
             "aeolian",
@@ -424,7 +448,8 @@ def get_mode(name: str) -> Mode:
 
 @dataclass(frozen=True)
 class Scale:
-    """A mode placed on a tonic: degree index (any integer, 7 = the octave above degree 0) -> MIDI pitch."""
+    """A mode placed on a tonic: degree index (any integer,
+    7 = the octave above degree 0) -> MIDI pitch."""
 
     mode: Mode
     tonic: float  # MIDI number, possibly fractional (E half-flat = 63.5)
@@ -436,12 +461,14 @@ class Scale:
         return 24 * octave + self.mode.quarter_positions(descending)[d]
 
     def pitch(self, degree: int, descending: bool = False) -> float:
-        """MIDI pitch (fractional for quarter tones) of a degree, in the ascending or descending form."""
+        """MIDI pitch (fractional for quarter tones) of a degree,
+        in the ascending or descending form."""
         q = self.quarter_position(degree, descending)
         return self.tonic + quarter_to_cents(q, self.mode.microtonal, self.tuning) / 100.0
 
     def degree_of(self, pitch: float) -> int | None:
-        """The degree whose pitch (either form) is within 30 cents of ``pitch``; None when out of mode."""
+        """The degree whose pitch (either form) is within 30 cents of ``pitch``;
+        None when out of mode."""
         best, best_err = None, 0.3
         base = int((pitch - self.tonic) // 12) * self.mode.size
         for degree in range(base - self.mode.size, base + 2 * self.mode.size):

@@ -47,7 +47,8 @@ def accept_block(
     note: str | None = None,
     key_id: str | None = None,
 ) -> dict:
-    """Accept a drafted block and insert it into its script (what accepting a ``script.block`` does)."""
+    """Accept a drafted block and insert it into its script
+    (what accepting a ``script.block`` does)."""
     from halqa.studio.script.draft import accept_block as insert
 
     return insert(book, pid, by=by, note=note, key_id=key_id)

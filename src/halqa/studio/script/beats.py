@@ -50,7 +50,8 @@ _BEAT_KEYS = {_key(name): name for name, _, _ in SAVE_THE_CAT} | {
 
 
 def element_pages(layout: Layout, count: int) -> list[int]:
-    """Page of each element; unprinted ones (sections, notes) take the next printed element's page."""
+    """Page of each element; unprinted ones (sections,
+    notes) take the next printed element's page."""
     printed: dict[int, int] = {}
     for page in layout.pages:
         for line in page.lines:

@@ -153,7 +153,8 @@ def _scene_first_pages(layout: Layout) -> dict[int, int]:
 
 
 def characters(script: Script, scene_list: list[Scene] | None = None) -> list[dict]:
-    """Per speaking character: speeches ("lines"), dialogue words, scenes, first appearance, languages."""
+    """Per speaking character: speeches ("lines"), dialogue words, scenes, first appearance,
+    languages."""
     scene_list = scene_list if scene_list is not None else scenes(script)
     stats: dict[str, dict] = {}
     ordinal = -1
@@ -214,7 +215,8 @@ def locations(scene_list: list[Scene]) -> list[dict]:
 
 
 def stripboard(scene_list: list[Scene]) -> list[dict]:
-    """Shooting order: grouped by location, then day before night, then INT/EXT, then script order."""
+    """Shooting order: grouped by location, then day before night, then INT/EXT,
+    then script order."""
 
     def key(s: Scene):
         time_rank = TIME_ORDER.index(s.time) if s.time in TIME_ORDER else len(TIME_ORDER)

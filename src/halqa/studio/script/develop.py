@@ -51,12 +51,14 @@ def _genre_lines(figures: list[dict]) -> list[dict]:
                 )
             elif kind == "lift":
                 parts.append(
-                    f"over-indexes: lift {v['lift']} ({_pct(v['segment_share'])} of this segment's plays "
+                    f"over-indexes: lift {v['lift']} "
+                    f"({_pct(v['segment_share'])} of this segment's plays "
                     f"vs {_pct(v['others_share'])})"
                 )
             else:
                 parts.append(
-                    f"under-supplied: {v['titles']} titles, {v['pairs_per_title']} member-title pairs "
+                    f"under-supplied: {v['titles']} titles, "
+                    f"{v['pairs_per_title']} member-title pairs "
                     f"per title ({v['demand_ratio']}x the median)"
                 )
         lines.append(
@@ -118,7 +120,8 @@ def _format_lines(figures: list[dict]) -> list[dict]:
                 "topic": "length",
                 "item": best["source"]["item"],
                 "text": f"Length **{best['label']}**: best completion among screen lengths "
-                f"({_pct(best['values']['completion_rate'])}, {best['values']['pairs']} member-title "
+                f"({_pct(best['values']['completion_rate'])}, "
+                f"{best['values']['pairs']} member-title "
                 "pairs)",
                 "figures": [best["id"]],
             }
@@ -136,7 +139,8 @@ def _format_lines(figures: list[dict]) -> list[dict]:
             {
                 "topic": "format",
                 "item": best["source"]["item"],
-                "text": f"Format **{best['label']}**: completion {_pct(best['values']['completion_rate'])}"
+                "text": f"Format **{best['label']}**: completion "
+                f"{_pct(best['values']['completion_rate'])}"
                 f"{versus}",
                 "figures": [best["id"]] + [o["id"] for o in others],
             }
@@ -209,7 +213,10 @@ def write_pack(pack: dict, out: str | Path, *, title: str) -> dict:
     md = [
         f"# Development pack: {title}",
         "",
-        f"Every line cites figures of the creative brief ({pack['brief']}); nothing else is assumed.",
+        (
+            f"Every line cites figures of the creative brief ({pack['brief']}); "
+            "nothing else is assumed."
+        ),
         "",
     ]
     for line in pack["lines"]:

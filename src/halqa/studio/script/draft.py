@@ -39,10 +39,14 @@ ADAPT_TARGETS = {
 _START_RE = re.compile(r"\[\[halqa-generated proposal=(\w+)(?: by=([^\]]*))?\]\]")
 _END_RE = re.compile(r"\[\[halqa-end proposal=(\w+)\]\]")
 SYSTEM = (
-    "You are a screenwriting assistant for Moroccan writers. Answer with Fountain screenplay markup only: "
-    "no commentary, no code fences, no title page. Character cues in capitals (or starting with @ for "
-    "names in Arabic script), dialogue under the cue. Keep each character's language and script: Darija in "
-    "Arabic script stays in Arabic script, Darija in Latin letters stays Latin, French stays French, "
+    "You are a screenwriting assistant for Moroccan writers. "
+    "Answer with Fountain screenplay markup only: "
+    "no commentary, no code fences, no title page. "
+    "Character cues in capitals (or starting with @ for "
+    "names in Arabic script), dialogue under the cue. "
+    "Keep each character's language and script: Darija in "
+    "Arabic script stays in Arabic script, "
+    "Darija in Latin letters stays Latin, French stays French, "
     "Tamazight stays in Tifinagh."
 )
 
@@ -51,7 +55,8 @@ SYSTEM = (
 
 
 def _scene_bounds(script: Script, number: str | None) -> tuple[int, int]:
-    """Element range of scene ``number`` (its printed number or 1-based order); the last when None."""
+    """Element range of scene ``number`` (its printed number or 1-based order);
+    the last when None."""
     headings = [i for i, e in enumerate(script.elements) if e.kind == HEADING]
     if not headings:
         return 0, len(script.elements)
@@ -92,7 +97,8 @@ def build_prompt(
         if not pack:
             raise ConfigError("logline needs --pack PACK.json (from `halqa script develop`)")
         return (
-            "Write three loglines for a screen project grounded in these figures. Write each as a Fountain "
+            "Write three loglines for a screen project grounded in these figures. "
+            "Write each as a Fountain "
             f"synopsis line starting with '= '.{grounding}"
         ), {"after_scene": None}
     if script is None:
@@ -112,14 +118,16 @@ def build_prompt(
         if not line:
             raise ConfigError("alternatives needs --line TEXT (the line to rework)")
         ask = (
-            f"Write three alternative versions of this line, each under the same character cue: {line!r}. "
+            "Write three alternative versions of this line, "
+            f"each under the same character cue: {line!r}. "
             "Keep the speaker's voice and language."
         )
     else:
         if to not in ADAPT_TARGETS:
             raise ConfigError(f"--to {to}: expected one of {', '.join(ADAPT_TARGETS)}")
         ask = (
-            f"Adapt the dialogue of this scene into {ADAPT_TARGETS[to]}, keeping each character's voice; "
+            f"Adapt the dialogue of this scene into {ADAPT_TARGETS[to]}, "
+            "keeping each character's voice; "
             "keep the action lines as they are."
         )
     return f"{ask}\n\nThe scene:\n\n{context}{grounding}", anchor

@@ -270,7 +270,8 @@ def _read_title_page(page: ET.Element | None) -> list[TitleField]:
     keyed = [(k, t) for k, t in paragraphs if k]
     if len(keyed) == len(paragraphs):
         return [TitleField(k, t) for k, t in keyed]
-    # Another program's title page is free text: the first line is the title, the rest kept as notes.
+    # Another program's title page is free text: the first line is the title, the rest kept as
+    # notes.
     fields = [TitleField("Title", paragraphs[0][1])] if paragraphs else []
     if len(paragraphs) > 1:
         fields.append(TitleField("Notes", "\n".join(t for _, t in paragraphs[1:])))

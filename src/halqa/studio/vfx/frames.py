@@ -83,7 +83,8 @@ def map_video(
     on_progress: Callable[[float], None] | None = None,
     crf: int = 18,
 ) -> Path:
-    """Apply ``fn`` to every frame of ``src`` and write ``dst`` (H.264 + the source's audio, copied)."""
+    """Apply ``fn`` to every frame of ``src`` and write ``dst`` (H.264 + the source's audio,
+    copied)."""
     import av
 
     info = probe(src)

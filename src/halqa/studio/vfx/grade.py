@@ -65,7 +65,8 @@ def grade(
     on_progress: Callable[[float], None] | None = None,
     signer: ContentSigner | None = None,
 ) -> dict:
-    """Grade ``src`` (still or clip) into ``dst`` with content credentials; returns what was done."""
+    """Grade ``src`` (still or clip) into ``dst`` with content credentials;
+    returns what was done."""
     src, dst = Path(src), Path(dst)
     with tempfile.TemporaryDirectory(prefix="halqa-grade-") as tmp:
         cube = effective_cube(lut, intensity, Path(tmp))

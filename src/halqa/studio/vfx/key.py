@@ -1,4 +1,5 @@
-"""Green- and blue-screen keying: a colour-difference matte, spill suppression, soft edges, compositing.
+"""Green- and blue-screen keying: a colour-difference matte, spill suppression, soft edges,
+compositing.
 
 The matte is the classic colour-difference key: how much the screen channel exceeds the
 larger of the other two, relative to the screen colour itself. It is robust to uneven lighting
@@ -28,7 +29,8 @@ SCREENS = {"green": 1, "blue": 2}
 
 
 class KeySettings(Config):
-    """How a screen is keyed; build it with ``KeySettings.build("vfx key", ...)`` for one-line errors."""
+    """How a screen is keyed; build it with ``KeySettings.build("vfx key", ...)``
+    for one-line errors."""
 
     screen: Literal["green", "blue"] = "green"  # the keys of SCREENS
     # below this fraction of the screen's colour difference: fully foreground
@@ -89,7 +91,8 @@ def matte(rgb: np.ndarray, settings: KeySettings, strength: float | None = None)
 
 
 def suppress_spill(rgb: np.ndarray, settings: KeySettings) -> np.ndarray:
-    """Limit the screen channel to the larger of the other two (removes the green/blue cast on edges)."""
+    """Limit the screen channel to the larger of the other two
+    (removes the green/blue cast on edges)."""
     channel = SCREENS[settings.screen]
     others = [c for c in range(3) if c != channel]
     limit = np.maximum(rgb[..., others[0]], rgb[..., others[1]])

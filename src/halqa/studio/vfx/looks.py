@@ -23,7 +23,8 @@ def _luma(x: np.ndarray) -> np.ndarray:
 
 
 def _bend(x: np.ndarray, amounts) -> np.ndarray:
-    """x + a·x·(1−x) per channel: a gamma-like lift (a > 0) or sink (a < 0); stays in 0..1 for |a| ≤ 1."""
+    """x + a·x·(1−x) per channel: a gamma-like lift (a > 0) or sink (a < 0);
+    stays in 0..1 for |a| ≤ 1."""
     a = np.asarray(amounts, dtype=float)
     return x + a * x * (1.0 - x)
 
@@ -66,7 +67,8 @@ def sahara_gold(x: np.ndarray) -> np.ndarray:
 
 
 def casablanca_night(x: np.ndarray) -> np.ndarray:
-    """City at night: darker and desaturated, teal shadows, sodium-lamp highlights, hard contrast."""
+    """City at night: darker and desaturated, teal shadows, sodium-lamp highlights,
+    hard contrast."""
     x = _saturation(x, 0.70)
     x = _bend(x, (-0.25, -0.25, -0.25))
     x = _toward(x, (0.0, 0.18, 0.25), 0.35 * (1.0 - _luma(x)) ** 2)

@@ -84,7 +84,8 @@ def write_cube(lut, path: Path) -> Path:
 
 
 def sample_look(look: LookFunction, *, size: int = DEFAULT_SIZE, name: str = "look"):
-    """Bake an analytic look into a 3D LUT by evaluating it on the lattice (values clipped to 0..1)."""
+    """Bake an analytic look into a 3D LUT by evaluating it on the lattice
+    (values clipped to 0..1)."""
     import colour
 
     lattice = colour.LUT3D.linear_table(size)

@@ -88,7 +88,8 @@ def sample_pixels(path: Path, frames: int = 12, width: int = 160) -> np.ndarray:
 
 
 def transfer(source: ColourStats, reference: ColourStats, strength: float = 1.0):
-    """The look function RGB -> RGB that moves ``source``'s Oklab statistics onto ``reference``'s."""
+    """The look function RGB -> RGB that moves ``source``'s Oklab statistics onto
+    ``reference``'s."""
 
     def look(rgb: np.ndarray) -> np.ndarray:
         lab = to_oklab(rgb)

@@ -97,7 +97,8 @@ def _ffprobe(path: Path) -> dict:
 
 
 def probe(path: Path | str) -> MediaInfo:
-    """What ffprobe says about a still or a clip; ``DataError`` naming the file when it is not media."""
+    """What ffprobe says about a still or a clip; ``DataError`` naming the file when it is not
+    media."""
     path = Path(path)
     info = _ffprobe(path)
     streams = info.get("streams", [])
@@ -132,7 +133,8 @@ def probe(path: Path | str) -> MediaInfo:
 
 
 def probe_audio(path: Path | str) -> float:
-    """Duration of a sound file (a music bed); ``DataError`` naming the file when it has no audio."""
+    """Duration of a sound file (a music bed); ``DataError`` naming the file when it has no
+    audio."""
     path = Path(path)
     info = _ffprobe(path)
     if not any(s.get("codec_type") == "audio" for s in info.get("streams", [])):
@@ -147,7 +149,8 @@ def run_ffmpeg(
     on_progress: Callable[[float], None] | None = None,
     what: str = "ffmpeg",
 ) -> None:
-    """Run ``ffmpeg args`` quietly; report progress (0..1) from ``-progress``; one-line error on failure."""
+    """Run ``ffmpeg args`` quietly; report progress (0..1) from ``-progress``;
+    one-line error on failure."""
     cmd = [tool("ffmpeg"), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
     if on_progress and total_seconds:
         cmd += ["-progress", "pipe:1", "-nostats"]

@@ -78,7 +78,8 @@ def _analyse(
     (Going through ``scenedetect.detect`` decoded every frame at full size in OpenCV, and the
     features needed a second ffmpeg decode: two full decodes of the film.)
     Returns the cut frames, and per frame its mean grey level and its mean absolute difference from
-    the frame before (0 for the first), both in 0..1: memory grows by two floats a frame, not a picture."""
+    the frame before (0 for the first), both in 0..1: memory grows by two floats a frame, not a
+    picture."""
     import cv2
     from scenedetect import AdaptiveDetector, FrameTimecode
 
@@ -129,7 +130,8 @@ def _analyse(
     if not brightness:
         lines = err.decode(errors="replace").strip().splitlines()
         raise DataError(
-            f"{info.path}: shot detection could not read the video ({lines[-1] if lines else 'no frames'})"
+            f"{info.path}: shot detection could not read the video "
+            f"({lines[-1] if lines else 'no frames'})"
         )
     total = len(brightness)
     cuts += [c.frame_num for c in detector.post_process(FrameTimecode(total, fps))]

@@ -81,7 +81,8 @@ def plain(text: str) -> str:
 
 
 def timing_lines(path: Path) -> list[int]:
-    """The file line of each cue's timing (``-->`` or ``Dialogue:``), in order, for error messages."""
+    """The file line of each cue's timing (``-->`` or ``Dialogue:``), in order,
+    for error messages."""
     marker = "Dialogue:" if _format_of(path) in ("ass", "ssa") else "-->"
     lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
     return [
@@ -212,7 +213,8 @@ def save(subs, path: Path) -> Path:
 
 
 def bilingual(first, second, *, first_name: str = "Darija", second_name: str = "French"):
-    """One ASS file with two tracks (styles): ``first`` above ``second`` at the bottom of the frame."""
+    """One ASS file with two tracks (styles): ``first`` above ``second`` at the bottom of the
+    frame."""
     import pysubs2
 
     merged = pysubs2.SSAFile()

@@ -1,4 +1,5 @@
-"""Clips made from ffmpeg's lavfi sources, with known cuts: for the demo, the tests and the benchmark."""
+"""Clips made from ffmpeg's lavfi sources, with known cuts: for the demo,
+the tests and the benchmark."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ SOURCES = (
     "smptehdbars",
     "yuvtestsrc",
 )
-# "Dialogue": a voice-like tone that speaks for 1.5 s out of every 3 (what the music bed ducks under).
+# "Dialogue": a voice-like tone that speaks for 1.5 s out of every 3 (what the music bed ducks
+# under).
 DIALOGUE = "aevalsrc='0.25*sin(2*PI*180*t)*sin(2*PI*3*t)*lt(mod(t,3),1.5)':s=48000:c=stereo"
 
 
@@ -41,7 +43,8 @@ def shots_clip(
     dialogue: bool = True,
     sources: Sequence[str] = SOURCES,
 ) -> list[int]:
-    """Concatenate one lavfi source per shot (random sources seeded: the same clip every run) into an H.264 (+ AAC) clip; returns the cut frames.
+    """Concatenate one lavfi source per shot (random sources seeded: the same clip every run) into
+    an H.264 (+ AAC) clip; returns the cut frames.
 
     Each shot is a whole number of frames (its length rounded), so the cuts are exact."""
     path.parent.mkdir(parents=True, exist_ok=True)

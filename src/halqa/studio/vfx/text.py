@@ -51,7 +51,8 @@ def scripts_in(text: str) -> set[str]:
 
 
 def script_of(text: str) -> str:
-    """The script of a line: the first strong letter decides (``arabic``, ``tifinagh`` or ``latin``)."""
+    """The script of a line: the first strong letter decides (``arabic``,
+    ``tifinagh`` or ``latin``)."""
     return next((s for s in map(_letter_script, text) if s), "latin")
 
 
@@ -158,7 +159,8 @@ def title_card(lines: Sequence[str], canvas: Canvas = FULL_HD, *, background=(12
 
 
 def lower_third(name: str, role: str = "", canvas: Canvas = FULL_HD):
-    """Transparent frame with a name bar, on the left for Latin/Tifinagh, on the right for Arabic."""
+    """Transparent frame with a name bar, on the left for Latin/Tifinagh,
+    on the right for Arabic."""
     from PIL import Image, ImageDraw
 
     image = Image.new("RGBA", (canvas.width, canvas.height), (0, 0, 0, 0))

@@ -93,7 +93,8 @@ def _fill_act(
     everything: Sequence[Shot],
     used: dict[int, int],
 ) -> list[Piece]:
-    """Pieces of about ``piece`` frames from ``pool`` (in film order), then from any shot, until full."""
+    """Pieces of about ``piece`` frames from ``pool`` (in film order), then from any shot,
+    until full."""
     pieces: list[Piece] = []
     left = frames
     candidates = list(pool) + [s for s in everything if s not in pool]
@@ -155,7 +156,8 @@ def render(
     music: Path | None,
     on_progress: Callable[[float], None] | None = None,
 ) -> Path:
-    """One ffmpeg run: every piece input-seeked from the film, cards, concat, ducked music, fades."""
+    """One ffmpeg run: every piece input-seeked from the film, cards, concat, ducked music,
+    fades."""
     width, height = (info.width // 2) * 2, (info.height // 2) * 2
     args: list[str] = []
     graph: list[str] = []
@@ -199,7 +201,8 @@ def render(
             f"[{n}:a]atrim=end={total:.6f},aresample=48000,"
             "aformat=sample_fmts=fltp:channel_layouts=stereo,volume=0.5[bed]"
         )
-        # the bed drops under dialogue: the speech is the side-chain key of a compressor on the music
+        # the bed drops under dialogue: the speech is the side-chain key of a compressor on the
+        # music
         graph.append(
             "[bed][key]sidechaincompress=threshold=0.03:ratio=8:attack=20:release=350[ducked]"
         )
@@ -313,7 +316,8 @@ def timeline(
 
 
 def export_timeline(tl, stem: Path) -> dict[str, str]:
-    """``.otio`` always; FCP 7 XML and a picture-only CMX 3600 EDL when those adapters are installed."""
+    """``.otio`` always; FCP 7 XML and a picture-only CMX 3600 EDL when those adapters are
+    installed."""
     import opentimelineio as otio
 
     written = {"otio": str(stem.with_suffix(".otio"))}
