@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
+from pathlib import Path
 
 import numpy as np
 import pyarrow.parquet as pq
@@ -214,7 +215,19 @@ def test_new_releases_are_new_and_load_as_target_titles(world, con, planted):
         )
 
 
-@pytest.mark.parametrize("bad", [{"members": 10}, {"events": 10}, {"titles": 5}, {"seed": -1}])
-def test_bad_scale_is_a_config_error(tmp_path, bad):
-    with pytest.raises(ConfigError, match="--"):
-        generate_world(tmp_path / "w", **{**SMALL, **bad})
+@pytest.mark.parametrize(
+    ("size", "field"),
+    [
+        ({"members": 10}, "members"),
+        ({"events": 10}, "events"),
+        ({"titles": 5}, "titles"),
+        ({"seed": -1}, "seed"),
+        ({"days": 30}, "days"),
+    ],
+)
+def test_a_world_too_small_to_plant_signals_is_refused_naming_the_option(
+    tmp_path: Path, size: dict, field: str
+) -> None:
+    with pytest.raises(ConfigError, match=f"'{field}' parameter of halqa demo"):
+        generate_world(tmp_path, **{**SMALL, **size})
+    assert not any(tmp_path.iterdir())  # refused before anything is written

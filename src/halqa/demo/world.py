@@ -19,8 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
+from pydantic import Field
 
 from halqa.catalog import taxonomy
+from halqa.config import Config
 from halqa.demo import tastes
 from halqa.demo.calendar import Timeline
 from halqa.demo.catalogue import Catalogue
@@ -36,7 +38,6 @@ from halqa.demo.events import (
 from halqa.demo.expand import chunk_table
 from halqa.demo.people import Members, make_members
 from halqa.demo.releases import new_releases
-from halqa.errors import ConfigError
 
 Progress = Callable[[str, int, int], None]
 CHUNK_EVENTS = 250_000
@@ -85,17 +86,14 @@ class World:
         }
 
 
-def _check(seed: int, members: int, titles: int, events: int, days: int) -> None:
-    for name, value, low in (
-        ("members", members, 50),
-        ("titles", titles, 100),
-        ("events", events, 1_000),
-        ("days", days, 120),
-    ):
-        if value < low:
-            raise ConfigError(f"--{name} {value}: the demo world needs at least {low}")
-    if seed < 0:
-        raise ConfigError(f"--seed {seed}: use a non-negative integer")
+class WorldSize(Config):
+    """How big a world to generate; below these floors the planted signals drown in noise."""
+
+    seed: int = Field(ge=0)
+    members: int = Field(ge=50)
+    titles: int = Field(ge=100)
+    events: int = Field(ge=1_000)
+    days: int = Field(ge=120)
 
 
 def generate_world(
@@ -111,7 +109,9 @@ def generate_world(
     chunk_events: int = CHUNK_EVENTS,
 ) -> World:
     """Generate the world into ``out_dir`` (created; previous demo files are replaced)."""
-    _check(seed, members, titles, events, days)
+    WorldSize.build(
+        "halqa demo", seed=seed, members=members, titles=titles, events=events, days=days
+    )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     report = progress or (lambda stage, done, total: None)
