@@ -92,7 +92,7 @@ def _objects(values: Sequence[Any]) -> np.ndarray:
 
 def _weight_sql() -> str:
     """Event-type weights of the recommendation engine, as a SQL CASE (unknown types count 1)."""
-    from halqa.recommend import DEFAULT_WEIGHTS
+    from halqa.catalog.event_weights import DEFAULT_WEIGHTS
 
     cases = " ".join(f"WHEN '{t}' THEN {float(w)}" for t, w in DEFAULT_WEIGHTS.items())
     return f"CASE event_type {cases} ELSE 1.0 END"

@@ -3,35 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from pydantic import Field, PositiveFloat
 
+from halqa.catalog.event_weights import COUNTED_EVENTS, DEFAULT_WEIGHTS
 from halqa.config import Config
 
-# complete > like > share > add_to_list > play > skip; a dislike removes preference but
-# still counts as seen. Every weight is configurable per dataset.
-DEFAULT_WEIGHTS = MappingProxyType(
-    {
-        "complete": 4.0,
-        "like": 3.0,
-        "share": 3.0,
-        "add_to_list": 2.0,
-        "download": 2.0,
-        "rate": 2.0,
-        "view": 1.0,
-        "play": 1.0,
-        "listen": 1.0,
-        "search_click": 0.5,
-        "skip": 0.1,
-        "dislike": -4.0,
-    }
-)
+if TYPE_CHECKING:
+    import pandas as pd
 
-# Event types whose value is an amount of use (plays, seconds): more of it is more confidence.
-COUNTED_EVENTS = ("play", "listen", "view")
+# What each event type means is the catalogue's (halqa.catalog.event_weights): targeting reads the
+# same defaults without importing the recommenders.
+__all__ = ["COUNTED_EVENTS", "DEFAULT_WEIGHTS", "EventWeights"]
 
 
 class EventWeights(Config):
@@ -63,6 +48,8 @@ class EventWeights(Config):
 
     def of(self, event_type: pd.Series, value: pd.Series) -> np.ndarray:
         """The weight of each event (``event_type`` and ``value`` aligned row by row)."""
+        import pandas as pd
+
         codes, kinds = pd.factorize(event_type)  # a dozen event types: map those, not every row
         per_kind = np.array(
             [self.weights.get(str(k), self.default) for k in kinds] + [self.default]
