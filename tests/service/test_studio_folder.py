@@ -16,7 +16,12 @@ def test_a_running_server_keeps_uploads_beside_its_store(served: Served) -> None
     with served.client("creator") as creator:
         assert creator.put("/v1/vfx/media/studio-folder.txt", content=body).status_code == 201
         assert creator.get("/v1/vfx/media/studio-folder.txt").content == body
-        assert creator.get("/v1/music/proposals").json() == {"proposals": []}
+        assert creator.get("/v1/music/proposals").json() == {
+            "items": [],
+            "total": 0,
+            "limit": 1000,
+            "offset": 0,
+        }
     assert (
         served.db.with_name(served.db.name + ".studio") / "vfx" / "media" / "studio-folder.txt"
     ).read_bytes() == body
