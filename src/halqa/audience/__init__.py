@@ -1,9 +1,12 @@
-"""Audience targeting: rank members for titles nobody has seen, lookalikes, consented exports, campaign lift.
+"""Audience targeting: rank members for titles nobody has seen, lookalikes, consented exports,
+campaign lift.
 
 Example:
     >>> from halqa.audience import Targeter, load_title, export_audience, measure
     >>> result = Targeter(store).target(load_title("new_title.json"), top=500)
-    >>> export_audience(store, result.audience, "launch-2026", holdout=0.1, hash_salt="a long secret")
+    >>> export_audience(
+    ...     store, result.audience, "launch-2026", holdout=0.1, hash_salt="a long secret"
+    ... )
     >>> measure(store, "launch-2026")["lift"]
 """
 
@@ -13,8 +16,9 @@ Example:
 from halqa.audience.breakdown import DEFAULT_K, breakdown, suppressed_counts
 from halqa.audience.lookalike import MIN_SEED, LookalikeResult, lookalike
 
-# The rest is loaded on first use (PEP 562): `halqa audience target` needs the targeting modules, not the scipy.stats
-# behind lift and evaluation, and every CLI call pays for what this package imports.
+# The rest is loaded on first use (PEP 562): `halqa audience target` needs the targeting modules,
+# not the scipy.stats behind lift and evaluation, and every CLI call pays for what this package
+# imports.
 _EXPORTS = {
     "BlendScorer": "halqa.audience.blend",
     "TargetingData": "halqa.audience.data",

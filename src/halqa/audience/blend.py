@@ -91,7 +91,8 @@ class BlendScorer(Scorer[BlendSettings]):
             if self.config.balance_titles:
                 self.weights_ = fit_logistic(x, y, self.config.l2 * w.sum() / 1e5, w * balance)
                 # Balancing moves the intercept; refit it on the true base rate so that
-                # ``halqa audience target``'s scores stay probability-like (the ranking does not change).
+                # ``halqa audience target``'s scores stay probability-like (the ranking does not
+                # change).
                 self.weights_[-1] = _intercept(x @ self.weights_[:-1], y, w)
             else:
                 self.weights_ = fit_logistic(x, y, self.config.l2 * w.sum() / 1e5, w)
@@ -101,7 +102,8 @@ class BlendScorer(Scorer[BlendSettings]):
     def _training_rows(
         self, data: TargetingData
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Component features, labels, sampling weights and per-title balancing factors of hidden titles."""
+        """Component features, labels, sampling weights and per-title balancing factors of hidden
+        titles."""
         rng = np.random.default_rng(self.config.seed)
         eligible = np.flatnonzero(data.title_counts() >= self.config.min_events)
         n_hidden = min(
@@ -160,7 +162,8 @@ def _intercept(z: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
 
 
 def _title_balance(label: np.ndarray, n_members: int) -> np.ndarray:
-    """Weights that give one title's positives and its (re-weighted) negatives n_members / 2 each."""
+    """Weights that give one title's positives and its (re-weighted) negatives n_members / 2
+    each."""
     n_pos = max(float(label.sum()), 1.0)
     n_neg = max(n_members - n_pos, 1.0)
     return np.where(label > 0, 0.5 * n_members / n_pos, 0.5 * n_members / n_neg)
@@ -169,7 +172,8 @@ def _title_balance(label: np.ndarray, n_members: int) -> np.ndarray:
 def _sample_negatives(
     label: np.ndarray, limit: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
-    """All positives and at most ``limit`` negatives, weighted by the inverse of their sampling rate."""
+    """All positives and at most ``limit`` negatives, weighted by the inverse of their sampling
+    rate."""
     pos, neg = np.flatnonzero(label > 0), np.flatnonzero(label == 0)
     if len(neg) <= limit:
         keep = np.concatenate([pos, neg])

@@ -102,7 +102,8 @@ def build_matrices(
     n_members: int,
     n_titles: int,
 ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """Interaction weights (summed) and last-seen times (max) from event rows given as integer indices."""
+    """Interaction weights (summed) and last-seen times (max) from event rows given as integer
+    indices."""
     shape = (n_members, n_titles)
     inter = sp.csr_matrix((weight.astype(np.float64), (member_index, title_index)), shape=shape)
     inter.sum_duplicates()

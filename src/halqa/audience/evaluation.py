@@ -1,4 +1,5 @@
-"""Offline evaluation of targeting: hide titles completely, target them from metadata, score the ranking.
+"""Offline evaluation of targeting: hide titles completely, target them from metadata, score the
+ranking.
 
 Protocol (the same in ``halqa audience evaluate`` and ``bench/targeting.py``):
 titles with at least ``min_events`` events are eligible; a seeded 10% of them is the
@@ -86,7 +87,8 @@ def split_titles(
     if n_test < 1 or n_val < 1:
         raise DataError(
             f"too few titles with at least {min_events} events to evaluate targeting "
-            f"({len(eligible)} eligible; need at least {int(np.ceil(1 / min(test_share, validation_share)))})"
+            f"({len(eligible)} eligible; "
+            f"need at least {int(np.ceil(1 / min(test_share, validation_share)))})"
         )
     order = np.random.default_rng(seed).permutation(eligible)
     test, val = np.sort(order[:n_test]), np.sort(order[n_test : n_test + n_val])
@@ -97,7 +99,8 @@ def split_titles(
 def run_holdout(
     make: Callable[[], Scorer], data: TargetingData, known: np.ndarray, hidden: np.ndarray
 ) -> dict[str, float]:
-    """Fit on the ``known`` titles only and evaluate the ranking of members for the ``hidden`` ones."""
+    """Fit on the ``known`` titles only and evaluate the ranking of members for the ``hidden``
+    ones."""
     scorer = make().fit(data.keep_titles(known))
     scores = scorer.score(data.titles.take(hidden))
     return evaluate_scores(scores, [data.audience_of(i) for i in hidden])

@@ -1,4 +1,5 @@
-"""Exporting an audience for a campaign: marketing consent only, optional salted hashes, a random holdout.
+"""Exporting an audience for a campaign: marketing consent only, optional salted hashes, a random
+holdout.
 
 The campaign and who was exposed or held back are recorded in the store
 (``audience_campaigns``, ``audience_exports``) so ``halqa audience lift`` can measure it
@@ -84,13 +85,15 @@ def read_member_list(path: str | Path) -> pd.DataFrame:
             f"{p}: no member_id column (columns: {', '.join(map(str, frame.columns)) or 'none'})"
         )
     frame = frame.dropna(subset=["member_id"])
-    # halqa's own CSVs defuse ids that look like formulas ('=...): read those back as the ids they are
+    # halqa's own CSVs defuse ids that look like formulas ('=...): read those back as the ids they
+    # are
     frame["member_id"] = frame["member_id"].astype(str).str.strip().map(unescape_cell)
     return frame[frame["member_id"] != ""].drop_duplicates("member_id")
 
 
 def title_of(members: pd.DataFrame) -> str | None:
-    """The title an audience file was made for (``halqa audience target --out`` writes a ``title_id`` column)."""
+    """The title an audience file was made for (``halqa audience target --out`` writes a
+    ``title_id`` column)."""
     if "title_id" not in members.columns:
         return None
     ids = members["title_id"].dropna().astype(str).str.strip()
@@ -139,7 +142,8 @@ def export_audience(
     consenting = {
         r[0]
         for r in store.rows(
-            "SELECT member_id FROM members_marketing WHERE member_id IN (SELECT unnest(?::VARCHAR[]))",
+            "SELECT member_id FROM members_marketing "
+            "WHERE member_id IN (SELECT unnest(?::VARCHAR[]))",
             ids,
         )
     }
@@ -177,7 +181,8 @@ def export_audience(
     fingerprint = hashlib.sha256(hash_salt.encode()).hexdigest()[:12] if hash_salt else None
     with store.transaction():
         store.run(
-            "INSERT INTO audience_campaigns VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audience_campaigns "
+            "VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 campaign,
                 title_id,
@@ -213,8 +218,8 @@ def export_audience(
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write CSV (spreadsheet-safe, see ``halqa.catalog.csvsafe``) or Parquet by extension (UTF-8, so
-    Arabic and Tifinagh stay byte-exact)."""
+    """Write CSV (spreadsheet-safe, see ``halqa.catalog.csvsafe``) or Parquet by extension
+    (UTF-8, so Arabic and Tifinagh stay byte-exact)."""
     p = Path(path)
     if p.suffix.lower() not in (".csv", ".parquet"):
         raise ConfigError(f"{p}: --out must end in .csv or .parquet")

@@ -77,7 +77,8 @@ def l2_normalise_rows(m: sp.csr_matrix) -> sp.csr_matrix:
 
 
 def normalise_text(text: str) -> str:
-    """NFKC, lower case, Arabic marks and tatweel dropped, spaces folded. Letters are never transliterated."""
+    """NFKC, lower case, Arabic marks and tatweel dropped, spaces folded. Letters are never
+    transliterated."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     folded = _ARABIC_MARKS.sub("", folded)
     return _SPACES.sub(" ", folded).strip()
@@ -169,7 +170,8 @@ def _weights(titles: Sequence[Tokens]) -> list[dict[str, float]]:
 
 
 class CharNgramSpace(FittedSpace):
-    """Character n-gram TF-IDF (n-grams inside word boundaries, sublinear tf, L2-normalised rows)."""
+    """Character n-gram TF-IDF (n-grams inside word boundaries, sublinear tf, L2-normalised
+    rows)."""
 
     def __init__(self, ngram_range: tuple[int, int] = (2, 4)) -> None:
         super().__init__()

@@ -133,7 +133,8 @@ def accounting(store: Store, name: str, info: dict) -> dict:
     gave it, or withdrew it since, leaves both groups (and one deleted from the store too)."""
     rows = store.rows(
         """SELECT x.grp, count(*) AS exported, count(a.member_id) AS measured,
-                  count(*) FILTER (WHERE a.member_id IS NULL AND m.member_id IS NOT NULL) AS no_analytics,
+                  count(*) FILTER (WHERE a.member_id IS NULL """
+        """AND m.member_id IS NOT NULL) AS no_analytics,
                   count(*) FILTER (WHERE m.member_id IS NULL) AS gone
            FROM audience_exports x LEFT JOIN members_analytics a USING (member_id)
                 LEFT JOIN members m USING (member_id)
@@ -155,8 +156,10 @@ def accounting(store: Store, name: str, info: dict) -> dict:
         **groups,
         "dropped_at_export_without_marketing_consent": int(info["dropped_no_consent"]),
         "holdout_share": float(info["holdout_share"]),
-        "explanation": "exported members without analytics consent now (never given or withdrawn since) "
-        "are not measured: measuring conversions is analytics",
+        "explanation": (
+            "exported members without analytics consent now (never given or withdrawn since) "
+            "are not measured: measuring conversions is analytics"
+        ),
     }
 
 
@@ -175,7 +178,8 @@ def measure(
     detect: float | None = None,
     power: float = 0.8,
 ) -> dict:
-    """Conversion per group (members who met the title after the campaign started), lift and a plan."""
+    """Conversion per group (members who met the title after the campaign started), lift and a
+    plan."""
     info = load_campaign(store, name)
     title = title_id or info.get("title_id")
     if not title or (isinstance(title, float) and np.isnan(title)):
@@ -190,8 +194,10 @@ def measure(
         for grp, n, c in store.rows(
             """SELECT x.grp, count(*) AS n,
                   count(*) FILTER (WHERE EXISTS (
-                      SELECT 1 FROM events_analytics e WHERE e.member_id = x.member_id AND e.title_id = ?
-                        AND e.ts >= ? AND (? IS NULL OR e.ts < ?) AND list_contains(?, e.event_type))) AS c
+                      SELECT 1 FROM events_analytics e WHERE e.member_id = x.member_id """
+            """AND e.title_id = ?
+                        AND e.ts >= ? AND (? IS NULL OR e.ts < ?) """
+            """AND list_contains(?, e.event_type))) AS c
            FROM audience_exports x JOIN members_analytics m USING (member_id)
            WHERE x.campaign = ? GROUP BY x.grp""",
             [title, start, end, end, list(event_types), name],

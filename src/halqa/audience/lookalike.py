@@ -87,7 +87,8 @@ def lookalike(
     usable = found[activity[found] > 0]
     if len(usable) < min_seed:
         raise DataError(
-            f"the seed is too small: {len(usable)} of its {len(given)} members have marketing consent "
+            f"the seed is too small: {len(usable)} of its {len(given)} members have "
+            "marketing consent "
             f"and a viewing history; at least {min_seed} are needed for a meaningful lookalike"
         )
     vectors = member_vectors(data, seed=seed)

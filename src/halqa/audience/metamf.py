@@ -1,4 +1,5 @@
-"""Metadata factorisation: a logistic matrix factorisation in which titles exist only through their metadata.
+"""Metadata factorisation: a logistic matrix factorisation in which titles exist only through their
+metadata.
 
 ``P(member m met title t) = σ(c_t + b_m + u_m · (W f_t))`` where ``f_t`` is the
 title's metadata vector (genres, themes, creators, language, region, kind, year
@@ -121,7 +122,8 @@ class MetadataFactorScorer(Scorer[MetadataFactorSettings]):
         rng: np.random.Generator,
         block: int | None = None,
     ):
-        """Each member's bias and factors with the titles' side fixed, a block of members at a time."""
+        """Each member's bias and factors with the titles' side fixed, a block of members at a
+        time."""
         k = self.config.factors
         block = block or max(self.config.max_cells // max(items.shape[0], 1), 1)
         bias = np.zeros(watched.shape[0], dtype=np.float32)

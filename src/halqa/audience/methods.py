@@ -166,7 +166,8 @@ class ContentALSSettings(Config):
 
 
 class ContentALSScorer(Scorer[ContentALSSettings]):
-    """Content-to-collaborative mapping: ridge from metadata to ALS item factors, members scored in that space."""
+    """Content-to-collaborative mapping: ridge from metadata to ALS item factors, members scored in
+    that space."""
 
     name = "content-als"
     config_type = ContentALSSettings
@@ -226,7 +227,8 @@ class ProfileScorer(Scorer[ProfileSettings]):
 
 
 class ActiveSinceRelease(Scorer[NoSettings]):
-    """Share of a member's titles last met after the title's release: who was around when it came out."""
+    """Share of a member's titles last met after the title's release: who was around when it came
+    out."""
 
     name = "active-since-release"
     config_type = NoSettings

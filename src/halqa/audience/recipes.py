@@ -22,7 +22,8 @@ from halqa.audience.methods import (
 
 
 def baseline_specs(seed: int = 0) -> list[MethodSpec]:
-    """Random, activity, genre profiles, feature-kNN and content-to-ALS ridge, each with its grid."""
+    """Random, activity, genre profiles, feature-kNN and content-to-ALS ridge, each with its
+    grid."""
     return [
         MethodSpec("random", lambda: RandomScorer(seed=seed)),
         MethodSpec("activity", ActivityScorer),
@@ -58,7 +59,8 @@ def blend_components(
     members: bool = False,
     meta_mf: bool = True,
 ) -> dict:
-    """halqa's blend: every metadata signal, weights learnt from titles hidden from the components."""
+    """halqa's blend: every metadata signal, weights learnt from titles hidden from the
+    components."""
     components = {
         "activity": ActivityScorer,
         "genre-dot": lambda: GenreProfileScorer(mode="dot"),
@@ -104,7 +106,8 @@ def store_specs(data: TargetingData, seed: int = 0) -> list[MethodSpec]:
 def halqa_spec(
     seed: int = 0, *, text: bool = False, release: bool = True, **component_params
 ) -> MethodSpec:
-    """halqa's blend; ``component_params`` (knn_k, als_factors, als_ridge) may carry values tuned on validation."""
+    """halqa's blend; ``component_params`` (knn_k, als_factors, als_ridge) may carry values tuned
+    on validation."""
 
     def build(l2: float) -> BlendScorer:
         components = blend_components(seed=seed, text=text, release=release, **component_params)

@@ -63,8 +63,9 @@ class TargetResult:
         return pd.DataFrame(self.rows, columns=list(AUDIENCE_COLUMNS))
 
     def table(self) -> pd.DataFrame:
-        """The audience as written to a file: with a ``title_id`` column when the title's id is known,
-        so ``halqa audience export`` records which title the campaign promotes (``halqa audience lift`` needs it)."""
+        """The audience as written to a file: with a ``title_id`` column when the title's id is
+        known, so ``halqa audience export`` records which title the campaign promotes
+        (``halqa audience lift`` needs it)."""
         if self.title_id is None:
             return self.audience
         return self.audience.assign(title_id=self.title_id)
@@ -94,7 +95,8 @@ class TargetResult:
 
 
 class Targeter:
-    """Fits halqa's blend on a store (marketing consent only) and targets titles from their metadata."""
+    """Fits halqa's blend on a store (marketing consent only) and targets titles from their
+    metadata."""
 
     def __init__(
         self,

@@ -26,7 +26,8 @@ REQUIRED = ("name", "kind", "genres", "language")
 
 
 def _ruled(rule: contract.Rule) -> BeforeValidator:
-    """A field checked by its rule in the row contract: the verdict a titles row gets from ingest."""
+    """A field checked by its rule in the row contract: the verdict a titles row gets from
+    ingest."""
     return BeforeValidator(rule.parse)
 
 
@@ -148,11 +149,15 @@ def _first_problem(exc: ValidationError) -> str:
     if err["type"] == "extra_forbidden":
         known = ", ".join(NewTitle.model_fields)
         return (
-            f"unknown field '{where}'{taxonomy.suggest(str(err['loc'][0]), list(NewTitle.model_fields))} "
+            f"unknown field '{where}'"
+            f"{taxonomy.suggest(str(err['loc'][0]), list(NewTitle.model_fields))} "
             f"(accepted: {known})"
         )
     message = err["msg"].removeprefix("Value error, ")
-    return f"field '{where}': {message} (got {json.dumps(err.get('input'), ensure_ascii=False, default=str)})"
+    return (
+        f"field '{where}': {message} "
+        f"(got {json.dumps(err.get('input'), ensure_ascii=False, default=str)})"
+    )
 
 
 def _check_terms(

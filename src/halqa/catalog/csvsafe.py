@@ -35,9 +35,10 @@ def escape_cell(value: Any) -> Any:
 
 
 def unescape_cell(value: Any) -> Any:
-    """``escape_cell`` undone, for halqa reading back a file it wrote (``halqa audience target --out`` read
-    by ``halqa audience export``): a leading quote before a trigger is dropped. A value that itself
-    began with a quote and a trigger cannot be told apart; ids never need to."""
+    """``escape_cell`` undone, for halqa reading back a file it wrote
+    (``halqa audience target --out`` read by ``halqa audience export``): a leading quote before a
+    trigger is dropped. A value that itself began with a quote and a trigger cannot be told apart;
+    ids never need to."""
     if isinstance(value, str) and value.startswith(QUOTE) and value[1:].startswith(TRIGGERS):
         return value[1:]
     return value

@@ -166,10 +166,12 @@ def lookalike(
     r = result.report
     console.print(
         f"seed: {r['seed']['with_history']:,} of {r['seed']['given']:,} usable "
-        f"(coverage {r['seed']['coverage']:.0%}), mean similarity to its centre {r['seed']['mean_similarity']}"
+        f"(coverage {r['seed']['coverage']:.0%}), "
+        f"mean similarity to its centre {r['seed']['mean_similarity']}"
     )
     console.print(
-        f"expansion: {r['expansion']['size']:,} members, mean similarity {r['expansion']['mean_similarity']} "
+        f"expansion: {r['expansion']['size']:,} members, "
+        f"mean similarity {r['expansion']['mean_similarity']} "
         f"(population {r['population_mean_similarity']}); overlap with seed: "
         f"{r['overlap']['members_in_seed']} members, profile overlap "
         + ", ".join(f"{k} {v}" for k, v in r["overlap"].items() if k != "members_in_seed")
@@ -211,7 +213,8 @@ def audience_export(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Export an audience for a campaign: marketing consent only, a recorded random holdout, optional hashing."""
+    """Export an audience for a campaign: marketing consent only, a recorded random holdout,
+    optional hashing."""
     from halqa.audience import export_audience, read_member_list, write_table
 
     members = read_member_list(audience)
@@ -235,15 +238,18 @@ def audience_export(
     console.print(
         f"campaign [bold]{campaign}[/]: {result.n_exposed:,} exposed written to {out}"
         f"{' (salted hashes)' if result.hashed else ''}, {result.n_holdout:,} held back; "
-        f"{result.dropped_no_consent:,} dropped without marketing consent, {result.unknown:,} unknown ids"
+        f"{result.dropped_no_consent:,} dropped without marketing consent, "
+        f"{result.unknown:,} unknown ids"
     )
     if result.title_id:
         console.print(
-            f"promotes title {result.title_id}: measure it with `halqa audience lift --campaign {campaign}`"
+            f"promotes title {result.title_id}: measure it with "
+            f"`halqa audience lift --campaign {campaign}`"
         )
     else:
         err_console.print(
-            "[yellow]no title recorded (the file has no title_id column): `halqa audience lift` will need "
+            "[yellow]no title recorded (the file has no title_id column): "
+            "`halqa audience lift` will need "
             "--title-id[/]"
         )
 
@@ -281,7 +287,8 @@ def lift(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Conversion of exposed vs holdout, absolute and relative lift with CIs, and a sample-size plan."""
+    """Conversion of exposed vs holdout, absolute and relative lift with CIs, and a sample-size
+    plan."""
     from halqa.audience import measure
 
     start, end = _when(since, "--since"), _when(until, "--until")
@@ -322,8 +329,9 @@ def lift(
     plan = result["plan"]
     if plan:
         console.print(
-            f"next campaign: {plan['members']:,} members ({plan['exposed']:,} exposed, {plan['holdout']:,} "
-            f"holdout) to detect {plan['lift']:+.2%} over {plan['base_rate']:.2%} at power {plan['power']}"
+            f"next campaign: {plan['members']:,} members ({plan['exposed']:,} exposed, "
+            f"{plan['holdout']:,} holdout) to detect {plan['lift']:+.2%} over "
+            f"{plan['base_rate']:.2%} at power {plan['power']}"
         )
 
 
@@ -392,7 +400,8 @@ def _print_accounting(acc: dict) -> None:
         )
     console.print(
         f"  ({acc['dropped_at_export_without_marketing_consent']:,} were dropped at export without "
-        f"marketing consent; the holdout was a random {acc['holdout_share']:.0%}; {acc['explanation']})"
+        f"marketing consent; the holdout was a random {acc['holdout_share']:.0%}; "
+        f"{acc['explanation']})"
     )
 
 

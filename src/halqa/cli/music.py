@@ -197,7 +197,9 @@ def compose_cmd(
         Path | None,
         typer.Option(
             "--from-brief",
-            help="Take the style from the rising genre of a brief or `halqa insights trends --json`.",
+            help=(
+                "Take the style from the rising genre of a brief or `halqa insights trends --json`."
+            ),
             show_default=False,
         ),
     ] = None,

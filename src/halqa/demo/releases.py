@@ -1,7 +1,7 @@
 """Two titles that are *not* in the catalogue, for targeting: an Amazigh music release and a
 Ramadan comedy series. Each is a JSON object with the canonical title fields, except that the
-original language is under ``language``: the key `halqa audience target --title` files use (it refuses
-``original_language``)."""
+original language is under ``language``: the key `halqa audience target --title` files use (it
+refuses ``original_language``)."""
 
 from __future__ import annotations
 

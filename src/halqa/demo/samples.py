@@ -2,9 +2,9 @@
 
 The tour's "bring your own data" commands need files shaped like a partner's export, not like
 halqa's own: a members CSV, a catalogue in JSON Lines, plays gzipped with the partner's column
-names (``user``, ``played_at``), and a seed list of fans for ``halqa audience lookalike``. They are a
-slice of the world (the most active members, the films and tracks they played), so ingesting
-them into a fresh store beside the creators gives a small, consistent store.
+names (``user``, ``played_at``), and a seed list of fans for ``halqa audience lookalike``. They
+are a slice of the world (the most active members, the films and tracks they played), so
+ingesting them into a fresh store beside the creators gives a small, consistent store.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 Every claim cites a numbered figure ([F3]); the Figures table at the end gives each
 figure's exact values and the report it comes from (``trends`` by genre/theme/language/title,
 ``engagement``, ``demand_supply``, the segment profile). The same figures are written as
-JSON beside the Markdown, and they are the very values ``halqa insights trends --json`` prints for the
-same segment, window and as-of date: nothing is computed twice, nothing is invented.
+JSON beside the Markdown, and they are the very values ``halqa insights trends --json`` prints for
+the same segment, window and as-of date: nothing is computed twice, nothing is invented.
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ Example:
     >>> model.member_factors_, model.title_factors_   # dense numpy, by dense index
 """
 
-# Loaded on first use (PEP 562): `halqa audience target` needs only the event weights, `halqa recommend`
-# one model, and every CLI call pays for what this package imports (hybrid, implicit, ...). No
-# export is named like a submodule, so a submodule import cannot shadow one.
+# Loaded on first use (PEP 562): `halqa audience target` needs only the event weights,
+# `halqa recommend` one model, and every CLI call pays for what this package imports (hybrid,
+# implicit, ...). No export is named like a submodule, so a submodule import cannot shadow one.
 _EXPORTS = {
     "MODEL_FORMAT": "halqa.recommend.base",
     "ModelConfig": "halqa.recommend.base",

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 
 def launch_step(store: Store, world: World, console: Console) -> dict[str, Any]:
-    """Target the trailer's new title with the saved targeter (as ``halqa audience target --title`` would)."""
+    """Target the trailer's new title with the saved targeter
+    (as ``halqa audience target --title`` would)."""
     import numpy as np
     from rich.table import Table
 

@@ -124,8 +124,8 @@ def target_releases(
     store: Store, releases: dict[str, Any], *, top: int | None = None
 ) -> dict[str, Any]:
     """Target both releases; return each audience's segment shares against the population."""
-    # fitted once and saved where `halqa audience target` looks, so the studio's launch step and the user's
-    # own `halqa audience target` calls on the demo store only score
+    # fitted once and saved where `halqa audience target` looks, so the studio's launch step and the
+    # user's own `halqa audience target` calls on the demo store only score
     targeter, _ = fitted_targeter(store)
     data = targeter.data
     top = top or max(50, data.n_members // 20)

@@ -29,7 +29,8 @@ Campaign = Annotated[str, StringConstraints(pattern=r"^[\w][\w.\-]{0,79}$")]
 
 
 class NewTitleIn(BaseModel):
-    """Metadata of a title nobody has seen yet (the same fields as `halqa audience target --title FILE`)."""
+    """Metadata of a title nobody has seen yet (the same fields as
+    `halqa audience target --title FILE`)."""
 
     model_config = ConfigDict(
         extra="allow",

@@ -76,8 +76,8 @@ def split_tuning(tuning: str) -> tuple[str, str]:
 def style_from_brief(path: Path) -> str:
     """The first rising genre of an insights brief that halqa can compose in.
 
-    Accepts ``halqa insights trends --json`` output (``rising``), a brief's ``figures.json`` (figures
-    of the trends report by genre), or ``{"genre": ...}``.
+    Accepts ``halqa insights trends --json`` output (``rising``), a brief's ``figures.json``
+    (figures of the trends report by genre), or ``{"genre": ...}``.
     """
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))

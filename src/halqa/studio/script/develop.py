@@ -1,9 +1,9 @@
 """A development pack: what to write for an audience, from the insights brief's own figures.
 
-``halqa insights brief`` numbers every figure it shows (``[F3]``) and keeps its exact values. The pack
-picks from those figures only — target genre, themes, language, format and length, comparable
-titles — and every line cites the figures it rests on and repeats their values. Where the brief
-has no figure for a topic the pack says so instead of filling the gap.
+``halqa insights brief`` numbers every figure it shows (``[F3]``) and keeps its exact values. The
+pack picks from those figures only — target genre, themes, language, format and length,
+comparable titles — and every line cites the figures it rests on and repeats their values. Where
+the brief has no figure for a topic the pack says so instead of filling the gap.
 """
 
 from __future__ import annotations

@@ -4,10 +4,11 @@
 (its segment, genres, themes and format, all cited from the insights brief), the scene (its
 title and language, and a line of its dialogue for the trailer's card) and the script's
 pending logline — and writes the title's metadata as one titles row
-(``studio/vfx/new-title.json``), the file ``halqa audience target --title`` reads. The trailer step cuts
-the trailer under that title; the demo's launch step (``halqa.demo.steps.launch``) then targets it through the saved targeter, the
-same code path as ``halqa audience target``, and measures how over-represented the brief's segment is
-in the audience it found. Nothing here names a segment, genre or title of its own.
+(``studio/vfx/new-title.json``), the file ``halqa audience target --title`` reads. The trailer
+step cuts the trailer under that title; the demo's launch step (``halqa.demo.steps.launch``) then
+targets it through the saved targeter, the same code path as ``halqa audience target``, and
+measures how over-represented the brief's segment is in the audience it found. Nothing here
+names a segment, genre or title of its own.
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ def segment_of(pack: dict[str, Any]) -> dict[str, str]:
 
 
 def new_title(studio: Path) -> dict[str, Any]:
-    """The new title as a titles row, built from the studio's files; written to ``studio/vfx/new-title.json``."""
+    """The new title as a titles row, built from the studio's files; written to
+    ``studio/vfx/new-title.json``."""
     from halqa.demo.vocab import to_tifinagh
 
     pack = _pack(studio)
