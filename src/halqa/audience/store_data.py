@@ -112,9 +112,9 @@ def load_targeting_data(store: Store) -> TargetingData:
     if not members:
         raise DataError(f"{store.path}: no member has marketing consent; nobody can be targeted")
     titles = store.rows(f"SELECT {TITLE_COLUMNS} FROM titles ORDER BY title_id")
-    # Row positions are numbered in SQL, so the events arrive as integer arrays (via Arrow);
+    # Row positions are numbered in SQL, so the events arrive as integer arrays (numpy);
     # events on titles missing from the catalogue carry no metadata and are left out.
-    pairs = store.arrow(f"""
+    pairs = store.columns(f"""
         WITH m AS (SELECT member_id, row_number() OVER (ORDER BY member_id) - 1 AS pos
                    FROM members_{PURPOSE}),
              t AS (SELECT title_id, row_number() OVER (ORDER BY title_id) - 1 AS pos FROM titles),
@@ -125,10 +125,10 @@ def load_targeting_data(store: Store) -> TargetingData:
         SELECT m.pos AS m, t.pos AS t, p.weight, p.last_ts
         FROM p JOIN m USING (member_id) JOIN t USING (title_id)""")
     inter, seen = build_matrices(
-        pairs["m"].to_numpy().astype(np.int64),
-        pairs["t"].to_numpy().astype(np.int64),
-        pairs["weight"].to_numpy().astype(float),
-        pairs["last_ts"].to_numpy().astype(float),
+        np.asarray(pairs["m"], dtype=np.int64),
+        np.asarray(pairs["t"], dtype=np.int64),
+        np.asarray(pairs["weight"], dtype=float),
+        np.asarray(pairs["last_ts"], dtype=float),
         len(members),
         len(titles),
     )

@@ -229,6 +229,13 @@ class Store:
         with self._damage_named():
             return self.con.sql(query, params=params).to_arrow_table()
 
+    def columns(
+        self, query: str, params: list[Any] | dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Run ``query`` and return its columns as numpy arrays, by name (no pandas imported)."""
+        with self._damage_named():
+            return self.con.sql(query, params=params).fetchnumpy()
+
     def df(self, query: str, params: list[Any] | dict[str, Any] | None = None) -> Any:
         """Run ``query`` and return a pandas DataFrame."""
         with self._damage_named():

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from halqa.catalog.coverage import coverage
 from halqa.cli.common import DbOption, JsonOption, console, open_store, print_json, user_errors
 
 app = typer.Typer(help="Move whole tables in and out of the store.", no_args_is_help=True)
@@ -20,6 +19,8 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Row counts per table, and what the audience and catalogue look like."""
     with open_store(db, read_only=True) as store:
         counts = store.counts()
+        from halqa.catalog.coverage import coverage  # imports DuckDB: only when asked
+
         detail = coverage(store)
     if as_json:
         print_json({"db": str(store.path), "counts": counts, **detail})
