@@ -290,9 +290,12 @@ def test_model_status_page(page, served: Served) -> None:  # noqa: F811
         page.wait_for_function("document.getElementById('spinner').hidden")
         facts = page.locator("#model-facts tbody").inner_text()
         assert info["model"] in facts
-        note = page.locator("#model-eval-note").inner_text()
-        assert note == page.evaluate(
-            "(l) => window.HALQA_I18N[l].no_evaluation", lang
+        # The note is written when the page's answer arrives, after the facts table: wait for it in
+        # this language rather than reading whatever the previous language left there.
+        page.wait_for_function(
+            "(l) => document.getElementById('model-eval-note').innerText"
+            " === window.HALQA_I18N[l].no_evaluation",
+            arg=lang,
         )  # none run on this world
         assert_translated(page, lang, "model")
 
