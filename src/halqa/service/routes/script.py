@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from halqa.service.deps import Insights
 from halqa.service.keys import Principal
-from halqa.service.schemas import Limit, Offset, Page, file_responses
+from halqa.service.schemas import Limit, Offset, Page, file_responses, page_of
 
 if TYPE_CHECKING:  # the studio's modules load when a route runs
     from halqa.studio.script.model import Script
@@ -152,9 +152,7 @@ def beats(body: ScriptText, _: Insights) -> dict[str, Any]:
 
 @router.get("/script/scripts", response_model=Page[dict[str, Any]], summary="This key's scripts")
 def scripts(who: Insights, limit: Limit = 1000, offset: Offset = 0) -> dict[str, Any]:
-    found = _workspace(who).names()
-    items = found[offset : offset + limit]
-    return {"items": items, "total": len(found), "limit": limit, "offset": offset}
+    return page_of(_workspace(who).names(), limit, offset)
 
 
 @router.put(

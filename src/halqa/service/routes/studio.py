@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from halqa.service.deps import Insights
 from halqa.service.keys import Principal
-from halqa.service.schemas import Limit, Offset, Page
+from halqa.service.schemas import Limit, Offset, Page, page_of
 
 if TYPE_CHECKING:  # the studio package costs 0.3 s to import: only when a route runs
     from halqa.studio.common import ProposalBook
@@ -64,8 +64,7 @@ def list_for(
     from halqa.studio.common.decisions import list_proposals
 
     found = list_proposals(_book(), kind=kind, status=status, caller=_caller(principal))
-    items = found[offset : offset + limit]
-    return {"items": items, "total": len(found), "limit": limit, "offset": offset}
+    return page_of(found, limit, offset)
 
 
 def decide_for(
