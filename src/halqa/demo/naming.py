@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from halqa.catalog import taxonomy
+from halqa.catalog.tifinagh import to_tifinagh
 from halqa.demo import vocab
 
 _GENRE_LABELS = {t.id: t for t in taxonomy.MUSIC_GENRES + taxonomy.SCREEN_GENRES}
@@ -56,7 +57,7 @@ def title_name(rng: np.random.Generator, language: str) -> tuple[str, dict[str, 
                 f"{fr} et {joined[1].lower()}",
                 f"{en} and {joined[2]}",
             )
-        return vocab.to_tifinagh(latin), {"zgh-Latn": latin.capitalize(), "fr": fr, "en": en}
+        return to_tifinagh(latin), {"zgh-Latn": latin.capitalize(), "fr": fr, "en": en}
     if language == "fr":
         french = vocab.FRENCH_NOUNS[rng.integers(len(vocab.FRENCH_NOUNS))]
         return f"{french} {vocab.FRENCH_PLACES[rng.integers(len(vocab.FRENCH_PLACES))]}", {}
@@ -93,7 +94,7 @@ def synopses(language: str, genre: str, themes: list[str], region: str | None) -
     if language in ("ary", "ary-Latn", "mey"):
         out["ary"] = f"قصة على {' و'.join(w[0] for w in words)}{' ف ' + place.ar if place else ''}."
     elif language == "zgh":  # keywords, not prose: the Tamazight words of the themes
-        out["zgh"] = " · ".join(vocab.to_tifinagh(w[4]) for w in words)
+        out["zgh"] = " · ".join(to_tifinagh(w[4]) for w in words)
     elif language == "en":
         out["en"] = (
             f"{label.en}: {' and '.join(w[3] for w in words)}{', ' + place.fr if place else ''}."
@@ -108,7 +109,7 @@ def person_name(rng: np.random.Generator, amazigh: bool) -> tuple[str, dict[str,
         last = vocab.AMAZIGH_LAST_NAMES[rng.integers(len(vocab.AMAZIGH_LAST_NAMES))]
         return f"{first[1]} {last[1]}", {
             "ar": f"{first[2]} {last[2]}",
-            "zgh": vocab.to_tifinagh(f"{first[0]} {last[0]}"),
+            "zgh": to_tifinagh(f"{first[0]} {last[0]}"),
         }
     given = vocab.FIRST_NAMES[rng.integers(len(vocab.FIRST_NAMES))]
     family = vocab.LAST_NAMES[rng.integers(len(vocab.LAST_NAMES))]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from hijridate import Hijri
 
-from halqa.demo import vocab
+from halqa.catalog.tifinagh import to_tifinagh
 from halqa.demo.calendar import Timeline
 from halqa.demo.catalogue import Catalogue
 
@@ -39,7 +39,7 @@ def amazigh_release(cat: Catalogue, tl: Timeline) -> dict:
         "title_id": "new-zgh-0001",
         "kind": "track",
         "parent_id": None,
-        "name": vocab.to_tifinagh(latin),
+        "name": to_tifinagh(latin),
         "language": "zgh",
         "names": {
             "zgh-Latn": "Tayri n tmazirt",
@@ -50,7 +50,7 @@ def amazigh_release(cat: Catalogue, tl: Timeline) -> dict:
         "synopses": {
             "fr": "Pop amazighe du Souss : l'amour et l'identité amazighe, Souss-Massa.",
             "ar": "البوب الأمازيغي: الحب والهوية الأمازيغية في سوس - ماسة.",
-            "zgh": " · ".join(vocab.to_tifinagh(w) for w in ("tayri", "tamazɣa", "tamazirt")),
+            "zgh": " · ".join(to_tifinagh(w) for w in ("tayri", "tamazɣa", "tamazirt")),
         },
         "genres": ["amazigh-pop"],
         "themes": ["amazigh-identity", "love"],

@@ -3,54 +3,10 @@
 Every entry carries its renderings so that a title has a name in its own script
 (Arabic-script Darija, Latin Arabizi, Tifinagh, French, English) and translations
 in the others. Tamazight words are written in Latin (IRCAM-style letters) and
-converted to Tifinagh by ``to_tifinagh``, so both spellings always agree.
+converted to Tifinagh by ``halqa.catalog.tifinagh``, so both spellings always agree.
 """
 
 from __future__ import annotations
-
-# Latin Tamazight letter -> Tifinagh (IRCAM / Unicode Tifinagh block). 'e' (schwa) is
-# not written in standard Tifinagh spelling, so it maps to nothing.
-_TIFINAGH = {
-    "a": "ⴰ",
-    "b": "ⴱ",
-    "g": "ⴳ",
-    "d": "ⴷ",
-    "ḍ": "ⴹ",
-    "e": "",
-    "f": "ⴼ",
-    "k": "ⴽ",
-    "h": "ⵀ",
-    "ḥ": "ⵃ",
-    "ɛ": "ⵄ",
-    "x": "ⵅ",
-    "q": "ⵇ",
-    "i": "ⵉ",
-    "j": "ⵊ",
-    "l": "ⵍ",
-    "m": "ⵎ",
-    "n": "ⵏ",
-    "u": "ⵓ",
-    "r": "ⵔ",
-    "ṛ": "ⵕ",
-    "ɣ": "ⵖ",
-    "s": "ⵙ",
-    "ṣ": "ⵚ",
-    "c": "ⵛ",
-    "t": "ⵜ",
-    "ṭ": "ⵟ",
-    "w": "ⵡ",
-    "y": "ⵢ",
-    "z": "ⵣ",
-    "ẓ": "ⵥ",
-    " ": " ",
-    "-": "-",
-}
-
-
-def to_tifinagh(latin: str) -> str:
-    """Write a Latin-script Tamazight word or phrase in Tifinagh."""
-    return "".join(_TIFINAGH.get(ch, ch) for ch in latin.lower())
-
 
 # Darija words: (Arabic script, Arabizi, French, English).
 DARIJA_WORDS = (

@@ -83,7 +83,7 @@ def segment_of(pack: dict[str, Any]) -> dict[str, str]:
 def new_title(studio: Path) -> dict[str, Any]:
     """The new title as a titles row, built from the studio's files; written to
     ``studio/vfx/new-title.json``."""
-    from halqa.demo.vocab import to_tifinagh
+    from halqa.catalog.tifinagh import to_tifinagh
 
     pack = _pack(studio)
     script, scene = _scene(studio)
