@@ -24,7 +24,6 @@ from tests.service.conftest import prepare_store, start_server, stop_server
 def _hourly_checks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HALQA_SERVICE_HEALTH_CHECK_S", "3600")
     monkeypatch.setenv("HALQA_SERVICE_RECOMMEND", "false")  # not needed here: a faster start
-    monkeypatch.delenv("HALQA_STUDIO_DIR", raising=False)  # create_app sets it: restored after
 
 
 def test_a_store_file_gone_turns_health_503_at_once(tmp_path: Path) -> None:

@@ -57,6 +57,24 @@ def test_insights_answer_named_models(spec: dict[str, Any]) -> None:
         assert model["properties"], path
 
 
+def test_studio_answers_name_their_models(spec: dict[str, Any]) -> None:
+    """Every JSON answer of the studio's parts is a named model with properties (or a page of
+    one), not a bare object."""
+    generic = []
+    for method, path, op in _operations(spec):
+        if not path.startswith(("/v1/studio", "/v1/music", "/v1/vfx")):
+            continue
+        code, response = _success(op)
+        schema = (response.get("content") or {}).get("application/json", {}).get("schema")
+        if code == "204" or schema is None:
+            continue  # files and empty answers
+        ref = schema.get("$ref", "")
+        model = spec["components"]["schemas"].get(ref.rsplit("/", 1)[-1], {})
+        if not model.get("properties"):
+            generic.append(f"{method} {path}")
+    assert generic == []
+
+
 def test_no_list_answers_a_bare_array(spec: dict[str, Any]) -> None:
     """Lists answer ``Page[T]`` (items, total, limit, offset), never a bare JSON array."""
     arrays = []

@@ -56,9 +56,7 @@ def test_serve_hands_its_studio_folder_to_the_routes(
     from halqa.service.app import create_app
     from halqa.service.keys import create_key
 
-    monkeypatch.delenv(
-        "HALQA_STUDIO_DIR", raising=False
-    )  # restored after the test, whatever the app sets
+    monkeypatch.delenv("HALQA_STUDIO_DIR", raising=False)
     db, chosen = tmp_path / "store.duckdb", tmp_path / "chosen studio"
     with Store.open(db) as store:
         _, token = create_key(store, "creator", "studio-folder")
@@ -72,3 +70,37 @@ def test_serve_hands_its_studio_folder_to_the_routes(
         answer = client.put("/v1/vfx/media/clip.txt", content=b"x", headers={"X-API-Key": token})
         assert answer.status_code == 201, answer.text
     assert (chosen / "vfx" / "media" / "clip.txt").read_bytes() == b"x"
+
+
+def test_two_apps_in_one_process_keep_their_own_folders_and_leave_the_environment_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An app built in-process once published its folder in $HALQA_STUDIO_DIR, so every server
+    started later from that process (and every later app) wrote into the first one's folder."""
+    import os
+
+    from fastapi.testclient import TestClient
+
+    from halqa.catalog import Store
+    from halqa.service.app import create_app
+    from halqa.service.keys import create_key
+
+    monkeypatch.delenv("HALQA_STUDIO_DIR", raising=False)
+    monkeypatch.delenv("HALQA_SERVICE_STUDIO_DIR", raising=False)
+    environment = dict(os.environ)
+    answers = {}
+    for name in ("first", "second"):
+        db = tmp_path / f"{name}.duckdb"
+        with Store.open(db) as store:
+            _, token = create_key(store, "creator", name)
+        app = create_app(Settings(db=db, recommend=False))
+        with TestClient(app) as client:
+            headers = {"X-API-Key": token}
+            put = client.put(f"/v1/vfx/media/{name}.txt", content=name.encode(), headers=headers)
+            assert put.status_code == 201, put.text
+            answers[name] = client.get(f"/v1/vfx/media/{name}.txt", headers=headers)
+    assert dict(os.environ) == environment
+    for name in ("first", "second"):
+        assert answers[name].content == name.encode()
+        folder = tmp_path / f"{name}.duckdb.studio" / "vfx" / "media"
+        assert sorted(p.name for p in folder.iterdir()) == [f"{name}.txt"]

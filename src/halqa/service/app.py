@@ -41,7 +41,6 @@ def create_app(settings: Settings | None = None, backend: Any = None) -> FastAPI
     """Build the app. ``backend`` (a ``Backend`` or remote proxy) is opened from settings when
     omitted."""
     settings = settings or Settings()
-    _publish_studio_root(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -94,17 +93,6 @@ def create_app(settings: Settings | None = None, backend: Any = None) -> FastAPI
             return RedirectResponse("/dashboard/")
 
     return app
-
-
-def _publish_studio_root(settings: Settings) -> None:
-    """The studio's code finds its folder in $HALQA_STUDIO_DIR (the CLI's convention), deep inside
-    jobs and proposal books; this process serves one store, so its studio folder is set there
-    once."""
-    import os
-
-    # halqa.studio.common.proposals.STUDIO_DIR_ENV, named here: importing the studio package costs
-    # 0.3 s.
-    os.environ["HALQA_STUDIO_DIR"] = str(settings.studio_root().resolve())
 
 
 def _start_state(settings: Settings, backend: Any) -> ServiceState:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, Security
@@ -29,6 +30,7 @@ class ServiceState:
 
     def __init__(self, settings: Settings, backend: Any, owns_backend: bool) -> None:
         self.settings = settings
+        self.studio_root = settings.studio_root().resolve()
         self.backend = backend
         self.owns_backend = owns_backend
         self.generations = self._generations(settings, backend)
@@ -104,6 +106,15 @@ async def get_backend(request: Request) -> Any:
 
 
 Backend = Annotated[Any, Depends(get_backend)]
+
+
+async def get_studio_root(request: Request) -> Path:
+    """This app's studio folder (``Settings.studio_root()``), handed to every studio route: two apps
+    in one process keep their own folders, and nothing is read from the process environment."""
+    return request.app.state.halqa.studio_root
+
+
+StudioRoot = Annotated[Path, Depends(get_studio_root)]
 
 
 MISSING_KEY = (

@@ -537,3 +537,118 @@ class HealthDetailsOut(Out):
     uptime_s: float
     write_queue: int
     writer: dict[str, Any]
+
+
+# -- the studio's answers -----------------------------------------------------------------------
+# The studio's own models (halqa.studio.common) are not imported here: the studio package loads
+# only when one of its routes runs. These name what those answers carry; the rest passes through.
+ProposalStatus = Literal["pending", "accepted", "rejected"]
+JobStatus = Literal["queued", "running", "done", "failed"]
+
+
+class DecisionOut(Out):
+    status: Literal["accepted", "rejected"]
+    by: str
+    at: IsoTime
+    note: str | None = None
+    key_id: str | None = Field(None, description="The API key that decided, over the API.")
+
+
+class ProposalOut(Out):
+    """A generated script block, piece or cut with its provenance, out of the work until a
+    person accepts it."""
+
+    id: str
+    proposal: str = Field(description="The id again, for older readers.")
+    kind: str = Field(description="script.block, music.piece, vfx.trailer, …")
+    subject: str
+    status: ProposalStatus
+    payload: Any = None
+    provenance: dict[str, Any] = Field(
+        description="What made it: tool, generator, model, backend, parameters, inputs, time."
+    )
+    artifacts: list[str] = Field(default_factory=list)
+    created_at: IsoTime
+    decision: DecisionOut | None = None
+    owner: str | None = Field(None, description="The API key it belongs to (None: shared).")
+
+
+class DecidedOut(ProposalOut):
+    """The proposal after the decision, with what the decision did (a script block's insertion)."""
+
+    by: str
+
+
+class MusicStep(Out):
+    step: str
+    at: IsoTime
+
+
+class MusicJobOut(Out):
+    """A composition job; ``result`` holds the files, loudness and proposal once it is done."""
+
+    id: str
+    kind: str
+    status: JobStatus
+    params: dict[str, Any]
+    progress: list[MusicStep]
+    created_at: IsoTime
+    finished_at: IsoTime | None = None
+    result: dict[str, Any] | None = None
+    error: str | None = None
+    owner: str | None = None
+
+
+class NotesTrack(Out):
+    name: str
+    drum: bool
+    notes: list[list[float]] = Field(description="[start beat, length in beats, MIDI pitch].")
+
+
+class MusicNotesOut(Out):
+    """A finished piece's notes per track, for a piano roll (pitches may be fractional)."""
+
+    bar_beats: float
+    beats: float
+    tempo: float
+    tracks: list[NotesTrack]
+
+
+class MusicCatalogueOut(Out):
+    """Every style, mode (cents up and down in the default tuning) and rhythm, with sources."""
+
+    styles: dict[str, dict[str, Any]]
+    maqam_styles: list[str]
+    modes: dict[str, dict[str, Any]]
+    tuning: str
+    rhythms: dict[str, dict[str, Any]]
+
+
+class LookOut(Out):
+    name: str
+    about: str
+    cube: str = Field(description="Where to download it as a .cube.")
+
+
+class LooksOut(Out):
+    looks: list[LookOut]
+
+
+class MediaOut(Out):
+    name: str
+    bytes: int
+
+
+class VfxJobOut(Out):
+    """A visual-effects job; ``progress`` runs from 0 to 1, ``result`` names its outputs."""
+
+    id: str
+    request: dict[str, Any]
+    status: JobStatus
+    progress: float
+    created_at: IsoTime
+    started_at: IsoTime | None = None
+    finished_at: IsoTime | None = None
+    result: dict[str, Any] | None = None
+    error: str | None = None
+    owner: str | None = None

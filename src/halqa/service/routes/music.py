@@ -15,9 +15,19 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from halqa.service.deps import Insights
+from halqa.service.deps import Insights, StudioRoot
 from halqa.service.routes.studio import DecisionBody
-from halqa.service.schemas import Limit, Offset, Page, file_responses
+from halqa.service.schemas import (
+    DecidedOut,
+    Limit,
+    MusicCatalogueOut,
+    MusicJobOut,
+    MusicNotesOut,
+    Offset,
+    Page,
+    ProposalOut,
+    file_responses,
+)
 
 router = APIRouter(prefix="/v1", tags=["music"])
 JobId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{12}$")]
@@ -54,7 +64,9 @@ class ComposeRequest(BaseModel):
 
 
 @router.get(
-    "/music/styles", summary="Styles, modes (cents, ajnas, cadences) and rhythms, with sources"
+    "/music/styles",
+    response_model=MusicCatalogueOut,
+    summary="Styles, modes (cents, ajnas, cadences) and rhythms, with sources",
 )
 def styles(_: Insights) -> dict[str, Any]:
     from halqa.studio.music.api import catalogue
@@ -65,22 +77,25 @@ def styles(_: Insights) -> dict[str, Any]:
 @router.post(
     "/music/compose",
     status_code=202,
+    response_model=MusicJobOut,
     summary="Compose a piece (a job: poll /v1/music/jobs/{id})",
 )
-def compose(request: ComposeRequest, who: Insights) -> dict[str, Any]:
+def compose(request: ComposeRequest, who: Insights, studio: StudioRoot) -> dict[str, Any]:
     from halqa.studio.music.jobs import submit_compose
 
     # the piece's proposal belongs to the key that asked, so a creator decides only its own
-    return submit_compose(request.model_dump(), owner=who.key_id)
+    return submit_compose(request.model_dump(), root=studio, owner=who.key_id)
 
 
 @router.get(
-    "/music/jobs/{job_id}", summary="A composition job: status, steps done, files and proposal"
+    "/music/jobs/{job_id}",
+    response_model=MusicJobOut,
+    summary="A composition job: status, steps done, files and proposal",
 )
-def job(job_id: JobId, _: Insights) -> dict[str, Any]:
+def job(job_id: JobId, _: Insights, studio: StudioRoot) -> dict[str, Any]:
     from halqa.studio.music.jobs import get_job
 
-    return get_job(job_id)
+    return get_job(job_id, root=studio)
 
 
 @router.get(
@@ -93,57 +108,70 @@ def job_file(
     job_id: JobId,
     kind: Annotated[str, PathParam(pattern=r"^(midi|musicxml|wav|mp3|ogg|stems/[a-z0-9]+)$")],
     _: Insights,
+    studio: StudioRoot,
 ) -> FileResponse:
     from halqa.studio.music.jobs import job_file as path_of
 
-    path = path_of(job_id, kind)
+    path = path_of(job_id, kind, root=studio)
     media = OUTPUT_MEDIA.get(path.suffix, "application/octet-stream")
     return FileResponse(path, media_type=media, filename=path.name)
 
 
 @router.get(
     "/music/jobs/{job_id}/notes",
+    response_model=MusicNotesOut,
     summary="The finished piece's notes per track (for a piano roll)",
 )
-def job_notes(job_id: JobId, _: Insights) -> dict[str, Any]:
+def job_notes(job_id: JobId, _: Insights, studio: StudioRoot) -> dict[str, Any]:
     from halqa.studio.music.jobs import job_notes as notes_of
 
-    return notes_of(job_id)
+    return notes_of(job_id, root=studio)
 
 
 @router.get(
     "/music/proposals",
-    response_model=Page[dict[str, Any]],
+    response_model=Page[ProposalOut],
     summary="Generated pieces and their status (as /v1/studio/proposals?kind=music)",
 )
 def proposals(
     who: Insights,
+    studio: StudioRoot,
     status: Literal["pending", "accepted", "rejected"] | None = None,
     limit: Limit = 1000,
     offset: Offset = 0,
 ) -> dict[str, Any]:
     from halqa.service.routes.studio import list_for
 
-    return list_for("music", status, who, limit, offset)
+    return list_for(studio, "music", status, who, limit, offset)
 
 
-@router.post("/music/proposals/{proposal_id}/accept", summary="Accept a generated piece (final)")
+@router.post(
+    "/music/proposals/{proposal_id}/accept",
+    response_model=DecidedOut,
+    summary="Accept a generated piece (final)",
+)
 def accept(
     proposal_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{4,64}$")],
     decision: DecisionBody,
     who: Insights,
+    studio: StudioRoot,
 ) -> dict[str, Any]:
     from halqa.service.routes.studio import decide_for
 
-    return decide_for("music", proposal_id, True, decision, who)
+    return decide_for(studio, "music", proposal_id, True, decision, who)
 
 
-@router.post("/music/proposals/{proposal_id}/reject", summary="Reject a generated piece (final)")
+@router.post(
+    "/music/proposals/{proposal_id}/reject",
+    response_model=DecidedOut,
+    summary="Reject a generated piece (final)",
+)
 def reject(
     proposal_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{4,64}$")],
     decision: DecisionBody,
     who: Insights,
+    studio: StudioRoot,
 ) -> dict[str, Any]:
     from halqa.service.routes.studio import decide_for
 
-    return decide_for("music", proposal_id, False, decision, who)
+    return decide_for(studio, "music", proposal_id, False, decision, who)

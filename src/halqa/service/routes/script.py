@@ -18,7 +18,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from halqa.service.deps import Insights
+from halqa.service.deps import Insights, StudioRoot
 from halqa.service.keys import Principal
 from halqa.service.schemas import Limit, Offset, Page, file_responses, page_of
 
@@ -84,10 +84,10 @@ def _script(body: ScriptText) -> Script:
     return parse_upload(body.text, "request." + body.format)
 
 
-def _workspace(who: Principal) -> Workspace:
+def _workspace(who: Principal, studio: Path) -> Workspace:
     from halqa.studio.script.workspace import Workspace
 
-    return Workspace(who.key_id)
+    return Workspace(who.key_id, studio)
 
 
 @router.post("/script/parse", summary="The script's elements (the document model)")
@@ -151,8 +151,10 @@ def beats(body: ScriptText, _: Insights) -> dict[str, Any]:
 
 
 @router.get("/script/scripts", response_model=Page[dict[str, Any]], summary="This key's scripts")
-def scripts(who: Insights, limit: Limit = 1000, offset: Offset = 0) -> dict[str, Any]:
-    return page_of(_workspace(who).names(), limit, offset)
+def scripts(
+    who: Insights, studio: StudioRoot, limit: Limit = 1000, offset: Offset = 0
+) -> dict[str, Any]:
+    return page_of(_workspace(who, studio).names(), limit, offset)
 
 
 @router.put(
@@ -160,7 +162,9 @@ def scripts(who: Insights, limit: Limit = 1000, offset: Offset = 0) -> dict[str,
     status_code=201,
     summary="Store a script for this key (raw Fountain or FDX)",
 )
-async def upload(name: ScriptName, request: Request, who: Insights) -> dict[str, Any]:
+async def upload(
+    name: ScriptName, request: Request, who: Insights, studio: StudioRoot
+) -> dict[str, Any]:
     from halqa.studio.script.workspace import MAX_SCRIPT_BYTES
 
     data = bytearray()
@@ -168,12 +172,12 @@ async def upload(name: ScriptName, request: Request, who: Insights) -> dict[str,
         data += chunk
         if len(data) > MAX_SCRIPT_BYTES:
             raise HTTPException(413, f"{name}: larger than {MAX_SCRIPT_BYTES // 2**20} MiB")
-    return _workspace(who).save(name, bytes(data))
+    return _workspace(who, studio).save(name, bytes(data))
 
 
 @router.get("/script/scripts/{name}", summary="One of this key's scripts, as Fountain")
-def read(name: ScriptName, who: Insights) -> dict[str, Any]:
-    workspace = _workspace(who)
+def read(name: ScriptName, who: Insights, studio: StudioRoot) -> dict[str, Any]:
+    workspace = _workspace(who, studio)
     return workspace.describe(name) | {"fountain": workspace.text(name)}
 
 
@@ -182,19 +186,21 @@ def read(name: ScriptName, who: Insights) -> dict[str, Any]:
     status_code=202,
     summary="Draft with the server's language model (a job: poll /v1/script/jobs/{id})",
 )
-def draft(name: ScriptName, body: DraftRequest, who: Insights) -> dict[str, Any]:
+def draft(
+    name: ScriptName, body: DraftRequest, who: Insights, studio: StudioRoot
+) -> dict[str, Any]:
     from halqa.studio.script.workspace import submit_draft
 
     # without a model configured this is a 400 naming the variables to set (the server works; its
     # operator has not chosen a model), like every other refusal
-    return submit_draft(_workspace(who), name, body.model_dump())
+    return submit_draft(_workspace(who, studio), name, body.model_dump())
 
 
 @router.get(
     "/script/jobs/{job_id}",
     summary="A draft job: status, text streamed so far, the pending proposal",
 )
-def job(job_id: JobId, who: Insights) -> dict[str, Any]:
+def job(job_id: JobId, who: Insights, studio: StudioRoot) -> dict[str, Any]:
     from halqa.studio.script.workspace import get_job
 
-    return get_job(_workspace(who), job_id)
+    return get_job(_workspace(who, studio), job_id)

@@ -1,13 +1,12 @@
 """The studio's visual effects over HTTP: looks, uploads, long work as jobs, proposals to decide.
 
-Media are named files in the studio folder (``$HALQA_STUDIO_DIR``/vfx/media): upload with
+Media are named files in the service's studio folder (``<studio>/vfx/media``): upload with
 ``PUT /v1/vfx/media/{name}``, start work with ``POST /v1/vfx/jobs``, poll
 ``GET /v1/vfx/jobs/{id}`` for progress and the result, download outputs by name.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
@@ -15,9 +14,19 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from halqa.service.deps import Insights
+from halqa.service.deps import Insights, StudioRoot
 from halqa.service.routes.studio import DecisionBody
-from halqa.service.schemas import Limit, Offset, Page, file_responses
+from halqa.service.schemas import (
+    DecidedOut,
+    Limit,
+    LooksOut,
+    MediaOut,
+    Offset,
+    Page,
+    ProposalOut,
+    VfxJobOut,
+    file_responses,
+)
 
 router = APIRouter(prefix="/v1", tags=["vfx"])
 MediaName = Annotated[str, PathParam(pattern=r"^[\w][\w.\-]{0,119}$")]
@@ -33,12 +42,6 @@ def available() -> bool:
     except ImportError:
         return False
     return True
-
-
-def _studio() -> Path:
-    from halqa.studio.common import studio_dir
-
-    return studio_dir()
 
 
 class JobRequest(BaseModel):
@@ -64,7 +67,7 @@ class JobRequest(BaseModel):
     )
 
 
-@router.get("/vfx/looks", summary="The shipped colour looks")
+@router.get("/vfx/looks", response_model=LooksOut, summary="The shipped colour looks")
 def looks(_: Insights) -> dict[str, Any]:
     from halqa.studio.vfx.looks import LOOKS
 
@@ -94,12 +97,15 @@ def look_cube(
     "/vfx/media/{name}",
     summary="Upload a still, clip, LUT or music file (raw body)",
     status_code=201,
+    response_model=MediaOut,
 )
-async def upload(name: MediaName, request: Request, _: Insights) -> dict[str, Any]:
+async def upload(
+    name: MediaName, request: Request, _: Insights, studio: StudioRoot
+) -> dict[str, Any]:
     from halqa.errors import UserError
     from halqa.studio.vfx.jobs import media_path
 
-    path = media_path(_studio(), name, exists=False)
+    path = media_path(studio, name, exists=False)
     tmp = path.with_name(f".{path.name}.upload")
     size = 0
     with tmp.open("wb") as out:
@@ -119,56 +125,69 @@ async def upload(name: MediaName, request: Request, _: Insights) -> dict[str, An
     response_class=FileResponse,
     responses=file_responses("application/octet-stream"),
 )
-def download(name: MediaName, _: Insights) -> FileResponse:
+def download(name: MediaName, _: Insights, studio: StudioRoot) -> FileResponse:
     from halqa.studio.vfx.jobs import media_path
 
-    return FileResponse(media_path(_studio(), name), filename=name)
+    return FileResponse(media_path(studio, name), filename=name)
 
 
 @router.post(
     "/vfx/jobs",
     summary="Start grading, matching, keying, shot detection, a trailer or a frame grab",
     status_code=202,
+    response_model=VfxJobOut,
 )
-def start_job(body: JobRequest, who: Insights) -> dict[str, Any]:
+def start_job(body: JobRequest, who: Insights, studio: StudioRoot) -> dict[str, Any]:
     from halqa.studio.vfx.jobs import submit
 
     # a trailer's proposal belongs to the key that asked, so a creator decides only its own
-    return submit(_studio(), body.model_dump(), owner=who.key_id)
+    return submit(studio, body.model_dump(), owner=who.key_id)
 
 
-@router.get("/vfx/jobs/{job_id}", summary="A job's status, progress (0..1) and result")
+@router.get(
+    "/vfx/jobs/{job_id}",
+    response_model=VfxJobOut,
+    summary="A job's status, progress (0..1) and result",
+)
 def job(
-    job_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$")], _: Insights
+    job_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$")],
+    _: Insights,
+    studio: StudioRoot,
 ) -> dict[str, Any]:
     from halqa.studio.vfx.jobs import get
 
-    return get(_studio(), job_id)
+    return get(studio, job_id)
 
 
 @router.get(
     "/vfx/proposals",
-    response_model=Page[dict[str, Any]],
+    response_model=Page[ProposalOut],
     summary="Proposed cuts, oldest first (as /v1/studio/proposals?kind=vfx)",
 )
 def proposals(
     who: Insights,
+    studio: StudioRoot,
     status: Literal["pending", "accepted", "rejected"] | None = None,
     limit: Limit = 1000,
     offset: Offset = 0,
 ) -> dict[str, Any]:
     from halqa.service.routes.studio import list_for
 
-    return list_for("vfx", status, who, limit, offset)
+    return list_for(studio, "vfx", status, who, limit, offset)
 
 
-@router.post("/vfx/proposals/{pid}/{decision}", summary="Accept or reject a proposed cut")
+@router.post(
+    "/vfx/proposals/{pid}/{decision}",
+    response_model=DecidedOut,
+    summary="Accept or reject a proposed cut",
+)
 def decide(
     pid: Annotated[str, PathParam(pattern=r"^[0-9a-f]{4,16}$")],
     decision: Literal["accept", "reject"],
     body: DecisionBody,
     who: Insights,
+    studio: StudioRoot,
 ) -> dict[str, Any]:
     from halqa.service.routes.studio import decide_for
 
-    return decide_for("vfx", pid, decision == "accept", body, who)
+    return decide_for(studio, "vfx", pid, decision == "accept", body, who)

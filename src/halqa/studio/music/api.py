@@ -120,8 +120,8 @@ def _genres_in(data: object) -> list[str]:  # parsed JSON of any of three shapes
     return [item for _, item in sorted(found, key=lambda f: f[0])]
 
 
-def _default_out(out: Path | None, name: str) -> Path:
-    return Path(out) if out is not None else studio_dir() / "music" / name
+def _default_out(out: Path | None, name: str, studio: Path | None) -> Path:
+    return Path(out) if out is not None else (studio or studio_dir()) / "music" / name
 
 
 def compose_files(
@@ -145,9 +145,11 @@ def compose_files(
     formats: tuple[str, ...] = (),
     progress: Progress = None,
     owner: str | None = None,
+    studio: Path | None = None,
 ) -> dict[str, Any]:
     """Compose a piece and write its files; ``owner`` is the API key that asked
-    (its proposal's owner)."""
+    (its proposal's owner), ``studio`` the folder of its proposal and signing credentials
+    (default: ``studio_dir()``)."""
     from halqa.studio.music.compose import compose
     from halqa.studio.music.develop import model_from_midi
 
@@ -187,6 +189,7 @@ def compose_files(
         formats,
         progress,
         owner=owner,
+        studio=studio,
     )
 
 
@@ -305,6 +308,7 @@ def _write(
     extra: dict | None = None,
     propose: bool = True,
     owner: str | None = None,
+    studio: Path | None = None,
 ) -> dict[str, Any]:
     provenance = make_provenance(
         piece,
@@ -312,7 +316,7 @@ def _write(
         inputs=inputs,
         extra={"detected": extra["detected"]["mode"]} if extra and "detected" in extra else None,
     )
-    folder = _default_out(out, name)
+    folder = _default_out(out, name, studio)
     result = write_piece(
         piece,
         folder,
@@ -325,5 +329,6 @@ def _write(
         propose=propose,
         progress=progress,
         owner=owner,
+        studio_root=studio,
     )
     return {"name": name, "out": str(folder), **result}

@@ -102,6 +102,7 @@ def _run(folder: Path, record: dict[str, Any], root: Path | None) -> None:
             name=f"job-{record['id']}",
             progress=step,
             owner=record.get("owner"),
+            studio=root,
         )
         record.update(status="done", result=result, finished_at=_now())
     except UserError as exc:

@@ -76,6 +76,10 @@ def _run(studio: Path, job: dict[str, Any]) -> dict[str, Any]:
             last[0] = now
             _save(studio, job | {"progress": round(fraction, 3)})
 
+    # Signed with this studio folder's credentials, whichever folder the process defaults to.
+    from halqa.studio.common import ContentSigner
+
+    signer = ContentSigner.default(studio)
     kind = request["kind"]
     if kind == "grade":
         from halqa.studio.vfx.grade import grade
@@ -87,6 +91,7 @@ def _run(studio: Path, job: dict[str, Any]) -> dict[str, Any]:
             out,
             intensity=request.get("intensity", 1.0),
             on_progress=progress,
+            signer=signer,
         )
     if kind == "match":
         from halqa.studio.vfx.match import match
@@ -110,12 +115,16 @@ def _run(studio: Path, job: dict[str, Any]) -> dict[str, Any]:
             media_path(studio, out_name + suffix, exists=False),
             background=background,
             on_progress=progress,
+            signer=signer,
         )
     if kind == "frame":  # a still of a clip, to compare looks on (the dashboard's previews)
         from halqa.studio.vfx.frames import still_of
 
         return still_of(
-            src, media_path(studio, out_name + ".png", exists=False), at=request.get("at")
+            src,
+            media_path(studio, out_name + ".png", exists=False),
+            at=request.get("at"),
+            signer=signer,
         )
     if kind == "scenes":
         from halqa.studio.vfx.shots import shots
@@ -136,6 +145,7 @@ def _run(studio: Path, job: dict[str, Any]) -> dict[str, Any]:
         title=request.get("title") or (),
         music=music,
         studio=studio,
+        signer=signer,
         owner=job.get("owner"),
         on_progress=lambda stage, x: progress(0.3 * x if stage == "shots" else 0.3 + 0.7 * x),
     )
