@@ -34,12 +34,14 @@ from _timing import ratio, run_timed  # bench/_timing.py (this folder is on sys.
 
 from halqa.studio.music import audio
 from halqa.studio.music.analysis import (
+    cadence_agreement,
     mode_consistency,
     mode_scale_consistency,
     muspy_misfit,
     onset_agreement,
     out_of_mode,
     symbolic_metrics,
+    tonal_hierarchy,
 )
 from halqa.studio.music.compose import compose, melody_track
 from halqa.studio.music.corpus import split_by_piece
@@ -189,10 +191,11 @@ def quality(pieces: int) -> None:
         "in the mode: the same formula with the requested mode's quarter-tone set as the scale"
     )
     print(
-        "| style | generator | out-of-mode | rhythm agreement | mode consistency | MusPy scale consistency "
-        "| scale consistency in the mode | pitch-class entropy | novel 4-grams | held-out bits/note |"
+        "| style | generator | out-of-mode | rhythm agreement | cadence agreement "
+        "| tonal hierarchy | mode consistency | MusPy scale consistency | scale consistency in the mode "
+        "| pitch-class entropy | novel 4-grams | held-out bits/note |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     misfits: list[str] = []
     for style_name, mode_name in STYLES:
         style, mode = resolve_style(style_name, mode_name)
@@ -228,12 +231,15 @@ def quality(pieces: int) -> None:
             sc = np.mean([e["metrics"]["scale_consistency"] for e in evals])
             msc = np.mean([mode_scale_consistency(e["notes"], mode) for e in evals])
             mc = np.mean([e["mode_consistency"] for e in evals])
+            cad = np.mean([e["cadence"] for e in evals])
+            hier = np.mean([e["hierarchy"] for e in evals])
             ent = np.mean([e["metrics"]["pitch_class_entropy"] for e in evals])
             grams = [g for e in evals for g in fourgrams(e["tokens"])]
             novel = np.mean([g not in seen for g in grams]) if grams else 0.0
             shares[label] = _share_on(evals, misfit["outside_degrees"], mode.size)
             print(
-                f"| {style.name}/{mode.name} | {label} | {oom:.3f} | {agree:.3f} | {mc:.3f} | {sc:.3f} "
+                f"| {style.name}/{mode.name} | {label} | {oom:.3f} | {agree:.3f} | {cad:.3f} "
+                f"| {hier:.3f} | {mc:.3f} | {sc:.3f} "
                 f"| {msc:.3f} | {ent:.3f} | {novel:.3f} | {entropies[label]:.2f} |"
             )
         if misfit["outside_degrees"]:
@@ -278,6 +284,8 @@ def _melody_eval(notes, piece, grid, degrees=None):
         "mode_consistency": mode_consistency(
             notes, mode, piece.tonic, WINDOW_BARS * piece.bar_beats
         ),
+        "cadence": cadence_agreement(notes, mode, piece.tonic, WINDOW_BARS * piece.bar_beats),
+        "hierarchy": tonal_hierarchy(notes, mode, piece.tonic),
         "metrics": symbolic_metrics(notes, piece.bar_beats),
         "tokens": [(d, n) for _, d, n in degrees],
         "classes": [metric_class(p, grid.bar, grid.beats) for p, _, _ in degrees],
