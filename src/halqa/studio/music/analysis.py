@@ -205,9 +205,11 @@ def cadence_agreement(notes: Sequence[Note], mode: Mode, tonic: float, span_beat
     ghammaz and the other resting degrees the catalogue records), in any octave and either form.
 
     Maqam theory says where a phrase may rest: on the tonic or on the ghammaz, the first degree of
-    the upper jins, and only the piece's last phrase must close on the tonic (Farraj &
-    Abu Shumays 2019, *Inside Arabic Music*, ch. 4-5; Marcus 1989). A walk that merely stays in the
-    pitch set lands there only as often as those degrees are among the mode's (2-3 in 7 or 5)."""
+    the upper jins, the cadential formulae (qafla) resolving to the tonic of the maqam or of a jins
+    within it (Farraj & Abu Shumays 2019, *Inside Arabic Music*; Marcus 1989; docs/studio.md). The
+    span is our simplification of phrase segmentation (a fixed hypermetre). A walk that merely
+    stays in the pitch set lands there only as often as those degrees are among the mode's (2-3 in
+    7 or 5)."""
     ends = phrase_endings(notes, span_beats)
     if not ends:
         return 0.0
