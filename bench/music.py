@@ -9,7 +9,10 @@
    constraints) against a random-in-scale baseline and a first-order Markov baseline trained on
    the same phrases, training and evaluation split by piece. Columns: out-of-mode rate, rhythm
    agreement (melody onsets on the style's strokes or beats), mode consistency (share of two-bar
-   windows heard in the requested mode on its tonic, ``analysis.mode_consistency``), MusPy's scale
+   windows heard in the requested mode on its tonic, ``analysis.mode_consistency``), cadence
+   agreement (share of two-bar phrase endings on the mode's cadence degrees,
+   ``analysis.cadence_agreement``), tonal hierarchy (Spearman correlation of the melody's degree
+   profile with the mode's order, ``analysis.tonal_hierarchy``), MusPy's scale
    consistency, the same formula with the requested mode as the scale (``mode_scale_consistency``),
    pitch-class entropy, novelty (share of generated (degree, length) 4-grams not in the training
    phrases) and held-out cross-entropy (bits/note) of the model each generator samples. Where a
@@ -34,12 +37,14 @@ from _timing import ratio, run_timed  # bench/_timing.py (this folder is on sys.
 
 from halqa.studio.music import audio
 from halqa.studio.music.analysis import (
+    cadence_agreement,
     mode_consistency,
     mode_scale_consistency,
     muspy_misfit,
     onset_agreement,
     out_of_mode,
     symbolic_metrics,
+    tonal_hierarchy,
 )
 from halqa.studio.music.compose import compose, melody_track
 from halqa.studio.music.corpus import split_by_piece
@@ -189,11 +194,14 @@ def quality(pieces: int) -> None:
         "in the mode: the same formula with the requested mode's quarter-tone set as the scale"
     )
     print(
-        "| style | generator | out-of-mode | rhythm agreement | mode consistency | MusPy scale consistency "
-        "| scale consistency in the mode | pitch-class entropy | novel 4-grams | held-out bits/note |"
+        "| style | generator | out-of-mode | rhythm agreement | cadence agreement "
+        "| tonal hierarchy | mode consistency | MusPy scale consistency "
+        "| scale consistency in the mode "
+        "| pitch-class entropy | novel 4-grams | held-out bits/note |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     misfits: list[str] = []
+    margins: list[str] = []
     for style_name, mode_name in STYLES:
         style, mode = resolve_style(style_name, mode_name)
         rhythm = style.get_rhythm()
@@ -222,18 +230,31 @@ def quality(pieces: int) -> None:
         }
         misfit = muspy_misfit(mode, scale.tonic)
         shares = {}
+        per_piece = {
+            label: {
+                "rhythm": [rhythm_agreement(e["notes"], rhythm) for e in evals],
+                "cadence": [e["cadence"] for e in evals],
+                "hierarchy": [e["hierarchy"] for e in evals],
+                "mode consistency": [e["mode_consistency"] for e in evals],
+            }
+            for label, evals in rows.items()
+        }
+        margins.append(f"- {style.name}/{mode.name}: " + _margins(per_piece))
         for label, evals in rows.items():
             oom = np.mean([e["oom"] for e in evals])
             agree = np.mean([rhythm_agreement(e["notes"], rhythm) for e in evals])
             sc = np.mean([e["metrics"]["scale_consistency"] for e in evals])
             msc = np.mean([mode_scale_consistency(e["notes"], mode) for e in evals])
             mc = np.mean([e["mode_consistency"] for e in evals])
+            cad = np.mean([e["cadence"] for e in evals])
+            hier = np.mean([e["hierarchy"] for e in evals])
             ent = np.mean([e["metrics"]["pitch_class_entropy"] for e in evals])
             grams = [g for e in evals for g in fourgrams(e["tokens"])]
             novel = np.mean([g not in seen for g in grams]) if grams else 0.0
             shares[label] = _share_on(evals, misfit["outside_degrees"], mode.size)
             print(
-                f"| {style.name}/{mode.name} | {label} | {oom:.3f} | {agree:.3f} | {mc:.3f} | {sc:.3f} "
+                f"| {style.name}/{mode.name} | {label} | {oom:.3f} | {agree:.3f} | {cad:.3f} "
+                f"| {hier:.3f} | {mc:.3f} | {sc:.3f} "
                 f"| {msc:.3f} | {ent:.3f} | {novel:.3f} | {entropies[label]:.2f} |"
             )
         if misfit["outside_degrees"]:
@@ -243,6 +264,12 @@ def quality(pieces: int) -> None:
                 f"- {style.name}/{mode.name}: in 12-TET the mode fits {misfit['scale']} but for "
                 f"degree {degrees}; share of notes on it: {sounded}"
             )
+    print(
+        "\nhalqa minus the better baseline per measure, with the standard error of that "
+        f"difference over the {pieces} pieces (independent samples); under two standard errors "
+        "is a thin margin"
+    )
+    print("\n".join(margins))
     if misfits:
         print(
             "\nWhy MusPy's scale consistency is below 1 for some modes: MusPy rounds each note to "
@@ -253,6 +280,20 @@ def quality(pieces: int) -> None:
             "mode (the in-mode column ties at 1.000 for every generator whose out-of-mode rate is 0)."
         )
         print("\n".join(misfits))
+
+
+def _margins(per_piece):
+    """``measure +margin ±se (vs baseline)`` per measure: halqa against the better baseline."""
+    out = []
+    for measure in per_piece["halqa"]:
+        ours = np.array(per_piece["halqa"][measure])
+        label, best = max(
+            ((k, np.array(v[measure])) for k, v in per_piece.items() if k != "halqa"),
+            key=lambda kv: kv[1].mean(),
+        )
+        se = np.sqrt(ours.var(ddof=1) / len(ours) + best.var(ddof=1) / len(best))
+        out.append(f"{measure} {ours.mean() - best.mean():+.3f} ±{se:.3f} (vs {label})")
+    return "; ".join(out)
 
 
 def _share_on(evals, degrees, size):
@@ -278,6 +319,8 @@ def _melody_eval(notes, piece, grid, degrees=None):
         "mode_consistency": mode_consistency(
             notes, mode, piece.tonic, WINDOW_BARS * piece.bar_beats
         ),
+        "cadence": cadence_agreement(notes, mode, piece.tonic, WINDOW_BARS * piece.bar_beats),
+        "hierarchy": tonal_hierarchy(notes, mode, piece.tonic),
         "metrics": symbolic_metrics(notes, piece.bar_beats),
         "tokens": [(d, n) for _, d, n in degrees],
         "classes": [metric_class(p, grid.bar, grid.beats) for p, _, _ in degrees],

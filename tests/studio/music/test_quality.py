@@ -1,15 +1,20 @@
-"""Mode consistency (the quality table's stricter analogue of scale consistency) and the decoder's tonic."""
+"""Staying in the mode: mode consistency, cadence agreement, tonal hierarchy; the decoder's tonic."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from halqa.studio.music.analysis import (
+    cadence_agreement,
     detect_mode,
+    hierarchy_profile,
     mode_consistency,
     mode_scale_consistency,
     muspy_misfit,
+    phrase_endings,
     symbolic_metrics,
+    tonal_hierarchy,
 )
 from halqa.studio.music.compose import compose
 from halqa.studio.music.piece import Note
@@ -76,3 +81,68 @@ def test_modes_that_fit_a_major_or_minor_scale_have_no_misfit():
     for name in ("rast", "bayati", "kurd", "ajam", "gnawa"):
         mode = MODES[name]
         assert muspy_misfit(mode, 62.0)["outside_degrees"] == [], name
+
+
+def test_huzam_saturates_the_window_judge_and_the_tonal_measures_do_not():
+    """No other transposition of Huzam shares more than 4 of its 7 quarter-tone classes, so any
+    two-bar window of in-mode notes is heard on the right tonic, even a walk that never sounds it.
+    The cadence and hierarchy measures ask what a maqam asks: rest on the qarar and the ghammaz."""
+    huzam = MODES["huzam"]
+    scale = Scale(huzam, 63.5)
+    # 8 beats per span (two 4/4 bars): every span climbs and ends on a degree that is no cadence
+    walk = _melody(scale, [1, 3, 4, 5, 6, 5, 4, 3] + [1, 2, 3, 4, 6, 5, 4, 1] * 2)
+    assert mode_consistency(walk, huzam, 63.5, window_beats=8) == 1.0
+    assert cadence_agreement(walk, huzam, 63.5, span_beats=8) == 0.0
+    assert tonal_hierarchy(walk, huzam, 63.5) < 0
+    # the same length, centred: tonic on the downbeats, phrases closing on the tonic or the ghammaz
+    centred = _melody(scale, [0, 1, 2, 0, 3, 2, 1, 0] + [0, 2, 3, 2, 0, 1, 0, 2] + [0, 1, 0, 2] * 2)
+    assert cadence_agreement(centred, huzam, 63.5, span_beats=8) == 1.0
+    assert tonal_hierarchy(centred, huzam, 63.5) > 0.8
+
+
+def test_cadence_agreement_counts_the_last_note_of_every_span():
+    rast = MODES["rast"]  # cadence degrees 0 (qarar), 4 (ghammaz) and 2
+    scale = Scale(rast, 60.0)
+    # three two-bar spans ending on G (ghammaz), D (degree 1: no cadence) and C (qarar)
+    notes = _melody(scale, [0, 1, 2, 3, 4, 3, 2, 4] + [4, 3, 2, 1, 0, 1, 2, 1] + [2, 1, 0, 1] + [0])
+    ends = phrase_endings(notes, 8.0)
+    assert [scale.degree_of(n.pitch) for n in ends] == [4, 1, 0]
+    assert cadence_agreement(notes, rast, 60.0, span_beats=8) == pytest.approx(2 / 3, abs=1e-4)
+    # the descending form's B flat is degree 6, no cadence; the octave's C is the qarar
+    assert cadence_agreement([Note(0, 1, scale.pitch(6, True))], rast, 60.0, 8) == 0.0
+    assert cadence_agreement([Note(0, 1, 72.0)], rast, 60.0, 8) == 1.0
+
+
+def test_tonal_hierarchy_is_the_rank_correlation_with_the_modes_order():
+    rast = MODES["rast"]
+    scale = Scale(rast, 60.0)
+    assert list(hierarchy_profile(rast)) == [4, 1, 2, 1, 3, 1, 1]  # qarar > ghammaz > 3rd > rest
+
+    def held(beats_per_degree: list[float]) -> list[Note]:
+        out, t = [], 0.0
+        for d, beats in enumerate(beats_per_degree):
+            out.append(Note(t, beats, scale.pitch(d)))
+            t += beats
+        return out
+
+    assert tonal_hierarchy(held([8, 1, 3, 1.5, 5, 2, 2.5]), rast, 60.0) == pytest.approx(
+        float(np.corrcoef([7, 1, 5, 2, 6, 3, 4], [7, 2.5, 5, 2.5, 6, 2.5, 2.5])[0, 1]), abs=1e-4
+    )
+    assert tonal_hierarchy(held([1, 1, 1, 1, 1, 1, 1]), rast, 60.0) == 0.0  # no order at all
+    assert (
+        tonal_hierarchy(held([1, 3, 2, 3, 1.5, 3, 3]), rast, 60.0) < -0.8
+    )  # the order upside down
+    # a tab' is judged against its published profile (the MTG transcriptions), not theory ranks
+    assert list(hierarchy_profile(MODES["istihlal"])) == list(MODES["istihlal"].weights)
+
+
+def test_a_tab_melody_follows_the_transcriptions_profile():
+    """The decoder divides the training melodies' own degree shares out of the tab's published
+    profile, so the profile, not the corpus's habits, sets the melody's emphasis (istihlal:
+    about 0.36 before, 0.64 after, over 20 seeds)."""
+    istihlal = MODES["istihlal"]
+    rho = [
+        tonal_hierarchy(p.track("melody").notes, istihlal, p.tonic)
+        for p in (compose("andalusi", "istihlal", bars=16, seed=s) for s in range(6))
+    ]
+    assert min(rho) > 0.4 and float(np.mean(rho)) > 0.55, rho

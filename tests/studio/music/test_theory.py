@@ -114,3 +114,23 @@ def test_every_style_resolves_and_maqam_names_are_styles():
         resolve_style("polka")
     with pytest.raises(ConfigError, match="unknown mode"):
         get_mode("zanjaran-x")
+
+
+def test_a_tabs_resting_degree_is_the_heaviest_after_its_tonic_in_the_transcriptions():
+    """The tubu' data is a pitch profile only: the tonic is its heaviest degree (an assumption
+    the catalogue states), the half cadence its next heaviest."""
+    tubu = [m for m in MODES.values() if m.family == "tab"]
+    assert len(tubu) == 9
+    for mode in tubu:
+        w = mode.weights
+        assert w is not None and max(w) == w[0], mode.name
+        rest = max(w[1:])
+        assert w[mode.dominant] == rest and mode.cadences == (0, mode.dominant), mode.name
+        assert all(w[d] < rest for d in range(1, mode.dominant)), mode.name  # lower one on a tie
+    assert MODES["istihlal"].dominant == 2  # G over E: .17, tied with C, the lower degree wins
+
+
+def test_gnawa_rests_on_its_fifth():
+    gnawa = get_mode("gnawa")  # D E G A C: "emphasizes the tonic and fifth"
+    assert gnawa.dominant == 3 and set(gnawa.cadences) == {0, 3}
+    assert gnawa.quarter_positions()[gnawa.dominant] == 14  # 7 semitones: the fifth

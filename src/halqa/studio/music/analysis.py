@@ -180,6 +180,83 @@ def mode_consistency(
     return round(float(np.mean(heard)), 4) if heard else 0.0
 
 
+def degree_classes(mode: Mode, tonic: float) -> dict[int, int]:
+    """Quarter-tone pitch class -> the mode degree (0-based) it sounds, both forms."""
+    t = quarter_class(tonic)
+    out: dict[int, int] = {}
+    for descending in (True, False):  # the ascending form wins where both name a class
+        for d, q in enumerate(mode.quarter_positions(descending)):
+            out[(t + q) % 24] = d
+    return out
+
+
+def phrase_endings(notes: Sequence[Note], span_beats: float) -> list[Note]:
+    """The last note to start in each ``span_beats`` span of the metre (from beat 0) that has an
+    onset: where a phrase of that many beats ends. The melody's last note ends the last span."""
+    last: dict[int, Note] = {}
+    for n in sorted(notes, key=lambda n: (n.start, -n.pitch)):
+        last[int(n.start // span_beats + 1e-9)] = n
+    return [last[k] for k in sorted(last)]
+
+
+def cadence_agreement(notes: Sequence[Note], mode: Mode, tonic: float, span_beats: float) -> float:
+    """Share of phrase endings (``phrase_endings``: the last note of every ``span_beats`` span)
+    on one of the mode's cadence degrees (``Mode.cadences``: the qarar, i.e. the tonic, the
+    ghammaz and the other resting degrees the catalogue records), in any octave and either form.
+
+    Maqam theory says where a phrase may rest: on the tonic or on the ghammaz, the first degree of
+    the upper jins, the cadential formulae (qafla) resolving to the tonic of the maqam or of a jins
+    within it (Farraj & Abu Shumays 2019, *Inside Arabic Music*; Marcus 1989; docs/studio.md). The
+    span is our simplification of phrase segmentation (a fixed hypermetre). A walk that merely
+    stays in the pitch set lands there only as often as those degrees are among the mode's (2-3 in
+    7 or 5)."""
+    ends = phrase_endings(notes, span_beats)
+    if not ends:
+        return 0.0
+    classes = degree_classes(mode, tonic)
+    resting = {c % mode.size for c in mode.cadences} | {0}
+    hits = sum(classes.get(quarter_class(n.pitch)) in resting for n in ends)
+    return round(hits / len(ends), 4)
+
+
+def hierarchy_profile(mode: Mode) -> np.ndarray:
+    """The mode's tonal hierarchy per degree: its published pitch profile where the catalogue has
+    one (the tubu' from the MTG Arab-Andalusian transcriptions), else the ranks theory gives: the
+    tonic (qarar) above the ghammaz (``Mode.dominant``), above the other cadence degrees, above the
+    rest (tied). Only the order is used (``tonal_hierarchy`` is a rank correlation)."""
+    if mode.weights:
+        return np.array(mode.weights, dtype=float)
+    ref = np.ones(mode.size)
+    for c in mode.cadences:
+        ref[c % mode.size] = 2.0
+    ref[mode.dominant % mode.size] = 3.0
+    ref[0] = 4.0
+    return ref
+
+
+def tonal_hierarchy(notes: Sequence[Note], mode: Mode, tonic: float) -> float:
+    """Krumhansl-Schmuckler key-finding's question asked of one mode on one tonic: the correlation
+    between the melody's duration-weighted profile over the mode's degrees and the mode's tonal
+    hierarchy (``hierarchy_profile``). Krumhansl & Kessler (1982) and Krumhansl (1990) correlate
+    the pitch-class durations with a probe-tone profile (Pearson); a maqam's theory gives an order
+    of its degrees, not probe-tone magnitudes, so this is Spearman's rank correlation (Pearson on
+    ranks, ties averaged). 1 when the melody weighs the degrees in the mode's order, about 0 for a
+    walk that treats them alike, 0 when the melody has one degree only or none."""
+    from scipy.stats import spearmanr
+
+    classes = degree_classes(mode, tonic)
+    weights = np.zeros(mode.size)
+    for n in notes:
+        d = classes.get(quarter_class(n.pitch))
+        if d is not None:
+            weights[d] += n.length
+    ref = hierarchy_profile(mode)
+    if np.ptp(weights) == 0 or np.ptp(ref) == 0:
+        return 0.0
+    rho = spearmanr(weights, ref).statistic
+    return round(float(rho), 4)
+
+
 def _tonic_near(tonic_q: int, lowest: float) -> float:
     """The tonic's pitch in the octave at or just below the lowest note."""
     pitch = tonic_q / 2.0
@@ -426,10 +503,12 @@ def analyse_file(
 __all__ = [
     "analyse_file",
     "analyse_piece",
+    "cadence_agreement",
     "detect_mode",
     "histogram",
     "mode_consistency",
     "onset_agreement",
     "out_of_mode",
     "symbolic_metrics",
+    "tonal_hierarchy",
 ]

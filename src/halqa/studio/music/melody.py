@@ -94,7 +94,7 @@ def decode_phrase(
     """One phrase of ``length`` eighths starting at eighth ``start``: (degree, length) notes."""
     vocab = np.array(model.vocab)  # shape (V, 3)
     degrees, lengths, classes = vocab[:, 0], vocab[:, 1], vocab[:, 2]
-    weights = _profile_weights(mode, degrees)
+    weights = _profile_weights(mode, degrees, model)
     anchored = weights * _tonic_weights(mode, degrees, constraints.tonic_bias)
     notes: list[tuple[int, int]] = []
     pos, end = start, start + length
@@ -128,11 +128,19 @@ def decode_phrase(
     return notes
 
 
-def _profile_weights(mode: Mode, degrees: np.ndarray) -> np.ndarray:
+def _profile_weights(mode: Mode, degrees: np.ndarray, model: MelodyModel) -> np.ndarray:
+    """Per token, the mode's published share of its degree over the training melodies' share (1
+    for a mode with no profile). The melodies are written in degrees for every mode of their size,
+    so their own degree shares are no mode's; dividing them out makes the profile the melody's
+    expected degree shares instead of multiplying the corpus's bias by it."""
     if not mode.weights:
         return np.ones(len(degrees))
-    profile = np.array(mode.weights) / np.mean(mode.weights)
-    return profile[degrees % mode.size]
+    seen = np.zeros(mode.size)
+    for (degree, _, _), n in model.counts[()].items():
+        seen[degree % mode.size] += n
+    seen = (seen + 1.0) / (seen.sum() + mode.size)
+    profile = np.array(mode.weights) / np.sum(mode.weights)
+    return (profile / seen)[degrees % mode.size]
 
 
 def _since_tonic(context: Sequence[Token], size: int) -> int:

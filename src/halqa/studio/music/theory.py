@@ -149,6 +149,13 @@ def _m(
     )
 
 
+def _second_heaviest(weights: Sequence[float]) -> int:
+    """The degree (0-based, not the tonic) with the largest published share; the lower on a tie.
+    A tab's resting degree besides its tonic where the transcriptions' profile is the only
+    source."""
+    return max(range(1, len(weights)), key=lambda d: (weights[d], -d))
+
+
 MAQAMWORLD = (
     "morocco-domain.md §2.2 "
     "(MaqamWorld spelling via microtonaltheory.com/maqamworld-data; r/MaqamMakam)"
@@ -281,8 +288,8 @@ MODES: dict[str, Mode] = {
                 up,
                 down,
                 (),
-                cadences=(0, dom),
-                dominant=dom,
+                cadences=(0, _second_heaviest(w)),
+                dominant=_second_heaviest(w),
                 weights=w,
                 source=AAM,
                 assumption=(
@@ -290,7 +297,7 @@ MODES: dict[str, Mode] = {
                     "(the finalis is not in the data)"
                 ),
             )
-            for name, tonic, up, down, dom, w in (
+            for name, tonic, up, down, _dom, w in (
                 (
                     "istihlal",
                     "E4",
@@ -376,10 +383,11 @@ MODES: dict[str, Mode] = {
             (4, 6, 4, 6, 4),
             None,
             (),
-            cadences=(0, 2),
-            dominant=2,
+            cadences=(0, 3),
+            dominant=3,
             source=(
-                "studio-anchors.md §4: one author hears the guembri as D E G A C ([0, 2, 5, 7, 10])"
+                "studio-anchors.md §4: one author hears the guembri as D E G A C "
+                "([0, 2, 5, 7, 10]); gnawa 'emphasizes the tonic and fifth' (the fifth, A, rests)"
             ),
             assumption="one listener's etic hearing, not an established scale",
         ),
