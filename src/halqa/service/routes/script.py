@@ -51,6 +51,11 @@ class ScriptText(BaseModel):
     )
     format: Literal["fountain", "fdx"] = Field("fountain", description="How `text` is written.")
     paper: Paper = "letter"
+    profile: Literal["screenplay", "multicam"] | None = Field(
+        None,
+        description="Page layout (default: the title page's `fmt:`, as jumpcut reads it, "
+        "else screenplay); page count, eighths, PDF and HTML follow it.",
+    )
 
 
 class ExportRequest(ScriptText):
@@ -119,12 +124,18 @@ def export(body: ExportRequest, _: Insights) -> Response:
 
         with tempfile.TemporaryDirectory(prefix="halqa-script-") as tmp:
             out = Path(tmp) / "script.pdf"
-            info = render_pdf(script, out, paper=body.paper, page_direction=body.direction)
+            info = render_pdf(
+                script,
+                out,
+                paper=body.paper,
+                page_direction=body.direction,
+                profile=body.profile,
+            )
             data = out.read_bytes()
         headers = {"X-Halqa-Pages": str(info["pages"]), "X-Halqa-Direction": info["direction"]}
         return Response(data, media_type=MEDIA["pdf"], headers=headers)
     data = {
-        "html": lambda: render_html(script).encode("utf-8"),
+        "html": lambda: render_html(script, body.profile).encode("utf-8"),
         "fdx": lambda: write_fdx(script),
         "fountain": lambda: normalise_fountain(script).encode("utf-8"),
     }[body.to]()
@@ -138,7 +149,7 @@ def export(body: ExportRequest, _: Insights) -> Response:
 def breakdown(body: ScriptText, _: Insights) -> dict[str, Any]:
     from halqa.studio.script.breakdown import breakdown as run
 
-    return run(_script(body), paper=body.paper)
+    return run(_script(body), paper=body.paper, profile=body.profile)
 
 
 @router.post(
@@ -147,7 +158,7 @@ def breakdown(body: ScriptText, _: Insights) -> dict[str, Any]:
 def beats(body: ScriptText, _: Insights) -> dict[str, Any]:
     from halqa.studio.script.beats import beat_sheet
 
-    return beat_sheet(_script(body), paper=body.paper)
+    return beat_sheet(_script(body), paper=body.paper, profile=body.profile)
 
 
 @router.get("/script/scripts", response_model=Page[dict[str, Any]], summary="This key's scripts")
