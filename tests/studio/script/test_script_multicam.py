@@ -144,3 +144,36 @@ def test_single_letter_emphasis_closes_at_its_own_mark() -> None:
         ("avax", True),
         (" raqo", False),
     ]
+
+
+def test_multicam_splits_a_speech_inside_a_line_and_frees_the_contd_row() -> None:
+    action = "\n".join(f"LINE {n}." for n in range(1, 47))  # rows 0-45
+    later = "\n".join(f"LATER {n}." for n in range(1, 48))
+    speech = (
+        "Alpha beta gamma delta epsilon zeta eta theta iota kappa. Lambda mu nu xi omicron pi "
+        "rho sigma tau upsilon phi chi psi omega alpha beta gamma delta."
+    )
+    layout = paginate(parse_fountain(f"fmt: multicam\n\n!{action}\n\nSAM\n{speech}\n\n!{later}\n"))
+    first, second = layout.pages
+    # By hand: the cue at row 47 leaves 7 rows (47-53); the whole speech (cue + 4 lines x 2 = 9)
+    # does not fit, and the first sentence ends inside the second line ("...kappa. Lambda mu nu
+    # xi"): the speech breaks there, the first part re-wrapped to "eta theta iota kappa.", (MORE)
+    # under it on the blank row, the rest re-wrapped under SAM (CONT'D) on the next page.
+    assert [(line.row, line.text) for line in first.lines[-4:]] == [
+        (47, "SAM"),
+        (48, "Alpha beta gamma delta epsilon zeta"),
+        (50, "eta theta iota kappa."),
+        (52, "(MORE)"),
+    ]
+    assert [(line.row, line.text) for line in second.lines[:4]] == [
+        (0, "SAM (CONT'D)"),
+        (1, "Lambda mu nu xi omicron pi rho sigma"),
+        (3, "tau upsilon phi chi psi omega alpha"),
+        (5, "beta gamma delta."),
+    ]
+    # Page 2: 7 rows of speech, a blank, 47 action lines = 55 rows: the (CONT'D) cue on top is
+    # not charged (Final Draft's body page 18 of mostly-genius holds 55 so), so nothing moves on.
+    assert (layout.page_count, second.rows, second.lines[-1].text) == (2, 55, "LATER 47.")
+    # The single-camera page splits only where a line ends in a sentence: no split here.
+    single = paginate(parse_fountain(f"Title: x\n\n!{action}\n\nSAM\n{speech}\n"))
+    assert single.page_count == 1 and "(MORE)" not in [line.text for line in single.pages[0].lines]

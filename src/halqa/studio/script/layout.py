@@ -18,8 +18,10 @@ between lines keeping two on each side; ``===`` forces a new page.
 Profiles. ``screenplay`` (the default) is the single-camera layout above. ``multicam`` is Final
 Draft's multicam (sitcom) template as its PDFs show it (mostly-genius in SimonGZ/jumpcut's corpus):
 dialogue from 2.25" to 6.0" (38 characters) and double-spaced (each line takes two rows, its blank
-included), parentheticals from 2.75", everything else as in the screenplay. A script selects it by
-its title page, as jumpcut reads it: ``fmt: multicam`` (with jumpcut's other ``fmt`` options
+included), parentheticals from 2.75"; a word may break after a hyphen (which may hang one character
+into the margin), a speech may break at a sentence end inside a line, and the CUE (CONT'D) atop a
+page over a split speech is not charged; everything else as in the screenplay. A script selects
+it by its title page, as jumpcut reads it: ``fmt: multicam`` (with jumpcut's other ``fmt`` options
 ``ssbsh``: one blank line before scene headings, ``dsd``: double-spaced dialogue, ``dl-2.25`` and
 ``dr-6.00``: the dialogue column's edges); ``--profile`` chooses one over what the title page says.
 Page count, eighths, the PDF and the HTML all read the same profile.
@@ -85,6 +87,8 @@ class Profile:
     heading_space: int = 2  # blank rows before a scene heading
     dialogue_rows: int = 1  # rows each dialogue line takes (2: double-spaced)
     hyphens: bool = False  # a word may break after a hyphen at a line's end
+    split_in_line: bool = False  # a speech may break at a sentence end inside a line
+    free_contd: bool = False  # the CUE (CONT'D) atop a page, over a split speech, is not charged
 
     def place(self, kind: str) -> tuple[float, int]:
         """(left edge in inches, width in characters) of an element kind under this profile."""
@@ -112,7 +116,13 @@ SCREENPLAY = Profile()
 # Its PDF also breaks a word after a hyphen at a line's end ("kyju-" / "hyvozogogo"); the
 # single-camera profile does not, as its counts were tuned (and big-fish measured) without it.
 MULTICAM = Profile(
-    "multicam", dialogue=(2.25, 6.0), parenthetical=(2.75, 30), dialogue_rows=2, hyphens=True
+    "multicam",
+    dialogue=(2.25, 6.0),
+    parenthetical=(2.75, 30),
+    dialogue_rows=2,
+    hyphens=True,
+    split_in_line=True,
+    free_contd=True,
 )
 _FMT_EDGE_RE = re.compile(r"^d([lr])-(\d+(?:\.\d+)?)$", re.IGNORECASE)
 
@@ -174,6 +184,7 @@ class Page:
     number: int
     lines: list[Line] = field(default_factory=list)  # body rows; dual columns share a row
     rows: int = 0
+    bonus: int = 0  # rows past the page's capacity it may hold (multicam: a (CONT'D) cue on top)
 
 
 @dataclass
@@ -245,8 +256,8 @@ def wrap_runs(styled: list[Run], width: int, hyphens: bool = False) -> list[list
                     lines[-1].append(Run(token[:width], run.bold, run.italic, run.underline))
                     lines.append([])
                     token = token[width:]
-                while used and used + len(token) > width:
-                    cut = _hyphen_cut(token, width - used) if hyphens else 0
+                while used and used + len(token) > width + _hang(token, hyphens):
+                    cut = _hyphen_cut(token, width - used + 1) if hyphens else 0
                     if cut:
                         lines[-1].append(Run(token[:cut], run.bold, run.italic, run.underline))
                         token = token[cut:]
@@ -258,6 +269,12 @@ def wrap_runs(styled: list[Run], width: int, hyphens: bool = False) -> list[list
     for line in lines:
         _trim(line)
     return [_merge(line) for line in lines]
+
+
+def _hang(token: str, hyphens: bool) -> int:
+    """A hyphen may hang one character into the margin (Final Draft's multicam PDF: "ga-" and
+    "ag--" end lines one character longer than any other)."""
+    return 1 if hyphens and token.endswith("-") else 0
 
 
 def _hyphen_cut(token: str, room: int) -> int:
@@ -286,8 +303,8 @@ def _wrap_plain(text: str, width: int, hyphens: bool = False) -> list[str]:
                 lines[-1] = token[:width]
                 lines.append("")
                 token = token[width:]
-            while lines[-1] and len(lines[-1]) + len(token) > width:
-                cut = _hyphen_cut(token, width - len(lines[-1])) if hyphens else 0
+            while lines[-1] and len(lines[-1]) + len(token) > width + _hang(token, hyphens):
+                cut = _hyphen_cut(token, width - len(lines[-1]) + 1) if hyphens else 0
                 if cut:
                     lines[-1] += token[:cut]
                     token = token[cut:]
@@ -326,6 +343,9 @@ class _Block:
     element: int
     scene: int | None
     cue: str | None = None  # speeches: the cue, for (CONT'D)
+    # speeches under a profile that splits inside a line: their elements, to re-wrap the parts
+    parts: list[tuple[int, Element]] = field(default_factory=list)
+    profile: Profile | None = None
 
     @property
     def rows(self) -> int:
@@ -459,6 +479,8 @@ def _speech_block(
         start,
         scene,
         cue=_contd_free(cue.text + (f" ({cue.extension})" if cue.extension else "")),
+        parts=[(j, elements[j]) for j in range(start, end)] if profile.split_in_line else [],
+        profile=profile,
     )
 
 
@@ -536,7 +558,7 @@ def _place(
 ) -> None:
     page = pages[-1]
     space = block.space_before if page.rows else 0
-    free = capacity - page.rows - space
+    free = capacity + page.bonus - page.rows - space
     need = block.rows
     if block.kind == HEADING and following is not None:
         need += following.space_before + min(following.rows, MIN_SPLIT_LINES)  # keep with next
@@ -547,6 +569,8 @@ def _place(
     if head:
         _put(page, head, space, scene_lines, block.scene)
         pages.append(Page(len(pages) + 1))
+        if block.profile is not None and block.profile.free_contd:
+            pages[-1].bonus = 1  # the (CONT'D) cue over the rest of the speech is not charged
         _put(pages[-1], tail, 0, scene_lines, block.scene)
         return
     pages.append(Page(len(pages) + 1))
@@ -582,17 +606,21 @@ def _split(block: _Block, free: int) -> tuple[list[Line], list[Line]]:
 def _split_speech(block: _Block, free: int) -> tuple[list[Line], list[Line]]:
     """Break between sentences: (MORE) under the first part, CUE (CONT'D) over the second."""
     lines = block.lines
-    cut = None
-    for k in range(len(lines) - 1):
-        head_dialogue = sum(1 for line in lines[: k + 1] if line.kind == DIALOGUE)
-        if (
-            _rows(lines[: k + 1]) <= free
-            and head_dialogue >= MIN_SPLIT_LINES
-            and len(lines) - k - 1 >= MIN_SPLIT_LINES
-            and _sentence_break_after(lines, k)
-        ):
-            cut = k + 1
-    if cut is None or block.cue is None:  # speech blocks always carry their cue
+    if block.parts and block.profile is not None:
+        head, tail = _split_in_line(block, free)
+    else:
+        cut = None
+        for k in range(len(lines) - 1):
+            head_dialogue = sum(1 for line in lines[: k + 1] if line.kind == DIALOGUE)
+            if (
+                _rows(lines[: k + 1]) <= free
+                and head_dialogue >= MIN_SPLIT_LINES
+                and len(lines) - k - 1 >= MIN_SPLIT_LINES
+                and _sentence_break_after(lines, k)
+            ):
+                cut = k + 1
+        head, tail = (lines[:cut], lines[cut:]) if cut is not None else ([], [])
+    if not head or block.cue is None:  # speech blocks always carry their cue
         return [], []
     cue_line = lines[0]
     more = Line(CHARACTER, [Run("(MORE)")], cue_line.left, cue_line.width, None, block.scene)
@@ -604,7 +632,55 @@ def _split_speech(block: _Block, free: int) -> tuple[list[Line], list[Line]]:
         None,
         block.scene,
     )
-    return lines[:cut] + [more], [contd] + lines[cut:]
+    return head + [more], [contd] + tail
+
+
+_IN_LINE_BREAK_RE = re.compile(r"[.!?؟…][\"'”»)*_]*(?=\s+\S)")
+
+
+def _split_in_line(block: _Block, free: int) -> tuple[list[Line], list[Line]]:
+    """The latest sentence end, inside a line or at its end, where the speech may break: each
+    part re-wrapped, the first fitting ``free`` rows with two dialogue lines, two lines after."""
+    profile = block.profile
+    assert profile is not None
+    wrapped = [
+        _element_lines(el, j, block.scene, profile, dialogue_rows=profile.dialogue_rows)
+        for j, el in block.parts
+    ]
+    best: tuple[list[Line], list[Line]] = ([], [])
+    before: list[Line] = []
+    for n, (j, el) in enumerate(block.parts):
+        after = [line for lines in wrapped[n + 1 :] for line in lines]
+        if el.kind == DIALOGUE:
+            for m in _IN_LINE_BREAK_RE.finditer(el.text):
+                head = before + _element_lines(
+                    el.copy(text=el.text[: m.end()]),
+                    j,
+                    block.scene,
+                    profile,
+                    dialogue_rows=profile.dialogue_rows,
+                )
+                if _rows(head) > free:
+                    break
+                tail = (
+                    _element_lines(
+                        el.copy(text=el.text[m.end() :].lstrip()),
+                        j,
+                        block.scene,
+                        profile,
+                        dialogue_rows=profile.dialogue_rows,
+                    )
+                    + after
+                )
+                if (
+                    sum(1 for line in head if line.kind == DIALOGUE) >= MIN_SPLIT_LINES
+                    and len(tail) >= MIN_SPLIT_LINES
+                ):
+                    best = (head, tail)
+        before = before + wrapped[n]
+        if _rows(before) > free:
+            break
+    return best
 
 
 def _put(
