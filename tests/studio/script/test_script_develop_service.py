@@ -15,6 +15,8 @@ from halqa.catalog import Store
 from halqa.cli.main import app
 from halqa.service.keys import ROLES, create_key
 from tests.service.conftest import Served, start_server, stop_server
+from tests.service.test_dashboard import browser, page  # noqa: F401 (fixtures)
+from tests.service.test_dashboard_tour import UNTRANSLATED
 
 INSIGHTS_WORLD = Path(__file__).resolve().parents[2] / "insights" / "world.py"
 SEGMENT = ["age_band=18-24", "region=casablanca-settat"]
@@ -30,7 +32,9 @@ def _cli_pack(db: Path, out: Path, segment: list[str], as_of: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def develop_served(tmp_path_factory):
+def served(tmp_path_factory):
+    """The insights world behind `halqa serve --workers 2` (the dashboard's page fixture takes a
+    fixture of this name)."""
     spec = importlib.util.spec_from_file_location("insights_world", INSIGHTS_WORLD)
     world = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(world)
@@ -51,12 +55,12 @@ def develop_served(tmp_path_factory):
         stop_server(process)
 
 
-def test_the_api_pack_is_the_clis(develop_served: Served) -> None:
-    cli = develop_served.extra["cli"]["pack"]
-    body = {"segment": SEGMENT, "window": "28d", "as_of": develop_served.extra["as_of"]}
+def test_the_api_pack_is_the_clis(served: Served) -> None:
+    cli = served.extra["cli"]["pack"]
+    body = {"segment": SEGMENT, "window": "28d", "as_of": served.extra["as_of"]}
     answers = []
     for role in ("creator", "analyst", "admin"):
-        with develop_served.client(role) as client:
+        with served.client(role) as client:
             response = client.post("/v1/script/develop", json=body)
             assert response.status_code == 200, response.text
             answers.append(response.json())
@@ -75,13 +79,13 @@ def test_the_api_pack_is_the_clis(develop_served: Served) -> None:
         assert line["text"] in api["markdown"]
 
 
-def test_roles_suppression_and_bad_input(develop_served: Served) -> None:
-    as_of = develop_served.extra["as_of"]
-    with develop_served.client("service") as client:  # member-level role: not an insights reader
+def test_roles_suppression_and_bad_input(served: Served) -> None:
+    as_of = served.extra["as_of"]
+    with served.client("service") as client:  # member-level role: not an insights reader
         assert client.post("/v1/script/develop", json={"as_of": as_of}).status_code == 403
-    with develop_served.client() as client:
+    with served.client() as client:
         assert client.post("/v1/script/develop", json={"as_of": as_of}).status_code == 401
-    with develop_served.client("creator") as client:
+    with served.client("creator") as client:
         # the world's five members of gender X: under k = 10, so no figure, no line
         small = client.post("/v1/script/develop", json={"segment": ["gender=X"], "as_of": as_of})
         assert small.status_code == 200, small.text
@@ -92,8 +96,8 @@ def test_roles_suppression_and_bad_input(develop_served: Served) -> None:
         assert client.post("/v1/script/develop", json={"window": "4w"}).status_code == 422
 
 
-def test_script_routes_answer_named_schemas(develop_served: Served) -> None:
-    with develop_served.client("creator") as client:
+def test_script_routes_answer_named_schemas(served: Served) -> None:
+    with served.client("creator") as client:
         spec = client.get("/openapi.json").json()
     names = {}
     for path, method in (
@@ -118,3 +122,26 @@ def test_script_routes_answer_named_schemas(develop_served: Served) -> None:
     assert names[("get", "/v1/script/scripts")] == "Page_ScriptInfoOut_"
     breakdown = spec["components"]["schemas"]["BreakdownOut"]["properties"]
     assert {"pages", "profile", "scenes", "characters", "stripboard"} <= set(breakdown)
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_dashboard_develops_from_the_audience(page, served: Served, lang: str) -> None:  # noqa: F811
+    page.goto("about:blank")
+    page.goto(f"{served.url}/dashboard/#key={served.keys['creator']}&lang={lang}&page=script")
+    page.wait_for_selector("#tab-script")
+    page.fill("#script-segment", ", ".join(SEGMENT))
+    page.fill("#script-as-of", served.extra["as_of"])
+    page.click("#script-develop-run")
+    page.wait_for_selector("#script-pack li")
+    page.wait_for_function("document.getElementById('spinner').hidden")
+    cli = served.extra["cli"]["pack"]
+    items = page.locator("#script-pack li")
+    assert items.count() == len(cli["lines"])
+    genre = page.locator("#script-pack li[data-topic='genre']").first.inner_text()
+    first = next(line for line in cli["lines"] if line["topic"] == "genre")
+    assert first["text"].replace("**", "") in genre and f"[{first['figures'][0]}]" in genre
+    summary = page.inner_text("#script-pack-summary")
+    assert f"{len(cli['lines'])}" in summary and f"{len(cli['figures'])}" in summary
+    assert page.inner_text("#status") == ""
+    left = page.evaluate(UNTRANSLATED, [lang, []])
+    assert not left, f"{lang}: not from the {lang} translation table: {left}"
