@@ -145,3 +145,24 @@ def test_dashboard_develops_from_the_audience(page, served: Served, lang: str) -
     assert page.inner_text("#status") == ""
     left = page.evaluate(UNTRANSLATED, [lang, []])
     assert not left, f"{lang}: not from the {lang} translation table: {left}"
+
+
+def test_the_profile_over_rest(served: Served) -> None:
+    # test_script_multicam.py's hand-counted script: 4 multicam pages, 2 single-camera ones
+    speech = "Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron."
+    text = "Title: Kitchen\n\nINT. KITCHEN - DAY\n" + "".join(
+        f"\nSAM\n{speech}\n" for _ in range(20)
+    )
+    with served.client("creator") as client:
+        for profile, pages in ((None, 2), ("multicam", 4)):
+            body = {"text": text} | ({"profile": profile} if profile else {})
+            out = client.post("/v1/script/breakdown", json=body).json()
+            assert (out["pages"], out["profile"]) == (pages, profile or "screenplay")
+            pdf = client.post("/v1/script/export", json=body | {"to": "pdf"})
+            assert pdf.status_code == 200 and pdf.headers["x-halqa-pages"] == str(pages)
+        html = client.post(
+            "/v1/script/export", json={"text": text, "to": "html", "profile": "multicam"}
+        ).text
+        assert '<body class="multicam">' in html
+        bad = client.post("/v1/script/breakdown", json={"text": text, "profile": "sitcom"})
+        assert bad.status_code == 422
