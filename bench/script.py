@@ -159,10 +159,11 @@ def page_counts(corpus: Path, workdir: Path) -> list[dict]:
     rows = []
     for entry in reference["scripts"]:
         source = corpus / f"{entry['id']}.fountain"
-        row = {**entry, "halqa": None, "screenplain": None}
+        row = {**entry, "halqa": None, "screenplain": None, "profile": None}
         if source.exists():
             script = load_script(source)
-            row["halqa"] = paginate(script, "letter").page_count
+            layout = paginate(script, "letter")  # the profile the title page asks for
+            row["halqa"], row["profile"] = layout.page_count, layout.profile.name
             out = workdir / f"{entry['id']}.screenplain.pdf"
             subprocess.run(
                 [str(BIN / "screenplain"), "--format", "pdf", str(source), str(out)],
@@ -192,7 +193,7 @@ def print_page_counts(rows: list[dict], corpus: Path) -> None:
         sp_err = r["screenplain"] - r["fd_pages"]
         print(
             f"{r['id']:15} {r['kind'][:58]:58} {r['role']:9} {r['fd_pages']:4} {r['halqa']:6} {err:+6d} "
-            f"{r['screenplain']:12} {sp_err:+6d}"
+            f"{r['screenplain']:12} {sp_err:+6d}  (halqa profile {r['profile']})"
         )
     measured = [r for r in rows if r["halqa"] is not None]
     for role in ("tuning", "held out"):

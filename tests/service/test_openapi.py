@@ -62,7 +62,7 @@ def test_studio_answers_name_their_models(spec: dict[str, Any]) -> None:
     one), not a bare object."""
     generic = []
     for method, path, op in _operations(spec):
-        if not path.startswith(("/v1/studio", "/v1/music", "/v1/vfx")):
+        if not path.startswith(("/v1/studio", "/v1/music", "/v1/vfx", "/v1/script")):
             continue
         code, response = _success(op)
         schema = (response.get("content") or {}).get("application/json", {}).get("schema")

@@ -18,6 +18,14 @@ FileArg = Annotated[
     Path, typer.Argument(help="A Fountain (.fountain, .spmd, .txt) or Final Draft (.fdx) file.")
 ]
 PaperOption = Annotated[str, typer.Option("--paper", help="letter or a4.")]
+ProfileOption = Annotated[
+    str | None,
+    typer.Option(
+        "--profile",
+        help="Page layout: screenplay or multicam "
+        "(default: the title page's `fmt:`, as jumpcut reads it, else screenplay).",
+    ),
+]
 
 
 def attach(root: typer.Typer) -> None:
@@ -95,6 +103,7 @@ def export_cmd(
             "(default: the title page's Language, else the script's main script).",
         ),
     ] = None,
+    profile: ProfileOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Render or convert a script: industry-layout PDF, HTML, FDX or Fountain."""
@@ -110,11 +119,11 @@ def export_cmd(
     if kind == "pdf":
         from halqa.studio.script.pdf import render_pdf
 
-        result |= render_pdf(script, out, paper=paper, page_direction=direction)
+        result |= render_pdf(script, out, paper=paper, page_direction=direction, profile=profile)
     elif kind in ("html", "htm"):
         from halqa.studio.script.html import write_html
 
-        write_html(script, out)
+        write_html(script, out, profile)
     elif kind == "fdx":
         out.write_bytes(write_fdx(script))
     elif kind in ("fountain", "spmd"):
@@ -142,6 +151,7 @@ def breakdown_cmd(
         ),
     ] = None,
     paper: PaperOption = "letter",
+    profile: ProfileOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Scenes, characters, locations, tagged props/costumes/VFX, stripboard, language mix,
@@ -151,7 +161,7 @@ def breakdown_cmd(
     from halqa.studio.script import load_script
     from halqa.studio.script.breakdown import breakdown, breakdown_csv
 
-    result = breakdown(load_script(file), paper=paper)
+    result = breakdown(load_script(file), paper=paper, profile=profile)
     if csv:
         csv.write_text(breakdown_csv(result), encoding="utf-8")
         result["csv"] = str(csv)
@@ -159,7 +169,8 @@ def breakdown_cmd(
         print_json(result)
         return
     console.print(
-        f"{result['pages']} pages ({paper}); runtime ~{result['runtime']['minutes']} min "
+        f"{result['pages']} pages ({paper}, {result['profile']}); "
+        f"runtime ~{result['runtime']['minutes']} min "
         f"({result['runtime']['caveat'].split(':')[0]})"
     )
     table = Table("scene", "heading", "length", "cast", "items", title="scenes")
@@ -182,7 +193,12 @@ def breakdown_cmd(
 
 @app.command("beats")
 @user_errors
-def beats_cmd(file: FileArg, paper: PaperOption = "letter", as_json: JsonOption = False) -> None:
+def beats_cmd(
+    file: FileArg,
+    paper: PaperOption = "letter",
+    profile: ProfileOption = None,
+    as_json: JsonOption = False,
+) -> None:
     """Three acts and the 15 Save the Cat beats placed on the draft (mark them with `# Catalyst`
     sections or `[[beat: catalyst]]` notes): where each falls, what is missing, act lengths."""
     from rich.table import Table
@@ -190,7 +206,7 @@ def beats_cmd(file: FileArg, paper: PaperOption = "letter", as_json: JsonOption 
     from halqa.studio.script import load_script
     from halqa.studio.script.beats import beat_sheet
 
-    result = beat_sheet(load_script(file), paper=paper)
+    result = beat_sheet(load_script(file), paper=paper, profile=profile)
     if as_json:
         print_json(result)
         return

@@ -164,6 +164,20 @@ class DomainCalls:
             )
         )
 
+    def script_develop(
+        self, segment: list[str], window: str, as_of: str | None = None
+    ) -> dict[str, Any]:
+        """The screenplay development pack (``halqa script develop``) from this store's insights
+        brief, cells under k members suppressed as in the brief."""
+        self._insights()
+        from halqa.studio.script.develop import develop_pack
+
+        return jsonable(
+            develop_pack(
+                self.reader(), segment, window=window, as_of=as_of, k=self.settings.min_group
+            )
+        )
+
     # -- audience ----------------------------------------------------------------------------
     def _audience(self) -> ModuleType:
         api = audience_api()

@@ -52,6 +52,7 @@ REMOTE_METHODS = (
     "rising_talent",
     "timeline",
     "regions",
+    "script_develop",
     "labels",
     "target",
     "export_campaign",

@@ -60,6 +60,23 @@
     "sl_eng-Latn": { en: "English", fr: "Anglais", ar: "الإنجليزية" },
     "sl_zgh-Tfng": { en: "Tamazight (Tifinagh)", fr: "Tamazight (tifinagh)", ar: "الأمازيغية (تيفيناغ)" },
     "sl_und-Latn": { en: "Latin script", fr: "Écriture latine", ar: "حرف لاتيني" },
+    s_develop_title: { en: "Develop from the audience", fr: "Développer à partir du public", ar: "طوّر انطلاقاً من الجمهور" },
+    s_develop_note: { en: "A development pack from the insights brief: every line cites the brief's figures.", fr: "Un dossier de développement tiré de la note d'audience : chaque ligne cite les chiffres de la note.", ar: "ملف تطوير من موجز الجمهور: كل سطر يستشهد بأرقام الموجز." },
+    s_segment: { en: "Segment", fr: "Segment", ar: "الشريحة" },
+    s_window: { en: "Window", fr: "Fenêtre", ar: "المدة" },
+    s_as_of: { en: "As of", fr: "À la date du", ar: "بتاريخ" },
+    s_develop: { en: "Develop", fr: "Développer", ar: "طوّر" },
+    s_pack_summary: { en: "{segment}: {lines} lines citing {figures} figures of the brief", fr: "{segment} : {lines} lignes citant {figures} chiffres de la note", ar: "{segment}: {lines} أسطر تستشهد بـ {figures} رقماً من الموجز" },
+    s_pack_suppressed: { en: "{segment}: fewer members than the service shows (k); no figure, no line.", fr: "{segment} : moins de membres que le seuil du service (k) ; aucun chiffre, aucune ligne.", ar: "{segment}: أعضاء أقل من عتبة الخدمة (k)؛ لا أرقام ولا أسطر." },
+    s_pack_missing: { en: "No figure in the brief for: {topics}. Decide these yourself.", fr: "Aucun chiffre de la note pour : {topics}. À vous de décider.", ar: "لا رقم في الموجز لـ: {topics}. قرّرها بنفسك." },
+    s_list_sep: { en: ", ", fr: ", ", ar: "، " },
+    st_audience: { en: "audience", fr: "public", ar: "الجمهور" },
+    st_genre: { en: "genre", fr: "genre", ar: "النوع" },
+    st_theme: { en: "themes", fr: "thèmes", ar: "المواضيع" },
+    st_language: { en: "language", fr: "langue", ar: "اللغة" },
+    st_format: { en: "format", fr: "format", ar: "الصيغة" },
+    st_length: { en: "length", fr: "durée", ar: "الطول" },
+    st_comparables: { en: "comparable titles", fr: "titres comparables", ar: "أعمال مماثلة" },
     sb_openingimage: { en: "Opening Image", fr: "Image d'ouverture", ar: "الصورة الافتتاحية" },
     sb_themestated: { en: "Theme Stated", fr: "Thème énoncé", ar: "طرح الموضوع" },
     sb_setup: { en: "Set-Up", fr: "Mise en place", ar: "التمهيد" },
@@ -87,6 +104,7 @@
   let ready = false;
   let format = "fountain";
   let last = null;  // the last analysis, redrawn when the language changes
+  let lastPack = null;  // the last development pack, likewise
 
   // Requests go through app.js's one helper (ctx.api); `as` asks for a text or blob answer.
   const post = (path, body, as) => ctx.api(path, null, { method: "POST", json: body, as });
@@ -125,11 +143,13 @@
       $("script-file").onchange = () => openFile().catch(ctx.report);
       $("script-text").oninput = () => { format = $("script-text").value.trimStart().startsWith("<") ? "fdx" : "fountain"; };
       $("script-draft-form").onsubmit = (e) => { e.preventDefault(); draft().catch(ctx.report); };
+      $("script-develop-form").onsubmit = (e) => { e.preventDefault(); develop().catch(ctx.report); };
       document.querySelectorAll("#script-downloads [data-to]").forEach((a) => {
         a.onclick = (e) => { e.preventDefault(); download(a.dataset.to).catch(ctx.report); };
       });
     }
     if (last) render(last);
+    if (lastPack) renderPack(lastPack);
     await showProposals();
   }
 
@@ -223,6 +243,31 @@
     $("script-stream-text").textContent = job.text;
     if (job.status !== "done") throw new Error(ctx.t("s_failed", { error: job.error }));
     await showProposals();
+  }
+
+  // The pack from the store's brief (POST /v1/script/develop): its lines are the server's English
+  // sentences with the brief's figures, shown as data (<bdi>), each with the ids it cites.
+  async function develop() {
+    ctx.report();
+    const segment = $("script-segment").value.split(",").map((s) => s.trim()).filter(Boolean);
+    const request = { segment, window: $("script-window").value };
+    if ($("script-as-of").value) request.as_of = $("script-as-of").value;
+    lastPack = await post("/v1/script/develop", request);
+    renderPack(lastPack);
+  }
+
+  function renderPack({ pack }) {
+    const key = pack.suppressed ? "s_pack_suppressed" : "s_pack_summary";
+    $("script-pack-summary").textContent = ctx.t(key, { segment: pack.segment, lines: pack.lines.length, figures: pack.figures.length });
+    $("script-pack").replaceChildren(...pack.lines.map((line) => {
+      const item = document.createElement("li");
+      item.dataset.topic = line.topic;
+      item.append(bdi(line.text.replace(/\*\*/g, "")), " ", bdi(line.figures.map((f) => `[${f}]`).join(" ")));
+      return item;
+    }));
+    const missing = $("script-pack-missing");
+    missing.hidden = pack.suppressed || !pack.missing.length;
+    missing.textContent = missing.hidden ? "" : ctx.t("s_pack_missing", { topics: pack.missing.map((topic) => ctx.t("st_" + topic)).join(ctx.t("s_list_sep")) });
   }
 
   async function showProposals() {

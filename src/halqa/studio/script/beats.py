@@ -65,8 +65,14 @@ def element_pages(layout: Layout, count: int) -> list[int]:
     return pages
 
 
-def beat_sheet(script: Script, *, paper: str = "letter", layout: Layout | None = None) -> dict:
-    layout = layout or paginate(script, paper)
+def beat_sheet(
+    script: Script,
+    *,
+    paper: str = "letter",
+    layout: Layout | None = None,
+    profile: str | None = None,
+) -> dict:
+    layout = layout or paginate(script, paper, profile)
     pages = element_pages(layout, len(script.elements))
     total = max(layout.page_count, 1)
     scale = total / REFERENCE_PAGES

@@ -236,9 +236,9 @@ def stripboard(scene_list: list[Scene]) -> list[dict]:
     ]
 
 
-def breakdown(script: Script, *, paper: str = "letter") -> dict:
-    """The whole breakdown as one JSON-ready dict."""
-    layout = paginate(script, paper)
+def breakdown(script: Script, *, paper: str = "letter", profile: str | None = None) -> dict:
+    """The whole breakdown as one JSON-ready dict (``profile``: the page layout, see layout.py)."""
+    layout = paginate(script, paper, profile)
     scene_list = scenes(script, layout)
     chars = characters(script, scene_list)
     total: Counter[str] = Counter()
@@ -247,6 +247,7 @@ def breakdown(script: Script, *, paper: str = "letter") -> dict:
     return {
         "pages": layout.page_count,
         "paper": layout.paper,
+        "profile": layout.profile.name,
         "runtime": runtime_estimate(layout),
         "scenes": [_scene_dict(s) for s in scene_list],
         "characters": chars,

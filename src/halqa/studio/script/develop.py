@@ -206,17 +206,13 @@ def development_pack(brief: dict) -> dict:
     }
 
 
-def write_pack(pack: dict, out: str | Path, *, title: str) -> dict:
-    """``out`` (Markdown) and ``<stem>.json`` beside it."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+def pack_markdown(pack: dict, *, title: str) -> str:
+    """The pack as Markdown: its lines with their citations, then the figures they cite."""
+    brief = pack["brief"] or "the creative brief of this segment"
     md = [
         f"# Development pack: {title}",
         "",
-        (
-            f"Every line cites figures of the creative brief ({pack['brief']}); "
-            "nothing else is assumed."
-        ),
+        f"Every line cites figures of the creative brief ({brief}); nothing else is assumed.",
         "",
     ]
     for line in pack["lines"]:
@@ -230,10 +226,36 @@ def write_pack(pack: dict, out: str | Path, *, title: str) -> dict:
             f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in f["values"].items()
         )
         md.append(f"| {f['id']} | {source} | {f['label']} | {values} |")
-    out.write_text("\n".join(md) + "\n", encoding="utf-8")
+    return "\n".join(md) + "\n"
+
+
+def write_pack(pack: dict, out: str | Path, *, title: str) -> dict:
+    """``out`` (Markdown) and ``<stem>.json`` beside it."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(pack_markdown(pack, title=title), encoding="utf-8")
     data = out.with_suffix(".json")
     data.write_text(json.dumps(pack, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     return {"markdown": str(out), "json": str(data)}
+
+
+def _pack(
+    store: Store,
+    segment: list[str] | None,
+    brief_out: Path,
+    *,
+    window: str,
+    as_of: str | dt.date | None,
+    k: int,
+) -> dict:
+    from halqa.insights.brief import write_brief
+    from halqa.insights.segment import Segment
+
+    seg = Segment.parse(segment)
+    brief = write_brief(store, seg, brief_out, window=window, as_of=as_of, k=k)
+    pack = development_pack(brief)
+    pack["segment"] = seg.label
+    return pack
 
 
 def develop(
@@ -246,14 +268,26 @@ def develop(
     k: int = 10,
 ) -> dict:
     """Write the brief (beside ``out``) and the pack built from its figures."""
-    from halqa.insights.brief import write_brief
-    from halqa.insights.segment import Segment
-
     out = Path(out)
-    seg = Segment.parse(segment)
-    brief = write_brief(
-        store, seg, out.with_name(out.stem + "-brief.md"), window=window, as_of=as_of, k=k
+    pack = _pack(
+        store, segment, out.with_name(out.stem + "-brief.md"), window=window, as_of=as_of, k=k
     )
-    pack = development_pack(brief)
-    pack["segment"] = seg.label
-    return {**write_pack(pack, out, title=seg.label), "pack": pack}
+    return {**write_pack(pack, out, title=pack["segment"]), "pack": pack}
+
+
+def develop_pack(
+    store: Store,
+    segment: list[str] | None,
+    *,
+    window: str = "28d",
+    as_of: str | dt.date | None = None,
+    k: int = 10,
+) -> dict:
+    """The same pack without files to keep (the service's answer): the brief is written to a
+    temporary folder for its figures and removed; ``brief`` is None, ``markdown`` the pack's."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="halqa-develop-") as tmp:
+        pack = _pack(store, segment, Path(tmp) / "brief.md", window=window, as_of=as_of, k=k)
+    pack["brief"] = None
+    return {"pack": pack, "markdown": pack_markdown(pack, title=pack["segment"])}

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 _ESCAPES = {"\\*": "\x00A", "\\_": "\x00U"}
 _RULES = (
-    (re.compile(r"\*\*\*(\S.*?\S|\S)\*\*\*"), r"<b><i>\1</i></b>"),
-    (re.compile(r"\*\*(\S.*?\S|\S)\*\*"), r"<b>\1</b>"),
-    (re.compile(r"\*(\S.*?\S|\S)\*"), r"<i>\1</i>"),
-    (re.compile(r"_(\S.*?\S|\S)_"), r"<u>\1</u>"),
+    (re.compile(r"\*\*\*(\S|\S.*?\S)\*\*\*"), r"<b><i>\1</i></b>"),
+    (re.compile(r"\*\*(\S|\S.*?\S)\*\*"), r"<b>\1</b>"),
+    (re.compile(r"\*(\S|\S.*?\S)\*"), r"<i>\1</i>"),
+    (re.compile(r"_(\S|\S.*?\S)_"), r"<u>\1</u>"),
 )
 _TAG_RE = re.compile(r"(</?[biu]>)")
 

@@ -26,10 +26,17 @@ p[dir="auto"]:dir(rtl) { text-align: right; }
 .scene-number { float: right; }
 .title-page { text-align: center; margin-bottom: 3em; }
 .section, .synopsis { color: #777; }
+.multicam .dialogue, .multicam .lyric { margin: 0 1.5in 0 0.75in; line-height: 2; }
+.multicam .parenthetical { margin: 0 1.5in 0 1.25in; }
 """
 
 
-def render_html(script: Script) -> str:
+def render_html(script: Script, profile: str | None = None) -> str:
+    """The page; ``profile`` (``screenplay``, ``multicam``; default: the title page's) sets the
+    dialogue column and spacing as the PDF's (multicam: 2.25"-6.0", double-spaced)."""
+    from halqa.studio.script.layout import profile_for
+
+    chosen = profile_for(script, profile)
     lang = script.title_value("Language") or ""
     body = [_title(script)] if script.title else []
     i, elements = 0, script.elements
@@ -54,16 +61,18 @@ def render_html(script: Script) -> str:
     lang_attr = f' lang="{html.escape(lang.strip())}"' if lang.strip() else ""
     return (
         f'<!doctype html>\n<html{lang_attr}><head><meta charset="utf-8"><title>{title}</title>'
-        f"<style>{_CSS}</style></head><body>\n"
+        f"<style>{_CSS}</style></head><body"
+        + (f' class="{chosen.name}"' if chosen.name != "screenplay" else "")
+        + ">\n"
         + "\n".join(b for b in body if b)
         + "\n</body></html>\n"
     )
 
 
-def write_html(script: Script, out: str | Path) -> str:
+def write_html(script: Script, out: str | Path, profile: str | None = None) -> str:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_html(script), encoding="utf-8")
+    out.write_text(render_html(script, profile), encoding="utf-8")
     return str(out)
 
 

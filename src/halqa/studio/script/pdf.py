@@ -80,13 +80,15 @@ def render_pdf(
     paper: str = "letter",
     page_direction: str | None = None,
     layout: Layout | None = None,
+    profile: str | None = None,
 ) -> dict:
-    """Write the PDF; returns its path, page count and the direction used for the page."""
+    """Write the PDF; returns its path, page count and the direction used for the page.
+    ``profile``: the page layout (``screenplay``, ``multicam``; default: the title page's)."""
     from fpdf import FPDF
 
     from halqa.studio.script.language import main_direction
 
-    layout = layout or paginate(script, paper)
+    layout = layout or paginate(script, paper, profile)
     if page_direction is None:
         page_direction = _declared_direction(script) or main_direction(
             [e.plain for e in script.elements if e.kind in (DIALOGUE, "action")]
@@ -108,7 +110,9 @@ def render_pdf(
         if page.number > 1:
             _page_number(pdf, page.number, width, page_direction)
         for line in page.lines:
-            _draw_line(pdf, line, width, page_direction, scene_numbers)
+            _draw_line(
+                pdf, line, width, page_direction, scene_numbers, layout.profile.dialogue_column
+            )
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(out))
@@ -116,6 +120,7 @@ def render_pdf(
         "pdf": str(out),
         "pages": layout.page_count,
         "paper": layout.paper,
+        "profile": layout.profile.name,
         "direction": page_direction,
     }
 
@@ -170,7 +175,11 @@ def _markdown(runs: list[Run]) -> str:
 
 
 def _box(
-    line: Line, page_width: float, page_direction: str, line_direction: str
+    line: Line,
+    page_width: float,
+    page_direction: str,
+    line_direction: str,
+    column: tuple[float, float] = DIALOGUE_COLUMN,
 ) -> tuple[float, float, str]:
     """(x, width, align) of a line's box, mirrored for right-to-left pages and blocks."""
     char = 0.1
@@ -180,7 +189,7 @@ def _box(
     elif line.kind in SPEECH_KINDS and line_direction != page_direction and not line.dual:
         # A speech in the other direction mirrors inside the dialogue column, so an Arabic cue
         # sits over the right end of its right-aligned dialogue.
-        col_left, col_right = DIALOGUE_COLUMN
+        col_left, col_right = column
         offset = left - col_left
         width = col_right - col_left - offset
         left = col_left
@@ -216,7 +225,12 @@ def _shaping(pdf, text: str) -> None:
 
 
 def _draw_line(
-    pdf, line: Line, page_width: float, page_direction: str, scene_numbers: dict[int, str]
+    pdf,
+    line: Line,
+    page_width: float,
+    page_direction: str,
+    scene_numbers: dict[int, str],
+    column: tuple[float, float] = DIALOGUE_COLUMN,
 ) -> None:
     plain = line.text
     if not plain.strip():
@@ -224,7 +238,7 @@ def _draw_line(
     styled = any(r.bold or r.italic or r.underline for r in line.runs)
     y = TOP + line.row * LINE_HEIGHT
     line_direction = direction(plain)
-    x, width, align = _box(line, page_width, page_direction, line_direction)
+    x, width, align = _box(line, page_width, page_direction, line_direction, column)
     _shaping(pdf, plain)
     pdf.set_font("mono", "", 12)
     pdf.set_xy(x, y)
