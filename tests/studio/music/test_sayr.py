@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 
 import numpy as np
 import pytest
@@ -156,3 +157,23 @@ def test_the_way_down_takes_the_descending_form():
     for prev, n in itertools.pairwise(melody):
         if round((n.pitch - piece.tonic) % 12, 2) in flat_b:
             assert n.pitch < prev.pitch  # only ever reached going down
+
+
+def test_the_cli_shows_each_maqams_sayr_and_a_pieces_plan(studio, tmp_path):
+    from typer.testing import CliRunner
+
+    from halqa.cli.main import app
+
+    runner = CliRunner()
+    styles = runner.invoke(app, ["music", "styles", "--json"])
+    assert styles.exit_code == 0, styles.output
+    modes = json.loads(styles.output)["modes"]
+    assert [s["degree"] for s in modes["saba"]["sayr"]["stages"]] == [1, 3, 3, 5, 3, 0, 1]
+    assert modes["saba"]["sayr"]["source"]
+    assert modes["istihlal"]["sayr"] is None
+    args = ["music", "compose", "--style", "sikah", "--bars", "16", "--seed", "1"]
+    out = runner.invoke(app, [*args, "--out", str(tmp_path), "--no-audio", "--json"])
+    assert out.exit_code == 0, out.output
+    phrases = json.loads(out.output)["piece"]["phrases"]
+    assert [p["degree"] for p in phrases] == [d + 1 for _, d in SAYR["sikah"].centres(7)]
+    assert phrases[0]["start"] == 8.0 and phrases[-1]["start"] + phrases[-1]["length"] == 64.0

@@ -87,7 +87,22 @@ class Piece:
             "tuning": self.tuning,
             "seed": self.seed,
             "sections": [s.__dict__ for s in self.sections],
-            **({"phrases": [p.__dict__ for p in self.phrases]} if self.phrases else {}),
+            # the sayr plan; degrees 1-based like the catalogue's (8 = octave, 0 = below the tonic)
+            **(
+                {
+                    "phrases": [
+                        {
+                            "start": p.start,
+                            "length": p.length,
+                            "degree": p.centre + 1,
+                            "stage": p.stage,
+                        }
+                        for p in self.phrases
+                    ]
+                }
+                if self.phrases
+                else {}
+            ),
             "tracks": [
                 {
                     "name": t.name,
