@@ -157,8 +157,9 @@ def _profile_weights(mode: Mode, degrees: np.ndarray, model: MelodyModel) -> np.
 
 def _centre_weights(degrees: np.ndarray, centre: int, spread: float) -> np.ndarray:
     """exp(-d^2 / 2 spread^2) for a token ``d`` degrees from the phrase's centre. A phrase of a
-    maqam dwells in the jins around its stage's degree (Farraj & Abu Shumays 2019: melodies stay
-    in one jins before moving to the next); the Gaussian and its spread are our choice."""
+    maqam dwells in the jins around its stage's degree (melodies "tend to stay in the range of one
+    jins" before moving on: researchcatalogue.net/view/1053899, after Farraj & Abu Shumays 2019);
+    the Gaussian and its spread are our choice."""
     return np.exp(-0.5 * ((degrees - centre) / spread) ** 2)
 
 

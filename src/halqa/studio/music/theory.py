@@ -477,8 +477,8 @@ MODES: dict[str, Mode] = {
 }
 
 ABU_SHUMAYS = (
-    "Sami Abu Shumays, maqamlessons.com 'Analyses by Maqam' (the analyses behind Farraj & "
-    "Abu Shumays, Inside Arabic Music, 2019)"
+    "Sami Abu Shumays (co-author with Johnny Farraj of Inside Arabic Music, 2019), "
+    "maqamlessons.com 'Analyses by Maqam'"
 )
 MAQAM_MAKAM = "r/MaqamMakam 'Sikah vs Huzam' (morocco-domain.md §2.2's sayr notes)"
 # The sayr of each Mashriq maqam: the degree its phrases centre on from opening to return.
