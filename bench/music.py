@@ -12,7 +12,10 @@
    windows heard in the requested mode on its tonic, ``analysis.mode_consistency``), cadence
    agreement (share of two-bar phrase endings on the mode's cadence degrees,
    ``analysis.cadence_agreement``), tonal hierarchy (Spearman correlation of the melody's degree
-   profile with the mode's order, ``analysis.tonal_hierarchy``), MusPy's scale
+   profile with the mode's order, ``analysis.tonal_hierarchy``), sayr agreement (for a maqam:
+   Pearson correlation between the centre each phrase's sayr stage asks for and the phrase's mean
+   degree, ``analysis.sayr_agreement``; the baselines are judged against halqa's plan for the
+   same seed, which they do not see), MusPy's scale
    consistency, the same formula with the requested mode as the scale (``mode_scale_consistency``),
    pitch-class entropy, novelty (share of generated (degree, length) 4-grams not in the training
    phrases) and held-out cross-entropy (bits/note) of the model each generator samples. Where a
@@ -43,6 +46,7 @@ from halqa.studio.music.analysis import (
     muspy_misfit,
     onset_agreement,
     out_of_mode,
+    sayr_agreement,
     symbolic_metrics,
     tonal_hierarchy,
 )
@@ -195,11 +199,11 @@ def quality(pieces: int) -> None:
     )
     print(
         "| style | generator | out-of-mode | rhythm agreement | cadence agreement "
-        "| tonal hierarchy | mode consistency | MusPy scale consistency "
+        "| tonal hierarchy | sayr agreement | mode consistency | MusPy scale consistency "
         "| scale consistency in the mode "
         "| pitch-class entropy | novel 4-grams | held-out bits/note |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     misfits: list[str] = []
     margins: list[str] = []
     for style_name, mode_name in STYLES:
@@ -216,6 +220,7 @@ def quality(pieces: int) -> None:
         for seed in range(pieces):
             rng = np.random.default_rng(1000 + seed)
             piece = compose(style_name, mode_name, bars=16, seed=seed, model=ours)
+            assert (mode.sayr is not None) == bool(piece.phrases)
             rows["halqa"].append(_melody_eval(piece.track("melody").notes, piece, grid))
             for label, mel in (
                 ("random-in-scale", random_in_scale(rng, mode, grid, 16, lengths)),
@@ -236,6 +241,7 @@ def quality(pieces: int) -> None:
                 "cadence": [e["cadence"] for e in evals],
                 "hierarchy": [e["hierarchy"] for e in evals],
                 "mode consistency": [e["mode_consistency"] for e in evals],
+                **({"sayr": [e["sayr"] for e in evals]} if mode.sayr else {}),
             }
             for label, evals in rows.items()
         }
@@ -248,13 +254,14 @@ def quality(pieces: int) -> None:
             mc = np.mean([e["mode_consistency"] for e in evals])
             cad = np.mean([e["cadence"] for e in evals])
             hier = np.mean([e["hierarchy"] for e in evals])
+            sayr = f"{np.mean([e['sayr'] for e in evals]):.3f}" if mode.sayr else "-"
             ent = np.mean([e["metrics"]["pitch_class_entropy"] for e in evals])
             grams = [g for e in evals for g in fourgrams(e["tokens"])]
             novel = np.mean([g not in seen for g in grams]) if grams else 0.0
             shares[label] = _share_on(evals, misfit["outside_degrees"], mode.size)
             print(
                 f"| {style.name}/{mode.name} | {label} | {oom:.3f} | {agree:.3f} | {cad:.3f} "
-                f"| {hier:.3f} | {mc:.3f} | {sc:.3f} "
+                f"| {hier:.3f} | {sayr} | {mc:.3f} | {sc:.3f} "
                 f"| {msc:.3f} | {ent:.3f} | {novel:.3f} | {entropies[label]:.2f} |"
             )
         if misfit["outside_degrees"]:
@@ -321,6 +328,7 @@ def _melody_eval(notes, piece, grid, degrees=None):
         ),
         "cadence": cadence_agreement(notes, mode, piece.tonic, WINDOW_BARS * piece.bar_beats),
         "hierarchy": tonal_hierarchy(notes, mode, piece.tonic),
+        "sayr": sayr_agreement(notes, mode, piece.tonic, piece.phrases, piece.tuning),
         "metrics": symbolic_metrics(notes, piece.bar_beats),
         "tokens": [(d, n) for _, d, n in degrees],
         "classes": [metric_class(p, grid.bar, grid.beats) for p, _, _ in degrees],

@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 
 from halqa.errors import DataError
-from halqa.studio.music.piece import Note, Piece
+from halqa.studio.music.piece import Note, PhrasePlan, Piece
 from halqa.studio.music.rhythms import Rhythm
-from halqa.studio.music.theory import MODES, Mode
+from halqa.studio.music.theory import DEFAULT_TUNING, MODES, Mode, Scale
 
 QUARTER_NAMES = (
     "C",
@@ -217,6 +217,34 @@ def cadence_agreement(notes: Sequence[Note], mode: Mode, tonic: float, span_beat
     resting = {c % mode.size for c in mode.cadences} | {0}
     hits = sum(classes.get(quarter_class(n.pitch)) in resting for n in ends)
     return round(hits / len(ends), 4)
+
+
+def sayr_agreement(
+    notes: Sequence[Note],
+    mode: Mode,
+    tonic: float,
+    phrases: Sequence[PhrasePlan],
+    tuning: str = DEFAULT_TUNING,
+) -> float:
+    """Pearson correlation, over a piece's planned phrases, between the degree each phrase's sayr
+    stage asks it to centre on (``PhrasePlan.centre``) and the duration-weighted mean degree of
+    the melody's notes that start inside it (octave-aware: 7 is the tonic's octave, -1 the degree
+    below the tonic; out-of-mode notes are skipped). 1 when the melody rises and falls with the
+    path the sayr records, about 0 for one that ignores it; 0 when fewer than three phrases have
+    notes or either side does not vary. A constant shift (the melody an octave up) changes
+    nothing."""
+    scale = Scale(mode, tonic, tuning)
+    asked, heard = [], []
+    for plan in phrases:
+        inside = [n for n in notes if plan.start - 1e-9 <= n.start < plan.start + plan.length]
+        degrees = [(scale.degree_of(n.pitch), n.length) for n in inside]
+        degrees = [(d, w) for d, w in degrees if d is not None]
+        if degrees:
+            asked.append(plan.centre)
+            heard.append(np.average([d for d, _ in degrees], weights=[w for _, w in degrees]))
+    if len(asked) < 3 or np.ptp(asked) == 0 or np.ptp(heard) == 0:
+        return 0.0
+    return round(float(np.corrcoef(asked, heard)[0, 1]), 4)
 
 
 def hierarchy_profile(mode: Mode) -> np.ndarray:

@@ -35,6 +35,16 @@ def catalogue() -> dict[str, Any]:
             "cadence_degrees": [c + 1 for c in m.cadences],
             "source": m.source,
             "assumption": m.assumption or None,
+            # 1-based like the cadence degrees: 8 is the octave, 0 the degree below the tonic
+            "sayr": (
+                {
+                    "stages": [{"stage": st, "degree": d + 1} for st, d in m.sayr.stages],
+                    "source": m.sayr.source,
+                    "assumption": m.sayr.assumption or None,
+                }
+                if m.sayr
+                else None
+            ),
         }
     return {
         "styles": {

@@ -19,7 +19,7 @@ from pydantic import Field
 from halqa.config import Config
 from halqa.studio.music.melody import Constraints, Grid, decode_phrase, shipped_model
 from halqa.studio.music.model import MelodyModel, Token
-from halqa.studio.music.piece import Note, Piece, Section, Track
+from halqa.studio.music.piece import Note, PhrasePlan, Piece, Section, Track
 from halqa.studio.music.rhythms import STROKES, Rhythm, get_rhythm
 from halqa.studio.music.styles import Part, Style, resolve_style
 from halqa.studio.music.theory import DEFAULT_TUNING, Mode, Scale, gamut_cents, tonic_midi
@@ -120,11 +120,19 @@ def compose_melody(
     rhythm_bias: float = 3.0,
     context: list[Token] | None = None,
 ) -> list[tuple[int, int, int]]:
-    """(start eighth, degree, length eighths) of the melody over all sections but the intro."""
+    """(start eighth, degree, length eighths) of the melody over all sections but the intro.
+
+    Where the mode has a sayr, the decoded phrases (a chorus that returns is not decoded again)
+    take its stages in order (``Sayr.centres``), each phrase weighing degrees near its stage's
+    centre; ``piece.phrases`` records the plan."""
     notes: list[tuple[int, int, int]] = []
     context = list(context or [])
     chorus: list[tuple[int, int]] | None = None
+    chorus_plan: list[PhrasePlan] = []
     phrase_len = phrase_bars * grid.bar
+    spans = _decoded_phrases(piece.sections, grid.bar, phrase_len)
+    stages = iter(mode.sayr.centres(len(spans)) if mode.sayr else [])
+    piece.phrases = []
     for si, section in enumerate(piece.sections):
         if section.name == "intro":
             continue
@@ -133,9 +141,14 @@ def compose_melody(
         last_section = si == len(piece.sections) - 1
         if section.name == "chorus" and chorus is not None and sum(n for _, n in chorus) == length:
             phrase_notes = list(chorus)  # the chorus returns identical: the piece's hook
+            shift = start / 2.0 - chorus_plan[0].start if chorus_plan else 0.0
+            piece.phrases += [
+                PhrasePlan(p.start + shift, p.length, p.centre, p.stage) for p in chorus_plan
+            ]
         else:
             phrase_notes = []
-            for k, at in enumerate(range(start, start + length, phrase_len)):
+            plans: list[PhrasePlan] = []
+            for at in range(start, start + length, phrase_len):
                 n = min(phrase_len, start + length - at)
                 cadence = phrase_cadence(
                     mode,
@@ -144,12 +157,18 @@ def compose_melody(
                     last_section=last_section,
                 )
                 register = 2 if section.name == "chorus" else 0
+                stage, centre = next(stages, ("", None))
+                low, high = -2 + register, mode.size + 2 + register
+                if centre is not None:  # the register reaches two degrees past the centre
+                    low, high = min(low, centre - 2), max(high, centre + 2)
+                    plans.append(PhrasePlan(at / 2.0, n / 2.0, centre, stage))
                 constraints = Constraints(
                     cadence=frozenset(cadence),
-                    low=-2 + register,
-                    high=mode.size + 2 + register,
+                    low=low,
+                    high=high,
                     leap=3 if mode.size <= 5 else 4,
                     rhythm_bias=rhythm_bias,
+                    centre=centre,
                 )
                 phrase_notes += decode_phrase(
                     model,
@@ -162,12 +181,31 @@ def compose_melody(
                     constraints=constraints,
                 )
             if section.name == "chorus":
-                chorus = list(phrase_notes)
+                chorus, chorus_plan = list(phrase_notes), plans
+            piece.phrases += plans
         pos = start
         for degree, n in phrase_notes:
             notes.append((pos, degree, n))
             pos += n
     return notes
+
+
+def _decoded_phrases(sections: Sequence[Section], bar: int, phrase_len: int) -> list[int]:
+    """Start (eighths) of every phrase ``compose_melody`` decodes: all but the intro's and those of
+    a chorus that returns identical (as long as the chorus decoded last)."""
+    starts: list[int] = []
+    chorus_len = None
+    for section in sections:
+        if section.name == "intro":
+            continue
+        length = section.bars * bar
+        if section.name == "chorus":
+            if chorus_len == length:
+                continue
+            chorus_len = length
+        start = section.start_bar * bar
+        starts += list(range(start, start + length, phrase_len))
+    return starts
 
 
 def phrase_cadence(mode: Mode, *, ends_section: bool, section: str, last_section: bool) -> set[int]:

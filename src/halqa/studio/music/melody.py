@@ -7,7 +7,8 @@ end the phrase, land on one of its cadence degrees, and (5) when held (a half no
 rest on the tonic or a cadence degree of the mode. What is left is weighted by the model,
 by the mode's pitch profile where it has one (the tubu' transcriptions), towards the tonic on a
 beat and after a bar without it, and by whether the next onset falls on a stroke or
-beat of the style's rhythm, then sampled.
+beat of the style's rhythm, and, when the phrase has a centre (a maqam's sayr stage,
+``theory.Sayr``), by a Gaussian of the distance in degrees from that centre; then sampled.
 """
 
 from __future__ import annotations
@@ -78,6 +79,10 @@ class Constraints(Config):
     temperature: float = Field(default=1.0, gt=0)
     # weight multiplier for the tonic on a beat, and anywhere after a bar without it
     tonic_bias: float = Field(default=5.0, gt=0)
+    # the degree the phrase centres on (its sayr stage), and the spread of the weight around it
+    centre: int | None = None
+    centre_spread: float = Field(default=1.5, gt=0)  # degrees (one standard deviation)
+    tonic_floor: float = Field(default=0.4, ge=0, le=1)  # least centre weight of a wanted tonic
 
 
 def decode_phrase(
@@ -96,6 +101,13 @@ def decode_phrase(
     degrees, lengths, classes = vocab[:, 0], vocab[:, 1], vocab[:, 2]
     weights = _profile_weights(mode, degrees, model)
     anchored = weights * _tonic_weights(mode, degrees, constraints.tonic_bias)
+    if constraints.centre is not None:
+        near = _centre_weights(degrees, constraints.centre, constraints.centre_spread)
+        weights = weights * near
+        # where the tonic is wanted (a beat, a bar without it) it keeps a floor of weight however
+        # far the phrase's centre lies: the qarar stays the reference a maqam returns to
+        is_tonic = degrees % mode.size == 0
+        anchored = anchored * np.where(is_tonic, np.maximum(near, constraints.tonic_floor), near)
     notes: list[tuple[int, int]] = []
     pos, end = start, start + length
     prev = context[-1][0] if context else 0
@@ -141,6 +153,14 @@ def _profile_weights(mode: Mode, degrees: np.ndarray, model: MelodyModel) -> np.
     seen = (seen + 1.0) / (seen.sum() + mode.size)
     profile = np.array(mode.weights) / np.sum(mode.weights)
     return (profile / seen)[degrees % mode.size]
+
+
+def _centre_weights(degrees: np.ndarray, centre: int, spread: float) -> np.ndarray:
+    """exp(-d^2 / 2 spread^2) for a token ``d`` degrees from the phrase's centre. A phrase of a
+    maqam dwells in the jins around its stage's degree (melodies "tend to stay in the range of one
+    jins" before moving on: researchcatalogue.net/view/1053899, after Farraj & Abu Shumays 2019);
+    the Gaussian and its spread are our choice."""
+    return np.exp(-0.5 * ((degrees - centre) / spread) ** 2)
 
 
 def _since_tonic(context: Sequence[Token], size: int) -> int:

@@ -36,6 +36,17 @@ class Section:
 
 
 @dataclass
+class PhrasePlan:
+    """One melodic phrase as the composer planned it: where it lies (quarter notes) and the degree
+    its sayr stage asks it to centre on (``theory.Sayr``)."""
+
+    start: float
+    length: float
+    centre: int
+    stage: str
+
+
+@dataclass
 class Piece:
     style: str
     mode: str
@@ -50,6 +61,7 @@ class Piece:
     tuning: str = ""
     seed: int | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    phrases: list[PhrasePlan] = field(default_factory=list)  # the sayr plan (maqamat only)
 
     @property
     def length_beats(self) -> float:
@@ -75,6 +87,22 @@ class Piece:
             "tuning": self.tuning,
             "seed": self.seed,
             "sections": [s.__dict__ for s in self.sections],
+            # the sayr plan; degrees 1-based like the catalogue's (8 = octave, 0 = below the tonic)
+            **(
+                {
+                    "phrases": [
+                        {
+                            "start": p.start,
+                            "length": p.length,
+                            "degree": p.centre + 1,
+                            "stage": p.stage,
+                        }
+                        for p in self.phrases
+                    ]
+                }
+                if self.phrases
+                else {}
+            ),
             "tracks": [
                 {
                     "name": t.name,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from halqa.errors import ConfigError
 
@@ -27,6 +27,35 @@ NOTE_NAMES = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 class Jins:
     name: str
     degree: int  # the mode degree (0-based) the jins starts on
+
+
+@dataclass(frozen=True)
+class Sayr:
+    """A maqam's melodic path (sayr): the degree each stretch of a piece centres on, in order.
+
+    ``stages`` are (name, degree) pairs from the opening to the return; degrees count from the
+    tonic (0), 7 is the octave above it, negative ones lie below the tonic. The composer spreads
+    a piece's melodic phrases over the stages in order (``Sayr.centres``), and the decoder weighs
+    degrees near each phrase's centre (``melody.decode_phrase``)."""
+
+    stages: tuple[tuple[str, int], ...]
+    source: str
+    assumption: str = ""  # what in the path is our reading, not the source's
+
+    def __post_init__(self) -> None:
+        if len(self.stages) < 2 or self.stages[-1][1] != 0:
+            raise ValueError(f"sayr {self.stages}: needs two stages or more and ends on the tonic")
+
+    def centres(self, phrases: int) -> list[tuple[str, int]]:
+        """The stage of each of ``phrases`` phrases: stage ``floor(k * S / N)`` for phrase k of
+        N, so the stages follow in order, each held by consecutive phrases, and the last phrase
+        takes the last stage (the return to the tonic)."""
+        n, s = phrases, len(self.stages)
+        if n <= 0:
+            return []
+        picked = [self.stages[k * s // n] for k in range(n)]
+        picked[-1] = self.stages[-1]
+        return picked
 
 
 @dataclass(frozen=True)
@@ -46,6 +75,7 @@ class Mode:
     weights: tuple[float, ...] | None = None  # pitch weights per degree (data-derived profiles)
     source: str = ""
     assumption: str = ""  # non-empty when part of this entry is an engineering choice, not a source
+    sayr: Sayr | None = None  # the melodic path (``SAYR``); None: no path, phrases centre nowhere
 
     def __post_init__(self) -> None:
         for steps in (self.steps_up, self.steps_down or self.steps_up):
@@ -445,6 +475,144 @@ MODES: dict[str, Mode] = {
         ),
     )
 }
+
+ABU_SHUMAYS = (
+    "Sami Abu Shumays (co-author with Johnny Farraj of Inside Arabic Music, 2019), "
+    "maqamlessons.com 'Analyses by Maqam'"
+)
+MAQAM_MAKAM = "r/MaqamMakam 'Sikah vs Huzam' (morocco-domain.md §2.2's sayr notes)"
+# The sayr of each Mashriq maqam: the degree its phrases centre on from opening to return.
+# Degrees are 0-based (0 = tonic, 7 = its octave, -1 = the degree below the tonic).
+SAYR: dict[str, Sayr] = {
+    "rast": Sayr(
+        (
+            ("opening: rast on the tonic", 0),
+            ("third (secondary emphasis)", 2),
+            ("ghammaz: rast on the fifth", 4),
+            ("climax: the octave", 7),
+            ("descent through nahawand on the fifth (B flat)", 4),
+            ("third", 2),
+            ("return: qarar", 0),
+        ),
+        source=ABU_SHUMAYS + ": 'Rast very clearly leans toward its 5th scale degree, with a "
+        "lesser secondary emphasis on its 3rd'; issue 15: starts at the tonic, rises to the "
+        "ghammaz and comes back through the descending form",
+        assumption="the octave as the climax and the order of third and fifth are our reading",
+    ),
+    "bayati": Sayr(
+        (
+            ("opening: bayati on the tonic", 0),
+            ("ghammaz: the fourth", 3),
+            ("sixth (secondary tonic)", 5),
+            ("climax: the octave", 7),
+            ("sixth", 5),
+            ("descent through nahawand on the fourth", 3),
+            ("return: qarar", 0),
+        ),
+        source=ABU_SHUMAYS + ": Bayati's secondary tonics are its 4th, 6th, 3rd and 7th degrees; "
+        "Wikipedia 'Bayati (maqam)': dominant on the 4th, quickly reaches the dominant and above, "
+        "ends on the tonic",
+        assumption="the octave as the climax is our reading",
+    ),
+    "sikah": Sayr(
+        (
+            ("opening: the wavering tonic", 0),
+            ("second (F)", 1),
+            ("ghammaz: rast on the third (G)", 2),
+            ("climax: the fourth (A), rarely higher", 3),
+            ("ghammaz", 2),
+            ("second (F dominates)", 1),
+            ("return: qarar", 0),
+        ),
+        source=MAQAM_MAKAM + ": establish the tonic first, go only up to G, rarely above A, "
+        "then C D E` F 'making F dominate' before coming back to E`",
+    ),
+    "huzam": Sayr(
+        (
+            ("opening: the wavering tonic", 0),
+            ("hijaz on the third", 2),
+            ("up through hijaz to the seventh", 6),
+            ("drop to the sixth", 5),
+            ("jump to the octave", 7),
+            ("descent: turn around the fifth", 4),
+            ("hijaz on the third established", 2),
+            ("return: qarar", 0),
+        ),
+        source=MAQAM_MAKAM + ": up through Hijaz to the 7th, drop to the 6th, jump to the "
+        "octave; coming down, a turn on the 5th, then the 3rd established as in Hijaz, then the "
+        "tonic",
+    ),
+    "hijaz": Sayr(
+        (
+            ("opening: hijaz on the tonic", 0),
+            ("the augmented second (F#)", 2),
+            ("ghammaz: the fourth", 3),
+            ("climax: the octave", 7),
+            ("descent through nahawand on the fourth", 3),
+            ("the hijaz jins (E flat)", 1),
+            ("return: qarar", 0),
+        ),
+        source="arabicmusicallibrary.com 'Maqamaat scales': Hijaz-Rast on the way up, "
+        "Hijaz-Nahawand on the way down; ghammaz on the 4th (domain note's ajnas)",
+        assumption="the augmented-second centre and the octave climax are our reading "
+        "(issue 15: Hijaz plays on its augmented second)",
+    ),
+    "saba": Sayr(
+        (
+            ("opening: the tonic", 0),
+            ("the saba third (F)", 2),
+            ("dwelling on the third", 2),
+            ("hijaz on the third, up to A", 4),
+            ("back to the third", 2),
+            ("below the tonic", -1),
+            ("return: qarar", 0),
+        ),
+        source="Wikipedia 'Saba (music)': F, the third, is the pitch of secondary melodic "
+        "emphasis; mikeouds.com thread 18245: Saba 'with emphasis on its dominant third degree'; "
+        + ABU_SHUMAYS
+        + ": Saba's melodies go down beneath the tonic",
+        assumption="A as the highest centre (Saba does not settle upward) is our reading",
+    ),
+    "kurd": Sayr(
+        (
+            ("opening: kurd on the tonic", 0),
+            ("the kurd second (E flat)", 1),
+            ("ghammaz: the fourth", 3),
+            ("climax: the seventh", 6),
+            ("ghammaz", 3),
+            ("return: qarar", 0),
+        ),
+        source="arabicmusicallibrary.com 'Maqamaat scales': 'in maqam Kurd the dominant is on "
+        "the 4th note'",
+        assumption="every stage but the ghammaz is an engineering default (no stored sayr page)",
+    ),
+    "nahawand": Sayr(
+        (
+            ("opening: nahawand on the tonic", 0),
+            ("third (E flat)", 2),
+            ("ghammaz: hijaz on the fifth", 4),
+            ("climax: the seventh (B natural ascending)", 6),
+            ("descent through kurd on the fifth", 4),
+            ("return: qarar", 0),
+        ),
+        source="arabicmusicallibrary.com 'Maqamaat scales': Nahawand-Hijaz on the way up, "
+        "Nahawand-Kurd on the way down; ghammaz on the 5th (domain note's ajnas)",
+        assumption="the third and the seventh as centres are an engineering default",
+    ),
+    "ajam": Sayr(
+        (
+            ("opening: ajam on the tonic", 0),
+            ("ghammaz: the fifth", 4),
+            ("climax: the octave", 7),
+            ("ghammaz", 4),
+            ("third", 2),
+            ("return: qarar", 0),
+        ),
+        source="ghammaz on the 5th (domain note's ajnas: 'Ajam on the tonic and on the 5th)",
+        assumption="the path itself is an engineering default (no stored sayr page)",
+    ),
+}
+MODES.update({name: replace(MODES[name], sayr=sayr) for name, sayr in SAYR.items()})
 
 
 def get_mode(name: str) -> Mode:
