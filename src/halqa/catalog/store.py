@@ -74,6 +74,7 @@ class Store:
                 f"{target}: no halqa store here (run `halqa demo` or `halqa ingest` first)"
             )
         if target != ":memory:":
+            _check_store_file(Path(target))
             Path(target).parent.mkdir(parents=True, exist_ok=True)
         config: dict[str, str | bool | int | float | list[str]] = (
             {"memory_limit": memory_limit} if memory_limit else {}
@@ -378,6 +379,23 @@ def is_store_damage(exc: BaseException) -> bool:
         seen.add(id(current))
         current = current.__cause__ or current.__context__
     return False
+
+
+def _check_store_file(path: Path) -> None:
+    """Refuse an existing path that is not a DuckDB file before DuckDB opens it: DuckDB 2 opens
+    an existing CSV/Parquet/JSON file given as the database as a read-only in-memory view of it,
+    so `--db members.csv` would "ingest" into memory and lose everything at exit."""
+    if path.is_dir():
+        raise DataError(f"{path}: is a directory, not a store file; pass --db with a file name")
+    if not path.is_file():
+        return
+    with path.open("rb") as fh:
+        header = fh.read(12)
+    if header[8:12] != b"DUCK":
+        raise DataError(
+            f"{path}: not a halqa store (the file is not a DuckDB database); "
+            "pass --db with a halqa store file"
+        )
 
 
 def _open_error(path: str, exc: BaseException) -> UserError:
