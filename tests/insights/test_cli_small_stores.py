@@ -64,3 +64,31 @@ def test_talent_on_too_few_members_says_it_is_suppressed(tmp_path):
     text = " ".join(result.output.split())
     assert f"all regions: {report['overall']['reason']}" in text
     assert "rising local talent" not in text
+
+
+def test_brief_to_a_directory_is_one_line_before_any_work(tmp_path):
+    db = _store(tmp_path, "creator_id,name,country,debut_year\nc1,ⵜⴰⵙⴰ,MA,2025\nc2,Saïd,MA,2024\n")
+    folder = tmp_path / "briefs"
+    folder.mkdir()
+    result = _run(
+        "insights", "brief", "-s", "region=casablanca-settat", "--out", str(folder), "--db", str(db)
+    )
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert result.output.strip() == (
+        f"error: --out {folder}: is a directory; give a Markdown file name ({folder}/brief.md)"
+    )
+    assert not (tmp_path / "briefs_files").exists()  # no chart was drawn for nothing
+    ok = _run(
+        "insights",
+        "brief",
+        "-s",
+        "region=casablanca-settat",
+        "--out",
+        str(folder / "b.md"),
+        "--db",
+        str(db),
+        "--json",
+    )
+    assert ok.exit_code == 0, ok.output
+    assert (folder / "b.md").is_file()
