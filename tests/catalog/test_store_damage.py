@@ -164,3 +164,16 @@ def test_a_directory_given_as_the_store_is_named_in_one_line(tmp_path, members_c
         assert result.output.strip() == (
             f"error: {tmp_path}: is a directory, not a store file; pass --db with a file name"
         )
+
+
+@pytest.mark.parametrize("name", ["members.csv", "events.parquet", "empty.duckdb"])
+def test_check_store_names_a_data_file_as_not_duckdb(tmp_path, members_csv, name):
+    """What `halqa serve` runs first: a CSV given as the store was called 'damaged' with DuckDB's
+    'Cannot launch in-memory database in read-only mode!'."""
+    from halqa.catalog.integrity import check_store
+
+    path = tmp_path / name
+    path.write_bytes(b"" if name.startswith("empty") else members_csv.read_bytes())
+    with pytest.raises(DataError) as caught:
+        check_store(path)
+    assert str(caught.value) == f"{path}: not a halqa store (not a DuckDB database file)"
