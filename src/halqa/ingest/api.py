@@ -276,7 +276,15 @@ duplicates = ?,
 
 
 # DuckDB reject types after which the rows that follow may be missing or misnumbered.
-_ROWS_LOST = ("UNQUOTED VALUE", "LINE SIZE OVER MAXIMUM", "INVALID STATE")
+_ROWS_LOST = (
+    "UNQUOTED VALUE",
+    "LINE SIZE OVER MAXIMUM",
+    "INVALID STATE",
+    # not lost, but DuckDB's reason names no byte and its raw line has the byte replaced: the
+    # repair pass names it ("byte 0xE8 at column 19 is not UTF-8 ...") and keeps the row's text
+    "INVALID ENCODING",
+    "INVALID UNICODE",
+)
 _READER_FAILURES = (
     "state machine",
     "sniffing file",
