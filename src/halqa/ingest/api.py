@@ -104,6 +104,10 @@ def _opened(
             temp.unlink(missing_ok=True)
         if str(exc).startswith(str(path)):
             raise
+        if not source.columns:  # "(columns found: ; map one ...)" told an empty file nothing
+            raise DataError(
+                f"{path}: the file is empty (no header row naming the columns)"
+            ) from None
         found = ", ".join(source.columns[:20]) + (" ..." if len(source.columns) > 20 else "")
         raise DataError(
             f"{path}: {exc} (columns found: {found}; map one with --map COLUMN=SOURCE_COLUMN)"
