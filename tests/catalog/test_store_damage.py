@@ -134,3 +134,46 @@ def test_the_open_error_of_a_damaged_store_names_the_file(good_store, tmp_path):
         Store.open(damaged, read_only=True) as store,
     ):
         store.counts()
+
+
+@pytest.mark.parametrize("name", ["members.csv", "members.parquet", "notes.txt"])
+def test_an_existing_data_file_given_as_the_store_is_refused_not_read_into_memory(
+    tmp_path, members_csv, name
+):
+    """DuckDB 2 opens an existing CSV given as the database as an in-memory view of it: before
+    this was refused, `halqa ingest members x.csv --db members.csv` printed "accepted 1" and
+    kept nothing."""
+    path = tmp_path / name
+    path.write_bytes(members_csv.read_bytes())
+    before = path.read_bytes()
+    for args in (["stats"], ["ingest", "members", str(members_csv)]):
+        result = runner.invoke(app, args + ["--db", str(path)])
+        assert result.exit_code == 2, (args, result.output)
+        assert isinstance(result.exception, SystemExit)
+        assert result.output.strip() == (
+            f"error: {path}: not a halqa store (the file is not a DuckDB database); "
+            "pass --db with a halqa store file"
+        )
+    assert path.read_bytes() == before
+
+
+def test_a_directory_given_as_the_store_is_named_in_one_line(tmp_path, members_csv):
+    for args in (["stats"], ["ingest", "members", str(members_csv)]):
+        result = runner.invoke(app, args + ["--db", str(tmp_path)])
+        assert result.exit_code == 2, (args, result.output)
+        assert result.output.strip() == (
+            f"error: {tmp_path}: is a directory, not a store file; pass --db with a file name"
+        )
+
+
+@pytest.mark.parametrize("name", ["members.csv", "events.parquet", "empty.duckdb"])
+def test_check_store_names_a_data_file_as_not_duckdb(tmp_path, members_csv, name):
+    """What `halqa serve` runs first: a CSV given as the store was called 'damaged' with DuckDB's
+    'Cannot launch in-memory database in read-only mode!'."""
+    from halqa.catalog.integrity import check_store
+
+    path = tmp_path / name
+    path.write_bytes(b"" if name.startswith("empty") else members_csv.read_bytes())
+    with pytest.raises(DataError) as caught:
+        check_store(path)
+    assert str(caught.value) == f"{path}: not a halqa store (not a DuckDB database file)"

@@ -39,6 +39,9 @@ def check_store(path: str | os.PathLike[str], *, deep: bool = True) -> int:
         raise UserError(f"{target}: no halqa store here (run `halqa demo` or `halqa ingest` first)")
     if not target.is_file():
         raise DataError(f"{target}: not a file, so not a halqa store")
+    with target.open("rb") as fh:  # DuckDB 2 opens a CSV/Parquet file as an in-memory view of it
+        if fh.read(12)[8:12] != b"DUCK":
+            raise DataError(f"{target}: not a halqa store (not a DuckDB database file)")
     try:
         con = duckdb.connect(str(target), read_only=True)
     except duckdb.Error as exc:

@@ -19,6 +19,7 @@ from halqa.catalog import schema, taxonomy
 from halqa.errors import DataError, UserError
 
 DEFAULT_DB = "halqa.duckdb"
+TERM_DOMAINS = ("music", "screen", "any")  # what a genre or theme belongs to
 # What a backup (`halqa export parquet`) holds: everything but the API keys' hashes. The consent
 # audit is there, so a store restored from an export still proves who changed which consent when.
 EXPORTED_TABLES = (
@@ -74,6 +75,7 @@ class Store:
                 f"{target}: no halqa store here (run `halqa demo` or `halqa ingest` first)"
             )
         if target != ":memory:":
+            _check_store_file(Path(target))
             Path(target).parent.mkdir(parents=True, exist_ok=True)
         config: dict[str, str | bool | int | float | list[str]] = (
             {"memory_limit": memory_limit} if memory_limit else {}
@@ -276,24 +278,37 @@ class Store:
         label_en: str = "",
         label_fr: str = "",
         label_ar: str = "",
-    ) -> None:
-        """Add a genre or theme the seed taxonomy lacks (the taxonomy is open)."""
+    ) -> str:
+        """Add a genre or theme the seed taxonomy lacks (the taxonomy is open); returns the id
+        stored (the slug of ``term_id``). A term of one's own may be added again to change its
+        labels; a built-in term is never replaced (its French and Arabic labels would go)."""
         _check_vocabulary(vocabulary)
         key = "genre_id" if vocabulary == "genres" else "theme_id"
         term = taxonomy.slug(term_id)
         if not term:
             raise UserError(f"'{term_id}' is not a usable {key}")
+        if domain not in TERM_DOMAINS:
+            raise UserError(f"domain '{domain}' is not one of {', '.join(TERM_DOMAINS)}")
+        builtin = self.scalar(f"SELECT builtin FROM {vocabulary} WHERE {key} = ?", [term])
+        if builtin:
+            raise UserError(
+                f"{vocabulary[:-1]} '{term}' is built in already; nothing changed "
+                f"(`halqa taxonomy list {vocabulary}`)"
+            )
         self.run(
             f"INSERT OR REPLACE INTO {vocabulary} ({key}, domain, label_en, "
             "label_fr, label_ar, builtin) "
             "VALUES (?, ?, ?, ?, ?, false)",
             [term, domain, label_en or term_id, label_fr, label_ar],
         )
+        return term
 
     # -- Parquet in and out --------------------------------------------------------------------
     def export_parquet(self, directory: str | os.PathLike[str]) -> dict[str, Path]:
         """Write every table to ``directory/<table>.parquet``; returns the paths."""
         out = Path(directory)
+        if out.exists() and not out.is_dir():
+            raise UserError(f"{out}: is a file, not a folder; name a folder to write the tables to")
         out.mkdir(parents=True, exist_ok=True)
         written = {}
         for name in EXPORTED_TABLES:
@@ -378,6 +393,23 @@ def is_store_damage(exc: BaseException) -> bool:
         seen.add(id(current))
         current = current.__cause__ or current.__context__
     return False
+
+
+def _check_store_file(path: Path) -> None:
+    """Refuse an existing path that is not a DuckDB file before DuckDB opens it: DuckDB 2 opens
+    an existing CSV/Parquet/JSON file given as the database as a read-only in-memory view of it,
+    so `--db members.csv` would "ingest" into memory and lose everything at exit."""
+    if path.is_dir():
+        raise DataError(f"{path}: is a directory, not a store file; pass --db with a file name")
+    if not path.is_file():
+        return
+    with path.open("rb") as fh:
+        header = fh.read(12)
+    if header[8:12] != b"DUCK":
+        raise DataError(
+            f"{path}: not a halqa store (the file is not a DuckDB database); "
+            "pass --db with a halqa store file"
+        )
 
 
 def _open_error(path: str, exc: BaseException) -> UserError:

@@ -86,8 +86,8 @@ def taxonomy_add(
 ) -> None:
     """Add a genre or theme of your own."""
     with open_store(db) as store:
-        store.add_term(vocabulary, term_id, domain, en, fr, ar)
+        added = store.add_term(vocabulary, term_id, domain, en, fr, ar)
     if as_json:
-        print_json({"added": term_id, "vocabulary": vocabulary})
+        print_json({"added": added, "vocabulary": vocabulary})
     else:
-        console.print(f"added {vocabulary[:-1]} '{term_id}'")
+        console.print(f"added {vocabulary[:-1]} '{added}'")

@@ -247,7 +247,24 @@ def talent_cmd(
         "growth_low",
         "q_value",
     )
-    _table("rising local talent: all regions", result["overall"]["rows"], columns)
+    overall = result["overall"]
+    if result["local_creators"] == 0:  # what the JSON's counts say, instead of an empty table
+        since = int(result["as_of"][:4]) - result["emerging_years"]
+        err_console.print(
+            f"[yellow]no emerging Moroccan creator in the store (country MA, debut in {since} or "
+            "later): ingest creators with country and debut_year[/]"
+        )
+        return
+    if overall["suppressed"]:
+        err_console.print(f"[yellow]all regions: {overall['reason']}[/]")
+        return
+    if not overall["rows"]:
+        err_console.print(
+            f"[yellow]none of the {result['local_creators']} emerging Moroccan creators' "
+            "audiences rose significantly in the window[/]"
+        )
+        return
+    _table("rising local talent: all regions", overall["rows"], columns)
     for region, block in result["regions"].items():
         if block["rows"]:
             _table(f"rising local talent: {region}", block["rows"], columns)

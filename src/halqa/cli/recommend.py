@@ -153,7 +153,12 @@ def train(
         f"({summary['members']:,} members, {summary['titles']:,} titles) "
         f"in {trained.seconds:.1f}s → {path}"
     )
-    if (tuned := trained.tuning) is not None:
+    if (tuned := trained.tuning) is not None and not tuned.splits:
+        console.print(
+            "not tuned: no validation split has held-out events (too few events per member); "
+            "fitted with the defaults"
+        )
+    elif tuned is not None:
         console.print(
             f"tuned on {' + '.join(tuned.splits)} validation split(s): {len(tuned.trials)} trials, "
             f"validation NDCG@10 {tuned.ndcg:.4f}, settings {tuned.params or 'the defaults'}"

@@ -104,6 +104,10 @@ def _opened(
             temp.unlink(missing_ok=True)
         if str(exc).startswith(str(path)):
             raise
+        if not source.columns:  # "(columns found: ; map one ...)" told an empty file nothing
+            raise DataError(
+                f"{path}: the file is empty (no header row naming the columns)"
+            ) from None
         found = ", ".join(source.columns[:20]) + (" ..." if len(source.columns) > 20 else "")
         raise DataError(
             f"{path}: {exc} (columns found: {found}; map one with --map COLUMN=SOURCE_COLUMN)"
@@ -276,7 +280,15 @@ duplicates = ?,
 
 
 # DuckDB reject types after which the rows that follow may be missing or misnumbered.
-_ROWS_LOST = ("UNQUOTED VALUE", "LINE SIZE OVER MAXIMUM", "INVALID STATE")
+_ROWS_LOST = (
+    "UNQUOTED VALUE",
+    "LINE SIZE OVER MAXIMUM",
+    "INVALID STATE",
+    # not lost, but DuckDB's reason names no byte and its raw line has the byte replaced: the
+    # repair pass names it ("byte 0xE8 at column 19 is not UTF-8 ...") and keeps the row's text
+    "INVALID ENCODING",
+    "INVALID UNICODE",
+)
 _READER_FAILURES = (
     "state machine",
     "sniffing file",

@@ -206,7 +206,7 @@ def _csv(
     ):  # DuckDB's sniffer was misled (an unterminated quote, a huge row)
         return _repaired_csv(con, path, kind, sniffed, encoding)
     if not columns or columns == ["column0"]:
-        raise DataError(f"{path}: no header row (the first line must name the columns)")
+        raise DataError("no header row (the first line must name the columns)")
     scan = (
         f"read_csv({lit(str(path))}, {opts}, store_rejects=true, "
         f"rejects_table={lit(REJECTS_TABLE)}, "
@@ -381,7 +381,7 @@ def _jsonl_scan(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> Source
     ).fetchall()
     columns = [k[0] for k in keys]
     if not columns:
-        raise DataError(f"{path}: no JSON object found (expected one JSON object per line)")
+        raise DataError("no JSON object found (expected one JSON object per line)")
     paths = ", ".join(lit(c) for c in columns)
     pick = ", ".join(f"_v[{i + 1}] AS {ident(c)}" for i, c in enumerate(columns))
     extract = (

@@ -207,7 +207,7 @@ def repair(path: Path, sniffed: Sniffed, encoding: str | None, kind: str, out: P
     result = Repaired(out, columns=_unique(names))
     # A TSV has no quoting: a quote character is data.
     quoting: Literal[0, 1, 2, 3] = csv.QUOTE_NONE if kind == "tsv" else csv.QUOTE_MINIMAL
-    lines = _Lines(_physical_lines(path, sniffed, enc, result.rejects))
+    lines = _Lines(_physical_lines(path, sniffed, enc, result.rejects, (names, delim, quoting)))
     next(lines.feed(), None)  # the header, read above
     lines.take_record()
     csv.field_size_limit(MAX_ROW_BYTES * 2)
@@ -294,10 +294,15 @@ def _split_lines(fh: io.BufferedIOBase, sep: bytes) -> Iterator[bytes]:
 
 
 def _physical_lines(
-    path: Path, sniffed: Sniffed, encoding: str, rejects: list[tuple[int, str, str, str]]
+    path: Path,
+    sniffed: Sniffed,
+    encoding: str,
+    rejects: list[tuple[int, str, str, str]],
+    shape: tuple[list[str], str, Literal[0, 1, 2, 3]] | None = None,
 ) -> Iterator[tuple[int, str]]:
     """(line number, text) per physical line, without its LF (the CR of a CRLF stays:
-    see ``_Lines.feed``)."""
+    see ``_Lines.feed``). A line not in the encoding is rejected naming its byte and, given the
+    file's ``shape`` (column names, delimiter, quoting), the column the byte falls in."""
     with open_binary(path, sniffed.gzipped) as fh:
         if encoding.lower().replace("_", "-") in ("utf-16", "utf-16-le", "utf-16-be"):
             text = io.TextIOWrapper(fh, encoding=encoding, newline="\n")
@@ -322,11 +327,24 @@ def _physical_lines(
                 rejects.append(
                     (
                         number,
-                        "",
+                        _field_at(raw[: exc.start].decode(encoding, errors="replace"), shape),
                         f"line {number}: {bad_byte(raw, exc, encoding)}",
                         raw.decode(encoding, errors="replace"),
                     )
                 )
+
+
+def _field_at(before: str, shape: tuple[list[str], str, Literal[0, 1, 2, 3]] | None) -> str:
+    """The column a position of a line falls in, from the text before it ('' when unknown, or
+    when a quoted value began on an earlier line)."""
+    if shape is None:
+        return ""
+    names, delim, quoting = shape
+    try:
+        index = len(next(csv.reader([before], delimiter=delim, quoting=quoting), [""])) - 1
+    except csv.Error:
+        return ""
+    return names[index] if 0 <= index < len(names) else ""
 
 
 class _Lines:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from halqa import engines as engine
+from halqa.errors import UserError
 from halqa.insights import charts, common, queries
 from halqa.insights.engagement import demand_supply, engagement
 from halqa.insights.segment import DEFAULT_K, Segment
@@ -53,6 +54,10 @@ def write_brief(
     seg = segment if isinstance(segment, Segment) else Segment.parse(segment)
     out = Path(out)
     files = out.parent / f"{out.stem}_files"
+    if out.is_dir():  # refused before any work, not as an IsADirectoryError after the charts
+        raise UserError(
+            f"--out {out}: is a directory; give a Markdown file name ({out / 'brief.md'})"
+        )
     end = common.resolve_as_of(store, as_of)
     reports = {
         by: trends(store, seg, by=by, window=window, as_of=end, k=k, with_lift=by != "title")

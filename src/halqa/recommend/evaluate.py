@@ -60,7 +60,7 @@ def global_split(dataset: Dataset, test_fraction: float = 0.2) -> Split:
     """Hold out every event after the global ``1 - test_fraction`` time quantile."""
     _check_fraction(test_fraction)
     ts = dataset.events["ts"].to_numpy()
-    if len(ts) == 0:
+    if len(ts) == 0:  # before the quantile, which fails on no values
         raise UserError("no events to split: the store has no consented events")
     cutoff = np.quantile(ts, 1 - test_fraction)
     return _make_split(dataset, ts > cutoff)
@@ -95,13 +95,20 @@ def split(dataset: Dataset, how: str = "member", test_fraction: float = 0.2) -> 
 
 
 def _make_split(dataset: Dataset, test: np.ndarray) -> Split:
+    if len(dataset.events) == 0:
+        raise UserError("no events to split: the store has no consented events")
     train = dataset.subset(~test)
     held = dataset.events[test]
     held = held[held["weight"] > 0][["member_idx", "title_idx"]].drop_duplicates()
     seen = train.seen().tocsr()
-    already = (
-        np.asarray(seen[held["member_idx"].to_numpy(), held["title_idx"].to_numpy()]).ravel() > 0
-    )
+    # scipy answers a sparse matrix, not an np.matrix, when indexed by two empty arrays (nothing
+    # held out: every member has one event), and a sparse matrix has no truth value
+    already = np.zeros(0, dtype=bool)
+    if len(held):
+        already = (
+            np.asarray(seen[held["member_idx"].to_numpy(), held["title_idx"].to_numpy()]).ravel()
+            > 0
+        )
     has_train = np.diff(seen.indptr)[held["member_idx"].to_numpy()] > 0
     truth = held[~already & has_train].rename(
         columns={"member_idx": "member", "title_idx": "title"}

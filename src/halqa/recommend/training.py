@@ -42,7 +42,8 @@ class Trained:
         if self.tuning is not None:
             out["tuning"] = {
                 "params": self.tuning.params,
-                "validation_ndcg@10": round(self.tuning.ndcg, 4),
+                # no split to judge on (too few events per member): no figure, not the -1 sentinel
+                "validation_ndcg@10": round(self.tuning.ndcg, 4) if self.tuning.splits else None,
                 "trials": len(self.tuning.trials),
                 "validation_splits": self.tuning.splits,
                 "seconds": round(self.tuning.seconds, 1),
