@@ -206,6 +206,10 @@ def page_of(items: list[Any], limit: int, offset: int) -> dict[str, Any]:
 # Rows come from the store as JSON (halqa.service.jsonable): timestamps and dates as ISO-8601 text,
 # maps as objects. A column the store has and a model does not name still passes through (extra
 # "allow"); tests/service/test_openapi.py checks every model names every column of its table.
+# A window length as the service's query and body fields take it: what
+# halqa.insights.common.parse_window reads (28d, 4w, 3m, all), written here so the routes do not
+# import the insights package (tests/service/test_window_pattern.py keeps the two in step).
+WINDOW_PATTERN = r"^(all|[1-9][0-9]{0,3}[dwm]?)$"
 IsoTime = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
 IsoDate = Annotated[str, Field(json_schema_extra={"format": "date"})]
 

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Path, Query
 from halqa.errors import UserError
 from halqa.service.deps import Backend, Insights
 from halqa.service.schemas import (
+    WINDOW_PATTERN,
     LabelsOut,
     LiftOut,
     Limit,
@@ -38,7 +39,9 @@ SegmentQuery = Annotated[
         description="key=value, repeatable: age_band=18-24, region=souss-massa, ...",
     ),
 ]
-Window = Annotated[str, Query(pattern=r"^[1-9][0-9]{0,3}d$", description="e.g. 28d")]
+Window = Annotated[
+    str, Query(pattern=WINDOW_PATTERN, description="28d, 4w, 3m (30-day months) or all")
+]
 AsOf = Annotated[
     date | None,
     Query(
@@ -92,7 +95,7 @@ def lift(
 def talent(
     backend: Backend,
     _: Insights,
-    window: Window = "28d",
+    window: Window = "364d",  # as `halqa insights talent`: a year of weekly points
     top: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> dict[str, Any]:
     return backend.rising_talent(window, top)

@@ -23,7 +23,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from halqa.service.deps import Backend, Insights, StudioRoot
 from halqa.service.keys import Principal
-from halqa.service.schemas import IsoTime, Limit, Offset, Out, Page, file_responses, page_of
+from halqa.service.schemas import (
+    WINDOW_PATTERN,
+    IsoTime,
+    Limit,
+    Offset,
+    Out,
+    Page,
+    file_responses,
+    page_of,
+)
 
 if TYPE_CHECKING:  # the studio's modules load when a route runs
     from halqa.studio.script.model import Script
@@ -38,7 +47,9 @@ ScriptName = Annotated[
     ),
 ]
 JobId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$")]
-Window = Annotated[str, Field(pattern=r"^[1-9][0-9]{0,3}d$", description="e.g. 28d")]
+Window = Annotated[
+    str, Field(pattern=WINDOW_PATTERN, description="28d, 4w, 3m (30-day months) or all")
+]
 Paper = Literal["letter", "a4"]
 MEDIA = {
     "pdf": "application/pdf",
