@@ -62,6 +62,17 @@ def test_errors_are_one_line_and_exit_2(tmp_path: Path) -> None:
         assert len(result.output.strip().splitlines()) == 1
 
 
+def test_a_data_file_is_not_taken_for_a_screenplay(tmp_path: Path) -> None:
+    members = tmp_path / "members.csv"
+    members.write_text("member_id,region\nm1,souss-massa\n", encoding="utf-8")
+    result = runner.invoke(app, ["script", "breakdown", str(members), "--json"])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == (
+        f"error: {members}: a .csv file is not a screenplay "
+        "(give a Fountain file, .fountain or .txt, or Final Draft's .fdx)"
+    )
+
+
 def test_parse_table_keeps_note_brackets(dar_lhajja: Path) -> None:
     result = runner.invoke(app, ["script", "parse", str(dar_lhajja)])
     assert result.exit_code == 0 and "[[prop: teapot]]" in result.output

@@ -27,15 +27,29 @@ __all__ = [
 ]
 
 
+# Files that are plainly something else: Fountain is plain text, so any of these would "parse"
+# as one long action block and be counted as a script.
+NOT_SCRIPTS = frozenset(
+    ".csv .tsv .json .jsonl .ndjson .parquet .duckdb .db .xlsx .xls .ods .mid .midi .musicxml "
+    ".wav .mp3 .ogg .mp4 .mov .png .jpg .jpeg .pdf .docx .odt .zip .gz .cube .srt .ass .otio".split()
+)
+
+
 def load_script(path: str | os.PathLike[str]) -> Script:
-    """A Fountain or FDX file (by its extension; anything but .fdx is read as Fountain)."""
+    """A Fountain or FDX file (by its extension; anything but .fdx is read as Fountain, except a
+    file whose extension names a data or media format)."""
     from pathlib import Path
+
+    from halqa.errors import DataError, NotFoundError
 
     path = Path(path)
     if not path.exists():
-        from halqa.errors import NotFoundError
-
         raise NotFoundError(f"{path}: no such file")
+    if path.suffix.lower() in NOT_SCRIPTS:
+        raise DataError(
+            f"{path}: a {path.suffix.lower()} file is not a screenplay "
+            "(give a Fountain file, .fountain or .txt, or Final Draft's .fdx)"
+        )
     return read_fdx(path) if path.suffix.lower() == ".fdx" else read_fountain(path)
 
 
