@@ -126,3 +126,13 @@ def test_bad_options_are_user_errors(world_store):
         trends(world_store, window="fortnight")
     with pytest.raises(ConfigError):
         trends(world_store, as_of="yesterday")
+
+
+def test_an_as_of_day_that_does_not_exist_is_named_so() -> None:
+    from halqa.errors import ConfigError
+    from halqa.insights.common import parse_date
+
+    with pytest.raises(ConfigError, match=r"'1998-02-30' is not a real date \(day is out of range"):
+        parse_date("1998-02-30")
+    with pytest.raises(ConfigError, match="is not YYYY-MM-DD"):
+        parse_date("30/02/1998")

@@ -48,7 +48,9 @@ def parse_date(text: str | dt.date | None, name: str = "as-of") -> dt.date | Non
         return text
     try:
         return dt.date.fromisoformat(text.strip())
-    except ValueError:
+    except ValueError as exc:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):  # the shape is right, the day is not
+            raise ConfigError(f"{name} date '{text}' is not a real date ({exc})") from None
         raise ConfigError(f"{name} date '{text}' is not YYYY-MM-DD") from None
 
 
