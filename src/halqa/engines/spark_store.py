@@ -32,6 +32,7 @@ class SparkStore:
         self._cached: list[Any] = []
         self.views: set[str] = set()
         self._slice: tuple[tuple, Any] | None = None  # (periods, cached events of those periods)
+        self._active: tuple | None = None  # the periods of the focus under way
         for name in lake.TABLES:
             path = lake.table_path(directory, name)
             self._register(name, self._parquet(path, path), cache and name == "members")
@@ -80,6 +81,21 @@ class SparkStore:
         day of ``ts``), and the cached slice is kept for the next focus on the same periods
         (a batch of segments over one window builds it once)."""
         spans = tuple(sorted({(start, end) for start, end in periods if start < end}))
+        active = self._active
+        if active is not None and all(
+            any(s0 <= start and end <= e0 for s0, e0 in active) for start, end in spans
+        ):
+            yield  # inside a focus that holds these periods already (lift inside trends)
+            return
+        if active is not None:
+            # A period outside the enclosing focus: read the lake itself meanwhile.
+            self._use_events(self._without_partition(self._raw_events))
+            try:
+                yield
+            finally:
+                assert self._slice is not None  # an active focus has its slice
+                self._use_events(self._slice[1])
+            return
         if not self.cache or not spans or lake.PARTITION not in self._raw_events.columns:
             yield
             return
@@ -99,10 +115,12 @@ class SparkStore:
             # Two conjuncts, so Spark prunes the folders with the first one on its own.
             frame = self._raw_events.where(f"({days}) AND ({times})")
             self._slice = (spans, self._without_partition(frame).cache())
+        self._active = spans
         self._use_events(self._slice[1])
         try:
             yield
         finally:
+            self._active = None
             self._use_events(self._without_partition(self._raw_events))
 
     def _events(self) -> Any:
