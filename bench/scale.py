@@ -20,7 +20,7 @@ seconds against events. ``--results FILE`` keeps the measurements of several run
 run, say) and reports and charts them together.
 
     .venv/bin/halqa spark up
-    nice -n 10 .venv/bin/python bench/scale.py --sizes 1000000 10000000 --segments 2 --results bench/.cache/scale.json
+    nice -n 5 .venv/bin/python bench/scale.py --sizes 1000000 10000000 --results bench/.cache/scale.json
 """
 
 from __future__ import annotations
@@ -302,7 +302,8 @@ def main() -> None:
     parser.add_argument(
         "--results", type=Path, default=None, help="JSON file the measurements accumulate in"
     )
-    parser.add_argument("--chart", type=Path, default=REPO / "bench" / "scale.png")
+    # docs/scale.md shows this file
+    parser.add_argument("--chart", type=Path, default=REPO / "docs" / "scale.png")
     parser.add_argument(
         "--report-only", action="store_true", help="measure nothing: print and chart --results"
     )

@@ -9,6 +9,9 @@ Nothing here imports pyspark; only a SparkStore does, and only when Spark is ask
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from halqa.engines import duckdb, spark
@@ -24,7 +27,17 @@ AnalyticsStore: TypeAlias = "Store | SparkStore"
 
 ENGINES = ("duckdb", "spark")
 
-__all__ = ["ENGINES", "AnalyticsStore", "QueryDef", "duckdb", "run", "spark", "stage", "unstage"]
+__all__ = [
+    "ENGINES",
+    "AnalyticsStore",
+    "QueryDef",
+    "duckdb",
+    "focus",
+    "run",
+    "spark",
+    "stage",
+    "unstage",
+]
 
 
 def run(
@@ -55,3 +68,17 @@ def unstage(store: AnalyticsStore, name: str) -> None:
         spark.unstage(store, name)
     else:
         duckdb.unstage(store, name)
+
+
+@contextmanager
+def focus(
+    store: AnalyticsStore, periods: Iterable[tuple[dt.datetime, dt.datetime]]
+) -> Iterator[None]:
+    """The queries inside read events of these ``[start, end)`` periods only (a report's window
+    and baselines). DuckDB needs no hint (its row groups are skipped by time); Spark reads those
+    days of the lake once and caches them (``SparkStore.focus``)."""
+    if isinstance(store, SparkStore):
+        with store.focus(periods):
+            yield
+    else:
+        yield

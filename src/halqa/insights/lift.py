@@ -39,8 +39,10 @@ def segment_lift(
         raise ConfigError("lift compares a segment with everyone else: give at least one --segment")
     end = common.resolve_as_of(store, as_of)
     period = common.window_period(common.parse_window(window), end)
-    params = {**seg.params(), **common.period_params(period, None)}
-    counts = engine.run(store, queries.lift_counts(by), params)
+    window_params = common.period_params(period, None)
+    params = {**seg.params(), **window_params}
+    with engine.focus(store, [(window_params["cur_start"], window_params["cur_end"])]):
+        counts = engine.run(store, queries.lift_counts(by), params)
     first = counts.iloc[0] if len(counts) else None
     seg_total = int(first["segment_total"]) if first is not None else 0
     others_total = int(first["others_total"]) if first is not None else 0

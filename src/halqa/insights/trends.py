@@ -91,11 +91,44 @@ def trends_by(
     base = choose_baseline(period, seasonal=seasonal) if days is not None else None
     params = {**seg.params(), **common.period_params(period, base.baseline if base else None)}
 
+    with engine.focus(store, _periods(period, base)):
+        return _trends_by(
+            store, seg, by, window, end, period, base, params, k, min_support, alpha, top, with_lift
+        )
+
+
+def _periods(period: Period, base: Baseline | None) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Every span of events a report reads: the window, its baseline, and the previous period
+    (the fallback of a seasonal baseline and what the season is told apart from)."""
+    spans = [period] if base is None else [period, base.baseline, previous_period(period)]
+    params = [common.period_params(p, None) for p in spans]
+    return [(p["cur_start"], p["cur_end"]) for p in params]
+
+
+def _trends_by(
+    store: AnalyticsStore,
+    seg: Segment,
+    by: tuple[str, ...],
+    window: str | int | None,
+    end: dt.date,
+    period: Period,
+    base: Baseline | None,
+    params: dict,
+    k: int,
+    min_support: int,
+    alpha: float,
+    top: int,
+    with_lift: bool,
+) -> dict[str, dict]:
     head: dict[str, Any] = {
         "segment": seg.to_dict(),
         "segment_label": seg.label,
         "as_of": str(end),
-        "window": {"days": days, "start": str(period.start), "end": str(period.end)},
+        "window": {
+            "days": common.parse_window(window),
+            "start": str(period.start),
+            "end": str(period.end),
+        },
         "k": k,
         "min_support": min_support,
         "alpha": alpha,
