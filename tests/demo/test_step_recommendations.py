@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pytest
 from rich.console import Console
 
@@ -50,3 +51,28 @@ def test_the_step_saves_the_model_halqa_serve_serves(step):
 
     model = Recommender.load(step["model_file"])
     assert step["model_file"].endswith(".duckdb.models/recommender.pkl") and model.name == "hybrid"
+
+
+def test_the_lists_learnt_a_planted_taste_found_by_scanning(step):
+    """Every region, age band, gender and language × every genre is scanned; the strongest
+    over-representation in the lists is a taste the generator planted (checked after the scan)."""
+    assert step["segments_scanned"] > 15
+    top = step["strongest_segments"][0]
+    assert top["ratio_low"] > 1.5 and top["members"] >= 10
+    assert step["checks"]["planted_segment_found_first"], step["strongest_segments"][:3]
+
+
+def test_the_scan_ranks_by_the_lower_bound_not_by_a_lucky_few():
+    from halqa.demo.steps.recommendations import scan_lists
+
+    few = np.zeros(1000, dtype=bool)
+    few[900:912] = True  # 12 members, 10 of whom get the genre
+    many = np.zeros(1000, dtype=bool)
+    many[:400] = True  # 400 members, 300 of whom get it
+    reach = np.zeros(1000, dtype=bool)
+    reach[:300] = True
+    reach[900:910] = True
+    found = scan_lists({"few": few, "many": many}, {"g": reach})
+    assert [f["segment"] for f in found] == ["many", "few"]
+    assert found[1]["ratio"] > found[0]["ratio"]  # the few had the larger raw ratio
+    assert scan_lists({"few": few}, {"g": reach}, k=11) == []  # under k members: not reported

@@ -2,51 +2,69 @@
 
 Fitting halqa's blend means refitting every component on held-out folds (tens of seconds to
 minutes on a real store); scoring one title with fitted components takes well under a second.
-So ``halqa audience target`` fits once and saves the fitted :class:`Targeter` to
-``<db>.models/targeting.pkl`` with a fingerprint of what it was fitted on (the marketing-consented
-members, their events, every title's metadata). The next call reads the same inputs, and when
-their fingerprint matches it loads the saved models instead of fitting; when the store changed
-(events, members, consent, titles) it fits again and replaces the file.
+So ``halqa audience target`` fits once and saves the fitted :class:`Targeter` — with the
+member × title pairs, member columns and title features it was fitted on — to
+``<db>.models/targeting.pkl``, under a key of the store state it read.
+
+The key is computed inside DuckDB (counts and summed row hashes of the events, members, titles
+and creators tables: one scan, no rows brought into Python), so an unchanged store is recognised
+without reading and aggregating its events again; when events, members, titles or creators change
+the next call fits again and replaces the file.
+
+Consent is read at every call (one indexed query): members who withdrew marketing consent since
+the fit are never returned, at once; their past events leave the models at the next refit. A
+member who *gave* marketing consent since the fit is not in the saved models, so that call refits.
 """
 
 from __future__ import annotations
 
-import hashlib
+import os
 import pickle
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from halqa import __version__
-from halqa.audience.data import TargetingData
-from halqa.audience.store_data import load_targeting_data
+from halqa.audience.store_data import MEMBER_COLUMNS, PURPOSE, TITLE_COLUMNS, load_targeting_data
 from halqa.audience.targeting import Targeter
 
 if TYPE_CHECKING:  # DuckDB is imported by whoever opens the store
     from halqa.catalog import Store
 
-FORMAT = 3  # bump when a saved targeter from an older halqa can no longer be used
+FORMAT = 4  # bump when a saved targeter from an older halqa can no longer be used
+
+# What the fit reads, hashed row by row in SQL. The events' consent filter is left out on purpose:
+# consent is checked at every call (``consented_members``), not keyed.
+_STATE_PARTS = {
+    "events": "member_id, title_id, event_type, ts, value",
+    "members": ", ".join(MEMBER_COLUMNS),
+    "titles": TITLE_COLUMNS,
+    "creators": "creator_id, name",
+}
 
 
 def targeter_path(db_path: str | Path) -> Path:
     return Path(f"{db_path}.models") / "targeting.pkl"
 
 
-def fingerprint(data: TargetingData, seed: int) -> str:
-    """sha256 of everything the fit depends on (ids, events, metadata, member columns, seed)."""
-    h = hashlib.sha256(f"{FORMAT}|{__version__}|{seed}".encode())
-    for ids in (data.member_ids, data.title_ids):
-        h.update("\x1f".join(map(str, ids)).encode())
-    for matrix in (data.interactions, data.last_seen):
-        for part in (matrix.indptr, matrix.indices, matrix.data):
-            h.update(np.ascontiguousarray(part).tobytes())
-    h.update(repr((data.titles.tokens, data.titles.texts, data.titles.names)).encode())
-    h.update(np.nan_to_num(np.asarray(data.titles.release, dtype=np.float64), nan=-1.0).tobytes())
-    for name in sorted(data.members):
-        h.update(name.encode())
-        h.update(repr(list(data.members[name])).encode())
-    return h.hexdigest()
+def store_state(store: Store, seed: int = 0) -> str:
+    """A key of everything the fit depends on but consent: each table's row count and the sum of
+    its rows' hashes (order-free, so it does not depend on how DuckDB stores the rows)."""
+    parts = ", ".join(
+        f"(SELECT count(*) FROM {table}), "
+        f"(SELECT coalesce(sum(hash({columns})::HUGEINT), 0) FROM {table})"
+        for table, columns in _STATE_PARTS.items()
+    )
+    values = store.rows(f"SELECT {parts}")[0]
+    return f"{FORMAT}|{__version__}|{seed}|" + "|".join(str(v) for v in values)
+
+
+def consented_members(store: Store) -> np.ndarray:
+    """Ids of the members with marketing consent now, sorted."""
+    found = store.columns(f"SELECT member_id FROM members_{PURPOSE} ORDER BY member_id")
+    return np.asarray(found["member_id"]).astype(str)
 
 
 def fitted_targeter(
@@ -54,19 +72,31 @@ def fitted_targeter(
 ) -> tuple[Targeter, dict[str, Any]]:
     """The store's targeter, fitted (and saved) only when the store changed since the last fit.
 
-    Returns the targeter and what happened: ``{"fitted": bool, "model_file": ...}``.
+    Returns the targeter and what happened: ``{"fitted": bool, "model_file": ...,
+    "withdrawn_since_fit": n}``; members without marketing consent now are never targeted.
     """
     target = Path(path) if path is not None else targeter_path(store.path)
-    data = load_targeting_data(store)
-    key = fingerprint(data, seed)
+    key = store_state(store, seed)
+    consented = consented_members(store)
     saved = _read(target, key)
     if saved is not None:
-        saved.data = data  # equal by fingerprint; the fresh copy keeps no stale references
-        return saved, {"fitted": False, "model_file": str(target)}
-    targeter = Targeter(store, data=data, seed=seed)
+        fitted_ids = saved.data.member_ids.astype(str)
+        if np.isin(consented, fitted_ids, assume_unique=True).all():
+            withdrawn = fitted_ids[~np.isin(fitted_ids, consented, assume_unique=True)]
+            saved.withhold(withdrawn)
+            return saved, {
+                "fitted": False,
+                "model_file": str(target),
+                "withdrawn_since_fit": len(withdrawn),
+            }
+    targeter = Targeter(store, data=load_targeting_data(store), seed=seed)
     targeter.fit()
-    _write(target, key, targeter)
-    return targeter, {"fitted": True, "model_file": str(target)}
+    info: dict[str, Any] = {"fitted": True, "model_file": str(target), "withdrawn_since_fit": 0}
+    try:
+        _write(target, key, targeter)
+    except OSError as exc:  # e.g. a read-only folder: this call still targets, the next refits
+        info["model_file"], info["not_saved"] = None, f"{target}: {exc.strerror or exc}"
+    return targeter, info
 
 
 def _read(path: Path, key: str) -> Targeter | None:
@@ -75,22 +105,27 @@ def _read(path: Path, key: str) -> Targeter | None:
     try:
         with open(path, "rb") as fh:
             header = pickle.load(fh)
-            if not isinstance(header, dict) or header.get("fingerprint") != key:
+            if not isinstance(header, dict) or header.get("state") != key:
                 return None
             targeter = pickle.load(fh)
     except Exception:  # noqa: BLE001 - an unreadable or foreign file is refitted and replaced
         return None
-    return targeter if isinstance(targeter, Targeter) else None
+    return targeter if isinstance(targeter, Targeter) and hasattr(targeter, "data") else None
 
 
 def _write(path: Path, key: str, targeter: Targeter) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")  # never leave half a file behind
-    with open(partial, "wb") as fh:
-        pickle.dump(
-            {"fingerprint": key, "format": FORMAT, "halqa": __version__},
-            fh,
-            protocol=pickle.HIGHEST_PROTOCOL,
-        )
-        pickle.dump(targeter.saveable(), fh, protocol=pickle.HIGHEST_PROTOCOL)
-    partial.replace(path)
+    # A file of its own (two service workers may fit at once), renamed into place when whole.
+    fd, partial = tempfile.mkstemp(prefix=path.name + ".", suffix=".partial", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(
+                {"state": key, "format": FORMAT, "halqa": __version__},
+                fh,
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
+            pickle.dump(targeter.saveable(), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise

@@ -10,7 +10,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -42,19 +42,44 @@ SIMILAR_SIGNALS = ("feature-knn", "content-als", "meta-mf", "profile", "text-knn
 class TargetResult:
     """A targeted title's audience, best first. ``rows`` are plain dicts (``AUDIENCE_COLUMNS``):
     the CLI prints them without pandas (a second of every call's start-up); ``audience`` is the
-    same as a DataFrame, made on first use."""
+    same as a DataFrame, made on first use.
+
+    Reasons are worded on demand: ``head(n)`` explains the first ``n`` members only (what the CLI
+    prints or the service returns); ``rows``, ``audience`` and ``table()`` explain every member.
+    Wording 11k members' reasons cost more than scoring them on the demo store."""
 
     title: str
-    rows: list[dict[str, Any]]
+    members: list[dict[str, Any]]  # AUDIENCE_COLUMNS; "reasons" is None until explained
     candidates: int
     breakdown: dict
     weights: dict[str, float]
     already_reached: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
     title_id: str | None = None  # the id the title has (or will have) in the catalogue, when known
-    reason_parts: list[list[dict[str, Any]]] | None = (
-        None  # per audience row: the reasons' key + params
+    # ``explain(start, stop)``: the reason parts of members[start:stop]
+    explain: Callable[[int, int], list[list[dict[str, Any]]]] | None = field(
+        default=None, repr=False
     )
+    reason_parts: list[list[dict[str, Any]]] = field(default_factory=list, repr=False)
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    def head(self, n: int | None = None) -> list[dict[str, Any]]:
+        """The first ``n`` members (every member when ``n`` is None), their reasons worded."""
+        stop = len(self.members) if n is None else min(max(n, 0), len(self.members))
+        done = len(self.reason_parts)
+        if stop > done and self.explain is not None:
+            parts = self.explain(done, stop)
+            for row, member_parts in zip(self.members[done:stop], parts):
+                row["reasons"] = reason_text(member_parts)
+            self.reason_parts.extend(parts)
+        return self.members[:stop]
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        return self.head()
 
     @cached_property
     def audience(self) -> pd.DataFrame:
@@ -71,11 +96,11 @@ class TargetResult:
         return self.audience.assign(title_id=self.title_id)
 
     def to_dict(self, rows: int | None = None) -> dict:
-        shown = self.rows if rows is None else self.rows[:rows]
+        shown = self.head(rows)
         return {
             "title": self.title,
             "title_id": self.title_id,
-            "size": len(self.rows),
+            "size": self.size,
             "candidates": self.candidates,
             "already_reached": self.already_reached,
             "breakdown": self.breakdown,
@@ -83,15 +108,10 @@ class TargetResult:
                 "name": "halqa-blend",
                 "weights": {k: round(v, 4) for k, v in self.weights.items()},
             },
-            "members": self._members(shown),
+            "members": [
+                {**row, "reason_parts": parts} for row, parts in zip(shown, self.reason_parts)
+            ],
         }
-
-    def _members(self, shown: list[dict[str, Any]]) -> list[dict]:
-        rows = [dict(row) for row in shown]
-        if self.reason_parts is not None and len(self.reason_parts) == len(self.rows):
-            for row, parts in zip(rows, self.reason_parts):
-                row["reason_parts"] = parts
-        return rows
 
 
 class Targeter:
@@ -115,6 +135,7 @@ class Targeter:
         self.seed, self.k = seed, k
         self._blend: BlendScorer | None = None
         self._spaces: TitleSpaces | None = None
+        self._withheld = np.zeros(0, dtype=np.int64)  # positions never returned (``withhold``)
         self.creator_names = creator_names if creator_names is not None else _creator_names(store)
 
     def fit(self) -> Targeter:
@@ -124,7 +145,8 @@ class Targeter:
 
     def saveable(self) -> Targeter:
         """A copy that pickles: the blend keeps its fitted components and weights, not the
-        factories that built them, and the data is left out (it is re-read from the store)."""
+        factories that built them. The data it was fitted on is kept: reading and aggregating a
+        store's events again cost more than a call's scoring (``saved.fitted_targeter``)."""
         import copy
 
         out = copy.copy(self)
@@ -132,8 +154,13 @@ class Targeter:
         blend = copy.copy(self._fit(self.data))
         blend.components = {}  # lambdas do not pickle; scoring needs only ``fitted_``
         out._blend = blend
-        del out.data  # re-read from the store when loaded (``saved.fitted_targeter``)
+        out._withheld = np.zeros(0, dtype=np.int64)
         return out
+
+    def withhold(self, member_ids: Iterable[str]) -> None:
+        """Never return these members (e.g. those who withdrew marketing consent since the fit),
+        whatever is targeted next; replaces the previous list."""
+        self._withheld = self.data.member_positions(member_ids)
 
     def _fit(self, data: TargetingData) -> BlendScorer:
         if data is self.data and self._blend is not None:
@@ -191,6 +218,7 @@ class Targeter:
         top: int | None = None,
         min_score: float | None = None,
         like: list[str] | None = None,
+        exclude_members: Iterable[str] = (),
     ) -> TargetResult:
         """Rank the members who have not met ``title_id`` yet.
 
@@ -208,7 +236,7 @@ class Targeter:
             None,
             top,
             min_score,
-            exclude=reached,
+            exclude=np.concatenate([reached, self.data.member_positions(exclude_members)]),
             like=like,
         )
         result.already_reached = len(reached) if len(reached) >= self.k else 0
@@ -246,6 +274,8 @@ class Targeter:
         candidates = np.ones(data.n_members, dtype=bool)
         if exclude is not None:
             candidates[exclude] = False
+        if data is self.data:
+            candidates[getattr(self, "_withheld", np.zeros(0, dtype=np.int64))] = False
         if regions:
             region = data.members.get("region")
             candidates &= np.array([r in regions for r in region]) if region is not None else False
@@ -255,25 +285,29 @@ class Targeter:
             order = order[score[order] >= min_score]
         if top is not None:
             order = order[:top]
-        parts = Reasons(
-            data, batch, blend, self.creator_names, comps, spaces=self._title_spaces(data)
-        ).for_members(order, contrib)
-        audience = self._rows(data, order, score, [reason_text(p) for p in parts])
+        spaces = self._title_spaces(data)
+        reasons: list[Reasons] = []  # built on the first member explained, then reused
+
+        def explain(start: int, stop: int) -> list[list[dict[str, Any]]]:
+            if not reasons:
+                reasons.append(
+                    Reasons(data, batch, blend, self.creator_names, comps, spaces=spaces)
+                )
+            return reasons[0].for_members(order[start:stop], contrib)
+
         weights = blend.component_weights | ({"comparable-titles": LIKE_WEIGHT} if comps else {})
         return TargetResult(
             name,
-            audience,
+            self._rows(data, order, score),
             n_candidates,
             breakdown(data.members, order, self.k),
             weights,
             extra={"like": [str(data.title_ids[c]) for c in comps]} if comps else {},
-            reason_parts=parts,
+            explain=explain,
         )
 
     @staticmethod
-    def _rows(
-        data: TargetingData, order: np.ndarray, score: np.ndarray, reasons: list[str]
-    ) -> list[dict[str, Any]]:
+    def _rows(data: TargetingData, order: np.ndarray, score: np.ndarray) -> list[dict[str, Any]]:
         def column(name: str) -> list[Any]:
             values = data.members.get(name)
             return [None] * len(order) if values is None else [values[i] for i in order]
@@ -281,7 +315,7 @@ class Targeter:
         columns = (
             [str(m) for m in data.member_ids[order]],
             np.round(score[order], 6).tolist(),
-            reasons,
+            [None] * len(order),  # worded by ``TargetResult.head``
             column("age_band"),
             column("region"),
             ["|".join(member_languages(v)) for v in column("languages")],

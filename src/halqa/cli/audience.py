@@ -131,12 +131,14 @@ def target(
         )
         return
     console.print(
-        f"[bold]{result.title}[/]: audience of {len(result.rows):,} members "
+        f"[bold]{result.title}[/]: audience of {result.size:,} members "
         f"(out of {result.candidates:,} with marketing consent)"
         + (f", {result.already_reached:,} already reached" if result.already_reached else "")
     )
     _print_breakdown(result.breakdown)
-    _print_members(result.rows, ("member_id", "score", "reasons", "region", "age_band"))
+    _print_members(
+        result.head(SHOWN), ("member_id", "score", "reasons", "region", "age_band"), result.size
+    )
     if out:
         console.print(f"wrote {out}")
 
@@ -416,8 +418,11 @@ def _print_breakdown(bd: dict) -> None:
             console.print(f"  [bold]{field}[/]: {shown}")
 
 
-def _print_members(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
-    table = Table(title=f"top {min(SHOWN, len(rows))} of {len(rows):,}")
+def _print_members(
+    rows: list[dict[str, Any]], columns: tuple[str, ...], total: int | None = None
+) -> None:
+    total = len(rows) if total is None else total
+    table = Table(title=f"top {min(SHOWN, len(rows))} of {total:,}")
     for col in columns:
         table.add_column(col, overflow="fold")
     for row in rows[:SHOWN]:

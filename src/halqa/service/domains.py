@@ -186,11 +186,18 @@ class DomainCalls:
         return api
 
     def _targeter(self) -> Targeter:
-        """One Targeter (its blend fitted on the store) per backend, built at first use."""
-        api = self._audience()
+        """One Targeter per backend, built at first use: the one `halqa audience target` saved
+        beside the store (``<db>.models/targeting.pkl``) when the store has not changed since,
+        else fitted now and saved there for both."""
+        self._audience()
         with self._domain_lock:
             if self._targeter_obj is None:
-                self._targeter_obj = api.Targeter(self.reader(), k=self.settings.min_group)
+                from halqa.audience.saved import fitted_targeter
+
+                targeter, fit = fitted_targeter(self.reader())
+                targeter.k = self.settings.min_group
+                log.info("audience targeter: %s", fit)
+                self._targeter_obj = targeter
             return self._targeter_obj
 
     def _withdrawn(self, targeter: Targeter) -> set[str]:
