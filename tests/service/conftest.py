@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
+import copy
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -91,7 +95,7 @@ def stop_server(process: subprocess.Popen) -> None:
         process.wait(10)
 
 
-def prepare_store(db: Path) -> tuple[dict, dict[str, str]]:
+def _build_store(db: Path) -> tuple[dict, dict[str, str]]:
     from halqa.recommend import Dataset, Hybrid
     from halqa.recommend.saved import default_model_path
 
@@ -101,6 +105,28 @@ def prepare_store(db: Path) -> tuple[dict, dict[str, str]]:
         # what `halqa train --no-tune` saves: `halqa serve` serves the trained model, it fits none
         Hybrid().fit(Dataset.from_store(store)).save(default_model_path(db))
     return world, keys
+
+
+_PREPARED: list[tuple[Path, dict, dict[str, str]]] = []
+
+
+def prepare_store(db: Path) -> tuple[dict, dict[str, str]]:
+    """A fresh store at ``db`` holding the test world, one key per role and the model `halqa train
+    --no-tune` saves beside it. Built once per test process, then copied: a closed DuckDB file and
+    its ``.models`` folder copied are the same store and model, and each test changes its copy."""
+    from halqa.recommend.saved import default_model_path
+
+    if not _PREPARED:
+        folder = tempfile.mkdtemp(prefix="halqa-svc-template-")
+        atexit.register(shutil.rmtree, folder, True)
+        template = Path(folder) / "svc.duckdb"
+        world, keys = _build_store(template)
+        _PREPARED.append((template, world, keys))
+    template, world, keys = _PREPARED[0]
+    db.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, db)
+    shutil.copytree(default_model_path(template).parent, default_model_path(db).parent)
+    return copy.deepcopy(world), dict(keys)
 
 
 @contextmanager

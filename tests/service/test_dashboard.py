@@ -135,6 +135,9 @@ def test_recommendations_change_with_member_and_filters(page, served: Served) ->
 def test_trends_page_draws_tables_and_charts(page, served: Served) -> None:
     open_dashboard(page, served, lang="en", tab="trends")
     page.wait_for_selector("#trends-regions tbody tr")
+    # the timeline is drawn after the tables (app.js awaits timeChart last): wait for it, then
+    # there is exactly one
+    page.wait_for_selector("#trends-timeline svg")
     assert page.locator("#trends-timeline svg").count() == 1
     regions = page.locator("#trends-regions tbody").inner_text()
     assert "Casablanca-Settat" in regions
