@@ -93,7 +93,10 @@ def test_roles_suppression_and_bad_input(served: Served) -> None:
         assert pack["suppressed"] and pack["lines"] == [] and pack["figures"] == []
         bad = client.post("/v1/script/develop", json={"segment": ["nonsense"], "as_of": as_of})
         assert bad.status_code in (400, 422) and "nonsense" in bad.text
-        assert client.post("/v1/script/develop", json={"window": "4w"}).status_code == 422
+        assert client.post("/v1/script/develop", json={"window": "4y"}).status_code == 422
+        # the lengths the CLI takes (28d, 4w, 3m, all)
+        weeks = client.post("/v1/script/develop", json={"window": "4w", "as_of": as_of})
+        assert weeks.status_code == 200, weeks.text
 
 
 def test_script_routes_answer_named_schemas(served: Served) -> None:
