@@ -56,3 +56,11 @@ def test_shrunk_lift_prefers_a_distinctive_overlap_to_a_blockbuster_or_a_fluke()
 def test_benjamini_hochberg_matches_scipy():
     p = np.array([0.01, 0.04, 0.03, 0.2])
     assert np.allclose(stats.benjamini_hochberg(p), sps.false_discovery_control(p))
+
+
+def test_wilson_lower_bound_matches_the_published_value() -> None:
+    from halqa.insights.stats import wilson_lower
+
+    # 5 of 10 at 95%: the Wilson score interval is (0.2366, 0.7634)
+    assert abs(wilson_lower(5, 10) - 0.2366) < 1e-4
+    assert wilson_lower(50, 100) > wilson_lower(5, 10)  # the same share, better supported

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,33 +60,13 @@ def write_brief(
             f"--out {out}: is a directory; give a Markdown file name ({out / 'brief.md'})"
         )
     end = common.resolve_as_of(store, as_of)
-    reports = {
-        by: trends(store, seg, by=by, window=window, as_of=end, k=k, with_lift=by != "title")
-        for by in TREND_DIMENSIONS
-    }
-    figures = Figures()
-    lines = [f"# Creative brief: {seg.label}", ""]
-    main = reports["genre"]
-    if main["suppressed"]:
-        lines += [
-            f"This segment cannot be described: {main['reason']}. No figures are shown for it.",
-            "",
-        ]
+    composed = _compose(store, seg, window=window, end=end, k=k)
+    lines, figures = composed.lines, composed.figures
+    if composed.suppressed:
         _write(out, lines)
         return {"markdown": str(out), "charts": [], "html": None, "figures": [], "suppressed": True}
-    lines += _intro(main, window)
-    lines += _audience(store, seg, main, figures, k)
-    lines += _watch(reports, figures)
-    lines += _rising(reports, figures)
-    lines += _over_index(reports, figures, seg)
-    eng_kind = engagement(store, seg, by="kind", window=window, as_of=end, k=k)
-    eng_length = engagement(store, seg, by="length", window=window, as_of=end, k=k)
-    supply = demand_supply(store, seg, by="genre", window=window, as_of=end, k=k)
-    lines += _demand_supply(supply, figures)
-    lines += _engagement(eng_kind, eng_length, figures)
-    lines += _directions(reports, supply, eng_length, figures)
-    w = main["window"]
-    chart_list = _charts(main, supply, eng_length, reports)
+    w = composed.main["window"]
+    chart_list = _charts(composed.main, composed.supply, composed.eng_length, composed.reports)
     for chart in chart_list:  # a PNG travels alone: it says whom and when it describes
         chart.subtitle = f"{seg.label}, {w['start']} to {w['end']} (end excluded)"
     pngs = [charts.write_png(c, files / f"{c.slug}.png") for c in chart_list]
@@ -127,6 +108,66 @@ def write_brief(
         "figures": figures.items,
         "suppressed": False,
     }
+
+
+@dataclass
+class _Composed:
+    """The brief's text and figures, and the reports its charts are drawn from."""
+
+    lines: list[str]
+    figures: Figures
+    suppressed: bool
+    main: dict = field(default_factory=dict)
+    supply: dict = field(default_factory=dict)
+    eng_length: dict = field(default_factory=dict)
+    reports: dict = field(default_factory=dict)
+
+
+def _compose(
+    store: AnalyticsStore, seg: Segment, *, window: str | int | None, end: dt.date, k: int
+) -> _Composed:
+    reports = {
+        by: trends(store, seg, by=by, window=window, as_of=end, k=k, with_lift=by != "title")
+        for by in TREND_DIMENSIONS
+    }
+    figures = Figures()
+    lines = [f"# Creative brief: {seg.label}", ""]
+    main = reports["genre"]
+    if main["suppressed"]:
+        lines += [
+            f"This segment cannot be described: {main['reason']}. No figures are shown for it.",
+            "",
+        ]
+        return _Composed(lines, figures, suppressed=True)
+    lines += _intro(main, window)
+    lines += _audience(store, seg, main, figures, k)
+    lines += _watch(reports, figures)
+    lines += _rising(reports, figures)
+    lines += _over_index(reports, figures, seg)
+    eng_kind = engagement(store, seg, by="kind", window=window, as_of=end, k=k)
+    eng_length = engagement(store, seg, by="length", window=window, as_of=end, k=k)
+    supply = demand_supply(store, seg, by="genre", window=window, as_of=end, k=k)
+    lines += _demand_supply(supply, figures)
+    lines += _engagement(eng_kind, eng_length, figures)
+    lines += _directions(reports, supply, eng_length, figures)
+    return _Composed(lines, figures, False, main, supply, eng_length, reports)
+
+
+def brief_figures(
+    store: AnalyticsStore,
+    segment: Segment | list[str] | dict | None,
+    *,
+    window: str | int | None = "28d",
+    as_of: str | dt.date | None = None,
+    k: int = DEFAULT_K,
+) -> dict:
+    """The brief's cited figures without its files (no Markdown, charts or PNGs): what a caller
+    that only reads the figures needs, such as the service's development pack."""
+    seg = segment if isinstance(segment, Segment) else Segment.parse(segment)
+    end = common.resolve_as_of(store, as_of)
+    composed = _compose(store, seg, window=window, end=end, k=k)
+    figures = [] if composed.suppressed else composed.figures.items
+    return {"markdown": None, "figures": figures, "suppressed": composed.suppressed}
 
 
 def _intro(main: dict, window: str | int | None) -> list[str]:

@@ -13,6 +13,8 @@ Lift uses the Katz log interval for a ratio of two proportions.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy import stats
 
@@ -47,6 +49,16 @@ def benjamini_hochberg(p_values) -> np.ndarray:
     if p.size == 0:
         return p
     return stats.false_discovery_control(p, method="bh")
+
+
+def wilson_lower(hits: int, n: int, *, alpha: float = 0.05) -> float:
+    """The lower end of the Wilson score interval of the share ``hits / n`` (two-sided ``alpha``):
+    a small group's lucky share counts for less than a large group's."""
+    z = float(stats.norm.ppf(1 - alpha / 2))
+    p = hits / n
+    centre = p + z * z / (2 * n)
+    spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (centre - spread) / (1 + z * z / n)
 
 
 def lift(a, big_a, b, big_b, *, alpha: float = 0.05) -> dict[str, np.ndarray]:

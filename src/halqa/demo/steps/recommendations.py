@@ -24,6 +24,7 @@ from halqa.audience.breakdown import member_languages
 from halqa.catalog import Store
 from halqa.demo.steps.targeting import planted_fans
 from halqa.demo.world import World
+from halqa.insights.stats import wilson_lower
 from halqa.recommend.dataset import Dataset
 from halqa.recommend.evaluate import member_split, rerank_cost
 from halqa.recommend.hybrid import Hybrid
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 LOCAL_SHARE = 0.4
 SAMPLE = 3_000
 K = 10
-Z = 1.96  # the Wilson bound's 95% two-sided normal quantile
 MIN_MEMBERS = 10  # a segment × genre found in fewer lists is not reported (privacy and noise)
 SCANNED_COLUMNS = ("region", "age_band", "gender")
 
@@ -83,9 +83,7 @@ def scan_lists(
             if hits < k or base == 0:
                 continue
             p = hits / n
-            low = (p + Z * Z / (2 * n) - Z * np.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n))) / (
-                1 + Z * Z / n
-            )
+            low = wilson_lower(hits, n)
             found.append(
                 {
                     "segment": name,

@@ -24,6 +24,7 @@ from halqa.audience.title import load_title
 from halqa.catalog import Store
 from halqa.catalog.taxonomy import AMAZIGH_LANGUAGES
 from halqa.demo.world import World
+from halqa.insights.stats import wilson_lower
 
 AMAZIGH_FOND_REGIONS = (
     "souss-massa",
@@ -60,7 +61,6 @@ def segment_lift(chosen: np.ndarray, everyone: np.ndarray) -> dict[str, float | 
 
 
 SCANNED_COLUMNS = ("region", "age_band", "gender")
-Z = 1.96  # the Wilson bound's 95% two-sided normal quantile
 
 
 def segment_members(store: Store, data: TargetingData) -> dict[str, np.ndarray]:
@@ -105,9 +105,7 @@ def scan_segments(
         if hits < k or base == 0 or n == 0:
             continue
         p = hits / n
-        low = (p + Z * Z / (2 * n) - Z * np.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n))) / (
-            1 + Z * Z / n
-        )
+        low = wilson_lower(hits, n)
         found.append(
             {
                 "segment": name,

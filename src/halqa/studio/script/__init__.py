@@ -30,8 +30,39 @@ __all__ = [
 # Files that are plainly something else: Fountain is plain text, so any of these would "parse"
 # as one long action block and be counted as a script.
 NOT_SCRIPTS = frozenset(
-    ".csv .tsv .json .jsonl .ndjson .parquet .duckdb .db .xlsx .xls .ods .mid .midi .musicxml "
-    ".wav .mp3 .ogg .mp4 .mov .png .jpg .jpeg .pdf .docx .odt .zip .gz .cube .srt .ass .otio".split()
+    [
+        ".csv",
+        ".tsv",
+        ".json",
+        ".jsonl",
+        ".ndjson",
+        ".parquet",
+        ".duckdb",
+        ".db",
+        ".xlsx",
+        ".xls",
+        ".ods",
+        ".mid",
+        ".midi",
+        ".musicxml",
+        ".wav",
+        ".mp3",
+        ".ogg",
+        ".mp4",
+        ".mov",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".pdf",
+        ".docx",
+        ".odt",
+        ".zip",
+        ".gz",
+        ".cube",
+        ".srt",
+        ".ass",
+        ".otio",
+    ]
 )
 
 

@@ -239,22 +239,11 @@ def write_pack(pack: dict, out: str | Path, *, title: str) -> dict:
     return {"markdown": str(out), "json": str(data)}
 
 
-def _pack(
-    store: Store,
-    segment: list[str] | None,
-    brief_out: Path,
-    *,
-    window: str,
-    as_of: str | dt.date | None,
-    k: int,
-) -> dict:
-    from halqa.insights.brief import write_brief
+def _pack(brief: dict, segment: list[str] | None) -> dict:
     from halqa.insights.segment import Segment
 
-    seg = Segment.parse(segment)
-    brief = write_brief(store, seg, brief_out, window=window, as_of=as_of, k=k)
     pack = development_pack(brief)
-    pack["segment"] = seg.label
+    pack["segment"] = Segment.parse(segment).label
     return pack
 
 
@@ -268,10 +257,12 @@ def develop(
     k: int = 10,
 ) -> dict:
     """Write the brief (beside ``out``) and the pack built from its figures."""
+    from halqa.insights.brief import write_brief
+
     out = Path(out)
-    pack = _pack(
-        store, segment, out.with_name(out.stem + "-brief.md"), window=window, as_of=as_of, k=k
-    )
+    brief_out = out.with_name(out.stem + "-brief.md")
+    brief = write_brief(store, segment, brief_out, window=window, as_of=as_of, k=k)
+    pack = _pack(brief, segment)
     return {**write_pack(pack, out, title=pack["segment"]), "pack": pack}
 
 
@@ -283,11 +274,10 @@ def develop_pack(
     as_of: str | dt.date | None = None,
     k: int = 10,
 ) -> dict:
-    """The same pack without files to keep (the service's answer): the brief is written to a
-    temporary folder for its figures and removed; ``brief`` is None, ``markdown`` the pack's."""
-    import tempfile
+    """The same pack without files (the service's answer): the brief's figures are computed, its
+    Markdown and charts are not drawn; ``brief`` is None, ``markdown`` the pack's."""
+    from halqa.insights.brief import brief_figures
 
-    with tempfile.TemporaryDirectory(prefix="halqa-develop-") as tmp:
-        pack = _pack(store, segment, Path(tmp) / "brief.md", window=window, as_of=as_of, k=k)
-    pack["brief"] = None
+    brief = brief_figures(store, segment, window=window, as_of=as_of, k=k)
+    pack = _pack(brief, segment)
     return {"pack": pack, "markdown": pack_markdown(pack, title=pack["segment"])}
