@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.service.conftest import Served
+import time
+
+from tests.service.conftest import Served, serve_world
 
 NEW_TRACK = {
     "name": "ⵜⵉⵣⵉ ⵏ ⵓⵙⵙⴰⵏ",
@@ -64,3 +66,29 @@ def test_creator_cannot_target_or_export(served: Served) -> None:
     with served.client("creator") as client:
         assert client.post("/v1/audience/target", json=NEW_TRACK).status_code == 403
         assert client.get("/v1/campaigns").status_code == 403
+
+
+def test_a_running_service_refits_the_targeter_when_consent_is_given(tmp_path, monkeypatch) -> None:
+    """The loaded targeter keeps answering while a new one is fitted in the background; once it is
+    in, a member who gave marketing consent after the service started is among the candidates."""
+    monkeypatch.setenv("HALQA_SERVICE_TARGETER_REFRESH_S", "0")
+    with serve_world(tmp_path) as served:
+        with served.client("analyst") as analyst, served.client("admin") as admin:
+            before = analyst.post("/v1/audience/target", json=NEW_TRACK).json()["candidates"]
+            # world members m{i:03d} have marketing consent when i % 4 != 0
+            granted = admin.patch(
+                "/v1/members/m004",
+                json={"consent_marketing": True, "consent_at": "2026-10-01T12:00:00Z"},
+            )
+            assert granted.status_code == 200, granted.text
+            seen = []
+            deadline = time.monotonic() + 180
+            while time.monotonic() < deadline:
+                answer = analyst.post("/v1/audience/target", json=NEW_TRACK)
+                assert answer.status_code == 200, answer.text  # answered while refitting too
+                seen.append(answer.json()["candidates"])
+                if seen[-1] == before + 1:
+                    break
+                time.sleep(0.5)
+    assert seen[-1] == before + 1, (before, seen)
+    assert set(seen) <= {before, before + 1}

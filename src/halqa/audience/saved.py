@@ -67,13 +67,27 @@ def consented_members(store: Store) -> np.ndarray:
     return np.asarray(found["member_id"]).astype(str)
 
 
+def is_current(store: Store, targeter: Targeter, state: str, *, seed: int = 0) -> bool:
+    """Whether ``targeter``, fitted on store state ``state``, still is what a fit would give: the
+    store has not changed and nobody gave marketing consent since (withdrawals need no refit)."""
+    return store_state(store, seed) == state and not _granted_since(
+        consented_members(store), targeter
+    )
+
+
+def _granted_since(consented: np.ndarray, targeter: Targeter) -> bool:
+    fitted_ids = targeter.data.member_ids.astype(str)
+    return not np.isin(consented, fitted_ids, assume_unique=True).all()
+
+
 def fitted_targeter(
     store: Store, *, seed: int = 0, path: str | Path | None = None
 ) -> tuple[Targeter, dict[str, Any]]:
     """The store's targeter, fitted (and saved) only when the store changed since the last fit.
 
     Returns the targeter and what happened: ``{"fitted": bool, "model_file": ...,
-    "withdrawn_since_fit": n}``; members without marketing consent now are never targeted.
+    "withdrawn_since_fit": n, "state": key}``; members without marketing consent now are never
+    targeted.
     """
     target = Path(path) if path is not None else targeter_path(store.path)
     key = store_state(store, seed)
@@ -81,17 +95,23 @@ def fitted_targeter(
     saved = _read(target, key)
     if saved is not None:
         fitted_ids = saved.data.member_ids.astype(str)
-        if np.isin(consented, fitted_ids, assume_unique=True).all():
+        if not _granted_since(consented, saved):
             withdrawn = fitted_ids[~np.isin(fitted_ids, consented, assume_unique=True)]
             saved.withhold(withdrawn)
             return saved, {
                 "fitted": False,
                 "model_file": str(target),
                 "withdrawn_since_fit": len(withdrawn),
+                "state": key,
             }
     targeter = Targeter(store, data=load_targeting_data(store), seed=seed)
     targeter.fit()
-    info: dict[str, Any] = {"fitted": True, "model_file": str(target), "withdrawn_since_fit": 0}
+    info: dict[str, Any] = {
+        "fitted": True,
+        "model_file": str(target),
+        "withdrawn_since_fit": 0,
+        "state": key,
+    }
     try:
         _write(target, key, targeter)
     except OSError as exc:  # e.g. a read-only folder: this call still targets, the next refits

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Iterable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -52,9 +53,13 @@ class DomainCalls:
     recs_error: str | None = None
     _domain_lock = threading.Lock()
     _targeter_obj: Targeter | None = None
+    _targeter_state: str | None = None  # the store state it was fitted on (audience.saved)
+    _targeter_checked_at = 0.0
+    _targeter_refreshing = False
     if TYPE_CHECKING:
         settings: Settings
         writer: EventWriter
+        store: Store
 
         def reader(self) -> Store: ...
         def withdrawn_marketing(self, member_ids: Iterable[object]) -> set[str]: ...
@@ -188,17 +193,62 @@ class DomainCalls:
     def _targeter(self) -> Targeter:
         """One Targeter per backend, built at first use: the one `halqa audience target` saved
         beside the store (``<db>.models/targeting.pkl``) when the store has not changed since,
-        else fitted now and saved there for both."""
+        else fitted now and saved there for both.
+
+        When the store changes while the service runs (events, members or titles written
+        through the API or by `halqa ingest`, marketing consent given), the loaded targeter
+        keeps answering and a new one is fitted in a background thread, at most once per
+        ``targeter_refresh_s``: a refit takes tens of seconds, and a busy service that refitted
+        on the request after every event would never answer in seconds. Withdrawn consent never waits for it (``_withdrawn``)."""
         self._audience()
         with self._domain_lock:
             if self._targeter_obj is None:
                 from halqa.audience.saved import fitted_targeter
 
-                targeter, fit = fitted_targeter(self.reader())
-                targeter.k = self.settings.min_group
-                log.info("audience targeter: %s", fit)
-                self._targeter_obj = targeter
+                self._use_targeter(*fitted_targeter(self.reader()))
+            elif self._targeter_refresh_due():
+                from halqa.audience.saved import is_current
+
+                self._targeter_checked_at = time.monotonic()
+                if not is_current(self.reader(), self._targeter_obj, self._targeter_state or ""):
+                    self._targeter_refreshing = True
+                    threading.Thread(
+                        target=self._refresh_targeter, name="halqa-targeter-refresh", daemon=True
+                    ).start()
+            assert self._targeter_obj is not None
             return self._targeter_obj
+
+    def _targeter_refresh_due(self) -> bool:
+        waited = time.monotonic() - self._targeter_checked_at
+        return not self._targeter_refreshing and waited >= self.settings.targeter_refresh_s
+
+    def _use_targeter(self, targeter: Targeter, fit: dict[str, Any]) -> None:
+        """Called with ``_domain_lock`` held."""
+        targeter.k = self.settings.min_group
+        log.info("audience targeter: %s", {k: v for k, v in fit.items() if k != "state"})
+        self._targeter_obj, self._targeter_state = targeter, fit["state"]
+        self._targeter_checked_at = time.monotonic()
+
+    def _refresh_targeter(self) -> None:
+        from halqa.audience.saved import fitted_targeter
+        from halqa.catalog import Store
+
+        # A cursor of its own, closed at the end: refresh threads come and go for the life of
+        # the service, and per-thread readers would pile up.
+        reader = Store(self.store.con.cursor(), self.store.path)
+        try:
+            found = fitted_targeter(reader)
+        except Exception:  # the loaded targeter keeps answering; the next due check tries again
+            log.exception("audience targeter could not be refreshed")
+            found = None
+        finally:
+            reader.close()
+        with self._domain_lock:
+            if found is not None:
+                self._use_targeter(*found)
+            else:
+                self._targeter_checked_at = time.monotonic()
+            self._targeter_refreshing = False
 
     def _withdrawn(self, targeter: Targeter) -> set[str]:
         """Members fitted into the targeter who have withdrawn marketing consent since:

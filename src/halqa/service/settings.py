@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     min_group: int = Field(
         default=10, ge=1, description="k: aggregates over fewer members are suppressed"
     )
+    # When the store changed since the audience targeter was fitted, it is refitted in the
+    # background at most this often (seconds); answers come from the loaded one meanwhile.
+    targeter_refresh_s: float = Field(default=60.0, ge=0)
     dashboard: bool = True
     # The studio folder (music and visual-effects jobs, uploads, proposals). None:
     # $HALQA_STUDIO_DIR, else `<db>.studio` beside the store, never the working directory (see
