@@ -199,7 +199,8 @@ class DomainCalls:
         through the API or by `halqa ingest`, marketing consent given), the loaded targeter
         keeps answering and a new one is fitted in a background thread, at most once per
         ``targeter_refresh_s``: a refit takes tens of seconds, and a busy service that refitted
-        on the request after every event would never answer in seconds. Withdrawn consent never waits for it (``_withdrawn``)."""
+        on the request after every event would never answer in seconds. Withdrawn consent never
+        waits for it (``_withdrawn``)."""
         self._audience()
         with self._domain_lock:
             if self._targeter_obj is None:
