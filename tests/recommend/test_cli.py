@@ -141,10 +141,12 @@ def test_evaluate_json_reports_every_metric_and_the_local_cost(world_store, stor
         (("recommend", "--member", "ghost"), "unknown member 'ghost'"),
         (("recommend", "--member", "m0", "-k", "0"), "k must be a positive whole number"),
         (("recommend", "--member", "m0", "--filter", "mood"), "unknown filter 'mood'"),
+        # the option a user typed is named, not the re-ranker's parameter behind it
         (
             ("recommend", "--member", "m0", "--local-share", "2"),
-            "the 'local_share' parameter of the re-ranker must be less than or equal to 1",
+            "Invalid value for '--local-share'",
         ),
+        (("evaluate", "--new-share", "-0.5"), "Invalid value for '--new-share'"),
         (("recommend", "--all"), "add --out"),
         (("similar", "--title-id", "nope"), "unknown title 'nope'"),
         (("train", "--model", "magic"), "unknown model 'magic'"),

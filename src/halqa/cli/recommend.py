@@ -213,10 +213,10 @@ def recommend(
     all_members: Annotated[bool, typer.Option("--all", help="Every member (needs --out).")] = False,
     k: KOption = 10,
     local_share: Annotated[
-        float, typer.Option(help="Share of slots for Moroccan creators (0-1).")
+        float, typer.Option(min=0.0, max=1.0, help="Share of slots for Moroccan creators (0-1).")
     ] = 0.0,
     emerging_share: Annotated[
-        float, typer.Option(help="Share of slots for emerging creators.")
+        float, typer.Option(min=0.0, max=1.0, help="Share of slots for emerging creators (0-1).")
     ] = 0.0,
     emerging_years: Annotated[
         int, typer.Option(help="Debut within this many years = emerging.")
@@ -224,12 +224,16 @@ def recommend(
     creator_cap: Annotated[
         int | None, typer.Option(help="At most this many titles per creator.")
     ] = None,
-    diversity: Annotated[float, typer.Option(help="Genre diversity (MMR weight, 0-1).")] = 0.0,
+    diversity: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Genre diversity (MMR weight, 0-1).")
+    ] = 0.0,
     new_share: Annotated[
         float,
         typer.Option(
+            min=0.0,
+            max=1.0,
             help="Share of slots for new titles (0-1; default 0: "
-            "see `halqa evaluate --new-share` for the cost)."
+            "see `halqa evaluate --new-share` for the cost).",
         ),
     ] = 0.0,
     new_days: Annotated[
@@ -403,13 +407,19 @@ def evaluate(
     test_fraction: Annotated[float, typer.Option(help="Share held out.")] = 0.2,
     local_share: Annotated[
         float,
-        typer.Option(help="Also score lists re-ranked with this local share, and report the cost."),
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="Also score lists re-ranked with this local share, and report the cost.",
+        ),
     ] = 0.0,
     new_share: Annotated[
         float,
         typer.Option(
+            min=0.0,
+            max=1.0,
             help="Also score lists with this share of slots for new "
-            "titles: NDCG cost and exposure gain."
+            "titles: NDCG cost and exposure gain.",
         ),
     ] = 0.0,
     new_days: Annotated[
