@@ -56,6 +56,7 @@ GROUPS = {
         "tests/engines/test_spark_parity.py",
         "tests/engines/test_spark_serve.py",
         "tests/engines/test_spark_cluster.py",
+        "tests/engines/test_spark_failures.py",
     ),
     "chromium": (
         "tests/service/test_dashboard.py",

@@ -35,7 +35,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def user_errors(func: F) -> F:
-    """Turn a ``UserError`` into one red line on stderr and exit code 2 (never a traceback)."""
+    """Turn a ``UserError`` into one red line on stderr and exit code 2 (never a traceback); so
+    too a Spark job that failed on the cluster (``--engine spark``), whose Java trace says
+    nothing a user can act on."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -43,6 +45,12 @@ def user_errors(func: F) -> F:
             return func(*args, **kwargs)
         except UserError as exc:
             fail(str(exc))
+        except Exception as exc:
+            if type(exc).__module__.split(".")[0] not in ("py4j", "pyspark"):
+                raise
+            from halqa.engines.spark import failure_message  # pyspark raised: it is installed
+
+            fail(failure_message(exc))
 
     return wrapper  # type: ignore[return-value]
 

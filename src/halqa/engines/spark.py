@@ -200,3 +200,43 @@ def session(
 def stop_sessions() -> None:
     for url in list(_SESSIONS):
         _SESSIONS.pop(url).stop()
+
+
+# -- a failed Spark job, in one line -----------------------------------------------------------
+# What the driver sees when executors die (most often out of memory: Spark's executors exit with
+# code 52 then), rather than the executors' own OutOfMemoryError, which stays in their stderr.
+_LOST_EXECUTORS = (
+    "OutOfMemoryError",
+    "Java heap space",
+    "exited with code 52",
+    "FetchFailed",
+    "ExecutorLostFailure",
+)
+
+
+def _java_text(exc: BaseException) -> str | None:
+    """The JVM's own text of a Py4J error (without Py4J's preamble), when the JVM still answers."""
+    java = getattr(exc, "java_exception", None)
+    if java is None:
+        return None
+    try:
+        return str(java.toString())
+    except Exception:  # noqa: BLE001 - the JVM may be gone; the Python text still says it
+        return None
+
+
+def failure_message(exc: BaseException) -> str:
+    """A failed Spark job as one line: the JVM's own first line, and, when executors were lost,
+    what to change."""
+    text = _java_text(exc) or str(exc)
+    first = next((line.strip(" :") for line in text.splitlines() if line.strip(" :")), "")
+    first = first if len(first) <= 400 else first[:397] + "..."
+    message = f"the Spark job failed: {first or type(exc).__name__}"
+    if any(sign in text for sign in _LOST_EXECUTORS):
+        memory = os.environ.get("HALQA_SPARK_EXECUTOR_MEMORY", "1g")
+        message += (
+            f" (executors were lost, most often for memory: give each more with "
+            f"HALQA_SPARK_EXECUTOR_MEMORY, now {memory}, within the worker's memory; each "
+            "executor's stderr is in the worker's work folder)"
+        )
+    return message
