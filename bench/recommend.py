@@ -329,8 +329,18 @@ def movielens_peers(sasrec: bool) -> dict[str, list[tuple[dict[str, Any], Callab
         ],
     }
     if sasrec:
+        # factors, epochs and the history it reads (session_max_len): the settings SASRec's
+        # quality turns on; two blocks and one head are RecTools' defaults
         peers["RecTools SASRec"] = [
-            ({"n_factors": f, "epochs": e}, rectools_sasrec(f, e)) for f, e in ((64, 10), (128, 20))
+            ({"n_factors": f, "epochs": e, "session_max_len": n}, rectools_sasrec(f, e, n))
+            for f, e, n in (
+                (64, 10, 50),
+                (128, 20, 50),
+                (128, 40, 50),
+                (128, 20, 100),
+                (256, 20, 100),
+                (256, 40, 200),
+            )
         ]
     return peers
 
