@@ -67,10 +67,11 @@ def consented_members(store: Store) -> np.ndarray:
     return np.asarray(found["member_id"]).astype(str)
 
 
-def is_current(store: Store, targeter: Targeter, state: str, *, seed: int = 0) -> bool:
-    """Whether ``targeter``, fitted on store state ``state``, still is what a fit would give: the
-    store has not changed and nobody gave marketing consent since (withdrawals need no refit)."""
-    return store_state(store, seed) == state and not _granted_since(
+def is_current(store: Store, targeter: Targeter, *, seed: int = 0) -> bool:
+    """Whether a targeter from ``fitted_targeter`` still is what a fit would give: the store has
+    not changed since (its ``store_state``) and nobody gave marketing consent since (withdrawals
+    need no refit)."""
+    return store_state(store, seed) == targeter.store_state and not _granted_since(
         consented_members(store), targeter
     )
 
@@ -86,8 +87,8 @@ def fitted_targeter(
     """The store's targeter, fitted (and saved) only when the store changed since the last fit.
 
     Returns the targeter and what happened: ``{"fitted": bool, "model_file": ...,
-    "withdrawn_since_fit": n, "state": key}``; members without marketing consent now are never
-    targeted.
+    "withdrawn_since_fit": n}``; members without marketing consent now are never targeted. The
+    targeter's ``store_state`` is the key it was fitted under (``is_current`` compares it).
     """
     target = Path(path) if path is not None else targeter_path(store.path)
     key = store_state(store, seed)
@@ -98,20 +99,16 @@ def fitted_targeter(
         if not _granted_since(consented, saved):
             withdrawn = fitted_ids[~np.isin(fitted_ids, consented, assume_unique=True)]
             saved.withhold(withdrawn)
+            saved.store_state = key
             return saved, {
                 "fitted": False,
                 "model_file": str(target),
                 "withdrawn_since_fit": len(withdrawn),
-                "state": key,
             }
     targeter = Targeter(store, data=load_targeting_data(store), seed=seed)
     targeter.fit()
-    info: dict[str, Any] = {
-        "fitted": True,
-        "model_file": str(target),
-        "withdrawn_since_fit": 0,
-        "state": key,
-    }
+    targeter.store_state = key
+    info: dict[str, Any] = {"fitted": True, "model_file": str(target), "withdrawn_since_fit": 0}
     try:
         _write(target, key, targeter)
     except OSError as exc:  # e.g. a read-only folder: this call still targets, the next refits

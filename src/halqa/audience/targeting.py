@@ -118,6 +118,10 @@ class Targeter:
     """Fits halqa's blend on a store (marketing consent only) and targets titles from their
     metadata."""
 
+    # The key of the store state it was fitted on, set by ``audience.saved.fitted_targeter``
+    # (None for a targeter fitted directly).
+    store_state: str | None = None
+
     def __init__(
         self,
         store: Store | None = None,

@@ -120,7 +120,6 @@ def target(
             if title_id is not None
             else targeter.target(meta, top=top, min_score=min_score, like=comps)
         )
-    fit.pop("state")  # the key the saved file is matched by: no figure for a reader
     fit["seconds"] = round(time.perf_counter() - started, 2)
     if out:
         from halqa.audience import write_table  # pandas: only when a file is written

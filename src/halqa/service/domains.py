@@ -53,7 +53,6 @@ class DomainCalls:
     recs_error: str | None = None
     _domain_lock = threading.Lock()
     _targeter_obj: Targeter | None = None
-    _targeter_state: str | None = None  # the store state it was fitted on (audience.saved)
     _targeter_checked_at = 0.0
     _targeter_refreshing = False
     if TYPE_CHECKING:
@@ -211,7 +210,7 @@ class DomainCalls:
                 from halqa.audience.saved import is_current
 
                 self._targeter_checked_at = time.monotonic()
-                if not is_current(self.reader(), self._targeter_obj, self._targeter_state or ""):
+                if not is_current(self.reader(), self._targeter_obj):
                     self._targeter_refreshing = True
                     threading.Thread(
                         target=self._refresh_targeter, name="halqa-targeter-refresh", daemon=True
@@ -226,8 +225,8 @@ class DomainCalls:
     def _use_targeter(self, targeter: Targeter, fit: dict[str, Any]) -> None:
         """Called with ``_domain_lock`` held."""
         targeter.k = self.settings.min_group
-        log.info("audience targeter: %s", {k: v for k, v in fit.items() if k != "state"})
-        self._targeter_obj, self._targeter_state = targeter, fit["state"]
+        log.info("audience targeter: %s", fit)
+        self._targeter_obj = targeter
         self._targeter_checked_at = time.monotonic()
 
     def _refresh_targeter(self) -> None:

@@ -39,7 +39,6 @@ def launch_step(store: Store, world: World, console: Console) -> dict[str, Any]:
     sources = json.loads(described.read_text(encoding="utf-8"))
     title = load_title(path, genres=store.genre_ids(), themes=store.theme_ids())
     targeter, models = fitted_targeter(store)
-    models.pop("state")  # the saved file's key, not a figure
     top = max(50, targeter.data.n_members // 20)
     result = targeter.target(title, top=top)
     index = {m: i for i, m in enumerate(targeter.data.member_ids)}
